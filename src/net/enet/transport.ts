@@ -1,0 +1,28 @@
+// The datagram seam under ENet (STYLE.md #9): ENet sees only this, so plain UDP, the
+// simulated network of the tests and an ICE/TURN path (src/net/nat) all plug in unchanged.
+
+/** Where a datagram came from or goes to. `address` is an IPv4/IPv6 literal or an opaque path id. */
+export interface DatagramAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+export type DatagramHandler = (data: Uint8Array, from: DatagramAddress) => void;
+
+/** An unreliable, unordered datagram path. Implementations never throw on send. */
+export interface DatagramTransport {
+  /** Queue one datagram. Returns false when it was dropped locally (closed, too big, buffer full). */
+  send(data: Uint8Array, to: DatagramAddress): boolean;
+  /** The single receive handler; set once by the host that owns this transport. */
+  onDatagram(handler: DatagramHandler): void;
+  /** The address this transport is bound to (for logs and tests). */
+  localAddress(): DatagramAddress;
+  close(): void;
+}
+
+/** Milliseconds on a monotonic clock; injected so tests run on simulated time (STYLE.md #7). */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => performance.now() };
