@@ -60,11 +60,8 @@ describe('dashboard in Chromium', () => {
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('Vee <b>'); // text, not HTML
     // the player moves
     session.map.get(7)!.location = { x: 55.5, y: 30, z: 3 };
-    await page.waitForFunction(
-      `document.querySelector('#peers tbody tr[data-peer="7"] td:nth-child(4)')?.textContent === '55.5'`,
-      undefined,
-      { timeout: UPDATE_BOUND_MS },
-    );
+    // locators run in Playwright's utility world: no page eval, so the page's CSP stays strict
+    await page.locator('#peers tbody tr[data-peer="7"] td:nth-child(4):text-is("55.5")').waitFor({ timeout: UPDATE_BOUND_MS });
     expect(await page.locator('#map circle').count()).toBe(3);
 
     // kick without a token: refused, player stays
@@ -73,7 +70,7 @@ describe('dashboard in Chromium', () => {
     expect(await page.locator('#result').textContent()).toMatch(/^401: admin token required/);
     await page.fill('#token', 'not-the-token');
     await page.locator('#peers tbody tr[data-peer="8"] button[data-action="kick"]').click();
-    await page.waitForFunction(`document.querySelector('#result')?.textContent?.startsWith('403')`, undefined, { timeout: 10_000 });
+    await page.locator('#result.error', { hasText: /^403: wrong admin token$/ }).waitFor({ timeout: 10_000 });
     expect(session.peer(8)).toBeDefined();
 
     // with the token: kicked, the row goes away
