@@ -39,5 +39,7 @@ export { writeFileAtomicSync } from './atomic.js';
 export { parseSessionText, readSessionFile, readDatFile, readAnswersFile, parseJsonText } from './io.js';
 export { mergeProgress, questConflictId, itemConflictId, type Change, type MergeOutcome, type MergeInput, type Resolved } from './merge.js';
 export { mergeWithAnswers, choiceFor } from './resolve.js';
+export { promptRows, answersFromDecisions, type PromptRow, type PromptDecision } from './prompt.js';
+export { SessionRecord } from './session-record.js';
 export { choosePlayer, coopSideFor, type CoopSide } from './session.js';
 export { renderSummary, countOf, conflictLine, type Counts } from './summary.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeProgress } from '../../src/merge/merge.js';
 import { mergeWithAnswers } from '../../src/merge/resolve.js';
 import { MergeError } from '../../src/merge/errors.js';
+import { answersFromDecisions, promptRows } from '../../src/merge/prompt.js';
 import { MERGE_SCHEMA_VERSION } from '../../src/merge/constants.js';
 import { item, progress } from './arbitraries.js';
 
@@ -106,5 +107,27 @@ describe('resolution', () => {
 
   it('an answer naming a conflict the merge does not have is refused', () => {
     expect(() => mergeWithAnswers({ base, ours, theirs }, { schemaVersion: V, mode: 'SkipEach', choices: { 'quest:nope': 'skip' } })).toThrow(MergeError);
+  });
+});
+
+describe('merge prompt data', () => {
+  const base = progress({ quests: { q1: 1 }, inventory: [item('Items.money', { quantity: 100 })] });
+  const ours = progress({ quests: { q1: 3 }, inventory: [item('Items.money', { quantity: 150 })] });
+  const theirs = progress({ quests: { q1: 4 }, inventory: [item('Items.money', { quantity: 40 })] });
+  const { conflicts } = mergeProgress({ base, ours, theirs });
+
+  it('lists quest and item conflicts as rows with base, save and co-op text', () => {
+    expect(promptRows(conflicts)).toEqual([
+      { id: 1, path: 'quest:q1', base: 'stage 1', ours: 'stage 3', theirs: 'stage 4' },
+      { id: 2, path: 'item:Items.money#0', base: 'x100', ours: 'x150', theirs: 'x40' },
+    ]);
+  });
+
+  it('turns decisions into answers: all accepted → AcceptAll, else SkipEach', () => {
+    expect(answersFromDecisions(conflicts, [{ id: 1, accept: true }, { id: 2, accept: true }])).toEqual({ schemaVersion: V, mode: 'AcceptAll' });
+    const a = answersFromDecisions(conflicts, [{ id: 1, accept: true }, { id: 2, accept: false }]);
+    expect(a).toEqual({ schemaVersion: V, mode: 'SkipEach', choices: { 'quest:q1': 'accept', 'item:Items.money#0': 'skip' } });
+    expect(mergeWithAnswers({ base, ours, theirs }, a).result.quests.q1).toBe(4);
+    expect(() => answersFromDecisions(conflicts, [{ id: 3, accept: true }])).toThrow(MergeError);
   });
 });
