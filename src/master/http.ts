@@ -1,0 +1,138 @@
+// The master's HTTP routes: lobby (announce, heartbeat, remove, list), identity challenge and
+// TURN credentials. Bodies are size-capped, parsed with zod; every refusal is a counted drop.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MASTER_HEARTBEAT_MS, MASTER_MAX_BODY_BYTES, MASTER_RATE_MAX_PER_WINDOW, MASTER_RATE_MAX_TRACKED_IPS, MASTER_RATE_WINDOW_MS } from './constants.js';
+import type { Registry } from './registry.js';
+import type { MasterDropReason, MasterStats } from './stats.js';
+import type { TurnCredIssuer } from './turnCred.js';
+import { AnnounceBody, HeartbeatBody } from './wire.js';
+
+export interface HttpDeps {
+  registry: Registry;
+  issuer: TurnCredIssuer;
+  stats: MasterStats;
+  now: () => number;
+  /** Called with each issued credential's player id (never the password) for the log. */
+  onCredIssued?: (playerId: string) => void;
+}
+
+class HttpRefusal extends Error {
+  constructor(readonly status: number, readonly reason: MasterDropReason, message: string) {
+    super(message);
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MASTER_MAX_BODY_BYTES) return reject(new HttpRefusal(413, 'http_too_big', 'body too large'));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MASTER_MAX_BODY_BYTES) {
+        req.pause();
+        reject(new HttpRefusal(413, 'http_too_big', 'body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      } catch {
+        reject(new HttpRefusal(400, 'http_bad_json', 'body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+export class HttpApi {
+  readonly #rate = new Map<string, { start: number; n: number }>();
+
+  constructor(private readonly d: HttpDeps) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.#route(req, res).catch((err: unknown) => {
+      if (err instanceof HttpRefusal) {
+        this.d.stats.drop(err.reason);
+        reply(res, err.status, { error: err.message });
+        if (err.status === 413) req.socket.destroySoon();
+      } else {
+        reply(res, 500, { error: 'internal error' });
+      }
+    });
+  }
+
+  sweep(): void {
+    const now = this.d.now();
+    for (const [ip, b] of this.#rate) if (now - b.start >= MASTER_RATE_WINDOW_MS) this.#rate.delete(ip);
+  }
+
+  #limit(ip: string): void {
+    const now = this.d.now();
+    let b = this.#rate.get(ip);
+    if (!b || now - b.start >= MASTER_RATE_WINDOW_MS) {
+      if (!b && this.#rate.size >= MASTER_RATE_MAX_TRACKED_IPS) this.#rate.clear();
+      b = { start: now, n: 0 };
+      this.#rate.set(ip, b);
+    }
+    if (++b.n > MASTER_RATE_MAX_PER_WINDOW) throw new HttpRefusal(429, 'http_rate_limited', 'too many requests');
+  }
+
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://master');
+    const ip = req.socket.remoteAddress ?? '?';
+    const path = url.pathname;
+    const { registry, issuer, stats } = this.d;
+    if (req.method === 'GET' && path === '/api/sessions') return reply(res, 200, { sessions: registry.list() });
+    if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true, sessions: registry.size, stats });
+    if (req.method === 'POST' && path === '/api/sessions') {
+      this.#limit(ip);
+      const body = AnnounceBody.safeParse(await readBody(req));
+      if (!body.success) throw new HttpRefusal(400, 'http_bad_body', 'bad announce body');
+      const r = registry.announce(body.data, ip);
+      if (!r.ok) throw new HttpRefusal(429, r.code === 'ip_limit' ? 'announce_ip_limit' : 'announce_lobby_full', r.code);
+      stats.announces++;
+      return reply(res, 201, { sessionId: r.sessionId, hostToken: r.hostToken, heartbeatMs: MASTER_HEARTBEAT_MS });
+    }
+    const m = /^\/api\/sessions\/([A-Za-z0-9_-]{4,64})(\/heartbeat)?$/.exec(path);
+    if (m && ((req.method === 'POST' && m[2]) || (req.method === 'DELETE' && !m[2]))) {
+      this.#limit(ip);
+      const body = HeartbeatBody.safeParse(await readBody(req));
+      if (!body.success) throw new HttpRefusal(400, 'http_bad_body', 'bad heartbeat body');
+      const r = m[2] ? registry.heartbeat(m[1], body.data.hostToken, body.data.players) : registry.remove(m[1], body.data.hostToken);
+      if (r === 'unknown_session') throw new HttpRefusal(404, 'heartbeat_unknown', 'unknown session: announce again');
+      if (r === 'bad_token') throw new HttpRefusal(403, 'heartbeat_bad_token', 'host token does not match');
+      return reply(res, 200, { ok: true });
+    }
+    if (req.method === 'GET' && path === '/api/challenge') {
+      this.#limit(ip);
+      return reply(res, 200, issuer.challenge());
+    }
+    if (req.method === 'GET' && path === '/api/turnCred') {
+      const key = url.searchParams.get('key');
+      const nonce = url.searchParams.get('nonce');
+      const sig = url.searchParams.get('sig');
+      if (!key || !nonce || !sig || key.length > 64 || nonce.length > 64 || sig.length > 128) {
+        throw new HttpRefusal(400, 'cred_bad_query', 'need key, nonce and sig');
+      }
+      const r = issuer.issue(key, nonce, sig);
+      if (!r.ok) {
+        const status = r.code === 'no_secret' ? 503 : 403;
+        throw new HttpRefusal(status, `cred_${r.code}`, r.code === 'no_secret' ? 'no TURN relay configured' : `identity not proven (${r.code})`);
+      }
+      stats.credsIssued++;
+      this.d.onCredIssued?.(r.playerId);
+      return reply(res, 200, r.cred);
+    }
+    throw new HttpRefusal(404, 'http_not_found', 'not found');
+  }
+}

@@ -1,0 +1,25 @@
+// coop-server's console: one command a line on stdin, one answer a line on stdout. Lines run
+// in order (a ban finishes writing before the next line runs).
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { AdminController } from './adminController.js';
+
+export interface AdminConsole {
+  /** Resolves when the input ends and every line has been answered. */
+  readonly done: Promise<void>;
+  close(): void;
+}
+
+export function attachConsole(controller: AdminController, input: Readable, output: Writable): AdminConsole {
+  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  let chain: Promise<void> = Promise.resolve();
+  rl.on('line', (line) => {
+    if (line.trim() === '') return;
+    chain = chain.then(async () => {
+      const out = await controller.runLine(line, { kind: 'console' });
+      output.write(`${out.text}\n`);
+    });
+  });
+  const done = new Promise<void>((resolve) => rl.once('close', () => resolve(chain)));
+  return { done, close: () => rl.close() };
+}
