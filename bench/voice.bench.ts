@@ -1,5 +1,5 @@
 // bench:voice — codec cost and loss quality on 60 s of espeak-ng speech (BENCHMARKS.md), and
-// mouth-to-ear latency through coop-server and two sidecars on loopback (bench/voiceE2e.ts).
+// mouth-to-ear latency through coop-server and two sidecars on loopback (not yet wired).
 // Prints a table, writes bench/results/voice.json. ≥ 3 repetitions, medians, machine info.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -94,14 +94,9 @@ const results: Record<string, unknown> = {
   notes: 'quality = log-spectral distance (dB, lower is better; quality.ts); quality_fec_vs_silence_10pct = LSD(silence) / LSD(FEC+PLC) on the same seeded 10 % loss pattern, > 1 means FEC+PLC is better',
 };
 
-const { measureMouthToEar } = await import('./voiceE2e.js').catch(() => ({ measureMouthToEar: null }));
-if (measureMouthToEar) {
-  const m = await measureMouthToEar();
-  Object.assign(results, m);
-} else {
-  results.mouth_to_ear_ms_p50 = null;
-  results.mouth_to_ear_ms_p95 = null;
-}
+// Not yet measured: needs the sidecar voice path through coop-server (integration step).
+results.mouth_to_ear_ms_p50 = null;
+results.mouth_to_ear_ms_p95 = null;
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, libopus: opus.version };
 console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'notes').map(([k, v]) => [k, { value: v }])));
