@@ -1,0 +1,21 @@
+// coop-server limits and defaults, one place (STYLE.md #3).
+
+/** Bad messages (undecodable, out of range, out of state) a peer may send per window. */
+export const BAD_MESSAGE_LIMIT = 32;
+export const BAD_MESSAGE_WINDOW_MS = 10_000;
+/** A peer that has not finished the handshake by then is disconnected. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+export const SERVER_DEFAULT_PORT = 7777;
+export const SERVER_DEFAULT_PEERS = 64;
+export const SERVER_DEFAULT_NPCS = 300;
+export const SERVER_DEFAULT_VEHICLES = 60;
+/** NPCs and vehicles are spread over a square this big around the origin. */
+export const SERVER_DEFAULT_AREA_M = 600;
+/** Give the reliable channel time to carry a Refused/Disconnect before the link closes. */
+export const DISCONNECT_LINGER_MS = 200;
+
+/** Why a message from a peer was dropped (counted per peer, shown on the dashboard). */
+export type DropReason =
+  | 'undecodable' | 'unknown-kind' | 'too-big' | 'empty'
+  | 'wrong-direction' | 'out-of-state'
+  | 'bad-coords' | 'bad-hello' | 'ack-never-sent' | 'not-in-interest' | 'bad-text' | 'bad-channel';
