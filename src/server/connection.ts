@@ -3,6 +3,7 @@
 import { InterestState } from './interest.js';
 import { ClientSnapshots } from './snapshot-writer.js';
 import type { TickClient } from './tick-pipeline.js';
+import type { EntityPose } from './world.js';
 import { BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS, type DropReason } from './constants.js';
 
 /** What the server needs of a transport peer (ENet today; anything datagram-shaped tomorrow). */
@@ -35,6 +36,9 @@ export class Connection implements TickClient {
   avatarId = 0;
   mode = 0;
   lastInputSeq = -1;
+  /** The last pose the client reported and when it arrived (server ms). */
+  reported: EntityPose | null = null;
+  reportedAtMs = 0;
   readonly interest = new InterestState();
   readonly snaps = new ClientSnapshots();
   readonly drops = new Map<DropReason, number>();

@@ -11,6 +11,11 @@ export const SERVER_DEFAULT_NPCS = 300;
 export const SERVER_DEFAULT_VEHICLES = 60;
 /** NPCs and vehicles are spread over a square this big around the origin. */
 export const SERVER_DEFAULT_AREA_M = 600;
+/**
+ * Avatars are moved to the tick's time along their reported velocity (inputs arrive between
+ * ticks, at the client's own rate), for at most this long after the last report.
+ */
+export const AVATAR_EXTRAPOLATE_MAX_MS = 100;
 /** Give the reliable channel time to carry a Refused/Disconnect before the link closes. */
 export const DISCONNECT_LINGER_MS = 200;
 

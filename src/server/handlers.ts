@@ -98,6 +98,8 @@ function onInWorld(server: CoopServer, conn: Connection, kind: EMsgKind, msg: EM
       if (seq <= conn.lastInputSeq) return; // reordered or duplicate: older than what we have
       conn.lastInputSeq = seq;
       conn.mode = mode;
+      conn.reported = pose;
+      conn.reportedAtMs = server.now();
       server.world.setPose(conn.avatarId, pose);
       return;
     }

@@ -2,7 +2,7 @@
 // the transport (ENet) feeds it peers and bytes through PeerLink, plugins hook in via use().
 import { randomBytes } from 'node:crypto';
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
-import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE, HANDSHAKE_NONCE_BYTES } from '../protocol/constants.js';
+import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
 import { DisconnectCode, type EMsg } from '../protocol/schema.gen.js';
 import { Connection, ConnState, type PeerLink } from './connection.js';
 import { GameClock } from './game-clock.js';
@@ -11,7 +11,7 @@ import { World } from './world.js';
 import { NpcSim } from './npc-sim.js';
 import { mulberry32 } from './rng.js';
 import { handleMessage } from './handlers.js';
-import { DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
+import { AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
 import type { ServerPlugin, ServerStatsView } from './plugin.js';
 
 export interface ServerLog {
@@ -165,6 +165,11 @@ export class CoopServer {
     for (const c of this.#conns.values()) {
       if (!c.inWorld && nowMs - c.connectedAtMs > HANDSHAKE_TIMEOUT_MS && c.state !== ConnState.CLOSED) {
         this.kick(c.peerId, 'handshake timed out', DisconnectCode.DISCONNECT_TIMEOUT);
+      }
+      const r = c.reported;
+      if (c.inWorld && r) {
+        const ageS = Math.min(Math.max(0, nowMs - c.reportedAtMs), AVATAR_EXTRAPOLATE_MAX_MS) / 1000;
+        this.world.setPose(c.avatarId, { ...r, x: r.x + r.vx * ageS, y: r.y + r.vy * ageS, z: r.z + r.vz * ageS });
       }
     }
     this.pipeline.run(this.tick, nowMs, this.clock.currentTickMs, this.#conns.values(), (c, kind, bytes) => {
