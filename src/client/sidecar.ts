@@ -60,8 +60,9 @@ export class Sidecar {
   sendInput(): void {
     const t = this.#last;
     if (!t) return;
-    const a = Math.min(Math.max(0, this.#now() - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
-    this.#client.sendPlayerState({ x: t.pos.x + t.vel.x * a, y: t.pos.y + t.vel.y * a, z: t.pos.z + t.vel.z * a, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0 });
+    const now = this.#now();
+    const a = Math.min(Math.max(0, now - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
+    this.#client.sendPlayerState({ x: t.pos.x + t.vel.x * a, y: t.pos.y + t.vel.y * a, z: t.pos.z + t.vel.z * a, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0, clientTimeMs: now });
   }
 
   /** One render frame: interpolated states (spawning proxies on first sight) to the game. */

@@ -39,6 +39,9 @@ export class Connection implements TickClient {
   /** The last pose the client reported and when it arrived (server ms). */
   reported: EntityPose | null = null;
   reportedAtMs = 0;
+  /** server time − client time, min-filtered (see CLIENT_CLOCK_CREEP_MS_PER_S); null until known. */
+  clockOffsetMs: number | null = null;
+  clockOffsetAtMs = 0;
   readonly interest = new InterestState();
   readonly snaps = new ClientSnapshots();
   readonly drops = new Map<DropReason, number>();

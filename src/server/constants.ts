@@ -16,6 +16,11 @@ export const SERVER_DEFAULT_AREA_M = 600;
  * ticks, at the client's own rate), for at most this long after the last report.
  */
 export const AVATAR_EXTRAPOLATE_MAX_MS = 100;
+/**
+ * PlayerState.client_time_ms is mapped to server time with a per-peer offset: the smallest
+ * (arrival − client time) seen, allowed to creep up this fast so it recovers from an outlier.
+ */
+export const CLIENT_CLOCK_CREEP_MS_PER_S = 2;
 /** Give the reliable channel time to carry a Refused/Disconnect before the link closes. */
 export const DISCONNECT_LINGER_MS = 200;
 

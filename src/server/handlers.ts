@@ -5,6 +5,7 @@ import { EntityKind, RefuseCode, type EMsg, type EMsgKind } from '../protocol/sc
 import { fingerprint, verifyChallenge } from '../protocol/identity.js';
 import { ConnState, type Connection } from './connection.js';
 import { poseFrom, modeFrom, helloProblem, chatTextOk } from './validate.js';
+import { CLIENT_CLOCK_CREEP_MS_PER_S } from './constants.js';
 import type { CoopServer } from './server.js';
 
 /** Kinds only the server sends: a client sending one is a bad message. */
@@ -93,13 +94,14 @@ function onInWorld(server: CoopServer, conn: Connection, kind: EMsgKind, msg: EM
       const ps = msg.playerState!;
       const pose = poseFrom(ps);
       const mode = modeFrom(ps);
-      if (!pose || mode === null) { server.drop(conn, 'bad-coords'); return; }
+      if (!pose || mode === null || !Number.isFinite(ps.clientTimeMs ?? 0)) { server.drop(conn, 'bad-coords'); return; }
       const seq = ps.seq ?? 0;
       if (seq <= conn.lastInputSeq) return; // reordered or duplicate: older than what we have
       conn.lastInputSeq = seq;
       conn.mode = mode;
+      const now = server.now();
       conn.reported = pose;
-      conn.reportedAtMs = server.now();
+      conn.reportedAtMs = poseTime(conn, ps.clientTimeMs ?? 0, now);
       server.world.setPose(conn.avatarId, pose);
       return;
     }
@@ -128,6 +130,20 @@ function onInWorld(server: CoopServer, conn: Connection, kind: EMsgKind, msg: EM
     default:
       dispatch(server, conn, kind, msg);
   }
+}
+
+/**
+ * Server time at which a reported pose was valid: the client's stamp mapped through a
+ * min-filtered clock offset (scheduling and network delays only ever add to the arrival time).
+ */
+function poseTime(conn: Connection, clientTimeMs: number, nowMs: number): number {
+  if (!(clientTimeMs > 0)) return nowMs;
+  const sample = nowMs - clientTimeMs;
+  const prev = conn.clockOffsetMs;
+  const crept = prev === null ? sample : prev + ((nowMs - conn.clockOffsetAtMs) / 1000) * CLIENT_CLOCK_CREEP_MS_PER_S;
+  conn.clockOffsetMs = Math.min(crept, sample);
+  conn.clockOffsetAtMs = nowMs;
+  return Math.min(nowMs, clientTimeMs + conn.clockOffsetMs);
 }
 
 /** Extension kinds go to plugins; voice falls back to relaying to every other player. */

@@ -6,7 +6,7 @@ export const JERK_SPAN_MS = 100;
 
 export interface PathSample { tMs: number; x: number; y: number; z: number }
 
-export function jerkStats(samples: PathSample[]): { samples: number; p50: number; p99: number; max: number } {
+export function jerkStats(samples: PathSample[]): { samples: number; values: number; p50: number; p90: number; p99: number; max: number } {
   const pts: PathSample[] = [];
   for (const s of samples) if (pts.length === 0 || s.tMs - pts[pts.length - 1].tMs >= JERK_SPAN_MS) pts.push(s);
   const j: number[] = [];
@@ -20,5 +20,5 @@ export function jerkStats(samples: PathSample[]): { samples: number; p50: number
   for (let i = 0; i + 3 < pts.length; i++) j.push(Math.hypot(axis('x', i), axis('y', i), axis('z', i)));
   const s = [...j].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-  return { samples: samples.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? 0 };
+  return { samples: samples.length, values: s.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1] ?? 0 };
 }
