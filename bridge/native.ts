@@ -27,6 +27,8 @@ export interface NativeShim {
   /** Asynchronous on libuv's pool: never blocks the event loop; finite timeout always. */
   waitAsync(h: RegionHandle, ring: number, expected: number, timeoutMs: number, cb: (err: unknown, rc: number) => void): void;
   wake(h: RegionHandle, ring: number): number;
+  /** A new fd (the caller owns it) on the ring's wake pipe, or -1. */
+  wakeFd(h: RegionHandle, ring: number): number;
   peerAlive(h: RegionHandle): number;
   close(h: RegionHandle): void;
   unlink(session: string): number;
@@ -75,6 +77,7 @@ export function loadNative(path = defaultLibraryPath()): NativeShim {
     size: f(`uint32_t coop_size(${P} r)`),
     waitAsync: (h, ring, expected, timeoutMs, cb) => wait.async(h, ring, expected, timeoutMs, cb),
     wake: f(`int coop_wake(${P} r, int ring)`),
+    wakeFd: f(`int coop_wake_fd(${P} r, int ring)`),
     peerAlive: f(`int coop_peer_alive(${P} r)`),
     close: f(`void coop_close(${P} r)`),
     unlink: f('int coop_unlink(const char *session)'),

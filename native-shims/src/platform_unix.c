@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -80,7 +81,51 @@ void coop_plat_unmap(coop_region *r) {
   r->size = 0;
 }
 
+/* Wake pipes: FIFOs beside the region in /dev/shm, one per ring. */
+#define COOP_SHM_DIR "/dev/shm"
+static void fifo_path(char *out, size_t cap, const char *shm_name, int ring) {
+  snprintf(out, cap, COOP_SHM_DIR "%s.wake%d", shm_name, ring);
+}
+
+int coop_plat_wake_fd(coop_region *r, int ring) {
+  char path[160];
+  fifo_path(path, sizeof path, r->name, ring);
+  if (mkfifo(path, COOP_SHM_MODE) != 0 && errno != EEXIST) {
+    r->os_error = errno;
+    return -1;
+  }
+  /* O_RDWR (Linux): this end is also a writer, so the pipe never reports end-of-file. */
+  return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
+
+static void wake_pipe(coop_region *r, int ring) {
+  if (r->wake_wr[ring] < 0) {
+    char path[160];
+    fifo_path(path, sizeof path, r->name, ring);
+    /* ENXIO: nobody reads it (a futex reader, or none yet); ENOENT: never created. */
+    r->wake_wr[ring] = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (r->wake_wr[ring] < 0) return;
+  }
+  static const char byte = 1;
+  if (write(r->wake_wr[ring], &byte, 1) < 0 && errno == EPIPE) {
+    close(r->wake_wr[ring]); /* the reader went away: reopen next time */
+    r->wake_wr[ring] = -1;
+  }
+}
+
+void coop_plat_release(coop_region *r) {
+  for (int i = 0; i < 2; i++) {
+    if (r->wake_wr[i] >= 0) close(r->wake_wr[i]);
+    r->wake_wr[i] = -1;
+  }
+}
+
 int coop_plat_unlink(const char *shm_name) {
+  char path[160];
+  for (int i = 0; i < 2; i++) {
+    fifo_path(path, sizeof path, shm_name, i);
+    unlink(path);
+  }
   if (shm_unlink(shm_name) == 0 || errno == ENOENT) return 0;
   return -1;
 }
@@ -97,9 +142,8 @@ int coop_plat_wait(coop_region *r, int ring, _Atomic uint32_t *word, uint32_t ex
 }
 
 void coop_plat_wake(coop_region *r, int ring, _Atomic uint32_t *word) {
-  (void)r;
-  (void)ring;
   syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+  wake_pipe(r, ring);
 }
 
 int coop_plat_pid_alive(uint32_t pid) {
