@@ -101,6 +101,10 @@ export class WebDash {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (path === '/status') return sendJson(res, 200, this.status());
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end(); // no icon; saves the browser a logged 404
+        return;
+      }
       const file = this.#files.get(path);
       if (!file) return sendJson(res, 404, { error: 'not found' });
       res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
