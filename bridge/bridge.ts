@@ -2,7 +2,7 @@
 // sidecar role. Frames move through plain shared memory; the reader spins briefly, then sleeps
 // on a futex through koffi's asynchronous call (finite slices), so the event loop never blocks
 // and an idle bridge costs ~0 CPU. Lifecycle: waiting -> attached -> closed.
-import { BRIDGE_DEFAULTS, BRIDGE_FRAMES_PER_TURN, BRIDGE_OUT_RETRY_MS, BRIDGE_SPIN_MIN_US, BRIDGE_SPIN_PAYOFF_US, BRIDGE_SPIN_PROBE_EVERY, BRIDGE_WAIT_SLICE_MS } from './constants.js';
+import { BRIDGE_DEFAULTS, BRIDGE_FRAMES_PER_TURN, BRIDGE_OUT_RETRY_MS, BRIDGE_SPIN_MIN_US, BRIDGE_SPIN_PAYOFF_US, BRIDGE_SPIN_PROBE_EVERY, BRIDGE_STALE_MIN_AGE_S, BRIDGE_WAIT_SLICE_MS } from './constants.js';
 import { FrameReader, FrameWriter } from './codec.js';
 import { BridgeError } from './errors.js';
 import { CODECS, CODECS_BY_ID } from './generated/codecs.js';
@@ -102,6 +102,7 @@ export class Bridge {
     this.session = opts.session;
     this.role = opts.role;
     this.#native = loadNative(opts.libraryPath);
+    sweepOnce(this.#native);
     this.#region = openRegion(this.#native, { session: opts.session, role: opts.role, ringBytes: o.ringBytes, abiVersion: opts.abiVersion, schemaHash: opts.schemaHash });
     this.ringBytes = this.#region.ringBytes;
     this.created = this.#region.created;
@@ -350,6 +351,14 @@ export class Bridge {
     this.#in.endSleep();
     this.#pump();
   };
+}
+
+const swept = new WeakSet<NativeShim>();
+/** Once per process: remove regions that crashed processes left in /dev/shm. */
+function sweepOnce(native: NativeShim): void {
+  if (swept.has(native)) return;
+  swept.add(native);
+  native.sweepStale(BRIDGE_STALE_MIN_AGE_S);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -32,3 +32,6 @@ export const BRIDGE_DEFAULTS = {
   outQueueMaxBytes: BRIDGE_OUT_QUEUE_MAX_BYTES,
   closeOnPeerGone: true,
 };
+/** A region both of whose processes are gone is removed by the next openBridge in any process
+ * once it is this old (seconds). */
+export const BRIDGE_STALE_MIN_AGE_S = 10;

@@ -112,6 +112,9 @@ COOP_API uint32_t coop_max_payload(const coop_region *r);
 COOP_API void coop_close(coop_region *r);
 /* Removes a session's name (tests, stale cleanup). 0 when removed or absent. */
 COOP_API int coop_unlink(const char *session);
+/* Removes regions left behind by crashed processes: older than min_age_s, both pid slots empty or
+ * dead. Returns how many were removed. (Pids are checked in this pid namespace.) */
+COOP_API int coop_sweep_stale(int min_age_s);
 
 #ifdef __cplusplus
 }

@@ -47,5 +47,6 @@ int coop_plat_pid_alive(uint32_t pid);
 uint32_t coop_plat_self_pid(void);
 void coop_plat_sleep_ms(int ms);
 int coop_plat_exists_error(int os_error); /* 1 when os_error means "name already exists" */
+int coop_plat_sweep_stale(int min_age_s);
 
 #endif

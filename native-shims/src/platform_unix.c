@@ -2,7 +2,9 @@
  * FUTEX_PRIVATE: the word lives in a mapping shared between two processes. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <string.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -159,3 +161,42 @@ void coop_plat_sleep_ms(int ms) {
 }
 
 int coop_plat_exists_error(int os_error) { return os_error == EEXIST; }
+
+/* A region is stale when it is old enough, carries our magic, and neither role's pid is alive. */
+static int stale(const char *file, time_t now, int min_age_s) {
+  char path[300];
+  snprintf(path, sizeof path, COOP_SHM_DIR "/%s", file);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat st;
+  int verdict = 0;
+  if (fstat(fd, &st) == 0 && now - st.st_mtime >= min_age_s && st.st_size >= (off_t)COOP_HEADER_BYTES) {
+    uint32_t *h = mmap(NULL, COOP_HEADER_BYTES, PROT_READ, MAP_SHARED, fd, 0);
+    if (h != MAP_FAILED) {
+      uint32_t magic = __atomic_load_n(&h[COOP_OFF_MAGIC / 4], __ATOMIC_ACQUIRE);
+      uint32_t g = __atomic_load_n(&h[COOP_OFF_PID_GAME / 4], __ATOMIC_ACQUIRE);
+      uint32_t s = __atomic_load_n(&h[COOP_OFF_PID_SIDECAR / 4], __ATOMIC_ACQUIRE);
+      verdict = magic == COOP_MAGIC && !coop_plat_pid_alive(g) && !coop_plat_pid_alive(s);
+      munmap(h, COOP_HEADER_BYTES);
+    }
+  }
+  close(fd);
+  return verdict;
+}
+
+int coop_plat_sweep_stale(int min_age_s) {
+  DIR *d = opendir(COOP_SHM_DIR);
+  if (!d) return 0;
+  time_t now = time(NULL);
+  int removed = 0;
+  static const char prefix[] = "coop-bridge-";
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    if (strncmp(e->d_name, prefix, sizeof prefix - 1) != 0 || strstr(e->d_name, ".wake")) continue;
+    if (!stale(e->d_name, now, min_age_s)) continue;
+    char shm[300];
+    snprintf(shm, sizeof shm, "/%s", e->d_name);
+    if (coop_plat_unlink(shm) == 0) removed++;
+  }
+  closedir(d);
+  return removed;
+}

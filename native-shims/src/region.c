@@ -160,3 +160,5 @@ int coop_unlink(const char *session) {
   shm_name(name, sizeof name, session);
   return coop_plat_unlink(name);
 }
+
+int coop_sweep_stale(int min_age_s) { return coop_plat_sweep_stale(min_age_s < 0 ? 0 : min_age_s); }
