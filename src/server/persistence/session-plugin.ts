@@ -64,8 +64,7 @@ export function sessionSavePlugin(server: CoopServer, opts: SessionPluginOptions
       return true;
     },
     stop(): void {
-      saver.stop();
-      saver.trySave('shutdown');
+      saver.finish('shutdown');
     },
   };
 }
