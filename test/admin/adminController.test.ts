@@ -74,11 +74,30 @@ describe('AdminController console lines', () => {
     expect(await run('unmute 2')).toBe('peer 2 was not muted');
   });
 
+  it('a timed ban runs out on the wall clock; AdminCmd reasons reach the target', async () => {
+    let wall = 1_000_000;
+    const timed = await BanStore.open({ dataDir: mkdtempSync(join(tmpdir(), 'ctl-')), now: () => wall });
+    const c = new AdminController({ session, bans: timed, mutes, admins: new AdminList([ID_ADMIN]), log: { info: () => undefined, warn: () => undefined } });
+    expect((await c.runLine('ban 2 60')).text).toMatch(/^banned peer 2 \(Vee, .*\) for 60 s$/);
+    expect(c.refusalFor(ID_A)).toBe(`banned from this server: no reason given (until ${new Date(1_060_000).toISOString()})`);
+    wall += 59_999;
+    expect(c.refusalFor(ID_A)).toBeDefined();
+    wall += 1;
+    expect(c.refusalFor(ID_A)).toBeUndefined();
+    expect(timed.list()).toEqual([]);
+    expect((await c.handleRemote(4, { cmdType: 'Ban', param: 3, secs: 0, reason: 'cheating\n ' })).ok).toBe(true);
+    expect(session.kicked.at(-1)).toEqual({ id: 3, reason: 'banned from this server: cheating' });
+    expect(c.refusalFor(ID_B)).toBe('banned from this server: cheating');
+    session.add({ id: 9, name: 'X', identity: 'x'.repeat(32), pingMs: 0, location: { x: 0, y: 0, z: 0 }, mode: 'play' });
+    await c.handleRemote(4, { cmdType: 'Kick', param: 9, secs: 0, reason: 'afk' });
+    expect(session.kicked.at(-1)).toEqual({ id: 9, reason: 'kicked by an admin: afk' });
+  });
+
   it('status and help answer in one line', async () => {
     await run('mute 3 5');
     const status = await run('status');
     expect(status).toBe('uptime 42 s, tick 25 ms, frame avg 3.5 ms, 120 entities, 4 peers, 0 bans, 1 muted');
-    expect(await run('help')).toMatch(/^commands: kick <peerId> \| ban <peerId> \| mute <peerId> <secs>/);
+    expect(await run('help')).toMatch(/^commands: kick <peerId> \| ban <peerId> \[secs\] \| mute <peerId> <secs>/);
   });
 
   it.each([
@@ -89,6 +108,8 @@ describe('AdminController console lines', () => {
     ['kick -1', /^error: not a peer id: "-1"$/],
     ['kick 1e3', /^error: not a peer id: "1e3"$/],
     ['ban x', /^error: not a peer id: "x"$/],
+    ['ban 2 soon', /^error: secs must be a whole number \(0 = permanent\)/],
+    ['ban 2 3 4', /^error: usage: ban <peerId> \[secs\]$/],
     ['mute 2', /^error: usage: mute <peerId> <secs>$/],
     ['mute 2 abc', /^error: secs must be a whole number/],
     ['mute 2 0', /^error: secs must be a whole number/],

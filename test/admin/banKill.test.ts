@@ -56,7 +56,9 @@ describe('ban file under kill -9', () => {
       expect(ids.length).toBeGreaterThanOrEqual(previous);
       if (ids.length > previous) grewRuns++;
       previous = ids.length;
-      expect(readdirSync(dataDir)).toEqual(['bans.json']); // leftover temp files cleaned at open
+      // leftover temp files are cleaned at open; a kill before the first rename leaves no file yet
+      expect(readdirSync(dataDir).filter((n) => n !== 'bans.json')).toEqual([]);
+      if (ids.length > 0) expect(readdirSync(dataDir)).toContain('bans.json');
     }
     // the kills really landed during writing, not before the first one
     expect(grewRuns).toBeGreaterThan(RUNS / 2);

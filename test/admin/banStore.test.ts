@@ -31,6 +31,21 @@ describe('BanStore', () => {
     expect(JSON.parse(readFileSync(join(dir, 'bans.json'), 'utf8')).version).toBe(1);
   });
 
+  it('timed bans end on the wall clock and are pruned at the next write', async () => {
+    let wall = 5000;
+    const s = await BanStore.open({ dataDir: dir, now: () => wall });
+    await s.ban({ ...entry(ID_A), secs: 10 });
+    expect(s.isBanned(ID_A)?.untilMs).toBe(15_000);
+    expect((await BanStore.open({ dataDir: dir, now: () => wall })).isBanned(ID_A)?.untilMs).toBe(15_000);
+    wall = 15_000;
+    expect(s.isBanned(ID_A)).toBeUndefined();
+    expect(s.size).toBe(0);
+    await s.ban(entry(ID_B));
+    const file = JSON.parse(readFileSync(join(dir, 'bans.json'), 'utf8')) as { bans: { identity: string }[] };
+    expect(file.bans.map((b) => b.identity)).toEqual([ID_B]);
+    expect(await s.ban({ ...entry(ID_A), secs: 1 })).toBe(true); // an ended ban can be renewed
+  });
+
   it('serialises concurrent bans: every one lands in the file', async () => {
     const s = await BanStore.open({ dataDir: dir });
     const ids = Array.from({ length: 20 }, (_, i) => `id${String(i).padStart(4, '0')}`);

@@ -5,7 +5,7 @@ import type { BanStore } from './banStore.js';
 import type { MuteTable } from './muteTable.js';
 import type { AdminList } from './adminList.js';
 import type { AdminLog, PeerView, SessionView } from './sessionView.js';
-import { ADMIN_IDENTITY_PATTERN, ADMIN_LINE_MAX_CHARS, ADMIN_MUTE_MAX_S } from './constants.js';
+import { ADMIN_BAN_MAX_S, ADMIN_IDENTITY_PATTERN, ADMIN_LINE_MAX_CHARS, ADMIN_MUTE_MAX_S } from './constants.js';
 
 export type AdminActor =
   | { readonly kind: 'console' }
@@ -24,8 +24,18 @@ export interface AdminOutcome {
 /** A remote admin command as decoded from EMsg AdminCmd. */
 export interface RemoteAdminCmd {
   readonly cmdType: 'Kick' | 'Ban' | 'Mute';
+  /** Target peer id. */
   readonly param: number;
+  /** Mute: seconds (required). Ban: seconds, 0 = permanent. */
   readonly secs: number;
+  /** Optional reason shown to the target. */
+  readonly reason?: string;
+}
+
+export interface ActionOptions {
+  /** Ban length in seconds; 0/absent = permanent. */
+  readonly secs?: number;
+  readonly reason?: string;
 }
 
 export interface AdminControllerOptions {
@@ -37,7 +47,7 @@ export interface AdminControllerOptions {
 }
 
 export const ADMIN_HELP =
-  'commands: kick <peerId> | ban <peerId> | mute <peerId> <secs> | unban <identity|peerId> | unmute <peerId> | bans | status | help';
+  'commands: kick <peerId> | ban <peerId> [secs] | mute <peerId> <secs> | unban <identity|peerId> | unmute <peerId> | bans | status | help';
 
 const PEER_ID_PATTERN = /^\d{1,15}$/;
 const SECS_PATTERN = /^\d{1,9}$/;
@@ -75,9 +85,12 @@ export class AdminController {
       case 'kick':
         if ((usageErr = want(1, 'kick <peerId>'))) return fail('BAD_INPUT', usageErr);
         return this.#withPeerId(args[0], (id) => this.kick(id, actor));
-      case 'ban':
-        if ((usageErr = want(1, 'ban <peerId>'))) return fail('BAD_INPUT', usageErr);
-        return this.#withPeerId(args[0], (id) => this.ban(id, actor));
+      case 'ban': {
+        if (args.length !== 1 && args.length !== 2) return fail('BAD_INPUT', 'error: usage: ban <peerId> [secs]');
+        if (args[1] !== undefined && !SECS_PATTERN.test(args[1])) return fail('BAD_INPUT', `error: secs must be a whole number (0 = permanent), got ${clip(args[1])}`);
+        const secs = args[1] === undefined ? 0 : Number(args[1]);
+        return this.#withPeerId(args[0], (id) => this.ban(id, actor, { secs }));
+      }
       case 'mute': {
         if ((usageErr = want(2, 'mute <peerId> <secs>'))) return fail('BAD_INPUT', usageErr);
         if (!SECS_PATTERN.test(args[1])) return fail('BAD_INPUT', `error: secs must be a whole number 1..${ADMIN_MUTE_MAX_S}, got ${clip(args[1])}`);
@@ -95,24 +108,29 @@ export class AdminController {
     }
   }
 
-  async kick(peerId: number, actor: AdminActor): Promise<AdminOutcome> {
+  async kick(peerId: number, actor: AdminActor, opts: ActionOptions = {}): Promise<AdminOutcome> {
     const target = this.#target(peerId, actor);
     if ('code' in target) return target;
-    const reason = `kicked by ${actor.kind === 'remote' ? 'an admin' : 'the server admin'}`;
+    const reason = `kicked by ${actor.kind === 'remote' ? 'an admin' : 'the server admin'}${reasonSuffix(opts.reason)}`;
     if (!this.#o.session.kick(peerId, reason)) return fail('NO_SUCH_PEER', `error: no peer ${peerId}`);
     this.#o.log.info({ event: 'admin.kick', peerId, identity: target.identity, by: actorLabel(actor) }, 'peer kicked');
     return ok(`kicked peer ${peerId} (${target.name})`);
   }
 
-  async ban(peerId: number, actor: AdminActor): Promise<AdminOutcome> {
+  async ban(peerId: number, actor: AdminActor, opts: ActionOptions = {}): Promise<AdminOutcome> {
+    const secs = opts.secs ?? 0;
+    if (!Number.isInteger(secs) || secs < 0 || secs > ADMIN_BAN_MAX_S) {
+      return fail('BAD_INPUT', `error: ban secs must be a whole number 0..${ADMIN_BAN_MAX_S} (0 = permanent), got ${secs}`);
+    }
     const target = this.#target(peerId, actor);
     if ('code' in target) return target;
-    const reason = 'banned from this server';
+    const reason = (opts.reason ?? '').replace(/\s+/g, ' ').trim().slice(0, 120) || 'no reason given';
     try {
-      const added = await this.#o.bans.ban({ identity: target.identity, name: target.name, reason, by: actorLabel(actor), peerId });
-      this.#o.session.kick(peerId, reason);
-      this.#o.log.info({ event: 'admin.ban', peerId, identity: target.identity, by: actorLabel(actor), added }, 'peer banned');
-      return ok(`banned peer ${peerId} (${target.name}, identity ${short(target.identity)})${added ? '' : ' (was already banned)'}`);
+      const added = await this.#o.bans.ban({ identity: target.identity, name: target.name, reason, by: actorLabel(actor), peerId, secs });
+      this.#o.session.kick(peerId, `banned from this server: ${reason}`);
+      this.#o.log.info({ event: 'admin.ban', peerId, identity: target.identity, by: actorLabel(actor), added, secs }, 'peer banned');
+      const length = secs > 0 ? ` for ${secs} s` : '';
+      return ok(`banned peer ${peerId} (${target.name}, identity ${short(target.identity)})${length}${added ? '' : ' (was already banned)'}`);
     } catch (err) {
       this.#o.log.warn({ event: 'admin.ban_failed', peerId, err: (err as Error).message }, 'ban not saved');
       return fail('FAILED', `error: ban not saved: ${oneLine((err as Error).message)}`);
@@ -171,9 +189,9 @@ export class AdminController {
     if (!Number.isSafeInteger(cmd.param) || cmd.param < 0) return fail('BAD_INPUT', `error: bad peer id ${cmd.param}`);
     switch (cmd.cmdType) {
       case 'Kick':
-        return this.kick(cmd.param, actor);
+        return this.kick(cmd.param, actor, { reason: cmd.reason });
       case 'Ban':
-        return this.ban(cmd.param, actor);
+        return this.ban(cmd.param, actor, { secs: cmd.secs, reason: cmd.reason });
       case 'Mute':
         return this.mute(cmd.param, cmd.secs, actor);
       default:
@@ -184,7 +202,9 @@ export class AdminController {
   /** Handshake check: a refusal reason for a banned identity, undefined when allowed in. */
   refusalFor(identity: string): string | undefined {
     const ban = this.#o.bans.isBanned(identity);
-    return ban ? `banned from this server: ${ban.reason}` : undefined;
+    if (!ban) return undefined;
+    const until = ban.untilMs === null ? '' : ` (until ${new Date(ban.untilMs).toISOString()})`;
+    return `banned from this server: ${ban.reason}${until}`;
   }
 
   isMuted(identity: string): boolean {
@@ -217,6 +237,11 @@ export class AdminController {
     }
     return target;
   }
+}
+
+function reasonSuffix(reason: string | undefined): string {
+  const r = (reason ?? '').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return r ? `: ${r}` : '';
 }
 
 function clip(s: string): string {

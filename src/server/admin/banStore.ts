@@ -30,6 +30,18 @@ export interface BanEntry {
   readonly by: string;
   /** Peer id the player had when banned (lets `unban <peerId>` find it); null when unknown. */
   readonly peerId: number | null;
+  /** Wall-clock end of a timed ban, ms since the epoch; null = permanent. */
+  readonly untilMs: number | null;
+}
+
+export interface NewBan {
+  readonly identity: string;
+  readonly name: string;
+  readonly reason: string;
+  readonly by: string;
+  readonly peerId: number | null;
+  /** Seconds the ban lasts; 0 or absent = permanent. */
+  readonly secs?: number;
 }
 
 const BanEntrySchema = z.object({
@@ -39,6 +51,7 @@ const BanEntrySchema = z.object({
   bannedAtMs: z.number().int().nonnegative(),
   by: z.string().max(200),
   peerId: z.number().int().nonnegative().nullable(),
+  untilMs: z.number().int().nonnegative().nullable().default(null),
 });
 const BanFileSchema = z.object({
   version: z.literal(ADMIN_BANS_VERSION),
@@ -71,39 +84,50 @@ export class BanStore {
     return store;
   }
 
+  /** The ban in force for this identity (a timed ban that ran out is no ban). */
   isBanned(identity: string): BanEntry | undefined {
-    return this.#bans.get(identity);
+    const b = this.#bans.get(identity);
+    return b && this.#active(b) ? b : undefined;
   }
 
+  /** Bans in force. */
   list(): readonly BanEntry[] {
-    return [...this.#bans.values()];
+    return [...this.#bans.values()].filter((b) => this.#active(b));
   }
 
   get size(): number {
-    return this.#bans.size;
+    return this.list().length;
+  }
+
+  #active(b: BanEntry): boolean {
+    return b.untilMs === null || b.untilMs > this.#now();
   }
 
   /** Most recent ban of a player who had this peer id. */
   findByPeerId(peerId: number): BanEntry | undefined {
     let found: BanEntry | undefined;
-    for (const b of this.#bans.values()) if (b.peerId === peerId && (!found || b.bannedAtMs >= found.bannedAtMs)) found = b;
+    for (const b of this.list()) if (b.peerId === peerId && (!found || b.bannedAtMs >= found.bannedAtMs)) found = b;
     return found;
   }
 
   /** Adds a ban and writes the file. Resolves false when the identity was already banned. */
-  ban(entry: Omit<BanEntry, 'bannedAtMs'> & { bannedAtMs?: number }): Promise<boolean> {
+  ban(entry: NewBan): Promise<boolean> {
     if (!ADMIN_IDENTITY_PATTERN.test(entry.identity)) throw new TypeError(`not an identity: ${entry.identity}`);
+    const secs = entry.secs ?? 0;
+    if (!Number.isInteger(secs) || secs < 0) throw new RangeError(`ban seconds must be a whole number >= 0, got ${secs}`);
     return this.#serial(async () => {
-      if (this.#bans.has(entry.identity)) return false;
+      if (this.isBanned(entry.identity)) return false;
+      const now = this.#now();
       const full: BanEntry = {
         identity: entry.identity,
         name: entry.name.slice(0, 200),
         reason: entry.reason.slice(0, ADMIN_REASON_MAX_CHARS),
-        bannedAtMs: entry.bannedAtMs ?? this.#now(),
+        bannedAtMs: now,
         by: entry.by.slice(0, 200),
         peerId: entry.peerId,
+        untilMs: secs > 0 ? now + secs * 1000 : null,
       };
-      const next = new Map(this.#bans).set(full.identity, full);
+      const next = new Map([...this.#bans].filter(([, b]) => this.#active(b))).set(full.identity, full);
       await this.#write(next);
       this.#bans = next;
       return true;
@@ -113,7 +137,7 @@ export class BanStore {
   /** Removes a ban and writes the file. Resolves the removed entry, or undefined if none. */
   unban(identity: string): Promise<BanEntry | undefined> {
     return this.#serial(async () => {
-      const old = this.#bans.get(identity);
+      const old = this.isBanned(identity);
       if (!old) return undefined;
       const next = new Map(this.#bans);
       next.delete(identity);

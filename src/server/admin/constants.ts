@@ -14,10 +14,12 @@ export const ADMIN_IDENTITY_PATTERN = /^[A-Za-z0-9+/=_:.-]{4,128}$/;
 export const ADMIN_LINE_MAX_CHARS = 512;
 /** Longest mute accepted: one week. */
 export const ADMIN_MUTE_MAX_S = 7 * 24 * 3600;
+/** Longest timed ban: ten years (0 = permanent). */
+export const ADMIN_BAN_MAX_S = 10 * 365 * 24 * 3600;
 /** Longest reason text kept in a ban entry or a refusal. */
 export const ADMIN_REASON_MAX_CHARS = 200;
 /** Longest chat message relayed; longer ones are cut to this. */
-export const CHAT_TEXT_MAX_CHARS = 500;
+export const CHAT_TEXT_MAX_CHARS = 256; // as ChatMsg.text in coop.proto
 
 /** Dashboard defaults: loopback only unless --dash-host says otherwise. */
 export const DASH_DEFAULT_HOST = '127.0.0.1';

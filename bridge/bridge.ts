@@ -1,0 +1,407 @@
+// The typed game <-> sidecar bridge: one object per process and session, in the game or the
+// sidecar role. Frames move through plain shared memory; the reader spins briefly, then sleeps
+// on a futex through koffi's asynchronous call (finite slices), so the event loop never blocks
+// and an idle bridge costs ~0 CPU. Lifecycle: waiting -> attached -> closed.
+import { BRIDGE_DEFAULTS, BRIDGE_FRAMES_PER_TURN, BRIDGE_OUT_RETRY_MS, BRIDGE_WAIT_SLICE_MS } from './constants.js';
+import { FrameReader, FrameWriter } from './codec.js';
+import { BridgeError } from './errors.js';
+import { CODECS, CODECS_BY_ID } from './generated/codecs.js';
+import type { MessageMap, MessageName } from './generated/types.js';
+import { IN_RING, OUT_RING, type Role } from './layout.js';
+import { loadNative, type NativeShim } from './native.js';
+import { PeerMonitor, type PeerGoneReason } from './peer.js';
+import { openRegion, type OpenedRegion } from './region.js';
+import { RingReader, RingWriter } from './ring.js';
+
+export interface BridgeOptions {
+  session: string;
+  role: Role;
+  /** Capacity of each ring when this process creates the region (power of two). */
+  ringBytes?: number;
+  spinUs?: number;
+  heartbeatMs?: number;
+  peerTimeoutMs?: number;
+  outQueueMaxBytes?: number;
+  /** Close by itself when the peer goes away (default true). */
+  closeOnPeerGone?: boolean;
+  libraryPath?: string;
+  /** Tests only: open as another build would. */
+  abiVersion?: number;
+  schemaHash?: number;
+}
+
+export type BridgeState = 'waiting' | 'attached' | 'closed';
+
+export interface LifecycleEvents {
+  peerAttached: { pid: number };
+  peerGone: { reason: PeerGoneReason };
+  state: { from: BridgeState; to: BridgeState };
+  closed: { reason: string };
+  handlerError: { name: string; error: unknown };
+}
+export type BridgeEvents = MessageMap & LifecycleEvents;
+
+export interface BridgeCounters {
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Outbound frames lost because the ring and the JS queue were full. */
+  dropped: number;
+  /** Inbound frames with a bad length (the backlog was dropped) or an undecodable payload. */
+  malformed: number;
+  /** Inbound frames of a type this build does not know (skipped). */
+  unknownType: number;
+  /** Outbound frames waiting in the JS queue for ring space. */
+  queued: number;
+  /** Futex wakes this side issued to a sleeping peer reader. */
+  wakes: number;
+  /** Times this side's reader went to sleep. */
+  sleeps: number;
+}
+
+type Handler = (v: never) => void;
+type QueuedFrame = { type: number; payload: Uint8Array };
+
+export class Bridge {
+  readonly session: string;
+  readonly role: Role;
+  readonly ringBytes: number;
+  readonly created: boolean;
+  #state: BridgeState = 'waiting';
+  #native: NativeShim;
+  #region: OpenedRegion;
+  #out: RingWriter;
+  #in: RingReader;
+  #w: FrameWriter;
+  #r: FrameReader;
+  #handlers = new Map<string, Set<Handler>>();
+  #any = new Set<(name: MessageName, msg: MessageMap[MessageName]) => void>();
+  #raw = new Set<(type: number, payload: Uint8Array) => void>();
+  #peer: PeerMonitor;
+  #queue: QueuedFrame[] = [];
+  #queueBytes = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #sleeping = false;
+  #released = false;
+  #draining = false;
+  #spinMs: number;
+  #outQueueMax: number;
+  #closeOnPeerGone: boolean;
+  #c = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, dropped: 0, malformed: 0, unknownType: 0, sleeps: 0 };
+  #closedPromise: Promise<void>;
+  #resolveClosed!: () => void;
+
+  constructor(opts: BridgeOptions) {
+    const o = { ...BRIDGE_DEFAULTS, ...stripUndefined(opts) };
+    this.session = opts.session;
+    this.role = opts.role;
+    this.#native = loadNative(opts.libraryPath);
+    this.#region = openRegion(this.#native, { session: opts.session, role: opts.role, ringBytes: o.ringBytes, abiVersion: opts.abiVersion, schemaHash: opts.schemaHash });
+    this.ringBytes = this.#region.ringBytes;
+    this.created = this.#region.created;
+    const { view, handle } = this.#region;
+    const outRing = OUT_RING[this.role];
+    this.#out = new RingWriter(view, outRing, this.ringBytes, () => this.#native.wake(handle, outRing));
+    this.#in = new RingReader(view, IN_RING[this.role], this.ringBytes);
+    this.#w = new FrameWriter(view, this.#out.dataOffset, this.ringBytes);
+    this.#r = new FrameReader(view, this.#in.dataOffset, this.ringBytes);
+    this.#spinMs = o.spinUs / 1000;
+    this.#outQueueMax = o.outQueueMaxBytes;
+    this.#closeOnPeerGone = o.closeOnPeerGone;
+    this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#peer = new PeerMonitor({
+      view,
+      role: this.role,
+      heartbeatMs: o.heartbeatMs,
+      peerTimeoutMs: o.peerTimeoutMs,
+      peerAlive: () => this.#native.peerAlive(handle) === 1,
+      onAttached: (pid) => {
+        this.#setState('attached');
+        this.#emit('peerAttached', { pid });
+      },
+      onGone: (reason) => {
+        this.#emit('peerGone', { reason });
+        if (this.#closeOnPeerGone) void this.close(`peer ${reason}`);
+        else this.#setState('waiting');
+      },
+    });
+    this.#peer.start();
+    this.#pump();
+  }
+
+  get state(): BridgeState {
+    return this.#state;
+  }
+
+  /** Subscribes to a message (PascalCase name) or a lifecycle event; returns the unsubscribe. */
+  on<K extends keyof BridgeEvents>(name: K, handler: (v: BridgeEvents[K]) => void): () => void {
+    let set = this.#handlers.get(name);
+    if (!set) this.#handlers.set(name, (set = new Set()));
+    const h = handler as Handler;
+    set.add(h);
+    return () => void set.delete(h);
+  }
+
+  once<K extends keyof BridgeEvents>(name: K, handler: (v: BridgeEvents[K]) => void): () => void {
+    const off = this.on(name, (v) => {
+      off();
+      handler(v);
+    });
+    return off;
+  }
+
+  /** Every decoded message, for logging and tools. */
+  onAny(handler: (name: MessageName, msg: MessageMap[MessageName]) => void): () => void {
+    this.#any.add(handler);
+    return () => void this.#any.delete(handler);
+  }
+
+  /** Every whole inbound frame before decoding; `payload` is valid only during the call. */
+  onFrame(handler: (type: number, payload: Uint8Array) => void): () => void {
+    this.#raw.add(handler);
+    return () => void this.#raw.delete(handler);
+  }
+
+  /** Sends a message. When the ring is full it waits in a JS queue (bounded; beyond it the
+   * frame is dropped and counted). Returns false when it did not go straight into the ring. */
+  send<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
+    if (this.trySend(name, msg)) return true;
+    const codec = CODECS[name];
+    const scratch = new ArrayBuffer(codec.size(msg));
+    const w = new FrameWriter(scratch);
+    codec.write(w, msg);
+    this.#enqueue(codec.id, new Uint8Array(scratch));
+    return false;
+  }
+
+  /** Sends a message only if the ring has room right now (and nothing is queued before it). */
+  trySend<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
+    this.#assertOpen();
+    const codec = CODECS[name];
+    if (!codec) throw new BridgeError('BAD_OPTIONS', `unknown message '${String(name)}'`);
+    if (this.#queue.length > 0) return false;
+    const len = codec.size(msg);
+    if (len > this.#out.maxPayload) throw new BridgeError('FRAME_TOO_LARGE', `${name} is ${len} bytes; a frame may carry ${this.#out.maxPayload} with ${this.ringBytes}-byte rings`);
+    const at = this.#out.reserve(codec.id, len);
+    if (at < 0) return false;
+    this.#w.pos = at;
+    codec.write(this.#w, msg);
+    this.#out.commit();
+    this.#c.framesOut++;
+    this.#c.bytesOut += len;
+    return true;
+  }
+
+  /** Sends a raw frame (tools and tests: any type id, any bytes). Queues like send(). */
+  sendRaw(type: number, payload: Uint8Array): boolean {
+    this.#assertOpen();
+    if (!Number.isInteger(type) || type < 1 || type > 0xfffe) throw new BridgeError('BAD_OPTIONS', `frame type must be 1..65534, got ${type}`);
+    if (payload.byteLength > this.#out.maxPayload) throw new BridgeError('FRAME_TOO_LARGE', `raw frame of ${payload.byteLength} bytes exceeds ${this.#out.maxPayload}`);
+    if (this.#queue.length === 0 && this.#writeRaw(type, payload)) return true;
+    this.#enqueue(type, payload.slice());
+    return false;
+  }
+
+  /** Test hook: publishes a frame header whose length lies (the reader must drop it). */
+  writeBadLengthFrameForTest(claimedBytes: number): boolean {
+    this.#assertOpen();
+    return this.#out.writeBadLength(claimedBytes);
+  }
+
+  counters(): BridgeCounters {
+    return { ...this.#c, queued: this.#queue.length, wakes: this.#out.wakes };
+  }
+
+  /** Resolves once the peer has consumed everything this side wrote (or the bridge closed). */
+  async flushed(pollMs = 1): Promise<void> {
+    while (this.#state !== 'closed' && (this.#queue.length > 0 || this.#out.pending() > 0)) {
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Resolves when the bridge has closed (by close() or because the peer went away). */
+  closed(): Promise<void> {
+    return this.#closedPromise;
+  }
+
+  /** Releases the role, wakes any sleeper and unmaps once the pending wait has returned. */
+  close(reason = 'closed by owner'): Promise<void> {
+    if (this.#state === 'closed') return this.#closedPromise;
+    this.#setState('closed');
+    this.#peer.stop();
+    if (this.#retry) clearTimeout(this.#retry);
+    const dropped = this.#queue.length;
+    this.#c.dropped += dropped;
+    this.#queue = [];
+    // Wake our own reader so its futex wait returns now; the unmap waits for that.
+    if (this.#sleeping) this.#native.wake(this.#region.handle, IN_RING[this.role]);
+    else setImmediate(() => this.#release());
+    this.#emit('closed', { reason });
+    return this.#closedPromise;
+  }
+
+  #release(): void {
+    if (this.#sleeping || this.#draining || this.#released) return;
+    this.#released = true;
+    this.#native.close(this.#region.handle);
+    this.#resolveClosed();
+  }
+
+  #isClosed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #assertOpen(): void {
+    if (this.#state === 'closed') throw new BridgeError('CLOSED', `bridge session '${this.session}' is closed`, { session: this.session });
+  }
+
+  #setState(to: BridgeState): void {
+    const from = this.#state;
+    if (from === to) return;
+    this.#state = to;
+    this.#emit('state', { from, to });
+  }
+
+  #emit<K extends keyof BridgeEvents>(name: K, v: BridgeEvents[K]): void {
+    const set = this.#handlers.get(name);
+    if (!set) return;
+    for (const h of set) {
+      try {
+        (h as (x: BridgeEvents[K]) => void)(v);
+      } catch (error) {
+        this.#handlerFailed(String(name), error);
+      }
+    }
+  }
+
+  #handlerFailed(name: string, error: unknown): void {
+    const set = this.#handlers.get('handlerError');
+    if (set && set.size > 0 && name !== 'handlerError') this.#emit('handlerError', { name, error });
+    else setImmediate(() => { throw error; }); // an unhandled handler bug surfaces like any other
+  }
+
+  #writeRaw(type: number, payload: Uint8Array): boolean {
+    const at = this.#out.reserve(type, payload.byteLength);
+    if (at < 0) return false;
+    this.#w.buf.set(payload, at);
+    this.#out.commit();
+    this.#c.framesOut++;
+    this.#c.bytesOut += payload.byteLength;
+    return true;
+  }
+
+  #enqueue(type: number, payload: Uint8Array): void {
+    if (this.#queueBytes + payload.byteLength > this.#outQueueMax) {
+      this.#c.dropped++;
+      return;
+    }
+    this.#queue.push({ type, payload });
+    this.#queueBytes += payload.byteLength;
+    this.#retry ??= setTimeout(this.#flushQueue, BRIDGE_OUT_RETRY_MS);
+  }
+
+  #flushQueue = (): void => {
+    this.#retry = undefined;
+    if (this.#state === 'closed') return;
+    let i = 0;
+    while (i < this.#queue.length && this.#writeRaw(this.#queue[i].type, this.#queue[i].payload)) {
+      this.#queueBytes -= this.#queue[i].payload.byteLength;
+      i++;
+    }
+    this.#queue.splice(0, i);
+    if (this.#queue.length > 0) this.#retry = setTimeout(this.#flushQueue, BRIDGE_OUT_RETRY_MS);
+  };
+
+  #onFrame = (type: number, pos: number, len: number): void => {
+    this.#c.framesIn++;
+    this.#c.bytesIn += len;
+    if (this.#state === 'closed') return;
+    if (this.#raw.size > 0) {
+      const payload = this.#r.buf.subarray(pos, pos + len);
+      for (const h of this.#raw) {
+        try {
+          h(type, payload);
+        } catch (error) {
+          this.#handlerFailed('frame', error);
+        }
+      }
+    }
+    const codec = CODECS_BY_ID.get(type);
+    if (!codec) {
+      this.#c.unknownType++;
+      return;
+    }
+    const r = this.#r;
+    r.reset(pos, pos + len);
+    const msg = codec.read(r);
+    if (!r.ok || r.pos !== pos + len) {
+      this.#c.malformed++;
+      return;
+    }
+    const set = this.#handlers.get(codec.name);
+    if (set) {
+      for (const h of set) {
+        try {
+          (h as (v: unknown) => void)(msg);
+        } catch (error) {
+          this.#handlerFailed(codec.name, error);
+        }
+      }
+    }
+    for (const h of this.#any) {
+      try {
+        h(codec.name, msg);
+      } catch (error) {
+        this.#handlerFailed(codec.name, error);
+      }
+    }
+  };
+
+  #onBad = (): void => {
+    this.#c.malformed++;
+  };
+
+  /** Drain, spin briefly, then sleep on the futex; re-entered from the wait's callback. */
+  #pump = (): void => {
+    if (this.#state === 'closed') return this.#release();
+    this.#draining = true;
+    try {
+      let n = this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
+      if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
+      const until = performance.now() + this.#spinMs;
+      while (!this.#isClosed()) {
+        if (this.#in.hasData()) {
+          n += this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
+          if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
+        } else if (performance.now() >= until) break;
+      }
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#isClosed()) return this.#release();
+    this.#sleep();
+  };
+
+  #sleep(): void {
+    const seq = this.#in.prepareSleep();
+    if (seq === undefined) return void setImmediate(this.#pump);
+    this.#sleeping = true;
+    this.#c.sleeps++;
+    this.#native.waitAsync(this.#region.handle, IN_RING[this.role], seq, BRIDGE_WAIT_SLICE_MS, () => {
+      this.#sleeping = false;
+      if (this.#state === 'closed') return this.#release();
+      this.#in.endSleep();
+      this.#pump();
+    });
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Opens the bridge for `session` in `role` (creating the shared region if this side is first). */
+export function openBridge(opts: BridgeOptions): Bridge {
+  return new Bridge(opts);
+}

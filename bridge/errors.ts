@@ -1,0 +1,27 @@
+// The bridge's one error type, with a stable code per failure.
+
+export type BridgeErrorCode =
+  | 'BAD_OPTIONS'
+  | 'BAD_SESSION'
+  | 'NATIVE_LOAD'
+  | 'STALE_NATIVE'
+  | 'SHM'
+  | 'NOT_A_BRIDGE'
+  | 'ABI_MISMATCH'
+  | 'SCHEMA_MISMATCH'
+  | 'ROLE_TAKEN'
+  | 'RING_SIZE'
+  | 'FRAME_TOO_LARGE'
+  | 'CLOSED';
+
+export class BridgeError extends Error {
+  override name = 'BridgeError';
+  readonly code: BridgeErrorCode;
+  readonly session: string | undefined;
+
+  constructor(code: BridgeErrorCode, message: string, opts: { session?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.session = opts.session;
+  }
+}

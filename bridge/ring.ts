@@ -1,0 +1,165 @@
+// One direction of the bridge, read or written from JS straight through the zero-copy view of
+// the shared region (Atomics on an Int32Array for the indices, DataView for the frames).
+// Single producer, single consumer; frame format in docs/bridge-ring.md.
+import {
+  CTRL_READER_WAITING, CTRL_READ_IDX, CTRL_WAKE_SEQ, CTRL_WRITE_IDX, FRAME_HEADER_BYTES, FRAME_TYPE_PAD,
+  alignFrame, maxPayloadBytes, ringCtrlOffset, ringDataOffset,
+} from './layout.js';
+
+/** Why a frame was dropped by the reader. */
+export type DropReason = 'bad-length' | 'unknown-type' | 'bad-payload';
+
+abstract class RingSide {
+  protected readonly i32: Int32Array;
+  protected readonly dv: DataView;
+  protected readonly writeIdx: number;
+  protected readonly readIdx: number;
+  protected readonly wakeSeq: number;
+  protected readonly waiting: number;
+  readonly cap: number;
+  readonly mask: number;
+  /** Byte offset of this ring's data area inside the region. */
+  readonly dataOffset: number;
+
+  constructor(region: ArrayBuffer, ring: 0 | 1, ringBytes: number) {
+    this.i32 = new Int32Array(region, 0, 512 / 4);
+    this.cap = ringBytes;
+    this.mask = ringBytes - 1;
+    this.dataOffset = ringDataOffset(ring, ringBytes);
+    this.dv = new DataView(region, this.dataOffset, ringBytes);
+    const ctrl = ringCtrlOffset(ring) / 4;
+    this.writeIdx = ctrl + CTRL_WRITE_IDX / 4;
+    this.readIdx = ctrl + CTRL_READ_IDX / 4;
+    this.wakeSeq = ctrl + CTRL_WAKE_SEQ / 4;
+    this.waiting = ctrl + CTRL_READER_WAITING / 4;
+  }
+
+  /** Bytes written and not yet consumed. */
+  pending(): number {
+    return (Atomics.load(this.i32, this.writeIdx) - Atomics.load(this.i32, this.readIdx)) >>> 0;
+  }
+}
+
+export class RingWriter extends RingSide {
+  readonly maxPayload: number;
+  private next = 0;
+  /** Bumps the wake word and wakes a sleeping reader (a native call). */
+  private readonly wake: () => void;
+  wakes = 0;
+
+  constructor(region: ArrayBuffer, ring: 0 | 1, ringBytes: number, wake: () => void) {
+    super(region, ring, ringBytes);
+    this.maxPayload = maxPayloadBytes(ringBytes);
+    this.wake = wake;
+  }
+
+  /** Reserves a frame for `len` payload bytes; returns the payload's offset in the data area,
+   * or -1 when the ring has no room (nothing is written). Follow with commit(). */
+  reserve(type: number, len: number): number {
+    const w = Atomics.load(this.i32, this.writeIdx);
+    const used = (w - Atomics.load(this.i32, this.readIdx)) >>> 0;
+    const need = alignFrame(FRAME_HEADER_BYTES + len);
+    let pos = w & this.mask;
+    const tail = this.cap - pos;
+    const total = need <= tail ? need : tail + need;
+    if (used + total > this.cap) return -1;
+    let at = w;
+    if (need > tail) {
+      this.header(pos, 0, FRAME_TYPE_PAD);
+      at = (w + tail) | 0;
+      pos = 0;
+    }
+    this.header(pos, len, type);
+    this.next = (at + need) | 0;
+    return pos + FRAME_HEADER_BYTES;
+  }
+
+  /** Publishes the reserved frame and wakes the reader if it sleeps. */
+  commit(): void {
+    Atomics.store(this.i32, this.writeIdx, this.next);
+    if (Atomics.compareExchange(this.i32, this.waiting, 1, 0) === 1) {
+      this.wakes++;
+      this.wake();
+    }
+  }
+
+  /** Test hook: publishes a frame header claiming `claimedLen` payload bytes it does not have. */
+  writeBadLength(claimedLen: number): boolean {
+    const at = this.reserve(1, 0);
+    if (at < 0) return false;
+    this.dv.setUint32(at - FRAME_HEADER_BYTES, claimedLen >>> 0, true);
+    this.commit();
+    return true;
+  }
+
+  private header(pos: number, len: number, type: number): void {
+    this.dv.setUint32(pos, len, true);
+    this.dv.setUint16(pos + 4, type, true);
+    this.dv.setUint16(pos + 6, 0, true);
+  }
+}
+
+/** What the reader does with each whole frame: payload at [pos, pos + len) of the data area. */
+export type FrameSink = (type: number, pos: number, len: number) => void;
+
+export class RingReader extends RingSide {
+  constructor(region: ArrayBuffer, ring: 0 | 1, ringBytes: number) {
+    super(region, ring, ringBytes);
+  }
+
+  hasData(): boolean {
+    return Atomics.load(this.i32, this.writeIdx) !== Atomics.load(this.i32, this.readIdx);
+  }
+
+  /** Delivers up to maxFrames frames to sink; returns how many frames were consumed. A frame
+   * whose length cannot be trusted drops the whole backlog and calls onBad once. */
+  drain(sink: FrameSink, maxFrames: number, onBad: () => void): number {
+    const w = Atomics.load(this.i32, this.writeIdx);
+    let r = Atomics.load(this.i32, this.readIdx);
+    let n = 0;
+    while (r !== w && n < maxFrames) {
+      const avail = (w - r) >>> 0;
+      const pos = r & this.mask;
+      if (avail < FRAME_HEADER_BYTES || avail > this.cap || (pos & 7) !== 0) return this.bad(w, n, onBad);
+      const len = this.dv.getUint32(pos, true);
+      const type = this.dv.getUint16(pos + 4, true);
+      if (type === FRAME_TYPE_PAD) {
+        if (this.cap - pos > avail) return this.bad(w, n, onBad);
+        r = (r + this.cap - pos) | 0;
+        Atomics.store(this.i32, this.readIdx, r);
+        continue;
+      }
+      if (len > this.cap / 4) return this.bad(w, n, onBad);
+      const need = alignFrame(FRAME_HEADER_BYTES + len);
+      if (need > this.cap - pos || need > avail) return this.bad(w, n, onBad);
+      // The sink decodes (copies) before the slot is released to the writer.
+      sink(type, pos + FRAME_HEADER_BYTES, len);
+      r = (r + need) | 0;
+      Atomics.store(this.i32, this.readIdx, r);
+      n++;
+    }
+    return n;
+  }
+
+  /** The reader's sleep handshake: returns the wake word to wait on, or undefined when data
+   * arrived meanwhile (then do not sleep). */
+  prepareSleep(): number | undefined {
+    const seq = Atomics.load(this.i32, this.wakeSeq);
+    Atomics.store(this.i32, this.waiting, 1);
+    if (this.hasData()) {
+      Atomics.store(this.i32, this.waiting, 0);
+      return undefined;
+    }
+    return seq;
+  }
+
+  endSleep(): void {
+    Atomics.store(this.i32, this.waiting, 0);
+  }
+
+  private bad(w: number, n: number, onBad: () => void): number {
+    Atomics.store(this.i32, this.readIdx, w);
+    onBad();
+    return n + 1;
+  }
+}

@@ -1,0 +1,129 @@
+// IMT-4 SnapshotInterpolator. Entities are shown interpDelayMs in the past, interpolated
+// between the two snapshots around the playout time. On TickRateChange the target delay
+// becomes max(2 × tickMs, 80); the playout clock then slews towards it by running at most
+// ±SLEW_MAX_RATE faster or slower than real time: it never jumps back and never stops.
+// When snapshots stop, entities are extrapolated along their velocity for at most
+// MAX_EXTRAPOLATION_MS, then held.
+import { TICK_FAST_MS, interpDelayForTick } from '../protocol/constants.js';
+import {
+  FIELD_COUNT, F_X, F_Y, F_Z, F_YAW, F_VX, F_VY, F_VZ, dequantPos, dequantVel, dequantYaw,
+  type SnapshotState,
+} from '../protocol/snapshot-format.js';
+
+export const SLEW_MAX_RATE = 0.1; // playout runs at 0.9x .. 1.1x real time while catching up
+export const SLEW_TIME_CONSTANT_MS = 500; // error / tau = rate offset, clamped to ±SLEW_MAX_RATE
+export const MAX_EXTRAPOLATION_MS = 200;
+export const RESYNC_AHEAD_MS = 1000; // playout further behind than this (long stall) jumps forward
+export const OFFSET_SMOOTHING = 0.05;
+export const BUFFER_MAX_SNAPSHOTS = 64;
+
+export interface InterpolatedEntity {
+  id: number; x: number; y: number; z: number; yaw: number; vx: number; vy: number; vz: number;
+  extrapolated: boolean;
+}
+
+interface Buffered { timeMs: number; count: number; ids: Uint32Array; vals: Int32Array }
+
+const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
+function lerpAngle(a: number, b: number, t: number): number {
+  const d = Math.atan2(Math.sin(b - a), Math.cos(b - a));
+  return Math.atan2(Math.sin(a + d * t), Math.cos(a + d * t));
+}
+
+export class SnapshotInterpolator {
+  #targetDelayMs: number;
+  #buf: Buffered[] = [];
+  #offsetMs: number | null = null; // server time - local time
+  #playoutMs: number | null = null; // in server time
+  #lastLocalMs = 0;
+  #out: InterpolatedEntity[] = [];
+
+  constructor(tickMs = TICK_FAST_MS) {
+    this.#targetDelayMs = interpDelayForTick(tickMs);
+  }
+
+  /** The delay the playout clock is converging to: max(2 × tickMs, 80). */
+  get interpDelayMs(): number { return this.#targetDelayMs; }
+  /** The delay actually in effect at the last sample (estimated server now − playout). */
+  get currentDelayMs(): number {
+    return this.#playoutMs === null || this.#offsetMs === null ? this.#targetDelayMs : this.#lastLocalMs + this.#offsetMs - this.#playoutMs;
+  }
+  get playoutMs(): number | null { return this.#playoutMs; }
+
+  onTickRateChange(tickMs: number): void {
+    this.#targetDelayMs = interpDelayForTick(tickMs);
+  }
+
+  /** Adds a decoded snapshot stamped with the server's time, received at localNowMs. */
+  push(serverTimeMs: number, state: SnapshotState, localNowMs: number): void {
+    if (!Number.isFinite(serverTimeMs)) return;
+    const sample = serverTimeMs - localNowMs;
+    this.#offsetMs = this.#offsetMs === null ? sample : this.#offsetMs + (sample - this.#offsetMs) * OFFSET_SMOOTHING;
+    const last = this.#buf[this.#buf.length - 1];
+    if (last && serverTimeMs <= last.timeMs) return; // late or duplicate: already past it
+    const n = state.count;
+    this.#buf.push({
+      timeMs: serverTimeMs, count: n,
+      ids: state.ids.slice(0, n), vals: state.vals.slice(0, n * FIELD_COUNT),
+    });
+    if (this.#buf.length > BUFFER_MAX_SNAPSHOTS) this.#buf.shift();
+  }
+
+  /** Advances the playout clock to localNowMs and returns the entities to show (reused array). */
+  sample(localNowMs: number): InterpolatedEntity[] {
+    const out = this.#out;
+    out.length = 0;
+    if (this.#offsetMs === null || this.#buf.length === 0) return out;
+    const target = localNowMs + this.#offsetMs - this.#targetDelayMs;
+    if (this.#playoutMs === null || target - this.#playoutMs > RESYNC_AHEAD_MS) {
+      this.#playoutMs = target;
+    } else {
+      const dt = Math.max(0, localNowMs - this.#lastLocalMs);
+      const err = target - (this.#playoutMs + dt); // error after a real-time step
+      const rate = 1 + Math.max(-SLEW_MAX_RATE, Math.min(SLEW_MAX_RATE, err / SLEW_TIME_CONSTANT_MS));
+      this.#playoutMs += dt * rate;
+    }
+    this.#lastLocalMs = localNowMs;
+    const t = this.#playoutMs;
+    const buf = this.#buf;
+    while (buf.length > 2 && buf[1].timeMs <= t) buf.shift(); // keep one snapshot at or before t
+    const a = buf[0];
+    const b = buf.length > 1 ? buf[1] : null;
+    if (!b || t >= b.timeMs) {
+      const s = b ?? a;
+      const ahead = Math.min(Math.max(0, t - s.timeMs), MAX_EXTRAPOLATION_MS) / 1000;
+      for (let i = 0; i < s.count; i++) this.#emit(s, i, null, 0, 0, ahead);
+      return out;
+    }
+    if (t <= a.timeMs) {
+      for (let i = 0; i < a.count; i++) this.#emit(a, i, null, 0, 0, 0);
+      return out;
+    }
+    const f = (t - a.timeMs) / (b.timeMs - a.timeMs);
+    let ai = 0;
+    for (let i = 0; i < b.count; i++) {
+      const id = b.ids[i];
+      while (ai < a.count && a.ids[ai] < id) ai++;
+      if (ai < a.count && a.ids[ai] === id) this.#emit(b, i, a, ai, f, 0);
+      else this.#emit(b, i, null, 0, 0, 0);
+    }
+    return out;
+  }
+
+  /** Emits entity i of s; with `from`, interpolated from from[fi] towards s[i] by f. */
+  #emit(s: Buffered, i: number, from: Buffered | null, fi: number, f: number, aheadS: number): void {
+    const o = i * FIELD_COUNT, v = s.vals;
+    let x = dequantPos(v[o + F_X]), y = dequantPos(v[o + F_Y]), z = dequantPos(v[o + F_Z]);
+    let yaw = dequantYaw(v[o + F_YAW]);
+    let vx = dequantVel(v[o + F_VX]), vy = dequantVel(v[o + F_VY]), vz = dequantVel(v[o + F_VZ]);
+    if (from) {
+      const p = fi * FIELD_COUNT, w = from.vals;
+      x = lerp(dequantPos(w[p + F_X]), x, f); y = lerp(dequantPos(w[p + F_Y]), y, f); z = lerp(dequantPos(w[p + F_Z]), z, f);
+      yaw = lerpAngle(dequantYaw(w[p + F_YAW]), yaw, f);
+      vx = lerp(dequantVel(w[p + F_VX]), vx, f); vy = lerp(dequantVel(w[p + F_VY]), vy, f); vz = lerp(dequantVel(w[p + F_VZ]), vz, f);
+    } else if (aheadS > 0) {
+      x += vx * aheadS; y += vy * aheadS; z += vz * aheadS;
+    }
+    this.#out.push({ id: s.ids[i], x, y, z, yaw, vx, vy, vz, extrapolated: aheadS > 0 });
+  }
+}

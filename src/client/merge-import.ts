@@ -1,0 +1,127 @@
+// Importing co-op progress into the game, sidecar side (PP-2/PP-3 through the bridge):
+//   ExportProgressRequest → ProgressData   the game's single-player progress (.dat bytes)
+//   three-way merge (src/merge)            base = baseline, ours = the game, theirs = the session
+//   MergeConflicts → MergeAnswer           the MergePrompt, only when both sides changed a thing
+//   merged.dat written atomically          the answer applied (coop-merge --resolve semantics)
+//   ApplyProgress → ApplyProgressResult    the game applies the merged progress
+import type { ApplyProgressResult, MergeAnswer, MergeConflicts, ProgressData } from '../../bridge/index.js';
+import {
+  answersFromDecisions,
+  coopSideFor,
+  decodeDat,
+  encodeDat,
+  mergeWithAnswers,
+  promptRows,
+  writeFileAtomicSync,
+  type Answers,
+  type Conflict,
+  type MergeOutcome,
+  type SessionFile,
+} from '../merge/index.js';
+
+/** How long the game may take to answer a request; the prompt waits for a person. */
+export const EXPORT_TIMEOUT_MS = 10_000;
+export const PROMPT_TIMEOUT_MS = 10 * 60_000;
+
+/** The part of the bridge this flow uses (the sidecar role of bridge/Bridge). */
+export interface ImportBridge {
+  send(name: 'ExportProgressRequest', msg: { requestId: number }): boolean;
+  send(name: 'MergeConflicts', msg: MergeConflicts): boolean;
+  send(name: 'ApplyProgress', msg: { requestId: number; data: Uint8Array }): boolean;
+  on(name: 'ProgressData', handler: (m: ProgressData) => void): () => void;
+  on(name: 'MergeAnswer', handler: (m: MergeAnswer) => void): () => void;
+  on(name: 'ApplyProgressResult', handler: (m: ApplyProgressResult) => void): () => void;
+}
+
+export class ImportError extends Error {
+  override name = 'ImportError';
+  constructor(
+    readonly code: 'TIMEOUT' | 'SEND_FAILED' | 'APPLY_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let nextRequestId = 1;
+const newRequestId = (): number => {
+  nextRequestId = (nextRequestId % 0xffff_fffe) + 1;
+  return nextRequestId;
+};
+
+/** Sends a request and resolves with the first reply carrying its requestId. */
+function request<R extends { requestId: number }>(
+  sendIt: (requestId: number) => boolean,
+  listen: (h: (m: R) => void) => () => void,
+  what: string,
+  timeoutMs: number,
+): Promise<R> {
+  const requestId = newRequestId();
+  return new Promise<R>((resolve, reject) => {
+    const off = listen((m) => {
+      if (m.requestId !== requestId) return;
+      clearTimeout(timer);
+      off();
+      resolve(m);
+    });
+    const timer = setTimeout(() => {
+      off();
+      reject(new ImportError('TIMEOUT', `the game did not answer ${what} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    if (!sendIt(requestId)) {
+      clearTimeout(timer);
+      off();
+      reject(new ImportError('SEND_FAILED', `could not send ${what} to the game`));
+    }
+  });
+}
+
+export async function exportProgress(bridge: ImportBridge, timeoutMs = EXPORT_TIMEOUT_MS): Promise<Uint8Array> {
+  const m = await request<ProgressData>((id) => bridge.send('ExportProgressRequest', { requestId: id }), (h) => bridge.on('ProgressData', h), 'ExportProgressRequest', timeoutMs);
+  return m.data;
+}
+
+/** Shows the conflicts in game (MergePrompt) and returns the player's answer as an answers file. */
+export async function promptConflicts(bridge: ImportBridge, conflicts: readonly Conflict[], timeoutMs = PROMPT_TIMEOUT_MS): Promise<Answers> {
+  const rows = promptRows(conflicts);
+  const m = await request<MergeAnswer>((id) => bridge.send('MergeConflicts', { requestId: id, conflicts: rows }), (h) => bridge.on('MergeAnswer', h), 'MergeConflicts', timeoutMs);
+  return answersFromDecisions(conflicts, m.decisions);
+}
+
+export async function applyProgress(bridge: ImportBridge, data: Uint8Array, timeoutMs = EXPORT_TIMEOUT_MS): Promise<void> {
+  const r = await request<ApplyProgressResult>((id) => bridge.send('ApplyProgress', { requestId: id, data }), (h) => bridge.on('ApplyProgressResult', h), 'ApplyProgress', timeoutMs);
+  if (!r.ok) throw new ImportError('APPLY_FAILED', `the game refused the merged progress: ${r.error}`);
+}
+
+export interface ImportResult {
+  outcome: MergeOutcome;
+  answers: Answers | undefined;
+  mergedPath: string;
+}
+
+/**
+ * The whole import: export from the game, merge, prompt on conflicts, write `mergedPath`
+ * atomically, apply in game. Conflicts the player leaves unanswered keep the save's value.
+ */
+export async function importCoopProgress(opts: {
+  bridge: ImportBridge;
+  session: SessionFile;
+  playerId: string;
+  mergedPath: string;
+  promptTimeoutMs?: number;
+  exportTimeoutMs?: number;
+}): Promise<ImportResult> {
+  const { bridge, session, playerId, mergedPath } = opts;
+  const ours = decodeDat(await exportProgress(bridge, opts.exportTimeoutMs), 'game export');
+  const { base, theirs } = coopSideFor(session, playerId);
+  let outcome = mergeWithAnswers({ base, ours, theirs }, undefined);
+  let answers: Answers | undefined;
+  if (outcome.conflicts.length > 0) {
+    answers = await promptConflicts(bridge, outcome.conflicts, opts.promptTimeoutMs);
+    outcome = mergeWithAnswers({ base, ours, theirs }, answers);
+  }
+  const bytes = encodeDat(outcome.result);
+  writeFileAtomicSync(mergedPath, bytes);
+  await applyProgress(bridge, bytes, opts.exportTimeoutMs);
+  return { outcome, answers, mergedPath };
+}

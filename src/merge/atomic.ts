@@ -1,0 +1,46 @@
+// Atomic file writes: a temp file in the same folder, fsync, rename over the target, fsync the
+// folder. A reader sees the old file or the new one, never a half-written one.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const TEMP_SUFFIX_BYTES = 6;
+
+export function tempPathFor(target: string): string {
+  const tag = `${process.pid}.${randomBytes(TEMP_SUFFIX_BYTES).toString('hex')}`;
+  return join(dirname(target), `.${basename(target)}.${tag}.tmp`);
+}
+
+/** Writes `data` to `target` atomically. Throws the fs error; never leaves a temp file behind. */
+export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
+  const tmp = tempPathFor(target);
+  let fd = -1;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    renameSync(tmp, target);
+  } catch (err) {
+    if (fd >= 0) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dirname(target));
+}
+
+/** Makes the rename durable. Some file systems refuse to fsync a folder: that is not an error. */
+function fsyncDir(dir: string): void {
+  let fd = -1;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}

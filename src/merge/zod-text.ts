@@ -1,0 +1,10 @@
+// One readable line out of a zod error: the first issue with its path.
+import type { z } from 'zod';
+
+export function describeZodError(err: z.ZodError): string {
+  const first = err.issues[0];
+  if (!first) return 'does not match the schema';
+  const path = first.path.length ? first.path.map(String).join('.') : '(root)';
+  const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more)` : '';
+  return `${path}: ${first.message}${more}`;
+}

@@ -1,0 +1,42 @@
+// Hot path: EMsg{snapshot} written by hand (protobuf wire format) straight from the packed
+// delta bytes, one exact-size buffer per send. Decodes with the ordinary codec (tested).
+import { EMSG_FIELD_IDS } from './schema.gen.js';
+
+const WIRE_VARINT = 0, WIRE_FIXED64 = 1, WIRE_LEN = 2;
+const TAG_SNAPSHOT = (EMSG_FIELD_IDS.snapshot << 3) | WIRE_LEN;
+const TAG_TICK = (1 << 3) | WIRE_VARINT;
+const TAG_BASE = (2 << 3) | WIRE_VARINT;
+const TAG_TIME = (3 << 3) | WIRE_FIXED64;
+const TAG_TICK_MS = (4 << 3) | WIRE_VARINT;
+const TAG_DATA = (5 << 3) | WIRE_LEN;
+
+const varintLen = (v: number): number => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
+
+function putVarint(buf: Uint8Array, pos: number, v: number): number {
+  let n = v >>> 0;
+  while (n >= 0x80) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
+  buf[pos++] = n;
+  return pos;
+}
+
+export interface SnapshotHeader { tick: number; baseTick: number; serverTimeMs: number; tickMs: number }
+
+export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array): Uint8Array {
+  const inner =
+    (h.tick ? 1 + varintLen(h.tick) : 0) + (h.baseTick ? 1 + varintLen(h.baseTick) : 0) +
+    (h.serverTimeMs ? 9 : 0) + (h.tickMs ? 1 + varintLen(h.tickMs) : 0) +
+    (data.length ? 1 + varintLen(data.length) + data.length : 0);
+  const out = new Uint8Array(varintLen(TAG_SNAPSHOT) + varintLen(inner) + inner);
+  let p = putVarint(out, 0, TAG_SNAPSHOT);
+  p = putVarint(out, p, inner);
+  if (h.tick) { out[p++] = TAG_TICK; p = putVarint(out, p, h.tick); }
+  if (h.baseTick) { out[p++] = TAG_BASE; p = putVarint(out, p, h.baseTick); }
+  if (h.serverTimeMs) {
+    out[p++] = TAG_TIME;
+    new DataView(out.buffer, out.byteOffset + p, 8).setFloat64(0, h.serverTimeMs, true);
+    p += 8;
+  }
+  if (h.tickMs) { out[p++] = TAG_TICK_MS; p = putVarint(out, p, h.tickMs); }
+  if (data.length) { out[p++] = TAG_DATA; p = putVarint(out, p, data.length); out.set(data, p); }
+  return out;
+}

@@ -1,0 +1,89 @@
+// SaveSessionState(sessionId): the session file `<dataDir>/SavedGames/Coop/<sessionId>.json`,
+// written atomically (temp, fsync, rename) on every autosave tick and at shutdown (normal exit,
+// SIGINT, SIGTERM, an uncaught error). Saving is synchronous so that it also works from an
+// `exit` or `uncaughtException` handler. The file format is src/merge's SessionFileSchema.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type SessionFile } from '../../merge/index.js';
+
+/** Default autosave period (the server's --autosave-s). */
+export const AUTOSAVE_DEFAULT_S = 30;
+export const MS_PER_S = 1000;
+
+export interface SaverTimers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export interface SessionSaverOptions {
+  dataDir: string;
+  sessionId: string;
+  /** Builds the session file for this save (SessionRecord.snapshot). */
+  snapshot: (reason: SaveReason, now: Date) => SessionFile;
+  /** 0 turns autosave off. */
+  autosaveMs: number;
+  now?: () => Date;
+  timers?: SaverTimers;
+  /** Told about every save and every failed save (a failed save never throws from a timer). */
+  onSaved?: (info: { path: string; reason: SaveReason; seq: number }) => void;
+  onError?: (err: Error, reason: SaveReason) => void;
+}
+
+export function sessionSavePath(dataDir: string, sessionId: string): string {
+  return join(dataDir, ...SESSION_SAVE_SUBDIR, `${sessionId}.json`);
+}
+
+export class SessionSaver {
+  readonly path: string;
+  #opts: SessionSaverOptions;
+  #timer: unknown = undefined;
+  #now: () => Date;
+  #timers: SaverTimers;
+
+  constructor(opts: SessionSaverOptions) {
+    this.#opts = opts;
+    this.path = sessionSavePath(opts.dataDir, opts.sessionId);
+    this.#now = opts.now ?? (() => new Date());
+    this.#timers = opts.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
+    const dir = join(opts.dataDir, ...SESSION_SAVE_SUBDIR);
+    mkdirSync(dir, { recursive: true });
+    removeStaleTemps(dir, `${opts.sessionId}.json`);
+  }
+
+  /** Writes the session file now. Throws on a write error (the caller decides what to do). */
+  save(reason: SaveReason): SessionFile {
+    const file = this.#opts.snapshot(reason, this.#now());
+    writeFileAtomicSync(this.path, JSON.stringify(file, null, 2) + '\n');
+    this.#opts.onSaved?.({ path: this.path, reason, seq: file.seq });
+    return file;
+  }
+
+  /** Saves, reporting a failure to onError instead of throwing. */
+  trySave(reason: SaveReason): boolean {
+    try {
+      this.save(reason);
+      return true;
+    } catch (err) {
+      this.#opts.onError?.(err as Error, reason);
+      return false;
+    }
+  }
+
+  /** Saves once now (so a file exists from the start), then every autosave period. */
+  start(): void {
+    this.trySave('autosave');
+    if (this.#opts.autosaveMs > 0 && this.#timer === undefined) {
+      this.#timer = this.#timers.setInterval(() => this.trySave('autosave'), this.#opts.autosaveMs);
+    }
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) this.#timers.clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+/** A kill during a write can leave `.<name>.<pid>.<rand>.tmp` behind: clear ours at start. */
+function removeStaleTemps(dir: string, name: string): void {
+  for (const f of readdirSync(dir)) if (f.startsWith(`.${name}.`) && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
+}

@@ -1,0 +1,88 @@
+// IMT-2 SnapshotWriter: serialises only the ids in a client's interest, delta-compressed
+// against the newest snapshot that client acknowledged (format: docs/protocol.md).
+// Per client a ring of the last SNAPSHOT_HISTORY sent states; one shared encoder buffer.
+import {
+  FIELD_COUNT, SnapshotEncoder, emptyState, ensureCapacity, type SnapshotState,
+} from '../protocol/snapshot-format.js';
+import type { World } from './world.js';
+
+/** Sent snapshots remembered per client; an ack older than this falls back to a full snapshot. */
+export const SNAPSHOT_HISTORY = 32;
+
+export type AckResult = 'ok' | 'never-sent' | 'stale';
+
+export class ClientSnapshots {
+  readonly ring: SnapshotState[] = Array.from({ length: SNAPSHOT_HISTORY }, () => emptyState(16));
+  readonly ringTick = new Float64Array(SNAPSHOT_HISTORY).fill(-1);
+  firstSentTick = -1;
+  lastSentTick = -1;
+  ackedTick = -1;
+
+  /** Validates and records an ack. 'never-sent' is a bad message; 'stale' is harmless. */
+  ack(tick: number): AckResult {
+    if (!Number.isInteger(tick) || this.firstSentTick < 0 || tick < this.firstSentTick || tick > this.lastSentTick) return 'never-sent';
+    if (tick <= this.ackedTick) return 'stale';
+    this.ackedTick = tick;
+    return 'ok';
+  }
+
+  /** The acked state usable as a base for `tick`, or null. */
+  baseFor(tick: number): SnapshotState | null {
+    const t = this.ackedTick;
+    if (t < 0 || t <= tick - SNAPSHOT_HISTORY || t >= tick) return null;
+    const slot = t % SNAPSHOT_HISTORY;
+    return this.ringTick[slot] === t ? this.ring[slot] : null;
+  }
+}
+
+export interface WrittenSnapshot {
+  /** View into the writer's reused buffer: copy or send before the next write(). */
+  data: Uint8Array;
+  baseTick: number;
+  count: number;
+}
+
+export class SnapshotWriter {
+  readonly #enc = new SnapshotEncoder();
+  #sorted = new Uint32Array(256);
+  readonly #out: WrittenSnapshot = { data: new Uint8Array(0), baseTick: 0, count: 0 };
+
+  /** Encodes tick's snapshot of `ids` for one client and records it in that client's ring. */
+  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World): WrittenSnapshot {
+    if (tick <= client.lastSentTick) throw new TypeError(`tick ${tick} not after ${client.lastSentTick}`);
+    const n = ids.length;
+    if (this.#sorted.length < n) this.#sorted = new Uint32Array(n * 2);
+    const sorted = this.#sorted.subarray(0, n);
+    for (let i = 0; i < n; i++) sorted[i] = ids[i];
+    sorted.sort();
+    const base = client.baseFor(tick);
+    const slot = tick % SNAPSHOT_HISTORY;
+    const cur = client.ring[slot];
+    ensureCapacity(cur, n);
+    cur.count = n;
+    const q = world.q, vals = cur.vals;
+    const enc = this.#enc;
+    enc.begin(n);
+    let bi = 0;
+    for (let i = 0; i < n; i++) {
+      const id = sorted[i];
+      cur.ids[i] = id;
+      const src = id * FIELD_COUNT, dst = i * FIELD_COUNT;
+      for (let f = 0; f < FIELD_COUNT; f++) vals[dst + f] = q[src + f];
+      if (base) {
+        while (bi < base.count && base.ids[bi] < id) bi++;
+        if (bi < base.count && base.ids[bi] === id) enc.entity(id, vals, dst, base.vals, bi * FIELD_COUNT);
+        else enc.entity(id, vals, dst, null, 0);
+      } else {
+        enc.entity(id, vals, dst, null, 0);
+      }
+    }
+    client.ringTick[slot] = tick;
+    if (client.firstSentTick < 0) client.firstSentTick = tick;
+    client.lastSentTick = tick;
+    this.#out.data = enc.finish();
+    this.#out.baseTick = base ? client.ackedTick : 0;
+    this.#out.count = n;
+    return this.#out;
+  }
+}

@@ -1,0 +1,65 @@
+// One server tick (DESIGN.md "One tick on the server"), independent of the network so the
+// server, the tests and bench/server.bench.ts all run the same code:
+// simulate -> quantise -> per client: interest query + diff -> InterestAdd/Remove -> snapshot.
+import { encodeMsg } from '../protocol/codec.js';
+import { encodeSnapshotEnvelope } from '../protocol/snapshot-envelope.js';
+import { InterestManager, InterestState } from './interest.js';
+import { SnapshotWriter, ClientSnapshots } from './snapshot-writer.js';
+import type { World } from './world.js';
+import type { NpcSim } from './npc-sim.js';
+
+/** What the pipeline needs of a connection (Connection implements it). */
+export interface TickClient {
+  readonly avatarId: number;
+  readonly interest: InterestState;
+  readonly snaps: ClientSnapshots;
+  /** False until the handshake is done: no interest or snapshots yet. */
+  readonly inWorld: boolean;
+}
+
+export type TickOutput = (client: TickClient, kind: 'interest' | 'snapshot', bytes: Uint8Array) => void;
+
+export interface TickStats { clients: number; interestTotal: number; snapshotBytes: number; added: number; removed: number }
+
+export class TickPipeline {
+  readonly world: World;
+  readonly sim: NpcSim | null;
+  readonly interest: InterestManager;
+  readonly writer = new SnapshotWriter();
+  readonly stats: TickStats = { clients: 0, interestTotal: 0, snapshotBytes: 0, added: 0, removed: 0 };
+  #added: number[] = [];
+  #removed: number[] = [];
+
+  constructor(world: World, sim: NpcSim | null) {
+    this.world = world;
+    this.sim = sim;
+    this.interest = new InterestManager(world);
+  }
+
+  run(tick: number, serverTimeMs: number, tickMs: number, clients: Iterable<TickClient>, out: TickOutput): void {
+    const world = this.world, st = this.stats;
+    st.clients = 0; st.interestTotal = 0; st.snapshotBytes = 0; st.added = 0; st.removed = 0;
+    this.sim?.step(tickMs / 1000);
+    world.quantiseAll();
+    const added = this.#added, removed = this.#removed;
+    for (const c of clients) {
+      if (!c.inWorld || !world.isAlive(c.avatarId)) continue;
+      added.length = 0;
+      removed.length = 0;
+      this.interest.update(c.interest, world.x[c.avatarId], world.y[c.avatarId], c.avatarId, added, removed);
+      if (removed.length) out(c, 'interest', encodeMsg({ interestRemove: { generation: c.interest.generation, ids: removed } }));
+      if (added.length) {
+        const entities = added.map((id) => ({ id, kind: world.kind[id], ownerPeerId: world.owner[id], name: world.names[id] ?? '' }));
+        out(c, 'interest', encodeMsg({ interestAdd: { generation: c.interest.generation, entities } }));
+      }
+      const w = this.writer.write(c.snaps, tick, c.interest.members, world);
+      const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data);
+      out(c, 'snapshot', bytes);
+      st.clients++;
+      st.interestTotal += w.count;
+      st.snapshotBytes += bytes.length;
+      st.added += added.length;
+      st.removed += removed.length;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Scenario actions: what the scripted player does. Add one by adding an entry to ACTIONS
+// (its zod schema validates the step's fields; run() may start background work via ctx).
+import { z } from 'zod';
+import { CODECS, type MessageName } from '../../bridge/index.js';
+import type { SimContext } from './context.js';
+import type { Step } from './scenario.js';
+
+export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  schema: S;
+  run(step: z.infer<S>, ctx: SimContext): void | Promise<void>;
+}
+
+const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
+const vec = (v: readonly number[]) => ({ x: v[0] ?? 0, y: v[1] ?? 0, z: v[2] ?? 0 });
+
+/** Rebuilds Uint8Array fields written as { "$bytes": "<base64>" } in JSON. */
+export function reviveBytes(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reviveBytes);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$bytes === 'string' && Object.keys(o).length === 1) return new Uint8Array(Buffer.from(o.$bytes, 'base64'));
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, reviveBytes(x)]));
+  }
+  return v;
+}
+
+function define<S extends z.ZodTypeAny>(schema: S, run: (step: z.infer<S>, ctx: SimContext) => void | Promise<void>): Action<S> {
+  return { schema, run };
+}
+
+export const ACTIONS: Record<string, Action> = {
+  /** Walk a polyline at speedMps, sending PlayerTransform at hz. */
+  walk: define(z.object({ path: z.array(Vec3).min(1), speedMps: z.number().positive().default(3), hz: z.number().positive().max(240).default(10), entityId: z.number().int().min(0).default(1) }), (s, ctx) => {
+    const legs = s.path.slice(1).map((p, i) => ({ from: s.path[i], to: p }));
+    let leg = 0;
+    let along = 0;
+    const stepM = s.speedMps / s.hz;
+    ctx.every(1000 / s.hz, () => {
+      const cur = legs[leg];
+      const last = s.path[s.path.length - 1];
+      const from = cur?.from ?? last;
+      const to = cur?.to ?? last;
+      const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
+      const len = Math.hypot(d[0], d[1], d[2]) || 1;
+      const k = Math.min(1, along / len);
+      const pos = [from[0] + d[0] * k, from[1] + d[1] * k, from[2] + d[2] * k];
+      const yaw = Math.atan2(d[1], d[0]);
+      const moving = cur !== undefined;
+      const vel = moving ? d.map((x) => (x / len) * s.speedMps) : [0, 0, 0];
+      ctx.state.set('pos', pos);
+      ctx.send('PlayerTransform', { entityId: s.entityId, pos: vec(pos), rot: { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) }, vel: vec(vel) });
+      if (!moving) return false;
+      along += stepM;
+      if (along >= len) {
+        along = 0;
+        leg++;
+      }
+      return true;
+    });
+  }),
+  transform: define(z.object({ pos: Vec3, vel: Vec3.default([0, 0, 0]), entityId: z.number().int().min(0).default(1) }), (s, ctx) => {
+    ctx.send('PlayerTransform', { entityId: s.entityId, pos: vec(s.pos), rot: { x: 0, y: 0, z: 0, w: 1 }, vel: vec(s.vel) });
+  }),
+  cinematic: define(z.object({ sceneId: z.string(), timeS: z.number().default(0) }), (s, ctx) => {
+    ctx.send('StartCinematic', { sceneId: s.sceneId, timeS: s.timeS });
+  }),
+  /** Show the dialogue wheel, then pick a choice pickAfterMs later (no pick when pick is absent). */
+  dialogue: define(z.object({ conversationId: z.number().int().min(0), choices: z.array(z.string()).min(1), pick: z.number().int().min(0).optional(), pickAfterMs: z.number().min(0).default(500) }), (s, ctx) => {
+    ctx.send('DialogueWheelShown', { conversationId: s.conversationId, choices: s.choices.map((text, index) => ({ index, text, flags: 0 })) });
+    const pick = s.pick;
+    if (pick !== undefined) ctx.after(s.pickAfterMs, () => ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, choiceIndex: pick }));
+  }),
+  /** Hold push-to-talk for holdMs. */
+  ptt: define(z.object({ holdMs: z.number().min(0) }), (s, ctx) => {
+    ctx.send('PushToTalkDown', {});
+    ctx.after(s.holdMs, () => ctx.send('PushToTalkUp', {}));
+  }),
+  console: define(z.object({ text: z.string() }), (s, ctx) => ctx.send('ConsoleCommand', { text: s.text })),
+  settings: define(z.object({ pttKey: z.string(), voiceActivation: z.boolean() }), (s, ctx) => ctx.send('SettingsChanged', s)),
+  /** Any manifest message by name; bytes as { "$bytes": base64 }. */
+  send: define(z.object({ message: z.string(), fields: z.record(z.string(), z.unknown()).default({}) }), (s, ctx) => {
+    if (!(s.message in CODECS)) throw new Error(`send: unknown message '${s.message}'`);
+    ctx.send(s.message as MessageName, reviveBytes(s.fields) as never);
+  }),
+  /** A raw frame: any type id, payload in hex (tests of the sidecar's drop counters). */
+  raw: define(z.object({ type: z.number().int().min(1).max(0xfffe), hex: z.string().regex(/^([0-9a-fA-F]{2})*$/).default('') }), (s, ctx) => {
+    ctx.bridge.sendRaw(s.type, new Uint8Array(Buffer.from(s.hex, 'hex')));
+    ctx.log({ dir: 'out', raw: s.type, bytes: s.hex.length / 2 });
+  }),
+  /** A frame header whose length lies (the sidecar must drop it and count it). */
+  badLength: define(z.object({ claimedBytes: z.number().int().min(0) }), (s, ctx) => {
+    ctx.bridge.writeBadLengthFrameForTest(s.claimedBytes);
+    ctx.log({ dir: 'out', badLength: s.claimedBytes });
+  }),
+  /** Waits until the sidecar has read everything sent so far. */
+  flush: define(z.object({}), async (_s, ctx) => {
+    await ctx.bridge.flushed();
+    ctx.log({ event: 'flushed' });
+  }),
+};
+
+/** Validates every step up front so a bad scenario fails before the game "starts". */
+export function checkSteps(steps: Step[]): void {
+  steps.forEach((step, i) => {
+    const action = ACTIONS[step.do];
+    if (!action) throw new Error(`step ${i} (at ${step.at} ms): unknown action '${step.do}' (known: ${Object.keys(ACTIONS).join(', ')})`);
+    const r = action.schema.safeParse(step);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw new Error(`step ${i} (${step.do} at ${step.at} ms): ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    }
+  });
+}
+
+export async function runStep(step: Step, ctx: SimContext): Promise<void> {
+  const action = ACTIONS[step.do];
+  if (!action) throw new Error(`unknown action '${step.do}'`);
+  await action.run(action.schema.parse(step), ctx);
+}

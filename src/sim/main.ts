@@ -1,0 +1,93 @@
+// coop-sim: the headless game host as a process. Prints JSON lines on stdout.
+//   node --import tsx src/sim/main.ts --session NAME [--scenario FILE] [--echo] [--quiet-frames]
+//        [--quiet] [--exit-when-done] [--ring-bytes N]   (--help for all)
+import { parseArgs } from 'node:util';
+import { BridgeError, RING_DEFAULT_BYTES } from '../../bridge/index.js';
+import { SimHost } from './host.js';
+import { stdoutSink } from './log.js';
+import { loadScenario, parseScenario, type Scenario } from './scenario.js';
+
+const HELP = `coop-sim: a headless game that speaks the game side of the bridge.
+usage: coop-sim --session NAME [options]
+  --session NAME       bridge session name (A-Z a-z 0-9 _ -)
+  --scenario FILE      scenario JSON (steps the scripted player runs once the sidecar attaches)
+  --echo               send every received message straight back (tests, bench)
+  --quiet-frames       do not log PlayerTransform / RemoteEntityState lines
+  --quiet              log lifecycle events only, no traffic
+  --exit-when-done     play the scenario once (even if it repeats), then stop
+  --ring-bytes N       ring capacity if this process creates the region (power of two)
+  --abi-version N      pretend to be a build with another bridge ABI (tests)
+  --help               this text
+exit codes: 0 done, 1 bridge error, 2 bad arguments or scenario`;
+
+function fail(code: number, line: string): never {
+  process.stderr.write(`coop-sim: ${line}\n`);
+  process.exit(code);
+}
+
+function intArg(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) fail(2, `${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        session: { type: 'string' },
+        scenario: { type: 'string' },
+        echo: { type: 'boolean', default: false },
+        'quiet-frames': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        'exit-when-done': { type: 'boolean', default: false },
+        'ring-bytes': { type: 'string' },
+        'abi-version': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(2, (err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (!values.session) fail(2, '--session is required (see --help)');
+  let scenario: Scenario;
+  try {
+    scenario = values.scenario ? loadScenario(values.scenario) : parseScenario({ name: 'idle' });
+  } catch (err) {
+    fail(2, (err as Error).message);
+  }
+  const log = stdoutSink(performance.now());
+  let host: SimHost;
+  try {
+    host = new SimHost({
+      bridge: {
+        session: values.session,
+        role: 'game',
+        ringBytes: intArg(values['ring-bytes'], '--ring-bytes') ?? RING_DEFAULT_BYTES,
+        abiVersion: intArg(values['abi-version'], '--abi-version'),
+      },
+      scenario,
+      log,
+      echo: values.echo,
+      quietFrames: values['quiet-frames'],
+      quiet: values.quiet,
+      exitWhenDone: values['exit-when-done'],
+    });
+  } catch (err) {
+    if (err instanceof BridgeError) fail(1, err.message);
+    fail(2, (err as Error).message);
+  }
+  const stop = (signal: string) => void host.stop(`signal ${signal}`);
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  await host.bridge.closed();
+}
+
+await main();

@@ -1,0 +1,28 @@
+// How the headless game answers the sidecar's requests. Every inbound message is logged by the
+// host; add an entry here to make the game also reply (one function per message name).
+import type { MessageMap, MessageName } from '../../bridge/index.js';
+import type { SimContext } from './context.js';
+
+export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
+
+export const REACTIONS: Reactions = {
+  ExportProgressRequest: (m, ctx) => {
+    ctx.send('ProgressData', { requestId: m.requestId, data: new Uint8Array(Buffer.from(ctx.scenario.progressBase64, 'base64')) });
+  },
+  ApplyProgress: (m, ctx) => {
+    ctx.state.set('appliedProgress', m.data);
+    ctx.send('ApplyProgressResult', { requestId: m.requestId, ok: true, error: '' });
+  },
+  MergeConflicts: (m, ctx) => {
+    const policy = ctx.scenario.mergePolicy;
+    const decisions = m.conflicts.map((c, i) => ({ id: c.id, accept: policy === 'accept-all' || (policy === 'alternate' && i % 2 === 0) }));
+    ctx.send('MergeAnswer', { requestId: m.requestId, decisions });
+  },
+  SpectateEnter: (_m, ctx) => void ctx.state.set('spectating', true),
+  SpectateExit: (_m, ctx) => void ctx.state.set('spectating', false),
+};
+
+export function react(name: MessageName, msg: MessageMap[MessageName], ctx: SimContext): void {
+  const fn = REACTIONS[name] as ((m: MessageMap[MessageName], c: SimContext) => void) | undefined;
+  fn?.(msg, ctx);
+}
