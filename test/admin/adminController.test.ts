@@ -170,4 +170,16 @@ describe('admins file and console stream', () => {
     expect(lines[2]).toBe('error: no peer 2');
     expect(lines[3]).toMatch(/^error: unknown command/);
   });
+
+  it('a failure behind a command is one error line, and the console goes on', async () => {
+    session.stats = () => {
+      throw new Error('no\nstats');
+    };
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const con = attachConsole(ctl, input, output);
+    input.end('status\nkick 2\n');
+    await con.done;
+    expect(output.read().toString()).toBe('error: internal: no stats\nkicked peer 2 (Vee)\n');
+  });
 });

@@ -199,3 +199,17 @@ describe('admin token', () => {
     expect(checkBearer('Bearer x', TOKEN)).toBe('wrong');
   });
 });
+
+describe('WebDash failure containment', () => {
+  it('a throwing session view gives 500, and the dashboard keeps serving', async () => {
+    const stats = session.stats.bind(session);
+    session.stats = () => {
+      throw new Error('boom');
+    };
+    const r = await http('GET', '/status');
+    expect(r.status).toBe(500);
+    expect(warnings).toContainEqual(expect.objectContaining({ event: 'dash.error', err: 'boom' }));
+    session.stats = stats;
+    expect((await http('GET', '/status')).status).toBe(200);
+  });
+});

@@ -16,8 +16,13 @@ export function attachConsole(controller: AdminController, input: Readable, outp
   rl.on('line', (line) => {
     if (line.trim() === '') return;
     chain = chain.then(async () => {
-      const out = await controller.runLine(line, { kind: 'console' });
-      output.write(`${out.text}\n`);
+      let text: string;
+      try {
+        text = (await controller.runLine(line, { kind: 'console' })).text;
+      } catch (err) {
+        text = `error: internal: ${(err as Error).message.replace(/\s+/g, ' ')}`; // one line, and the console lives on
+      }
+      output.write(`${text}\n`);
     });
   });
   const done = new Promise<void>((resolve) => rl.once('close', () => resolve(chain)));

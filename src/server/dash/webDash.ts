@@ -45,7 +45,15 @@ export class WebDash {
     this.#o = opts;
     this.#files = loadStaticFiles();
     this.#policy = new HostPolicy(opts.host ?? DASH_DEFAULT_HOST);
-    this.#http = createServer((req, res) => void this.#onRequest(req, res));
+    this.#http = createServer((req, res) => {
+      this.#onRequest(req, res).catch((err: Error) => {
+        // a bug behind a route must not take the game server down: log it, answer 500
+        this.#o.log.warn({ event: 'dash.error', err: err.message, url: req.url }, 'dashboard request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    });
+    this.#http.on('clientError', (_err, socket) => socket.destroy());
     this.#http.requestTimeout = 10_000;
     this.#http.headersTimeout = 5_000;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });

@@ -1,0 +1,179 @@
+// The sidecar's side of a server connection, transport-free: handshake (Hello → Challenge →
+// Proof → Welcome | Refused), interest (spawn/despawn), snapshots (decode, ack, interpolate),
+// tick-rate changes, chat. The transport hands it bytes; it hands back bytes to send.
+import { decodeMsg, encodeMsg } from '../protocol/codec.js';
+import { PROTOCOL_VERSION, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, interpDelayForTick } from '../protocol/constants.js';
+import { signChallenge, type IdentityKeys } from '../protocol/identity.js';
+import type { EMsg, EntityInfo, PlayerState } from '../protocol/schema.gen.js';
+import { SnapshotReceiver } from './snapshot-receiver.js';
+import { SnapshotInterpolator, type InterpolatedEntity } from './interpolator.js';
+
+export const ClientState = { IDLE: 0, AWAIT_CHALLENGE: 1, AWAIT_WELCOME: 2, IN_WORLD: 3, REFUSED: 4, CLOSED: 5 } as const;
+export type ClientStateValue = (typeof ClientState)[keyof typeof ClientState];
+export const CLIENT_STATE_NAMES: Record<ClientStateValue, string> = {
+  0: 'idle', 1: 'await-challenge', 2: 'await-welcome', 3: 'in-world', 4: 'refused', 5: 'closed',
+};
+
+export interface ClientEvents {
+  state?(from: ClientStateValue, to: ClientStateValue): void;
+  welcome?(w: { peerId: number; identity: string; avatarEntityId: number; tickMs: number }): void;
+  /** Refused or disconnected by the server, with its reason (shown to the player). */
+  closed?(reason: string): void;
+  spawn?(info: Required<Pick<EntityInfo, 'id' | 'kind' | 'name' | 'ownerPeerId'>>): void;
+  despawn?(id: number): void;
+  tickRate?(tickMs: number, interpDelayMs: number): void;
+  chat?(fromPeerId: number, fromName: string, text: string): void;
+  notice?(text: string, level: number): void;
+  /** Any other kind (voice, cineStart, …) for the sidecar's other parts. */
+  other?(kind: string, msg: EMsg): void;
+}
+
+export interface CoopClientOptions {
+  name: string;
+  identity: IdentityKeys;
+  sessionId?: string;
+  send: (channel: number, bytes: Uint8Array, reliable: boolean) => void;
+  now: () => number;
+  events?: ClientEvents;
+  protocolVersion?: number; // tests only: pretend to be another version
+}
+
+export class CoopClient {
+  readonly receiver = new SnapshotReceiver();
+  readonly interp = new SnapshotInterpolator();
+  readonly known = new Map<number, EntityInfo>();
+  peerId = 0;
+  tickMs = 0;
+  closeReason = '';
+  drops = 0;
+  #state: ClientStateValue = ClientState.IDLE;
+  #seq = 0;
+  readonly #o: CoopClientOptions;
+  readonly #ev: ClientEvents;
+
+  constructor(opts: CoopClientOptions) {
+    this.#o = opts;
+    this.#ev = opts.events ?? {};
+  }
+
+  get state(): ClientStateValue { return this.#state; }
+  get stateName(): string { return CLIENT_STATE_NAMES[this.#state]; }
+
+  #setState(to: ClientStateValue): void {
+    const from = this.#state;
+    if (from === to) return;
+    this.#state = to;
+    this.#ev.state?.(from, to);
+  }
+
+  #send(msg: EMsg, channel = CHANNEL_RELIABLE): void {
+    this.#o.send(channel, encodeMsg(msg), channel === CHANNEL_RELIABLE);
+  }
+
+  /** Starts the handshake with where the avatar is now. */
+  start(initial: PlayerState): void {
+    this.#setState(ClientState.AWAIT_CHALLENGE);
+    this.#send({
+      hello: {
+        protocolVersion: this.#o.protocolVersion ?? PROTOCOL_VERSION, name: this.#o.name,
+        publicKey: this.#o.identity.publicKeyRaw, sessionId: this.#o.sessionId ?? '', clientVersion: '0.1.0', initialState: initial,
+      },
+    });
+  }
+
+  sendPlayerState(ps: Omit<PlayerState, 'seq'>): void {
+    if (this.#state !== ClientState.IN_WORLD) return;
+    this.#send({ playerState: { ...ps, seq: ++this.#seq } }, CHANNEL_SNAPSHOT);
+  }
+
+  sendChat(text: string): void { if (this.#state === ClientState.IN_WORLD) this.#send({ chat: { text } }); }
+  sendRaw(msg: EMsg, channel = CHANNEL_RELIABLE): void { this.#send(msg, channel); }
+
+  quit(reason = 'player quit'): void {
+    if (this.#state === ClientState.IN_WORLD) this.#send({ disconnect: { code: 5, reason } });
+    this.#setState(ClientState.CLOSED);
+  }
+
+  /** Interpolated entities the game should show now (only those spawned via InterestAdd). */
+  sample(nowMs: number): InterpolatedEntity[] {
+    const all = this.interp.sample(nowMs);
+    return all.filter((e) => this.known.has(e.id));
+  }
+
+  receive(bytes: Uint8Array): void {
+    const d = decodeMsg(bytes);
+    if (!d.ok) { this.drops++; return; }
+    const m = d.msg;
+    switch (d.kind) {
+      case 'challenge':
+        if (this.#state !== ClientState.AWAIT_CHALLENGE) { this.drops++; return; }
+        this.#setState(ClientState.AWAIT_WELCOME);
+        this.#send({ proof: { signature: signChallenge(this.#o.identity, m.challenge!.nonce ?? new Uint8Array(0), m.challenge!.sessionId ?? '') } });
+        return;
+      case 'welcome': {
+        if (this.#state !== ClientState.AWAIT_WELCOME) { this.drops++; return; }
+        const w = m.welcome!;
+        this.peerId = w.peerId ?? 0;
+        this.tickMs = w.tickMs ?? 25;
+        this.interp.onTickRateChange(this.tickMs);
+        this.#setState(ClientState.IN_WORLD);
+        this.#ev.welcome?.({ peerId: this.peerId, identity: w.identity ?? '', avatarEntityId: w.avatarEntityId ?? 0, tickMs: this.tickMs });
+        return;
+      }
+      case 'refused': {
+        const r = m.refused!;
+        this.closeReason = `refused by server: ${r.reason ?? ''} (server protocol ${r.serverProtocolVersion ?? '?'}, ours ${PROTOCOL_VERSION})`;
+        this.#setState(ClientState.REFUSED);
+        this.#ev.closed?.(this.closeReason);
+        return;
+      }
+      case 'disconnect':
+        this.closeReason = `disconnected by server: ${m.disconnect?.reason ?? ''}`;
+        this.#setState(ClientState.CLOSED);
+        this.#ev.closed?.(this.closeReason);
+        return;
+      default:
+        if (this.#state === ClientState.IN_WORLD) this.#inWorld(d.kind, m);
+        else this.drops++;
+    }
+  }
+
+  #inWorld(kind: string, m: EMsg): void {
+    switch (kind) {
+      case 'interestAdd':
+        for (const e of m.interestAdd?.entities ?? []) {
+          const id = e.id ?? 0;
+          if (this.known.has(id)) continue;
+          this.known.set(id, e);
+          this.#ev.spawn?.({ id, kind: e.kind ?? 0, name: e.name ?? '', ownerPeerId: e.ownerPeerId ?? 0 });
+        }
+        return;
+      case 'interestRemove':
+        for (const id of m.interestRemove?.ids ?? []) if (this.known.delete(id)) this.#ev.despawn?.(id);
+        return;
+      case 'snapshot': {
+        const s = m.snapshot!;
+        const r = this.receiver.receive(s.tick ?? 0, s.baseTick ?? 0, s.data ?? new Uint8Array(0));
+        if (!r.ok) { this.drops++; return; }
+        const now = this.#o.now();
+        this.interp.push(s.serverTimeMs ?? 0, r.state, now);
+        if (r.tick === this.receiver.newestTick) this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+        return;
+      }
+      case 'tickRateChange': {
+        this.tickMs = m.tickRateChange?.tickMs ?? this.tickMs;
+        this.interp.onTickRateChange(this.tickMs);
+        this.#ev.tickRate?.(this.tickMs, interpDelayForTick(this.tickMs));
+        return;
+      }
+      case 'chat':
+        this.#ev.chat?.(m.chat?.fromPeerId ?? 0, m.chat?.fromName ?? '', m.chat?.text ?? '');
+        return;
+      case 'notice':
+        this.#ev.notice?.(m.notice?.text ?? '', m.notice?.level ?? 0);
+        return;
+      default:
+        this.#ev.other?.(kind, m);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient):
+// the player's transform goes up every tick; interpolated remote entities come down every
+// frame; InterestAdd/Remove become SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
+import type { CoopClient } from './session.js';
+import type { InterpolatedEntity } from './interpolator.js';
+import { EntityKind } from '../protocol/schema.gen.js';
+
+export const FRAME_MS = 16; // how often interpolated states go to the game (~60 Hz)
+export const INPUT_EXTRAPOLATE_MAX_MS = 100;
+/** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
+export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
+
+export interface Vec3 { x: number; y: number; z: number }
+export interface Quat { x: number; y: number; z: number; w: number }
+export interface Transform { pos: Vec3; rot: Quat; vel: Vec3 }
+
+/** What the sidecar needs of the game; bridge-adapter.ts implements it over the bridge. */
+export interface GameLink {
+  onPlayerTransform(cb: (t: Transform) => void): void;
+  spawn(entityId: number, kind: number, template: string, pos: Vec3, rot: Quat): void;
+  despawn(entityId: number): void;
+  entityState(entityId: number, tick: number, pos: Vec3, rot: Quat, vel: Vec3): void;
+  interpDelay(ms: number): void;
+  notify(kind: number, title: string, text: string): void;
+}
+
+export const yawFromQuat = (q: Quat): number => Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
+export const quatFromYaw = (yaw: number): Quat => ({ x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) });
+
+/** Bridge kinds: 0 avatar, 1 NPC, 2 vehicle. */
+const BRIDGE_KIND: Record<number, number> = { [EntityKind.KIND_AVATAR]: 0, [EntityKind.KIND_NPC]: 1, [EntityKind.KIND_VEHICLE]: 2 };
+
+export class Sidecar {
+  readonly #game: GameLink;
+  readonly #client: CoopClient;
+  readonly #now: () => number;
+  #last: Transform | null = null;
+  #lastAtMs = 0;
+  #spawned = new Set<number>();
+
+  constructor(game: GameLink, client: CoopClient, now: () => number) {
+    this.#game = game;
+    this.#client = client;
+    this.#now = now;
+    game.onPlayerTransform((t) => { this.#last = t; this.#lastAtMs = now(); });
+  }
+
+  get lastTransform(): Transform | null { return this.#last; }
+  get spawned(): ReadonlySet<number> { return this.#spawned; }
+
+  /** Call on InterestRemove (the client's despawn event). */
+  despawned(id: number): void {
+    if (this.#spawned.delete(id)) this.#game.despawn(id);
+  }
+
+  /**
+   * Sends the player transform to the server (once per server tick), moved along its velocity
+   * to now: the game reports at its own frame rate, out of step with our sends.
+   */
+  sendInput(): void {
+    const t = this.#last;
+    if (!t) return;
+    const now = this.#now();
+    const a = Math.min(Math.max(0, now - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
+    this.#client.sendPlayerState({ x: t.pos.x + t.vel.x * a, y: t.pos.y + t.vel.y * a, z: t.pos.z + t.vel.z * a, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0, clientTimeMs: now });
+  }
+
+  /** One render frame: interpolated states (spawning proxies on first sight) to the game. */
+  frame(): void {
+    const now = this.#now();
+    const tick = sampleTickUs(now);
+    const out: InterpolatedEntity[] = this.#client.sample(now);
+    for (const e of out) {
+      const pos = { x: e.x, y: e.y, z: e.z }, rot = quatFromYaw(e.yaw);
+      if (!this.#spawned.has(e.id)) {
+        const info = this.#client.known.get(e.id);
+        this.#spawned.add(e.id);
+        this.#game.spawn(e.id, BRIDGE_KIND[info?.kind ?? 0] ?? 1, info?.name ?? '', pos, rot);
+      }
+      this.#game.entityState(e.id, tick, pos, rot, { x: e.vx, y: e.vy, z: e.vz });
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// One connected peer: handshake state (single writer: setState), identity, avatar, interest,
+// snapshot history, and per-reason counted drops.
+import { InterestState } from './interest.js';
+import { ClientSnapshots } from './snapshot-writer.js';
+import type { TickClient } from './tick-pipeline.js';
+import type { EntityPose } from './world.js';
+import { BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS, type DropReason } from './constants.js';
+
+/** What the server needs of a transport peer (ENet today; anything datagram-shaped tomorrow). */
+export interface PeerLink {
+  /** Best effort; never throws. */
+  send(channel: number, bytes: Uint8Array, reliable: boolean): void;
+  /** Closes the link after queued reliable data is sent. */
+  close(): void;
+  /** Round-trip time as the transport measures it, ms. */
+  readonly pingMs: number;
+  readonly address: string;
+}
+
+export const ConnState = { AWAIT_HELLO: 0, AWAIT_PROOF: 1, IN_WORLD: 2, CLOSED: 3 } as const;
+export type ConnStateValue = (typeof ConnState)[keyof typeof ConnState];
+export const CONN_STATE_NAMES: Record<ConnStateValue, string> = { 0: 'await-hello', 1: 'await-proof', 2: 'in-world', 3: 'closed' };
+
+/** Game mode names as PlayerState.mode numbers them. */
+export const MODE_NAMES = ['play', 'vehicle', 'spectate', 'cinematic'] as const;
+
+export class Connection implements TickClient {
+  readonly peerId: number;
+  readonly link: PeerLink;
+  readonly connectedAtMs: number;
+  #state: ConnStateValue = ConnState.AWAIT_HELLO;
+  name = '';
+  identity = '';
+  publicKey: Uint8Array = new Uint8Array(0);
+  nonce: Uint8Array = new Uint8Array(0);
+  avatarId = 0;
+  mode = 0;
+  lastInputSeq = -1;
+  /** The last pose the client reported and when it arrived (server ms). */
+  reported: EntityPose | null = null;
+  reportedAtMs = 0;
+  /** server time − client time, min-filtered (see CLIENT_CLOCK_CREEP_MS_PER_S); null until known. */
+  clockOffsetMs: number | null = null;
+  clockOffsetAtMs = 0;
+  readonly interest = new InterestState();
+  readonly snaps = new ClientSnapshots();
+  readonly drops = new Map<DropReason, number>();
+  dropsTotal = 0;
+  #windowStart = 0;
+  #windowCount = 0;
+  /** Free-form slots for plugins (admin, voice, merge) keyed by plugin name. */
+  readonly ext = new Map<string, unknown>();
+  onStateChange: ((c: Connection, from: ConnStateValue, to: ConnStateValue) => void) | null = null;
+
+  constructor(peerId: number, link: PeerLink, nowMs: number) {
+    this.peerId = peerId;
+    this.link = link;
+    this.connectedAtMs = nowMs;
+  }
+
+  get state(): ConnStateValue { return this.#state; }
+  get stateName(): string { return CONN_STATE_NAMES[this.#state]; }
+  get inWorld(): boolean { return this.#state === ConnState.IN_WORLD; }
+  get modeName(): string { return MODE_NAMES[this.mode] ?? `mode-${this.mode}`; }
+
+  setState(to: ConnStateValue): void {
+    const from = this.#state;
+    if (from === to || from === ConnState.CLOSED) return;
+    this.#state = to;
+    this.onStateChange?.(this, from, to);
+  }
+
+  /** Counts a dropped message; true when the peer is over the limit and must go. */
+  countDrop(reason: DropReason, nowMs: number): boolean {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+    this.dropsTotal++;
+    if (nowMs - this.#windowStart > BAD_MESSAGE_WINDOW_MS) { this.#windowStart = nowMs; this.#windowCount = 0; }
+    this.#windowCount++;
+    return this.#windowCount > BAD_MESSAGE_LIMIT;
+  }
+}

@@ -1,0 +1,223 @@
+// CoopServer: the authoritative session. Owns the world, the connections and the GameClock;
+// the transport (ENet) feeds it peers and bytes through PeerLink, plugins hook in via use().
+import { randomBytes } from 'node:crypto';
+import { decodeMsg, encodeMsg } from '../protocol/codec.js';
+import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
+import { DisconnectCode, type EMsg } from '../protocol/schema.gen.js';
+import { Connection, ConnState, type PeerLink } from './connection.js';
+import { GameClock } from './game-clock.js';
+import { TickPipeline } from './tick-pipeline.js';
+import { World } from './world.js';
+import { NpcSim } from './npc-sim.js';
+import { mulberry32 } from './rng.js';
+import { handleMessage } from './handlers.js';
+import { AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
+import type { ServerPlugin, ServerStatsView } from './plugin.js';
+
+export interface ServerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+const quiet: ServerLog = { info: () => undefined, warn: () => undefined };
+
+export interface CoopServerOptions {
+  sessionId: string;
+  /** Monotonic ms (injected in tests). */
+  now?: () => number;
+  initialTickMs?: number;
+  adaptiveTick?: boolean;
+  maxPlayers?: number;
+  seed?: number;
+  log?: ServerLog;
+  /** Nonce source (injected in tests). */
+  random?: (n: number) => Uint8Array;
+}
+
+export class CoopServer {
+  readonly sessionId: string;
+  readonly world = new World();
+  readonly sim: NpcSim;
+  readonly clock: GameClock;
+  readonly pipeline: TickPipeline;
+  readonly plugins: ServerPlugin[] = [];
+  readonly log: ServerLog;
+  readonly maxPlayers: number;
+  readonly random: (n: number) => Uint8Array;
+  readonly now: () => number;
+  readonly startedAtMs: number;
+  tick = 0;
+  readonly #conns = new Map<number, Connection>();
+  #nextPeerId = 1;
+  #timer: NodeJS.Timeout | null = null;
+  #running = false;
+
+  constructor(opts: CoopServerOptions) {
+    this.sessionId = opts.sessionId;
+    this.now = opts.now ?? (() => performance.now());
+    this.startedAtMs = this.now();
+    this.log = opts.log ?? quiet;
+    this.maxPlayers = opts.maxPlayers ?? 64;
+    this.random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
+    this.sim = new NpcSim(this.world, mulberry32(opts.seed ?? 1));
+    this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
+    this.pipeline = new TickPipeline(this.world, this.sim);
+  }
+
+  use(plugin: ServerPlugin): this {
+    this.plugins.push(plugin);
+    return this;
+  }
+
+  // ------------------------------------------------------------ registry
+  connections(): IterableIterator<Connection> { return this.#conns.values(); }
+  connection(peerId: number): Connection | undefined { return this.#conns.get(peerId); }
+  inWorld(): Connection[] { return [...this.#conns.values()].filter((c) => c.inWorld); }
+  byIdentity(identity: string): Connection | undefined { return this.inWorld().find((c) => c.identity === identity); }
+
+  stats(): ServerStatsView {
+    return {
+      tick: this.tick, tickMs: this.clock.currentTickMs, frameTimeAvgMs: this.clock.averageMs,
+      entities: this.world.count, peers: this.inWorld().length, uptimeS: (this.now() - this.startedAtMs) / 1000,
+    };
+  }
+
+  // ------------------------------------------------------------ transport side
+  /** A transport peer connected: the handshake starts (the client speaks first). */
+  peerConnected(link: PeerLink): Connection {
+    const conn = new Connection(this.#nextPeerId++, link, this.now());
+    conn.onStateChange = (c, from, to) => this.log.info({ event: 'peer.state', peerId: c.peerId, from, to }, 'peer state');
+    this.#conns.set(conn.peerId, conn);
+    this.log.info({ event: 'peer.connect', peerId: conn.peerId, address: link.address }, 'peer connected');
+    return conn;
+  }
+
+  peerMessage(conn: Connection, channel: number, bytes: Uint8Array): void {
+    if (conn.state === ConnState.CLOSED) return;
+    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad-channel'); return; }
+    const d = decodeMsg(bytes);
+    if (!d.ok) { this.drop(conn, d.reason); return; }
+    handleMessage(this, conn, d.kind, d.msg);
+  }
+
+  /** The transport link is gone (timeout, client disconnect, or after our own close). */
+  peerGone(conn: Connection, reason = 'disconnected'): void {
+    if (!this.#conns.delete(conn.peerId)) return;
+    const wasInWorld = conn.inWorld;
+    conn.setState(ConnState.CLOSED);
+    if (conn.avatarId) this.world.despawn(conn.avatarId);
+    this.log.info({ event: 'peer.leave', peerId: conn.peerId, name: conn.name, reason, drops: conn.dropsTotal }, 'peer left');
+    if (wasInWorld) for (const p of this.plugins) p.left?.(conn, reason);
+  }
+
+  // ------------------------------------------------------------ sending
+  send(conn: Connection, msg: EMsg, channel = CHANNEL_RELIABLE): void {
+    if (conn.state === ConnState.CLOSED) return;
+    conn.link.send(channel, encodeMsg(msg), channel === CHANNEL_RELIABLE);
+  }
+
+  /** Sends to every in-world peer (except `except`). */
+  broadcast(msg: EMsg, except?: Connection, channel = CHANNEL_RELIABLE): void {
+    const bytes = encodeMsg(msg);
+    for (const c of this.#conns.values()) if (c.inWorld && c !== except) c.link.send(channel, bytes, channel === CHANNEL_RELIABLE);
+  }
+
+  notice(conn: Connection, text: string, level = 0): void {
+    this.send(conn, { notice: { level, text } });
+  }
+
+  /** Tells the peer why, then closes its link; false when there is no such peer. */
+  kick(peerId: number, reason: string, code: number = DisconnectCode.DISCONNECT_KICKED): boolean {
+    const conn = this.#conns.get(peerId);
+    if (!conn) return false;
+    this.send(conn, { disconnect: { code, reason } });
+    this.#closeLater(conn, reason);
+    return true;
+  }
+
+  refuse(conn: Connection, code: number, reason: string, serverProtocolVersion: number): void {
+    this.send(conn, { refused: { code, reason, serverProtocolVersion } });
+    this.log.warn({ event: 'peer.refused', peerId: conn.peerId, code, reason }, 'peer refused');
+    this.#closeLater(conn, `refused: ${reason}`);
+  }
+
+  /** Counts a bad message; past the limit the peer is disconnected with the reason. */
+  drop(conn: Connection, reason: DropReason): void {
+    const over = conn.countDrop(reason, this.now());
+    if (over && conn.state !== ConnState.CLOSED) {
+      this.log.warn({ event: 'peer.bad_messages', peerId: conn.peerId, drops: Object.fromEntries(conn.drops) }, 'too many bad messages');
+      this.kick(conn.peerId, `too many bad messages (last: ${reason})`, DisconnectCode.DISCONNECT_TOO_MANY_BAD_MESSAGES);
+    }
+  }
+
+  #closeLater(conn: Connection, reason: string): void {
+    const wasInWorld = conn.inWorld;
+    this.#conns.delete(conn.peerId);
+    conn.setState(ConnState.CLOSED);
+    if (conn.avatarId) this.world.despawn(conn.avatarId);
+    if (wasInWorld) for (const p of this.plugins) p.left?.(conn, reason);
+    setTimeout(() => conn.link.close(), DISCONNECT_LINGER_MS).unref();
+  }
+
+  // ------------------------------------------------------------ ticking
+  /** One tick at nowMs: inputs were applied on arrival; simulate, interest, snapshots. */
+  runTick(nowMs: number): void {
+    this.tick++;
+    for (const c of this.#conns.values()) {
+      if (!c.inWorld && nowMs - c.connectedAtMs > HANDSHAKE_TIMEOUT_MS && c.state !== ConnState.CLOSED) {
+        this.kick(c.peerId, 'handshake timed out', DisconnectCode.DISCONNECT_TIMEOUT);
+      }
+      const r = c.reported;
+      if (c.inWorld && r) {
+        const ageS = Math.min(Math.max(0, nowMs - c.reportedAtMs), AVATAR_EXTRAPOLATE_MAX_MS) / 1000;
+        this.world.setPose(c.avatarId, { ...r, x: r.x + r.vx * ageS, y: r.y + r.vy * ageS, z: r.z + r.vz * ageS });
+      }
+    }
+    this.pipeline.run(this.tick, nowMs, this.clock.currentTickMs, this.#conns.values(), (c, kind, bytes) => {
+      const conn = c as Connection;
+      if (kind === 'interest') conn.link.send(CHANNEL_RELIABLE, bytes, true);
+      else conn.link.send(CHANNEL_SNAPSHOT, bytes, false);
+    });
+    for (const p of this.plugins) p.tick?.(this.tick, nowMs);
+  }
+
+  /** Feeds the GameClock one frame time; broadcasts TickRateChange when the tick changes. */
+  recordFrame(frameTimeMs: number, nowMs: number): void {
+    const changed = this.clock.record(frameTimeMs, nowMs);
+    if (changed !== null) this.#announceTick(changed, frameTimeMs);
+  }
+
+  /** Operator override (clamped 20..50). */
+  setTickMs(ms: number): void {
+    const changed = this.clock.setTickMs(ms);
+    if (changed !== null) this.#announceTick(changed, NaN);
+  }
+
+  #announceTick(tickMs: number, frameTimeMs: number): void {
+    this.log.info({ event: 'tick.change', tickMs, avgFrameMs: this.clock.averageMs, frameTimeMs }, 'tick rate changed');
+    this.broadcast({ tickRateChange: { tickMs, tick: this.tick } });
+  }
+
+  /** Real-time loop: one tick every currentTickMs, frame time measured around the tick. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    let due = this.now();
+    const loop = (): void => {
+      if (!this.#running) return;
+      const t0 = this.now();
+      this.runTick(t0);
+      const frame = this.now() - t0;
+      this.recordFrame(frame, t0);
+      due = Math.max(due + this.clock.currentTickMs, this.now() - this.clock.currentTickMs);
+      this.#timer = setTimeout(loop, Math.max(0, due - this.now()));
+    };
+    this.#timer = setTimeout(loop, 0);
+  }
+
+  async stop(reason = 'server shutting down'): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    for (const c of [...this.#conns.values()]) this.kick(c.peerId, reason, DisconnectCode.DISCONNECT_SERVER_SHUTDOWN);
+    for (const p of this.plugins) await p.stop?.();
+  }
+}
