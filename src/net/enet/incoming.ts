@@ -1,0 +1,188 @@
+// Received data commands waiting for their turn (ENet's enet_peer_queue_incoming_command and
+// the two dispatch functions): reliable commands are released in sequence order, unreliable
+// ones never behind the newest released, unsequenced ones at once.
+import type { Channel } from './channel.js';
+import { IncomingCommand } from './commands.js';
+import { ENET_PEER_FREE_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOW_SIZE } from './constants.js';
+import { insertAfter, moveRange, unlink, type List, type ListNode } from './list.js';
+import type { EnetPeer } from './peer.js';
+import { PeerState } from './peer-state.js';
+import { Command } from './protocol.js';
+
+export const DISCARDED = 'discarded';
+export type QueueResult = IncomingCommand | typeof DISCARDED | null;
+
+/** Is `sequence` outside the receive window that starts at `incoming`? (ENet's window test.) */
+export function outsideReliableWindow(sequence: number, incoming: number): boolean {
+  let reliableWindow = Math.floor(sequence / ENET_PEER_RELIABLE_WINDOW_SIZE);
+  const currentWindow = Math.floor(incoming / ENET_PEER_RELIABLE_WINDOW_SIZE);
+  if (sequence < incoming) reliableWindow += ENET_PEER_RELIABLE_WINDOWS;
+  return reliableWindow < currentWindow || reliableWindow >= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS - 1;
+}
+
+/**
+ * Queue a received data command. `source[offset, offset+length)` is copied; for a fragmented
+ * packet (`fragmentCount` > 0) a zeroed buffer of `length` is allocated for reassembly.
+ * Returns the queued command, DISCARDED (duplicate or stale: fine) or null (an error: the
+ * rest of the datagram is dropped, as ENet does).
+ */
+export function queueIncomingCommand(
+  peer: EnetPeer,
+  commandNumber: number,
+  channelID: number,
+  reliableSequenceNumber: number,
+  unreliableSequenceNumber: number,
+  source: Uint8Array | null,
+  offset: number,
+  length: number,
+  flags: number,
+  fragmentCount: number,
+): QueueResult {
+  const discard = fragmentCount > 0 ? null : DISCARDED;
+  const channel = peer.channels[channelID];
+  if (peer.state === PeerState.DISCONNECT_LATER) return discard;
+  if (commandNumber !== Command.SEND_UNSEQUENCED && outsideReliableWindow(reliableSequenceNumber, channel.incomingReliableSequenceNumber)) return discard;
+  const incomingReliable = channel.incomingReliableSequenceNumber;
+  let position: ListNode;
+  switch (commandNumber) {
+    case Command.SEND_FRAGMENT:
+    case Command.SEND_RELIABLE: {
+      if (reliableSequenceNumber === incomingReliable) return discard;
+      const list = channel.incomingReliableCommands;
+      let current = list.sentinel.prev;
+      for (; current !== list.sentinel; current = current.prev) {
+        const c = current as IncomingCommand;
+        if (reliableSequenceNumber >= incomingReliable) {
+          if (c.reliableSequenceNumber < incomingReliable) continue;
+        } else if (c.reliableSequenceNumber >= incomingReliable) break;
+        if (c.reliableSequenceNumber <= reliableSequenceNumber) {
+          if (c.reliableSequenceNumber < reliableSequenceNumber) break;
+          return discard;
+        }
+      }
+      position = current;
+      break;
+    }
+    case Command.SEND_UNRELIABLE:
+    case Command.SEND_UNRELIABLE_FRAGMENT: {
+      if (reliableSequenceNumber === incomingReliable && unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber) return discard;
+      const list = channel.incomingUnreliableCommands;
+      let current = list.sentinel.prev;
+      for (; current !== list.sentinel; current = current.prev) {
+        const c = current as IncomingCommand;
+        if (c.commandNumber === Command.SEND_UNSEQUENCED) continue;
+        if (reliableSequenceNumber >= incomingReliable) {
+          if (c.reliableSequenceNumber < incomingReliable) continue;
+        } else if (c.reliableSequenceNumber >= incomingReliable) break;
+        if (c.reliableSequenceNumber < reliableSequenceNumber) break;
+        if (c.reliableSequenceNumber > reliableSequenceNumber) continue;
+        if (c.unreliableSequenceNumber <= unreliableSequenceNumber) {
+          if (c.unreliableSequenceNumber < unreliableSequenceNumber) break;
+          return discard;
+        }
+      }
+      position = current;
+      break;
+    }
+    case Command.SEND_UNSEQUENCED:
+      position = channel.incomingUnreliableCommands.sentinel;
+      break;
+    default:
+      return discard;
+  }
+  if (peer.totalWaitingData >= peer.host.maximumWaitingData) return null;
+  const data = fragmentCount > 0 || source === null ? new Uint8Array(length) : Uint8Array.prototype.slice.call(source, offset, offset + length);
+  const command = new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, { data, flags });
+  if (fragmentCount > 0) command.fragments = new Uint32Array(Math.ceil(fragmentCount / 32));
+  peer.totalWaitingData += length;
+  insertAfter(position, command);
+  if (commandNumber === Command.SEND_FRAGMENT || commandNumber === Command.SEND_RELIABLE) {
+    dispatchIncomingReliableCommands(peer, channel, command);
+  } else {
+    dispatchIncomingUnreliableCommands(peer, channel, command);
+  }
+  return command;
+}
+
+function releaseToDispatch(peer: EnetPeer, first: ListNode, last: ListNode): void {
+  moveRange(peer.dispatchedCommands.sentinel, first, last);
+  peer.host.queueDispatch(peer);
+}
+
+export function dispatchIncomingUnreliableCommands(peer: EnetPeer, channel: Channel, queued: IncomingCommand | null): void {
+  const list = channel.incomingUnreliableCommands;
+  const end = list.sentinel;
+  let dropped: ListNode = end.next;
+  let start: ListNode = end.next;
+  let current: ListNode = end.next;
+  for (; current !== end; current = current.next) {
+    const c = current as IncomingCommand;
+    if (c.commandNumber === Command.SEND_UNSEQUENCED) continue;
+    if (c.reliableSequenceNumber === channel.incomingReliableSequenceNumber) {
+      if (c.fragmentsRemaining <= 0) {
+        channel.incomingUnreliableSequenceNumber = c.unreliableSequenceNumber;
+        continue;
+      }
+      if (start !== current) {
+        releaseToDispatch(peer, start, current.prev);
+        dropped = current;
+      } else if (dropped !== current) {
+        dropped = current.prev;
+      }
+    } else {
+      if (!outsideReliableWindow(c.reliableSequenceNumber, channel.incomingReliableSequenceNumber)) break;
+      dropped = current.next;
+      if (start !== current) releaseToDispatch(peer, start, current.prev);
+    }
+    start = current.next;
+  }
+  if (start !== current) {
+    releaseToDispatch(peer, start, current.prev);
+    dropped = current;
+  }
+  removeIncomingCommands(peer, list, dropped, queued);
+}
+
+export function dispatchIncomingReliableCommands(peer: EnetPeer, channel: Channel, queued: IncomingCommand | null): void {
+  const list = channel.incomingReliableCommands;
+  let current: ListNode = list.sentinel.next;
+  for (; current !== list.sentinel; current = current.next) {
+    const c = current as IncomingCommand;
+    if (c.fragmentsRemaining > 0 || c.reliableSequenceNumber !== ((channel.incomingReliableSequenceNumber + 1) & 0xffff)) break;
+    channel.incomingReliableSequenceNumber = c.reliableSequenceNumber;
+    if (c.fragmentCount > 0) channel.incomingReliableSequenceNumber = (channel.incomingReliableSequenceNumber + c.fragmentCount - 1) & 0xffff;
+  }
+  if (current === list.sentinel.next) return;
+  channel.incomingUnreliableSequenceNumber = 0;
+  releaseToDispatch(peer, list.sentinel.next, current.prev);
+  if (!channel.incomingUnreliableCommands.empty) dispatchIncomingUnreliableCommands(peer, channel, queued);
+}
+
+/** Drop the commands from the front of `list` up to (not including) `stop`, keeping `keep`. */
+function removeIncomingCommands(peer: EnetPeer, list: List<IncomingCommand>, stop: ListNode, keep: IncomingCommand | null): void {
+  let current = list.sentinel.next;
+  while (current !== stop && current !== list.sentinel) {
+    const c = current as IncomingCommand;
+    current = current.next;
+    if (c === keep) continue;
+    unlink(c);
+    peer.totalWaitingData -= c.packet.data.length;
+  }
+}
+
+export function resetIncomingQueues(peer: EnetPeer): void {
+  peer.dispatchedCommands.clear();
+  for (const channel of peer.channels) {
+    channel.incomingReliableCommands.clear();
+    channel.incomingUnreliableCommands.clear();
+  }
+}
+
+/** Take the next packet released to the application, or undefined. */
+export function takeDispatched(peer: EnetPeer): IncomingCommand | undefined {
+  const c = peer.dispatchedCommands.front();
+  if (c === undefined) return undefined;
+  unlink(c);
+  peer.totalWaitingData -= c.packet.data.length;
+  return c;
+}

@@ -1,0 +1,153 @@
+// Queueing commands to send (ENet's enet_peer_send, enet_peer_queue_outgoing_command,
+// enet_peer_setup_outgoing_command, enet_peer_queue_acknowledgement): sequence numbers are
+// assigned here, big packets are split into fragments here.
+import type { Channel } from './channel.js';
+import { OutgoingCommand } from './commands.js';
+import {
+  ENET_PACKET_FLAG_RELIABLE,
+  ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT,
+  ENET_PACKET_FLAG_UNSEQUENCED,
+  ENET_PEER_FREE_RELIABLE_WINDOWS,
+  ENET_PEER_RELIABLE_WINDOWS,
+  ENET_PEER_RELIABLE_WINDOW_SIZE,
+  ENET_PROTOCOL_MAXIMUM_FRAGMENT_COUNT,
+} from './constants.js';
+import { createPacket, type EnetPacket } from './packet.js';
+import type { EnetPeer } from './peer.js';
+import { PeerState } from './peer-state.js';
+import {
+  CHECKSUM_SIZE,
+  Command,
+  COMMAND_FLAG_ACKNOWLEDGE,
+  COMMAND_FLAG_UNSEQUENCED,
+  COMMAND_MASK,
+  COMMAND_SIZES,
+  CONTROL_CHANNEL_ID,
+  HEADER_SIZE,
+} from './protocol.js';
+
+/** A control command's fields after its 4-byte header, filled by `fill`. */
+export function controlBody(commandSize: number, fill: (body: Uint8Array) => void): Uint8Array {
+  const body = new Uint8Array(commandSize - 4);
+  fill(body);
+  return body;
+}
+
+/** Bytes of payload that fit one fragment for this peer (ENet's fragmentLength in enet_peer_send). */
+export function fragmentPayloadSize(peer: EnetPeer): number {
+  return peer.mtu - HEADER_SIZE - COMMAND_SIZES[Command.SEND_FRAGMENT] - (peer.host.checksumEnabled ? CHECKSUM_SIZE : 0);
+}
+
+/** ENet's enet_peer_send. `flags` are ENET_PACKET_FLAG_* bits. */
+export function peerSend(peer: EnetPeer, channelID: number, data: Uint8Array, flags: number): boolean {
+  if (peer.state !== PeerState.CONNECTED || !(channelID >= 0 && channelID < peer.channels.length) || data.length > peer.host.maximumPacketSize) {
+    return false;
+  }
+  return sendPacket(peer, channelID, createPacket(data, flags));
+}
+
+/** Queue an already built packet (shared between peers by host.broadcast). */
+export function sendPacket(peer: EnetPeer, channelID: number, packet: EnetPacket): boolean {
+  const channel = peer.channels[channelID];
+  const length = packet.data.length;
+  const flags = packet.flags;
+  const fragmentLength = fragmentPayloadSize(peer);
+  if (length > fragmentLength) {
+    const fragmentCount = Math.ceil(length / fragmentLength);
+    if (fragmentCount > ENET_PROTOCOL_MAXIMUM_FRAGMENT_COUNT) return false;
+    let commandByte: number;
+    let startSequenceNumber: number;
+    if ((flags & (ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT)) === ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT && channel.outgoingUnreliableSequenceNumber < 0xffff) {
+      commandByte = Command.SEND_UNRELIABLE_FRAGMENT;
+      startSequenceNumber = (channel.outgoingUnreliableSequenceNumber + 1) & 0xffff;
+    } else {
+      commandByte = Command.SEND_FRAGMENT | COMMAND_FLAG_ACKNOWLEDGE;
+      startSequenceNumber = (channel.outgoingReliableSequenceNumber + 1) & 0xffff;
+    }
+    for (let number = 0, offset = 0; offset < length; number++, offset += fragmentLength) {
+      const fragment = new OutgoingCommand(commandByte, channelID, packet, offset, Math.min(fragmentLength, length - offset), null);
+      fragment.startSequenceNumber = startSequenceNumber;
+      fragment.fragmentCount = fragmentCount;
+      fragment.fragmentNumber = number;
+      setupOutgoingCommand(peer, fragment);
+    }
+    return true;
+  }
+  let commandByte: number;
+  if ((flags & (ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNSEQUENCED)) === ENET_PACKET_FLAG_UNSEQUENCED) {
+    commandByte = Command.SEND_UNSEQUENCED | COMMAND_FLAG_UNSEQUENCED;
+  } else if (flags & ENET_PACKET_FLAG_RELIABLE || channel.outgoingUnreliableSequenceNumber >= 0xffff) {
+    commandByte = Command.SEND_RELIABLE | COMMAND_FLAG_ACKNOWLEDGE;
+  } else {
+    commandByte = Command.SEND_UNRELIABLE;
+  }
+  queueOutgoingCommand(peer, commandByte, channelID, packet, 0, length, null);
+  return true;
+}
+
+export function queueOutgoingCommand(
+  peer: EnetPeer,
+  commandByte: number,
+  channelID: number,
+  packet: EnetPacket | null,
+  offset: number,
+  length: number,
+  body: Uint8Array | null,
+): OutgoingCommand {
+  const command = new OutgoingCommand(commandByte, channelID, packet, offset, length, body);
+  setupOutgoingCommand(peer, command);
+  return command;
+}
+
+/** Assign sequence numbers and append to the peer's outgoing queue. */
+export function setupOutgoingCommand(peer: EnetPeer, command: OutgoingCommand): void {
+  peer.outgoingDataTotal += COMMAND_SIZES[command.commandByte & COMMAND_MASK] + command.fragmentLength;
+  if (command.channelID === CONTROL_CHANNEL_ID) {
+    peer.outgoingReliableSequenceNumber = (peer.outgoingReliableSequenceNumber + 1) & 0xffff;
+    command.reliableSequenceNumber = peer.outgoingReliableSequenceNumber;
+    command.unreliableSequenceNumber = 0;
+  } else if (command.commandByte & COMMAND_FLAG_ACKNOWLEDGE) {
+    const channel: Channel = peer.channels[command.channelID];
+    channel.outgoingReliableSequenceNumber = (channel.outgoingReliableSequenceNumber + 1) & 0xffff;
+    channel.outgoingUnreliableSequenceNumber = 0;
+    command.reliableSequenceNumber = channel.outgoingReliableSequenceNumber;
+    command.unreliableSequenceNumber = 0;
+  } else if (command.commandByte & COMMAND_FLAG_UNSEQUENCED) {
+    peer.outgoingUnsequencedGroup = (peer.outgoingUnsequencedGroup + 1) & 0xffff;
+    command.reliableSequenceNumber = 0;
+    command.unreliableSequenceNumber = 0;
+  } else {
+    const channel: Channel = peer.channels[command.channelID];
+    if (command.fragmentOffset === 0) channel.outgoingUnreliableSequenceNumber = (channel.outgoingUnreliableSequenceNumber + 1) & 0xffff;
+    command.reliableSequenceNumber = channel.outgoingReliableSequenceNumber;
+    command.unreliableSequenceNumber = channel.outgoingUnreliableSequenceNumber;
+  }
+  command.sendAttempts = 0;
+  command.sentTime = 0;
+  command.roundTripTimeout = 0;
+  command.roundTripTimeoutLimit = 0;
+  if ((command.commandByte & COMMAND_MASK) === Command.SEND_UNSEQUENCED) command.unsequencedGroup = peer.outgoingUnsequencedGroup;
+  peer.outgoingCommands.pushBack(command);
+}
+
+/**
+ * Queue an acknowledgement for a received reliable command (ENet's
+ * enet_peer_queue_acknowledgement): none for a command too far ahead of the receive window.
+ */
+export function queueAcknowledgement(peer: EnetPeer, commandNumber: number, channelID: number, reliableSequenceNumber: number, sentTime: number): void {
+  if (channelID < peer.channels.length) {
+    const channel = peer.channels[channelID];
+    let reliableWindow = Math.floor(reliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
+    const currentWindow = Math.floor(channel.incomingReliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
+    if (reliableSequenceNumber < channel.incomingReliableSequenceNumber) reliableWindow += ENET_PEER_RELIABLE_WINDOWS;
+    if (reliableWindow >= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS - 1 && reliableWindow <= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS) return;
+  }
+  peer.outgoingDataTotal += COMMAND_SIZES[Command.ACKNOWLEDGE];
+  peer.acknowledgements.push({ channelID, reliableSequenceNumber, commandNumber, sentTime });
+}
+
+export function resetOutgoingQueues(peer: EnetPeer): void {
+  peer.sentReliableCommands.clear();
+  peer.sentUnreliableCommands.clear();
+  peer.outgoingCommands.clear();
+}

@@ -1,0 +1,325 @@
+// A remote ENet peer (ENet's peer.c): its state machine, public send/disconnect API and
+// statistics. Queueing lives in outgoing.ts and incoming.ts; wire handling in the host's modules.
+import { Channel } from './channel.js';
+import type { Acknowledgement, IncomingCommand, OutgoingCommand } from './commands.js';
+import {
+  ENET_PEER_DEFAULT_PACKET_THROTTLE,
+  ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS,
+  ENET_PEER_PACKET_LOSS_SCALE,
+  ENET_PEER_PACKET_THROTTLE_ACCELERATION,
+  ENET_PEER_PACKET_THROTTLE_DECELERATION,
+  ENET_PEER_PACKET_THROTTLE_INTERVAL_MS,
+  ENET_PEER_PACKET_THROTTLE_SCALE,
+  ENET_PEER_PING_INTERVAL_MS,
+  ENET_PEER_TIMEOUT_LIMIT,
+  ENET_PEER_TIMEOUT_MAXIMUM_MS,
+  ENET_PEER_TIMEOUT_MINIMUM_MS,
+  ENET_PEER_UNSEQUENCED_WINDOW_SIZE,
+  ENET_PROTOCOL_MAXIMUM_PEER_ID,
+  ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE,
+} from './constants.js';
+import type { EnetHost } from './host.js';
+import { List } from './list.js';
+import { controlBody, peerSend, queueOutgoingCommand, resetOutgoingQueues } from './outgoing.js';
+import { resetIncomingQueues } from './incoming.js';
+import { packetFlagsFrom, type SendOptions } from './packet.js';
+import { PEER_STATE_NAMES, PeerState, isUp, type PeerStateName, type PeerStateValue } from './peer-state.js';
+import type { DatagramAddress } from './transport.js';
+import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_FLAG_UNSEQUENCED, CONTROL_CHANNEL_ID, DISCONNECT, THROTTLE_CONFIGURE } from './protocol.js';
+
+export interface PeerStats {
+  /** Mean round-trip time, ms. */
+  rtt: number;
+  rttVariance: number;
+  /** Mean loss of reliable commands, 0..1 (ENet's packetLoss / ENET_PEER_PACKET_LOSS_SCALE). */
+  packetLoss: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Commands sent / reliable commands that needed a resend, since connect. */
+  packetsSent: number;
+  packetsLost: number;
+}
+
+export class EnetPeer {
+  // ---- identity and link (see ENetPeer) ----
+  outgoingPeerID = ENET_PROTOCOL_MAXIMUM_PEER_ID;
+  connectID = 0;
+  outgoingSessionID = 0xff;
+  incomingSessionID = 0xff;
+  address: DatagramAddress = { address: '', port: 0 };
+  /** Application slot, never touched by ENet. */
+  userData: unknown = undefined;
+  state: PeerStateValue = PeerState.DISCONNECTED;
+  channels: Channel[] = [];
+  incomingBandwidth = 0;
+  outgoingBandwidth = 0;
+  incomingBandwidthThrottleEpoch = 0;
+  outgoingBandwidthThrottleEpoch = 0;
+  incomingDataTotal = 0;
+  outgoingDataTotal = 0;
+  lastSendTime = 0;
+  lastReceiveTime = 0;
+  nextTimeout = 0;
+  earliestTimeout = 0;
+  packetLossEpoch = 0;
+  packetsSent = 0;
+  packetsLost = 0;
+  packetLoss = 0;
+  packetLossVariance = 0;
+  packetThrottle = ENET_PEER_DEFAULT_PACKET_THROTTLE;
+  packetThrottleLimit = ENET_PEER_PACKET_THROTTLE_SCALE;
+  packetThrottleCounter = 0;
+  packetThrottleEpoch = 0;
+  packetThrottleAcceleration = ENET_PEER_PACKET_THROTTLE_ACCELERATION;
+  packetThrottleDeceleration = ENET_PEER_PACKET_THROTTLE_DECELERATION;
+  packetThrottleInterval = ENET_PEER_PACKET_THROTTLE_INTERVAL_MS;
+  pingInterval = ENET_PEER_PING_INTERVAL_MS;
+  timeoutLimit = ENET_PEER_TIMEOUT_LIMIT;
+  timeoutMinimum = ENET_PEER_TIMEOUT_MINIMUM_MS;
+  timeoutMaximum = ENET_PEER_TIMEOUT_MAXIMUM_MS;
+  lastRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
+  lowestRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
+  lastRoundTripTimeVariance = 0;
+  highestRoundTripTimeVariance = 0;
+  roundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
+  roundTripTimeVariance = 0;
+  mtu: number;
+  windowSize = ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE;
+  reliableDataInTransit = 0;
+  outgoingReliableSequenceNumber = 0;
+  acknowledgements: Acknowledgement[] = [];
+  readonly sentReliableCommands = new List<OutgoingCommand>();
+  readonly sentUnreliableCommands = new List<OutgoingCommand>();
+  readonly outgoingCommands = new List<OutgoingCommand>();
+  readonly dispatchedCommands = new List<IncomingCommand>();
+  needsDispatch = false;
+  /** The handshake completed; the `connect` event is still to be emitted. */
+  connectEventPending = false;
+  incomingUnsequencedGroup = 0;
+  outgoingUnsequencedGroup = 0;
+  readonly unsequencedWindow = new Uint32Array(ENET_PEER_UNSEQUENCED_WINDOW_SIZE / 32);
+  eventData = 0;
+  totalWaitingData = 0;
+  // ---- cumulative counters for stats (ENet's own counters reset every interval) ----
+  totalBytesSent = 0;
+  totalBytesReceived = 0;
+  totalPacketsSent = 0;
+  totalPacketsLost = 0;
+
+  constructor(
+    readonly host: EnetHost,
+    /** Our id for this peer, its index in the host (ENet's incomingPeerID). */
+    readonly incomingPeerID: number,
+  ) {
+    this.mtu = host.mtu;
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  get id(): number {
+    return this.incomingPeerID;
+  }
+
+  get stateName(): PeerStateName {
+    return PEER_STATE_NAMES[this.state];
+  }
+
+  get channelCount(): number {
+    return this.channels.length;
+  }
+
+  get connected(): boolean {
+    return this.state === PeerState.CONNECTED;
+  }
+
+  get stats(): PeerStats {
+    return {
+      rtt: this.roundTripTime,
+      rttVariance: this.roundTripTimeVariance,
+      packetLoss: this.packetLoss / ENET_PEER_PACKET_LOSS_SCALE,
+      bytesSent: this.totalBytesSent,
+      bytesReceived: this.totalBytesReceived,
+      packetsSent: this.totalPacketsSent,
+      packetsLost: this.totalPacketsLost,
+    };
+  }
+
+  /**
+   * Queue `data` (copied) on `channelId`. Returns false when the peer is not connected, the
+   * channel does not exist or the packet is too big (ENet's enet_peer_send returning -1).
+   */
+  send(channelId: number, data: Uint8Array, options?: SendOptions | number): boolean {
+    const ok = peerSend(this, channelId, data, packetFlagsFrom(options));
+    if (ok) this.host.wake();
+    return ok;
+  }
+
+  /** Graceful disconnect: the remote acknowledges, then both sides see a `disconnect` event. */
+  disconnect(data = 0): void {
+    const s = this.state;
+    if (s === PeerState.DISCONNECTING || s === PeerState.DISCONNECTED || s === PeerState.ACKNOWLEDGING_DISCONNECT || s === PeerState.ZOMBIE) return;
+    this.resetQueues();
+    const up = isUp(s);
+    const commandByte = Command.DISCONNECT | (up ? COMMAND_FLAG_ACKNOWLEDGE : COMMAND_FLAG_UNSEQUENCED);
+    queueOutgoingCommand(this, commandByte, CONTROL_CHANNEL_ID, null, 0, 0, controlBody(8, (b) => writeBodyU32(b, DISCONNECT.DATA, data)));
+    if (up) {
+      this.setState(PeerState.DISCONNECTING);
+      this.host.wake();
+    } else {
+      this.host.flush();
+      this.reset();
+    }
+  }
+
+  /** Disconnect once every queued outgoing packet has been sent and acknowledged. */
+  disconnectLater(data = 0): void {
+    if (isUp(this.state) && !(this.outgoingCommands.empty && this.sentReliableCommands.empty)) {
+      this.setState(PeerState.DISCONNECT_LATER);
+      this.eventData = data >>> 0;
+    } else {
+      this.disconnect(data);
+    }
+  }
+
+  /** Tell the remote (one unacknowledged datagram) and forget the peer now; no local event. */
+  disconnectNow(data = 0): void {
+    if (this.state === PeerState.DISCONNECTED) return;
+    if (this.state !== PeerState.ZOMBIE && this.state !== PeerState.DISCONNECTING) {
+      this.resetQueues();
+      queueOutgoingCommand(this, Command.DISCONNECT | COMMAND_FLAG_UNSEQUENCED, CONTROL_CHANNEL_ID, null, 0, 0, controlBody(8, (b) => writeBodyU32(b, DISCONNECT.DATA, data)));
+      this.host.flush();
+    }
+    this.reset();
+  }
+
+  /** Send a ping now (ENet pings idle peers every pingInterval on its own). */
+  ping(): void {
+    if (this.state !== PeerState.CONNECTED) return;
+    queueOutgoingCommand(this, Command.PING | COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID, null, 0, 0, null);
+    this.host.wake();
+  }
+
+  setPingInterval(ms: number): void {
+    this.pingInterval = ms > 0 ? ms : ENET_PEER_PING_INTERVAL_MS;
+  }
+
+  /** ENet's enet_peer_timeout: 0 keeps ENet's default for that parameter. */
+  setTimeout(limit: number, minimumMs: number, maximumMs: number): void {
+    this.timeoutLimit = limit > 0 ? limit : ENET_PEER_TIMEOUT_LIMIT;
+    this.timeoutMinimum = minimumMs > 0 ? minimumMs : ENET_PEER_TIMEOUT_MINIMUM_MS;
+    this.timeoutMaximum = maximumMs > 0 ? maximumMs : ENET_PEER_TIMEOUT_MAXIMUM_MS;
+  }
+
+  /** ENet's enet_peer_throttle_configure; also tells the remote. */
+  throttleConfigure(intervalMs: number, acceleration: number, deceleration: number): void {
+    this.packetThrottleInterval = intervalMs >>> 0;
+    this.packetThrottleAcceleration = acceleration >>> 0;
+    this.packetThrottleDeceleration = deceleration >>> 0;
+    const body = controlBody(16, (b) => {
+      writeBodyU32(b, THROTTLE_CONFIGURE.INTERVAL, intervalMs);
+      writeBodyU32(b, THROTTLE_CONFIGURE.ACCELERATION, acceleration);
+      writeBodyU32(b, THROTTLE_CONFIGURE.DECELERATION, deceleration);
+    });
+    queueOutgoingCommand(this, Command.THROTTLE_CONFIGURE | COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID, null, 0, 0, body);
+    this.host.wake();
+  }
+
+  /** Forget the peer without telling the remote (it will time out). No event. */
+  reset(): void {
+    this.setState(PeerState.DISCONNECTED);
+    this.outgoingPeerID = ENET_PROTOCOL_MAXIMUM_PEER_ID;
+    this.connectID = 0;
+    this.incomingBandwidth = 0;
+    this.outgoingBandwidth = 0;
+    this.incomingBandwidthThrottleEpoch = 0;
+    this.outgoingBandwidthThrottleEpoch = 0;
+    this.incomingDataTotal = 0;
+    this.outgoingDataTotal = 0;
+    this.lastSendTime = 0;
+    this.lastReceiveTime = 0;
+    this.nextTimeout = 0;
+    this.earliestTimeout = 0;
+    this.packetLossEpoch = 0;
+    this.packetsSent = 0;
+    this.packetsLost = 0;
+    this.packetLoss = 0;
+    this.packetLossVariance = 0;
+    this.packetThrottle = ENET_PEER_DEFAULT_PACKET_THROTTLE;
+    this.packetThrottleLimit = ENET_PEER_PACKET_THROTTLE_SCALE;
+    this.packetThrottleCounter = 0;
+    this.packetThrottleEpoch = 0;
+    this.packetThrottleAcceleration = ENET_PEER_PACKET_THROTTLE_ACCELERATION;
+    this.packetThrottleDeceleration = ENET_PEER_PACKET_THROTTLE_DECELERATION;
+    this.packetThrottleInterval = ENET_PEER_PACKET_THROTTLE_INTERVAL_MS;
+    this.pingInterval = ENET_PEER_PING_INTERVAL_MS;
+    this.timeoutLimit = ENET_PEER_TIMEOUT_LIMIT;
+    this.timeoutMinimum = ENET_PEER_TIMEOUT_MINIMUM_MS;
+    this.timeoutMaximum = ENET_PEER_TIMEOUT_MAXIMUM_MS;
+    this.lastRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
+    this.lowestRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
+    this.lastRoundTripTimeVariance = 0;
+    this.highestRoundTripTimeVariance = 0;
+    this.roundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
+    this.roundTripTimeVariance = 0;
+    this.mtu = this.host.mtu;
+    this.reliableDataInTransit = 0;
+    this.outgoingReliableSequenceNumber = 0;
+    this.windowSize = ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE;
+    this.incomingUnsequencedGroup = 0;
+    this.outgoingUnsequencedGroup = 0;
+    this.eventData = 0;
+    this.totalWaitingData = 0;
+    this.unsequencedWindow.fill(0);
+    this.resetQueues();
+  }
+
+  // ---------------------------------------------------------------- internal
+
+  /** The single writer of `state`: keeps the host's connected/limited counts and logs. */
+  setState(state: PeerStateValue): void {
+    const from = this.state;
+    if (from === state) return;
+    const wasUp = isUp(from);
+    const nowUp = isUp(state);
+    if (!wasUp && nowUp) {
+      if (this.incomingBandwidth !== 0) this.host.bandwidthLimitedPeers++;
+      this.host.connectedPeers++;
+    } else if (wasUp && !nowUp) {
+      if (this.incomingBandwidth !== 0) this.host.bandwidthLimitedPeers--;
+      this.host.connectedPeers--;
+    }
+    this.state = state;
+    this.host.onPeerState(this, from, state);
+  }
+
+  /** setState, then queue the peer for the host's event dispatch (ENet's dispatch_state). */
+  dispatchState(state: PeerStateValue): void {
+    this.setState(state);
+    this.host.queueDispatch(this);
+  }
+
+  /** Drop every queued command and the channels (ENet's enet_peer_reset_queues). */
+  resetQueues(): void {
+    if (this.needsDispatch) this.host.unqueueDispatch(this);
+    this.connectEventPending = false;
+    this.acknowledgements = [];
+    resetOutgoingQueues(this);
+    resetIncomingQueues(this);
+    this.channels = [];
+  }
+
+  /** Set up `count` fresh channels. */
+  initChannels(count: number): void {
+    this.channels = new Array<Channel>(count);
+    for (let i = 0; i < count; i++) this.channels[i] = new Channel();
+  }
+}
+
+function writeBodyU32(body: Uint8Array, commandOffset: number, v: number): void {
+  // Control bodies start after the 4-byte command header.
+  const o = commandOffset - 4;
+  body[o] = (v >>> 24) & 0xff;
+  body[o + 1] = (v >>> 16) & 0xff;
+  body[o + 2] = (v >>> 8) & 0xff;
+  body[o + 3] = v & 0xff;
+}

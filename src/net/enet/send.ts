@@ -1,0 +1,330 @@
+// Building and sending datagrams (ENet's send_outgoing_commands, send_acknowledgements,
+// check_timeouts, check_outgoing_commands): per peer, acknowledgements first, then resends
+// and queued commands while they fit the MTU, the reliable window and the throttle.
+import { encodeOutgoingCommand, type OutgoingCommand } from './commands.js';
+import { notifyDisconnect } from './connect.js';
+import { crc32 } from './checksum.js';
+import {
+  ENET_BUFFER_MAXIMUM,
+  ENET_PEER_FREE_RELIABLE_WINDOWS,
+  ENET_PEER_PACKET_LOSS_INTERVAL_MS,
+  ENET_PEER_PACKET_LOSS_SCALE,
+  ENET_PEER_PACKET_THROTTLE_COUNTER,
+  ENET_PEER_PACKET_THROTTLE_SCALE,
+  ENET_PEER_RELIABLE_WINDOWS,
+  ENET_PEER_RELIABLE_WINDOW_SIZE,
+  ENET_PROTOCOL_MAXIMUM_PACKET_COMMANDS,
+  ENET_PROTOCOL_MAXIMUM_PEER_ID,
+} from './constants.js';
+import type { EnetHost } from './host.js';
+import { insertBefore, unlink, type ListNode } from './list.js';
+import type { EnetPeer } from './peer.js';
+import { PeerState } from './peer-state.js';
+import {
+  CHECKSUM_SIZE,
+  Command,
+  COMMAND_FLAG_ACKNOWLEDGE,
+  COMMAND_MASK,
+  COMMAND_SIZES,
+  HEADER_FLAG_SENT_TIME,
+  HEADER_MINIMUM_SIZE,
+  HEADER_SESSION_SHIFT,
+  HEADER_SIZE,
+  writeU16,
+  writeU32,
+} from './protocol.js';
+import { timeDifference, timeGreaterEqual, timeLess } from './time.js';
+
+/** Room before the first command for the largest header (sent time and checksum). */
+const HEADER_RESERVE = HEADER_SIZE + CHECKSUM_SIZE;
+const ACK_SIZE = COMMAND_SIZES[Command.ACKNOWLEDGE];
+const PING_SIZE = COMMAND_SIZES[Command.PING];
+const WINDOW_MASK = (1 << (ENET_PEER_FREE_RELIABLE_WINDOWS + 2)) - 1;
+
+/** The datagram being built for one peer (ENet keeps these fields on the host). */
+export class DatagramBuilder {
+  buffer: Uint8Array = new Uint8Array(0);
+  /** Write position in `buffer` (commands start at HEADER_RESERVE). */
+  offset = HEADER_RESERVE;
+  headerFlags = 0;
+  commandCount = 0;
+  bufferCount = 1;
+  /** ENet's packetSize: the full header plus every command and payload so far. */
+  packetSize = HEADER_SIZE;
+  continueSending = false;
+  /** Set once `buffer` went to the transport: the transport may keep it, so take a new one. */
+  private handedOver = true;
+
+  begin(mtu: number): void {
+    const size = HEADER_RESERVE + mtu + CHECKSUM_SIZE;
+    if (this.handedOver || this.buffer.length < size) {
+      this.buffer = Buffer.allocUnsafe(size);
+      this.handedOver = false;
+    }
+    this.offset = HEADER_RESERVE;
+    this.headerFlags = 0;
+    this.commandCount = 0;
+    this.bufferCount = 1;
+    this.packetSize = HEADER_SIZE;
+  }
+
+  handOver(start: number): Uint8Array {
+    this.handedOver = true;
+    return this.buffer.subarray(start, this.offset);
+  }
+}
+
+export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean): void {
+  const d = host.builder;
+  d.continueSending = true;
+  while (d.continueSending) {
+    d.continueSending = false;
+    for (const peer of host.peers) {
+      if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
+      d.begin(peer.mtu);
+      if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer);
+      if (
+        checkForTimeouts &&
+        !peer.sentReliableCommands.empty &&
+        timeGreaterEqual(host.serviceTime, peer.nextTimeout) &&
+        checkTimeouts(host, peer)
+      ) {
+        continue;
+      }
+      if (
+        (peer.outgoingCommands.empty || checkOutgoingCommands(host, peer)) &&
+        peer.sentReliableCommands.empty &&
+        timeDifference(host.serviceTime, peer.lastReceiveTime) >= peer.pingInterval &&
+        peer.mtu - d.packetSize >= PING_SIZE
+      ) {
+        peer.ping();
+        checkOutgoingCommands(host, peer);
+      }
+      if (d.commandCount === 0) continue;
+      updatePacketLoss(host, peer);
+      transmit(host, peer);
+      removeSentUnreliableCommands(peer);
+    }
+  }
+}
+
+function updatePacketLoss(host: EnetHost, peer: EnetPeer): void {
+  if (peer.packetLossEpoch === 0) {
+    peer.packetLossEpoch = host.serviceTime;
+  } else if (timeDifference(host.serviceTime, peer.packetLossEpoch) >= ENET_PEER_PACKET_LOSS_INTERVAL_MS && peer.packetsSent > 0) {
+    const packetLoss = Math.floor((peer.packetsLost * ENET_PEER_PACKET_LOSS_SCALE) / peer.packetsSent);
+    peer.packetLossVariance = Math.floor((peer.packetLossVariance * 3 + Math.abs(packetLoss - peer.packetLoss)) / 4);
+    peer.packetLoss = Math.floor((peer.packetLoss * 7 + packetLoss) / 8);
+    peer.packetLossEpoch = host.serviceTime;
+    peer.packetsSent = 0;
+    peer.packetsLost = 0;
+  }
+}
+
+/** Write the header (and checksum) in front of the commands and hand the datagram over. */
+function transmit(host: EnetHost, peer: EnetPeer): void {
+  const d = host.builder;
+  const b = d.buffer;
+  let headerLength = d.headerFlags & HEADER_FLAG_SENT_TIME ? HEADER_SIZE : HEADER_MINIMUM_SIZE;
+  if (host.checksumEnabled) headerLength += CHECKSUM_SIZE;
+  const start = HEADER_RESERVE - headerLength;
+  let flags = d.headerFlags;
+  if (peer.outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID) flags |= (peer.outgoingSessionID & 3) << HEADER_SESSION_SHIFT;
+  writeU16(b, start, peer.outgoingPeerID | flags);
+  if (d.headerFlags & HEADER_FLAG_SENT_TIME) writeU16(b, start + 2, host.serviceTime & 0xffff);
+  const datagram = d.handOver(start);
+  if (host.checksumEnabled) {
+    const at = HEADER_RESERVE - CHECKSUM_SIZE;
+    writeU32(b, at, peer.outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID ? peer.connectID : 0);
+    writeU32(b, at, crc32(datagram));
+  }
+  peer.lastSendTime = host.serviceTime;
+  peer.totalBytesSent += datagram.length;
+  host.transmit(datagram, peer.address);
+}
+
+function sendAcknowledgements(host: EnetHost, peer: EnetPeer): void {
+  const d = host.builder;
+  const b = d.buffer;
+  const acks = peer.acknowledgements;
+  let i = 0;
+  while (i < acks.length) {
+    if (d.commandCount >= ENET_PROTOCOL_MAXIMUM_PACKET_COMMANDS || d.bufferCount >= ENET_BUFFER_MAXIMUM || peer.mtu - d.packetSize < ACK_SIZE) {
+      d.continueSending = true;
+      break;
+    }
+    const ack = acks[i++];
+    const o = d.offset;
+    b[o] = Command.ACKNOWLEDGE;
+    b[o + 1] = ack.channelID;
+    writeU16(b, o + 2, ack.reliableSequenceNumber);
+    writeU16(b, o + 4, ack.reliableSequenceNumber);
+    writeU16(b, o + 6, ack.sentTime);
+    d.offset += ACK_SIZE;
+    d.packetSize += ACK_SIZE;
+    d.commandCount++;
+    d.bufferCount++;
+    if (ack.commandNumber === Command.DISCONNECT) peer.dispatchState(PeerState.ZOMBIE);
+  }
+  if (i === acks.length) peer.acknowledgements = [];
+  else acks.splice(0, i);
+}
+
+/** Resend what timed out; true when the peer itself timed out (it is then a zombie). */
+function checkTimeouts(host: EnetHost, peer: EnetPeer): boolean {
+  const sent = peer.sentReliableCommands;
+  const insertPosition = peer.outgoingCommands.sentinel.next;
+  let current: ListNode = sent.sentinel.next;
+  while (current !== sent.sentinel) {
+    const c = current as OutgoingCommand;
+    current = current.next;
+    if (timeDifference(host.serviceTime, c.sentTime) < c.roundTripTimeout) continue;
+    if (peer.earliestTimeout === 0 || timeLess(c.sentTime, peer.earliestTimeout)) peer.earliestTimeout = c.sentTime;
+    if (peer.earliestTimeout !== 0) {
+      const waited = timeDifference(host.serviceTime, peer.earliestTimeout);
+      if (waited >= peer.timeoutMaximum || (c.roundTripTimeout >= c.roundTripTimeoutLimit && waited >= peer.timeoutMinimum)) {
+        notifyDisconnect(host, peer);
+        return true;
+      }
+    }
+    if (c.packet !== null) peer.reliableDataInTransit -= c.fragmentLength;
+    peer.packetsLost++;
+    peer.totalPacketsLost++;
+    c.roundTripTimeout *= 2;
+    unlink(c);
+    insertBefore(insertPosition, c);
+    if (current === sent.sentinel.next && current !== sent.sentinel) {
+      const next = current as OutgoingCommand;
+      peer.nextTimeout = (next.sentTime + next.roundTripTimeout) >>> 0;
+    }
+  }
+  return false;
+}
+
+/** Move queued commands into the datagram; returns whether a ping may still be added. */
+function checkOutgoingCommands(host: EnetHost, peer: EnetPeer): boolean {
+  const d = host.builder;
+  const outgoing = peer.outgoingCommands;
+  let windowExceeded = false;
+  let windowWrap = false;
+  let canPing = true;
+  let current: ListNode = outgoing.sentinel.next;
+  while (current !== outgoing.sentinel) {
+    let c = current as OutgoingCommand;
+    const reliable = (c.commandByte & COMMAND_FLAG_ACKNOWLEDGE) !== 0;
+    const channel = reliable && c.channelID < peer.channels.length ? peer.channels[c.channelID] : null;
+    const reliableWindow = Math.floor(c.reliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
+    if (reliable) {
+      if (channel !== null) {
+        if (
+          !windowWrap &&
+          c.sendAttempts < 1 &&
+          c.reliableSequenceNumber % ENET_PEER_RELIABLE_WINDOW_SIZE === 0 &&
+          (channel.reliableWindows[(reliableWindow + ENET_PEER_RELIABLE_WINDOWS - 1) % ENET_PEER_RELIABLE_WINDOWS] >= ENET_PEER_RELIABLE_WINDOW_SIZE ||
+            (channel.usedReliableWindows & ((WINDOW_MASK << reliableWindow) | (WINDOW_MASK >>> (ENET_PEER_RELIABLE_WINDOWS - reliableWindow)))) !== 0)
+        ) {
+          windowWrap = true;
+        }
+        if (windowWrap) {
+          current = current.next;
+          continue;
+        }
+      }
+      if (c.packet !== null) {
+        if (!windowExceeded) {
+          const windowSize = Math.floor((peer.packetThrottle * peer.windowSize) / ENET_PEER_PACKET_THROTTLE_SCALE);
+          if (peer.reliableDataInTransit + c.fragmentLength > Math.max(windowSize, peer.mtu)) windowExceeded = true;
+        }
+        if (windowExceeded) {
+          current = current.next;
+          continue;
+        }
+      }
+      canPing = false;
+    }
+    const commandSize = COMMAND_SIZES[c.commandByte & COMMAND_MASK];
+    const room = peer.mtu - d.packetSize;
+    if (
+      d.commandCount >= ENET_PROTOCOL_MAXIMUM_PACKET_COMMANDS ||
+      d.bufferCount + 1 >= ENET_BUFFER_MAXIMUM ||
+      room < commandSize ||
+      (c.packet !== null && (room & 0xffff) < ((commandSize + c.fragmentLength) & 0xffff))
+    ) {
+      d.continueSending = true;
+      break;
+    }
+    current = current.next;
+    if (reliable) {
+      if (channel !== null && c.sendAttempts < 1) {
+        channel.usedReliableWindows |= 1 << reliableWindow;
+        channel.reliableWindows[reliableWindow]++;
+      }
+      c.sendAttempts++;
+      if (c.roundTripTimeout === 0) {
+        c.roundTripTimeout = peer.roundTripTime + 4 * peer.roundTripTimeVariance;
+        c.roundTripTimeoutLimit = peer.timeoutLimit * c.roundTripTimeout;
+      }
+      if (peer.sentReliableCommands.empty) peer.nextTimeout = (host.serviceTime + c.roundTripTimeout) >>> 0;
+      unlink(c);
+      peer.sentReliableCommands.pushBack(c);
+      c.sentTime = host.serviceTime;
+      d.headerFlags |= HEADER_FLAG_SENT_TIME;
+      peer.reliableDataInTransit += c.fragmentLength;
+    } else {
+      if (c.packet !== null && c.fragmentOffset === 0) {
+        peer.packetThrottleCounter = (peer.packetThrottleCounter + ENET_PEER_PACKET_THROTTLE_COUNTER) % ENET_PEER_PACKET_THROTTLE_SCALE;
+        if (peer.packetThrottleCounter > peer.packetThrottle) {
+          // Throttled: drop this unreliable packet with all its fragments.
+          const reliableSequenceNumber = c.reliableSequenceNumber;
+          const unreliableSequenceNumber = c.unreliableSequenceNumber;
+          for (;;) {
+            unlink(c);
+            host.throttledPackets++;
+            if (current === outgoing.sentinel) break;
+            c = current as OutgoingCommand;
+            if (c.reliableSequenceNumber !== reliableSequenceNumber || c.unreliableSequenceNumber !== unreliableSequenceNumber) break;
+            current = current.next;
+          }
+          continue;
+        }
+      }
+      unlink(c);
+      if (c.packet !== null) peer.sentUnreliableCommands.pushBack(c);
+    }
+    const written = encodeOutgoingCommand(d.buffer, d.offset, c);
+    d.offset += written;
+    d.packetSize += commandSize;
+    d.commandCount++;
+    d.bufferCount++;
+    if (c.packet !== null) {
+      copyPayload(d.buffer, d.offset, c.packet.data, c.fragmentOffset, c.fragmentLength);
+      d.offset += c.fragmentLength;
+      d.packetSize += c.fragmentLength;
+      d.bufferCount++;
+    }
+    peer.packetsSent++;
+    peer.totalPacketsSent++;
+  }
+  if (peer.state === PeerState.DISCONNECT_LATER && outgoing.empty && peer.sentReliableCommands.empty && peer.sentUnreliableCommands.empty) {
+    peer.disconnect(peer.eventData);
+  }
+  return canPing;
+}
+
+const SMALL_COPY_BYTES = 64;
+
+function copyPayload(to: Uint8Array, at: number, from: Uint8Array, offset: number, length: number): void {
+  if (length <= SMALL_COPY_BYTES) {
+    for (let i = 0; i < length; i++) to[at + i] = from[offset + i];
+  } else {
+    to.set(from.subarray(offset, offset + length), at);
+  }
+}
+
+function removeSentUnreliableCommands(peer: EnetPeer): void {
+  if (peer.sentUnreliableCommands.empty) return;
+  peer.sentUnreliableCommands.clear();
+  if (peer.state === PeerState.DISCONNECT_LATER && peer.outgoingCommands.empty && peer.sentReliableCommands.empty) {
+    peer.disconnect(peer.eventData);
+  }
+}

@@ -1,0 +1,81 @@
+// The node:dgram DatagramTransport: one UDP socket, IPv4 or IPv6, bound before use.
+import { createSocket, type Socket, type SocketType } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES, ENET_HOST_SEND_BUFFER_SIZE_BYTES } from './constants.js';
+import { EnetError } from './errors.js';
+import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
+
+export interface UdpBindOptions {
+  /** Local address; default 0.0.0.0, or :: when `type` is udp6. */
+  address?: string;
+  /** Local port; 0 (default) = any free port. */
+  port?: number;
+  /** Default: udp6 when `address` is an IPv6 literal, else udp4. */
+  type?: SocketType;
+  /** udp6 only: also accept IPv4 (dual stack). Default false. */
+  dualStack?: boolean;
+}
+
+export class UdpTransport implements DatagramTransport {
+  #handler: DatagramHandler | null = null;
+  #closed = false;
+  readonly #local: DatagramAddress;
+
+  private constructor(private readonly socket: Socket) {
+    const a = socket.address();
+    this.#local = { address: a.address, port: a.port };
+    socket.on('message', (msg, rinfo) => {
+      if (this.#handler !== null) this.#handler(msg, { address: rinfo.address, port: rinfo.port });
+    });
+    // Errors on a UDP socket (e.g. ICMP unreachable on some systems) are not fatal to ENet.
+    socket.on('error', () => undefined);
+  }
+
+  /** Bind a UDP socket; rejects with EnetError('ENET_SOCKET') when the bind fails. */
+  static bind(options: UdpBindOptions = {}): Promise<UdpTransport> {
+    const type: SocketType = options.type ?? (options.address !== undefined && isIPv6(options.address) ? 'udp6' : 'udp4');
+    const address = options.address ?? (type === 'udp6' ? '::' : '0.0.0.0');
+    const socket = createSocket({
+      type,
+      ipv6Only: type === 'udp6' ? !options.dualStack : undefined,
+      recvBufferSize: ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES,
+      sendBufferSize: ENET_HOST_SEND_BUFFER_SIZE_BYTES,
+    });
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.close();
+        reject(new EnetError('ENET_SOCKET', `cannot bind UDP ${address}:${options.port ?? 0}: ${err.message}`, { cause: err }));
+      };
+      socket.once('error', onError);
+      socket.bind(options.port ?? 0, address, () => {
+        socket.off('error', onError);
+        resolve(new UdpTransport(socket));
+      });
+    });
+  }
+
+  send(data: Uint8Array, to: DatagramAddress): boolean {
+    if (this.#closed) return false;
+    try {
+      this.socket.send(data, to.port, to.address);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  onDatagram(handler: DatagramHandler): void {
+    this.#handler = handler;
+  }
+
+  localAddress(): DatagramAddress {
+    return this.#local;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#handler = null;
+    this.socket.close();
+  }
+}

@@ -1,0 +1,81 @@
+// The TS host over real UDP sockets on loopback, IPv4 and IPv6, in real-time mode
+// (the host services itself). Waits are event-driven with generous limits, never timed asserts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnetHost } from '../../src/net/enet/host.js';
+import type { EnetPeer } from '../../src/net/enet/peer.js';
+import { UdpTransport } from '../../src/net/enet/udp.js';
+import { EnetError } from '../../src/net/enet/errors.js';
+
+const hosts: EnetHost[] = [];
+afterEach(() => {
+  for (const h of hosts.splice(0)) h.destroy();
+});
+
+async function host(address: string, options: { peerLimit?: number } = {}): Promise<EnetHost> {
+  const h = new EnetHost({ transport: await UdpTransport.bind({ address }), ...options });
+  hosts.push(h);
+  return h;
+}
+
+function waitFor<T>(fn: (resolve: (v: T) => void) => void, what: string, ms = 20_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    fn((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    });
+  });
+}
+
+for (const family of [{ name: 'IPv4', address: '127.0.0.1' }, { name: 'IPv6', address: '::1' }]) {
+  describe(`enet over UDP ${family.name}`, () => {
+    it('connects, echoes reliable/unreliable/unsequenced/fragmented data, disconnects', async () => {
+      const server = await host(family.address);
+      const client = await host(family.address);
+      server.on('receive', (peer, channelId, data, flags) => peer.send(channelId, data, flags));
+      const serverGone = waitFor<number>((r) => server.on('disconnect', (_p, d) => r(d)), 'server disconnect');
+      const peer = await waitFor<EnetPeer>((r) => {
+        client.on('connect', (p) => r(p));
+        client.connect(server.address(), 4, 1234);
+      }, 'connect');
+      const big = new Uint8Array(1_200_000);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 13) & 0xff;
+      const echoed = waitFor<Array<[number, number, number]>>((r) => {
+        const got: Array<[number, number, number]> = [];
+        client.on('receive', (_p, ch, data, flags) => {
+          got.push([ch, data.length, flags]);
+          if (ch === 3) expect(Buffer.compare(data, big)).toBe(0);
+          if (got.length === 4) r(got);
+        });
+      }, 'echoes');
+      peer.send(0, new Uint8Array([1, 2, 3]), { reliable: true });
+      peer.send(1, new Uint8Array(100).fill(7));
+      peer.send(2, new Uint8Array(10).fill(9), { unsequenced: true });
+      peer.send(3, big, { reliable: true });
+      const got = await echoed;
+      expect(got.sort((a, b) => a[0] - b[0])).toEqual([[0, 3, 1], [1, 100, 0], [2, 10, 2], [3, 1_200_000, 1]]);
+      expect(peer.stats.rtt).toBeGreaterThan(0);
+      expect(peer.stats.bytesSent).toBeGreaterThan(1_200_000);
+      const clientGone = waitFor<number>((r) => client.on('disconnect', (_p, d) => r(d)), 'client disconnect');
+      peer.disconnect(42);
+      expect(await serverGone).toBe(42);
+      expect(await clientGone).toBe(0);
+    }, 60_000);
+  });
+}
+
+describe('udp transport', () => {
+  it('rejects a port already in use with a typed error', async () => {
+    const a = await UdpTransport.bind({ address: '127.0.0.1' });
+    try {
+      await expect(UdpTransport.bind({ address: '127.0.0.1', port: a.localAddress().port })).rejects.toBeInstanceOf(EnetError);
+    } finally {
+      a.close();
+    }
+  });
+  it('refuses sends after close instead of throwing', async () => {
+    const a = await UdpTransport.bind({ address: '127.0.0.1' });
+    a.close();
+    expect(a.send(new Uint8Array(4), { address: '127.0.0.1', port: 9 })).toBe(false);
+  });
+});
