@@ -6,7 +6,7 @@
 import type { SignalData, TurnCredentials } from '../../master/wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
 import { NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
-import type { IceDatagramTransport } from './iceTransport.js';
+import { icePathAddress, type IceDatagramTransport } from './iceTransport.js';
 import type { SignalLink } from './masterClient.js';
 import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './natClient.js';
 
@@ -137,7 +137,7 @@ export class NatConnection {
         list.some((c) => c.type === t && c.host === h && c.port === p);
       if (this.#remote !== 'host' && this.#remote !== 'relay' && same('host', conn.remoteCandidates, pair.remoteCandidate.host, pair.remoteCandidate.port)) this.#remote = 'host';
     }
-    this.address = this.o.transport.attach(this.o.peerId, (this.#client as NatClient).connection);
+    this.address = icePathAddress(this.o.peerId);
     this.#setState('connected');
     return this;
   }
@@ -167,6 +167,9 @@ export class NatConnection {
     this.#client = client;
     const conn = client.connection;
     const { signal } = this.o;
+    // Attached before the checks finish: the peer's first ENet datagram may arrive on the pair
+    // it just nominated a moment before our side sees the nomination.
+    this.o.transport.attach(this.o.peerId, conn);
     this.#setState(relayOnly ? 'relay_fallback' : 'gathering');
 
     client.onCandidate((cand) => signal.send({ kind: 'cand', attempt, cand }));
