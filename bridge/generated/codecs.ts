@@ -381,6 +381,17 @@ function read_MicAudioFrame(r: FrameReader): T.MicAudioFrame {
   return { seq: r.u32(), sampleRate: r.u32(), channels: r.u8(), pcm: r.bytes(), };
 }
 
+function size_VoicePlayback(v: T.VoicePlayback): number {
+  return 4 + 4 + v.pcm.byteLength;
+}
+function write_VoicePlayback(w: FrameWriter, v: T.VoicePlayback): void {
+  w.u32(v.seq);
+  w.bytes(v.pcm);
+}
+function read_VoicePlayback(r: FrameReader): T.VoicePlayback {
+  return { seq: r.u32(), pcm: r.bytes(), };
+}
+
 /** Codec per message name. */
 export const CODECS: { readonly [K in T.MessageName]: MessageCodec<T.MessageMap[K]> } = {
   PlayerTransform: { id: 1, name: 'PlayerTransform', size: size_PlayerTransform, write: write_PlayerTransform, read: read_PlayerTransform },
@@ -409,6 +420,7 @@ export const CODECS: { readonly [K in T.MessageName]: MessageCodec<T.MessageMap[
   MergeConflicts: { id: 24, name: 'MergeConflicts', size: size_MergeConflicts, write: write_MergeConflicts, read: read_MergeConflicts },
   MergeAnswer: { id: 25, name: 'MergeAnswer', size: size_MergeAnswer, write: write_MergeAnswer, read: read_MergeAnswer },
   MicAudioFrame: { id: 26, name: 'MicAudioFrame', size: size_MicAudioFrame, write: write_MicAudioFrame, read: read_MicAudioFrame },
+  VoicePlayback: { id: 27, name: 'VoicePlayback', size: size_VoicePlayback, write: write_VoicePlayback, read: read_VoicePlayback },
 };
 
 /** Codec per message id (undefined for unknown ids). */

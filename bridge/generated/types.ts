@@ -191,6 +191,12 @@ export interface MicAudioFrame {
   pcm: Uint8Array;
 }
 
+/** Command: play one 20 ms frame of mixed co-op voice (16-bit little-endian PCM, 48 kHz mono). (from sidecar; hook: voice output) */
+export interface VoicePlayback {
+  seq: number;
+  pcm: Uint8Array;
+}
+
 /** Every message by name. */
 export interface MessageMap {
   PlayerTransform: PlayerTransform;
@@ -219,6 +225,7 @@ export interface MessageMap {
   MergeConflicts: MergeConflicts;
   MergeAnswer: MergeAnswer;
   MicAudioFrame: MicAudioFrame;
+  VoicePlayback: VoicePlayback;
 }
 
 export type MessageName = keyof MessageMap;
@@ -250,6 +257,7 @@ export const MESSAGE_IDS = {
   MergeConflicts: 24,
   MergeAnswer: 25,
   MicAudioFrame: 26,
+  VoicePlayback: 27,
 } as const satisfies Record<MessageName, number>;
 
 /** Who sends each message: the game, the sidecar, or both. */
@@ -280,7 +288,8 @@ export const MESSAGE_FROM = {
   MergeConflicts: 'sidecar',
   MergeAnswer: 'game',
   MicAudioFrame: 'game',
+  VoicePlayback: 'sidecar',
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0xf8050ceb;
+export const SCHEMA_HASH = 0xa24c1445;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define COOP_SCHEMA_HASH 0xf8050cebu
+#define COOP_SCHEMA_HASH 0xa24c1445u
 
 enum coop_msg_type {
   COOP_MSG_PLAYER_TRANSFORM = 1, /* from game: PlayerPuppet (per frame) */
@@ -33,6 +33,7 @@ enum coop_msg_type {
   COOP_MSG_MERGE_CONFLICTS = 24, /* from sidecar: MergePrompt */
   COOP_MSG_MERGE_ANSWER = 25, /* from game: MergePrompt */
   COOP_MSG_MIC_AUDIO_FRAME = 26, /* from game: microphone capture */
+  COOP_MSG_VOICE_PLAYBACK = 27, /* from sidecar: voice output */
 };
 
 /* Wire layout: little-endian, packed. string/bytes/arrays: u32 count, then the items. */
@@ -116,6 +117,7 @@ typedef struct {
 /* coop_msg_merge_conflicts: variable size; fields in order: requestId u32, conflicts MergeConflict[] */
 /* coop_msg_merge_answer: variable size; fields in order: requestId u32, decisions MergeDecision[] */
 /* coop_msg_mic_audio_frame: variable size; fields in order: seq u32, sampleRate u32, channels u8, pcm bytes */
+/* coop_msg_voice_playback: variable size; fields in order: seq u32, pcm bytes */
 #pragma pack(pop)
 
 _Static_assert(sizeof(coop_vec3) == 12, "coop_vec3 wire size");

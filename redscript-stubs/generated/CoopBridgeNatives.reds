@@ -196,6 +196,12 @@ public struct CoopMsgMicAudioFrame {
   public let pcm: array<Uint8>;
 }
 
+// Command: play one 20 ms frame of mixed co-op voice (16-bit little-endian PCM, 48 kHz mono). (from sidecar; hook: voice output)
+public struct CoopMsgVoicePlayback {
+  public let seq: Uint32;
+  public let pcm: array<Uint8>;
+}
+
 // game -> sidecar: false when the ring is full (the frame is dropped and counted).
 public static native func CoopBridgeSendPlayerTransform(msg: CoopMsgPlayerTransform) -> Bool;
 public static native func CoopBridgeSendStartCinematic(msg: CoopMsgStartCinematic) -> Bool;
@@ -227,6 +233,7 @@ public static native func CoopBridgeReadNotification() -> CoopMsgNotification;
 public static native func CoopBridgeReadExportProgressRequest() -> CoopMsgExportProgressRequest;
 public static native func CoopBridgeReadApplyProgress() -> CoopMsgApplyProgress;
 public static native func CoopBridgeReadMergeConflicts() -> CoopMsgMergeConflicts;
+public static native func CoopBridgeReadVoicePlayback() -> CoopMsgVoicePlayback;
 
 // Extend this and override what you handle; CoopBridgePoll calls it once per waiting frame.
 public abstract class CoopBridgeHandler {
@@ -244,6 +251,7 @@ public abstract class CoopBridgeHandler {
   public func OnExportProgressRequest(msg: CoopMsgExportProgressRequest) -> Void {}
   public func OnApplyProgress(msg: CoopMsgApplyProgress) -> Void {}
   public func OnMergeConflicts(msg: CoopMsgMergeConflicts) -> Void {}
+  public func OnVoicePlayback(msg: CoopMsgVoicePlayback) -> Void {}
 }
 
 public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
@@ -292,6 +300,9 @@ public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
         break;
       case 24:
         h.OnMergeConflicts(CoopBridgeReadMergeConflicts());
+        break;
+      case 27:
+        h.OnVoicePlayback(CoopBridgeReadVoicePlayback());
         break;
       default:
         CoopBridgeSkip();

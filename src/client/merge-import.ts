@@ -97,10 +97,12 @@ export interface ImportResult {
   outcome: MergeOutcome;
   answers: Answers | undefined;
   mergedPath: string;
+  /** [conflict id, choice] for every answered conflict, in prompt order. */
+  resolved(): [string, 'accept' | 'skip'][];
 }
 
 /**
- * The whole import: export from the game, merge, prompt on conflicts, write `mergedPath`
+ * The whole import (call once the bridge is attached): export from the game, merge, prompt on conflicts, write `mergedPath`
  * atomically, apply in game. Conflicts the player leaves unanswered keep the save's value.
  */
 export async function importCoopProgress(opts: {
@@ -123,5 +125,5 @@ export async function importCoopProgress(opts: {
   const bytes = encodeDat(outcome.result);
   writeFileAtomicSync(mergedPath, bytes);
   await applyProgress(bridge, bytes, opts.exportTimeoutMs);
-  return { outcome, answers, mergedPath };
+  return { outcome, answers, mergedPath, resolved: () => outcome.resolved.map((r) => [r.conflict.id, r.choice]) };
 }

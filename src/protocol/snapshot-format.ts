@@ -18,6 +18,7 @@ export const YAW_MAX_ERROR_RAD = Math.PI / YAW_STEPS;
 /** Decoder limits. */
 export const MAX_SNAPSHOT_ENTITIES = 8192;
 const MAX_VARINT_BYTES = 5;
+const MAX_RECORD_BYTES = MAX_VARINT_BYTES + 1 + FIELD_COUNT * MAX_VARINT_BYTES;
 const TWO_PI = Math.PI * 2;
 
 export const quantPos = (m: number): number => Math.round(m / POS_QUANT_M);
@@ -59,7 +60,7 @@ export function ensureCapacity(s: SnapshotState, n: number): void {
 
 const zig = (n: number): number => ((n << 1) ^ (n >> 31)) >>> 0;
 const unzig = (n: number): number => (n >>> 1) ^ -(n & 1);
-const wrapYawDelta = (d: number): number => ((((d + 32768) % YAW_STEPS) + YAW_STEPS) % YAW_STEPS) - 32768;
+const wrapYawDelta = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
 
 /** Writes records into one growing buffer that is reused across ticks and clients. */
 export class SnapshotEncoder {
@@ -75,27 +76,27 @@ export class SnapshotEncoder {
 
   /** Entities must come in ascending id order. base = null writes an absolute record. */
   entity(id: number, vals: Int32Array, off: number, base: Int32Array | null, baseOff: number): void {
-    this.#reserve(2 * MAX_VARINT_BYTES + 1 + FIELD_COUNT * MAX_VARINT_BYTES);
-    this.#varint(id - this.#prevId - 1);
+    if (this.#pos + MAX_RECORD_BYTES > this.#buf.length) this.#reserve(MAX_RECORD_BYTES);
+    // Hot path (every entity of every client every tick): locals only, varints inlined.
+    const buf = this.#buf;
+    let pos = this.#pos;
+    let n = (id - this.#prevId - 1) >>> 0;
+    while (n >= 0x80) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
+    buf[pos++] = n;
     this.#prevId = id;
-    const maskAt = this.#pos++;
-    let mask = 0;
-    if (base === null) {
-      mask = MASK_ABSOLUTE;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        const v = vals[off + f];
-        if (v !== 0) { mask |= 1 << f; this.#varint(zig(v)); }
-      }
-    } else {
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        let d = vals[off + f] - base[baseOff + f];
-        if (d === 0) continue;
-        if (f === F_YAW) d = wrapYawDelta(d);
-        mask |= 1 << f;
-        this.#varint(zig(d));
-      }
+    const maskAt = pos++;
+    let mask = base === null ? MASK_ABSOLUTE : 0;
+    for (let f = 0; f < 7; f++) {
+      let d = base === null ? vals[off + f] : vals[off + f] - base[baseOff + f];
+      if (d === 0) continue;
+      if (f === F_YAW && base !== null) d = wrapYawDelta(d);
+      mask |= 1 << f;
+      n = ((d << 1) ^ (d >> 31)) >>> 0;
+      while (n >= 0x80) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
+      buf[pos++] = n;
     }
-    this.#buf[maskAt] = mask;
+    buf[maskAt] = mask;
+    this.#pos = pos;
   }
 
   /** A view into the reused buffer: valid until the next begin(). */

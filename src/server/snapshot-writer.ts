@@ -6,6 +6,9 @@ import {
 } from '../protocol/snapshot-format.js';
 import type { World } from './world.js';
 
+const FC = FIELD_COUNT;
+if (FC !== 7) throw new Error('SnapshotWriter copies exactly 7 fields per entity');
+
 /** Sent snapshots remembered per client; an ack older than this falls back to a full snapshot. */
 export const SNAPSHOT_HISTORY = 32;
 
@@ -67,11 +70,12 @@ export class SnapshotWriter {
     for (let i = 0; i < n; i++) {
       const id = sorted[i];
       cur.ids[i] = id;
-      const src = id * FIELD_COUNT, dst = i * FIELD_COUNT;
-      for (let f = 0; f < FIELD_COUNT; f++) vals[dst + f] = q[src + f];
+      const src = id * FC, dst = i * FC;
+      vals[dst] = q[src]; vals[dst + 1] = q[src + 1]; vals[dst + 2] = q[src + 2]; vals[dst + 3] = q[src + 3];
+      vals[dst + 4] = q[src + 4]; vals[dst + 5] = q[src + 5]; vals[dst + 6] = q[src + 6];
       if (base) {
         while (bi < base.count && base.ids[bi] < id) bi++;
-        if (bi < base.count && base.ids[bi] === id) enc.entity(id, vals, dst, base.vals, bi * FIELD_COUNT);
+        if (bi < base.count && base.ids[bi] === id) enc.entity(id, vals, dst, base.vals, bi * FC);
         else enc.entity(id, vals, dst, null, 0);
       } else {
         enc.entity(id, vals, dst, null, 0);

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { CODECS, type MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
+import { WavFileSink, WavFileSource } from '../voice/wavIo.js';
+import { VOICE_SAMPLE_RATE_HZ } from '../voice/constants.js';
 import type { Step } from './scenario.js';
 
 export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -74,6 +76,23 @@ export const ACTIONS: Record<string, Action> = {
   ptt: define(z.object({ holdMs: z.number().min(0) }), (s, ctx) => {
     ctx.send('PushToTalkDown', {});
     ctx.after(s.holdMs, () => ctx.send('PushToTalkUp', {}));
+  }),
+  /** Stream a 48 kHz mono WAV as the microphone (MicAudioFrame every 20 ms, real-time paced). */
+  mic: define(z.object({ wav: z.string().min(1), loop: z.boolean().default(false) }), (s, ctx) => {
+    const src = new WavFileSource(s.wav, { loop: s.loop, onEnd: () => ctx.log({ event: 'micEnded', wav: s.wav }) });
+    let seq = 0;
+    src.start((pcm) => ctx.bridge.state !== 'closed' && ctx.bridge.send('MicAudioFrame', { seq: seq++ >>> 0, sampleRate: VOICE_SAMPLE_RATE_HZ, channels: 1, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) }));
+    ctx.log({ event: 'micStarted', wav: s.wav, seconds: src.samples.length / VOICE_SAMPLE_RATE_HZ });
+    ctx.atStop(() => src.stop());
+  }),
+  /** Write what the sidecar plays (VoicePlayback) to a WAV, published when the game stops. */
+  recordVoice: define(z.object({ wav: z.string().min(1) }), (s, ctx) => {
+    const sink = new WavFileSink(s.wav);
+    ctx.state.set('voiceSink', sink);
+    ctx.atStop(() => {
+      sink.close();
+      ctx.log({ event: 'voiceRecorded', wav: s.wav, samples: sink.samplesWritten });
+    });
   }),
   console: define(z.object({ text: z.string() }), (s, ctx) => ctx.send('ConsoleCommand', { text: s.text })),
   settings: define(z.object({ pttKey: z.string(), voiceActivation: z.boolean() }), (s, ctx) => ctx.send('SettingsChanged', s)),

@@ -14,6 +14,8 @@ export interface SimContext {
   after(ms: number, fn: () => void): void;
   /** Runs fn every ms until it returns false (cancelled when the host stops). */
   every(ms: number, fn: () => boolean): void;
+  /** Runs fn when the host stops (close files, stop sources). */
+  atStop(fn: () => void): void;
   /** Mutable state actions and reactions share (e.g. the player's position). */
   state: Map<string, unknown>;
 }

@@ -22,12 +22,13 @@ export interface SimHostOptions {
   exitWhenDone?: boolean;
 }
 
-const FRAME_NOISE = new Set<MessageName>(['PlayerTransform', 'RemoteEntityState']);
+const FRAME_NOISE = new Set<MessageName>(['PlayerTransform', 'RemoteEntityState', 'VoicePlayback', 'MicAudioFrame']);
 
 export class SimHost {
   readonly bridge: Bridge;
   readonly #o: SimHostOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #atStop: Array<() => void> = [];
   readonly #ctx: SimContext;
   #stopped = false;
 
@@ -53,6 +54,7 @@ export class SimHost {
         }, ms);
         this.#timers.add(t);
       },
+      atStop: (fn) => void this.#atStop.push(fn),
       every: (ms, fn) => {
         const t = setInterval(() => {
           if (this.#stopped || !fn()) {
@@ -115,6 +117,13 @@ export class SimHost {
 
   #stopTimers(): void {
     this.#stopped = true;
+    for (const fn of this.#atStop.splice(0)) {
+      try {
+        fn();
+      } catch (err) {
+        this.#o.log({ event: 'atStopFailed', error: (err as Error).message });
+      }
+    }
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
   }

@@ -2,6 +2,7 @@
 // host; add an entry here to make the game also reply (one function per message name).
 import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
+import type { WavFileSink } from '../voice/wavIo.js';
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
@@ -17,6 +18,13 @@ export const REACTIONS: Reactions = {
     const policy = ctx.scenario.mergePolicy;
     const decisions = m.conflicts.map((c, i) => ({ id: c.id, accept: policy === 'accept-all' || (policy === 'alternate' && i % 2 === 0) }));
     ctx.send('MergeAnswer', { requestId: m.requestId, decisions });
+  },
+  VoicePlayback: (m, ctx) => {
+    const sink = ctx.state.get('voiceSink') as WavFileSink | undefined;
+    if (!sink || m.pcm.length % 2 !== 0) return;
+    const pcm = new Int16Array(m.pcm.length / 2);
+    new Uint8Array(pcm.buffer).set(m.pcm);
+    sink.write(pcm);
   },
   SpectateEnter: (_m, ctx) => void ctx.state.set('spectating', true),
   SpectateExit: (_m, ctx) => void ctx.state.set('spectating', false),

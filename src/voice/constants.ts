@@ -39,6 +39,9 @@ export const JITTER_WINDOW_PACKETS = 50;
 export const JITTER_LATE_DROP_MS = 200;
 export const JITTER_MIN_DELAY_MS = VOICE_FRAME_MS;
 export const JITTER_MAX_DELAY_MS = 160;
+/** Target for a stream's first talkspurt, before any jitter is measured (capture and the
+ * game bridge deliver frames in bursts of 2–3, so one frame of delay is not enough). */
+export const JITTER_INITIAL_DELAY_MS = 40;
 /** target = MIN + JITTER_DELAY_FACTOR × measured jitter (RFC 3550 estimator), clamped. */
 export const JITTER_DELAY_FACTOR = 4;
 /** Concealed frames played on an underrun before the stream counts as stopped. */

@@ -19,7 +19,7 @@
 // buffer empty: after JITTER_MAX_CONCEAL_FRAMES concealed frames it goes idle, and the next
 // packet starts a new talkspurt (any seq after JITTER_IDLE_RESET_MS of silence).
 import {
-  JITTER_DELAY_FACTOR, JITTER_IDLE_RESET_MS, JITTER_LATE_DROP_MS, JITTER_MAX_CONCEAL_FRAMES, JITTER_MAX_DELAY_MS,
+  JITTER_DELAY_FACTOR, JITTER_IDLE_RESET_MS, JITTER_INITIAL_DELAY_MS, JITTER_LATE_DROP_MS, JITTER_MAX_CONCEAL_FRAMES, JITTER_MAX_DELAY_MS,
   JITTER_MIN_DELAY_MS, JITTER_WINDOW_PACKETS, VOICE_DTX_MAX_BYTES, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MAX_PACKET_BYTES, VOICE_SAMPLE_RATE_HZ,
 } from './constants.js';
 import { seqAdd, seqDiff, tsAdd, tsDiff } from './seq.js';
@@ -243,7 +243,7 @@ export class VoiceJitterBuffer {
     const from = this.#state;
     if (from === to) return;
     this.#state = to;
-    if (to === JitterState.buffering) this.#target = this.#desiredDelay();
+    if (to === JitterState.buffering) this.#target = this.#prev === null ? JITTER_INITIAL_DELAY_MS : this.#desiredDelay();
     this.#onState?.(from, to);
   }
 }

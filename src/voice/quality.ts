@@ -156,3 +156,23 @@ export function logSpectralDistance(reference: Int16Array, degraded: Int16Array,
   }
   return frames > 0 ? sum / frames : 0;
 }
+
+/**
+ * Correlation window by window: each `windowSamples` window of the reference that holds speech
+ * is aligned on its own within ±searchSamples of `lag` (so a jitter buffer that shifted playout
+ * by a frame mid-stream is not punished); returns the median of the windows' correlations.
+ */
+export function windowedCorrelation(reference: Int16Array, degraded: Int16Array, lag: number, windowSamples: number, searchSamples: number): number {
+  const scores: number[] = [];
+  for (let off = 0; off + windowSamples <= reference.length; off += windowSamples) {
+    const win = reference.subarray(off, off + windowSamples);
+    if (frameDbfs(win, 0) < LSD_ACTIVE_DBFS && frameDbfs(win, Math.floor(windowSamples / 2)) < LSD_ACTIVE_DBFS) continue;
+    const from = Math.max(0, off + lag - searchSamples);
+    const to = Math.min(degraded.length, off + lag + windowSamples + searchSamples);
+    if (to - from < windowSamples) continue;
+    const a = align(win, degraded.subarray(from, to), 0, to - from - windowSamples);
+    scores.push(a.correlation);
+  }
+  scores.sort((x, y) => x - y);
+  return scores.length ? scores[Math.floor(scores.length / 2)]! : 0;
+}

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { VoiceJitterBuffer } from '../../src/voice/jitterBuffer.js';
 import {
-  JITTER_LATE_DROP_MS, JITTER_MAX_DELAY_MS, JITTER_MIN_DELAY_MS, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES,
+  JITTER_INITIAL_DELAY_MS, JITTER_LATE_DROP_MS, JITTER_MAX_DELAY_MS, JITTER_MIN_DELAY_MS, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES,
 } from '../../src/voice/constants.js';
 import { seqDiff, tsDiff } from '../../src/voice/seq.js';
 import { simulate, steady, type SimPacket } from './jitterSim.js';
@@ -22,10 +22,11 @@ describe('seq arithmetic', () => {
 });
 
 describe('VoiceJitterBuffer', () => {
-  it('plays a steady stream completely, in order, at the minimum delay', () => {
+  it('plays a steady stream completely, in order, at the initial delay', () => {
     const r = simulate(steady(100), 0, 2_500);
     expect(audioKs(r)).toEqual(range(100));
-    expect(r.jb.targetDelayMs).toBe(JITTER_MIN_DELAY_MS);
+    expect(r.jb.targetDelayMs).toBe(JITTER_INITIAL_DELAY_MS);
+    expect(r.played.filter((p) => p.frame.kind === 'audio').every((p) => p.frame.kind === 'audio' && p.frame.delayMs >= JITTER_INITIAL_DELAY_MS && p.frame.delayMs < JITTER_INITIAL_DELAY_MS + VOICE_FRAME_MS)).toBe(true);
   });
 
   it('reorders swapped packets', () => {
@@ -70,8 +71,9 @@ describe('VoiceJitterBuffer', () => {
     expect(jb.push({ seq: 11, timestamp: 960, payload: new Uint8Array(5000) }, 1)).toBe(false);
     expect(jb.drops).toMatchObject({ outOfWindow: 1, malformed: 4 });
     expect(jb.push({ seq: 11, timestamp: 960, payload: pay }, 20)).toBe(true);
-    expect(jb.pull(20)?.kind).toBe('audio');
+    expect(jb.pull(20)).toBeNull(); // still buffering (initial delay)
     expect(jb.pull(40)?.kind).toBe('audio');
+    expect(jb.pull(60)?.kind).toBe('audio');
   });
 
   it('a lost packet is reported lost with the next packet as FEC source', () => {

@@ -1,0 +1,124 @@
+// A sidecar's voice: one transmitter (push-to-talk / VOX, mic icon) and one receiver (a jitter
+// buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock.
+// Transport- and game-free: the sidecar wires it to the bridge and the server connection.
+import type { AudioSink } from './audioIo.js';
+import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from './constants.js';
+import { VoiceReceiver, type IncomingVoice } from './receiver.js';
+import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
+import { systemClock, type Clock } from '../net/enet/transport.js';
+
+const PLAYOUT_POLL_MS = 5;
+/** After a stall (a blocked event loop) do not play more than this many frames at once. */
+const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
+
+export type VoiceTraceEvent =
+  | { ev: 'sent'; seq: number; atMs: number }
+  | { ev: 'played'; from: number; seq: number; atMs: number };
+
+export interface VoiceSessionOptions {
+  sendVoice: (p: OutgoingVoice) => void;
+  /** Show or hide the HUD mic icon of a peer (the local player's own while transmitting). */
+  micIcon: (peerId: number, on: boolean) => void;
+  localPeerId: () => number;
+  sink: AudioSink;
+  voiceActivation?: boolean;
+  clock?: Clock;
+  /** Wall-clock ms comparable across processes on one machine (latency traces). */
+  wallMs?: () => number;
+  trace?: (e: VoiceTraceEvent) => void;
+}
+
+export class VoiceSession {
+  readonly tx: VoiceTransmitter;
+  readonly rx: VoiceReceiver;
+  readonly drops = { badMicFrame: 0, badVoiceMessage: 0 };
+  #o: VoiceSessionOptions;
+  #clock: Clock;
+  #timer: NodeJS.Timeout | null = null;
+  #wall: () => number;
+
+  constructor(o: VoiceSessionOptions) {
+    this.#o = o;
+    this.#clock = o.clock ?? systemClock;
+    this.#wall = o.wallMs ?? (() => performance.timeOrigin + performance.now());
+    this.tx = new VoiceTransmitter({
+      voiceActivation: o.voiceActivation,
+      micIcon: (on) => o.micIcon(o.localPeerId(), on),
+      send: (p) => {
+        o.sendVoice(p);
+        o.trace?.({ ev: 'sent', seq: p.seq, atMs: this.#wall() });
+      },
+    });
+    this.rx = new VoiceReceiver({
+      sink: o.sink,
+      onTalking: (peerId, on) => o.micIcon(peerId, on),
+      onPlayed: o.trace ? (from, seq) => o.trace!({ ev: 'played', from, seq, atMs: this.#wall() }) : undefined,
+    });
+  }
+
+  onPushToTalk(down: boolean): void {
+    this.tx.setPushToTalk(down);
+  }
+
+  onSettings(s: { voiceActivation: boolean }): void {
+    this.tx.setVoiceActivation(s.voiceActivation);
+  }
+
+  /** A captured frame from the game (bridge MicAudioFrame) or a device; bad frames are counted. */
+  onMicFrame(f: { sampleRate: number; channels: number; pcm: Uint8Array }): void {
+    if (f.sampleRate !== VOICE_SAMPLE_RATE_HZ || f.channels !== 1 || f.pcm.length !== VOICE_FRAME_SAMPLES * 2) {
+      this.drops.badMicFrame += 1;
+      return;
+    }
+    const pcm = new Int16Array(VOICE_FRAME_SAMPLES);
+    new Uint8Array(pcm.buffer).set(f.pcm);
+    this.tx.onMicFrame(pcm);
+  }
+
+  /** Mono 48 kHz frames straight from an AudioSource. */
+  onPcmFrame(pcm: Int16Array): void {
+    this.tx.onMicFrame(pcm);
+  }
+
+  /** A Voice message relayed by the server. */
+  onVoice(v: { seq?: number; timestamp?: number; opusBytes?: Uint8Array; fromPeerId?: number; attenuationQ8?: number }): void {
+    if (!v.fromPeerId || v.seq === undefined || v.timestamp === undefined || !v.opusBytes) {
+      this.drops.badVoiceMessage += 1;
+      return;
+    }
+    this.rx.onPacket(v.fromPeerId, { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice, this.#clock.now());
+  }
+
+  /** The connection's measured packet loss (percent) becomes the encoder's FEC hint. */
+  setMeasuredLoss(pct: number): void {
+    this.tx.setExpectedLoss(pct);
+  }
+
+  /** A talker left the session. */
+  peerLeft(peerId: number): void {
+    this.rx.removePeer(peerId);
+  }
+
+  /** Starts the 20 ms playout clock. */
+  start(): void {
+    if (this.#timer) return;
+    const t0 = this.#clock.now();
+    let played = 0;
+    this.#timer = setInterval(() => {
+      const due = Math.floor((this.#clock.now() - t0) / VOICE_FRAME_MS);
+      if (due - played > PLAYOUT_MAX_CATCHUP_FRAMES) played = due - PLAYOUT_MAX_CATCHUP_FRAMES;
+      while (played < due) {
+        played += 1;
+        this.rx.tick(t0 + played * VOICE_FRAME_MS);
+      }
+    }, PLAYOUT_POLL_MS);
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.tx.close();
+    this.rx.close();
+    this.#o.sink.close();
+  }
+}
