@@ -11,6 +11,7 @@ import { CoopClient, ClientState } from './session.js';
 import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
 import { bridgeGameLink } from './bridge-adapter.js';
 import { loadOrCreateIdentity } from './identity-store.js';
+import { relayProgress } from './progress-relay.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       welcome: (w) => {
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         game.interpDelay(client.interp.interpDelayMs);
+        progress.requestNow(); // the first report is this player's baseline in the session file
       },
       closed: (reason) => { say(reason); game.notify(2, 'coop', reason); exitCode = EXIT_REFUSED; void shutdown(); },
       despawn: (id) => sidecar.despawned(id),
@@ -96,6 +98,10 @@ async function main(): Promise<void> {
     },
   });
   const sidecar = new Sidecar(game, client, now);
+  const progress = relayProgress({
+    game: bridge,
+    send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
+  });
 
   // Join once the game has told us where the player is.
   say(`waiting for the game on bridge session ${values.session}`);
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(inputTimer);
     clearInterval(frameTimer);
+    progress.stop();
     client.quit();
     host.flush();
     peer?.disconnectLater(0);
