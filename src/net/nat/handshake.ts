@@ -92,14 +92,33 @@ export class NatConnection {
     this.o.onState?.(from, to);
   }
 
+  /**
+   * The remote side's candidate type of the selected pair. A peer-reflexive candidate (learnt
+   * from an incoming check before the signalled one arrived) counts as the signalled candidate
+   * with the same address, once that is known.
+   */
+  #remoteType(): CandidateType | undefined {
+    const pair = this.#state === 'connected' ? this.#client?.connection.nominated : undefined;
+    if (!pair) return this.#remote;
+    const t = pair.remoteCandidate.type as CandidateType;
+    if (t !== 'prflx' && t !== 'srflx') return t;
+    const [h, p] = pair.remoteAddr;
+    const same = (this.#client as NatClient).connection.remoteCandidates.filter((c) => c.host === h && c.port === p && c.type !== 'prflx');
+    // Without a NAT in between (loopback, one LAN) the srflx address is the host address.
+    const signalled = same.find((c) => c.type === 'host') ?? same[0];
+    return (signalled?.type as CandidateType | undefined) ?? t;
+  }
+
   stats(): ConnectionStats {
     const c = this.o.transport.counters(this.o.peerId);
+    const remote = this.#remoteType();
+    if (remote) this.#remote = remote;
     return {
       peerId: this.o.peerId,
       state: this.#state,
-      path: this.#local && this.#remote ? pathOf(this.#local, this.#remote) : undefined,
+      path: this.#local && remote ? pathOf(this.#local, remote) : undefined,
       localCandidate: this.#local,
-      remoteCandidate: this.#remote,
+      remoteCandidate: remote,
       gathered: this.#client?.localCandidateTypes() ?? [],
       localEndpoint: this.#localEndpoint,
       remoteEndpoint: this.#remoteEndpoint,
@@ -125,17 +144,11 @@ export class NatConnection {
     }
     this.#connectMs = now() - this.#startMs;
     const pair = this.#client?.connection.nominated;
-    this.#local = pair?.localCandidate.type as CandidateType | undefined;
-    this.#remote = pair?.remoteCandidate.type as CandidateType | undefined;
     if (pair) {
+      this.#local = pair.localCandidate.type as CandidateType;
       const localHost = this.o.bindAddress && pair.localCandidate.type === 'host' ? this.o.bindAddress : pair.localCandidate.host;
       this.#localEndpoint = `${localHost}:${pair.localCandidate.port}`;
       this.#remoteEndpoint = `${pair.remoteAddr[0]}:${pair.remoteAddr[1]}`;
-      // A remote candidate learnt twice (srflx equal to host, e.g. no NAT) counts as what it is.
-      const conn = (this.#client as NatClient).connection;
-      const same = (t: string, list: { type: string; host: string; port: number }[], h: string, p: number): boolean =>
-        list.some((c) => c.type === t && c.host === h && c.port === p);
-      if (this.#remote !== 'host' && this.#remote !== 'relay' && same('host', conn.remoteCandidates, pair.remoteCandidate.host, pair.remoteCandidate.port)) this.#remote = 'host';
     }
     this.address = icePathAddress(this.o.peerId);
     this.#setState('connected');
@@ -220,8 +233,9 @@ export class NatConnection {
     });
     const ok = await outcome;
     clearTimeout(timer);
-    // Once a pair is selected, late signals of this attempt are ignored; others wait in the inbox.
-    this.#onRemote = ok ? () => undefined : undefined;
+    // Once a pair is selected, late candidates of this attempt are still added (they name the
+    // selected pair's remote side); signals of other attempts are ignored.
+    this.#onRemote = ok ? (d) => { if (d.attempt === attempt && d.kind === 'cand') { const c = parseRemoteCandidate(d.cand); if (c) void conn.addRemoteCandidate(c); } } : undefined;
     return ok && conn.nominated !== undefined;
   }
 }

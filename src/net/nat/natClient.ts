@@ -95,10 +95,10 @@ export class NatClient {
     const bind = opts.bindAddress;
     this.connection.onIceCandidate.subscribe((c) => {
       if (c.type === 'relay') pairLateProtocols(this.connection);
-      // With a bind address werift still lists the other interfaces' addresses as host
-      // candidates (their sockets are bound to `bind`): announce only the true one.
-      if (bind && c.type === 'host' && c.host !== bind) return;
-      const line = `candidate:${c.toSdp()}`;
+      // With a bind address werift still names the other interfaces' addresses in host
+      // candidates, but their sockets are bound to `bind`: announce where they really listen.
+      const sdp = bind && c.type === 'host' && c.host !== bind ? c.toSdp().replace(` ${c.host} ${c.port} typ host`, ` ${bind} ${c.port} typ host`) : c.toSdp();
+      const line = `candidate:${sdp}`;
       for (const l of this.#candidateListeners) l(line);
     });
   }
