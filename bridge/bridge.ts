@@ -2,7 +2,7 @@
 // sidecar role. Frames move through plain shared memory; the reader spins briefly, then sleeps
 // on a futex through koffi's asynchronous call (finite slices), so the event loop never blocks
 // and an idle bridge costs ~0 CPU. Lifecycle: waiting -> attached -> closed.
-import { BRIDGE_DEFAULTS, BRIDGE_FRAMES_PER_TURN, BRIDGE_OUT_RETRY_MS, BRIDGE_WAIT_SLICE_MS } from './constants.js';
+import { BRIDGE_DEFAULTS, BRIDGE_FRAMES_PER_TURN, BRIDGE_OUT_RETRY_MS, BRIDGE_SPIN_MIN_US, BRIDGE_SPIN_PAYOFF_US, BRIDGE_SPIN_PROBE_EVERY, BRIDGE_STALE_MIN_AGE_S, BRIDGE_WAIT_SLICE_MS } from './constants.js';
 import { FrameReader, FrameWriter } from './codec.js';
 import { BridgeError } from './errors.js';
 import { CODECS, CODECS_BY_ID } from './generated/codecs.js';
@@ -12,6 +12,9 @@ import { loadNative, type NativeShim } from './native.js';
 import { PeerMonitor, type PeerGoneReason } from './peer.js';
 import { openRegion, type OpenedRegion } from './region.js';
 import { RingReader, RingWriter } from './ring.js';
+import { Outbox } from './outbox.js';
+import { Dispatcher, type AnyHandler, type FrameHandler } from './dispatch.js';
+import { FutexSleeper, PipeSleeper, type Sleeper } from './sleeper.js';
 
 export interface BridgeOptions {
   session: string;
@@ -25,6 +28,9 @@ export interface BridgeOptions {
   /** Close by itself when the peer goes away (default true). */
   closeOnPeerGone?: boolean;
   libraryPath?: string;
+  /** How the reader sleeps: 'pipe' (the event loop polls a wake pipe; default on Linux) or
+   * 'futex' (koffi async futex wait on libuv's pool). */
+  wake?: 'pipe' | 'futex';
   /** Tests only: open as another build would. */
   abiVersion?: number;
   schemaHash?: number;
@@ -58,10 +64,10 @@ export interface BridgeCounters {
   wakes: number;
   /** Times this side's reader went to sleep. */
   sleeps: number;
+  /** Microseconds the reader currently spins before sleeping (adapts to the traffic). */
+  spinUs: number;
 }
 
-type Handler = (v: never) => void;
-type QueuedFrame = { type: number; payload: Uint8Array };
 
 export class Bridge {
   readonly session: string;
@@ -75,20 +81,19 @@ export class Bridge {
   #in: RingReader;
   #w: FrameWriter;
   #r: FrameReader;
-  #handlers = new Map<string, Set<Handler>>();
-  #any = new Set<(name: MessageName, msg: MessageMap[MessageName]) => void>();
-  #raw = new Set<(type: number, payload: Uint8Array) => void>();
+  #d = new Dispatcher<BridgeEvents>();
   #peer: PeerMonitor;
-  #queue: QueuedFrame[] = [];
-  #queueBytes = 0;
-  #retry: NodeJS.Timeout | undefined;
-  #sleeping = false;
+  #outbox: Outbox;
+  #sleeper: Sleeper;
   #released = false;
+  #settled = false;
   #draining = false;
+  /** Spin budget: up to spinUs, halved each time a spin finds nothing, reset when it pays off. */
+  #spinMaxMs: number;
   #spinMs: number;
-  #outQueueMax: number;
+  #sleepsSinceProbe = 0;
   #closeOnPeerGone: boolean;
-  #c = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, dropped: 0, malformed: 0, unknownType: 0, sleeps: 0 };
+  #c = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, malformed: 0, unknownType: 0, sleeps: 0 };
   #closedPromise: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -97,6 +102,7 @@ export class Bridge {
     this.session = opts.session;
     this.role = opts.role;
     this.#native = loadNative(opts.libraryPath);
+    sweepOnce(this.#native);
     this.#region = openRegion(this.#native, { session: opts.session, role: opts.role, ringBytes: o.ringBytes, abiVersion: opts.abiVersion, schemaHash: opts.schemaHash });
     this.ringBytes = this.#region.ringBytes;
     this.created = this.#region.created;
@@ -106,8 +112,10 @@ export class Bridge {
     this.#in = new RingReader(view, IN_RING[this.role], this.ringBytes);
     this.#w = new FrameWriter(view, this.#out.dataOffset, this.ringBytes);
     this.#r = new FrameReader(view, this.#in.dataOffset, this.ringBytes);
-    this.#spinMs = o.spinUs / 1000;
-    this.#outQueueMax = o.outQueueMaxBytes;
+    this.#spinMaxMs = this.#spinMs = o.spinUs / 1000;
+    this.#outbox = new Outbox(o.outQueueMaxBytes, BRIDGE_OUT_RETRY_MS, (f) => this.#writeRaw(f.type, f.payload));
+    const fd = opts.wake === 'futex' ? -1 : this.#native.wakeFd(handle, IN_RING[this.role]);
+    this.#sleeper = fd >= 0 ? new PipeSleeper(fd) : new FutexSleeper(this.#native, handle, IN_RING[this.role], BRIDGE_WAIT_SLICE_MS);
     this.#closeOnPeerGone = o.closeOnPeerGone;
     this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#peer = new PeerMonitor({
@@ -118,10 +126,14 @@ export class Bridge {
       peerAlive: () => this.#native.peerAlive(handle) === 1,
       onAttached: (pid) => {
         this.#setState('attached');
-        this.#emit('peerAttached', { pid });
+        this.#d.emit('peerAttached', { pid });
+      },
+      onTick: () => {
+        // Fallback for a lost wake: data waiting while we sleep.
+        if (this.#sleeper instanceof PipeSleeper && this.#sleeper.sleeping && this.#in.hasData()) this.#sleeper.poke();
       },
       onGone: (reason) => {
-        this.#emit('peerGone', { reason });
+        this.#d.emit('peerGone', { reason });
         if (this.#closeOnPeerGone) void this.close(`peer ${reason}`);
         else this.#setState('waiting');
       },
@@ -136,15 +148,11 @@ export class Bridge {
 
   /** Subscribes to a message (PascalCase name) or a lifecycle event; returns the unsubscribe. */
   on<K extends keyof BridgeEvents>(name: K, handler: (v: BridgeEvents[K]) => void): () => void {
-    let set = this.#handlers.get(name);
-    if (!set) this.#handlers.set(name, (set = new Set()));
-    const h = handler as Handler;
-    set.add(h);
-    return () => void set.delete(h);
+    return this.#d.on(name, handler);
   }
 
   once<K extends keyof BridgeEvents>(name: K, handler: (v: BridgeEvents[K]) => void): () => void {
-    const off = this.on(name, (v) => {
+    const off = this.#d.on(name, (v) => {
       off();
       handler(v);
     });
@@ -152,15 +160,13 @@ export class Bridge {
   }
 
   /** Every decoded message, for logging and tools. */
-  onAny(handler: (name: MessageName, msg: MessageMap[MessageName]) => void): () => void {
-    this.#any.add(handler);
-    return () => void this.#any.delete(handler);
+  onAny(handler: AnyHandler): () => void {
+    return this.#d.onAny(handler);
   }
 
   /** Every whole inbound frame before decoding; `payload` is valid only during the call. */
-  onFrame(handler: (type: number, payload: Uint8Array) => void): () => void {
-    this.#raw.add(handler);
-    return () => void this.#raw.delete(handler);
+  onFrame(handler: FrameHandler): () => void {
+    return this.#d.onFrame(handler);
   }
 
   /** Sends a message. When the ring is full it waits in a JS queue (bounded; beyond it the
@@ -171,7 +177,7 @@ export class Bridge {
     const scratch = new ArrayBuffer(codec.size(msg));
     const w = new FrameWriter(scratch);
     codec.write(w, msg);
-    this.#enqueue(codec.id, new Uint8Array(scratch));
+    this.#outbox.push({ type: codec.id, payload: new Uint8Array(scratch) });
     return false;
   }
 
@@ -180,7 +186,7 @@ export class Bridge {
     this.#assertOpen();
     const codec = CODECS[name];
     if (!codec) throw new BridgeError('BAD_OPTIONS', `unknown message '${String(name)}'`);
-    if (this.#queue.length > 0) return false;
+    if (this.#outbox.length > 0) return false;
     const len = codec.size(msg);
     if (len > this.#out.maxPayload) throw new BridgeError('FRAME_TOO_LARGE', `${name} is ${len} bytes; a frame may carry ${this.#out.maxPayload} with ${this.ringBytes}-byte rings`);
     const at = this.#out.reserve(codec.id, len);
@@ -198,8 +204,8 @@ export class Bridge {
     this.#assertOpen();
     if (!Number.isInteger(type) || type < 1 || type > 0xfffe) throw new BridgeError('BAD_OPTIONS', `frame type must be 1..65534, got ${type}`);
     if (payload.byteLength > this.#out.maxPayload) throw new BridgeError('FRAME_TOO_LARGE', `raw frame of ${payload.byteLength} bytes exceeds ${this.#out.maxPayload}`);
-    if (this.#queue.length === 0 && this.#writeRaw(type, payload)) return true;
-    this.#enqueue(type, payload.slice());
+    if (this.#outbox.length === 0 && this.#writeRaw(type, payload)) return true;
+    this.#outbox.push({ type, payload: payload.slice() });
     return false;
   }
 
@@ -210,12 +216,12 @@ export class Bridge {
   }
 
   counters(): BridgeCounters {
-    return { ...this.#c, queued: this.#queue.length, wakes: this.#out.wakes };
+    return { ...this.#c, dropped: this.#outbox.dropped, queued: this.#outbox.length, wakes: this.#out.wakes, spinUs: this.#spinMs * 1000 };
   }
 
   /** Resolves once the peer has consumed everything this side wrote (or the bridge closed). */
   async flushed(pollMs = 1): Promise<void> {
-    while (this.#state !== 'closed' && (this.#queue.length > 0 || this.#out.pending() > 0)) {
+    while (this.#state !== 'closed' && (this.#outbox.length > 0 || this.#out.pending() > 0)) {
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -230,20 +236,20 @@ export class Bridge {
     if (this.#state === 'closed') return this.#closedPromise;
     this.#setState('closed');
     this.#peer.stop();
-    if (this.#retry) clearTimeout(this.#retry);
-    const dropped = this.#queue.length;
-    this.#c.dropped += dropped;
-    this.#queue = [];
-    // Wake our own reader so its futex wait returns now; the unmap waits for that.
-    if (this.#sleeping) this.#native.wake(this.#region.handle, IN_RING[this.role]);
-    else setImmediate(() => this.#release());
-    this.#emit('closed', { reason });
+    this.#outbox.clear();
+    // A pending native wait must return before the region is unmapped.
+    this.#sleeper.cancel(() => {
+      this.#settled = true;
+      setImmediate(() => this.#release());
+    });
+    this.#d.emit('closed', { reason });
     return this.#closedPromise;
   }
 
   #release(): void {
-    if (this.#sleeping || this.#draining || this.#released) return;
+    if (!this.#settled || this.#draining || this.#released) return;
     this.#released = true;
+    this.#sleeper.close();
     this.#native.close(this.#region.handle);
     this.#resolveClosed();
   }
@@ -260,25 +266,7 @@ export class Bridge {
     const from = this.#state;
     if (from === to) return;
     this.#state = to;
-    this.#emit('state', { from, to });
-  }
-
-  #emit<K extends keyof BridgeEvents>(name: K, v: BridgeEvents[K]): void {
-    const set = this.#handlers.get(name);
-    if (!set) return;
-    for (const h of set) {
-      try {
-        (h as (x: BridgeEvents[K]) => void)(v);
-      } catch (error) {
-        this.#handlerFailed(String(name), error);
-      }
-    }
-  }
-
-  #handlerFailed(name: string, error: unknown): void {
-    const set = this.#handlers.get('handlerError');
-    if (set && set.size > 0 && name !== 'handlerError') this.#emit('handlerError', { name, error });
-    else setImmediate(() => { throw error; }); // an unhandled handler bug surfaces like any other
+    this.#d.emit('state', { from, to });
   }
 
   #writeRaw(type: number, payload: Uint8Array): boolean {
@@ -291,42 +279,11 @@ export class Bridge {
     return true;
   }
 
-  #enqueue(type: number, payload: Uint8Array): void {
-    if (this.#queueBytes + payload.byteLength > this.#outQueueMax) {
-      this.#c.dropped++;
-      return;
-    }
-    this.#queue.push({ type, payload });
-    this.#queueBytes += payload.byteLength;
-    this.#retry ??= setTimeout(this.#flushQueue, BRIDGE_OUT_RETRY_MS);
-  }
-
-  #flushQueue = (): void => {
-    this.#retry = undefined;
-    if (this.#state === 'closed') return;
-    let i = 0;
-    while (i < this.#queue.length && this.#writeRaw(this.#queue[i].type, this.#queue[i].payload)) {
-      this.#queueBytes -= this.#queue[i].payload.byteLength;
-      i++;
-    }
-    this.#queue.splice(0, i);
-    if (this.#queue.length > 0) this.#retry = setTimeout(this.#flushQueue, BRIDGE_OUT_RETRY_MS);
-  };
-
   #onFrame = (type: number, pos: number, len: number): void => {
     this.#c.framesIn++;
     this.#c.bytesIn += len;
     if (this.#state === 'closed') return;
-    if (this.#raw.size > 0) {
-      const payload = this.#r.buf.subarray(pos, pos + len);
-      for (const h of this.#raw) {
-        try {
-          h(type, payload);
-        } catch (error) {
-          this.#handlerFailed('frame', error);
-        }
-      }
-    }
+    if (this.#d.hasFrameTaps) this.#d.frame(type, this.#r.buf.subarray(pos, pos + len));
     const codec = CODECS_BY_ID.get(type);
     if (!codec) {
       this.#c.unknownType++;
@@ -339,42 +296,41 @@ export class Bridge {
       this.#c.malformed++;
       return;
     }
-    const set = this.#handlers.get(codec.name);
-    if (set) {
-      for (const h of set) {
-        try {
-          (h as (v: unknown) => void)(msg);
-        } catch (error) {
-          this.#handlerFailed(codec.name, error);
-        }
-      }
-    }
-    for (const h of this.#any) {
-      try {
-        h(codec.name, msg);
-      } catch (error) {
-        this.#handlerFailed(codec.name, error);
-      }
-    }
+    this.#d.message(codec.name, msg);
   };
 
   #onBad = (): void => {
     this.#c.malformed++;
   };
 
-  /** Drain, spin briefly, then sleep on the futex; re-entered from the wait's callback. */
+  /** Drain, spin briefly (adaptive), then sleep; re-entered when woken. */
   #pump = (): void => {
-    if (this.#state === 'closed') return this.#release();
+    if (this.#isClosed()) return this.#release();
     this.#draining = true;
     try {
       let n = this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
       if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
-      const until = performance.now() + this.#spinMs;
-      while (!this.#isClosed()) {
-        if (this.#in.hasData()) {
-          n += this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
-          if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
-        } else if (performance.now() >= until) break;
+      if (this.#spinMs > 0) {
+        // Spin while the peer answers fast; a slow or missing answer means it is not running
+        // right now (no free core), so spinning only steals its CPU: back off to sleeping.
+        let last = performance.now();
+        let until = last + this.#spinMs;
+        let slowest = Infinity;
+        while (!this.#isClosed()) {
+          if (this.#in.hasData()) {
+            const now = performance.now();
+            slowest = slowest === Infinity ? now - last : Math.max(slowest, now - last);
+            n += this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
+            if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
+            last = performance.now();
+            until = last + this.#spinMs;
+          } else if (performance.now() >= until) break;
+        }
+        const paidOff = slowest <= BRIDGE_SPIN_PAYOFF_US / 1000;
+        this.#spinMs = paidOff ? this.#spinMaxMs : this.#spinMs / 2 < BRIDGE_SPIN_MIN_US / 1000 ? 0 : this.#spinMs / 2;
+      } else if (++this.#sleepsSinceProbe >= BRIDGE_SPIN_PROBE_EVERY) {
+        this.#sleepsSinceProbe = 0;
+        this.#spinMs = this.#spinMaxMs; // try spinning again now and then: the load may have changed
       }
     } finally {
       this.#draining = false;
@@ -386,15 +342,23 @@ export class Bridge {
   #sleep(): void {
     const seq = this.#in.prepareSleep();
     if (seq === undefined) return void setImmediate(this.#pump);
-    this.#sleeping = true;
     this.#c.sleeps++;
-    this.#native.waitAsync(this.#region.handle, IN_RING[this.role], seq, BRIDGE_WAIT_SLICE_MS, () => {
-      this.#sleeping = false;
-      if (this.#state === 'closed') return this.#release();
-      this.#in.endSleep();
-      this.#pump();
-    });
+    this.#sleeper.sleep(seq, this.#woken);
   }
+
+  #woken = (): void => {
+    if (this.#isClosed()) return this.#release();
+    this.#in.endSleep();
+    this.#pump();
+  };
+}
+
+const swept = new WeakSet<NativeShim>();
+/** Once per process: remove regions that crashed processes left in /dev/shm. */
+function sweepOnce(native: NativeShim): void {
+  if (swept.has(native)) return;
+  swept.add(native);
+  native.sweepStale(BRIDGE_STALE_MIN_AGE_S);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -3,6 +3,12 @@ import { RING_DEFAULT_BYTES } from './layout.js';
 
 /** How long the reader spins on an empty ring before sleeping (microseconds). */
 export const BRIDGE_SPIN_US = 50;
+/** Spinning pays off when the peer's next frame comes within this (it runs on another core). */
+export const BRIDGE_SPIN_PAYOFF_US = 10;
+/** With the spin budget at 0, try spinning again every this many sleeps. */
+export const BRIDGE_SPIN_PROBE_EVERY = 64;
+/** Below this the spin budget drops to 0 (sleep at once) until spinning would pay off again. */
+export const BRIDGE_SPIN_MIN_US = 2;
 /** Longest single futex sleep: the reader re-arms after it (never an infinite wait). */
 export const BRIDGE_WAIT_SLICE_MS = 250;
 /** Frames delivered per event-loop turn before yielding to other work. */
@@ -26,3 +32,6 @@ export const BRIDGE_DEFAULTS = {
   outQueueMaxBytes: BRIDGE_OUT_QUEUE_MAX_BYTES,
   closeOnPeerGone: true,
 };
+/** A region both of whose processes are gone is removed by the next openBridge in any process
+ * once it is this old (seconds). */
+export const BRIDGE_STALE_MIN_AGE_S = 10;

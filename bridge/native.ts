@@ -27,9 +27,13 @@ export interface NativeShim {
   /** Asynchronous on libuv's pool: never blocks the event loop; finite timeout always. */
   waitAsync(h: RegionHandle, ring: number, expected: number, timeoutMs: number, cb: (err: unknown, rc: number) => void): void;
   wake(h: RegionHandle, ring: number): number;
+  /** A new fd (the caller owns it) on the ring's wake pipe, or -1. */
+  wakeFd(h: RegionHandle, ring: number): number;
   peerAlive(h: RegionHandle): number;
   close(h: RegionHandle): void;
   unlink(session: string): number;
+  /** Removes regions crashed processes left behind (older than minAgeS, no live pid). */
+  sweepStale(minAgeS: number): number;
   hooksSchemaHash(): number;
   writeFrame(h: RegionHandle, type: number, payload: Uint8Array, len: number): number;
   readFrame(h: RegionHandle, type: Uint16Array, buf: Uint8Array, cap: number, len: Uint32Array): number;
@@ -75,9 +79,11 @@ export function loadNative(path = defaultLibraryPath()): NativeShim {
     size: f(`uint32_t coop_size(${P} r)`),
     waitAsync: (h, ring, expected, timeoutMs, cb) => wait.async(h, ring, expected, timeoutMs, cb),
     wake: f(`int coop_wake(${P} r, int ring)`),
+    wakeFd: f(`int coop_wake_fd(${P} r, int ring)`),
     peerAlive: f(`int coop_peer_alive(${P} r)`),
     close: f(`void coop_close(${P} r)`),
     unlink: f('int coop_unlink(const char *session)'),
+    sweepStale: f('int coop_sweep_stale(int min_age_s)'),
     hooksSchemaHash: f('uint32_t coop_hooks_schema_hash(void)'),
     writeFrame: f(`int coop_write_frame(${P} r, uint16_t type, const uint8_t *payload, uint32_t len)`),
     readFrame: f(`int coop_read_frame(${P} r, _Out_ uint16_t *type, _Out_ uint8_t *buf, uint32_t cap, _Out_ uint32_t *len)`),

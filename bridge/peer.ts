@@ -13,6 +13,8 @@ export interface PeerMonitorOptions {
   peerTimeoutMs: number;
   peerAlive: () => boolean;
   onAttached: (pid: number) => void;
+  /** Called on every check (the bridge's lost-wake fallback). */
+  onTick?: () => void;
   onGone: (reason: PeerGoneReason) => void;
   now?: () => number;
 }
@@ -51,6 +53,7 @@ export class PeerMonitor {
   /** One heartbeat + peer check (the timer calls it; tests may too). */
   check(): void {
     Atomics.add(this.#i32, this.#myBeat, 1);
+    this.#o.onTick?.();
     const now = (this.#o.now ?? Date.now)();
     const pid = Atomics.load(this.#i32, this.#peerPid) >>> 0;
     if (this.#attachedPid === 0) {

@@ -6,6 +6,9 @@ import {
   alignFrame, maxPayloadBytes, ringCtrlOffset, ringDataOffset,
 } from './layout.js';
 
+/** The reader publishes its read index after this many frames (and at the end of a drain). */
+const RELEASE_EVERY = 64;
+
 /** Why a frame was dropped by the reader. */
 export type DropReason = 'bad-length' | 'unknown-type' | 'bad-payload';
 
@@ -126,7 +129,6 @@ export class RingReader extends RingSide {
       if (type === FRAME_TYPE_PAD) {
         if (this.cap - pos > avail) return this.bad(w, n, onBad);
         r = (r + this.cap - pos) | 0;
-        Atomics.store(this.i32, this.readIdx, r);
         continue;
       }
       if (len > this.cap / 4) return this.bad(w, n, onBad);
@@ -135,9 +137,10 @@ export class RingReader extends RingSide {
       // The sink decodes (copies) before the slot is released to the writer.
       sink(type, pos + FRAME_HEADER_BYTES, len);
       r = (r + need) | 0;
-      Atomics.store(this.i32, this.readIdx, r);
-      n++;
+      // Release consumed space in batches (one shared-memory store per RELEASE_EVERY frames).
+      if ((++n & (RELEASE_EVERY - 1)) === 0) Atomics.store(this.i32, this.readIdx, r);
     }
+    Atomics.store(this.i32, this.readIdx, r);
     return n;
   }
 

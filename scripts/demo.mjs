@@ -1,42 +1,115 @@
 #!/usr/bin/env node
-// The main job (foundation version): a headless game (coop-sim, game role) and the sidecar
-// (coop-sidecar) attached to it over the shared-memory bridge, printing the traffic both ways.
-// Runs until Ctrl-C, then stops both cleanly. `--once`: stop after one pass of the scenario.
+// The main job: coop-server + 3 headless games (coop-sim, each walking its own route) + 3
+// sidecars (coop-sidecar) joining the server over ENet on loopback. No external services.
+// Prints where to look; Ctrl-C stops everything cleanly. `--seconds N`: stop by itself after N s.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const once = process.argv.includes('--once');
-const session = `demo-${process.pid}`;
-for (const f of ['dist/coop-sim.js', 'dist/coop-sidecar.js']) {
+const secondsArg = process.argv.indexOf('--seconds');
+const stopAfterS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 0;
+if (secondsArg > 0 && !(stopAfterS > 0)) {
+  console.error('demo: --seconds needs a positive number');
+  process.exit(2);
+}
+for (const f of ['dist/coop-server.js', 'dist/coop-sim.js', 'dist/coop-sidecar.js']) {
   if (!existsSync(f)) {
     console.error(`demo: ${f} is missing: run npm run build (npm start does it)`);
     process.exit(1);
   }
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'coop-demo-'));
+const loop = (cx, cy, r, n = 24) => Array.from({ length: n + 1 }, (_, i) => [cx + r * Math.cos((2 * Math.PI * i) / n), cy + r * Math.sin((2 * Math.PI * i) / n), 0]);
+const players = [
+  { name: 'V', path: loop(0, 0, 25) },
+  { name: 'Judy', path: loop(60, 10, 20) },
+  // Panam drives out of range of the others and back: watch the spawns and despawns.
+  { name: 'Panam', path: [[0, -40, 0], [300, -40, 0], [0, -40, 0]] },
+];
+
 const children = [];
-function start(name, args) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  createInterface({ input: child.stdout }).on('line', (line) => console.log(`[${name}] ${line}`));
+let stopping = false;
+function start(tag, args, onLine) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  createInterface({ input: child.stdout }).on('line', (line) => (onLine ? onLine(line) : console.log(`[${tag}] ${line}`)));
+  createInterface({ input: child.stderr }).on('line', (line) => { if (!line.startsWith('{')) console.error(`[${tag}] ${line}`); });
+  child.on('exit', (code, signal) => {
+    if (!stopping) { console.log(`[demo] ${tag} exited (${signal ?? code}); stopping`); stop(); }
+  });
   children.push(child);
   return child;
 }
 
-const game = start('game', ['dist/coop-sim.js', '--session', session, '--scenario', 'src/sim/scenarios/demo.json', '--quiet-frames', ...(once ? ['--exit-when-done'] : [])]);
-// Either side may come first: whichever opens the session first creates the shared region.
-start('sidecar', ['dist/coop-sidecar.js', '--session', session]);
-
-let stopping = false;
 function stop() {
   if (stopping) return;
   stopping = true;
   console.log('[demo] stopping');
-  for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
+  for (const c of [...children].reverse()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');
+  const hard = setTimeout(() => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); }, 5000);
+  Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.on('exit', r))))).then(() => {
+    clearTimeout(hard);
+    rmSync(dir, { recursive: true, force: true });
+    console.log('[demo] stopped');
+    process.exit(0);
+  });
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-game.on('exit', () => {
-  stop();
-  setTimeout(() => process.exit(0), 3000).unref();
+
+const server = start('server', [
+  'dist/coop-server.js', '--port', '0', '--host', '127.0.0.1', '--data-dir', join(dir, 'server'), '--no-console',
+  '--npcs', '150', '--vehicles', '20', '--area-m', '400', '--log-level', 'warn', '--dash-port', '7788',
+], (line) => {
+  console.log(`[server] ${line}`);
+  const m = /listening on udp [^:]+:(\d+)/.exec(line);
+  if (m) startPlayers(Number(m[1]));
 });
+
+function startPlayers(port) {
+  players.forEach((p, i) => {
+    const session = `demo-${process.pid}-${i}`;
+    const scenario = join(dir, `route-${i}.json`);
+    const speedMps = i === 2 ? 12 : 4;
+    const lengthM = p.path.slice(1).reduce((sum, q, k) => sum + Math.hypot(q[0] - p.path[k][0], q[1] - p.path[k][1]), 0);
+    // coop-sim does not wait for a walk to finish: pause for its length before repeating.
+    writeFileSync(scenario, JSON.stringify({
+      name: `walk-${p.name}`, repeat: true, endPauseMs: Math.ceil((lengthM / speedMps) * 1000) + 200,
+      steps: [{ at: 0, do: 'walk', path: p.path, speedMps, hz: 30 }],
+    }));
+    // The game logs what the sidecar tells it; show the other players' proxies coming and going
+    // (NPC and vehicle proxies are counted, not printed), not every frame.
+    const avatars = new Map();
+    let npcs = 0;
+    start(`game:${p.name}`, ['dist/coop-sim.js', '--session', session, '--scenario', scenario, '--quiet-frames'], (line) => {
+      let j;
+      try { j = JSON.parse(line); } catch { return; }
+      if (j.dir !== 'in') return;
+      if (j.type === 'SpawnProxy') {
+        if (j.msg.kind === 0) { avatars.set(j.msg.entityId, j.msg.template); console.log(`[game:${p.name}] t=${j.t} ms  spawn player ${j.msg.template} (entity ${j.msg.entityId})`); }
+        else npcs++;
+      } else if (j.type === 'DespawnProxy') {
+        if (avatars.has(j.msg.entityId)) { console.log(`[game:${p.name}] t=${j.t} ms  despawn player ${avatars.get(j.msg.entityId)}`); avatars.delete(j.msg.entityId); }
+        else npcs--;
+      } else if (j.type === 'InterpDelayChanged' || j.type === 'Notification') {
+        console.log(`[game:${p.name}] t=${j.t} ms  ${j.type} ${JSON.stringify(j.msg)}`);
+      }
+    });
+    setInterval(() => console.log(`[game:${p.name}] players in view: [${[...avatars.values()].join(', ')}], npc/vehicle proxies: ${npcs}`), 5000).unref();
+    start(`sidecar:${p.name}`, ['dist/coop-sidecar.js', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `sidecar-${i}`), '--log-level', 'warn']);
+  });
+  console.log([
+    '',
+    '[demo] running: coop-server + 3 sidecars + 3 headless games on loopback',
+    '[demo] where to look:',
+    '[demo]   dashboard   http://127.0.0.1:7788/  (peers, ping, positions; token printed above by the server)',
+    '[demo]   [game:*]    SpawnProxy / DespawnProxy: each game is told about the players (and NPCs) within 120 m',
+    '[demo]   Panam drives away from V and Judy and back: her proxy despawns and respawns in their games',
+    '[demo] Ctrl-C stops everything',
+    '',
+  ].join('\n'));
+  if (stopAfterS) setTimeout(stop, stopAfterS * 1000).unref();
+}
+void server;

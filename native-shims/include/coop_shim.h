@@ -87,8 +87,14 @@ COOP_API uint32_t coop_size(const coop_region *r);
 /* Sleeps until ring `ring`'s wake word differs from `expected` or timeout_ms passes.
  * Returns 0 when woken (or the word already differed), 1 on timeout, -1 on error. */
 COOP_API int coop_wait(coop_region *r, int ring, int32_t expected, int timeout_ms);
-/* Bumps ring `ring`'s wake word and wakes its sleeping reader. */
+/* Bumps ring `ring`'s wake word and wakes its sleeping reader: the futex, and the ring's wake
+ * pipe when a reader has it open. */
 COOP_API int coop_wake(coop_region *r, int ring);
+/* For readers that live in an event loop (the Node sidecar): opens ring `ring`'s wake pipe (a
+ * FIFO beside the region; created if needed), non-blocking, and returns a new fd the caller owns
+ * and closes, or -1. Such a reader polls the fd instead of sleeping in coop_wait: one thread hop
+ * per wake instead of two. Opened read-write, so the pipe never reads as closed. */
+COOP_API int coop_wake_fd(coop_region *r, int ring);
 /* 1 when the other role is attached and its process is alive. */
 COOP_API int coop_peer_alive(const coop_region *r);
 COOP_API void coop_beat(coop_region *r);
@@ -106,6 +112,9 @@ COOP_API uint32_t coop_max_payload(const coop_region *r);
 COOP_API void coop_close(coop_region *r);
 /* Removes a session's name (tests, stale cleanup). 0 when removed or absent. */
 COOP_API int coop_unlink(const char *session);
+/* Removes regions left behind by crashed processes: older than min_age_s, both pid slots empty or
+ * dead. Returns how many were removed. (Pids are checked in this pid namespace.) */
+COOP_API int coop_sweep_stale(int min_age_s);
 
 #ifdef __cplusplus
 }

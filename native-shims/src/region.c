@@ -71,6 +71,7 @@ coop_region *coop_open(const char *session, int role, uint32_t ring_bytes, uint3
   coop_region *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->role = role == COOP_ROLE_SIDECAR ? COOP_ROLE_SIDECAR : COOP_ROLE_GAME;
+  r->wake_wr[0] = r->wake_wr[1] = -1;
   r->self_pid = coop_plat_self_pid();
   if (!valid_session(session)) return r->status = COOP_ERR_NAME, r;
   if (!valid_ring_bytes(ring_bytes)) return r->status = COOP_ERR_RING_SIZE, r;
@@ -87,6 +88,7 @@ coop_region *coop_open(const char *session, int role, uint32_t ring_bytes, uint3
   }
   if (st == COOP_OK) st = claim_role(r);
   if (st != COOP_OK) {
+    coop_plat_release(r);
     coop_plat_unmap(r);
     if (r->created) coop_plat_unlink(r->name);
   }
@@ -118,6 +120,11 @@ int coop_wake(coop_region *r, int ring) {
   return 0;
 }
 
+int coop_wake_fd(coop_region *r, int ring) {
+  if (!r || r->status != COOP_OK || (ring != 0 && ring != 1)) return -1;
+  return coop_plat_wake_fd(r, ring);
+}
+
 int coop_peer_alive(const coop_region *r) {
   if (!r || r->status != COOP_OK) return 0;
   uint32_t pid = atomic_load(coop_word(r, pid_off(r->role == COOP_ROLE_GAME ? COOP_ROLE_SIDECAR : COOP_ROLE_GAME)));
@@ -140,6 +147,7 @@ void coop_close(coop_region *r) {
     coop_wake(r, 0);
     coop_wake(r, 1);
     int last = peer == 0 || !coop_plat_pid_alive(peer);
+    coop_plat_release(r);
     coop_plat_unmap(r);
     if (last) coop_plat_unlink(r->name);
   }
@@ -152,3 +160,5 @@ int coop_unlink(const char *session) {
   shm_name(name, sizeof name, session);
   return coop_plat_unlink(name);
 }
+
+int coop_sweep_stale(int min_age_s) { return coop_plat_sweep_stale(min_age_s < 0 ? 0 : min_age_s); }

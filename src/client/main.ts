@@ -1,66 +1,141 @@
-// coop-sidecar (first version, for the foundation demo; the server issue replaces it): attaches
-// to the game's bridge in the sidecar role, prints the traffic as JSON lines and answers a few
-// hooks so both directions show. Ctrl-C closes the bridge cleanly.
+// coop-sidecar: runs beside the game; connects the game (bridge, sidecar role) to a coop-server.
+//   coop-sidecar --server HOST:PORT --session NAME [--name V] [--data-dir DIR]   (--help)
 import { parseArgs } from 'node:util';
-import { BridgeError, openBridge, type Bridge, type MessageMap, type MessageName } from '../../bridge/index.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { openBridge, BridgeError, type Bridge } from '../../bridge/index.js';
+import { EnetHost, UdpTransport } from '../net/enet/index.js';
+import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE, PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../protocol/constants.js';
+import { CoopClient, ClientState } from './session.js';
+import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
+import { bridgeGameLink } from './bridge-adapter.js';
+import { loadOrCreateIdentity } from './identity-store.js';
 
-type Send = <K extends MessageName>(name: K, msg: MessageMap[K]) => void;
+const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
+const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
+const HELP = `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
+usage: coop-sidecar --server HOST:PORT --session NAME [options]
+  --server HOST:PORT     the coop-server to join
+  --session NAME         bridge session shared with the game (A-Z a-z 0-9 _ -)
+  --name NAME            player name shown to others (1..${PLAYER_NAME_MAX_CHARS} chars)   [default: player]
+  --data-dir DIR         where the player identity (identity.pem) lives     [default: ${DEFAULT_DATA_DIR}]
+  --session-id ID        join only this server session                      [default: any]
+  --log-level LEVEL      pino level on stderr                               [default: info]
+  --help                 this text
+exit codes: 0 quit, 1 runtime error, 2 bad arguments, 3 refused or disconnected by the server`;
 
-const HELP = `coop-sidecar --session NAME   attach to the game's bridge and print its traffic (JSON lines)
-exit codes: 0 stopped, 1 bridge error or the game went away, 2 bad arguments`;
-
-function fail(code: number, line: string): never {
+function usage(line: string): never {
   process.stderr.write(`coop-sidecar: ${line}\n`);
-  process.exit(code);
+  process.exit(EXIT_USAGE);
 }
 
-function print(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(line, (_k, v: unknown) => (v instanceof Uint8Array ? { $bytes: Buffer.from(v).toString('base64') } : v))}\n`);
-}
-
-/** Demo replies: the host's side of a few hooks. */
-function wire(bridge: Bridge, send: Send): void {
-  bridge.on('StartCinematic', (m) => send('SeekCinematic', { sceneId: m.sceneId, timeS: m.timeS + 2 }));
-  bridge.on('DialogueChoiceSelected', (m) => send('DialogueAdvance', m));
-  bridge.on('PushToTalkDown', () => send('MicIconShow', { peerId: 1, displayName: 'you' }));
-  bridge.on('PushToTalkUp', () => send('MicIconHide', { peerId: 1 }));
-  bridge.on('ConsoleCommand', (m) => send('Notification', { kind: 0, title: 'coop', text: `ran: ${m.text}`, durationMs: 2000 }));
-  bridge.on('SettingsChanged', (m) => send('Notification', { kind: 0, title: 'settings', text: `push-to-talk: ${m.pttKey}`, durationMs: 1500 }));
-}
-
-function main(): void {
-  let session: string | undefined;
+async function main(): Promise<void> {
+  let values;
   try {
-    const { values } = parseArgs({ options: { session: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
-    if (values.help) return void process.stdout.write(`${HELP}\n`);
-    session = values.session;
+    ({ values } = parseArgs({
+      options: {
+        server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
+        'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
   } catch (err) {
-    fail(2, (err as Error).message);
+    usage(`${(err as Error).message} (see --help)`);
   }
-  if (!session) fail(2, '--session is required (see --help)');
+  if (values.help) { process.stdout.write(`${HELP}\n`); return; }
+  const m = /^(.+):(\d{1,5})$/.exec(values.server ?? '');
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
+  const serverAddr = { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) };
+  if (!values.session || !/^[A-Za-z0-9_-]{1,64}$/.test(values.session)) usage(`--session must be a bridge session name of A-Z a-z 0-9 _ -, got ${JSON.stringify(values.session ?? '')}`);
+  const name = values.name ?? 'player';
+  if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
+  const log = pino({ level: values['log-level'] ?? 'info', base: { svc: 'coop-sidecar', name } }, pino.destination(2));
+  const say = (line: string): void => { process.stdout.write(`coop-sidecar[${name}]: ${line}\n`); };
+
+
   let bridge: Bridge;
   try {
-    bridge = openBridge({ session, role: 'sidecar' });
+    bridge = openBridge({ session: values.session, role: 'sidecar' });
   } catch (err) {
-    fail(err instanceof BridgeError ? 1 : 2, (err as Error).message);
+    process.stderr.write(`coop-sidecar: ${(err as Error).message}\n`);
+    process.exit(err instanceof BridgeError ? EXIT_RUNTIME : EXIT_USAGE);
   }
-  const t0 = performance.now();
-  const t = () => Math.round(performance.now() - t0);
-  bridge.onAny((type, msg) => print({ t: t(), from: 'game', type, msg }));
-  const send: Send = (name, msg) => {
-    print({ t: t(), to: 'game', type: name, msg });
-    bridge.send(name, msg);
-  };
-  wire(bridge, send);
-  bridge.on('peerAttached', ({ pid }) => print({ t: t(), event: 'game attached', pid }));
-  bridge.on('peerGone', ({ reason }) => {
-    print({ t: t(), event: 'game gone', reason });
-    process.exitCode = 1;
+  let identity;
+  try {
+    identity = loadOrCreateIdentity(values['data-dir'] ?? DEFAULT_DATA_DIR);
+  } catch (err) {
+    process.stderr.write(`coop-sidecar: ${(err as Error).message}\n`);
+    process.exit(EXIT_RUNTIME);
+  }
+  if (identity.created) say('made a new player identity');
+  const game = bridgeGameLink(bridge);
+  const transport = await UdpTransport.bind({ address: '0.0.0.0', port: 0 });
+  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
+  let peer: ReturnType<EnetHost['connect']> | null = null;
+  let exitCode = 0;
+  const now = (): number => performance.now();
+  const client: CoopClient = new CoopClient({
+    name, identity: identity.keys, sessionId: values['session-id'], now,
+    send: (channel, bytes, reliable) => {
+      if (!peer?.connected) return;
+      const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
+      peer.send(channel, bytes, reliable || !unreliable ? { reliable: true } : { unreliableFragment: true });
+    },
+    events: {
+      state: (from, to) => log.info({ event: 'client.state', from, to }, 'client state'),
+      welcome: (w) => {
+        say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
+        game.interpDelay(client.interp.interpDelayMs);
+      },
+      closed: (reason) => { say(reason); game.notify(2, 'coop', reason); exitCode = EXIT_REFUSED; void shutdown(); },
+      despawn: (id) => sidecar.despawned(id),
+      tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
+      chat: (_p, from, text) => game.notify(0, from, text),
+      notice: (text, level) => game.notify(level, 'server', text),
+    },
   });
-  bridge.on('closed', ({ reason }) => print({ t: t(), event: 'closed', reason, counters: bridge.counters() }));
-  const stop = () => void bridge.close('Ctrl-C');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const sidecar = new Sidecar(game, client, now);
+
+  // Join once the game has told us where the player is.
+  say(`waiting for the game on bridge session ${values.session}`);
+  const first = await new Promise<{ x: number; y: number; z: number; yaw: number }>((resolve) => {
+    const off = bridge.on('PlayerTransform', (t) => { off(); resolve({ ...t.pos, yaw: yawFromQuat(t.rot) }); });
+  });
+  say(`game attached; connecting to ${serverAddr.address}:${serverAddr.port}`);
+  host.on('connect', () => client.start({ ...first, vx: 0, vy: 0, vz: 0, mode: 0 }));
+  host.on('receive', (_p, _ch, data) => client.receive(data));
+  host.on('disconnect', () => {
+    if (client.state === ClientState.IN_WORLD || client.state === ClientState.IDLE) {
+      say(client.state === ClientState.IDLE ? 'could not reach the server' : 'connection to the server lost');
+      exitCode = EXIT_REFUSED;
+      void shutdown();
+    }
+  });
+  peer = host.connect(serverAddr, CHANNEL_COUNT, 0);
+
+  const inputTimer = setInterval(() => sidecar.sendInput(), Math.max(10, client.tickMs || 25));
+  const frameTimer = setInterval(() => sidecar.frame(), FRAME_MS);
+  let stopping = false;
+  async function shutdown(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(inputTimer);
+    clearInterval(frameTimer);
+    client.quit();
+    host.flush();
+    peer?.disconnectLater(0);
+    await new Promise((r) => setTimeout(r, 200));
+    host.destroy();
+    await bridge.close('sidecar stopping').catch(() => undefined);
+    process.exit(exitCode);
+  }
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  bridge.on('closed', () => { say('the game went away'); void shutdown(); });
 }
 
-main();
+main().catch((err: Error) => {
+  process.stderr.write(`coop-sidecar: ${err.stack ?? err.message}\n`);
+  process.exit(EXIT_RUNTIME);
+});

@@ -6,7 +6,8 @@ import type { InterpolatedEntity } from './interpolator.js';
 import { EntityKind } from '../protocol/schema.gen.js';
 
 export const FRAME_MS = 16; // how often interpolated states go to the game (~60 Hz)
-export const INPUT_EXTRAPOLATE_MAX_MS = 100;
+/** Enough to cover one or two game frames; more would overshoot when the game itself stalls. */
+export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
 

@@ -101,6 +101,14 @@ export const ACTIONS: Record<string, Action> = {
     if (!(s.message in CODECS)) throw new Error(`send: unknown message '${s.message}'`);
     ctx.send(s.message as MessageName, reviveBytes(s.fields) as never);
   }),
+  /**
+   * The player's progress changed (a quest moved, an item was picked up): from now on the game
+   * exports `base64` (a .dat, src/merge), and pushes it unasked (ProgressData, requestId 0).
+   */
+  progress: define(z.object({ base64: z.string().min(1) }), (s, ctx) => {
+    ctx.state.set('progressBase64', s.base64);
+    ctx.send('ProgressData', { requestId: 0, data: new Uint8Array(Buffer.from(s.base64, 'base64')) });
+  }),
   /** A raw frame: any type id, payload in hex (tests of the sidecar's drop counters). */
   raw: define(z.object({ type: z.number().int().min(1).max(0xfffe), hex: z.string().regex(/^([0-9a-fA-F]{2})*$/).default('') }), (s, ctx) => {
     ctx.bridge.sendRaw(s.type, new Uint8Array(Buffer.from(s.hex, 'hex')));

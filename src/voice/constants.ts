@@ -19,6 +19,9 @@ export const VOICE_MAX_BITRATE_BPS = 64_000;
 /** Expected-loss hint before the connection has measured anything. */
 export const VOICE_DEFAULT_EXPECTED_LOSS_PCT = 10;
 export const VOICE_MAX_EXPECTED_LOSS_PCT = 100;
+/** The measured loss is floored here before it becomes the hint: at 0 % Opus drops in-band FEC
+ * entirely, and a burst would then find no redundancy. */
+export const VOICE_MIN_EXPECTED_LOSS_PCT = 5;
 /** Encoder complexity 0..10; 9 is a good quality/CPU trade for one voice stream. */
 export const VOICE_DEFAULT_COMPLEXITY = 9;
 

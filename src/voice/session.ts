@@ -2,7 +2,7 @@
 // buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock.
 // Transport- and game-free: the sidecar wires it to the bridge and the server connection.
 import type { AudioSink } from './audioIo.js';
-import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from './constants.js';
+import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceReceiver, type IncomingVoice } from './receiver.js';
 import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
 import { systemClock, type Clock } from '../net/enet/transport.js';
@@ -89,9 +89,10 @@ export class VoiceSession {
     this.rx.onPacket(v.fromPeerId, { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice, this.#clock.now());
   }
 
-  /** The connection's measured packet loss (percent) becomes the encoder's FEC hint. */
+  /** The connection's measured packet loss (percent) becomes the encoder's FEC hint (floored). */
   setMeasuredLoss(pct: number): void {
-    this.tx.setExpectedLoss(pct);
+    if (!Number.isFinite(pct)) return;
+    this.tx.setExpectedLoss(Math.max(VOICE_MIN_EXPECTED_LOSS_PCT, pct));
   }
 
   /** A talker left the session. */

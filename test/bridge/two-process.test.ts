@@ -2,11 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BridgeError, MESSAGE_IDS, openBridge, type Bridge, type BridgeOptions, type MessageMap, type PeerGoneReason } from '../../bridge/index.js';
 import { maxPayloadBytes } from '../../bridge/layout.js';
+import { loadNative } from '../../bridge/native.js';
+import { BRIDGE_STALE_MIN_AGE_S } from '../../bridge/constants.js';
 import { MESSAGE_NAMES, encode, messageArb } from './arbitrary.js';
 import { startSim, type SimProcess } from './sim-process.js';
 import { removeSessions, sessionName, until } from './util.js';
@@ -205,7 +207,7 @@ describe('bridge between two processes', () => {
     const b = sidecar(s);
     const game = sim(['--session', s]);
     await attached(b);
-    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/client/main.ts', '--session', s], { encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/client/main.ts', '--server', '127.0.0.1:9', '--session', s], { encoding: 'utf8', timeout: 60_000 });
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/already has a sidecar attached \(pid \d+\): refusing a second sidecar/);
     const secondGame = sim(['--session', s]);
@@ -223,5 +225,34 @@ describe('bridge between two processes', () => {
     const badStep = sim(['--session', sessionName('bs'), '--scenario', path]);
     expect(await badStep.exited).toBe(2);
     expect(badStep.stderr()).toMatch(/step 0 \(at 0 ms\): unknown action 'dance'/);
+  });
+});
+
+describe('regions left behind', () => {
+  it('a region whose processes were both killed is swept by the next open once it is old', async () => {
+    const s = sessionName('stale');
+    const game = startSim(['--session', s]);
+    await game.waitFor((l) => l.event === 'open');
+    game.child.kill('SIGKILL');
+    await game.exited;
+    const file = `/dev/shm/coop-bridge-${s}`;
+    expect(existsSync(file)).toBe(true);
+    loadNative().sweepStale(BRIDGE_STALE_MIN_AGE_S);
+    expect(existsSync(file)).toBe(true); // too young: it could be mid-creation
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+    expect(loadNative().sweepStale(BRIDGE_STALE_MIN_AGE_S)).toBeGreaterThanOrEqual(1);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('a live session is never swept, however old', async () => {
+    const s = sessionName('live');
+    const b = sidecar(s);
+    const file = `/dev/shm/coop-bridge-${s}`;
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+    loadNative().sweepStale(BRIDGE_STALE_MIN_AGE_S);
+    expect(existsSync(file)).toBe(true);
+    expect(b.state).toBe('waiting');
   });
 });

@@ -1,0 +1,122 @@
+// CoopBridge: the game side of the bridge in script. NOT COMPILED HERE: there is no game script
+// compiler (redscript/scc) on this machine, so these files are written against the game's
+// script API as documented by the modding community and have never been compiled or run.
+// Messages and natives come from generated/CoopBridgeNatives.reds (from the hook manifest); the
+// natives are implemented by the RED4ext plugin built from native-shims/ in the "game" role.
+//
+// Each frame the service drains the sidecar -> game ring (CoopBridgePoll) into CoopGameHandler.
+
+// Engine actions the plugin implements outside the message set (not in the manifest: they are
+// calls into the engine, not messages).
+public static native func CoopEngineSeekCinematic(sceneId: String, timeS: Double) -> Bool;
+public static native func CoopEngineAdvanceDialogue(conversationId: Uint32, choiceIndex: Uint16) -> Bool;
+public static native func CoopEngineSpawnProxy(entityId: Uint32, kind: Uint8, template: String, pos: CoopVec3, rot: CoopQuat) -> Bool;
+public static native func CoopEngineDespawnProxy(entityId: Uint32) -> Void;
+public static native func CoopEngineMoveProxy(entityId: Uint32, pos: CoopVec3, rot: CoopQuat, vel: CoopVec3) -> Void;
+public static native func CoopEngineSetInterpDelay(delayMs: Uint32) -> Void;
+public static native func CoopEngineExportProgress() -> array<Uint8>;
+public static native func CoopEngineApplyProgress(data: array<Uint8>) -> String; // "" when ok
+
+public class CoopBridgeService extends ScriptableSystem {
+  private let m_handler: ref<CoopGameHandler>;
+  private let m_player: wref<PlayerPuppet>;
+
+  private func OnAttach() -> Void {
+    this.m_handler = new CoopGameHandler();
+    this.m_handler.Init(this.GetGameInstance());
+  }
+
+  public func SetPlayer(player: ref<PlayerPuppet>) -> Void {
+    this.m_player = player;
+    this.m_handler.SetPlayer(player);
+  }
+
+  // Called once per frame by CoopFrameTick (CoopHooks.reds).
+  public func Tick() -> Void {
+    CoopBridgePoll(this.m_handler);
+    if IsDefined(this.m_player) {
+      CoopBridgeSendPlayerTransform(CoopHooks.Transform(this.m_player));
+    }
+  }
+
+  public static func Get(game: GameInstance) -> ref<CoopBridgeService> {
+    return GameInstance.GetScriptableSystemsContainer(game).Get(n"CoopBridgeService") as CoopBridgeService;
+  }
+}
+
+// sidecar -> game commands.
+public class CoopGameHandler extends CoopBridgeHandler {
+  private let m_game: GameInstance;
+  private let m_player: wref<PlayerPuppet>;
+  private let m_hud: ref<CoopHud>;
+
+  public func Init(game: GameInstance) -> Void {
+    this.m_game = game;
+    this.m_hud = new CoopHud();
+  }
+
+  public func SetPlayer(player: ref<PlayerPuppet>) -> Void {
+    this.m_player = player;
+    this.m_hud.Attach(player);
+  }
+
+  public func OnSeekCinematic(msg: CoopMsgSeekCinematic) -> Void {
+    CoopEngineSeekCinematic(msg.sceneId, msg.timeS);
+  }
+
+  public func OnDialogueAdvance(msg: CoopMsgDialogueAdvance) -> Void {
+    CoopEngineAdvanceDialogue(msg.conversationId, msg.choiceIndex);
+  }
+
+  public func OnMicIconShow(msg: CoopMsgMicIconShow) -> Void {
+    this.m_hud.ShowMic(msg.peerId, msg.displayName);
+  }
+
+  public func OnMicIconHide(msg: CoopMsgMicIconHide) -> Void {
+    this.m_hud.HideMic(msg.peerId);
+  }
+
+  public func OnRemoteEntityState(msg: CoopMsgRemoteEntityState) -> Void {
+    CoopEngineMoveProxy(msg.entityId, msg.pos, msg.rot, msg.vel);
+  }
+
+  public func OnSpawnProxy(msg: CoopMsgSpawnProxy) -> Void {
+    CoopEngineSpawnProxy(msg.entityId, msg.kind, msg.template, msg.pos, msg.rot);
+  }
+
+  public func OnDespawnProxy(msg: CoopMsgDespawnProxy) -> Void {
+    CoopEngineDespawnProxy(msg.entityId);
+  }
+
+  public func OnInterpDelayChanged(msg: CoopMsgInterpDelayChanged) -> Void {
+    CoopEngineSetInterpDelay(msg.delayMs);
+  }
+
+  public func OnSpectateEnter(msg: CoopMsgSpectateEnter) -> Void {
+    CoopSpectator.Enter(this.m_player, msg.targetEntityId, msg.disableCollision, msg.hideHud);
+  }
+
+  public func OnSpectateExit(msg: CoopMsgSpectateExit) -> Void {
+    CoopSpectator.Exit(this.m_player);
+  }
+
+  public func OnNotification(msg: CoopMsgNotification) -> Void {
+    this.m_hud.Notify(this.m_game, msg.title, msg.text, msg.durationMs);
+  }
+
+  public func OnExportProgressRequest(msg: CoopMsgExportProgressRequest) -> Void {
+    let out: CoopMsgProgressData;
+    out.requestId = msg.requestId;
+    out.data = CoopEngineExportProgress();
+    CoopBridgeSendProgressData(out);
+  }
+
+  public func OnApplyProgress(msg: CoopMsgApplyProgress) -> Void {
+    let out: CoopMsgApplyProgressResult;
+    out.requestId = msg.requestId;
+    out.error = CoopEngineApplyProgress(msg.data);
+    out.ok = Equals(out.error, "");
+    CoopBridgeSendApplyProgressResult(out);
+  }
+  // OnMergeConflicts: see MergePrompt.reds.
+}

@@ -1,0 +1,16 @@
+// GameLink over the shared-memory bridge (bridge/), sidecar role.
+import type { Bridge } from '../../bridge/index.js';
+import type { GameLink, Transform } from './sidecar.js';
+
+export function bridgeGameLink(bridge: Bridge): GameLink {
+  return {
+    onPlayerTransform(cb: (t: Transform) => void) {
+      bridge.on('PlayerTransform', (m) => cb({ pos: m.pos, rot: m.rot, vel: m.vel }));
+    },
+    spawn(entityId, kind, template, pos, rot) { bridge.trySend('SpawnProxy', { entityId, kind, template, pos, rot }); },
+    despawn(entityId) { bridge.trySend('DespawnProxy', { entityId }); },
+    entityState(entityId, tick, pos, rot, vel) { bridge.trySend('RemoteEntityState', { entityId, tick, pos, rot, vel }); },
+    interpDelay(delayMs) { bridge.trySend('InterpDelayChanged', { delayMs }); },
+    notify(kind, title, text) { bridge.trySend('Notification', { kind, title, text, durationMs: 5000 }); },
+  };
+}

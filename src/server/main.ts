@@ -1,0 +1,129 @@
+// coop-server: the dedicated server as a process.
+//   coop-server [--port 7777] [--host 0.0.0.0] [--data-dir ./data] [--tick-ms 25] ...  (--help)
+// Prints "coop-server: listening on udp HOST:PORT session ID" once ready; Ctrl-C stops cleanly.
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { CoopServer } from './server.js';
+import { listenEnet } from './enet-adapter.js';
+import { sessionViewOf } from './session-view.js';
+import { adminPlugin } from './admin-plugin.js';
+import { startAdmin } from './admin/adminRuntime.js';
+import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/adminOptions.js';
+import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../protocol/constants.js';
+import {
+  SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
+} from './constants.js';
+import { populate } from './populate.js';
+
+const EXIT_USAGE = 2;
+const EXIT_RUNTIME = 1;
+
+const HELP = `coop-server: the coop-bridge dedicated server (protocol ${PROTOCOL_VERSION}).
+usage: coop-server [options]
+  --port <port>            UDP port for ENet (0 = any free port)          [default: ${SERVER_DEFAULT_PORT}]
+  --host <addr>            interface to bind                              [default: 0.0.0.0]
+  --session-id <id>        session id (letters, digits, - _)              [default: random]
+  --tick-ms <ms>           starting tick, ${TICK_MIN_MS}..${TICK_MAX_MS}                      [default: ${TICK_FAST_MS}]
+  --fixed-tick             keep the tick fixed (no adaptive tick rate)
+  --max-players <n>        players admitted at once                       [default: ${SERVER_DEFAULT_PEERS}]
+  --npcs <n>               wandering NPCs                                 [default: ${SERVER_DEFAULT_NPCS}]
+  --vehicles <n>           vehicles on looping paths                      [default: ${SERVER_DEFAULT_VEHICLES}]
+  --area-m <m>             NPCs and vehicles spread over ±area/2 metres   [default: ${SERVER_DEFAULT_AREA_M}]
+  --seed <n>               simulation seed                                [default: 1]
+  --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
+${ADMIN_HELP_TEXT}
+  --help                   this text
+exit codes: 0 stopped, 1 runtime error (port in use, bad data dir), 2 bad arguments`;
+
+function usage(line: string): never {
+  process.stderr.write(`coop-server: ${line}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function intOpt(v: string | undefined, name: string, lo: number, hi: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!/^\d{1,9}$/.test(v) || Number(v) < lo || Number(v) > hi) usage(`${name} must be a whole number ${lo}..${hi}, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        ...ADMIN_CLI_OPTIONS,
+        port: { type: 'string' }, host: { type: 'string' }, 'session-id': { type: 'string' },
+        'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
+        npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' },
+        'log-level': { type: 'string' }, help: { type: 'boolean' },
+      },
+      strict: true, allowPositionals: false,
+    }));
+  } catch (err) {
+    usage(`${(err as Error).message} (see --help)`);
+  }
+  if (values.help) { process.stdout.write(`${HELP}\n`); return; }
+  const port = intOpt(values.port, '--port', 0, 65535, SERVER_DEFAULT_PORT);
+  const tickMs = intOpt(values['tick-ms'], '--tick-ms', TICK_MIN_MS, TICK_MAX_MS, TICK_FAST_MS);
+  const maxPlayers = intOpt(values['max-players'], '--max-players', 1, 4000, SERVER_DEFAULT_PEERS);
+  const npcs = intOpt(values.npcs, '--npcs', 0, 100_000, SERVER_DEFAULT_NPCS);
+  const vehicles = intOpt(values.vehicles, '--vehicles', 0, 100_000, SERVER_DEFAULT_VEHICLES);
+  const areaM = intOpt(values['area-m'], '--area-m', 1, 20_000, SERVER_DEFAULT_AREA_M);
+  const seed = intOpt(values.seed, '--seed', 0, 2 ** 31, 1);
+  const sessionId = values['session-id'] ?? randomBytes(6).toString('hex');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(sessionId)) usage(`--session-id must be 1..64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(sessionId.slice(0, 70))}`);
+  const level = values['log-level'] ?? 'info';
+  if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(level)) usage(`--log-level must be silent|error|warn|info|debug, got ${JSON.stringify(level)}`);
+  let adminOpts;
+  try {
+    adminOpts = adminOptionsFrom(values);
+  } catch (err) {
+    if (err instanceof AdminOptionError) usage(err.message);
+    throw err;
+  }
+
+  const log = pino({ level, base: { svc: 'coop-server' } }, pino.destination(2));
+  const server = new CoopServer({ sessionId, initialTickMs: tickMs, adaptiveTick: !values['fixed-tick'], maxPlayers, seed, log });
+  populate(server, { npcs, vehicles, areaM });
+
+  let listener;
+  try {
+    listener = await listenEnet(server, { host: values.host ?? '0.0.0.0', port, peerLimit: Math.min(4095, maxPlayers + 8) });
+  } catch (err) {
+    process.stderr.write(`coop-server: ${(err as Error).message}\n`);
+    process.exit(EXIT_RUNTIME);
+  }
+  const session = sessionViewOf(server, { hostIdentity: adminOpts.hostIdentity });
+  let admin;
+  try {
+    admin = await startAdmin({ options: adminOpts, session, clock: { now: () => Date.now() }, log, stdin: process.stdin });
+  } catch (err) {
+    process.stderr.write(`coop-server: ${(err as Error).message}\n`);
+    listener.close();
+    process.exit(EXIT_RUNTIME);
+  }
+  server.use(adminPlugin(server, admin));
+  server.start();
+  process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'server.stop', signal }, 'stopping');
+    await server.stop('server shutting down');
+    await new Promise((r) => setTimeout(r, 250)); // let the Disconnect messages leave
+    listener.close();
+    await admin.close();
+    process.stdout.write('coop-server: stopped\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`coop-server: ${err.stack ?? err.message}\n`);
+  process.exit(EXIT_RUNTIME);
+});

@@ -1,0 +1,104 @@
+// In-process lifecycle checks: both roles in this process (the two-process file covers the real
+// boundary). Wake paths, adaptive spinning, handler errors, close.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openBridge, type Bridge, type BridgeOptions } from '../../bridge/index.js';
+import { removeSessions, sessionName, until } from './util.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+  removeSessions();
+});
+
+function open(session: string, o: Partial<BridgeOptions> & Pick<BridgeOptions, 'role'>): Bridge {
+  const b = openBridge({ session, ringBytes: 4096, ...o });
+  cleanups.push(() => b.close());
+  return b;
+}
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('bridge lifecycle (in process)', () => {
+  for (const wake of ['pipe', 'futex'] as const) {
+    it(`a sleeping reader (${wake} wake) is woken for each sparse message, and close returns`, async () => {
+      const s = sessionName(`wake-${wake}`);
+      const side = open(s, { role: 'sidecar', wake });
+      const game = open(s, { role: 'game', wake });
+      const got: number[] = [];
+      side.on('DespawnProxy', (m) => got.push(m.entityId));
+      for (let i = 0; i < 5; i++) {
+        await tick(30); // the reader has gone to sleep by now
+        game.send('DespawnProxy', { entityId: i });
+        await until(() => got.length === i + 1);
+      }
+      expect(got).toEqual([0, 1, 2, 3, 4]);
+      expect(side.counters().sleeps).toBeGreaterThanOrEqual(5);
+      expect(game.counters().wakes).toBeGreaterThanOrEqual(5);
+      await side.close();
+      expect(side.state).toBe('closed');
+    });
+  }
+
+  it('an idle reader stops spinning (spin budget falls to 0 without traffic)', async () => {
+    const s = sessionName('spin');
+    const side = open(s, { role: 'sidecar' });
+    const game = open(s, { role: 'game' });
+    for (let i = 0; i < 8; i++) {
+      game.send('DespawnProxy', { entityId: i });
+      await tick(20);
+    }
+    expect(side.counters().spinUs).toBe(0);
+  });
+
+  it('a throwing handler goes to handlerError; later frames still arrive', async () => {
+    const s = sessionName('throw');
+    const side = open(s, { role: 'sidecar' });
+    const game = open(s, { role: 'game' });
+    const errors: string[] = [];
+    side.on('handlerError', (e) => errors.push(`${e.name}: ${(e.error as Error).message}`));
+    const ok: number[] = [];
+    side.on('DespawnProxy', (m) => {
+      if (m.entityId === 1) throw new Error('boom');
+      ok.push(m.entityId);
+    });
+    for (let i = 0; i < 3; i++) game.send('DespawnProxy', { entityId: i });
+    await until(() => ok.length === 2);
+    expect(ok).toEqual([0, 2]);
+    expect(errors).toEqual(['DespawnProxy: boom']);
+  });
+
+  it('attach, then a clean close on one side: the other hears peerGone "closed" and closes', async () => {
+    const s = sessionName('close');
+    const side = open(s, { role: 'sidecar' });
+    const events: string[] = [];
+    side.on('state', (e) => events.push(`${e.from}->${e.to}`));
+    const game = open(s, { role: 'game' });
+    await until(() => side.state === 'attached');
+    const gone = new Promise((r) => side.once('peerGone', (e) => r(e.reason)));
+    await game.close();
+    expect(await gone).toBe('closed');
+    await side.closed();
+    expect(events).toEqual(['waiting->attached', 'attached->closed']);
+  });
+
+  it('with closeOnPeerGone false the sidecar waits for the next game', async () => {
+    const s = sessionName('again');
+    const side = open(s, { role: 'sidecar', closeOnPeerGone: false });
+    const g1 = openBridge({ session: s, role: 'game' });
+    await until(() => side.state === 'attached');
+    await g1.close();
+    await until(() => side.state === 'waiting');
+    const g2 = open(s, { role: 'game' });
+    await until(() => side.state === 'attached');
+    const got: string[] = [];
+    side.on('ConsoleCommand', (m) => got.push(m.text));
+    g2.send('ConsoleCommand', { text: 'back' });
+    await until(() => got.length === 1);
+    expect(got).toEqual(['back']);
+  });
+
+  it('bad options fail with one clear error', () => {
+    expect(() => openBridge({ session: 'bad name!', role: 'sidecar' })).toThrow(/bad session name 'bad name!'/);
+    expect(() => openBridge({ session: sessionName('rb'), role: 'sidecar', ringBytes: 5000 })).toThrow(/ringBytes must be a power of two/);
+    expect(() => openBridge({ session: sessionName('role'), role: 'server' as 'game' })).toThrow(/role must be 'game' or 'sidecar'/);
+  });
+});
