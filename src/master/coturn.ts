@@ -63,6 +63,7 @@ export function coturnConfig(o: { ip: string; port: number; secret: string; minP
     'no-multicast-peers',
     ...(loopback ? ['allow-loopback-peers'] : []),
     'no-software-attribute',
+    ...(process.env.COOP_COTURN_VERBOSE ? ['verbose'] : []),
     `pidfile=${join(o.dir, 'turnserver.pid')}`,
     `userdb=${join(o.dir, 'turndb')}`,
     `log-file=${join(o.dir, 'turnserver.log')}`,
@@ -126,6 +127,10 @@ export async function startCoturn(opts: CoturnOptions): Promise<Coturn> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4096); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // coturn must not outlive the process that started it.
+  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const logText = (): string => {
     try { return readFileSync(join(dir, 'turnserver.log'), 'utf8'); } catch { return stderr; }
   };

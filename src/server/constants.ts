@@ -28,4 +28,5 @@ export const DISCONNECT_LINGER_MS = 200;
 export type DropReason =
   | 'undecodable' | 'unknown-kind' | 'too-big' | 'empty'
   | 'wrong-direction' | 'out-of-state'
-  | 'bad-coords' | 'bad-hello' | 'ack-never-sent' | 'not-in-interest' | 'bad-text' | 'bad-channel';
+  | 'bad-coords' | 'bad-hello' | 'ack-never-sent' | 'not-in-interest' | 'bad-text' | 'bad-channel'
+  | 'bad-progress';

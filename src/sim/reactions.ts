@@ -8,7 +8,9 @@ export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimCont
 
 export const REACTIONS: Reactions = {
   ExportProgressRequest: (m, ctx) => {
-    ctx.send('ProgressData', { requestId: m.requestId, data: new Uint8Array(Buffer.from(ctx.scenario.progressBase64, 'base64')) });
+    ctx.state.set('exports', ((ctx.state.get('exports') as number | undefined) ?? 0) + 1);
+    const current = (ctx.state.get('progressBase64') as string | undefined) ?? ctx.scenario.progressBase64;
+    ctx.send('ProgressData', { requestId: m.requestId, data: new Uint8Array(Buffer.from(current, 'base64')) });
   },
   ApplyProgress: (m, ctx) => {
     ctx.state.set('appliedProgress', m.data);

@@ -87,6 +87,17 @@ describe('SessionSaver', () => {
     expect(existsSync(stale)).toBe(false);
   });
 
+  it('finish() saves once with the first reason, and stops autosave', () => {
+    const dir = tempDir();
+    const { saver, timers } = saverIn(dir);
+    saver.start();
+    expect(saver.finish('SIGINT')).toBe(true);
+    expect(saver.finish('shutdown')).toBe(false);
+    timers.tick();
+    const s = parseSessionText(readFileSync(saver.path, 'utf8'));
+    expect([s.reason, s.seq]).toEqual(['SIGINT', 2]);
+  });
+
   it('a failed autosave is reported, never thrown, and keeps the previous file', () => {
     const dir = tempDir();
     const errors: string[] = [];
@@ -120,9 +131,11 @@ describe('installShutdownSave', () => {
     ee.stderr = { write: () => true };
     return ee;
   }
+  /** A saver whose finish() behaves like SessionSaver's: the first reason wins. */
   const saverSpy = () => {
     const saves: string[] = [];
-    return { saves, saver: { trySave: (r: string) => (saves.push(r), true), stop: () => saves.push('stop') } };
+    let done = false;
+    return { saves, saver: { finish: (r: string) => (done ? false : ((done = true), saves.push(r), true)) } };
   };
 
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -133,7 +146,7 @@ describe('installShutdownSave', () => {
       installShutdownSave({ saver, proc: proc as unknown as NodeJS.Process, onSignal: (s) => stops.push(s) });
       proc.emit(sig);
       proc.emit('exit', 0);
-      expect(saves).toEqual(['stop', sig]);
+      expect(saves).toEqual([sig]);
       expect(stops).toEqual([sig]);
     });
   }
@@ -143,13 +156,13 @@ describe('installShutdownSave', () => {
     const { saves, saver } = saverSpy();
     installShutdownSave({ saver, proc: proc as unknown as NodeJS.Process, onUncaught: () => {} });
     proc.emit('uncaughtException', new Error('boom'));
-    expect(saves).toEqual(['stop', 'error']);
+    expect(saves).toEqual(['error']);
     expect(proc.exits).toEqual([1]);
     const p2 = fakeProc();
     const s2 = saverSpy();
     const remove = installShutdownSave({ saver: s2.saver, proc: p2 as unknown as NodeJS.Process });
     p2.emit('exit', 0);
-    expect(s2.saves).toEqual(['stop', 'shutdown']);
+    expect(s2.saves).toEqual(['shutdown']);
     remove();
     expect(p2.listenerCount('SIGINT')).toBe(0);
   });

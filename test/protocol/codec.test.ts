@@ -32,6 +32,7 @@ const SAMPLES: { [K in EMsgKind]: EMsg[K] } = {
   voice: { seq: 1, timestamp: 960, opusBytes: new Uint8Array([9, 9]), fromPeerId: 1 },
   sessionSaved: { sessionId: 's', path: '/tmp/s.json' },
   mergePrompt: { payload: new Uint8Array([1]) },
+  playerProgress: { dat: new Uint8Array([0x43, 0x42, 0x53, 0x50]) },
 };
 
 describe('EMsg envelope', () => {

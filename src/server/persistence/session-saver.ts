@@ -8,6 +8,7 @@ import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type Session
 
 /** Default autosave period (the server's --autosave-s). */
 export const AUTOSAVE_DEFAULT_S = 30;
+export const AUTOSAVE_MAX_S = 24 * 60 * 60;
 export const MS_PER_S = 1000;
 
 export interface SaverTimers {
@@ -39,6 +40,7 @@ export class SessionSaver {
   #timer: unknown = undefined;
   #now: () => Date;
   #timers: SaverTimers;
+  #finished = false;
 
   constructor(opts: SessionSaverOptions) {
     this.#opts = opts;
@@ -80,6 +82,17 @@ export class SessionSaver {
   stop(): void {
     if (this.#timer !== undefined) this.#timers.clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /**
+   * The final save (shutdown, a signal, an uncaught error): stops autosave and saves once; later
+   * calls do nothing, so the first reason (e.g. SIGINT) is the one the file keeps.
+   */
+  finish(reason: SaveReason): boolean {
+    if (this.#finished) return false;
+    this.#finished = true;
+    this.stop();
+    return this.trySave(reason);
   }
 }
 

@@ -6,7 +6,7 @@ import type { SessionSaver } from './session-saver.js';
 export const EXIT_UNCAUGHT = 1;
 
 export interface ShutdownSaveOptions {
-  saver: Pick<SessionSaver, 'trySave' | 'stop'>;
+  saver: Pick<SessionSaver, 'finish'>;
   /** The server's graceful stop; default: exit with 128 + signal number. */
   onSignal?: (signal: 'SIGINT' | 'SIGTERM') => void;
   /** Logs the uncaught error (default: stderr). */
@@ -19,13 +19,7 @@ const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 /** Installs the handlers; returns a function that removes them. */
 export function installShutdownSave(opts: ShutdownSaveOptions): () => void {
   const proc = opts.proc ?? process;
-  let finalSaved = false;
-  const finalSave = (reason: 'shutdown' | 'SIGINT' | 'SIGTERM' | 'error') => {
-    if (finalSaved) return;
-    finalSaved = true;
-    opts.saver.stop();
-    opts.saver.trySave(reason);
-  };
+  const finalSave = (reason: 'shutdown' | 'SIGINT' | 'SIGTERM' | 'error') => void opts.saver.finish(reason);
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
     finalSave(signal);
     if (opts.onSignal) opts.onSignal(signal);

@@ -1,0 +1,25 @@
+// Named limits and timings of the NAT client (STYLE.md #3).
+
+/** The seed's rule (NT-3): if no ICE pair succeeded within this, go through the relay. */
+export const NAT_DIRECT_TIMEOUT_MS = 5_000;
+/** The relay-only attempt gets this long before the handshake fails. */
+export const NAT_RELAY_TIMEOUT_MS = 10_000;
+/** The master answers HTTP within this or the request fails. */
+export const NAT_MASTER_HTTP_TIMEOUT_MS = 5_000;
+/** Attempt numbers: 0 = all candidates (relay racing direct), 1 = relay only after the 5 s rule. */
+export const NAT_ATTEMPT_ALL = 0;
+export const NAT_ATTEMPT_RELAY = 1;
+/** Largest datagram the ICE path carries (ENet's default MTU is 1392; keep headroom). */
+export const NAT_MAX_DATAGRAM_BYTES = 4_096;
+/** Default STUN server for players; tests always pass their own (never leave the machine). */
+export const NAT_DEFAULT_STUN = 'stun.l.google.com:19302';
+/** How long gathering a STUN or TURN candidate may take (werift's own bound, seconds). */
+export const NAT_GATHER_TIMEOUT_S = 5;
+/**
+ * Relay candidates are gathered from the start but checked and announced only after direct
+ * pairs had this long alone (or all failed): direct wins whenever it works, relay is still up
+ * well inside the 5 s rule.
+ */
+export const NAT_RELAY_GRACE_MS = 1_000;
+/** How often the handshake looks whether every direct pair has failed already. */
+export const NAT_DIRECT_FAILED_POLL_MS = 50;
