@@ -45,7 +45,7 @@ function peerArgs(): string[] {
 
 /** Runs one joiner to completion; resolves with its result line and the host's matching 'done' line. */
 export async function runJoiner(w: LabWorld, args: string[] = []): Promise<{ result: Record<string, unknown>; hostDone: Record<string, unknown> }> {
-  const j = new JsonLines(w.lab.spawnIn(w.joinerNs, [...NODE, 'test/nat/labPeer.ts', '--role', 'joiner', '--session', w.sessionId, ...peerArgs(), ...args]));
+  const j = new JsonLines(w.lab.spawnIn(w.joinerNs, [...NODE, 'test/nat/labPeer.ts', '--role', 'joiner', `--session=${w.sessionId}`, ...peerArgs(), ...args]));
   const result = await j.waitFor((l) => l.ev === 'result' || l.ev === 'error', RUN_TIMEOUT_MS, 'joiner result');
   if (result.ev === 'error') throw new Error(`joiner failed: ${String(result.error)}; ${j.stderr.slice(-800)}`);
   const peerId = (result.stats as { peerId: string }).peerId;

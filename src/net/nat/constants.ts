@@ -15,3 +15,11 @@ export const NAT_MAX_DATAGRAM_BYTES = 4_096;
 export const NAT_DEFAULT_STUN = 'stun.l.google.com:19302';
 /** How long gathering a STUN or TURN candidate may take (werift's own bound, seconds). */
 export const NAT_GATHER_TIMEOUT_S = 5;
+/**
+ * Relay candidates are gathered from the start but checked and announced only after direct
+ * pairs had this long alone (or all failed): direct wins whenever it works, relay is still up
+ * well inside the 5 s rule.
+ */
+export const NAT_RELAY_GRACE_MS = 1_000;
+/** How often the handshake looks whether every direct pair has failed already. */
+export const NAT_DIRECT_FAILED_POLL_MS = 50;

@@ -3,9 +3,10 @@
 // the ENet datagram transport. Relay candidates are gathered from the start, so ICE's own pair
 // priorities race direct against relayed and still prefer direct; if nothing succeeds within
 // 5 s (the seed's rule), fetch fresh TURN credentials and connect relay-only.
+import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../master/wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
-import { NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
+import { NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
 import { icePathAddress, type IceDatagramTransport } from './iceTransport.js';
 import type { SignalLink } from './masterClient.js';
 import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './natClient.js';
@@ -29,6 +30,8 @@ export interface HandshakeOptions {
   /** Gather relay candidates from the start (default true): the relay races direct. */
   relayFromStart?: boolean;
   directTimeoutMs?: number;
+  /** Direct pairs get this long alone before relay pairs join the race (NAT_RELAY_GRACE_MS). */
+  relayGraceMs?: number;
   relayTimeoutMs?: number;
   bindAddress?: string;
   now?: () => number;
@@ -92,14 +95,33 @@ export class NatConnection {
     this.o.onState?.(from, to);
   }
 
+  /**
+   * The remote side's candidate type of the selected pair. A peer-reflexive candidate (learnt
+   * from an incoming check before the signalled one arrived) counts as the signalled candidate
+   * with the same address, once that is known.
+   */
+  #remoteType(): CandidateType | undefined {
+    const pair = this.#state === 'connected' ? this.#client?.connection.nominated : undefined;
+    if (!pair) return this.#remote;
+    const t = pair.remoteCandidate.type as CandidateType;
+    if (t !== 'prflx' && t !== 'srflx') return t;
+    const [h, p] = pair.remoteAddr;
+    const same = (this.#client as NatClient).connection.remoteCandidates.filter((c) => c.host === h && c.port === p && c.type !== 'prflx');
+    // Without a NAT in between (loopback, one LAN) the srflx address is the host address.
+    const signalled = same.find((c) => c.type === 'host') ?? same[0];
+    return (signalled?.type as CandidateType | undefined) ?? t;
+  }
+
   stats(): ConnectionStats {
     const c = this.o.transport.counters(this.o.peerId);
+    const remote = this.#remoteType();
+    if (remote) this.#remote = remote;
     return {
       peerId: this.o.peerId,
       state: this.#state,
-      path: this.#local && this.#remote ? pathOf(this.#local, this.#remote) : undefined,
+      path: this.#local && remote ? pathOf(this.#local, remote) : undefined,
       localCandidate: this.#local,
-      remoteCandidate: this.#remote,
+      remoteCandidate: remote,
       gathered: this.#client?.localCandidateTypes() ?? [],
       localEndpoint: this.#localEndpoint,
       remoteEndpoint: this.#remoteEndpoint,
@@ -125,17 +147,11 @@ export class NatConnection {
     }
     this.#connectMs = now() - this.#startMs;
     const pair = this.#client?.connection.nominated;
-    this.#local = pair?.localCandidate.type as CandidateType | undefined;
-    this.#remote = pair?.remoteCandidate.type as CandidateType | undefined;
     if (pair) {
+      this.#local = pair.localCandidate.type as CandidateType;
       const localHost = this.o.bindAddress && pair.localCandidate.type === 'host' ? this.o.bindAddress : pair.localCandidate.host;
       this.#localEndpoint = `${localHost}:${pair.localCandidate.port}`;
       this.#remoteEndpoint = `${pair.remoteAddr[0]}:${pair.remoteAddr[1]}`;
-      // A remote candidate learnt twice (srflx equal to host, e.g. no NAT) counts as what it is.
-      const conn = (this.#client as NatClient).connection;
-      const same = (t: string, list: { type: string; host: string; port: number }[], h: string, p: number): boolean =>
-        list.some((c) => c.type === t && c.host === h && c.port === p);
-      if (this.#remote !== 'host' && this.#remote !== 'relay' && same('host', conn.remoteCandidates, pair.remoteCandidate.host, pair.remoteCandidate.port)) this.#remote = 'host';
     }
     this.address = icePathAddress(this.o.peerId);
     this.#setState('connected');
@@ -170,6 +186,19 @@ export class NatConnection {
     // Attached before the checks finish: the peer's first ENet datagram may arrive on the pair
     // it just nominated a moment before our side sees the nomination.
     this.o.transport.attach(this.o.peerId, conn);
+    let poll: NodeJS.Timeout | undefined;
+    let remoteEnded = false;
+    if (!relayOnly && turn) {
+      client.holdRelay(this.o.relayGraceMs ?? NAT_RELAY_GRACE_MS);
+      // Every direct pair failed (symmetric NATs): no reason to keep the relay waiting.
+      poll = setInterval(() => {
+        const direct = conn.checkList.filter((p) => p.localCandidate.type !== 'relay' && p.remoteCandidate.type !== 'relay');
+        if (remoteEnded && direct.length > 0 && direct.every((p) => p.state === CandidatePairState.FAILED)) {
+          client.releaseRelay();
+          clearInterval(poll);
+        }
+      }, NAT_DIRECT_FAILED_POLL_MS);
+    }
     this.#setState(relayOnly ? 'relay_fallback' : 'gathering');
 
     client.onCandidate((cand) => signal.send({ kind: 'cand', attempt, cand }));
@@ -188,9 +217,10 @@ export class NatConnection {
           if (!c) { this.#dropsBadSignal++; return; }
           void conn.addRemoteCandidate(c);
         } else if (d.kind === 'end') {
-          // werift-ice ends the check list when the remote is done and no pair exists yet, so
-          // the remote end-of-candidates waits until our own gathering has finished.
-          void gathered.then(() => conn.addRemoteCandidate(undefined));
+          // Not passed to werift-ice: once told, it stops scheduling checks when the list runs
+          // dry, and pairs added later (our held relay, late candidates) would never be checked.
+          // Our own timeouts bound the attempt instead.
+          remoteEnded = true;
         }
       };
       this.#onRemote = (d) => {
@@ -220,8 +250,10 @@ export class NatConnection {
     });
     const ok = await outcome;
     clearTimeout(timer);
-    // Once a pair is selected, late signals of this attempt are ignored; others wait in the inbox.
-    this.#onRemote = ok ? () => undefined : undefined;
+    clearInterval(poll);
+    // Once a pair is selected, late candidates of this attempt are still added (they name the
+    // selected pair's remote side); signals of other attempts are ignored.
+    this.#onRemote = ok ? (d) => { if (d.attempt === attempt && d.kind === 'cand') { const c = parseRemoteCandidate(d.cand); if (c) void conn.addRemoteCandidate(c); } } : undefined;
     return ok && conn.nominated !== undefined;
   }
 }

@@ -73,6 +73,10 @@ function pairLateProtocols(conn: Connection): void {
 export class NatClient {
   readonly connection: Connection;
   readonly #candidateListeners: ((candStr: string) => void)[] = [];
+  /** Relay candidates gathered but not yet checked or announced (see holdRelay). */
+  readonly #heldRelay: string[] = [];
+  #relayHeld = false;
+  #relayTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: NatClientOptions) {
     const ice: Partial<IceOptions> = {
@@ -91,16 +95,42 @@ export class NatClient {
       ice.interfaceAddresses = { udp4: opts.bindAddress };
       ice.additionalHostAddresses = [opts.bindAddress];
     }
+    // While relay is held, no pair uses our relay allocation (triggered checks cannot either:
+    // the peer does not know it yet).
+    ice.filterCandidatePair = (pair) => !this.#relayHeld || pair.localCandidate.type !== 'relay';
     this.connection = new Connection(opts.controlling, ice);
     const bind = opts.bindAddress;
     this.connection.onIceCandidate.subscribe((c) => {
       if (c.type === 'relay') pairLateProtocols(this.connection);
-      // With a bind address werift still lists the other interfaces' addresses as host
-      // candidates (their sockets are bound to `bind`): announce only the true one.
-      if (bind && c.type === 'host' && c.host !== bind) return;
-      const line = `candidate:${c.toSdp()}`;
+      // With a bind address werift still names the other interfaces' addresses in host
+      // candidates, but their sockets are bound to `bind`: announce where they really listen.
+      const sdp = bind && c.type === 'host' && c.host !== bind ? c.toSdp().replace(` ${c.host} ${c.port} typ host`, ` ${bind} ${c.port} typ host`) : c.toSdp();
+      const line = `candidate:${sdp}`;
+      if (c.type === 'relay' && this.#relayHeld) {
+        this.#heldRelay.push(line);
+        return;
+      }
       for (const l of this.#candidateListeners) l(line);
     });
+  }
+
+  /**
+   * Gather relay candidates now but give direct pairs `ms` alone before relay pairs are checked
+   * and announced: relay checks succeed at once while a hole punch needs a retransmission or
+   * two, so an unheld relay would win races that direct should win. Released early by
+   * `releaseRelay()` (e.g. when every direct pair has failed).
+   */
+  holdRelay(ms: number): void {
+    this.#relayHeld = true;
+    this.#relayTimer = setTimeout(() => this.releaseRelay(), ms);
+  }
+
+  releaseRelay(): void {
+    clearTimeout(this.#relayTimer);
+    if (!this.#relayHeld) return;
+    this.#relayHeld = false;
+    pairLateProtocols(this.connection);
+    for (const line of this.#heldRelay.splice(0)) for (const l of this.#candidateListeners) l(line);
   }
 
   /** Seed OnCandidate(candStr): called for every local candidate, as soon as it is found. */
@@ -124,6 +154,7 @@ export class NatClient {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#relayTimer);
     await this.connection.close();
   }
 }
