@@ -1,5 +1,7 @@
 // Hot path: EMsg{snapshot} written by hand (protobuf wire format) straight from the packed
-// delta bytes, one exact-size buffer per send. Decodes with the ordinary codec (tested).
+// delta bytes. Decodes with the ordinary codec (tested). With `into`, the bytes are written
+// into that reused buffer and a view is returned (valid until its next use: the transport
+// copies what it queues); without it, a fresh exact-size buffer.
 import { EMSG_FIELD_IDS } from './schema.gen.js';
 
 const WIRE_VARINT = 0, WIRE_FIXED64 = 1, WIRE_LEN = 2;
@@ -21,12 +23,14 @@ function putVarint(buf: Uint8Array, pos: number, v: number): number {
 
 export interface SnapshotHeader { tick: number; baseTick: number; serverTimeMs: number; tickMs: number }
 
-export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array): Uint8Array {
+export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into?: { buf: Uint8Array }): Uint8Array {
   const inner =
     (h.tick ? 1 + varintLen(h.tick) : 0) + (h.baseTick ? 1 + varintLen(h.baseTick) : 0) +
     (h.serverTimeMs ? 9 : 0) + (h.tickMs ? 1 + varintLen(h.tickMs) : 0) +
     (data.length ? 1 + varintLen(data.length) + data.length : 0);
-  const out = new Uint8Array(varintLen(TAG_SNAPSHOT) + varintLen(inner) + inner);
+  const total = varintLen(TAG_SNAPSHOT) + varintLen(inner) + inner;
+  if (into && into.buf.length < total) into.buf = new Uint8Array(Math.max(total, into.buf.length * 2));
+  const out = into ? into.buf.subarray(0, total) : new Uint8Array(total);
   let p = putVarint(out, 0, TAG_SNAPSHOT);
   p = putVarint(out, p, inner);
   if (h.tick) { out[p++] = TAG_TICK; p = putVarint(out, p, h.tick); }

@@ -8,7 +8,7 @@ import { BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS, type DropReason } from './con
 
 /** What the server needs of a transport peer (ENet today; anything datagram-shaped tomorrow). */
 export interface PeerLink {
-  /** Best effort; never throws. */
+  /** Best effort; never throws. `bytes` may be a view the server reuses: copy what you queue. */
   send(channel: number, bytes: Uint8Array, reliable: boolean): void;
   /** Closes the link after queued reliable data is sent. */
   close(): void;

@@ -17,6 +17,7 @@ export interface TickClient {
   readonly inWorld: boolean;
 }
 
+/** bytes may be a view into a buffer the pipeline reuses: send (the transport copies) or copy it now. */
 export type TickOutput = (client: TickClient, kind: 'interest' | 'snapshot', bytes: Uint8Array) => void;
 
 export interface TickStats { clients: number; interestTotal: number; snapshotBytes: number; added: number; removed: number }
@@ -29,6 +30,7 @@ export class TickPipeline {
   readonly stats: TickStats = { clients: 0, interestTotal: 0, snapshotBytes: 0, added: 0, removed: 0 };
   #added: number[] = [];
   #removed: number[] = [];
+  readonly #envelope = { buf: new Uint8Array(4096) };
 
   constructor(world: World, sim: NpcSim | null) {
     this.world = world;
@@ -53,7 +55,7 @@ export class TickPipeline {
         out(c, 'interest', encodeMsg({ interestAdd: { generation: c.interest.generation, entities } }));
       }
       const w = this.writer.write(c.snaps, tick, c.interest.members, world);
-      const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data);
+      const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data, this.#envelope);
       out(c, 'snapshot', bytes);
       st.clients++;
       st.interestTotal += w.count;
