@@ -11,6 +11,8 @@ import { CoopClient, ClientState } from './session.js';
 import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
 import { bridgeGameLink } from './bridge-adapter.js';
 import { loadOrCreateIdentity } from './identity-store.js';
+import { attachVoice, voiceMessage } from './voice-hook.js';
+import { createWriteStream } from 'node:fs';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
@@ -22,6 +24,9 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --data-dir DIR         where the player identity (identity.pem) lives     [default: ${DEFAULT_DATA_DIR}]
   --session-id ID        join only this server session                      [default: any]
   --log-level LEVEL      pino level on stderr                               [default: info]
+  --mic-device NAME      capture voice from this PortAudio device ('' = first) [default: the game's mic frames]
+  --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
+  --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
   --help                 this text
 exit codes: 0 quit, 1 runtime error, 2 bad arguments, 3 refused or disconnected by the server`;
 
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
       options: {
         server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
+        'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
       },
       strict: true,
     }));
@@ -93,8 +99,23 @@ async function main(): Promise<void> {
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
+      spawn: (info) => { if (info.ownerPeerId) playerNames.set(info.ownerPeerId, info.name); },
+      other: (kind, msg) => { voiceMessage(voice, kind, msg); },
     },
   });
+  const playerNames = new Map<number, string>();
+  const trace = values['voice-trace'] ? createWriteStream(values['voice-trace'], { flags: 'a' }) : null;
+  const voice = attachVoice(bridge, {
+    sendToServer: (msg, channel) => { if (client.state === ClientState.IN_WORLD) client.sendRaw(msg, channel); },
+    localPeerId: () => client.peerId,
+    nameOf: (id) => (id === client.peerId ? name : playerNames.get(id) ?? `player ${id}`),
+    micDevice: values['mic-device'],
+    speakerDevice: values['speaker-device'],
+    say,
+    trace: trace ? (e) => trace.write(`${JSON.stringify(e)}\n`) : undefined,
+  });
+  // The connection's measured loss feeds the encoder's FEC hint.
+  const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, 1_000);
   const sidecar = new Sidecar(game, client, now);
 
   // Join once the game has told us where the player is.
@@ -122,6 +143,9 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(inputTimer);
     clearInterval(frameTimer);
+    clearInterval(lossTimer);
+    voice.close();
+    trace?.end();
     client.quit();
     host.flush();
     peer?.disconnectLater(0);

@@ -8,6 +8,7 @@ import { CoopServer } from './server.js';
 import { listenEnet } from './enet-adapter.js';
 import { sessionViewOf } from './session-view.js';
 import { adminPlugin } from './admin-plugin.js';
+import { voicePlugin } from './voice-plugin.js';
 import { startAdmin } from './admin/adminRuntime.js';
 import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/adminOptions.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../protocol/constants.js';
@@ -31,6 +32,7 @@ usage: coop-server [options]
   --vehicles <n>           vehicles on looping paths                      [default: ${SERVER_DEFAULT_VEHICLES}]
   --area-m <m>             NPCs and vehicles spread over ±area/2 metres   [default: ${SERVER_DEFAULT_AREA_M}]
   --seed <n>               simulation seed                                [default: 1]
+  --voice <mode>           proximity (interest set, 60 m, attenuated) or party [default: proximity]
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
 ${ADMIN_HELP_TEXT}
   --help                   this text
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
         ...ADMIN_CLI_OPTIONS,
         port: { type: 'string' }, host: { type: 'string' }, 'session-id': { type: 'string' },
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
-        npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' },
+        npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
         'log-level': { type: 'string' }, help: { type: 'boolean' },
       },
       strict: true, allowPositionals: false,
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
   const vehicles = intOpt(values.vehicles, '--vehicles', 0, 100_000, SERVER_DEFAULT_VEHICLES);
   const areaM = intOpt(values['area-m'], '--area-m', 1, 20_000, SERVER_DEFAULT_AREA_M);
   const seed = intOpt(values.seed, '--seed', 0, 2 ** 31, 1);
+  const voiceMode = values.voice ?? 'proximity';
+  if (voiceMode !== 'proximity' && voiceMode !== 'party') usage(`--voice must be proximity or party, got ${JSON.stringify(voiceMode)}`);
   const sessionId = values['session-id'] ?? randomBytes(6).toString('hex');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(sessionId)) usage(`--session-id must be 1..64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(sessionId.slice(0, 70))}`);
   const level = values['log-level'] ?? 'info';
@@ -104,6 +108,8 @@ async function main(): Promise<void> {
     process.exit(EXIT_RUNTIME);
   }
   server.use(adminPlugin(server, admin));
+  const mutes = admin.mutes;
+  server.use(voicePlugin(server, { mode: voiceMode, isMuted: (identity) => mutes.isMuted(identity) }));
   server.start();
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
 

@@ -80,8 +80,14 @@ export const ACTIONS: Record<string, Action> = {
   /** Stream a 48 kHz mono WAV as the microphone (MicAudioFrame every 20 ms, real-time paced). */
   mic: define(z.object({ wav: z.string().min(1), loop: z.boolean().default(false) }), (s, ctx) => {
     const src = new WavFileSource(s.wav, { loop: s.loop, onEnd: () => ctx.log({ event: 'micEnded', wav: s.wav }) });
-    let seq = 0;
-    src.start((pcm) => ctx.bridge.state !== 'closed' && ctx.bridge.send('MicAudioFrame', { seq: seq++ >>> 0, sampleRate: VOICE_SAMPLE_RATE_HZ, channels: 1, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) }));
+    (ctx.state.get('micSource') as WavFileSource | undefined)?.stop(); // one microphone: a new file replaces the old
+    ctx.state.set('micSource', src);
+    let seq = (ctx.state.get('micSeq') as number | undefined) ?? 0;
+    src.start((pcm) => {
+      if (ctx.bridge.state === 'closed') return;
+      ctx.bridge.send('MicAudioFrame', { seq: seq >>> 0, sampleRate: VOICE_SAMPLE_RATE_HZ, channels: 1, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) });
+      ctx.state.set('micSeq', ++seq);
+    });
     ctx.log({ event: 'micStarted', wav: s.wav, seconds: src.samples.length / VOICE_SAMPLE_RATE_HZ });
     ctx.atStop(() => src.stop());
   }),

@@ -83,4 +83,34 @@ describe('coop-server sessions (in-process, fake links)', () => {
     expect(m.events.chats).toEqual(['A: hi']);
     expect(a.events.chats).toEqual(['A: hi']);
   });
+
+  it('extension messages go to plugins; voice falls back to relay-to-others; AdminCmd without admin is answered', () => {
+    const h = new Harness();
+    const a = h.add('A', at(0, 0));
+    const b = h.add('B', at(10, 0));
+    const voiceAtB: number[] = [];
+    const replies: string[] = [];
+    b.client['receive'] = ((orig) => (bytes: Uint8Array) => {
+      const d = decodeMsg(bytes);
+      if (d.ok && d.kind === 'voice') voiceAtB.push(d.msg.voice!.fromPeerId!);
+      orig(bytes);
+    })(b.client.receive.bind(b.client));
+    a.client['receive'] = ((orig) => (bytes: Uint8Array) => {
+      const d = decodeMsg(bytes);
+      if (d.ok && d.kind === 'adminReply') replies.push(d.msg.adminReply!.text!);
+      orig(bytes);
+    })(a.client.receive.bind(a.client));
+    a.client.sendRaw({ voice: { seq: 1, timestamp: 960, opusBytes: new Uint8Array([1, 2, 3]) } }, 2);
+    a.client.sendRaw({ adminCmd: { cmdType: 1, param: b.conn.peerId } });
+    h.pump();
+    expect(voiceAtB).toEqual([a.conn.peerId]);
+    expect(replies).toEqual(['admin commands are not enabled on this server']);
+    const seen: string[] = [];
+    h.server.use({ name: 'catch', message: (conn, kind) => { seen.push(`${conn.name}:${kind}`); return true; } });
+    a.client.sendRaw({ voice: { seq: 2, timestamp: 1920, opusBytes: new Uint8Array([1]) } }, 2);
+    a.client.sendRaw({ dialogChoice: { dialogId: 1, choiceIdx: 0 } });
+    h.pump();
+    expect(seen).toEqual(['A:voice', 'A:dialogChoice']);
+    expect(voiceAtB).toHaveLength(1); // the plugin took it
+  });
 });
