@@ -15,7 +15,7 @@ import { ConflictsFileSchema, type Progress, type SessionFile } from '../../src/
 import { removeSessions, sessionName } from '../bridge/util.js';
 import { item, progress } from './arbitraries.js';
 import { runMerge } from './cli-helpers.js';
-import { proc, startPlayer, startServer, stopAll, type Proc } from './procs.js';
+import { proc, standAt, startPlayer, startServer, stopAll, type Proc } from './procs.js';
 
 const POLL_MS = 200;
 const dir = mkdtempSync(join(tmpdir(), 'coop-merge-e2e-'));
@@ -47,7 +47,7 @@ const scenario = (who: typeof alice | typeof bob, x: number) => ({
   name: `progress-${who.base.name}`,
   progressBase64: b64(who.base),
   steps: [
-    { at: 0, do: 'transform', pos: [x, 0, 0] },
+    standAt(x),
     { at: 0, do: 'progress', base64: b64(who.coop), afterExports: 1 }, // plays once in the session
   ],
 });

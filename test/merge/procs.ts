@@ -71,6 +71,14 @@ export function startPlayer(o: { dir: string; tag: string; port: number; name: s
   return { game, sidecar };
 }
 
+/**
+ * Steps that keep the player standing (almost) still, sending PlayerTransform a few times a
+ * second for a minute: the sidecar joins on the first transform it reads.
+ */
+export function standAt(x: number): object {
+  return { at: 0, do: 'walk', path: [[x, 0, 0], [x + 1, 0, 0]], speedMps: 0.02, hz: 4 };
+}
+
 export async function stopAll(procs: Proc[]): Promise<void> {
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGINT');
   const timeout = new Promise((r) => setTimeout(r, 3000));
