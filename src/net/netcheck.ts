@@ -5,6 +5,7 @@
 import { EnetHost } from './enet/host.js';
 import { UdpTransport } from './enet/udp.js';
 import { EnetError } from './enet/errors.js';
+import { NAT_SUBCOMMANDS } from './nat/netcheckNat.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -77,6 +78,7 @@ const enetEcho: Subcommand = {
 /** Subcommands by name; other areas add theirs here (e.g. a NAT path check). */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   'enet-echo': enetEcho,
+  ...NAT_SUBCOMMANDS,
 };
 
 function help(): string {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { EnetHost, type EnetPeer } from '../../src/net/enet/index.js';
 import { natPerformHandshake, type NatConnection } from '../../src/net/nat/handshake.js';
 import { IceDatagramTransport } from '../../src/net/nat/iceTransport.js';
-import { MasterSignal, announceSession, fetchTurnCredentials, type PlayerIdentity } from '../../src/net/nat/masterClient.js';
+import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, type PlayerIdentity } from '../../src/net/nat/masterClient.js';
 
 const CH_RELIABLE = 0;
 const CH_UNRELIABLE = 1;
@@ -28,9 +28,12 @@ const identity: PlayerIdentity = (() => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   return { publicRaw: Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'), privateKey };
 })();
+const getTurnCredentials = cachedTurnCredentials(master, identity);
+// Fetched as soon as the player is online, not inside the handshake.
+getTurnCredentials().catch(() => undefined);
 const common = {
   stunServer,
-  getTurnCredentials: () => fetchTurnCredentials(master, identity),
+  getTurnCredentials,
   directTimeoutMs: Number(values['direct-timeout-ms']),
   relayTimeoutMs: Number(values['relay-timeout-ms']),
   relayFromStart: values['relay-from-start'] === '1',
@@ -40,7 +43,7 @@ async function host(): Promise<void> {
   const announced = await announceSession(master, { name: 'lab', version: '0.1.0', players: 1, maxPlayers: 8, password: false });
   const sig = await MasterSignal.open(master);
   const transport = new IceDatagramTransport('host');
-  const enet = new EnetHost({ transport, peerLimit: 8, channelLimit: 3 });
+  const enet = new EnetHost({ transport, peerLimit: 32, channelLimit: 3 });
   const conns = new Map<string, Promise<NatConnection>>();
   const received = { reliable: 0, unreliable: 0 };
   enet.on('receive', (peer, ch, data, flags) => {
@@ -58,6 +61,7 @@ async function host(): Promise<void> {
     conns.set(peerId, c);
     c.then((x) => out({ ev: 'connected', stats: x.stats() }), (err: Error) => out({ ev: 'failed', error: err.message }));
   });
+  setInterval(() => { heartbeatSession(master, announced).catch(() => undefined); }, announced.heartbeatMs);
   out({ ev: 'announced', sessionId: announced.sessionId });
 }
 

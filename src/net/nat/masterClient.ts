@@ -147,3 +147,25 @@ export class MasterSignal {
     this.#buffered.set(peerId, buf);
   }
 }
+
+const TURN_CRED_REFRESH_MARGIN_S = 60;
+
+/**
+ * TURN credentials fetched once and reused until shortly before they expire; call it as soon as
+ * the player is online so a handshake does not wait for the master's two round trips.
+ */
+export function cachedTurnCredentials(base: string, id: PlayerIdentity, now: () => number = Date.now): () => Promise<TurnCredentials> {
+  let cached: { p: Promise<TurnCredentials>; expiresMs: number } | undefined;
+  return () => {
+    if (!cached || now() >= cached.expiresMs) {
+      const p = fetchTurnCredentials(base, id);
+      const entry = { p, expiresMs: Number.POSITIVE_INFINITY };
+      cached = entry;
+      p.then(
+        (c) => { entry.expiresMs = now() + (c.ttl - TURN_CRED_REFRESH_MARGIN_S) * 1000; },
+        () => { if (cached === entry) cached = undefined; },
+      );
+    }
+    return cached.p;
+  };
+}
