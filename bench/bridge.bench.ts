@@ -186,6 +186,8 @@ function writeAtomic(path: string, text: string): void {
 }
 
 async function main(): Promise<void> {
+  // Other work on this machine (load) decides whether spinning can pay off: record it.
+  const loadBefore = os.loadavg()[0];
   const reps: Rep[] = [];
   for (let i = 0; i < REPS; i++) {
     process.stderr.write(`bench:bridge rep ${i + 1}/${REPS}...\n`);
@@ -206,7 +208,7 @@ async function main(): Promise<void> {
   const result = {
     bench: 'bridge',
     date: new Date().toISOString(),
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg_1m_before: loadBefore, loadavg_1m_after: os.loadavg()[0] },
     workload: { message: 'PlayerTransform (44-byte payload, 52-byte frame)', reps: REPS, rtt_samples: RTT_SAMPLES, rtt_warmup: RTT_WARMUP, idle_gap_us: IDLE_GAP_US, idle_samples: IDLE_SAMPLES, blast_ms: BLAST_MS, idle_cpu_ms: IDLE_CPU_MS },
     median: med,
     ratios,
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
     reps,
   };
   const fmt = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log('\nbench:bridge (median of %d)  %s, %d cores, node %s', REPS, result.machine.cpu, result.machine.cores, process.version);
+  console.log('\nbench:bridge (median of %d)  %s, %d cores, node %s, load average %s -> %s', REPS, result.machine.cpu, result.machine.cores, process.version, loadBefore.toFixed(1), os.loadavg()[0].toFixed(1));
   console.table(keys.map((k) => ({ metric: k, median: fmt(med[k]), ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, fmt(x[k])])) })));
   console.table(Object.entries({ ...ratios, ...goals }).map(([k, v]) => ({ ratio_or_goal: k, value: typeof v === 'number' ? v.toFixed(1) : String(v) })));
   mkdirSync('bench/results', { recursive: true });

@@ -1,8 +1,8 @@
 // bench:voice — codec cost and loss quality on 60 s of espeak-ng speech (BENCHMARKS.md), and
-// mouth-to-ear latency through coop-server and two sidecars on loopback (not yet wired).
+// mouth-to-ear latency through coop-server and two sidecars on loopback (voiceLatency.ts).
 // Prints a table, writes bench/results/voice.json. ≥ 3 repetitions, medians, machine info.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { VoiceEncoder } from '../src/voice/encoder.js';
 import { VoiceDecoder } from '../src/voice/decoder.js';
 import { makeSpeech } from '../src/voice/speech.js';
@@ -10,8 +10,14 @@ import { framesOf } from '../src/voice/wavIo.js';
 import { align, logSpectralDistance } from '../src/voice/quality.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../src/voice/constants.js';
 import { loadOpus } from '../src/voice/opusNative.js';
+import { writeWav } from '../src/voice/wav.js';
+import { mouthToEarInProcess, mouthToEarProcesses } from './voiceLatency.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const REPS = 5;
+const REPS_LATENCY = 3;
 const LOSS = 0.1;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -94,11 +100,24 @@ const results: Record<string, unknown> = {
   notes: 'quality = log-spectral distance (dB, lower is better; quality.ts); quality_fec_vs_silence_10pct = LSD(silence) / LSD(FEC+PLC) on the same seeded 10 % loss pattern, > 1 means FEC+PLC is better',
 };
 
-// Not yet measured: needs the sidecar voice path through coop-server (integration step).
-results.mouth_to_ear_ms_p50 = null;
-results.mouth_to_ear_ms_p95 = null;
+// Mouth-to-ear: 3 talkspurts of 8 s through coop-server + 2 sidecars + 2 headless games.
+console.log('mouth-to-ear: coop-server + 2 sidecars + 2 headless games on loopback …');
+const spurt = { samples: track.samples.slice(0, 8 * 48_000), speech: [] as Array<[number, number]> };
+const runs = await mouthToEarProcesses(spurt, REPS_LATENCY);
+const baseDir = mkdtempSync(join(tmpdir(), 'coop-voice-base-'));
+writeWav(join(baseDir, 'mic.wav'), 48_000, spurt.samples);
+const baseLat = await mouthToEarInProcess(join(baseDir, 'mic.wav'), 8);
+const m2e50 = median(runs.map((r) => r.p50)), m2e95 = median(runs.map((r) => r.p95));
+Object.assign(results, {
+  mouth_to_ear_ms_p50: +m2e50.toFixed(1),
+  mouth_to_ear_ms_p95: +m2e95.toFixed(1),
+  mouth_to_ear_runs: runs.map((r) => ({ p50: +r.p50.toFixed(1), p95: +r.p95.toFixed(1), frames: r.frames })),
+  baseline_in_process_ms_p50: +baseLat.p50.toFixed(1),
+  baseline_in_process_ms_p95: +baseLat.p95.toFixed(1),
+  mouth_to_ear_vs_in_process_p50_ratio: +(m2e50 / baseLat.p50).toFixed(2),
+});
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, libopus: opus.version };
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, libopus: opus.version, loadavg_1m_at_end: +loadavg()[0]!.toFixed(2) };
 console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'notes').map(([k, v]) => [k, { value: v }])));
 console.log(machine);
 mkdirSync('bench/results', { recursive: true });

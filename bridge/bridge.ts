@@ -66,6 +66,8 @@ export interface BridgeCounters {
   sleeps: number;
   /** Microseconds the reader currently spins before sleeping (adapts to the traffic). */
   spinUs: number;
+  /** Lost wakes found by the heartbeat check (should stay 0). */
+  rescues: number;
 }
 
 
@@ -92,8 +94,9 @@ export class Bridge {
   #spinMaxMs: number;
   #spinMs: number;
   #sleepsSinceProbe = 0;
+  #scheduled = false;
   #closeOnPeerGone: boolean;
-  #c = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, malformed: 0, unknownType: 0, sleeps: 0 };
+  #c = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, malformed: 0, unknownType: 0, sleeps: 0, rescues: 0 };
   #closedPromise: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -128,10 +131,7 @@ export class Bridge {
         this.#setState('attached');
         this.#d.emit('peerAttached', { pid });
       },
-      onTick: () => {
-        // Fallback for a lost wake: data waiting while we sleep.
-        if (this.#sleeper instanceof PipeSleeper && this.#sleeper.sleeping && this.#in.hasData()) this.#sleeper.poke();
-      },
+      onTick: () => this.#rescue(),
       onGone: (reason) => {
         this.#d.emit('peerGone', { reason });
         if (this.#closeOnPeerGone) void this.close(`peer ${reason}`);
@@ -309,7 +309,7 @@ export class Bridge {
     this.#draining = true;
     try {
       let n = this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
-      if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
+      if (n >= BRIDGE_FRAMES_PER_TURN) return void this.#schedule();
       if (this.#spinMs > 0) {
         // Spin while the peer answers fast; a slow or missing answer means it is not running
         // right now (no free core), so spinning only steals its CPU: back off to sleeping.
@@ -321,7 +321,7 @@ export class Bridge {
             const now = performance.now();
             slowest = slowest === Infinity ? now - last : Math.max(slowest, now - last);
             n += this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
-            if (n >= BRIDGE_FRAMES_PER_TURN) return void setImmediate(this.#pump);
+            if (n >= BRIDGE_FRAMES_PER_TURN) return void this.#schedule();
             last = performance.now();
             until = last + this.#spinMs;
           } else if (performance.now() >= until) break;
@@ -339,9 +339,31 @@ export class Bridge {
     this.#sleep();
   };
 
+  /** Heartbeat-tick safety net: data waiting while the reader is not about to run means a wake
+   * was lost; deliver it now (at most one check period late) and count it. */
+  #rescue(): void {
+    if (this.#isClosed() || this.#draining || this.#scheduled || !this.#in.hasData()) return;
+    if (this.#sleeper.sleeping) {
+      if (!(this.#sleeper instanceof PipeSleeper)) return; // the futex slice returns by itself
+      this.#sleeper.poke();
+    } else {
+      this.#pump();
+    }
+    this.#c.rescues++;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#pump();
+    });
+  }
+
   #sleep(): void {
     const seq = this.#in.prepareSleep();
-    if (seq === undefined) return void setImmediate(this.#pump);
+    if (seq === undefined) return this.#schedule();
     this.#c.sleeps++;
     this.#sleeper.sleep(seq, this.#woken);
   }

@@ -80,7 +80,8 @@ export class FrameReader {
     this.ok = pos <= this.end;
   }
 
-  private take(n: number): number {
+  /** Claims n bytes at the cursor; their offset, or -1 (and ok = false) when short. */
+  take(n: number): number {
     const at = this.pos;
     if (!this.ok || at + n > this.end) {
       this.ok = false;
@@ -112,6 +113,12 @@ export class FrameReader {
   f64(): number {
     const at = this.take(8);
     return at < 0 ? 0 : this.dv.getFloat64(at, true);
+  }
+  /** A bool byte at a known offset (fixed-size fast path): only 0 and 1 are valid. */
+  boolAt(at: number): boolean {
+    const b = this.dv.getUint8(at);
+    if (b > 1) this.ok = false;
+    return b === 1;
   }
   bool(): boolean {
     const at = this.take(1);

@@ -32,6 +32,10 @@ public class CoopMergePrompt extends inkGameController {
     this.Render();
   }
 
+  public func IsOpenFor(requestId: Uint32) -> Bool {
+    return this.GetRootWidget().IsVisible() && this.m_requestId == requestId;
+  }
+
   private func AddGroup(conflicts: array<CoopMergeConflict>, prefix: String) -> Void {
     for c in conflicts {
       if StrBeginsWith(c.path, prefix) {
@@ -97,6 +101,8 @@ public class CoopMergePromptHandler extends CoopBridgeHandler {
   public let prompt: wref<CoopMergePrompt>;
 
   public func OnMergeConflicts(msg: CoopMsgMergeConflicts) -> Void {
+    // The sidecar re-sends an unanswered request with the same requestId: one prompt per request.
+    if IsDefined(this.prompt) && this.prompt.IsOpenFor(msg.requestId) { return; }
     if IsDefined(this.prompt) {
       this.prompt.GetRootWidget().SetVisible(true);
       this.prompt.Show(msg);

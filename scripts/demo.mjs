@@ -2,7 +2,7 @@
 // The main job: coop-server + 3 headless games (coop-sim, each walking its own route) + 3
 // sidecars (coop-sidecar) joining the server over ENet on loopback. No external services.
 // Prints where to look; Ctrl-C stops everything cleanly. `--seconds N`: stop by itself after N s.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,19 @@ const players = [
   // Panam drives out of range of the others and back: watch the spawns and despawns.
   { name: 'Panam', path: [[0, -40, 0], [300, -40, 0], [0, -40, 0]] },
 ];
+
+// Voice: V talks (push-to-talk over espeak-ng speech) every VOICE_EVERY_MS; every game records
+// what its sidecar plays, and the demo prints who hears whom (proximity voice: within 60 m).
+const VOICE_EVERY_MS = 8000;
+function makeSpeechWav() {
+  const raw = join(dir, 'speech-raw.wav'), wav = join(dir, 'speech.wav');
+  const say = spawnSync('espeak-ng', ['-w', raw, 'Judy, meet me by the noodle stand. The car is parked behind it.']);
+  const sox = say.status === 0 ? spawnSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', wav]) : say;
+  if (sox.status !== 0) { console.log('[demo] voice off: espeak-ng or sox is missing'); return null; }
+  const durMs = Number(spawnSync('soxi', ['-D', wav], { encoding: 'utf8' }).stdout) * 1000 || 3000;
+  return { wav, durMs: Math.ceil(durMs) };
+}
+const speech = makeSpeechWav();
 
 const children = [];
 let stopping = false;
@@ -75,10 +88,14 @@ function startPlayers(port) {
     const speedMps = i === 2 ? 12 : 4;
     const lengthM = p.path.slice(1).reduce((sum, q, k) => sum + Math.hypot(q[0] - p.path[k][0], q[1] - p.path[k][1]), 0);
     // coop-sim does not wait for a walk to finish: pause for its length before repeating.
-    writeFileSync(scenario, JSON.stringify({
-      name: `walk-${p.name}`, repeat: true, endPauseMs: Math.ceil((lengthM / speedMps) * 1000) + 200,
-      steps: [{ at: 0, do: 'walk', path: p.path, speedMps, hz: 30 }],
-    }));
+    const loopMs = Math.ceil((lengthM / speedMps) * 1000) + 200;
+    const steps = [{ at: 0, do: 'walk', path: p.path, speedMps, hz: 30 }];
+    if (speech) {
+      if (i === 0) steps.push({ at: 0, do: 'recordVoice', wav: join(dir, `heard-by-${p.name}.wav`) });
+      else steps.unshift({ at: 0, do: 'recordVoice', wav: join(dir, `heard-by-${p.name}.wav`) });
+      if (p.name === 'V') for (let t = 3000; t + speech.durMs < loopMs; t += VOICE_EVERY_MS) steps.push({ at: t, do: 'mic', wav: speech.wav }, { at: t, do: 'ptt', holdMs: speech.durMs });
+    }
+    writeFileSync(scenario, JSON.stringify({ name: `walk-${p.name}`, repeat: true, endPauseMs: loopMs, steps }));
     // The game logs what the sidecar tells it; show the other players' proxies coming and going
     // (NPC and vehicle proxies are counted, not printed), not every frame.
     const avatars = new Map();
@@ -93,6 +110,8 @@ function startPlayers(port) {
       } else if (j.type === 'DespawnProxy') {
         if (avatars.has(j.msg.entityId)) { console.log(`[game:${p.name}] t=${j.t} ms  despawn player ${avatars.get(j.msg.entityId)}`); avatars.delete(j.msg.entityId); }
         else npcs--;
+      } else if (j.type === 'MicIconShow') {
+        console.log(`[game:${p.name}] t=${j.t} ms  mic icon on: ${j.msg.displayName === p.name ? 'push-to-talk, transmitting' : `hears ${j.msg.displayName} talking`}`);
       } else if (j.type === 'InterpDelayChanged' || j.type === 'Notification') {
         console.log(`[game:${p.name}] t=${j.t} ms  ${j.type} ${JSON.stringify(j.msg)}`);
       }
@@ -107,6 +126,7 @@ function startPlayers(port) {
     '[demo]   dashboard   http://127.0.0.1:7788/  (peers, ping, positions; token printed above by the server)',
     '[demo]   [game:*]    SpawnProxy / DespawnProxy: each game is told about the players (and NPCs) within 120 m',
     '[demo]   Panam drives away from V and Judy and back: her proxy despawns and respawns in their games',
+    '[demo]   V holds push-to-talk every 8 s (espeak-ng speech as the mic): "mic icon on" lines show who hears V (proximity voice, 60 m)',
     '[demo] Ctrl-C stops everything',
     '',
   ].join('\n'));

@@ -64,6 +64,35 @@ function readExpr(f: Field, structs: Map<string, StructDef>): string {
   return `readArray(r, ${minBytes(item, structs)}, () => ${one(item)})`;
 }
 
+const DV_GET: Record<string, string> = { u8: 'getUint8', u16: 'getUint16', u32: 'getUint32', i32: 'getInt32', f32: 'getFloat32', f64: 'getFloat64' };
+
+/** Straight-line read of a fixed-size field list at constant offsets from `p` (one bounds check
+ * for the whole message instead of one per field). Returns [expression, bytes]. */
+function fixedRead(fields: Field[], structs: Map<string, StructDef>, at: number): [string, number] {
+  let off = at;
+  const parts = fields.map((f) => {
+    const t = f.type;
+    let expr: string;
+    if (typeof t.base !== 'string') {
+      const [inner, n] = fixedRead(structs.get(t.base.struct)?.fields ?? [], structs, off);
+      expr = inner;
+      off += n;
+    } else if (t.base === 'bool') {
+      expr = `r.boolAt(p + ${off})`;
+      off += 1;
+    } else {
+      expr = `dv.${DV_GET[t.base]}(p + ${off}${t.base === 'u8' ? '' : ', true'})`;
+      off += minBytes(t, structs);
+    }
+    return `${f.name}: ${expr}`;
+  });
+  return [`{ ${parts.join(', ')} }`, off - at];
+}
+
+function zeroValue(fields: Field[], structs: Map<string, StructDef>): string {
+  return `{ ${fields.map((f) => `${f.name}: ${typeof f.type.base !== 'string' ? zeroValue(structs.get(f.type.base.struct)?.fields ?? [], structs) : f.type.base === 'bool' ? 'false' : '0'}`).join(', ')} }`;
+}
+
 function codecFns(name: string, fields: Field[], structs: Map<string, StructDef>, exported: boolean): string {
   const ex = exported ? 'export ' : '';
   const fixed = fixedBytes(fields, structs);
@@ -74,7 +103,9 @@ function codecFns(name: string, fields: Field[], structs: Map<string, StructDef>
   return [
     `${ex}function size_${name}(${fixed !== undefined ? '_v' : vParam}: T.${name}): number {\n  return ${size || '0'};\n}`,
     `${ex}function write_${name}(${wParam}: FrameWriter, ${vParam}: T.${name}): void {\n${fields.map(writeStmt).join('\n')}\n}`,
-    `${ex}function read_${name}(${rParam}: FrameReader): T.${name} {\n  return {${fields.map((f) => ` ${f.name}: ${readExpr(f, structs)},`).join('')} };\n}`,
+    fixed !== undefined && fields.length > 0
+      ? `${ex}function read_${name}(r: FrameReader): T.${name} {\n  const p = r.take(${fixed});\n  if (p < 0) return ${zeroValue(fields, structs)};\n  const dv = r.dv;\n  return ${fixedRead(fields, structs, 0)[0]};\n}`
+      : `${ex}function read_${name}(${rParam}: FrameReader): T.${name} {\n  return {${fields.map((f) => ` ${f.name}: ${readExpr(f, structs)},`).join('')} };\n}`,
   ].join('\n');
 }
 

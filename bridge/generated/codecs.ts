@@ -33,7 +33,10 @@ function write_Vec3(w: FrameWriter, v: T.Vec3): void {
   w.f32(v.z);
 }
 function read_Vec3(r: FrameReader): T.Vec3 {
-  return { x: r.f32(), y: r.f32(), z: r.f32(), };
+  const p = r.take(12);
+  if (p < 0) return { x: 0, y: 0, z: 0 };
+  const dv = r.dv;
+  return { x: dv.getFloat32(p + 0, true), y: dv.getFloat32(p + 4, true), z: dv.getFloat32(p + 8, true) };
 }
 
 function size_Quat(_v: T.Quat): number {
@@ -46,7 +49,10 @@ function write_Quat(w: FrameWriter, v: T.Quat): void {
   w.f32(v.w);
 }
 function read_Quat(r: FrameReader): T.Quat {
-  return { x: r.f32(), y: r.f32(), z: r.f32(), w: r.f32(), };
+  const p = r.take(16);
+  if (p < 0) return { x: 0, y: 0, z: 0, w: 0 };
+  const dv = r.dv;
+  return { x: dv.getFloat32(p + 0, true), y: dv.getFloat32(p + 4, true), z: dv.getFloat32(p + 8, true), w: dv.getFloat32(p + 12, true) };
 }
 
 function size_DialogueChoice(v: T.DialogueChoice): number {
@@ -83,7 +89,10 @@ function write_MergeDecision(w: FrameWriter, v: T.MergeDecision): void {
   w.bool(v.accept);
 }
 function read_MergeDecision(r: FrameReader): T.MergeDecision {
-  return { id: r.u32(), accept: r.bool(), };
+  const p = r.take(5);
+  if (p < 0) return { id: 0, accept: false };
+  const dv = r.dv;
+  return { id: dv.getUint32(p + 0, true), accept: r.boolAt(p + 4) };
 }
 
 function size_PlayerTransform(_v: T.PlayerTransform): number {
@@ -96,7 +105,10 @@ function write_PlayerTransform(w: FrameWriter, v: T.PlayerTransform): void {
   write_Vec3(w, v.vel);
 }
 function read_PlayerTransform(r: FrameReader): T.PlayerTransform {
-  return { entityId: r.u32(), pos: read_Vec3(r), rot: read_Quat(r), vel: read_Vec3(r), };
+  const p = r.take(44);
+  if (p < 0) return { entityId: 0, pos: { x: 0, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 0 }, vel: { x: 0, y: 0, z: 0 } };
+  const dv = r.dv;
+  return { entityId: dv.getUint32(p + 0, true), pos: { x: dv.getFloat32(p + 4, true), y: dv.getFloat32(p + 8, true), z: dv.getFloat32(p + 12, true) }, rot: { x: dv.getFloat32(p + 16, true), y: dv.getFloat32(p + 20, true), z: dv.getFloat32(p + 24, true), w: dv.getFloat32(p + 28, true) }, vel: { x: dv.getFloat32(p + 32, true), y: dv.getFloat32(p + 36, true), z: dv.getFloat32(p + 40, true) } };
 }
 
 function size_StartCinematic(v: T.StartCinematic): number {
@@ -141,7 +153,10 @@ function write_DialogueChoiceSelected(w: FrameWriter, v: T.DialogueChoiceSelecte
   w.u16(v.choiceIndex);
 }
 function read_DialogueChoiceSelected(r: FrameReader): T.DialogueChoiceSelected {
-  return { conversationId: r.u32(), choiceIndex: r.u16(), };
+  const p = r.take(6);
+  if (p < 0) return { conversationId: 0, choiceIndex: 0 };
+  const dv = r.dv;
+  return { conversationId: dv.getUint32(p + 0, true), choiceIndex: dv.getUint16(p + 4, true) };
 }
 
 function size_DialogueAdvance(_v: T.DialogueAdvance): number {
@@ -152,7 +167,10 @@ function write_DialogueAdvance(w: FrameWriter, v: T.DialogueAdvance): void {
   w.u16(v.choiceIndex);
 }
 function read_DialogueAdvance(r: FrameReader): T.DialogueAdvance {
-  return { conversationId: r.u32(), choiceIndex: r.u16(), };
+  const p = r.take(6);
+  if (p < 0) return { conversationId: 0, choiceIndex: 0 };
+  const dv = r.dv;
+  return { conversationId: dv.getUint32(p + 0, true), choiceIndex: dv.getUint16(p + 4, true) };
 }
 
 function size_MicIconShow(v: T.MicIconShow): number {
@@ -173,7 +191,10 @@ function write_MicIconHide(w: FrameWriter, v: T.MicIconHide): void {
   w.u32(v.peerId);
 }
 function read_MicIconHide(r: FrameReader): T.MicIconHide {
-  return { peerId: r.u32(), };
+  const p = r.take(4);
+  if (p < 0) return { peerId: 0 };
+  const dv = r.dv;
+  return { peerId: dv.getUint32(p + 0, true) };
 }
 
 function size_RemoteEntityState(_v: T.RemoteEntityState): number {
@@ -187,7 +208,10 @@ function write_RemoteEntityState(w: FrameWriter, v: T.RemoteEntityState): void {
   write_Vec3(w, v.vel);
 }
 function read_RemoteEntityState(r: FrameReader): T.RemoteEntityState {
-  return { entityId: r.u32(), tick: r.u32(), pos: read_Vec3(r), rot: read_Quat(r), vel: read_Vec3(r), };
+  const p = r.take(48);
+  if (p < 0) return { entityId: 0, tick: 0, pos: { x: 0, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 0 }, vel: { x: 0, y: 0, z: 0 } };
+  const dv = r.dv;
+  return { entityId: dv.getUint32(p + 0, true), tick: dv.getUint32(p + 4, true), pos: { x: dv.getFloat32(p + 8, true), y: dv.getFloat32(p + 12, true), z: dv.getFloat32(p + 16, true) }, rot: { x: dv.getFloat32(p + 20, true), y: dv.getFloat32(p + 24, true), z: dv.getFloat32(p + 28, true), w: dv.getFloat32(p + 32, true) }, vel: { x: dv.getFloat32(p + 36, true), y: dv.getFloat32(p + 40, true), z: dv.getFloat32(p + 44, true) } };
 }
 
 function size_SpawnProxy(v: T.SpawnProxy): number {
@@ -211,7 +235,10 @@ function write_DespawnProxy(w: FrameWriter, v: T.DespawnProxy): void {
   w.u32(v.entityId);
 }
 function read_DespawnProxy(r: FrameReader): T.DespawnProxy {
-  return { entityId: r.u32(), };
+  const p = r.take(4);
+  if (p < 0) return { entityId: 0 };
+  const dv = r.dv;
+  return { entityId: dv.getUint32(p + 0, true) };
 }
 
 function size_InterpDelayChanged(_v: T.InterpDelayChanged): number {
@@ -221,7 +248,10 @@ function write_InterpDelayChanged(w: FrameWriter, v: T.InterpDelayChanged): void
   w.u32(v.delayMs);
 }
 function read_InterpDelayChanged(r: FrameReader): T.InterpDelayChanged {
-  return { delayMs: r.u32(), };
+  const p = r.take(4);
+  if (p < 0) return { delayMs: 0 };
+  const dv = r.dv;
+  return { delayMs: dv.getUint32(p + 0, true) };
 }
 
 function size_ConsoleCommand(v: T.ConsoleCommand): number {
@@ -274,7 +304,10 @@ function write_SpectateEnter(w: FrameWriter, v: T.SpectateEnter): void {
   w.bool(v.hideHud);
 }
 function read_SpectateEnter(r: FrameReader): T.SpectateEnter {
-  return { targetEntityId: r.u32(), disableCollision: r.bool(), hideHud: r.bool(), };
+  const p = r.take(6);
+  if (p < 0) return { targetEntityId: 0, disableCollision: false, hideHud: false };
+  const dv = r.dv;
+  return { targetEntityId: dv.getUint32(p + 0, true), disableCollision: r.boolAt(p + 4), hideHud: r.boolAt(p + 5) };
 }
 
 function size_SpectateExit(_v: T.SpectateExit): number {
@@ -307,7 +340,10 @@ function write_ExportProgressRequest(w: FrameWriter, v: T.ExportProgressRequest)
   w.u32(v.requestId);
 }
 function read_ExportProgressRequest(r: FrameReader): T.ExportProgressRequest {
-  return { requestId: r.u32(), };
+  const p = r.take(4);
+  if (p < 0) return { requestId: 0 };
+  const dv = r.dv;
+  return { requestId: dv.getUint32(p + 0, true) };
 }
 
 function size_ProgressData(v: T.ProgressData): number {

@@ -11,6 +11,7 @@ import { CoopClient, ClientState } from './session.js';
 import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
 import { bridgeGameLink } from './bridge-adapter.js';
 import { loadOrCreateIdentity } from './identity-store.js';
+import { relayProgress } from './progress-relay.js';
 import { attachVoice, voiceMessage } from './voice-hook.js';
 import { createWriteStream } from 'node:fs';
 
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
       welcome: (w) => {
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         game.interpDelay(client.interp.interpDelayMs);
+        progress.requestNow(); // the first report is this player's baseline in the session file
       },
       closed: (reason) => { say(reason); game.notify(2, 'coop', reason); exitCode = EXIT_REFUSED; void shutdown(); },
       despawn: (id) => sidecar.despawned(id),
@@ -117,6 +119,10 @@ async function main(): Promise<void> {
   // The connection's measured loss feeds the encoder's FEC hint.
   const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, 1_000);
   const sidecar = new Sidecar(game, client, now);
+  const progress = relayProgress({
+    game: bridge,
+    send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
+  });
 
   // Join once the game has told us where the player is.
   say(`waiting for the game on bridge session ${values.session}`);
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(inputTimer);
     clearInterval(frameTimer);
+    progress.stop();
     clearInterval(lossTimer);
     voice.close();
     trace?.end();

@@ -22,6 +22,8 @@ import {
 /** How long the game may take to answer a request; the prompt waits for a person. */
 export const EXPORT_TIMEOUT_MS = 10_000;
 export const PROMPT_TIMEOUT_MS = 10 * 60_000;
+/** Unanswered requests are sent again this often. */
+export const REQUEST_RETRY_MS = 1000;
 
 /** The part of the bridge this flow uses (the sidecar role of bridge/Bridge). */
 export interface ImportBridge {
@@ -49,7 +51,12 @@ const newRequestId = (): number => {
   return nextRequestId;
 };
 
-/** Sends a request and resolves with the first reply carrying its requestId. */
+/**
+ * Sends a request and resolves with the first reply carrying its requestId. The request is sent
+ * again (same requestId) every REQUEST_RETRY_MS until answered: at-least-once over the bridge,
+ * and the game treats a repeated requestId as the same request (MergePrompt.reds keeps one
+ * prompt open per requestId; exports and applies are idempotent).
+ */
 function request<R extends { requestId: number }>(
   sendIt: (requestId: number) => boolean,
   listen: (h: (m: R) => void) => () => void,
@@ -58,19 +65,23 @@ function request<R extends { requestId: number }>(
 ): Promise<R> {
   const requestId = newRequestId();
   return new Promise<R>((resolve, reject) => {
+    const finish = () => {
+      clearTimeout(timer);
+      clearInterval(retry);
+      off();
+    };
     const off = listen((m) => {
       if (m.requestId !== requestId) return;
-      clearTimeout(timer);
-      off();
+      finish();
       resolve(m);
     });
     const timer = setTimeout(() => {
-      off();
+      finish();
       reject(new ImportError('TIMEOUT', `the game did not answer ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
+    const retry = setInterval(() => sendIt(requestId), REQUEST_RETRY_MS);
     if (!sendIt(requestId)) {
-      clearTimeout(timer);
-      off();
+      finish();
       reject(new ImportError('SEND_FAILED', `could not send ${what} to the game`));
     }
   });

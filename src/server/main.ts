@@ -16,6 +16,9 @@ import {
   SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
 } from './constants.js';
 import { populate } from './populate.js';
+import { sessionSavePlugin } from './persistence/session-plugin.js';
+import { installShutdownSave } from './persistence/shutdown-save.js';
+import { AUTOSAVE_DEFAULT_S, AUTOSAVE_MAX_S, MS_PER_S } from './persistence/session-saver.js';
 
 const EXIT_USAGE = 2;
 const EXIT_RUNTIME = 1;
@@ -34,6 +37,8 @@ usage: coop-server [options]
   --seed <n>               simulation seed                                [default: 1]
   --voice <mode>           proximity (interest set, 60 m, attenuated) or party [default: proximity]
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
+  --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
+                           (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge)
 ${ADMIN_HELP_TEXT}
   --help                   this text
 exit codes: 0 stopped, 1 runtime error (port in use, bad data dir), 2 bad arguments`;
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
         port: { type: 'string' }, host: { type: 'string' }, 'session-id': { type: 'string' },
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
         npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
-        'log-level': { type: 'string' }, help: { type: 'boolean' },
+        'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
       },
       strict: true, allowPositionals: false,
     }));
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
   const vehicles = intOpt(values.vehicles, '--vehicles', 0, 100_000, SERVER_DEFAULT_VEHICLES);
   const areaM = intOpt(values['area-m'], '--area-m', 1, 20_000, SERVER_DEFAULT_AREA_M);
   const seed = intOpt(values.seed, '--seed', 0, 2 ** 31, 1);
+  const autosaveS = intOpt(values['autosave-s'], '--autosave-s', 0, AUTOSAVE_MAX_S, AUTOSAVE_DEFAULT_S);
   const voiceMode = values.voice ?? 'proximity';
   if (voiceMode !== 'proximity' && voiceMode !== 'party') usage(`--voice must be proximity or party, got ${JSON.stringify(voiceMode)}`);
   const sessionId = values['session-id'] ?? randomBytes(6).toString('hex');
@@ -108,10 +114,21 @@ async function main(): Promise<void> {
     process.exit(EXIT_RUNTIME);
   }
   server.use(adminPlugin(server, admin));
+  let sessionSave;
+  try {
+    sessionSave = sessionSavePlugin(server, { dataDir: adminOpts.dataDir, autosaveMs: autosaveS * MS_PER_S });
+  } catch (err) {
+    process.stderr.write(`coop-server: cannot write the session file under ${adminOpts.dataDir}: ${(err as Error).message}\n`);
+    listener.close();
+    await admin.close();
+    process.exit(EXIT_RUNTIME);
+  }
+  server.use(sessionSave);
   const mutes = admin.mutes;
   server.use(voicePlugin(server, { mode: voiceMode, isMuted: (identity) => mutes.isMuted(identity) }));
   server.start();
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
+  process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -125,8 +142,13 @@ async function main(): Promise<void> {
     process.stdout.write('coop-server: stopped\n');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // SaveSessionState at shutdown: saved first on SIGINT/SIGTERM (then the clean stop), on an
+  // uncaught error (then exit 1), and on any other exit.
+  installShutdownSave({
+    saver: sessionSave.saver,
+    onSignal: (signal) => void stop(signal),
+    onUncaught: (err) => log.fatal({ event: 'server.uncaught', error: (err as Error)?.stack ?? String(err) }, 'uncaught error'),
+  });
 }
 
 main().catch((err: Error) => {

@@ -12,6 +12,9 @@ export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
   run(step: z.infer<S>, ctx: SimContext): void | Promise<void>;
 }
 
+/** How often a 'progress' step waiting for the sidecar's export request looks again. */
+const PROGRESS_WAIT_POLL_MS = 20;
+
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
 const vec = (v: readonly number[]) => ({ x: v[0] ?? 0, y: v[1] ?? 0, z: v[2] ?? 0 });
 
@@ -110,10 +113,17 @@ export const ACTIONS: Record<string, Action> = {
   /**
    * The player's progress changed (a quest moved, an item was picked up): from now on the game
    * exports `base64` (a .dat, src/merge), and pushes it unasked (ProgressData, requestId 0).
+   * With afterExports N it waits until the sidecar asked for the progress N times.
    */
-  progress: define(z.object({ base64: z.string().min(1) }), (s, ctx) => {
-    ctx.state.set('progressBase64', s.base64);
-    ctx.send('ProgressData', { requestId: 0, data: new Uint8Array(Buffer.from(s.base64, 'base64')) });
+  progress: define(z.object({ base64: z.string().min(1), afterExports: z.number().int().min(0).default(0) }), (s, ctx) => {
+    const apply = () => {
+      ctx.state.set('progressBase64', s.base64);
+      ctx.send('ProgressData', { requestId: 0, data: new Uint8Array(Buffer.from(s.base64, 'base64')) });
+    };
+    // afterExports: only once the sidecar has asked that many times (e.g. 1 = after the baseline).
+    const exported = () => ((ctx.state.get('exports') as number | undefined) ?? 0) >= s.afterExports;
+    if (exported()) apply();
+    else ctx.every(PROGRESS_WAIT_POLL_MS, () => (exported() ? (apply(), false) : true));
   }),
   /** A raw frame: any type id, payload in hex (tests of the sidecar's drop counters). */
   raw: define(z.object({ type: z.number().int().min(1).max(0xfffe), hex: z.string().regex(/^([0-9a-fA-F]{2})*$/).default('') }), (s, ctx) => {

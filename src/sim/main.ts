@@ -87,6 +87,8 @@ async function main(): Promise<void> {
   const stop = (signal: string) => void host.stop(`signal ${signal}`);
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Diagnostics: `kill -USR2 <pid>` logs the bridge's state and counters.
+  process.on('SIGUSR2', () => log({ event: 'diag', state: host.bridge.state, counters: host.bridge.counters() }));
   await host.bridge.closed();
 }
 

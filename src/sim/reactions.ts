@@ -8,6 +8,7 @@ export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimCont
 
 export const REACTIONS: Reactions = {
   ExportProgressRequest: (m, ctx) => {
+    ctx.state.set('exports', ((ctx.state.get('exports') as number | undefined) ?? 0) + 1);
     const current = (ctx.state.get('progressBase64') as string | undefined) ?? ctx.scenario.progressBase64;
     ctx.send('ProgressData', { requestId: m.requestId, data: new Uint8Array(Buffer.from(current, 'base64')) });
   },

@@ -9,6 +9,8 @@ import { VoiceJitterBuffer, type PlayoutFrame } from './jitterBuffer.js';
 import { gainOfAttenuation } from './relay.js';
 
 export const VOICE_STREAM_FREE_MS = 10_000;
+/** A talker's icon stays on through pauses shorter than this (no flicker between words). */
+export const VOICE_TALKING_HOLD_MS = 400;
 
 export interface IncomingVoice { seq: number; timestamp: number; opusBytes: Uint8Array; attenuationQ8?: number }
 
@@ -17,6 +19,7 @@ interface Stream {
   dec: VoiceDecoder;
   gain: number;
   lastPacketMs: number;
+  lastFrameMs: number;
   talking: boolean;
 }
 
@@ -50,7 +53,7 @@ export class VoiceReceiver {
     this.counters.packets += 1;
     let s = this.#streams.get(fromPeerId);
     if (!s) {
-      s = { jb: new VoiceJitterBuffer(), dec: new VoiceDecoder(), gain: 1, lastPacketMs: nowMs, talking: false };
+      s = { jb: new VoiceJitterBuffer(), dec: new VoiceDecoder(), gain: 1, lastPacketMs: nowMs, lastFrameMs: -Infinity, talking: false };
       this.#streams.set(fromPeerId, s);
       this.counters.streamsOpened += 1;
     }
@@ -65,7 +68,8 @@ export class VoiceReceiver {
     this.#mix.fill(0);
     for (const [peerId, s] of this.#streams) {
       const f = s.jb.pull(nowMs);
-      this.#setTalking(peerId, s, f !== null);
+      if (f) s.lastFrameMs = nowMs;
+      this.#setTalking(peerId, s, f !== null || nowMs - s.lastFrameMs <= VOICE_TALKING_HOLD_MS);
       if (f) this.#add(peerId, s, f, nowMs);
       else if (nowMs - s.lastPacketMs > VOICE_STREAM_FREE_MS) this.removePeer(peerId);
     }

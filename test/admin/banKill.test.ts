@@ -29,7 +29,7 @@ function runUntilKilled(dataDir: string, delayMs: number): Promise<void> {
     const child = spawn(process.execPath, [bundle, dataDir], { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() });
     let ready = false;
     child.stdout.on('data', (d: Buffer) => {
-      if (!ready && d.toString().includes('ready')) {
+      if (!ready && d.toString().includes('wrote')) {
         ready = true;
         setTimeout(() => child.kill('SIGKILL'), delayMs);
       }
@@ -47,20 +47,15 @@ describe('ban file under kill -9', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bankill-'));
     const rand = lcg(SEED);
     let previous = 0;
-    let grewRuns = 0;
     for (let run = 0; run < RUNS; run++) {
       await runUntilKilled(dataDir, Math.floor(rand() * MAX_DELAY_MS));
       const store = await BanStore.open({ dataDir }); // throws on a torn file
       const ids = store.list().map((b) => b.identity).sort();
       expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => `id${String(i).padStart(6, '0')}`));
-      expect(ids.length).toBeGreaterThanOrEqual(previous);
-      if (ids.length > previous) grewRuns++;
+      // the kill came after the run's first write reached the disk: the list grew by >= 1
+      expect(ids.length).toBeGreaterThan(previous);
       previous = ids.length;
-      // leftover temp files are cleaned at open; a kill before the first rename leaves no file yet
-      expect(readdirSync(dataDir).filter((n) => n !== 'bans.json')).toEqual([]);
-      if (ids.length > 0) expect(readdirSync(dataDir)).toContain('bans.json');
+      expect(readdirSync(dataDir)).toEqual(['bans.json']); // leftover temp files cleaned at open
     }
-    // the kills really landed during writing, not before the first one
-    expect(grewRuns).toBeGreaterThan(RUNS / 2);
   }, 180_000);
 });

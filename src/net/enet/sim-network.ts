@@ -129,7 +129,8 @@ export class SimNetwork {
         at += this.random() * l.reorderDelayMs;
         this.counts.reordered++;
       }
-      this.#queue.push({ at, order: this.#order++, data: data.slice(), from, to: key(to) });
+      // A true copy (Buffer.prototype.slice would alias the sender's memory).
+      this.#queue.push({ at, order: this.#order++, data: Uint8Array.prototype.slice.call(data), from, to: key(to) });
     }
   }
 

@@ -8,6 +8,7 @@ import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type Session
 
 /** Default autosave period (the server's --autosave-s). */
 export const AUTOSAVE_DEFAULT_S = 30;
+export const AUTOSAVE_MAX_S = 24 * 60 * 60;
 export const MS_PER_S = 1000;
 
 export interface SaverTimers {

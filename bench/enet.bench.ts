@@ -1,0 +1,159 @@
+// bench:enet — the TS ENet host against Debian's libenet (BENCHMARKS.md "bench:enet").
+// Both with ENet's defaults (MTU 1392, ENet's window and throttle), each talking to itself on
+// 127.0.0.1 in this process: TS client → TS server over node:dgram, libenet client → libenet
+// server through koffi (polled with enet_host_service(…, 0)). Reliable, one channel; the sender
+// keeps QUEUE_MESSAGES not yet received queued, the receiver counts. Each run lasts ≥ 3 s or
+// ≥ 200 k messages; 3 repetitions, median. RTT: what the client peer reports after the run.
+// Prints a table and writes bench/results/enet.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { EnetHost } from '../src/net/enet/host.js';
+import type { EnetPeer } from '../src/net/enet/peer.js';
+import { UdpTransport } from '../src/net/enet/udp.js';
+import { ENET_HOST_DEFAULT_MTU, ENET_PACKET_FLAG_RELIABLE } from '../src/net/enet/constants.js';
+import { LibEnetHost, libenetVersion, type LibEnetPeer } from '../test/enet/libenet.js';
+
+const SMALL_BYTES = 64;
+const LARGE_BYTES = 1024;
+const MIN_DURATION_MS = 3_000;
+const MIN_MESSAGES = 200_000;
+const MAX_DURATION_MS = 20_000;
+const QUEUE_MESSAGES = 2_048;
+const REPS = Number(process.env.ENET_BENCH_REPS ?? 3);
+
+interface Run { msgsPerS: number; mbPerS: number; rttMs: number; messages: number; ms: number }
+
+function done(received: number, elapsed: number): boolean {
+  return (elapsed >= MIN_DURATION_MS && received >= Math.min(MIN_MESSAGES, received)) && (received >= MIN_MESSAGES || elapsed >= MIN_DURATION_MS) || elapsed >= MAX_DURATION_MS;
+}
+
+async function runTs(size: number): Promise<Run> {
+  const server = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }), peerLimit: 4 });
+  const client = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }), peerLimit: 4 });
+  const payload = new Uint8Array(size).fill(0xab);
+  const peer = await new Promise<EnetPeer>((resolve) => {
+    client.on('connect', (p) => resolve(p));
+    client.connect(server.address(), 1, 0);
+  });
+  let sent = 0;
+  let received = 0;
+  let bytes = 0;
+  const topUp = (): void => {
+    while (sent - received < QUEUE_MESSAGES) {
+      peer.send(0, payload, ENET_PACKET_FLAG_RELIABLE);
+      sent++;
+    }
+  };
+  const start = performance.now();
+  const finished = new Promise<number>((resolve) => {
+    server.on('receive', (_p, _c, data) => {
+      received++;
+      bytes += data.length;
+      if ((received & 255) === 0) {
+        const elapsed = performance.now() - start;
+        if (done(received, elapsed)) resolve(elapsed);
+        else topUp();
+      }
+    });
+  });
+  topUp();
+  const ms = await finished;
+  const rttMs = peer.stats.rtt;
+  client.destroy();
+  server.destroy();
+  return { msgsPerS: (received / ms) * 1000, mbPerS: bytes / ms / 1000, rttMs, messages: received, ms };
+}
+
+function runLib(size: number): Run {
+  const server = new LibEnetHost({ port: 0, peerLimit: 4, mtu: ENET_HOST_DEFAULT_MTU });
+  const client = new LibEnetHost({ port: null, peerLimit: 4, mtu: ENET_HOST_DEFAULT_MTU });
+  const payload = new Uint8Array(size).fill(0xab);
+  const peer: LibEnetPeer = client.connect(server.port, 1, 0);
+  let connected = false;
+  for (let i = 0; i < 1_000_000 && !connected; i++) {
+    for (const e of client.drain()) if (e.type === 'connect') connected = true;
+    server.drain();
+  }
+  if (!connected) throw new Error('libenet did not connect');
+  let sent = 0;
+  let received = 0;
+  let bytes = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  for (;;) {
+    while (sent - received < QUEUE_MESSAGES) {
+      peer.send(0, payload, ENET_PACKET_FLAG_RELIABLE);
+      sent++;
+    }
+    client.service(0);
+    for (let e = server.service(0); e !== null; e = server.service(0)) {
+      if (e.type === 'receive') {
+        received++;
+        bytes += e.data.length;
+      }
+    }
+    elapsed = performance.now() - start;
+    if (done(received, elapsed)) break;
+  }
+  const rttMs = peer.roundTripTime;
+  client.destroy();
+  server.destroy();
+  return { msgsPerS: (received / elapsed) * 1000, mbPerS: bytes / elapsed / 1000, rttMs, messages: received, ms: elapsed };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const runs: Record<string, Run[]> = { ts64: [], lib64: [], ts1k: [], lib1k: [] };
+  for (let rep = 0; rep < REPS; rep++) {
+    runs.lib64.push(runLib(SMALL_BYTES));
+    runs.ts64.push(await runTs(SMALL_BYTES));
+    runs.lib1k.push(runLib(LARGE_BYTES));
+    runs.ts1k.push(await runTs(LARGE_BYTES));
+    console.error(`rep ${rep + 1}/${REPS} done`);
+  }
+  const m = (k: string, f: (r: Run) => number): number => median(runs[k].map(f));
+  const results = {
+    ts_reliable_msgs_per_s: Math.round(m('ts64', (r) => r.msgsPerS)),
+    libenet_reliable_msgs_per_s: Math.round(m('lib64', (r) => r.msgsPerS)),
+    ts_reliable_mb_per_s: Number(m('ts1k', (r) => r.mbPerS).toFixed(2)),
+    libenet_reliable_mb_per_s: Number(m('lib1k', (r) => r.mbPerS).toFixed(2)),
+    ts_rtt_ms: m('ts64', (r) => r.rttMs),
+    libenet_rtt_ms: m('lib64', (r) => r.rttMs),
+  };
+  const ratios = {
+    msgs_per_s_ts_over_libenet: Number((results.ts_reliable_msgs_per_s / results.libenet_reliable_msgs_per_s).toFixed(3)),
+    mb_per_s_ts_over_libenet: Number((results.ts_reliable_mb_per_s / results.libenet_reliable_mb_per_s).toFixed(3)),
+  };
+  const out = {
+    benchmark: 'bench:enet',
+    sizes: {
+      ts_reliable_msgs_per_s: `${SMALL_BYTES} B messages`,
+      libenet_reliable_msgs_per_s: `${SMALL_BYTES} B messages`,
+      ts_reliable_mb_per_s: `${LARGE_BYTES} B messages (MB = 10^6 bytes of payload)`,
+      libenet_reliable_mb_per_s: `${LARGE_BYTES} B messages (MB = 10^6 bytes of payload)`,
+      ts_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
+      libenet_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
+    },
+    results,
+    ratios,
+    repetitions: REPS,
+    runs,
+    workload: { mtu: ENET_HOST_DEFAULT_MTU, channel: 0, reliable: true, queue_messages: QUEUE_MESSAGES, min_duration_ms: MIN_DURATION_MS, min_messages: MIN_MESSAGES },
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, libenet: libenetVersion() },
+    date: new Date().toISOString(),
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/enet.json', `${JSON.stringify(out, null, 2)}\n`);
+  const row = (name: string, ts: number, lib: number, unit: string): string => `${name.padEnd(28)} ${String(ts).padStart(12)} ${String(lib).padStart(12)}  ${unit}`;
+  console.log(`${'metric'.padEnd(28)} ${'TS'.padStart(12)} ${'libenet'.padStart(12)}`);
+  console.log(row(`reliable msgs/s (${SMALL_BYTES} B)`, results.ts_reliable_msgs_per_s, results.libenet_reliable_msgs_per_s, `ratio ${ratios.msgs_per_s_ts_over_libenet}`));
+  console.log(row(`reliable MB/s (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_s, results.libenet_reliable_mb_per_s, `ratio ${ratios.mb_per_s_ts_over_libenet}`));
+  console.log(row('rtt ms (after run)', results.ts_rtt_ms, results.libenet_rtt_ms, ''));
+  console.log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}`);
+}
+
+await main();

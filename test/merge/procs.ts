@@ -1,0 +1,88 @@
+// Real processes for the session tests: coop-server, coop-sidecar and the headless game, each
+// `node --import tsx <entry>`, with their stdout lines kept and waitable.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Proc {
+  child: ChildProcess;
+  lines: string[];
+  err: () => string;
+  /** The first stdout line (past or future) matching re; rejects if the process exits first. */
+  line(re: RegExp): Promise<RegExpExecArray>;
+  exited: Promise<number | null>;
+}
+
+export function proc(args: string[]): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    lines.push(l);
+    for (const w of waiters.splice(0)) {
+      const m = w.re.exec(l);
+      if (m) w.resolve(m);
+      else waiters.push(w);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    err: () => err,
+    exited,
+    line: (re) => {
+      for (const l of lines) {
+        const m = re.exec(l);
+        if (m) return Promise.resolve(m);
+      }
+      return Promise.race([
+        new Promise<RegExpExecArray>((resolve) => waiters.push({ re, resolve })),
+        exited.then((code) => Promise.reject(new Error(`exited (${code}) before printing ${re}: ${err.slice(-2000)}`))),
+      ]);
+    },
+  };
+}
+
+export interface ServerProc extends Proc {
+  port: number;
+  sessionFile: string;
+}
+
+export async function startServer(dataDir: string, sessionId: string, autosaveS: number): Promise<ServerProc> {
+  const p = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', dataDir,
+    '--session-id', sessionId, '--autosave-s', String(autosaveS), '--npcs', '0', '--vehicles', '0', '--log-level', 'warn']);
+  const port = Number((await p.line(/listening on udp [^:]+:(\d+)/))[1]);
+  const sessionFile = (await p.line(/session file (.+)$/))[1];
+  return { ...p, port, sessionFile };
+}
+
+/** A headless game with a scenario, and its sidecar joined to the server. */
+export function startPlayer(o: { dir: string; tag: string; port: number; name: string; scenario: object }): { game: Proc; sidecar: Proc } {
+  const session = `merge-${process.pid}-${o.tag}`;
+  const scenario = join(o.dir, `scenario-${o.tag}.json`);
+  writeFileSync(scenario, JSON.stringify(o.scenario));
+  const game = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
+  const sidecar = proc(['src/client/main.ts', '--server', `127.0.0.1:${o.port}`, '--session', session, '--name', o.name,
+    '--data-dir', join(o.dir, `id-${o.tag}`), '--log-level', 'warn']);
+  return { game, sidecar };
+}
+
+/**
+ * Steps that keep the player standing (almost) still, sending PlayerTransform a few times a
+ * second for a minute: the sidecar joins on the first transform it reads.
+ */
+export function standAt(x: number): object {
+  return { at: 0, do: 'walk', path: [[x, 0, 0], [x + 1, 0, 0]], speedMps: 0.02, hz: 4 };
+}
+
+export async function stopAll(procs: Proc[]): Promise<void> {
+  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGINT');
+  const timeout = new Promise((r) => setTimeout(r, 3000));
+  await Promise.race([Promise.all(procs.map((p) => p.exited)), timeout]);
+  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+}
