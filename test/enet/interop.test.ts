@@ -8,7 +8,7 @@ import type { EnetPeer } from '../../src/net/enet/peer.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { LibEnetHost, libenetVersion, type LibEnetEvent, type LibEnetPeer } from './libenet.js';
 
-const WAIT_MS = 30_000;
+const WAIT_MS = 60_000;
 const tsHosts: EnetHost[] = [];
 const libHosts: LibEnetHost[] = [];
 afterEach(() => {
@@ -108,7 +108,7 @@ for (const checksum of [false, true]) {
       await pump(lib, onLib, () => libDisconnectData >= 0 && tsDisconnected >= 0, 'disconnect');
       expect(libDisconnectData).toBe(4242);
       expect(tsDisconnected).toBe(0);
-    }, 60_000);
+    }, 120_000);
 
     it('TS server, libenet client: every data command both ways, libenet-initiated disconnect', async () => {
       const ts = await tsHost({ checksum });
@@ -148,7 +148,7 @@ for (const checksum of [false, true]) {
       await pump(lib, onLib, () => tsDisconnectData >= 0 && libDisconnected >= 0, 'disconnect');
       expect(tsDisconnectData).toBe(99);
       expect(libDisconnected).toBe(0);
-    }, 60_000);
+    }, 120_000);
   });
 }
 
@@ -172,7 +172,7 @@ describe('interop disconnect paths', () => {
     await pump(lib, onLib, () => libEvent >= 0 && tsEvent >= 0, 'disconnect');
     expect(libEvent).toBe(31337);
     expect(tsEvent).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('libenet server disconnects a TS client; disconnectNow and disconnectLater both ways', async () => {
     const lib = libHost({ port: 0 });
@@ -224,5 +224,5 @@ describe('interop disconnect paths', () => {
     await pump(lib, onLib, () => tsDisconnects.length === 4, 'disconnect 5');
     expect(tsReceived.filter((n) => n === 2500).length).toBe(20);
     expect(tsDisconnects[3]).toBe(15);
-  }, 90_000);
+  }, 150_000);
 });

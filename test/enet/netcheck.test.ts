@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
+import { LibEnetHost, type LibEnetEvent } from './libenet.js';
 
 const ENTRY = 'src/net/netcheck.ts';
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -13,13 +14,13 @@ afterEach(() => {
 });
 
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], { encoding: 'utf8', timeout: 100_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function waitLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, out: string[]): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern}; got: ${out.join('')}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern}; got: ${out.join('')}`)), 90_000);
     const check = (): void => {
       const m = out.join('').match(pattern);
       if (m) {
@@ -67,13 +68,44 @@ describe('coop-netcheck', () => {
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(0);
-  }, 60_000);
+  }, 180_000);
+
+  it('enet-echo answers a libenet client too', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'enet-echo', '--port', '0']);
+    children.push(child);
+    const out: string[] = [];
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => out.push(d));
+    const [, port] = await waitLine(child, /listening on udp 127\.0\.0\.1:(\d+)/, out);
+    const lib = new LibEnetHost({ port: null });
+    try {
+      const peer = lib.connect(Number(port), 2, 0);
+      const got: LibEnetEvent[] = [];
+      let sent = false;
+      const deadline = Date.now() + 90_000;
+      while (got.filter((e) => e.type === 'receive').length < 2 && Date.now() < deadline) {
+        for (const e of lib.drain()) {
+          got.push(e);
+          if (e.type === 'connect' && !sent) {
+            sent = true;
+            peer.send(0, Buffer.from('from libenet'), 1);
+            peer.send(1, Buffer.from('unsequenced'), 2);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      const echoes = got.flatMap((e) => (e.type === 'receive' ? [[e.channelId, Buffer.from(e.data).toString(), e.flags & 0xb]] : []));
+      expect(echoes.sort()).toEqual([[0, 'from libenet', 1], [1, 'unsequenced', 2]]);
+    } finally {
+      lib.destroy();
+    }
+  }, 180_000);
 
   it('prints help and exits 0', () => {
     const r = runCli(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('coop-netcheck enet-echo --port N [--host 127.0.0.1]');
-  });
+  }, 120_000);
 
   it.each([
     [['enet-echo'], '--port is required'],
@@ -86,5 +118,5 @@ describe('coop-netcheck', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
-  });
+  }, 120_000);
 });

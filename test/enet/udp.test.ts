@@ -17,7 +17,7 @@ async function host(address: string, options: { peerLimit?: number } = {}): Prom
   return h;
 }
 
-function waitFor<T>(fn: (resolve: (v: T) => void) => void, what: string, ms = 20_000): Promise<T> {
+function waitFor<T>(fn: (resolve: (v: T) => void) => void, what: string, ms = 60_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
     fn((v) => {
@@ -60,7 +60,7 @@ for (const family of [{ name: 'IPv4', address: '127.0.0.1' }, { name: 'IPv6', ad
       peer.disconnect(42);
       expect(await serverGone).toBe(42);
       expect(await clientGone).toBe(0);
-    }, 60_000);
+    }, 120_000);
   });
 }
 

@@ -194,7 +194,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   broadcast(channelId: number, data: Uint8Array, options?: SendOptions | number): void {
     const packet = createPacket(data, packetFlagsFrom(options));
     for (const peer of this.peers) {
-      if (peer.state !== PeerState.CONNECTED || channelId >= peer.channels.length || data.length > this.maximumPacketSize) continue;
+      if (peer.state !== PeerState.CONNECTED || !Number.isInteger(channelId) || channelId < 0 || channelId >= peer.channels.length || data.length > this.maximumPacketSize) continue;
       sendPacket(peer, channelId, packet);
     }
     this.wake();

@@ -40,7 +40,7 @@ export function fragmentPayloadSize(peer: EnetPeer): number {
 
 /** ENet's enet_peer_send. `flags` are ENET_PACKET_FLAG_* bits. */
 export function peerSend(peer: EnetPeer, channelID: number, data: Uint8Array, flags: number): boolean {
-  if (peer.state !== PeerState.CONNECTED || !(channelID >= 0 && channelID < peer.channels.length) || data.length > peer.host.maximumPacketSize) {
+  if (peer.state !== PeerState.CONNECTED || !Number.isInteger(channelID) || channelID < 0 || channelID >= peer.channels.length || data.length > peer.host.maximumPacketSize) {
     return false;
   }
   return sendPacket(peer, channelID, createPacket(data, flags));
