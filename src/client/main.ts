@@ -12,6 +12,8 @@ import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
 import { bridgeGameLink } from './bridge-adapter.js';
 import { loadOrCreateIdentity } from './identity-store.js';
 import { relayProgress } from './progress-relay.js';
+import { runImportMode } from './import-mode.js';
+import { fingerprint } from '../protocol/identity.js';
 import { attachVoice, voiceMessage } from './voice-hook.js';
 import { createWriteStream } from 'node:fs';
 
@@ -28,6 +30,9 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --mic-device NAME      capture voice from this PortAudio device ('' = first) [default: the game's mic frames]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
   --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
+  --import SESSION.json  no server: merge this player's co-op progress from a session file into
+                         the game (MergePrompt on conflicts), write --out, apply it, exit
+  --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
   --help                 this text
 exit codes: 0 quit, 1 runtime error, 2 bad arguments, 3 refused or disconnected by the server`;
 
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
         server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
         'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
+        import: { type: 'string' }, out: { type: 'string' },
       },
       strict: true,
     }));
@@ -52,8 +58,8 @@ async function main(): Promise<void> {
   }
   if (values.help) { process.stdout.write(`${HELP}\n`); return; }
   const m = /^(.+):(\d{1,5})$/.exec(values.server ?? '');
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
-  const serverAddr = { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) };
+  if (!values.import && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
+  const serverAddr = m ? { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) } : { address: '', port: 0 };
   if (!values.session || !/^[A-Za-z0-9_-]{1,64}$/.test(values.session)) usage(`--session must be a bridge session name of A-Z a-z 0-9 _ -, got ${JSON.stringify(values.session ?? '')}`);
   const name = values.name ?? 'player';
   if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
@@ -76,6 +82,12 @@ async function main(): Promise<void> {
     process.exit(EXIT_RUNTIME);
   }
   if (identity.created) say('made a new player identity');
+  if (values.import) {
+    const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
+    const code = await runImportMode({ bridge, sessionPath: values.import, playerId: fingerprint(identity.keys.publicKeyRaw), out: values.out ?? join(dataDir, 'merged.dat'), say });
+    await bridge.close('import done').catch(() => undefined);
+    process.exit(code);
+  }
   const game = bridgeGameLink(bridge);
   const transport = await UdpTransport.bind({ address: '0.0.0.0', port: 0 });
   const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
