@@ -214,3 +214,41 @@ describe('enet on the simulated network', () => {
     expect(serverPeer.windowSize).toBe(4096); // min(80 k, 50 k) / 64 KiB → ENet's minimum window
   });
 });
+
+describe('enet host API', () => {
+  it('broadcasts one packet to every connected peer and keeps per-peer and host counters', () => {
+    const w = new SimWorld({ seed: 12, latencyMs: 5 });
+    const server = w.host();
+    const a = w.host();
+    const b = w.host();
+    const gotA = collect(a);
+    const gotB = collect(b);
+    const { clientPeer } = w.connect(a, server, 2);
+    w.connect(b, server, 2);
+    const data = payload(1, 7, 3000);
+    server.broadcast(1, data, { reliable: true });
+    data.fill(0); // the host kept its own copy
+    w.run(200);
+    expect(gotA.map((r) => r.data)).toEqual([payload(1, 7, 3000)]);
+    expect(gotB.map((r) => r.data)).toEqual([payload(1, 7, 3000)]);
+    const s = clientPeer.stats;
+    expect(s.bytesReceived).toBeGreaterThan(3000);
+    expect(s.packetsSent).toBeGreaterThan(0);
+    expect(s.packetLoss).toBe(0);
+    expect(server.stats.datagramsSent).toBeGreaterThan(4);
+    expect(clientPeer.send(1.5, payload(0, 1))).toBe(false);
+    expect(clientPeer.send(-1, payload(0, 1))).toBe(false);
+  });
+
+  it('rejects bad options with a typed error and refuses connect() when every slot is taken', () => {
+    const w = new SimWorld({ seed: 13 });
+    expect(() => w.host({ peerLimit: 0 })).toThrow(/peerLimit/);
+    expect(() => w.host({ mtu: 100 })).toThrow(/mtu/);
+    const h = w.host({ peerLimit: 1 });
+    h.connect({ address: '10.1.1.1', port: 1 }, 1);
+    expect(() => h.connect({ address: '10.1.1.2', port: 1 }, 1)).toThrow(/peer slots/);
+    h.destroy();
+    expect(() => h.connect({ address: '10.1.1.1', port: 1 }, 1)).toThrow(/destroyed/);
+    expect(h.service()).toBe(0);
+  });
+});
