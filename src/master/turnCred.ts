@@ -9,11 +9,13 @@ import type { TurnCredentials } from './wire.js';
 
 const ED25519_PUBLIC_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;
-const PLAYER_ID_BYTES = 16;
 
-/** The stable player id of an Ed25519 public key (raw 32 bytes): 16 bytes of SHA-256, base64url. */
+/**
+ * The stable player id of an Ed25519 public key (raw 32 bytes): hex SHA-256, the same
+ * fingerprint the server binds bans and saves to (src/protocol/identity.ts `fingerprint`).
+ */
 export function playerIdOf(publicKeyRaw: Uint8Array): string {
-  return createHash('sha256').update(publicKeyRaw).digest().subarray(0, PLAYER_ID_BYTES).toString('base64url');
+  return createHash('sha256').update(publicKeyRaw).digest('hex');
 }
 
 /** The exact bytes a player signs to answer a challenge nonce. */

@@ -2,6 +2,7 @@
 // identity key by signing the master's nonce), and the WebSocket signalling channel.
 import { sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
+import type { IdentityKeys } from '../../protocol/identity.js';
 import { MASTER_CHALLENGE_PREFIX } from '../../master/constants.js';
 import type { AnnounceBody, ClientMessage, ServerMessage, SignalData, TurnCredentials } from '../../master/wire.js';
 import { NAT_MASTER_HTTP_TIMEOUT_MS } from './constants.js';
@@ -10,6 +11,11 @@ import { NAT_MASTER_HTTP_TIMEOUT_MS } from './constants.js';
 export interface PlayerIdentity {
   publicRaw: Uint8Array;
   privateKey: KeyObject;
+}
+
+/** The install's identity as src/protocol/identity.ts keeps it (loadOrCreateIdentity). */
+export function playerIdentityFrom(keys: IdentityKeys): PlayerIdentity {
+  return { publicRaw: keys.publicKeyRaw, privateKey: keys.privateKey };
 }
 
 export class MasterError extends Error {

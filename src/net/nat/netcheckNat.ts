@@ -1,13 +1,13 @@
 // coop-netcheck subcommands for NAT traversal: `nat-host` announces a test session on a
 // coop-master and echoes ENet packets; `nat-join` joins it through ICE and prints which path
 // the connection took (host / srflx / relay), how long it took and the bytes it moved.
-import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { generateIdentity } from '../../protocol/identity.js';
 import { EnetHost } from '../enet/host.js';
 import { NAT_DEFAULT_STUN } from './constants.js';
 import { natPerformHandshake, type ConnectionStats } from './handshake.js';
 import { IceDatagramTransport } from './iceTransport.js';
-import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, type PlayerIdentity } from './masterClient.js';
+import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type PlayerIdentity } from './masterClient.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -18,9 +18,9 @@ const JOIN_TIMEOUT_MS = 30_000;
 
 interface NatSubcommand { summary: string; usage: string; run(args: string[]): Promise<number> }
 
+/** netcheck proves a throwaway key: it checks the path, not the player. */
 function ephemeralIdentity(): PlayerIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { publicRaw: Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'), privateKey };
+  return playerIdentityFrom(generateIdentity());
 }
 
 function parse(args: string[], usage: string, need: string[]): Record<string, string | boolean> | undefined {
