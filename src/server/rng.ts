@@ -1,16 +1,8 @@
 // Seeded PRNG (mulberry32): simulations and benches are reproducible (STYLE.md #7).
 export type Rng = () => number;
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One mulberry32 for the project: the ENet simulator's (the server may use the transport layer).
+export { seededRandom as mulberry32 } from '../net/enet/index.js';
 
 /** Standard normal sample (Box–Muller). */
 export function gaussian(rng: Rng): number {
