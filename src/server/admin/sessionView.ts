@@ -7,6 +7,22 @@ export interface Vec3 {
   readonly z: number;
 }
 
+/**
+ * How a peer's datagrams reach the server (NT-3 "Connection stats"): 'udp' = straight to the
+ * server's UDP port (LAN, forwarded port); 'host' / 'srflx' / 'relay' = the ICE path chosen
+ * through coop-master (same network, hole punched through NAT, relayed through TURN).
+ */
+export type PeerNetPath = 'udp' | 'host' | 'srflx' | 'relay';
+
+export interface PeerNetView {
+  readonly path: PeerNetPath;
+  /** ICE handshake time from start to a selected pair, ms; null for 'udp' (no handshake). */
+  readonly connectMs: number | null;
+  /** Bytes on the wire to / from this peer since it connected (datagram payloads). */
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+}
+
 export interface PeerView {
   /** Per-connection peer id (changes every connection). */
   readonly id: number;
@@ -19,6 +35,8 @@ export interface PeerView {
   readonly mode: string;
   /** True for the session host (the player whose sidecar started this server). */
   readonly isHost?: boolean;
+  /** The connection's path and bytes; undefined when the transport does not say. */
+  readonly net?: PeerNetView;
 }
 
 export interface ServerStats {
