@@ -11,6 +11,8 @@ export const NAT_ATTEMPT_ALL = 0;
 export const NAT_ATTEMPT_RELAY = 1;
 /** Largest datagram the ICE path carries (ENet's default MTU is 1392; keep headroom). */
 export const NAT_MAX_DATAGRAM_BYTES = 4_096;
+/** Datagrams kept per path while its pair is not selected yet (ENet's connect burst fits). */
+export const NAT_PENDING_MAX_DATAGRAMS = 64;
 /** Default STUN server for players; tests always pass their own (never leave the machine). */
 export const NAT_DEFAULT_STUN = 'stun.l.google.com:19302';
 /** How long gathering a STUN or TURN candidate may take (werift's own bound, seconds). */

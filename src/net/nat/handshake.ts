@@ -154,6 +154,7 @@ export class NatConnection {
       this.#remoteEndpoint = `${pair.remoteAddr[0]}:${pair.remoteAddr[1]}`;
     }
     this.address = icePathAddress(this.o.peerId);
+    this.o.transport.flush(this.o.peerId);
     this.#setState('connected');
     return this;
   }
@@ -185,7 +186,7 @@ export class NatConnection {
     const { signal } = this.o;
     // Attached before the checks finish: the peer's first ENet datagram may arrive on the pair
     // it just nominated a moment before our side sees the nomination.
-    this.o.transport.attach(this.o.peerId, conn);
+    this.o.transport.attach(this.o.peerId, { onData: conn.onData, send: (d) => conn.send(d), ready: () => conn.nominated !== undefined });
     let poll: NodeJS.Timeout | undefined;
     let remoteEnded = false;
     if (!relayOnly && turn) {
