@@ -53,11 +53,22 @@ describe('dashboard in Chromium', () => {
     await page.locator('#conn.live').waitFor({ timeout: 10_000 });
 
     // a player joins
-    session.add({ id: 7, name: 'Vee <b>', identity: ID_A, pingMs: 28, location: { x: 40, y: 25, z: 3 }, mode: 'play' });
+    session.add({ id: 7, name: 'Vee <b>', identity: ID_A, pingMs: 28, location: { x: 40, y: 25, z: 3 }, mode: 'play',
+      net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_500 } });
     session.add({ id: 8, name: 'Jackie', identity: ID_B, pingMs: 55, location: { x: -30, y: -10, z: 0 }, mode: 'spectate' });
     const row = page.locator('#peers tbody tr[data-peer="7"]');
     await row.waitFor({ timeout: UPDATE_BOUND_MS });
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('Vee <b>'); // text, not HTML
+    // connection stats: path in words with the ICE connect time, bytes human-readable; "—" without
+    const head = await page.locator('#peers thead th').allTextContents();
+    const connCol = head.indexOf('connection'), trafficCol = head.indexOf('traffic');
+    expect(connCol).toBeGreaterThan(0);
+    expect(trafficCol).toBeGreaterThan(0);
+    expect(await row.locator('td').nth(connCol).textContent()).toBe('NAT punched (ICE srflx), 85 ms');
+    expect(await row.locator('td').nth(trafficCol).textContent()).toBe('↑ 12.3 kB ↓ 4.5 kB');
+    const plain = page.locator('#peers tbody tr[data-peer="8"]');
+    expect(await plain.locator('td').nth(connCol).textContent()).toBe('—');
+    expect(await plain.locator('td').nth(trafficCol).textContent()).toBe('—');
     // the player moves
     session.map.get(7)!.location = { x: 55.5, y: 30, z: 3 };
     // locators run in Playwright's utility world: no page eval, so the page's CSP stays strict

@@ -1,5 +1,5 @@
 // An in-memory SessionView for unit and page tests (the real server has its own adapter).
-import type { PeerView, ServerStats, SessionView, Vec3 } from '../../src/server/admin/sessionView.js';
+import type { PeerNetView, PeerView, ServerStats, SessionView, Vec3 } from '../../src/server/admin/sessionView.js';
 
 export interface FakePeer {
   id: number;
@@ -9,6 +9,7 @@ export interface FakePeer {
   location: Vec3;
   mode: string;
   isHost?: boolean;
+  net?: PeerNetView;
 }
 
 export class FakeSession implements SessionView {

@@ -21,7 +21,8 @@ let warnings: object[];
 
 beforeEach(async () => {
   session = new FakeSession();
-  session.add({ id: 2, name: 'Vee', identity: ID_A, pingMs: 31.6, location: { x: 10.123, y: -20, z: 1 }, mode: 'play' });
+  session.add({ id: 2, name: 'Vee', identity: ID_A, pingMs: 31.6, location: { x: 10.123, y: -20, z: 1 }, mode: 'play',
+    net: { path: 'srflx', connectMs: 84.6, bytesSent: 12_345, bytesReceived: 4_567.4 } });
   session.add({ id: 3, name: '<img src=x onerror=alert(1)>', identity: ID_B, pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate' });
   const clock = new ManualClock();
   bans = await BanStore.open({ dataDir: mkdtempSync(join(tmpdir(), 'dash-')) });
@@ -70,10 +71,21 @@ describe('WebDash HTTP', () => {
     expect(JSON.parse(r.body)).toEqual({
       server: { tickMs: 25, frameTimeAvgMs: 3.5, entities: 120, uptimeS: 42 },
       peers: [
-        { id: 2, name: 'Vee', pingMs: 32, location: { x: 10.12, y: -20, z: 1 }, mode: 'play', muted: false },
-        { id: 3, name: '<img src=x onerror=alert(1)>', pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate', muted: false },
+        { id: 2, name: 'Vee', pingMs: 32, location: { x: 10.12, y: -20, z: 1 }, mode: 'play', muted: false,
+          net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_567 } },
+        { id: 3, name: '<img src=x onerror=alert(1)>', pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate', muted: false, net: null },
       ],
     });
+  });
+
+  it('net: udp has no connect time; non-finite bytes become 0', () => {
+    session.add({ id: 4, name: 'Lan', identity: 'd'.repeat(64), pingMs: 1, location: { x: 0, y: 0, z: 0 }, mode: 'play',
+      net: { path: 'udp', connectMs: null, bytesSent: Number.NaN, bytesReceived: Number.POSITIVE_INFINITY } });
+    session.add({ id: 5, name: 'Odd', identity: 'e'.repeat(64), pingMs: 1, location: { x: 0, y: 0, z: 0 }, mode: 'play',
+      net: { path: 'relay', connectMs: Number.NaN, bytesSent: 0.4, bytesReceived: 7 } });
+    const net = (id: number) => dash.status().peers.find((p) => p.id === id)?.net;
+    expect(net(4)).toEqual({ path: 'udp', connectMs: null, bytesSent: 0, bytesReceived: 0 });
+    expect(net(5)).toEqual({ path: 'relay', connectMs: 0, bytesSent: 0, bytesReceived: 7 });
   });
 
   it('serves the page with a CSP and no inline script, JS as a file', async () => {

@@ -1,7 +1,17 @@
 // GET /status body: exactly
 // { server: { tickMs, frameTimeAvgMs, entities, uptimeS },
-//   peers: [ { id, name, pingMs, location: {x,y,z}, mode, muted } ] }
-import type { SessionView } from '../admin/sessionView.js';
+//   peers: [ { id, name, pingMs, location: {x,y,z}, mode, muted,
+//              net: { path, connectMs, bytesSent, bytesReceived } | null } ] }
+// net.path: 'udp' | 'host' | 'srflx' | 'relay'; net.connectMs: whole ms or null; net is null
+// when the transport does not say.
+import type { PeerNetPath, PeerNetView, SessionView } from '../admin/sessionView.js';
+
+export interface StatusNetJson {
+  path: PeerNetPath;
+  connectMs: number | null;
+  bytesSent: number;
+  bytesReceived: number;
+}
 
 export interface StatusJson {
   server: { tickMs: number; frameTimeAvgMs: number; entities: number; uptimeS: number };
@@ -12,6 +22,7 @@ export interface StatusJson {
     location: { x: number; y: number; z: number };
     mode: string;
     muted: boolean;
+    net: StatusNetJson | null;
   }[];
 }
 
@@ -20,6 +31,16 @@ function num(v: number, places: number): number {
   if (!Number.isFinite(v)) return 0;
   const f = 10 ** places;
   return Math.round(v * f) / f;
+}
+
+function netJson(n: PeerNetView | undefined): StatusNetJson | null {
+  if (!n) return null;
+  return {
+    path: n.path,
+    connectMs: n.connectMs === null ? null : num(n.connectMs, 0),
+    bytesSent: num(n.bytesSent, 0),
+    bytesReceived: num(n.bytesReceived, 0),
+  };
 }
 
 export function buildStatus(session: SessionView, isMuted: (identity: string) => boolean): StatusJson {
@@ -38,6 +59,7 @@ export function buildStatus(session: SessionView, isMuted: (identity: string) =>
       location: { x: num(p.location.x, 2), y: num(p.location.y, 2), z: num(p.location.z, 2) },
       mode: p.mode,
       muted: isMuted(p.identity),
+      net: netJson(p.net),
     })),
   };
 }

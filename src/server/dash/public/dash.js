@@ -8,6 +8,15 @@ const WS_RETRY_MS = 3000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAP_SIZE = 300;
 const MAP_PAD = 20;
+const NONE = '—';
+/** /status net.path in words (README "Dashboard"). */
+const PATH_WORDS = {
+  udp: 'direct UDP',
+  host: 'LAN (ICE host)',
+  srflx: 'NAT punched (ICE srflx)',
+  relay: 'TURN relay',
+};
+const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 const $ = (id) => document.getElementById(id);
 let wsLive = false;
@@ -21,6 +30,27 @@ function setConn(state, text) {
 function fmtUptime(s) {
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
   return h > 0 ? `${h}h ${m}m ${sec}s` : m > 0 ? `${m}m ${sec}s` : `${sec}s`;
+}
+
+/** Decimal units (1 kB = 1000 B), one decimal above bytes: 12345 → "12.3 kB". */
+function fmtBytes(n) {
+  let v = Number.isFinite(n) && n > 0 ? n : 0;
+  let u = 0;
+  while (v >= 1000 && u < BYTE_UNITS.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${BYTE_UNITS[u]}`;
+}
+
+function fmtPath(net) {
+  if (!net) return NONE;
+  const words = Object.hasOwn(PATH_WORDS, net.path) ? PATH_WORDS[net.path] : String(net.path);
+  return typeof net.connectMs !== 'number' ? words : `${words}, ${net.connectMs} ms`;
+}
+
+function fmtTraffic(net) {
+  return net ? `↑ ${fmtBytes(net.bytesSent)} ↓ ${fmtBytes(net.bytesReceived)}` : NONE;
 }
 
 function cell(text, cls) {
@@ -55,7 +85,8 @@ function render(status) {
     tr.append(
       cell(p.id, 'num'), cell(p.name), cell(p.pingMs, 'num'),
       cell(p.location.x.toFixed(1), 'num'), cell(p.location.y.toFixed(1), 'num'), cell(p.location.z.toFixed(1), 'num'),
-      cell(p.mode), cell(p.muted ? 'yes' : 'no'),
+      cell(p.mode), cell(fmtPath(p.net), 'net-path'), cell(fmtTraffic(p.net), 'net-bytes'),
+      cell(p.muted ? 'yes' : 'no'),
     );
     const td = document.createElement('td');
     td.append(button('Kick', 'kick', p), button('Ban', 'ban', p), button('Mute', 'mute', p));
