@@ -1,6 +1,8 @@
 // coop-sidecar: runs beside the game; connects the game (bridge, sidecar role) to a coop-server.
 //   coop-sidecar --server HOST:PORT --session NAME [--name V] [--data-dir DIR]   (--help)
+//   coop-sidecar --master URL --join LOBBY_ID --session NAME ...   (through NAT: ICE / TURN)
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -10,18 +12,29 @@ import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE, PLAYER_NAME_MAX_CHARS, 
 import { CoopClient, ClientState } from './session.js';
 import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
 import { bridgeGameLink } from './bridge-adapter.js';
-import { loadOrCreateIdentity } from './identity-store.js';
+import { loadOrCreateIdentity } from '../protocol/identity-store.js';
 import { relayProgress } from './progress-relay.js';
 import { runImportMode } from './import-mode.js';
 import { fingerprint } from '../protocol/identity.js';
 import { attachVoice, voiceMessage } from './voice-hook.js';
 import { createWriteStream } from 'node:fs';
+import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
+import { describePath } from '../net/nat/netcheckNat.js';
+import type { DatagramTransport } from '../net/enet/transport.js';
+import { joinThroughMaster, type NatJoined } from './nat-join.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
 const HELP = `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
 usage: coop-sidecar --server HOST:PORT --session NAME [options]
-  --server HOST:PORT     the coop-server to join
+       coop-sidecar --master URL --join LOBBY_ID --session NAME [options]
+  --server HOST:PORT     the coop-server to join (direct UDP: LAN or a forwarded port)
+  --master URL           coop-master (http://host:port) to join through instead: no port forwarding,
+                         ICE picks a direct or hole-punched path, TURN relays when nothing else works
+  --join LOBBY_ID        the session id the server announced on the master (its lobby list)
+  --stun HOST:PORT       STUN server for ICE                                [default: ${NAT_DEFAULT_STUN}]
+  --no-relay             never relay through TURN
+  --nat-bind ADDR        bind ICE sockets to this IPv4 address only
   --session NAME         bridge session shared with the game (A-Z a-z 0-9 _ -)
   --name NAME            player name shown to others (1..${PLAYER_NAME_MAX_CHARS} chars)   [default: player]
   --data-dir DIR         where the player identity (identity.pem) lives     [default: ${DEFAULT_DATA_DIR}]
@@ -50,6 +63,7 @@ async function main(): Promise<void> {
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
         'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
         import: { type: 'string' }, out: { type: 'string' },
+        master: { type: 'string' }, join: { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, 'nat-bind': { type: 'string' },
       },
       strict: true,
     }));
@@ -58,8 +72,16 @@ async function main(): Promise<void> {
   }
   if (values.help) { process.stdout.write(`${HELP}\n`); return; }
   const m = /^(.+):(\d{1,5})$/.exec(values.server ?? '');
-  if (!values.import && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
-  const serverAddr = m ? { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) } : { address: '', port: 0 };
+  const viaMaster = values.master !== undefined;
+  if (viaMaster) {
+    if (values.server !== undefined) usage('give either --server or --master, not both');
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(values.master ?? '')) usage(`--master must be http(s)://host:port, got ${JSON.stringify(values.master)}`);
+    if (!values.join || !/^[A-Za-z0-9_-]{4,64}$/.test(values.join)) usage(`--join must be the lobby session id from coop-master, got ${JSON.stringify(values.join ?? '')}`);
+    if (values.stun !== undefined && !/^[^\s:]+:\d{1,5}$/.test(values.stun)) usage(`--stun must be host:port, got ${JSON.stringify(values.stun)}`);
+    if (values['nat-bind'] !== undefined && isIP(values['nat-bind']) !== 4) usage(`--nat-bind must be an IPv4 address, got ${JSON.stringify(values['nat-bind'])}`);
+  } else if (values.join !== undefined) usage('--join needs --master');
+  if (!values.import && !viaMaster && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
+  const udpServer = m ? { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) } : { address: '', port: 0 };
   if (!values.session || !/^[A-Za-z0-9_-]{1,64}$/.test(values.session)) usage(`--session must be a bridge session name of A-Z a-z 0-9 _ -, got ${JSON.stringify(values.session ?? '')}`);
   const name = values.name ?? 'player';
   if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
@@ -89,9 +111,8 @@ async function main(): Promise<void> {
     process.exit(code);
   }
   const game = bridgeGameLink(bridge);
-  const transport = await UdpTransport.bind({ address: '0.0.0.0', port: 0 });
-  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
   let peer: ReturnType<EnetHost['connect']> | null = null;
+  let nat: NatJoined | undefined;
   let exitCode = 0;
   const now = (): number => performance.now();
   const client: CoopClient = new CoopClient({
@@ -105,6 +126,7 @@ async function main(): Promise<void> {
       state: (from, to) => log.info({ event: 'client.state', from, to }, 'client state'),
       welcome: (w) => {
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
+        if (nat) say(`connection: ${describePath(nat.stats())}`);
         game.interpDelay(client.interp.interpDelayMs);
         progress.requestNow(); // the first report is this player's baseline in the session file
       },
@@ -136,12 +158,44 @@ async function main(): Promise<void> {
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
   });
 
+  // Until the ENet session is up, a game that goes away (or dies) just ends the sidecar.
+  let stop = async (): Promise<void> => {
+    progress.stop();
+    clearInterval(lossTimer);
+    voice.close();
+    trace?.end();
+    await nat?.close().catch(() => undefined);
+    process.exit(exitCode);
+  };
+  bridge.on('closed', () => { say('the game went away'); void stop(); });
+
   // Join once the game has told us where the player is.
   say(`waiting for the game on bridge session ${values.session}`);
   const first = await new Promise<{ x: number; y: number; z: number; yaw: number }>((resolve) => {
     const off = bridge.on('PlayerTransform', (t) => { off(); resolve({ ...t.pos, yaw: yawFromQuat(t.rot) }); });
   });
-  say(`game attached; connecting to ${serverAddr.address}:${serverAddr.port}`);
+  let transport: DatagramTransport;
+  let serverAddr = udpServer;
+  if (viaMaster) {
+    say(`joining lobby session ${values.join} through coop-master ${values.master}`);
+    try {
+      nat = await joinThroughMaster({
+        master: (values.master as string).replace(/\/$/, ''), lobbySession: values.join as string, stunServer: values.stun ?? NAT_DEFAULT_STUN,
+        relay: !values['no-relay'], identity: identity.keys, bindAddress: values['nat-bind'],
+      });
+    } catch (err) {
+      say(`could not reach the server through coop-master: ${(err as Error).message}`);
+      await bridge.close('no server').catch(() => undefined);
+      process.exit(EXIT_REFUSED);
+    }
+    say(`connected: ${describePath(nat.stats())}`);
+    transport = nat.transport;
+    serverAddr = nat.address;
+  } else {
+    transport = await UdpTransport.bind({ address: '0.0.0.0', port: 0 });
+  }
+  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
+  say(`game attached; ENet connecting to ${serverAddr.address}:${serverAddr.port}`);
   host.on('connect', () => client.start({ ...first, vx: 0, vy: 0, vz: 0, mode: 0 }));
   host.on('receive', (_p, _ch, data) => client.receive(data));
   host.on('disconnect', () => {
@@ -169,13 +223,15 @@ async function main(): Promise<void> {
     host.flush();
     peer?.disconnectLater(0);
     await new Promise((r) => setTimeout(r, 200));
+    if (nat) say(`connection at exit: ${describePath(nat.stats())}`);
     host.destroy();
+    await nat?.close().catch(() => undefined);
     await bridge.close('sidecar stopping').catch(() => undefined);
     process.exit(exitCode);
   }
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
-  bridge.on('closed', () => { say('the game went away'); void shutdown(); });
+  stop = shutdown;
 }
 
 main().catch((err: Error) => {

@@ -1,5 +1,6 @@
 // One connected peer: handshake state (single writer: setState), identity, avatar, interest,
 // snapshot history, and per-reason counted drops.
+import type { PeerNetView } from './admin/sessionView.js';
 import { InterestState } from './interest.js';
 import { ClientSnapshots } from './snapshot-writer.js';
 import type { TickClient } from './tick-pipeline.js';
@@ -15,6 +16,8 @@ export interface PeerLink {
   /** Round-trip time as the transport measures it, ms. */
   readonly pingMs: number;
   readonly address: string;
+  /** Path and bytes of the connection (dashboard); absent when the transport cannot say. */
+  net?(): PeerNetView | undefined;
 }
 
 export const ConnState = { AWAIT_HELLO: 0, AWAIT_PROOF: 1, IN_WORLD: 2, CLOSED: 3 } as const;

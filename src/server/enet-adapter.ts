@@ -1,4 +1,6 @@
-// Binds CoopServer to an ENet host over UDP: every ENet peer becomes a Connection via PeerLink.
+// Binds CoopServer to an ENet host over UDP (or another datagram transport, e.g. ICE): every
+// ENet peer becomes a Connection via PeerLink.
+import type { PeerNetView } from './admin/sessionView.js';
 import { EnetHost, UdpTransport, type EnetPeer } from '../net/enet/index.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
@@ -11,6 +13,12 @@ export interface EnetListenOptions {
   peerLimit: number;
   /** Use this transport instead of binding UDP (ICE/TURN paths, tests). */
   transport?: DatagramTransport;
+  /** Connection stats of a peer by its transport address; default: direct UDP, ENet's byte counts. */
+  netOf?: (address: string) => PeerNetView | undefined;
+  /** Told when a peer's ENet connection is up. */
+  onPeerUp?: (address: string) => void;
+  /** Told when a peer's ENet connection ends (the ICE listener frees its agent). */
+  onPeerGone?: (address: string) => void;
 }
 
 export interface EnetListener {
@@ -19,7 +27,12 @@ export interface EnetListener {
   close(): void;
 }
 
-function linkFor(peer: EnetPeer): PeerLink {
+function udpNet(peer: EnetPeer): PeerNetView {
+  const s = peer.stats;
+  return { path: 'udp', connectMs: null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived };
+}
+
+function linkFor(peer: EnetPeer, netOf?: (address: string) => PeerNetView | undefined): PeerLink {
   return {
     send(channel, bytes, reliable) {
       if (!peer.connected) return;
@@ -28,6 +41,7 @@ function linkFor(peer: EnetPeer): PeerLink {
     },
     close() { peer.disconnectLater(0); },
     get pingMs() { return peer.stats.rtt; },
+    net: () => (netOf ? netOf(peer.address.address) : udpNet(peer)),
     address: `${peer.address.address}:${peer.address.port}`,
   };
 }
@@ -36,12 +50,16 @@ export async function listenEnet(server: CoopServer, opts: EnetListenOptions): P
   const transport = opts.transport ?? (await UdpTransport.bind({ address: opts.host, port: opts.port }));
   const host = new EnetHost({ transport, peerLimit: opts.peerLimit, channelLimit: CHANNEL_COUNT });
   const conns = new Map<EnetPeer, Connection>();
-  host.on('connect', (peer) => { conns.set(peer, server.peerConnected(linkFor(peer))); });
+  host.on('connect', (peer) => {
+    opts.onPeerUp?.(peer.address.address);
+    conns.set(peer, server.peerConnected(linkFor(peer, opts.netOf)));
+  });
   host.on('receive', (peer, channel, data) => {
     const c = conns.get(peer);
     if (c) server.peerMessage(c, channel, data);
   });
   host.on('disconnect', (peer) => {
+    opts.onPeerGone?.(peer.address.address);
     const c = conns.get(peer);
     if (!c) return;
     conns.delete(peer);

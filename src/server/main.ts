@@ -2,10 +2,14 @@
 //   coop-server [--port 7777] [--host 0.0.0.0] [--data-dir ./data] [--tick-ms 25] ...  (--help)
 // Prints "coop-server: listening on udp HOST:PORT session ID" once ready; Ctrl-C stops cleanly.
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { CoopServer } from './server.js';
 import { listenEnet } from './enet-adapter.js';
+import { listenNat, type NatListener } from './nat-listener.js';
+import { loadOrCreateIdentity } from '../protocol/identity-store.js';
+import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
 import { sessionViewOf } from './session-view.js';
 import { adminPlugin } from './admin-plugin.js';
 import { voicePlugin } from './voice-plugin.js';
@@ -37,6 +41,12 @@ usage: coop-server [options]
   --seed <n>               simulation seed                                [default: 1]
   --voice <mode>           proximity (interest set, 60 m, attenuated) or party [default: proximity]
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
+  --master <url>           also announce on this coop-master (http://host:port) and take joiners
+                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open
+  --lobby-name <text>      name shown in the master's lobby                [default: the session id]
+  --stun <host:port>       STUN server for ICE                            [default: ${NAT_DEFAULT_STUN}]
+  --no-relay               never relay through TURN (direct ICE paths only)
+  --nat-bind <addr>        bind ICE sockets to this IPv4 address only      [default: all]
   --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
                            (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge)
 ${ADMIN_HELP_TEXT}
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
         npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
         'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
+        master: { type: 'string' }, 'lobby-name': { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, 'nat-bind': { type: 'string' },
       },
       strict: true, allowPositionals: false,
     }));
@@ -85,6 +96,11 @@ async function main(): Promise<void> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(sessionId)) usage(`--session-id must be 1..64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(sessionId.slice(0, 70))}`);
   const level = values['log-level'] ?? 'info';
   if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(level)) usage(`--log-level must be silent|error|warn|info|debug, got ${JSON.stringify(level)}`);
+  if (values.master !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(values.master)) usage(`--master must be http(s)://host:port, got ${JSON.stringify(values.master)}`);
+  if (values.stun !== undefined && !/^[^\s:]+:\d{1,5}$/.test(values.stun)) usage(`--stun must be host:port, got ${JSON.stringify(values.stun)}`);
+  if (values['nat-bind'] !== undefined && isIP(values['nat-bind']) !== 4) usage(`--nat-bind must be an IPv4 address, got ${JSON.stringify(values['nat-bind'])}`);
+  const lobbyName = values['lobby-name'] ?? sessionId;
+  if ([...lobbyName].length > 64 || lobbyName.trim() === '') usage('--lobby-name must be 1..64 characters');
   let adminOpts;
   try {
     adminOpts = adminOptionsFrom(values);
@@ -103,6 +119,20 @@ async function main(): Promise<void> {
   } catch (err) {
     process.stderr.write(`coop-server: ${(err as Error).message}\n`);
     process.exit(EXIT_RUNTIME);
+  }
+  let nat: NatListener | undefined;
+  if (values.master) {
+    const master = values.master.replace(/\/$/, '');
+    try {
+      nat = await listenNat(server, {
+        master, stunServer: values.stun ?? NAT_DEFAULT_STUN, relay: !values['no-relay'], identity: loadOrCreateIdentity(adminOpts.dataDir).keys,
+        name: lobbyName, version: String(PROTOCOL_VERSION), maxPlayers, bindAddress: values['nat-bind'], log,
+      });
+    } catch (err) {
+      process.stderr.write(`coop-server: could not announce on coop-master ${master}: ${(err as Error).message}\n`);
+      listener.close();
+      process.exit(EXIT_RUNTIME);
+    }
   }
   const session = sessionViewOf(server, { hostIdentity: adminOpts.hostIdentity });
   let admin;
@@ -129,6 +159,7 @@ async function main(): Promise<void> {
   server.start();
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
   process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);
+  if (nat) process.stdout.write(`coop-server: announced on coop-master ${values.master} as lobby session ${nat.sessionId}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -138,6 +169,7 @@ async function main(): Promise<void> {
     await server.stop('server shutting down');
     await new Promise((r) => setTimeout(r, 250)); // let the Disconnect messages leave
     listener.close();
+    await nat?.close();
     await admin.close();
     process.stdout.write('coop-server: stopped\n');
     process.exit(0);

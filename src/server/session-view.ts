@@ -18,6 +18,7 @@ export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {})
     location: c.avatarId && w.isAlive(c.avatarId) ? { x: w.x[c.avatarId], y: w.y[c.avatarId], z: w.z[c.avatarId] } : { x: 0, y: 0, z: 0 },
     mode: c.modeName,
     isHost: opts.hostIdentity !== undefined && c.identity === opts.hostIdentity,
+    net: c.link.net?.(),
   });
   return {
     peers: () => server.inWorld().map(view),

@@ -22,6 +22,8 @@ export interface SimHostOptions {
   exitWhenDone?: boolean;
 }
 
+/** Shortest round of a repeating scenario, ms (see #play). */
+export const SCENARIO_REPEAT_MIN_MS = 1_000;
 const FRAME_NOISE = new Set<MessageName>(['PlayerTransform', 'RemoteEntityState', 'VoicePlayback', 'MicAudioFrame']);
 
 export class SimHost {
@@ -105,7 +107,10 @@ export class SimHost {
           this.#o.log({ event: 'stepFailed', step: step.do, at: step.at, error: (err as Error).message });
         }
       }
-      if (endPauseMs > 0) await new Promise<void>((r) => this.#ctx.after(endPauseMs, r));
+      // A repeating scenario whose steps take no time would spin and starve the bridge's
+      // heartbeat: each round lasts at least SCENARIO_REPEAT_MIN_MS.
+      const pause = Math.max(endPauseMs, repeat ? SCENARIO_REPEAT_MIN_MS - (performance.now() - t0) : 0);
+      if (pause > 0) await new Promise<void>((r) => this.#ctx.after(pause, r));
       if (this.#stopped) return;
       this.#o.log({ event: 'scenarioDone', name: this.#o.scenario.name });
     } while (repeat && !this.#o.exitWhenDone && !this.#stopped);

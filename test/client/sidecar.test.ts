@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness, at } from '../server/harness.js';
 import { Sidecar, FRAME_MS, type GameLink, type Transform, type Vec3 } from '../../src/client/sidecar.js';
-import { loadOrCreateIdentity } from '../../src/client/identity-store.js';
+import { loadOrCreateIdentity } from '../../src/protocol/identity-store.js';
 import { fingerprint } from '../../src/protocol/identity.js';
 import { jerkStats } from '../helpers/jerk.js';
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateIdentity } from '../../src/client/identity-store.js';
+import { loadOrCreateIdentity } from '../../src/protocol/identity-store.js';
 import { decodeDat, encodeDat } from '../../src/merge/dat.js';
 import { fingerprint } from '../../src/protocol/identity.js';
 import { removeSessions, sessionName } from '../bridge/util.js';

@@ -3,6 +3,7 @@
 // crosses the selected ICE pair in every case; the chosen path and the bytes are asserted.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJoiner, startHost, startLabWorld, type LabWorld, type Scenario } from './labRun.js';
+import { runCoopOverNat, type CoopOverNat } from './labCoop.js';
 
 const MESSAGES = 40;
 const MESSAGE_BYTES = 100;
@@ -21,6 +22,21 @@ function assertTraffic(result: Record<string, unknown>, hostDone: Record<string,
   expect(j.bytesSent).toBeGreaterThan(payload);
   expect(h.bytesReceived).toBeGreaterThan(payload);
   expect(h.bytesReceived).toBeLessThanOrEqual(j.bytesSent);
+}
+
+/** coop-server and coop-sidecar exchanged reliable and unreliable traffic over `path`. */
+function assertCoop(r: CoopOverNat, path: string): void {
+  expect(r.sidecar.path).toBe(path);
+  expect(r.dashboard.path).toBe(path);
+  expect(r.dashboard.connectMs).toBeGreaterThan(0);
+  // Reliable: handshake + SpawnProxy of the NPCs; unreliable: snapshots → RemoteEntityState.
+  expect(r.spawns).toBeGreaterThanOrEqual(1);
+  expect(r.remoteStates).toBeGreaterThanOrEqual(150);
+  // Snapshots flow server → sidecar, inputs the other way; each side counts the other's bytes.
+  expect(r.dashboard.bytesSent).toBeGreaterThan(1_000);
+  expect(r.dashboard.bytesReceived).toBeGreaterThan(500);
+  expect(r.sidecar.bytesReceived).toBeGreaterThanOrEqual(r.dashboard.bytesSent * 0.9);
+  expect(r.sidecar.bytesSent).toBeGreaterThanOrEqual(r.dashboard.bytesReceived);
 }
 
 const worlds: LabWorld[] = [];
@@ -42,6 +58,7 @@ describe('NAT lab (network namespaces)', () => {
     expect(j.path).toBe('srflx');
     expect((hostDone.stats as Stats).path).toBe('srflx');
     assertTraffic(result, hostDone);
+    assertCoop(await runCoopOverNat(w.lab, w.lab.ns.pA, w.lab.ns.pB), 'srflx');
   }, LAB_TIMEOUT_MS);
 
   it('(b) two symmetric NATs: the relay is used, racing from the start; and as the 5 s fallback', async () => {
@@ -63,6 +80,7 @@ describe('NAT lab (network namespaces)', () => {
     expect(f.path).toBe('relay');
     expect(f.gathered).toEqual(['relay']);
     assertTraffic(fallback.result, fallback.hostDone);
+    assertCoop(await runCoopOverNat(w.lab, w.lab.ns.pA, w.lab.ns.pB), 'relay');
   }, LAB_TIMEOUT_MS);
 
   it('(c) same host / LAN: host candidates', async () => {
@@ -71,5 +89,6 @@ describe('NAT lab (network namespaces)', () => {
     expect((result.stats as Stats).path).toBe('host');
     expect((hostDone.stats as Stats).path).toBe('host');
     assertTraffic(result, hostDone);
+    assertCoop(await runCoopOverNat(w.lab, w.lab.ns.pA, w.lab.ns.pA), 'host');
   }, LAB_TIMEOUT_MS);
 });

@@ -124,9 +124,14 @@ export function createLab(kind: NatKind): Lab {
   };
 }
 
-/** Collects a child's stdout as JSON lines; `waitFor` resolves with the first line matching. */
+/**
+ * Collects a child's stdout: JSON lines in `lines` (`waitFor`), every line as text in `text`
+ * (`waitForText`).
+ */
 export class JsonLines {
   readonly lines: Record<string, unknown>[] = [];
+  readonly text: string[] = [];
+  readonly #textWaiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
   stderr = '';
   readonly #waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   constructor(readonly child: ChildProcess) {
@@ -137,6 +142,11 @@ export class JsonLines {
       while ((i = buf.indexOf('\n')) >= 0) {
         const text = buf.slice(0, i);
         buf = buf.slice(i + 1);
+        this.text.push(text);
+        for (const w of [...this.#textWaiters]) {
+          const m = w.re.exec(text);
+          if (m) { this.#textWaiters.splice(this.#textWaiters.indexOf(w), 1); w.resolve(m); }
+        }
         let l: Record<string, unknown>;
         try { l = JSON.parse(text) as Record<string, unknown>; } catch { continue; }
         this.lines.push(l);
@@ -145,6 +155,18 @@ export class JsonLines {
     });
     child.stderr?.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4000); });
   }
+  waitForText(re: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
+    for (const t of this.text) {
+      const m = re.exec(t);
+      if (m) return Promise.resolve(m);
+    }
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}`)), timeoutMs);
+      this.#textWaiters.push({ re, resolve: (m) => { clearTimeout(t); resolve(m); } });
+      this.child.once('exit', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
+    });
+  }
+
   waitFor(pred: (l: Record<string, unknown>) => boolean, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
     const found = this.lines.find(pred);
     if (found) return Promise.resolve(found);

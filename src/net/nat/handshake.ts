@@ -7,7 +7,7 @@ import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../master/wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
 import { NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
-import { icePathAddress, type IceDatagramTransport } from './iceTransport.js';
+import { icePathAddress, type IceDatagramTransport, type PathCounters } from './iceTransport.js';
 import type { SignalLink } from './masterClient.js';
 import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './natClient.js';
 
@@ -75,6 +75,7 @@ export class NatConnection {
   readonly #inbox: SignalData[] = [];
   #onRemote: ((d: SignalData) => void) | undefined;
   #dropsBadSignal = 0;
+  #lastCounters: PathCounters | undefined;
   /** The ENet address of this peer on the shared transport, once connected. */
   address: DatagramAddress | undefined;
 
@@ -113,7 +114,9 @@ export class NatConnection {
   }
 
   stats(): ConnectionStats {
-    const c = this.o.transport.counters(this.o.peerId);
+    // The transport forgets a path once closed or detached; the last counts stay ours.
+    const c = this.o.transport.counters(this.o.peerId) ?? this.#lastCounters;
+    if (c) this.#lastCounters = { ...c };
     const remote = this.#remoteType();
     if (remote) this.#remote = remote;
     return {
@@ -160,6 +163,7 @@ export class NatConnection {
   }
 
   async close(): Promise<void> {
+    this.stats(); // keeps the last byte counts
     this.o.transport.detach(this.o.peerId);
     await this.#client?.close();
     this.#setState('closed');

@@ -137,6 +137,11 @@ export class MasterSignal {
     };
   }
 
+  /** Called once when the socket to the master closes (master restart, network loss). */
+  onClose(cb: () => void): void {
+    this.#ws.once('close', cb);
+  }
+
   close(): void {
     this.#ws.close();
   }

@@ -3,7 +3,7 @@
 // silently replaced (that would change who the player is).
 import { mkdirSync, readFileSync, openSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateIdentity, exportPrivatePem, importPrivatePem, type IdentityKeys } from '../protocol/identity.js';
+import { generateIdentity, exportPrivatePem, importPrivatePem, type IdentityKeys } from './identity.js';
 
 export const IDENTITY_FILE = 'identity.pem';
 

@@ -1,0 +1,132 @@
+// coop-server's second front door (NT-2/NT-3): the session is announced on a coop-master, and
+// every joiner that finds it there gets Nat_PerformHandshake, then ENet over the selected ICE
+// pair (direct or through coturn) on a second ENet host bound to an IceDatagramTransport. The
+// UDP port keeps working for LAN and forwarded-port players. Per peer the dashboard shows the
+// path chosen, the handshake time and the bytes moved.
+import type { IdentityKeys } from '../protocol/identity.js';
+import { natPerformHandshake, type NatConnection } from '../net/nat/handshake.js';
+import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/iceTransport.js';
+import {
+  MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
+} from '../net/nat/masterClient.js';
+import type { PeerNetView } from './admin/sessionView.js';
+import { listenEnet, type EnetListener } from './enet-adapter.js';
+import type { CoopServer } from './server.js';
+
+/** Handshakes running at once beyond the player limit are refused (a join flood on the master). */
+export const NAT_HANDSHAKES_OVER_LIMIT = 8;
+/** A joiner whose ICE path is up but who has not connected ENet over it by then is let go. */
+export const NAT_ENET_ATTACH_TIMEOUT_MS = 15_000;
+
+export interface NatListenOptions {
+  /** coop-master base URL, http(s)://host:port */
+  master: string;
+  stunServer: string;
+  /** Gather relay candidates (TURN credentials from the master); false = direct only. */
+  relay: boolean;
+  /** The server's own identity: it proves it to the master for TURN credentials. */
+  identity: IdentityKeys;
+  name: string;
+  version: string;
+  maxPlayers: number;
+  /** Bind ICE sockets to this IPv4 address only. */
+  bindAddress?: string;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+}
+
+export interface NatListener {
+  readonly sessionId: string;
+  readonly enet: EnetListener;
+  /** Connection stats of one ICE peer by its ENet address (`ice:<peerId>`). */
+  netOf(address: string): PeerNetView | undefined;
+  /** Joiners refused because too many handshakes were running. */
+  readonly refusedHandshakes: number;
+  close(): Promise<void>;
+}
+
+export async function listenNat(server: CoopServer, o: NatListenOptions): Promise<NatListener> {
+  const announced: Announced = await announceSession(o.master, {
+    name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, 64), password: false,
+  });
+  const transport = new IceDatagramTransport('server');
+  const conns = new Map<string, NatConnection>();
+  /** Peer ids with an ENet connection over their ICE path. */
+  const enetUp = new Set<string>();
+  const dropIce = (id: string): void => {
+    const c = conns.get(id);
+    conns.delete(id);
+    enetUp.delete(id);
+    void c?.close();
+  };
+  const turn = o.relay ? cachedTurnCredentials(o.master, playerIdentityFrom(o.identity)) : undefined;
+  turn?.().catch((err: Error) => o.log.warn({ event: 'nat.turncred.fail', error: err.message }, 'no TURN credentials yet'));
+  let refused = 0;
+  let running = 0;
+  let closed = false;
+
+  const enet = await listenEnet(server, {
+    host: '', port: 0, peerLimit: o.maxPlayers + NAT_HANDSHAKES_OVER_LIMIT, transport,
+    netOf: (address) => statsOf(address),
+    onPeerUp: (address) => { enetUp.add(address.slice(ICE_PATH_PREFIX.length)); },
+    onPeerGone: (address) => dropIce(address.slice(ICE_PATH_PREFIX.length)),
+  });
+
+  const startHandshake = (sig: MasterSignal, peerId: string): void => {
+    if (closed) return;
+    if (running >= o.maxPlayers + NAT_HANDSHAKES_OVER_LIMIT || conns.has(peerId)) {
+      refused++;
+      return;
+    }
+    running++;
+    const t0 = performance.now();
+    natPerformHandshake({
+      peerId, role: 'host', signal: sig.link(peerId, true), transport, stunServer: o.stunServer,
+      getTurnCredentials: turn, bindAddress: o.bindAddress,
+    }).then((c) => {
+      if (closed) { void c.close(); return; }
+      conns.set(peerId, c);
+      setTimeout(() => { if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId); }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
+      const s = c.stats();
+      o.log.info({ event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? performance.now() - t0), attempt: s.attempt }, 'joiner reached us through coop-master');
+    }, (err: Error) => {
+      o.log.warn({ event: 'nat.failed', peerId, error: err.message }, 'NAT handshake failed');
+    }).finally(() => { running--; });
+  };
+
+  // Bound to the master over a WebSocket; if the master restarts, bind again (its state kept the
+  // session) at the next heartbeat.
+  let signal: MasterSignal | undefined;
+  const bind = async (): Promise<void> => {
+    const sig = await MasterSignal.open(o.master);
+    await sig.host(announced, (peerId) => startHandshake(sig, peerId));
+    sig.onClose(() => { if (signal === sig) signal = undefined; });
+    signal = sig;
+  };
+  await bind();
+  const beat = setInterval(() => {
+    heartbeatSession(o.master, announced, server.inWorld().length).catch((err: Error) => o.log.warn({ event: 'nat.heartbeat.fail', error: err.message }, 'coop-master heartbeat failed'));
+    if (!signal) bind().catch((err: Error) => o.log.warn({ event: 'nat.rebind.fail', error: err.message }, 'could not bind to coop-master again'));
+  }, announced.heartbeatMs);
+
+  function statsOf(address: string): PeerNetView | undefined {
+    const c = conns.get(address.slice(ICE_PATH_PREFIX.length));
+    const s = c?.stats();
+    if (!s?.path) return undefined;
+    return { path: s.path, connectMs: s.connectMs ?? null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived };
+  }
+
+  return {
+    sessionId: announced.sessionId,
+    enet,
+    netOf: statsOf,
+    get refusedHandshakes() { return refused; },
+    async close() {
+      closed = true;
+      clearInterval(beat);
+      signal?.close();
+      enet.close();
+      await Promise.all([...conns.values()].map((c) => c.close()));
+      transport.close();
+    },
+  };
+}
