@@ -1,20 +1,30 @@
 #!/usr/bin/env node
-// The main job: coop-server + 3 headless games (coop-sim, each walking its own route) + 3
-// sidecars (coop-sidecar) joining the server over ENet on loopback. No external services.
+// The main job: coop-master (+ coturn when installed) + coop-server + 3 headless games (coop-sim,
+// each walking its own route) + 3 sidecars (coop-sidecar) on loopback. V and Panam join the
+// server's UDP port; Judy joins through coop-master (ICE, as a player behind NAT would), so the
+// dashboard shows both kinds of path. No external services.
 // Prints where to look; Ctrl-C stops everything cleanly. `--seconds N`: stop by itself after N s.
 import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+// `--dash-port N`: the dashboard's port (default 7788; the test of this script passes 0).
+const dashArg = process.argv.indexOf('--dash-port');
+const dashPort = dashArg > 0 ? process.argv[dashArg + 1] : '7788';
+if (!/^\d{1,5}$/.test(dashPort ?? '') || Number(dashPort) > 65535) {
+  console.error('demo: --dash-port needs a port number 0..65535');
+  process.exit(2);
+}
 const secondsArg = process.argv.indexOf('--seconds');
 const stopAfterS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 0;
 if (secondsArg > 0 && !(stopAfterS > 0)) {
   console.error('demo: --seconds needs a positive number');
   process.exit(2);
 }
-for (const f of ['dist/coop-server.js', 'dist/coop-sim.js', 'dist/coop-sidecar.js']) {
+for (const f of ['dist/coop-server.js', 'dist/coop-sim.js', 'dist/coop-sidecar.js', 'dist/coop-master.js']) {
   if (!existsSync(f)) {
     console.error(`demo: ${f} is missing: run npm run build (npm start does it)`);
     process.exit(1);
@@ -25,7 +35,7 @@ const dir = mkdtempSync(join(tmpdir(), 'coop-demo-'));
 const loop = (cx, cy, r, n = 24) => Array.from({ length: n + 1 }, (_, i) => [cx + r * Math.cos((2 * Math.PI * i) / n), cy + r * Math.sin((2 * Math.PI * i) / n), 0]);
 const players = [
   { name: 'V', path: loop(0, 0, 25) },
-  { name: 'Judy', path: loop(60, 10, 20) },
+  { name: 'Judy', path: loop(60, 10, 20), viaMaster: true },
   // Panam drives out of range of the others and back: watch the spawns and despawns.
   { name: 'Panam', path: [[0, -40, 0], [300, -40, 0], [0, -40, 0]] },
 ];
@@ -72,16 +82,43 @@ function stop() {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+/** A free UDP port on loopback for coturn (the master's own TCP port is chosen by the OS). */
+function freeUdpPort() {
+  return new Promise((resolve, reject) => {
+    const sock = createSocket('udp4');
+    sock.once('error', reject);
+    sock.bind(0, '127.0.0.1', () => { const { port } = sock.address(); sock.close(() => resolve(port)); });
+  });
+}
+
+// coop-master first (lobby, signalling, TURN credentials); coturn only if Debian's is installed.
+const haveCoturn = spawnSync('sh', ['-c', 'command -v turnserver'], { stdio: 'ignore' }).status === 0;
+const turnPort = await freeUdpPort();
+let udpPort = 0;
+const masterUrl = await new Promise((resolve) => {
+  start('master', ['dist/coop-master.js', '--host', '127.0.0.1', '--port', '0', ...(haveCoturn ? ['--coturn', '127.0.0.1', '--coturn-port', String(turnPort)] : [])], (line) => {
+    let j;
+    try { j = JSON.parse(line); } catch { return; }
+    if (j.msg === 'coop-master listening') resolve(`http://127.0.0.1:${j.port}`);
+  });
+});
+console.log(`[demo] coop-master on ${masterUrl}${haveCoturn ? `, coturn on udp 127.0.0.1:${turnPort}` : ' (no coturn installed: direct paths only)'}`);
+// Without coturn the STUN server is... nobody: host candidates still connect on loopback.
+const natArgs = ['--stun', `127.0.0.1:${turnPort}`, '--nat-bind', '127.0.0.1', ...(haveCoturn ? [] : ['--no-relay'])];
+
 const server = start('server', [
   'dist/coop-server.js', '--port', '0', '--host', '127.0.0.1', '--data-dir', join(dir, 'server'), '--no-console',
-  '--npcs', '150', '--vehicles', '20', '--area-m', '400', '--log-level', 'warn', '--dash-port', '7788',
+  '--npcs', '150', '--vehicles', '20', '--area-m', '400', '--log-level', 'warn', '--dash-port', dashPort,
+  '--master', masterUrl, '--lobby-name', 'coop-bridge demo', ...natArgs,
 ], (line) => {
   console.log(`[server] ${line}`);
   const m = /listening on udp [^:]+:(\d+)/.exec(line);
-  if (m) startPlayers(Number(m[1]));
+  if (m) udpPort = Number(m[1]);
+  const lobby = /as lobby session ([A-Za-z0-9_-]+)/.exec(line);
+  if (lobby) startPlayers(udpPort, lobby[1]);
 });
 
-function startPlayers(port) {
+function startPlayers(port, lobby) {
   players.forEach((p, i) => {
     const session = `demo-${process.pid}-${i}`;
     const scenario = join(dir, `route-${i}.json`);
@@ -117,13 +154,15 @@ function startPlayers(port) {
       }
     });
     setInterval(() => console.log(`[game:${p.name}] players in view: [${[...avatars.values()].join(', ')}], npc/vehicle proxies: ${npcs}`), 5000).unref();
-    start(`sidecar:${p.name}`, ['dist/coop-sidecar.js', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `sidecar-${i}`), '--log-level', 'warn']);
+    const via = p.viaMaster ? ['--master', masterUrl, '--join', lobby, ...natArgs] : ['--server', `127.0.0.1:${port}`];
+    start(`sidecar:${p.name}`, ['dist/coop-sidecar.js', ...via, '--session', session, '--name', p.name, '--data-dir', join(dir, `sidecar-${i}`), '--log-level', 'warn']);
   });
   console.log([
     '',
-    '[demo] running: coop-server + 3 sidecars + 3 headless games on loopback',
+    '[demo] running: coop-master + coop-server + 3 sidecars + 3 headless games on loopback',
+    '[demo]   V and Panam join the UDP port; Judy joins through coop-master (ICE): see the dashboard\'s connection column',
     '[demo] where to look:',
-    '[demo]   dashboard   http://127.0.0.1:7788/  (peers, ping, positions; token printed above by the server)',
+    `[demo]   dashboard   http://127.0.0.1:${dashPort === '0' ? '<port above>' : dashPort}/  (peers, ping, positions, path and traffic; token printed above by the server)`,
     '[demo]   [game:*]    SpawnProxy / DespawnProxy: each game is told about the players (and NPCs) within 120 m',
     '[demo]   Panam drives away from V and Judy and back: her proxy despawns and respawns in their games',
     '[demo]   V holds push-to-talk every 8 s (espeak-ng speech as the mic): "mic icon on" lines show who hears V (proximity voice, 60 m)',
