@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const run = (file: string, args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { encoding: 'utf8', timeout: 60_000 });
 
@@ -13,6 +16,8 @@ describe('coop-server and coop-sidecar command lines', () => {
     const c = run('src/client/main.ts', ['--help']);
     expect(c.status).toBe(0);
     expect(c.stdout).toMatch(/usage: coop-sidecar --server HOST:PORT --session NAME/);
+    expect(c.stdout).toMatch(/coop-sidecar --master URL --join LOBBY_ID --session NAME/);
+    expect(s.stdout).toMatch(/--master <url>/);
   }, 120_000);
 
   it('bad arguments: one clear line and exit code 2', () => {
@@ -23,6 +28,12 @@ describe('coop-server and coop-sidecar command lines', () => {
       ['src/server/main.ts', ['--session-id', 'a b'], /^coop-server: --session-id must be/],
       ['src/client/main.ts', ['--server', 'nohost', '--session', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
       ['src/client/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --session must be a bridge session name/],
+      ['src/server/main.ts', ['--master', 'ftp://x'], /^coop-server: --master must be http\(s\):\/\/host:port, got "ftp:\/\/x"\n$/],
+      ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be host:port/],
+      ['src/server/main.ts', ['--nat-bind', '::1'], /^coop-server: --nat-bind must be an IPv4 address, got "::1"\n$/],
+      ['src/client/main.ts', ['--master', 'http://127.0.0.1:1', '--session', 'x'], /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/],
+      ['src/client/main.ts', ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'], /^coop-sidecar: give either --server or --master, not both\n$/],
+      ['src/client/main.ts', ['--join', 'abcd', '--session', 'x'], /^coop-sidecar: --join needs --master\n$/],
     ] as const) {
       const r = run(file, [...args]);
       expect(r.stderr, r.stderr).toMatch(want);
@@ -30,4 +41,12 @@ describe('coop-server and coop-sidecar command lines', () => {
       expect(r.status).toBe(2);
     }
   }, 180_000);
+
+  it('an unreachable coop-master: coop-server says so and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coop-cli-'));
+    const r = run('src/server/main.ts', ['--port', '0', '--no-dash', '--no-console', '--data-dir', dir, '--master', 'http://127.0.0.1:1', '--log-level', 'silent']);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr).toMatch(/^coop-server: could not announce on coop-master http:\/\/127\.0\.0\.1:1: /m);
+    expect(r.status).toBe(1);
+  }, 120_000);
 });
