@@ -4,7 +4,7 @@
 // UDP port keeps working for LAN and forwarded-port players. Per peer the dashboard shows the
 // path chosen, the handshake time and the bytes moved.
 import type { IdentityKeys } from '../protocol/identity.js';
-import { natPerformHandshake, type NatConnection } from '../net/nat/handshake.js';
+import { NatConnection } from '../net/nat/handshake.js';
 import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/iceTransport.js';
 import {
   MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
@@ -41,6 +41,8 @@ export interface NatListener {
   netOf(address: string): PeerNetView | undefined;
   /** Joiners refused because too many handshakes were running. */
   readonly refusedHandshakes: number;
+  /** Handshakes running now (bounded by max players + NAT_HANDSHAKES_OVER_LIMIT). */
+  readonly runningHandshakes: number;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   };
   const turn = o.relay ? cachedTurnCredentials(o.master, playerIdentityFrom(o.identity)) : undefined;
   turn?.().catch((err: Error) => o.log.warn({ event: 'nat.turncred.fail', error: err.message }, 'no TURN credentials yet'));
+  /** Handshakes still running (closed with the listener). */
+  const pending = new Set<NatConnection>();
   let refused = 0;
   let running = 0;
   let closed = false;
@@ -79,10 +83,12 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     }
     running++;
     const t0 = performance.now();
-    natPerformHandshake({
+    const handshake = new NatConnection({
       peerId, role: 'host', signal: sig.link(peerId, true), transport, stunServer: o.stunServer,
       getTurnCredentials: turn, bindAddress: o.bindAddress,
-    }).then((c) => {
+    });
+    pending.add(handshake);
+    handshake.run().then((c) => {
       if (closed) { void c.close(); return; }
       conns.set(peerId, c);
       setTimeout(() => { if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId); }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
@@ -90,7 +96,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       o.log.info({ event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? performance.now() - t0), attempt: s.attempt }, 'joiner reached us through coop-master');
     }, (err: Error) => {
       o.log.warn({ event: 'nat.failed', peerId, error: err.message }, 'NAT handshake failed');
-    }).finally(() => { running--; });
+    }).finally(() => { running--; pending.delete(handshake); });
   };
 
   // Bound to the master over a WebSocket; if the master restarts, bind again (its state kept the
@@ -120,12 +126,13 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     enet,
     netOf: statsOf,
     get refusedHandshakes() { return refused; },
+    get runningHandshakes() { return running; },
     async close() {
       closed = true;
       clearInterval(beat);
       signal?.close();
       enet.close();
-      await Promise.all([...conns.values()].map((c) => c.close()));
+      await Promise.all([...conns.values(), ...pending].map((c) => c.close()));
       transport.close();
     },
   };

@@ -76,6 +76,9 @@ export class NatConnection {
   #onRemote: ((d: SignalData) => void) | undefined;
   #dropsBadSignal = 0;
   #lastCounters: PathCounters | undefined;
+  /** Set by close(): a running handshake stops at its next step. */
+  #closing = false;
+  #abortAttempt: (() => void) | undefined;
   /** The ENet address of this peer on the shared transport, once connected. */
   address: DatagramAddress | undefined;
 
@@ -142,10 +145,12 @@ export class NatConnection {
     const now = this.o.now ?? (() => performance.now());
     this.#startMs = now();
     const direct = await this.#attemptOnce(NAT_ATTEMPT_ALL, this.o.directTimeoutMs ?? NAT_DIRECT_TIMEOUT_MS);
+    if (this.#closing) return this.#fail('closed while connecting');
     if (!direct) {
       if (!this.o.getTurnCredentials) return this.#fail('no ICE pair within the direct timeout and no relay configured');
       this.#setState('relay_fallback');
       const relayed = await this.#attemptOnce(NAT_ATTEMPT_RELAY, this.o.relayTimeoutMs ?? NAT_RELAY_TIMEOUT_MS);
+      if (this.#closing) return this.#fail('closed while connecting');
       if (!relayed) return this.#fail('relay-only attempt failed too');
     }
     this.#connectMs = now() - this.#startMs;
@@ -162,7 +167,10 @@ export class NatConnection {
     return this;
   }
 
+  /** Closes the path; a handshake still running gives up at once (its run() rejects). */
   async close(): Promise<void> {
+    this.#closing = true;
+    this.#abortAttempt?.();
     this.stats(); // keeps the last byte counts
     this.o.transport.detach(this.o.peerId);
     await this.#client?.close();
@@ -170,12 +178,13 @@ export class NatConnection {
   }
 
   #fail(why: string): never {
-    this.#setState('failed');
+    if (this.#state !== 'closed') this.#setState('failed');
     void this.#client?.close();
     throw new Error(`NAT handshake with ${this.o.peerId} failed: ${why}`);
   }
 
   async #attemptOnce(attempt: number, timeoutMs: number): Promise<boolean> {
+    if (this.#closing) return false;
     this.#attempt = attempt;
     const relayOnly = attempt === NAT_ATTEMPT_RELAY;
     let turn: TurnCredentials | undefined;
@@ -184,6 +193,7 @@ export class NatConnection {
       if (relayOnly && !turn) return false;
     }
     if (this.#client) await this.#client.close();
+    if (this.#closing) return false;
     const client = new NatClient({ controlling: this.o.role === 'joiner', stunServer: this.o.stunServer, turn, relayOnly, bindAddress: this.o.bindAddress });
     this.#client = client;
     const conn = client.connection;
@@ -214,6 +224,7 @@ export class NatConnection {
     let timer: NodeJS.Timeout | undefined;
     const outcome = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#abortAttempt = () => resolve(false);
       let haveParams = false;
       const early: SignalData[] = [];
       const apply = (d: SignalData): void => {
