@@ -7,8 +7,9 @@ import type { IdentityKeys } from '../protocol/identity.js';
 import { NatConnection } from '../net/nat/handshake.js';
 import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/iceTransport.js';
 import {
-  MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
+  MasterError, MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
 } from '../net/nat/masterClient.js';
+import { MASTER_MAX_PLAYERS } from '../master/constants.js';
 import type { PeerNetView } from './admin/sessionView.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
 import type { CoopServer } from './server.js';
@@ -35,6 +36,7 @@ export interface NatListenOptions {
 }
 
 export interface NatListener {
+  /** The lobby session id on coop-master (changes only if the master forgot the session). */
   readonly sessionId: string;
   readonly enet: EnetListener;
   /** Connection stats of one ICE peer by its ENet address (`ice:<peerId>`). */
@@ -47,9 +49,10 @@ export interface NatListener {
 }
 
 export async function listenNat(server: CoopServer, o: NatListenOptions): Promise<NatListener> {
-  const announced: Announced = await announceSession(o.master, {
-    name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, 64), password: false,
+  const announce = (): Promise<Announced> => announceSession(o.master, {
+    name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS), password: false,
   });
+  let announced = await announce();
   const transport = new IceDatagramTransport('server');
   const conns = new Map<string, NatConnection>();
   /** Peer ids with an ENet connection over their ICE path. */
@@ -110,7 +113,16 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   };
   await bind();
   const beat = setInterval(() => {
-    heartbeatSession(o.master, announced, server.inWorld().length).catch((err: Error) => o.log.warn({ event: 'nat.heartbeat.fail', error: err.message }, 'coop-master heartbeat failed'));
+    heartbeatSession(o.master, announced, server.inWorld().length).catch(async (err: Error) => {
+      o.log.warn({ event: 'nat.heartbeat.fail', error: err.message }, 'coop-master heartbeat failed');
+      // A master that lost its lobby (restarted without --state) no longer knows the session:
+      // announce it again; joiners need the new lobby id, which is logged.
+      if (!(err instanceof MasterError && err.status === 404) || closed) return;
+      announced = await announce();
+      signal?.close();
+      signal = undefined;
+      o.log.warn({ event: 'nat.reannounced', lobbySession: announced.sessionId }, 'announced again on coop-master under a new lobby id');
+    }).catch((err: Error) => o.log.warn({ event: 'nat.reannounce.fail', error: err.message }, 'could not announce again'));
     if (!signal) bind().catch((err: Error) => o.log.warn({ event: 'nat.rebind.fail', error: err.message }, 'could not bind to coop-master again'));
   }, announced.heartbeatMs);
 
@@ -122,7 +134,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   }
 
   return {
-    sessionId: announced.sessionId,
+    get sessionId() { return announced.sessionId; },
     enet,
     netOf: statsOf,
     get refusedHandshakes() { return refused; },

@@ -11,16 +11,20 @@ import { EnetHost } from '../../src/net/enet/index.js';
 import { MasterSignal } from '../../src/net/nat/masterClient.js';
 import { CHANNEL_COUNT } from '../../src/protocol/constants.js';
 import { loopbackWorld, type LoopbackWorld } from './fixture.js';
+import { startMaster } from '../../src/master/server.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const silent = { info: () => undefined, warn: () => undefined };
 let w: LoopbackWorld;
 beforeAll(async () => { w = await loopbackWorld(); });
 afterAll(async () => { await w?.close(); });
 
-async function serverOnMaster(maxPlayers: number): Promise<{ server: CoopServer; nat: NatListener }> {
+async function serverOnMaster(maxPlayers: number, master = w.master.url): Promise<{ server: CoopServer; nat: NatListener }> {
   const server = new CoopServer({ sessionId: 'nat-listener-test' });
   const nat = await listenNat(server, {
-    master: w.master.url, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(),
+    master, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(),
     name: 'listener test', version: '1', maxPlayers, bindAddress: '127.0.0.1', log: silent,
   });
   return { server, nat };
@@ -49,6 +53,8 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       const peerOnClient = client.peers.find((p) => p.connected)!;
       for (let i = 0; i < 5; i++) peerOnClient.send(0, new Uint8Array(100), { reliable: true });
       for (let i = 0; i < 100 && (nat.netOf(peer.address.address)?.bytesReceived ?? 0) < 500; i++) await new Promise((r) => setTimeout(r, 10));
+      // What the server sent reaches the joiner's counters a moment later (acks in flight).
+      for (let i = 0; i < 200 && j.stats().bytesReceived < (nat.netOf(peer.address.address)?.bytesSent ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
       const net = nat.netOf(peer.address.address);
       expect(net?.path).toBe('host');
       expect(net?.connectMs).toBeGreaterThan(0);
@@ -60,6 +66,35 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       await j.close();
     } finally {
       await nat.close();
+    }
+  }, 60_000);
+
+  it('after a master restart (lobby state kept) the server binds again within a heartbeat and joiners get in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coop-master-restart-'));
+    const statePath = join(dir, 'lobby.json');
+    const turn = { turnSecret: w.coturn.secret, turnUris: [w.coturn.uri] };
+    let master = await startMaster({ host: '127.0.0.1', port: 0, statePath, ...turn });
+    const { port, url } = master;
+    const { nat } = await serverOnMaster(4, url);
+    try {
+      await master.close();
+      master = await startMaster({ host: '127.0.0.1', port, statePath, ...turn });
+      const join = () => joinThroughMaster({ master: url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      // Until the server's next heartbeat the session is listed but nobody hosts its socket.
+      let joined: NatJoined | undefined;
+      for (let i = 0; i < 30 && !joined; i++) {
+        joined = await join().catch(() => undefined);
+        if (!joined) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(joined, 'no join within 15 s of the restart').toBeDefined();
+      const client = await enetOver(joined!);
+      expect(client.connectedPeerCount).toBe(1);
+      client.destroy();
+      await joined!.close();
+    } finally {
+      await nat.close();
+      await master.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 
