@@ -2,7 +2,10 @@
 // datagrams both ways over the selected pair, garbage on the ICE socket counted and dropped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSocket } from 'node:dgram';
-import { loopbackWorld, connectPair, type LoopbackWorld } from './fixture.js';
+import { loopbackWorld, connectPair, newPlayerIdentity, type LoopbackWorld } from './fixture.js';
+import { NatConnection } from '../../src/net/nat/handshake.js';
+import { IceDatagramTransport } from '../../src/net/nat/iceTransport.js';
+import { fetchTurnCredentials } from '../../src/net/nat/masterClient.js';
 import { parseRemoteCandidate } from '../../src/net/nat/natClient.js';
 import { enetShape } from '../../src/net/nat/enetShape.js';
 
@@ -63,6 +66,24 @@ describe('Nat_PerformHandshake (loopback)', () => {
     } finally {
       await p.close();
     }
+  });
+
+  it('a peer that never answers gets no relay attempt, and close() ends a running handshake', async () => {
+    const silent = { send: () => undefined, onData: () => undefined };
+    let credFetches = 0;
+    const getTurnCredentials = () => { credFetches++; return fetchTurnCredentials(w.master.url, newPlayerIdentity()); };
+    const common = { role: 'host' as const, signal: silent, stunServer: `127.0.0.1:${w.coturn.port}`, bindAddress: '127.0.0.1', getTurnCredentials };
+    const mute = new NatConnection({ ...common, peerId: 'mute', transport: new IceDatagramTransport('h1'), directTimeoutMs: 200 });
+    await expect(mute.run()).rejects.toThrow(/sent no ICE parameters/);
+    expect(mute.state).toBe('failed');
+    expect(credFetches).toBe(1); // attempt 0 only: no relay-only attempt
+
+    const long = new NatConnection({ ...common, peerId: 'long', transport: new IceDatagramTransport('h2') });
+    const running = long.run();
+    await new Promise((r) => setTimeout(r, 100));
+    await long.close();
+    await expect(running).rejects.toThrow(/closed while connecting/);
+    expect(long.state).toBe('closed');
   });
 
   it('refuses hostile candidate lines and non-ENet datagrams', () => {

@@ -2,6 +2,8 @@
 
 /** The seed's rule (NT-3): if no ICE pair succeeded within this, go through the relay. */
 export const NAT_DIRECT_TIMEOUT_MS = 5_000;
+/** A peer silent through the whole direct attempt gets this much longer before it is given up. */
+export const NAT_PEER_SILENT_GRACE_MS = 1_000;
 /** The relay-only attempt gets this long before the handshake fails. */
 export const NAT_RELAY_TIMEOUT_MS = 10_000;
 /** The master answers HTTP within this or the request fails. */

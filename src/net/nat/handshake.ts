@@ -6,7 +6,7 @@
 import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../master/wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
-import { NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
+import { NAT_PEER_SILENT_GRACE_MS, NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
 import { icePathAddress, type IceDatagramTransport, type PathCounters } from './iceTransport.js';
 import type { SignalLink } from './masterClient.js';
 import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './natClient.js';
@@ -76,6 +76,8 @@ export class NatConnection {
   #onRemote: ((d: SignalData) => void) | undefined;
   #dropsBadSignal = 0;
   #lastCounters: PathCounters | undefined;
+  #heardFromPeer = false;
+  #onFirstWord: (() => void) | undefined;
   /** Set by close(): a running handshake stops at its next step. */
   #closing = false;
   #abortAttempt: (() => void) | undefined;
@@ -84,6 +86,8 @@ export class NatConnection {
 
   constructor(private readonly o: HandshakeOptions) {
     o.signal.onData((d) => {
+      this.#heardFromPeer = true;
+      this.#onFirstWord?.();
       if (this.#onRemote) this.#onRemote(d);
       else if (this.#inbox.length < INBOX_MAX) this.#inbox.push(d);
       else this.#dropsBadSignal++;
@@ -147,6 +151,8 @@ export class NatConnection {
     const direct = await this.#attemptOnce(NAT_ATTEMPT_ALL, this.o.directTimeoutMs ?? NAT_DIRECT_TIMEOUT_MS);
     if (this.#closing) return this.#fail('closed while connecting');
     if (!direct) {
+      // A peer that never said a word (gone, or a join without ICE) gets no relay attempt.
+      if (!(await this.#peerSpoke())) return this.#fail('the peer sent no ICE parameters');
       if (!this.o.getTurnCredentials) return this.#fail('no ICE pair within the direct timeout and no relay configured');
       this.#setState('relay_fallback');
       const relayed = await this.#attemptOnce(NAT_ATTEMPT_RELAY, this.o.relayTimeoutMs ?? NAT_RELAY_TIMEOUT_MS);
@@ -165,6 +171,15 @@ export class NatConnection {
     this.o.transport.flush(this.o.peerId);
     this.#setState('connected');
     return this;
+  }
+
+  /** True once the peer has sent anything, waiting up to NAT_PEER_SILENT_GRACE_MS for it. */
+  #peerSpoke(): Promise<boolean> {
+    if (this.#heardFromPeer) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(this.#heardFromPeer), NAT_PEER_SILENT_GRACE_MS);
+      this.#onFirstWord = () => { clearTimeout(t); resolve(true); };
+    });
   }
 
   /** Closes the path; a handshake still running gives up at once (its run() rejects). */
