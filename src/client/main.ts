@@ -2,7 +2,6 @@
 //   coop-sidecar --server HOST:PORT --session NAME [--name V] [--data-dir DIR]   (--help)
 //   coop-sidecar --master URL --join LOBBY_ID --session NAME ...   (through NAT: ICE / TURN)
 import { parseArgs } from 'node:util';
-import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -19,6 +18,7 @@ import { fingerprint } from '../protocol/identity.js';
 import { attachVoice, voiceMessage } from './voice-hook.js';
 import { createWriteStream } from 'node:fs';
 import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/natOptions.js';
 import { describePath } from '../net/nat/netcheckNat.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { joinThroughMaster, type NatJoined } from './nat-join.js';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
         'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
         import: { type: 'string' }, out: { type: 'string' },
-        master: { type: 'string' }, join: { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, 'nat-bind': { type: 'string' },
+        ...NAT_CLI_OPTIONS, join: { type: 'string' },
       },
       strict: true,
     }));
@@ -72,13 +72,12 @@ async function main(): Promise<void> {
   }
   if (values.help) { process.stdout.write(`${HELP}\n`); return; }
   const m = /^(.+):(\d{1,5})$/.exec(values.server ?? '');
-  const viaMaster = values.master !== undefined;
+  const natSettings = natSettingsFrom(values);
+  if (natSettings && 'error' in natSettings) usage(natSettings.error);
+  const viaMaster = natSettings !== undefined;
   if (viaMaster) {
     if (values.server !== undefined) usage('give either --server or --master, not both');
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(values.master ?? '')) usage(`--master must be http(s)://host:port, got ${JSON.stringify(values.master)}`);
     if (!values.join || !/^[A-Za-z0-9_-]{4,64}$/.test(values.join)) usage(`--join must be the lobby session id from coop-master, got ${JSON.stringify(values.join ?? '')}`);
-    if (values.stun !== undefined && !/^[^\s:]+:\d{1,5}$/.test(values.stun)) usage(`--stun must be host:port, got ${JSON.stringify(values.stun)}`);
-    if (values['nat-bind'] !== undefined && isIP(values['nat-bind']) !== 4) usage(`--nat-bind must be an IPv4 address, got ${JSON.stringify(values['nat-bind'])}`);
   } else if (values.join !== undefined) usage('--join needs --master');
   if (!values.import && !viaMaster && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
   const udpServer = m ? { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) } : { address: '', port: 0 };
@@ -179,10 +178,7 @@ async function main(): Promise<void> {
   if (viaMaster) {
     say(`joining lobby session ${values.join} through coop-master ${values.master}`);
     try {
-      nat = await joinThroughMaster({
-        master: (values.master as string).replace(/\/$/, ''), lobbySession: values.join as string, stunServer: values.stun ?? NAT_DEFAULT_STUN,
-        relay: !values['no-relay'], identity: identity.keys, bindAddress: values['nat-bind'],
-      });
+      nat = await joinThroughMaster({ ...natSettings, lobbySession: values.join as string, identity: identity.keys });
     } catch (err) {
       say(`could not reach the server through coop-master: ${(err as Error).message}`);
       await bridge.close('no server').catch(() => undefined);

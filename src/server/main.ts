@@ -2,7 +2,6 @@
 //   coop-server [--port 7777] [--host 0.0.0.0] [--data-dir ./data] [--tick-ms 25] ...  (--help)
 // Prints "coop-server: listening on udp HOST:PORT session ID" once ready; Ctrl-C stops cleanly.
 import { parseArgs } from 'node:util';
-import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { CoopServer } from './server.js';
@@ -10,6 +9,7 @@ import { listenEnet } from './enet-adapter.js';
 import { listenNat, type NatListener } from './nat-listener.js';
 import { loadOrCreateIdentity } from '../protocol/identity-store.js';
 import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/natOptions.js';
 import { sessionViewOf } from './session-view.js';
 import { adminPlugin } from './admin-plugin.js';
 import { voicePlugin } from './voice-plugin.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
         npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
         'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
-        master: { type: 'string' }, 'lobby-name': { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, 'nat-bind': { type: 'string' },
+        ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' },
       },
       strict: true, allowPositionals: false,
     }));
@@ -96,9 +96,8 @@ async function main(): Promise<void> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(sessionId)) usage(`--session-id must be 1..64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(sessionId.slice(0, 70))}`);
   const level = values['log-level'] ?? 'info';
   if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(level)) usage(`--log-level must be silent|error|warn|info|debug, got ${JSON.stringify(level)}`);
-  if (values.master !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(values.master)) usage(`--master must be http(s)://host:port, got ${JSON.stringify(values.master)}`);
-  if (values.stun !== undefined && !/^[^\s:]+:\d{1,5}$/.test(values.stun)) usage(`--stun must be host:port, got ${JSON.stringify(values.stun)}`);
-  if (values['nat-bind'] !== undefined && isIP(values['nat-bind']) !== 4) usage(`--nat-bind must be an IPv4 address, got ${JSON.stringify(values['nat-bind'])}`);
+  const natSettings = natSettingsFrom(values);
+  if (natSettings && 'error' in natSettings) usage(natSettings.error);
   const lobbyName = values['lobby-name'] ?? sessionId;
   if ([...lobbyName].length > 64 || lobbyName.trim() === '') usage('--lobby-name must be 1..64 characters');
   let adminOpts;
@@ -121,15 +120,14 @@ async function main(): Promise<void> {
     process.exit(EXIT_RUNTIME);
   }
   let nat: NatListener | undefined;
-  if (values.master) {
-    const master = values.master.replace(/\/$/, '');
+  if (natSettings) {
     try {
       nat = await listenNat(server, {
-        master, stunServer: values.stun ?? NAT_DEFAULT_STUN, relay: !values['no-relay'], identity: loadOrCreateIdentity(adminOpts.dataDir).keys,
-        name: lobbyName, version: String(PROTOCOL_VERSION), maxPlayers, bindAddress: values['nat-bind'], log,
+        ...natSettings, identity: loadOrCreateIdentity(adminOpts.dataDir).keys,
+        name: lobbyName, version: String(PROTOCOL_VERSION), maxPlayers, log,
       });
     } catch (err) {
-      process.stderr.write(`coop-server: could not announce on coop-master ${master}: ${(err as Error).message}\n`);
+      process.stderr.write(`coop-server: could not announce on coop-master ${natSettings.master}: ${(err as Error).message}\n`);
       listener.close();
       process.exit(EXIT_RUNTIME);
     }
