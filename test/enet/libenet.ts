@@ -256,10 +256,14 @@ export class LibEnetRangeCoder {
   /**
    * enet_range_coder_compress over `input` split into ENetBuffers at `splits` (as ENet's send
    * path passes one buffer per command and payload). Returns the output, empty when it failed.
+   * No buffer is empty: libenet's compressor reads a byte from an empty buffer that is not the
+   * last (and from a NULL one: a libenet host with the range coder crashes sending an empty
+   * packet, see compression-interop.test.ts).
    */
   compress(input: Uint8Array, outLimit: number, splits: readonly number[] = []): Uint8Array {
     const a = load();
-    const bounds = [0, ...splits.filter((s) => s > 0 && s < input.length), input.length];
+    const inside = [...new Set(splits)].filter((s) => s > 0 && s < input.length).sort((x, y) => x - y);
+    const bounds = [0, ...inside, input.length];
     const buffers: Array<{ data: unknown; dataLength: number }> = [];
     try {
       for (let i = 0; i + 1 < bounds.length; i++) {
