@@ -73,6 +73,8 @@ describe('RangeCoder', () => {
     expect(out.subarray(499).every((x) => x === 0xee)).toBe(true);
     expect(coder.decompress(compressed, out, 500)).toBe(500);
     expect(coder.decompress(compressed, out.subarray(0, 499), 4096)).toBe(0); // output shorter than the limit
+    expect(() => coder.decompress(compressed, out, -1)).toThrow(EnetError);
+    expect(() => coder.decompress(compressed, out, Number.NaN)).toThrow(EnetError);
   });
 
   it('fuzz: 100,000 random and mutated compressed buffers never throw nor write past the limit', () => {
@@ -200,6 +202,61 @@ describe('EnetHost with compressor: "range-coder"', () => {
     w.run(5);
     expect(host.stats.drops.decompress).toBe(2);
     expect(host.stats.drops.command).toBe(1);
+  });
+
+  it('20,000 hostile compressed datagrams spoofing a live peer: no throw, counted, the host still serves', () => {
+    const w = new SimWorld({ seed: 9 });
+    const server = w.host({ compressor: 'range-coder' });
+    const client = w.host({ compressor: 'range-coder' });
+    const captured = recordSends(client);
+    const { clientPeer } = w.connect(client, server, 2);
+    for (let i = 0; i < 20; i++) clientPeer.send(i % 2, compressibleBuffer(i, 50 + i * 100), ENET_PACKET_FLAG_RELIABLE);
+    w.run(200);
+    const samples = captured.filter(isCompressed);
+    expect(samples.length).toBeGreaterThan(5);
+    const serverPeer = server.peers.find((p) => p.connected);
+    expect(serverPeer).toBeDefined();
+    const random = seededRandom(10);
+    const int = (n: number): number => Math.floor(random() * n);
+    const coder = new RangeCoder();
+    const from = client.address();
+    for (let i = 0; i < 20_000; i++) {
+      let d: Uint8Array;
+      if (i % 2 === 0) {
+        // Mutated real datagram, header kept (its peer id and session pass the peer checks).
+        const sample = samples[int(samples.length)];
+        const header = readU16(sample, 0) & HEADER_FLAG_SENT_TIME ? 4 : 2;
+        const body = mutate(random, sample.subarray(header));
+        d = new Uint8Array(header + body.length);
+        d.set(sample.subarray(0, header));
+        d.set(body, header);
+      } else {
+        // Well-compressed garbage: it decompresses, then the command parser has to cope.
+        const garbage = Uint8Array.from({ length: 1 + int(600) }, () => int(256));
+        const out = new Uint8Array(roomFor(garbage.length));
+        const n = coder.compress(garbage, out);
+        d = new Uint8Array(4 + n);
+        d.set(samples[0].subarray(0, 4));
+        d[0] |= HEADER_FLAG_SENT_TIME >>> 8;
+        d.set(out.subarray(0, n), 4);
+      }
+      w.net.submit(d, from, server.address());
+      if (i % 100 === 0) w.run(1);
+    }
+    w.run(100);
+    const drops = server.stats.drops;
+    expect(drops.decompress).toBeGreaterThan(100);
+    expect(drops.command).toBeGreaterThan(1000);
+    // Spoofed commands may end that session (ENet has no authentication); a new one works.
+    const fresh = w.host({ compressor: 'range-coder' });
+    const got = collect(server);
+    w.run(40_000, 10);
+    const { clientPeer: freshPeer } = w.connect(fresh, server, 1);
+    const data = compressibleBuffer(42, 3000);
+    freshPeer.send(0, data, ENET_PACKET_FLAG_RELIABLE);
+    w.run(500, 1, () => got.length > 0);
+    expect(got.length).toBeGreaterThan(0);
+    expect(Buffer.compare(got[got.length - 1].data, data)).toBe(0);
   });
 
   it('refuses an unknown compressor', () => {

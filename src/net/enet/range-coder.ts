@@ -11,8 +11,9 @@
 // counts are uint8 and frequencies uint16, so the typed arrays below truncate as C does and
 // hostile input decodes to the same bytes (or the same failure) in both implementations.
 // Hostile input never throws and never reads or writes outside the given arrays.
+import { EnetError } from './errors.js';
 
-/** Symbols in the table: enough for one datagram of ENet's largest MTU (4096 bytes). */
+/** Symbols in the table (ENet's size, meant for datagrams; a longer input restarts the model when it fills). */
 const SYMBOL_CAPACITY = 4096;
 /** Index of the root context: always the first symbol of the table. */
 const ROOT = 0;
@@ -42,13 +43,13 @@ const SUBCONTEXT_COUNT_LIMIT = 0xff - 2 * SUBCONTEXT_SYMBOL_DELTA;
 const ROOT_COUNT_LIMIT = 0xff - 2 * ROOT_SYMBOL_DELTA + ROOT_SYMBOL_MINIMUM;
 /**
  * Coding one byte creates at most one symbol per context on its path (SUBCONTEXT_ORDER
- * subcontexts and the root), so the table is reset before fewer than that many slots remain.
+ * subcontexts and the root): the model starts over once fewer free slots than that remain.
  */
 const SYMBOL_RESET_AT = SYMBOL_CAPACITY - SUBCONTEXT_ORDER;
 
 /**
  * One range coder with its symbol table (≈ 64 KiB, reused: ENet allocates it once per host).
- * compress() and decompress() each start from an empty model and must not be interleaved.
+ * Each call starts from an empty model, so every datagram decodes on its own.
  */
 export class RangeCoder {
   // The symbol table, one typed array per field (ENet's ENetSymbol). Tree links are offsets
@@ -102,6 +103,7 @@ export class RangeCoder {
    * when the input is empty, malformed or decodes to more than `limit` bytes.
    */
   decompress(input: Uint8Array, output: Uint8Array, limit: number): number {
+    if (!Number.isInteger(limit) || limit < 0) throw new EnetError('ENET_BAD_OPTION', `decompress limit must be a non-negative integer, got ${String(limit)}`);
     try {
       return this.#decompress(input, output, limit);
     } finally {
@@ -181,7 +183,7 @@ export class RangeCoder {
 
   #decompress(input: Uint8Array, output: Uint8Array, limit: number): number {
     if (input.length === 0) return 0;
-    this.#startOutput(output, Math.max(0, Math.min(limit, output.length)));
+    this.#startOutput(output, Math.min(limit, output.length));
     this.#input = input;
     this.#inputAt = 0;
     this.#low = 0;
