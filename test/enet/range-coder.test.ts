@@ -47,6 +47,15 @@ describe('RangeCoder', () => {
     );
   });
 
+  it('a known answer from libenet 1.3.17 (enet_range_coder_compress), both ways', () => {
+    const coder = new RangeCoder();
+    const input = new TextEncoder().encode('ENet range coder, ENet range coder, ENet range coder!');
+    const LIBENET = '460b19b07cdb6b263e970f8493b199a9b91810caf3f5f4f6bec13324';
+    const { compressed, restored } = roundTrip(coder, input);
+    expect(Buffer.from(compressed).toString('hex')).toBe(LIBENET);
+    expect(Buffer.compare(restored, input)).toBe(0);
+  });
+
   it('compresses repetitive data well, and random data not at all (0 when the output may not grow)', () => {
     const coder = new RangeCoder();
     const text = new TextEncoder().encode('{"entity":1234,"x":10.5,"y":-3.25,"state":"idle"} '.repeat(20));

@@ -17,7 +17,6 @@ import {
   ENET_PROTOCOL_MINIMUM_WINDOW_SIZE,
   ENET_PEER_WINDOW_SIZE_SCALE,
   HOST_INBOX_LIMIT_DATAGRAMS,
-  type HostDefaults,
 } from './constants.js';
 import { handshakeBody } from './connect.js';
 import { EnetError } from './errors.js';
@@ -59,7 +58,7 @@ export interface EnetHostOptions {
    * commands are compressed when that makes them smaller, and compressed datagrams are
    * accepted. Default 'none': compressed datagrams are dropped (counted), as in ENet.
    */
-  compressor?: HostDefaults['compressor'];
+  compressor?: 'none' | 'range-coder';
   /** Largest packet accepted or sent, bytes. Default 32 MiB. */
   maximumPacketSize?: number;
   /** Largest amount of received data a peer may have waiting, bytes. Default 32 MiB. */
