@@ -1,7 +1,8 @@
 // bench:range-coder — our range coder (src/net/enet/range-coder.ts) against libenet's
 // enet_range_coder_* (through koffi, which adds a call overhead of about a microsecond), on
 // datagram-sized inputs (MTU 1392 minus the 4-byte header) of four compressible shapes and
-// random bytes. Each case runs ≥ 1 s; prints a table and writes bench/results/range-coder.json.
+// random bytes. Each case runs ≥ 1 s (RANGE_CODER_BENCH_MS); prints a table and writes
+// bench/results/range-coder.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { ENET_HOST_DEFAULT_MTU } from '../src/net/enet/constants.js';
@@ -11,7 +12,7 @@ import { LibEnetRangeCoder, libenetVersion } from '../test/enet/libenet.js';
 import { compressibleBuffer } from '../test/enet/range-coder-inputs.js';
 
 const DATAGRAM_BYTES = ENET_HOST_DEFAULT_MTU - 4;
-const MIN_DURATION_MS = 1_000;
+const MIN_DURATION_MS = Number(process.env.RANGE_CODER_BENCH_MS ?? 1_000);
 const SHAPES = ['records', 'text', 'runs', 'small alphabet', 'random'] as const;
 
 function input(shape: (typeof SHAPES)[number]): Uint8Array {
