@@ -1,5 +1,5 @@
 // bench:range-coder — our range coder (src/net/enet/range-coder.ts) against libenet's
-// enet_range_coder_* (through koffi, which adds a call overhead of about a microsecond), on
+// enet_range_coder_* (through koffi: a call overhead, and a malloc and copy per compress), on
 // datagram-sized inputs (MTU 1392 minus the 4-byte header) of four compressible shapes and
 // random bytes. Each case runs ≥ 1 s (RANGE_CODER_BENCH_MS); prints a table and writes
 // bench/results/range-coder.json.

@@ -205,7 +205,8 @@ export class RangeCoder {
     for (;;) {
       if ((low ^ (low + range)) >>> 0 >= RANGE_TOP) {
         if (range >= RANGE_BOTTOM) break;
-        // Range too small while straddling a top-byte boundary: cut it at the boundary.
+        // Too narrow to go on, yet its top byte is not settled: end the range at low's next
+        // 2^16 boundary, which settles it (the decoder makes the same cut).
         range = -low & (RANGE_BOTTOM - 1);
       }
       if (!this.#emit(low >>> 24)) return false;
