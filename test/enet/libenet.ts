@@ -60,6 +60,13 @@ interface Api {
   peerDisconnectNow: (peer: unknown, data: number) => void;
   peerReset: (peer: unknown) => void;
   crc32: unknown;
+  hostCompressWithRangeCoder: (host: unknown) => number;
+  rangeCoderCreate: () => unknown;
+  rangeCoderDestroy: (context: unknown) => void;
+  rangeCoderCompress: (context: unknown, buffers: Array<{ data: unknown; dataLength: number }>, bufferCount: number, inLimit: number, out: Uint8Array, outLimit: number) => number | bigint;
+  rangeCoderDecompress: (context: unknown, input: Uint8Array, inLimit: number, out: Uint8Array, outLimit: number) => number | bigint;
+  malloc: (size: number) => unknown;
+  free: (pointer: unknown) => void;
 }
 
 let api: Api | null = null;
@@ -84,9 +91,18 @@ function load(): Api {
     peerDisconnectNow: lib.func('void enet_peer_disconnect_now(void *, uint32)'),
     peerReset: lib.func('void enet_peer_reset(void *)'),
     crc32: null,
+    hostCompressWithRangeCoder: lib.func('int enet_host_compress_with_range_coder(void *)'),
+    rangeCoderCreate: lib.func('void *enet_range_coder_create(void)'),
+    rangeCoderDestroy: lib.func('void enet_range_coder_destroy(void *)'),
+    rangeCoderCompress: lib.func('enet_range_coder_compress', 'size_t', ['void *', koffi.pointer(ENetBuffer), 'size_t', 'size_t', 'void *', 'size_t']),
+    rangeCoderDecompress: lib.func('enet_range_coder_decompress', 'size_t', ['void *', 'void *', 'size_t', 'void *', 'size_t']),
+    malloc: () => null,
+    free: () => undefined,
   };
   // The address of enet_crc32, to install it as a host's checksum callback.
   const libc = koffi.load('libc.so.6');
+  a.malloc = libc.func('void *malloc(size_t)');
+  a.free = libc.func('void free(void *)');
   const dlopen = libc.func('void *dlopen(const char *, int)');
   const dlsym = libc.func('void *dlsym(void *, const char *)');
   const RTLD_NOW = 2;
@@ -148,6 +164,8 @@ export interface LibEnetHostOptions {
   channelLimit?: number;
   checksum?: boolean;
   mtu?: number;
+  /** enet_host_compress_with_range_coder: compress outgoing datagrams, accept compressed ones. */
+  rangeCoder?: boolean;
 }
 
 export class LibEnetHost {
@@ -162,6 +180,7 @@ export class LibEnetHost {
     this.ptr = a.hostCreate(bind, options.peerLimit ?? 32, options.channelLimit ?? 0, 0, 0);
     if (!this.ptr) throw new Error('enet_host_create failed');
     if (options.checksum) koffi.encode(this.ptr, koffi.offsetof(ENetHost, 'checksum'), 'void *', a.crc32);
+    if (options.rangeCoder && a.hostCompressWithRangeCoder(this.ptr) !== 0) throw new Error('enet_host_compress_with_range_coder failed');
     if (options.mtu !== undefined) koffi.encode(this.ptr, koffi.offsetof(ENetHost, 'mtu'), 'uint32', options.mtu);
     const addrOffset = koffi.offsetof(ENetHost, 'address');
     this.port = koffi.decode(this.ptr, addrOffset + koffi.offsetof(ENetAddress, 'port'), 'uint16') as number;
@@ -222,5 +241,56 @@ export class LibEnetHost {
     if (this.#destroyed) return;
     this.#destroyed = true;
     load().hostDestroy(this.ptr);
+  }
+}
+
+/** libenet's own range coder (enet_range_coder_*), one context, for byte-exact comparisons. */
+export class LibEnetRangeCoder {
+  #context: unknown;
+
+  constructor() {
+    this.#context = load().rangeCoderCreate();
+    if (!this.#context) throw new Error('enet_range_coder_create failed');
+  }
+
+  /**
+   * enet_range_coder_compress over `input` split into ENetBuffers at `splits` (as ENet's send
+   * path passes one buffer per command and payload). Returns the output, empty when it failed.
+   * No buffer is empty: libenet's compressor reads a byte from an empty buffer that is not the
+   * last (and from a NULL one: a libenet host with the range coder crashes sending an empty
+   * packet, see compression-interop.test.ts).
+   */
+  compress(input: Uint8Array, outLimit: number, splits: readonly number[] = []): Uint8Array {
+    const a = load();
+    const inside = [...new Set(splits)].filter((s) => s > 0 && s < input.length).sort((x, y) => x - y);
+    const bounds = [0, ...inside, input.length];
+    const buffers: Array<{ data: unknown; dataLength: number }> = [];
+    try {
+      for (let i = 0; i + 1 < bounds.length; i++) {
+        const length = bounds[i + 1] - bounds[i];
+        const data = a.malloc(Math.max(1, length));
+        if (!data) throw new Error('malloc failed');
+        buffers.push({ data, dataLength: length });
+        if (length > 0) new Uint8Array(koffi.view(data, length)).set(input.subarray(bounds[i], bounds[i + 1]));
+      }
+      const out = new Uint8Array(Math.max(1, outLimit));
+      const n = Number(a.rangeCoderCompress(this.#context, buffers, buffers.length, input.length, out, outLimit));
+      return out.slice(0, n);
+    } finally {
+      for (const b of buffers) a.free(b.data);
+    }
+  }
+
+  /** enet_range_coder_decompress; returns the output, empty when it failed. */
+  decompress(input: Uint8Array, outLimit: number): Uint8Array {
+    const out = new Uint8Array(Math.max(1, outLimit));
+    const n = Number(load().rangeCoderDecompress(this.#context, input.length > 0 ? input : new Uint8Array(1), input.length, out, outLimit));
+    return out.slice(0, n);
+  }
+
+  destroy(): void {
+    if (this.#context === null) return;
+    load().rangeCoderDestroy(this.#context);
+    this.#context = null;
   }
 }

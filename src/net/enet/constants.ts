@@ -77,6 +77,7 @@ export interface HostDefaults {
   maximumWaitingData: number;
   duplicatePeers: number;
   serviceIntervalMs: number;
+  compressor: 'none' | 'range-coder';
 }
 
 /** Option defaults of EnetHost, in one place. Bandwidths are bytes/s, 0 = unlimited (as in ENet). */
@@ -91,4 +92,5 @@ export const DEFAULT_HOST_OPTIONS: Readonly<HostDefaults> = Object.freeze({
   maximumWaitingData: ENET_HOST_DEFAULT_MAXIMUM_WAITING_DATA_BYTES,
   duplicatePeers: ENET_HOST_DEFAULT_DUPLICATE_PEERS,
   serviceIntervalMs: HOST_SERVICE_INTERVAL_MS,
+  compressor: 'none',
 });

@@ -27,6 +27,7 @@ import { createPacket, packetFlagsFrom, type SendOptions } from './packet.js';
 import { EnetPeer } from './peer.js';
 import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protocol.js';
+import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
 import { DatagramBuilder, sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
@@ -52,6 +53,12 @@ export interface EnetHostOptions {
   mtu?: number;
   /** CRC32 on every datagram (ENet's host->checksum = enet_crc32); both sides must agree. */
   checksum?: boolean;
+  /**
+   * 'range-coder' = ENet's enet_host_compress_with_range_coder: each outgoing datagram's
+   * commands are compressed when that makes them smaller, and compressed datagrams are
+   * accepted. Default 'none': compressed datagrams are dropped (counted), as in ENet.
+   */
+  compressor?: 'none' | 'range-coder';
   /** Largest packet accepted or sent, bytes. Default 32 MiB. */
   maximumPacketSize?: number;
   /** Largest amount of received data a peer may have waiting, bytes. Default 32 MiB. */
@@ -96,6 +103,10 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly peers: EnetPeer[];
   readonly mtu: number;
   readonly checksumEnabled: boolean;
+  /** The compressor of both directions, null = none (compressed datagrams are dropped). */
+  readonly rangeCoder: RangeCoder | null;
+  /** Where an outgoing datagram's commands are compressed to (empty without a compressor). */
+  readonly compressionBuffer: Uint8Array;
   readonly maximumPacketSize: number;
   readonly maximumWaitingData: number;
   readonly duplicatePeers: number;
@@ -113,7 +124,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   // ----
   readonly #dispatchQueue: EnetPeer[] = [];
   #inbox: Array<[Uint8Array, DatagramAddress]> = [];
-  readonly #drops: Record<DropReason, number> = { short: 0, peer: 0, compressed: 0, checksum: 0, command: 0, inbox: 0 };
+  readonly #drops: Record<DropReason, number> = { short: 0, peer: 0, compressed: 0, decompress: 0, checksum: 0, command: 0, inbox: 0 };
   #datagramsSent = 0;
   #datagramsReceived = 0;
   #bytesSent = 0;
@@ -139,6 +150,10 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.outgoingBandwidth = intOption('outgoingBandwidth', options.outgoingBandwidth, d.outgoingBandwidth, 0, 0xffffffff);
     this.mtu = intOption('mtu', options.mtu, d.mtu, ENET_PROTOCOL_MINIMUM_MTU, ENET_PROTOCOL_MAXIMUM_MTU);
     this.checksumEnabled = options.checksum ?? d.checksum;
+    const compressor = options.compressor ?? d.compressor;
+    if (compressor !== 'none' && compressor !== 'range-coder') throw new EnetError('ENET_BAD_OPTION', `compressor must be 'none' or 'range-coder', got ${String(compressor)}`);
+    this.rangeCoder = compressor === 'range-coder' ? new RangeCoder() : null;
+    this.compressionBuffer = new Uint8Array(this.rangeCoder === null ? 0 : ENET_PROTOCOL_MAXIMUM_MTU);
     this.maximumPacketSize = intOption('maximumPacketSize', options.maximumPacketSize, d.maximumPacketSize, 1, 0xffffffff);
     this.maximumWaitingData = intOption('maximumWaitingData', options.maximumWaitingData, d.maximumWaitingData, 1, Number.MAX_SAFE_INTEGER);
     this.duplicatePeers = intOption('duplicatePeers', options.duplicatePeers, d.duplicatePeers, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID);

@@ -2,7 +2,8 @@
 //
 //   const transport = await UdpTransport.bind({ address: '0.0.0.0', port: 7777 });  // or SimNetwork
 //   const host = new EnetHost({ transport, peerLimit: 64, channelLimit: 4,
-//                               incomingBandwidth: 0, outgoingBandwidth: 0, mtu: 1392, checksum: false });
+//                               incomingBandwidth: 0, outgoingBandwidth: 0, mtu: 1392, checksum: false,
+//                               compressor: 'none' });  // or 'range-coder' (libenet's, byte-exact)
 //   host.on('connect',    (peer, data) => ...);                       // data: u32 from connect()
 //   host.on('receive',    (peer, channelId, bytes, flags) => ...);    // flags: ENET_PACKET_FLAG_*
 //   host.on('disconnect', (peer, data) => ...);                       // data: u32 from disconnect()

@@ -10,6 +10,7 @@ import {
   ENET_PACKET_FLAG_UNSEQUENCED,
   ENET_PEER_FREE_UNSEQUENCED_WINDOWS,
   ENET_PEER_UNSEQUENCED_WINDOW_SIZE,
+  ENET_PROTOCOL_MAXIMUM_MTU,
   ENET_PROTOCOL_MAXIMUM_PEER_ID,
 } from './constants.js';
 import { handleSendFragment, handleSendUnreliableFragment } from './fragments.js';
@@ -49,14 +50,17 @@ import type { DatagramAddress } from './transport.js';
 export type DropReason =
   | 'short' // shorter than its header
   | 'peer' // unknown peer id, wrong address or session, or a peer not connected
-  | 'compressed' // compressed datagrams are not supported (ENet's default host has no compressor)
+  | 'compressed' // compressed, but this host has no compressor (ENet's default host has none either)
+  | 'decompress' // compressed data that does not decode, or decodes beyond ENet's 4096-byte maximum
   | 'checksum' // CRC32 mismatch
   | 'command' // a malformed or refused command: the rest of the datagram was dropped
   | 'inbox'; // too many datagrams queued between two services
 
-/** Process one datagram. `b` is ours to modify (the checksum check rewrites its field). */
-export function handleDatagram(host: EnetHost, b: Uint8Array, from: DatagramAddress): void {
-  const length = b.length;
+/** Process one datagram. `datagram` is ours to modify (the checksum check rewrites its field). */
+export function handleDatagram(host: EnetHost, datagram: Uint8Array, from: DatagramAddress): void {
+  const wireLength = datagram.length;
+  let b = datagram;
+  let length = wireLength;
   if (length < HEADER_MINIMUM_SIZE) return host.drop('short');
   const peerField = readU16(b, 0);
   const sessionID = (peerField & HEADER_SESSION_MASK) >>> HEADER_SESSION_SHIFT;
@@ -80,7 +84,13 @@ export function handleDatagram(host: EnetHost, b: Uint8Array, from: DatagramAddr
     }
     peer = p;
   }
-  if (flags & HEADER_FLAG_COMPRESSED) return host.drop('compressed');
+  if (flags & HEADER_FLAG_COMPRESSED) {
+    // Only the commands are compressed; the checksum below covers the decompressed datagram.
+    const plain = decompressCommands(host, b, headerSize);
+    if (plain === null) return;
+    b = plain;
+    length = plain.length;
+  }
   if (host.checksumEnabled) {
     const at = headerSize - CHECKSUM_SIZE;
     const desired = readU32(b, at);
@@ -88,8 +98,8 @@ export function handleDatagram(host: EnetHost, b: Uint8Array, from: DatagramAddr
     if (crc32(b) !== desired) return host.drop('checksum');
   }
   if (peer !== null) {
-    peer.incomingDataTotal += length;
-    peer.totalBytesReceived += length;
+    peer.incomingDataTotal += length; // ENet's bandwidth accounting counts decompressed bytes
+    peer.totalBytesReceived += wireLength;
   }
   const sentTime = flags & HEADER_FLAG_SENT_TIME ? readU16(b, 2) : -1;
   let o = headerSize;
@@ -135,6 +145,23 @@ export function handleDatagram(host: EnetHost, b: Uint8Array, from: DatagramAddr
       }
     }
   }
+}
+
+/** Header plus decompressed commands in a new array, or null (counted) when that fails. */
+function decompressCommands(host: EnetHost, b: Uint8Array, headerSize: number): Uint8Array | null {
+  if (host.rangeCoder === null) {
+    host.drop('compressed');
+    return null;
+  }
+  // ENet decompresses into one MTU-sized packet buffer, header included.
+  const plain = new Uint8Array(ENET_PROTOCOL_MAXIMUM_MTU);
+  const length = host.rangeCoder.decompress(b.subarray(headerSize), plain.subarray(headerSize), ENET_PROTOCOL_MAXIMUM_MTU - headerSize);
+  if (length === 0) {
+    host.drop('decompress');
+    return null;
+  }
+  plain.set(b.subarray(0, headerSize));
+  return plain.subarray(0, headerSize + length);
 }
 
 function handleCommand(host: EnetHost, peer: EnetPeer, commandNumber: number, b: Uint8Array, at: number, dataStart: number, dataLength: number): boolean {

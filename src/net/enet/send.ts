@@ -26,6 +26,7 @@ import {
   COMMAND_FLAG_ACKNOWLEDGE,
   COMMAND_MASK,
   COMMAND_SIZES,
+  HEADER_FLAG_COMPRESSED,
   HEADER_FLAG_SENT_TIME,
   HEADER_MINIMUM_SIZE,
   HEADER_SESSION_SHIFT,
@@ -68,9 +69,9 @@ export class DatagramBuilder {
     this.packetSize = HEADER_SIZE;
   }
 
-  handOver(start: number): Uint8Array {
+  handOver(start: number, end: number): Uint8Array {
     this.handedOver = true;
-    return this.buffer.subarray(start, this.offset);
+    return this.buffer.subarray(start, end);
   }
 }
 
@@ -121,26 +122,47 @@ function updatePacketLoss(host: EnetHost, peer: EnetPeer): void {
   }
 }
 
-/** Write the header (and checksum) in front of the commands and hand the datagram over. */
+/**
+ * Write the header (and checksum) in front of the commands and hand the datagram over. With
+ * a compressor, the commands (never the header or checksum) go out compressed when that is
+ * smaller; the checksum still covers the plain datagram, compressed flag included, as in ENet.
+ */
 function transmit(host: EnetHost, peer: EnetPeer): void {
   const d = host.builder;
   const b = d.buffer;
-  let headerLength = d.headerFlags & HEADER_FLAG_SENT_TIME ? HEADER_SIZE : HEADER_MINIMUM_SIZE;
+  let flags = d.headerFlags;
+  const compressedLength = compressCommands(host);
+  if (compressedLength > 0) flags |= HEADER_FLAG_COMPRESSED;
+  let headerLength = flags & HEADER_FLAG_SENT_TIME ? HEADER_SIZE : HEADER_MINIMUM_SIZE;
   if (host.checksumEnabled) headerLength += CHECKSUM_SIZE;
   const start = HEADER_RESERVE - headerLength;
-  let flags = d.headerFlags;
   if (peer.outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID) flags |= (peer.outgoingSessionID & 3) << HEADER_SESSION_SHIFT;
   writeU16(b, start, peer.outgoingPeerID | flags);
-  if (d.headerFlags & HEADER_FLAG_SENT_TIME) writeU16(b, start + 2, host.serviceTime & 0xffff);
-  const datagram = d.handOver(start);
+  if (flags & HEADER_FLAG_SENT_TIME) writeU16(b, start + 2, host.serviceTime & 0xffff);
   if (host.checksumEnabled) {
     const at = HEADER_RESERVE - CHECKSUM_SIZE;
     writeU32(b, at, peer.outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID ? peer.connectID : 0);
-    writeU32(b, at, crc32(datagram));
+    writeU32(b, at, crc32(b.subarray(start, d.offset)));
   }
+  let end = d.offset;
+  if (compressedLength > 0) {
+    b.set(host.compressionBuffer.subarray(0, compressedLength), HEADER_RESERVE);
+    end = HEADER_RESERVE + compressedLength;
+  }
+  const datagram = d.handOver(start, end);
   peer.lastSendTime = host.serviceTime;
   peer.totalBytesSent += datagram.length;
   host.transmit(datagram, peer.address);
+}
+
+/** The compressed length of the datagram's commands in host.compressionBuffer, 0 = send them plain. */
+function compressCommands(host: EnetHost): number {
+  if (host.rangeCoder === null) return 0;
+  const d = host.builder;
+  const commandsLength = d.offset - HEADER_RESERVE;
+  // The output may not reach the input's length: a result that is not smaller is useless.
+  const compressed = host.rangeCoder.compress(d.buffer.subarray(HEADER_RESERVE, d.offset), host.compressionBuffer.subarray(0, commandsLength));
+  return compressed < commandsLength ? compressed : 0;
 }
 
 function sendAcknowledgements(host: EnetHost, peer: EnetPeer): void {
