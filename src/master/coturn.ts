@@ -4,11 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const TURNSERVER_BIN = '/usr/bin/turnserver';
+/** util-linux (Debian essential): sets the parent-death signal, then execs the command. */
+export const SETPRIV_BIN = '/usr/bin/setpriv';
 export const COTURN_REALM = 'coop-bridge';
 export const COTURN_SECRET_BYTES = 32;
 export const COTURN_RELAY_PORT_SPAN = 200;
@@ -122,12 +124,15 @@ export async function startCoturn(opts: CoturnOptions): Promise<Coturn> {
   const minPort = opts.minRelayPort ?? 20_000 + Math.floor(Math.random() * 39_000);
   const conf = join(dir, 'turnserver.conf');
   writeFileSync(conf, coturnConfig({ ip: opts.ip, port, secret, minPort, dir }), { mode: 0o600 });
-  const argv = [...(opts.commandPrefix ?? []), TURNSERVER_BIN, '-c', conf];
+  // coturn must not outlive the process that started it, even one killed with SIGKILL (whose
+  // 'exit' handler below never runs): util-linux's setpriv sets the parent-death signal and
+  // execs turnserver in the same process.
+  const deathSig = existsSync(SETPRIV_BIN) ? [SETPRIV_BIN, '--pdeathsig', 'KILL', '--'] : [];
+  const argv = [...(opts.commandPrefix ?? []), ...deathSig, TURNSERVER_BIN, '-c', conf];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4096); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // coturn must not outlive the process that started it.
   const killOnExit = (): void => { child.kill('SIGKILL'); };
   process.once('exit', killOnExit);
   void exited.then(() => process.off('exit', killOnExit));
