@@ -8,6 +8,8 @@ import {
   DISCARDED,
   dispatchIncomingReliableCommands,
   dispatchIncomingUnreliableCommands,
+  findReliableSlot,
+  findUnreliableSlot,
   outsideReliableWindow,
   queueIncomingCommand,
 } from './incoming.js';
@@ -58,6 +60,11 @@ function storeFragment(start: IncomingCommand, f: FragmentFields, b: Uint8Array,
   return start.fragmentsRemaining <= 0;
 }
 
+/** A fragment must agree with the packet its start sequence number already began. */
+function sameFragmentedPacket(start: IncomingCommand, command: number, f: FragmentFields): boolean {
+  return start.commandNumber === command && f.totalLength === start.packet.data.length && f.fragmentCount === start.fragmentCount;
+}
+
 /** SEND_FRAGMENT at `o` with its payload at `dataStart`. Returns false on a protocol error. */
 export function handleSendFragment(peer: EnetPeer, channel: Channel, b: Uint8Array, o: number, dataStart: number, fragmentLength: number): boolean {
   const startSequenceNumber = readU16(b, o + SEND_FRAGMENT.START_SEQUENCE_NUMBER);
@@ -65,20 +72,8 @@ export function handleSendFragment(peer: EnetPeer, channel: Channel, b: Uint8Arr
   if (outsideReliableWindow(startSequenceNumber, incomingReliable)) return true;
   const f = readFields(b, o);
   if (fieldsInvalid(f, fragmentLength, peer.host.maximumPacketSize)) return false;
-  let start: IncomingCommand | null = null;
-  const list = channel.incomingReliableCommands;
-  for (let current = list.sentinel.prev; current !== list.sentinel; current = current.prev) {
-    const c = current as IncomingCommand;
-    if (startSequenceNumber >= incomingReliable) {
-      if (c.reliableSequenceNumber < incomingReliable) continue;
-    } else if (c.reliableSequenceNumber >= incomingReliable) break;
-    if (c.reliableSequenceNumber <= startSequenceNumber) {
-      if (c.reliableSequenceNumber < startSequenceNumber) break;
-      if (c.commandNumber !== Command.SEND_FRAGMENT || f.totalLength !== c.packet.data.length || f.fragmentCount !== c.fragmentCount) return false;
-      start = c;
-      break;
-    }
-  }
+  let start = findReliableSlot(channel, startSequenceNumber).match;
+  if (start !== null && !sameFragmentedPacket(start, Command.SEND_FRAGMENT, f)) return false;
   if (start === null) {
     const queued = queueIncomingCommand(peer, Command.SEND_FRAGMENT, b[o + 1], startSequenceNumber, 0, null, 0, f.totalLength, ENET_PACKET_FLAG_RELIABLE, f.fragmentCount);
     if (queued === null || queued === DISCARDED) return false;
@@ -97,23 +92,8 @@ export function handleSendUnreliableFragment(peer: EnetPeer, channel: Channel, b
   if (reliableSequenceNumber === incomingReliable && startSequenceNumber <= channel.incomingUnreliableSequenceNumber) return true;
   const f = readFields(b, o);
   if (fieldsInvalid(f, fragmentLength, peer.host.maximumPacketSize)) return false;
-  let start: IncomingCommand | null = null;
-  const list = channel.incomingUnreliableCommands;
-  for (let current = list.sentinel.prev; current !== list.sentinel; current = current.prev) {
-    const c = current as IncomingCommand;
-    if (c.commandNumber === Command.SEND_UNSEQUENCED) continue;
-    if (reliableSequenceNumber >= incomingReliable) {
-      if (c.reliableSequenceNumber < incomingReliable) continue;
-    } else if (c.reliableSequenceNumber >= incomingReliable) break;
-    if (c.reliableSequenceNumber < reliableSequenceNumber) break;
-    if (c.reliableSequenceNumber > reliableSequenceNumber) continue;
-    if (c.unreliableSequenceNumber <= startSequenceNumber) {
-      if (c.unreliableSequenceNumber < startSequenceNumber) break;
-      if (c.commandNumber !== Command.SEND_UNRELIABLE_FRAGMENT || f.totalLength !== c.packet.data.length || f.fragmentCount !== c.fragmentCount) return false;
-      start = c;
-      break;
-    }
-  }
+  let start = findUnreliableSlot(channel, reliableSequenceNumber, startSequenceNumber).match;
+  if (start !== null && !sameFragmentedPacket(start, Command.SEND_UNRELIABLE_FRAGMENT, f)) return false;
   if (start === null) {
     const queued = queueIncomingCommand(
       peer, Command.SEND_UNRELIABLE_FRAGMENT, b[o + 1], reliableSequenceNumber, startSequenceNumber,

@@ -4,7 +4,7 @@
 import type { Channel } from './channel.js';
 import { IncomingCommand } from './commands.js';
 import { ENET_PEER_FREE_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOW_SIZE } from './constants.js';
-import { insertAfter, moveRange, unlink, type List, type ListNode } from './list.js';
+import { insertAfter, ListNode, moveRange, unlink, type List } from './list.js';
 import type { EnetPeer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import { Command } from './protocol.js';
@@ -18,6 +18,60 @@ export function outsideReliableWindow(sequence: number, incoming: number): boole
   const currentWindow = Math.floor(incoming / ENET_PEER_RELIABLE_WINDOW_SIZE);
   if (sequence < incoming) reliableWindow += ENET_PEER_RELIABLE_WINDOWS;
   return reliableWindow < currentWindow || reliableWindow >= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS - 1;
+}
+
+/** Where a received command belongs in a channel's queue (see findReliableSlot). */
+export interface QueueSlot {
+  /** The queued command with the same sequence number(s), if any. */
+  match: IncomingCommand | null;
+  /** Otherwise the node after which the new command belongs. */
+  position: ListNode;
+}
+
+/** One slot reused by every search: the hot path allocates nothing. Valid until the next call. */
+const slot: QueueSlot = { match: null, position: new ListNode() };
+
+function found(match: IncomingCommand | null, position: ListNode): QueueSlot {
+  slot.match = match;
+  slot.position = position;
+  return slot;
+}
+
+/**
+ * ENet's walk of a channel's reliable queue from the newest end: the command queued with
+ * `sequence`, or where a command with it belongs. Sequence numbers below the channel's
+ * incoming one have wrapped and sort after those above it.
+ */
+export function findReliableSlot(channel: Channel, sequence: number): QueueSlot {
+  const incoming = channel.incomingReliableSequenceNumber;
+  const list = channel.incomingReliableCommands;
+  let current = list.sentinel.prev;
+  for (; current !== list.sentinel; current = current.prev) {
+    const c = current as IncomingCommand;
+    if (sequence >= incoming) {
+      if (c.reliableSequenceNumber < incoming) continue;
+    } else if (c.reliableSequenceNumber >= incoming) break;
+    if (c.reliableSequenceNumber <= sequence) return found(c.reliableSequenceNumber === sequence ? c : null, current);
+  }
+  return found(null, current);
+}
+
+/** The same walk for the unreliable queue, ordered by (reliable, unreliable) sequence numbers. */
+export function findUnreliableSlot(channel: Channel, reliableSequence: number, unreliableSequence: number): QueueSlot {
+  const incoming = channel.incomingReliableSequenceNumber;
+  const list = channel.incomingUnreliableCommands;
+  let current = list.sentinel.prev;
+  for (; current !== list.sentinel; current = current.prev) {
+    const c = current as IncomingCommand;
+    if (c.commandNumber === Command.SEND_UNSEQUENCED) continue;
+    if (reliableSequence >= incoming) {
+      if (c.reliableSequenceNumber < incoming) continue;
+    } else if (c.reliableSequenceNumber >= incoming) break;
+    if (c.reliableSequenceNumber < reliableSequence) break;
+    if (c.reliableSequenceNumber > reliableSequence) continue;
+    if (c.unreliableSequenceNumber <= unreliableSequence) return found(c.unreliableSequenceNumber === unreliableSequence ? c : null, current);
+  }
+  return found(null, current);
 }
 
 /**
@@ -48,40 +102,17 @@ export function queueIncomingCommand(
     case Command.SEND_FRAGMENT:
     case Command.SEND_RELIABLE: {
       if (reliableSequenceNumber === incomingReliable) return discard;
-      const list = channel.incomingReliableCommands;
-      let current = list.sentinel.prev;
-      for (; current !== list.sentinel; current = current.prev) {
-        const c = current as IncomingCommand;
-        if (reliableSequenceNumber >= incomingReliable) {
-          if (c.reliableSequenceNumber < incomingReliable) continue;
-        } else if (c.reliableSequenceNumber >= incomingReliable) break;
-        if (c.reliableSequenceNumber <= reliableSequenceNumber) {
-          if (c.reliableSequenceNumber < reliableSequenceNumber) break;
-          return discard;
-        }
-      }
-      position = current;
+      const slot = findReliableSlot(channel, reliableSequenceNumber);
+      if (slot.match !== null) return discard;
+      position = slot.position;
       break;
     }
     case Command.SEND_UNRELIABLE:
     case Command.SEND_UNRELIABLE_FRAGMENT: {
       if (reliableSequenceNumber === incomingReliable && unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber) return discard;
-      const list = channel.incomingUnreliableCommands;
-      let current = list.sentinel.prev;
-      for (; current !== list.sentinel; current = current.prev) {
-        const c = current as IncomingCommand;
-        if (c.commandNumber === Command.SEND_UNSEQUENCED) continue;
-        if (reliableSequenceNumber >= incomingReliable) {
-          if (c.reliableSequenceNumber < incomingReliable) continue;
-        } else if (c.reliableSequenceNumber >= incomingReliable) break;
-        if (c.reliableSequenceNumber < reliableSequenceNumber) break;
-        if (c.reliableSequenceNumber > reliableSequenceNumber) continue;
-        if (c.unreliableSequenceNumber <= unreliableSequenceNumber) {
-          if (c.unreliableSequenceNumber < unreliableSequenceNumber) break;
-          return discard;
-        }
-      }
-      position = current;
+      const slot = findUnreliableSlot(channel, reliableSequenceNumber, unreliableSequenceNumber);
+      if (slot.match !== null) return discard;
+      position = slot.position;
       break;
     }
     case Command.SEND_UNSEQUENCED:
