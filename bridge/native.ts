@@ -38,7 +38,15 @@ export interface NativeShim {
   writeFrame(h: RegionHandle, type: number, payload: Uint8Array, len: number): number;
   readFrame(h: RegionHandle, type: Uint16Array, buf: Uint8Array, cap: number, len: Uint32Array): number;
   view(ptr: unknown, len: number): ArrayBuffer;
+  /** coop_launch: starts argv[0] with argv; the child dies with this process. pid or -errno. */
+  launch(argv: readonly string[]): number;
+  /** coop_launch_status: LAUNCH_RUNNING, LAUNCH_UNKNOWN or the exit code (128 + signal). */
+  launchStatus(pid: number): number;
 }
+
+/** coop_launch_status answers (native-shims/include/coop_shim.h). */
+export const LAUNCH_RUNNING = -1;
+export const LAUNCH_UNKNOWN = -2;
 
 export function defaultLibraryPath(): string {
   const fromEnv = process.env[NATIVE_LIB_ENV];
@@ -66,6 +74,7 @@ export function loadNative(path = defaultLibraryPath()): NativeShim {
   const f = (proto: string) => lib.func(proto);
   const open = f(`${P} coop_open(const char *session, int role, uint32_t ring_bytes, uint32_t abi, uint32_t schema)`);
   const wait = f(`int coop_wait(${P} r, int ring, int32_t expected, int timeout_ms)`);
+  const launch = f('int32_t coop_launch(const char **argv)');
   const shim: NativeShim = {
     path,
     open: (s, role, ring, abi, schema) => open(s, role, ring, abi, schema) as RegionHandle | null,
@@ -88,6 +97,8 @@ export function loadNative(path = defaultLibraryPath()): NativeShim {
     writeFrame: f(`int coop_write_frame(${P} r, uint16_t type, const uint8_t *payload, uint32_t len)`),
     readFrame: f(`int coop_read_frame(${P} r, _Out_ uint16_t *type, _Out_ uint8_t *buf, uint32_t cap, _Out_ uint32_t *len)`),
     view: (ptr, len) => koffi.view(ptr, len),
+    launch: (argv) => launch([...argv, null]) as number,
+    launchStatus: f('int32_t coop_launch_status(int32_t pid)'),
   };
   loaded.set(path, shim);
   return shim;

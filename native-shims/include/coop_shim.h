@@ -116,6 +116,17 @@ COOP_API int coop_unlink(const char *session);
  * dead. Returns how many were removed. (Pids are checked in this pid namespace.) */
 COOP_API int coop_sweep_stale(int min_age_s);
 
+/* Launcher: the plugin starts the sidecar beside the game. argv is NULL-terminated, argv[0] the
+ * program's path. The sidecar dies with the game (Linux: SIGTERM when the game's thread that
+ * launched it exits; Windows: a job object closed with the game). Returns the child's pid (> 0)
+ * or -errno (e.g. -ENOENT when argv[0] does not exist). */
+COOP_API int32_t coop_launch(const char *const *argv);
+#define COOP_LAUNCH_RUNNING (-1)
+#define COOP_LAUNCH_UNKNOWN (-2)
+/* Reaps a launched child without blocking: COOP_LAUNCH_RUNNING, COOP_LAUNCH_UNKNOWN (not a child,
+ * already reaped), or its exit code (128 + signal when killed by one). */
+COOP_API int32_t coop_launch_status(int32_t pid);
+
 #ifdef __cplusplus
 }
 #endif

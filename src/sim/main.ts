@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { BridgeError, RING_DEFAULT_BYTES } from '../../bridge/index.js';
 import { SimHost } from './host.js';
 import { stdoutSink } from './log.js';
+import { launchSidecar } from './launch.js';
 import { loadScenario, parseScenario, type Scenario } from './scenario.js';
 
 const HELP = `coop-sim: a headless game that speaks the game side of the bridge.
@@ -17,6 +18,9 @@ usage: coop-sim --session NAME [options]
   --exit-when-done     play the scenario once (even if it repeats), then stop
   --ring-bytes N       ring capacity if this process creates the region (power of two)
   --abi-version N      pretend to be a build with another bridge ABI (tests)
+  --launch-sidecar -- CMD ARGS...
+                       start the sidecar as the game's plugin does (native coop_launch: it dies
+                       with this process), with --session NAME appended
   --help               this text
 exit codes: 0 done, 1 bridge error, 2 bad arguments or scenario`;
 
@@ -34,8 +38,9 @@ function intArg(v: string | undefined, name: string): number | undefined {
 
 async function main(): Promise<void> {
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       options: {
         session: { type: 'string' },
         scenario: { type: 'string' },
@@ -46,8 +51,10 @@ async function main(): Promise<void> {
         'ring-bytes': { type: 'string' },
         'abi-version': { type: 'string' },
         help: { type: 'boolean', default: false },
+        'launch-sidecar': { type: 'boolean', default: false },
       },
       strict: true,
+      allowPositionals: true,
     }));
   } catch (err) {
     fail(2, (err as Error).message);
@@ -57,6 +64,8 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.session) fail(2, '--session is required (see --help)');
+  if (values['launch-sidecar'] && positionals.length === 0) fail(2, '--launch-sidecar needs the sidecar command after -- (see --help)');
+  if (!values['launch-sidecar'] && positionals.length > 0) fail(2, `unexpected argument '${positionals[0]}' (see --help)`);
   let scenario: Scenario;
   try {
     scenario = values.scenario ? loadScenario(values.scenario) : parseScenario({ name: 'idle' });
@@ -84,6 +93,9 @@ async function main(): Promise<void> {
     if (err instanceof BridgeError) fail(1, err.message);
     fail(2, (err as Error).message);
   }
+  // As the game's plugin does: the sidecar starts with the game and dies with it.
+  const sidecar = values['launch-sidecar'] ? launchSidecar(positionals, values.session, log) : undefined;
+  if (values['launch-sidecar'] && !sidecar) fail(1, 'could not launch the sidecar (see the launchFailed line)');
   const stop = (signal: string) => void host.stop(`signal ${signal}`);
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
