@@ -22,6 +22,8 @@ import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/natOptions.js';
 import { describePath } from '../net/nat/netcheckNat.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { joinThroughMaster, type NatJoined } from './nat-join.js';
+import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
+import { RefuseCode } from '../protocol/schema.gen.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
@@ -39,6 +41,8 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --name NAME            player name shown to others (1..${PLAYER_NAME_MAX_CHARS} chars)   [default: player]
   --data-dir DIR         where the player identity (identity.pem) lives     [default: ${DEFAULT_DATA_DIR}]
   --session-id ID        join only this server session                      [default: any]
+  --password-file FILE   the session's password, when it has one (trailing line break ignored;
+                         or set ${SESSION_PASSWORD_ENV}; the file wins)
   --log-level LEVEL      pino level on stderr                               [default: info]
   --mic-device NAME      capture voice from this PortAudio device ('' = first) [default: the game's mic frames]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
@@ -54,6 +58,12 @@ function usage(line: string): never {
   process.exit(EXIT_USAGE);
 }
 
+function passwordHint(gavePassword: boolean): string {
+  return gavePassword
+    ? `the password given (--password-file or ${SESSION_PASSWORD_ENV}) is not this session's; ask the host`
+    : `this session has a password: give it with --password-file FILE or ${SESSION_PASSWORD_ENV}`;
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -63,7 +73,7 @@ async function main(): Promise<void> {
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
         'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
         import: { type: 'string' }, out: { type: 'string' },
-        ...NAT_CLI_OPTIONS, join: { type: 'string' },
+        ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
       },
       strict: true,
     }));
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
   if (!values.import && !viaMaster && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
   const udpServer = m ? { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) } : { address: '', port: 0 };
   if (!values.session || !/^[A-Za-z0-9_-]{1,64}$/.test(values.session)) usage(`--session must be a bridge session name of A-Z a-z 0-9 _ -, got ${JSON.stringify(values.session ?? '')}`);
+  const password = sessionPasswordFrom(values, process.env);
+  if (typeof password === 'object') usage(password.error);
   const name = values.name ?? 'player';
   if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
   const log = pino({ level: values['log-level'] ?? 'info', base: { svc: 'coop-sidecar', name } }, pino.destination(2));
@@ -115,7 +127,7 @@ async function main(): Promise<void> {
   let exitCode = 0;
   const now = (): number => performance.now();
   const client: CoopClient = new CoopClient({
-    name, identity: identity.keys, sessionId: values['session-id'], now,
+    name, identity: identity.keys, sessionId: values['session-id'], password, now,
     send: (channel, bytes, reliable) => {
       if (!peer?.connected) return;
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
@@ -129,7 +141,13 @@ async function main(): Promise<void> {
         game.interpDelay(client.interp.interpDelayMs);
         progress.requestNow(); // the first report is this player's baseline in the session file
       },
-      closed: (reason) => { say(reason); game.notify(2, 'coop', reason); exitCode = EXIT_REFUSED; void shutdown(); },
+      closed: (reason) => {
+        say(reason);
+        if (client.refuseCode === RefuseCode.REFUSE_BAD_PASSWORD) say(passwordHint(password !== undefined));
+        game.notify(2, 'coop', reason);
+        exitCode = EXIT_REFUSED;
+        void shutdown();
+      },
       despawn: (id) => sidecar.despawned(id),
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),

@@ -4,6 +4,7 @@
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, interpDelayForTick } from '../protocol/constants.js';
 import { signChallenge, type IdentityKeys } from '../protocol/identity.js';
+import { passwordProof } from '../protocol/password-proof.js';
 import type { EMsg, EntityInfo, PlayerState } from '../protocol/schema.gen.js';
 import { SnapshotReceiver } from './snapshot-receiver.js';
 import { SnapshotInterpolator, type InterpolatedEntity } from './interpolator.js';
@@ -32,6 +33,8 @@ export interface CoopClientOptions {
   name: string;
   identity: IdentityKeys;
   sessionId?: string;
+  /** Session password, when the server's session has one (sent only as a proof, never as text). */
+  password?: string;
   send: (channel: number, bytes: Uint8Array, reliable: boolean) => void;
   now: () => number;
   events?: ClientEvents;
@@ -45,6 +48,8 @@ export class CoopClient {
   peerId = 0;
   tickMs = 0;
   closeReason = '';
+  /** RefuseCode of the server's Refused (0 until refused). */
+  refuseCode = 0;
   drops = 0;
   #state: ClientStateValue = ClientState.IDLE;
   #seq = 0;
@@ -108,7 +113,7 @@ export class CoopClient {
       case 'challenge':
         if (this.#state !== ClientState.AWAIT_CHALLENGE) { this.drops++; return; }
         this.#setState(ClientState.AWAIT_WELCOME);
-        this.#send({ proof: { signature: signChallenge(this.#o.identity, m.challenge!.nonce ?? new Uint8Array(0), m.challenge!.sessionId ?? '') } });
+        this.#send({ proof: this.#proof(m.challenge!.nonce ?? new Uint8Array(0), m.challenge!.sessionId ?? '') });
         return;
       case 'welcome': {
         if (this.#state !== ClientState.AWAIT_WELCOME) { this.drops++; return; }
@@ -122,6 +127,7 @@ export class CoopClient {
       }
       case 'refused': {
         const r = m.refused!;
+        this.refuseCode = r.code ?? 0;
         this.closeReason = `refused by server: ${r.reason ?? ''} (server protocol ${r.serverProtocolVersion ?? '?'}, ours ${PROTOCOL_VERSION})`;
         this.#setState(ClientState.REFUSED);
         this.#ev.closed?.(this.closeReason);
@@ -136,6 +142,12 @@ export class CoopClient {
         if (this.#state === ClientState.IN_WORLD) this.#inWorld(d.kind, m);
         else this.drops++;
     }
+  }
+
+  #proof(nonce: Uint8Array, sessionId: string): NonNullable<EMsg['proof']> {
+    const signature = signChallenge(this.#o.identity, nonce, sessionId);
+    const pw = this.#o.password;
+    return pw === undefined ? { signature } : { signature, passwordProof: passwordProof(pw, nonce, sessionId) };
   }
 
   #inWorld(kind: string, m: EMsg): void {

@@ -16,6 +16,12 @@ export const ED25519_PUBLIC_KEY_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
 /** Domain separation for the identity proof: signed bytes = context || nonce || session id. */
 export const CHALLENGE_CONTEXT = 'coop-bridge/identity-proof/v1';
+/** Domain separation for the session password proof: HMAC message = context || nonce || session id. */
+export const PASSWORD_PROOF_CONTEXT = 'coop-bridge/session-password/v1';
+/** HMAC-SHA256 output. */
+export const PASSWORD_PROOF_BYTES = 32;
+/** A password file longer than this is refused (it is most likely the wrong file). */
+export const SESSION_PASSWORD_MAX_BYTES = 1024;
 export const PLAYER_NAME_MAX_CHARS = 32;
 export const CHAT_TEXT_MAX_CHARS = 256;
 

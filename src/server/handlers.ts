@@ -62,6 +62,10 @@ function onProof(server: CoopServer, conn: Connection, msg: EMsg): void {
     server.refuse(conn, RefuseCode.REFUSE_BAD_PROOF, 'identity proof failed: the signature does not match the public key', PROTOCOL_VERSION);
     return;
   }
+  if (!server.passwordOk(conn.nonce, msg.proof?.passwordProof ?? new Uint8Array(0))) {
+    server.refuse(conn, RefuseCode.REFUSE_BAD_PASSWORD, 'this session needs the right password', PROTOCOL_VERSION);
+    return;
+  }
   for (const p of server.plugins) {
     const why = p.admit?.({ identity: conn.identity, name: conn.name, address: conn.link.address });
     if (why) { server.refuse(conn, RefuseCode.REFUSE_BANNED, why, PROTOCOL_VERSION); return; }

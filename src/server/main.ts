@@ -10,6 +10,7 @@ import { listenNat, type NatListener } from './nat-listener.js';
 import { loadOrCreateIdentity } from '../protocol/identity-store.js';
 import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
 import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/natOptions.js';
+import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
 import { sessionViewOf } from './session-view.js';
 import { adminPlugin } from './admin-plugin.js';
 import { voicePlugin } from './voice-plugin.js';
@@ -40,6 +41,8 @@ usage: coop-server [options]
   --area-m <m>             NPCs and vehicles spread over ±area/2 metres   [default: ${SERVER_DEFAULT_AREA_M}]
   --seed <n>               simulation seed                                [default: 1]
   --voice <mode>           proximity (interest set, 60 m, attenuated) or party [default: proximity]
+  --password-file <file>   players must know the password in this file (trailing line break ignored;
+                           or set ${SESSION_PASSWORD_ENV}; the file wins); the lobby shows it as protected
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
   --master <url>           also announce on this coop-master (http://host:port) and take joiners
                            through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
         npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
         'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
-        ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' },
+        ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
       },
       strict: true, allowPositionals: false,
     }));
@@ -98,6 +101,8 @@ async function main(): Promise<void> {
   if (!['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(level)) usage(`--log-level must be silent|error|warn|info|debug, got ${JSON.stringify(level)}`);
   const natSettings = natSettingsFrom(values);
   if (natSettings && 'error' in natSettings) usage(natSettings.error);
+  const password = sessionPasswordFrom(values, process.env);
+  if (typeof password === 'object') usage(password.error);
   const lobbyName = values['lobby-name'] ?? sessionId;
   if ([...lobbyName].length > 64 || lobbyName.trim() === '') usage('--lobby-name must be 1..64 characters');
   let adminOpts;
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
   }
 
   const log = pino({ level, base: { svc: 'coop-server' } }, pino.destination(2));
-  const server = new CoopServer({ sessionId, initialTickMs: tickMs, adaptiveTick: !values['fixed-tick'], maxPlayers, seed, log });
+  const server = new CoopServer({ sessionId, initialTickMs: tickMs, adaptiveTick: !values['fixed-tick'], maxPlayers, seed, log, password });
   populate(server, { npcs, vehicles, areaM });
 
   let listener;
@@ -157,6 +162,7 @@ async function main(): Promise<void> {
   server.start();
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
   process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);
+  if (password !== undefined) process.stdout.write(`coop-server: players need the session password (${values['password-file'] ? '--password-file' : SESSION_PASSWORD_ENV})\n`);
   if (nat) process.stdout.write(`coop-server: announced on coop-master ${values.master} as lobby session ${nat.sessionId}\n`);
 
   let stopping = false;

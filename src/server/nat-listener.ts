@@ -50,7 +50,8 @@ export interface NatListener {
 
 export async function listenNat(server: CoopServer, o: NatListenOptions): Promise<NatListener> {
   const announce = (): Promise<Announced> => announceSession(o.master, {
-    name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS), password: false,
+    name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS),
+    password: server.passwordRequired,
   });
   let announced = await announce();
   const transport = new IceDatagramTransport('server');

@@ -11,6 +11,7 @@ import { World } from './world.js';
 import { NpcSim } from './npc-sim.js';
 import { mulberry32 } from './rng.js';
 import { handleMessage } from './handlers.js';
+import { passwordProofOk } from '../protocol/password-proof.js';
 import { AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
 import type { ServerPlugin, ServerStatsView } from './plugin.js';
 
@@ -31,6 +32,8 @@ export interface CoopServerOptions {
   log?: ServerLog;
   /** Nonce source (injected in tests). */
   random?: (n: number) => Uint8Array;
+  /** Session password: joiners must prove they know it (Proof.password_proof). */
+  password?: string;
 }
 
 export class CoopServer {
@@ -46,10 +49,13 @@ export class CoopServer {
   readonly now: () => number;
   readonly startedAtMs: number;
   tick = 0;
+  /** Handshakes refused so far, by RefuseCode (wrong password, banned, full, …). */
+  readonly refusals = new Map<number, number>();
   readonly #conns = new Map<number, Connection>();
   #nextPeerId = 1;
   #timer: NodeJS.Timeout | null = null;
   #running = false;
+  readonly #password: string | undefined;
 
   constructor(opts: CoopServerOptions) {
     this.sessionId = opts.sessionId;
@@ -58,6 +64,8 @@ export class CoopServer {
     this.log = opts.log ?? quiet;
     this.maxPlayers = opts.maxPlayers ?? 64;
     this.random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
+    if (opts.password === '') throw new TypeError('password must be a non-empty string or absent');
+    this.#password = opts.password;
     this.sim = new NpcSim(this.world, mulberry32(opts.seed ?? 1));
     this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
     this.pipeline = new TickPipeline(this.world, this.sim);
@@ -79,6 +87,14 @@ export class CoopServer {
       tick: this.tick, tickMs: this.clock.currentTickMs, frameTimeAvgMs: this.clock.averageMs,
       entities: this.world.count, peers: this.inWorld().length, uptimeS: (this.now() - this.startedAtMs) / 1000,
     };
+  }
+
+  /** Whether joiners need the session password (what the lobby announce says). */
+  get passwordRequired(): boolean { return this.#password !== undefined; }
+
+  /** True without a password (any proof is ignored); else whether `proof` proves it for `nonce`. */
+  passwordOk(nonce: Uint8Array, proof: Uint8Array): boolean {
+    return this.#password === undefined || passwordProofOk(this.#password, nonce, this.sessionId, proof);
   }
 
   // ------------------------------------------------------------ transport side
@@ -136,6 +152,7 @@ export class CoopServer {
 
   refuse(conn: Connection, code: number, reason: string, serverProtocolVersion: number): void {
     this.send(conn, { refused: { code, reason, serverProtocolVersion } });
+    this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1);
     this.log.warn({ event: 'peer.refused', peerId: conn.peerId, code, reason }, 'peer refused');
     this.#closeLater(conn, `refused: ${reason}`);
   }

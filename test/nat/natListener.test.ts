@@ -21,8 +21,8 @@ let w: LoopbackWorld;
 beforeAll(async () => { w = await loopbackWorld(); });
 afterAll(async () => { await w?.close(); });
 
-async function serverOnMaster(maxPlayers: number, master = w.master.url): Promise<{ server: CoopServer; nat: NatListener }> {
-  const server = new CoopServer({ sessionId: 'nat-listener-test' });
+async function serverOnMaster(maxPlayers: number, master = w.master.url, password?: string): Promise<{ server: CoopServer; nat: NatListener }> {
+  const server = new CoopServer({ sessionId: 'nat-listener-test', password });
   const nat = await listenNat(server, {
     master, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(),
     name: 'listener test', version: '1', maxPlayers, bindAddress: '127.0.0.1', log: silent,
@@ -42,8 +42,8 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
   it('a joiner found through the lobby reaches the server over ICE; path and bytes per connection', async () => {
     const { server, nat } = await serverOnMaster(4);
     try {
-      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; name: string }[] };
-      expect(sessions.find((r) => r.sessionId === nat.sessionId)?.name).toBe('listener test');
+      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; name: string; password: boolean }[] };
+      expect(sessions.find((r) => r.sessionId === nat.sessionId)).toMatchObject({ name: 'listener test', password: false });
 
       const j = await joinThroughMaster({ master: w.master.url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1' });
       const client = await enetOver(j);
@@ -64,6 +64,17 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       expect(server.inWorld()).toHaveLength(0); // ENet is up; the game handshake is the client's next step
       client.destroy();
       await j.close();
+    } finally {
+      await nat.close();
+    }
+  }, 60_000);
+
+  it('a server with a session password is listed in the lobby as password: true', async () => {
+    const { nat } = await serverOnMaster(4, w.master.url, 'lobby secret');
+    try {
+      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; password: boolean }[] };
+      expect(sessions.find((r) => r.sessionId === nat.sessionId)?.password).toBe(true);
+      expect(JSON.stringify(sessions)).not.toContain('lobby secret');
     } finally {
       await nat.close();
     }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,8 @@ describe('coop-server and coop-sidecar command lines', () => {
     expect(c.stdout).toMatch(/usage: coop-sidecar --server HOST:PORT --session NAME/);
     expect(c.stdout).toMatch(/coop-sidecar --master URL --join LOBBY_ID --session NAME/);
     expect(s.stdout).toMatch(/--master <url>/);
+    expect(s.stdout).toMatch(/--password-file <file> .*\n.*COOP_SESSION_PASSWORD/);
+    expect(c.stdout).toMatch(/--password-file FILE .*\n.*COOP_SESSION_PASSWORD/);
   }, 120_000);
 
   it('bad arguments: one clear line and exit code 2', () => {
@@ -39,6 +41,29 @@ describe('coop-server and coop-sidecar command lines', () => {
       expect(r.stderr, r.stderr).toMatch(want);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.status).toBe(2);
+    }
+  }, 180_000);
+
+  it('a missing or empty --password-file: one clear line and exit code 2 on both bins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coop-pw-'));
+    const missing = join(dir, 'nope.txt'), empty = join(dir, 'empty.txt'), newline = join(dir, 'newline.txt');
+    writeFileSync(empty, '');
+    writeFileSync(newline, '\n');
+    const sidecar = ['--server', '127.0.0.1:7777', '--session', 'x'];
+    // The env password must not paper over a bad file (the file wins).
+    const env = { ...process.env, COOP_SESSION_PASSWORD: 'from-env' };
+    try {
+      for (const [file, bin, args] of [
+        ['src/server/main.ts', 'coop-server', []], ['src/client/main.ts', 'coop-sidecar', sidecar],
+      ] as const) {
+        for (const [path, want] of [[missing, 'no such file'], [empty, 'is empty'], [newline, 'is empty']] as const) {
+          const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args, '--password-file', path], { encoding: 'utf8', timeout: 60_000, env });
+          expect(r.stderr).toBe(`${bin}: --password-file ${JSON.stringify(path)}${want === 'no such file' ? ': no such file' : ' is empty'}\n`);
+          expect(r.status).toBe(2);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
 

@@ -32,14 +32,14 @@ export class Harness {
     this.server = new CoopServer({ sessionId: 'test-session', now: () => this.t, ...opts });
   }
 
-  add(name: string, initial: PlayerState, extra: { protocolVersion?: number; events?: ClientEvents; identity?: IdentityKeys } = {}): TestPeer {
+  add(name: string, initial: PlayerState, extra: { protocolVersion?: number; events?: ClientEvents; identity?: IdentityKeys; password?: string } = {}): TestPeer {
     const link = new FakeLink();
     const conn = this.server.peerConnected(link);
     const toServer: TestPeer['toServer'] = [];
     const events: TestPeer['events'] = { spawned: [], despawned: [], tickRates: [], chats: [], closed: [] };
     const identity = extra.identity ?? generateIdentity();
     const client = new CoopClient({
-      name, identity, now: () => this.t, protocolVersion: extra.protocolVersion,
+      name, identity, now: () => this.t, protocolVersion: extra.protocolVersion, password: extra.password,
       send: (channel, bytes) => toServer.push({ channel, bytes: bytes.slice() }),
       events: {
         spawn: (i) => events.spawned.push(i.id), despawn: (id) => events.despawned.push(id),

@@ -1,0 +1,36 @@
+// --password-file / COOP_SESSION_PASSWORD, as both bins read them.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/protocol/password-option.js';
+import { SESSION_PASSWORD_MAX_BYTES } from '../../src/protocol/constants.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'coop-pwopt-')); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+const file = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
+
+describe('session password option', () => {
+  it('no file and no env: no password; an empty env counts as unset', () => {
+    expect(sessionPasswordFrom({}, {})).toBeUndefined();
+    expect(sessionPasswordFrom({}, { [SESSION_PASSWORD_ENV]: '' })).toBeUndefined();
+    expect(sessionPasswordFrom({}, { [SESSION_PASSWORD_ENV]: 'env pw' })).toBe('env pw');
+  });
+
+  it('the file wins over the env; trailing line breaks go, other whitespace stays', () => {
+    const env = { [SESSION_PASSWORD_ENV]: 'env pw' };
+    expect(sessionPasswordFrom({ 'password-file': file('a', 'file pw\n') }, env)).toBe('file pw');
+    expect(sessionPasswordFrom({ 'password-file': file('b', ' spaced pw \r\n') }, env)).toBe(' spaced pw ');
+    expect(sessionPasswordFrom({ 'password-file': file('c', 'two\nlines\n') }, env)).toBe('two\nlines');
+  });
+
+  it('missing, empty, unreadable or oversized files are one-line errors', () => {
+    const err = (p: string): string => (sessionPasswordFrom({ 'password-file': p }, {}) as { error: string }).error;
+    expect(err(join(dir, 'missing'))).toMatch(/: no such file$/);
+    expect(err(file('e', ''))).toMatch(/ is empty$/);
+    expect(err(file('n', '\r\n\n'))).toMatch(/ is empty$/);
+    expect(err(dir)).toMatch(/^cannot read --password-file ".*" \(EISDIR\)$/);
+    expect(err(file('big', 'x'.repeat(SESSION_PASSWORD_MAX_BYTES + 1)))).toMatch(/is over 1024 bytes/);
+  });
+});
