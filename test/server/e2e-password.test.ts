@@ -20,7 +20,7 @@ function proc(args: string[], env: NodeJS.ProcessEnv = process.env): { child: Ch
   createInterface({ input: child.stdout! }).on('line', (l) => out.push(l));
   child.stderr!.on('data', (d) => { err += d; });
   children.push(child);
-  return { child, out, err: () => err, exit: new Promise((r) => child.on('exit', (code) => r(code))) };
+  return { child, out, err: () => err, exit: new Promise((r) => child.on('close', (code) => r(code))) }; // 'close': after its output was read
 }
 
 const until = async (cond: () => boolean, ms = 60_000): Promise<void> => {
@@ -43,6 +43,8 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
     await until(() => server.out.some((l) => /listening on udp/.test(l)));
     const port = Number(/listening on udp [^:]+:(\d+)/.exec(server.out.join('\n'))?.[1] ?? 0);
     expect(port, server.err()).toBeGreaterThan(0);
+    // The line follows the listening line; it may not have been read yet.
+    await until(() => server.out.includes('coop-server: players need the session password (--password-file)'), 10_000);
     expect(server.out).toContain('coop-server: players need the session password (--password-file)');
 
     const scenario = join(dir, 'stand.json');
