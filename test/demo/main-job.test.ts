@@ -23,7 +23,8 @@ describe('npm start (scripts/demo.mjs)', () => {
     });
     let err = '';
     demo.stderr.on('data', (d) => { err += d; });
-    const exited = new Promise<number | null>((resolve) => demo.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the last lines ("[demo] stopped") are read by then.
+    const exited = new Promise<number | null>((resolve) => demo.on('close', (code) => resolve(code)));
     try {
       let peers: Peer[] = [];
       const ready = (): boolean => peers.length === 3 && peers.every((p) => p.net !== null && p.net.bytesSent > 1_000 && p.net.bytesReceived > 500);
