@@ -40,6 +40,17 @@ export interface RegistryOptions {
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/**
+ * A lobby id players type or paste after `--join`: base64url, but never starting with '-' or
+ * '_' (an id like `-Ab3…` reads as an option on a command line).
+ */
+export function newSessionId(): string {
+  for (;;) {
+    const id = randomBytes(MASTER_SESSION_ID_BYTES).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
+
 export class Registry {
   readonly #sessions = new Map<string, Session>();
   readonly #perIp = new Map<string, number>();
@@ -66,7 +77,7 @@ export class Registry {
   announce(body: AnnounceBody, ip: string): AnnounceResult {
     if (this.#sessions.size >= MASTER_MAX_SESSIONS) return { ok: false, code: 'lobby_full' };
     if ((this.#perIp.get(ip) ?? 0) >= MASTER_MAX_SESSIONS_PER_IP) return { ok: false, code: 'ip_limit' };
-    const sessionId = randomBytes(MASTER_SESSION_ID_BYTES).toString('base64url');
+    const sessionId = newSessionId();
     const hostToken = randomBytes(MASTER_HOST_TOKEN_BYTES).toString('base64url');
     this.#add({ ...body, sessionId, tokenHash: hashToken(hostToken), ip, lastSeenMs: this.#opts.now() });
     this.flush();

@@ -39,7 +39,7 @@ describe('coop-master CLI', () => {
     const { nonce } = (await http(base, 'GET', '/api/challenge')).body as { nonce: string };
     const r = await http(base, 'GET', proofQuery(newIdentity(), nonce));
     expect(r.status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code))); // after its output was read
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('turn credentials issued');

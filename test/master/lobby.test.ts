@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startMaster, type MasterServer } from '../../src/master/server.js';
 import { MASTER_MAX_SESSIONS_PER_IP, MASTER_SESSION_EXPIRY_MS, MASTER_MAX_BODY_BYTES } from '../../src/master/constants.js';
 import { http } from './helpers.js';
+import { newSessionId } from '../../src/master/registry.js';
 
 const ANNOUNCE = { name: 'Night City run', version: '0.1.0', players: 1, maxPlayers: 4, password: false };
 let masters: MasterServer[] = [];
@@ -22,6 +23,11 @@ async function master(opts: { now?: () => number; statePath?: string } = {}): Pr
 }
 
 describe('coop-master lobby', () => {
+  it('lobby ids are safe after --join: base64url, 16 chars, never a leading - or _', () => {
+    // 1 in 32 raw base64url ids starts with '-' or '_'; 2,000 ids would show the old bug ~60 times.
+    for (let i = 0; i < 2_000; i++) expect(newSessionId()).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{15}$/);
+  });
+
   it('announces, lists, heartbeats and expires sessions on the injected clock', async () => {
     let now = 1_000_000;
     const m = await master({ now: () => now });

@@ -163,7 +163,7 @@ export class JsonLines {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}`)), timeoutMs);
       this.#textWaiters.push({ re, resolve: (m) => { clearTimeout(t); resolve(m); } });
-      this.child.once('exit', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
+      this.child.once('close', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
     });
   }
 
@@ -173,7 +173,7 @@ export class JsonLines {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}`)), timeoutMs);
       this.#waiters.push({ pred, resolve: (l) => { clearTimeout(t); resolve(l); } });
-      this.child.once('exit', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
+      this.child.once('close', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
     });
   }
 }

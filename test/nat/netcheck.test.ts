@@ -35,7 +35,7 @@ describe('coop-netcheck nat-host / nat-join', () => {
       const child = spawn('node', [...NETCHECK, 'nat-join', '--master', w.master.url, `--session=${session}`, '--stun', stun], { stdio: ['ignore', 'pipe', 'pipe'] });
       const join = { stdout: '', status: null as number | null };
       child.stdout.on('data', (d: Buffer) => { join.stdout += d.toString(); });
-      join.status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      join.status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code))); // after stdout was read
       expect(join.status).toBe(0);
       expect(join.stdout).toMatch(/^path (host|srflx) \(direct/m);
       expect(join.stdout).toMatch(/bytes sent \d+, received \d+/);
