@@ -1,5 +1,6 @@
 // Adapter from CoopServer to the admin/dashboard seam (src/server/admin/sessionView.ts).
-import type { PeerView, ServerStats, SessionView } from './admin/sessionView.js';
+import type { PeerView, RefusalReason, ServerStats, SessionView } from './admin/sessionView.js';
+import { RefuseCode } from '../protocol/schema.gen.js';
 import type { CoopServer } from './server.js';
 import type { Connection } from './connection.js';
 
@@ -7,6 +8,18 @@ export interface SessionViewOptions {
   /** Identity of the session host (the player whose sidecar started this server). */
   hostIdentity?: string;
 }
+
+/** The protocol's refuse codes in the dashboard's words. */
+const REFUSAL_REASONS: Readonly<Record<number, RefusalReason>> = {
+  [RefuseCode.REFUSE_VERSION_MISMATCH]: 'version',
+  [RefuseCode.REFUSE_BAD_PROOF]: 'bad-proof',
+  [RefuseCode.REFUSE_BANNED]: 'banned',
+  [RefuseCode.REFUSE_SERVER_FULL]: 'full',
+  [RefuseCode.REFUSE_WRONG_SESSION]: 'wrong-session',
+  [RefuseCode.REFUSE_BAD_HELLO]: 'bad-hello',
+  [RefuseCode.REFUSE_DUPLICATE_IDENTITY]: 'duplicate',
+  [RefuseCode.REFUSE_BAD_PASSWORD]: 'password',
+};
 
 export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {}): SessionView {
   const w = server.world;
@@ -33,7 +46,12 @@ export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {})
     },
     stats: (): ServerStats => {
       const s = server.stats();
-      return { tickMs: s.tickMs, frameTimeAvgMs: s.frameTimeAvgMs, entities: s.entities, uptimeS: s.uptimeS };
+      const refusals: Partial<Record<RefusalReason, number>> = {};
+      for (const [code, n] of server.refusals) {
+        const why = REFUSAL_REASONS[code] ?? 'other';
+        refusals[why] = (refusals[why] ?? 0) + n;
+      }
+      return { tickMs: s.tickMs, frameTimeAvgMs: s.frameTimeAvgMs, entities: s.entities, uptimeS: s.uptimeS, refusals };
     },
   };
 }

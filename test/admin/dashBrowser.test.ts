@@ -51,6 +51,10 @@ describe('dashboard in Chromium', () => {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.locator('#peers tbody tr[data-peer="1"]').waitFor({ timeout: 10_000 });
     await page.locator('#conn.live').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#refusals').textContent()).toBe('none');
+    session.statsValue = { ...session.statsValue, refusals: { password: 2, banned: 1 } };
+    await page.locator('#refusals', { hasText: 'wrong password 2 · banned 1' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#refusals').textContent()).toBe('wrong password 2 · banned 1');
 
     // a player joins
     session.add({ id: 7, name: 'Vee <b>', identity: ID_A, pingMs: 28, location: { x: 40, y: 25, z: 3 }, mode: 'play',

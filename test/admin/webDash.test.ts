@@ -24,6 +24,8 @@ beforeEach(async () => {
   session.add({ id: 2, name: 'Vee', identity: ID_A, pingMs: 31.6, location: { x: 10.123, y: -20, z: 1 }, mode: 'play',
     net: { path: 'srflx', connectMs: 84.6, bytesSent: 12_345, bytesReceived: 4_567.4 } });
   session.add({ id: 3, name: '<img src=x onerror=alert(1)>', identity: ID_B, pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate' });
+  // Zero counts are left out of /status; a non-finite one becomes 0 and is left out too.
+  session.statsValue = { ...session.statsValue, refusals: { password: 3, banned: 1, full: 0, other: Number.NaN } };
   const clock = new ManualClock();
   bans = await BanStore.open({ dataDir: mkdtempSync(join(tmpdir(), 'dash-')) });
   warnings = [];
@@ -69,7 +71,7 @@ describe('WebDash HTTP', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(r.body)).toEqual({
-      server: { tickMs: 25, frameTimeAvgMs: 3.5, entities: 120, uptimeS: 42 },
+      server: { tickMs: 25, frameTimeAvgMs: 3.5, entities: 120, uptimeS: 42, refusals: { password: 3, banned: 1 } },
       peers: [
         { id: 2, name: 'Vee', pingMs: 32, location: { x: 10.12, y: -20, z: 1 }, mode: 'play', muted: false,
           net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_567 } },

@@ -8,6 +8,7 @@ import { ClientState } from '../../src/client/session.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE } from '../../src/protocol/constants.js';
 import { RefuseCode } from '../../src/protocol/schema.gen.js';
 import type { ServerLog } from '../../src/server/server.js';
+import { sessionViewOf } from '../../src/server/session-view.js';
 
 const PASSWORD = 'choom-only ✓';
 
@@ -18,6 +19,16 @@ function logged(): { log: ServerLog; lines: string[] } {
 }
 
 describe('password-protected sessions (in-process)', () => {
+  it('refused joins reach the dashboard view by reason', () => {
+    const h = new Harness({ password: PASSWORD });
+    const view = sessionViewOf(h.server);
+    expect(view.stats().refusals).toEqual({});
+    h.add('Wrong', at(0, 0), { password: 'nope' });
+    h.add('None', at(0, 0));
+    h.add('Right', at(0, 0), { password: PASSWORD });
+    expect(view.stats().refusals).toEqual({ password: 2 });
+  });
+
   it('the right password gets in; the proof never carries the password', () => {
     const h = new Harness({ password: PASSWORD });
     const sent: Uint8Array[] = [];

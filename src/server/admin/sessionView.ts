@@ -39,10 +39,15 @@ export interface PeerView {
   readonly net?: PeerNetView;
 }
 
+/** Why joins were refused (the server's refuse codes, in the dashboard's words). */
+export type RefusalReason = 'version' | 'bad-proof' | 'banned' | 'full' | 'wrong-session' | 'bad-hello' | 'duplicate' | 'password' | 'other';
+
 export interface ServerStats {
   readonly tickMs: number;
   readonly frameTimeAvgMs: number;
   readonly entities: number;
+  /** Joins refused since start, by reason; absent when the server does not count them. */
+  readonly refusals?: Readonly<Partial<Record<RefusalReason, number>>>;
   readonly uptimeS: number;
 }
 

@@ -1,10 +1,11 @@
 // GET /status body: exactly
-// { server: { tickMs, frameTimeAvgMs, entities, uptimeS },
+// { server: { tickMs, frameTimeAvgMs, entities, uptimeS, refusals: { <reason>: n, … } },
 //   peers: [ { id, name, pingMs, location: {x,y,z}, mode, muted,
 //              net: { path, connectMs, bytesSent, bytesReceived } | null } ] }
 // net.path: 'udp' | 'host' | 'srflx' | 'relay'; net.connectMs: whole ms or null; net is null
-// when the transport does not say.
-import type { PeerNetPath, PeerNetView, SessionView } from '../admin/sessionView.js';
+// when the transport does not say. refusals: joins refused since start by reason (only reasons
+// that happened; {} when none or not counted).
+import type { PeerNetPath, PeerNetView, RefusalReason, ServerStats, SessionView } from '../admin/sessionView.js';
 
 export interface StatusNetJson {
   path: PeerNetPath;
@@ -14,7 +15,7 @@ export interface StatusNetJson {
 }
 
 export interface StatusJson {
-  server: { tickMs: number; frameTimeAvgMs: number; entities: number; uptimeS: number };
+  server: { tickMs: number; frameTimeAvgMs: number; entities: number; uptimeS: number; refusals: Partial<Record<RefusalReason, number>> };
   peers: {
     id: number;
     name: string;
@@ -43,6 +44,12 @@ function netJson(n: PeerNetView | undefined): StatusNetJson | null {
   };
 }
 
+function refusalsJson(r: ServerStats['refusals']): Partial<Record<RefusalReason, number>> {
+  const out: Partial<Record<RefusalReason, number>> = {};
+  for (const [why, n] of Object.entries(r ?? {}) as [RefusalReason, number][]) if (n > 0) out[why] = num(n, 0);
+  return out;
+}
+
 export function buildStatus(session: SessionView, isMuted: (identity: string) => boolean): StatusJson {
   const s = session.stats();
   return {
@@ -51,6 +58,7 @@ export function buildStatus(session: SessionView, isMuted: (identity: string) =>
       frameTimeAvgMs: num(s.frameTimeAvgMs, 2),
       entities: num(s.entities, 0),
       uptimeS: num(s.uptimeS, 0),
+      refusals: refusalsJson(s.refusals),
     },
     peers: session.peers().map((p) => ({
       id: p.id,

@@ -17,6 +17,25 @@ const PATH_WORDS = {
   relay: 'TURN relay',
 };
 const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** /status server.refusals reasons in words. */
+const REFUSAL_WORDS = {
+  version: 'old version',
+  'bad-proof': 'bad identity proof',
+  banned: 'banned',
+  full: 'server full',
+  'wrong-session': 'wrong session',
+  'bad-hello': 'bad hello',
+  duplicate: 'already connected',
+  password: 'wrong password',
+  other: 'other',
+};
+
+/** "wrong password 3 · banned 1", or "none". */
+function fmtRefusals(r) {
+  const parts = Object.entries(r || {}).filter(([, n]) => n > 0)
+    .map(([why, n]) => `${Object.hasOwn(REFUSAL_WORDS, why) ? REFUSAL_WORDS[why] : why} ${n}`);
+  return parts.length ? parts.join(' · ') : 'none';
+}
 
 const $ = (id) => document.getElementById(id);
 let wsLive = false;
@@ -77,6 +96,7 @@ function render(status) {
   $('entities').textContent = String(s.entities);
   $('uptimeS').textContent = fmtUptime(s.uptimeS);
   $('peerCount').textContent = String(status.peers.length);
+  $('refusals').textContent = fmtRefusals(s.refusals);
   const body = $('peers').tBodies[0];
   const rows = status.peers.map((p) => {
     const tr = document.createElement('tr');
