@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The main job: coop-master (+ coturn when installed) + coop-server + 3 headless games (coop-sim,
-// each walking its own route) + 3 sidecars (coop-sidecar) on loopback. V and Panam join the
+// each walking its own route, each launching its sidecar as the game's plugin does) on loopback. V and Panam join the
 // server's UDP port; Judy joins through coop-master (ICE, as a player behind NAT would), so the
 // dashboard shows both kinds of path. No external services.
 // Prints where to look; Ctrl-C stops everything cleanly. `--seconds N`: stop by itself after N s.
@@ -137,9 +137,14 @@ function startPlayers(port, lobby) {
     // (NPC and vehicle proxies are counted, not printed), not every frame.
     const avatars = new Map();
     let npcs = 0;
-    start(`game:${p.name}`, ['dist/coop-sim.js', '--session', session, '--scenario', scenario, '--quiet-frames'], (line) => {
+    // As in a player's install, the game launches its sidecar (the shim's coop_launch: it dies
+    // with the game); the sidecar's lines share the game's stdout and are shown as its own.
+    const via = p.viaMaster ? ['--master', masterUrl, '--join', lobby, ...natArgs] : ['--server', `127.0.0.1:${port}`];
+    const sidecar = [process.execPath, 'dist/coop-sidecar.js', ...via, '--name', p.name, '--data-dir', join(dir, `sidecar-${i}`), '--log-level', 'warn'];
+    start(`game:${p.name}`, ['dist/coop-sim.js', '--session', session, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--', ...sidecar], (line) => {
       let j;
-      try { j = JSON.parse(line); } catch { return; }
+      try { j = JSON.parse(line); } catch { console.log(`[sidecar:${p.name}] ${line}`); return; }
+      if (j.event === 'sidecarLaunched' || j.event === 'sidecarExited') console.log(`[game:${p.name}] ${j.event} pid ${j.pid}${j.event === 'sidecarExited' ? ` code ${j.code}` : ''}`);
       if (j.dir !== 'in') return;
       if (j.type === 'SpawnProxy') {
         if (j.msg.kind === 0) { avatars.set(j.msg.entityId, j.msg.template); console.log(`[game:${p.name}] t=${j.t} ms  spawn player ${j.msg.template} (entity ${j.msg.entityId})`); }
@@ -154,12 +159,10 @@ function startPlayers(port, lobby) {
       }
     });
     setInterval(() => console.log(`[game:${p.name}] players in view: [${[...avatars.values()].join(', ')}], npc/vehicle proxies: ${npcs}`), 5000).unref();
-    const via = p.viaMaster ? ['--master', masterUrl, '--join', lobby, ...natArgs] : ['--server', `127.0.0.1:${port}`];
-    start(`sidecar:${p.name}`, ['dist/coop-sidecar.js', ...via, '--session', session, '--name', p.name, '--data-dir', join(dir, `sidecar-${i}`), '--log-level', 'warn']);
   });
   console.log([
     '',
-    '[demo] running: coop-master + coop-server + 3 sidecars + 3 headless games on loopback',
+    '[demo] running: coop-master + coop-server + 3 headless games on loopback, each game launching its sidecar',
     '[demo]   V and Panam join the UDP port; Judy joins through coop-master (ICE): see the dashboard\'s connection column',
     '[demo] where to look:',
     `[demo]   dashboard   http://127.0.0.1:${dashPort === '0' ? '<port above>' : dashPort}/  (peers, ping, positions, path and traffic; token printed above by the server)`,
