@@ -22,6 +22,7 @@ import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/natOptions.js';
 import { describePath } from '../net/nat/netcheckNat.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { joinThroughMaster, type NatJoined } from './nat-join.js';
+import { RejoinSchedule } from './rejoin.js';
 import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
 import { RefuseCode } from '../protocol/schema.gen.js';
 
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   let peer: ReturnType<EnetHost['connect']> | null = null;
   let nat: NatJoined | undefined;
   let exitCode = 0;
+  const rejoin = new RejoinSchedule();
   const now = (): number => performance.now();
   const client: CoopClient = new CoopClient({
     name, identity: identity.keys, sessionId: values['session-id'], password, now,
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
     events: {
       state: (from, to) => log.info({ event: 'client.state', from, to }, 'client state'),
       welcome: (w) => {
+        rejoin.joined();
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         if (nat) say(`connection: ${describePath(nat.stats())}`);
         game.interpDelay(client.interp.interpDelayMs);
@@ -210,14 +213,32 @@ async function main(): Promise<void> {
   }
   const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
   say(`game attached; ENet connecting to ${serverAddr.address}:${serverAddr.port}`);
-  host.on('connect', () => client.start({ ...first, vx: 0, vy: 0, vz: 0, mode: 0 }));
+  host.on('connect', () => {
+    // A re-join starts where the player is now, not where the game first put them.
+    const t = sidecar.lastTransform;
+    client.start(t ? { ...t.pos, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0 } : { ...first, vx: 0, vy: 0, vz: 0, mode: 0 });
+  });
   host.on('receive', (_p, _ch, data) => client.receive(data));
   host.on('disconnect', () => {
-    if (client.state === ClientState.IN_WORLD || client.state === ClientState.IDLE) {
-      say(client.state === ClientState.IDLE ? 'could not reach the server' : 'connection to the server lost');
+    const inWorld = client.state === ClientState.IN_WORLD;
+    if (stopping || (!inWorld && client.state !== ClientState.IDLE)) return; // refusals and goodbyes: 'closed'
+    // A link that was up is re-joined (UDP: the server's address is all it takes); a server
+    // never reached is not, and the ICE path would need a new handshake through the master.
+    const delay = !nat && (inWorld || rejoin.rejoining) ? rejoin.next() : undefined;
+    if (inWorld) say('connection to the server lost');
+    if (delay === undefined) {
+      if (!inWorld) say(rejoin.rejoining ? `could not re-join the server (${rejoin.attempt} attempts)` : 'could not reach the server');
       exitCode = EXIT_REFUSED;
       void shutdown();
+      return;
     }
+    if (inWorld) {
+      game.notify(1, 'coop', 'connection to the server lost: re-joining');
+      sidecar.forgetAll();
+      client.reset();
+    }
+    say(`re-joining in ${delay / 1000} s (attempt ${rejoin.attempt} of ${rejoin.attempts})`);
+    setTimeout(() => { if (!stopping) peer = host.connect(serverAddr, CHANNEL_COUNT, 0); }, delay);
   });
   peer = host.connect(serverAddr, CHANNEL_COUNT, 0);
 

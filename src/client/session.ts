@@ -42,8 +42,9 @@ export interface CoopClientOptions {
 }
 
 export class CoopClient {
-  readonly receiver = new SnapshotReceiver();
-  readonly interp = new SnapshotInterpolator();
+  /** Replaced by reset(): a new server session starts a new snapshot history and timeline. */
+  receiver = new SnapshotReceiver();
+  interp = new SnapshotInterpolator();
   readonly known = new Map<number, EntityInfo>();
   peerId = 0;
   tickMs = 0;
@@ -73,6 +74,20 @@ export class CoopClient {
 
   #send(msg: EMsg, channel = CHANNEL_RELIABLE): void {
     this.#o.send(channel, encodeMsg(msg), channel === CHANNEL_RELIABLE);
+  }
+
+  /**
+   * Forgets the server session after the link was lost (not after a refusal or a goodbye):
+   * back to IDLE with no known entities, so start() can join again on a new link. The caller
+   * despawns the game's proxies (Sidecar.forgetAll).
+   */
+  reset(): void {
+    if (this.#state === ClientState.REFUSED || this.#state === ClientState.CLOSED) return;
+    this.known.clear();
+    this.receiver = new SnapshotReceiver();
+    this.interp = new SnapshotInterpolator();
+    this.peerId = 0;
+    this.#setState(ClientState.IDLE);
   }
 
   /** Starts the handshake with where the avatar is now. */

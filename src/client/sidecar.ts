@@ -49,6 +49,12 @@ export class Sidecar {
   get lastTransform(): Transform | null { return this.#last; }
   get spawned(): ReadonlySet<number> { return this.#spawned; }
 
+  /** The server session is gone (link lost): every proxy leaves the game. */
+  forgetAll(): void {
+    for (const id of this.#spawned) this.#game.despawn(id);
+    this.#spawned.clear();
+  }
+
   /** Call on InterestRemove (the client's despawn event). */
   despawned(id: number): void {
     if (this.#spawned.delete(id)) this.#game.despawn(id);
