@@ -3,12 +3,13 @@
 // in the same run, over a ws WebSocket on 127.0.0.1. Prints a table and writes
 // bench/results/bridge.json (median of REPS repetitions, machine info, ratios).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { loadNative, MESSAGE_IDS, openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { transformFor, wsDecode, wsEncode } from './bridge-peer.js';
+import { writeFileAtomicSync } from '../src/merge/atomic.js';
 
 /** 3 by default (BENCHMARKS.md); BENCH_REPS=1 for a quick look while developing. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -176,15 +177,6 @@ function freshHandlers(t: Transport): Transport {
   return { ...t, onTransform: (h) => t.onTransform((m) => live() && h(m)), onCommand: (h) => t.onCommand((x) => live() && h(x)) };
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
-}
-
 async function main(): Promise<void> {
   // Other work on this machine (load) decides whether spinning can pay off: record it.
   const loadBefore = os.loadavg()[0];
@@ -220,7 +212,7 @@ async function main(): Promise<void> {
   console.table(keys.map((k) => ({ metric: k, median: fmt(med[k]), ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, fmt(x[k])])) })));
   console.table(Object.entries({ ...ratios, ...goals }).map(([k, v]) => ({ ratio_or_goal: k, value: typeof v === 'number' ? v.toFixed(1) : String(v) })));
   mkdirSync('bench/results', { recursive: true });
-  writeAtomic('bench/results/bridge.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeFileAtomicSync('bench/results/bridge.json', `${JSON.stringify(result, null, 2)}\n`);
   console.log('wrote bench/results/bridge.json');
 }
 

@@ -3,7 +3,8 @@
 // (direct: two endpoint-independent NATs; relayed: two symmetric NATs); relay_throughput_ratio
 // is ENet reliable throughput through coturn over the direct one, REPS repetitions each, same
 // run. Prints a table and writes bench/results/nat.json. Needs root (network namespaces).
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../src/merge/atomic.js';
 import os from 'node:os';
 import { runJoiner, startLabWorld, type LabWorld } from '../test/nat/labRun.js';
 
@@ -83,10 +84,5 @@ const out = {
   when: new Date().toISOString(),
 };
 mkdirSync('bench/results', { recursive: true });
-const tmp = 'bench/results/.nat.json.tmp';
-const fd = openSync(tmp, 'w');
-writeSync(fd, `${JSON.stringify(out, null, 2)}\n`);
-fsyncSync(fd);
-closeSync(fd);
-renameSync(tmp, 'bench/results/nat.json');
+writeFileAtomicSync('bench/results/nat.json', `${JSON.stringify(out, null, 2)}\n`);
 console.log('wrote bench/results/nat.json');

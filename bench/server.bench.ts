@@ -2,7 +2,8 @@
 // Prints a table and writes bench/results/server.json. One core, no workers. Median of 3 reps.
 // tick_p50/p99 are CPU time per tick (process.cpuUsage): other helpers share this machine's two
 // cores, and preemption by them is not the server's cost; wall-clock figures are reported too.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../src/merge/atomic.js';
 import os from 'node:os';
 import RBush from 'rbush';
 import { World } from '../src/server/world.js';
@@ -195,6 +196,5 @@ for (const k of ['grid_ops_per_s', 'grid_map_cells_ops_per_s', 'rbush_ops_per_s'
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` };
 const workload = { world_m: WORLD_M, tick_ms: TICK_MS, ack_lag_ticks: ACK_LAG_TICKS, warmup_ticks: WARMUP_TICKS, measured_ticks: MEASURED_TICKS, reps: REPS, statistic: 'median of reps', tick_time: 'tick_p50/p99 = process CPU time (user+sys) per tick, so a noisy shared machine does not count other processes; tick_wall_* = wall clock', tick_includes: 'avatar inputs, npc/vehicle sim + grid moves, quantise, interest query+diff, InterestAdd/Remove encode, snapshot delta + envelope encode (no socket send)' };
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/server.json.tmp', JSON.stringify({ results, machine, workload, date: new Date().toISOString() }, null, 2));
-(await import('node:fs')).renameSync('bench/results/server.json.tmp', 'bench/results/server.json');
+writeFileAtomicSync('bench/results/server.json', JSON.stringify({ results, machine, workload, date: new Date().toISOString() }, null, 2));
 console.log('\nwrote bench/results/server.json');

@@ -7,7 +7,8 @@ import {
   MASTER_HOST_TOKEN_BYTES, MASTER_LIST_MAX, MASTER_MAX_SESSIONS, MASTER_MAX_SESSIONS_PER_IP,
   MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES,
 } from './constants.js';
-import { readJsonFile, writeFileAtomic } from './store.js';
+import { readJsonFile } from './store.js';
+import { writeFileAtomicSync } from '../merge/atomic.js';
 import { AnnounceBody, type LobbyEntry } from './wire.js';
 
 interface Session extends LobbyEntry {
@@ -144,7 +145,7 @@ export class Registry {
     this.#dirty = false;
     if (!this.#opts.statePath) return;
     const sessions = [...this.#sessions.values()];
-    writeFileAtomic(this.#opts.statePath, JSON.stringify({ v: 1, sessions }));
+    writeFileAtomicSync(this.#opts.statePath, JSON.stringify({ v: 1, sessions }), 0o600);
   }
 
   #check(sessionId: string, hostToken: string): Session | 'unknown_session' | 'bad_token' {

@@ -11,12 +11,15 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${tag}.tmp`);
 }
 
-/** Writes `data` to `target` atomically. Throws the fs error; never leaves a temp file behind. */
-export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
+/**
+ * Writes `data` to `target` atomically, the file getting `mode` (0o600 for secrets and keys).
+ * Throws the fs error; never leaves a temp file behind.
+ */
+export function writeFileAtomicSync(target: string, data: string | Uint8Array, mode = 0o644): void {
   const tmp = tempPathFor(target);
   let fd = -1;
   try {
-    fd = openSync(tmp, 'wx', 0o644);
+    fd = openSync(tmp, 'wx', mode);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);

@@ -2,7 +2,8 @@
 // runtime (no .proto file to find next to a bundle) and TypeScript types for every message.
 // Run: node --import tsx src/protocol/gen.ts   (test/protocol checks the output is current).
 import protobuf from 'protobufjs';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../merge/atomic.js';
 import { fileURLToPath } from 'node:url';
 
 const PROTO_PATH = fileURLToPath(new URL('./coop.proto', import.meta.url));
@@ -56,8 +57,7 @@ export function generate(protoText: string): string {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = generate(readFileSync(PROTO_PATH, 'utf8'));
-  writeFileSync(`${GEN_PATH}.tmp`, text);
-  renameSync(`${GEN_PATH}.tmp`, GEN_PATH);
+  writeFileAtomicSync(GEN_PATH, text);
   console.log(`wrote ${GEN_PATH}`);
 }
 export { PROTO_PATH };

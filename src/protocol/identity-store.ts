@@ -1,7 +1,8 @@
 // The player identity on disk: <dataDir>/identity.pem (Ed25519 PKCS#8), made once per install,
 // written atomically (temp, fsync, rename) with mode 0600. A corrupt file is an error, never
 // silently replaced (that would change who the player is).
-import { mkdirSync, readFileSync, openSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../merge/atomic.js';
 import { join } from 'node:path';
 import { generateIdentity, exportPrivatePem, importPrivatePem, type IdentityKeys } from './identity.js';
 
@@ -24,14 +25,6 @@ export function loadOrCreateIdentity(dataDir: string): { keys: IdentityKeys; cre
   }
   const keys = generateIdentity();
   mkdirSync(dataDir, { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, exportPrivatePem(keys));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, exportPrivatePem(keys), 0o600);
   return { keys, created: true };
 }

@@ -1,6 +1,7 @@
 // WAV (RIFF, PCM 16-bit) read and write. Reading validates lengths before touching data;
 // writing is atomic (temp file, fsync, rename) as every file the program owns.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../merge/atomic.js';
 import { VoiceError } from './errors.js';
 
 export interface WavData {
@@ -84,14 +85,6 @@ export function wavHeader(sampleRateHz: number, dataBytes: number): Buffer {
 
 /** Writes a mono 16-bit WAV atomically. */
 export function writeWav(path: string, sampleRateHz: number, samples: Int16Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, wavHeader(sampleRateHz, samples.byteLength));
-    writeSync(fd, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  const pcm = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+  writeFileAtomicSync(path, Buffer.concat([wavHeader(sampleRateHz, samples.byteLength), pcm]));
 }
