@@ -143,29 +143,23 @@ async function idleCpuPct(): Promise<number> {
 
 interface Rep { [k: string]: number }
 
+/** The same workload on either transport, keys prefixed (`ws_` for the baseline); then closes it. */
+async function measure(t: Transport, prefix: string, r: Rep): Promise<void> {
+  const rtt = await roundTrips(freshHandlers(t), RTT_WARMUP, RTT_SAMPLES, 0);
+  r[`${prefix}rtt_p50_us`] = percentile(rtt, 0.5);
+  r[`${prefix}rtt_p99_us`] = percentile(rtt, 0.99);
+  const idle = await roundTrips(freshHandlers(t), 1000, IDLE_SAMPLES, IDLE_GAP_US);
+  r[`${prefix}rtt_idle_p50_us`] = percentile(idle, 0.5);
+  r[`${prefix}msgs_per_s`] = await oneWay(freshHandlers(t));
+  await t.close();
+}
+
 async function rep(): Promise<Rep> {
   const r: Rep = {};
-  {
-    const { t } = await bridgeTransport();
-    r.idle_cpu_pct = await idleCpuPct();
-    const rtt = await roundTrips(freshHandlers(t), RTT_WARMUP, RTT_SAMPLES, 0);
-    r.rtt_p50_us = percentile(rtt, 0.5);
-    r.rtt_p99_us = percentile(rtt, 0.99);
-    const idle = await roundTrips(freshHandlers(t), 1000, IDLE_SAMPLES, IDLE_GAP_US);
-    r.rtt_idle_p50_us = percentile(idle, 0.5);
-    r.msgs_per_s = await oneWay(freshHandlers(t));
-    await t.close();
-  }
-  {
-    const t = await wsTransport();
-    const rtt = await roundTrips(freshHandlers(t), RTT_WARMUP, RTT_SAMPLES, 0);
-    r.ws_rtt_p50_us = percentile(rtt, 0.5);
-    r.ws_rtt_p99_us = percentile(rtt, 0.99);
-    const idle = await roundTrips(freshHandlers(t), 1000, IDLE_SAMPLES, IDLE_GAP_US);
-    r.ws_rtt_idle_p50_us = percentile(idle, 0.5);
-    r.ws_msgs_per_s = await oneWay(freshHandlers(t));
-    await t.close();
-  }
+  const { t } = await bridgeTransport();
+  r.idle_cpu_pct = await idleCpuPct();
+  await measure(t, '', r);
+  await measure(await wsTransport(), 'ws_', r);
   return r;
 }
 
