@@ -1,14 +1,13 @@
 // Re-joining after a lost link: the schedule (pauses, limit, reset on a join), and with real
 // processes: the server is killed (no goodbye) and started again on the same port; the sidecar
 // tells the game, takes the old proxies out of it, and joins the new server by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REJOIN_ATTEMPTS, RejoinSchedule } from '../../src/client/rejoin.js';
+import { proc, until, type Proc } from '../helpers/proc.js';
 
 describe('RejoinSchedule', () => {
   it('doubles the pause up to the cap, stops after the limit, and starts over after a join', () => {
@@ -25,25 +24,17 @@ describe('RejoinSchedule', () => {
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-rejoin-'));
-const children: ChildProcess[] = [];
+const children: Proc[] = [];
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
-function proc(args: string[]): { child: ChildProcess; lines: string[] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-  child.stderr!.resume();
-  children.push(child);
-  return { child, lines };
+function started(args: string[]): Proc {
+  const p = proc(args);
+  children.push(p);
+  return p;
 }
-
-const until = async (cond: () => boolean, what: string, ms = 45_000): Promise<void> => {
-  for (let t = 0; t < ms && !cond(); t += 50) await new Promise((r) => setTimeout(r, 50));
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
-};
 
 function freeUdpPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -57,21 +48,21 @@ describe('sidecar re-joins after the server is lost (real processes)', () => {
     const port = await freeUdpPort();
     const serverArgs = (n: number) => ['src/server/main.ts', '--port', String(port), '--host', '127.0.0.1', '--no-dash', '--no-console',
       '--data-dir', join(dir, `srv-${n}`), '--npcs', '3', '--vehicles', '0', '--area-m', '30', '--log-level', 'silent'];
-    const first = proc(serverArgs(1));
-    await until(() => first.lines.some((l) => /listening on udp/.test(l)), 'first server');
+    const first = started(serverArgs(1));
+    await first.line(/listening on udp/);
 
     const scenario = join(dir, 'stand.json');
     writeFileSync(scenario, JSON.stringify({ steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
     const session = `rejoin-${process.pid}`;
-    const game = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
-    await until(() => game.lines.some((l) => l.includes('"event":"open"')), 'game');
-    const sidecar = proc(['src/client/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
+    const game = started(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
+    await game.line(/"event":"open"/);
+    const sidecar = started(['src/client/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
     const spawns = () => game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length;
     await until(() => spawns() >= 3, 'the NPC proxies of the first server');
 
     first.child.kill('SIGKILL'); // no Disconnect: the link just goes quiet
-    const second = proc(serverArgs(2));
-    await until(() => sidecar.lines.some((l) => /connection to the server lost/.test(l)), 'the sidecar to notice');
+    const second = started(serverArgs(2));
+    await sidecar.line(/connection to the server lost/);
     await until(() => sidecar.lines.filter((l) => /joined as peer \d+/.test(l)).length >= 2, 'the second join');
     await until(() => spawns() >= 6, 'the NPC proxies of the second server');
 

@@ -1,51 +1,10 @@
 // Real processes for the session tests: coop-server, coop-sidecar and the headless game, each
 // `node --import tsx <entry>`, with their stdout lines kept and waitable.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { proc, type Proc } from '../helpers/proc.js';
 
-export interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  err: () => string;
-  /** The first stdout line (past or future) matching re; rejects if the process exits first. */
-  line(re: RegExp): Promise<RegExpExecArray>;
-  exited: Promise<number | null>;
-}
-
-export function proc(args: string[]): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    lines.push(l);
-    for (const w of waiters.splice(0)) {
-      const m = w.re.exec(l);
-      if (m) w.resolve(m);
-      else waiters.push(w);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    err: () => err,
-    exited,
-    line: (re) => {
-      for (const l of lines) {
-        const m = re.exec(l);
-        if (m) return Promise.resolve(m);
-      }
-      return Promise.race([
-        new Promise<RegExpExecArray>((resolve) => waiters.push({ re, resolve })),
-        exited.then((code) => Promise.reject(new Error(`exited (${code}) before printing ${re}: ${err.slice(-2000)}`))),
-      ]);
-    },
-  };
-}
+export { proc, type Proc } from '../helpers/proc.js';
 
 export interface ServerProc extends Proc {
   port: number;
