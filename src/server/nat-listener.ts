@@ -69,7 +69,6 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   /** Handshakes still running (closed with the listener). */
   const pending = new Set<NatConnection>();
   let refused = 0;
-  let running = 0;
   let closed = false;
 
   const enet = await listenEnet(server, {
@@ -81,12 +80,10 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
 
   const startHandshake = (sig: MasterSignal, peerId: string): void => {
     if (closed) return;
-    if (running >= o.maxPlayers + NAT_HANDSHAKES_OVER_LIMIT || conns.has(peerId)) {
+    if (pending.size >= o.maxPlayers + NAT_HANDSHAKES_OVER_LIMIT || conns.has(peerId)) {
       refused++;
       return;
     }
-    running++;
-    const t0 = performance.now();
     const handshake = new NatConnection({
       peerId, role: 'host', signal: sig.link(peerId, true), transport, stunServer: o.stunServer,
       getTurnCredentials: turn, bindAddress: o.bindAddress,
@@ -97,10 +94,10 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       conns.set(peerId, c);
       setTimeout(() => { if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId); }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
       const s = c.stats();
-      o.log.info({ event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? performance.now() - t0), attempt: s.attempt }, 'joiner reached us through coop-master');
+      o.log.info({ event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? 0), attempt: s.attempt }, 'joiner reached us through coop-master');
     }, (err: Error) => {
       o.log.warn({ event: 'nat.failed', peerId, error: err.message }, 'NAT handshake failed');
-    }).finally(() => { running--; pending.delete(handshake); });
+    }).finally(() => { pending.delete(handshake); });
   };
 
   // Bound to the master over a WebSocket; if the master restarts, bind again (its state kept the
@@ -139,7 +136,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     enet,
     netOf: statsOf,
     get refusedHandshakes() { return refused; },
-    get runningHandshakes() { return running; },
+    get runningHandshakes() { return pending.size; },
     async close() {
       closed = true;
       clearInterval(beat);

@@ -83,7 +83,11 @@ export class IceDatagramTransport implements DatagramTransport {
   /** Sends what waited for the pair to be selected (the handshake calls it once connected). */
   flush(peerId: string): void {
     const path = this.#paths.get(ICE_PATH_PREFIX + peerId);
-    if (path && path.pending.length > 0 && (path.channel.ready?.() ?? true)) for (const d of path.pending.splice(0)) this.#write(path, d);
+    if (path && (path.channel.ready?.() ?? true)) this.#drain(path);
+  }
+
+  #drain(path: Path): void {
+    for (const d of path.pending.splice(0)) this.#write(path, d);
   }
 
   detach(peerId: string): void {
@@ -116,7 +120,7 @@ export class IceDatagramTransport implements DatagramTransport {
       path.pending.push(copy);
       return true;
     }
-    if (path.pending.length > 0) this.flush(to.address.slice(ICE_PATH_PREFIX.length));
+    this.#drain(path);
     this.#write(path, copy);
     return true;
   }
