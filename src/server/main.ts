@@ -23,10 +23,13 @@ import {
 import { populate } from './populate.js';
 import { sessionSavePlugin } from './persistence/session-plugin.js';
 import { installShutdownSave } from './persistence/shutdown-save.js';
+import { SessionFileRefused } from './persistence/session-resume.js';
 import { AUTOSAVE_DEFAULT_S, AUTOSAVE_MAX_S, MS_PER_S } from './persistence/session-saver.js';
 
 const EXIT_USAGE = 2;
 const EXIT_RUNTIME = 1;
+/** The session file exists but cannot be resumed (another session's, newer format, unreadable). */
+const EXIT_SESSION_FILE = 3;
 
 const HELP = `coop-server: the coop-bridge dedicated server (protocol ${PROTOCOL_VERSION}).
 usage: coop-server [options]
@@ -51,10 +54,12 @@ usage: coop-server [options]
   --no-relay               never relay through TURN (direct ICE paths only)
   --nat-bind <addr>        bind ICE sockets to this IPv4 address only      [default: all]
   --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
-                           (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge)
+                           (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge; an existing
+                           file of the same session is resumed, the previous one kept as .json.bak)
 ${ADMIN_HELP_TEXT}
   --help                   this text
-exit codes: 0 stopped, 1 runtime error (port in use, bad data dir), 2 bad arguments`;
+exit codes: 0 stopped, 1 runtime error (port in use, bad data dir), 2 bad arguments,
+  3 the session file cannot be resumed (another session's, a newer format, unreadable; left untouched)`;
 
 function usage(line: string): never {
   process.stderr.write(`coop-server: ${line}\n`);
@@ -151,10 +156,12 @@ async function main(): Promise<void> {
   try {
     sessionSave = sessionSavePlugin(server, { dataDir: adminOpts.dataDir, autosaveMs: autosaveS * MS_PER_S });
   } catch (err) {
-    process.stderr.write(`coop-server: cannot write the session file under ${adminOpts.dataDir}: ${(err as Error).message}\n`);
+    const refused = err instanceof SessionFileRefused;
+    process.stderr.write(refused ? `coop-server: session file refused: ${err.message}\n`
+      : `coop-server: cannot write the session file under ${adminOpts.dataDir}: ${(err as Error).message}\n`);
     listener.close();
     await admin.close();
-    process.exit(EXIT_RUNTIME);
+    process.exit(refused ? EXIT_SESSION_FILE : EXIT_RUNTIME);
   }
   server.use(sessionSave);
   const mutes = admin.mutes;
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
   server.start();
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
   process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);
+  if (sessionSave.resumedPlayers !== undefined) process.stdout.write(`coop-server: resumed the session (${sessionSave.resumedPlayers} players recorded)\n`);
   if (password !== undefined) process.stdout.write(`coop-server: players need the session password (${values['password-file'] ? '--password-file' : SESSION_PASSWORD_ENV})\n`);
   if (nat) process.stdout.write(`coop-server: announced on coop-master ${values.master} as lobby session ${nat.sessionId}\n`);
 
