@@ -24,9 +24,16 @@ export const CLIENT_CLOCK_CREEP_MS_PER_S = 2;
 /** Give the reliable channel time to carry a Refused/Disconnect before the link closes. */
 export const DISCONNECT_LINGER_MS = 200;
 
+/** Chat per peer: this many messages back to back, then CHAT_RATE_MESSAGES_PER_S (chat-rate.ts). */
+export const CHAT_BURST_MESSAGES = 5;
+/** Sustained chat per peer, messages per second: faster than anyone types, far below a flood. */
+export const CHAT_RATE_MESSAGES_PER_S = 1;
+
 /** Why a message from a peer was dropped (counted per peer, shown on the dashboard). */
 export type DropReason =
   | 'undecodable' | 'unknown-kind' | 'too-big' | 'empty'
   | 'wrong-direction' | 'out-of-state'
   | 'bad-coords' | 'bad-hello' | 'ack-never-sent' | 'not-in-interest' | 'bad-text' | 'bad-channel'
-  | 'bad-progress';
+  | 'bad-progress'
+  /** Over the chat rate limit: counted, but never held against BAD_MESSAGE_LIMIT (it is not malformed). */
+  | 'chat-flood';
