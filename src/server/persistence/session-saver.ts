@@ -3,9 +3,10 @@
 // SIGINT, SIGTERM, an uncaught error). Saving is synchronous so that it also works from an
 // `exit` or `uncaughtException` handler. The file format is src/merge's SessionFileSchema.
 // Before each save the good file on disk becomes `<sessionId>.json.bak` (session-resume.ts).
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { backUpSessionFile } from './session-resume.js';
+import { removeStaleTemps } from '../../merge/atomic.js';
 import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type SessionFile } from '../../merge/index.js';
 
 /** Default autosave period (the server's --autosave-s). */
@@ -56,7 +57,7 @@ export class SessionSaver {
     this.#timers = opts.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
     const dir = join(opts.dataDir, ...SESSION_SAVE_SUBDIR);
     mkdirSync(dir, { recursive: true });
-    removeStaleTemps(dir, `${opts.sessionId}.json`);
+    removeStaleTemps(this.path);
   }
 
   /** Writes the session file now. Throws on a write error (the caller decides what to do). */
@@ -109,9 +110,4 @@ export class SessionSaver {
     this.stop();
     return this.trySave(reason);
   }
-}
-
-/** A kill during a write can leave `.<name>.<pid>.<rand>.tmp` behind: clear ours at start. */
-function removeStaleTemps(dir: string, name: string): void {
-  for (const f of readdirSync(dir)) if (f.startsWith(`.${name}.`) && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
 }
