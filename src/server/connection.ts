@@ -14,6 +14,11 @@ export interface PeerLink {
   send(channel: number, bytes: Uint8Array, reliable: boolean): void;
   /** Closes the link after queued reliable data is sent. */
   close(): void;
+  /**
+   * Drops the link now, freeing its transport slot (evicting an unauthenticated connection);
+   * nothing queued is sent and no gone-event follows. Absent: close() is used.
+   */
+  abort?(): void;
   /** Round-trip time as the transport measures it, ms. */
   readonly pingMs: number;
   readonly address: string;

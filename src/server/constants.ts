@@ -1,10 +1,32 @@
 // coop-server limits and defaults, one place (STYLE.md #3).
+import { ENET_PROTOCOL_MAXIMUM_PEER_ID, HOST_HALF_OPEN_TOTAL } from '../net/enet/index.js';
 
 /** Bad messages (undecodable, out of range, out of state) a peer may send per window. */
 export const BAD_MESSAGE_LIMIT = 32;
 export const BAD_MESSAGE_WINDOW_MS = 10_000;
-/** A peer that has not finished the handshake by then is disconnected. */
-export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * A peer that has not finished the handshake by then is disconnected. Hello → Challenge → Proof
+ * is two round trips and one signature check: 5 s is generous even over a TURN relay, and short
+ * enough that a connection that never answers does not sit on a handshake slot for long.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** Unauthenticated connections from one source address (handshake-slots.ts). */
+export const HANDSHAKE_MAX_PER_ADDRESS = 4;
+/** Unauthenticated connections in all, apart from the player slots (handshake-slots.ts). */
+export const HANDSHAKE_MAX_TOTAL = 32;
+/**
+ * ENet slots beyond players, handshakes and ENet's own half-open bound: kicked players whose
+ * link is still draining.
+ */
+export const ENET_SLOTS_HEADROOM = 8;
+
+/**
+ * ENet slots for `maxPlayers`: players, unauthenticated connections and ENet's half-open ones
+ * each have their own share, so a flood of one never takes the slots of another.
+ */
+export function enetPeerLimit(maxPlayers: number): number {
+  return Math.min(ENET_PROTOCOL_MAXIMUM_PEER_ID, maxPlayers + HANDSHAKE_MAX_TOTAL + HOST_HALF_OPEN_TOTAL + ENET_SLOTS_HEADROOM);
+}
 export const SERVER_DEFAULT_PORT = 7777;
 export const SERVER_DEFAULT_PEERS = 64;
 export const SERVER_DEFAULT_NPCS = 300;

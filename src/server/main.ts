@@ -18,7 +18,7 @@ import { startAdmin } from './admin/admin-runtime.js';
 import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/admin-options.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../protocol/constants.js';
 import {
-  SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
+  SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, enetPeerLimit, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
 } from './constants.js';
 import { populate } from './populate.js';
 import { sessionSavePlugin } from './persistence/session-plugin.js';
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
 
   let listener;
   try {
-    listener = await listenEnet(server, { host: values.host ?? '0.0.0.0', port, peerLimit: Math.min(4095, maxPlayers + 8) });
+    listener = await listenEnet(server, { host: values.host ?? '0.0.0.0', port, peerLimit: enetPeerLimit(maxPlayers) });
   } catch (err) {
     process.stderr.write(`coop-server: ${(err as Error).message}\n`);
     process.exit(EXIT_RUNTIME);
