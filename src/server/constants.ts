@@ -1,4 +1,4 @@
-// coop-server limits and defaults, one place (STYLE.md #3).
+// coop-server limits and defaults, one place.
 import { ENET_PROTOCOL_MAXIMUM_PEER_ID, HOST_HALF_OPEN_TOTAL } from '../net/enet/index.js';
 
 /** Bad messages (undecodable, out of range, out of state) a peer may send per window. */
