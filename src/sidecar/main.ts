@@ -18,12 +18,13 @@ import { fingerprint } from '../protocol/identity.js';
 import { attachVoice, voiceMessage } from './voice-hook.js';
 import { createWriteStream } from 'node:fs';
 import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
-import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/nat-options.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom } from '../cli/nat-options.js';
+import { UsageError } from '../cli/usage-error.js';
 import { describePath } from '../net/nat/netcheck-nat.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { joinThroughMaster, type NatJoined } from './nat-join.js';
 import { RejoinSchedule } from './rejoin.js';
-import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
+import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../cli/password-option.js';
 import { RefuseCode } from '../protocol/schema.gen.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
@@ -83,8 +84,14 @@ async function main(): Promise<void> {
   }
   if (values.help) { process.stdout.write(`${HELP}\n`); return; }
   const m = /^(.+):(\d{1,5})$/.exec(values.server ?? '');
-  const natSettings = natSettingsFrom(values);
-  if (natSettings && 'error' in natSettings) usage(natSettings.error);
+  let natSettings: ReturnType<typeof natSettingsFrom>, password: string | undefined;
+  try {
+    natSettings = natSettingsFrom(values);
+    password = sessionPasswordFrom(values, process.env);
+  } catch (err) {
+    if (err instanceof UsageError) usage(err.message);
+    throw err;
+  }
   const viaMaster = natSettings !== undefined;
   if (viaMaster) {
     if (values.server !== undefined) usage('give either --server or --master, not both');
@@ -93,8 +100,6 @@ async function main(): Promise<void> {
   if (!values.import && !viaMaster && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) usage(`--server must be HOST:PORT, got ${JSON.stringify(values.server ?? '')}`);
   const udpServer = m ? { address: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]) } : { address: '', port: 0 };
   if (!values.session || !/^[A-Za-z0-9_-]{1,64}$/.test(values.session)) usage(`--session must be a bridge session name of A-Z a-z 0-9 _ -, got ${JSON.stringify(values.session ?? '')}`);
-  const password = sessionPasswordFrom(values, process.env);
-  if (typeof password === 'object') usage(password.error);
   const name = values.name ?? 'player';
   if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
   const log = pino({ level: values['log-level'] ?? 'info', base: { svc: 'coop-sidecar', name } }, pino.destination(2));
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
   if (viaMaster) {
     say(`joining lobby session ${values.join} through coop-master ${values.master}`);
     try {
-      nat = await joinThroughMaster({ ...natSettings, lobbySession: values.join as string, identity: identity.keys });
+      nat = await joinThroughMaster({ ...natSettings!, lobbySession: values.join as string, identity: identity.keys });
     } catch (err) {
       say(`could not reach the server through coop-master: ${(err as Error).message}`);
       await bridge.close('no server').catch(() => undefined);

@@ -1,33 +1,35 @@
 // The session password option coop-server and coop-sidecar share: --password-file FILE or the
 // environment variable COOP_SESSION_PASSWORD (never a plain --password: it would show in `ps`).
 // The file wins when both are given; trailing line breaks are stripped (echo adds one); an
-// empty, unreadable or oversized file is a one-line complaint, never a silent "no password".
+// empty, unreadable or oversized file is a one-line UsageError, never a silent "no password".
 import { readFileSync, statSync } from 'node:fs';
-import { SESSION_PASSWORD_MAX_BYTES } from './constants.js';
+import { SESSION_PASSWORD_MAX_BYTES } from '../protocol/constants.js';
+import { UsageError } from './usage-error.js';
 
 export const PASSWORD_CLI_OPTIONS = { 'password-file': { type: 'string' } } as const;
 export const SESSION_PASSWORD_ENV = 'COOP_SESSION_PASSWORD';
 
-/** The password, undefined when none is set, or a one-line complaint. */
+/** The password, or undefined when none is set; a bad file throws a UsageError. */
 export function sessionPasswordFrom(
-  v: { 'password-file'?: string }, env: NodeJS.ProcessEnv,
-): string | undefined | { error: string } {
+  v: { 'password-file'?: string }, env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   const file = v['password-file'];
   if (file === undefined) return env[SESSION_PASSWORD_ENV] || undefined;
   const where = `--password-file ${JSON.stringify(file)}`;
-  const tooBig = { error: `${where} is over ${SESSION_PASSWORD_MAX_BYTES} bytes; is it the right file?` };
+  const tooBig = new UsageError(`${where} is over ${SESSION_PASSWORD_MAX_BYTES} bytes; is it the right file?`);
   let text: string;
   try {
     // Regular files are sized before reading; pipes (--password-file <(pass show coop)) after.
     const st = statSync(file);
-    if (st.isFile() && st.size > SESSION_PASSWORD_MAX_BYTES) return tooBig;
+    if (st.isFile() && st.size > SESSION_PASSWORD_MAX_BYTES) throw tooBig;
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err === tooBig) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? `${where}: no such file` : `cannot read ${where} (${code ?? 'error'})` };
+    throw new UsageError(code === 'ENOENT' ? `${where}: no such file` : `cannot read ${where} (${code ?? 'error'})`);
   }
-  if (Buffer.byteLength(text) > SESSION_PASSWORD_MAX_BYTES) return tooBig;
+  if (Buffer.byteLength(text) > SESSION_PASSWORD_MAX_BYTES) throw tooBig;
   const password = text.replace(/[\r\n]+$/, '');
-  if (password === '') return { error: `${where} is empty` };
+  if (password === '') throw new UsageError(`${where} is empty`);
   return password;
 }
