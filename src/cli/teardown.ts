@@ -56,3 +56,31 @@ export class Teardown {
     }
   }
 }
+
+/**
+ * The moment a long-running program decides to end: the first finish() wins (a refusal that
+ * closes the bridge must not be overwritten by the bridge's own "closed"), and everything
+ * waiting on `code` then runs the teardown list.
+ */
+export class ExitLatch {
+  #code: number | undefined;
+  #reason: string | undefined;
+  #settle!: (code: number) => void;
+  readonly code: Promise<number> = new Promise((resolve) => { this.#settle = resolve; });
+
+  get done(): boolean {
+    return this.#code !== undefined;
+  }
+
+  /** Why the program ends, when the path that ended it said (e.g. told to the game). */
+  get reason(): string | undefined {
+    return this.#reason;
+  }
+
+  finish(code: number, reason?: string): void {
+    if (this.#code !== undefined) return;
+    this.#code = code;
+    this.#reason = reason;
+    this.#settle(code);
+  }
+}

@@ -74,7 +74,7 @@ function optionsFrom(argv: readonly string[], env: CliIo['env']): MasterCliOptio
     if (!secret) throw new UsageError('--turn-secret-file is empty');
   }
   const coturnIp = readIp(v.coturn, '--coturn');
-  const coturnPort = readPort(v['coturn-port'], '--coturn-port', 1) ?? MASTER_DEFAULT_COTURN_PORT;
+  const coturnPort = readPort(v['coturn-port'], '--coturn-port') ?? MASTER_DEFAULT_COTURN_PORT;
   if (secret && turnUris.length === 0 && coturnIp === undefined) {
     throw new UsageError('a TURN secret is set but no --turn-uri (or --coturn) says where the relay is');
   }
