@@ -15,7 +15,7 @@ export const ENTRIES = {
   'coop-sidecar': 'src/sidecar/main.ts',
   'coop-master': 'src/master/main.ts',
   'coop-merge': 'src/merge/main.ts',
-  'coop-netcheck': 'src/net/netcheck.ts',
+  'coop-netcheck': 'src/net/netcheck-main.ts',
   'coop-sim': 'src/sim/main.ts',
 };
 

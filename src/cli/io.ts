@@ -21,6 +21,13 @@ export interface CliIo {
 
 export type CliRun = (argv: readonly string[], io: CliIo) => Promise<number>;
 
+/** Resolves on the first SIGINT or SIGTERM, after unsubscribing (a long-running program's normal end). */
+export function untilSignal(io: CliIo): Promise<CliSignal> {
+  return new Promise((resolve) => {
+    const off = io.onSignal((signal) => { off(); resolve(signal); });
+  });
+}
+
 /**
  * How long a program whose run() has resolved may take to exit on its own before it is made to:
  * a library handle left open (a stdin reader, a socket) must not keep a finished program alive.

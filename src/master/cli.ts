@@ -2,10 +2,9 @@
 // optional coturn beside it, and one teardown list for a signal or a failed start.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { parseCommandLine } from '../cli/command.js';
-import { runCommand } from '../cli/command.js';
+import { parseCommandLine, runCommand } from '../cli/command.js';
 import { EXIT_OK, EXIT_RUNTIME, exitCodesHelp } from '../cli/exit-codes.js';
-import type { CliIo } from '../cli/io.js';
+import { untilSignal, type CliIo } from '../cli/io.js';
 import { readExistingFile, readIp, readPath, readPort } from '../cli/options.js';
 import { Teardown } from '../cli/teardown.js';
 import { UsageError, oneLine } from '../cli/usage-error.js';
@@ -115,9 +114,7 @@ export async function runMaster(argv: readonly string[], io: CliIo): Promise<num
       io.stderr(`${NAME}: ${oneLine(err)}\n`);
       return EXIT_RUNTIME;
     }
-    await new Promise<void>((resolve) => {
-      const off = io.onSignal(() => { off(); resolve(); });
-    });
+    await untilSignal(io);
     await teardown.run();
     return EXIT_OK;
   });
