@@ -2,8 +2,8 @@
 // stdin. Passing it in (rather than reaching for `process`) is what lets CLI tests run a whole
 // program in-process and assert its exit code and output.
 import type { Readable } from 'node:stream';
-import { EXIT_RUNTIME } from './exit-codes.js';
-import { oneLine } from './usage-error.js';
+import { EXIT_RUNTIME } from './command.js';
+import { oneLine } from './command.js';
 
 export type CliSignal = 'SIGINT' | 'SIGTERM';
 

@@ -4,7 +4,7 @@
 // either returns the value or throws a UsageError that names the flag and quotes the input.
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './command.js';
 
 export const PORT_MIN = 0;
 export const PORT_MAX = 65_535;

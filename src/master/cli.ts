@@ -2,12 +2,10 @@
 // optional coturn beside it, and one teardown list for a signal or a failed start.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { parseCommandLine, runCommand } from '../cli/command.js';
-import { EXIT_OK, EXIT_RUNTIME, exitCodesHelp } from '../cli/exit-codes.js';
+import { parseCommandLine, runCommand, EXIT_OK, EXIT_RUNTIME, exitCodesHelp, UsageError, oneLine } from '../cli/command.js';
 import { untilSignal, type CliIo } from '../cli/io.js';
 import { readExistingFile, readIp, readPath, readPort } from '../cli/options.js';
 import { Teardown } from '../cli/teardown.js';
-import { UsageError, oneLine } from '../cli/usage-error.js';
 import { startCoturn } from './coturn.js';
 import { startMaster } from './server.js';
 

@@ -4,11 +4,9 @@
 // merged.dat not), 1 error (one line on stderr, nothing written), 2 usage.
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseCommandLine, runCommand } from '../cli/command.js';
-import { exitCodesHelp } from '../cli/exit-codes.js';
+import { parseCommandLine, runCommand, exitCodesHelp, UsageError } from '../cli/command.js';
 import type { CliIo } from '../cli/io.js';
 import { readExistingFile, readPath } from '../cli/options.js';
-import { UsageError } from '../cli/usage-error.js';
 import { writeFileAtomicSync } from './atomic.js';
 import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_MERGED, MERGE_SCHEMA_VERSION } from './constants.js';
 import { encodeDat } from './dat.js';

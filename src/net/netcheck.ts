@@ -1,11 +1,9 @@
 // coop-netcheck: connectivity checks for players and admins. Subcommands live in SUBCOMMANDS
 // (each parses its own arguments with the shared CLI layer); `enet-echo` is an ENet server that
 // echoes every packet back to its sender on the same channel with the same flags.
-import { parseCommandLine, runCommand } from '../cli/command.js';
-import { EXIT_OK, EXIT_USAGE, exitCodesHelp } from '../cli/exit-codes.js';
+import { parseCommandLine, runCommand, EXIT_OK, EXIT_USAGE, exitCodesHelp, UsageError } from '../cli/command.js';
 import { untilSignal, type CliIo } from '../cli/io.js';
 import { readIp, readPort } from '../cli/options.js';
-import { UsageError } from '../cli/usage-error.js';
 import { EnetHost } from './enet/host.js';
 import { UdpTransport } from './enet/udp.js';
 import { NAT_SUBCOMMANDS } from './nat/netcheck-nat.js';

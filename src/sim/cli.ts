@@ -2,12 +2,10 @@
 // JSON lines on stdout; ends when the bridge closes (the scenario finished with
 // --exit-when-done, a signal, or the bridge failed).
 import { BridgeError, RING_DEFAULT_BYTES, RING_MAX_BYTES, RING_MIN_BYTES } from '../../bridge/index.js';
-import { parseCommandLine, runCommand } from '../cli/command.js';
-import { EXIT_OK, EXIT_RUNTIME, exitCodesHelp } from '../cli/exit-codes.js';
+import { parseCommandLine, runCommand, EXIT_OK, EXIT_RUNTIME, exitCodesHelp, UsageError, oneLine } from '../cli/command.js';
 import type { CliIo } from '../cli/io.js';
 import { quote, readExistingFile, readId, readInt } from '../cli/options.js';
 import { Teardown } from '../cli/teardown.js';
-import { UsageError, oneLine } from '../cli/usage-error.js';
 import { SimHost } from './host.js';
 import { launchSidecar } from './launch.js';
 import { stdoutSink } from './log.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ADMIN_CLI_OPTIONS, adminOptionsFrom } from '../../src/server/admin/admin-options.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { UsageError } from '../../src/cli/command.js';
 import { startAdmin } from '../../src/server/admin/admin-runtime.js';
 import { AdminError } from '../../src/server/admin/errors.js';
 import { FakeSession, ManualClock, ID_A, ID_ADMIN } from './fake-session.js';

@@ -2,7 +2,7 @@
 // on stdout, never a stack trace. In-process through each program's run(argv, io). The table
 // must cover each bin's whole option table, so an option added without a row fails here.
 import { describe, expect, it } from 'vitest';
-import { EXIT_USAGE } from '../../src/cli/exit-codes.js';
+import { EXIT_USAGE } from '../../src/cli/command.js';
 import type { CliRun } from '../../src/cli/io.js';
 import type { OptionTable } from '../../src/cli/command.js';
 import { MASTER_CLI_OPTIONS, runMaster } from '../../src/master/cli.js';

@@ -6,9 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   readBaseUrl, readChoice, readExistingFile, readHostPort, readId, readInt, readIp, readLogLevel, readPort, readText, QUOTE_MAX_CHARS,
 } from '../../src/cli/options.js';
-import { exitCodesHelp, EXIT_TOOL_FIRST } from '../../src/cli/exit-codes.js';
-import { parseCommandLine } from '../../src/cli/command.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { exitCodesHelp, EXIT_TOOL_FIRST, parseCommandLine, UsageError } from '../../src/cli/command.js';
 
 function usageMessage(f: () => unknown): string {
   try {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBridge, type Bridge } from '../../bridge/index.js';
-import { EXIT_OK, EXIT_RUNTIME } from '../../src/cli/exit-codes.js';
+import { EXIT_OK, EXIT_RUNTIME } from '../../src/cli/command.js';
 import type { DatagramTransport } from '../../src/net/enet/transport.js';
 import { listenEnet } from '../../src/server/enet-adapter.js';
 import { CoopServer } from '../../src/server/server.js';

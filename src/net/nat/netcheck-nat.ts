@@ -1,11 +1,9 @@
 // coop-netcheck subcommands for NAT traversal: `nat-host` announces a test session on a
 // coop-master and echoes ENet packets; `nat-join` joins it through ICE and prints which path
 // the connection took (host / srflx / relay), how long it took and the bytes it moved.
-import { parseCommandLine } from '../../cli/command.js';
-import { EXIT_OK, EXIT_RUNTIME } from '../../cli/exit-codes.js';
+import { parseCommandLine, EXIT_OK, EXIT_RUNTIME, UsageError } from '../../cli/command.js';
 import { untilSignal, type CliIo } from '../../cli/io.js';
 import { readBaseUrl, readHostPort, readId, readText } from '../../cli/options.js';
-import { UsageError } from '../../cli/usage-error.js';
 import { generateIdentity } from '../../protocol/identity.js';
 import { EnetHost } from '../enet/host.js';
 import { NAT_DEFAULT_STUN } from './constants.js';

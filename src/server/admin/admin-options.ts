@@ -1,6 +1,6 @@
 // coop-server's admin and dashboard options, ready to merge into the server's parseArgs table,
 // validated into one object with the shared readers (bad values: a UsageError, exit code 2).
-import { UsageError } from '../../cli/usage-error.js';
+import { UsageError } from '../../cli/command.js';
 import { quote, readExistingFile, readIp, readPath, readPort } from '../../cli/options.js';
 import { DASH_DEFAULT_HOST, DASH_DEFAULT_PORT, ADMIN_IDENTITY_PATTERN } from './constants.js';
 

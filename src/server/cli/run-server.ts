@@ -1,11 +1,9 @@
 // coop-server's composition root: options in, the server and its plugins wired, one teardown
 // list that every exit path runs (a signal, a start-up failure after something was opened).
 import pino from 'pino';
-import { runCommand } from '../../cli/command.js';
-import { EXIT_OK, EXIT_RUNTIME } from '../../cli/exit-codes.js';
+import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js';
 import type { CliIo } from '../../cli/io.js';
 import { Teardown } from '../../cli/teardown.js';
-import { oneLine } from '../../cli/usage-error.js';
 import { PROTOCOL_VERSION } from '../../protocol/constants.js';
 import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
 import { startAdmin } from '../admin/admin-runtime.js';

@@ -1,11 +1,9 @@
 // coop-server's command line: the option table, --help, and the check that turns raw values
 // into ServerOptions (a bad value is a UsageError: one line, exit code 2).
 import { randomBytes } from 'node:crypto';
-import { parseCommandLine } from '../../cli/command.js';
-import { exitCodesHelp } from '../../cli/exit-codes.js';
-import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings } from '../../cli/nat-options.js';
+import { parseCommandLine, exitCodesHelp } from '../../cli/command.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
 import { readChoice, readId, readInt, readIp, readLogLevel, readPort, readText, type LogLevel } from '../../cli/options.js';
-import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/password-option.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../../protocol/constants.js';
 import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, type AdminOptions } from '../admin/admin-options.js';

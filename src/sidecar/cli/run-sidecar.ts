@@ -4,11 +4,9 @@
 // one Teardown list, so the bridge and the ENet host are closed the same way whatever ended it.
 import pino from 'pino';
 import { openBridge, type Bridge } from '../../../bridge/index.js';
-import { runCommand } from '../../cli/command.js';
-import { EXIT_OK, EXIT_RUNTIME } from '../../cli/exit-codes.js';
+import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js';
 import type { CliIo } from '../../cli/io.js';
 import { ExitLatch, Teardown } from '../../cli/teardown.js';
-import { oneLine } from '../../cli/usage-error.js';
 import { UdpTransport } from '../../net/enet/index.js';
 import type { DatagramTransport } from '../../net/enet/transport.js';
 import { fingerprint } from '../../protocol/identity.js';

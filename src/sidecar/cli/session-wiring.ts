@@ -5,9 +5,8 @@
 import { createWriteStream } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Bridge } from '../../../bridge/index.js';
-import { EXIT_OK } from '../../cli/exit-codes.js';
+import { EXIT_OK, oneLine } from '../../cli/command.js';
 import type { ExitLatch, Teardown } from '../../cli/teardown.js';
-import { oneLine } from '../../cli/usage-error.js';
 import { EnetHost } from '../../net/enet/index.js';
 import type { DatagramTransport } from '../../net/enet/transport.js';
 import { describePath } from '../../net/nat/netcheck-nat.js';
@@ -23,7 +22,7 @@ import { Sidecar, FRAME_MS, yawFromQuat } from '../sidecar.js';
 import { attachVoice, voiceMessage } from '../voice-hook.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED, type SidecarOptions } from './sidecar-options.js';
-import { SESSION_PASSWORD_ENV } from '../../cli/password-option.js';
+import { SESSION_PASSWORD_ENV } from '../../cli/option-groups.js';
 
 /** Time for the goodbye (Disconnect) to leave before the socket closes. */
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;

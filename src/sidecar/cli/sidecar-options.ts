@@ -2,17 +2,14 @@
 // into SidecarOptions (a bad value is a UsageError: one line, exit code 2).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommandLine } from '../../cli/command.js';
-import { exitCodesHelp } from '../../cli/exit-codes.js';
-import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings } from '../../cli/nat-options.js';
+import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST, UsageError } from '../../cli/command.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
 import { quote, readExistingFile, readHostPort, readId, readLogLevel, readPath, readText, type LogLevel } from '../../cli/options.js';
-import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/password-option.js';
-import { UsageError } from '../../cli/usage-error.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
 import { PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../../protocol/constants.js';
 
 /** The server refused this player, or the link to it ended for good (see --help). */
-export const EXIT_REFUSED = 3;
+export const EXIT_REFUSED = EXIT_TOOL_FIRST;
 /** Lobby ids are the ids coop-master hands out: 4..64 of A-Z a-z 0-9 _ -. */
 const LOBBY_ID_PATTERN = /^[A-Za-z0-9_-]{4,64}$/;
 const DEFAULT_NAME = 'player';

@@ -1,10 +1,10 @@
-// --password-file / COOP_SESSION_PASSWORD, as both bins read them.
+// --password-file / COOP_SESSION_PASSWORD (src/cli/option-groups.ts), as both bins read them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/cli/password-option.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/cli/option-groups.js';
+import { UsageError } from '../../src/cli/command.js';
 import { SESSION_PASSWORD_MAX_BYTES } from '../../src/protocol/constants.js';
 
 let dir: string;
