@@ -11,6 +11,8 @@ import { SessionSaver, sessionSavePath } from '../../src/server/persistence/sess
 import { loadSessionToResume, sessionBackupPath, SessionFileRefused } from '../../src/server/persistence/session-resume.js';
 import { sessionSavePlugin } from '../../src/server/persistence/session-plugin.js';
 import { CoopServer } from '../../src/server/server.js';
+import { runServer } from '../../src/server/cli/run-server.js';
+import { captureIo } from '../helpers/cli-io.js';
 import { item, progress } from '../merge/arbitraries.js';
 import { hashOf, tempDir } from '../merge/cli-helpers.js';
 
@@ -123,5 +125,22 @@ describe('a session file the server cannot carry on is refused and left untouche
 
   it('loadSessionToResume: absent file → undefined', () => {
     expect(loadSessionToResume(sessionSavePath(tempDir(), SID), SID)).toBeUndefined();
+  });
+});
+
+describe('coop-server refuses to start on a session file it cannot resume', () => {
+  it('exit 3, one line naming the file, nothing listening left behind, the file untouched', async () => {
+    const dir = tempDir();
+    const path = firstRun(dir);
+    writeFileSync(path, JSON.stringify({ ...parseSessionText(readFileSync(path, 'utf8')), sessionId: 'someone-else' }));
+    const hash = hashOf(path);
+    const cap = captureIo();
+    const code = await runServer(['--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', dir, '--session-id', SID,
+      '--npcs', '0', '--vehicles', '0', '--log-level', 'silent'], cap.io);
+    expect(code).toBe(3);
+    expect(cap.err().trim().split('\n')).toHaveLength(1);
+    expect(cap.err()).toMatch(/^coop-server: session file refused: .*sess-r\.json: holds session someone-else, not sess-r/);
+    expect(cap.out()).not.toMatch(/listening/);
+    expect(hashOf(path)).toBe(hash);
   });
 });
