@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { buildWindows } from './build-win.mjs';
 
 if (existsSync('native-shims/Makefile')) {
   execFileSync('make', ['-s', '-C', 'native-shims'], { stdio: 'inherit' });
@@ -36,3 +37,6 @@ await Promise.all(
     }),
   ),
 );
+
+// The Windows sidecar (node.exe + this sidecar bundled + koffi + opus.dll) and the wine prefix.
+await buildWindows({ sidecarEntry: ENTRIES['coop-sidecar'] });
