@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/merge/atomic.js';
 import os from 'node:os';
-import { runJoiner, startLabWorld, type LabWorld } from '../test/nat/labRun.js';
+import { runJoiner, startLabWorld, type LabWorld } from '../test/nat/lab-run.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const REPS = Number(process.env.BENCH_REPS ?? 5);

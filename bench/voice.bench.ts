@@ -1,17 +1,17 @@
 // bench:voice — codec cost and loss quality on 60 s of espeak-ng speech (BENCHMARKS.md), and
-// mouth-to-ear latency through coop-server and two sidecars on loopback (voiceLatency.ts).
+// mouth-to-ear latency through coop-server and two sidecars on loopback (voice-latency.ts).
 // Prints a table, writes bench/results/voice.json. ≥ 3 repetitions, medians, machine info.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { VoiceEncoder } from '../src/voice/encoder.js';
 import { VoiceDecoder } from '../src/voice/decoder.js';
 import { makeSpeech } from '../src/voice/speech.js';
-import { framesOf } from '../src/voice/wavIo.js';
+import { framesOf } from '../src/voice/wav-io.js';
 import { align, logSpectralDistance } from '../src/voice/quality.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../src/voice/constants.js';
-import { loadOpus } from '../src/voice/opusNative.js';
+import { loadOpus } from '../src/voice/opus-native.js';
 import { writeWav } from '../src/voice/wav.js';
-import { mouthToEarInProcess, mouthToEarProcesses } from './voiceLatency.js';
+import { mouthToEarInProcess, mouthToEarProcesses } from './voice-latency.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -13,7 +13,7 @@ if (existsSync('native-shims/Makefile')) {
 /** bin name → TypeScript entry point. */
 export const ENTRIES = {
   'coop-server': 'src/server/main.ts',
-  'coop-sidecar': 'src/client/main.ts',
+  'coop-sidecar': 'src/sidecar/main.ts',
   'coop-master': 'src/master/main.ts',
   'coop-merge': 'src/merge/cli.ts',
   'coop-netcheck': 'src/net/netcheck.ts',

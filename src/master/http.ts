@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MASTER_HEARTBEAT_MS, MASTER_MAX_BODY_BYTES, MASTER_RATE_MAX_PER_WINDOW, MASTER_RATE_MAX_TRACKED_IPS, MASTER_RATE_WINDOW_MS } from './constants.js';
 import type { Registry } from './registry.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
-import type { TurnCredIssuer } from './turnCred.js';
+import type { TurnCredIssuer } from './turn-cred.js';
 import { AnnounceBody, HeartbeatBody } from './wire.js';
 
 export interface HttpDeps {

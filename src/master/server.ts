@@ -8,7 +8,7 @@ import { HttpApi } from './http.js';
 import { Registry } from './registry.js';
 import { SignalHub } from './signal.js';
 import { MasterStats } from './stats.js';
-import { TurnCredIssuer } from './turnCred.js';
+import { TurnCredIssuer } from './turn-cred.js';
 
 export interface MasterOptions {
   host: string;

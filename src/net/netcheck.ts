@@ -5,7 +5,7 @@
 import { EnetHost } from './enet/host.js';
 import { UdpTransport } from './enet/udp.js';
 import { EnetError } from './enet/errors.js';
-import { NAT_SUBCOMMANDS } from './nat/netcheckNat.js';
+import { NAT_SUBCOMMANDS } from './nat/netcheck-nat.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;

@@ -1,9 +1,9 @@
 // Wires the admin tools (src/server/admin) into the server's plugin seam: bans refuse at the
 // handshake, mutes gate chat, AdminCmd from players goes to the controller and is answered.
 import { AdminCmdType } from '../protocol/schema.gen.js';
-import { gateChat } from './admin/chatGate.js';
-import type { AdminRuntime } from './admin/adminRuntime.js';
-import type { RemoteAdminCmd } from './admin/adminController.js';
+import { gateChat } from './admin/chat-gate.js';
+import type { AdminRuntime } from './admin/admin-runtime.js';
+import type { RemoteAdminCmd } from './admin/admin-controller.js';
 import type { ServerPlugin } from './plugin.js';
 import type { CoopServer } from './server.js';
 

@@ -1,6 +1,6 @@
 // One connected peer: handshake state (single writer: setState), identity, avatar, interest,
 // snapshot history, and per-reason counted drops.
-import type { PeerNetView } from './admin/sessionView.js';
+import type { PeerNetView } from './admin/session-view.js';
 import { InterestState } from './interest.js';
 import { ClientSnapshots } from './snapshot-writer.js';
 import type { TickClient } from './tick-pipeline.js';

@@ -1,6 +1,6 @@
 // Binds CoopServer to an ENet host over UDP (or another datagram transport, e.g. ICE): every
 // ENet peer becomes a Connection via PeerLink.
-import type { PeerNetView } from './admin/sessionView.js';
+import type { PeerNetView } from './admin/session-view.js';
 import { EnetHost, UdpTransport, type EnetPeer } from '../net/enet/index.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';

@@ -9,13 +9,13 @@ import { listenEnet } from './enet-adapter.js';
 import { listenNat, type NatListener } from './nat-listener.js';
 import { loadOrCreateIdentity } from '../protocol/identity-store.js';
 import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
-import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/natOptions.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom } from '../net/nat/nat-options.js';
 import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
 import { sessionViewOf } from './session-view.js';
 import { adminPlugin } from './admin-plugin.js';
 import { voicePlugin } from './voice-plugin.js';
-import { startAdmin } from './admin/adminRuntime.js';
-import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/adminOptions.js';
+import { startAdmin } from './admin/admin-runtime.js';
+import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/admin-options.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../protocol/constants.js';
 import {
   SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,

@@ -5,12 +5,12 @@
 // path chosen, the handshake time and the bytes moved.
 import type { IdentityKeys } from '../protocol/identity.js';
 import { NatConnection } from '../net/nat/handshake.js';
-import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/iceTransport.js';
+import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/ice-transport.js';
 import {
   MasterError, MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
-} from '../net/nat/masterClient.js';
+} from '../net/nat/master-client.js';
 import { MASTER_MAX_PLAYERS } from '../master/constants.js';
-import type { PeerNetView } from './admin/sessionView.js';
+import type { PeerNetView } from './admin/session-view.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
 import type { CoopServer } from './server.js';
 

@@ -1,5 +1,5 @@
-// Adapter from CoopServer to the admin/dashboard seam (src/server/admin/sessionView.ts).
-import type { PeerView, RefusalReason, ServerStats, SessionView } from './admin/sessionView.js';
+// Adapter from CoopServer to the admin/dashboard seam (src/server/admin/session-view.ts).
+import type { PeerView, RefusalReason, ServerStats, SessionView } from './admin/session-view.js';
 import { RefuseCode } from '../protocol/schema.gen.js';
 import type { CoopServer } from './server.js';
 import type { Connection } from './connection.js';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CODECS, type MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
-import { WavFileSink, WavFileSource } from '../voice/wavIo.js';
+import { WavFileSink, WavFileSource } from '../voice/wav-io.js';
 import { VOICE_SAMPLE_RATE_HZ } from '../voice/constants.js';
 import type { Step } from './scenario.js';
 

@@ -2,7 +2,7 @@
 // host; add an entry here to make the game also reply (one function per message name).
 import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
-import type { WavFileSink } from '../voice/wavIo.js';
+import type { WavFileSink } from '../voice/wav-io.js';
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 

@@ -37,7 +37,7 @@ export const VOICE_DTX_MAX_BYTES = 2;
 export const VOICE_SEQ_MODULO = 0x1_0000;
 export const VOICE_TIMESTAMP_MODULO = 0x1_0000_0000;
 
-/** Jitter buffer (see jitterBuffer.ts for how they are used). */
+/** Jitter buffer (see jitter-buffer.ts for how they are used). */
 export const JITTER_WINDOW_PACKETS = 50;
 export const JITTER_LATE_DROP_MS = 200;
 export const JITTER_MIN_DELAY_MS = VOICE_FRAME_MS;

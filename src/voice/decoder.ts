@@ -2,7 +2,7 @@
 // FEC data (decode_fec = 1) when that packet is at hand, else concealed by Opus PLC.
 import { VOICE_CHANNELS, VOICE_FRAME_SAMPLES, VOICE_MAX_PACKET_BYTES, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceError, opusErrorName } from './errors.js';
-import { OPUS_OK, OPUS_RESET_STATE, loadOpus, type OpusHandle, type OpusLib } from './opusNative.js';
+import { OPUS_OK, OPUS_RESET_STATE, loadOpus, type OpusHandle, type OpusLib } from './opus-native.js';
 
 /** How a frame was produced: decoded, rebuilt from FEC, concealed, or a bad packet concealed. */
 export type DecodeSource = 'packet' | 'fec' | 'plc' | 'invalid';

@@ -12,7 +12,7 @@ import {
   OPUS_GET_PACKET_LOSS_PERC_REQUEST, OPUS_OK, OPUS_SET_BITRATE_REQUEST, OPUS_SET_COMPLEXITY_REQUEST,
   OPUS_SET_DTX_REQUEST, OPUS_SET_INBAND_FEC_REQUEST, OPUS_SET_PACKET_LOSS_PERC_REQUEST,
   OPUS_SET_SIGNAL_REQUEST, OPUS_SIGNAL_VOICE, loadOpus, type OpusHandle, type OpusLib,
-} from './opusNative.js';
+} from './opus-native.js';
 
 export interface VoiceEncoderOptions {
   bitrateBps?: number;

@@ -7,7 +7,7 @@
 // what Pa_GetStreamReadAvailable says is there (and writes only what fits), so no PortAudio
 // thread ever calls into JavaScript and the event loop never waits on the device.
 import koffi from 'koffi';
-import type { AudioSink, AudioSource } from './audioIo.js';
+import type { AudioSink, AudioSource } from './audio-io.js';
 import { VOICE_CHANNELS, VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceError } from './errors.js';
 

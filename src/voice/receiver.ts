@@ -2,10 +2,10 @@
 // 20 ms by the playout clock, mixed (with the server's distance attenuation) into one frame
 // for the sink. A talker's decoder is freed when its stream has been idle for
 // VOICE_STREAM_FREE_MS, or at once when the talker leaves.
-import type { AudioSink } from './audioIo.js';
+import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_SAMPLES } from './constants.js';
 import { VoiceDecoder } from './decoder.js';
-import { VoiceJitterBuffer, type PlayoutFrame } from './jitterBuffer.js';
+import { VoiceJitterBuffer, type PlayoutFrame } from './jitter-buffer.js';
 import { gainOfAttenuation } from './relay.js';
 
 export const VOICE_STREAM_FREE_MS = 10_000;

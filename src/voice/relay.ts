@@ -10,7 +10,7 @@ import {
   JITTER_IDLE_RESET_MS, JITTER_WINDOW_PACKETS, VOICE_MAX_PACKET_BYTES, VOICE_PROXIMITY_FULL_M, VOICE_PROXIMITY_MAX_M,
   VOICE_RELAY_BURST_PACKETS, VOICE_RELAY_MAX_PACKETS_PER_S,
 } from './constants.js';
-import { isVoiceFrame } from './opusPacket.js';
+import { isVoiceFrame } from './opus-packet.js';
 import { seqDiff } from './seq.js';
 
 export const VOICE_PROXIMITY_FLOOR_DB = -30;

@@ -1,7 +1,7 @@
 // A sidecar's voice: one transmitter (push-to-talk / VOX, mic icon) and one receiver (a jitter
 // buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock.
 // Transport- and game-free: the sidecar wires it to the bridge and the server connection.
-import type { AudioSink } from './audioIo.js';
+import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceReceiver, type IncomingVoice } from './receiver.js';
 import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';

@@ -2,7 +2,7 @@
 // TS ENet on loopback UDP, without a game. Records chats, notices, admin replies, the close reason.
 import { EnetHost, UdpTransport } from '../../src/net/enet/index.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../src/protocol/constants.js';
-import { CoopClient, ClientState } from '../../src/client/session.js';
+import { CoopClient, ClientState } from '../../src/sidecar/session.js';
 import { generateIdentity, fingerprint, type IdentityKeys } from '../../src/protocol/identity.js';
 import type { AdminCmdType } from '../../src/protocol/schema.gen.js';
 

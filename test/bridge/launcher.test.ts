@@ -63,7 +63,7 @@ describe('native launcher (coop_launch)', () => {
       writeFileSync(scenario, JSON.stringify({ steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
       const s = sessionName('launch');
       const game = startSim(['--session', s, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--',
-        'node', '--import', 'tsx', 'src/client/main.ts', '--server', `127.0.0.1:${port}`, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
+        'node', '--import', 'tsx', 'src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
       const launched = await game.waitFor((l) => l.event === 'sidecarLaunched' || l.event === 'launchFailed');
       expect(launched.event, JSON.stringify(launched)).toBe('sidecarLaunched');
       const pid = launched.pid as number;

@@ -207,7 +207,7 @@ describe('bridge between two processes', () => {
     const b = sidecar(s);
     const game = sim(['--session', s]);
     await attached(b);
-    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/client/main.ts', '--server', '127.0.0.1:9', '--session', s], { encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/sidecar/main.ts', '--server', '127.0.0.1:9', '--session', s], { encoding: 'utf8', timeout: 60_000 });
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/already has a sidecar attached \(pid \d+\): refusing a second sidecar/);
     const secondGame = sim(['--session', s]);

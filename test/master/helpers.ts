@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
-import { challengeMessage } from '../../src/master/turnCred.js';
+import { challengeMessage } from '../../src/master/turn-cred.js';
 
 export interface HttpReply { status: number; body: Record<string, unknown> }
 

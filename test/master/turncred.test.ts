@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { startMaster, type MasterServer } from '../../src/master/server.js';
 import { http, newIdentity, proofQuery } from './helpers.js';
-import { playerIdOf } from '../../src/master/turnCred.js';
+import { playerIdOf } from '../../src/master/turn-cred.js';
 
 const SECRET = 'test-secret-' + 'a'.repeat(20);
 let now = 1_700_000_000_000;

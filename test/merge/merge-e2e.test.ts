@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBridge, type Bridge } from '../../bridge/index.js';
-import { applyProgress, promptConflicts } from '../../src/client/merge-import.js';
+import { applyProgress, promptConflicts } from '../../src/sidecar/merge-import.js';
 import { decodeDat, encodeDat } from '../../src/merge/dat.js';
 import { parseSessionText } from '../../src/merge/io.js';
 import { ConflictsFileSchema, type Progress, type SessionFile } from '../../src/merge/model.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importCoopProgress, ImportError, type ImportBridge } from '../../src/client/merge-import.js';
+import { importCoopProgress, ImportError, type ImportBridge } from '../../src/sidecar/merge-import.js';
 import { decodeDat, encodeDat } from '../../src/merge/dat.js';
 import type { Progress } from '../../src/merge/model.js';
 import { item, progress, sessionOf } from './arbitraries.js';

@@ -25,7 +25,7 @@ export function startPlayer(o: { dir: string; tag: string; port: number; name: s
   const scenario = join(o.dir, `scenario-${o.tag}.json`);
   writeFileSync(scenario, JSON.stringify(o.scenario));
   const game = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
-  const sidecar = proc(['src/client/main.ts', '--server', `127.0.0.1:${o.port}`, '--session', session, '--name', o.name,
+  const sidecar = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${o.port}`, '--session', session, '--name', o.name,
     '--data-dir', join(o.dir, `id-${o.tag}`), '--log-level', 'warn']);
   return { game, sidecar };
 }

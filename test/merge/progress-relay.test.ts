@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { relayProgress, PROGRESS_MAX_BYTES, type ProgressGame } from '../../src/client/progress-relay.js';
+import { relayProgress, PROGRESS_MAX_BYTES, type ProgressGame } from '../../src/sidecar/progress-relay.js';
 
 describe('progress relay (sidecar)', () => {
   it('asks the game on demand and forwards every export, refusing oversize ones', () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBridge, type Bridge } from '../../bridge/index.js';
-import { importCoopProgress } from '../../src/client/merge-import.js';
+import { importCoopProgress } from '../../src/sidecar/merge-import.js';
 import { decodeDat, encodeDat } from '../../src/merge/dat.js';
 import { startSim, type SimProcess } from '../bridge/sim-process.js';
 import { removeSessions, sessionName } from '../bridge/util.js';

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTurnClient, type TurnProtocol } from 'werift-ice';
 import { startCoturn, type Coturn } from '../../src/master/coturn.js';
-import { turnRestCredentials } from '../../src/master/turnCred.js';
-import { probeAllocate } from './turnProbe.js';
+import { turnRestCredentials } from '../../src/master/turn-cred.js';
+import { probeAllocate } from './turn-probe.js';
 
 let coturn: Coturn;
 beforeAll(async () => { coturn = await startCoturn({ ip: '127.0.0.1' }); });

@@ -4,8 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { startCoturn, type Coturn } from '../../src/master/coturn.js';
 import { startMaster, type MasterServer } from '../../src/master/server.js';
 import { natPerformHandshake, type HandshakeOptions, type NatConnection } from '../../src/net/nat/handshake.js';
-import { IceDatagramTransport } from '../../src/net/nat/iceTransport.js';
-import { MasterSignal, announceSession, fetchTurnCredentials, type PlayerIdentity } from '../../src/net/nat/masterClient.js';
+import { IceDatagramTransport } from '../../src/net/nat/ice-transport.js';
+import { MasterSignal, announceSession, fetchTurnCredentials, type PlayerIdentity } from '../../src/net/nat/master-client.js';
 
 export function newPlayerIdentity(): PlayerIdentity {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');

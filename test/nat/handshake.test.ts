@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSocket } from 'node:dgram';
 import { loopbackWorld, connectPair, newPlayerIdentity, type LoopbackWorld } from './fixture.js';
 import { NatConnection } from '../../src/net/nat/handshake.js';
-import { IceDatagramTransport } from '../../src/net/nat/iceTransport.js';
-import { fetchTurnCredentials } from '../../src/net/nat/masterClient.js';
-import { parseRemoteCandidate } from '../../src/net/nat/natClient.js';
-import { enetShape } from '../../src/net/nat/enetShape.js';
+import { IceDatagramTransport } from '../../src/net/nat/ice-transport.js';
+import { fetchTurnCredentials } from '../../src/net/nat/master-client.js';
+import { parseRemoteCandidate } from '../../src/net/nat/nat-client.js';
+import { enetShape } from '../../src/net/nat/enet-shape.js';
 
 // An ENet PING with the sent-time flag: header (peer 0x8000|id, sent time) + command 5.
 const ENET_PING = Uint8Array.from([0x80, 0x01, 0x12, 0x34, 0x85, 0xff, 0x00, 0x01]);

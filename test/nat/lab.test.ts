@@ -2,8 +2,8 @@
 // behind NAT router A, the joiner behind NAT router B. ENet reliable and unreliable traffic
 // crosses the selected ICE pair in every case; the chosen path and the bytes are asserted.
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJoiner, startHost, startLabWorld, type LabWorld, type Scenario } from './labRun.js';
-import { runCoopOverNat, type CoopOverNat } from './labCoop.js';
+import { runJoiner, startHost, startLabWorld, type LabWorld, type Scenario } from './lab-run.js';
+import { runCoopOverNat, type CoopOverNat } from './lab-coop.js';
 
 const MESSAGES = 40;
 const MESSAGE_BYTES = 100;

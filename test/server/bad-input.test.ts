@@ -6,7 +6,7 @@ import { Harness, at } from './harness.js';
 import { encodeMsg } from '../../src/protocol/codec.js';
 import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../../src/protocol/constants.js';
 import { BAD_MESSAGE_LIMIT } from '../../src/server/constants.js';
-import { ClientState } from '../../src/client/session.js';
+import { ClientState } from '../../src/sidecar/session.js';
 import { FIELD_COUNT, F_X, dequantPos } from '../../src/protocol/snapshot-format.js';
 
 function setup() {

@@ -13,7 +13,7 @@ describe('coop-server and coop-sidecar command lines', () => {
     expect(s.stdout).toMatch(/usage: coop-server/);
     expect(s.stdout).toMatch(/--tick-ms/);
     expect(s.stdout).toMatch(/--dash-port/);
-    const c = run('src/client/main.ts', ['--help']);
+    const c = run('src/sidecar/main.ts', ['--help']);
     expect(c.status).toBe(0);
     expect(c.stdout).toMatch(/usage: coop-sidecar --server HOST:PORT --session NAME/);
     expect(c.stdout).toMatch(/coop-sidecar --master URL --join LOBBY_ID --session NAME/);
@@ -28,14 +28,14 @@ describe('coop-server and coop-sidecar command lines', () => {
       ['src/server/main.ts', ['--tick-ms', '99'], /^coop-server: --tick-ms must be a whole number 20\.\.50, got "99"\n$/],
       ['src/server/main.ts', ['--bogus'], /^coop-server: Unknown option '--bogus'.*\(see --help\)\n$/],
       ['src/server/main.ts', ['--session-id', 'a b'], /^coop-server: --session-id must be/],
-      ['src/client/main.ts', ['--server', 'nohost', '--session', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
-      ['src/client/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --session must be a bridge session name/],
+      ['src/sidecar/main.ts', ['--server', 'nohost', '--session', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
+      ['src/sidecar/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --session must be a bridge session name/],
       ['src/server/main.ts', ['--master', 'ftp://x'], /^coop-server: --master must be http\(s\):\/\/host:port, got "ftp:\/\/x"\n$/],
       ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be host:port/],
       ['src/server/main.ts', ['--nat-bind', '::1'], /^coop-server: --nat-bind must be an IPv4 address, got "::1"\n$/],
-      ['src/client/main.ts', ['--master', 'http://127.0.0.1:1', '--session', 'x'], /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/],
-      ['src/client/main.ts', ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'], /^coop-sidecar: give either --server or --master, not both\n$/],
-      ['src/client/main.ts', ['--join', 'abcd', '--session', 'x'], /^coop-sidecar: --join needs --master\n$/],
+      ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--session', 'x'], /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/],
+      ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'], /^coop-sidecar: give either --server or --master, not both\n$/],
+      ['src/sidecar/main.ts', ['--join', 'abcd', '--session', 'x'], /^coop-sidecar: --join needs --master\n$/],
     ] as const) {
       const r = run(file, [...args]);
       expect(r.stderr, r.stderr).toMatch(want);
@@ -54,7 +54,7 @@ describe('coop-server and coop-sidecar command lines', () => {
     const env = { ...process.env, COOP_SESSION_PASSWORD: 'from-env' };
     try {
       for (const [file, bin, args] of [
-        ['src/server/main.ts', 'coop-server', []], ['src/client/main.ts', 'coop-sidecar', sidecar],
+        ['src/server/main.ts', 'coop-server', []], ['src/sidecar/main.ts', 'coop-sidecar', sidecar],
       ] as const) {
         for (const [path, want] of [[missing, 'no such file'], [empty, 'is empty'], [newline, 'is empty']] as const) {
           const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args, '--password-file', path], { encoding: 'utf8', timeout: 60_000, env });

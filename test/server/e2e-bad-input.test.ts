@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { EnetHost, UdpTransport, type EnetPeer } from '../../src/net/enet/index.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { decodeMsg } from '../../src/protocol/codec.js';
-import { CoopClient, ClientState } from '../../src/client/session.js';
+import { CoopClient, ClientState } from '../../src/sidecar/session.js';
 import { generateIdentity } from '../../src/protocol/identity.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-bad-'));

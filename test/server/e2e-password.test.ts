@@ -42,7 +42,7 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
     const sidecar = (i: number, env: NodeJS.ProcessEnv) => {
       const session = `pw-${process.pid}-${i}`;
       started(['src/sim/main.ts', '--session', session, '--scenario', scenario]);
-      return started(['src/client/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', `p${i}`,
+      return started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', `p${i}`,
         '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn'], env);
     };
     const env = { ...process.env };

@@ -83,7 +83,7 @@ describe('end to end: coop-server + 3 sidecars + 3 headless games (real processe
           logs[i].states.set(m.entityId, list);
         }
       });
-      return proc(['src/client/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn'],
+      return proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn'],
         (line) => { if (/joined as peer/.test(line)) joined++; });
     });
     // start-up of seven processes can take long on a busy machine: wait for all three to join
@@ -109,7 +109,7 @@ describe('end to end: coop-server + 3 sidecars + 3 headless games (real processe
       // motion it reports is itself uneven: the bound is absolute on a quiet machine and relative
       // to that source motion (same measure, same run) on a busy one. The tail is taken at p90
       // (≈ 7 of 70 spans): a single event-loop stall of a process on a crowded CI box spoils ~3.
-      // The strict absolute bound on a steady clock is in test/client/sidecar.test.ts.
+      // The strict absolute bound on a steady clock is in test/sidecar/sidecar.test.ts.
       const why = `given ${JSON.stringify(j)} source ${JSON.stringify(src)}`;
       expect(src.samples, why).toBeGreaterThan(50);
       expect(j.p50, why).toBeLessThan(Math.max(JERK_BOUND_MPS3, 3 * src.p50));

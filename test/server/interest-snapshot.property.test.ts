@@ -8,7 +8,7 @@ import { InterestManager, InterestState } from '../../src/server/interest.js';
 import { SnapshotWriter, ClientSnapshots } from '../../src/server/snapshot-writer.js';
 import { NpcSim } from '../../src/server/npc-sim.js';
 import { mulberry32 } from '../../src/server/rng.js';
-import { SnapshotReceiver } from '../../src/client/snapshot-receiver.js';
+import { SnapshotReceiver } from '../../src/sidecar/snapshot-receiver.js';
 import { EntityKind } from '../../src/protocol/schema.gen.js';
 import { INTEREST_RADIUS_M, INTEREST_EXIT_M } from '../../src/protocol/constants.js';
 import {

@@ -4,7 +4,7 @@ import { FakeLink, Harness, at } from './harness.js';
 import { generateIdentity, signChallenge } from '../../src/protocol/identity.js';
 import { encodeMsg, decodeMsg } from '../../src/protocol/codec.js';
 import { passwordProof, passwordProofOk } from '../../src/protocol/password-proof.js';
-import { ClientState } from '../../src/client/session.js';
+import { ClientState } from '../../src/sidecar/session.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE } from '../../src/protocol/constants.js';
 import { RefuseCode } from '../../src/protocol/schema.gen.js';
 import type { ServerLog } from '../../src/server/server.js';

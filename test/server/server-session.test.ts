@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Harness, at } from './harness.js';
 import { fingerprint, generateIdentity, signChallenge } from '../../src/protocol/identity.js';
 import { encodeMsg, decodeMsg } from '../../src/protocol/codec.js';
-import { ClientState } from '../../src/client/session.js';
+import { ClientState } from '../../src/sidecar/session.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE } from '../../src/protocol/constants.js';
 import { EntityKind } from '../../src/protocol/schema.gen.js';
 

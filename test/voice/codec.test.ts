@@ -4,7 +4,7 @@ import { VoiceEncoder, isDtxPacket, liveEncoderCount } from '../../src/voice/enc
 import { VoiceDecoder, isValidVoicePacket, liveDecoderCount } from '../../src/voice/decoder.js';
 import { VoiceError } from '../../src/voice/errors.js';
 import { makeSpeech, type SpeechTrack } from '../../src/voice/speech.js';
-import { framesOf } from '../../src/voice/wavIo.js';
+import { framesOf } from '../../src/voice/wav-io.js';
 import { align, logSpectralDistance } from '../../src/voice/quality.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 

@@ -32,7 +32,7 @@ async function player(tag: string, server: string, steps: unknown[]): Promise<{ 
   const sim = startProc(`game-${tag}`, 'src/sim/main.ts', ['--session', session, '--scenario', scenario(tag, steps), '--quiet-frames']);
   procs.push(sim);
   await sim.waitJson((l) => l.event === 'open');
-  const sidecar = startProc(`sidecar-${tag}`, 'src/client/main.ts', ['--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id-${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `trace-${tag}.jsonl`)]);
+  const sidecar = startProc(`sidecar-${tag}`, 'src/sidecar/main.ts', ['--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id-${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `trace-${tag}.jsonl`)]);
   procs.push(sidecar);
   const m = await sidecar.waitLine(/joined as peer (\d+)/).catch((err: Error) => {
     throw new Error(`${err.message}\n--- game ${tag}:\n${sim.lines.slice(-10).join('\n')}`);

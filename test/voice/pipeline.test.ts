@@ -3,11 +3,11 @@ import { describe, it, expect } from 'vitest';
 import { VoiceTransmitter, type OutgoingVoice } from '../../src/voice/transmitter.js';
 import { VoiceReceiver } from '../../src/voice/receiver.js';
 import { makeSpeech } from '../../src/voice/speech.js';
-import { framesOf } from '../../src/voice/wavIo.js';
+import { framesOf } from '../../src/voice/wav-io.js';
 import { align } from '../../src/voice/quality.js';
 import { liveDecoderCount } from '../../src/voice/decoder.js';
 import { liveEncoderCount } from '../../src/voice/encoder.js';
-import type { AudioSink } from '../../src/voice/audioIo.js';
+import type { AudioSink } from '../../src/voice/audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 
 class MemorySink implements AudioSink {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const PROBE = join(import.meta.dirname, 'fixtures', 'paProbe.ts');
+const PROBE = join(import.meta.dirname, 'fixtures', 'pa-probe.ts');
 
 function probe(device: string, home: string): { names: string[]; ok: boolean; message: string | null; frames: number; sizes: number[] } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', PROBE, device], { encoding: 'utf8', env: { ...process.env, HOME: home }, timeout: 60_000 });

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { VoiceRelay, attenuationQ8, gainOfAttenuation, type RelayListener, type RelayTalker } from '../../src/voice/relay.js';
-import { opusPacketSamples, isVoiceFrame } from '../../src/voice/opusPacket.js';
-import { loadOpus } from '../../src/voice/opusNative.js';
+import { opusPacketSamples, isVoiceFrame } from '../../src/voice/opus-packet.js';
+import { loadOpus } from '../../src/voice/opus-native.js';
 import { VoiceEncoder } from '../../src/voice/encoder.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { VoiceActivityDetector } from '../../src/voice/vad.js';
 import { makeSpeech } from '../../src/voice/speech.js';
-import { framesOf } from '../../src/voice/wavIo.js';
+import { framesOf } from '../../src/voice/wav-io.js';
 import { frameDbfs } from '../../src/voice/quality.js';
 import { VAD_HANGOVER_MS, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 

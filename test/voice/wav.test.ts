@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseWav, readWav, wavHeader, writeWav } from '../../src/voice/wav.js';
-import { WavFileSink, WavFileSource, framesOf } from '../../src/voice/wavIo.js';
+import { WavFileSink, WavFileSource, framesOf } from '../../src/voice/wav-io.js';
 import { VoiceError } from '../../src/voice/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-wav-'));

@@ -7,9 +7,9 @@ import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../master/wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
 import { NAT_PEER_SILENT_GRACE_MS, NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
-import { icePathAddress, type IceDatagramTransport, type PathCounters } from './iceTransport.js';
-import type { SignalLink } from './masterClient.js';
-import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './natClient.js';
+import { icePathAddress, type IceDatagramTransport, type PathCounters } from './ice-transport.js';
+import type { SignalLink } from './master-client.js';
+import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './nat-client.js';
 
 const INBOX_MAX = 256;
 const EARLY_MAX = 64;

@@ -2,7 +2,7 @@
 // in order (a ban finishes writing before the next line runs).
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { AdminController } from './adminController.js';
+import type { AdminController } from './admin-controller.js';
 
 export interface AdminConsole {
   /** Resolves when the input ends and every line has been answered. */

@@ -1,0 +1,84 @@
+// The sidecar's voice hooks: bridge ↔ VoiceSession ↔ server connection.
+//   game → sidecar: PushToTalkDown/Up, SettingsChanged (voiceActivation), MicAudioFrame (the mic)
+//   sidecar → game: MicIconShow/Hide, VoicePlayback (the mixed voice to play)
+//   sidecar ↔ server: Voice on CHANNEL_VOICE (unreliable)
+// The mic comes from the game over the bridge (the headless game streams a WAV through the same
+// process boundary the real game uses), or from a PortAudio device (--mic-device). Output goes
+// to the game (VoicePlayback), or to a PortAudio device (--speaker-device).
+import type { Bridge } from '../../bridge/index.js';
+import { CHANNEL_VOICE } from '../protocol/constants.js';
+import type { EMsg } from '../protocol/schema.gen.js';
+import type { AudioSink } from '../voice/audio-io.js';
+import { PortAudioPlayback, startCapture } from '../voice/portaudio.js';
+import { VoiceSession, type VoiceTraceEvent } from '../voice/session.js';
+
+export interface VoiceHookOptions {
+  /** Sends an EMsg to the server on a channel (CoopClient.sendRaw). */
+  sendToServer: (msg: EMsg, channel: number) => void;
+  localPeerId: () => number;
+  /** Display name for a peer's mic icon. */
+  nameOf: (peerId: number) => string;
+  micDevice?: string;
+  speakerDevice?: string;
+  /** One line for the player/log (device problems). */
+  say: (line: string) => void;
+  trace?: (e: VoiceTraceEvent) => void;
+}
+
+/** Played frames go to the game over the bridge. */
+class GameSink implements AudioSink {
+  readonly name = 'game';
+  #seq = 0;
+  #bridge: Bridge;
+  /** Frames not delivered because the ring was full (the game is not reading). */
+  dropped = 0;
+  constructor(bridge: Bridge) {
+    this.#bridge = bridge;
+  }
+  write(pcm: Int16Array): void {
+    if (this.#bridge.state === 'closed') return;
+    if (!this.#bridge.trySend('VoicePlayback', { seq: this.#seq++ >>> 0, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) })) this.dropped += 1;
+  }
+  close(): void {}
+}
+
+export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceSession {
+  let sink: AudioSink = new GameSink(bridge);
+  if (o.speakerDevice !== undefined) {
+    try {
+      sink = new PortAudioPlayback(o.speakerDevice);
+    } catch (err) {
+      o.say(`voice: ${(err as Error).message}; playing through the game instead`);
+    }
+  }
+  const session = new VoiceSession({
+    sink,
+    localPeerId: o.localPeerId,
+    trace: o.trace,
+    sendVoice: (p) => o.sendToServer({ voice: { seq: p.seq, timestamp: p.timestamp, opusBytes: p.opusBytes } }, CHANNEL_VOICE),
+    micIcon: (peerId, on) => {
+      if (bridge.state === 'closed') return;
+      if (on) bridge.send('MicIconShow', { peerId, displayName: o.nameOf(peerId) });
+      else bridge.send('MicIconHide', { peerId });
+    },
+  });
+  bridge.on('PushToTalkDown', () => session.onPushToTalk(true));
+  bridge.on('PushToTalkUp', () => session.onPushToTalk(false));
+  bridge.on('SettingsChanged', (m) => session.onSettings({ voiceActivation: m.voiceActivation }));
+  if (o.micDevice !== undefined) {
+    const r = startCapture(o.micDevice, (pcm) => session.onPcmFrame(pcm));
+    if (!r.ok) o.say(`voice: ${r.message}; using the game's microphone frames instead`);
+    if (!r.ok) bridge.on('MicAudioFrame', (m) => session.onMicFrame(m));
+  } else {
+    bridge.on('MicAudioFrame', (m) => session.onMicFrame(m));
+  }
+  session.start();
+  return session;
+}
+
+/** Feed this from CoopClient's `other` event. */
+export function voiceMessage(session: VoiceSession, kind: string, msg: EMsg): boolean {
+  if (kind !== 'voice' || !msg.voice) return false;
+  session.onVoice(msg.voice);
+  return true;
+}

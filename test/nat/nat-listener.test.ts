@@ -1,0 +1,134 @@
+// coop-server's NAT front door in process, with the real coop-master and coturn on loopback: a
+// sidecar-side join reaches the server's ENet host over ICE and the connection's path and bytes
+// are what the dashboard will show; a join flood beyond the handshake bound is counted and
+// refused; the lobby shows the session.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentity } from '../../src/protocol/identity.js';
+import { CoopServer } from '../../src/server/server.js';
+import { listenNat, NAT_HANDSHAKES_OVER_LIMIT, type NatListener } from '../../src/server/nat-listener.js';
+import { joinThroughMaster, type NatJoined } from '../../src/sidecar/nat-join.js';
+import { EnetHost } from '../../src/net/enet/index.js';
+import { MasterSignal } from '../../src/net/nat/master-client.js';
+import { CHANNEL_COUNT } from '../../src/protocol/constants.js';
+import { loopbackWorld, type LoopbackWorld } from './fixture.js';
+import { startMaster } from '../../src/master/server.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const silent = { info: () => undefined, warn: () => undefined };
+let w: LoopbackWorld;
+beforeAll(async () => { w = await loopbackWorld(); });
+afterAll(async () => { await w?.close(); });
+
+async function serverOnMaster(maxPlayers: number, master = w.master.url, password?: string): Promise<{ server: CoopServer; nat: NatListener }> {
+  const server = new CoopServer({ sessionId: 'nat-listener-test', password });
+  const nat = await listenNat(server, {
+    master, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(),
+    name: 'listener test', version: '1', maxPlayers, bindAddress: '127.0.0.1', log: silent,
+  });
+  return { server, nat };
+}
+
+async function enetOver(j: NatJoined): Promise<EnetHost> {
+  const host = new EnetHost({ transport: j.transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
+  const up = new Promise<void>((resolve) => host.on('connect', () => resolve()));
+  host.connect(j.address, CHANNEL_COUNT, 0);
+  await up;
+  return host;
+}
+
+describe('coop-server NAT listener (loopback master + coturn)', () => {
+  it('a joiner found through the lobby reaches the server over ICE; path and bytes per connection', async () => {
+    const { server, nat } = await serverOnMaster(4);
+    try {
+      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; name: string; password: boolean }[] };
+      expect(sessions.find((r) => r.sessionId === nat.sessionId)).toMatchObject({ name: 'listener test', password: false });
+
+      const j = await joinThroughMaster({ master: w.master.url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const client = await enetOver(j);
+      for (let i = 0; i < 200 && !nat.enet.host.peers.some((p) => p.connected); i++) await new Promise((r) => setTimeout(r, 10));
+      const [peer] = nat.enet.host.peers.filter((p) => p.connected);
+      expect(peer.address.address).toMatch(/^ice:/);
+      const peerOnClient = client.peers.find((p) => p.connected)!;
+      for (let i = 0; i < 5; i++) peerOnClient.send(0, new Uint8Array(100), { reliable: true });
+      for (let i = 0; i < 100 && (nat.netOf(peer.address.address)?.bytesReceived ?? 0) < 500; i++) await new Promise((r) => setTimeout(r, 10));
+      // What the server sent reaches the joiner's counters a moment later (acks in flight).
+      for (let i = 0; i < 200 && j.stats().bytesReceived < (nat.netOf(peer.address.address)?.bytesSent ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
+      const net = nat.netOf(peer.address.address);
+      expect(net?.path).toBe('host');
+      expect(net?.connectMs).toBeGreaterThan(0);
+      expect(net?.bytesReceived).toBeGreaterThan(0);
+      expect(net?.bytesSent).toBeGreaterThan(0);
+      expect(j.stats().bytesReceived).toBeGreaterThanOrEqual(net!.bytesSent);
+      expect(server.inWorld()).toHaveLength(0); // ENet is up; the game handshake is the client's next step
+      client.destroy();
+      await j.close();
+    } finally {
+      await nat.close();
+    }
+  }, 60_000);
+
+  it('a server with a session password is listed in the lobby as password: true', async () => {
+    const { nat } = await serverOnMaster(4, w.master.url, 'lobby secret');
+    try {
+      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; password: boolean }[] };
+      expect(sessions.find((r) => r.sessionId === nat.sessionId)?.password).toBe(true);
+      expect(JSON.stringify(sessions)).not.toContain('lobby secret');
+    } finally {
+      await nat.close();
+    }
+  }, 60_000);
+
+  it('after a master restart (lobby state kept) the server binds again within a heartbeat and joiners get in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coop-master-restart-'));
+    const statePath = join(dir, 'lobby.json');
+    const turn = { turnSecret: w.coturn.secret, turnUris: [w.coturn.uri] };
+    let master = await startMaster({ host: '127.0.0.1', port: 0, statePath, ...turn });
+    const { port, url } = master;
+    const { nat } = await serverOnMaster(4, url);
+    try {
+      await master.close();
+      master = await startMaster({ host: '127.0.0.1', port, statePath, ...turn });
+      const join = () => joinThroughMaster({ master: url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      // Until the server's next heartbeat the session is listed but nobody hosts its socket.
+      let joined: NatJoined | undefined;
+      for (let i = 0; i < 30 && !joined; i++) {
+        joined = await join().catch(() => undefined);
+        if (!joined) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(joined, 'no join within 15 s of the restart').toBeDefined();
+      const client = await enetOver(joined!);
+      expect(client.connectedPeerCount).toBe(1);
+      client.destroy();
+      await joined!.close();
+    } finally {
+      await nat.close();
+      await master.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('bounds running handshakes: a join flood beyond max players + 8 is counted and refused', async () => {
+    const { nat } = await serverOnMaster(1);
+    const flood: MasterSignal[] = [];
+    try {
+      const bound = 1 + NAT_HANDSHAKES_OVER_LIMIT;
+      // Joiners that never answer ICE: each holds a handshake until its direct timeout.
+      for (let i = 0; i < bound + 3; i++) {
+        const s = await MasterSignal.open(w.master.url);
+        await s.join(nat.sessionId);
+        flood.push(s);
+      }
+      for (let i = 0; i < 100 && nat.refusedHandshakes < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(nat.refusedHandshakes).toBe(3);
+      expect(nat.runningHandshakes).toBe(bound);
+    } finally {
+      for (const s of flood) s.close();
+      await nat.close();
+    }
+    // Closing the listener ends the handshakes still waiting for ICE, not 5 s later.
+    for (let i = 0; i < 300 && nat.runningHandshakes > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(nat.runningHandshakes).toBe(0);
+  }, 60_000);
+});
