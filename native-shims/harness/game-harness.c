@@ -4,10 +4,14 @@
  * decodes. Built for Windows with mingw-w64 (run under wine) and for Linux, from one source.
  *
  *   game-harness --session S [--abi N] [--ring-bytes N] [--mode echo|play|idle]
- *                [--plan FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]
+ *                [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N]
+ *                [--launch-log FILE] [-- PROGRAM ARGS...]
  *
  *   echo: sends every inbound frame back unchanged (type and payload);
  *   play: sends the plan's frames (lines "at_ms type hex") at their times, logs inbound frames;
+ *         the plan's clock starts when the sidecar attaches, or with --plan-after-type T at the
+ *         first inbound frame of type T; --repeat FILE sends its one frame every at_ms from
+ *         the attach on (a game's per-frame transform);
  *   idle: holds the role and beats.
  * After `--` it launches PROGRAM through coop_launch_logged (the sidecar) once the region is
  * open. Output: one JSON line per event on stdout. Exit 0 after the sidecar leaves or --run-ms,
@@ -30,14 +34,14 @@ COOP_IMPORT uint32_t coop_hooks_schema_hash(void);
 #define HARNESS_PLAN_LINE_MAX_BYTES (1u << 20)
 
 typedef struct {
-  const char *session, *mode, *plan, *launch_log;
+  const char *session, *mode, *plan, *repeat, *launch_log;
   uint32_t abi, ring_bytes;
-  long run_ms;
+  long run_ms, plan_after_type;
   char **launch_argv;
 } options;
 
 static int parse(int argc, char **argv, options *o) {
-  *o = (options){NULL, "idle", NULL, NULL, COOP_ABI_VERSION, HARNESS_RING_DEFAULT_BYTES, -1, NULL};
+  *o = (options){NULL, "idle", NULL, NULL, NULL, COOP_ABI_VERSION, HARNESS_RING_DEFAULT_BYTES, -1, -1, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--") == 0) {
@@ -48,6 +52,8 @@ static int parse(int argc, char **argv, options *o) {
     if (strcmp(a, "--session") == 0) o->session = v;
     else if (strcmp(a, "--mode") == 0) o->mode = v;
     else if (strcmp(a, "--plan") == 0) o->plan = v;
+    else if (strcmp(a, "--repeat") == 0) o->repeat = v;
+    else if (strcmp(a, "--plan-after-type") == 0) o->plan_after_type = strtol(v, NULL, 10);
     else if (strcmp(a, "--launch-log") == 0) o->launch_log = v;
     else if (strcmp(a, "--abi") == 0) o->abi = (uint32_t)strtoul(v, NULL, 10);
     else if (strcmp(a, "--ring-bytes") == 0) o->ring_bytes = (uint32_t)strtoul(v, NULL, 10);
@@ -181,13 +187,14 @@ static int launch(const options *o) {
 int main(int argc, char **argv) {
   options o;
   if (!parse(argc, argv, &o)) {
-    fputs("usage: game-harness --session S [--abi N] [--mode echo|play|idle] [--plan FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
+    fputs("usage: game-harness --session S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
     return 2;
   }
-  size_t plan_n = 0, next = 0;
+  size_t plan_n = 0, next = 0, repeat_n = 0;
   planned *plan = o.plan ? load_plan(o.plan, &plan_n) : NULL;
-  if (o.plan && !plan) {
-    fprintf(stderr, "game-harness: cannot read plan %s\n", o.plan);
+  planned *repeat = o.repeat ? load_plan(o.repeat, &repeat_n) : NULL;
+  if ((o.plan && !plan) || (o.repeat && (!repeat || repeat_n != 1 || repeat->at_ms <= 0))) {
+    fprintf(stderr, "game-harness: cannot read plan %s\n", o.plan && !plan ? o.plan : o.repeat);
     return 2;
   }
   coop_region *r = coop_open(o.session, COOP_ROLE_GAME, o.ring_bytes, o.abi, coop_hooks_schema_hash());
@@ -200,8 +207,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   uint8_t *buf = malloc(coop_max_payload(r) + 1);
-  uint64_t start = harness_now_ms(), last_beat = 0, attached_at = 0;
-  int attached = 0, echo = strcmp(o.mode, "echo") == 0;
+  uint64_t start = harness_now_ms(), last_beat = 0, plan_at = 0, last_repeat = 0;
+  int attached = 0, plan_started = 0, echo = strcmp(o.mode, "echo") == 0;
   unsigned long echoed = 0;
   while (o.run_ms < 0 || harness_now_ms() - start < (uint64_t)o.run_ms) {
     uint64_t now = harness_now_ms();
@@ -210,7 +217,7 @@ int main(int argc, char **argv) {
     uint32_t peer = sidecar_pid(r);
     if (!attached && peer != 0) {
       attached = 1;
-      attached_at = now;
+      if (o.plan_after_type < 0) plan_started = 1, plan_at = now;
       say("{\"event\":\"peerAttached\"}");
     } else if (attached && peer == 0) {
       say("{\"event\":\"peerGone\",\"reason\":\"closed\"}");
@@ -224,7 +231,11 @@ int main(int argc, char **argv) {
         break;
       }
     }
-    while (attached && next < plan_n && (long)(now - attached_at) >= plan[next].at_ms) {
+    if (attached && repeat && now - last_repeat >= (uint64_t)repeat->at_ms) {
+      coop_write_frame(r, (uint16_t)repeat->type, repeat->payload, repeat->len); /* full: skip one */
+      last_repeat = now;
+    }
+    while (plan_started && next < plan_n && (long)(now - plan_at) >= plan[next].at_ms) {
       if (!write_blocking(r, (uint16_t)plan[next].type, plan[next].payload, plan[next].len)) break;
       next++;
     }
@@ -234,12 +245,17 @@ int main(int argc, char **argv) {
     if (got == 1) {
       if (echo) echoed += write_blocking(r, type, buf, len);
       else log_frame("in", now - start, type, buf, len);
+      if (!plan_started && (long)type == o.plan_after_type) {
+        plan_started = 1;
+        plan_at = now;
+        say("{\"event\":\"planStarted\"}");
+      }
     } else if (got < 0) {
       say("{\"event\":\"malformed\"}");
-    } else if (next >= plan_n || !attached) {
-      sleep_inbound(r);
+    } else if ((plan_started && next < plan_n) || repeat) {
+      harness_sleep_ms(1); /* frames due soon: short naps keep their times */
     } else {
-      harness_sleep_ms(1); /* frames planned soon: short naps keep their times */
+      sleep_inbound(r);
     }
   }
   printf("{\"event\":\"exit\",\"echoed\":%lu,\"sent\":%lu}\n", echoed, (unsigned long)next);

@@ -2,9 +2,9 @@
 // role, the C frame API over coopbridge.dll) and node.exe running the bridge's TypeScript code
 // (frame-peer.mjs, sidecar role, koffi's Windows binary loading the same DLL). Named section,
 // one auto-reset event per ring direction, pid liveness through OpenProcess.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MESSAGE_IDS, type MessageMap } from '../../bridge/index.js';
 import { maxPayloadBytes } from '../../bridge/layout.js';
@@ -36,6 +36,7 @@ beforeAll(() => {
 afterEach(async () => {
   for (const p of running.splice(0)) await p.kill();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () => {
   it('every manifest message crosses both ways byte-exact while the rings wrap many times', async () => {

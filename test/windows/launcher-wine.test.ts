@@ -2,8 +2,8 @@
 // uses it: the C test game launches node.exe suspended into a kill-on-close job, without a
 // console window, its output in a log file. Killing the game's wine process with SIGKILL must
 // take node.exe along (no orphan keeps Steam thinking the game runs).
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WIN_NODE_EXE } from '../../scripts/win/paths.mjs';
 import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
@@ -23,6 +23,7 @@ beforeAll(() => {
 afterEach(async () => {
   for (const p of running.splice(0)) await p.kill();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function game(tag: string, launchArgv: string[], log: string): WineProc {
   const session = `w${process.pid}_${tag}_${n++}`;
