@@ -7,14 +7,16 @@
 //   sidecar/node_modules/@koromix/koffi-win32-x64/   koffi's Windows binary, found by koffi
 //   sidecar/opus.dll                libopus (opus.mjs), found beside node.exe by koffi.load
 //   sidecar/frame-peer.mjs          test/bench peer (the bridge TS code), not shipped to players
+//   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
 import { build } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
-import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_NODE_EXE, WIN_OPUS_DLL, WIN_SHIM_DLL, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_DIR } from './paths.mjs';
+import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_OPUS_CHECK_BUNDLE, WIN_NODE_EXE, WIN_OPUS_DLL, WIN_SHIM_DLL, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_DIR } from './paths.mjs';
 
 const FRAME_PEER_ENTRY = 'test/windows/frame-peer.ts';
+const OPUS_CHECK_ENTRY = 'test/windows/opus-check.ts';
 /** ESM bundles of CommonJS packages need a require() for Node's built-ins. */
 const ESM_REQUIRE_BANNER = "import { createRequire as __coopCreateRequire } from 'node:module'; const require = __coopCreateRequire(import.meta.url);";
 
@@ -61,5 +63,5 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   rmSync(koffiDest, { recursive: true, force: true });
   cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
   copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
-  await Promise.all([bundle(sidecarEntry, WIN_SIDECAR_BUNDLE), bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE)]);
+  await Promise.all([bundle(sidecarEntry, WIN_SIDECAR_BUNDLE), bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE), bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE)]);
 }

@@ -3,6 +3,7 @@
 // player A = the C test game under wine, which launches the Windows sidecar (node.exe + the
 // bundle, koffi's win32 binary, opus.dll) through coop_launch_logged, as the plugin will. A
 // holds push-to-talk and streams speech as its microphone frames; B records what it plays.
+// A's sidecar is given --mic-device, which Windows cannot honour: it must say so and go on.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { CODECS, FrameReader, FrameWriter, MESSAGE_IDS, type MessageMap, type Me
 import { WIN_NODE_EXE, WIN_SIDECAR_BUNDLE } from '../../scripts/win/paths.mjs';
 import { VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
 import { align, windowedCorrelation } from '../../src/voice/quality.js';
+import { WINDOWS_NO_PORTAUDIO } from '../../src/voice/portaudio.js';
 import { makeSpeech } from '../../src/voice/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { proc, type Proc } from '../helpers/proc.js';
@@ -96,10 +98,12 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     const sidecarLog = join(dir, 'sidecar-a.log');
     winGame = startWinGame('game-a', ['--session', sessionA, '--mode', 'play', '--repeat', winPath(join(dir, 'a.repeat')), '--plan', winPath(join(dir, 'a.plan')),
       '--plan-after-type', String(MESSAGE_IDS.SpawnProxy), '--launch-log', winPath(sidecarLog), '--',
-      winPath(WIN_NODE_EXE), winPath(WIN_SIDECAR_BUNDLE), '--server', `127.0.0.1:${port}`, '--session', sessionA, '--name', 'A', '--data-dir', winPath(join(dir, 'id-a'))], dir);
+      winPath(WIN_NODE_EXE), winPath(WIN_SIDECAR_BUNDLE), '--server', `127.0.0.1:${port}`, '--session', sessionA, '--name', 'A', '--data-dir', winPath(join(dir, 'id-a')), '--mic-device', ''], dir);
     const a = winGame;
     await a.waitJson((l) => l.event === 'launched');
     await vi.waitFor(() => expect(readFileSync(sidecarLog, 'utf8')).toMatch(/joined as peer \d+/), { timeout: 60_000, interval: 100 });
+    // --mic-device on Windows: one clear line, then the game's microphone frames (no crash).
+    expect(readFileSync(sidecarLog, 'utf8')).toContain(`voice: ${WINDOWS_NO_PORTAUDIO}; using the game's microphone frames instead`);
     await a.waitJson((l) => l.event === 'planStarted');
     await new Promise((r) => setTimeout(r, speechMs + TAIL_MS));
     expect(a.child.exitCode, a.stderr()).toBe(null); // A and its sidecar still in the session
