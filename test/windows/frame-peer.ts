@@ -10,8 +10,9 @@ import { readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BridgeError, openBridge, type Bridge } from '../../bridge/index.js';
 
-/** Frame type the bench sends (any id works: the echoing game does not decode). */
-const BENCH_FRAME_TYPE = 1;
+/** Frame type the bench sends: no manifest message has it, so both sides move the bytes
+ * without decoding them (counted as unknownType), as the echoing C game does. */
+const BENCH_FRAME_TYPE = 0xfff0;
 const BENCH_PAYLOAD_BYTES = 64;
 /** Frames in flight during the blast: enough to keep the game busy, well under a ring's worth. */
 const BENCH_WINDOW_FRAMES = 256;
@@ -107,7 +108,7 @@ async function bench(b: Bridge): Promise<void> {
     setTimeout(() => (sending = false), blastMs);
   });
   rtts.sort((x, y) => x - y);
-  say({ event: 'bench', rttP50Us: percentile(rtts, 0.5), rttP99Us: percentile(rtts, 0.99), rttSamples: rtts.length, echoedMsgsPerS: echoed / (blastMs / 1000), payloadBytes: BENCH_PAYLOAD_BYTES });
+  say({ event: 'bench', rttP50Us: percentile(rtts, 0.5), rttP99Us: percentile(rtts, 0.99), rttSamples: rtts.length, echoedMsgsPerS: echoed / (blastMs / 1000), payloadBytes: BENCH_PAYLOAD_BYTES, counters: b.counters() });
 }
 
 async function main(): Promise<void> {
