@@ -3,7 +3,7 @@
 // (native-shims/harness, echo mode: C frame API, sleeps on the ring's wake word / event); the
 // sidecar side is test/windows/frame-peer.ts (the bridge's TypeScript code): Linux node with
 // the .so, or node.exe with coopbridge.dll and koffi's win32 binary. Reported, no goal: wine's
-// event wake-ups are wineserver round trips, not Windows' (README "Windows players").
+// event wake-ups are wineserver round trips, not Windows' (docs/windows.md).
 // Writes bench/results/bridge-win.json (median of REPS runs per platform).
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';

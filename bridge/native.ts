@@ -8,8 +8,7 @@ import koffi, { type LibraryHandle } from 'koffi';
 import { BridgeError } from './errors.js';
 
 /** Default location of the built shim, relative to the package root: the repository on Linux;
- * on Windows the plugin folder, one level above sidecar/ where the bundle sits (README
- * "Windows players"). */
+ * on Windows the plugin folder, one level above sidecar/ where the bundle sits (docs/windows.md). */
 export const NATIVE_LIB_RELATIVE = process.platform === 'win32' ? 'coopbridge.dll' : 'native-shims/build/libcoopbridge.so';
 /** Environment override for the shim's path. */
 export const NATIVE_LIB_ENV = 'COOP_BRIDGE_LIB';

@@ -1,6 +1,6 @@
 // Where the Windows build lives (all gitignored, under .cache/win/) and how wine is run.
 // Downloaded Windows binaries (node.exe, koffi.node) and built ones (opus.dll) stay here, never
-// in git. WIN_LAYOUT_DIR mirrors the player's plugin folder (README "Windows players").
+// in git. WIN_LAYOUT_DIR mirrors the player's plugin folder (docs/windows.md).
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 

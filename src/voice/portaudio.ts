@@ -43,7 +43,7 @@ function lib(): PaLib {
   if (pa) return pa;
   if (initError) throw new VoiceError('VOICE_LIB_MISSING', initError);
   if (process.platform === 'win32') {
-    // The Windows sidecar ships no PortAudio: the game captures and plays (README "Windows players").
+    // The Windows sidecar ships no PortAudio: the game captures and plays (docs/windows.md).
     initError = WINDOWS_NO_PORTAUDIO;
     throw new VoiceError('VOICE_LIB_MISSING', initError);
   }
