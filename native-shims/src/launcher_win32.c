@@ -78,6 +78,24 @@ static HANDLE open_log(const char *program, const char *log_path) {
   return CreateFileA(log_path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, &sa, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
 }
 
+/* An attribute list naming the one handle the child may inherit; NULL when out of memory. */
+static LPPROC_THREAD_ATTRIBUTE_LIST inherit_only(HANDLE *handle) {
+  SIZE_T bytes = 0;
+  InitializeProcThreadAttributeList(NULL, 1, 0, &bytes); /* asks for the size */
+  LPPROC_THREAD_ATTRIBUTE_LIST attrs = bytes ? malloc(bytes) : NULL;
+  if (attrs == NULL) return NULL;
+  if (!InitializeProcThreadAttributeList(attrs, 1, 0, &bytes)) {
+    free(attrs);
+    return NULL;
+  }
+  if (!UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, handle, sizeof *handle, NULL, NULL)) {
+    DeleteProcThreadAttributeList(attrs);
+    free(attrs);
+    return NULL;
+  }
+  return attrs;
+}
+
 static int32_t errno_of(DWORD err) {
   if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND || err == ERROR_INVALID_NAME) return -ENOENT;
   if (err == ERROR_ACCESS_DENIED) return -EACCES;
@@ -98,19 +116,27 @@ COOP_API int32_t coop_launch_logged(const char *const *argv, const char *log_pat
   }
   HANDLE log = open_log(argv[0], log_path);
   if (log == INVALID_HANDLE_VALUE) { free(cmdline); return errno_of(GetLastError()); }
-  STARTUPINFOA si;
+  /* Only the log handle is inherited, not every inheritable handle the game holds. */
+  LPPROC_THREAD_ATTRIBUTE_LIST attrs = inherit_only(&log);
+  STARTUPINFOEXA si;
   PROCESS_INFORMATION pi;
   memset(&si, 0, sizeof si);
-  si.cb = sizeof si;
-  si.dwFlags = STARTF_USESTDHANDLES;
-  si.hStdInput = NULL;
-  si.hStdOutput = log;
-  si.hStdError = log;
-  BOOL ok = CreateProcessA(argv[0], cmdline, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi);
-  DWORD err = GetLastError();
+  si.StartupInfo.cb = sizeof si;
+  si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+  si.StartupInfo.hStdInput = NULL;
+  si.StartupInfo.hStdOutput = log;
+  si.StartupInfo.hStdError = log;
+  si.lpAttributeList = attrs;
+  DWORD flags = CREATE_SUSPENDED | CREATE_NO_WINDOW | (attrs ? EXTENDED_STARTUPINFO_PRESENT : 0);
+  BOOL ok = attrs && CreateProcessA(argv[0], cmdline, NULL, NULL, TRUE, flags, NULL, NULL, &si.StartupInfo, &pi);
+  DWORD err = attrs ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+  if (attrs) {
+    DeleteProcThreadAttributeList(attrs);
+    free(attrs);
+  }
   free(cmdline);
   CloseHandle(log); /* the child holds its own copy */
-  if (!ok) return errno_of(err);
+  if (!ok) return err == ERROR_NOT_ENOUGH_MEMORY ? -ENOMEM : errno_of(err);
   /* A child outside the job would outlive a crashed game: refuse to run it instead. */
   if (!AssignProcessToJobObject(launch_job, pi.hProcess)) {
     TerminateProcess(pi.hProcess, LAUNCH_NOT_IN_JOB_EXIT);
