@@ -19,6 +19,9 @@ const RTT_SAMPLES = 20_000;
 const BLAST_MS = 3_000;
 const LINUX_GAME = join(ROOT_DIR, 'native-shims', 'build', 'coop-game');
 const RESULT_FILE = 'bench/results/bridge-win.json';
+/** Wine starts a program in seconds; a minute means something is wrong. */
+const GAME_OPEN_WAIT_MS = 60_000;
+const POLL_MS = 50;
 
 interface Figures {
   rttP50Us: number;
@@ -30,7 +33,7 @@ interface Figures {
 const dir = mkdtempSync(join(os.tmpdir(), 'coop-bench-win-'));
 
 /** Starts a process with stdout/stderr in files (node.exe under wine dies on a piped stdout). */
-function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): { done: Promise<number | null>; out: () => string; err: () => string } {
+function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): { done: Promise<number | null>; exited: () => boolean; out: () => string; err: () => string } {
   const outPath = join(dir, `${name}.out`);
   const errPath = join(dir, `${name}.err`);
   const out = openSync(outPath, 'w');
@@ -38,7 +41,12 @@ function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv
   const child = spawn(cmd, args, { stdio: ['ignore', out, err], env });
   closeSync(out);
   closeSync(err);
-  return { done: new Promise((r) => child.on('exit', (code) => r(code))), out: () => readFileSync(outPath, 'utf8'), err: () => readFileSync(errPath, 'utf8') };
+  let ended = false;
+  const done = new Promise<number | null>((r) => child.on('exit', (code) => {
+    ended = true;
+    r(code);
+  }));
+  return { done, exited: () => ended, out: () => readFileSync(outPath, 'utf8'), err: () => readFileSync(errPath, 'utf8') };
 }
 
 async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures> {
@@ -48,7 +56,11 @@ async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures
   const env = wine ? wineEnv() : process.env;
   const game = wine ? start(`game-${session}`, 'wine', [WIN_GAME_EXE, '--session', session, '--mode', 'echo'], env) : start(`game-${session}`, LINUX_GAME, ['--session', session, '--mode', 'echo'], env);
   // The game creates the region first, as in play; the peer attaches to it.
-  for (let i = 0; i < 600 && !game.out().includes('"open"'); i++) await new Promise((r) => setTimeout(r, 50));
+  const openBy = Date.now() + GAME_OPEN_WAIT_MS;
+  while (!game.out().includes('"open"')) {
+    if (Date.now() > openBy || game.exited()) throw new Error(`${platform}: the game did not open the region: ${game.err().slice(-500)}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
   const peer = wine
     ? start(`peer-${session}`, 'wine', [WIN_NODE_EXE, WIN_FRAME_PEER_BUNDLE, ...peerArgs], env)
     : start(`peer-${session}`, process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'test/windows/frame-peer.ts'), ...peerArgs], env);

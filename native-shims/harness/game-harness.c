@@ -23,6 +23,7 @@
 
 #include "coop_shim.h"
 #include "harness-os.h"
+#include "plan.h"
 
 /* Exported by the shim (hooks_check.c): the manifest hash the library was built from. */
 COOP_IMPORT uint32_t coop_hooks_schema_hash(void);
@@ -31,7 +32,6 @@ COOP_IMPORT uint32_t coop_hooks_schema_hash(void);
 #define HARNESS_WAIT_SLICE_MS 50
 #define HARNESS_BEAT_EVERY_MS 100
 #define HARNESS_LOG_HEX_MAX_BYTES 512 /* inbound payloads up to this size are logged in hex */
-#define HARNESS_PLAN_LINE_MAX_BYTES (1u << 20)
 
 typedef struct {
   const char *session, *mode, *plan, *repeat, *launch_log;
@@ -78,54 +78,6 @@ static void log_frame(const char *dir, uint64_t t, uint16_t type, const uint8_t 
     fputc('"', stdout);
   }
   say("}");
-}
-
-/* One planned frame, parsed from "at_ms type hex". */
-typedef struct {
-  long at_ms;
-  unsigned type;
-  uint8_t *payload;
-  uint32_t len;
-} planned;
-
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-static planned *load_plan(const char *path, size_t *count) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *line = malloc(HARNESS_PLAN_LINE_MAX_BYTES);
-  planned *out = NULL;
-  size_t n = 0, cap = 0;
-  while (line && fgets(line, HARNESS_PLAN_LINE_MAX_BYTES, f)) {
-    long at;
-    unsigned type;
-    int used = 0;
-    if (sscanf(line, "%ld %u %n", &at, &type, &used) < 2) continue;
-    const char *h = line + used;
-    size_t hl = strcspn(h, "\r\n");
-    if (n == cap) {
-      cap = cap ? cap * 2 : 64;
-      planned *grown = realloc(out, cap * sizeof *out);
-      if (!grown) break;
-      out = grown;
-    }
-    planned *p = &out[n];
-    p->at_ms = at;
-    p->type = type;
-    p->len = (uint32_t)(hl / 2);
-    p->payload = malloc(p->len ? p->len : 1);
-    for (uint32_t i = 0; i < p->len; i++) p->payload[i] = (uint8_t)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
-    n++;
-  }
-  free(line);
-  fclose(f);
-  *count = n;
-  return out;
 }
 
 /* Sleeps on the inbound ring (ring 1 for the game) with the same handshake as bridge/ring.ts:
@@ -193,8 +145,9 @@ int main(int argc, char **argv) {
   size_t plan_n = 0, next = 0, repeat_n = 0;
   planned *plan = o.plan ? load_plan(o.plan, &plan_n) : NULL;
   planned *repeat = o.repeat ? load_plan(o.repeat, &repeat_n) : NULL;
-  if ((o.plan && !plan) || (o.repeat && (!repeat || repeat_n != 1 || repeat->at_ms <= 0))) {
-    fprintf(stderr, "game-harness: cannot read plan %s\n", o.plan && !plan ? o.plan : o.repeat);
+  if ((o.plan && !plan) || (o.repeat && !repeat)) return 2;
+  if (repeat && (repeat_n != 1 || repeat->at_ms <= 0)) {
+    fprintf(stderr, "game-harness: --repeat %s must hold one frame whose at_ms is its period (> 0)\n", o.repeat);
     return 2;
   }
   coop_region *r = coop_open(o.session, COOP_ROLE_GAME, o.ring_bytes, o.abi, coop_hooks_schema_hash());

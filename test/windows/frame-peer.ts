@@ -69,6 +69,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
+/** Rejects when the bridge closes first (the game died mid-bench): never hang on a dead peer. */
+function unlessClosed<T>(b: Bridge, work: Promise<T>): Promise<T> {
+  return Promise.race([work, b.closed().then(() => Promise.reject(new Error('the game went away during the bench')))]);
+}
+
 async function bench(b: Bridge): Promise<void> {
   await attached(b);
   const payload = new Uint8Array(BENCH_PAYLOAD_BYTES).fill(7);
@@ -77,7 +82,7 @@ async function bench(b: Bridge): Promise<void> {
   // RTT: one frame in flight, the next sent when its echo is back.
   const samples = Number(values['rtt-samples']);
   const rtts: number[] = [];
-  await new Promise<void>((resolve) => {
+  await unlessClosed(b, new Promise<void>((resolve) => {
     let sentAt = 0;
     const send = () => {
       sentAt = performance.now();
@@ -89,12 +94,12 @@ async function bench(b: Bridge): Promise<void> {
       else send();
     };
     send();
-  });
+  }));
   // Throughput: a window of frames in flight for blastMs; every echo sends one more.
   const blastMs = Number(values['blast-ms']);
   let echoed = 0;
   let sending = true;
-  await new Promise<void>((resolve) => {
+  await unlessClosed(b, new Promise<void>((resolve) => {
     let inFlight = 0;
     onEcho = () => {
       echoed++;
@@ -106,7 +111,7 @@ async function bench(b: Bridge): Promise<void> {
     };
     for (; inFlight < BENCH_WINDOW_FRAMES; inFlight++) b.sendRaw(BENCH_FRAME_TYPE, payload);
     setTimeout(() => (sending = false), blastMs);
-  });
+  }));
   rtts.sort((x, y) => x - y);
   say({ event: 'bench', rttP50Us: percentile(rtts, 0.5), rttP99Us: percentile(rtts, 0.99), rttSamples: rtts.length, echoedMsgsPerS: echoed / (blastMs / 1000), payloadBytes: BENCH_PAYLOAD_BYTES, counters: b.counters() });
 }
@@ -117,9 +122,14 @@ async function main(): Promise<void> {
   say({ event: 'open', pid: process.pid, platform: process.platform, created: b.created });
   b.on('peerAttached', (e) => say({ event: 'peerAttached', pid: e.pid }));
   b.on('peerGone', (e) => say({ event: 'peerGone', reason: e.reason, atMs: Date.now() }));
-  if (values.mode === 'echo-check') await echoCheck(b);
-  else if (values.mode === 'bench') await bench(b);
-  else await b.closed();
+  try {
+    if (values.mode === 'echo-check') await echoCheck(b);
+    else if (values.mode === 'bench') await bench(b);
+    else await b.closed();
+  } catch (err) {
+    say({ event: 'failed', message: (err as Error).message });
+    process.exitCode = 1;
+  }
   await b.close();
   say({ event: 'exit' });
 }
