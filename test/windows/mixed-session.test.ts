@@ -15,7 +15,7 @@ import { WINDOWS_NO_PORTAUDIO } from '../../src/voice/portaudio.js';
 import { makeSpeech } from '../../src/voice/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { proc, type Proc } from '../helpers/proc.js';
-import { scratchDir, startWinGame, windowsBuilt, winPath, type WineProc } from './wine.js';
+import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
 
 /** B's recording must correlate with A's speech at least this much (as test/voice/e2e). */
 const MIN_CORRELATION = 0.5;
@@ -115,8 +115,13 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     const spawnsB = simB.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { dir?: string; type?: string; msg?: MessageMap['SpawnProxy'] }).filter((l) => l.dir === 'in' && l.type === 'SpawnProxy');
     expect(spawnsB.some((l) => l.msg?.kind === AVATAR_KIND && Math.abs(l.msg.pos.x) < 1)).toBe(true);
 
-    // B heard A: stop B's game so it writes its recording, then compare with A's speech.
+    // A's game is killed: no node.exe is left (the job ends it; its own peerGone would too; the
+    // launcher test shows the job alone does it).
+    expect(wineProcessesWith(sessionA).length).toBe(2); // the game and node.exe
     await winGame.kill('SIGKILL');
+    await vi.waitFor(() => expect(wineProcessesWith(sessionA)).toEqual([]), { timeout: 30_000, interval: 100 });
+
+    // B heard A: stop B's game so it writes its recording, then compare with A's speech.
     sidecarB.child.kill('SIGTERM');
     await sidecarB.exited;
     simB.child.kill('SIGTERM');
