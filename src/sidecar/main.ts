@@ -26,7 +26,10 @@ import { RejoinSchedule } from './rejoin.js';
 import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
 import { RefuseCode } from '../protocol/schema.gen.js';
 
-const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
+// Windows keeps per-user settings in %APPDATA% (a Windows sidecar has no ~/.config).
+const DEFAULT_DATA_DIR = process.platform === 'win32'
+  ? join(process.env.APPDATA || join(homedir(), 'AppData', 'Roaming'), 'coop-bridge')
+  : join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
 const HELP = `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
 usage: coop-sidecar --server HOST:PORT --session NAME [options]

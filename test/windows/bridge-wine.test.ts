@@ -86,6 +86,17 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
     await p.waitJson((l) => l.event === 'exit');
   });
 
+  it('a killed node.exe sidecar is detected by the C game (its pid check through OpenProcess)', async () => {
+    const s = session('killside');
+    const g = game('killside', ['--session', s, '--mode', 'idle']);
+    await g.waitJson((l) => l.event === 'open');
+    const p = peer('killside', ['--mode', 'idle', '--session', s]);
+    await g.waitJson((l) => l.event === 'peerAttached');
+    await p.kill('SIGKILL');
+    expect((await g.waitJson((l) => l.event === 'peerGone')).reason).toBe('died');
+    expect(await g.exited).toBe(0);
+  });
+
   it('an ABI mismatch errors clearly, naming both versions, whichever side came first', async () => {
     const s1 = session('abi1');
     const g = game('abi1', ['--session', s1, '--mode', 'idle', '--abi', '99']);

@@ -1,12 +1,13 @@
 // The Windows launcher (launcher_win32.c, coop_launch_logged) under wine, as the game's plugin
 // uses it: the C test game launches node.exe suspended into a kill-on-close job, without a
 // console window, its output in a log file. Killing the game's wine process with SIGKILL must
-// take node.exe along (no orphan keeps Steam thinking the game runs).
+// take node.exe along (no orphan keeps Steam thinking the game runs). Also: the sidecar as laid
+// out for a player starts in node.exe.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WIN_NODE_EXE } from '../../scripts/win/paths.mjs';
-import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
+import { scratchDir, startWinGame, startWinNode, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
 
 /** How long the job may take to end node.exe after the game died (wineserver notices the dead
  * process, closes its handles, the job's last handle goes): seconds, bounded for a loaded box. */
@@ -45,6 +46,13 @@ describe('Windows launcher under wine (coop_launch_logged)', () => {
     expect(nodes.length).toBe(1); // node.exe, as a wine process of its own
     await g.kill('SIGKILL');
     await vi.waitFor(() => expect(wineProcessesWith(marker)).toEqual([]), { timeout: JOB_KILL_WAIT_MS, interval: 100 });
+  });
+
+  it('the laid-out sidecar runs in node.exe and keeps its identity under %APPDATA%', async () => {
+    const help = startWinNode('sidecar-help', 'coop-sidecar.mjs', ['--help'], dir);
+    running.push(help);
+    expect(await help.exited).toBe(0);
+    expect(help.lines().join('\n')).toMatch(/--data-dir DIR .*\[default: C:\\users\\[^\\]+\\AppData\\Roaming\\coop-bridge\]/);
   });
 
   it('a missing sidecar executable is a clear error at once, not a hang', async () => {
