@@ -7,6 +7,7 @@ import { loadManifest, type Manifest } from './manifest.js';
 import { emitCodecs, emitTypes } from './emit-ts.js';
 import { emitCHeader } from './emit-c.js';
 import { emitReds } from './emit-reds.js';
+import { emitNatives } from './emit-natives.js';
 
 /** Output path (relative to the package root) → its generated text. */
 export function generateAll(m: Manifest): Map<string, string> {
@@ -14,6 +15,7 @@ export function generateAll(m: Manifest): Map<string, string> {
     ['bridge/generated/types.ts', emitTypes(m)],
     ['bridge/generated/codecs.ts', emitCodecs(m)],
     ['native-shims/generated/coop_hooks.h', emitCHeader(m)],
+    ['native-shims/generated/coop_natives.h', emitNatives(m)],
     ['redscript-stubs/generated/CoopBridgeNatives.reds', emitReds(m)],
   ]);
 }

@@ -132,6 +132,10 @@ COOP_API int32_t coop_launch_logged(const char *const *argv, const char *log_pat
 /* Reaps a launched child without blocking: COOP_LAUNCH_RUNNING, COOP_LAUNCH_UNKNOWN (not a child,
  * already reaped), or its exit code (128 + signal when killed by one). */
 COOP_API int32_t coop_launch_status(int32_t pid);
+#ifdef _WIN32
+/* Ends every process launched so far (their kill-on-close job) and waits for them. */
+COOP_API void coop_launch_kill(void);
+#endif
 
 #ifdef __cplusplus
 }

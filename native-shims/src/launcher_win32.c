@@ -161,3 +161,14 @@ COOP_API int32_t coop_launch_status(int32_t pid) {
   if (code == STILL_ACTIVE) return COOP_LAUNCH_RUNNING;
   return (int32_t)(code & 0xff);
 }
+
+/* Waited for at most this long after TerminateJobObject. */
+#define LAUNCH_KILL_WAIT_MS 5000
+/* Exit code of processes ended by coop_launch_kill. */
+#define LAUNCH_KILLED_EXIT 137
+
+COOP_API void coop_launch_kill(void) {
+  if (launch_job == NULL) return;
+  TerminateJobObject(launch_job, LAUNCH_KILLED_EXIT);
+  if (launch_process != NULL) WaitForSingleObject(launch_process, LAUNCH_KILL_WAIT_MS);
+}

@@ -13,3 +13,6 @@ export const WIN_SHIM_DLL: string;
 export const WIN_GAME_EXE: string;
 export const WIN_OPUS_DLL: string;
 export function wineEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export const WIN_PLUGIN_DLL: string;
+export const WIN_STANDIN_LOADER: string;
+export const WIN_STANDIN_GAME: string;

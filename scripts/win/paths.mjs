@@ -35,3 +35,8 @@ export function wineEnv(base = process.env) {
     DISPLAY: '',
   };
 }
+/** The RED4ext plugin (shim + RED4ext exports + natives + supervision), mingw-w64. */
+export const WIN_PLUGIN_DLL = join(ROOT_DIR, 'native-shims', 'build', 'CoopBridge.dll');
+/** Test code, never shipped: the stand-in RED4ext.dll loader and Cyberpunk2077.exe game. */
+export const WIN_STANDIN_LOADER = join(ROOT_DIR, 'native-shims', 'build', 'standin', 'RED4ext.dll');
+export const WIN_STANDIN_GAME = join(ROOT_DIR, 'native-shims', 'build', 'standin', 'Cyberpunk2077.exe');

@@ -1,0 +1,101 @@
+/* standin-game.c — Cyberpunk2077.exe for the install test: lives in <game>/bin/x64/, loads
+ * <game>/red4ext/RED4ext.dll (the stand-in loader) as RED4ext's winmm proxy would, and in the
+ * Running state plays the part of the plugin's scripts each frame: sends the player's transform
+ * through CoopNativeSendPlayerTransform, drains CoopNativePoll and reads SpawnProxy frames with
+ * the cursor natives, printing them. It stops when <game>/quit appears or --run-ms passes.
+ *   Cyberpunk2077.exe [--x METRES] [--run-ms N] */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include "standin.h"
+
+/* The game's own JSON lines (emit() lives in the loader DLL). */
+#define emit say
+static void say(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  fputc('\n', stdout);
+  fflush(stdout);
+}
+
+/* One game frame, about 60 Hz. */
+#define GAME_FRAME_MS 16
+#define MSG_SPAWN_PROXY 10
+#define TRANSFORM_FIELDS 11
+
+typedef int (*run_fn)(const wchar_t *, standin_frame_fn, void *);
+typedef int (*call_fn)(const char *, standin_cell *const *, int, void *);
+typedef const char *(*text_fn)(const r4e_cstring *);
+
+static wchar_t root[MAX_PATH];
+static call_fn call;
+static text_fn text_of;
+static float pos_x;
+static DWORD run_ms, started;
+
+static void cell_f32(standin_cell *c, float v) { c->size = 4; memcpy(c->data, &v, 4); }
+static void cell_u32(standin_cell *c, uint32_t v) { c->size = 4; memcpy(c->data, &v, 4); }
+
+static uint32_t read_u32(const char *n) { uint32_t v = 0; call(n, NULL, 0, &v); return v; }
+static float read_f32(void) { float v = 0; call("CoopNativeReadF32", NULL, 0, &v); return v; }
+
+static void read_spawn(void) {
+  uint32_t id = read_u32("CoopNativeReadU32");
+  uint8_t kind = 0;
+  call("CoopNativeReadU8", NULL, 0, &kind);
+  r4e_cstring tmpl;
+  memset(&tmpl, 0, sizeof tmpl);
+  call("CoopNativeReadString", NULL, 0, &tmpl);
+  float x = read_f32(), y = read_f32(), z = read_f32();
+  emit("{\"event\":\"spawnProxy\",\"entityId\":%u,\"kind\":%u,\"template\":\"%s\",\"x\":%.3f,\"y\":%.3f,\"z\":%.3f}", id, kind, text_of(&tmpl), x, y, z);
+}
+
+static int frame(void *user) {
+  (void)user;
+  standin_cell cells[TRANSFORM_FIELDS];
+  standin_cell *args[TRANSFORM_FIELDS];
+  const float values[TRANSFORM_FIELDS - 1] = {pos_x, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+  cell_u32(&cells[0], 1);
+  for (int i = 1; i < TRANSFORM_FIELDS; i++) cell_f32(&cells[i], values[i - 1]);
+  for (int i = 0; i < TRANSFORM_FIELDS; i++) args[i] = &cells[i];
+  _Bool sent = 0;
+  if (!call("CoopNativeSendPlayerTransform", args, TRANSFORM_FIELDS, &sent)) emit("{\"event\":\"missingNative\",\"name\":\"CoopNativeSendPlayerTransform\"}");
+  for (int32_t t = 0; call("CoopNativePoll", NULL, 0, &t) && t != 0;) {
+    if (t == MSG_SPAWN_PROXY) read_spawn();
+    else emit("{\"event\":\"frame\",\"type\":%d}", t);
+  }
+  Sleep(GAME_FRAME_MS);
+  wchar_t quit[MAX_PATH];
+  swprintf(quit, MAX_PATH, L"%ls\\quit", root);
+  if (GetFileAttributesW(quit) != INVALID_FILE_ATTRIBUTES) return 0;
+  return run_ms == 0 || GetTickCount() - started < run_ms;
+}
+
+int main(int argc, char **argv) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--x") == 0) pos_x = (float)atof(argv[i + 1]);
+    else if (strcmp(argv[i], "--run-ms") == 0) run_ms = (DWORD)strtoul(argv[i + 1], NULL, 10);
+  }
+  /* <game>\bin\x64\Cyberpunk2077.exe -> <game> */
+  GetModuleFileNameW(NULL, root, MAX_PATH);
+  for (int up = 0; up < 3; up++) *wcsrchr(root, L'\\') = L'\0';
+  wchar_t loader[MAX_PATH];
+  swprintf(loader, MAX_PATH, L"%ls\\red4ext\\RED4ext.dll", root);
+  HMODULE red4ext = LoadLibraryW(loader);
+  if (red4ext == NULL) {
+    emit("{\"event\":\"noLoader\",\"error\":%lu}", GetLastError());
+    return 1;
+  }
+  run_fn run = (run_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_Run");
+  call = (call_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_Call");
+  text_of = (text_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_CStringText");
+  started = GetTickCount();
+  int rc = run(root, frame, NULL);
+  emit("{\"event\":\"gameExit\",\"code\":%d}", rc);
+  return rc;
+}

@@ -1,0 +1,74 @@
+// CoopBridge.dll (the RED4ext plugin) under the stand-in RED4ext loader and game, under wine:
+// the loader scans red4ext/plugins to depth 1 (a DLL without Supports is a dependency and freed;
+// deeper DLLs are never loaded), calls Supports → Query → version checks → Main(Load); the plugin
+// registers its scripts folder, two game states and every native the manifest gives; Running
+// opens the region and launches the sidecar from the plugin's folder; a sidecar that dies is
+// restarted with backoff and its log rotated in red4ext/logs; the game exits and no node.exe is
+// left. The release zip path is test/windows/install-wine.test.ts.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadManifest } from '../../bridge/codegen/manifest.js';
+import { nativeSignatures } from '../../bridge/codegen/natives.js';
+import { WIN_PLUGIN_DLL, WIN_SHIM_DLL, WIN_SIDECAR_DIR } from '../../scripts/win/paths.mjs';
+import { addStandins, askQuit, PLUGIN_REL, startStandinGame, writeIni } from './fake-game.js';
+import { scratchDir, windowsBuilt, wineProcessesWith, WINE_WAIT_MS } from './wine.js';
+
+const dir = scratchDir('plugin');
+const game = join(dir, 'game');
+const plugin = join(game, PLUGIN_REL);
+
+beforeAll(() => {
+  if (!windowsBuilt()) throw new Error('the Windows build is missing: run npm run setup && npm run build');
+  addStandins(game);
+  mkdirSync(join(plugin, 'scripts'), { recursive: true });
+  copyFileSync(WIN_PLUGIN_DLL, join(plugin, 'CoopBridge.dll'));
+  copyFileSync('redscript-stubs/generated/CoopBridgeNatives.reds', join(plugin, 'scripts', 'CoopBridgeNatives.reds'));
+  cpSync(WIN_SIDECAR_DIR, join(plugin, 'sidecar'), { recursive: true, filter: (p) => !p.endsWith('.log') });
+  // A helper DLL at depth 1 (no Supports: a dependency) and one two folders down (never loaded).
+  copyFileSync(WIN_SHIM_DLL, join(game, 'red4ext', 'plugins', 'helper.dll'));
+  mkdirSync(join(game, 'red4ext', 'plugins', 'Other', 'deep'), { recursive: true });
+  copyFileSync(WIN_PLUGIN_DLL, join(game, 'red4ext', 'plugins', 'Other', 'deep', 'Deep.dll'));
+  // An address the sidecar refuses at once: it exits 2, so the plugin must restart it.
+  writeIni(game, { server: 'not-an-address' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
+  it('loads as RED4ext would, registers scripts, states and natives, supervises the sidecar, and leaves nothing behind', async () => {
+    const g = startStandinGame('game', game, dir);
+    const logs = join(game, 'red4ext', 'logs');
+    const pluginLog = () => readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    await g.waitJson((l) => l.event === 'stateEnter' && l.type === 2);
+    // The sidecar dies (bad address), is restarted after a backoff, and each launch rotates the log.
+    await vi.waitFor(() => expect(pluginLog().match(/sidecar started/g)?.length ?? 0).toBeGreaterThanOrEqual(2), { timeout: WINE_WAIT_MS, interval: 200 });
+    expect(pluginLog()).toMatch(/exited with code 2[\s\S]*restarting the sidecar in 1000 ms/);
+    askQuit(game);
+    expect(await g.exited, g.stderr()).toBe(0);
+
+    const ev = g.json();
+    const names = ev.map((l) => String(l.event));
+    // RED4ext's order: query (version checks) before Main(Load); registration after loading.
+    expect(names.indexOf('query')).toBeLessThan(names.indexOf('loaded'));
+    expect(ev.find((l) => l.event === 'query')).toMatchObject({ name: 'CoopBridge', sdk: '0.5.0', runtimeIndependent: 1, version: JSON.parse(readFileSync('package.json', 'utf8')).version });
+    expect(ev.filter((l) => l.event === 'dependency').map((l) => String(l.path))).toEqual([expect.stringMatching(/plugins\/helper\.dll$/)]);
+    expect(JSON.stringify(ev)).not.toMatch(/Deep\.dll|opus\.dll/); // depth ≥ 2 is never loaded
+    expect(ev.filter((l) => l.event === 'loaded')).toHaveLength(1);
+    // Scripts: the plugin's own folder, written for scc like RED4ext does.
+    expect(ev.find((l) => l.event === 'scriptsAdded')).toMatchObject({ path: expect.stringMatching(/plugins\/CoopBridge\/scripts$/), exists: 1 });
+    expect(readFileSync(join(game, 'red4ext', 'redscript_paths.txt'), 'utf8')).toMatch(/plugins\\CoopBridge\\scripts/);
+    // Every native the manifest gives, registered native + static under its bare name.
+    const registered = ev.filter((l) => l.event === 'nativeRegistered');
+    expect(registered.map((l) => l.name).sort()).toEqual(nativeSignatures(loadManifest()).map((s) => s.name).sort());
+    expect(registered.every((l) => l.isNative === 1 && l.isStatic === 1 && l.shortName === l.name)).toBe(true);
+    // Game states: Running and Shutdown added; the states ran in order; Main(Unload) at the end.
+    expect(ev.filter((l) => l.event === 'gameStateAdded').map((l) => l.type)).toEqual([2, 3]);
+    expect(ev.filter((l) => l.event === 'stateEnter').map((l) => l.type)).toEqual([0, 1, 2, 3]);
+    expect(names.at(-2)).toBe('unloaded');
+    // Logs in red4ext/logs: the plugin's (through RED4ext's logger) and the sidecar's, rotated.
+    expect(pluginLog()).toMatch(/CoopBridge \d+\.\d+\.\d+ loaded[\s\S]*registered \d+ natives[\s\S]*bridge region 'cb\d+' open/);
+    expect(readFileSync(join(logs, 'coop-sidecar.log'), 'utf8')).toContain('--server must be HOST:PORT');
+    expect(readFileSync(join(logs, 'coop-sidecar.1.log'), 'utf8')).toContain('--server must be HOST:PORT');
+    expect(wineProcessesWith(game)).toEqual([]);
+  }, 120_000);
+});
