@@ -6,16 +6,7 @@
 //
 // Each frame the service drains the sidecar -> game ring (CoopBridgePoll) into CoopGameHandler.
 
-// Engine actions the plugin implements outside the message set (not in the manifest: they are
-// calls into the engine, not messages).
-public static native func CoopEngineSeekCinematic(sceneId: String, timeS: Double) -> Bool;
-public static native func CoopEngineAdvanceDialogue(conversationId: Uint32, choiceIndex: Uint16) -> Bool;
-public static native func CoopEngineSpawnProxy(entityId: Uint32, kind: Uint8, template: String, pos: CoopVec3, rot: CoopQuat) -> Bool;
-public static native func CoopEngineDespawnProxy(entityId: Uint32) -> Void;
-public static native func CoopEngineMoveProxy(entityId: Uint32, pos: CoopVec3, rot: CoopQuat, vel: CoopVec3) -> Void;
-public static native func CoopEngineSetInterpDelay(delayMs: Uint32) -> Void;
-public static native func CoopEngineExportProgress() -> array<Uint8>;
-public static native func CoopEngineApplyProgress(data: array<Uint8>) -> String; // "" when ok
+// Engine actions (seek, spawn, progress...): CoopEngine.reds, not implemented yet.
 
 public class CoopBridgeService extends ScriptableSystem {
   private let m_handler: ref<CoopGameHandler>;

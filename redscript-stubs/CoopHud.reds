@@ -2,8 +2,6 @@
 // spectator camera (collision off, HUD hidden). NOT COMPILED HERE (no game script compiler on
 // this machine).
 
-public static native func CoopEngineSetPlayerCollision(enabled: Bool) -> Void;
-public static native func CoopEngineFollowEntity(entityId: Uint32) -> Bool;
 
 public class CoopHud {
   private let m_root: wref<inkCompoundWidget>;

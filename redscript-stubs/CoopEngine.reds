@@ -1,0 +1,52 @@
+// CoopEngine: the engine actions the sidecar's commands need (seek a scene, advance a dialogue,
+// spawn and move proxies, progress export/apply, spectator camera). NOT DONE: they were declared
+// as natives nobody registered, which makes RED4ext close the game ("invalid native definitions");
+// they are plain script functions now, and each says in the game's log that it is not implemented.
+// NOT COMPILED HERE (no game script compiler on this machine).
+
+public static func CoopEngineSeekCinematic(sceneId: String, timeS: Double) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSeekCinematic is not implemented yet");
+  return false;
+}
+
+public static func CoopEngineAdvanceDialogue(conversationId: Uint32, choiceIndex: Uint16) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineAdvanceDialogue is not implemented yet");
+  return false;
+}
+
+public static func CoopEngineSpawnProxy(entityId: Uint32, kind: Uint8, template: String, pos: CoopVec3, rot: CoopQuat) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSpawnProxy is not implemented yet");
+  return false;
+}
+
+public static func CoopEngineDespawnProxy(entityId: Uint32) -> Void {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineDespawnProxy is not implemented yet");
+}
+
+public static func CoopEngineMoveProxy(entityId: Uint32, pos: CoopVec3, rot: CoopQuat, vel: CoopVec3) -> Void {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineMoveProxy is not implemented yet");
+}
+
+public static func CoopEngineSetInterpDelay(delayMs: Uint32) -> Void {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSetInterpDelay is not implemented yet");
+}
+
+public static func CoopEngineExportProgress() -> array<Uint8> {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineExportProgress is not implemented yet");
+  let none: array<Uint8>;
+  return none;
+}
+
+public static func CoopEngineApplyProgress(data: array<Uint8>) -> String {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineApplyProgress is not implemented yet");
+  return "not implemented";
+}
+
+public static func CoopEngineSetPlayerCollision(enabled: Bool) -> Void {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSetPlayerCollision is not implemented yet");
+}
+
+public static func CoopEngineFollowEntity(entityId: Uint32) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineFollowEntity is not implemented yet");
+  return false;
+}
