@@ -18,6 +18,8 @@ export const SYSTEM_PACKAGES = {
   'gcc-mingw-w64-x86-64': 'cross-compiles the Windows shim, launcher, test game and libopus (native-shims/, scripts/win/)',
   wine64: 'runs the Windows builds (node.exe sidecar, test game) in the tests and bench:bridge --win',
   wine: "the `wine` command (wine64 alone ships no launcher on the PATH)",
+  zip: '`npm run release` packs the mod archive',
+  unzip: 'the install test unpacks the release archive into a fake game folder',
 };
 
 const { values } = parseArgs({ options: { for: { type: 'string', default: 'test' }, check: { type: 'boolean', default: false } } });

@@ -35,7 +35,7 @@ export function emitNatives(m: Manifest): string {
     out.push(`static const coop_wire_op coop_o_${n.message.name}[] = {${opsC(n)}};`);
     out.push(`static void coop_h_${n.message.name}(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(${i}, ctx, frame, out); }\n`);
   }
-  const count = (n: SendNative): number => n.ops.flatMap((o) => (o.op === 'structArray' ? [o, ...o.params] : [o])).length;
+  const count = (n: SendNative): number => n.ops.reduce((sum, o) => sum + (o.op === 'structArray' ? 1 + o.params.length : 1), 0);
   out.push('static const coop_send_native COOP_SEND_NATIVES[] = {');
   for (const n of sends) {
     out.push(`  {"${n.name}", ${n.message.id}, ${n.params.length}, coop_p_${n.message.name}, ${count(n)}, coop_o_${n.message.name}, coop_h_${n.message.name}},`);
