@@ -26,6 +26,7 @@ static void say(const char *fmt, ...) {
 /* One game frame, about 60 Hz. */
 #define GAME_FRAME_MS 16
 #define MSG_SPAWN_PROXY 10
+#define MSG_NOTIFICATION 19
 #define TRANSFORM_FIELDS 11
 
 typedef int (*run_fn)(const wchar_t *, standin_frame_fn, void *);
@@ -55,6 +56,17 @@ static void read_spawn(void) {
   emit("{\"event\":\"spawnProxy\",\"entityId\":%u,\"kind\":%u,\"template\":\"%s\",\"x\":%.3f,\"y\":%.3f,\"z\":%.3f}", id, kind, text_of(&tmpl), x, y, z);
 }
 
+static void read_notification(void) {
+  uint8_t kind = 0;
+  call("CoopNativeReadU8", NULL, 0, &kind);
+  r4e_cstring title, text;
+  memset(&title, 0, sizeof title);
+  memset(&text, 0, sizeof text);
+  call("CoopNativeReadString", NULL, 0, &title);
+  call("CoopNativeReadString", NULL, 0, &text);
+  emit("{\"event\":\"notification\",\"kind\":%u,\"title\":\"%s\",\"text\":\"%s\"}", kind, text_of(&title), text_of(&text));
+}
+
 static int frame(void *user) {
   (void)user;
   standin_cell cells[TRANSFORM_FIELDS];
@@ -67,6 +79,7 @@ static int frame(void *user) {
   if (!call("CoopNativeSendPlayerTransform", args, TRANSFORM_FIELDS, &sent)) emit("{\"event\":\"missingNative\",\"name\":\"CoopNativeSendPlayerTransform\"}");
   for (int32_t t = 0; call("CoopNativePoll", NULL, 0, &t) && t != 0;) {
     if (t == MSG_SPAWN_PROXY) read_spawn();
+    else if (t == MSG_NOTIFICATION) read_notification();
     else emit("{\"event\":\"frame\",\"type\":%d}", t);
   }
   Sleep(GAME_FRAME_MS);

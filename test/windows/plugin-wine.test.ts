@@ -5,8 +5,8 @@
 // opens the region and launches the sidecar from the plugin's folder; a sidecar that dies is
 // restarted with backoff and its log rotated in red4ext/logs; the game exits and no node.exe is
 // left. The release zip path is test/windows/install-wine.test.ts.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifest } from '../../bridge/codegen/manifest.js';
 import { nativeSignatures } from '../../bridge/codegen/natives.js';
@@ -14,6 +14,8 @@ import { WIN_PLUGIN_DLL, WIN_SHIM_DLL, WIN_SIDECAR_DIR } from '../../scripts/win
 import { addStandins, askQuit, PLUGIN_REL, startStandinGame, writeIni } from './fake-game.js';
 import { scratchDir, windowsBuilt, wineProcessesWith, WINE_WAIT_MS } from './wine.js';
 
+/** The five backoffs (1 + 2 + 4 + 8 + 16 s) and some slack for a loaded machine. */
+const GIVE_UP_WAIT_MS = 90_000;
 const dir = scratchDir('plugin');
 const game = join(dir, 'game');
 const plugin = join(game, PLUGIN_REL);
@@ -32,6 +34,7 @@ beforeAll(() => {
   // An address the sidecar refuses at once: it exits 2, so the plugin must restart it.
   writeIni(game, { server: 'not-an-address' });
 });
+afterEach(() => rmSync(join(game, 'quit'), { force: true }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
@@ -70,5 +73,19 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     expect(readFileSync(join(logs, 'coop-sidecar.log'), 'utf8')).toContain('--server must be HOST:PORT');
     expect(readFileSync(join(logs, 'coop-sidecar.1.log'), 'utf8')).toContain('--server must be HOST:PORT');
     expect(wineProcessesWith(game)).toEqual([]);
+  }, 120_000);
+
+  it('gives up after repeated deaths and tells the player through the poll native', async () => {
+    // No node.exe: every launch fails at once; the backoff (1, 2, 4, 8, 16 s) still paces them.
+    renameSync(join(plugin, 'sidecar', 'node.exe'), join(plugin, 'sidecar', 'node.exe.off'));
+    const g = startStandinGame('game-giveup', game, dir);
+    const note = await g.waitJson((l) => l.event === 'notification', GIVE_UP_WAIT_MS);
+    expect(note).toMatchObject({ kind: 2, title: 'Co-op stopped', text: expect.stringContaining('red4ext/logs/coop-sidecar.log') });
+    askQuit(game);
+    expect(await g.exited, g.stderr()).toBe(0);
+    const logs = join(game, 'red4ext', 'logs');
+    const text = readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    expect(text).toMatch(/cannot start the sidecar .*no such file/);
+    expect(text).toMatch(/restarting the sidecar in 1000 ms[\s\S]*in 2000 ms[\s\S]*in 4000 ms[\s\S]*in 8000 ms[\s\S]*in 16000 ms[\s\S]*giving up/);
   }, 120_000);
 });
