@@ -11,10 +11,29 @@
 public class CoopBridgeService extends ScriptableSystem {
   private let m_handler: ref<CoopGameHandler>;
   private let m_player: wref<PlayerPuppet>;
+  private let m_settings: ref<CoopSettings>;
+  private let m_ptt: ref<CoopPushToTalk>;
+  private let m_dialogue: ref<CoopDialogueHook>;
 
   private func OnAttach() -> Void {
     this.m_handler = new CoopGameHandler();
     this.m_handler.Init(this.GetGameInstance());
+    this.m_ptt = new CoopPushToTalk();
+    this.m_dialogue = new CoopDialogueHook();
+    this.m_settings = new CoopSettings();
+    this.m_settings.Register();
+  }
+
+  private func OnDetach() -> Void {
+    this.m_settings.Unregister();
+  }
+
+  public func Ptt() -> ref<CoopPushToTalk> {
+    return this.m_ptt;
+  }
+
+  public func Dialogue() -> ref<CoopDialogueHook> {
+    return this.m_dialogue;
   }
 
   public func SetPlayer(player: ref<PlayerPuppet>) -> Void {
@@ -25,6 +44,7 @@ public class CoopBridgeService extends ScriptableSystem {
   // Called once per frame by CoopFrameTick (CoopHooks.reds).
   public func Tick() -> Void {
     CoopBridgePoll(this.m_handler);
+    this.m_ptt.Tick(EngineTime.ToFloat(GameInstance.GetSimTime(this.GetGameInstance())));
     if IsDefined(this.m_player) {
       CoopBridgeSendPlayerTransform(CoopHooks.Transform(this.m_player));
     }

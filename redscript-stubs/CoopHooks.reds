@@ -1,7 +1,8 @@
-// Game -> sidecar hooks: @wrapMethod around the game methods the hook manifest names, each
+// Game -> sidecar hooks: @wrapMethod around game methods and listeners on the game's blackboards, each
 // sending its generated CoopMsg through the plugin's natives. NOT COMPILED HERE (no game script
-// compiler on this machine). gamevision::StartCinematic and the console are native functions:
-// the RED4ext plugin hooks those in C++ and sends StartCinematic / ConsoleCommand itself.
+// compiler on this machine). NOT DONE: scenes (scnSceneSystem, StartCinematic) and the console
+// are native code a script cannot wrap; the plugin would hook them through sdk->hooking at
+// resolved addresses, and does not yet, so StartCinematic and ConsoleCommand are never sent.
 
 public abstract class CoopHooks {
   public static func Transform(player: ref<PlayerPuppet>) -> CoopMsgPlayerTransform {
@@ -21,33 +22,46 @@ public abstract class CoopHooks {
 @wrapMethod(PlayerPuppet)
 protected cb func OnGameAttached() -> Bool {
   let r: Bool = wrappedMethod();
-  CoopBridgeService.Get(this.GetGame()).SetPlayer(this);
+  let service: ref<CoopBridgeService> = CoopBridgeService.Get(this.GetGame());
+  service.SetPlayer(this);
+  this.RegisterInputListener(service.Ptt(), n"CoopPushToTalk");
+  service.Dialogue().Attach(this.GetGame());
   return r;
 }
 
-// Push-to-talk: the "CoopPushToTalk" input action (bound in the CoopSettings menu).
+// Push-to-talk: CoopPushToTalk (CoopSettings.reds) listens to the "CoopPushToTalk" action.
+// A menu opening lets go of push-to-talk (its release would go to the menu, not to us).
 @wrapMethod(PlayerPuppet)
-protected cb func OnAction(action: ListenerAction, consumer: ListenerActionConsumer) -> Bool {
-  if Equals(ListenerAction.GetName(action), n"CoopPushToTalk") {
-    if ListenerAction.IsButtonJustPressed(action) {
-      let down: CoopMsgPushToTalkDown;
-      CoopBridgeSendPushToTalkDown(down);
-    } else if ListenerAction.IsButtonJustReleased(action) {
-      let up: CoopMsgPushToTalkUp;
-      CoopBridgeSendPushToTalkUp(up);
-    }
-  }
-  return wrappedMethod(action, consumer);
+protected cb func OnMenuVisibilityChange(evt: ref<MenuVisibilityChangedEvent>) -> Bool {
+  CoopBridgeService.Get(this.GetGame()).Ptt().Release();
+  return wrappedMethod(evt);
 }
 
-// ConversationStateMachine as the dialogue hub widget sees it: the wheel shown with its choices.
-@wrapMethod(dialogWidgetGameController)
-protected cb func OnDialogsData(value: Variant) -> Bool {
-  let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(value);
-  let msg: CoopMsgDialogueWheelShown;
-  if ArraySize(data.choiceHubs) > 0 {
+// Dialogue: the game publishes the wheel on the UIInteractionsDef blackboard (DialogChoiceHubs,
+// a Variant of DialogChoiceHubs) and the highlighted choice on SelectedIndex; listening there
+// instead of wrapping a widget controller survives UI mods replacing the widget.
+public class CoopDialogueHook {
+  private let m_bb: wref<IBlackboard>;
+  private let m_hubsCb: ref<CallbackHandle>;
+  private let m_pickCb: ref<CallbackHandle>;
+  private let m_conversationId: Uint32;
+
+  public func Attach(game: GameInstance) -> Void {
+    let defs: ref<UIInteractionsDef> = GetAllBlackboardDefs().UIInteractions;
+    this.m_bb = GameInstance.GetBlackboardSystem(game).Get(defs);
+    this.m_hubsCb = this.m_bb.RegisterListenerVariant(defs.DialogChoiceHubs, this, n"OnChoiceHubs");
+    this.m_pickCb = this.m_bb.RegisterListenerInt(defs.SelectedIndex, this, n"OnSelectedIndex");
+  }
+
+  protected cb func OnChoiceHubs(value: Variant) -> Bool {
+    let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(value);
+    if ArraySize(data.choiceHubs) == 0 {
+      return false;
+    }
     let hub: ListChoiceHubData = data.choiceHubs[0];
+    let msg: CoopMsgDialogueWheelShown;
     msg.conversationId = Cast<Uint32>(hub.id);
+    this.m_conversationId = msg.conversationId;
     let i: Int32 = 0;
     while i < ArraySize(hub.choices) {
       let c: CoopDialogueChoice;
@@ -58,25 +72,16 @@ protected cb func OnDialogsData(value: Variant) -> Bool {
       i += 1;
     }
     CoopBridgeSendDialogueWheelShown(msg);
+    return false;
   }
-  return wrappedMethod(value);
-}
 
-// The local player picked a choice.
-@wrapMethod(dialogWidgetGameController)
-protected cb func OnDialogsSelectIndex(value: Int32) -> Bool {
-  let msg: CoopMsgDialogueChoiceSelected;
-  msg.choiceIndex = Cast<Uint16>(value);
-  CoopBridgeSendDialogueChoiceSelected(msg);
-  return wrappedMethod(value);
-}
-
-// Co-op settings: the CoopSettings menu calls this when the player applies changes.
-public static func CoopSettingsApplied(pttKey: String, voiceActivation: Bool) -> Void {
-  let msg: CoopMsgSettingsChanged;
-  msg.pttKey = pttKey;
-  msg.voiceActivation = voiceActivation;
-  CoopBridgeSendSettingsChanged(msg);
+  protected cb func OnSelectedIndex(value: Int32) -> Bool {
+    let msg: CoopMsgDialogueChoiceSelected;
+    msg.conversationId = this.m_conversationId;
+    msg.choiceIndex = Cast<Uint16>(value);
+    CoopBridgeSendDialogueChoiceSelected(msg);
+    return false;
+  }
 }
 
 // Once per frame: the HUD's per-frame update drives the bridge service.

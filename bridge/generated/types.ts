@@ -122,10 +122,12 @@ export interface PushToTalkDown {}
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface PushToTalkUp {}
 
-/** The player changed co-op settings. (from game; hook: CoopSettings menu) */
+/** The player changed co-op settings (Mod Settings menu): voice activation, its threshold (dBFS), the volume of others' voices (1 = as received). (from game; hook: CoopSettings menu) */
 export interface SettingsChanged {
   pttKey: string;
   voiceActivation: boolean;
+  voxThresholdDbfs: number;
+  voiceVolume: number;
 }
 
 /** Command: spectate an entity (collision off, HUD hidden). (from sidecar; hook: SpectatorCam) */
@@ -292,4 +294,4 @@ export const MESSAGE_FROM = {
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0xa24c1445;
+export const SCHEMA_HASH = 0x4619447c;

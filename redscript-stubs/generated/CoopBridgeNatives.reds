@@ -126,10 +126,12 @@ public struct CoopMsgPushToTalkUp {
 
 }
 
-// The player changed co-op settings. (from game; hook: CoopSettings menu)
+// The player changed co-op settings (Mod Settings menu): voice activation, its threshold (dBFS), the volume of others' voices (1 = as received). (from game; hook: CoopSettings menu)
 public struct CoopMsgSettingsChanged {
   public let pttKey: String;
   public let voiceActivation: Bool;
+  public let voxThresholdDbfs: Float;
+  public let voiceVolume: Float;
 }
 
 // Command: spectate an entity (collision off, HUD hidden). (from sidecar; hook: SpectatorCam)
@@ -211,7 +213,7 @@ public static native func CoopNativeSendDialogueChoiceSelected(conversationId: U
 public static native func CoopNativeSendConsoleCommand(text: String) -> Bool;
 public static native func CoopNativeSendPushToTalkDown() -> Bool;
 public static native func CoopNativeSendPushToTalkUp() -> Bool;
-public static native func CoopNativeSendSettingsChanged(pttKey: String, voiceActivation: Bool) -> Bool;
+public static native func CoopNativeSendSettingsChanged(pttKey: String, voiceActivation: Bool, voxThresholdDbfs: Float, voiceVolume: Float) -> Bool;
 public static native func CoopNativeSendProgressData(requestId: Uint32, data: array<Uint8>) -> Bool;
 public static native func CoopNativeSendApplyProgressResult(requestId: Uint32, ok: Bool, error: String) -> Bool;
 public static native func CoopNativeSendMergeAnswer(requestId: Uint32, decisionsId: array<Uint32>, decisionsAccept: array<Bool>) -> Bool;
@@ -264,7 +266,7 @@ public static func CoopBridgeSendPushToTalkUp(msg: CoopMsgPushToTalkUp) -> Bool 
 }
 
 public static func CoopBridgeSendSettingsChanged(msg: CoopMsgSettingsChanged) -> Bool {
-  return CoopNativeSendSettingsChanged(msg.pttKey, msg.voiceActivation);
+  return CoopNativeSendSettingsChanged(msg.pttKey, msg.voiceActivation, msg.voxThresholdDbfs, msg.voiceVolume);
 }
 
 public static func CoopBridgeSendProgressData(msg: CoopMsgProgressData) -> Bool {

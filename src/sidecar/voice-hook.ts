@@ -64,7 +64,7 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceSession {
   });
   bridge.on('PushToTalkDown', () => session.onPushToTalk(true));
   bridge.on('PushToTalkUp', () => session.onPushToTalk(false));
-  bridge.on('SettingsChanged', (m) => session.onSettings({ voiceActivation: m.voiceActivation }));
+  bridge.on('SettingsChanged', (m) => session.onSettings({ voiceActivation: m.voiceActivation, voxThresholdDbfs: m.voxThresholdDbfs, voiceVolume: m.voiceVolume }));
   if (o.micDevice !== undefined) {
     const r = startCapture(o.micDevice, (pcm) => session.onPcmFrame(pcm));
     if (!r.ok) o.say(`voice: ${r.message}; using the game's microphone frames instead`);

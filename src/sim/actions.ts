@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CODECS, type MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
 import { WavFileSink, WavFileSource } from '../voice/wav-io.js';
-import { VOICE_SAMPLE_RATE_HZ } from '../voice/constants.js';
+import { VAD_ABS_THRESHOLD_DBFS, VOICE_SAMPLE_RATE_HZ, VOICE_VOLUME_DEFAULT } from '../voice/constants.js';
 import type { Step } from './scenario.js';
 
 export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -104,7 +104,10 @@ export const ACTIONS: Record<string, Action> = {
     });
   }),
   console: define(z.object({ text: z.string() }), (s, ctx) => ctx.send('ConsoleCommand', { text: s.text })),
-  settings: define(z.object({ pttKey: z.string(), voiceActivation: z.boolean() }), (s, ctx) => ctx.send('SettingsChanged', s)),
+  settings: define(
+    z.object({ pttKey: z.string(), voiceActivation: z.boolean(), voxThresholdDbfs: z.number().default(VAD_ABS_THRESHOLD_DBFS), voiceVolume: z.number().default(VOICE_VOLUME_DEFAULT) }),
+    (s, ctx) => ctx.send('SettingsChanged', s),
+  ),
   /** Any manifest message by name; bytes as { "$bytes": base64 }. */
   send: define(z.object({ message: z.string(), fields: z.record(z.string(), z.unknown()).default({}) }), (s, ctx) => {
     if (!(s.message in CODECS)) throw new Error(`send: unknown message '${s.message}'`);

@@ -62,6 +62,12 @@ export const VOICE_PROXIMITY_MAX_M = 60;
 
 /** VOX (see vad.ts). */
 export const VAD_ABS_THRESHOLD_DBFS = -45;
+/** The settings menu's threshold range (dBFS): values outside are clamped. */
+export const VAD_THRESHOLD_MIN_DBFS = -80;
+export const VAD_THRESHOLD_MAX_DBFS = -5;
+/** Playback gain of others' voices from the settings menu: 1 = as received; clamped to [0, max]. */
+export const VOICE_VOLUME_DEFAULT = 1;
+export const VOICE_VOLUME_MAX = 2;
 export const VAD_ABOVE_NOISE_DB = 12;
 export const VAD_HANGOVER_MS = 300;
 export const VAD_NOISE_RISE_DB_PER_S = 3;

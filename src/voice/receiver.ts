@@ -3,7 +3,7 @@
 // for the sink. A talker's decoder is freed when its stream has been idle for
 // VOICE_STREAM_FREE_MS, or at once when the talker leaves.
 import type { AudioSink } from './audio-io.js';
-import { VOICE_FRAME_SAMPLES } from './constants.js';
+import { VOICE_FRAME_SAMPLES, VOICE_VOLUME_DEFAULT, VOICE_VOLUME_MAX } from './constants.js';
 import { VoiceDecoder } from './decoder.js';
 import { VoiceJitterBuffer, type PlayoutFrame } from './jitter-buffer.js';
 import { gainOfAttenuation } from './relay.js';
@@ -36,6 +36,7 @@ export class VoiceReceiver {
   #o: VoiceReceiverOptions;
   #streams = new Map<number, Stream>();
   #mix = new Float32Array(VOICE_FRAME_SAMPLES);
+  #volume = VOICE_VOLUME_DEFAULT;
 
   constructor(o: VoiceReceiverOptions) {
     this.#o = o;
@@ -74,9 +75,18 @@ export class VoiceReceiver {
       else if (nowMs - s.lastPacketMs > VOICE_STREAM_FREE_MS) this.removePeer(peerId);
     }
     const out = new Int16Array(VOICE_FRAME_SAMPLES);
-    for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(this.#mix[i]!)));
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(this.#mix[i]! * this.#volume)));
     this.#o.sink.write(out);
     this.counters.framesOut += 1;
+  }
+
+  /** The settings menu's volume for others' voices (1 = as received), clamped to [0, VOICE_VOLUME_MAX]. */
+  setVolume(gain: number): void {
+    if (Number.isFinite(gain)) this.#volume = Math.max(0, Math.min(VOICE_VOLUME_MAX, gain));
+  }
+
+  get volume(): number {
+    return this.#volume;
   }
 
   removePeer(peerId: number): void {

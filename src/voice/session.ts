@@ -60,8 +60,10 @@ export class VoiceSession {
     this.tx.setPushToTalk(down);
   }
 
-  onSettings(s: { voiceActivation: boolean }): void {
+  onSettings(s: { voiceActivation: boolean; voxThresholdDbfs?: number; voiceVolume?: number }): void {
     this.tx.setVoiceActivation(s.voiceActivation);
+    if (s.voxThresholdDbfs !== undefined) this.tx.setVoxThresholdDbfs(s.voxThresholdDbfs);
+    if (s.voiceVolume !== undefined) this.rx.setVolume(s.voiceVolume);
   }
 
   /** A captured frame from the game (bridge MicAudioFrame) or a device; bad frames are counted. */

@@ -66,6 +66,11 @@ export class VoiceTransmitter {
     this.#update();
   }
 
+  /** The settings menu's VOX threshold (dBFS). */
+  setVoxThresholdDbfs(db: number): void {
+    this.#vad.setAbsThresholdDbfs(db);
+  }
+
   /** Fed from the connection's measured packet loss. */
   setExpectedLoss(pct: number): void {
     this.#expectedLossPct = pct;

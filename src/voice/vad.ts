@@ -11,7 +11,7 @@
 //
 // Onset is immediate (the first loud frame transmits), so word starts are not clipped either.
 import {
-  VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS,
+  VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_THRESHOLD_MAX_DBFS, VAD_THRESHOLD_MIN_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS,
 } from './constants.js';
 import { frameDbfs } from './quality.js';
 
@@ -35,6 +35,15 @@ export class VoiceActivityDetector {
     this.#abs = opts.absThresholdDbfs ?? VAD_ABS_THRESHOLD_DBFS;
     this.#above = opts.aboveNoiseDb ?? VAD_ABOVE_NOISE_DB;
     this.#hangFrames = Math.ceil((opts.hangoverMs ?? VAD_HANGOVER_MS) / VOICE_FRAME_MS);
+  }
+
+  /** The settings menu's threshold (dBFS), clamped; a non-number keeps the current one. */
+  setAbsThresholdDbfs(db: number): void {
+    if (Number.isFinite(db)) this.#abs = Math.max(VAD_THRESHOLD_MIN_DBFS, Math.min(VAD_THRESHOLD_MAX_DBFS, db));
+  }
+
+  get absThresholdDbfs(): number {
+    return this.#abs;
   }
 
   /** Feeds one 20 ms frame; returns true while voice is active (speech or hangover). */

@@ -1,0 +1,112 @@
+// Co-op settings in the game's settings menu (Mod Settings, jackhumbert/mod_settings) and
+// push-to-talk. NOT COMPILED HERE (no game script compiler on this machine): the annotation keys
+// and listener callbacks are the ones Mod Settings' source reads; the ListenerAction calls are
+// unverified against the game's API (research notes §3, [U]).
+//
+// The push-to-talk key is an EInputKey field: Mod Settings shows a key-capture widget, and
+// Input Loader's r6/input/coop-bridge.xml names this field in overridableUI, so the binding the
+// player picks is the one the "CoopPushToTalk" action fires on. Mod Settings has no text fields:
+// the server address or lobby id stays in red4ext/plugins/CoopBridge/coop-bridge.ini.
+
+public class CoopSettings {
+  @runtimeProperty("ModSettings.mod", "Co-op")
+  @runtimeProperty("ModSettings.category", "Voice")
+  @runtimeProperty("ModSettings.displayName", "Push-to-talk key")
+  @runtimeProperty("ModSettings.description", "Hold to talk to nearby players.")
+  public let coopPushToTalkKey: EInputKey = EInputKey.IK_V;
+
+  @runtimeProperty("ModSettings.mod", "Co-op")
+  @runtimeProperty("ModSettings.category", "Voice")
+  @runtimeProperty("ModSettings.displayName", "Voice activation")
+  @runtimeProperty("ModSettings.description", "Talk without holding the key: your microphone opens when you speak.")
+  public let voiceActivation: Bool = false;
+
+  @runtimeProperty("ModSettings.mod", "Co-op")
+  @runtimeProperty("ModSettings.category", "Voice")
+  @runtimeProperty("ModSettings.displayName", "Voice activation threshold (dB)")
+  @runtimeProperty("ModSettings.dependency", "voiceActivation")
+  @runtimeProperty("ModSettings.min", "-80")
+  @runtimeProperty("ModSettings.max", "-5")
+  @runtimeProperty("ModSettings.step", "1")
+  public let voxThresholdDbfs: Float = -45.0;
+
+  @runtimeProperty("ModSettings.mod", "Co-op")
+  @runtimeProperty("ModSettings.category", "Voice")
+  @runtimeProperty("ModSettings.displayName", "Voice volume")
+  @runtimeProperty("ModSettings.min", "0")
+  @runtimeProperty("ModSettings.max", "2")
+  @runtimeProperty("ModSettings.step", "0.05")
+  public let voiceVolume: Float = 1.0;
+
+  public func Register() -> Void {
+    ModSettings.RegisterListenerToClass(this);
+    ModSettings.RegisterListenerToModifications(this);
+    this.Send();
+  }
+
+  public func Unregister() -> Void {
+    ModSettings.UnregisterListenerToClass(this);
+    ModSettings.UnregisterListenerToModifications(this);
+  }
+
+  // Mod Settings updated our fields in place: tell the sidecar.
+  public cb func OnModSettingsChange() -> Void {
+    this.Send();
+  }
+
+  public func Send() -> Void {
+    let msg: CoopMsgSettingsChanged;
+    msg.pttKey = NameToString(EnumValueToName(n"EInputKey", EnumInt(this.coopPushToTalkKey)));
+    msg.voiceActivation = this.voiceActivation;
+    msg.voxThresholdDbfs = this.voxThresholdDbfs;
+    msg.voiceVolume = this.voiceVolume;
+    CoopBridgeSendSettingsChanged(msg);
+  }
+}
+
+// Push-to-talk: press and release of the "CoopPushToTalk" action. A release can be lost (the
+// game swallows it when the same key also picks an item up, or a menu opens mid-press), so a
+// press held past the release timeout is let go, and a menu or context change lets go at once.
+public class CoopPushToTalk {
+  // Longest a single press is trusted without its release (seconds).
+  public static func ReleaseTimeoutS() -> Float = 30.0;
+
+  private let m_held: Bool;
+  private let m_pressedAt: Float;
+
+  public cb func OnAction(action: ListenerAction, consumer: ListenerActionConsumer) -> Bool {
+    if !Equals(ListenerAction.GetName(action), n"CoopPushToTalk") {
+      return false;
+    }
+    if ListenerAction.IsButtonJustPressed(action) {
+      this.Press(EngineTime.ToFloat(GameInstance.GetSimTime(GetGameInstance())));
+    } else if ListenerAction.IsButtonJustReleased(action) {
+      this.Release();
+    }
+    return false;
+  }
+
+  public func Press(now: Float) -> Void {
+    this.m_pressedAt = now;
+    if !this.m_held {
+      this.m_held = true;
+      let down: CoopMsgPushToTalkDown;
+      CoopBridgeSendPushToTalkDown(down);
+    }
+  }
+
+  public func Release() -> Void {
+    if this.m_held {
+      this.m_held = false;
+      let up: CoopMsgPushToTalkUp;
+      CoopBridgeSendPushToTalkUp(up);
+    }
+  }
+
+  // Every frame (CoopBridgeService.Tick).
+  public func Tick(now: Float) -> Void {
+    if this.m_held && now - this.m_pressedAt > CoopPushToTalk.ReleaseTimeoutS() {
+      this.Release();
+    }
+  }
+}
