@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { loadNative, MESSAGE_IDS, openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { transformFor, wsDecode, wsEncode } from './bridge-peer.js';
-import { writeFileAtomicSync } from '../src/merge/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 
 /** 3 by default (BENCHMARKS.md); BENCH_REPS=1 for a quick look while developing. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);

@@ -6,7 +6,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileAtomicSync } from './atomic.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_MERGED, MERGE_SCHEMA_VERSION } from './constants.js';
 import { encodeDat } from './dat.js';
 import { MergeError } from './errors.js';

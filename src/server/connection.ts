@@ -6,6 +6,7 @@ import { ClientSnapshots } from './snapshot-writer.js';
 import type { TickClient } from './tick-pipeline.js';
 import type { EntityPose } from './world.js';
 import { BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS, type DropReason } from './constants.js';
+import { TokenBucket, perWindow } from '../util/rate-limit.js';
 
 /** What the server needs of a transport peer (ENet today; anything datagram-shaped tomorrow). */
 export interface PeerLink {
@@ -49,8 +50,7 @@ export class Connection implements TickClient {
   readonly snaps = new ClientSnapshots();
   readonly drops = new Map<DropReason, number>();
   dropsTotal = 0;
-  #windowStart = 0;
-  #windowCount = 0;
+  readonly #badMessages: TokenBucket;
   /** Free-form slots for plugins (admin, voice, merge) keyed by plugin name. */
   readonly ext = new Map<string, unknown>();
   onStateChange: ((c: Connection, from: ConnStateValue, to: ConnStateValue) => void) | null = null;
@@ -59,6 +59,7 @@ export class Connection implements TickClient {
     this.peerId = peerId;
     this.link = link;
     this.connectedAtMs = nowMs;
+    this.#badMessages = new TokenBucket(perWindow(BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS), nowMs);
   }
 
   get state(): ConnStateValue { return this.#state; }
@@ -77,8 +78,6 @@ export class Connection implements TickClient {
   countDrop(reason: DropReason, nowMs: number): boolean {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
     this.dropsTotal++;
-    if (nowMs - this.#windowStart > BAD_MESSAGE_WINDOW_MS) { this.#windowStart = nowMs; this.#windowCount = 0; }
-    this.#windowCount++;
-    return this.#windowCount > BAD_MESSAGE_LIMIT;
+    return !this.#badMessages.take(nowMs);
   }
 }

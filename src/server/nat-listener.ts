@@ -9,7 +9,7 @@ import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/ice-transport.
 import {
   MasterError, MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
 } from '../net/nat/master-client.js';
-import { MASTER_MAX_PLAYERS } from '../master/constants.js';
+import { MASTER_MAX_PLAYERS } from '../protocol/master-wire.js';
 import type { PeerNetView } from './admin/session-view.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
 import type { CoopServer } from './server.js';

@@ -9,7 +9,7 @@ import { GameClock } from './game-clock.js';
 import { TickPipeline } from './tick-pipeline.js';
 import { World } from './world.js';
 import { NpcSim } from './npc-sim.js';
-import { mulberry32 } from './rng.js';
+import { seededRandom } from '../util/random.js';
 import { handleMessage } from './handlers.js';
 import { passwordProofOk } from '../protocol/password-proof.js';
 import { AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
@@ -66,7 +66,7 @@ export class CoopServer {
     this.random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
     if (opts.password === '') throw new TypeError('password must be a non-empty string or absent');
     this.#password = opts.password;
-    this.sim = new NpcSim(this.world, mulberry32(opts.seed ?? 1));
+    this.sim = new NpcSim(this.world, seededRandom(opts.seed ?? 1));
     this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
     this.pipeline = new TickPipeline(this.world, this.sim);
   }

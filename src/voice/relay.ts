@@ -12,6 +12,7 @@ import {
 } from './constants.js';
 import { isVoiceFrame } from './opus-packet.js';
 import { seqDiff } from './seq.js';
+import { TokenBucket, type RateLimit } from '../util/rate-limit.js';
 
 export const VOICE_PROXIMITY_FLOOR_DB = -30;
 /** attenuationQ8 on the wire: 0 = full volume, 256 = silent. */
@@ -49,13 +50,14 @@ export interface VoiceRelayOptions {
 }
 
 interface TalkerState {
-  tokens: number;
-  refillAt: number;
+  rate: TokenBucket;
   lastSeq: number | null;
   lastAt: number;
   drops: Record<RelayDropReason, number>;
   relayed: number;
 }
+
+const TALKER_RATE: RateLimit = { burst: VOICE_RELAY_BURST_PACKETS, perSecond: VOICE_RELAY_MAX_PACKETS_PER_S };
 
 const emptyDrops = (): Record<RelayDropReason, number> => ({ malformed: 0, oversized: 0, unknownPeer: 0, muted: 0, flood: 0, outOfWindow: 0 });
 
@@ -92,10 +94,7 @@ export class VoiceRelay {
       return { ok: false, reason };
     };
     // token bucket first: a flood costs no parsing
-    st.tokens = Math.min(VOICE_RELAY_BURST_PACKETS, st.tokens + ((nowMs - st.refillAt) * VOICE_RELAY_MAX_PACKETS_PER_S) / 1000);
-    st.refillAt = nowMs;
-    if (st.tokens < 1) return drop('flood');
-    st.tokens -= 1;
+    if (!st.rate.take(nowMs)) return drop('flood');
     const bytes = packet.opusBytes;
     if (bytes.length > VOICE_MAX_PACKET_BYTES) return drop('oversized');
     if (!Number.isInteger(packet.seq) || packet.seq < 0 || packet.seq > 0xffff || !Number.isInteger(packet.timestamp) ||
@@ -139,7 +138,7 @@ export class VoiceRelay {
   #state(peerId: number, nowMs: number): TalkerState {
     let st = this.#talkers.get(peerId);
     if (!st) {
-      st = { tokens: VOICE_RELAY_BURST_PACKETS, refillAt: nowMs, lastSeq: null, lastAt: -Infinity, drops: emptyDrops(), relayed: 0 };
+      st = { rate: new TokenBucket(TALKER_RATE, nowMs), lastSeq: null, lastAt: -Infinity, drops: emptyDrops(), relayed: 0 };
       this.#talkers.set(peerId, st);
     }
     return st;

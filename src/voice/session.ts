@@ -5,7 +5,7 @@ import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceReceiver, type IncomingVoice } from './receiver.js';
 import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
-import { systemClock, type Clock } from '../net/enet/transport.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 const PLAYOUT_POLL_MS = 5;
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */

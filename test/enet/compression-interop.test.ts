@@ -9,7 +9,7 @@ import { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer.js';
 import { HEADER_FLAG_COMPRESSED, readU16 } from '../../src/net/enet/protocol.js';
 import { RangeCoder } from '../../src/net/enet/range-coder.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 import type { DatagramTransport } from '../../src/net/enet/transport.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { LibEnetHost, LibEnetRangeCoder, libenetVersion, type LibEnetEvent, type LibEnetPeer } from './libenet.js';

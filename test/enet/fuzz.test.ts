@@ -8,7 +8,7 @@ import type { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer.js';
 import { PeerState } from '../../src/net/enet/peer-state.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_SIZES, DATA_LENGTH_OFFSET, writeU16, writeU32 } from '../../src/net/enet/protocol.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 import type { DatagramAddress } from '../../src/net/enet/transport.js';
 import { SimWorld, payload } from './harness.js';
 

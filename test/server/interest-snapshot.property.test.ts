@@ -7,7 +7,7 @@ import { World } from '../../src/server/world.js';
 import { InterestManager, InterestState } from '../../src/server/interest.js';
 import { SnapshotWriter, ClientSnapshots } from '../../src/server/snapshot-writer.js';
 import { NpcSim } from '../../src/server/npc-sim.js';
-import { mulberry32 } from '../../src/server/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 import { SnapshotReceiver } from '../../src/sidecar/snapshot-receiver.js';
 import { EntityKind } from '../../src/protocol/schema.gen.js';
 import { INTEREST_RADIUS_M, INTEREST_EXIT_M } from '../../src/protocol/constants.js';
@@ -33,7 +33,7 @@ describe('interest + delta snapshots (property)', () => {
         teleport: fc.boolean(),
       }), { minLength: 5, maxLength: 40 }),
       (seed, nClients, nEntities, ticks) => {
-        const rng = mulberry32(seed);
+        const rng = seededRandom(seed);
         const world = new World({ halfExtentM: 600 }); // small dense area: the Map overflow runs too
         const sim = new NpcSim(world, rng);
         const spread = 400;

@@ -31,7 +31,8 @@ import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
 import { DatagramBuilder, sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
-import { systemClock, type Clock, type DatagramAddress, type DatagramTransport } from './transport.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import type { DatagramAddress, DatagramTransport } from './transport.js';
 
 export interface EnetLogger {
   debug(fields: object, message: string): void;

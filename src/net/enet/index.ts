@@ -30,10 +30,9 @@ export type { EnetErrorCode } from './errors.js';
 export type { DropReason } from './receive.js';
 export { UdpTransport } from './udp.js';
 export type { UdpBindOptions } from './udp.js';
-export { SimClock, SimNetwork, SimTransport, seededRandom } from './sim-network.js';
+export { SimNetwork, SimTransport } from './sim-network.js';
 export type { SimLinkOptions, SimNetworkOptions } from './sim-network.js';
-export { systemClock } from './transport.js';
-export type { Clock, DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
+export type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
 export {
   DEFAULT_HOST_OPTIONS,
   ENET_HOST_DEFAULT_MTU,

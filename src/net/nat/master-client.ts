@@ -3,8 +3,7 @@
 import { sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
 import type { IdentityKeys } from '../../protocol/identity.js';
-import { MASTER_CHALLENGE_PREFIX } from '../../master/constants.js';
-import type { AnnounceBody, ClientMessage, ServerMessage, SignalData, TurnCredentials } from '../../master/wire.js';
+import { MASTER_CHALLENGE_PREFIX, type AnnounceBody, type ClientMessage, type ServerMessage, type SignalData, type TurnCredentials } from '../../protocol/master-wire.js';
 import { NAT_MASTER_HTTP_TIMEOUT_MS } from './constants.js';
 
 /** A player identity: an Ed25519 key pair (raw 32-byte public key). */

@@ -2,9 +2,10 @@
 // written atomically (temp, fsync, rename) on every autosave tick and at shutdown (normal exit,
 // SIGINT, SIGTERM, an uncaught error). Saving is synchronous so that it also works from an
 // `exit` or `uncaughtException` handler. The file format is src/merge's SessionFileSchema.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type SessionFile } from '../../merge/index.js';
+import { SESSION_SAVE_SUBDIR, type SaveReason, type SessionFile } from '../../merge/index.js';
+import { sweepTempFilesSync, writeFileAtomicSync } from '../../util/atomic-file.js';
 
 /** Default autosave period (the server's --autosave-s). */
 export const AUTOSAVE_DEFAULT_S = 30;
@@ -49,7 +50,7 @@ export class SessionSaver {
     this.#timers = opts.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
     const dir = join(opts.dataDir, ...SESSION_SAVE_SUBDIR);
     mkdirSync(dir, { recursive: true });
-    removeStaleTemps(dir, `${opts.sessionId}.json`);
+    sweepTempFilesSync(this.path); // a kill mid-write can leave one behind
   }
 
   /** Writes the session file now. Throws on a write error (the caller decides what to do). */
@@ -94,9 +95,4 @@ export class SessionSaver {
     this.stop();
     return this.trySave(reason);
   }
-}
-
-/** A kill during a write can leave `.<name>.<pid>.<rand>.tmp` behind: clear ours at start. */
-function removeStaleTemps(dir: string, name: string): void {
-  for (const f of readdirSync(dir)) if (f.startsWith(`.${name}.`) && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
 }
