@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProc, type Proc } from '../test/voice/procs.js';
-import { writeSpeechWav, type SpeechTrack } from '../src/voice/speech.js';
+import { writeSpeechWav, type SpeechTrack } from '../test/voice/fixtures/speech.js';
 import { VoiceSession, type VoiceTraceEvent } from '../src/voice/session.js';
 import { WavFileSource } from '../src/voice/wav-io.js';
 import type { AudioSink } from '../src/voice/audio-io.js';

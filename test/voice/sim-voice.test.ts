@@ -11,9 +11,9 @@ import { startSim, type SimProcess } from '../bridge/sim-process.js';
 import { removeSessions, sessionName, until } from '../bridge/util.js';
 import { attachVoice } from '../../src/sidecar/voice-hook.js';
 import type { VoiceSession } from '../../src/voice/session.js';
-import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
+import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
-import { align, windowedCorrelation } from '../../src/voice/quality.js';
+import { align, windowedCorrelation } from './fixtures/quality.js';
 
 const LOCAL_PEER = 1;
 const LOOPBACK_PEER = 99;
