@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENET_PACKET_FLAG_RELIABLE, ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT, ENET_PROTOCOL_MAXIMUM_MTU } from '../../src/net/enet/constants.js';
 import { EnetHost } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { HEADER_FLAG_COMPRESSED, readU16 } from '../../src/net/enet/protocol.js';
 import { RangeCoder } from '../../src/net/enet/range-coder.js';
 import { seededRandom } from '../../src/util/random.js';

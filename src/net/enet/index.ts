@@ -19,8 +19,7 @@
 // counted in host.stats.drops and never throw.
 export { EnetHost } from './host.js';
 export type { EnetHostEvents, EnetHostOptions, EnetLogger, HostStats } from './host.js';
-export { EnetPeer } from './peer.js';
-export type { PeerStats } from './peer.js';
+export type { EnetPeer, PeerStats } from './peer-api.js';
 export { PeerState, PEER_STATE_NAMES } from './peer-state.js';
 export type { PeerStateName, PeerStateValue } from './peer-state.js';
 export { packetFlagsFrom } from './packet.js';
