@@ -1,6 +1,7 @@
 // docs/design.md "Who imports whom", kept true: every import in src/ and bridge/ is read and
 // checked against the layer rules; a wrong-way arrow fails naming the file, line and rule.
 import { describe, expect, it } from 'vitest';
+import { runtimeCycles } from './cycles.js';
 import { LAYER_RULES, importsOf, projectRoot, readImportGraph, violations, type LayerRule } from './layers.js';
 
 /** A file that breaks each rule, and what it imports (rule order). */
@@ -76,5 +77,33 @@ describe('the rule engine (self-check: the test above can fail)', () => {
     const rule: LayerRule = { from: 'a/', only: ['a/'], why: 'test' };
     expect(violations(importsOf('a/x.ts', "import { y } from '../b/y.js';"), [rule])).toHaveLength(1);
     expect(violations(importsOf('a/x.ts', "import { y } from './y.js';"), [rule])).toHaveLength(0);
+  });
+});
+
+describe('runtime import cycles', () => {
+  it('no two modules in src/ or bridge/ import each other at run time', () => {
+    const { edges } = readImportGraph(projectRoot());
+    expect(runtimeCycles(edges)).toEqual([]);
+  });
+
+  it('self-check: a planted runtime cycle is found, a type-only one is not', () => {
+    const cyclic = [
+      ...importsOf('src/net/enet/acknowledge.ts', "import { notifyConnect } from './connect.js';"),
+      ...importsOf('src/net/enet/connect.ts', "import { removeSentReliableCommand } from './acknowledge.js';"),
+    ];
+    expect(runtimeCycles(cyclic)).toEqual(['src/net/enet/acknowledge.ts <-> src/net/enet/connect.ts']);
+    const typeOnly = [
+      ...importsOf('src/net/enet/host.ts', "import { Peer } from './peer.js';"),
+      ...importsOf('src/net/enet/peer.ts', "import type { EnetHost } from './host.js';"),
+      ...importsOf('src/net/enet/send.ts', "import { type Peer, type Other } from './peer.js';"),
+    ];
+    expect(typeOnly.map((e) => e.typeOnly)).toEqual([false, true, true]);
+    expect(runtimeCycles(typeOnly)).toEqual([]);
+    const longer = [
+      ...importsOf('a/x.ts', "import './y.js';"),
+      ...importsOf('a/y.ts', "export { z } from './z.js';"),
+      ...importsOf('a/z.ts', "const x = await import('./x.js');"),
+    ];
+    expect(runtimeCycles(longer)).toEqual(['a/x.ts <-> a/y.ts <-> a/z.ts']);
   });
 });

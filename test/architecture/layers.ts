@@ -36,24 +36,48 @@ export const LAYER_RULES: readonly LayerRule[] = [
   { from: 'src/voice/', never: ['src/server/', 'src/sidecar/', 'bridge/'], why: 'voice is used by server and sidecar, never the other way' },
 ];
 
-/** One import arrow: `file` (line `line`) names `target`, both repo-relative with '/'. */
+/**
+ * One import arrow: `file` (line `line`) names `target`, both repo-relative with '/'. A
+ * type-only import (`import type`, `export type … from`) is erased at run time: it still counts
+ * for the layer rules, but not for load-order cycles.
+ */
 export interface ImportEdge {
   file: string;
   line: number;
   specifier: string;
   target: string;
+  typeOnly: boolean;
 }
 
 const toPosix = (p: string): string => p.split(sep).join(posix.sep);
 
+/** Where the specifiers of type-only import and export declarations start (at the quote). */
+function typeOnlyPositions(file: string, text: string): Set<number> {
+  const at = new Set<number>();
+  const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  for (const st of src.statements) {
+    let typeOnly = false;
+    if (ts.isImportDeclaration(st) && st.importClause) {
+      const c = st.importClause;
+      const named = c.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements : undefined;
+      typeOnly = c.isTypeOnly || (!c.name && named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly));
+    } else if (ts.isExportDeclaration(st)) {
+      typeOnly = st.isTypeOnly;
+    }
+    if (typeOnly && st.moduleSpecifier) at.add(st.moduleSpecifier.getStart(src));
+  }
+  return at;
+}
+
 /** The project-internal (relative) imports of one file's text. */
 export function importsOf(file: string, text: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
+  const typeOnly = typeOnlyPositions(file, text);
   for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
     if (!ref.fileName.startsWith('.')) continue; // a package: not an arrow inside the project
     const line = text.slice(0, ref.pos).split('\n').length;
     const target = posix.normalize(posix.join(posix.dirname(file), ref.fileName));
-    edges.push({ file, line, specifier: ref.fileName, target });
+    edges.push({ file, line, specifier: ref.fileName, target, typeOnly: typeOnly.has(ref.pos) });
   }
   return edges;
 }
