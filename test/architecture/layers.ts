@@ -56,15 +56,14 @@ function typeOnlyPositions(file: string, text: string): Set<number> {
   const at = new Set<number>();
   const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   for (const st of src.statements) {
-    let typeOnly = false;
     if (ts.isImportDeclaration(st) && st.importClause) {
       const c = st.importClause;
       const named = c.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements : undefined;
-      typeOnly = c.isTypeOnly || (!c.name && named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly));
-    } else if (ts.isExportDeclaration(st)) {
-      typeOnly = st.isTypeOnly;
+      const typeOnly = c.isTypeOnly || (!c.name && named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly));
+      if (typeOnly) at.add(st.moduleSpecifier.getStart(src));
+    } else if (ts.isExportDeclaration(st) && st.isTypeOnly && st.moduleSpecifier) {
+      at.add(st.moduleSpecifier.getStart(src));
     }
-    if (typeOnly && st.moduleSpecifier) at.add(st.moduleSpecifier.getStart(src));
   }
   return at;
 }
