@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
 import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
-import { DisconnectCode, type EMsg } from '../protocol/schema.gen.js';
+import { DisconnectCode, EntityKind, type EMsg } from '../protocol/schema.gen.js';
 import { Connection, ConnState, type PeerLink } from './connection.js';
 import { GameClock } from './game-clock.js';
 import { TickPipeline } from './tick-pipeline.js';
 import { World } from './world.js';
 import { NpcSim } from './npc-sim.js';
 import { seededRandom } from '../util/random.js';
-import { handleMessage } from './handlers.js';
+import { handleMessage, type MessageContext } from './handlers.js';
 import { passwordProofOk } from '../protocol/password-proof.js';
 import { AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
 import type { ServerPlugin, ServerStatsView } from './plugin.js';
@@ -56,6 +56,7 @@ export class CoopServer {
   #timer: NodeJS.Timeout | null = null;
   #running = false;
   readonly #password: string | undefined;
+  readonly #handlerContext: MessageContext;
 
   constructor(opts: CoopServerOptions) {
     this.sessionId = opts.sessionId;
@@ -69,6 +70,30 @@ export class CoopServer {
     this.sim = new NpcSim(this.world, seededRandom(opts.seed ?? 1));
     this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
     this.pipeline = new TickPipeline(this.world, this.sim);
+    this.#handlerContext = this.#messageContext();
+  }
+
+  /** The narrow face the message handlers get (handlers.ts), not this whole class. */
+  #messageContext(): MessageContext {
+    return {
+      sessionId: this.sessionId,
+      maxPlayers: this.maxPlayers,
+      plugins: this.plugins,
+      log: this.log,
+      now: () => this.now(),
+      random: (n) => this.random(n),
+      tickMs: () => this.clock.currentTickMs,
+      passwordOk: (nonce, proof) => this.passwordOk(nonce, proof),
+      isInWorld: (identity) => this.byIdentity(identity) !== undefined,
+      playersInWorld: () => this.inWorld().length,
+      spawnAvatar: (pose, name, peerId) => this.world.spawn(EntityKind.KIND_AVATAR, pose, name, peerId),
+      moveAvatar: (entityId, pose) => this.world.setPose(entityId, pose),
+      send: (conn, msg, channel) => this.send(conn, msg, channel),
+      broadcast: (msg, except, channel) => this.broadcast(msg, except, channel),
+      refuse: (conn, code, reason, version) => this.refuse(conn, code, reason, version),
+      drop: (conn, reason) => this.drop(conn, reason),
+      peerGone: (conn, reason) => this.peerGone(conn, reason),
+    };
   }
 
   use(plugin: ServerPlugin): this {
@@ -112,7 +137,7 @@ export class CoopServer {
     if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad-channel'); return; }
     const d = decodeMsg(bytes);
     if (!d.ok) { this.drop(conn, d.reason); return; }
-    handleMessage(this, conn, d.kind, d.msg);
+    handleMessage(this.#handlerContext, conn, d.kind, d.msg);
   }
 
   /** The transport link is gone (timeout, client disconnect, or after our own close). */
