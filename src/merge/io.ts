@@ -10,7 +10,7 @@ import { parseVersionedJson, readFileBounded } from '../util/json-file.js';
 function readBounded(file: string, maxBytes: number): Buffer {
   const r = readFileBounded(file, maxBytes);
   if (r.ok) return r.value;
-  if (r.kind === 'too-large') throw new MergeError('FILE_READ', `${r.bytes} bytes is over the ${r.maxBytes}-byte limit`, { file });
+  if (r.kind === 'too_large') throw new MergeError('FILE_READ', `${r.bytes} bytes is over the ${r.maxBytes}-byte limit`, { file });
   if (r.kind === 'missing') throw new MergeError('FILE_READ', 'cannot read: no such file', { file });
   if (r.cause === undefined) throw new MergeError('FILE_READ', r.reason, { file });
   throw new MergeError('FILE_READ', `cannot read: ${r.reason}`, { file, cause: r.cause });
@@ -21,7 +21,7 @@ export function parseJsonText<S extends z.ZodType>(text: string, schema: S, what
   const r = parseVersionedJson(text, schema, { key: 'schemaVersion', expected: MERGE_SCHEMA_VERSION });
   if (r.ok) return r.value;
   switch (r.kind) {
-    case 'not-json':
+    case 'not_json':
       throw new MergeError('JSON_PARSE', `${what} is not valid JSON (truncated or corrupt): ${r.reason}`, { file, cause: r.cause });
     case 'version':
       throw new MergeError('SCHEMA_VERSION', `${what} schema version ${JSON.stringify(r.found)} is not supported (this build reads ${r.expected})`, { file });

@@ -26,7 +26,7 @@ export const DISCONNECT_LINGER_MS = 200;
 
 /** Why a message from a peer was dropped (counted per peer, shown on the dashboard). */
 export type DropReason =
-  | 'undecodable' | 'unknown-kind' | 'too-big' | 'empty'
-  | 'wrong-direction' | 'out-of-state'
-  | 'bad-coords' | 'bad-hello' | 'ack-never-sent' | 'not-in-interest' | 'bad-text' | 'bad-channel'
-  | 'bad-progress';
+  | 'undecodable' | 'unknown_kind' | 'too_big' | 'empty'
+  | 'wrong_direction' | 'out_of_state'
+  | 'bad_coords' | 'bad_hello' | 'ack_never_sent' | 'not_in_interest' | 'bad_text' | 'bad_channel'
+  | 'bad_progress';

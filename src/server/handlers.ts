@@ -43,16 +43,16 @@ const SERVER_ONLY: ReadonlySet<EMsgKind> = new Set<EMsgKind>([
 ]);
 
 export function handleMessage(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: EMsg): void {
-  if (SERVER_ONLY.has(kind)) { ctx.drop(conn, 'wrong-direction'); return; }
+  if (SERVER_ONLY.has(kind)) { ctx.drop(conn, 'wrong_direction'); return; }
   if (kind === 'disconnect') { ctx.peerGone(conn, `client quit: ${msg.disconnect?.reason ?? ''}`.trim()); conn.link.close(); return; }
   switch (conn.state) {
     case ConnState.AWAIT_HELLO:
       if (kind === 'hello') onHello(ctx, conn, msg);
-      else ctx.drop(conn, 'out-of-state');
+      else ctx.drop(conn, 'out_of_state');
       return;
     case ConnState.AWAIT_PROOF:
       if (kind === 'proof') onProof(ctx, conn, msg);
-      else ctx.drop(conn, 'out-of-state');
+      else ctx.drop(conn, 'out_of_state');
       return;
     case ConnState.IN_WORLD:
       onInWorld(ctx, conn, kind, msg);
@@ -70,7 +70,7 @@ function onHello(ctx: MessageContext, conn: Connection, msg: EMsg): void {
     return;
   }
   const problem = helloProblem(h);
-  if (problem) { ctx.drop(conn, 'bad-hello'); ctx.refuse(conn, RefuseCode.REFUSE_BAD_HELLO, problem, PROTOCOL_VERSION); return; }
+  if (problem) { ctx.drop(conn, 'bad_hello'); ctx.refuse(conn, RefuseCode.REFUSE_BAD_HELLO, problem, PROTOCOL_VERSION); return; }
   if (h.sessionId && h.sessionId !== ctx.sessionId) {
     ctx.refuse(conn, RefuseCode.REFUSE_WRONG_SESSION, `no session ${h.sessionId.slice(0, 64)} here`, PROTOCOL_VERSION);
     return;
@@ -126,7 +126,7 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
       const ps = msg.playerState!;
       const pose = poseFrom(ps);
       const mode = modeFrom(ps);
-      if (!pose || mode === null || !Number.isFinite(ps.clientTimeMs ?? 0)) { ctx.drop(conn, 'bad-coords'); return; }
+      if (!pose || mode === null || !Number.isFinite(ps.clientTimeMs ?? 0)) { ctx.drop(conn, 'bad_coords'); return; }
       const seq = ps.seq ?? 0;
       if (seq <= conn.lastInputSeq) return; // reordered or duplicate: older than what we have
       conn.lastInputSeq = seq;
@@ -138,15 +138,15 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
       return;
     }
     case 'snapshotAck':
-      if (conn.snaps.ack(msg.snapshotAck?.tick ?? -1) === 'never-sent') ctx.drop(conn, 'ack-never-sent');
+      if (conn.snaps.ack(msg.snapshotAck?.tick ?? -1) === 'never_sent') ctx.drop(conn, 'ack_never_sent');
       return;
     case 'entityInteract':
-      if (!conn.interest.has(msg.entityInteract?.entityId ?? 0)) ctx.drop(conn, 'not-in-interest');
+      if (!conn.interest.has(msg.entityInteract?.entityId ?? 0)) ctx.drop(conn, 'not_in_interest');
       else dispatch(ctx, conn, kind, msg);
       return;
     case 'chat': {
       const raw = msg.chat?.text;
-      if (!chatTextOk(raw)) { ctx.drop(conn, 'bad-text'); return; }
+      if (!chatTextOk(raw)) { ctx.drop(conn, 'bad_text'); return; }
       let text: string | null = raw;
       for (const p of ctx.plugins) {
         if (text === null) break;
@@ -157,7 +157,7 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
     }
     case 'hello':
     case 'proof':
-      ctx.drop(conn, 'out-of-state');
+      ctx.drop(conn, 'out_of_state');
       return;
     default:
       dispatch(ctx, conn, kind, msg);

@@ -134,7 +134,7 @@ export class CoopServer {
 
   peerMessage(conn: Connection, channel: number, bytes: Uint8Array): void {
     if (conn.state === ConnState.CLOSED) return;
-    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad-channel'); return; }
+    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad_channel'); return; }
     const d = decodeMsg(bytes);
     if (!d.ok) { this.drop(conn, d.reason); return; }
     handleMessage(this.#handlerContext, conn, d.kind, d.msg);

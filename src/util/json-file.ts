@@ -10,10 +10,10 @@ import { describeZodError } from './zod-text.js';
 export type FileFailure =
   | { ok: false; kind: 'missing' }
   | { ok: false; kind: 'unreadable'; reason: string; cause?: unknown }
-  | { ok: false; kind: 'too-large'; bytes: number; maxBytes: number };
+  | { ok: false; kind: 'too_large'; bytes: number; maxBytes: number };
 
 export type JsonFailure =
-  | { ok: false; kind: 'not-json'; reason: string; cause: unknown }
+  | { ok: false; kind: 'not_json'; reason: string; cause: unknown }
   | { ok: false; kind: 'version'; found: unknown; expected: number }
   | { ok: false; kind: 'schema'; reason: string };
 
@@ -39,7 +39,7 @@ export function readFileBounded(path: string, maxBytes: number): Read<Buffer, Fi
   try {
     const st = statSync(path);
     if (!st.isFile()) return { ok: false, kind: 'unreadable', reason: 'not a regular file' };
-    if (st.size > maxBytes) return { ok: false, kind: 'too-large', bytes: st.size, maxBytes };
+    if (st.size > maxBytes) return { ok: false, kind: 'too_large', bytes: st.size, maxBytes };
     return { ok: true, value: readFileSync(path) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, kind: 'missing' };
@@ -56,7 +56,7 @@ export function parseVersionedJson<S extends z.ZodType>(text: string, schema: S,
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { ok: false, kind: 'not-json', reason: (err as Error).message, cause: err };
+    return { ok: false, kind: 'not_json', reason: (err as Error).message, cause: err };
   }
   if (version && typeof raw === 'object' && raw !== null && version.key in raw) {
     const found = (raw as Record<string, unknown>)[version.key];
@@ -85,9 +85,9 @@ export function describeReadFailure(f: FileFailure | JsonFailure): string {
       return 'does not exist';
     case 'unreadable':
       return `cannot be read: ${f.reason}`;
-    case 'too-large':
+    case 'too_large':
       return `is ${f.bytes} bytes, over the ${f.maxBytes}-byte limit`;
-    case 'not-json':
+    case 'not_json':
       return `is not valid JSON (${f.reason})`;
     case 'version':
       return `has version ${JSON.stringify(f.found)}, this build reads version ${f.expected}`;

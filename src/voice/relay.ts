@@ -18,8 +18,8 @@ export const VOICE_PROXIMITY_FLOOR_DB = -30;
 /** attenuationQ8 on the wire: 0 = full volume, 256 = silent. */
 export const VOICE_ATTENUATION_SILENT_Q8 = 256;
 
-export type RelayDropReason = 'malformed' | 'oversized' | 'unknownPeer' | 'muted' | 'flood' | 'outOfWindow';
-export const RELAY_DROP_REASONS: readonly RelayDropReason[] = ['malformed', 'oversized', 'unknownPeer', 'muted', 'flood', 'outOfWindow'];
+export type RelayDropReason = 'malformed' | 'oversized' | 'unknown_peer' | 'muted' | 'flood' | 'out_of_window';
+export const RELAY_DROP_REASONS: readonly RelayDropReason[] = ['malformed', 'oversized', 'unknown_peer', 'muted', 'flood', 'out_of_window'];
 
 export interface Vec3Like { x: number; y: number; z: number }
 
@@ -59,7 +59,7 @@ interface TalkerState {
 
 const TALKER_RATE: RateLimit = { burst: VOICE_RELAY_BURST_PACKETS, perSecond: VOICE_RELAY_MAX_PACKETS_PER_S };
 
-const emptyDrops = (): Record<RelayDropReason, number> => ({ malformed: 0, oversized: 0, unknownPeer: 0, muted: 0, flood: 0, outOfWindow: 0 });
+const emptyDrops = (): Record<RelayDropReason, number> => ({ malformed: 0, oversized: 0, unknown_peer: 0, muted: 0, flood: 0, out_of_window: 0 });
 
 /** Distance attenuation as the wire carries it (see the header). */
 export function attenuationQ8(distanceM: number): number {
@@ -86,7 +86,7 @@ export class VoiceRelay {
   handle(talker: RelayTalker, packet: RelayPacket, listeners: Iterable<RelayListener>, nowMs: number): RelayDecision {
     if (!talker.inSession) {
       this.unknownPeerDrops += 1;
-      return { ok: false, reason: 'unknownPeer' };
+      return { ok: false, reason: 'unknown_peer' };
     }
     const st = this.#state(talker.peerId, nowMs);
     const drop = (reason: RelayDropReason): RelayDecision => {
@@ -102,7 +102,7 @@ export class VoiceRelay {
     if (this.#o.isMuted(talker.identity)) return drop('muted');
     if (st.lastSeq !== null && nowMs - st.lastAt <= JITTER_IDLE_RESET_MS) {
       const d = seqDiff(packet.seq, st.lastSeq);
-      if (d > JITTER_WINDOW_PACKETS || d < -JITTER_WINDOW_PACKETS) return drop('outOfWindow');
+      if (d > JITTER_WINDOW_PACKETS || d < -JITTER_WINDOW_PACKETS) return drop('out_of_window');
       if (d > 0) st.lastSeq = packet.seq;
     } else {
       st.lastSeq = packet.seq;

@@ -31,7 +31,7 @@ export interface VoiceSessionOptions {
 export class VoiceSession {
   readonly tx: VoiceTransmitter;
   readonly rx: VoiceReceiver;
-  readonly drops = { badMicFrame: 0, badVoiceMessage: 0 };
+  readonly drops = { bad_mic_frame: 0, bad_voice_message: 0 };
   #o: VoiceSessionOptions;
   #clock: Clock;
   #timer: NodeJS.Timeout | null = null;
@@ -67,7 +67,7 @@ export class VoiceSession {
   /** A captured frame from the game (bridge MicAudioFrame) or a device; bad frames are counted. */
   onMicFrame(f: { sampleRate: number; channels: number; pcm: Uint8Array }): void {
     if (f.sampleRate !== VOICE_SAMPLE_RATE_HZ || f.channels !== 1 || f.pcm.length !== VOICE_FRAME_SAMPLES * 2) {
-      this.drops.badMicFrame += 1;
+      this.drops.bad_mic_frame += 1;
       return;
     }
     const pcm = new Int16Array(VOICE_FRAME_SAMPLES);
@@ -83,7 +83,7 @@ export class VoiceSession {
   /** A Voice message relayed by the server. */
   onVoice(v: { seq?: number; timestamp?: number; opusBytes?: Uint8Array; fromPeerId?: number; attenuationQ8?: number }): void {
     if (!v.fromPeerId || v.seq === undefined || v.timestamp === undefined || !v.opusBytes) {
-      this.drops.badVoiceMessage += 1;
+      this.drops.bad_voice_message += 1;
       return;
     }
     this.rx.onPacket(v.fromPeerId, { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice, this.#clock.now());

@@ -25,8 +25,8 @@ describe('versioned JSON reading', () => {
       const r = parseVersionedJson(text, Schema, V1);
       return r.ok ? 'ok' : r.kind;
     };
-    expect(kind('')).toBe('not-json');
-    expect(kind('{"v":1,"names":[')).toBe('not-json');
+    expect(kind('')).toBe('not_json');
+    expect(kind('{"v":1,"names":[')).toBe('not_json');
     expect(kind('{"v":7,"names":[]}')).toBe('version');
     expect(kind('{"v":1,"names":{}}')).toBe('schema');
     expect(kind('{"names":[]}')).toBe('schema'); // no version key: the schema decides
@@ -43,7 +43,7 @@ describe('versioned JSON reading', () => {
   it('checks the size before reading, and says missing, folder and too large apart', () => {
     const big = file('big.json', 'x'.repeat(101));
     const r = readFileBounded(big, 100);
-    expect(r).toEqual({ ok: false, kind: 'too-large', bytes: 101, maxBytes: 100 });
+    expect(r).toEqual({ ok: false, kind: 'too_large', bytes: 101, maxBytes: 100 });
     expect(readFileBounded(join(dir, 'nope.json'), 100)).toEqual({ ok: false, kind: 'missing' });
     mkdirSync(join(dir, 'folder'), { recursive: true });
     expect(readFileBounded(join(dir, 'folder'), 100)).toMatchObject({ ok: false, kind: 'unreadable', reason: 'not a regular file' });

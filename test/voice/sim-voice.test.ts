@@ -78,7 +78,7 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
     const w = windowedCorrelation(track.samples, out, a.lagSamples, 24_000, 4_800);
     console.log(`sim voice loopback: correlation ${a.correlation.toFixed(3)} (windowed median ${w.toFixed(3)}), delay ${(a.lagSamples / 48).toFixed(0)} ms (from game start)`);
     expect(w).toBeGreaterThan(MIN_CORRELATION);
-    expect(voice.drops.badMicFrame).toBe(0);
+    expect(voice.drops.bad_mic_frame).toBe(0);
     expect(voice.tx.counters.sent).toBeGreaterThan(50);
     await until(() => true);
   }, 60_000);

@@ -178,11 +178,11 @@ function readBanFile(path: string): BanEntry[] {
   switch (r.kind) {
     case 'missing':
       return [];
-    case 'too-large':
+    case 'too_large':
       throw new AdminError('BANS_TOO_LARGE', `${path} is ${r.bytes} bytes, over the ${r.maxBytes}-byte limit; refusing to start`);
     case 'unreadable':
       throw new AdminError('BANS_UNREADABLE', `cannot read ${path}: ${r.reason}`, { cause: r.cause });
-    case 'not-json':
+    case 'not_json':
       throw new AdminError('BANS_CORRUPT', `${path} is not valid JSON (${r.reason}); ${refuse}`, { cause: r.cause });
     case 'version':
       throw new AdminError('BANS_VERSION', `${path} has version ${String(r.found)}, this server reads version ${r.expected}`);

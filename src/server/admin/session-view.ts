@@ -40,7 +40,7 @@ export interface PeerView {
 }
 
 /** Why joins were refused (the server's refuse codes, in the dashboard's words). */
-export type RefusalReason = 'version' | 'bad-proof' | 'banned' | 'full' | 'wrong-session' | 'bad-hello' | 'duplicate' | 'password' | 'other';
+export type RefusalReason = 'version' | 'bad_proof' | 'banned' | 'full' | 'wrong_session' | 'bad_hello' | 'duplicate' | 'password' | 'other';
 
 export interface ServerStats {
   readonly tickMs: number;
