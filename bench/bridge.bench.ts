@@ -42,7 +42,7 @@ function startPeer(args: string[]): ChildProcess {
 async function bridgeTransport(): Promise<{ t: Transport; bridge: Bridge; peer: ChildProcess }> {
   const session = `bench${process.pid}`;
   loadNative().unlink(session);
-  const bridge = openBridge({ session, role: 'sidecar' });
+  const bridge = openBridge({ name: session, role: 'sidecar' });
   const peer = startPeer(['--mode', 'bridge', '--session', session]);
   await new Promise<void>((r) => bridge.once('peerAttached', () => r()));
   const t: Transport = {

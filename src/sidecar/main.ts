@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   let bridge: Bridge;
   try {
-    bridge = openBridge({ session: values.session, role: 'sidecar' });
+    bridge = openBridge({ name: values.session, role: 'sidecar' });
   } catch (err) {
     process.stderr.write(`coop-sidecar: ${(err as Error).message}\n`);
     process.exit(err instanceof BridgeError ? EXIT_RUNTIME : EXIT_USAGE);

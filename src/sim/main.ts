@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   try {
     host = new SimHost({
       bridge: {
-        session: values.session,
+        name: values.session,
         role: 'game',
         ringBytes: intArg(values['ring-bytes'], '--ring-bytes') ?? RING_DEFAULT_BYTES,
         abiVersion: intArg(values['abi-version'], '--abi-version'),

@@ -49,7 +49,7 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
       return sim.exited;
     });
     await sim.waitFor((l) => l.event === 'open');
-    const bridge: Bridge = openBridge({ session, role: 'sidecar' });
+    const bridge: Bridge = openBridge({ name: session, role: 'sidecar' });
     cleanups.push(() => bridge.close());
     let voice: VoiceSession | null = null;
     voice = attachVoice(bridge, {
