@@ -1,6 +1,9 @@
 // coop-master's wire: HTTP JSON bodies and WebSocket signalling messages, one schema each.
 // Protocol, not master: the master (src/master) and its client (src/net/nat) both speak these
 // shapes, so they live below both. Everything is validated here, at the edge.
+// Words: on this wire `sessionId` is the *lobby id* the master hands out (what players pass to
+// --join), not the server session's id (Hello.session_id); the names stay for compatibility,
+// code outside the master calls it lobbyId.
 import { z } from 'zod';
 
 /** Field bounds of an announced session. */

@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
   process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);
   if (password !== undefined) process.stdout.write(`coop-server: players need the session password (${values['password-file'] ? '--password-file' : SESSION_PASSWORD_ENV})\n`);
-  if (nat) process.stdout.write(`coop-server: announced on coop-master ${values.master} as lobby session ${nat.sessionId}\n`);
+  if (nat) process.stdout.write(`coop-server: announced on coop-master ${values.master} as lobby session ${nat.lobbyId}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

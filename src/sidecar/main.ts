@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   if (viaMaster) {
     say(`joining lobby session ${values.join} through coop-master ${values.master}`);
     try {
-      nat = await joinThroughMaster({ ...natSettings, lobbySession: values.join as string, identity: identity.keys });
+      nat = await joinThroughMaster({ ...natSettings, lobbyId: values.join as string, identity: identity.keys });
     } catch (err) {
       say(`could not reach the server through coop-master: ${(err as Error).message}`);
       await bridge.close('no server').catch(() => undefined);

@@ -7,7 +7,7 @@ import { EnetHost } from '../enet/host.js';
 import { NAT_DEFAULT_STUN } from './constants.js';
 import { natPerformHandshake, type ConnectionStats } from './handshake.js';
 import { IceDatagramTransport } from './ice-transport.js';
-import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type PlayerIdentity } from './master-client.js';
+import { MasterSignal, announceLobby, cachedTurnCredentials, heartbeatLobby, playerIdentityFrom, type PlayerIdentity } from './master-client.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -91,7 +91,7 @@ const natHost: NatSubcommand = {
     if (!v) return EXIT_USAGE;
     const master = v.master as string;
     const identity = ephemeralIdentity();
-    const announced = await announceSession(master, { name: (v.name as string | undefined) ?? 'coop-netcheck', version: 'netcheck', players: 1, maxPlayers: 8, password: false });
+    const announced = await announceLobby(master, { name: (v.name as string | undefined) ?? 'coop-netcheck', version: 'netcheck', players: 1, maxPlayers: 8, password: false });
     const sig = await MasterSignal.open(master);
     const transport = new IceDatagramTransport('netcheck-host');
     const enet = new EnetHost({ transport, peerLimit: 8, channelLimit: ENET_CHANNELS });
@@ -103,8 +103,8 @@ const natHost: NatSubcommand = {
         getTurnCredentials: v['no-relay'] ? undefined : cachedTurnCredentials(master, identity),
       }).then((c) => console.log(`peer ${peerId}: ${describePath(c.stats())}`), (err: Error) => console.log(`peer ${peerId}: ${err.message}`));
     });
-    console.log(`session ${announced.sessionId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.sessionId}`);
-    const beat = setInterval(() => { heartbeatSession(master, announced).catch(() => undefined); }, announced.heartbeatMs);
+    console.log(`session ${announced.lobbyId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.lobbyId}`);
+    const beat = setInterval(() => { heartbeatLobby(master, announced).catch(() => undefined); }, announced.heartbeatMs);
     return new Promise<number>((resolve) => {
       const stop = (): void => { clearInterval(beat); enet.destroy(); sig.close(); resolve(EXIT_OK); };
       process.once('SIGINT', stop);
