@@ -10,7 +10,7 @@ import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { align, windowedCorrelation } from './fixtures/quality.js';
 import { VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
-import type { VoiceTraceEvent } from '../../src/voice/session.js';
+import type { VoiceTraceEvent } from '../../src/voice/voice-chat.js';
 
 /** B's output must correlate with A's speech at least this much (median over 0.5 s windows). */
 const MIN_CORRELATION = 0.5;

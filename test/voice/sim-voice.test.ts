@@ -10,7 +10,7 @@ import { openBridge, type Bridge } from '../../bridge/index.js';
 import { startSim, type SimProcess } from '../bridge/sim-process.js';
 import { removeSessions, sessionName, until } from '../bridge/util.js';
 import { attachVoice } from '../../src/sidecar/voice-hook.js';
-import type { VoiceSession } from '../../src/voice/session.js';
+import type { VoiceChat } from '../../src/voice/voice-chat.js';
 import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { align, windowedCorrelation } from './fixtures/quality.js';
@@ -51,7 +51,7 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
     await sim.waitFor((l) => l.event === 'open');
     const bridge: Bridge = openBridge({ name: session, role: 'sidecar' });
     cleanups.push(() => bridge.close());
-    let voice: VoiceSession | null = null;
+    let voice: VoiceChat | null = null;
     voice = attachVoice(bridge, {
       localPeerId: () => LOCAL_PEER,
       nameOf: (p) => `peer${p}`,

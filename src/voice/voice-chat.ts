@@ -15,7 +15,7 @@ export type VoiceTraceEvent =
   | { ev: 'sent'; seq: number; atMs: number }
   | { ev: 'played'; from: number; seq: number; atMs: number };
 
-export interface VoiceSessionOptions {
+export interface VoiceChatOptions {
   sendVoice: (p: OutgoingVoice) => void;
   /** Show or hide the HUD mic icon of a peer (the local player's own while transmitting). */
   micIcon: (peerId: number, on: boolean) => void;
@@ -28,16 +28,16 @@ export interface VoiceSessionOptions {
   trace?: (e: VoiceTraceEvent) => void;
 }
 
-export class VoiceSession {
+export class VoiceChat {
   readonly tx: VoiceTransmitter;
   readonly rx: VoiceReceiver;
   readonly drops = { bad_mic_frame: 0, bad_voice_message: 0 };
-  #o: VoiceSessionOptions;
+  #o: VoiceChatOptions;
   #clock: Clock;
   #timer: NodeJS.Timeout | null = null;
   #wall: () => number;
 
-  constructor(o: VoiceSessionOptions) {
+  constructor(o: VoiceChatOptions) {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#wall = o.wallMs ?? (() => performance.timeOrigin + performance.now());
