@@ -1,4 +1,4 @@
-// Named limits of coop-master (STYLE.md #3). Every bound the master enforces lives here, except
+// Named limits of coop-master. Every bound the master enforces lives here, except
 // the wire's field bounds, which its clients share (src/protocol/master-wire.ts).
 
 /** A host must heartbeat at least this often; the lobby tells hosts this interval. */

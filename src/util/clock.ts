@@ -1,4 +1,4 @@
-// Time as a value passed in (STYLE.md #7): every timer-driven module takes a Clock, so tests
+// Time as a value passed in: every timer-driven module takes a Clock, so tests
 // and the ENet simulator run on time they move by hand and never wait on the wall clock.
 
 /** Milliseconds on a monotonic clock. */

@@ -1,4 +1,4 @@
-// The project's one seeded random generator (STYLE.md #7): simulations, the ENet network
+// The project's one seeded random generator: simulations, the ENet network
 // simulator, fuzzers and benches draw from it, so a seed replays the same run.
 
 /** A generator of uniform numbers in [0, 1). */

@@ -1,7 +1,7 @@
 // The project's one rate limiter: a token bucket. It holds `burst` tokens, refills at `perSecond`,
 // and each event takes one; an empty bucket refuses. "N events per W ms" is a bucket with
 // burst N refilled at N per W ms: the same long-run rate as a fixed window, without the window
-// edge where a fixed counter lets 2N through. Time is passed in (STYLE.md #7), never read here.
+// edge where a fixed counter lets 2N through. Time is passed in, never read here.
 
 export const MS_PER_S = 1000;
 
