@@ -33,6 +33,7 @@ export const LAYER_RULES: readonly LayerRule[] = [
   { from: 'src/master/', never: ['src/server/', 'src/sidecar/'], why: 'the master knows no game server and no sidecar' },
   { from: 'src/merge/', never: ['src/net/', 'src/server/'], why: 'src/merge is pure data: no network, no server' },
   { from: 'src/protocol/', never: ['src/server/', 'src/sidecar/', 'src/master/'], why: 'the protocol depends on no endpoint that speaks it' },
+  { from: 'src/cli/', only: ['src/cli/', 'src/util/', 'src/protocol/', 'src/net/nat/constants.'], why: 'the CLI layer imports nothing from below but src/util and constants' },
   { from: 'src/voice/', never: ['src/server/', 'src/sidecar/', 'bridge/'], why: 'voice is used by server and sidecar, never the other way' },
 ];
 
