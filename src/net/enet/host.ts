@@ -176,9 +176,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   // ---------------------------------------------------------------- public API
 
   /** Every peer slot as the application sees it (peer-api.ts). */
-  get peers(): readonly EnetPeer[] {
-    return this.slots;
-  }
+  get peers(): readonly EnetPeer[] { return this.slots; }
 
   /** Start connecting; the peer's `connect` event (or `disconnect` on failure) follows. */
   connect(address: DatagramAddress, channelCount = 1, data = 0): EnetPeer {
