@@ -57,18 +57,24 @@ export class Registry {
   readonly #perIp = new Map<string, number>();
   readonly #opts: RegistryOptions;
   #dirty = false;
+  /** Temp files of the state file found and removed at load (left by a killed master). */
+  staleTempsRemoved = 0;
 
   constructor(opts: RegistryOptions) {
     this.#opts = opts;
   }
 
-  /** Loads the persisted lobby, dropping sessions that expired while the master was down. */
+  /**
+   * Loads the persisted lobby, dropping sessions that expired while the master was down. First
+   * sweeps the temp files a master killed mid-write left (each a full copy of the lobby, with
+   * token hashes and addresses).
+   */
   load(): number {
     if (!this.#opts.statePath) return 0;
     const path = this.#opts.statePath;
+    this.staleTempsRemoved = sweepTempFilesSync(path);
     const read = readVersionedJsonFile(path, PersistedFile, { maxBytes: MASTER_STATE_MAX_BYTES, version: { key: 'v', expected: MASTER_STATE_VERSION } });
     if (!read.ok && read.kind !== 'missing') throw new Error(`master state file ${path} ${describeReadFailure(read)}`);
-    sweepTempFilesSync(path); // a kill mid-write can leave one behind
     const now = this.#opts.now();
     for (const s of read.ok ? read.value.sessions : []) {
       if (now - s.lastSeenMs > MASTER_SESSION_EXPIRY_MS) continue;

@@ -10,13 +10,14 @@ import { poseFrom, modeFrom, helloProblem, chatTextOk } from './validate.js';
 import { CLIENT_CLOCK_CREEP_MS_PER_S, type DropReason } from './constants.js';
 import type { ServerPlugin } from './plugin.js';
 import type { EntityPose } from './world.js';
+import { CHAT_RATE_NOTICE } from './chat-rate.js';
 
 /** The server as the message handlers see it; CoopServer provides it. */
 export interface MessageContext {
   readonly sessionId: string;
   readonly maxPlayers: number;
   readonly plugins: readonly ServerPlugin[];
-  readonly log: { info(obj: object, msg: string): void };
+  readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now(): number;
   /** Fresh random bytes (the handshake nonce). */
   random(n: number): Uint8Array;
@@ -31,6 +32,8 @@ export interface MessageContext {
   moveAvatar(entityId: number, pose: EntityPose): void;
   send(conn: Connection, msg: EMsg, channel?: number): void;
   broadcast(msg: EMsg, except?: Connection, channel?: number): void;
+  /** A server notice to one peer (level 0 info, 1 warning). */
+  notice(conn: Connection, text: string, level?: number): void;
   refuse(conn: Connection, code: number, reason: string, serverProtocolVersion: number): void;
   drop(conn: Connection, reason: DropReason): void;
   peerGone(conn: Connection, reason?: string): void;
@@ -145,6 +148,16 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
       else dispatch(ctx, conn, kind, msg);
       return;
     case 'chat': {
+      // the rate limit comes first: a flood costs no text checks, and no plugin can exempt anyone
+      const rate = conn.chatRate.check(ctx.now());
+      if (rate !== 'relay') {
+        conn.countShed('chat_flood');
+        if (rate === 'drop_and_tell') {
+          ctx.notice(conn, CHAT_RATE_NOTICE, 1);
+          ctx.log.warn({ event: 'chat.flood', peerId: conn.peerId, dropped: conn.chatRate.dropped }, 'chat over the rate limit');
+        }
+        return;
+      }
       const raw = msg.chat?.text;
       if (!chatTextOk(raw)) { ctx.drop(conn, 'bad_text'); return; }
       let text: string | null = raw;

@@ -30,6 +30,7 @@ import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.j
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protocol.js';
 import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
+import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
 import { DatagramBuilder, sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -73,6 +74,15 @@ export interface EnetHostOptions {
   logger?: EnetLogger;
   /** Source of connect ids (uint32). Default: crypto.randomInt. */
   random?: () => number;
+  /**
+   * Bounds on half-open incoming connections (CONNECT received, our VERIFY_CONNECT not yet
+   * acknowledged): per IP address and in total; past them the oldest is evicted (half-open.ts).
+   * Default HOST_HALF_OPEN_PER_ADDRESS and HOST_HALF_OPEN_TOTAL; false = plain ENet (no
+   * eviction: a CONNECT finding no free slot is dropped).
+   */
+  halfOpen?: Partial<HalfOpenLimits> | false;
+  /** Told about every half-open peer evicted (counted by the caller, e.g. the server's refusals). */
+  onHalfOpenEvicted?: (address: DatagramAddress, why: HalfOpenEviction) => void;
 }
 
 export interface EnetHostEvents {
@@ -113,6 +123,11 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly maximumPacketSize: number;
   readonly maximumWaitingData: number;
   readonly duplicatePeers: number;
+  readonly halfOpenLimits: HalfOpenLimits | null;
+  /** Half-open peers evicted so far (half-open.ts). */
+  halfOpenEvictions = 0;
+  /** Arrival counter of CONNECTs (Peer.halfOpenOrder). */
+  connectsReceived = 0;
   channelLimit: number;
   incomingBandwidth: number;
   outgoingBandwidth: number;
@@ -140,6 +155,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   #destroyed = false;
   readonly #logger: EnetLogger | undefined;
   readonly #random: () => number;
+  readonly #onHalfOpenEvicted: ((address: DatagramAddress, why: HalfOpenEviction) => void) | undefined;
 
   constructor(options: EnetHostOptions) {
     super();
@@ -163,6 +179,12 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.#autoService = options.autoService ?? true;
     this.#logger = options.logger;
     this.#random = options.random ?? (() => randomInt(1, 0xffffffff));
+    const halfOpen = options.halfOpen;
+    this.halfOpenLimits = halfOpen === false ? null : {
+      perAddress: intOption('halfOpen.perAddress', halfOpen?.perAddress, d.halfOpenPerAddress, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
+      total: intOption('halfOpen.total', halfOpen?.total, d.halfOpenTotal, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
+    };
+    this.#onHalfOpenEvicted = options.onHalfOpenEvicted;
     this.slots = [];
     for (let i = 0; i < peerLimit; i++) this.slots.push(new Peer(this, i));
     this.transport.onDatagram((data, from) => this.#onDatagram(data, from));
@@ -326,6 +348,13 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     const i = this.#dispatchQueue.indexOf(peer);
     if (i >= 0) this.#dispatchQueue.splice(i, 1);
     peer.needsDispatch = false;
+  }
+
+  /** half-open.ts evicted a peer: count it and tell the owner. */
+  onHalfOpenEvicted(address: DatagramAddress, why: HalfOpenEviction): void {
+    this.halfOpenEvictions++;
+    this.#logger?.debug({ address: address.address, why }, 'enet half-open peer evicted');
+    this.#onHalfOpenEvicted?.(address, why);
   }
 
   onPeerState(peer: Peer, from: PeerStateValue, to: PeerStateValue): void {

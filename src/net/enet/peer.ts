@@ -85,6 +85,8 @@ export class Peer implements EnetPeer {
   needsDispatch = false;
   /** The handshake completed; the `connect` event is still to be emitted. */
   connectEventPending = false;
+  /** Arrival order of this peer's CONNECT (half-open.ts evicts the oldest half-open first). */
+  halfOpenOrder = 0;
   incomingUnsequencedGroup!: number;
   outgoingUnsequencedGroup!: number;
   readonly unsequencedWindow = new Uint32Array(ENET_PEER_UNSEQUENCED_WINDOW_SIZE / 32);
