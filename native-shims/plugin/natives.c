@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <windows.h>
 
@@ -34,19 +35,23 @@ static void coop_native_send(int index, void *ctx, r4e_stack_frame *frame, void 
 #define NATIVE_PARAMS_MAX 32
 /* A parameter slot: big enough for a CString (0x20), a DynArray (0x10) or any scalar. */
 #define NATIVE_SLOT_BYTES 0x20
-/* Largest frame a native builds or reads (the ring refuses larger ones anyway). */
+/* Largest frame a send native builds (larger ones return false). Reads take whatever the ring's
+ * largest frame is (coop_max_payload), so no frame can get stuck. */
 #define NATIVE_FRAME_MAX_BYTES (256u * 1024u)
 /* Plugin notifications queued for the scripts before they drain them. */
 #define NOTIFY_QUEUE_MAX 4
 #define NOTIFY_TEXT_MAX 240
 #define NOTIFY_KIND_ERROR 2
 #define NOTIFY_DURATION_MS 10000u
+/* kind, two counted strings, duration. */
+#define NOTIFY_FRAME_MAX_BYTES (1 + 2 * (4 + NOTIFY_TEXT_MAX) + 4)
 
 static r4e_resolve_fn resolve;
 static r4e_opcode_fn *opcodes;
 static r4e_cstring_ctor_fn cstring_ctor;
 static uint8_t frame_out[NATIVE_FRAME_MAX_BYTES];
-static uint8_t cursor_buf[NATIVE_FRAME_MAX_BYTES];
+static uint8_t *cursor_buf;
+static uint32_t cursor_cap;
 static uint32_t cursor_at, cursor_len;
 static uint32_t dropped_frames;
 static char notify_queue[NOTIFY_QUEUE_MAX][2][NOTIFY_TEXT_MAX];
@@ -191,7 +196,12 @@ static const coop_read_message *read_message(uint16_t type) {
 /* A queued plugin notification as a Notification frame in the cursor. */
 static int take_notification(void) {
   if (notify_count == 0) return 0;
-  writer w = {cursor_buf, 0, sizeof cursor_buf, 1};
+  if (cursor_cap < NOTIFY_FRAME_MAX_BYTES) {
+    uint8_t *grown = realloc(cursor_buf, NOTIFY_FRAME_MAX_BYTES);
+    if (grown == NULL) return 0;
+    cursor_buf = grown, cursor_cap = NOTIFY_FRAME_MAX_BYTES;
+  }
+  writer w = {cursor_buf, 0, cursor_cap, 1};
   uint8_t kind = NOTIFY_KIND_ERROR;
   uint32_t dur = NOTIFY_DURATION_MS;
   put(&w, &kind, 1);
@@ -219,11 +229,17 @@ static void native_poll(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4
   (void)ctx, (void)a4;
   frame->code++;
   int32_t type = take_notification();
-  while (type == 0 && plugin_region != NULL) {
+  uint32_t need = plugin_region ? coop_max_payload(plugin_region) : 0;
+  if (need > cursor_cap) {
+    uint8_t *grown = realloc(cursor_buf, need);
+    if (grown == NULL) need = 0; /* no memory: leave the frames in the ring */
+    else cursor_buf = grown, cursor_cap = need;
+  }
+  while (type == 0 && plugin_region != NULL && cursor_cap >= need && need > 0) {
     uint16_t t;
     uint32_t len;
-    int r = coop_read_frame(plugin_region, &t, cursor_buf, sizeof cursor_buf, &len);
-    if (r == 0) break;
+    int r = coop_read_frame(plugin_region, &t, cursor_buf, cursor_cap, &len);
+    if (r == 0 || r == -2) break; /* -2 cannot happen with cursor_cap = max payload */
     const coop_read_message *m = r == 1 ? read_message(t) : NULL;
     if (m && frame_valid(m, len)) {
       cursor_at = 0;
@@ -272,15 +288,16 @@ static void native_read_bool(void *ctx, r4e_stack_frame *frame, void *out, int64
 static void native_read_string(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) {
   (void)ctx, (void)a4;
   frame->code++;
-  static char text[NATIVE_FRAME_MAX_BYTES + 1];
   uint32_t n;
   cursor_take(&n, 4);
   if (n > cursor_len - cursor_at) n = cursor_len - cursor_at;
-  memcpy(text, cursor_buf + cursor_at, n);
-  text[n] = '\0';
+  char *text = malloc((size_t)n + 1);
+  if (text == NULL) n = 0;
+  else memcpy(text, cursor_buf + cursor_at, n), text[n] = '\0';
   cursor_at += n;
   /* The game's own CString constructor: the string is then the engine's to copy and free. */
-  if (out && cstring_ctor) cstring_ctor((r4e_cstring *)out, text);
+  if (out && cstring_ctor) cstring_ctor((r4e_cstring *)out, text ? text : "");
+  free(text);
 }
 
 static const struct { const char *name; coop_handler fn; } FIXED_NATIVES[] = {

@@ -6,13 +6,14 @@
 // restarted with backoff and its log rotated in red4ext/logs; the game exits and no node.exe is
 // left. The release zip path is test/windows/install-wine.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { CODECS, FrameWriter, MESSAGE_IDS, type MessageMap, type MessageName } from '../../bridge/index.js';
 import { join } from 'node:path';
 import { loadManifest } from '../../bridge/codegen/manifest.js';
 import { nativeSignatures } from '../../bridge/codegen/natives.js';
 import { WIN_PLUGIN_DLL, WIN_SHIM_DLL, WIN_SIDECAR_DIR } from '../../scripts/win/paths.mjs';
 import { addStandins, askQuit, PLUGIN_REL, startStandinGame, writeIni } from './fake-game.js';
-import { scratchDir, windowsBuilt, wineProcessesWith, WINE_WAIT_MS } from './wine.js';
+import { scratchDir, startWinNode, windowsBuilt, winPath, wineProcessesWith, WINE_WAIT_MS } from './wine.js';
 
 /** The five backoffs (1 + 2 + 4 + 8 + 16 s) and some slack for a loaded machine. */
 const GIVE_UP_WAIT_MS = 90_000;
@@ -88,4 +89,43 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     expect(text).toMatch(/cannot start the sidecar .*no such file/);
     expect(text).toMatch(/restarting the sidecar in 1000 ms[\s\S]*in 2000 ms[\s\S]*in 4000 ms[\s\S]*in 8000 ms[\s\S]*in 16000 ms[\s\S]*giving up/);
   }, 120_000);
+
+  it('never shows scripts a malformed or unknown sidecar frame; the valid one after them reads back field by field', async () => {
+    // node.exe is still away (previous test): the sidecar role is free for a raw-frame peer.
+    const g = startStandinGame('game-hostile', game, dir);
+    const logs = join(game, 'red4ext', 'logs');
+    const session = await vi.waitFor(() => {
+      // This run's log is the newest (named by start time); earlier runs' regions are closed.
+      const newest = readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).sort().at(-1);
+      const m = newest ? /bridge region '(cb\d+)' open/.exec(readFileSync(join(logs, newest), 'utf8')) : null;
+      if (!m?.[1] || !g.json().some((l) => l.event === 'stateEnter' && l.type === 2)) throw new Error('region not open yet');
+      return m[1];
+    }, { timeout: WINE_WAIT_MS, interval: 100 });
+    const valid = encode('SpawnProxy', { entityId: 42, kind: 0, template: 'player', pos: { x: 7, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 } });
+    const lyingString = Buffer.from(valid);
+    lyingString.writeUInt32LE(0xfffffff0, 5); // template's length far past the frame
+    const plan = [
+      `${MESSAGE_IDS.SpawnProxy} ${valid.subarray(0, valid.length - 3).toString('hex')}`, // truncated
+      `${MESSAGE_IDS.SpawnProxy} ${lyingString.toString('hex')}`,
+      `${MESSAGE_IDS.SpawnProxy} ${Buffer.concat([valid, Buffer.from([1])]).toString('hex')}`, // a byte too many
+      `${MESSAGE_IDS.PlayerTransform} ${Buffer.alloc(44).toString('hex')}`, // game -> sidecar only: not readable
+      `65520 00`, // unknown type
+      `${MESSAGE_IDS.SpawnProxy} ${valid.toString('hex')}`,
+    ];
+    writeFileSync(join(dir, 'hostile.plan'), `${plan.join('\n')}\n`);
+    const peer = startWinNode('peer-hostile', 'frame-peer.mjs', ['--mode', 'echo-check', '--session', session, '--plan', winPath(join(dir, 'hostile.plan'))], dir);
+    const spawn = await g.waitJson((l) => l.event === 'spawnProxy');
+    await peer.kill();
+    askQuit(game);
+    expect(await g.exited, g.stderr()).toBe(0);
+    expect(spawn).toMatchObject({ entityId: 42, kind: 0, template: 'player', x: 7, y: 0, z: 0 });
+    expect(g.json().filter((l) => l.event === 'spawnProxy' || l.event === 'frame')).toHaveLength(1);
+  }, 120_000);
 });
+
+function encode<K extends MessageName>(name: K, msg: MessageMap[K]): Buffer {
+  const codec = CODECS[name];
+  const ab = new ArrayBuffer(codec.size(msg));
+  codec.write(new FrameWriter(ab), msg);
+  return Buffer.from(ab);
+}
