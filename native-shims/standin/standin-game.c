@@ -3,7 +3,10 @@
  * Running state plays the part of the plugin's scripts each frame: sends the player's transform
  * through CoopNativeSendPlayerTransform, drains CoopNativePoll and reads SpawnProxy frames with
  * the cursor natives, printing them. It stops when <game>/quit appears or --run-ms passes.
- *   Cyberpunk2077.exe [--x METRES] [--run-ms N] */
+ * With --send-samples, once it has read a first SpawnProxy (so a sidecar is attached), it also
+ * sends a ConsoleCommand, a DialogueWheelShown and a MicAudioFrame: heap and inline strings, a
+ * struct array as one array per field, bytes.
+ *   Cyberpunk2077.exe [--x METRES] [--run-ms N] [--send-samples] */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +35,15 @@ static void say(const char *fmt, ...) {
 typedef int (*run_fn)(const wchar_t *, standin_frame_fn, void *);
 typedef int (*call_fn)(const char *, standin_cell *const *, int, void *);
 typedef const char *(*text_fn)(const r4e_cstring *);
+typedef void (*set_text_fn)(r4e_cstring *, const char *);
 
 static wchar_t root[MAX_PATH];
 static call_fn call;
 static text_fn text_of;
+static set_text_fn set_text;
 static float pos_x;
 static DWORD run_ms, started;
+static int send_samples;
 
 static void cell_f32(standin_cell *c, float v) { c->size = 4; memcpy(c->data, &v, 4); }
 static void cell_u32(standin_cell *c, uint32_t v) { c->size = 4; memcpy(c->data, &v, 4); }
@@ -67,8 +73,47 @@ static void read_notification(void) {
   emit("{\"event\":\"notification\",\"kind\":%u,\"title\":\"%s\",\"text\":\"%s\"}", kind, text_of(&title), text_of(&text));
 }
 
+static void cell_u8(standin_cell *c, uint8_t v) { c->size = 1; c->data[0] = v; }
+static void cell_array(standin_cell *c, void *entries, uint32_t n) {
+  r4e_dynarray a = {entries, n, n};
+  c->size = sizeof a;
+  memcpy(c->data, &a, sizeof a);
+}
+static void cell_string(standin_cell *c, r4e_cstring *s, const char *text) {
+  set_text(s, text);
+  c->size = sizeof *s;
+  memcpy(c->data, s, sizeof *s);
+}
+
+/* Arguments as a script would pass them: the samples the install test decodes on the far side. */
+static void send_sample_frames(void) {
+  static r4e_cstring line, texts[2];
+  static uint16_t indices[2] = {0, 1};
+  static uint8_t flags[2] = {0, 1};
+  static uint8_t pcm[5] = {1, 2, 3, 4, 5};
+  standin_cell c[4];
+  standin_cell *args[4] = {&c[0], &c[1], &c[2], &c[3]};
+  _Bool ok1 = 0, ok2 = 0, ok3 = 0;
+  cell_string(&c[0], &line, "a console line longer than twenty bytes");
+  call("CoopNativeSendConsoleCommand", args, 1, &ok1);
+  cell_u32(&c[0], 7);
+  cell_array(&c[1], indices, 2);
+  set_text(&texts[0], "Yes");
+  set_text(&texts[1], "A much longer answer than twenty chars");
+  cell_array(&c[2], texts, 2);
+  cell_array(&c[3], flags, 2);
+  call("CoopNativeSendDialogueWheelShown", args, 4, &ok2);
+  cell_u32(&c[0], 3);
+  cell_u32(&c[1], 48000);
+  cell_u8(&c[2], 1);
+  cell_array(&c[3], pcm, sizeof pcm);
+  call("CoopNativeSendMicAudioFrame", args, 4, &ok3);
+  emit("{\"event\":\"samplesSent\",\"ok\":[%d,%d,%d]}", ok1, ok2, ok3);
+}
+
 static int frame(void *user) {
   (void)user;
+
   standin_cell cells[TRANSFORM_FIELDS];
   standin_cell *args[TRANSFORM_FIELDS];
   const float values[TRANSFORM_FIELDS - 1] = {pos_x, 0, 0, 0, 0, 0, 1, 0, 0, 0};
@@ -78,7 +123,13 @@ static int frame(void *user) {
   _Bool sent = 0;
   if (!call("CoopNativeSendPlayerTransform", args, TRANSFORM_FIELDS, &sent)) emit("{\"event\":\"missingNative\",\"name\":\"CoopNativeSendPlayerTransform\"}");
   for (int32_t t = 0; call("CoopNativePoll", NULL, 0, &t) && t != 0;) {
-    if (t == MSG_SPAWN_PROXY) read_spawn();
+    if (t == MSG_SPAWN_PROXY) {
+      read_spawn();
+      if (send_samples) {
+        send_samples = 0;
+        send_sample_frames();
+      }
+    }
     else if (t == MSG_NOTIFICATION) read_notification();
     else emit("{\"event\":\"frame\",\"type\":%d}", t);
   }
@@ -90,9 +141,10 @@ static int frame(void *user) {
 }
 
 int main(int argc, char **argv) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (strcmp(argv[i], "--x") == 0) pos_x = (float)atof(argv[i + 1]);
-    else if (strcmp(argv[i], "--run-ms") == 0) run_ms = (DWORD)strtoul(argv[i + 1], NULL, 10);
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--send-samples") == 0) send_samples = 1;
+    else if (i + 1 < argc && strcmp(argv[i], "--x") == 0) pos_x = (float)atof(argv[++i]);
+    else if (i + 1 < argc && strcmp(argv[i], "--run-ms") == 0) run_ms = (DWORD)strtoul(argv[++i], NULL, 10);
   }
   /* <game>\bin\x64\Cyberpunk2077.exe -> <game> */
   GetModuleFileNameW(NULL, root, MAX_PATH);
@@ -107,6 +159,7 @@ int main(int argc, char **argv) {
   run_fn run = (run_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_Run");
   call = (call_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_Call");
   text_of = (text_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_CStringText");
+  set_text = (set_text_fn)(void (*)(void))GetProcAddress(red4ext, "Standin_CStringSet");
   started = GetTickCount();
   int rc = run(root, frame, NULL);
   emit("{\"event\":\"gameExit\",\"code\":%d}", rc);

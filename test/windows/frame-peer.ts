@@ -2,7 +2,8 @@
 // code (openBridge, rings, sleeper) in a node.exe under wine, or in Linux node for the same
 // bench on Linux. It knows frames, not messages: the test encodes and compares.
 //   --mode echo-check --plan FILE  sends the plan's frames ("type hex" lines), prints each frame
-//                                  that comes back as {"type","hex"}, then {"event":"done"}
+//                                  that comes back as {"type","hex"}, then {"event":"done"} after
+//                                  as many frames as it sent (or --expect N)
 //   --mode idle                    holds the sidecar role, prints attach / gone events
 //   --mode bench                   RTT ping-pong and a throughput blast against an echoing game
 // Output: JSON lines written synchronously to fd 1 (a file: under wine a piped stdout dies).
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'idle' },
     session: { type: 'string' },
     plan: { type: 'string' },
+    expect: { type: 'string' },
     abi: { type: 'string' },
     'ring-bytes': { type: 'string' },
     'rtt-samples': { type: 'string', default: '2000' },
@@ -56,7 +58,7 @@ async function echoCheck(b: Bridge): Promise<void> {
   const done = new Promise<void>((resolve) => {
     b.onFrame((type, payload) => {
       say({ type, hex: Buffer.from(payload).toString('hex') });
-      if (++got === plan.length) resolve();
+      if (++got === (values.expect ? Number(values.expect) : plan.length)) resolve();
     });
   });
   await attached(b);

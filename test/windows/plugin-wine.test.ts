@@ -17,6 +17,8 @@ import { scratchDir, startWinNode, windowsBuilt, winPath, wineProcessesWith, WIN
 
 /** The five backoffs (1 + 2 + 4 + 8 + 16 s) and some slack for a loaded machine. */
 const GIVE_UP_WAIT_MS = 90_000;
+/** The raw-frame peer prints every frame until the test kills it. */
+const PEER_FRAMES_UNTIL_KILLED = 1_000_000;
 const dir = scratchDir('plugin');
 const game = join(dir, 'game');
 const plugin = join(game, PLUGIN_REL);
@@ -90,9 +92,9 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     expect(text).toMatch(/restarting the sidecar in 1000 ms[\s\S]*in 2000 ms[\s\S]*in 4000 ms[\s\S]*in 8000 ms[\s\S]*in 16000 ms[\s\S]*giving up/);
   }, 120_000);
 
-  it('never shows scripts a malformed or unknown sidecar frame; the valid one after them reads back field by field', async () => {
+  it('sends strings, struct arrays and bytes byte-exact; never shows scripts a malformed or unknown sidecar frame, and reads the valid one field by field', async () => {
     // node.exe is still away (previous test): the sidecar role is free for a raw-frame peer.
-    const g = startStandinGame('game-hostile', game, dir);
+    const g = startStandinGame('game-hostile', game, dir, ['--send-samples']);
     const logs = join(game, 'red4ext', 'logs');
     const session = await vi.waitFor(() => {
       // This run's log is the newest (named by start time); earlier runs' regions are closed.
@@ -113,9 +115,19 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
       `${MESSAGE_IDS.SpawnProxy} ${valid.toString('hex')}`,
     ];
     writeFileSync(join(dir, 'hostile.plan'), `${plan.join('\n')}\n`);
-    const peer = startWinNode('peer-hostile', 'frame-peer.mjs', ['--mode', 'echo-check', '--session', session, '--plan', winPath(join(dir, 'hostile.plan'))], dir);
+    const peer = startWinNode('peer-hostile', 'frame-peer.mjs', ['--mode', 'echo-check', '--session', session, '--plan', winPath(join(dir, 'hostile.plan')), '--expect', String(PEER_FRAMES_UNTIL_KILLED)], dir);
     const spawn = await g.waitJson((l) => l.event === 'spawnProxy');
+    // The other way: send natives with strings (inline and heap), a struct array passed as one
+    // array per field, and bytes arrive byte-exact as the manifest encodes them.
+    await peer.waitJson((l) => l.type === MESSAGE_IDS.MicAudioFrame);
     await peer.kill();
+    expect(g.json().find((l) => l.event === 'samplesSent')?.ok).toEqual([1, 1, 1]);
+    const got = peer.json().filter((l) => l.type !== undefined && l.type !== MESSAGE_IDS.PlayerTransform).map((l) => `${l.type} ${l.hex}`);
+    expect(got).toEqual([
+      `${MESSAGE_IDS.ConsoleCommand} ${encode('ConsoleCommand', { text: 'a console line longer than twenty bytes' }).toString('hex')}`,
+      `${MESSAGE_IDS.DialogueWheelShown} ${encode('DialogueWheelShown', { conversationId: 7, choices: [{ index: 0, text: 'Yes', flags: 0 }, { index: 1, text: 'A much longer answer than twenty chars', flags: 1 }] }).toString('hex')}`,
+      `${MESSAGE_IDS.MicAudioFrame} ${encode('MicAudioFrame', { seq: 3, sampleRate: 48000, channels: 1, pcm: Uint8Array.from([1, 2, 3, 4, 5]) }).toString('hex')}`,
+    ]);
     askQuit(game);
     expect(await g.exited, g.stderr()).toBe(0);
     expect(spawn).toMatchObject({ entityId: 42, kind: 0, template: 'player', x: 7, y: 0, z: 0 });
