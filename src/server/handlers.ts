@@ -12,6 +12,7 @@ import type { CoopServer } from './server.js';
 const SERVER_ONLY: ReadonlySet<EMsgKind> = new Set<EMsgKind>([
   'challenge', 'welcome', 'refused', 'snapshot', 'interestAdd', 'interestRemove', 'tickRateChange',
   'adminReply', 'spectateGranted', 'sessionSaved',
+  'clockReply', 'spectateEnded', 'cineStart', 'cineEnd', 'storyRefused',
 ]);
 
 export function handleMessage(server: CoopServer, conn: Connection, kind: EMsgKind, msg: EMsg): void {

@@ -14,6 +14,8 @@ import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from 
 import { sessionViewOf } from './session-view.js';
 import { adminPlugin } from './admin-plugin.js';
 import { voicePlugin } from './voice-plugin.js';
+import { storyPlugin } from './story-plugin.js';
+import { SceneCatalog } from './story/scene-catalog.js';
 import { startAdmin } from './admin/admin-runtime.js';
 import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/admin-options.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../protocol/constants.js';
@@ -50,6 +52,7 @@ usage: coop-server [options]
   --stun <host:port>       STUN server for ICE                            [default: ${NAT_DEFAULT_STUN}]
   --no-relay               never relay through TURN (direct ICE paths only)
   --nat-bind <addr>        bind ICE sockets to this IPv4 address only      [default: all]
+  --scenes <file>          scene catalog for cutscene sync: {"scenes": {"<name>": <length ms>}} [default: built in]
   --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
                            (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge)
 ${ADMIN_HELP_TEXT}
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
         port: { type: 'string' }, host: { type: 'string' }, 'session-id': { type: 'string' },
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
         npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
-        'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
+        'log-level': { type: 'string' }, scenes: { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
         ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
       },
       strict: true, allowPositionals: false,
@@ -105,6 +108,12 @@ async function main(): Promise<void> {
   if (typeof password === 'object') usage(password.error);
   const lobbyName = values['lobby-name'] ?? sessionId;
   if ([...lobbyName].length > 64 || lobbyName.trim() === '') usage('--lobby-name must be 1..64 characters');
+  let scenes: SceneCatalog | undefined;
+  try {
+    scenes = values.scenes === undefined ? undefined : SceneCatalog.load(values.scenes);
+  } catch (err) {
+    usage((err as Error).message);
+  }
   let adminOpts;
   try {
     adminOpts = adminOptionsFrom(values);
@@ -137,7 +146,12 @@ async function main(): Promise<void> {
       process.exit(EXIT_RUNTIME);
     }
   }
-  const session = sessionViewOf(server, { hostIdentity: adminOpts.hostIdentity });
+  const story = storyPlugin(server, { scenes });
+  const session = sessionViewOf(server, {
+    hostIdentity: adminOpts.hostIdentity,
+    clockBoundOf: (peerId) => story.clockOf(peerId)?.errorBoundMs ?? null,
+    modeOf: (peerId) => story.modeOf(peerId),
+  });
   let admin;
   try {
     admin = await startAdmin({ options: adminOpts, session, clock: { now: () => Date.now() }, log, stdin: process.stdin });
@@ -159,6 +173,7 @@ async function main(): Promise<void> {
   server.use(sessionSave);
   const mutes = admin.mutes;
   server.use(voicePlugin(server, { mode: voiceMode, isMuted: (identity) => mutes.isMuted(identity) }));
+  server.use(story);
   server.start();
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
   process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);

@@ -25,6 +25,8 @@ import { joinThroughMaster, type NatJoined } from './nat-join.js';
 import { RejoinSchedule } from './rejoin.js';
 import { PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../protocol/password-option.js';
 import { RefuseCode } from '../protocol/schema.gen.js';
+import { Story } from './story/story.js';
+import { offsetClock } from '../util/mono-clock.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
@@ -51,6 +53,8 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
+  --clock-offset-ms MS   tests and benches: run on a clock MS ahead of this machine's (a machine whose
+                         clock is off by a known amount; story sync must not care)   [default: 0]
   --help                 this text
 exit codes: 0 quit, 1 runtime error, 2 bad arguments, 3 refused or disconnected by the server`;
 
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
         server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
         'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
-        import: { type: 'string' }, out: { type: 'string' },
+        import: { type: 'string' }, out: { type: 'string' }, 'clock-offset-ms': { type: 'string' },
         ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
       },
       strict: true,
@@ -97,6 +101,8 @@ async function main(): Promise<void> {
   if (typeof password === 'object') usage(password.error);
   const name = values.name ?? 'player';
   if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
+  const clockOffsetMs = Number(values['clock-offset-ms'] ?? 0);
+  if (!Number.isFinite(clockOffsetMs) || Math.abs(clockOffsetMs) > 1e9) usage(`--clock-offset-ms must be a number of ms, got ${JSON.stringify(values['clock-offset-ms'])}`);
   const log = pino({ level: values['log-level'] ?? 'info', base: { svc: 'coop-sidecar', name } }, pino.destination(2));
   const say = (line: string): void => { process.stdout.write(`coop-sidecar[${name}]: ${line}\n`); };
 
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         if (nat) say(`connection: ${describePath(nat.stats())}`);
         game.interpDelay(client.interp.interpDelayMs);
+        story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
       },
       closed: (reason) => {
@@ -156,7 +163,7 @@ async function main(): Promise<void> {
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
       spawn: (info) => { if (info.ownerPeerId) playerNames.set(info.ownerPeerId, info.name); },
-      other: (kind, msg) => { voiceMessage(voice, kind, msg); },
+      other: (kind, msg) => { if (!story.message(kind, msg)) voiceMessage(voice, kind, msg); },
     },
   });
   const playerNames = new Map<number, string>();
@@ -173,6 +180,10 @@ async function main(): Promise<void> {
   // The connection's measured loss feeds the encoder's FEC hint.
   const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, 1_000);
   const sidecar = new Sidecar(game, client, now);
+  const story = new Story({
+    game: bridge, now: offsetClock(clockOffsetMs), say,
+    send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
+  });
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
@@ -232,6 +243,7 @@ async function main(): Promise<void> {
       void shutdown();
       return;
     }
+    story.left();
     if (inWorld) {
       game.notify(1, 'coop', 'connection to the server lost: re-joining');
       sidecar.forgetAll();
@@ -250,6 +262,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(inputTimer);
     clearInterval(frameTimer);
+    story.close();
     progress.stop();
     clearInterval(lossTimer);
     voice.close();

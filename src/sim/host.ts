@@ -8,6 +8,7 @@ import type { SimContext } from './context.js';
 import type { LogSink } from './log.js';
 import { react } from './reactions.js';
 import type { Scenario } from './scenario.js';
+import { monoNowMs } from '../util/mono-clock.js';
 
 export interface SimHostOptions {
   bridge: BridgeOptions;
@@ -20,6 +21,8 @@ export interface SimHostOptions {
   quiet?: boolean;
   /** Stop after the scenario's last step (and its pause) instead of waiting for the sidecar. */
   exitWhenDone?: boolean;
+  /** This game's clock (default: the machine's monotonic clock). */
+  clock?: () => number;
 }
 
 /** Shortest round of a repeating scenario, ms (see #play). */
@@ -44,6 +47,7 @@ export class SimHost {
       scenario: o.scenario,
       log,
       state: new Map(),
+      now: o.clock ?? monoNowMs,
       send: (name, msg) => {
         if (this.#stopped) return;
         this.bridge.send(name, msg);

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { BridgeError, RING_DEFAULT_BYTES } from '../../bridge/index.js';
 import { SimHost } from './host.js';
+import { offsetClock } from '../util/mono-clock.js';
 import { stdoutSink } from './log.js';
 import { launchSidecar } from './launch.js';
 import { loadScenario, parseScenario, type Scenario } from './scenario.js';
@@ -18,6 +19,7 @@ usage: coop-sim --session NAME [options]
   --exit-when-done     play the scenario once (even if it repeats), then stop
   --ring-bytes N       ring capacity if this process creates the region (power of two)
   --abi-version N      pretend to be a build with another bridge ABI (tests)
+  --clock-offset-ms MS run on a clock MS ahead of this machine's (tests, benches: known offsets)
   --launch-sidecar -- CMD ARGS...
                        start the sidecar as the game's plugin does (native coop_launch: it dies
                        with this process), with --session NAME appended
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
         'abi-version': { type: 'string' },
         help: { type: 'boolean', default: false },
         'launch-sidecar': { type: 'boolean', default: false },
+        'clock-offset-ms': { type: 'string' },
       },
       strict: true,
       allowPositionals: true,
@@ -72,6 +75,8 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(2, (err as Error).message);
   }
+  const clockOffsetMs = Number(values['clock-offset-ms'] ?? 0);
+  if (!Number.isFinite(clockOffsetMs)) fail(2, `--clock-offset-ms must be a number of ms, got '${values['clock-offset-ms']}'`);
   const log = stdoutSink(performance.now());
   let host: SimHost;
   try {
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
       quietFrames: values['quiet-frames'],
       quiet: values.quiet,
       exitWhenDone: values['exit-when-done'],
+      clock: offsetClock(clockOffsetMs),
     });
   } catch (err) {
     if (err instanceof BridgeError) fail(1, err.message);

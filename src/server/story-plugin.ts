@@ -1,0 +1,64 @@
+// Wires story sync (src/server/story: server clock, cinematics, dialogue, spectator, visemes)
+// into the server's plugin seam, as voice-plugin.ts does for voice. Story time is the machine's
+// monotonic clock (injectable), the same clock the ClockReply stamps carry.
+import { CHANNEL_RELIABLE } from '../protocol/constants.js';
+import type { EMsg, EMsgKind } from '../protocol/schema.gen.js';
+import { monoNowMs } from '../util/mono-clock.js';
+import type { Connection } from './connection.js';
+import type { ServerPlugin } from './plugin.js';
+import type { CoopServer } from './server.js';
+import { ClockSync, type ClockPeerView } from './story/clock-sync.js';
+import { StoryRejections } from './story/rejections.js';
+import { CineDirector } from './story/cine.js';
+import { SceneCatalog } from './story/scene-catalog.js';
+
+export interface StoryPluginOptions {
+  /** Story (server) time, ms; default the machine's monotonic clock. */
+  now?: () => number;
+  /** Scenes a CineReport may name (default: the built-in catalog). */
+  scenes?: SceneCatalog;
+}
+
+export interface StoryPlugin extends ServerPlugin {
+  readonly rejections: StoryRejections;
+  readonly clock: ClockSync;
+  readonly cine: CineDirector;
+  /** The peer's clock error bound as it last reported it (dashboard), null before. */
+  clockOf(peerId: number): ClockPeerView | null;
+  /** The dashboard's mode label for a peer when story sync has a better one (spectating). */
+  modeOf(peerId: number): string | null;
+}
+
+export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): StoryPlugin {
+  const now = o.now ?? monoNowMs;
+  const send = (conn: Connection, msg: EMsg, channel = CHANNEL_RELIABLE): void => server.send(conn, msg, channel);
+  const rejections = new StoryRejections({ tell: (conn, topic, reason, text) => send(conn, { storyRefused: { topic, reason, text } }) });
+  const clock = new ClockSync({ now, send, rejections });
+  const broadcast = (msg: EMsg): void => server.broadcast(msg);
+  const cine = new CineDirector({ now, catalog: o.scenes ?? new SceneCatalog(), rejections, send, broadcast });
+  const handlers: Partial<Record<EMsgKind, (conn: Connection, msg: EMsg) => void>> = {
+    clockProbe: (c, m) => clock.probe(c, m.clockProbe ?? {}),
+    clockReport: (c, m) => clock.report(c, m.clockReport ?? {}),
+    cineReport: (c, m) => cine.report(c, m.cineReport ?? {}),
+  };
+  return {
+    name: 'story',
+    rejections,
+    clock,
+    cine,
+    clockOf: (peerId) => clock.of(peerId),
+    modeOf: () => null,
+    message: (conn, kind, msg) => {
+      const h = handlers[kind];
+      if (!h) return false;
+      h(conn, msg);
+      return true;
+    },
+    joined: (conn) => cine.joined(conn),
+    tick: () => cine.tick(),
+    left: (conn) => {
+      clock.forget(conn.peerId);
+      rejections.forget(conn.peerId);
+    },
+  };
+}
