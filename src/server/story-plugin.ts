@@ -11,6 +11,7 @@ import { ClockSync, type ClockPeerView } from './story/clock-sync.js';
 import { StoryRejections } from './story/rejections.js';
 import { CineDirector } from './story/cine.js';
 import { SceneCatalog } from './story/scene-catalog.js';
+import { DialogueDirector } from './story/dialogue.js';
 
 export interface StoryPluginOptions {
   /** Story (server) time, ms; default the machine's monotonic clock. */
@@ -23,6 +24,7 @@ export interface StoryPlugin extends ServerPlugin {
   readonly rejections: StoryRejections;
   readonly clock: ClockSync;
   readonly cine: CineDirector;
+  readonly dialogue: DialogueDirector;
   /** The peer's clock error bound as it last reported it (dashboard), null before. */
   clockOf(peerId: number): ClockPeerView | null;
   /** The dashboard's mode label for a peer when story sync has a better one (spectating). */
@@ -36,16 +38,25 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
   const clock = new ClockSync({ now, send, rejections });
   const broadcast = (msg: EMsg): void => server.broadcast(msg);
   const cine = new CineDirector({ now, catalog: o.scenes ?? new SceneCatalog(), rejections, send, broadcast });
+  const dialogue = new DialogueDirector({
+    now, rejections, send, broadcast, peers: () => server.inWorld(), connection: (id) => server.connection(id),
+    log: (fields, msg) => server.log.info(fields, msg),
+  });
   const handlers: Partial<Record<EMsgKind, (conn: Connection, msg: EMsg) => void>> = {
     clockProbe: (c, m) => clock.probe(c, m.clockProbe ?? {}),
     clockReport: (c, m) => clock.report(c, m.clockReport ?? {}),
     cineReport: (c, m) => cine.report(c, m.cineReport ?? {}),
+    dialogWheel: (c, m) => dialogue.wheel(c, m.dialogWheel ?? {}),
+    dialogChoice: (c, m) => dialogue.choice(c, m.dialogChoice ?? {}),
+    dialogSuggest: (c, m) => dialogue.suggest(c, m.dialogSuggest ?? {}),
+    dialogEnd: (c, m) => dialogue.end(c, m.dialogEnd ?? {}),
   };
   return {
     name: 'story',
     rejections,
     clock,
     cine,
+    dialogue,
     clockOf: (peerId) => clock.of(peerId),
     modeOf: () => null,
     message: (conn, kind, msg) => {
@@ -54,9 +65,13 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
       h(conn, msg);
       return true;
     },
-    joined: (conn) => cine.joined(conn),
+    joined: (conn) => {
+      cine.joined(conn);
+      dialogue.joined(conn);
+    },
     tick: () => cine.tick(),
     left: (conn) => {
+      dialogue.left(conn);
       clock.forget(conn.peerId);
       rejections.forget(conn.peerId);
     },

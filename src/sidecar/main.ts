@@ -182,6 +182,7 @@ async function main(): Promise<void> {
   const sidecar = new Sidecar(game, client, now);
   const story = new Story({
     game: bridge, now: offsetClock(clockOffsetMs), say,
+    nameOf: (id) => (id === client.peerId ? name : playerNames.get(id) ?? `player ${id}`),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
   });
   const progress = relayProgress({

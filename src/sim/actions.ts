@@ -87,6 +87,18 @@ export const ACTIONS: Record<string, Action> = {
     const pick = s.pick;
     if (pick !== undefined) ctx.after(s.pickAfterMs, () => ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: pick }));
   }),
+  /** Pick on a wheel the sidecar showed (DialogueWheelRemote), or a hacked game picking anyway. */
+  pick: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }), (s, ctx) => {
+    ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
+  }),
+  /** A listener suggests a choice on a read-only wheel. */
+  suggest: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }), (s, ctx) => {
+    ctx.send('DialogueSuggest', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
+  }),
+  /** The conversation closes in this game. */
+  endDialogue: define(z.object({ conversationId: z.number().int().min(0), reason: z.string().default('done') }), (s, ctx) => {
+    ctx.send('DialogueEnded', { conversationId: s.conversationId, reason: s.reason });
+  }),
   /** Hold push-to-talk for holdMs. */
   ptt: define(z.object({ holdMs: z.number().min(0) }), (s, ctx) => {
     ctx.send('PushToTalkDown', {});

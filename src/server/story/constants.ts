@@ -32,3 +32,6 @@ export const VISEME_TIME_SKEW_MAX_MS = 2_000;
 
 /** Window of the per-peer rate limits above, ms. */
 export const STORY_RATE_WINDOW_MS = 1_000;
+
+/** Conversations open at once. */
+export const DIALOG_ACTIVE_MAX = 16;

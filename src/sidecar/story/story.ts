@@ -1,9 +1,11 @@
 // Story sync in the sidecar: one object the sidecar's main wires to the bridge and the server
 // connection. It owns the server clock (clock-link.ts) and hands server messages to the part
-// they belong to: cinematics (cine-follower.ts); dialogue, spectator and visemes plug in here.
+// they belong to: cinematics (cine-follower.ts), dialogue (dialogue-link.ts); spectator and
+// visemes plug in here.
 import type { EMsg } from '../../protocol/schema.gen.js';
 import { ClockLink } from './clock-link.js';
 import { CineFollower } from './cine-follower.js';
+import { DialogueLink } from './dialogue-link.js';
 import type { ServerSend, StoryGame } from './game-port.js';
 
 /** How often time-driven story work runs (pending seeks, viseme playout), ms. */
@@ -16,11 +18,14 @@ export interface StoryOptions {
   now: () => number;
   /** Tells the player something (stdout line of the sidecar). */
   say?: (line: string) => void;
+  /** A player's name by peer id (for the HUD). */
+  nameOf?: (peerId: number) => string;
 }
 
 export class Story {
   readonly clock: ClockLink;
   readonly cine: CineFollower;
+  readonly dialogue: DialogueLink;
   #peerId = 0;
   #pump: NodeJS.Timeout | null = null;
   readonly #say: (line: string) => void;
@@ -31,6 +36,7 @@ export class Story {
     const clock = () => this.clock.clock;
     const myPeerId = () => this.#peerId;
     this.cine = new CineFollower({ game: o.game, send: o.send, clock, myPeerId, now: o.now });
+    this.dialogue = new DialogueLink({ game: o.game, send: o.send, myPeerId, nameOf: o.nameOf ?? ((id) => `player ${id}`) });
   }
 
   /** Welcome: a new server session. */
@@ -49,9 +55,10 @@ export class Story {
     if (kind === 'storyRefused') {
       const r = m.storyRefused ?? {};
       this.#say(`server refused (${r.topic ?? '?'}: ${r.reason ?? '?'}): ${r.text ?? ''}`);
+      if (r.topic === 'dialog') this.dialogue.refused(r.reason ?? '');
       return true;
     }
-    return this.cine.message(kind, m);
+    return this.cine.message(kind, m) || this.dialogue.message(kind, m);
   }
 
   /** The link to the server is gone (re-join or quit). */
@@ -65,5 +72,6 @@ export class Story {
     this.#pump = null;
     this.clock.close();
     this.cine.close();
+    this.dialogue.close();
   }
 }
