@@ -16,6 +16,7 @@ import { adminPlugin } from './admin-plugin.js';
 import { voicePlugin } from './voice-plugin.js';
 import { storyPlugin } from './story-plugin.js';
 import { SceneCatalog } from './story/scene-catalog.js';
+import { SPECTATE_DEFAULT_POLICY, SPECTATE_POLICIES, type SpectatePolicy } from './story/spectate.js';
 import { startAdmin } from './admin/admin-runtime.js';
 import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, AdminOptionError } from './admin/admin-options.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../protocol/constants.js';
@@ -53,6 +54,7 @@ usage: coop-server [options]
   --no-relay               never relay through TURN (direct ICE paths only)
   --nat-bind <addr>        bind ICE sockets to this IPv4 address only      [default: all]
   --scenes <file>          scene catalog for cutscene sync: {"scenes": {"<name>": <length ms>}} [default: built in]
+  --spectate <policy>      who may /spectate: anyone, admins or nobody    [default: ${SPECTATE_DEFAULT_POLICY}]
   --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
                            (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge)
 ${ADMIN_HELP_TEXT}
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
         port: { type: 'string' }, host: { type: 'string' }, 'session-id': { type: 'string' },
         'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
         npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
-        'log-level': { type: 'string' }, scenes: { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
+        'log-level': { type: 'string' }, scenes: { type: 'string' }, spectate: { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
         ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
       },
       strict: true, allowPositionals: false,
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
   } catch (err) {
     usage((err as Error).message);
   }
+  const spectatePolicy = (values.spectate ?? SPECTATE_DEFAULT_POLICY) as SpectatePolicy;
+  if (!SPECTATE_POLICIES.includes(spectatePolicy)) usage(`--spectate must be ${SPECTATE_POLICIES.join(', ')}, got ${JSON.stringify(values.spectate)}`);
   let adminOpts;
   try {
     adminOpts = adminOptionsFrom(values);
@@ -146,7 +150,8 @@ async function main(): Promise<void> {
       process.exit(EXIT_RUNTIME);
     }
   }
-  const story = storyPlugin(server, { scenes });
+  let isAdmin = (_identity: string): boolean => false; // set once the admin list is loaded, before any player is in
+  const story = storyPlugin(server, { scenes, spectate: spectatePolicy, isAdmin: (conn) => isAdmin(conn.identity) });
   const session = sessionViewOf(server, {
     hostIdentity: adminOpts.hostIdentity,
     clockBoundOf: (peerId) => story.clockOf(peerId)?.errorBoundMs ?? null,
@@ -161,6 +166,8 @@ async function main(): Promise<void> {
     process.exit(EXIT_RUNTIME);
   }
   server.use(adminPlugin(server, admin));
+  const admins = admin.admins;
+  isAdmin = (identity) => admins.isAuthorised(identity, identity === adminOpts.hostIdentity);
   let sessionSave;
   try {
     sessionSave = sessionSavePlugin(server, { dataDir: adminOpts.dataDir, autosaveMs: autosaveS * MS_PER_S });

@@ -12,12 +12,17 @@ import { StoryRejections } from './story/rejections.js';
 import { CineDirector } from './story/cine.js';
 import { SceneCatalog } from './story/scene-catalog.js';
 import { DialogueDirector } from './story/dialogue.js';
+import { SpectateDirector, SPECTATE_DEFAULT_POLICY, type SpectatePolicy } from './story/spectate.js';
 
 export interface StoryPluginOptions {
   /** Story (server) time, ms; default the machine's monotonic clock. */
   now?: () => number;
   /** Scenes a CineReport may name (default: the built-in catalog). */
   scenes?: SceneCatalog;
+  /** Who may spectate (default 'anyone': see spectate.ts). */
+  spectate?: SpectatePolicy;
+  /** Whether a player is an admin (the 'admins' policy); default nobody is. */
+  isAdmin?: (conn: Connection) => boolean;
 }
 
 export interface StoryPlugin extends ServerPlugin {
@@ -25,6 +30,7 @@ export interface StoryPlugin extends ServerPlugin {
   readonly clock: ClockSync;
   readonly cine: CineDirector;
   readonly dialogue: DialogueDirector;
+  readonly spectate: SpectateDirector;
   /** The peer's clock error bound as it last reported it (dashboard), null before. */
   clockOf(peerId: number): ClockPeerView | null;
   /** The dashboard's mode label for a peer when story sync has a better one (spectating). */
@@ -42,6 +48,10 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     now, rejections, send, broadcast, peers: () => server.inWorld(), connection: (id) => server.connection(id),
     log: (fields, msg) => server.log.info(fields, msg),
   });
+  const spectate = new SpectateDirector({
+    now, policy: o.spectate ?? SPECTATE_DEFAULT_POLICY, isAdmin: o.isAdmin ?? (() => false), world: server.world,
+    rejections, send, connection: (id) => server.connection(id),
+  });
   const handlers: Partial<Record<EMsgKind, (conn: Connection, msg: EMsg) => void>> = {
     clockProbe: (c, m) => clock.probe(c, m.clockProbe ?? {}),
     clockReport: (c, m) => clock.report(c, m.clockReport ?? {}),
@@ -50,6 +60,8 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     dialogChoice: (c, m) => dialogue.choice(c, m.dialogChoice ?? {}),
     dialogSuggest: (c, m) => dialogue.suggest(c, m.dialogSuggest ?? {}),
     dialogEnd: (c, m) => dialogue.end(c, m.dialogEnd ?? {}),
+    spectateRequest: (c, m) => spectate.request(c, m.spectateRequest ?? {}),
+    spectateCamera: (c, m) => spectate.camera(c, m.spectateCamera ?? {}),
   };
   return {
     name: 'story',
@@ -57,8 +69,13 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     clock,
     cine,
     dialogue,
+    spectate,
     clockOf: (peerId) => clock.of(peerId),
-    modeOf: () => null,
+    modeOf: (peerId) => {
+      const target = spectate.targetOf(peerId);
+      if (target === null) return null;
+      return `spectating ${server.connection(target)?.name ?? '?'} (peer ${target})`;
+    },
     message: (conn, kind, msg) => {
       const h = handlers[kind];
       if (!h) return false;
@@ -69,9 +86,13 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
       cine.joined(conn);
       dialogue.joined(conn);
     },
-    tick: () => cine.tick(),
-    left: (conn) => {
+    tick: () => {
+      cine.tick();
+      spectate.tick();
+    },
+    left: (conn, reason) => {
       dialogue.left(conn);
+      spectate.left(conn, reason);
       clock.forget(conn.peerId);
       rejections.forget(conn.peerId);
     },

@@ -153,6 +153,7 @@ async function main(): Promise<void> {
       },
       closed: (reason) => {
         say(reason);
+        story.left(reason);
         if (client.refuseCode === RefuseCode.REFUSE_BAD_PASSWORD) say(passwordHint(password !== undefined));
         game.notify(2, 'coop', reason);
         exitCode = EXIT_REFUSED;

@@ -33,13 +33,16 @@ export class StoryRig {
   server!: Proc;
   addr = '';
 
+  /** coop-server with its admin console on a pipe (console(line) types into it). */
   async startServer(extra: string[] = []): Promise<void> {
-    this.server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--no-dash', '--no-console',
-      '--data-dir', join(this.dir, 'server'), '--log-level', 'warn', ...extra]);
+    this.server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--no-dash',
+      '--data-dir', join(this.dir, 'server'), '--log-level', 'warn', ...extra], process.env, 'pipe');
     this.procs.push(this.server);
     const m = await this.server.line(/listening on udp [^:]+:(\d+)/);
     this.addr = `127.0.0.1:${m[1]}`;
   }
+
+  console(line: string): void { this.server.child.stdin!.write(`${line}\n`); }
 
   /** A game standing at (x, y) and its sidecar, joined. */
   async join(name: string, offsetMs: number, x: number, y: number, scenario: Record<string, unknown> = {}): Promise<Player> {
@@ -79,6 +82,7 @@ export class StoryRig {
     for (const p of this.players) p.sidecar.child.kill('SIGINT');
     await Promise.all(this.players.map((p) => Promise.race([p.sidecar.exited, new Promise((r) => setTimeout(r, 5_000))])));
     for (const p of this.players) await p.host.stop('test over').catch(() => undefined);
+    this.server?.child.stdin?.end();
     for (const pr of this.procs) if (pr.child.exitCode === null) pr.child.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 // Story sync in the sidecar: one object the sidecar's main wires to the bridge and the server
 // connection. It owns the server clock (clock-link.ts) and hands server messages to the part
-// they belong to: cinematics (cine-follower.ts), dialogue (dialogue-link.ts); spectator and
-// visemes plug in here.
+// they belong to: cinematics (cine-follower.ts), dialogue (dialogue-link.ts), spectator
+// (spectate-link.ts); visemes plug in here.
 import type { EMsg } from '../../protocol/schema.gen.js';
 import { ClockLink } from './clock-link.js';
 import { CineFollower } from './cine-follower.js';
 import { DialogueLink } from './dialogue-link.js';
+import { SpectateLink } from './spectate-link.js';
 import type { ServerSend, StoryGame } from './game-port.js';
 
 /** How often time-driven story work runs (pending seeks, viseme playout), ms. */
@@ -26,6 +27,7 @@ export class Story {
   readonly clock: ClockLink;
   readonly cine: CineFollower;
   readonly dialogue: DialogueLink;
+  readonly spectate: SpectateLink;
   #peerId = 0;
   #pump: NodeJS.Timeout | null = null;
   readonly #say: (line: string) => void;
@@ -36,6 +38,7 @@ export class Story {
     const clock = () => this.clock.clock;
     const myPeerId = () => this.#peerId;
     this.cine = new CineFollower({ game: o.game, send: o.send, clock, myPeerId, now: o.now });
+    this.spectate = new SpectateLink({ game: o.game, send: o.send, now: o.now });
     this.dialogue = new DialogueLink({ game: o.game, send: o.send, myPeerId, nameOf: o.nameOf ?? ((id) => `player ${id}`) });
   }
 
@@ -56,13 +59,15 @@ export class Story {
       const r = m.storyRefused ?? {};
       this.#say(`server refused (${r.topic ?? '?'}: ${r.reason ?? '?'}): ${r.text ?? ''}`);
       if (r.topic === 'dialog') this.dialogue.refused(r.reason ?? '');
+      if (r.topic === 'spectate') this.spectate.refused(r.reason ?? '');
       return true;
     }
-    return this.cine.message(kind, m) || this.dialogue.message(kind, m);
+    return this.cine.message(kind, m) || this.dialogue.message(kind, m) || this.spectate.message(kind, m);
   }
 
-  /** The link to the server is gone (re-join or quit). */
-  left(): void {
+  /** The link to the server is gone (re-join, kick or quit). */
+  left(reason = 'disconnected'): void {
+    this.spectate.left(reason);
     this.clock.stop();
     this.cine.reset();
   }
@@ -73,5 +78,6 @@ export class Story {
     this.clock.close();
     this.cine.close();
     this.dialogue.close();
+    this.spectate.close();
   }
 }
