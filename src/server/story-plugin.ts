@@ -12,6 +12,7 @@ import { StoryRejections } from './story/rejections.js';
 import { CineDirector } from './story/cine.js';
 import { SceneCatalog } from './story/scene-catalog.js';
 import { DialogueDirector } from './story/dialogue.js';
+import { VisemeRelay } from './story/visemes.js';
 import { SpectateDirector, SPECTATE_DEFAULT_POLICY, type SpectatePolicy } from './story/spectate.js';
 
 export interface StoryPluginOptions {
@@ -31,6 +32,7 @@ export interface StoryPlugin extends ServerPlugin {
   readonly cine: CineDirector;
   readonly dialogue: DialogueDirector;
   readonly spectate: SpectateDirector;
+  readonly visemes: VisemeRelay;
   /** The peer's clock error bound as it last reported it (dashboard), null before. */
   clockOf(peerId: number): ClockPeerView | null;
   /** The dashboard's mode label for a peer when story sync has a better one (spectating). */
@@ -52,6 +54,7 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     now, policy: o.spectate ?? SPECTATE_DEFAULT_POLICY, isAdmin: o.isAdmin ?? (() => false), world: server.world,
     rejections, send, connection: (id) => server.connection(id),
   });
+  const visemes = new VisemeRelay({ now, rejections, broadcast: (msg, except) => server.broadcast(msg, except) });
   const handlers: Partial<Record<EMsgKind, (conn: Connection, msg: EMsg) => void>> = {
     clockProbe: (c, m) => clock.probe(c, m.clockProbe ?? {}),
     clockReport: (c, m) => clock.report(c, m.clockReport ?? {}),
@@ -62,6 +65,9 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     dialogEnd: (c, m) => dialogue.end(c, m.dialogEnd ?? {}),
     spectateRequest: (c, m) => spectate.request(c, m.spectateRequest ?? {}),
     spectateCamera: (c, m) => spectate.camera(c, m.spectateCamera ?? {}),
+    visemeBatch: (c, m) => visemes.batch(c, m.visemeBatch ?? {}),
+    // A bare Viseme is the seed's one-event message; senders batch (VisemeBatch) instead.
+    viseme: (c) => rejections.reject(c, 'viseme', 'use-batch', 'send visemes in a VisemeBatch', true),
   };
   return {
     name: 'story',
@@ -70,6 +76,7 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     cine,
     dialogue,
     spectate,
+    visemes,
     clockOf: (peerId) => clock.of(peerId),
     modeOf: (peerId) => {
       const target = spectate.targetOf(peerId);
@@ -93,6 +100,7 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     left: (conn, reason) => {
       dialogue.left(conn);
       spectate.left(conn, reason);
+      visemes.left(conn);
       clock.forget(conn.peerId);
       rejections.forget(conn.peerId);
     },

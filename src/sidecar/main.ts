@@ -163,11 +163,12 @@ async function main(): Promise<void> {
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
-      spawn: (info) => { if (info.ownerPeerId) playerNames.set(info.ownerPeerId, info.name); },
+      spawn: (info) => { if (info.ownerPeerId) { playerNames.set(info.ownerPeerId, info.name); playerAvatars.set(info.ownerPeerId, info.id); } },
       other: (kind, msg) => { if (!story.message(kind, msg)) voiceMessage(voice, kind, msg); },
     },
   });
   const playerNames = new Map<number, string>();
+  const playerAvatars = new Map<number, number>();
   const trace = values['voice-trace'] ? createWriteStream(values['voice-trace'], { flags: 'a' }) : null;
   const voice = attachVoice(bridge, {
     sendToServer: (msg, channel) => { if (client.state === ClientState.IN_WORLD) client.sendRaw(msg, channel); },
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     speakerDevice: values['speaker-device'],
     say,
     trace: trace ? (e) => trace.write(`${JSON.stringify(e)}\n`) : undefined,
+    onDecoded: (peerId, pcm) => story.voiceFrame(peerId, pcm),
   });
   // The connection's measured loss feeds the encoder's FEC hint.
   const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, 1_000);
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
   const story = new Story({
     game: bridge, now: offsetClock(clockOffsetMs), say,
     nameOf: (id) => (id === client.peerId ? name : playerNames.get(id) ?? `player ${id}`),
+    avatarOf: (id) => playerAvatars.get(id),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
   });
   const progress = relayProgress({

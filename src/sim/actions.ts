@@ -99,6 +99,16 @@ export const ACTIONS: Record<string, Action> = {
   endDialogue: define(z.object({ conversationId: z.number().int().min(0), reason: z.string().default('done') }), (s, ctx) => {
     ctx.send('DialogueEnded', { conversationId: s.conversationId, reason: s.reason });
   }),
+  /**
+   * A line's mouth shapes: VisemeEvent for speaker npcId every everyMs, one id after the other,
+   * each timed at this game's clock + offsetMs (negative: reported late).
+   */
+  visemes: define(z.object({ npcId: z.number().int().min(0), ids: z.array(z.number().int().min(0).max(255)).min(1), everyMs: z.number().positive().default(70), offsetMs: z.number().default(0) }), (s, ctx) => {
+    let i = 0;
+    const one = () => ctx.send('VisemeEvent', { npcId: s.npcId, visemeId: s.ids[i++]!, timeMs: ctx.now() + s.offsetMs });
+    one();
+    if (s.ids.length > 1) ctx.every(s.everyMs, () => (one(), i < s.ids.length));
+  }),
   /** Hold push-to-talk for holdMs. */
   ptt: define(z.object({ holdMs: z.number().min(0) }), (s, ctx) => {
     ctx.send('PushToTalkDown', {});

@@ -35,3 +35,5 @@ export const STORY_RATE_WINDOW_MS = 1_000;
 
 /** Conversations open at once. */
 export const DIALOG_ACTIVE_MAX = 16;
+/** A speaker's visemes belong to the peer that sent them until it has been quiet this long, ms. */
+export const VISEME_OWNER_HOLD_MS = 2_000;
