@@ -22,6 +22,8 @@ export interface StoryPluginOptions {
   scenes?: SceneCatalog;
   /** Who may spectate (default 'anyone': see spectate.ts). */
   spectate?: SpectatePolicy;
+  /** Runs fn after ms (redundant copies); default setTimeout. */
+  later?: (ms: number, fn: () => void) => void;
   /** Whether a player is an admin (the 'admins' policy); default nobody is. */
   isAdmin?: (conn: Connection) => boolean;
 }
@@ -44,10 +46,10 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
   const send = (conn: Connection, msg: EMsg, channel = CHANNEL_RELIABLE): void => server.send(conn, msg, channel);
   const rejections = new StoryRejections({ tell: (conn, topic, reason, text) => send(conn, { storyRefused: { topic, reason, text } }) });
   const clock = new ClockSync({ now, send, rejections });
-  const broadcast = (msg: EMsg): void => server.broadcast(msg);
+  const broadcast = (msg: EMsg, channel = CHANNEL_RELIABLE): void => server.broadcast(msg, undefined, channel);
   const cine = new CineDirector({ now, catalog: o.scenes ?? new SceneCatalog(), rejections, send, broadcast });
   const dialogue = new DialogueDirector({
-    now, rejections, send, broadcast, peers: () => server.inWorld(), connection: (id) => server.connection(id),
+    now, rejections, send, broadcast, later: o.later, peers: () => server.inWorld(), connection: (id) => server.connection(id),
     log: (fields, msg) => server.log.info(fields, msg),
   });
   const spectate = new SpectateDirector({

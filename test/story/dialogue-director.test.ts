@@ -75,6 +75,20 @@ describe('DialogueDirector (server side of CC-3)', () => {
     expect(s.story.dialogue.conversations.size).toBe(0);
   });
 
+  it('an accepted pick goes out twice (reliable, then unreliable); the pick\'s own copy is ignored, not refused', () => {
+    const { s, v, judy } = three();
+    v.send(wheel(1));
+    v.send(pick(1, 2));
+    v.send(pick(1, 2)); // the chooser's redundant copy
+    expect(v.of('storyRefused')).toEqual([]);
+    const before = judy.link.toClient.length;
+    expect(before).toBe(0); // delivered by send()'s pump
+    s.later.splice(0).forEach((fn) => fn());
+    expect(judy.link.toClient.map((m) => m.channel)).toEqual([1]); // the copy, on the unreliable channel
+    s.h.pump();
+    expect(judy.of('dialogChoice')).toHaveLength(2); // the sidecar drops the second (dialogue-link.test.ts)
+  });
+
   it('a late joiner sees the open wheel', () => {
     const { s, v } = three();
     v.send(wheel(1));

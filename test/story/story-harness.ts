@@ -15,10 +15,12 @@ export interface StoryPeer extends TestPeer {
 export class StoryHarness {
   readonly h: Harness;
   readonly story: StoryPlugin;
+  /** Deferred work (redundant copies), run by runLater(). */
+  readonly later: (() => void)[] = [];
 
   constructor(opts: Partial<StoryPluginOptions> = {}) {
     this.h = new Harness();
-    this.story = storyPlugin(this.h.server, { now: () => this.h.t, ...opts });
+    this.story = storyPlugin(this.h.server, { now: () => this.h.t, later: (_ms, fn) => this.later.push(fn), ...opts });
     this.h.server.use(this.story);
   }
 
@@ -32,6 +34,11 @@ export class StoryHarness {
       of: (kind) => got.filter((g) => g.kind === kind).map((g) => g.msg[kind]!) as never,
     };
     return peer;
+  }
+
+  runLater(): void {
+    for (const fn of this.later.splice(0)) fn();
+    this.h.pump();
   }
 
   refusals(p: TestPeer): Record<string, number> { return this.story.rejections.of(p.conn.peerId); }

@@ -37,3 +37,8 @@ export const STORY_RATE_WINDOW_MS = 1_000;
 export const DIALOG_ACTIVE_MAX = 16;
 /** A speaker's visemes belong to the peer that sent them until it has been quiet this long, ms. */
 export const VISEME_OWNER_HOLD_MS = 2_000;
+/**
+ * An accepted pick also goes out once more, unreliably, this much later (a separate datagram): a
+ * lost reliable copy costs ENet a resend of RTT + 4 × variance, the second copy only this, ms.
+ */
+export const DIALOG_REDUNDANT_COPY_MS = 15;

@@ -7,7 +7,8 @@
 // advance); with nobody left the conversation is dropped.
 import type { EMsg } from '../../protocol/schema.gen.js';
 import type { Connection } from '../connection.js';
-import { DIALOG_ACTIVE_MAX, DIALOG_CHOICES_MAX, DIALOG_CHOICE_TEXT_MAX_CHARS, DIALOG_SUGGEST_MAX_PER_S } from './constants.js';
+import { CHANNEL_SNAPSHOT } from '../../protocol/constants.js';
+import { DIALOG_ACTIVE_MAX, DIALOG_CHOICES_MAX, DIALOG_REDUNDANT_COPY_MS, DIALOG_CHOICE_TEXT_MAX_CHARS, DIALOG_SUGGEST_MAX_PER_S } from './constants.js';
 import type { StoryRejections } from './rejections.js';
 
 export const HubState = { OPEN: 0, CHOSEN: 1 } as const;
@@ -27,7 +28,9 @@ export interface DialogueDeps {
   now: () => number;
   rejections: StoryRejections;
   send: (conn: Connection, msg: EMsg) => void;
-  broadcast: (msg: EMsg) => void;
+  broadcast: (msg: EMsg, channel?: number) => void;
+  /** Runs fn after ms (the redundant copy); default setTimeout. */
+  later?: (ms: number, fn: () => void) => void;
   /** In-world peers, to pick a new chooser. */
   peers: () => Connection[];
   connection: (peerId: number) => Connection | undefined;
@@ -80,10 +83,13 @@ export class DialogueDirector {
     if (!c) return;
     const idx = m.choiceIdx ?? 0;
     if (c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not-chooser', `only peer ${c.chooserPeerId} picks in conversation ${c.dialogId}; send a suggestion`); return; }
+    if (c.state === HubState.CHOSEN && c.chosenIdx === idx) return; // the pick's redundant copy
     if (c.state === HubState.CHOSEN) { this.#reject(conn, 'already-chosen', `choice ${c.chosenIdx} was already picked on hub ${c.hubId}`); return; }
     if (idx >= c.choices.length) { this.#reject(conn, 'bad-index', `choice ${idx} is out of range 0..${c.choices.length - 1}`); return; }
     this.#setState(c, HubState.CHOSEN, idx);
-    this.#d.broadcast({ dialogChoice: { dialogId: c.dialogId, hubId: c.hubId, choiceIdx: idx, fromPeerId: conn.peerId } });
+    const msg: EMsg = { dialogChoice: { dialogId: c.dialogId, hubId: c.hubId, choiceIdx: idx, fromPeerId: conn.peerId } };
+    this.#d.broadcast(msg);
+    (this.#d.later ?? ((ms, fn) => void setTimeout(fn, ms)))(DIALOG_REDUNDANT_COPY_MS, () => this.#d.broadcast(msg, CHANNEL_SNAPSHOT));
   }
 
   suggest(conn: Connection, m: NonNullable<EMsg['dialogSuggest']>): void {

@@ -3,9 +3,17 @@
 // send a suggestion, interactive for the chooser (also when the wheel was handed over). The
 // chooser's pick goes up as DialogChoice and every game, the chooser's too, advances only on the
 // server's accepted DialogChoice (DialogueAdvance, no UI), so all branch the same way.
-import { CHANNEL_RELIABLE } from '../../protocol/constants.js';
+import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../../protocol/constants.js';
 import type { EMsg } from '../../protocol/schema.gen.js';
 import type { ServerSend, StoryGame } from './game-port.js';
+
+/**
+ * A pick also goes up once more, unreliably, this much later (its own datagram): if the reliable
+ * copy is lost the pick still arrives without waiting for ENet's resend, ms.
+ */
+export const DIALOG_PICK_COPY_MS = 15;
+/** Advances remembered to drop the second copy of each (enough for a long conversation). */
+const ADVANCED_MEMORY = 64;
 
 interface Asked { conversationId: number; hubId: number; choiceIndex: number }
 
@@ -18,6 +26,7 @@ export class DialogueLink {
   /** Hubs this game showed itself (its own wheel: no remote copy needed). */
   readonly #own = new Set<string>();
   #asked: Asked | null = null;
+  readonly #advanced: string[] = [];
 
   constructor(o: { game: StoryGame; send: ServerSend; myPeerId: () => number; nameOf: (peerId: number) => string }) {
     this.#game = o.game;
@@ -32,7 +41,9 @@ export class DialogueLink {
       }),
       o.game.on('DialogueChoiceSelected', (m) => {
         this.#asked = { conversationId: m.conversationId, hubId: m.hubId, choiceIndex: m.choiceIndex };
-        up({ dialogChoice: { dialogId: m.conversationId, hubId: m.hubId, choiceIdx: m.choiceIndex } });
+        const pick: EMsg = { dialogChoice: { dialogId: m.conversationId, hubId: m.hubId, choiceIdx: m.choiceIndex } };
+        up(pick);
+        setTimeout(() => this.#send(pick, CHANNEL_SNAPSHOT), DIALOG_PICK_COPY_MS).unref();
       }),
       o.game.on('DialogueSuggest', (m) => {
         this.#asked = { conversationId: m.conversationId, hubId: m.hubId, choiceIndex: m.choiceIndex };
@@ -56,6 +67,10 @@ export class DialogueLink {
       }
       case 'dialogChoice': {
         const c = m.dialogChoice ?? {};
+        const key = `${c.dialogId ?? 0}/${c.hubId ?? 0}`;
+        if (this.#advanced.includes(key)) return true; // the second copy
+        this.#advanced.push(key);
+        if (this.#advanced.length > ADVANCED_MEMORY) this.#advanced.shift();
         this.#game.trySend('DialogueAdvance', { conversationId: c.dialogId ?? 0, hubId: c.hubId ?? 0, choiceIndex: c.choiceIdx ?? 0 });
         return true;
       }
