@@ -40,7 +40,7 @@ const SAMPLES: { [K in EMsgKind]: EMsg[K] } = {
   visemeBatch: { npcId: 5, events: [{ npcId: 5, visemeId: 10, timeMs: 100.5 }, { npcId: 5, visemeId: 1, timeMs: 180 }], fromPeerId: 2 },
   storyRefused: { topic: 'dialog', reason: 'stale-hub', text: 'hub 2 is over' },
   viseme: { npcId: 1, visemeId: 3, timeMs: 250 },
-  dialogChoice: { dialogId: 1, choiceIdx: 2, fromPeerId: 1, hubId: 4 },
+  dialogChoice: { dialogId: 1, choiceIdx: 2, fromPeerId: 1, hubId: 4, pickSeq: 9 },
   voice: { seq: 1, timestamp: 960, opusBytes: new Uint8Array([9, 9]), fromPeerId: 1 },
   sessionSaved: { sessionId: 's', path: '/tmp/s.json' },
   mergePrompt: { payload: new Uint8Array([1]) },

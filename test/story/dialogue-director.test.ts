@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { StoryHarness, type StoryPeer } from './story-harness.js';
 
 const wheel = (hubId: number, choices = ['Deal.', 'No deal.', '[Attack]']) => ({ dialogWheel: { dialogId: 42, hubId, choices } });
-const pick = (hubId: number, choiceIdx: number) => ({ dialogChoice: { dialogId: 42, hubId, choiceIdx } });
+const pick = (hubId: number, choiceIdx: number, pickSeq = 0) => ({ dialogChoice: { dialogId: 42, hubId, choiceIdx, pickSeq } });
 
 function three(): { s: StoryHarness; v: StoryPeer; judy: StoryPeer; panam: StoryPeer } {
   const s = new StoryHarness();
@@ -20,12 +20,12 @@ describe('DialogueDirector (server side of CC-3)', () => {
     for (const p of [v, judy, panam]) expect(p.of('dialogWheel')).toEqual([{ dialogId: 42, hubId: 1, choices: ['Deal.', 'No deal.', '[Attack]'], chooserPeerId: v.conn.peerId }]);
     v.send(pick(1, 1));
     v.send(pick(1, 2)); // a second click: too late
-    for (const p of [v, judy, panam]) expect(p.of('dialogChoice')).toEqual([{ dialogId: 42, hubId: 1, choiceIdx: 1, fromPeerId: v.conn.peerId }]);
+    for (const p of [v, judy, panam]) expect(p.of('dialogChoice')).toEqual([{ dialogId: 42, hubId: 1, choiceIdx: 1, fromPeerId: v.conn.peerId, pickSeq: 0 }]);
     expect(v.of('storyRefused')).toEqual([{ topic: 'dialog', reason: 'already-chosen', text: 'choice 1 was already picked on hub 1' }]);
     // the next hub of the same conversation
     v.send(wheel(2, ['Go on.', 'Bye.']));
     v.send(pick(2, 0));
-    expect(panam.of('dialogChoice').at(-1)).toEqual({ dialogId: 42, hubId: 2, choiceIdx: 0, fromPeerId: v.conn.peerId });
+    expect(panam.of('dialogChoice').at(-1)).toEqual({ dialogId: 42, hubId: 2, choiceIdx: 0, fromPeerId: v.conn.peerId, pickSeq: 0 });
   });
 
   it('refuses out-of-range indexes, stale hubs, unknown conversations and non-choosers, counted per peer', () => {
@@ -69,20 +69,22 @@ describe('DialogueDirector (server side of CC-3)', () => {
     s.h.pump();
     for (const p of [judy, panam]) expect(p.of('dialogWheel').at(-1)).toEqual(expect.objectContaining({ hubId: 1, chooserPeerId: judy.conn.peerId }));
     judy.send(pick(1, 0));
-    expect(panam.of('dialogChoice')).toEqual([{ dialogId: 42, hubId: 1, choiceIdx: 0, fromPeerId: judy.conn.peerId }]);
+    expect(panam.of('dialogChoice')).toEqual([{ dialogId: 42, hubId: 1, choiceIdx: 0, fromPeerId: judy.conn.peerId, pickSeq: 0 }]);
     judy.send({ dialogEnd: { dialogId: 42 } });
     expect(panam.of('dialogEnd')).toEqual([{ dialogId: 42, reason: 'ended' }]);
     expect(s.story.dialogue.conversations.size).toBe(0);
   });
 
-  it('an accepted pick goes out twice (reliable, then unreliable); the pick\'s own copy is ignored, not refused', () => {
+  it('an accepted pick goes out twice (reliable, then unreliable); a pick\'s second copy (same pick_seq) is ignored, not refused', () => {
     const { s, v, judy } = three();
     v.send(wheel(1));
-    v.send(pick(1, 2));
-    v.send(pick(1, 2)); // the chooser's redundant copy
+    v.send(pick(1, 2, 7));
+    v.send(pick(1, 2, 7)); // the chooser's redundant copy
     expect(v.of('storyRefused')).toEqual([]);
-    const before = judy.link.toClient.length;
-    expect(before).toBe(0); // delivered by send()'s pump
+    judy.send(pick(1, 0, 3));
+    judy.send(pick(1, 0, 3)); // a refused pick's copy is not refused twice
+    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not-chooser']);
+    judy.link.toClient.length = 0;
     s.later.splice(0).forEach((fn) => fn());
     expect(judy.link.toClient.map((m) => m.channel)).toEqual([1]); // the copy, on the unreliable channel
     s.h.pump();

@@ -21,8 +21,8 @@ describe('DialogueLink (sidecar side of CC-3)', () => {
       game.emit('DialogueChoiceSelected', { conversationId: 9, hubId: 1, choiceIndex: 0 });
       vi.advanceTimersByTime(DIALOG_PICK_COPY_MS);
       expect(sent.slice(1)).toEqual([
-        { msg: { dialogChoice: { dialogId: 9, hubId: 1, choiceIdx: 0 } }, channel: 0 },
-        { msg: { dialogChoice: { dialogId: 9, hubId: 1, choiceIdx: 0 } }, channel: 1 },
+        { msg: { dialogChoice: { dialogId: 9, hubId: 1, choiceIdx: 0, pickSeq: 1 } }, channel: 0 },
+        { msg: { dialogChoice: { dialogId: 9, hubId: 1, choiceIdx: 0, pickSeq: 1 } }, channel: 1 },
       ]);
       link.message('dialogChoice', { dialogChoice: { dialogId: 9, hubId: 1, choiceIdx: 0, fromPeerId: 2 } });
       link.message('dialogChoice', { dialogChoice: { dialogId: 9, hubId: 1, choiceIdx: 0, fromPeerId: 2 } });

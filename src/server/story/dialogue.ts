@@ -37,9 +37,14 @@ export interface DialogueDeps {
   log?: (fields: object, msg: string) => void;
 }
 
+/** Pick numbers remembered per peer to drop a pick's redundant copy (whichever copy comes second). */
+export const DIALOG_PICK_SEQ_MEMORY = 16;
+
 export class DialogueDirector {
   readonly #d: DialogueDeps;
   readonly #convs = new Map<number, Conversation>();
+  /** Each peer's recent pick numbers, to drop the second copy of a pick. */
+  readonly #picks = new Map<number, number[]>();
 
   constructor(deps: DialogueDeps) {
     this.#d = deps;
@@ -79,11 +84,17 @@ export class DialogueDirector {
   }
 
   choice(conn: Connection, m: NonNullable<EMsg['dialogChoice']>): void {
+    const idx = m.choiceIdx ?? 0, seq = m.pickSeq ?? 0;
+    if (seq !== 0) {
+      const seen = this.#picks.get(conn.peerId) ?? [];
+      if (seen.includes(seq)) return; // the other copy of a pick already answered
+      seen.push(seq);
+      if (seen.length > DIALOG_PICK_SEQ_MEMORY) seen.shift();
+      this.#picks.set(conn.peerId, seen);
+    }
     const c = this.#current(conn, m.dialogId ?? 0, m.hubId ?? 0);
     if (!c) return;
-    const idx = m.choiceIdx ?? 0;
     if (c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not-chooser', `only peer ${c.chooserPeerId} picks in conversation ${c.dialogId}; send a suggestion`); return; }
-    if (c.state === HubState.CHOSEN && c.chosenIdx === idx) return; // the pick's redundant copy
     if (c.state === HubState.CHOSEN) { this.#reject(conn, 'already-chosen', `choice ${c.chosenIdx} was already picked on hub ${c.hubId}`); return; }
     if (idx >= c.choices.length) { this.#reject(conn, 'bad-index', `choice ${idx} is out of range 0..${c.choices.length - 1}`); return; }
     this.#setState(c, HubState.CHOSEN, idx);
@@ -127,6 +138,7 @@ export class DialogueDirector {
 
   /** The chooser left: the lowest remaining peer id takes the wheel over. */
   left(conn: Connection): void {
+    this.#picks.delete(conn.peerId);
     for (const c of [...this.#convs.values()]) {
       if (c.chooserPeerId !== conn.peerId) continue;
       const next = this.#d.peers().filter((p) => p.peerId !== conn.peerId).sort((a, b) => a.peerId - b.peerId)[0];

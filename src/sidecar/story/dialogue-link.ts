@@ -27,6 +27,7 @@ export class DialogueLink {
   readonly #own = new Set<string>();
   #asked: Asked | null = null;
   readonly #advanced: string[] = [];
+  #pickSeq = 0;
 
   constructor(o: { game: StoryGame; send: ServerSend; myPeerId: () => number; nameOf: (peerId: number) => string }) {
     this.#game = o.game;
@@ -41,7 +42,8 @@ export class DialogueLink {
       }),
       o.game.on('DialogueChoiceSelected', (m) => {
         this.#asked = { conversationId: m.conversationId, hubId: m.hubId, choiceIndex: m.choiceIndex };
-        const pick: EMsg = { dialogChoice: { dialogId: m.conversationId, hubId: m.hubId, choiceIdx: m.choiceIndex } };
+        this.#pickSeq = (this.#pickSeq % 0xffff_fffe) + 1;
+        const pick: EMsg = { dialogChoice: { dialogId: m.conversationId, hubId: m.hubId, choiceIdx: m.choiceIndex, pickSeq: this.#pickSeq } };
         up(pick);
         setTimeout(() => this.#send(pick, CHANNEL_SNAPSHOT), DIALOG_PICK_COPY_MS).unref();
       }),
