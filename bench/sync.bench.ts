@@ -15,8 +15,8 @@ import { SimHost } from '../src/sim/host.js';
 import { parseScenario } from '../src/sim/scenario.js';
 import { runStep } from '../src/sim/actions.js';
 import { sceneTimeAt } from '../src/sim/scene.js';
-import { monoNowMs, offsetClock } from '../src/util/mono-clock.js';
-import { mulberry32 } from '../src/server/rng.js';
+import { machineClock, offsetClock } from '../src/util/clock.js';
+import { seededRandom } from '../src/util/random.js';
 import type { LogLine } from '../src/sim/log.js';
 import { DelayLink, type LinkParams } from './sync-link.js';
 
@@ -59,14 +59,14 @@ async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; 
     '--fixed-tick', '--tick-ms', String(TICK_MS), '--data-dir', join(dir, 'server'), '--log-level', 'warn']);
   await until(() => server.lines.some((l) => /listening on udp/.test(l)), `coop-server (${server.err})`);
   const port = Number(/:(\d+) session/.exec(server.lines.find((l) => /listening on udp/.test(l))!)![1]);
-  const rng = mulberry32(asymMs + 1);
+  const rng = seededRandom(asymMs + 1);
   const players: Player[] = [];
   for (let i = 0; i < 3; i++) {
     const link = await DelayLink.open({ address: '127.0.0.1', port }, { ...LINK, upMs: BASE_DELAYS_MS[i]! + asymMs, downMs: BASE_DELAYS_MS[i]! }, rng);
     const session = `bs${process.pid}${i}${asymMs}`;
     const lines: LogLine[] = [];
     const host = new SimHost({
-      bridge: { session, role: 'game' }, quietFrames: true, clock: offsetClock(OFFSETS_MS[i]!), log: (l) => lines.push({ ...l, truthMs: monoNowMs() }),
+      bridge: { name: session, role: 'game' }, quietFrames: true, clock: offsetClock(OFFSETS_MS[i]!), log: (l) => lines.push({ ...l, truthMs: machineClock.now() }),
       scenario: parseScenario({ name: NAMES[i], steps: [{ at: 0, do: 'walk', path: [[i * 3, 0, 0], [i * 3, 0.01, 0]], speedMps: 0.001, hz: 10 }] }),
     });
     const sidecar = node(['src/sidecar/main.ts', '--server', `127.0.0.1:${link.port}`, '--session', session, '--name', NAMES[i]!,
@@ -114,16 +114,16 @@ async function clockErrors(players: Player[]): Promise<{ errors: number[]; bound
 async function cineDrift(players: Player[], rep: number): Promise<number[]> {
   const owner = players[rep % 3]!;
   await act(owner, { do: 'cinematic', sceneId: 'q003_deal_maelstrom', timeS: 0 });
-  await until(() => players.every((p) => !Number.isNaN(sceneTimeAt(p.host.context, monoNowMs() + p.off))), 'every game playing the scene');
+  await until(() => players.every((p) => !Number.isNaN(sceneTimeAt(p.host.context, machineClock.now() + p.off))), 'every game playing the scene');
   const spreads: number[] = [];
   for (let t = 0; t < CINE_SAMPLE_MS; t += CINE_EVERY_MS) {
-    const truth = monoNowMs();
+    const truth = machineClock.now();
     const times = players.map((p) => sceneTimeAt(p.host.context, truth + p.off));
     spreads.push(Math.max(...times) - Math.min(...times));
     await sleep(CINE_EVERY_MS);
   }
   await act(owner, { do: 'endCinematic', skipped: true });
-  await until(() => players.every((p) => Number.isNaN(sceneTimeAt(p.host.context, monoNowMs() + p.off))), 'the scene ended everywhere');
+  await until(() => players.every((p) => Number.isNaN(sceneTimeAt(p.host.context, machineClock.now() + p.off))), 'the scene ended everywhere');
   return spreads;
 }
 
@@ -137,7 +137,7 @@ async function dialogAdvance(players: Player[], rep: number): Promise<number[]> 
     const others = players.filter((p) => p !== chooser);
     await until(() => others.every((p) => inbound(p, 'DialogueWheelRemote').some((l) => (l.msg as { conversationId: number }).conversationId === conversationId)), 'the wheel everywhere');
     const advanced = (p: Player) => inbound(p, 'DialogueAdvance').find((l) => (l.msg as { conversationId: number }).conversationId === conversationId);
-    const t0 = monoNowMs();
+    const t0 = machineClock.now();
     await act(chooser, { do: 'pick', conversationId, hubId: 1, choiceIndex: k % 3 });
     await until(() => players.every((p) => advanced(p)), 'every game advanced');
     out.push(Math.max(...players.map((p) => advanced(p)!.truthMs as number)) - t0);

@@ -3,7 +3,7 @@
 // monotonic clock (injectable), the same clock the ClockReply stamps carry.
 import { CHANNEL_RELIABLE } from '../protocol/constants.js';
 import type { EMsg, EMsgKind } from '../protocol/schema.gen.js';
-import { monoNowMs } from '../util/mono-clock.js';
+import { machineClock } from '../util/clock.js';
 import type { Connection } from './connection.js';
 import type { ServerPlugin } from './plugin.js';
 import type { CoopServer } from './server.js';
@@ -42,7 +42,7 @@ export interface StoryPlugin extends ServerPlugin {
 }
 
 export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): StoryPlugin {
-  const now = o.now ?? monoNowMs;
+  const now = o.now ?? ((): number => machineClock.now());
   const send = (conn: Connection, msg: EMsg, channel = CHANNEL_RELIABLE): void => server.send(conn, msg, channel);
   const rejections = new StoryRejections({ tell: (conn, topic, reason, text) => send(conn, { storyRefused: { topic, reason, text } }) });
   const clock = new ClockSync({ now, send, rejections });
@@ -69,7 +69,7 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
     spectateCamera: (c, m) => spectate.camera(c, m.spectateCamera ?? {}),
     visemeBatch: (c, m) => visemes.batch(c, m.visemeBatch ?? {}),
     // A bare Viseme is the seed's one-event message; senders batch (VisemeBatch) instead.
-    viseme: (c) => rejections.reject(c, 'viseme', 'use-batch', 'send visemes in a VisemeBatch', true),
+    viseme: (c) => rejections.reject(c, 'viseme', 'use_batch', 'send visemes in a VisemeBatch', true),
   };
   return {
     name: 'story',

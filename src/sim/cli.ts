@@ -10,7 +10,7 @@ import { SimHost } from './host.js';
 import { launchSidecar } from './launch.js';
 import { stdoutSink } from './log.js';
 import { loadScenario, parseScenario, type Scenario } from './scenario.js';
-import { offsetClock } from '../util/mono-clock.js';
+import { offsetClock } from '../util/clock.js';
 
 const NAME = 'coop-sim';
 /** ABI versions are a u32 in the region header. */
@@ -85,7 +85,7 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
     let host: SimHost;
     try {
       host = new SimHost({
-        bridge: { session, role: 'game', ringBytes, abiVersion },
+        bridge: { name: session, role: 'game', ringBytes, abiVersion },
         scenario, log,
         echo: v.echo === true, quietFrames: v['quiet-frames'] === true, quiet: v.quiet === true, exitWhenDone: v['exit-when-done'] === true,
         clock: offsetClock(clockOffsetMs),

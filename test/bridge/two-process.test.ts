@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function sidecar(session: string, extra: Partial<BridgeOptions> = {}): Bridge {
-  const b = openBridge({ session, role: 'sidecar', ringBytes: RING_BYTES, ...extra });
+  const b = openBridge({ name: session, role: 'sidecar', ringBytes: RING_BYTES, ...extra });
   cleanups.push(() => b.close());
   return b;
 }
@@ -165,7 +165,7 @@ describe('bridge between two processes', () => {
     await game.waitFor((l) => l.event === 'open');
     let err: unknown;
     try {
-      openBridge({ session: s1, role: 'sidecar' });
+      openBridge({ name: s1, role: 'sidecar' });
     } catch (e) {
       err = e;
     }

@@ -38,7 +38,7 @@ const SAMPLES: { [K in EMsgKind]: EMsg[K] } = {
   dialogSuggest: { dialogId: 7, hubId: 3, choiceIdx: 1, fromPeerId: 3 },
   dialogEnd: { dialogId: 7, reason: 'done' },
   visemeBatch: { npcId: 5, events: [{ npcId: 5, visemeId: 10, timeMs: 100.5 }, { npcId: 5, visemeId: 1, timeMs: 180 }], fromPeerId: 2 },
-  storyRefused: { topic: 'dialog', reason: 'stale-hub', text: 'hub 2 is over' },
+  storyRefused: { topic: 'dialog', reason: 'stale_hub', text: 'hub 2 is over' },
   viseme: { npcId: 1, visemeId: 3, timeMs: 250 },
   dialogChoice: { dialogId: 1, choiceIdx: 2, fromPeerId: 1, hubId: 4, pickSeq: 9 },
   voice: { seq: 1, timestamp: 960, opusBytes: new Uint8Array([9, 9]), fromPeerId: 1 },
@@ -71,8 +71,8 @@ describe('EMsg envelope', () => {
     // field 99, length-delimited, empty body
     expect(decodeMsg(new Uint8Array(0))).toEqual({ ok: false, reason: 'empty' });
     const unknown = new Uint8Array([0x9a, 0x06, 0x00]); // tag (99<<3)|2 as varint, len 0
-    expect(decodeMsg(unknown)).toEqual({ ok: false, reason: 'unknown-kind' });
-    expect(decodeMsg(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'too-big' });
+    expect(decodeMsg(unknown)).toEqual({ ok: false, reason: 'unknown_kind' });
+    expect(decodeMsg(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'too_big' });
   });
 
   it('random bytes never throw', () => {

@@ -38,14 +38,14 @@ describe('CineDirector (server side of CC-1)', () => {
     const [v, judy] = [s.add('V'), s.add('Judy')];
     v.send(started('intro', 0, s.h.t));
     judy.send({ cineReport: { sceneId: 'intro', event: CineEvent.CINE_SKIPPED } });
-    expect(judy.of('storyRefused')).toEqual([expect.objectContaining({ topic: 'cine', reason: 'not-owner' })]);
+    expect(judy.of('storyRefused')).toEqual([expect.objectContaining({ topic: 'cine', reason: 'not_owner' })]);
     expect(v.of('cineEnd')).toEqual([]);
     v.send({ cineReport: { sceneId: 'intro', event: CineEvent.CINE_SKIPPED } });
     for (const p of [v, judy]) expect(p.of('cineEnd')).toEqual([{ sceneId: 'intro', reason: 'skipped by its owner' }]);
     expect(s.story.cine.active.size).toBe(0);
     v.send({ cineReport: { sceneId: 'intro', event: CineEvent.CINE_ENDED } });
-    expect(v.of('storyRefused').at(-1)).toEqual(expect.objectContaining({ reason: 'not-running' }));
-    expect(s.refusals(judy)).toEqual({ 'cine/not-owner': 1 });
+    expect(v.of('storyRefused').at(-1)).toEqual(expect.objectContaining({ reason: 'not_running' }));
+    expect(s.refusals(judy)).toEqual({ 'cine/not_owner': 1 });
   });
 
   it('a scene nobody ends (its owner left) ends for everyone once its length has passed', () => {
@@ -72,9 +72,9 @@ describe('CineDirector (server side of CC-1)', () => {
     v.send(started('intro', Number.NaN, s.h.t));
     v.send(started('intro', 0, s.h.t + 60_000));
     v.send({ cineReport: { sceneId: 'intro', event: 9 } });
-    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['unknown-scene', 'bad-scene-time', 'bad-scene-time', 'bad-scene-time', 'bad-server-time', 'bad-event']);
+    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['unknown_scene', 'bad_scene_time', 'bad_scene_time', 'bad_scene_time', 'bad_server_time', 'bad_event']);
     expect(v.of('cineStart')).toEqual([]);
-    expect(s.refusals(v)).toEqual({ 'cine/unknown-scene': 1, 'cine/bad-scene-time': 3, 'cine/bad-server-time': 1, 'cine/bad-event': 1 });
+    expect(s.refusals(v)).toEqual({ 'cine/unknown_scene': 1, 'cine/bad_scene_time': 3, 'cine/bad_server_time': 1, 'cine/bad_event': 1 });
   });
 
   it('a client sending the server-only CineStart, CineEnd or ClockReply is a counted wrong-direction drop', () => {
@@ -83,7 +83,7 @@ describe('CineDirector (server side of CC-1)', () => {
     v.send({ cineStart: { sceneId: 'intro', startTimeMs: 0, ownerPeerId: 1 } });
     v.send({ cineEnd: { sceneId: 'intro', reason: 'forged' } });
     v.send({ clockReply: { seq: 1, t1Ms: 0, t2Ms: 0, t3Ms: 0 } });
-    expect(v.conn.drops.get('wrong-direction')).toBe(3);
+    expect(v.conn.drops.get('wrong_direction')).toBe(3);
     expect(judy.got).toEqual([]);
   });
 });

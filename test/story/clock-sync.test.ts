@@ -21,7 +21,7 @@ describe('ClockSync (server side of the clock)', () => {
     for (let i = 0; i < CLOCK_PROBES_MAX_PER_S + 5; i++) v.send({ clockProbe: { seq: i + 1, t1Ms: i } });
     v.send({ clockProbe: { seq: 99, t1Ms: Number.NaN } });
     expect(v.of('clockReply')).toHaveLength(CLOCK_PROBES_MAX_PER_S);
-    expect(s.refusals(v)).toEqual({ 'clock/clock-flood': 5, 'clock/bad-probe': 1 });
+    expect(s.refusals(v)).toEqual({ 'clock/clock_flood': 5, 'clock/bad_probe': 1 });
     expect(v.of('storyRefused')).toEqual([]); // floods are not answered
     s.h.t += 1_000;
     v.send({ clockProbe: { seq: 100, t1Ms: 1 } });
@@ -36,6 +36,6 @@ describe('ClockSync (server side of the clock)', () => {
     judy.send({ clockReport: { errorBoundMs: Number.POSITIVE_INFINITY, bestRttMs: 1 } });
     const view = sessionViewOf(s.h.server, { clockBoundOf: (id) => s.story.clockOf(id)?.errorBoundMs ?? null });
     expect(view.peers().map((p) => [p.name, p.clockBoundMs])).toEqual([['V', 0.75], ['Judy', null]]);
-    expect(s.refusals(judy)).toEqual({ 'clock/bad-report': 2 });
+    expect(s.refusals(judy)).toEqual({ 'clock/bad_report': 2 });
   });
 });

@@ -21,7 +21,7 @@ describe('DialogueDirector (server side of CC-3)', () => {
     v.send(pick(1, 1));
     v.send(pick(1, 2)); // a second click: too late
     for (const p of [v, judy, panam]) expect(p.of('dialogChoice')).toEqual([{ dialogId: 42, hubId: 1, choiceIdx: 1, fromPeerId: v.conn.peerId, pickSeq: 0 }]);
-    expect(v.of('storyRefused')).toEqual([{ topic: 'dialog', reason: 'already-chosen', text: 'choice 1 was already picked on hub 1' }]);
+    expect(v.of('storyRefused')).toEqual([{ topic: 'dialog', reason: 'already_chosen', text: 'choice 1 was already picked on hub 1' }]);
     // the next hub of the same conversation
     v.send(wheel(2, ['Go on.', 'Bye.']));
     v.send(pick(2, 0));
@@ -37,16 +37,16 @@ describe('DialogueDirector (server side of CC-3)', () => {
     v.send(wheel(2));
     v.send(pick(1, 0)); // hub 1 is over
     v.send({ dialogChoice: { dialogId: 7, hubId: 1, choiceIdx: 0 } });
-    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['bad-index', 'bad-index', 'stale-hub', 'no-conversation']);
-    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not-chooser']);
-    expect(s.refusals(v)).toEqual({ 'dialog/bad-index': 2, 'dialog/stale-hub': 1, 'dialog/no-conversation': 1 });
+    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['bad_index', 'bad_index', 'stale_hub', 'no_conversation']);
+    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not_chooser']);
+    expect(s.refusals(v)).toEqual({ 'dialog/bad_index': 2, 'dialog/stale_hub': 1, 'dialog/no_conversation': 1 });
     expect(v.of('dialogChoice')).toEqual([]); // nothing advanced
     // a listener cannot open a wheel of the chooser's conversation, nor a malformed one
     judy.send(wheel(3));
     v.send({ dialogWheel: { dialogId: 42, hubId: 3, choices: [] } });
     v.send({ dialogWheel: { dialogId: 42, hubId: 3, choices: Array(9).fill('x') } });
-    expect(judy.of('storyRefused').at(-1)!.reason).toBe('not-chooser');
-    expect(v.of('storyRefused').slice(-2).map((r) => r.reason)).toEqual(['bad-wheel', 'bad-wheel']);
+    expect(judy.of('storyRefused').at(-1)!.reason).toBe('not_chooser');
+    expect(v.of('storyRefused').slice(-2).map((r) => r.reason)).toEqual(['bad_wheel', 'bad_wheel']);
   });
 
   it('a listener\'s suggestion reaches the chooser only; the chooser and stale ones are refused', () => {
@@ -58,8 +58,8 @@ describe('DialogueDirector (server side of CC-3)', () => {
     v.send({ dialogSuggest: { dialogId: 42, hubId: 1, choiceIdx: 0 } });
     panam.send({ dialogSuggest: { dialogId: 42, hubId: 9, choiceIdx: 0 } });
     panam.send({ dialogSuggest: { dialogId: 42, hubId: 1, choiceIdx: 5 } });
-    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['chooser-suggests']);
-    expect(panam.of('storyRefused').map((r) => r.reason)).toEqual(['stale-hub', 'bad-index']);
+    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['chooser_suggests']);
+    expect(panam.of('storyRefused').map((r) => r.reason)).toEqual(['stale_hub', 'bad_index']);
   });
 
   it('the chooser leaving hands the wheel to the lowest remaining peer id, who can pick', () => {
@@ -83,7 +83,7 @@ describe('DialogueDirector (server side of CC-3)', () => {
     expect(v.of('storyRefused')).toEqual([]);
     judy.send(pick(1, 0, 3));
     judy.send(pick(1, 0, 3)); // a refused pick's copy is not refused twice
-    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not-chooser']);
+    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not_chooser']);
     judy.link.toClient.length = 0;
     s.later.splice(0).forEach((fn) => fn());
     expect(judy.link.toClient.map((m) => m.channel)).toEqual([1]); // the copy, on the unreliable channel

@@ -29,8 +29,8 @@ describe('DialogueLink (sidecar side of CC-3)', () => {
       expect(game.of('DialogueAdvance')).toEqual([{ conversationId: 9, hubId: 1, choiceIndex: 0 }]);
       link.message('dialogSuggest', { dialogSuggest: { dialogId: 9, hubId: 2, choiceIdx: 1, fromPeerId: 1 } });
       expect(game.of('DialogueSuggestion')).toEqual([{ conversationId: 9, hubId: 2, choiceIndex: 1, fromName: 'V' }]);
-      link.refused('stale-hub');
-      expect(game.of('DialogueRefused')).toEqual([{ conversationId: 9, hubId: 1, choiceIndex: 0, reason: 'stale-hub' }]);
+      link.refused('stale_hub');
+      expect(game.of('DialogueRefused')).toEqual([{ conversationId: 9, hubId: 1, choiceIndex: 0, reason: 'stale_hub' }]);
       // handed the wheel of conversation 5: now interactive here
       link.message('dialogWheel', { dialogWheel: { dialogId: 5, hubId: 3, choices: ['A', 'B'], chooserPeerId: 2 } });
       expect(game.of('DialogueWheelRemote').at(-1)).toEqual(expect.objectContaining({ conversationId: 5, readOnly: false, chooserName: 'Judy' }));

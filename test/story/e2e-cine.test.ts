@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/proc.js';
 import { StoryRig, type Player } from './story-procs.js';
 import { sceneTimeAt } from '../../src/sim/scene.js';
-import { monoNowMs } from '../../src/util/mono-clock.js';
+import { machineClock } from '../../src/util/clock.js';
 
 /** Loopback: the games must agree within this (the 16.7 ms goal is measured by bench:sync on a lossy link). */
 const DRIFT_BOUND_MS = 50;
@@ -16,7 +16,7 @@ afterAll(() => rig.stop());
 
 /** Scene times (ms) of these games at one true instant. */
 function sceneTimes(players: Player[]): number[] {
-  const truth = monoNowMs();
+  const truth = machineClock.now();
   return players.map((p) => sceneTimeAt(p.host.context, truth + p.offsetMs));
 }
 const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
@@ -74,8 +74,8 @@ describe('story sync end to end: server clock and cinematic time code (CC-1)', (
   it('a scene the server does not know is refused with its reason, and nobody is told to play it', async () => {
     const [v, judy] = rig.players as [Player, Player];
     await v.act({ do: 'cinematic', sceneId: 'q999_not_a_scene', timeS: 0 });
-    const m = await v.sidecar.line(/server refused \(cine: unknown-scene\)/);
-    expect(m[0]).toContain('unknown-scene');
+    const m = await v.sidecar.line(/server refused \(cine: unknown_scene\)/);
+    expect(m[0]).toContain('unknown_scene');
     expect(judy.inbound('SeekCinematic').some((s) => s.sceneId === 'q999_not_a_scene')).toBe(false);
   }, 60_000);
 });

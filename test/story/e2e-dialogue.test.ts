@@ -32,22 +32,22 @@ describe('story sync end to end: dialogue choice (CC-3)', () => {
 
     await panam.act({ do: 'pick', conversationId: 42, hubId: 1, choiceIndex: 2 }); // a listener's game picking anyway
     await until(() => refused(panam).length === 1, 'Panam refused');
-    expect(refused(panam)).toEqual(['not-chooser']);
+    expect(refused(panam)).toEqual(['not_chooser']);
 
     await v.act({ do: 'pick', conversationId: 42, hubId: 1, choiceIndex: 1 });
     await v.act({ do: 'pick', conversationId: 42, hubId: 1, choiceIndex: 0 }); // a second click
     for (const p of [v, judy, panam]) await until(() => p.inbound('DialogueAdvance').length === 1, `${p.name} advanced`);
     for (const p of [v, judy, panam]) expect(p.inbound('DialogueAdvance')).toEqual([{ conversationId: 42, hubId: 1, choiceIndex: 1 }]);
     await until(() => refused(v).length === 1, 'second click refused');
-    expect(refused(v)).toEqual(['already-chosen']);
+    expect(refused(v)).toEqual(['already_chosen']);
 
     await v.act({ do: 'dialogue', conversationId: 42, hubId: 2, choices: ['Go on.', 'Bye.'] });
     await until(() => judy.inbound('DialogueWheelRemote').length === 2, 'hub 2 shown');
     await v.act({ do: 'pick', conversationId: 42, hubId: 2, choiceIndex: 7 });
     await v.act({ do: 'pick', conversationId: 42, hubId: 1, choiceIndex: 0 });
     await until(() => refused(v).length === 3, 'bad picks refused');
-    expect(refused(v).slice(1)).toEqual(['bad-index', 'stale-hub']);
-    expect(await v.sidecar.line(/server refused \(dialog: stale-hub\)/)).toBeTruthy();
+    expect(refused(v).slice(1)).toEqual(['bad_index', 'stale_hub']);
+    expect(await v.sidecar.line(/server refused \(dialog: stale_hub\)/)).toBeTruthy();
     for (const p of [v, judy, panam]) expect(p.inbound('DialogueAdvance')).toHaveLength(1); // nothing advanced
   }, 180_000);
 

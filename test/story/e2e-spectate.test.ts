@@ -41,7 +41,7 @@ describe('story sync end to end: spectator (SA-1)', () => {
     await until(() => v.inbound('SpectateRefused').length === 3, 'three refusals');
     // the malformed one is answered by V's own sidecar, so it may come first
     const reasons = v.inbound('SpectateRefused').map((r) => String(r.reason).replace(/^usage: .*/, 'usage')).sort();
-    expect(reasons).toEqual(['no-such-peer', 'self', 'usage']);
+    expect(reasons).toEqual(['no_such_peer', 'self', 'usage']);
 
     await v.act({ do: 'console', text: `/spectate ${judy.peerId}` });
     await until(() => state(v, 'spectating') === true, 'V spectating');

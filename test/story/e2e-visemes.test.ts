@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { until } from '../helpers/proc.js';
 import { StoryRig, type Player } from './story-procs.js';
 import { VISEME_LATE_MAX_MS, VISEME_PLAYOUT_DELAY_MS, VisemeId } from '../../src/protocol/visemes.js';
-import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
+import { makeSpeech, writeSpeechWav } from '../voice/fixtures/speech.js';
 
 const rig = new StoryRig();
 afterAll(() => rig.stop());

@@ -4,7 +4,7 @@
 // must be refused with a reason.
 import { describe, expect, it } from 'vitest';
 import { CLOCK_PROBE_FAST_MS, CLOCK_PROBE_MS, CLOCK_WINDOW_SAMPLES, ServerClock } from '../../src/sidecar/story/server-clock.js';
-import { mulberry32 } from '../../src/server/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 
 /** One probe over a path with these one-way delays; server = client + offset; hold = server's time between t2 and t3. */
 function exchange(clock: ServerClock, t: { now: number }, offsetMs: number, upMs: number, downMs: number, holdMs = 0.2): void {
@@ -33,7 +33,7 @@ describe('ServerClock (NTP four timestamps, min-delay filter)', () => {
   it('trusts the fastest round trip of the window: jitter on one direction does not move it', () => {
     const t = { now: 0 };
     const clock = new ServerClock(() => t.now);
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     const offset = -40_000.25;
     for (let i = 0; i < CLOCK_WINDOW_SAMPLES; i++) {
       // 20 ms base each way, 0..30 ms jitter added independently: skewed samples, one clean one
@@ -49,7 +49,7 @@ describe('ServerClock (NTP four timestamps, min-delay filter)', () => {
   it('its error never exceeds the bound it reports, whatever the path does', () => {
     const t = { now: 0 };
     const clock = new ServerClock(() => t.now);
-    const rnd = mulberry32(11);
+    const rnd = seededRandom(11);
     for (let i = 0; i < 200; i++) {
       exchange(clock, t, 777.7, 1 + rnd() * 80, 1 + rnd() * 80, rnd() * 5);
       expect(Math.abs(clock.offsetMs - 777.7)).toBeLessThanOrEqual(clock.errorBoundMs + 1e-9);
@@ -75,27 +75,27 @@ describe('ServerClock (NTP four timestamps, min-delay filter)', () => {
   it('refuses replies to probes it never sent, forged t1, broken and too-late times', () => {
     const t = { now: 0 };
     const clock = new ServerClock(() => t.now);
-    expect(clock.reply({ seq: 99, t1Ms: 0, t2Ms: 1, t3Ms: 1 })).toBe('unknown-probe');
+    expect(clock.reply({ seq: 99, t1Ms: 0, t2Ms: 1, t3Ms: 1 })).toBe('unknown_probe');
     const a = clock.probe();
-    expect(clock.reply({ seq: a.seq, t1Ms: a.t1Ms + 1, t2Ms: 1, t3Ms: 1 })).toBe('unknown-probe');
+    expect(clock.reply({ seq: a.seq, t1Ms: a.t1Ms + 1, t2Ms: 1, t3Ms: 1 })).toBe('unknown_probe');
     const b = clock.probe();
     t.now += 10;
-    expect(clock.reply({ seq: b.seq, t1Ms: b.t1Ms, t2Ms: 5, t3Ms: 4 })).toBe('bad-times'); // t3 before t2
+    expect(clock.reply({ seq: b.seq, t1Ms: b.t1Ms, t2Ms: 5, t3Ms: 4 })).toBe('bad_times'); // t3 before t2
     const c = clock.probe();
     t.now += 10;
-    expect(clock.reply({ seq: c.seq, t1Ms: c.t1Ms, t2Ms: 0, t3Ms: 50 })).toBe('bad-times'); // held longer than the round trip
+    expect(clock.reply({ seq: c.seq, t1Ms: c.t1Ms, t2Ms: 0, t3Ms: 50 })).toBe('bad_times'); // held longer than the round trip
     const d = clock.probe();
     t.now += 10;
-    expect(clock.reply({ seq: d.seq, t1Ms: d.t1Ms, t2Ms: Number.NaN, t3Ms: 1 })).toBe('bad-times');
+    expect(clock.reply({ seq: d.seq, t1Ms: d.t1Ms, t2Ms: Number.NaN, t3Ms: 1 })).toBe('bad_times');
     const e = clock.probe();
     t.now += 6_000;
-    expect(clock.reply({ seq: e.seq, t1Ms: e.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe('too-late');
+    expect(clock.reply({ seq: e.seq, t1Ms: e.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe('too_late');
     expect(clock.synced).toBe(false);
-    expect(clock.rejects).toEqual({ 'unknown-probe': 2, 'bad-times': 3, 'too-late': 1 });
+    expect(clock.rejects).toEqual({ 'unknown_probe': 2, 'bad_times': 3, 'too_late': 1 });
     // a reply is taken once: a replayed one is unknown
     const f = clock.probe();
     t.now += 2;
     expect(clock.reply({ seq: f.seq, t1Ms: f.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe(null);
-    expect(clock.reply({ seq: f.seq, t1Ms: f.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe('unknown-probe');
+    expect(clock.reply({ seq: f.seq, t1Ms: f.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe('unknown_probe');
   });
 });

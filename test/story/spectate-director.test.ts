@@ -29,7 +29,7 @@ describe('SpectateDirector (server side of SA-1)', () => {
     s.h.tick();
     expect(panam.client.known.has(v.conn.avatarId)).toBe(true);
     v.send({ spectateCamera: { x: 0, y: 0, z: 0 } });
-    expect(s.refusals(v)).toEqual({ 'spectate/not-spectating': 1 });
+    expect(s.refusals(v)).toEqual({ 'spectate/not_spectating': 1 });
   });
 
   it('refuses oneself, missing peers, spectating spectators, and by policy', () => {
@@ -39,13 +39,13 @@ describe('SpectateDirector (server side of SA-1)', () => {
     admin.send({ spectateRequest: { peerId: admin.conn.peerId } });
     admin.send({ spectateRequest: { peerId: 4_000 } });
     admin.send({ spectateRequest: { peerId: judy.conn.peerId } });
-    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['admins-only']);
-    expect(admin.of('storyRefused').map((r) => r.reason)).toEqual(['self', 'no-such-peer']);
+    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['admins_only']);
+    expect(admin.of('storyRefused').map((r) => r.reason)).toEqual(['self', 'no_such_peer']);
     expect(admin.of('spectateGranted')).toHaveLength(1);
     const off = new StoryHarness({ spectate: 'nobody' });
     const [a, b] = [off.add('A'), off.add('B')];
     a.send({ spectateRequest: { peerId: b.conn.peerId } });
-    expect(a.of('storyRefused').map((r) => r.reason)).toEqual(['policy-nobody']);
+    expect(a.of('storyRefused').map((r) => r.reason)).toEqual(['policy_nobody']);
   });
 
   it('the target leaving sends the spectator back to play', () => {

@@ -10,7 +10,7 @@ import { proc, until, type Proc } from '../helpers/proc.js';
 import { SimHost } from '../../src/sim/host.js';
 import { parseScenario } from '../../src/sim/scenario.js';
 import { runStep } from '../../src/sim/actions.js';
-import { monoNowMs, offsetClock } from '../../src/util/mono-clock.js';
+import { machineClock, offsetClock } from '../../src/util/clock.js';
 import type { LogLine } from '../../src/sim/log.js';
 
 export interface Player {
@@ -50,7 +50,7 @@ export class StoryRig {
     const lines: LogLine[] = [];
     const host = new SimHost({
       // truthMs: the machine's clock (= the server's story clock) when the line was logged
-      bridge: { session, role: 'game' }, log: (l) => lines.push({ ...l, truthMs: monoNowMs() }), quietFrames: true, clock: offsetClock(offsetMs),
+      bridge: { name: session, role: 'game' }, log: (l) => lines.push({ ...l, truthMs: machineClock.now() }), quietFrames: true, clock: offsetClock(offsetMs),
       scenario: parseScenario({ name, steps: [{ at: 0, do: 'walk', path: [[x, y, 0], [x, y + 0.01, 0]], speedMps: 0.001, hz: 10 }], ...scenario }),
     });
     const sidecar = proc(['src/sidecar/main.ts', '--server', this.addr, '--session', session, '--name', name,

@@ -63,15 +63,15 @@ describe('VisemeRelay (server)', () => {
     v.send({ visemeBatch: { npcId: 5001, events: [{ visemeId: 1, timeMs: s.h.t + 100 }, { visemeId: 2, timeMs: s.h.t }] } });
     v.send(batch(5001, s.h.t, [1]));
     judy.send(batch(5001, s.h.t, [2]));
-    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['bad-viseme', 'bad-speaker', 'bad-batch', 'bad-batch', 'bad-time', 'bad-time']);
-    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not-line-owner']);
+    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['bad_viseme', 'bad_speaker', 'bad_batch', 'bad_batch', 'bad_time', 'bad_time']);
+    expect(judy.of('storyRefused').map((r) => r.reason)).toEqual(['not_line_owner']);
     s.h.t += VISEME_OWNER_HOLD_MS;
     judy.send(batch(5001, s.h.t, [2])); // V went quiet: Judy may voice it now
     expect(v.of('visemeBatch')).toHaveLength(1);
     for (let i = 0; i < VISEME_EVENTS_MAX_PER_S / 10 + 2; i++) v.send(batch(6000, s.h.t, Array(10).fill(0).map((_, k) => k % 15)));
-    expect(s.refusals(v)['viseme/viseme-flood']).toBe(2);
+    expect(s.refusals(v)['viseme/viseme_flood']).toBe(2);
     v.send({ viseme: { npcId: 1, visemeId: 1, timeMs: s.h.t } });
-    expect(s.refusals(v)['viseme/use-batch']).toBe(1);
+    expect(s.refusals(v)['viseme/use_batch']).toBe(1);
   });
 });
 

@@ -26,9 +26,9 @@ export class ClockSync {
   probe(conn: Connection, m: NonNullable<EMsg['clockProbe']>): void {
     const t2Ms = this.#d.now();
     const t1Ms = m.t1Ms ?? NaN;
-    if (!Number.isFinite(t1Ms)) { this.#d.rejections.reject(conn, 'clock', 'bad-probe', 'clock probe without a finite t1', true); return; }
+    if (!Number.isFinite(t1Ms)) { this.#d.rejections.reject(conn, 'clock', 'bad_probe', 'clock probe without a finite t1', true); return; }
     if (!this.#d.rejections.allow(conn, 'clock', CLOCK_PROBES_MAX_PER_S, t2Ms)) {
-      this.#d.rejections.reject(conn, 'clock', 'clock-flood', `more than ${CLOCK_PROBES_MAX_PER_S} clock probes a second`, true);
+      this.#d.rejections.reject(conn, 'clock', 'clock_flood', `more than ${CLOCK_PROBES_MAX_PER_S} clock probes a second`, true);
       return;
     }
     this.#d.send(conn, { clockReply: { seq: m.seq ?? 0, t1Ms, t2Ms, t3Ms: this.#d.now() } }, CHANNEL_SNAPSHOT);
@@ -37,7 +37,7 @@ export class ClockSync {
   report(conn: Connection, m: NonNullable<EMsg['clockReport']>): void {
     const b = m.errorBoundMs ?? NaN, r = m.bestRttMs ?? NaN;
     if (!(b >= 0 && b <= CLOCK_BOUND_MAX_MS) || !(r >= 0 && r <= 2 * CLOCK_BOUND_MAX_MS)) {
-      this.#d.rejections.reject(conn, 'clock', 'bad-report', `clock report out of range (bound ${b} ms, rtt ${r} ms)`);
+      this.#d.rejections.reject(conn, 'clock', 'bad_report', `clock report out of range (bound ${b} ms, rtt ${r} ms)`);
       return;
     }
     this.#reports.set(conn.peerId, { errorBoundMs: b, bestRttMs: r });

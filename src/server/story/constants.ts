@@ -1,6 +1,6 @@
 // Story sync limits (server side), one place (STYLE.md #3). docs/story-sync.md explains them.
 
-/** Clock probes a peer may send per second; more are refused ('clock-flood'). */
+/** Clock probes a peer may send per second; more are refused ('clock_flood'). */
 export const CLOCK_PROBES_MAX_PER_S = 20;
 /** A clock error bound a client may report (larger is nonsense), ms. */
 export const CLOCK_BOUND_MAX_MS = 60_000;
@@ -30,7 +30,7 @@ export const VISEME_BATCH_MAX_EVENTS = 16;
 /** A viseme's time may be at most this far from the server's clock at arrival, ms. */
 export const VISEME_TIME_SKEW_MAX_MS = 2_000;
 
-/** Window of the per-peer rate limits above, ms. */
+/** Window of the per-peer rate limits above (each a token bucket of N per window: src/util/rate-limit.ts), ms. */
 export const STORY_RATE_WINDOW_MS = 1_000;
 
 /** Conversations open at once. */

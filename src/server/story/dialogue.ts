@@ -63,16 +63,16 @@ export class DialogueDirector {
 
   wheel(conn: Connection, m: NonNullable<EMsg['dialogWheel']>): void {
     const dialogId = m.dialogId ?? 0, hubId = m.hubId ?? 0, choices = m.choices ?? [];
-    if (dialogId === 0 || hubId === 0) { this.#reject(conn, 'bad-wheel', 'dialog and hub ids must be non-zero'); return; }
+    if (dialogId === 0 || hubId === 0) { this.#reject(conn, 'bad_wheel', 'dialog and hub ids must be non-zero'); return; }
     if (choices.length === 0 || choices.length > DIALOG_CHOICES_MAX || choices.some((t) => t.length > DIALOG_CHOICE_TEXT_MAX_CHARS)) {
-      this.#reject(conn, 'bad-wheel', `a wheel has 1..${DIALOG_CHOICES_MAX} choices of at most ${DIALOG_CHOICE_TEXT_MAX_CHARS} characters`);
+      this.#reject(conn, 'bad_wheel', `a wheel has 1..${DIALOG_CHOICES_MAX} choices of at most ${DIALOG_CHOICE_TEXT_MAX_CHARS} characters`);
       return;
     }
     let c = this.#convs.get(dialogId);
-    if (c && c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not-chooser', `peer ${c.chooserPeerId} leads conversation ${dialogId}`); return; }
+    if (c && c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not_chooser', `peer ${c.chooserPeerId} leads conversation ${dialogId}`); return; }
     if (c && c.hubId === hubId) return; // the same wheel again (the game re-sent it)
     if (!c) {
-      if (this.#convs.size >= DIALOG_ACTIVE_MAX) { this.#reject(conn, 'too-many-conversations', `${DIALOG_ACTIVE_MAX} conversations are already open`); return; }
+      if (this.#convs.size >= DIALOG_ACTIVE_MAX) { this.#reject(conn, 'too_many_conversations', `${DIALOG_ACTIVE_MAX} conversations are already open`); return; }
       c = { dialogId, chooserPeerId: conn.peerId, hubId, choices, state: HubState.OPEN, chosenIdx: -1 };
       this.#convs.set(dialogId, c);
     } else {
@@ -94,9 +94,9 @@ export class DialogueDirector {
     }
     const c = this.#current(conn, m.dialogId ?? 0, m.hubId ?? 0);
     if (!c) return;
-    if (c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not-chooser', `only peer ${c.chooserPeerId} picks in conversation ${c.dialogId}; send a suggestion`); return; }
-    if (c.state === HubState.CHOSEN) { this.#reject(conn, 'already-chosen', `choice ${c.chosenIdx} was already picked on hub ${c.hubId}`); return; }
-    if (idx >= c.choices.length) { this.#reject(conn, 'bad-index', `choice ${idx} is out of range 0..${c.choices.length - 1}`); return; }
+    if (c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not_chooser', `only peer ${c.chooserPeerId} picks in conversation ${c.dialogId}; send a suggestion`); return; }
+    if (c.state === HubState.CHOSEN) { this.#reject(conn, 'already_chosen', `choice ${c.chosenIdx} was already picked on hub ${c.hubId}`); return; }
+    if (idx >= c.choices.length) { this.#reject(conn, 'bad_index', `choice ${idx} is out of range 0..${c.choices.length - 1}`); return; }
     this.#setState(c, HubState.CHOSEN, idx);
     const msg: EMsg = { dialogChoice: { dialogId: c.dialogId, hubId: c.hubId, choiceIdx: idx, fromPeerId: conn.peerId } };
     this.#d.broadcast(msg);
@@ -107,18 +107,18 @@ export class DialogueDirector {
     const c = this.#current(conn, m.dialogId ?? 0, m.hubId ?? 0);
     if (!c) return;
     const idx = m.choiceIdx ?? 0;
-    if (c.chooserPeerId === conn.peerId) { this.#reject(conn, 'chooser-suggests', 'the chooser picks instead of suggesting'); return; }
-    if (c.state !== HubState.OPEN) { this.#reject(conn, 'already-chosen', `choice ${c.chosenIdx} was already picked on hub ${c.hubId}`); return; }
-    if (idx >= c.choices.length) { this.#reject(conn, 'bad-index', `choice ${idx} is out of range 0..${c.choices.length - 1}`); return; }
-    if (!this.#d.rejections.allow(conn, 'dialog-suggest', DIALOG_SUGGEST_MAX_PER_S, this.#d.now())) { this.#d.rejections.reject(conn, 'dialog', 'suggest-flood', 'too many suggestions', true); return; }
+    if (c.chooserPeerId === conn.peerId) { this.#reject(conn, 'chooser_suggests', 'the chooser picks instead of suggesting'); return; }
+    if (c.state !== HubState.OPEN) { this.#reject(conn, 'already_chosen', `choice ${c.chosenIdx} was already picked on hub ${c.hubId}`); return; }
+    if (idx >= c.choices.length) { this.#reject(conn, 'bad_index', `choice ${idx} is out of range 0..${c.choices.length - 1}`); return; }
+    if (!this.#d.rejections.allow(conn, 'dialog_suggest', DIALOG_SUGGEST_MAX_PER_S, this.#d.now())) { this.#d.rejections.reject(conn, 'dialog', 'suggest_flood', 'too many suggestions', true); return; }
     const chooser = this.#d.connection(c.chooserPeerId);
     if (chooser) this.#d.send(chooser, { dialogSuggest: { dialogId: c.dialogId, hubId: c.hubId, choiceIdx: idx, fromPeerId: conn.peerId } });
   }
 
   end(conn: Connection, m: NonNullable<EMsg['dialogEnd']>): void {
     const c = this.#convs.get(m.dialogId ?? 0);
-    if (!c) { this.#reject(conn, 'no-conversation', `no conversation ${m.dialogId ?? 0}`); return; }
-    if (c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not-chooser', `only peer ${c.chooserPeerId} ends conversation ${c.dialogId}`); return; }
+    if (!c) { this.#reject(conn, 'no_conversation', `no conversation ${m.dialogId ?? 0}`); return; }
+    if (c.chooserPeerId !== conn.peerId) { this.#reject(conn, 'not_chooser', `only peer ${c.chooserPeerId} ends conversation ${c.dialogId}`); return; }
     this.#convs.delete(c.dialogId);
     this.#d.broadcast({ dialogEnd: { dialogId: c.dialogId, reason: 'ended' } });
   }
@@ -126,8 +126,8 @@ export class DialogueDirector {
   /** The conversation if (dialogId, hubId) names its current hub; else refuses and returns null. */
   #current(conn: Connection, dialogId: number, hubId: number): Conversation | null {
     const c = this.#convs.get(dialogId);
-    if (!c) { this.#reject(conn, 'no-conversation', `no conversation ${dialogId}`); return null; }
-    if (c.hubId !== hubId) { this.#reject(conn, 'stale-hub', `hub ${hubId} is over; conversation ${dialogId} is at hub ${c.hubId}`); return null; }
+    if (!c) { this.#reject(conn, 'no_conversation', `no conversation ${dialogId}`); return null; }
+    if (c.hubId !== hubId) { this.#reject(conn, 'stale_hub', `hub ${hubId} is over; conversation ${dialogId} is at hub ${c.hubId}`); return null; }
     return c;
   }
 

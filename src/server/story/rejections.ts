@@ -1,8 +1,9 @@
 // Story refusals, counted per peer and reason (shown on the dashboard, read by tests), each told
 // to the peer as StoryRefused {topic, reason, text} so the game can say why. Also the per-peer
-// rate windows the story handlers share. Never a kick: a stale dialogue pick is a normal race;
+// rate limits the story handlers share (src/util's TokenBucket, one per peer and kind). Never a kick: a stale dialogue pick is a normal race;
 // the server's own bad-message counter handles undecodable or wrong-direction messages.
 import type { Connection } from '../connection.js';
+import { perWindow, TokenBucket } from '../../util/rate-limit.js';
 import { STORY_RATE_WINDOW_MS } from './constants.js';
 
 export type StoryTopic = 'clock' | 'spectate' | 'cine' | 'dialog' | 'viseme';
@@ -14,7 +15,7 @@ export interface RefusalSink {
 
 export class StoryRejections {
   readonly #byPeer = new Map<number, Map<string, number>>();
-  readonly #rate = new Map<string, { start: number; n: number }>();
+  readonly #rate = new Map<string, TokenBucket>();
   readonly #sink: RefusalSink;
 
   constructor(sink: RefusalSink) {
@@ -30,15 +31,18 @@ export class StoryRejections {
     if (!quiet) this.#sink.tell(conn, topic, reason, text);
   }
 
-  /** True when the peer may do one more `what` now (at most maxPerWindow per window). */
+  /**
+   * True when the peer may do `count` more `what` now: a bucket of maxPerWindow per
+   * STORY_RATE_WINDOW_MS (its limit is fixed by the first call for that peer and `what`).
+   */
   allow(conn: Connection, what: string, maxPerWindow: number, nowMs: number, count = 1): boolean {
     const key = `${conn.peerId}/${what}`;
-    const r = this.#rate.get(key) ?? { start: nowMs, n: 0 };
-    this.#rate.set(key, r);
-    if (nowMs - r.start >= STORY_RATE_WINDOW_MS) { r.start = nowMs; r.n = 0; }
-    if (r.n + count > maxPerWindow) return false;
-    r.n += count;
-    return true;
+    let bucket = this.#rate.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(perWindow(maxPerWindow, STORY_RATE_WINDOW_MS), nowMs);
+      this.#rate.set(key, bucket);
+    }
+    return bucket.take(nowMs, count);
   }
 
   /** Refusals of one peer by "topic/reason". */

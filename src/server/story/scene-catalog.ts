@@ -1,5 +1,5 @@
 // The scenes the server knows, by the resource name the game reports (StartCinematic.sceneId),
-// with their lengths: a CineReport for a scene not in the catalog is refused ('unknown-scene'),
+// with their lengths: a CineReport for a scene not in the catalog is refused ('unknown_scene'),
 // and a scene the owner never ends is ended for everyone when its length has passed.
 // coop-server --scenes FILE replaces the built-in list: {"scenes": {"<name>": <length ms>, ...}}.
 import { readFileSync } from 'node:fs';

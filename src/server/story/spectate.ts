@@ -43,18 +43,18 @@ export class SpectateDirector {
   request(conn: Connection, m: NonNullable<EMsg['spectateRequest']>): void {
     const rj = (reason: string, text: string): void => this.#d.rejections.reject(conn, 'spectate', reason, text);
     const target = m.peerId ?? 0;
-    if (!this.#d.rejections.allow(conn, 'spectate', SPECTATE_REQUESTS_MAX_PER_S, this.#d.now())) { this.#d.rejections.reject(conn, 'spectate', 'request-flood', 'too many spectate requests', true); return; }
+    if (!this.#d.rejections.allow(conn, 'spectate', SPECTATE_REQUESTS_MAX_PER_S, this.#d.now())) { this.#d.rejections.reject(conn, 'spectate', 'request_flood', 'too many spectate requests', true); return; }
     if (target === 0) {
       if (this.#watching.has(conn.peerId)) this.#end(conn, 'stopped');
-      else rj('not-spectating', 'you are not spectating');
+      else rj('not_spectating', 'you are not spectating');
       return;
     }
-    if (this.#d.policy === 'nobody') { rj('policy-nobody', 'spectating is off on this server'); return; }
-    if (this.#d.policy === 'admins' && !this.#d.isAdmin(conn)) { rj('admins-only', 'only admins may spectate on this server'); return; }
+    if (this.#d.policy === 'nobody') { rj('policy_nobody', 'spectating is off on this server'); return; }
+    if (this.#d.policy === 'admins' && !this.#d.isAdmin(conn)) { rj('admins_only', 'only admins may spectate on this server'); return; }
     if (target === conn.peerId) { rj('self', 'you cannot spectate yourself'); return; }
     const t = this.#d.connection(target);
-    if (!t || !t.inWorld || !this.#d.world.isAlive(t.avatarId)) { rj('no-such-peer', `no player with peer id ${target}`); return; }
-    if (this.#watching.has(target)) { rj('target-spectating', `peer ${target} is spectating too`); return; }
+    if (!t || !t.inWorld || !this.#d.world.isAlive(t.avatarId)) { rj('no_such_peer', `no player with peer id ${target}`); return; }
+    if (this.#watching.has(target)) { rj('target_spectating', `peer ${target} is spectating too`); return; }
     const w = this.#d.world;
     this.#watching.set(conn.peerId, { targetPeerId: target, camX: w.x[t.avatarId]!, camY: w.y[t.avatarId]! });
     w.hidden.add(conn.avatarId);
@@ -64,9 +64,9 @@ export class SpectateDirector {
 
   camera(conn: Connection, m: NonNullable<EMsg['spectateCamera']>): void {
     const watch = this.#watching.get(conn.peerId);
-    if (!watch) { this.#d.rejections.reject(conn, 'spectate', 'not-spectating', 'camera position while not spectating', true); return; }
+    if (!watch) { this.#d.rejections.reject(conn, 'spectate', 'not_spectating', 'camera position while not spectating', true); return; }
     const x = m.x ?? NaN, y = m.y ?? NaN, z = m.z ?? 0;
-    if (![x, y, z].every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_COORD_M)) { this.#d.rejections.reject(conn, 'spectate', 'bad-camera', 'camera position out of range', true); return; }
+    if (![x, y, z].every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_COORD_M)) { this.#d.rejections.reject(conn, 'spectate', 'bad_camera', 'camera position out of range', true); return; }
     watch.camX = x;
     watch.camY = y;
     this.#place(conn);

@@ -24,7 +24,7 @@ import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED, type SidecarOptions } from './sidecar-options.js';
 import { SESSION_PASSWORD_ENV } from '../../cli/option-groups.js';
 import { Story } from '../story/story.js';
-import { offsetClock } from '../../util/mono-clock.js';
+import { offsetClock } from '../../util/clock.js';
 
 /** Time for the goodbye (Disconnect) to leave before the socket closes. */
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;
@@ -109,8 +109,9 @@ export async function runSession(c: SessionContext): Promise<void> {
   });
   teardown.add('voice', () => voice.close());
   // Story sync (docs/story-sync.md): server clock, cutscenes, dialogue, spectator, visemes.
+  const storyClock = offsetClock(o.clockOffsetMs);
   const story = new Story({
-    game: bridge, now: offsetClock(o.clockOffsetMs), say,
+    game: bridge, now: () => storyClock.now(), say,
     nameOf: (id) => (id === client.peerId ? o.name : playerNames.get(id) ?? `player ${id}`),
     avatarOf: (id) => playerAvatars.get(id),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
@@ -144,7 +145,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   if (o.nat) {
     say(`joining lobby session ${o.join} through coop-master ${o.nat.master}`);
     try {
-      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbySession: o.join as string, identity: c.identity });
+      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbyId: o.join as string, identity: c.identity });
     } catch (err) {
       say(`could not reach the server through coop-master: ${oneLine(err)}`);
       exit.finish(EXIT_REFUSED, 'no server');

@@ -18,7 +18,7 @@ export const CLOCK_REPLY_MAX_MS = 5_000;
 export const CLOCK_PENDING_MAX = 32;
 
 export interface ClockSample { offsetMs: number; delayMs: number; atMs: number }
-export type ClockReject = 'unknown-probe' | 'bad-times' | 'too-late';
+export type ClockReject = 'unknown_probe' | 'bad_times' | 'too_late';
 
 export interface ClockReplyIn { seq: number; t1Ms: number; t2Ms: number; t3Ms: number }
 
@@ -28,7 +28,7 @@ export class ServerClock {
   readonly #window: ClockSample[] = [];
   #best: ClockSample | null = null;
   #seq = 0;
-  readonly rejects: Record<ClockReject, number> = { 'unknown-probe': 0, 'bad-times': 0, 'too-late': 0 };
+  readonly rejects: Record<ClockReject, number> = { unknown_probe: 0, bad_times: 0, too_late: 0 };
 
   constructor(now: () => number) {
     this.#now = now;
@@ -47,12 +47,12 @@ export class ServerClock {
   reply(r: ClockReplyIn): ClockReject | null {
     const t4 = this.#now();
     const t1 = this.#pending.get(r.seq);
-    if (t1 === undefined || t1 !== r.t1Ms) { this.rejects['unknown-probe']++; return 'unknown-probe'; }
+    if (t1 === undefined || t1 !== r.t1Ms) { this.rejects['unknown_probe']++; return 'unknown_probe'; }
     this.#pending.delete(r.seq);
     const hold = r.t3Ms - r.t2Ms;
     const delay = t4 - t1 - hold;
-    if (!Number.isFinite(r.t2Ms) || !Number.isFinite(r.t3Ms) || hold < 0 || delay < 0) { this.rejects['bad-times']++; return 'bad-times'; }
-    if (t4 - t1 > CLOCK_REPLY_MAX_MS) { this.rejects['too-late']++; return 'too-late'; }
+    if (!Number.isFinite(r.t2Ms) || !Number.isFinite(r.t3Ms) || hold < 0 || delay < 0) { this.rejects['bad_times']++; return 'bad_times'; }
+    if (t4 - t1 > CLOCK_REPLY_MAX_MS) { this.rejects['too_late']++; return 'too_late'; }
     this.#window.push({ offsetMs: (r.t2Ms - t1 + (r.t3Ms - t4)) / 2, delayMs: delay, atMs: t4 });
     if (this.#window.length > CLOCK_WINDOW_SAMPLES) this.#window.shift();
     this.#best = this.#window.reduce((a, b) => (b.delayMs < a.delayMs ? b : a));
