@@ -13,13 +13,11 @@ public class CoopBridgeService extends ScriptableSystem {
   private let m_player: wref<PlayerPuppet>;
   private let m_settings: ref<CoopSettings>;
   private let m_ptt: ref<CoopPushToTalk>;
-  private let m_dialogue: ref<CoopDialogueHook>;
 
   private func OnAttach() -> Void {
     this.m_handler = new CoopGameHandler();
     this.m_handler.Init(this.GetGameInstance());
     this.m_ptt = new CoopPushToTalk();
-    this.m_dialogue = new CoopDialogueHook();
     this.m_settings = new CoopSettings();
     this.m_settings.Register();
   }
@@ -30,10 +28,6 @@ public class CoopBridgeService extends ScriptableSystem {
 
   public func Ptt() -> ref<CoopPushToTalk> {
     return this.m_ptt;
-  }
-
-  public func Dialogue() -> ref<CoopDialogueHook> {
-    return this.m_dialogue;
   }
 
   public func SetPlayer(player: ref<PlayerPuppet>) -> Void {

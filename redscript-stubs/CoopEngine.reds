@@ -50,3 +50,33 @@ public static func CoopEngineFollowEntity(entityId: Uint32) -> Bool {
   LogChannel(n"DEBUG", "CoopBridge: CoopEngineFollowEntity is not implemented yet");
   return false;
 }
+
+// From CoopStory.reds (story sync).
+public static func CoopEngineSeekScene(sceneId: String, timeS: Double) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSeekScene is not implemented yet");
+  return false;
+}
+
+public static func CoopEngineStopScene(sceneId: String) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineStopScene is not implemented yet");
+  return false;
+}
+
+public static func CoopEngineSelectDialogChoice(hubId: Int32, index: Int32) -> Bool {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSelectDialogChoice is not implemented yet");
+  return false;
+}
+
+public static func CoopEngineSetViseme(entityId: Uint32, visemeId: Uint8) -> Void {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineSetViseme is not implemented yet");
+}
+
+public static func CoopEngineMachineTimeMs() -> Double {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineMachineTimeMs is not implemented yet");
+  return 0.0;
+}
+
+public static func CoopEngineConversationId(player: ref<GameObject>) -> Uint32 {
+  LogChannel(n"DEBUG", "CoopBridge: CoopEngineConversationId is not implemented yet");
+  return 0u;
+}

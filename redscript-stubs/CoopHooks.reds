@@ -1,8 +1,9 @@
-// Game -> sidecar hooks: @wrapMethod around game methods and listeners on the game's blackboards, each
+// Game -> sidecar hooks: @wrapMethod around the game methods the hook manifest names, each
 // sending its generated CoopMsg through the plugin's natives. NOT COMPILED HERE (no game script
-// compiler on this machine). NOT DONE: scenes (scnSceneSystem, StartCinematic) and the console
-// are native code a script cannot wrap; the plugin would hook them through sdk->hooking at
-// resolved addresses, and does not yet, so StartCinematic and ConsoleCommand are never sent.
+// compiler on this machine). Scene start/end/time (scnSceneSystem) and the console are native
+// code a script cannot wrap: the RED4ext plugin would hook them through sdk->hooking and send
+// StartCinematic / CinematicEnded / CinematicTime / ConsoleCommand; NOT DONE, it does not yet
+// (CoopStory.reds has the script side of story sync).
 
 public abstract class CoopHooks {
   public static func Transform(player: ref<PlayerPuppet>) -> CoopMsgPlayerTransform {
@@ -25,7 +26,6 @@ protected cb func OnGameAttached() -> Bool {
   let service: ref<CoopBridgeService> = CoopBridgeService.Get(this.GetGame());
   service.SetPlayer(this);
   this.RegisterInputListener(service.Ptt(), n"CoopPushToTalk");
-  service.Dialogue().Attach(this.GetGame());
   return r;
 }
 
@@ -37,31 +37,16 @@ protected cb func OnMenuVisibilityChange(evt: ref<MenuVisibilityChangedEvent>) -
   return wrappedMethod(evt);
 }
 
-// Dialogue: the game publishes the wheel on the UIInteractionsDef blackboard (DialogChoiceHubs,
-// a Variant of DialogChoiceHubs) and the highlighted choice on SelectedIndex; listening there
-// instead of wrapping a widget controller survives UI mods replacing the widget.
-public class CoopDialogueHook {
-  private let m_bb: wref<IBlackboard>;
-  private let m_hubsCb: ref<CallbackHandle>;
-  private let m_pickCb: ref<CallbackHandle>;
-  private let m_conversationId: Uint32;
-
-  public func Attach(game: GameInstance) -> Void {
-    let defs: ref<UIInteractionsDef> = GetAllBlackboardDefs().UIInteractions;
-    this.m_bb = GameInstance.GetBlackboardSystem(game).Get(defs);
-    this.m_hubsCb = this.m_bb.RegisterListenerVariant(defs.DialogChoiceHubs, this, n"OnChoiceHubs");
-    this.m_pickCb = this.m_bb.RegisterListenerInt(defs.SelectedIndex, this, n"OnSelectedIndex");
-  }
-
-  protected cb func OnChoiceHubs(value: Variant) -> Bool {
-    let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(value);
-    if ArraySize(data.choiceHubs) == 0 {
-      return false;
-    }
+// The dialogue wheel as the hub widget sees the UIInteractionsDef blackboard (DialogChoiceHubs):
+// shown with its choices; hubId is the hub's id (ActiveChoiceHubID), conversationId the scene's.
+@wrapMethod(dialogWidgetGameController)
+protected cb func OnDialogsData(value: Variant) -> Bool {
+  let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(value);
+  let msg: CoopMsgDialogueWheelShown;
+  if ArraySize(data.choiceHubs) > 0 {
     let hub: ListChoiceHubData = data.choiceHubs[0];
-    let msg: CoopMsgDialogueWheelShown;
-    msg.conversationId = Cast<Uint32>(hub.id);
-    this.m_conversationId = msg.conversationId;
+    msg.conversationId = CoopStory.ConversationId(this.GetPlayerControlledObject());
+    msg.hubId = Cast<Uint32>(hub.id);
     let i: Int32 = 0;
     while i < ArraySize(hub.choices) {
       let c: CoopDialogueChoice;
@@ -72,16 +57,18 @@ public class CoopDialogueHook {
       i += 1;
     }
     CoopBridgeSendDialogueWheelShown(msg);
-    return false;
   }
+  return wrappedMethod(value);
+}
 
-  protected cb func OnSelectedIndex(value: Int32) -> Bool {
-    let msg: CoopMsgDialogueChoiceSelected;
-    msg.conversationId = this.m_conversationId;
-    msg.choiceIndex = Cast<Uint16>(value);
-    CoopBridgeSendDialogueChoiceSelected(msg);
-    return false;
+// The local player picked a choice: the chooser's pick goes to the server and the game waits
+// for DialogueAdvance; a read-only wheel sends a suggestion instead (CoopStory).
+@wrapMethod(dialogWidgetGameController)
+protected cb func OnDialogsSelectIndex(value: Int32) -> Bool {
+  if CoopStory.Get().OnLocalPick(value) {
+    return true; // held until the server accepts it (every game advances together)
   }
+  return wrappedMethod(value);
 }
 
 // Once per frame: the HUD's per-frame update drives the bridge service.

@@ -11,14 +11,14 @@ static const uint8_t coop_p_StartCinematic[] = {COOP_PK_STRING, COOP_PK_F64};
 static const coop_wire_op coop_o_StartCinematic[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_F64, 1, 0}};
 static void coop_h_StartCinematic(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(1, ctx, frame, out); }
 
-/* CoopNativeSendDialogueWheelShown(conversationId, choicesIndex[], choicesText[], choicesFlags[]) -> Bool */
-static const uint8_t coop_p_DialogueWheelShown[] = {COOP_PK_U32, COOP_PK_U16 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U8 | COOP_PK_ARRAY};
-static const coop_wire_op coop_o_DialogueWheelShown[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_STRUCT_ARRAY, 0, 1, 3}, {COOP_OP_FIELD, COOP_PK_U16, 1, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 2, 0}, {COOP_OP_FIELD, COOP_PK_U8, 3, 0}};
+/* CoopNativeSendDialogueWheelShown(conversationId, hubId, choicesIndex[], choicesText[], choicesFlags[]) -> Bool */
+static const uint8_t coop_p_DialogueWheelShown[] = {COOP_PK_U32, COOP_PK_U32, COOP_PK_U16 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U8 | COOP_PK_ARRAY};
+static const coop_wire_op coop_o_DialogueWheelShown[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_STRUCT_ARRAY, 0, 2, 3}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}, {COOP_OP_FIELD, COOP_PK_U8, 4, 0}};
 static void coop_h_DialogueWheelShown(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(2, ctx, frame, out); }
 
-/* CoopNativeSendDialogueChoiceSelected(conversationId, choiceIndex) -> Bool */
-static const uint8_t coop_p_DialogueChoiceSelected[] = {COOP_PK_U32, COOP_PK_U16};
-static const coop_wire_op coop_o_DialogueChoiceSelected[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U16, 1, 0}};
+/* CoopNativeSendDialogueChoiceSelected(conversationId, hubId, choiceIndex) -> Bool */
+static const uint8_t coop_p_DialogueChoiceSelected[] = {COOP_PK_U32, COOP_PK_U32, COOP_PK_U16};
+static const coop_wire_op coop_o_DialogueChoiceSelected[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}};
 static void coop_h_DialogueChoiceSelected(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(3, ctx, frame, out); }
 
 /* CoopNativeSendConsoleCommand(text) -> Bool */
@@ -61,11 +61,46 @@ static const uint8_t coop_p_MicAudioFrame[] = {COOP_PK_U32, COOP_PK_U32, COOP_PK
 static const coop_wire_op coop_o_MicAudioFrame[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U8, 2, 0}, {COOP_OP_ARRAY, COOP_PK_U8, 3, 0}};
 static void coop_h_MicAudioFrame(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(11, ctx, frame, out); }
 
+/* CoopNativeSendCinematicEnded(sceneId, skipped) -> Bool */
+static const uint8_t coop_p_CinematicEnded[] = {COOP_PK_STRING, COOP_PK_BOOL};
+static const coop_wire_op coop_o_CinematicEnded[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 1, 0}};
+static void coop_h_CinematicEnded(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(12, ctx, frame, out); }
+
+/* CoopNativeSendCinematicTime(sceneId, timeS, localTimeMs) -> Bool */
+static const uint8_t coop_p_CinematicTime[] = {COOP_PK_STRING, COOP_PK_F64, COOP_PK_F64};
+static const coop_wire_op coop_o_CinematicTime[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_F64, 1, 0}, {COOP_OP_FIELD, COOP_PK_F64, 2, 0}};
+static void coop_h_CinematicTime(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(13, ctx, frame, out); }
+
+/* CoopNativeSendServerTimeRequest(requestId) -> Bool */
+static const uint8_t coop_p_ServerTimeRequest[] = {COOP_PK_U32};
+static const coop_wire_op coop_o_ServerTimeRequest[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}};
+static void coop_h_ServerTimeRequest(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(14, ctx, frame, out); }
+
+/* CoopNativeSendDialogueSuggest(conversationId, hubId, choiceIndex) -> Bool */
+static const uint8_t coop_p_DialogueSuggest[] = {COOP_PK_U32, COOP_PK_U32, COOP_PK_U16};
+static const coop_wire_op coop_o_DialogueSuggest[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}};
+static void coop_h_DialogueSuggest(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(15, ctx, frame, out); }
+
+/* CoopNativeSendDialogueEnded(conversationId, reason) -> Bool */
+static const uint8_t coop_p_DialogueEnded[] = {COOP_PK_U32, COOP_PK_STRING};
+static const coop_wire_op coop_o_DialogueEnded[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
+static void coop_h_DialogueEnded(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(16, ctx, frame, out); }
+
+/* CoopNativeSendSpectateCamera(posX, posY, posZ) -> Bool */
+static const uint8_t coop_p_SpectateCamera[] = {COOP_PK_F32, COOP_PK_F32, COOP_PK_F32};
+static const coop_wire_op coop_o_SpectateCamera[] = {{COOP_OP_FIELD, COOP_PK_F32, 0, 0}, {COOP_OP_FIELD, COOP_PK_F32, 1, 0}, {COOP_OP_FIELD, COOP_PK_F32, 2, 0}};
+static void coop_h_SpectateCamera(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(17, ctx, frame, out); }
+
+/* CoopNativeSendVisemeEvent(npcId, visemeId, timeMs) -> Bool */
+static const uint8_t coop_p_VisemeEvent[] = {COOP_PK_U32, COOP_PK_U8, COOP_PK_F64};
+static const coop_wire_op coop_o_VisemeEvent[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U8, 1, 0}, {COOP_OP_FIELD, COOP_PK_F64, 2, 0}};
+static void coop_h_VisemeEvent(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(18, ctx, frame, out); }
+
 static const coop_send_native COOP_SEND_NATIVES[] = {
   {"CoopNativeSendPlayerTransform", 1, 11, coop_p_PlayerTransform, 11, coop_o_PlayerTransform, coop_h_PlayerTransform},
   {"CoopNativeSendStartCinematic", 2, 2, coop_p_StartCinematic, 2, coop_o_StartCinematic, coop_h_StartCinematic},
-  {"CoopNativeSendDialogueWheelShown", 4, 4, coop_p_DialogueWheelShown, 5, coop_o_DialogueWheelShown, coop_h_DialogueWheelShown},
-  {"CoopNativeSendDialogueChoiceSelected", 5, 2, coop_p_DialogueChoiceSelected, 2, coop_o_DialogueChoiceSelected, coop_h_DialogueChoiceSelected},
+  {"CoopNativeSendDialogueWheelShown", 4, 5, coop_p_DialogueWheelShown, 6, coop_o_DialogueWheelShown, coop_h_DialogueWheelShown},
+  {"CoopNativeSendDialogueChoiceSelected", 5, 3, coop_p_DialogueChoiceSelected, 3, coop_o_DialogueChoiceSelected, coop_h_DialogueChoiceSelected},
   {"CoopNativeSendConsoleCommand", 13, 1, coop_p_ConsoleCommand, 1, coop_o_ConsoleCommand, coop_h_ConsoleCommand},
   {"CoopNativeSendPushToTalkDown", 14, 0, coop_p_PushToTalkDown, 0, coop_o_PushToTalkDown, coop_h_PushToTalkDown},
   {"CoopNativeSendPushToTalkUp", 15, 0, coop_p_PushToTalkUp, 0, coop_o_PushToTalkUp, coop_h_PushToTalkUp},
@@ -74,11 +109,18 @@ static const coop_send_native COOP_SEND_NATIVES[] = {
   {"CoopNativeSendApplyProgressResult", 23, 3, coop_p_ApplyProgressResult, 3, coop_o_ApplyProgressResult, coop_h_ApplyProgressResult},
   {"CoopNativeSendMergeAnswer", 25, 3, coop_p_MergeAnswer, 4, coop_o_MergeAnswer, coop_h_MergeAnswer},
   {"CoopNativeSendMicAudioFrame", 26, 4, coop_p_MicAudioFrame, 4, coop_o_MicAudioFrame, coop_h_MicAudioFrame},
+  {"CoopNativeSendCinematicEnded", 28, 2, coop_p_CinematicEnded, 2, coop_o_CinematicEnded, coop_h_CinematicEnded},
+  {"CoopNativeSendCinematicTime", 30, 3, coop_p_CinematicTime, 3, coop_o_CinematicTime, coop_h_CinematicTime},
+  {"CoopNativeSendServerTimeRequest", 31, 1, coop_p_ServerTimeRequest, 1, coop_o_ServerTimeRequest, coop_h_ServerTimeRequest},
+  {"CoopNativeSendDialogueSuggest", 34, 3, coop_p_DialogueSuggest, 3, coop_o_DialogueSuggest, coop_h_DialogueSuggest},
+  {"CoopNativeSendDialogueEnded", 37, 2, coop_p_DialogueEnded, 2, coop_o_DialogueEnded, coop_h_DialogueEnded},
+  {"CoopNativeSendSpectateCamera", 38, 3, coop_p_SpectateCamera, 3, coop_o_SpectateCamera, coop_h_SpectateCamera},
+  {"CoopNativeSendVisemeEvent", 40, 3, coop_p_VisemeEvent, 3, coop_o_VisemeEvent, coop_h_VisemeEvent},
 };
-#define COOP_SEND_NATIVE_COUNT 12
+#define COOP_SEND_NATIVE_COUNT 19
 
-static const coop_wire_op coop_d_SeekCinematic[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_F64, 1, 0}};
-static const coop_wire_op coop_d_DialogueAdvance[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U16, 1, 0}};
+static const coop_wire_op coop_d_SeekCinematic[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_F64, 1, 0}, {COOP_OP_FIELD, COOP_PK_F64, 2, 0}};
+static const coop_wire_op coop_d_DialogueAdvance[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}};
 static const coop_wire_op coop_d_MicIconShow[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
 static const coop_wire_op coop_d_MicIconHide[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}};
 static const coop_wire_op coop_d_RemoteEntityState[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_F32, 2, 0}, {COOP_OP_FIELD, COOP_PK_F32, 3, 0}, {COOP_OP_FIELD, COOP_PK_F32, 4, 0}, {COOP_OP_FIELD, COOP_PK_F32, 5, 0}, {COOP_OP_FIELD, COOP_PK_F32, 6, 0}, {COOP_OP_FIELD, COOP_PK_F32, 7, 0}, {COOP_OP_FIELD, COOP_PK_F32, 8, 0}, {COOP_OP_FIELD, COOP_PK_F32, 9, 0}, {COOP_OP_FIELD, COOP_PK_F32, 10, 0}, {COOP_OP_FIELD, COOP_PK_F32, 11, 0}};
@@ -86,17 +128,25 @@ static const coop_wire_op coop_d_SpawnProxy[] = {{COOP_OP_FIELD, COOP_PK_U32, 0,
 static const coop_wire_op coop_d_DespawnProxy[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}};
 static const coop_wire_op coop_d_InterpDelayChanged[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}};
 static const coop_wire_op coop_d_SpectateEnter[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 1, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 2, 0}};
-static const coop_wire_op coop_d_SpectateExit[] = {{COOP_OP_END, 0, 0, 0}};
+static const coop_wire_op coop_d_SpectateExit[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}};
 static const coop_wire_op coop_d_Notification[] = {{COOP_OP_FIELD, COOP_PK_U8, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 2, 0}, {COOP_OP_FIELD, COOP_PK_U32, 3, 0}};
 static const coop_wire_op coop_d_ExportProgressRequest[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}};
 static const coop_wire_op coop_d_ApplyProgress[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_ARRAY, COOP_PK_U8, 1, 0}};
 static const coop_wire_op coop_d_MergeConflicts[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_STRUCT_ARRAY, 0, 1, 5}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 2, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 4, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 5, 0}};
 static const coop_wire_op coop_d_VoicePlayback[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_ARRAY, COOP_PK_U8, 1, 0}};
+static const coop_wire_op coop_d_StopCinematic[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
+static const coop_wire_op coop_d_ServerTimeReply[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_F64, 1, 0}, {COOP_OP_FIELD, COOP_PK_F64, 2, 0}, {COOP_OP_FIELD, COOP_PK_F32, 3, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 4, 0}};
+static const coop_wire_op coop_d_DialogueWheelRemote[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_STRUCT_ARRAY, 0, 2, 3}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}, {COOP_OP_FIELD, COOP_PK_U8, 4, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 5, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 6, 0}};
+static const coop_wire_op coop_d_DialogueSuggestion[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}};
+static const coop_wire_op coop_d_DialogueRefused[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U16, 2, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}};
+static const coop_wire_op coop_d_DialogueEnded[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
+static const coop_wire_op coop_d_SpectateRefused[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
+static const coop_wire_op coop_d_VisemePlay[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U8, 1, 0}, {COOP_OP_FIELD, COOP_PK_F64, 2, 0}};
 
 /* Sidecar -> game messages scripts can read: id and the program that validates a frame. */
 static const coop_read_message COOP_READ_MESSAGES[] = {
-  {3, 2, coop_d_SeekCinematic}, /* SeekCinematic */
-  {6, 2, coop_d_DialogueAdvance}, /* DialogueAdvance */
+  {3, 3, coop_d_SeekCinematic}, /* SeekCinematic */
+  {6, 3, coop_d_DialogueAdvance}, /* DialogueAdvance */
   {7, 2, coop_d_MicIconShow}, /* MicIconShow */
   {8, 1, coop_d_MicIconHide}, /* MicIconHide */
   {9, 12, coop_d_RemoteEntityState}, /* RemoteEntityState */
@@ -104,11 +154,19 @@ static const coop_read_message COOP_READ_MESSAGES[] = {
   {11, 1, coop_d_DespawnProxy}, /* DespawnProxy */
   {12, 1, coop_d_InterpDelayChanged}, /* InterpDelayChanged */
   {17, 3, coop_d_SpectateEnter}, /* SpectateEnter */
-  {18, 0, coop_d_SpectateExit}, /* SpectateExit */
+  {18, 1, coop_d_SpectateExit}, /* SpectateExit */
   {19, 4, coop_d_Notification}, /* Notification */
   {20, 1, coop_d_ExportProgressRequest}, /* ExportProgressRequest */
   {22, 2, coop_d_ApplyProgress}, /* ApplyProgress */
   {24, 7, coop_d_MergeConflicts}, /* MergeConflicts */
   {27, 2, coop_d_VoicePlayback}, /* VoicePlayback */
+  {29, 2, coop_d_StopCinematic}, /* StopCinematic */
+  {32, 5, coop_d_ServerTimeReply}, /* ServerTimeReply */
+  {33, 8, coop_d_DialogueWheelRemote}, /* DialogueWheelRemote */
+  {35, 4, coop_d_DialogueSuggestion}, /* DialogueSuggestion */
+  {36, 4, coop_d_DialogueRefused}, /* DialogueRefused */
+  {37, 2, coop_d_DialogueEnded}, /* DialogueEnded */
+  {39, 2, coop_d_SpectateRefused}, /* SpectateRefused */
+  {41, 3, coop_d_VisemePlay}, /* VisemePlay */
 };
-#define COOP_READ_MESSAGE_COUNT 15
+#define COOP_READ_MESSAGE_COUNT 23

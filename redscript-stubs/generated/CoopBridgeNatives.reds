@@ -42,33 +42,37 @@ public struct CoopMsgPlayerTransform {
   public let vel: CoopVec3;
 }
 
-// A cutscene started in this game. (from game; hook: gamevision::StartCinematic)
+// A scene (cutscene or staged dialogue) started in this game: its resource name and how far into it the game is. (from game; hook: scnSceneSystem (RED4ext hook on scene start))
 public struct CoopMsgStartCinematic {
   public let sceneId: String;
   public let timeS: Double;
 }
 
-// Command: jump the running cutscene to timeS (join a host's cutscene in progress). (from sidecar; hook: gamevision::StartCinematic)
+// Command: play the scene so that its time is timeS at the machine clock localTimeMs (plus what has passed since; start it if it is not running). (from sidecar; hook: scnSceneSystem (native seek: script has no general seek))
 public struct CoopMsgSeekCinematic {
   public let sceneId: String;
   public let timeS: Double;
+  public let localTimeMs: Double;
 }
 
-// The dialogue wheel opened with these choices. (from game; hook: ConversationStateMachine)
+// The dialogue wheel opened in this game with these choices (hubId: its ActiveChoiceHubID). (from game; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
 public struct CoopMsgDialogueWheelShown {
   public let conversationId: Uint32;
+  public let hubId: Uint32;
   public let choices: array<CoopDialogueChoice>;
 }
 
-// The local player picked a choice. (from game; hook: ConversationStateMachine)
+// The local player picked a choice on an interactive wheel (the game waits for DialogueAdvance). (from game; hook: UIInteractionsDef blackboard (SelectedIndex, LastAttemptedChoice))
 public struct CoopMsgDialogueChoiceSelected {
   public let conversationId: Uint32;
+  public let hubId: Uint32;
   public let choiceIndex: Uint16;
 }
 
-// Command: advance the conversation to this choice (chosen by the host). (from sidecar; hook: ConversationStateMachine)
+// Command: advance the conversation to this choice, with no UI (the chooser picked it; the server accepted it). (from sidecar; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
 public struct CoopMsgDialogueAdvance {
   public let conversationId: Uint32;
+  public let hubId: Uint32;
   public let choiceIndex: Uint16;
 }
 
@@ -134,16 +138,16 @@ public struct CoopMsgSettingsChanged {
   public let voiceVolume: Float;
 }
 
-// Command: spectate an entity (collision off, HUD hidden). (from sidecar; hook: SpectatorCam)
+// Command: spectate an entity: free-fly camera (SpectatorCam.EnterSpectate), collision off, HUD hidden, game mode Spectate. (from sidecar; hook: SpectatorCam)
 public struct CoopMsgSpectateEnter {
   public let targetEntityId: Uint32;
   public let disableCollision: Bool;
   public let hideHud: Bool;
 }
 
-// Command: leave spectating (collision and HUD back). (from sidecar; hook: SpectatorCam)
+// Command: leave spectating (collision and HUD back, game mode Play); reason says why. (from sidecar; hook: SpectatorCam)
 public struct CoopMsgSpectateExit {
-
+  public let reason: String;
 }
 
 // Command: show a notification. kind: 0 info, 1 warning, 2 error. (from sidecar; hook: HUD notifications)
@@ -204,12 +208,108 @@ public struct CoopMsgVoicePlayback {
   public let pcm: array<Uint8>;
 }
 
+// The scene ended in this game: played out, or skipped by the player. (from game; hook: scnSceneSystem (RED4ext hook on scene end))
+public struct CoopMsgCinematicEnded {
+  public let sceneId: String;
+  public let skipped: Bool;
+}
+
+// Command: end this scene now (its owner ended or skipped it). (from sidecar; hook: scnSceneSystem (native stop))
+public struct CoopMsgStopCinematic {
+  public let sceneId: String;
+  public let reason: String;
+}
+
+// Where the running scene is: timeS into it at the game clock localTimeMs (sent every few frames). (from game; hook: scnSceneSystem (scene time provider))
+public struct CoopMsgCinematicTime {
+  public let sceneId: String;
+  public let timeS: Double;
+  public let localTimeMs: Double;
+}
+
+// The game asks for server time. (from game; hook: CoopBridgeService)
+public struct CoopMsgServerTimeRequest {
+  public let requestId: Uint32;
+}
+
+// Server time serverTimeMs at the machine clock localTimeMs, known to +-errorBoundMs (synced false: no estimate yet). (from sidecar; hook: CoopBridgeService)
+public struct CoopMsgServerTimeReply {
+  public let requestId: Uint32;
+  public let serverTimeMs: Double;
+  public let localTimeMs: Double;
+  public let errorBoundMs: Float;
+  public let synced: Bool;
+}
+
+// Command: show another player's wheel; readOnly unless this player is the chooser (then pick and send DialogueChoiceSelected). (from sidecar; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
+public struct CoopMsgDialogueWheelRemote {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choices: array<CoopDialogueChoice>;
+  public let chooserName: String;
+  public let readOnly: Bool;
+}
+
+// A listener suggests a choice on a read-only wheel. (from game; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
+public struct CoopMsgDialogueSuggest {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choiceIndex: Uint16;
+}
+
+// Command: show the chooser that fromName suggests this choice. (from sidecar; hook: HUD (InteractionUIBase))
+public struct CoopMsgDialogueSuggestion {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choiceIndex: Uint16;
+  public let fromName: String;
+}
+
+// The server refused this game's pick or suggestion; reason says why. (from sidecar; hook: HUD notifications)
+public struct CoopMsgDialogueRefused {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choiceIndex: Uint16;
+  public let reason: String;
+}
+
+// Game: the conversation closed here. Sidecar: command, close it (reason says why). (from both; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
+public struct CoopMsgDialogueEnded {
+  public let conversationId: Uint32;
+  public let reason: String;
+}
+
+// Where the free-fly spectator camera is (a few times a second while spectating). (from game; hook: SpectatorCam.UpdateInput)
+public struct CoopMsgSpectateCamera {
+  public let pos: CoopVec3;
+}
+
+// The server refused /spectate; reason says why. (from sidecar; hook: HUD notifications)
+public struct CoopMsgSpectateRefused {
+  public let targetPeerId: Uint32;
+  public let reason: String;
+}
+
+// A mouth shape change of a speaker in this game at the game clock timeMs (visemeId: VisemeId enum). (from game; hook: scnSceneSystem lip-sync (line owner))
+public struct CoopMsgVisemeEvent {
+  public let npcId: Uint32;
+  public let visemeId: Uint8;
+  public let timeMs: Double;
+}
+
+// Command: set this speaker's mouth shape now (npcId: NPC id, or a player's avatar entity id). (from sidecar; hook: facial animation (lip-sync override))
+public struct CoopMsgVisemePlay {
+  public let npcId: Uint32;
+  public let visemeId: Uint8;
+  public let serverTimeMs: Double;
+}
+
 // Natives (CoopBridge.dll). Send: false when the bridge is closed or its ring is full (dropped, counted).
 // CoopNativePoll: the type of the next valid sidecar -> game frame (0: none), now readable field by field.
 public static native func CoopNativeSendPlayerTransform(entityId: Uint32, posX: Float, posY: Float, posZ: Float, rotX: Float, rotY: Float, rotZ: Float, rotW: Float, velX: Float, velY: Float, velZ: Float) -> Bool;
 public static native func CoopNativeSendStartCinematic(sceneId: String, timeS: Double) -> Bool;
-public static native func CoopNativeSendDialogueWheelShown(conversationId: Uint32, choicesIndex: array<Uint16>, choicesText: array<String>, choicesFlags: array<Uint8>) -> Bool;
-public static native func CoopNativeSendDialogueChoiceSelected(conversationId: Uint32, choiceIndex: Uint16) -> Bool;
+public static native func CoopNativeSendDialogueWheelShown(conversationId: Uint32, hubId: Uint32, choicesIndex: array<Uint16>, choicesText: array<String>, choicesFlags: array<Uint8>) -> Bool;
+public static native func CoopNativeSendDialogueChoiceSelected(conversationId: Uint32, hubId: Uint32, choiceIndex: Uint16) -> Bool;
 public static native func CoopNativeSendConsoleCommand(text: String) -> Bool;
 public static native func CoopNativeSendPushToTalkDown() -> Bool;
 public static native func CoopNativeSendPushToTalkUp() -> Bool;
@@ -218,6 +318,13 @@ public static native func CoopNativeSendProgressData(requestId: Uint32, data: ar
 public static native func CoopNativeSendApplyProgressResult(requestId: Uint32, ok: Bool, error: String) -> Bool;
 public static native func CoopNativeSendMergeAnswer(requestId: Uint32, decisionsId: array<Uint32>, decisionsAccept: array<Bool>) -> Bool;
 public static native func CoopNativeSendMicAudioFrame(seq: Uint32, sampleRate: Uint32, channels: Uint8, pcm: array<Uint8>) -> Bool;
+public static native func CoopNativeSendCinematicEnded(sceneId: String, skipped: Bool) -> Bool;
+public static native func CoopNativeSendCinematicTime(sceneId: String, timeS: Double, localTimeMs: Double) -> Bool;
+public static native func CoopNativeSendServerTimeRequest(requestId: Uint32) -> Bool;
+public static native func CoopNativeSendDialogueSuggest(conversationId: Uint32, hubId: Uint32, choiceIndex: Uint16) -> Bool;
+public static native func CoopNativeSendDialogueEnded(conversationId: Uint32, reason: String) -> Bool;
+public static native func CoopNativeSendSpectateCamera(posX: Float, posY: Float, posZ: Float) -> Bool;
+public static native func CoopNativeSendVisemeEvent(npcId: Uint32, visemeId: Uint8, timeMs: Double) -> Bool;
 public static native func CoopNativePoll() -> Int32;
 public static native func CoopNativeReadU8() -> Uint8;
 public static native func CoopNativeReadU16() -> Uint16;
@@ -246,11 +353,11 @@ public static func CoopBridgeSendDialogueWheelShown(msg: CoopMsgDialogueWheelSho
     ArrayPush(choicesText, item.text);
     ArrayPush(choicesFlags, item.flags);
   }
-  return CoopNativeSendDialogueWheelShown(msg.conversationId, choicesIndex, choicesText, choicesFlags);
+  return CoopNativeSendDialogueWheelShown(msg.conversationId, msg.hubId, choicesIndex, choicesText, choicesFlags);
 }
 
 public static func CoopBridgeSendDialogueChoiceSelected(msg: CoopMsgDialogueChoiceSelected) -> Bool {
-  return CoopNativeSendDialogueChoiceSelected(msg.conversationId, msg.choiceIndex);
+  return CoopNativeSendDialogueChoiceSelected(msg.conversationId, msg.hubId, msg.choiceIndex);
 }
 
 public static func CoopBridgeSendConsoleCommand(msg: CoopMsgConsoleCommand) -> Bool {
@@ -289,6 +396,34 @@ public static func CoopBridgeSendMergeAnswer(msg: CoopMsgMergeAnswer) -> Bool {
 
 public static func CoopBridgeSendMicAudioFrame(msg: CoopMsgMicAudioFrame) -> Bool {
   return CoopNativeSendMicAudioFrame(msg.seq, msg.sampleRate, msg.channels, msg.pcm);
+}
+
+public static func CoopBridgeSendCinematicEnded(msg: CoopMsgCinematicEnded) -> Bool {
+  return CoopNativeSendCinematicEnded(msg.sceneId, msg.skipped);
+}
+
+public static func CoopBridgeSendCinematicTime(msg: CoopMsgCinematicTime) -> Bool {
+  return CoopNativeSendCinematicTime(msg.sceneId, msg.timeS, msg.localTimeMs);
+}
+
+public static func CoopBridgeSendServerTimeRequest(msg: CoopMsgServerTimeRequest) -> Bool {
+  return CoopNativeSendServerTimeRequest(msg.requestId);
+}
+
+public static func CoopBridgeSendDialogueSuggest(msg: CoopMsgDialogueSuggest) -> Bool {
+  return CoopNativeSendDialogueSuggest(msg.conversationId, msg.hubId, msg.choiceIndex);
+}
+
+public static func CoopBridgeSendDialogueEnded(msg: CoopMsgDialogueEnded) -> Bool {
+  return CoopNativeSendDialogueEnded(msg.conversationId, msg.reason);
+}
+
+public static func CoopBridgeSendSpectateCamera(msg: CoopMsgSpectateCamera) -> Bool {
+  return CoopNativeSendSpectateCamera(msg.pos.x, msg.pos.y, msg.pos.z);
+}
+
+public static func CoopBridgeSendVisemeEvent(msg: CoopMsgVisemeEvent) -> Bool {
+  return CoopNativeSendVisemeEvent(msg.npcId, msg.visemeId, msg.timeMs);
 }
 
 public static func CoopReadVec3() -> CoopVec3 {
@@ -337,12 +472,14 @@ public static func CoopBridgeReadSeekCinematic() -> CoopMsgSeekCinematic {
   let v: CoopMsgSeekCinematic;
   v.sceneId = CoopNativeReadString();
   v.timeS = CoopNativeReadF64();
+  v.localTimeMs = CoopNativeReadF64();
   return v;
 }
 
 public static func CoopBridgeReadDialogueAdvance() -> CoopMsgDialogueAdvance {
   let v: CoopMsgDialogueAdvance;
   v.conversationId = CoopNativeReadU32();
+  v.hubId = CoopNativeReadU32();
   v.choiceIndex = CoopNativeReadU16();
   return v;
 }
@@ -402,7 +539,7 @@ public static func CoopBridgeReadSpectateEnter() -> CoopMsgSpectateEnter {
 
 public static func CoopBridgeReadSpectateExit() -> CoopMsgSpectateExit {
   let v: CoopMsgSpectateExit;
-
+  v.reason = CoopNativeReadString();
   return v;
 }
 
@@ -457,6 +594,78 @@ public static func CoopBridgeReadVoicePlayback() -> CoopMsgVoicePlayback {
   return v;
 }
 
+public static func CoopBridgeReadStopCinematic() -> CoopMsgStopCinematic {
+  let v: CoopMsgStopCinematic;
+  v.sceneId = CoopNativeReadString();
+  v.reason = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopBridgeReadServerTimeReply() -> CoopMsgServerTimeReply {
+  let v: CoopMsgServerTimeReply;
+  v.requestId = CoopNativeReadU32();
+  v.serverTimeMs = CoopNativeReadF64();
+  v.localTimeMs = CoopNativeReadF64();
+  v.errorBoundMs = CoopNativeReadF32();
+  v.synced = CoopNativeReadBool();
+  return v;
+}
+
+public static func CoopBridgeReadDialogueWheelRemote() -> CoopMsgDialogueWheelRemote {
+  let v: CoopMsgDialogueWheelRemote;
+  v.conversationId = CoopNativeReadU32();
+  v.hubId = CoopNativeReadU32();
+  let n_choices: Int32 = CoopNativeReadCount();
+  let i_choices: Int32 = 0;
+  while i_choices < n_choices {
+    ArrayPush(v.choices, CoopReadDialogueChoice());
+    i_choices += 1;
+  }
+  v.chooserName = CoopNativeReadString();
+  v.readOnly = CoopNativeReadBool();
+  return v;
+}
+
+public static func CoopBridgeReadDialogueSuggestion() -> CoopMsgDialogueSuggestion {
+  let v: CoopMsgDialogueSuggestion;
+  v.conversationId = CoopNativeReadU32();
+  v.hubId = CoopNativeReadU32();
+  v.choiceIndex = CoopNativeReadU16();
+  v.fromName = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopBridgeReadDialogueRefused() -> CoopMsgDialogueRefused {
+  let v: CoopMsgDialogueRefused;
+  v.conversationId = CoopNativeReadU32();
+  v.hubId = CoopNativeReadU32();
+  v.choiceIndex = CoopNativeReadU16();
+  v.reason = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopBridgeReadDialogueEnded() -> CoopMsgDialogueEnded {
+  let v: CoopMsgDialogueEnded;
+  v.conversationId = CoopNativeReadU32();
+  v.reason = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopBridgeReadSpectateRefused() -> CoopMsgSpectateRefused {
+  let v: CoopMsgSpectateRefused;
+  v.targetPeerId = CoopNativeReadU32();
+  v.reason = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopBridgeReadVisemePlay() -> CoopMsgVisemePlay {
+  let v: CoopMsgVisemePlay;
+  v.npcId = CoopNativeReadU32();
+  v.visemeId = CoopNativeReadU8();
+  v.serverTimeMs = CoopNativeReadF64();
+  return v;
+}
+
 // Extend this and override what you handle; CoopBridgePoll calls it once per waiting frame.
 public abstract class CoopBridgeHandler {
   public func OnSeekCinematic(msg: CoopMsgSeekCinematic) -> Void {}
@@ -474,6 +683,14 @@ public abstract class CoopBridgeHandler {
   public func OnApplyProgress(msg: CoopMsgApplyProgress) -> Void {}
   public func OnMergeConflicts(msg: CoopMsgMergeConflicts) -> Void {}
   public func OnVoicePlayback(msg: CoopMsgVoicePlayback) -> Void {}
+  public func OnStopCinematic(msg: CoopMsgStopCinematic) -> Void {}
+  public func OnServerTimeReply(msg: CoopMsgServerTimeReply) -> Void {}
+  public func OnDialogueWheelRemote(msg: CoopMsgDialogueWheelRemote) -> Void {}
+  public func OnDialogueSuggestion(msg: CoopMsgDialogueSuggestion) -> Void {}
+  public func OnDialogueRefused(msg: CoopMsgDialogueRefused) -> Void {}
+  public func OnDialogueEnded(msg: CoopMsgDialogueEnded) -> Void {}
+  public func OnSpectateRefused(msg: CoopMsgSpectateRefused) -> Void {}
+  public func OnVisemePlay(msg: CoopMsgVisemePlay) -> Void {}
 }
 
 public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
@@ -525,6 +742,30 @@ public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
         break;
       case 27:
         h.OnVoicePlayback(CoopBridgeReadVoicePlayback());
+        break;
+      case 29:
+        h.OnStopCinematic(CoopBridgeReadStopCinematic());
+        break;
+      case 32:
+        h.OnServerTimeReply(CoopBridgeReadServerTimeReply());
+        break;
+      case 33:
+        h.OnDialogueWheelRemote(CoopBridgeReadDialogueWheelRemote());
+        break;
+      case 35:
+        h.OnDialogueSuggestion(CoopBridgeReadDialogueSuggestion());
+        break;
+      case 36:
+        h.OnDialogueRefused(CoopBridgeReadDialogueRefused());
+        break;
+      case 37:
+        h.OnDialogueEnded(CoopBridgeReadDialogueEnded());
+        break;
+      case 39:
+        h.OnSpectateRefused(CoopBridgeReadSpectateRefused());
+        break;
+      case 41:
+        h.OnVisemePlay(CoopBridgeReadVisemePlay());
         break;
       default:
         break;

@@ -125,7 +125,7 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     const got = peer.json().filter((l) => l.type !== undefined && l.type !== MESSAGE_IDS.PlayerTransform).map((l) => `${l.type} ${l.hex}`);
     expect(got).toEqual([
       `${MESSAGE_IDS.ConsoleCommand} ${encode('ConsoleCommand', { text: 'a console line longer than twenty bytes' }).toString('hex')}`,
-      `${MESSAGE_IDS.DialogueWheelShown} ${encode('DialogueWheelShown', { conversationId: 7, choices: [{ index: 0, text: 'Yes', flags: 0 }, { index: 1, text: 'A much longer answer than twenty chars', flags: 1 }] }).toString('hex')}`,
+      `${MESSAGE_IDS.DialogueWheelShown} ${encode('DialogueWheelShown', { conversationId: 7, hubId: 9, choices: [{ index: 0, text: 'Yes', flags: 0 }, { index: 1, text: 'A much longer answer than twenty chars', flags: 1 }] }).toString('hex')}`,
       `${MESSAGE_IDS.MicAudioFrame} ${encode('MicAudioFrame', { seq: 3, sampleRate: 48000, channels: 1, pcm: Uint8Array.from([1, 2, 3, 4, 5]) }).toString('hex')}`,
     ]);
     askQuit(game);
