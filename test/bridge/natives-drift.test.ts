@@ -82,7 +82,10 @@ describe('natives: manifest vs C tables vs .reds declarations', () => {
   });
 
   it('a struct array crosses as one array per leaf field, in manifest order', () => {
+    // DialogueWheelShown ends with choices: DialogueChoice[] (index u16, text string, flags u8).
     const wheel = manifest.find((s) => s.name === 'CoopNativeSendDialogueWheelShown');
-    expect(wheel?.params).toEqual(['Uint32', 'array<Uint16>', 'array<String>', 'array<Uint8>']);
+    const choice = loadManifest().structs.find((s) => s.name === 'DialogueChoice');
+    expect(choice?.fields.map((f) => f.spelled)).toEqual(['u16', 'string', 'u8']);
+    expect(wheel?.params.slice(-3)).toEqual(['array<Uint16>', 'array<String>', 'array<Uint8>']);
   });
 });
