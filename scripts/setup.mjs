@@ -15,6 +15,7 @@ export const SYSTEM_PACKAGES = {
   iptables: 'NAT routers (MASQUERADE) in the NAT lab',
   'espeak-ng': 'speech for voice tests and the demo',
   sox: 'audio conversion and measurement',
+  'redis-server': 'the shared store of several coop-master instances (tests start their own on a free port)',
 };
 
 const { values } = parseArgs({ options: { for: { type: 'string', default: 'test' }, check: { type: 'boolean', default: false } } });

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startCoturn, type Coturn } from './coturn.js';
 import { startMaster } from './server.js';
+import { checkStoreOption } from './store/open-store.js';
 
 const HELP = `coop-master — lobby, ICE signalling and TURN credentials for coop-bridge
 
@@ -11,7 +12,9 @@ usage: coop-master [options]
 
   --host <ip>             address to listen on (default 0.0.0.0)
   --port <n>              TCP port for HTTP + WebSocket /ws (default 7450; 0 = any free port)
-  --state <file>          lobby state file, written atomically (default: in memory only)
+  --state <file>          embedded store: lobby state file (snapshot + journal; default: memory only)
+  --store <where>         'embedded' (default: this process only) or redis://HOST:PORT[/DB]: the
+                          lobby, limits and signalling routes shared by every instance on it
   --turn-uri <uri>        TURN URI handed out with credentials (repeatable), e.g.
                           turn:relay.example.org:3478?transport=udp
   --turn-secret-file <f>  file holding coturn's static-auth-secret
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
         host: { type: 'string', default: '0.0.0.0' },
         port: { type: 'string', default: '7450' },
         state: { type: 'string' },
+        store: { type: 'string' },
         'turn-uri': { type: 'string', multiple: true, default: [] },
         'turn-secret-file': { type: 'string' },
         coturn: { type: 'string' },
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = parsePort(values.port, '--port');
+  const badStore = checkStoreOption(values.store, values.state);
+  if (badStore) fail(badStore);
   let secret = process.env.COOP_TURN_SECRET || undefined;
   if (values['turn-secret-file']) {
     try {
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
   if (secret && uris.length === 0) fail('a TURN secret is set but no --turn-uri (or --coturn) says where the relay is');
   let master;
   try {
-    master = await startMaster({ host: values.host, port, statePath: values.state, turnSecret: secret, turnUris: uris, log });
+    master = await startMaster({ host: values.host, port, statePath: values.state, store: values.store, turnSecret: secret, turnUris: uris, log });
   } catch (err) {
     await coturn?.stop();
     fail(`cannot start: ${(err as Error).message}`);
