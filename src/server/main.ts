@@ -44,8 +44,9 @@ usage: coop-server [options]
   --password-file <file>   players must know the password in this file (trailing line break ignored;
                            or set ${SESSION_PASSWORD_ENV}; the file wins); the lobby shows it as protected
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
-  --master <url>           also announce on this coop-master (http://host:port) and take joiners
-                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open
+  --master <url>[,<url>…]  also announce on this coop-master (http://host:port) and take joiners
+                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open;
+                           more URLs = failover: the session re-binds on the next when one goes away
   --lobby-name <text>      name shown in the master's lobby                [default: the session id]
   --stun <host:port>       STUN server for ICE                            [default: ${NAT_DEFAULT_STUN}]
   --no-relay               never relay through TURN (direct ICE paths only)
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   process.stdout.write(`coop-server: listening on udp ${values.host ?? '0.0.0.0'}:${listener.port} session ${sessionId}\n`);
   process.stdout.write(`coop-server: session file ${sessionSave.saver.path}\n`);
   if (password !== undefined) process.stdout.write(`coop-server: players need the session password (${values['password-file'] ? '--password-file' : SESSION_PASSWORD_ENV})\n`);
-  if (nat) process.stdout.write(`coop-server: announced on coop-master ${values.master} as lobby session ${nat.sessionId}\n`);
+  if (nat) process.stdout.write(`coop-server: announced on coop-master ${nat.master} as lobby session ${nat.sessionId}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

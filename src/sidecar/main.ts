@@ -32,8 +32,9 @@ const HELP = `coop-sidecar: joins a coop-server on behalf of the game beside it 
 usage: coop-sidecar --server HOST:PORT --session NAME [options]
        coop-sidecar --master URL --join LOBBY_ID --session NAME [options]
   --server HOST:PORT     the coop-server to join (direct UDP: LAN or a forwarded port)
-  --master URL           coop-master (http://host:port) to join through instead: no port forwarding,
-                         ICE picks a direct or hole-punched path, TURN relays when nothing else works
+  --master URL[,URL…]    coop-master (http://host:port) to join through instead: no port forwarding,
+                         ICE picks a direct or hole-punched path, TURN relays when nothing else works;
+                         with more URLs a failed attempt is retried through the next
   --join LOBBY_ID        the session id the server announced on the master (its lobby list)
   --stun HOST:PORT       STUN server for ICE                                [default: ${NAT_DEFAULT_STUN}]
   --no-relay             never relay through TURN
@@ -199,7 +200,10 @@ async function main(): Promise<void> {
   if (viaMaster) {
     say(`joining lobby session ${values.join} through coop-master ${values.master}`);
     try {
-      nat = await joinThroughMaster({ ...natSettings, lobbySession: values.join as string, identity: identity.keys });
+      nat = await joinThroughMaster({
+        ...natSettings, lobbySession: values.join as string, identity: identity.keys,
+        onRetry: (err, next) => say(`${err.message}; trying again through coop-master ${next}`),
+      });
     } catch (err) {
       say(`could not reach the server through coop-master: ${(err as Error).message}`);
       await bridge.close('no server').catch(() => undefined);

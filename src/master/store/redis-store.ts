@@ -82,11 +82,14 @@ export class RedisStore implements MasterStore {
       if (channel === this.bus.channel) this.bus.deliver(text);
       else this.#onEvent(text);
     });
-    // Events sent while this instance was cut off are lost: read the whole lobby again.
-    this.#sub.on('ready', () => {
-      this.#o.log?.info({ store: 'redis' }, 'Redis reachable again');
-      void this.resync();
-    });
+    // Events sent while this instance was cut off are lost: read the whole lobby again once both
+    // connections are back (whichever comes back last triggers the read that counts).
+    for (const c of [this.#cmd, this.#sub]) {
+      c.on('ready', () => {
+        this.#o.log?.info({ store: 'redis' }, 'Redis reachable again');
+        void this.resync();
+      });
+    }
     this.#cmd.on('close', () => this.#o.log?.warn({ store: 'redis' }, 'Redis connection lost; reconnecting'));
     await this.resync();
     this.#resync = setInterval(() => void this.resync(), MASTER_REDIS_RESYNC_MS);
