@@ -15,6 +15,8 @@ const SETPRIV_BIN = '/usr/bin/setpriv';
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** The server's process id now (changes with start()). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
   /** SIGKILLs the server (the folder and port stay for start()). */
   kill(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() { return child?.pid; },
     async stop() {
       await stopChild();
       process.off('exit', killOnExit);

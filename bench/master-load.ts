@@ -1,0 +1,167 @@
+// bench:master's load generator, one process per master instance (never inside a master): it
+// takes commands on stdin and answers each with one JSON line on stdout.
+//   announce            announce this generator's sessions (two per source address 127.1.x.y,
+//                       inside MASTER_MAX_SESSIONS_PER_IP and the rate bucket)
+//   hosts               bind HOSTS sessions' hosts over WebSocket on this generator's instance
+//   capacity <ms>       heartbeats as fast as CONCURRENCY requests in flight allow
+//   latency <ms>        HB_OFFERED_PER_S heartbeats/s offered, LIST_PER_S list requests and
+//                       HANDSHAKE_PER_S signalling handshakes (joiner on the next instance)
+// Loopback only. Config: JSON in argv[2].
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+
+interface Config { urls: string[]; self: number; first: number; count: number }
+const cfg = JSON.parse(process.argv[2]) as Config;
+const base = cfg.urls[cfg.self];
+const CONCURRENCY = 48;
+const HOSTS = 40;
+const HB_OFFERED_PER_S = 2_000;
+const LIST_PER_S = 40;
+const HANDSHAKE_PER_S = 10;
+const TICK_MS = 10;
+/** A handshake not done by then counts as failed (the phase never waits longer). */
+const HANDSHAKE_TIMEOUT_MS = 5_000;
+const MAX_IN_FLIGHT = 512;
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** Two sessions per loopback address, never .0: 127.1.0.1, 127.1.0.1, 127.1.0.2, … */
+const ipOf = (i: number): string => { const k = (i >> 1) + 1; return `127.${1 + (k >> 16)}.${(k >> 8) & 255}.${k & 255}`; };
+
+function call(method: string, path: string, body: unknown, localAddress: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(`${base}${path}`, { method, agent, localAddress, headers: text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let json: Record<string, unknown> = {};
+        try { json = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>; } catch { /* empty */ }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', () => resolve({ status: 0, json: {} }));
+    if (text) req.write(text);
+    req.end();
+  });
+}
+
+const sessions: { id: string; token: string; ip: string }[] = [];
+const pct = (xs: number[], p: number): number => xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+
+async function announce(): Promise<object> {
+  let refused = 0;
+  const t0 = performance.now();
+  let next = cfg.first;
+  const worker = async (): Promise<void> => {
+    while (next < cfg.first + cfg.count) {
+      const i = next++;
+      const r = await call('POST', '/api/sessions', { name: `session ${i}`, version: '1', players: i % 5, maxPlayers: 4, password: i % 3 === 0 }, ipOf(i));
+      if (r.status === 201) sessions.push({ id: r.json.sessionId as string, token: r.json.hostToken as string, ip: ipOf(i) });
+      else refused++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { announced: sessions.length, refused, ms: performance.now() - t0 };
+}
+
+let cursor = 0;
+const heartbeat = async (): Promise<number> => {
+  const s = sessions[cursor++ % sessions.length];
+  return (await call('POST', `/api/sessions/${s.id}/heartbeat`, { hostToken: s.token, players: cursor % 4 }, s.ip)).status;
+};
+
+async function capacity(ms: number): Promise<object> {
+  let ok = 0;
+  let refused = 0;
+  const end = performance.now() + ms;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) if ((await heartbeat()) === 200) ok++; else refused++;
+  };
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { heartbeats: ok, refused, seconds, cpuPct: (c.user + c.system) / 1e4 / seconds };
+}
+
+const hostSockets = new Map<string, WebSocket>();
+async function hosts(): Promise<object> {
+  for (const s of sessions.slice(0, HOSTS)) {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { localAddress: s.ip });
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    ws.send(JSON.stringify({ t: 'host', sessionId: s.id, hostToken: s.token }));
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as { t: string; peerId?: string };
+      // A joiner arrived: answer with ICE parameters, as a real host does first.
+      if (m.t === 'peer') ws.send(JSON.stringify({ t: 'signal', peerId: m.peerId, data: { kind: 'params', attempt: 0, ufrag: 'bench', pwd: 'p'.repeat(22) } }));
+    });
+    hostSockets.set(s.id, ws);
+  }
+  return { hosts: hostSockets.size };
+}
+
+let joinerIp = 0;
+/** Join through the next instance; done when the host's first signal arrives (relayed if remote). */
+function handshake(): Promise<number> {
+  const url = cfg.urls[(cfg.self + 1) % cfg.urls.length];
+  const sid = [...hostSockets.keys()][joinerIp % hostSockets.size];
+  const ip = `127.200.${(joinerIp >> 8) & 255}.${(joinerIp++ & 255) + 1}`;
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { localAddress: ip });
+    const timer = setTimeout(() => done(NaN), HANDSHAKE_TIMEOUT_MS);
+    const done = (v: number): void => { clearTimeout(timer); ws.terminate(); resolve(v); };
+    ws.once('open', () => ws.send(JSON.stringify({ t: 'join', sessionId: sid })));
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as { t: string };
+      if (m.t === 'signal') done(performance.now() - t0);
+      if (m.t === 'error') done(NaN);
+    });
+    ws.once('error', () => done(NaN));
+  });
+}
+
+const LIST_QUERIES = ['/api/sessions?limit=50', '/api/sessions?limit=50&free=1&open=1', '/api/sessions?limit=50&name=session%2012', '/api/sessions?limit=50&cursor=M'];
+async function latency(ms: number): Promise<object> {
+  const lists: number[] = [];
+  const hs: number[] = [];
+  let hbOk = 0;
+  let hbSkipped = 0;
+  let inFlight = 0;
+  let failedHandshakes = 0;
+  const pending: Promise<unknown>[] = [];
+  const t0 = performance.now();
+  for (let tick = 0; performance.now() - t0 < ms; tick++) {
+    for (let k = 0; k < (HB_OFFERED_PER_S * TICK_MS) / 1000; k++) {
+      if (inFlight >= MAX_IN_FLIGHT) { hbSkipped++; continue; }
+      inFlight++;
+      void heartbeat().then((s) => { inFlight--; if (s === 200) hbOk++; });
+    }
+    if (tick % (1000 / TICK_MS / LIST_PER_S) === 0) {
+      const q = LIST_QUERIES[tick % LIST_QUERIES.length];
+      const s = performance.now();
+      pending.push(call('GET', q, undefined, '127.2.0.1').then((r) => { if (r.status === 200) lists.push(performance.now() - s); }));
+    }
+    if (tick % (1000 / TICK_MS / HANDSHAKE_PER_S) === 0) pending.push(handshake().then((v) => { if (Number.isNaN(v)) failedHandshakes++; else hs.push(v); }));
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - t0) / 1000;
+  return { heartbeatsPerS: hbOk / seconds, hbSkipped, lists: lists.length, listP50: pct(lists, 0.5), listP99: pct(lists, 0.99), handshakes: hs.length, failedHandshakes, handshakeP50: pct(hs, 0.5), handshakeP99: pct(hs, 0.99) };
+}
+
+const rl = createInterface({ input: process.stdin });
+for await (const line of rl) {
+  const [cmd, arg] = line.trim().split(/\s+/);
+  let out: object;
+  if (cmd === 'announce') out = await announce();
+  else if (cmd === 'hosts') out = await hosts();
+  else if (cmd === 'capacity') out = await capacity(Number(arg));
+  else if (cmd === 'latency') out = await latency(Number(arg));
+  else break;
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+for (const ws of hostSockets.values()) ws.terminate();
+agent.destroy();
