@@ -3,7 +3,8 @@
 //   announce            announce this generator's sessions (two per source address 127.1.x.y,
 //                       inside MASTER_MAX_SESSIONS_PER_IP and the rate bucket)
 //   hosts               bind HOSTS sessions' hosts over WebSocket on this generator's instance
-//   capacity <ms>       heartbeats as fast as CONCURRENCY requests in flight allow
+//   capacity <ms>       heartbeats as fast as CONCURRENCY requests in flight allow (one in
+//                       PLAYERS_CHANGE_EVERY changes the player count)
 //   latency <ms>        HB_OFFERED_PER_S heartbeats/s offered, LIST_PER_S list requests and
 //                       HANDSHAKE_PER_S signalling handshakes (joiner on the next instance)
 // Loopback only. Config: JSON in argv[2].
@@ -46,7 +47,7 @@ function call(method: string, path: string, body: unknown, localAddress: string)
   });
 }
 
-const sessions: { id: string; token: string; ip: string }[] = [];
+const sessions: { id: string; token: string; ip: string; players: number }[] = [];
 const pct = (xs: number[], p: number): number => xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 async function announce(): Promise<object> {
@@ -57,7 +58,7 @@ async function announce(): Promise<object> {
     while (next < cfg.first + cfg.count) {
       const i = next++;
       const r = await call('POST', '/api/sessions', { name: `session ${i}`, version: '1', players: i % 5, maxPlayers: 4, password: i % 3 === 0 }, ipOf(i));
-      if (r.status === 201) sessions.push({ id: r.json.sessionId as string, token: r.json.hostToken as string, ip: ipOf(i) });
+      if (r.status === 201) sessions.push({ id: r.json.sessionId as string, token: r.json.hostToken as string, ip: ipOf(i), players: i % 5 });
       else refused++;
     }
   };
@@ -66,9 +67,12 @@ async function announce(): Promise<object> {
 }
 
 let cursor = 0;
+/** One heartbeat in PLAYERS_CHANGE_EVERY changes the player count (a lobby event to every instance). */
+const PLAYERS_CHANGE_EVERY = 20;
 const heartbeat = async (): Promise<number> => {
   const s = sessions[cursor++ % sessions.length];
-  return (await call('POST', `/api/sessions/${s.id}/heartbeat`, { hostToken: s.token, players: cursor % 4 }, s.ip)).status;
+  const players = cursor % PLAYERS_CHANGE_EVERY === 0 ? (s.players = (s.players + 1) % 5) : s.players;
+  return (await call('POST', `/api/sessions/${s.id}/heartbeat`, { hostToken: s.token, players }, s.ip)).status;
 };
 
 async function capacity(ms: number): Promise<object> {

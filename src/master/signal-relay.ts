@@ -35,7 +35,11 @@ export class SignalRelay {
   join(sid: string, peer: string, hostInst: string): Promise<RemoteJoin> {
     if (this.#pending.size >= MASTER_RELAY_MAX_PENDING) return Promise.resolve({ ok: false, code: 'session_full' });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish({ ok: false, code: 'unknown_session' }), MASTER_RELAY_REPLY_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        // A late 'joined' would leave the host's instance counting a joiner that gave up: tell it.
+        this.bus.send(hostInst, { k: 'left', sid, peer });
+        finish({ ok: false, code: 'unknown_session' });
+      }, MASTER_RELAY_REPLY_TIMEOUT_MS);
       const finish = (r: RemoteJoin): void => {
         clearTimeout(timer);
         this.#pending.delete(peer);
