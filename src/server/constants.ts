@@ -1,4 +1,4 @@
-// coop-server limits and defaults, one place (STYLE.md #3).
+// coop-server limits and defaults, one place.
 
 /** Bad messages (undecodable, out of range, out of state) a peer may send per window. */
 export const BAD_MESSAGE_LIMIT = 32;

@@ -1,4 +1,4 @@
-// The narrow seam between the admin tools/dashboard and the server (STYLE.md #9): the server
+// The narrow seam between the admin tools/dashboard and the server: the server
 // implements SessionView with a thin adapter over its connection registry and world.
 
 export interface Vec3 {
