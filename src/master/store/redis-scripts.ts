@@ -11,7 +11,8 @@
 //   {P}events     channel: '+<entry JSON>' (added or changed), '-<id>' (gone).
 //   {P}sig:<inst> channel: relayed signalling for one instance.
 // Single Redis node (or a primary with replicas); Redis Cluster is not supported (the scripts
-// touch keys they compute).
+// touch keys they compute). The scripts compare token *hashes* with `==`: a timing difference
+// could at most reveal a prefix of a SHA-256 digest, which does not help forge the token.
 export const keys = (p: string) => ({
   session: (id: string) => `${p}s:${id}`,
   lobby: `${p}lobby`,

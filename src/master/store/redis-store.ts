@@ -12,7 +12,7 @@ import {
 } from '../constants.js';
 import type { AnnounceBody, LobbyEntry } from '../wire.js';
 import { LobbyIndex, publicEntry } from './lobby-index.js';
-import { hashToken, newHostToken, newSessionId } from './memory-store.js';
+import { hashToken, newHostToken, newSessionId, sameHash } from './memory-store.js';
 import { RedisBus } from './redis-bus.js';
 import { ANNOUNCE_LUA, HEARTBEAT_LUA, RATE_LUA, REMOVE_LUA, SWEEP_LUA, keys as keysOf } from './redis-scripts.js';
 import { StoreUnavailableError, type AnnounceResult, type ListPage, type ListQuery, type MasterStore, type TouchResult } from './types.js';
@@ -145,7 +145,7 @@ export class RedisStore implements MasterStore {
   async verifyHost(sessionId: string, hostToken: string): Promise<TouchResult> {
     const t = await this.#guard(this.#cmd.hget(this.#keys.session(sessionId), 't'));
     if (t === null) return 'unknown_session';
-    return t === hashToken(hostToken) ? 'ok' : 'bad_token';
+    return sameHash(t, hashToken(hostToken)) ? 'ok' : 'bad_token';
   }
 
   async has(sessionId: string): Promise<boolean> {
