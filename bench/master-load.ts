@@ -16,6 +16,8 @@ interface Config { urls: string[]; self: number; first: number; count: number }
 const cfg = JSON.parse(process.argv[2]) as Config;
 const base = cfg.urls[cfg.self];
 const CONCURRENCY = 48;
+/** Heartbeats in flight while the sessions are being announced. */
+const KEEPERS_WHILE_ANNOUNCING = 8;
 const HOSTS = 40;
 const HB_OFFERED_PER_S = 2_000;
 const LIST_PER_S = 40;
@@ -47,23 +49,39 @@ function call(method: string, path: string, body: unknown, localAddress: string)
   });
 }
 
-const sessions: { id: string; token: string; ip: string; players: number }[] = [];
+const sessions: { i: number; id: string; token: string; ip: string; players: number }[] = [];
+/** Sessions that had expired (404) and were announced again, as a real host does. */
+let reannounced = 0;
 const pct = (xs: number[], p: number): number => xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+
+async function announceOne(i: number): Promise<boolean> {
+  const r = await call('POST', '/api/sessions', { name: `session ${i}`, version: '1', players: i % 5, maxPlayers: 4, password: i % 3 === 0 }, ipOf(i));
+  if (r.status !== 201) return false;
+  sessions.push({ i, id: r.json.sessionId as string, token: r.json.hostToken as string, ip: ipOf(i), players: i % 5 });
+  return true;
+}
 
 async function announce(): Promise<object> {
   let refused = 0;
   const t0 = performance.now();
   let next = cfg.first;
-  const worker = async (): Promise<void> => {
-    while (next < cfg.first + cfg.count) {
-      const i = next++;
-      const r = await call('POST', '/api/sessions', { name: `session ${i}`, version: '1', players: i % 5, maxPlayers: 4, password: i % 3 === 0 }, ipOf(i));
-      if (r.status === 201) sessions.push({ id: r.json.sessionId as string, token: r.json.hostToken as string, ip: ipOf(i), players: i % 5 });
-      else refused++;
+  let announcing = true;
+  // Hosts heartbeat while the rest announce: on a starved machine announcing 10,000 can take
+  // longer than the session expiry, and a real host never waits that long to heartbeat.
+  const keeper = async (): Promise<void> => {
+    while (announcing) {
+      if (sessions.length === 0) await new Promise((r) => setTimeout(r, TICK_MS));
+      else await heartbeat();
     }
   };
+  const keepers = Array.from({ length: KEEPERS_WHILE_ANNOUNCING }, keeper);
+  const worker = async (): Promise<void> => {
+    while (next < cfg.first + cfg.count) if (!(await announceOne(next++))) refused++;
+  };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { announced: sessions.length, refused, ms: performance.now() - t0 };
+  announcing = false;
+  await Promise.all(keepers);
+  return { announced: sessions.length, refused, reannounced, ms: performance.now() - t0 };
 }
 
 let cursor = 0;
@@ -72,7 +90,12 @@ const PLAYERS_CHANGE_EVERY = 20;
 const heartbeat = async (): Promise<number> => {
   const s = sessions[cursor++ % sessions.length];
   const players = cursor % PLAYERS_CHANGE_EVERY === 0 ? (s.players = (s.players + 1) % 5) : s.players;
-  return (await call('POST', `/api/sessions/${s.id}/heartbeat`, { hostToken: s.token, players }, s.ip)).status;
+  const status = (await call('POST', `/api/sessions/${s.id}/heartbeat`, { hostToken: s.token, players }, s.ip)).status;
+  if (status === 404) {
+    const r = await call('POST', '/api/sessions', { name: `session ${s.i}`, version: '1', players: s.players, maxPlayers: 4, password: s.i % 3 === 0 }, s.ip);
+    if (r.status === 201) { s.id = r.json.sessionId as string; s.token = r.json.hostToken as string; reannounced++; }
+  }
+  return status;
 };
 
 async function capacity(ms: number): Promise<object> {
@@ -87,7 +110,7 @@ async function capacity(ms: number): Promise<object> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { heartbeats: ok, refused, seconds, cpuPct: (c.user + c.system) / 1e4 / seconds };
+  return { heartbeats: ok, refused, reannounced, seconds, cpuPct: (c.user + c.system) / 1e4 / seconds };
 }
 
 const hostSockets = new Map<string, WebSocket>();
@@ -107,6 +130,8 @@ async function hosts(): Promise<object> {
 }
 
 let joinerIp = 0;
+/** Why handshakes failed (reported with the latency phase). */
+const failures: Record<string, number> = {};
 /** Join through the next instance; done when the host's first signal arrives (relayed if remote). */
 function handshake(): Promise<number> {
   const url = cfg.urls[(cfg.self + 1) % cfg.urls.length];
@@ -115,19 +140,20 @@ function handshake(): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { localAddress: ip });
-    const timer = setTimeout(() => done(NaN), HANDSHAKE_TIMEOUT_MS);
+    const timer = setTimeout(() => fail('timeout'), HANDSHAKE_TIMEOUT_MS);
+    const fail = (why: string): void => { failures[why] = (failures[why] ?? 0) + 1; done(NaN); };
     const done = (v: number): void => { clearTimeout(timer); ws.terminate(); resolve(v); };
     ws.once('open', () => ws.send(JSON.stringify({ t: 'join', sessionId: sid })));
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as { t: string };
       if (m.t === 'signal') done(performance.now() - t0);
-      if (m.t === 'error') done(NaN);
+      if (m.t === 'error') fail(`error ${(m as { code?: string }).code}`);
     });
-    ws.once('error', () => done(NaN));
+    ws.once('error', (e) => fail(`socket ${(e as NodeJS.ErrnoException).code ?? e.message}`));
   });
 }
 
-const LIST_QUERIES = ['/api/sessions?limit=50', '/api/sessions?limit=50&free=1&open=1', '/api/sessions?limit=50&name=session%2012', '/api/sessions?limit=50&cursor=M'];
+const LIST_QUERIES = ['/api/sessions?limit=50', '/api/sessions?limit=50&free=1&open=1', '/api/sessions?limit=50&name=session%2012', '/api/sessions?limit=50&cursor=MMMM'];
 async function latency(ms: number): Promise<object> {
   const lists: number[] = [];
   const hs: number[] = [];
@@ -153,7 +179,7 @@ async function latency(ms: number): Promise<object> {
   }
   await Promise.all(pending);
   const seconds = (performance.now() - t0) / 1000;
-  return { heartbeatsPerS: hbOk / seconds, hbSkipped, lists: lists.length, listP50: pct(lists, 0.5), listP99: pct(lists, 0.99), handshakes: hs.length, failedHandshakes, handshakeP50: pct(hs, 0.5), handshakeP99: pct(hs, 0.99) };
+  return { heartbeatsPerS: hbOk / seconds, hbSkipped, lists: lists.length, listP50: pct(lists, 0.5), listP99: pct(lists, 0.99), handshakes: hs.length, failedHandshakes, failures, handshakeP50: pct(hs, 0.5), handshakeP99: pct(hs, 0.99) };
 }
 
 const rl = createInterface({ input: process.stdin });

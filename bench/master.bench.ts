@@ -52,7 +52,8 @@ async function startMasterProcess(store: string | undefined): Promise<{ child: C
 
 async function ask(gens: { child: ChildProcess; out: Line }[], cmd: string): Promise<Record<string, number>[]> {
   for (const g of gens) g.child.stdin!.write(`${cmd}\n`);
-  return Promise.all(gens.map(async (g) => JSON.parse(await g.out.next()) as Record<string, number>));
+  // A figure the generator could not measure (no sample) comes as null: keep it NaN, not 0.
+  return Promise.all(gens.map(async (g) => JSON.parse(await g.out.next(), (_k, v: unknown) => (v === null ? NaN : v)) as Record<string, number>));
 }
 
 const say = (line: string): void => { process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`); };
@@ -70,7 +71,7 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
   });
   try {
     const ann = await ask(gens, 'announce');
-    say(`${kind} x${instances}: announced ${ann.reduce((s, a) => s + a.announced, 0)} (refused ${ann.reduce((s, a) => s + a.refused, 0)}) in ${(Math.max(...ann.map((a) => a.ms)) / 1000).toFixed(1)} s`);
+    say(`${kind} x${instances}: announced ${ann.reduce((s, a) => s + a.announced, 0)} (refused ${ann.reduce((s, a) => s + a.refused, 0)}, expired and announced again ${ann.reduce((s, a) => s + a.reannounced, 0)}) in ${(Math.max(...ann.map((a) => a.ms)) / 1000).toFixed(1)} s`);
     await ask(gens, 'hosts');
     say(`  hosts bound`);
     const reps: Record<string, number>[] = [];
@@ -80,11 +81,13 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
       const cap = await ask(gens, `capacity ${PHASE_MS}`);
       const cpu = masters.map((m, i) => (cpuSeconds(m.child.pid!) - cpu0[i]) / cap[i].seconds * 100);
       const lat = await ask(gens, `latency ${PHASE_MS}`);
+      const why = lat.map((l) => JSON.stringify(l.failures)).join(' ');
       const total = cap.reduce((s, c) => s + c.heartbeats / c.seconds, 0);
       reps.push({
         heartbeats_per_s_total: total,
         heartbeats_per_s_per_instance: total / instances,
         heartbeat_refused: cap.reduce((s, c) => s + c.refused, 0),
+        expired_and_reannounced_cumulative: cap.reduce((s, c) => s + c.reannounced, 0),
         cpu_pct_per_instance: cpu.reduce((s, c) => s + c, 0) / instances,
         // Load-independent: heartbeats served per CPU-second the master itself used.
         heartbeats_per_master_cpu_s: total / (cpu.reduce((s, c) => s + c, 0) / 100),
@@ -97,7 +100,7 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
         handshake_p50_ms: Math.max(...lat.map((l) => l.handshakeP50)),
         handshakes_failed: lat.reduce((s, l) => s + l.failedHandshakes, 0),
       });
-      say(`  rep ${r + 1}/${REPS}: ${total.toFixed(0)} hb/s, list p99 ${reps[r].list_p99_ms.toFixed(1)} ms, handshake p99 ${reps[r].handshake_p99_ms.toFixed(1)} ms, failed handshakes ${reps[r].handshakes_failed}`);
+      say(`  rep ${r + 1}/${REPS}: ${total.toFixed(0)} hb/s, list p99 ${reps[r].list_p99_ms.toFixed(1)} ms, handshake p99 ${reps[r].handshake_p99_ms.toFixed(1)} ms, failed handshakes ${reps[r].handshakes_failed} ${why}`);
     }
     const held = await Promise.all(urls.map(async (u) => ((await (await fetch(`${u}/healthz`)).json()) as { sessions: number }).sessions));
     const out: Record<string, number> = { sessions_held: Math.min(...held) };
