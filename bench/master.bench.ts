@@ -21,7 +21,11 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4_000);
 const READY_TIMEOUT_MS = 60_000;
 const GOALS = { sessions_held: 10_000, heartbeats_per_s_per_instance: 2_000, list_p99_ms: 20, two_over_one_instances_ratio: 1.8 };
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Median of the measured values (a repetition that measured nothing gives NaN and is left out). */
+const median = (xs: number[]): number => {
+  const ok = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return ok.length === 0 ? NaN : ok[Math.floor(ok.length / 2)];
+};
 const CLK_TCK = 100;
 
 function cpuSeconds(pid: number): number {
@@ -56,6 +60,8 @@ async function ask(gens: { child: ChildProcess; out: Line }[], cmd: string): Pro
   return Promise.all(gens.map(async (g) => JSON.parse(await g.out.next(), (_k, v: unknown) => (v === null ? NaN : v)) as Record<string, number>));
 }
 
+/** Every repetition's figures, kept in the JSON beside the medians. */
+const repsOf: Record<string, Record<string, number>[]> = {};
 const say = (line: string): void => { process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`); };
 
 async function measure(kind: 'embedded' | 'redis', instances: number): Promise<Record<string, number>> {
@@ -105,6 +111,7 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
     const held = await Promise.all(urls.map(async (u) => ((await (await fetch(`${u}/healthz`)).json()) as { sessions: number }).sessions));
     const out: Record<string, number> = { sessions_held: Math.min(...held) };
     for (const k of Object.keys(reps[0])) out[k] = median(reps.map((x) => x[k]));
+    repsOf[`${kind}_x${instances}`] = reps;
     return out;
   } finally {
     for (const g of gens) { g.child.stdin!.end(); g.child.kill(); }
@@ -193,5 +200,5 @@ writeFileAtomicSync('bench/results/master.json', `${JSON.stringify({
   bench: 'master', date: new Date().toISOString(), seconds: (Date.now() - started) / 1000,
   machine: { ...machineBefore, loadavg_1m_before: machineBefore.loadavg_1m, loadavg_1m_after: os.loadavg()[0] },
   workload: { sessions: SESSIONS, reps: REPS, phase_ms: PHASE_MS, sessions_per_source_ip: 2, note: 'see docs/benchmarks.md' },
-  goals: GOALS, results, configs,
+  goals: GOALS, results, configs, repetitions: repsOf,
 }, null, 2)}\n`);
