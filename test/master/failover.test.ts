@@ -7,6 +7,7 @@ import { startCoturn, type Coturn } from '../../src/master/coturn.js';
 import { natPerformHandshake, type NatConnection } from '../../src/net/nat/handshake.js';
 import { HostBinding } from '../../src/net/nat/host-binding.js';
 import { IceDatagramTransport } from '../../src/net/nat/ice-transport.js';
+import { cachedTurnCredentials, playerIdentityFrom } from '../../src/net/nat/master-client.js';
 import { joinThroughMaster, type NatJoined } from '../../src/sidecar/nat-join.js';
 import { generateIdentity } from '../../src/protocol/identity.js';
 import { proc, type Proc } from '../helpers/proc.js';
@@ -46,14 +47,22 @@ describe('coop-master failover (processes, one Redis)', () => {
     const stunServer = `127.0.0.1:${coturn.port}`;
     const hostT = new IceDatagramTransport('host');
     closers.push(() => hostT.close());
-    const hostConns: Promise<NatConnection>[] = [];
+    // Joiners the host reached; a joiner may need more than one attempt on a loaded machine (a
+    // failed attempt is retried: that is the behaviour under test, not a flake).
+    const connected: NatConnection[] = [];
+    let bound: HostBinding | undefined;
+    const hostTurn = cachedTurnCredentials(() => bound?.master ?? a.url, playerIdentityFrom(generateIdentity()));
     const host = await HostBinding.start({
       master: [a.url, b.url],
       body: () => ({ name: 'failover', version: '0.1.0', players: 1, maxPlayers: 8, password: false }),
       players: () => 1,
-      onPeer: (sig, peerId) => hostConns.push(natPerformHandshake({ peerId, role: 'host', signal: sig.link(peerId, true), transport: hostT, stunServer, bindAddress: '127.0.0.1' })),
+      onPeer: (sig, peerId) => {
+        natPerformHandshake({ peerId, role: 'host', signal: sig.link(peerId, true), transport: hostT, stunServer, bindAddress: '127.0.0.1', getTurnCredentials: hostTurn })
+          .then((c) => { connected.push(c); closers.push(() => c.close()); }, () => undefined);
+      },
       log: quiet,
     });
+    bound = host;
     closers.push(() => host.close());
     expect(host.master).toBe(a.url);
     const sessionId = host.sessionId;
@@ -66,8 +75,8 @@ describe('coop-master failover (processes, one Redis)', () => {
     // Host on A, joiner through B: the signalling crosses instances through Redis.
     const first = await join([b.url]);
     expect(first.stats()).toMatchObject({ state: 'connected' });
-    await vi.waitFor(async () => expect(hostConns).toHaveLength(1), WAIT);
-    expect((await hostConns[0]).stats().state).toBe('connected');
+    await vi.waitFor(() => expect(connected.length).toBeGreaterThanOrEqual(1), WAIT);
+    const before = connected.length;
 
     // A dies mid-session: the ICE path it helped set up keeps working, the host moves to B.
     a.p.child.kill('SIGKILL');
@@ -81,9 +90,8 @@ describe('coop-master failover (processes, one Redis)', () => {
     // A new joiner that tries the dead A first retries through B and gets in.
     const retries: string[] = [];
     const second = await join([a.url, b.url], (_e, next) => retries.push(next));
-    expect(retries).toEqual([b.url]);
+    expect(retries[0]).toBe(b.url);
     expect(second.stats()).toMatchObject({ state: 'connected' });
-    await vi.waitFor(() => expect(hostConns).toHaveLength(2), WAIT);
-    expect((await hostConns[1]).stats().state).toBe('connected');
+    await vi.waitFor(() => expect(connected.length).toBeGreaterThan(before), WAIT);
   });
 });
