@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { MASTER_SWEEP_MS } from './constants.js';
 import { HttpApi } from './http.js';
 import { SignalHub } from './signal.js';
+import { MemoryStore } from './store/memory-store.js';
 import { openStore } from './store/open-store.js';
 import type { MasterStore } from './store/types.js';
 import { MasterStats } from './stats.js';
@@ -75,7 +76,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   }
   const port = (server.address() as AddressInfo).port;
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  opts.log?.info({ host: opts.host, port, restored, relay: issuer.enabled, store: store.kind, instance: store.bus?.instanceId }, 'coop-master listening');
+  const staleTempsRemoved = store instanceof MemoryStore ? store.staleTempsRemoved : undefined;
+  opts.log?.info({ host: opts.host, port, restored, staleTempsRemoved, relay: issuer.enabled, store: store.kind, instance: store.bus?.instanceId }, 'coop-master listening');
   return {
     port,
     url: `http://${hostPart}:${port}`,

@@ -8,6 +8,7 @@ import {
   MASTER_RATE_MAX_TRACKED_IPS, MASTER_RATE_WINDOW_MS, MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES,
 } from '../constants.js';
 import type { AnnounceBody } from '../wire.js';
+import { removeStaleTemps } from '../../merge/atomic.js';
 import { LobbyIndex } from './lobby-index.js';
 import { StateFile } from './state-file.js';
 import type { AnnounceResult, ListPage, ListQuery, MasterStore, SessionRecord, TouchResult } from './types.js';
@@ -52,15 +53,24 @@ export class MemoryStore implements MasterStore {
   readonly #file: StateFile | undefined;
   /** Journal lines skipped at load (a torn last write). */
   skippedLines = 0;
+  /** Temp files of the state file found and removed at load (left by a killed master). */
+  staleTempsRemoved = 0;
+  readonly #statePath: string | undefined;
 
   constructor(opts: MemoryStoreOptions) {
     this.#now = opts.now;
+    this.#statePath = opts.statePath;
     this.#file = opts.statePath ? new StateFile(opts.statePath) : undefined;
   }
 
-  /** Loads the persisted lobby, dropping sessions that expired while the master was down. */
+  /**
+   * Loads the persisted lobby, dropping sessions that expired while the master was down. First
+   * sweeps the temp files a master killed mid-write left (snapshot and journal alike: each may
+   * be a full copy of the lobby, with token hashes and addresses).
+   */
   async load(): Promise<number> {
-    if (!this.#file) return 0;
+    if (!this.#file || !this.#statePath) return 0;
+    this.staleTempsRemoved = removeStaleTemps(this.#statePath);
     const { sessions, skippedLines } = this.#file.load();
     this.skippedLines = skippedLines;
     const now = this.#now();
