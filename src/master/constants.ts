@@ -71,6 +71,8 @@ export const MASTER_REDIS_RESYNC_MS = 30_000;
 export const MASTER_REDIS_SWEEP_BATCH = 1_000;
 /** Another instance must answer a relayed join within this, or the host counts as gone. */
 export const MASTER_RELAY_REPLY_TIMEOUT_MS = 3_000;
+/** Signals held for a joiner admitted remotely until this instance has registered it. */
+export const MASTER_RELAY_EARLY_MAX = 64;
 /** Relayed joins waiting for the host's instance at once (per instance). */
 export const MASTER_RELAY_MAX_PENDING = 4_096;
 /** Instance ids: random bytes, base64url. */

@@ -1,7 +1,7 @@
 // The cross-instance half of signalling: a joiner on this instance whose host is bound on another
 // (and the reverse). Routes come from the store's bus (the session records its host's instance);
 // replies that never come (the other instance died) time out into an ordinary refusal.
-import { MASTER_MAX_PEERS_PER_SESSION, MASTER_RELAY_MAX_PENDING, MASTER_RELAY_REPLY_TIMEOUT_MS } from './constants.js';
+import { MASTER_MAX_PEERS_PER_SESSION, MASTER_RELAY_EARLY_MAX, MASTER_RELAY_MAX_PENDING, MASTER_RELAY_REPLY_TIMEOUT_MS } from './constants.js';
 import type { RelayMessage, SignalBus } from './store/types.js';
 import type { MasterStats } from './stats.js';
 import type { ServerMessage, SignalData } from './wire.js';
@@ -22,6 +22,11 @@ export class SignalRelay {
   /** Joiners on other instances whose host is here: peer id → session and their instance. */
   readonly #remotePeers = new Map<string, { sid: string; inst: string }>();
   readonly #pending = new Map<string, (r: RemoteJoin) => void>();
+  /**
+   * Signals for joiners admitted by the host's instance but not registered here yet: 'joined'
+   * and the host's first signal can arrive in one read, before the awaiting join has resumed.
+   */
+  readonly #early = new Map<string, SignalData[]>();
 
   constructor(private readonly bus: SignalBus, private readonly local: LocalSide, private readonly stats: MasterStats) {
     bus.onMessage((m) => this.#onMessage(m));
@@ -48,6 +53,15 @@ export class SignalRelay {
       this.#pending.set(peer, finish);
       this.bus.send(hostInst, { k: 'join', sid, peer, from: this.bus.instanceId });
     });
+  }
+
+  /** The hub registered (or gave up on) a joiner admitted remotely: delivers what came early. */
+  claim(peer: string): void {
+    const early = this.#early.get(peer);
+    this.#early.delete(peer);
+    for (const data of early ?? []) {
+      if (this.local.sendToPeer(peer, { t: 'signal', peerId: peer, data })) this.stats.signalsRelayed++;
+    }
   }
 
   /** A local joiner's signal for its host on `hostInst`. */
@@ -92,10 +106,20 @@ export class SignalRelay {
         this.local.addPeers(m.sid, 1);
         return this.bus.send(m.from, { k: 'joined', peer: m.peer });
       }
-      case 'joined': return this.#pending.get(m.peer)?.({ ok: true });
+      case 'joined': {
+        const finish = this.#pending.get(m.peer);
+        if (finish) this.#early.set(m.peer, []);
+        return finish?.({ ok: true });
+      }
       case 'refused': return this.#pending.get(m.peer)?.({ ok: false, code: m.code });
       case 'sig': {
         if (!m.toHost) {
+          const early = this.#early.get(m.peer);
+          if (early) {
+            if (early.length < MASTER_RELAY_EARLY_MAX) early.push(m.data);
+            else this.stats.drop('ws_unknown_peer');
+            return;
+          }
           if (this.local.sendToPeer(m.peer, { t: 'signal', peerId: m.peer, data: m.data })) this.stats.signalsRelayed++;
           return;
         }

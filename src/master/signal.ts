@@ -185,7 +185,10 @@ export class SignalHub {
     }
     c.role = 'none';
     if (c.closed) {
-      if (hostInst && !refusal) this.#relay?.left(hostInst, sessionId, peerId);
+      if (hostInst && !refusal) {
+        this.#relay?.claim(peerId); // nobody to deliver early signals to: drops them
+        this.#relay?.left(hostInst, sessionId, peerId);
+      }
       return;
     }
     if (refusal === 'session_full') return this.#refuse(c, 'ws_session_full', 'session_full', 'too many joiners waiting');
@@ -196,6 +199,7 @@ export class SignalHub {
     c.hostInst = hostInst;
     this.#peers.set(peerId, c);
     this.#send(c, { t: 'joined', peerId });
+    if (hostInst) this.#relay?.claim(peerId);
     if (!hostInst) {
       this.#addPeers(sessionId, 1);
       this.#send(this.#hosts.get(sessionId) as Conn, { t: 'peer', peerId });
