@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { writeFileAtomicSync } from '../src/merge/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import { MemoryStore } from '../src/master/store/memory-store.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis.js';
 

@@ -4,7 +4,7 @@
 import { MASTER_MAX_PEERS_PER_SESSION, MASTER_RELAY_EARLY_MAX, MASTER_RELAY_MAX_PENDING, MASTER_RELAY_REPLY_TIMEOUT_MS } from './constants.js';
 import type { RelayMessage, SignalBus } from './store/types.js';
 import type { MasterStats } from './stats.js';
-import type { ServerMessage, SignalData } from './wire.js';
+import type { ServerMessage, SignalData } from '../protocol/master-wire.js';
 
 /** What the relay needs of the local hub: its host sockets, its joiners, and per-session counts. */
 export interface LocalSide {

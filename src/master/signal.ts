@@ -11,9 +11,10 @@ import {
   MASTER_WS_HELLO_TIMEOUT_MS, MASTER_WS_RATE_MAX_PER_WINDOW, MASTER_WS_RATE_WINDOW_MS,
 } from './constants.js';
 import { SignalRelay, type LocalSide } from './signal-relay.js';
+import { TokenBucket, perWindow } from '../util/rate-limit.js';
 import type { MasterStore } from './store/types.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
-import { ClientMessage, type MasterErrorCode, type ServerMessage } from './wire.js';
+import { ClientMessage, type MasterErrorCode, type ServerMessage } from '../protocol/master-wire.js';
 
 const PEER_ID_BYTES = 9;
 const WS_CLOSE_TOO_BIG = 1009;
@@ -31,10 +32,11 @@ interface Conn {
   closed: boolean;
   /** The tail of this socket's message handling (kept in order). */
   queue: Promise<void>;
-  windowStart: number;
-  inWindow: number;
+  rate: TokenBucket;
   helloTimer?: NodeJS.Timeout;
 }
+
+const WS_RATE = perWindow(MASTER_WS_RATE_MAX_PER_WINDOW, MASTER_WS_RATE_WINDOW_MS);
 
 export class SignalHub {
   readonly wss: WebSocketServer;
@@ -68,7 +70,7 @@ export class SignalHub {
     }
     this.#conns++;
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
-    const c: Conn = { ws, ip, role: 'none', windowStart: this.now(), inWindow: 0, closed: false, queue: Promise.resolve() };
+    const c: Conn = { ws, ip, role: 'none', rate: new TokenBucket(WS_RATE, this.now()), closed: false, queue: Promise.resolve() };
     c.helloTimer = setTimeout(() => {
       if (c.role === 'none') {
         this.stats.drop('ws_hello_timeout');
@@ -104,12 +106,7 @@ export class SignalHub {
   }
 
   #onMessage(c: Conn, data: RawData, isBinary: boolean): void {
-    const now = this.now();
-    if (now - c.windowStart >= MASTER_WS_RATE_WINDOW_MS) {
-      c.windowStart = now;
-      c.inWindow = 0;
-    }
-    if (++c.inWindow > MASTER_WS_RATE_MAX_PER_WINDOW) {
+    if (!c.rate.take(this.now())) {
       this.stats.drop('ws_rate_limited');
       c.ws.close(WS_CLOSE_POLICY, 'rate limited');
       return;

@@ -8,7 +8,7 @@ import { NatConnection } from '../net/nat/handshake.js';
 import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/ice-transport.js';
 import { HostBinding } from '../net/nat/host-binding.js';
 import { cachedTurnCredentials, playerIdentityFrom, type MasterSignal } from '../net/nat/master-client.js';
-import { MASTER_MAX_PLAYERS } from '../master/constants.js';
+import { MASTER_MAX_PLAYERS } from '../protocol/master-wire.js';
 import type { PeerNetView } from './admin/session-view.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
 import { enetPeerLimit } from './constants.js';
@@ -44,8 +44,8 @@ export interface NatListenOptions {
 }
 
 export interface NatListener {
-  /** The lobby session id on coop-master (changes only if the master forgot the session). */
-  readonly sessionId: string;
+  /** The lobby id on coop-master (changes only if the master forgot the lobby entry). */
+  readonly lobbyId: string;
   /** The master the session is bound to now (moves on failover). */
   readonly master: string;
   readonly enet: EnetListener;
@@ -102,7 +102,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       joiners.delete(oldestId);
       letGo();
       evicted++;
-      server.countEviction('ice-handshake');
+      server.countEviction('ice_handshake');
       o.log.warn({ event: 'nat.evicted', peerId: oldestId }, 'oldest pending joiner evicted for a newer one');
     }
     const handshake = new NatConnection({
@@ -153,7 +153,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   }
 
   return {
-    get sessionId() { return bound.sessionId; },
+    get lobbyId() { return bound.lobbyId; },
     get master() { return bound.master; },
     enet,
     netOf: statsOf,

@@ -1,4 +1,4 @@
-// The sidecar's way in through NAT (NT-2/NT-3): join the server's lobby session on coop-master,
+// The sidecar's way in through NAT (NT-2/NT-3): join the server's lobby entry on coop-master,
 // run Nat_PerformHandshake as the controlling side, and hand ENet an IceDatagramTransport and
 // the server's path address. The player never forwards a port. With several masters
 // (`--master URL,URL…`) a failed attempt (master gone, handshake lost with it) is retried on the
@@ -10,15 +10,15 @@ import { MasterSignal, cachedTurnCredentials, playerIdentityFrom } from '../net/
 import { NAT_JOIN_MAX_ATTEMPTS, NAT_JOIN_RETRY_MS } from '../net/nat/constants.js';
 import { MasterPool } from '../net/nat/master-pool.js';
 import type { IdentityKeys } from '../protocol/identity.js';
-import type { TurnCredentials } from '../master/wire.js';
+import type { TurnCredentials } from '../protocol/master-wire.js';
 
 export interface NatJoinOptions {
   /** coop-master base URLs, http(s)://host:port, in failover order. */
   master: string | readonly string[];
   /** Called before each retry with why the last attempt failed and the master tried next. */
   onRetry?: (error: Error, nextMaster: string) => void;
-  /** The lobby session id the server announced. */
-  lobbySession: string;
+  /** The lobby id the server announced on coop-master (`--join`). */
+  lobbyId: string;
   stunServer: string;
   /** Gather relay candidates (TURN credentials from the master); false = direct only. */
   relay: boolean;
@@ -54,7 +54,7 @@ export async function joinThroughMaster(o: NatJoinOptions): Promise<NatJoined> {
 async function joinOnce(o: NatJoinOptions, master: string, getTurnCredentials: (() => Promise<TurnCredentials>) | undefined): Promise<NatJoined> {
   const sig = await MasterSignal.open(master);
   try {
-    const me = await sig.join(o.lobbySession);
+    const me = await sig.join(o.lobbyId);
     const transport = new IceDatagramTransport('sidecar');
     let conn;
     try {

@@ -65,9 +65,9 @@ describe('coop-master failover (processes, one Redis)', () => {
     bound = host;
     closers.push(() => host.close());
     expect(host.master).toBe(a.url);
-    const sessionId = host.sessionId;
+    const sessionId = host.lobbyId;
     const join = async (order: string[], onRetry?: (e: Error, next: string) => void): Promise<NatJoined> => {
-      const j = await joinThroughMaster({ master: order, lobbySession: sessionId, stunServer, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1', onRetry });
+      const j = await joinThroughMaster({ master: order, lobbyId: sessionId, stunServer, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1', onRetry });
       closers.push(() => j.close());
       return j;
     };
@@ -82,7 +82,7 @@ describe('coop-master failover (processes, one Redis)', () => {
     a.p.child.kill('SIGKILL');
     await a.p.exited;
     await vi.waitFor(() => expect(host.master).toBe(b.url), WAIT);
-    expect(host.sessionId).toBe(sessionId);
+    expect(host.lobbyId).toBe(sessionId);
     const listed = await (await fetch(`${b.url}/api/sessions`)).json() as { sessions: { sessionId: string }[] };
     expect(listed.sessions.map((s) => s.sessionId)).toContain(sessionId);
     expect(first.stats().state).toBe('connected');

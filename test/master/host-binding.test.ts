@@ -27,12 +27,12 @@ describe('HostBinding across masters without a shared store', () => {
     const log = { info: (o: object) => events.push((o as { event: string }).event), warn: (o: object) => events.push((o as { event: string }).event) };
     const host = await HostBinding.start({ master: [a.url, b.url], body: () => BODY, players: () => 1, onPeer: () => undefined, log });
     open.push(host);
-    const first = host.sessionId;
+    const first = host.lobbyId;
     expect(await ids(a)).toEqual([first]);
     await a.close();
     await vi.waitFor(() => expect(host.master).toBe(b.url), WAIT);
-    await vi.waitFor(async () => expect(await ids(b)).toEqual([host.sessionId]), WAIT);
-    expect(host.sessionId).not.toBe(first);
+    await vi.waitFor(async () => expect(await ids(b)).toEqual([host.lobbyId]), WAIT);
+    expect(host.lobbyId).not.toBe(first);
     expect(events).toEqual(expect.arrayContaining(['nat.master.lost', 'nat.reannounced']));
   });
 
@@ -44,6 +44,6 @@ describe('HostBinding across masters without a shared store', () => {
     await a.close();
     await new Promise((r) => setTimeout(r, 300));
     const back = await master(port);
-    await vi.waitFor(async () => expect(await ids(back)).toEqual([host.sessionId]), WAIT);
+    await vi.waitFor(async () => expect(await ids(back)).toEqual([host.lobbyId]), WAIT);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LobbyIndex } from '../../src/master/store/lobby-index.js';
-import type { LobbyEntry } from '../../src/master/wire.js';
+import type { LobbyEntry } from '../../src/protocol/master-wire.js';
 
 const entry = (sessionId: string, extra: Partial<LobbyEntry> = {}): LobbyEntry =>
   ({ sessionId, name: `Game ${sessionId}`, version: '1', players: 1, maxPlayers: 4, password: false, ...extra });

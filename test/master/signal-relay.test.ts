@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SignalRelay, type LocalSide } from '../../src/master/signal-relay.js';
 import { MasterStats } from '../../src/master/stats.js';
 import type { RelayMessage, SignalBus } from '../../src/master/store/types.js';
-import type { ServerMessage } from '../../src/master/wire.js';
+import type { ServerMessage } from '../../src/protocol/master-wire.js';
 
 function fakeBus(): SignalBus & { sent: { to: string; m: RelayMessage }[]; deliver(m: RelayMessage): void } {
   let handler: (m: RelayMessage) => void = () => undefined;

@@ -7,7 +7,7 @@ import { startCoturn, type Coturn } from '../../src/master/coturn.js';
 import { startMaster, type MasterServer } from '../../src/master/server.js';
 import { natPerformHandshake, type HandshakeOptions, type NatConnection } from '../../src/net/nat/handshake.js';
 import { IceDatagramTransport } from '../../src/net/nat/ice-transport.js';
-import { MasterSignal, announceSession, fetchTurnCredentials } from '../../src/net/nat/master-client.js';
+import { MasterSignal, announceLobby, fetchTurnCredentials } from '../../src/net/nat/master-client.js';
 import { newPlayerIdentity } from '../nat/fixture.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 /** Host announces and binds on A; the joiner joins on B; both run the handshake. */
 async function acrossInstances(extra: Partial<HandshakeOptions> = {}): Promise<{ host: NatConnection; joiner: NatConnection; close(): Promise<void> }> {
-  const announced = await announceSession(a.url, { name: 'across', version: '0.1.0', players: 1, maxPlayers: 4, password: false });
+  const announced = await announceLobby(a.url, { name: 'across', version: '0.1.0', players: 1, maxPlayers: 4, password: false });
   const hostSig = await MasterSignal.open(a.url);
   const joinSig = await MasterSignal.open(b.url);
   const hostT = new IceDatagramTransport('host');
@@ -43,7 +43,7 @@ async function acrossInstances(extra: Partial<HandshakeOptions> = {}): Promise<{
   let onPeer!: (peerId: string) => void;
   const peerSeen = new Promise<string>((resolve) => { onPeer = resolve; });
   await hostSig.host(announced, (peerId) => onPeer(peerId));
-  const me = await joinSig.join(announced.sessionId);
+  const me = await joinSig.join(announced.lobbyId);
   const peerId = await peerSeen;
   expect(peerId).toBe(me);
   const [host, joiner] = await Promise.all([

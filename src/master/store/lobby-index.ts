@@ -2,7 +2,7 @@
 // search for the cursor plus a short scan, and a cursor stays valid while sessions come and go
 // (an offset would skip or repeat rows whenever one before it left).
 import { MASTER_LIST_MAX } from '../constants.js';
-import type { LobbyEntry } from '../wire.js';
+import type { LobbyEntry } from '../../protocol/master-wire.js';
 import type { ListPage, ListQuery } from './types.js';
 
 /** The public row of an entry (never the token hash, the IP or the route). */

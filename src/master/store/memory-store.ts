@@ -7,8 +7,9 @@ import {
   MASTER_HOST_TOKEN_BYTES, MASTER_MAX_SESSIONS, MASTER_MAX_SESSIONS_PER_IP, MASTER_RATE_MAX_PER_WINDOW,
   MASTER_RATE_MAX_TRACKED_IPS, MASTER_RATE_WINDOW_MS, MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES,
 } from '../constants.js';
-import type { AnnounceBody } from '../wire.js';
-import { removeStaleTemps } from '../../merge/atomic.js';
+import type { AnnounceBody } from '../../protocol/master-wire.js';
+import { sweepTempFilesSync } from '../../util/atomic-file.js';
+import { KeyedRateLimiter, perWindow } from '../../util/rate-limit.js';
 import { LobbyIndex } from './lobby-index.js';
 import { StateFile } from './state-file.js';
 import type { AnnounceResult, ListPage, ListQuery, MasterStore, SessionRecord, TouchResult } from './types.js';
@@ -48,7 +49,7 @@ export class MemoryStore implements MasterStore {
   readonly healthy = true;
   readonly #index = new LobbyIndex<SessionRecord>();
   readonly #perIp = new Map<string, number>();
-  readonly #rate = new Map<string, { start: number; n: number }>();
+  readonly #rate = new KeyedRateLimiter<string>(perWindow(MASTER_RATE_MAX_PER_WINDOW, MASTER_RATE_WINDOW_MS), MASTER_RATE_MAX_TRACKED_IPS);
   readonly #now: () => number;
   readonly #file: StateFile | undefined;
   /** Journal lines skipped at load (a torn last write). */
@@ -70,7 +71,7 @@ export class MemoryStore implements MasterStore {
    */
   async load(): Promise<number> {
     if (!this.#file || !this.#statePath) return 0;
-    this.staleTempsRemoved = removeStaleTemps(this.#statePath);
+    this.staleTempsRemoved = sweepTempFilesSync(this.#statePath);
     const { sessions, skippedLines } = this.#file.load();
     this.skippedLines = skippedLines;
     const now = this.#now();
@@ -125,14 +126,7 @@ export class MemoryStore implements MasterStore {
   }
 
   async hit(ip: string): Promise<boolean> {
-    const now = this.#now();
-    let b = this.#rate.get(ip);
-    if (!b || now - b.start >= MASTER_RATE_WINDOW_MS) {
-      if (!b && this.#rate.size >= MASTER_RATE_MAX_TRACKED_IPS) this.#rate.clear();
-      b = { start: now, n: 0 };
-      this.#rate.set(ip, b);
-    }
-    return ++b.n <= MASTER_RATE_MAX_PER_WINDOW;
+    return this.#rate.take(ip, this.#now());
   }
 
   /** Drops expired sessions and rate windows; appends the second's heartbeats to the journal. */
@@ -146,7 +140,7 @@ export class MemoryStore implements MasterStore {
         n++;
       }
     }
-    for (const [ip, b] of this.#rate) if (now - b.start >= MASTER_RATE_WINDOW_MS) this.#rate.delete(ip);
+    this.#rate.sweep(now);
     this.flush();
     return n;
   }

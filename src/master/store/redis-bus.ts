@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MASTER_MAX_WS_MESSAGE_BYTES } from '../constants.js';
-import { SignalData } from '../wire.js';
+import { SignalData } from '../../protocol/master-wire.js';
 import type { RelayMessage, SignalBus, TouchResult } from './types.js';
 import { hashToken } from './memory-store.js';
 import { BIND_HOST_LUA, RELEASE_HOST_LUA, keys as keysOf } from './redis-scripts.js';

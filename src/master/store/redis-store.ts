@@ -10,7 +10,7 @@ import {
   MASTER_RATE_WINDOW_MS, MASTER_REDIS_COMMAND_TIMEOUT_MS, MASTER_REDIS_PREFIX, MASTER_REDIS_RESYNC_MS,
   MASTER_REDIS_RETRY_MAX_MS, MASTER_REDIS_RETRY_STEP_MS, MASTER_REDIS_SWEEP_BATCH, MASTER_SESSION_EXPIRY_MS,
 } from '../constants.js';
-import type { AnnounceBody, LobbyEntry } from '../wire.js';
+import type { AnnounceBody, LobbyEntry } from '../../protocol/master-wire.js';
 import { LobbyIndex, publicEntry } from './lobby-index.js';
 import { hashToken, newHostToken, newSessionId, sameHash } from './memory-store.js';
 import { RedisBus } from './redis-bus.js';

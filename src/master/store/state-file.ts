@@ -9,9 +9,11 @@
 // starting its journal never replays stale changes. A torn last line is skipped (counted).
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { z } from 'zod';
-import { writeFileAtomicSync } from '../../merge/atomic.js';
-import { MASTER_STATE_COMPACT_MIN_BYTES, MASTER_STATE_COMPACT_RATIO } from '../constants.js';
-import { AnnounceBody } from '../wire.js';
+import { writeFileAtomicSync } from '../../util/atomic-file.js';
+import {
+  MASTER_STATE_COMPACT_MIN_BYTES, MASTER_STATE_COMPACT_RATIO, MASTER_STATE_FILE_MODE, MASTER_STATE_MAX_BYTES, MASTER_STATE_VERSION,
+} from '../constants.js';
+import { AnnounceBody } from '../../protocol/master-wire.js';
 import type { SessionRecord } from './types.js';
 
 const PersistedSession = AnnounceBody.extend({
@@ -23,7 +25,7 @@ const PersistedSession = AnnounceBody.extend({
 // v1: the whole lobby rewritten on every change (read for upgrades); v2: snapshot + journal.
 const Snapshot = z.union([
   z.object({ v: z.literal(1), sessions: z.array(PersistedSession) }),
-  z.object({ v: z.literal(2), gen: z.number().int().min(0), sessions: z.array(PersistedSession) }),
+  z.object({ v: z.literal(MASTER_STATE_VERSION), gen: z.number().int().min(0), sessions: z.array(PersistedSession) }),
 ]);
 const JournalHead = z.object({ gen: z.number().int().min(0) });
 const JournalRecord = z.union([
@@ -59,11 +61,14 @@ export class StateFile {
     const sessions = new Map<string, SessionRecord>();
     let skippedLines = 0;
     if (!existsSync(this.#path)) return { sessions, skippedLines };
+    for (const p of [this.#path, this.#journalPath]) {
+      if (existsSync(p) && statSync(p).size > MASTER_STATE_MAX_BYTES) throw new Error(`master state file ${p} is over ${MASTER_STATE_MAX_BYTES} bytes; is it the right file?`);
+    }
     const snap = Snapshot.safeParse(JSON.parse(readFileSync(this.#path, 'utf8')) as unknown);
     if (!snap.success) throw new Error(`master state file ${this.#path} is not a lobby file`);
     for (const s of snap.data.sessions) sessions.set(s.sessionId, { ...s });
-    this.#gen = snap.data.v === 2 ? snap.data.gen : 0;
-    if (snap.data.v !== 2 || !existsSync(this.#journalPath)) return { sessions, skippedLines };
+    this.#gen = snap.data.v === MASTER_STATE_VERSION ? snap.data.gen : 0;
+    if (snap.data.v !== MASTER_STATE_VERSION || !existsSync(this.#journalPath)) return { sessions, skippedLines };
     const lines = readFileSync(this.#journalPath, 'utf8').split('\n').filter((l) => l.length > 0);
     const head = JournalHead.safeParse(parseJson(lines[0]));
     if (!head.success || head.data.gen !== this.#gen) return { sessions, skippedLines };
@@ -80,13 +85,13 @@ export class StateFile {
     this.#closeJournal();
     this.#pending = [];
     const gen = this.#gen + 1;
-    const text = JSON.stringify({ v: 2, gen, sessions: [...sessions] });
-    writeFileAtomicSync(this.#path, text, 0o600);
+    const text = JSON.stringify({ v: MASTER_STATE_VERSION, gen, sessions: [...sessions] });
+    writeFileAtomicSync(this.#path, text, MASTER_STATE_FILE_MODE);
     // The new snapshot holds everything: the journal of the old generation is now ignored.
-    writeFileAtomicSync(this.#journalPath, `${JSON.stringify({ gen })}\n`, 0o600);
+    writeFileAtomicSync(this.#journalPath, `${JSON.stringify({ gen })}\n`, MASTER_STATE_FILE_MODE);
     this.#gen = gen;
     this.#snapshotBytes = Buffer.byteLength(text);
-    this.#fd = openSync(this.#journalPath, 'a', 0o600);
+    this.#fd = openSync(this.#journalPath, 'a', MASTER_STATE_FILE_MODE);
     this.#journalBytes = statSync(this.#journalPath).size;
   }
 

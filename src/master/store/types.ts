@@ -1,7 +1,7 @@
 // The seam between coop-master's front doors (HTTP lobby API, WebSocket signalling) and where the
 // lobby lives: the embedded store (memory + state file, one process) or Redis (any number of
 // instances). Both answer the same questions; only Redis shares them between processes.
-import type { AnnounceBody, LobbyEntry, SignalData } from '../wire.js';
+import type { AnnounceBody, LobbyEntry, SignalData } from '../../protocol/master-wire.js';
 
 /** A lobby session as a store keeps it: the public entry plus what only the master sees. */
 export interface SessionRecord extends LobbyEntry {

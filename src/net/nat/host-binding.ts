@@ -3,10 +3,10 @@
 // unanswered) it binds the same session on the next master of its list; masters sharing one
 // Redis know the session, so the lobby id stays. A master that does not know it (an embedded
 // master, or a lobby lost with its Redis) gets a fresh announce, and the new id is reported.
-import type { AnnounceBody } from '../../master/wire.js';
+import type { AnnounceBody } from '../../protocol/master-wire.js';
 import { NAT_REBIND_RETRY_MS } from './constants.js';
 import { MasterPool } from './master-pool.js';
-import { MasterError, MasterSignal, announceSession, heartbeatSession, type Announced } from './master-client.js';
+import { MasterError, MasterSignal, announceLobby, heartbeatLobby, type Announced } from './master-client.js';
 
 export interface HostBindingOptions {
   /** coop-master base URLs in failover order. */
@@ -41,7 +41,7 @@ export class HostBinding {
     let lastErr: unknown;
     for (let i = 0; i < h.#pool.urls.length; i++) {
       try {
-        h.#announced = await announceSession(h.#pool.current, o.body());
+        h.#announced = await announceLobby(h.#pool.current, o.body());
         await h.#bind();
         break;
       } catch (err) {
@@ -54,8 +54,9 @@ export class HostBinding {
     return h;
   }
 
-  get sessionId(): string {
-    return this.#announced.sessionId;
+  /** The lobby id on the master (changes only when a master did not know it and it was announced again). */
+  get lobbyId(): string {
+    return this.#announced.lobbyId;
   }
 
   /** The master this host is bound to now. */
@@ -94,15 +95,15 @@ export class HostBinding {
       for (let i = 0; i < this.#pool.urls.length && !this.#closed; i++) {
         try {
           await this.#bind();
-          this.#o.log.info({ event: 'nat.master.bound', master: this.#pool.current, lobbySession: this.sessionId }, 'bound to coop-master');
+          this.#o.log.info({ event: 'nat.master.bound', master: this.#pool.current, lobbySession: this.lobbyId }, 'bound to coop-master');
           return;
         } catch (err) {
           if ((err as Error).message.includes('unknown_session')) {
             // This master's lobby does not know us: announce here (a new lobby id).
             try {
-              this.#announced = await announceSession(this.#pool.current, this.#o.body());
+              this.#announced = await announceLobby(this.#pool.current, this.#o.body());
               await this.#bind();
-              this.#o.log.warn({ event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.sessionId }, 'announced again on coop-master under a new lobby id');
+              this.#o.log.warn({ event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.lobbyId }, 'announced again on coop-master under a new lobby id');
               return;
             } catch { /* try the next master */ }
           }
@@ -114,13 +115,13 @@ export class HostBinding {
   }
 
   #heartbeat(): void {
-    heartbeatSession(this.#pool.current, this.#announced, this.#o.players()).catch(async (err: Error) => {
+    heartbeatLobby(this.#pool.current, this.#announced, this.#o.players()).catch(async (err: Error) => {
       if (this.#closed) return;
       this.#o.log.warn({ event: 'nat.heartbeat.fail', master: this.#pool.current, error: err.message }, 'coop-master heartbeat failed');
       if (err instanceof MasterError && err.status === 404) {
         // The master forgot the session (restarted without its state, or Redis lost it).
-        this.#announced = await announceSession(this.#pool.current, this.#o.body());
-        this.#o.log.warn({ event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.sessionId }, 'announced again on coop-master under a new lobby id');
+        this.#announced = await announceLobby(this.#pool.current, this.#o.body());
+        this.#o.log.warn({ event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.lobbyId }, 'announced again on coop-master under a new lobby id');
         this.#signal?.close(); // its close handler binds the new id
         return;
       }
