@@ -15,6 +15,7 @@ export const SYSTEM_PACKAGES = {
   iptables: 'NAT routers (MASQUERADE) in the NAT lab',
   'espeak-ng': 'speech for voice tests and the demo',
   sox: 'audio conversion and measurement',
+  'redis-server': 'the shared store of several coop-master instances (tests start their own on a free port)',
   'gcc-mingw-w64-x86-64': 'cross-compiles the Windows shim, launcher, test game and libopus (native-shims/, scripts/win/)',
   wine64: 'runs the Windows builds (node.exe sidecar, test game) in the tests and bench:bridge --win',
   wine: "the `wine` command (wine64 alone ships no launcher on the PATH)",

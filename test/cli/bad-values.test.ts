@@ -60,7 +60,7 @@ const BINS: BinCase[] = [
   {
     bin: 'coop-master', run: runMaster, options: MASTER_CLI_OPTIONS, base: [],
     bad: {
-      host: ['--host', 'nope'], port: ['--port', 'eighty'], state: ['--state', ''], 'turn-uri': ['--turn-uri', 'http://relay'],
+      host: ['--host', 'nope'], port: ['--port', 'eighty'], state: ['--state', ''], store: ['--store', 'mysql://db'], 'turn-uri': ['--turn-uri', 'http://relay'],
       'turn-secret-file': ['--turn-secret-file', MISSING_FILE], coturn: ['--coturn', 'nope'], 'coturn-port': ['--coturn-port', '99999'],
       help: flagOn('help'),
     },

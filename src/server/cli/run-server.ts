@@ -70,7 +70,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   const listener = await step(undefined, () =>
     listenEnet(server, { host: o.host, port: o.port, peerLimit: enetPeerLimit(o.maxPlayers) }));
   teardown.add('ENet listener', () => listener.close());
-  const nat = o.nat && await step(`could not announce on coop-master ${o.nat.master}`, () => listenNat(server, {
+  const nat = o.nat && await step(`could not announce on coop-master ${o.nat.master.join(', ')}`, () => listenNat(server, {
     ...o.nat!, identity: loadOrCreateIdentity(o.admin.dataDir).keys,
     name: o.lobbyName, version: String(PROTOCOL_VERSION), maxPlayers: o.maxPlayers, log,
   }));
@@ -104,7 +104,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   io.stdout(`${NAME}: session file ${sessionSave.saver.path}\n`);
   if (sessionSave.resumedPlayers !== undefined) io.stdout(`${NAME}: resumed the session (${sessionSave.resumedPlayers} players recorded)\n`);
   if (o.passwordFrom) io.stdout(`${NAME}: players need the session password (${o.passwordFrom})\n`);
-  if (nat) io.stdout(`${NAME}: announced on coop-master ${o.nat!.master} as lobby session ${nat.lobbyId}\n`);
+  if (nat) io.stdout(`${NAME}: announced on coop-master ${nat.master} as lobby session ${nat.lobbyId}\n`);
 
   // SaveSessionState at shutdown: saved first on SIGINT/SIGTERM (then the clean stop), on an
   // uncaught error (then exit 1), and on any other exit.

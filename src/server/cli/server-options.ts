@@ -52,8 +52,9 @@ usage: coop-server [options]
   --password-file <file>   players must know the password in this file (trailing line break ignored;
                            or set ${SESSION_PASSWORD_ENV}; the file wins); the lobby shows it as protected
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
-  --master <url>           also announce on this coop-master (http://host:port) and take joiners
-                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open
+  --master <url>[,<url>…]  also announce on this coop-master (http://host:port) and take joiners
+                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open;
+                           more URLs = failover: the session re-binds on the next when one goes away
   --lobby-name <text>      name shown in the master's lobby                [default: the session id]
   --stun <host:port>       STUN server for ICE                            [default: ${NAT_DEFAULT_STUN}]
   --no-relay               never relay through TURN (direct ICE paths only)

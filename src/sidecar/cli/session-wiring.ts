@@ -143,9 +143,12 @@ export async function runSession(c: SessionContext): Promise<void> {
   let transport: DatagramTransport;
   let serverAddr: { address: string; port: number };
   if (o.nat) {
-    say(`joining lobby session ${o.join} through coop-master ${o.nat.master}`);
+    say(`joining lobby session ${o.join} through coop-master ${o.nat.master.join(', ')}`);
     try {
-      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbyId: o.join as string, identity: c.identity });
+      nat = await c.deps.joinThroughMaster({
+        ...o.nat, lobbyId: o.join as string, identity: c.identity,
+        onRetry: (err, next) => say(`${oneLine(err)}; trying again through coop-master ${next}`),
+      });
     } catch (err) {
       say(`could not reach the server through coop-master: ${oneLine(err)}`);
       exit.finish(EXIT_REFUSED, 'no server');

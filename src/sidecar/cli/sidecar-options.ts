@@ -34,8 +34,9 @@ export function sidecarHelp(dataDir: string): string {
 usage: coop-sidecar --server HOST:PORT --session NAME [options]
        coop-sidecar --master URL --join LOBBY_ID --session NAME [options]
   --server HOST:PORT     the coop-server to join (direct UDP: LAN or a forwarded port)
-  --master URL           coop-master (http://host:port) to join through instead: no port forwarding,
-                         ICE picks a direct or hole-punched path, TURN relays when nothing else works
+  --master URL[,URL…]    coop-master (http://host:port) to join through instead: no port forwarding,
+                         ICE picks a direct or hole-punched path, TURN relays when nothing else works;
+                         with more URLs a failed attempt is retried through the next
   --join LOBBY_ID        the session id the server announced on the master (its lobby list)
   --stun HOST:PORT       STUN server for ICE                                [default: ${NAT_DEFAULT_STUN}]
   --no-relay             never relay through TURN
