@@ -58,7 +58,6 @@ export function ensureCapacity(s: SnapshotState, n: number): void {
   s.vals = vals;
 }
 
-const zig = (n: number): number => ((n << 1) ^ (n >> 31)) >>> 0;
 const unzig = (n: number): number => (n >>> 1) ^ -(n & 1);
 const wrapYawDelta = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
 
