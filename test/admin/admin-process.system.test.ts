@@ -2,14 +2,14 @@
 // Kick, ban and mute from the console and through AdminCmd; a non-admin AdminCmd is refused;
 // a banned identity is refused at the handshake, also after a restart; muted chat is not
 // relayed and flows again after the mute expires.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, vi } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminCmdType } from '../../src/protocol/schema.gen.js';
 import { generateIdentity, fingerprint } from '../../src/protocol/identity.js';
-import { Bot, until } from './bot.js';
+import { Bot, WAIT } from './bot.js';
 import { ServerProc } from './server-proc.js';
 
 const MUTE_S = 2;
@@ -46,24 +46,24 @@ describe('admin on a real coop-server: console', () => {
     expect(await srv.command('kick nope')).toBe('error: not a peer id: "nope"');
 
     v.chat('hello judy');
-    await until('Judy to hear V', () => judy.log.chats.includes('V: hello judy'));
+    await vi.waitFor(() => expect(judy.log.chats.includes('V: hello judy'), 'Judy to hear V').toBe(true), WAIT);
 
     expect(await srv.command(`mute ${v.peerId} ${MUTE_S}`)).toBe(`muted peer ${v.peerId} (V) for ${MUTE_S} s`);
-    await until('V to be told of the mute', () => v.log.notices.includes(`you are muted for ${MUTE_S} s`));
+    await vi.waitFor(() => expect(v.log.notices.includes(`you are muted for ${MUTE_S} s`), 'V to be told of the mute').toBe(true), WAIT);
     expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted).toBe(true);
     v.chat('psst, muted');
-    await until('V to be told the message was not sent', () => v.log.notices.some((n) => /^you are muted for \d+ s more/.test(n)));
-    await until('the mute to expire', unmutedOnDashboard(srv, v.peerId), MUTE_S * 1000 + 15_000);
+    await vi.waitFor(() => expect(v.log.notices.some((n) => /^you are muted for \d+ s more/.test(n)), 'V to be told the message was not sent').toBe(true), WAIT);
+    await vi.waitFor(async () => expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted, 'the mute to expire').toBe(false), { ...WAIT, timeout: MUTE_S * 1000 + 15_000 });
     v.chat('free again');
-    await until('Judy to hear V again', () => judy.log.chats.includes('V: free again'));
+    await vi.waitFor(() => expect(judy.log.chats.includes('V: free again'), 'Judy to hear V again').toBe(true), WAIT);
     expect(judy.log.chats).not.toContain('V: psst, muted');
 
     expect(await srv.command(`kick ${judy.peerId}`)).toBe(`kicked peer ${judy.peerId} (Judy)`);
-    await until('Judy to be disconnected', () => judy.log.closed.some((r) => r.includes('kicked by the server admin')));
+    await vi.waitFor(() => expect(judy.log.closed.some((r) => r.includes('kicked by the server admin')), 'Judy to be disconnected').toBe(true), WAIT);
 
     const vPeer = v.peerId;
     expect(await srv.command(`ban ${vPeer}`)).toMatch(new RegExp(`^banned peer ${vPeer} \\(V, identity ${fingerprint(vKeys.publicKeyRaw).slice(0, 16)}…\\)$`));
-    await until('V to be disconnected', () => v.log.closed.some((r) => r.includes('banned')));
+    await vi.waitFor(() => expect(v.log.closed.some((r) => r.includes('banned')), 'V to be disconnected').toBe(true), WAIT);
     const again = await player(srv.port, 'V', { identity: vKeys });
     expect(again.inWorld).toBe(false);
     expect(again.log.closed.join(' ')).toMatch(/refused by server: banned from this server/);
@@ -82,22 +82,6 @@ describe('admin on a real coop-server: console', () => {
   }, 120_000);
 });
 
-/** A condition that is true once the dashboard shows the peer unmuted (polled by `until`). */
-function unmutedOnDashboard(srv: ServerProc, peerId: number): () => boolean {
-  let muted = true;
-  let inFlight = false;
-  return () => {
-    if (!inFlight) {
-      inFlight = true;
-      void srv.status().then((s) => {
-        muted = s.peers.find((p) => p.id === peerId)?.muted ?? true;
-        inFlight = false;
-      });
-    }
-    return !muted;
-  };
-}
-
 describe('admin on a real coop-server: AdminCmd', () => {
   it('a non-admin is refused and logged; an admin kicks, mutes and bans', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'adm-proc-'));
@@ -108,29 +92,29 @@ describe('admin on a real coop-server: AdminCmd', () => {
     const judy = await player(srv.port, 'Judy');
 
     v.admin(AdminCmdType.ADMIN_KICK, judy.peerId);
-    await until('V to get a reply', () => v.log.replies.length > 0);
+    await vi.waitFor(() => expect(v.log.replies.length > 0, 'V to get a reply').toBe(true), WAIT);
     expect(v.log.replies[0]).toEqual({ ok: false, text: 'refused: you are not an admin on this server' });
-    await until('the refusal in the server log', () => srv.stderr.includes('"event":"admin.refused"'));
+    await vi.waitFor(() => expect(srv.stderr.includes('"event":"admin.refused"'), 'the refusal in the server log').toBe(true), WAIT);
     expect(srv.stderr).toContain(`"fromPeerId":${v.peerId}`);
     expect(judy.inWorld).toBe(true);
 
     boss.admin(AdminCmdType.ADMIN_MUTE, v.peerId, MUTE_S);
-    await until('the mute reply', () => boss.log.replies.length === 1);
+    await vi.waitFor(() => expect(boss.log.replies.length === 1, 'the mute reply').toBe(true), WAIT);
     expect(boss.log.replies[0]).toEqual({ ok: true, text: `muted peer ${v.peerId} (V) for ${MUTE_S} s` });
     v.chat('muted words');
-    await until('V to be told it was not sent', () => v.log.notices.some((n) => n.startsWith('you are muted for')));
-    await until('the mute to expire', unmutedOnDashboard(srv, v.peerId), MUTE_S * 1000 + 15_000);
+    await vi.waitFor(() => expect(v.log.notices.some((n) => n.startsWith('you are muted for')), 'V to be told it was not sent').toBe(true), WAIT);
+    await vi.waitFor(async () => expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted, 'the mute to expire').toBe(false), { ...WAIT, timeout: MUTE_S * 1000 + 15_000 });
     v.chat('unmuted words');
-    await until('Judy to hear V after the mute', () => judy.log.chats.includes('V: unmuted words'));
+    await vi.waitFor(() => expect(judy.log.chats.includes('V: unmuted words'), 'Judy to hear V after the mute').toBe(true), WAIT);
     expect(judy.log.chats).not.toContain('V: muted words');
     expect(boss.log.chats).not.toContain('V: muted words');
 
     boss.admin(AdminCmdType.ADMIN_KICK, judy.peerId, 0, 'afk');
-    await until('Judy kicked', () => judy.log.closed.some((r) => r.includes('kicked by an admin: afk')));
+    await vi.waitFor(() => expect(judy.log.closed.some((r) => r.includes('kicked by an admin: afk')), 'Judy kicked').toBe(true), WAIT);
 
     const vKeys = v.identity;
     boss.admin(AdminCmdType.ADMIN_BAN, v.peerId, 0, 'griefing');
-    await until('V banned', () => v.log.closed.some((r) => r.includes('banned from this server: griefing')));
+    await vi.waitFor(() => expect(v.log.closed.some((r) => r.includes('banned from this server: griefing')), 'V banned').toBe(true), WAIT);
     const back = await player(srv.port, 'V', { identity: vKeys });
     expect(back.inWorld).toBe(false);
     expect(back.log.closed.join(' ')).toContain('banned from this server: griefing');

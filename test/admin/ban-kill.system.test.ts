@@ -1,12 +1,13 @@
 // kill -9 at random moments during repeated ban-list writes: the file always parses, and holds
 // exactly the bans written before or after the interrupted write (a contiguous prefix).
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { BanStore } from '../../src/server/admin/ban-store.js';
+import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { proc } from '../helpers/proc.js';
 
 const RUNS = 40;
 const MAX_DELAY_MS = 60;
@@ -19,33 +20,19 @@ beforeAll(async () => {
   await build({ entryPoints: ['test/admin/fixtures/ban-writer.ts'], outfile: bundle, bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
 });
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function runUntilKilled(dataDir: string, delayMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, dataDir], { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() });
-    let ready = false;
-    child.stdout.on('data', (d: Buffer) => {
-      if (!ready && d.toString().includes('wrote')) {
-        ready = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`writer exited with code ${code} before the kill`));
-    });
-  });
+async function runUntilKilled(dataDir: string, delayMs: number): Promise<void> {
+  const writer = proc([bundle, dataDir], { command: process.execPath, name: 'ban writer' });
+  await writer.line(/wrote/);
+  await new Promise((r) => setTimeout(r, delayMs));
+  writer.child.kill('SIGKILL');
+  await writer.exited;
+  if (writer.child.signalCode !== 'SIGKILL') throw new Error(`writer exited with code ${writer.child.exitCode} before the kill: ${writer.err()}`);
 }
 
 describe('ban file under kill -9', () => {
   it(`parses after ${RUNS} random kills mid-write, and only grows`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bankill-'));
-    const rand = lcg(SEED);
+    const rand = seededRandom(SEED);
     let previous = 0;
     for (let run = 0; run < RUNS; run++) {
       await runUntilKilled(dataDir, Math.floor(rand() * MAX_DELAY_MS));

@@ -1,12 +1,12 @@
 // The dashboard of a real coop-server process in Debian's Chromium (playwright-core): players
 // join and move over ENet, the table follows within 3 s; kick is refused without the token
 // (401) and with a wrong one (403), and works with COOP_ADMIN_TOKEN. Screenshot saved.
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, afterAll, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { Bot, until } from './bot.js';
+import { Bot, WAIT } from './bot.js';
 import { ServerProc } from './server-proc.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,7 +30,7 @@ describe('dashboard of a real coop-server in Chromium', () => {
   it('follows players joining and moving, kicks only with the token', async () => {
     srv = await ServerProc.start({ dataDir: mkdtempSync(join(tmpdir(), 'dash-live-')), env: { COOP_ADMIN_TOKEN: TOKEN } });
     expect(srv.token).toBe(''); // taken from the environment: not printed
-    await until('the dashboard address', () => srv!.dashPort > 0);
+    await vi.waitFor(() => expect(srv!.dashPort > 0, 'the dashboard address').toBe(true), WAIT);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS }); // playwright gives each launch a fresh temporary --user-data-dir
     const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
     const page = await context.newPage();
@@ -71,7 +71,7 @@ describe('dashboard of a real coop-server in Chromium', () => {
     await kickJudy.click();
     await page.locator('#result.ok').waitFor({ timeout: 10_000 });
     expect(await page.locator('#result').textContent()).toBe(`200: kicked peer ${judy.peerId} (Judy)`);
-    await until('Judy to be disconnected', () => judy.log.closed.some((r) => r.includes('kicked')));
+    await vi.waitFor(() => expect(judy.log.closed.some((r) => r.includes('kicked')), 'Judy to be disconnected').toBe(true), WAIT);
     await page.locator(`#peers tbody tr[data-peer="${judy.peerId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
 
     mkdirSync('test-results', { recursive: true });

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LAUNCH_UNKNOWN, loadNative } from '../../bridge/index.js';
 import { resolveProgram } from '../../src/sim/launch.js';
-import { startSim } from './sim-process.js';
-import { removeSessions, sessionName, until } from './util.js';
+import { proc } from '../helpers/proc.js';
+import { WAIT, removeSessions, sessionName } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-launch-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); removeSessions(); });
@@ -27,11 +27,11 @@ describe('native launcher (coop_launch)', () => {
     const pid = native.launch(['/bin/sh', '-c', 'exit 7']);
     expect(pid).toBeGreaterThan(0);
     let status = -1;
-    await until(() => (status = native.launchStatus(pid)) !== -1, undefined, 10);
+    await vi.waitUntil(() => (status = native.launchStatus(pid)) !== -1, { ...WAIT, interval: 10 });
     expect(status).toBe(7);
     expect(native.launchStatus(pid)).toBe(LAUNCH_UNKNOWN); // reaped once
     const killed = native.launch(['/bin/sh', '-c', 'kill -9 $$']);
-    await until(() => (status = native.launchStatus(killed)) !== -1, undefined, 10);
+    await vi.waitUntil(() => (status = native.launchStatus(killed)) !== -1, { ...WAIT, interval: 10 });
     expect(status).toBe(128 + 9);
     expect(native.launch(['/nonexistent/coop-sidecar'])).toBe(-2); // -ENOENT
     expect(resolveProgram('sh')).toMatch(/\/sh$/);
@@ -57,23 +57,23 @@ describe('native launcher (coop_launch)', () => {
     let port = 0;
     createInterface({ input: server.stdout! }).on('line', (l) => { const m = /listening on udp [^:]+:(\d+)/.exec(l); if (m) port = Number(m[1]); });
     try {
-      await until(() => port > 0 || server.exitCode !== null, undefined, 20);
+      await vi.waitUntil(() => port > 0 || server.exitCode !== null, { ...WAIT, interval: 20 });
       expect(port).toBeGreaterThan(0);
       const scenario = join(dir, 'stand.json');
       writeFileSync(scenario, JSON.stringify({ steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
       const s = sessionName('launch');
-      const game = startSim(['--session', s, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--',
+      const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--',
         'node', '--import', 'tsx', 'src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
-      const launched = await game.waitFor((l) => l.event === 'sidecarLaunched' || l.event === 'launchFailed');
+      const launched = await game.jsonLine((l) => l.event === 'sidecarLaunched' || l.event === 'launchFailed');
       expect(launched.event, JSON.stringify(launched)).toBe('sidecarLaunched');
       const pid = launched.pid as number;
       // The sidecar's own lines share the game's stdout: it joined, and the game got the NPCs.
-      await game.waitFor((l) => typeof l.unparsed === 'string' && /joined as peer \d+/.test(l.unparsed));
-      await game.waitFor((l) => l.dir === 'in' && l.type === 'SpawnProxy');
+      await game.line(/joined as peer \d+/);
+      await game.jsonLine((l) => l.dir === 'in' && l.type === 'SpawnProxy');
       expect(ended(pid)).toBe(false);
       game.child.kill('SIGKILL');
       await game.exited;
-      await until(() => ended(pid), undefined, 20);
+      await vi.waitUntil(() => ended(pid), { ...WAIT, interval: 20 });
       expect(ended(pid)).toBe(true);
     } finally {
       server.kill('SIGINT');

@@ -4,11 +4,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openBridge } from '../../bridge/index.js';
 import { SCENARIO_REPEAT_MIN_MS } from '../../src/sim/host.js';
-import { startSim } from './sim-process.js';
-import { removeSessions, sessionName, until } from './util.js';
+import { proc } from '../helpers/proc.js';
+import { WAIT, removeSessions, sessionName } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-sim-repeat-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); removeSessions(); });
@@ -18,17 +18,20 @@ describe('coop-sim repeating scenario', () => {
     const scenario = join(dir, 'instant.json');
     writeFileSync(scenario, JSON.stringify({ name: 'instant', repeat: true, steps: [{ at: 0, do: 'settings', pttKey: 'V', voiceActivation: false }] }));
     const s = sessionName('repeat');
-    const game = startSim(['--session', s, '--scenario', scenario, '--quiet']);
-    await game.waitFor((l) => l.event === 'open');
+    const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scenario, '--quiet']);
+    await game.jsonLine((l) => l.event === 'open');
     const side = openBridge({ session: s, role: 'sidecar' });
     const settings: number[] = [];
     side.on('SettingsChanged', () => settings.push(settings.length));
     try {
-      const done = () => game.lines.filter((l) => l.event === 'scenarioDone').map((l) => l.t as number);
-      await until(() => done().length >= 3, () => (game.child.exitCode !== null ? `sim exited: ${game.stderr()}` : undefined), 20);
+      const done = () => game.json.filter((l) => l.event === 'scenarioDone').map((l) => l.t as number);
+      await vi.waitUntil(() => {
+        if (game.child.exitCode !== null) throw new Error(`sim exited: ${game.err()}`);
+        return done().length >= 3;
+      }, { ...WAIT, interval: 20 });
       const t = done();
       for (let i = 1; i < t.length; i++) expect(t[i] - t[i - 1]).toBeGreaterThanOrEqual(SCENARIO_REPEAT_MIN_MS - 1);
-      await until(() => settings.length >= 3);
+      await vi.waitUntil(() => settings.length >= 3, WAIT);
       expect(side.state).toBe('attached');
     } finally {
       await side.close();

@@ -1,5 +1,5 @@
 // The sidecar (this test process) and the headless game (a real child process) over the bridge.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { maxPayloadBytes } from '../../bridge/layout.js';
 import { loadNative } from '../../bridge/native.js';
 import { BRIDGE_STALE_MIN_AGE_S } from '../../bridge/constants.js';
 import { MESSAGE_NAMES, encode, messageArb } from './arbitrary.js';
-import { startSim, type SimProcess } from './sim-process.js';
-import { removeSessions, sessionName, until } from './util.js';
+import { proc, type Proc } from '../helpers/proc.js';
+import { WAIT, removeSessions, sessionName } from './util.js';
 
 const RING_BYTES = 4096;
 const cleanups: (() => unknown)[] = [];
@@ -26,8 +26,8 @@ function sidecar(session: string, extra: Partial<BridgeOptions> = {}): Bridge {
   return b;
 }
 
-function sim(args: string[]): SimProcess {
-  const p = startSim(args);
+function sim(args: string[]): Proc {
+  const p = proc(['src/sim/main.ts', ...args]);
   cleanups.push(() => {
     if (p.child.exitCode === null) p.child.kill('SIGKILL');
     return p.exited;
@@ -71,7 +71,10 @@ describe('bridge between two processes', () => {
     }
     b.onFrame((type, payload) => got.push(`${type}:${Buffer.from(payload).toString('hex')}`));
     for (const send of plan) send();
-    await until(() => got.length >= sent.length, () => (b.state === 'closed' ? `bridge closed (${gone}) after ${got.length}/${sent.length} frames; game stderr: ${game.stderr()}` : undefined));
+    await vi.waitUntil(() => {
+      if (b.state === 'closed') throw new Error(`bridge closed (${gone}) after ${got.length}/${sent.length} frames; game stderr: ${game.err()}`);
+      return got.length >= sent.length;
+    }, WAIT);
     expect(got).toEqual(sent);
     const c = b.counters();
     expect(c.bytesOut).toBeGreaterThan(20 * RING_BYTES); // the rings wrapped at least 20 times each way
@@ -111,8 +114,8 @@ describe('bridge between two processes', () => {
     await attached(b);
     b.send('ExportProgressRequest', { requestId: 5 });
     b.send('MergeConflicts', { requestId: 6, conflicts: [1, 2, 3].map((id) => ({ id, path: `quest/${id}`, base: '', ours: 'a', theirs: 'b' })) });
-    await game.waitFor((l) => l.event === 'flushed');
-    await until(() => answers.length === 1 && progress.length === 2);
+    await game.jsonLine((l) => l.event === 'flushed');
+    await vi.waitUntil(() => answers.length === 1 && progress.length === 2, WAIT);
     expect(seen).toEqual(expect.arrayContaining(['StartCinematic', 'DialogueWheelShown', 'DialogueChoiceSelected', 'PushToTalkDown', 'PushToTalkUp', 'ConsoleCommand', 'SettingsChanged']));
     expect(seen.indexOf('PushToTalkDown')).toBeLessThan(seen.indexOf('PushToTalkUp'));
     expect(seen.indexOf('DialogueWheelShown')).toBeLessThan(seen.indexOf('DialogueChoiceSelected'));
@@ -121,9 +124,9 @@ describe('bridge between two processes', () => {
     expect(progress.map((p) => Buffer.from(p).toString())).toEqual(expect.arrayContaining(['progress-v1', '\u0000\u0001\u0002']));
     expect(answers[0]).toEqual([true, false, true]);
     // The game logged what the sidecar sent it.
-    const seek = await game.waitFor((l) => l.dir === 'in' && l.type === 'SeekCinematic');
+    const seek = await game.jsonLine((l) => l.dir === 'in' && l.type === 'SeekCinematic');
     expect(seek.msg).toEqual({ sceneId: 'q001', timeS: 11.5 });
-    const choice = await game.waitFor((l) => l.dir === 'out' && l.type === 'DialogueChoiceSelected');
+    const choice = await game.jsonLine((l) => l.dir === 'out' && l.type === 'DialogueChoiceSelected');
     expect(choice.msg).toEqual({ conversationId: 9, choiceIndex: 1 });
     // The game leaves cleanly: the sidecar hears "closed" and stops.
     game.child.kill('SIGTERM');
@@ -153,16 +156,16 @@ describe('bridge between two processes', () => {
     const b = sidecar(s);
     const game = sim(['--session', s]);
     await attached(b);
-    await game.waitFor((l) => l.event === 'peerAttached');
+    await game.jsonLine((l) => l.event === 'peerAttached');
     await b.close();
-    expect((await game.waitFor((l) => l.event === 'peerGone')).reason).toBe('closed');
+    expect((await game.jsonLine((l) => l.event === 'peerGone')).reason).toBe('closed');
     expect(await game.exited).toBe(0);
   });
 
   it('an ABI mismatch errors clearly, naming both versions, whichever side came first', async () => {
     const s1 = sessionName('abi1');
     const game = sim(['--session', s1, '--abi-version', '99']);
-    await game.waitFor((l) => l.event === 'open');
+    await game.jsonLine((l) => l.event === 'open');
     let err: unknown;
     try {
       openBridge({ session: s1, role: 'sidecar' });
@@ -177,7 +180,7 @@ describe('bridge between two processes', () => {
     sidecar(s2);
     const late = sim(['--session', s2, '--abi-version', '7']);
     expect(await late.exited).toBe(1);
-    expect(late.stderr()).toMatch(/ABI version 1, this game speaks ABI version 7/);
+    expect(late.err()).toMatch(/ABI version 1, this game speaks ABI version 7/);
   });
 
   it('malformed frames from the game are counted and skipped; later frames still arrive', async () => {
@@ -197,7 +200,7 @@ describe('bridge between two processes', () => {
       ],
     });
     sim(['--session', s, '--scenario', path]);
-    await until(() => texts.includes('after'));
+    await vi.waitUntil(() => texts.includes('after'), WAIT);
     expect(texts).toEqual(['before', 'after']);
     expect(b.counters()).toMatchObject({ unknownType: 1, malformed: 2 });
   });
@@ -212,7 +215,7 @@ describe('bridge between two processes', () => {
     expect(second.stderr).toMatch(/already has a sidecar attached \(pid \d+\): refusing a second sidecar/);
     const secondGame = sim(['--session', s]);
     expect(await secondGame.exited).toBe(1);
-    expect(secondGame.stderr()).toMatch(/refusing a second game/);
+    expect(secondGame.err()).toMatch(/refusing a second game/);
     expect(b.state).toBe('attached'); // the first pair is untouched
     expect(game.child.exitCode).toBe(null);
   });
@@ -220,19 +223,19 @@ describe('bridge between two processes', () => {
   it('bad arguments and bad scenarios: one clear line and exit code 2', async () => {
     const noSession = sim([]);
     expect(await noSession.exited).toBe(2);
-    expect(noSession.stderr().trim()).toBe('coop-sim: --session is required (see --help)');
+    expect(noSession.err().trim()).toBe('coop-sim: --session is required (see --help)');
     const path = scenarioFile({ steps: [{ at: 0, do: 'dance' }] });
     const badStep = sim(['--session', sessionName('bs'), '--scenario', path]);
     expect(await badStep.exited).toBe(2);
-    expect(badStep.stderr()).toMatch(/step 0 \(at 0 ms\): unknown action 'dance'/);
+    expect(badStep.err()).toMatch(/step 0 \(at 0 ms\): unknown action 'dance'/);
   });
 });
 
 describe('regions left behind', () => {
   it('a region whose processes were both killed is swept by the next open once it is old', async () => {
     const s = sessionName('stale');
-    const game = startSim(['--session', s]);
-    await game.waitFor((l) => l.event === 'open');
+    const game = proc(['src/sim/main.ts', '--session', s]);
+    await game.jsonLine((l) => l.event === 'open');
     game.child.kill('SIGKILL');
     await game.exited;
     const file = `/dev/shm/coop-bridge-${s}`;

@@ -2,9 +2,8 @@
 // port: coop-master + coop-server + 3 headless games + 3 sidecars. The dashboard lists the three
 // players with their paths (two over the UDP port, Judy through coop-master over ICE) and bytes
 // moving; Ctrl-C stops everything and the script says so. Needs `npm run build` (pretest does it).
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { proc } from '../helpers/proc.js';
 
 interface Peer { name: string; net: { path: string; connectMs: number | null; bytesSent: number; bytesReceived: number } | null }
 
@@ -13,27 +12,18 @@ const RUN_TIMEOUT_MS = 90_000;
 
 describe('npm start (scripts/demo.mjs)', () => {
   it('runs master, server and three players; the dashboard shows each path; Ctrl-C stops it', async () => {
-    const demo = spawn(process.execPath, ['scripts/demo.mjs', '--dash-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: string[] = [];
-    let dash = '';
-    createInterface({ input: demo.stdout }).on('line', (l) => {
-      out.push(l);
-      const m = /\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(l);
-      if (m) dash = m[1];
-    });
-    let err = '';
-    demo.stderr.on('data', (d) => { err += d; });
-    // 'close', not 'exit': the last lines ("[demo] stopped") are read by then.
-    const exited = new Promise<number | null>((resolve) => demo.on('close', (code) => resolve(code)));
+    const p = proc(['scripts/demo.mjs', '--dash-port', '0'], { command: process.execPath, name: 'demo' });
+    const demo = p.child;
+    const out = p.lines;
     try {
+      const dash = (await p.line(/\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, RUN_TIMEOUT_MS))[1];
       let peers: Peer[] = [];
       const ready = (): boolean => peers.length === 3 && peers.every((p) => p.net !== null && p.net.bytesSent > 1_000 && p.net.bytesReceived > 500);
       while (!ready() && demo.exitCode === null) {
         await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
-        if (!dash) continue;
         peers = ((await (await fetch(`${dash}/status`)).json()) as { peers: Peer[] }).peers;
       }
-      expect(demo.exitCode, `demo exited early: ${out.slice(-20).join('\n')}\n${err}`).toBeNull();
+      expect(demo.exitCode, `demo exited early: ${out.slice(-20).join('\n')}\n${p.err()}`).toBeNull();
       const byName = new Map(peers.map((p) => [p.name, p.net]));
       expect(byName.get('V')?.path).toBe('udp');
       expect(byName.get('Panam')?.path).toBe('udp');
@@ -43,7 +33,7 @@ describe('npm start (scripts/demo.mjs)', () => {
     } finally {
       demo.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    expect(await p.exited).toBe(0);
     expect(out).toContain('[demo] stopped');
   }, RUN_TIMEOUT_MS);
 });

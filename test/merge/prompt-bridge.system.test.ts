@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openBridge, type Bridge } from '../../bridge/index.js';
 import { importCoopProgress } from '../../src/sidecar/merge-import.js';
 import { decodeDat, encodeDat } from '../../src/merge/dat.js';
-import { startSim, type SimProcess } from '../bridge/sim-process.js';
+import { proc, type Proc } from '../helpers/proc.js';
 import { removeSessions, sessionName } from '../bridge/util.js';
 import { item, progress, sessionOf } from './arbitraries.js';
 
@@ -37,10 +37,10 @@ function scenario(policy: string): string {
 
 const attached = (b: Bridge) => new Promise<void>((resolve) => (b.state === 'attached' ? resolve() : b.once('peerAttached', () => resolve())));
 
-async function attach(policy: string): Promise<{ bridge: Bridge; game: SimProcess }> {
+async function attach(policy: string): Promise<{ bridge: Bridge; game: Proc }> {
   const s = sessionName('prompt');
   const bridge = openBridge({ session: s, role: 'sidecar' });
-  const game = startSim(['--session', s, '--scenario', scenario(policy)]);
+  const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scenario(policy)]);
   cleanups.push(async () => {
     await bridge.close();
     if (game.child.exitCode === null) game.child.kill('SIGKILL');
@@ -74,10 +74,10 @@ describe('MergePrompt answered by the headless game', () => {
       item('Items.Preset_Lexington', { seed: 9, attrs: { damage: 21.5 } }),
     ]);
     // The game saw the prompt rows and got the merged progress to apply.
-    const prompt = await game.waitFor((l) => l.dir === 'in' && l.type === 'MergeConflicts');
+    const prompt = await game.jsonLine((l) => l.dir === 'in' && l.type === 'MergeConflicts');
     expect((prompt.msg as { conflicts: { path: string }[] }).conflicts.map((c) => c.path)).toEqual(['quest:q003_maelstrom', 'quest:sq021_sickness', 'item:Items.money#0', 'item:Items.Jacket_01#5']);
-    await game.waitFor((l) => l.dir === 'in' && l.type === 'ApplyProgress');
-    await game.waitFor((l) => l.dir === 'out' && l.type === 'ApplyProgressResult');
+    await game.jsonLine((l) => l.dir === 'in' && l.type === 'ApplyProgress');
+    await game.jsonLine((l) => l.dir === 'out' && l.type === 'ApplyProgressResult');
   });
 
   it('accept-all takes co-op on every conflict', async () => {

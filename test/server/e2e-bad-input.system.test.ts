@@ -1,44 +1,33 @@
 // Bad input over the real transport: a real coop-server process, raw ENet clients in the test.
 // Garbage gets a peer disconnected with a reason; a version mismatch is refused clearly on both
 // sides; the server keeps serving well-behaved players throughout.
-import { describe, it, expect, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, it, expect, afterAll, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { EnetHost, UdpTransport, type EnetPeer } from '../../src/net/enet/index.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { decodeMsg } from '../../src/protocol/codec.js';
 import { CoopClient, ClientState } from '../../src/sidecar/session.js';
 import { generateIdentity } from '../../src/protocol/identity.js';
+import { proc, type Proc } from '../helpers/proc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-bad-'));
-let server: ChildProcess | null = null;
-let serverErr = '';
+let server: Proc | null = null;
 const hosts: EnetHost[] = [];
+/** vi.waitFor / vi.waitUntil options: a real server on a shared machine. */
+const WAIT = { timeout: 20_000, interval: 25 };
 
 afterAll(async () => {
   for (const h of hosts) h.destroy();
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 1000));
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await server?.stop('SIGINT', 1000);
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function startServer(): Promise<number> {
-  let port = 0;
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console',
-    '--data-dir', join(dir, 'srv'), '--npcs', '5', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stderr!.on('data', (d) => { serverErr += d; });
-  createInterface({ input: server.stdout! }).on('line', (line) => {
-    const m = /listening on udp [^:]+:(\d+)/.exec(line);
-    if (m) port = Number(m[1]);
-  });
-  for (let i = 0; i < 1200 && port === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  return port;
+  server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console',
+    '--data-dir', join(dir, 'srv'), '--npcs', '5', '--log-level', 'warn']);
+  return Number((await server.line(/listening on udp [^:]+:(\d+)/, 60_000))[1]);
 }
 
 async function connect(port: number): Promise<{ host: EnetHost; peer: EnetPeer; inbox: Uint8Array[] }> {
@@ -52,10 +41,6 @@ async function connect(port: number): Promise<{ host: EnetHost; peer: EnetPeer; 
   return { host, peer, inbox };
 }
 
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  for (let t = 0; t < ms && !cond(); t += 25) await new Promise((r) => setTimeout(r, 25));
-};
-
 async function joinAs(port: number, name: string, protocolVersion = PROTOCOL_VERSION): Promise<CoopClient> {
   const { peer, inbox } = await connect(port);
   const client = new CoopClient({
@@ -64,7 +49,7 @@ async function joinAs(port: number, name: string, protocolVersion = PROTOCOL_VER
   });
   const pump = setInterval(() => { for (const m of inbox.splice(0)) client.receive(m); }, 10);
   client.start({ x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 });
-  await until(() => client.state === ClientState.IN_WORLD || client.state === ClientState.REFUSED);
+  await vi.waitUntil(() => client.state === ClientState.IN_WORLD || client.state === ClientState.REFUSED, WAIT);
   clearInterval(pump);
   return client;
 }
@@ -72,7 +57,7 @@ async function joinAs(port: number, name: string, protocolVersion = PROTOCOL_VER
 describe('bad input against a real coop-server over ENet', () => {
   it('garbage → disconnected with a reason; version mismatch refused; good players unaffected', async () => {
     const port = await startServer();
-    expect(port, serverErr).toBeGreaterThan(0);
+    expect(port, server!.err()).toBeGreaterThan(0);
     const good = await joinAs(port, 'Good');
     expect(good.state).toBe(ClientState.IN_WORLD);
 
@@ -80,17 +65,16 @@ describe('bad input against a real coop-server over ENet', () => {
     let disconnected = false;
     bad.host.on('disconnect', () => { disconnected = true; });
     for (let i = 0; i < 60; i++) bad.peer.send(CHANNEL_RELIABLE, new Uint8Array([0xff, i, 0x13, 0x37]), { reliable: true });
-    await until(() => disconnected || bad.inbox.some((m) => { const d = decodeMsg(m); return d.ok && d.kind === 'disconnect'; }));
+    await vi.waitUntil(() => disconnected || bad.inbox.some((m) => { const d = decodeMsg(m); return d.ok && d.kind === 'disconnect'; }), WAIT);
     const reasons = bad.inbox.map((m) => decodeMsg(m)).filter((d) => d.ok && d.kind === 'disconnect').map((d) => (d.ok ? d.msg.disconnect?.reason : ''));
     expect(reasons[0]).toMatch(/too many bad messages/);
 
     const old = await joinAs(port, 'Old', PROTOCOL_VERSION + 1);
     expect(old.state).toBe(ClientState.REFUSED);
     expect(old.closeReason).toMatch(/protocol version mismatch: client speaks 2, server speaks 1/);
-    await until(() => /protocol version mismatch/.test(serverErr), 5000);
-    expect(serverErr).toMatch(/protocol version mismatch/);
+    await vi.waitFor(() => expect(server!.err()).toMatch(/protocol version mismatch/), { ...WAIT, timeout: 5000 });
 
-    expect(server!.exitCode).toBe(null);
+    expect(server!.child.exitCode).toBe(null);
     const later = await joinAs(port, 'Later');
     expect(later.state).toBe(ClientState.IN_WORLD);
   }, 120_000);

@@ -13,7 +13,7 @@ const PASSWORD = 'e2e long random password';
 
 const children: Proc[] = [];
 function started(args: string[], env: NodeJS.ProcessEnv = process.env): Proc {
-  const p = proc(args, env);
+  const p = proc(args, { env });
   children.push(p);
   return p;
 }

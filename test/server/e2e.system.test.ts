@@ -2,31 +2,27 @@
 // ENet on loopback. Each game is told about exactly the other players in range, and the
 // positions it is given move smoothly (bounded jerk).
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { jerkStats } from '../helpers/jerk.js';
+import { proc, type JsonLine, type Proc } from '../helpers/proc.js';
 
 const RUN_MS = 7000;
 const JERK_BOUND_MPS3 = 50; // m/s³ over 100 ms spans (test/helpers/jerk.ts); the true path has 0.18
 const dir = mkdtempSync(join(tmpdir(), 'coop-e2e-'));
-const children: ChildProcess[] = [];
+const procs: Proc[] = [];
+/** Start-up of seven processes can take long on a busy machine. */
+const START_MS = 60_000;
 
-function proc(args: string[], onLine: (line: string) => void = () => undefined): { child: ChildProcess; err: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  createInterface({ input: child.stdout! }).on('line', onLine);
-  child.stderr!.on('data', (d) => { err += d; });
-  children.push(child);
-  return { child, err: () => err };
+function started(args: string[]): Proc {
+  const p = proc(args);
+  procs.push(p);
+  return p;
 }
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 1500));
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.stop('SIGINT', 1500)));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -43,54 +39,51 @@ const circle = (cx: number, cy: number) => Array.from({ length: SIDES + 1 }, (_,
 
 interface GameLog { own: { tMs: number; x: number; y: number; z: number }[]; spawns: { id: number; kind: number; name: string }[]; despawns: number[]; states: Map<number, { tMs: number; x: number; y: number; z: number }[]> }
 
+/** What a headless game's JSON lines say it sent (its own position) and was told (proxies). */
+function gameLog(lines: JsonLine[]): GameLog {
+  const log: GameLog = { own: [], spawns: [], despawns: [], states: new Map() };
+  for (const j of lines as { t?: number; dir?: string; type?: string; msg?: unknown }[]) {
+    if (j.dir === 'out' && j.type === 'PlayerTransform') {
+      const o = j.msg as { pos: { x: number; y: number; z: number } };
+      log.own.push({ tMs: j.t ?? 0, ...o.pos });
+      continue;
+    }
+    if (j.dir !== 'in' || !j.msg) continue;
+    const m = j.msg as { entityId: number; kind: number; template: string; tick: number; pos: { x: number; y: number; z: number } };
+    if (j.type === 'SpawnProxy') log.spawns.push({ id: m.entityId, kind: m.kind, name: m.template });
+    else if (j.type === 'DespawnProxy') log.despawns.push(m.entityId);
+    else if (j.type === 'RemoteEntityState') {
+      const list = log.states.get(m.entityId) ?? [];
+      list.push({ tMs: m.tick / 1000, ...m.pos });
+      log.states.set(m.entityId, list);
+    }
+  }
+  return log;
+}
+
 describe('end to end: coop-server + 3 sidecars + 3 headless games (real processes, ENet, loopback)', () => {
   it('each game is told about exactly the others in range, and positions move smoothly', async () => {
-    let port = 0;
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', join(dir, 'srv'),
+    const server = started(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', join(dir, 'srv'),
       // A few NPCs near the origin only: every proxy state is a JSON line the test parses.
-      '--npcs', '6', '--vehicles', '0', '--area-m', '60', '--log-level', 'warn'], (line) => {
-      const m = /listening on udp [^:]+:(\d+)/.exec(line);
-      if (m) port = Number(m[1]);
-    });
-    for (let i = 0; i < 600 && port === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(port, server.err()).toBeGreaterThan(0);
+      '--npcs', '6', '--vehicles', '0', '--area-m', '60', '--log-level', 'warn']);
+    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/, START_MS))[1]);
 
     // V and Judy circle 40 m apart (always within 120 m of each other); Panam is 1 km away.
     const players = [
       { name: 'V', path: circle(0, 0) }, { name: 'Judy', path: circle(40, 0) }, { name: 'Panam', path: circle(1000, 0) },
     ];
-    let joined = 0;
-    const logs: GameLog[] = players.map(() => ({ own: [], spawns: [], despawns: [], states: new Map() }));
+    const games: Proc[] = [];
     const sidecars = players.map((p, i) => {
       const session = `e2e-${process.pid}-${i}`;
       const scenario = join(dir, `walk-${i}.json`);
       writeFileSync(scenario, JSON.stringify({ name: 'walk', repeat: false, steps: [{ at: 0, do: 'walk', path: p.path, speedMps: SPEED_MPS, hz: GAME_HZ }] }));
-      proc(['src/sim/main.ts', '--session', session, '--scenario', scenario], (line) => {
-        let j: { t?: number; dir?: string; type?: string; msg?: unknown };
-        try { j = JSON.parse(line); } catch { return; }
-        if (j.dir === 'out' && j.type === 'PlayerTransform') {
-          const o = j.msg as { pos: { x: number; y: number; z: number } };
-          logs[i].own.push({ tMs: j.t ?? 0, ...o.pos });
-          return;
-        }
-        if (j.dir !== 'in' || !j.msg) return;
-        const m = j.msg as { entityId: number; kind: number; template: string; tick: number; pos: { x: number; y: number; z: number } };
-        if (j.type === 'SpawnProxy') logs[i].spawns.push({ id: m.entityId, kind: m.kind, name: m.template });
-        else if (j.type === 'DespawnProxy') logs[i].despawns.push(m.entityId);
-        else if (j.type === 'RemoteEntityState') {
-          const list = logs[i].states.get(m.entityId) ?? [];
-          list.push({ tMs: m.tick / 1000, ...m.pos });
-          logs[i].states.set(m.entityId, list);
-        }
-      });
-      return proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn'],
-        (line) => { if (/joined as peer/.test(line)) joined++; });
+      games.push(started(['src/sim/main.ts', '--session', session, '--scenario', scenario]));
+      return started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn']);
     });
-    // start-up of seven processes can take long on a busy machine: wait for all three to join
-    for (let i = 0; i < 1200 && joined < 3; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(joined, sidecars.map((s) => s.err()).join('\n')).toBe(3);
+    await Promise.all(sidecars.map((s) => s.line(/joined as peer/, START_MS)));
     await new Promise((r) => setTimeout(r, RUN_MS));
     for (const s of sidecars) expect(s.child.exitCode, s.err()).toBe(null);
+    const logs = games.map((g) => gameLog(g.json));
 
     const avatarsSeen = logs.map((l) => l.spawns.filter((s) => s.kind === 0).map((s) => s.name).sort());
     expect(avatarsSeen).toEqual([['Judy'], ['V'], []]);

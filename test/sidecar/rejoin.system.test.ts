@@ -5,9 +5,9 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REJOIN_ATTEMPTS, RejoinSchedule } from '../../src/sidecar/rejoin.js';
-import { proc, until, type Proc } from '../helpers/proc.js';
+import { PROC_WAIT_MS, proc, type Proc } from '../helpers/proc.js';
 
 describe('RejoinSchedule', () => {
   it('doubles the pause up to the cap, stops after the limit, and starts over after a join', () => {
@@ -58,13 +58,13 @@ describe('sidecar re-joins after the server is lost (real processes)', () => {
     await game.line(/"event":"open"/);
     const sidecar = started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
     const spawns = () => game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length;
-    await until(() => spawns() >= 3, 'the NPC proxies of the first server');
+    await vi.waitFor(() => expect(spawns(), 'the NPC proxies of the first server').toBeGreaterThanOrEqual(3), PROC_WAIT_MS);
 
     first.child.kill('SIGKILL'); // no Disconnect: the link just goes quiet
     const second = started(serverArgs(2));
     await sidecar.line(/connection to the server lost/);
-    await until(() => sidecar.lines.filter((l) => /joined as peer \d+/.test(l)).length >= 2, 'the second join');
-    await until(() => spawns() >= 6, 'the NPC proxies of the second server');
+    await vi.waitFor(() => expect(sidecar.lines.filter((l) => /joined as peer \d+/.test(l)).length, 'the second join').toBeGreaterThanOrEqual(2), PROC_WAIT_MS);
+    await vi.waitFor(() => expect(spawns(), 'the NPC proxies of the second server').toBeGreaterThanOrEqual(6), PROC_WAIT_MS);
 
     expect(sidecar.lines.some((l) => /re-joining in \d+(\.\d+)? s \(attempt 1 of \d+\)/.test(l))).toBe(true);
     const despawned = game.lines.filter((l) => l.includes('"type":"DespawnProxy"')).length;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProc, type Proc } from './procs.js';
+import { proc, type Proc } from '../helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { align, windowedCorrelation } from '../../src/voice/quality.js';
@@ -29,12 +29,12 @@ function scenario(name: string, steps: unknown[]): string {
 
 async function player(tag: string, server: string, steps: unknown[]): Promise<{ sim: Proc; sidecar: Proc; peerId: number }> {
   const session = `v${process.pid}${tag}`;
-  const sim = startProc(`game-${tag}`, 'src/sim/main.ts', ['--session', session, '--scenario', scenario(tag, steps), '--quiet-frames']);
+  const sim = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario(tag, steps), '--quiet-frames'], { name: `game-${tag}` });
   procs.push(sim);
-  await sim.waitJson((l) => l.event === 'open');
-  const sidecar = startProc(`sidecar-${tag}`, 'src/sidecar/main.ts', ['--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id-${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `trace-${tag}.jsonl`)]);
+  await sim.jsonLine((l) => l.event === 'open');
+  const sidecar = proc(['src/sidecar/main.ts', '--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id-${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `trace-${tag}.jsonl`)], { name: `sidecar-${tag}` });
   procs.push(sidecar);
-  const m = await sidecar.waitLine(/joined as peer (\d+)/).catch((err: Error) => {
+  const m = await sidecar.line(/joined as peer (\d+)/).catch((err: Error) => {
     throw new Error(`${err.message}\n--- game ${tag}:\n${sim.lines.slice(-10).join('\n')}`);
   });
   return { sim, sidecar, peerId: Number(m[1]) };
@@ -59,9 +59,9 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     const speechMs = Math.ceil((speech.samples.length / VOICE_SAMPLE_RATE_HZ) * 1000);
     const outB = join(dir, 'b-out.wav');
 
-    const server = startProc('server', 'src/server/main.ts', ['--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'server'), '--no-dash', '--log-level', 'warn']);
+    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'server'), '--no-dash', '--log-level', 'warn'], { name: 'server', stdin: true });
     procs.push(server);
-    const listen = await server.waitLine(/listening on udp [^:]+:(\d+)/);
+    const listen = await server.line(/listening on udp [^:]+:(\d+)/);
     const addr = `127.0.0.1:${listen[1]}`;
 
     // B stands 5 m from A and records what it hears.
@@ -83,23 +83,23 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     ]);
 
     // 1. push-to-talk: the icon shows while held, B hears A.
-    const up1 = await a.sim.waitJson((l) => l.dir === 'out' && l.type === 'PushToTalkUp');
-    await a.sim.waitJson(isIcon('MicIconHide', a.peerId));
+    const up1 = await a.sim.jsonLine((l) => l.dir === 'out' && l.type === 'PushToTalkUp');
+    await a.sim.jsonLine(isIcon('MicIconHide', a.peerId));
     server.write(`mute ${a.peerId} 600`);
-    await server.waitLine(/muted peer/);
+    await server.line(/muted peer/);
     // 2. muted: A talks again, nothing reaches B.
-    await a.sim.waitJson((l) => l.dir === 'out' && l.type === 'PushToTalkUp' && simTime(l) > simTime(up1));
+    await a.sim.jsonLine((l) => l.dir === 'out' && l.type === 'PushToTalkUp' && simTime(l) > simTime(up1));
     server.write(`unmute ${a.peerId}`);
-    await server.waitLine(/no longer muted|unmuted/);
+    await server.line(/no longer muted|unmuted/);
     // 3. VOX: wait for the speech to play through, then stop everything.
-    const voxOn = await a.sim.waitJson((l) => l.dir === 'out' && l.type === 'SettingsChanged');
-    await a.sim.waitJson((l) => l.event === 'micStarted' && simTime(l) >= simTime(voxOn));
+    const voxOn = await a.sim.jsonLine((l) => l.dir === 'out' && l.type === 'SettingsChanged');
+    await a.sim.jsonLine((l) => l.event === 'micStarted' && simTime(l) >= simTime(voxOn));
     await new Promise((r) => setTimeout(r, speechMs + 1_500));
     await a.sidecar.stop();
     await b.sidecar.stop();
     await b.sim.stop();
     await a.sim.stop();
-    await b.sim.waitJson((l) => l.event === 'voiceRecorded');
+    await b.sim.jsonLine((l) => l.event === 'voiceRecorded');
 
     // --- the mic icon reached A's game exactly while push-to-talk was held (twice: muted or not)
     const pttAndIcons = a.sim.json.filter((l) => (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) || isIcon('MicIconShow', a.peerId)(l) || isIcon('MicIconHide', a.peerId)(l));
@@ -130,7 +130,7 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     expect(share(runs[2]!)).toBeGreaterThan(0.8);
 
     // --- VOX: A's icon (= A transmitting) came on during speech and never in the long silences
-    const micVox = simTime(await a.sim.waitJson((l) => l.event === 'micStarted' && simTime(l) >= simTime(voxOn)));
+    const micVox = simTime(await a.sim.jsonLine((l) => l.event === 'micStarted' && simTime(l) >= simTime(voxOn)));
     const shows = a.sim.json.filter((l) => isIcon('MicIconShow', a.peerId)(l) && simTime(l) >= micVox).map((l) => simTime(l) - micVox);
     const hides = a.sim.json.filter((l) => isIcon('MicIconHide', a.peerId)(l) && simTime(l) >= micVox).map((l) => simTime(l) - micVox);
     const seg = speech.speech.map(([s, e]) => [(s / VOICE_SAMPLE_RATE_HZ) * 1000, (e / VOICE_SAMPLE_RATE_HZ) * 1000] as const);

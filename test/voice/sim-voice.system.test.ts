@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBridge, type Bridge } from '../../bridge/index.js';
-import { startSim, type SimProcess } from '../bridge/sim-process.js';
-import { removeSessions, sessionName, until } from '../bridge/util.js';
+import { proc, type Proc } from '../helpers/proc.js';
+import { removeSessions, sessionName } from '../bridge/util.js';
 import { attachVoice } from '../../src/sidecar/voice-hook.js';
 import type { VoiceSession } from '../../src/voice/session.js';
 import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
@@ -43,12 +43,12 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
       ],
     }));
     const session = sessionName('voice');
-    const sim: SimProcess = startSim(['--session', session, '--scenario', scenario, '--quiet-frames']);
+    const sim: Proc = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
     cleanups.push(() => {
       if (sim.child.exitCode === null) sim.child.kill('SIGKILL');
       return sim.exited;
     });
-    await sim.waitFor((l) => l.event === 'open');
+    await sim.jsonLine((l) => l.event === 'open');
     const bridge: Bridge = openBridge({ session, role: 'sidecar' });
     cleanups.push(() => bridge.close());
     let voice: VoiceSession | null = null;
@@ -59,18 +59,18 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
       sendToServer: (msg) => voice!.onVoice({ ...msg.voice, fromPeerId: LOOPBACK_PEER }),
     });
     cleanups.push(() => voice!.close());
-    await sim.waitFor((l) => l.dir === 'out' && l.type === 'PushToTalkUp');
+    await sim.jsonLine((l) => l.dir === 'out' && l.type === 'PushToTalkUp');
     await new Promise((r) => setTimeout(r, 600)); // let the tail play out
     sim.child.kill('SIGTERM');
-    await sim.waitFor((l) => l.event === 'voiceRecorded');
+    await sim.jsonLine((l) => l.event === 'voiceRecorded');
     expect(await sim.exited).toBe(0);
 
     // the mic icon: shown after the key went down, hidden after it went up, once each
-    const seq = sim.lines.filter((l) => (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) ||
+    const seq = sim.json.filter((l) => (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) ||
       (l.dir === 'in' && String(l.type).startsWith('MicIcon') && (l.msg as { peerId: number }).peerId === LOCAL_PEER)).map((l) => l.type);
     expect(seq).toEqual(['PushToTalkDown', 'MicIconShow', 'PushToTalkUp', 'MicIconHide']);
     // the loopback talker's icon showed too (a remote peer speaking)
-    expect(sim.lines.some((l) => l.dir === 'in' && l.type === 'MicIconShow' && (l.msg as { peerId: number }).peerId === LOOPBACK_PEER)).toBe(true);
+    expect(sim.json.some((l) => l.dir === 'in' && l.type === 'MicIconShow' && (l.msg as { peerId: number }).peerId === LOOPBACK_PEER)).toBe(true);
 
     const out = readWav(outWav).samples;
     const a = align(track.samples, out, 0, out.length - 1);
@@ -80,6 +80,5 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
     expect(w).toBeGreaterThan(MIN_CORRELATION);
     expect(voice.drops.badMicFrame).toBe(0);
     expect(voice.tx.counters.sent).toBeGreaterThan(50);
-    await until(() => true);
   }, 60_000);
 });
