@@ -14,8 +14,8 @@ export const ENTRIES = {
   'coop-server': 'src/server/main.ts',
   'coop-sidecar': 'src/sidecar/main.ts',
   'coop-master': 'src/master/main.ts',
-  'coop-merge': 'src/merge/cli.ts',
-  'coop-netcheck': 'src/net/netcheck.ts',
+  'coop-merge': 'src/merge/main.ts',
+  'coop-netcheck': 'src/net/netcheck-main.ts',
   'coop-sim': 'src/sim/main.ts',
 };
 

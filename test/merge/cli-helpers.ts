@@ -1,4 +1,4 @@
-// Runs coop-merge as a real process (test/helpers/proc.ts: node --import tsx src/merge/cli.ts)
+// Runs coop-merge as a real process (test/helpers/proc.ts: node --import tsx src/merge/main.ts)
 // and builds input files.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from '../helpers/proc.js';
 
-export const CLI = fileURLToPath(new URL('../../src/merge/cli.ts', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/merge/main.ts', import.meta.url));
 
 export function runMerge(args: string[], cwd?: string): Promise<RunResult> {
   return run([CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '' } });
