@@ -4,13 +4,13 @@
 // relayed and flows again after the mute expires.
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminCmdType } from '../../src/protocol/schema.gen.js';
 import { generateIdentity, fingerprint } from '../../src/protocol/identity.js';
 import { Bot, WAIT } from './bot.js';
 import { ServerProc } from './server-proc.js';
+import { run as runProc } from '../helpers/proc.js';
 
 const MUTE_S = 2;
 const bots: Bot[] = [];
@@ -123,29 +123,29 @@ describe('admin on a real coop-server: AdminCmd', () => {
 });
 
 describe('coop-server admin options and start-up refusals (real process)', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-console', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = (args: string[]) => runProc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-console', ...args]);
 
-  it('bad admin options: one clear line, exit 2', () => {
-    const r = run(['--dash-port', '70000']);
-    expect(r.status).toBe(2);
+  it('bad admin options: one clear line, exit 2', async () => {
+    const r = await run(['--dash-port', '70000']);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('coop-server: --dash-port must be a port number 0..65535, got "70000"');
-    const h = run(['--dash-host', 'example.com']);
-    expect(h.status).toBe(2);
+    const h = await run(['--dash-host', 'example.com']);
+    expect(h.code).toBe(2);
     expect(h.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a corrupt bans.json stops the server with one line, exit 1, and the file is left alone', () => {
+  it('a corrupt bans.json stops the server with one line, exit 1, and the file is left alone', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'adm-bad-'));
     writeFileSync(join(dataDir, 'bans.json'), '{"version":1,"bans":[{"ident');
-    const r = run(['--dash-port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
-    expect(r.status).toBe(1);
+    const r = await run(['--dash-port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
+    expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^coop-server: .*bans\.json is not valid JSON .*refusing to start with no bans$/);
     expect(readFileSync(join(dataDir, 'bans.json'), 'utf8')).toBe('{"version":1,"bans":[{"ident');
   });
 
-  it('--help lists the admin and dashboard options', () => {
-    const r = run(['--help']);
-    expect(r.status).toBe(0);
+  it('--help lists the admin and dashboard options', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
     for (const opt of ['--dash-port', '--dash-host', '--data-dir', '--admins', '--admin ', '--host-identity', '--no-dash', '--no-console', 'COOP_ADMIN_TOKEN']) {
       expect(r.stdout).toContain(opt);
     }

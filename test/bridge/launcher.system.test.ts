@@ -1,11 +1,9 @@
 // The native launcher (coop_launch), as the game's plugin uses it: the headless game starts the
 // real sidecar beside it, the sidecar joins a real coop-server for it, and when the game is
 // killed with SIGKILL the sidecar goes too (parent-death signal), instead of lingering.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LAUNCH_UNKNOWN, loadNative } from '../../bridge/index.js';
 import { resolveProgram } from '../../src/sim/launch.js';
@@ -18,7 +16,7 @@ afterAll(() => { rmSync(dir, { recursive: true, force: true }); removeSessions()
 /** Gone, or exited and waiting to be reaped by whoever adopted it. */
 function ended(pid: number): boolean {
   if (!existsSync(`/proc/${pid}`)) return true;
-  try { return /^\S+ \(.*\) Z/.test(execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' })); } catch { return true; }
+  try { return /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
 }
 
 describe('native launcher (coop_launch)', () => {
@@ -39,8 +37,9 @@ describe('native launcher (coop_launch)', () => {
   });
 
   it('a launched child dies with its launcher, even one killed with SIGKILL', async () => {
-    const parent = spawn(process.execPath, ['--import', 'tsx', 'test/bridge/launch-parent.ts', '/bin/sleep', '600'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const pid = await new Promise<number>((resolve) => createInterface({ input: parent.stdout! }).once('line', (l) => resolve(Number(l))));
+    const launcher = proc(['test/bridge/launch-parent.ts', '/bin/sleep', '600']);
+    const parent = launcher.child;
+    const pid = Number((await launcher.line(/^\d+$/))[0]);
     expect(pid).toBeGreaterThan(0);
     expect(ended(pid)).toBe(false);
     parent.kill('SIGKILL');
@@ -52,13 +51,10 @@ describe('native launcher (coop_launch)', () => {
   }, 60_000);
 
   it('the game launches the sidecar, which joins the server; a SIGKILLed game takes it along', async () => {
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console',
-      '--data-dir', join(dir, 'srv'), '--npcs', '3', '--vehicles', '0', '--area-m', '30', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let port = 0;
-    createInterface({ input: server.stdout! }).on('line', (l) => { const m = /listening on udp [^:]+:(\d+)/.exec(l); if (m) port = Number(m[1]); });
+    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console',
+      '--data-dir', join(dir, 'srv'), '--npcs', '3', '--vehicles', '0', '--area-m', '30', '--log-level', 'silent']);
     try {
-      await vi.waitUntil(() => port > 0 || server.exitCode !== null, { ...WAIT, interval: 20 });
-      expect(port).toBeGreaterThan(0);
+      const port = Number((await server.line(/listening on udp [^:]+:(\d+)/, WAIT.timeout))[1]);
       const scenario = join(dir, 'stand.json');
       writeFileSync(scenario, JSON.stringify({ steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
       const s = sessionName('launch');
@@ -76,7 +72,7 @@ describe('native launcher (coop_launch)', () => {
       await vi.waitUntil(() => ended(pid), { ...WAIT, interval: 20 });
       expect(ended(pid)).toBe(true);
     } finally {
-      server.kill('SIGINT');
+      await server.stop('SIGINT');
     }
   }, 60_000);
 });

@@ -1,7 +1,6 @@
 // The sidecar (this test process) and the headless game (a real child process) over the bridge.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { maxPayloadBytes } from '../../bridge/layout.js';
 import { loadNative } from '../../bridge/native.js';
 import { BRIDGE_STALE_MIN_AGE_S } from '../../bridge/constants.js';
 import { MESSAGE_NAMES, encode, messageArb } from './arbitrary.js';
-import { proc, type Proc } from '../helpers/proc.js';
+import { proc, run, type Proc } from '../helpers/proc.js';
 import { WAIT, removeSessions, sessionName } from './util.js';
 
 const RING_BYTES = 4096;
@@ -210,8 +209,8 @@ describe('bridge between two processes', () => {
     const b = sidecar(s);
     const game = sim(['--session', s]);
     await attached(b);
-    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/sidecar/main.ts', '--server', '127.0.0.1:9', '--session', s], { encoding: 'utf8', timeout: 60_000 });
-    expect(second.status).toBe(1);
+    const second = await run(['src/sidecar/main.ts', '--server', '127.0.0.1:9', '--session', s]);
+    expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/already has a sidecar attached \(pid \d+\): refusing a second sidecar/);
     const secondGame = sim(['--session', s]);
     expect(await secondGame.exited).toBe(1);

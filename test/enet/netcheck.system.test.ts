@@ -1,54 +1,36 @@
 // coop-netcheck as a real process: enet-echo answers our TS client, prints connects and
 // disconnects; bad arguments print one line and exit 2.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
+import { proc, run, type Proc } from '../helpers/proc.js';
 import { LibEnetHost, type LibEnetEvent } from './libenet.js';
 
 const ENTRY = 'src/net/netcheck-main.ts';
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+const WAIT_MS = 90_000;
+const children: Proc[] = [];
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.stop('SIGKILL')));
 });
 
-function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], { encoding: 'utf8', timeout: 100_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function waitLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, out: string[]): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern}; got: ${out.join('')}`)), 90_000);
-    const check = (): void => {
-      const m = out.join('').match(pattern);
-      if (m) {
-        clearTimeout(timer);
-        child.stdout.off('data', check);
-        resolve(m);
-      }
-    };
-    child.stdout.on('data', check);
-    check();
-  });
+function echoServer(args: string[]): Proc {
+  const p = proc([ENTRY, 'enet-echo', ...args]);
+  children.push(p);
+  return p;
 }
 
 describe('coop-netcheck', () => {
   it('enet-echo echoes each packet on its channel with its flags and logs connects', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'enet-echo', '--port', '0', '--host', '127.0.0.1']);
-    children.push(child);
-    const out: string[] = [];
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => out.push(d));
-    const [, port] = await waitLine(child, /listening on udp 127\.0\.0\.1:(\d+)/, out);
+    const child = echoServer(['--port', '0', '--host', '127.0.0.1']);
+    const [, port] = await child.line(/listening on udp 127\.0\.0\.1:(\d+)/, WAIT_MS);
     const client = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }) });
     try {
       const peer = await new Promise<EnetPeer>((resolve) => {
         client.on('connect', (p) => resolve(p));
         client.connect({ address: '127.0.0.1', port: Number(port) }, 3, 5);
       });
-      await waitLine(child, /connect peer=\d+ from=127\.0\.0\.1:\d+ data=5 channels=3/, out);
+      await child.line(/connect peer=\d+ from=127\.0\.0\.1:\d+ data=5 channels=3/, WAIT_MS);
       const echoes = new Promise<Array<[number, string, number]>>((resolve) => {
         const got: Array<[number, string, number]> = [];
         client.on('receive', (_p, ch, data, flags) => {
@@ -61,22 +43,16 @@ describe('coop-netcheck', () => {
       peer.send(2, Buffer.from('unreliable'));
       expect((await echoes).sort((a, b) => a[0] - b[0])).toEqual([[0, 'reliable', 1], [1, 'unsequenced', 2], [2, 'unreliable', 0]]);
       peer.disconnect(3);
-      await waitLine(child, /disconnect peer=\d+ from=127\.0\.0\.1:\d+ data=3/, out);
+      await child.line(/disconnect peer=\d+ from=127\.0\.0\.1:\d+ data=3/, WAIT_MS);
     } finally {
       client.destroy();
     }
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code).toBe(0);
+    expect(await child.stop('SIGTERM')).toBe(0);
   }, 180_000);
 
   it('enet-echo answers a libenet client too', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'enet-echo', '--port', '0']);
-    children.push(child);
-    const out: string[] = [];
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => out.push(d));
-    const [, port] = await waitLine(child, /listening on udp 127\.0\.0\.1:(\d+)/, out);
+    const child = echoServer(['--port', '0']);
+    const [, port] = await child.line(/listening on udp 127\.0\.0\.1:(\d+)/, WAIT_MS);
     const lib = new LibEnetHost({ port: null });
     try {
       const peer = lib.connect(Number(port), 2, 0);
@@ -101,9 +77,9 @@ describe('coop-netcheck', () => {
     }
   }, 180_000);
 
-  it('prints help and exits 0', () => {
-    const r = runCli(['--help']);
-    expect(r.status).toBe(0);
+  it('prints help and exits 0', async () => {
+    const r = await run([ENTRY, '--help']);
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain('coop-netcheck enet-echo --port N [--host 127.0.0.1]');
   }, 120_000);
 
@@ -113,9 +89,9 @@ describe('coop-netcheck', () => {
     [['enet-echo', '--port', '99999'], '--port must be a port number'],
     [['enet-echo', '--port', '1', '--colour', 'red'], "Unknown option '--colour'"],
     [['frobnicate'], 'unknown command "frobnicate"'],
-  ])('bad arguments %j: one clear line, exit 2', (args, message) => {
-    const r = runCli(args);
-    expect(r.status).toBe(2);
+  ])('bad arguments %j: one clear line, exit 2', async (args, message) => {
+    const r = await run([ENTRY, ...args]);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
   }, 120_000);

@@ -9,6 +9,9 @@ import { seededRandom } from '../../src/net/enet/sim-network.js';
 import { SimWorld, collect } from './harness.js';
 import { compressibleBuffer, isCompressed, mutate, recordSends, roomFor, roundTrip } from './range-coder-inputs.js';
 
+/** Long runs on a shared machine: room beyond the default test timeout (no timing is asserted). */
+const SLOW_TEST_MS = 180_000;
+
 describe('RangeCoder', () => {
   it('fuzz: 100,000 random and mutated compressed buffers never throw nor write past the limit', () => {
     const coder = new RangeCoder();
@@ -40,7 +43,7 @@ describe('RangeCoder', () => {
     // Most garbage still "decodes" (ENet's format has no integrity check of its own: the
     // command parser and the optional CRC32 catch it), so both paths were exercised.
     expect(decoded).toBeGreaterThan(1000);
-  });
+  }, SLOW_TEST_MS);
 });
 
 describe('EnetHost with compressor: "range-coder"', () => {
@@ -97,5 +100,5 @@ describe('EnetHost with compressor: "range-coder"', () => {
     w.run(500, 1, () => got.length > 0);
     expect(got.length).toBeGreaterThan(0);
     expect(Buffer.compare(got[got.length - 1].data, data)).toBe(0);
-  });
+  }, SLOW_TEST_MS);
 });

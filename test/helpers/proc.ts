@@ -32,7 +32,8 @@ export interface Proc {
   out: () => string;
   /** stderr so far. */
   err: () => string;
-  /** The first stdout line (past or future) matching re; rejects if the process ends first or after timeoutMs. */
+  /** The first stdout line (past or future) matching re; rejects if the process ends first, or after
+   * timeoutMs when given (else the test's own timeout bounds the wait). */
   line(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** The first JSON line (past or future) for which pred holds; rejects as line() does. */
   jsonLine(pred: (l: JsonLine) => boolean, timeoutMs?: number): Promise<JsonLine>;
@@ -46,7 +47,7 @@ export interface Proc {
 
 /** tsx by absolute URL, so a child started in another directory (`cwd`) finds it. */
 const TSX = import.meta.resolve('tsx');
-/** How long line() and jsonLine() wait by default: real processes on a shared machine. */
+/** A generous bound for waits on real processes on a shared machine (vi.waitFor, line()). */
 export const PROC_WAIT_MS = 45_000;
 const STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 15;
@@ -83,12 +84,15 @@ export function proc(args: string[], opts: ProcOptions = {}): Proc {
     }),
   );
   const tail = (): string => `${lines.slice(-TAIL_LINES).join('\n')}\n${err.slice(-2000)}`;
-  const waitFor = <T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> =>
+  const waitFor = <T>(find: () => T | undefined, what: string, timeoutMs: number | undefined): Promise<T> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiters = waiters.filter((w) => w !== check);
-        reject(new Error(`${name}: no ${what} within ${timeoutMs} ms; last output:\n${tail()}`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              waiters = waiters.filter((w) => w !== check);
+              reject(new Error(`${name}: no ${what} within ${timeoutMs} ms; last output:\n${tail()}`));
+            }, timeoutMs);
       const check = (): void => {
         const hit = find();
         if (hit !== undefined) {
@@ -109,7 +113,7 @@ export function proc(args: string[], opts: ProcOptions = {}): Proc {
     out: () => out,
     err: () => err,
     exited,
-    line: (re, timeoutMs = PROC_WAIT_MS) =>
+    line: (re, timeoutMs) =>
       waitFor(
         () => {
           for (const l of lines) {
@@ -121,7 +125,7 @@ export function proc(args: string[], opts: ProcOptions = {}): Proc {
         String(re),
         timeoutMs,
       ),
-    jsonLine: (pred, timeoutMs = PROC_WAIT_MS) => waitFor(() => json.find(pred), 'matching JSON line', timeoutMs),
+    jsonLine: (pred, timeoutMs) => waitFor(() => json.find(pred), 'matching JSON line', timeoutMs),
     write: (line) => {
       if (!child.stdin) throw new Error(`${name}: started without stdin`);
       child.stdin.write(`${line}\n`);

@@ -1,7 +1,7 @@
 // coop-master --coturn: the coturn it starts never outlives it, even when the master is killed
 // with SIGKILL (no exit handler runs then; the parent-death signal does the work).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { proc } from '../helpers/proc.js';
 
@@ -13,7 +13,7 @@ describe('coop-master --coturn', () => {
       await p.line(/coop-master listening/, 15_000);
       // The master's child processes: coturn (turnserver, exec'd by setpriv in the same process).
       const kids = execFileSync('pgrep', ['-P', String(master.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-      const coturn = kids.find((pid) => /turnserver/.test(execFileSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' })));
+      const coturn = kids.find((pid) => /turnserver/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8')));
       expect(coturn, `children: ${kids.join(', ')}`).toBeDefined();
       master.kill('SIGKILL');
       await vi.waitUntil(() => !existsSync(`/proc/${coturn}`) || /^Z/m.test(stateOf(coturn!)), { timeout: 5000, interval: 25 });
@@ -25,5 +25,5 @@ describe('coop-master --coturn', () => {
 
 /** The process state letter from /proc/PID/stat (Z = exited, not yet reaped). */
 function stateOf(pid: number): string {
-  try { return execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' }).split(') ')[1] ?? ''; } catch { return 'Z'; }
+  try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? ''; } catch { return 'Z'; }
 }

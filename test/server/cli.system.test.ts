@@ -1,20 +1,18 @@
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const run = (file: string, args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { encoding: 'utf8', timeout: 60_000 });
+import { run } from '../helpers/proc.js';
 
 describe('coop-server and coop-sidecar command lines', () => {
-  it('--help prints usage and exits 0', () => {
-    const s = run('src/server/main.ts', ['--help']);
-    expect(s.status).toBe(0);
+  it('--help prints usage and exits 0', async () => {
+    const s = await run(['src/server/main.ts', '--help']);
+    expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/usage: coop-server/);
     expect(s.stdout).toMatch(/--tick-ms/);
     expect(s.stdout).toMatch(/--dash-port/);
-    const c = run('src/sidecar/main.ts', ['--help']);
-    expect(c.status).toBe(0);
+    const c = await run(['src/sidecar/main.ts', '--help']);
+    expect(c.code).toBe(0);
     expect(c.stdout).toMatch(/usage: coop-sidecar --server HOST:PORT --session NAME/);
     expect(c.stdout).toMatch(/coop-sidecar --master URL --join LOBBY_ID --session NAME/);
     expect(s.stdout).toMatch(/--master <url>/);
@@ -22,7 +20,7 @@ describe('coop-server and coop-sidecar command lines', () => {
     expect(c.stdout).toMatch(/--password-file FILE .*\n.*COOP_SESSION_PASSWORD/);
   }, 120_000);
 
-  it('bad arguments: one clear line and exit code 2', () => {
+  it('bad arguments: one clear line and exit code 2', async () => {
     for (const [file, args, want] of [
       ['src/server/main.ts', ['--port', 'abc'], /^coop-server: --port must be a port number 0\.\.65535, got "abc"\n$/],
       ['src/server/main.ts', ['--tick-ms', '99'], /^coop-server: --tick-ms must be a whole number 20\.\.50, got "99"\n$/],
@@ -37,14 +35,14 @@ describe('coop-server and coop-sidecar command lines', () => {
       ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'], /^coop-sidecar: give either --server or --master, not both\n$/],
       ['src/sidecar/main.ts', ['--join', 'abcd', '--session', 'x'], /^coop-sidecar: --join needs --master\n$/],
     ] as const) {
-      const r = run(file, [...args]);
+      const r = await run([file, ...args]);
       expect(r.stderr, r.stderr).toMatch(want);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.status).toBe(2);
+      expect(r.code).toBe(2);
     }
   }, 180_000);
 
-  it('a missing or empty --password-file: one clear line and exit code 2 on both bins', () => {
+  it('a missing or empty --password-file: one clear line and exit code 2 on both bins', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-pw-'));
     const missing = join(dir, 'nope.txt'), empty = join(dir, 'empty.txt'), newline = join(dir, 'newline.txt');
     writeFileSync(empty, '');
@@ -57,9 +55,9 @@ describe('coop-server and coop-sidecar command lines', () => {
         ['src/server/main.ts', 'coop-server', []], ['src/sidecar/main.ts', 'coop-sidecar', sidecar],
       ] as const) {
         for (const [path, want] of [[missing, 'no such file'], [empty, 'is empty'], [newline, 'is empty']] as const) {
-          const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args, '--password-file', path], { encoding: 'utf8', timeout: 60_000, env });
+          const r = await run([file, ...args, '--password-file', path], { env });
           expect(r.stderr).toBe(`${bin}: --password-file ${JSON.stringify(path)}${want === 'no such file' ? ': no such file' : ' is empty'}\n`);
-          expect(r.status).toBe(2);
+          expect(r.code).toBe(2);
         }
       }
     } finally {
@@ -67,11 +65,11 @@ describe('coop-server and coop-sidecar command lines', () => {
     }
   }, 180_000);
 
-  it('an unreachable coop-master: coop-server says so and exits 1', () => {
+  it('an unreachable coop-master: coop-server says so and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-cli-'));
-    const r = run('src/server/main.ts', ['--port', '0', '--no-dash', '--no-console', '--data-dir', dir, '--master', 'http://127.0.0.1:1', '--log-level', 'silent']);
+    const r = await run(['src/server/main.ts', '--port', '0', '--no-dash', '--no-console', '--data-dir', dir, '--master', 'http://127.0.0.1:1', '--log-level', 'silent']);
     rmSync(dir, { recursive: true, force: true });
     expect(r.stderr).toMatch(/^coop-server: could not announce on coop-master http:\/\/127\.0\.0\.1:1: /m);
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
   }, 120_000);
 });
