@@ -72,6 +72,7 @@ describe('native launcher (coop_launch)', () => {
       await vi.waitUntil(() => ended(pid), { ...WAIT, interval: 20 });
       expect(ended(pid)).toBe(true);
     } finally {
+      // wait for its shutdown save: removing the folder under a server still writing fails (ENOTEMPTY)
       await server.stop('SIGINT');
     }
   }, 60_000);

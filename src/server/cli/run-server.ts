@@ -13,26 +13,28 @@ import { listenNat } from '../nat-listener.js';
 import { sessionSavePlugin } from '../persistence/session-plugin.js';
 import { MS_PER_S } from '../persistence/session-saver.js';
 import { installShutdownSave } from '../persistence/shutdown-save.js';
+import { SessionFileRefused } from '../persistence/session-resume.js';
+import { enetPeerLimit } from '../constants.js';
 import { populate } from '../populate.js';
 import { CoopServer } from '../server.js';
 import { sessionViewOf } from '../session-view.js';
 import { voicePlugin } from '../voice-plugin.js';
-import { SERVER_HELP, serverOptionsFrom, type ServerOptions } from './server-options.js';
+import { EXIT_SESSION_FILE, SERVER_HELP, serverOptionsFrom, type ServerOptions } from './server-options.js';
 
 const NAME = 'coop-server';
 /** Time for the goodbye (Disconnect) datagrams to leave before the socket closes. */
 export const SERVER_GOODBYE_DRAIN_MS = 250;
-/** ENet peer slots beyond --max-players, so a full server can still answer (and refuse) joiners. */
-const SERVER_SPARE_PEERS = 8;
-const ENET_MAX_PEERS = 4_095;
-
-/** A start-up step that failed: its line is printed, the teardown runs, the exit code is 1. */
-class StartError extends Error {}
+/** A start-up step that failed: its line is printed, the teardown runs, the exit code is 1 (or `code`). */
+class StartError extends Error {
+  constructor(message: string, readonly code = EXIT_RUNTIME) { super(message); }
+}
 
 async function step<T>(what: string | undefined, make: () => Promise<T> | T): Promise<T> {
   try {
     return await make();
   } catch (err) {
+    // a session file the server will not overwrite has its own exit code and needs no prefix
+    if (err instanceof SessionFileRefused) throw new StartError(`session file refused: ${oneLine(err)}`, EXIT_SESSION_FILE);
     throw new StartError(what === undefined ? oneLine(err) : `${what}: ${oneLine(err)}`);
   }
 }
@@ -51,7 +53,7 @@ export async function runServer(argv: readonly string[], io: CliIo): Promise<num
       await teardown.run();
       if (!(err instanceof StartError)) throw err;
       io.stderr(`${NAME}: ${err.message}\n`);
-      return EXIT_RUNTIME;
+      return err.code;
     }
   });
 }
@@ -65,7 +67,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   populate(server, { npcs: o.npcs, vehicles: o.vehicles, areaM: o.areaM });
 
   const listener = await step(undefined, () =>
-    listenEnet(server, { host: o.host, port: o.port, peerLimit: Math.min(ENET_MAX_PEERS, o.maxPlayers + SERVER_SPARE_PEERS) }));
+    listenEnet(server, { host: o.host, port: o.port, peerLimit: enetPeerLimit(o.maxPlayers) }));
   teardown.add('ENet listener', () => listener.close());
   const nat = o.nat && await step(`could not announce on coop-master ${o.nat.master}`, () => listenNat(server, {
     ...o.nat!, identity: loadOrCreateIdentity(o.admin.dataDir).keys,
@@ -90,6 +92,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   });
   io.stdout(`${NAME}: listening on udp ${o.host}:${listener.port} session ${o.sessionId}\n`);
   io.stdout(`${NAME}: session file ${sessionSave.saver.path}\n`);
+  if (sessionSave.resumedPlayers !== undefined) io.stdout(`${NAME}: resumed the session (${sessionSave.resumedPlayers} players recorded)\n`);
   if (o.passwordFrom) io.stdout(`${NAME}: players need the session password (${o.passwordFrom})\n`);
   if (nat) io.stdout(`${NAME}: announced on coop-master ${o.nat!.master} as lobby session ${nat.sessionId}\n`);
 

@@ -1,7 +1,7 @@
 // coop-server's command line: the option table, --help, and the check that turns raw values
 // into ServerOptions (a bad value is a UsageError: one line, exit code 2).
 import { randomBytes } from 'node:crypto';
-import { parseCommandLine, exitCodesHelp } from '../../cli/command.js';
+import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST } from '../../cli/command.js';
 import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
 import { readChoice, readId, readInt, readIp, readLogLevel, readPort, readText, type LogLevel } from '../../cli/options.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
@@ -11,6 +11,9 @@ import {
   SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
 } from '../constants.js';
 import { AUTOSAVE_DEFAULT_S, AUTOSAVE_MAX_S } from '../persistence/session-saver.js';
+
+/** The session file exists but cannot be resumed (another session's, a newer format, unreadable); it is left untouched. */
+export const EXIT_SESSION_FILE = EXIT_TOOL_FIRST;
 
 /** Command-line bounds (the server's own limits are in ../constants.ts). */
 export const SERVER_CLI_MAX_PLAYERS = 4_000;
@@ -53,10 +56,11 @@ usage: coop-server [options]
   --no-relay               never relay through TURN (direct ICE paths only)
   --nat-bind <addr>        bind ICE sockets to this IPv4 address only      [default: all]
   --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
-                           (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge)
+                           (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge; an existing
+                           file of the same session is resumed, the previous one kept as .json.bak)
 ${ADMIN_HELP_TEXT}
   --help                   this text
-${exitCodesHelp('stopped')}`;
+${exitCodesHelp('stopped', [{ code: EXIT_SESSION_FILE, meaning: 'the session file cannot be resumed (left untouched)' }])}`;
 
 export interface ServerOptions {
   readonly port: number;

@@ -22,8 +22,10 @@ export const SIDECAR_CLI_OPTIONS = {
   ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
 } as const;
 
-/** Where the player identity lives unless --data-dir says otherwise (XDG, like other tools). */
-export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
+/** Where the player identity lives unless --data-dir says otherwise: XDG, like other tools; on
+ * Windows %APPDATA% (a Windows sidecar has no ~/.config). */
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), 'coop-bridge');
   return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'coop-bridge');
 }
 
