@@ -18,6 +18,7 @@ export default tseslint.config(
       'redscript-stubs/**',
       'bridge/generated/**',
       'src/protocol/schema.gen.ts',
+      'src/merge/progress-proto.ts',
     ],
   },
   js.configs.recommended,
