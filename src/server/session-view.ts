@@ -12,20 +12,20 @@ export interface SessionViewOptions {
 /** The protocol's refuse codes in the dashboard's words. */
 const REFUSAL_REASONS: Readonly<Record<number, RefusalReason>> = {
   [RefuseCode.REFUSE_VERSION_MISMATCH]: 'version',
-  [RefuseCode.REFUSE_BAD_PROOF]: 'bad-proof',
+  [RefuseCode.REFUSE_BAD_PROOF]: 'bad_proof',
   [RefuseCode.REFUSE_BANNED]: 'banned',
   [RefuseCode.REFUSE_SERVER_FULL]: 'full',
-  [RefuseCode.REFUSE_WRONG_SESSION]: 'wrong-session',
-  [RefuseCode.REFUSE_BAD_HELLO]: 'bad-hello',
+  [RefuseCode.REFUSE_WRONG_SESSION]: 'wrong_session',
+  [RefuseCode.REFUSE_BAD_HELLO]: 'bad_hello',
   [RefuseCode.REFUSE_DUPLICATE_IDENTITY]: 'duplicate',
   [RefuseCode.REFUSE_BAD_PASSWORD]: 'password',
 };
 
 /** Evictions are shown with the refusals: each one is a connection turned away. */
 const EVICTION_REASONS: Readonly<Record<EvictionKind, RefusalReason>> = {
-  handshake: 'evicted-handshake',
-  'enet-half-open': 'evicted-half-open',
-  'ice-handshake': 'evicted-ice',
+  handshake: 'evicted_handshake',
+  enet_half_open: 'evicted_half_open',
+  ice_handshake: 'evicted_ice',
 };
 
 export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {}): SessionView {

@@ -6,6 +6,7 @@ import type { SimContext } from './context.js';
 import { WavFileSink, WavFileSource } from '../voice/wav-io.js';
 import { VOICE_SAMPLE_RATE_HZ } from '../voice/constants.js';
 import type { Step } from './scenario.js';
+import { describeZodError } from '../util/zod-text.js';
 
 export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
   schema: S;
@@ -149,8 +150,7 @@ export function checkSteps(steps: Step[]): void {
     if (!action) throw new Error(`step ${i} (at ${step.at} ms): unknown action '${step.do}' (known: ${Object.keys(ACTIONS).join(', ')})`);
     const r = action.schema.safeParse(step);
     if (!r.success) {
-      const issue = r.error.issues[0];
-      throw new Error(`step ${i} (${step.do} at ${step.at} ms): ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+      throw new Error(`step ${i} (${step.do} at ${step.at} ms): ${describeZodError(r.error)}`);
     }
   });
 }

@@ -76,7 +76,7 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
     let host: SimHost;
     try {
       host = new SimHost({
-        bridge: { session, role: 'game', ringBytes, abiVersion },
+        bridge: { name: session, role: 'game', ringBytes, abiVersion },
         scenario, log,
         echo: v.echo === true, quietFrames: v['quiet-frames'] === true, quiet: v.quiet === true, exitWhenDone: v['exit-when-done'] === true,
       });

@@ -3,6 +3,7 @@
 // one clear line naming the step.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeZodError } from '../util/zod-text.js';
 
 export const StepSchema = z.object({ at: z.number().min(0), do: z.string().min(1) }).passthrough();
 export type Step = z.infer<typeof StepSchema>;
@@ -27,8 +28,7 @@ export class ScenarioError extends Error {
 export function parseScenario(json: unknown, where = 'scenario'): Scenario {
   const r = ScenarioSchema.safeParse(json);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new ScenarioError(`${where}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new ScenarioError(`${where}: ${describeZodError(r.error)}`);
   }
   return { ...r.data, steps: [...r.data.steps].sort((a, b) => a.at - b.at) };
 }

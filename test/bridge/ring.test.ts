@@ -24,7 +24,7 @@ function nativeGame(session: string, ringBytes = 4096) {
 }
 
 function sidecar(session: string, extra: Partial<Parameters<typeof openBridge>[0]> = {}): Bridge {
-  const b = openBridge({ session, role: 'sidecar', ringBytes: 4096, ...extra });
+  const b = openBridge({ name: session, role: 'sidecar', ringBytes: 4096, ...extra });
   cleanups.push(() => b.close());
   return b;
 }

@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 function sidecar(session: string, extra: Partial<BridgeOptions> = {}): Bridge {
-  const b = openBridge({ session, role: 'sidecar', ringBytes: RING_BYTES, ...extra });
+  const b = openBridge({ name: session, role: 'sidecar', ringBytes: RING_BYTES, ...extra });
   cleanups.push(() => b.close());
   return b;
 }
@@ -167,7 +167,7 @@ describe('bridge between two processes', () => {
     await game.jsonLine((l) => l.event === 'open');
     let err: unknown;
     try {
-      openBridge({ session: s1, role: 'sidecar' });
+      openBridge({ name: s1, role: 'sidecar' });
     } catch (e) {
       err = e;
     }

@@ -2,7 +2,7 @@
 // disconnects; bad arguments print one line and exit 2.
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { proc, run, type Proc } from '../helpers/proc.js';
 import { LibEnetHost, type LibEnetEvent } from './libenet.js';

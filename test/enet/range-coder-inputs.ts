@@ -4,7 +4,8 @@
 import type { EnetHost } from '../../src/net/enet/host.js';
 import { HEADER_FLAG_COMPRESSED, readU16 } from '../../src/net/enet/protocol.js';
 import type { RangeCoder } from '../../src/net/enet/range-coder.js';
-import { seededRandom, type SimTransport } from '../../src/net/enet/sim-network.js';
+import type { SimTransport } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const WORDS = ['entity', 'position', 'velocity', 'idle', 'walk', 'run', 'player', 'npc', '{', '}', ':', ',', ' '];
 

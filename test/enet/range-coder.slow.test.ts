@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ENET_PACKET_FLAG_RELIABLE, ENET_PROTOCOL_MAXIMUM_MTU } from '../../src/net/enet/constants.js';
 import { HEADER_FLAG_SENT_TIME, readU16 } from '../../src/net/enet/protocol.js';
 import { RangeCoder } from '../../src/net/enet/range-coder.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 import { SimWorld, collect } from './harness.js';
 import { compressibleBuffer, isCompressed, mutate, recordSends, roomFor, roundTrip } from './range-coder-inputs.js';
 

@@ -9,7 +9,7 @@ import { EnetError } from '../../src/net/enet/errors.js';
 import { EnetHost } from '../../src/net/enet/host.js';
 import { HEADER_FLAG_SENT_TIME, readU16 } from '../../src/net/enet/protocol.js';
 import { RangeCoder } from '../../src/net/enet/range-coder.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 import { SimWorld, collect } from './harness.js';
 import { MAX_INPUT_BYTES, compressibleBuffer, isCompressed, recordSends, roomFor, roundTrip } from './range-coder-inputs.js';
 

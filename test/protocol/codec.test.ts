@@ -59,8 +59,8 @@ describe('EMsg envelope', () => {
     // field 99, length-delimited, empty body
     expect(decodeMsg(new Uint8Array(0))).toEqual({ ok: false, reason: 'empty' });
     const unknown = new Uint8Array([0x9a, 0x06, 0x00]); // tag (99<<3)|2 as varint, len 0
-    expect(decodeMsg(unknown)).toEqual({ ok: false, reason: 'unknown-kind' });
-    expect(decodeMsg(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'too-big' });
+    expect(decodeMsg(unknown)).toEqual({ ok: false, reason: 'unknown_kind' });
+    expect(decodeMsg(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'too_big' });
   });
 
   it('random bytes never throw', () => {

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { VoiceEncoder, isDtxPacket } from '../../src/voice/encoder.js';
 import { VoiceDecoder, isValidVoicePacket } from '../../src/voice/decoder.js';
 import { VoiceError } from '../../src/voice/errors.js';
-import { makeSpeech, type SpeechTrack } from '../../src/voice/speech.js';
+import { makeSpeech, type SpeechTrack } from './fixtures/speech.js';
 import { framesOf } from '../../src/voice/wav-io.js';
-import { align, logSpectralDistance } from '../../src/voice/quality.js';
+import { align, logSpectralDistance } from './fixtures/quality.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 
 // Quality measure: log-spectral distance (quality.ts), dB, lower is better.
 const LSD_PASS_DB = 4.0; // measured ≈ 2.9 dB at 24 kb/s on espeak-ng speech

@@ -2,14 +2,14 @@
 import { describe, it, expect } from 'vitest';
 import { VoiceTransmitter, type OutgoingVoice } from '../../src/voice/transmitter.js';
 import { VoiceReceiver } from '../../src/voice/receiver.js';
-import { makeSpeech } from '../../src/voice/speech.js';
+import { makeSpeech } from './fixtures/speech.js';
 import { framesOf } from '../../src/voice/wav-io.js';
-import { align } from '../../src/voice/quality.js';
+import { align } from './fixtures/quality.js';
 import { liveDecoderCount } from '../../src/voice/decoder.js';
 import { liveEncoderCount } from '../../src/voice/encoder.js';
 import type { AudioSink } from '../../src/voice/audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 
 class MemorySink implements AudioSink {
   readonly name = 'memory';

@@ -94,7 +94,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   io.stdout(`${NAME}: session file ${sessionSave.saver.path}\n`);
   if (sessionSave.resumedPlayers !== undefined) io.stdout(`${NAME}: resumed the session (${sessionSave.resumedPlayers} players recorded)\n`);
   if (o.passwordFrom) io.stdout(`${NAME}: players need the session password (${o.passwordFrom})\n`);
-  if (nat) io.stdout(`${NAME}: announced on coop-master ${o.nat!.master} as lobby session ${nat.sessionId}\n`);
+  if (nat) io.stdout(`${NAME}: announced on coop-master ${o.nat!.master} as lobby session ${nat.lobbyId}\n`);
 
   // SaveSessionState at shutdown: saved first on SIGINT/SIGTERM (then the clean stop), on an
   // uncaught error (then exit 1), and on any other exit.

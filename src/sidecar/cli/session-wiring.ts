@@ -130,7 +130,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   if (o.nat) {
     say(`joining lobby session ${o.join} through coop-master ${o.nat.master}`);
     try {
-      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbySession: o.join as string, identity: c.identity });
+      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbyId: o.join as string, identity: c.identity });
     } catch (err) {
       say(`could not reach the server through coop-master: ${oneLine(err)}`);
       exit.finish(EXIT_REFUSED, 'no server');

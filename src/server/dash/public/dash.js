@@ -20,11 +20,11 @@ const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 /** /status server.refusals reasons in words. */
 const REFUSAL_WORDS = {
   version: 'old version',
-  'bad-proof': 'bad identity proof',
+  'bad_proof': 'bad identity proof',
   banned: 'banned',
   full: 'server full',
-  'wrong-session': 'wrong session',
-  'bad-hello': 'bad hello',
+  'wrong_session': 'wrong session',
+  'bad_hello': 'bad hello',
   duplicate: 'already connected',
   password: 'wrong password',
   other: 'other',
