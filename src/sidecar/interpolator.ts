@@ -32,17 +32,20 @@ function lerpAngle(a: number, b: number, t: number): number {
 
 export class SnapshotInterpolator {
   #targetDelayMs: number;
+  /** A delay set by the player (LAN play, measurements) that tick-rate changes keep; null = ENet's rule. */
+  readonly #fixedDelayMs: number | null;
   #buf: Buffered[] = [];
   #offsetMs: number | null = null; // server time - local time
   #playoutMs: number | null = null; // in server time
   #lastLocalMs = 0;
   #out: InterpolatedEntity[] = [];
 
-  constructor(tickMs = TICK_FAST_MS) {
-    this.#targetDelayMs = interpDelayForTick(tickMs);
+  constructor(tickMs = TICK_FAST_MS, fixedDelayMs: number | null = null) {
+    this.#fixedDelayMs = fixedDelayMs;
+    this.#targetDelayMs = fixedDelayMs ?? interpDelayForTick(tickMs);
   }
 
-  /** The delay the playout clock is converging to: max(2 × tickMs, 80). */
+  /** The delay the playout clock is converging to: max(2 × tickMs, 80), or the fixed one. */
   get interpDelayMs(): number { return this.#targetDelayMs; }
   /** The delay actually in effect at the last sample (estimated server now − playout). */
   get currentDelayMs(): number {
@@ -51,7 +54,7 @@ export class SnapshotInterpolator {
   get playoutMs(): number | null { return this.#playoutMs; }
 
   onTickRateChange(tickMs: number): void {
-    this.#targetDelayMs = interpDelayForTick(tickMs);
+    this.#targetDelayMs = this.#fixedDelayMs ?? interpDelayForTick(tickMs);
   }
 
   /** Adds a decoded snapshot stamped with the server's time, received at localNowMs. */

@@ -28,6 +28,8 @@ import { RefuseCode } from '../protocol/schema.gen.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
+/** Longest interpolation delay a player may set, ms. */
+const MAX_INTERP_DELAY_MS = 1000;
 const HELP = `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
 usage: coop-sidecar --server HOST:PORT --session NAME [options]
        coop-sidecar --master URL --join LOBBY_ID --session NAME [options]
@@ -48,6 +50,7 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --mic-device NAME      capture voice from this PortAudio device ('' = first) [default: the game's mic frames]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
   --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
+  --interp-delay-ms MS   show remote entities MS in the past (0..1000)      [default: max(2 ticks, 80)]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
       options: {
         server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
         'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
-        'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
+        'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' }, 'interp-delay-ms': { type: 'string' },
         import: { type: 'string' }, out: { type: 'string' },
         ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
       },
@@ -97,6 +100,9 @@ async function main(): Promise<void> {
   if (typeof password === 'object') usage(password.error);
   const name = values.name ?? 'player';
   if (name.trim() === '' || [...name].length > PLAYER_NAME_MAX_CHARS) usage(`--name must be 1..${PLAYER_NAME_MAX_CHARS} characters`);
+  const interpRaw = values['interp-delay-ms'];
+  const interpDelayMs = interpRaw === undefined ? undefined : Number(interpRaw);
+  if (interpDelayMs !== undefined && !(Number.isInteger(interpDelayMs) && interpDelayMs >= 0 && interpDelayMs <= MAX_INTERP_DELAY_MS)) usage(`--interp-delay-ms must be an integer 0..${MAX_INTERP_DELAY_MS}, got ${JSON.stringify(interpRaw)}`);
   const log = pino({ level: values['log-level'] ?? 'info', base: { svc: 'coop-sidecar', name } }, pino.destination(2));
   const say = (line: string): void => { process.stdout.write(`coop-sidecar[${name}]: ${line}\n`); };
 
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
   const rejoin = new RejoinSchedule();
   const now = (): number => performance.now();
   const client: CoopClient = new CoopClient({
-    name, identity: identity.keys, sessionId: values['session-id'], password, now,
+    name, identity: identity.keys, sessionId: values['session-id'], password, now, interpDelayMs,
     send: (channel, bytes, reliable) => {
       if (!peer?.connected) return;
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;

@@ -39,12 +39,14 @@ export interface CoopClientOptions {
   now: () => number;
   events?: ClientEvents;
   protocolVersion?: number; // tests only: pretend to be another version
+  /** Show remote entities this many ms in the past instead of max(2 × tick, 80) (bench:e2e uses 0). */
+  interpDelayMs?: number;
 }
 
 export class CoopClient {
   /** Replaced by reset(): a new server session starts a new snapshot history and timeline. */
   receiver = new SnapshotReceiver();
-  interp = new SnapshotInterpolator();
+  interp: SnapshotInterpolator;
   readonly known = new Map<number, EntityInfo>();
   peerId = 0;
   tickMs = 0;
@@ -60,6 +62,7 @@ export class CoopClient {
   constructor(opts: CoopClientOptions) {
     this.#o = opts;
     this.#ev = opts.events ?? {};
+    this.interp = new SnapshotInterpolator(undefined, opts.interpDelayMs ?? null);
   }
 
   get state(): ClientStateValue { return this.#state; }
@@ -85,7 +88,7 @@ export class CoopClient {
     if (this.#state === ClientState.REFUSED || this.#state === ClientState.CLOSED) return;
     this.known.clear();
     this.receiver = new SnapshotReceiver();
-    this.interp = new SnapshotInterpolator();
+    this.interp = new SnapshotInterpolator(undefined, this.#o.interpDelayMs ?? null);
     this.peerId = 0;
     this.#setState(ClientState.IDLE);
   }
