@@ -61,7 +61,11 @@ export class SnapshotInterpolator {
   push(serverTimeMs: number, state: SnapshotState, localNowMs: number): void {
     if (!Number.isFinite(serverTimeMs)) return;
     const sample = serverTimeMs - localNowMs;
-    this.#offsetMs = this.#offsetMs === null ? sample : this.#offsetMs + (sample - this.#offsetMs) * OFFSET_SMOOTHING;
+    // The fastest arrival is the truest clock offset (slower ones only waited longer): follow a
+    // faster one at once, drift down slowly. A mean would put the playout behind half the
+    // snapshots by their extra transit, which the interpolation delay then has to absorb.
+    if (this.#offsetMs === null || sample > this.#offsetMs) this.#offsetMs = sample;
+    else this.#offsetMs += (sample - this.#offsetMs) * OFFSET_SMOOTHING;
     const last = this.#buf[this.#buf.length - 1];
     if (last && serverTimeMs <= last.timeMs) return; // late or duplicate: already past it
     const n = state.count;

@@ -9,7 +9,7 @@ import { openBridge, BridgeError, type Bridge } from '../../bridge/index.js';
 import { EnetHost, UdpTransport } from '../net/enet/index.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE, PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../protocol/constants.js';
 import { CoopClient, ClientState } from './session.js';
-import { Sidecar, FRAME_MS, yawFromQuat } from './sidecar.js';
+import { Sidecar, yawFromQuat } from './sidecar.js';
 import { bridgeGameLink } from './bridge-adapter.js';
 import { loadOrCreateIdentity } from '../protocol/identity-store.js';
 import { relayProgress } from './progress-relay.js';
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
         void shutdown();
       },
       despawn: (id) => sidecar.despawned(id),
+      snapshot: () => sidecar.snapshotArrived(),
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
@@ -248,14 +249,10 @@ async function main(): Promise<void> {
   });
   peer = host.connect(serverAddr, CHANNEL_COUNT, 0);
 
-  const inputTimer = setInterval(() => sidecar.sendInput(), Math.max(10, client.tickMs || 25));
-  const frameTimer = setInterval(() => sidecar.frame(), FRAME_MS);
   let stopping = false;
   async function shutdown(): Promise<void> {
     if (stopping) return;
     stopping = true;
-    clearInterval(inputTimer);
-    clearInterval(frameTimer);
     progress.stop();
     clearInterval(lossTimer);
     voice.close();

@@ -25,6 +25,8 @@ export interface ClientEvents {
   tickRate?(tickMs: number, interpDelayMs: number): void;
   chat?(fromPeerId: number, fromName: string, text: string): void;
   notice?(text: string, level: number): void;
+  /** A snapshot was decoded and buffered for interpolation. */
+  snapshot?(tick: number): void;
   /** Any other kind (voice, cineStart, …) for the sidecar's other parts. */
   other?(kind: string, msg: EMsg): void;
 }
@@ -188,6 +190,7 @@ export class CoopClient {
         const now = this.#o.now();
         this.interp.push(s.serverTimeMs ?? 0, r.state, now);
         if (r.tick === this.receiver.newestTick) this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+        this.#ev.snapshot?.(r.tick);
         return;
       }
       case 'tickRateChange': {
