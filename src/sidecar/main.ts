@@ -28,6 +28,8 @@ import { RefuseCode } from '../protocol/schema.gen.js';
 
 const DEFAULT_DATA_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'coop-bridge');
 const EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_RUNTIME = 1;
+/** The sidecar's ENet timer (resends, pings), ms: one server tick. */
+const SIDECAR_ENET_SERVICE_MS = 25;
 /** Longest interpolation delay a player may set, ms. */
 const MAX_INTERP_DELAY_MS = 1000;
 const HELP = `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
@@ -218,7 +220,9 @@ async function main(): Promise<void> {
   } else {
     transport = await UdpTransport.bind({ address: '0.0.0.0', port: 0 });
   }
-  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
+  // Acks and sends go out on activity anyway; the timer only paces resends and pings, so a
+  // tick's pace is enough beside a game (ENet's 5 ms default woke this process 200 times a second).
+  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
   say(`game attached; ENet connecting to ${serverAddr.address}:${serverAddr.port}`);
   host.on('connect', () => {
     // A re-join starts where the player is now, not where the game first put them.
