@@ -1,4 +1,4 @@
-// bench:bridge — game <-> sidecar (BENCHMARKS.md "bench:bridge"). This process is the sidecar;
+// bench:bridge — game <-> sidecar (workload: docs/benchmarks.md#benchbridge). This process is the sidecar;
 // bench/bridge-peer.ts is the game process, over the shared-memory bridge and, as the baseline
 // in the same run, over a ws WebSocket on 127.0.0.1. Prints a table and writes
 // bench/results/bridge.json (median of REPS repetitions, machine info, ratios).
@@ -11,7 +11,7 @@ import { loadNative, MESSAGE_IDS, openBridge, type Bridge, type Msg } from '../b
 import { transformFor, wsDecode, wsEncode } from './bridge-peer.js';
 import { writeFileAtomicSync } from '../src/merge/atomic.js';
 
-/** 3 by default (BENCHMARKS.md); BENCH_REPS=1 for a quick look while developing. */
+/** 3 by default (docs/benchmarks.md); BENCH_REPS=1 for a quick look while developing. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const RTT_WARMUP = 10_000;
 const RTT_SAMPLES = 100_000;

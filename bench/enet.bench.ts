@@ -1,4 +1,4 @@
-// bench:enet — the TS ENet host against Debian's libenet (BENCHMARKS.md "bench:enet").
+// bench:enet — the TS ENet host against Debian's libenet (workload: docs/benchmarks.md#benchenet).
 // Both with ENet's defaults (MTU 1392, ENet's window and throttle), each talking to itself on
 // 127.0.0.1 in this process: TS client → TS server over node:dgram, libenet client → libenet
 // server through koffi (polled with enet_host_service(…, 0)). Reliable, one channel; the sender

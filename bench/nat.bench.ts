@@ -1,4 +1,4 @@
-// bench:nat (BENCHMARKS.md): the namespace NAT lab of the tests. connect_ms_* is the time from
+// bench:nat (docs/benchmarks.md#benchnat): the namespace NAT lab of the tests. connect_ms_* is the time from
 // Nat_PerformHandshake to the first ENet round trip, measured by the joiner, RUNS runs per case
 // (direct: two endpoint-independent NATs; relayed: two symmetric NATs); relay_throughput_ratio
 // is ENet reliable throughput through coturn over the direct one, REPS repetitions each, same

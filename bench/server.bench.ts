@@ -1,6 +1,6 @@
-// bench:server — one tick of the dedicated server (BENCHMARKS.md "bench:server").
+// bench:server — one tick of the dedicated server (workload: docs/benchmarks.md#benchserver).
 // Prints a table and writes bench/results/server.json. One core, no workers. Median of 3 reps.
-// tick_p50/p99 are CPU time per tick (process.cpuUsage): other helpers share this machine's two
+// tick_p50/p99 are CPU time per tick (process.cpuUsage): other processes share this machine's two
 // cores, and preemption by them is not the server's cost; wall-clock figures are reported too.
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/merge/atomic.js';

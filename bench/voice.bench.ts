@@ -1,4 +1,4 @@
-// bench:voice — codec cost and loss quality on 60 s of espeak-ng speech (BENCHMARKS.md), and
+// bench:voice — codec cost and loss quality on 60 s of espeak-ng speech (docs/benchmarks.md#benchvoice), and
 // mouth-to-ear latency through coop-server and two sidecars on loopback (voice-latency.ts).
 // Prints a table, writes bench/results/voice.json. ≥ 3 repetitions, medians, machine info.
 import { mkdirSync, writeFileSync } from 'node:fs';

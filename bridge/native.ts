@@ -1,12 +1,15 @@
-// koffi bindings to native-shims/build/libcoopbridge.so. Only create/open, sleep/wake and
-// liveness go through here; frames are read and written in JS over koffi.view (ring.ts).
+// koffi bindings to the native shim: native-shims/build/libcoopbridge.so on Linux,
+// coopbridge.dll on Windows (one code path; the platform only picks the file). Only
+// create/open, sleep/wake and liveness go through here; frames are read and written in JS over
+// koffi.view (ring.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import koffi, { type LibraryHandle } from 'koffi';
 import { BridgeError } from './errors.js';
 
-/** Default location of the built shim, relative to the package root. */
-export const NATIVE_LIB_RELATIVE = 'native-shims/build/libcoopbridge.so';
+/** Default location of the built shim, relative to the package root: the repository on Linux;
+ * on Windows the plugin folder, one level above sidecar/ where the bundle sits (docs/windows.md). */
+export const NATIVE_LIB_RELATIVE = process.platform === 'win32' ? 'coopbridge.dll' : 'native-shims/build/libcoopbridge.so';
 /** Environment override for the shim's path. */
 export const NATIVE_LIB_ENV = 'COOP_BRIDGE_LIB';
 

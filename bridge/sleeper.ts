@@ -2,7 +2,8 @@
 // - PipeSleeper (Linux default): the event loop itself polls the ring's wake pipe (a FIFO the
 //   writer's coop_wake writes a byte to): one thread hop per wake.
 // - FutexSleeper: a futex wait on libuv's pool through koffi `.async`, in finite slices: two
-//   hops per wake (pool thread, then the loop), and it holds a pool thread while asleep.
+//   hops per wake (pool thread, then the loop), and it holds a pool thread while asleep. On
+//   Windows (no wake pipe) this is the sleeper, and coop_wait waits on the ring's named event.
 // Either way a lost wake costs at most one slice: the bridge re-checks the ring on every
 // heartbeat tick too.
 import { Socket } from 'node:net';

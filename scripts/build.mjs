@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Builds what the package runs from: the native shim (make, from native-shims/ sources only)
-// and the esbuild bundles in dist/ that the bins load. Entries that do not exist yet are skipped.
+// Builds what the package runs from: the native shim (make, from native-shims/ sources only:
+// the Linux .so, and with mingw-w64 the Windows DLL and the C test game), the esbuild bundles in
+// dist/ that the bins load (entries that do not exist yet are skipped), then the Windows
+// sidecar folder and wine prefix in .cache/win/ (scripts/build-win.mjs).
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { buildWindows } from './build-win.mjs';
 
 if (existsSync('native-shims/Makefile')) {
   execFileSync('make', ['-s', '-C', 'native-shims'], { stdio: 'inherit' });
@@ -18,8 +21,8 @@ export const ENTRIES = {
   'coop-server': 'src/server/main.ts',
   'coop-sidecar': 'src/sidecar/main.ts',
   'coop-master': 'src/master/main.ts',
-  'coop-merge': 'src/merge/cli.ts',
-  'coop-netcheck': 'src/net/netcheck.ts',
+  'coop-merge': 'src/merge/main.ts',
+  'coop-netcheck': 'src/net/netcheck-main.ts',
   'coop-sim': 'src/sim/main.ts',
 };
 
@@ -40,3 +43,6 @@ await Promise.all(
     }),
   ),
 );
+
+// The Windows sidecar (node.exe + this sidecar bundled + koffi + opus.dll) and the wine prefix.
+await buildWindows({ sidecarEntry: ENTRIES['coop-sidecar'] });

@@ -16,6 +16,9 @@ export const SYSTEM_PACKAGES = {
   iptables: 'NAT routers (MASQUERADE) in the NAT lab',
   'espeak-ng': 'speech for voice tests and the demo',
   sox: 'audio conversion and measurement',
+  'gcc-mingw-w64-x86-64': 'cross-compiles the Windows shim, launcher, test game and libopus (native-shims/, scripts/win/)',
+  wine64: 'runs the Windows builds (node.exe sidecar, test game) in the tests and bench:bridge --win',
+  wine: "the `wine` command (wine64 alone ships no launcher on the PATH)",
 };
 
 const { values } = parseArgs({ options: { for: { type: 'string', default: 'test' }, check: { type: 'boolean', default: false } } });

@@ -17,8 +17,10 @@
 extern "C" {
 #endif
 
-#if defined(_WIN32)
+#if defined(_WIN32) && defined(COOP_BUILDING_SHIM)
 #define COOP_API __declspec(dllexport)
+#elif defined(_WIN32)
+#define COOP_API __declspec(dllimport) /* a game (or test harness) linking the DLL */
 #else
 #define COOP_API __attribute__((visibility("default")))
 #endif
@@ -121,6 +123,10 @@ COOP_API int coop_sweep_stale(int min_age_s);
  * launched it exits; Windows: a job object closed with the game). Returns the child's pid (> 0)
  * or -errno (e.g. -ENOENT when argv[0] does not exist). */
 COOP_API int32_t coop_launch(const char *const *argv);
+/* As coop_launch, with the child's stdout and stderr appended to log_path. NULL: Linux keeps the
+ * game's streams; Windows writes coop-sidecar.log beside argv[0] (a console program started
+ * without a console needs real handles; under wine a node.exe whose stdout is a pipe dies). */
+COOP_API int32_t coop_launch_logged(const char *const *argv, const char *log_path);
 #define COOP_LAUNCH_RUNNING (-1)
 #define COOP_LAUNCH_UNKNOWN (-2)
 /* Reaps a launched child without blocking: COOP_LAUNCH_RUNNING, COOP_LAUNCH_UNKNOWN (not a child,

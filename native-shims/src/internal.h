@@ -1,5 +1,5 @@
 /* Internal: the region handle and the per-platform seam (one file per OS, as ENet has unix.c
- * and win32.c). Only platform_unix.c is built here; platform_win32.c is written, not built. */
+ * and win32.c): platform_unix.c in libcoopbridge.so, platform_win32.c in coopbridge.dll. */
 #ifndef COOP_INTERNAL_H
 #define COOP_INTERNAL_H
 

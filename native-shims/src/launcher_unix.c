@@ -21,7 +21,9 @@
 /* Exit code base of a child killed by a signal (128 + signal, as shells report). */
 #define LAUNCH_SIGNAL_BASE 128
 
-static void child_after_fork(const char *const *argv, pid_t parent, int report_fd) {
+static int32_t launch_with(const char *const *argv, int log_fd);
+
+static void child_after_fork(const char *const *argv, pid_t parent, int report_fd, int log_fd) {
 #ifdef __linux__
   /* SIGTERM lets the sidecar say goodbye to the server; it arrives when the game thread dies. */
   if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) _exit(LAUNCH_EXEC_FAILED);
@@ -34,6 +36,7 @@ static void child_after_fork(const char *const *argv, pid_t parent, int report_f
     int flags = fcntl(fd, F_GETFD);
     if (flags >= 0) fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
   }
+  if (log_fd >= 0 && (dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)) _exit(LAUNCH_EXEC_FAILED);
   execv(argv[0], (char *const *)argv);
   int err = errno;
   ssize_t ignored = write(report_fd, &err, sizeof err);
@@ -41,8 +44,21 @@ static void child_after_fork(const char *const *argv, pid_t parent, int report_f
   _exit(LAUNCH_EXEC_FAILED);
 }
 
-COOP_API int32_t coop_launch(const char *const *argv) {
+/* Mode of a log file the launcher creates. */
+#define LAUNCH_LOG_MODE 0644
+
+COOP_API int32_t coop_launch_logged(const char *const *argv, const char *log_path) {
   if (argv == NULL || argv[0] == NULL) return -EINVAL;
+  int log_fd = -1;
+  if (log_path != NULL && (log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, LAUNCH_LOG_MODE)) < 0) return -errno;
+  int32_t pid = launch_with(argv, log_fd);
+  if (log_fd >= 0) close(log_fd);
+  return pid;
+}
+
+COOP_API int32_t coop_launch(const char *const *argv) { return coop_launch_logged(argv, NULL); }
+
+static int32_t launch_with(const char *const *argv, int log_fd) {
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) return -errno;
   pid_t parent = getpid();
@@ -55,7 +71,7 @@ COOP_API int32_t coop_launch(const char *const *argv) {
   }
   if (pid == 0) {
     close(report[0]);
-    child_after_fork(argv, parent, report[1]);
+    child_after_fork(argv, parent, report[1], log_fd);
   }
   close(report[1]);
   int child_errno = 0;

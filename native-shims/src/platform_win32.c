@@ -1,7 +1,10 @@
-/* Windows: a named file mapping and, per ring, a named auto-reset event (WaitOnAddress does not
- * work across processes). WRITTEN BUT NOT BUILT OR RUN HERE: only the Linux shim is built and
- * tested on this machine (the Makefile compiles platform_unix.c). For the RED4ext plugin build,
- * compile region.c, frames.c, hooks_check.c and this file with MSVC or mingw-w64. */
+/* Windows: a named file mapping and, per ring, a named auto-reset event (WaitOnAddress wakes
+ * only threads of its own process). Names carry the `Local\` prefix: the session namespace,
+ * which needs no privilege (`Global\` does); under wine both resolve to one directory, shared by
+ * every process of the prefix. Built by `make -C native-shims` with mingw-w64 into
+ * coopbridge.dll and run under wine by test/windows/ (the C test game + node.exe). The event is
+ * the wake: the wake word still counts wakes, so a reader that finds it changed skips the wait,
+ * and a wake nobody waited for leaves the event set (one spurious, harmless early return). */
 #ifdef _WIN32
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +121,8 @@ void coop_plat_wake(coop_region *r, int ring, _Atomic uint32_t *word) {
   if (w && w->ev[ring]) SetEvent(w->ev[ring]);
 }
 
-/* An event-loop reader on Windows would wait on the event handle instead (not implemented). */
+/* No fd to poll on Windows: the Node sidecar sleeps in coop_wait on libuv's pool (koffi
+ * .async, finite slices), waiting on the ring's event (bridge/sleeper.ts FutexSleeper). */
 int coop_plat_wake_fd(coop_region *r, int ring) {
   (void)r;
   (void)ring;

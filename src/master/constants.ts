@@ -1,4 +1,4 @@
-// Named limits of coop-master (STYLE.md #3). Every bound the master enforces lives here.
+// Named limits of coop-master. Every bound the master enforces lives here.
 
 /** A host must heartbeat at least this often; the lobby tells hosts this interval. */
 export const MASTER_HEARTBEAT_MS = 10_000;

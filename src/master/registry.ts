@@ -8,7 +8,7 @@ import {
   MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES,
 } from './constants.js';
 import { readJsonFile } from './store.js';
-import { writeFileAtomicSync } from '../merge/atomic.js';
+import { removeStaleTemps, writeFileAtomicSync } from '../merge/atomic.js';
 import { AnnounceBody, type LobbyEntry } from './wire.js';
 
 interface Session extends LobbyEntry {
@@ -57,14 +57,21 @@ export class Registry {
   readonly #perIp = new Map<string, number>();
   readonly #opts: RegistryOptions;
   #dirty = false;
+  /** Temp files of the state file found and removed at load (left by a killed master). */
+  staleTempsRemoved = 0;
 
   constructor(opts: RegistryOptions) {
     this.#opts = opts;
   }
 
-  /** Loads the persisted lobby, dropping sessions that expired while the master was down. */
+  /**
+   * Loads the persisted lobby, dropping sessions that expired while the master was down. First
+   * sweeps the temp files a master killed mid-write left (each a full copy of the lobby, with
+   * token hashes and addresses).
+   */
   load(): number {
     if (!this.#opts.statePath) return 0;
+    this.staleTempsRemoved = removeStaleTemps(this.#opts.statePath);
     const parsed = PersistedFile.safeParse(readJsonFile(this.#opts.statePath) ?? { v: 1, sessions: [] });
     if (!parsed.success) throw new Error(`master state file ${this.#opts.statePath} is not a lobby file`);
     const now = this.#opts.now();

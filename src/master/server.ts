@@ -66,7 +66,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  opts.log?.info({ host: opts.host, port, restored, relay: issuer.enabled }, 'coop-master listening');
+  opts.log?.info({ host: opts.host, port, restored, staleTempsRemoved: registry.staleTempsRemoved, relay: issuer.enabled }, 'coop-master listening');
   return {
     port,
     url: `http://${hostPart}:${port}`,

@@ -1,6 +1,6 @@
 // Atomic file writes: a temp file in the same folder, fsync, rename over the target, fsync the
 // folder. A reader sees the old file or the new one, never a half-written one.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -46,4 +46,29 @@ function fsyncDir(dir: string): void {
   } finally {
     if (fd >= 0) closeSync(fd);
   }
+}
+
+/**
+ * Removes the temp files a process killed in the middle of writing `target` left behind
+ * (`.<name>.<pid>.<rand>.tmp`, and those of `<name>.<suffix>` files such as a backup). Call it at
+ * start, before this process writes `target`: each one may be a full copy of the file's secrets.
+ * Returns how many were removed; a missing folder is nothing to sweep.
+ */
+export function removeStaleTemps(target: string): number {
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let n = 0;
+  for (const f of names) {
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    rmSync(join(dir, f), { force: true });
+    n++;
+  }
+  return n;
 }

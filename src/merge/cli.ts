@@ -1,11 +1,12 @@
-#!/usr/bin/env node
 // coop-merge <session.json> <singleplayerSave.dat> [--player id] [--out merged.dat]
 //            [--conflicts conflicts.json] [--resolve answers.json] [--json]
-// Exit 0 merged (merged.dat written), 2 conflicts need a decision (conflicts file written,
-// merged.dat not), 1 error (one line on stderr, nothing written).
+// Exit 0 merged (merged.dat written), 3 conflicts need a decision (conflicts file written,
+// merged.dat not), 1 error (one line on stderr, nothing written), 2 usage.
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runCommand, exitCodesHelp, UsageError } from '../cli/command.js';
+import type { CliIo } from '../cli/io.js';
+import { readExistingFile, readPath } from '../cli/options.js';
 import { writeFileAtomicSync } from './atomic.js';
 import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_MERGED, MERGE_SCHEMA_VERSION } from './constants.js';
 import { encodeDat } from './dat.js';
@@ -32,7 +33,7 @@ Options:
   --json                     print the result as JSON on stdout instead of the summary
   -h, --help                 show this help
 
-Exit codes: 0 merged, 2 conflicts need a decision (nothing merged yet), 1 error.`;
+${exitCodesHelp('merged', [{ code: EXIT_CONFLICTS, meaning: 'conflicts need a decision (nothing merged yet)' }])}`;
 
 /** Canonical location of a path that may not exist yet (its folder resolved through symlinks). */
 function canonical(p: string): string {
@@ -68,41 +69,30 @@ interface Options {
   json: boolean;
 }
 
-function parseCli(argv: string[]): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        player: { type: 'string' },
-        out: { type: 'string' },
-        conflicts: { type: 'string' },
-        resolve: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new MergeError('USAGE', `${(err as Error).message.split('. ')[0]} (see --help)`);
-  }
-  const { values, positionals } = parsed;
+export const MERGE_CLI_OPTIONS = {
+  player: { type: 'string' },
+  out: { type: 'string' },
+  conflicts: { type: 'string' },
+  resolve: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseCli(argv: readonly string[]): Options | 'help' {
+  const { values, positionals } = parseCommandLine(argv, MERGE_CLI_OPTIONS, true);
   if (values.help) return 'help';
   if (positionals.length !== 2) {
-    throw new MergeError('USAGE', `expected <session.json> <singleplayerSave.dat>, got ${positionals.length} argument(s) (see --help)`);
+    throw new UsageError(`expected <session.json> <singleplayerSave.dat>, got ${positionals.length} argument(s) (see --help)`);
   }
-  for (const k of ['player', 'out', 'conflicts', 'resolve'] as const) {
-    if (values[k] === '') throw new MergeError('USAGE', `--${k} needs a value`);
-  }
+  if (values.player === '') throw new UsageError('--player needs a value');
   return {
     session: positionals[0],
     dat: positionals[1],
     player: values.player,
-    out: values.out ?? 'merged.dat',
-    conflicts: values.conflicts,
-    resolve: values.resolve,
-    json: values.json,
+    out: readPath(values.out, '--out') ?? 'merged.dat',
+    conflicts: readPath(values.conflicts, '--conflicts'),
+    resolve: readExistingFile(values.resolve, '--resolve'),
+    json: values.json === true,
   };
 }
 
@@ -122,20 +112,19 @@ function checkPaths(o: Options, conflictsPath: string): void {
   if (samePath(o.out, conflictsPath)) throw new MergeError('OUT_IS_INPUT', `--out and the conflicts file are the same path: ${o.out}`);
 }
 
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTty: boolean;
-}
-
-export function runCli(argv: string[], io: CliIo): number {
-  let opts: Options | 'help';
-  try {
-    opts = parseCli(argv);
+export async function runMerge(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand('coop-merge', io, async () => {
+    const opts = parseCli(argv);
     if (opts === 'help') {
       io.stdout(USAGE + '\n');
       return EXIT_MERGED;
     }
+    return merge(opts, io);
+  });
+}
+
+function merge(opts: Options, io: CliIo): number {
+  try {
     const o = opts;
     const conflictsPath = o.conflicts ?? defaultConflictsPath(o.out);
     checkPaths(o, conflictsPath);
@@ -175,7 +164,7 @@ export function runCli(argv: string[], io: CliIo): number {
       const tail = pending
         ? `${outcome.conflicts.length} conflict(s) need a decision: see ${conflictsPath}, answer with --resolve <answers.json>; nothing merged yet`
         : `wrote ${o.out}`;
-      io.stdout(renderSummary(outcome, header, io.isTty ? COLOUR : PLAIN) + '\n' + tail + '\n');
+      io.stdout(renderSummary(outcome, header, io.colour ? COLOUR : PLAIN) + '\n' + tail + '\n');
     }
     return pending ? EXIT_CONFLICTS : EXIT_MERGED;
   } catch (err) {
@@ -183,14 +172,4 @@ export function runCli(argv: string[], io: CliIo): number {
     io.stderr(`coop-merge: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
     return EXIT_ERROR;
   }
-}
-
-const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.ts|coop-merge(?:\.js|\.mjs)?)$/.test(process.argv[1]);
-if (isMain) {
-  const useColour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.exitCode = runCli(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTty: useColour,
-  });
 }

@@ -34,10 +34,10 @@ export const MAX_QUANTITY = 0xffff_ffff;
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-/** Exit codes of coop-merge. */
+/** Exit codes of coop-merge (the policy of src/cli/command.ts: 3 and up are a tool's own). */
 export const EXIT_MERGED = 0;
 export const EXIT_ERROR = 1;
-export const EXIT_CONFLICTS = 2;
+export const EXIT_CONFLICTS = 3;
 
 /** Where the server keeps session files, under its data folder. */
 export const SESSION_SAVE_SUBDIR = ['SavedGames', 'Coop'] as const;

@@ -17,8 +17,7 @@ export type MergeErrorCode =
   | 'UNKNOWN_PLAYER'
   | 'AMBIGUOUS_PLAYER'
   | 'OUT_IS_INPUT'
-  | 'BAD_ANSWER' // a resolution that names no pending conflict, or an invalid choice
-  | 'USAGE';
+  | 'BAD_ANSWER'; // a resolution that names no pending conflict, or an invalid choice
 
 export class MergeError extends Error {
   readonly code: MergeErrorCode;

@@ -5,6 +5,10 @@
 //   quests         per quest, the highest stage any player reported (the party's progress)
 //   inventories    each player's latest reported inventory
 // Players who left stay in the record: their co-op progress must stay mergeable.
+// A record resumed from a session file (a restarted server) starts with that file's party,
+// quests, baselines and save count; nothing recorded is ever replaced by less: a player's level
+// and XP and the party's quest stages only go up (inventories follow the latest report, since
+// spending and selling are play).
 import { MERGE_SCHEMA_VERSION, MAX_PARTY } from './constants.js';
 import { MergeError } from './errors.js';
 import {
@@ -27,11 +31,28 @@ export class SessionRecord {
   readonly sessionId: string;
   readonly startedAt: string;
   #players = new Map<string, PlayerRecord>();
+  /** Quest stages the resumed file recorded: the party's progress never goes below them. */
+  #questFloor: QuestStageMap = {};
   #seq = 0;
 
-  constructor(opts: { sessionId: string; startedAt: Date }) {
+  /** `resume`: the session file to carry on from (same session id; its startedAt is kept). */
+  constructor(opts: { sessionId: string; startedAt: Date; resume?: SessionFile }) {
     this.sessionId = opts.sessionId;
-    this.startedAt = opts.startedAt.toISOString();
+    this.startedAt = opts.resume?.startedAt ?? opts.startedAt.toISOString();
+    if (opts.resume) this.#resume(opts.resume);
+  }
+
+  #resume(file: SessionFile): void {
+    if (file.sessionId !== this.sessionId) throw new MergeError('SCHEMA', `session file of ${file.sessionId} cannot resume session ${this.sessionId}`);
+    this.#seq = file.seq;
+    this.#questFloor = { ...file.quests };
+    for (const m of file.party) {
+      const latest: Progress = {
+        schemaVersion: MERGE_SCHEMA_VERSION, playerId: m.playerId, name: m.name, level: m.level, xp: m.xp,
+        quests: {}, inventory: file.inventories[m.playerId],
+      };
+      this.#players.set(m.playerId, { joinedAt: m.joinedAt, baseline: file.baselines[m.playerId], latest });
+    }
   }
 
   get playerCount(): number {
@@ -48,7 +69,7 @@ export class SessionRecord {
     const p = parsed.data;
     const rec = this.#players.get(playerId);
     if (rec) {
-      rec.latest = p;
+      rec.latest = { ...p, level: Math.max(p.level, rec.latest.level), xp: Math.max(p.xp, rec.latest.xp) };
       return;
     }
     if (this.#players.size >= MAX_PARTY) throw new MergeError('SCHEMA', `session ${this.sessionId} already has ${MAX_PARTY} players`);
@@ -59,7 +80,7 @@ export class SessionRecord {
   snapshot(reason: SaveReason, now: Date): SessionFile {
     this.#seq += 1;
     const party: PartyMember[] = [];
-    const quests: QuestStageMap = {};
+    const quests: QuestStageMap = { ...this.#questFloor };
     const inventories: SessionFile['inventories'] = {};
     const baselines: SessionFile['baselines'] = {};
     for (const [playerId, rec] of this.#players) {

@@ -5,6 +5,7 @@ import { InterestState } from './interest.js';
 import { ClientSnapshots } from './snapshot-writer.js';
 import type { TickClient } from './tick-pipeline.js';
 import type { EntityPose } from './world.js';
+import { ChatRateGate } from './chat-rate.js';
 import { BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS, type DropReason } from './constants.js';
 
 /** What the server needs of a transport peer (ENet today; anything datagram-shaped tomorrow). */
@@ -13,6 +14,11 @@ export interface PeerLink {
   send(channel: number, bytes: Uint8Array, reliable: boolean): void;
   /** Closes the link after queued reliable data is sent. */
   close(): void;
+  /**
+   * Drops the link now, freeing its transport slot (evicting an unauthenticated connection);
+   * nothing queued is sent and no gone-event follows. Absent: close() is used.
+   */
+  abort?(): void;
   /** Round-trip time as the transport measures it, ms. */
   readonly pingMs: number;
   readonly address: string;
@@ -49,6 +55,8 @@ export class Connection implements TickClient {
   readonly snaps = new ClientSnapshots();
   readonly drops = new Map<DropReason, number>();
   dropsTotal = 0;
+  /** Per-peer chat rate limit (chat-rate.ts). */
+  readonly chatRate: ChatRateGate;
   #windowStart = 0;
   #windowCount = 0;
   /** Free-form slots for plugins (admin, voice, merge) keyed by plugin name. */
@@ -59,6 +67,7 @@ export class Connection implements TickClient {
     this.peerId = peerId;
     this.link = link;
     this.connectedAtMs = nowMs;
+    this.chatRate = new ChatRateGate(nowMs);
   }
 
   get state(): ConnStateValue { return this.#state; }
@@ -75,10 +84,15 @@ export class Connection implements TickClient {
 
   /** Counts a dropped message; true when the peer is over the limit and must go. */
   countDrop(reason: DropReason, nowMs: number): boolean {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
-    this.dropsTotal++;
+    this.countShed(reason);
     if (nowMs - this.#windowStart > BAD_MESSAGE_WINDOW_MS) { this.#windowStart = nowMs; this.#windowCount = 0; }
     this.#windowCount++;
     return this.#windowCount > BAD_MESSAGE_LIMIT;
+  }
+
+  /** Counts a well-formed message shed by a rate limit: shown with the drops, never a reason to kick. */
+  countShed(reason: DropReason): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+    this.dropsTotal++;
   }
 }

@@ -32,7 +32,7 @@ function udpNet(peer: EnetPeer): PeerNetView {
   return { path: 'udp', connectMs: null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived };
 }
 
-function linkFor(peer: EnetPeer, netOf?: (address: string) => PeerNetView | undefined): PeerLink {
+function linkFor(peer: EnetPeer, netOf: ((address: string) => PeerNetView | undefined) | undefined, aborted: () => void): PeerLink {
   return {
     send(channel, bytes, reliable) {
       if (!peer.connected) return;
@@ -40,6 +40,8 @@ function linkFor(peer: EnetPeer, netOf?: (address: string) => PeerNetView | unde
       peer.send(channel, bytes, reliable || !unreliable ? { reliable: true } : { unreliableFragment: true });
     },
     close() { peer.disconnectLater(0); },
+    // disconnectNow frees the slot at once and emits no event: the listener forgets the peer here
+    abort() { peer.disconnectNow(0); aborted(); },
     get pingMs() { return peer.stats.rtt; },
     net: () => (netOf ? netOf(peer.address.address) : udpNet(peer)),
     address: `${peer.address.address}:${peer.address.port}`,
@@ -48,11 +50,19 @@ function linkFor(peer: EnetPeer, netOf?: (address: string) => PeerNetView | unde
 
 export async function listenEnet(server: CoopServer, opts: EnetListenOptions): Promise<EnetListener> {
   const transport = opts.transport ?? (await UdpTransport.bind({ address: opts.host, port: opts.port }));
-  const host = new EnetHost({ transport, peerLimit: opts.peerLimit, channelLimit: CHANNEL_COUNT });
+  const host = new EnetHost({
+    transport, peerLimit: opts.peerLimit, channelLimit: CHANNEL_COUNT,
+    onHalfOpenEvicted: () => server.countEviction('enet-half-open'),
+  });
   const conns = new Map<EnetPeer, Connection>();
   host.on('connect', (peer) => {
-    opts.onPeerUp?.(peer.address.address);
-    conns.set(peer, server.peerConnected(linkFor(peer, opts.netOf)));
+    const address = peer.address.address;
+    opts.onPeerUp?.(address);
+    const aborted = (): void => {
+      conns.delete(peer);
+      opts.onPeerGone?.(address);
+    };
+    conns.set(peer, server.peerConnected(linkFor(peer, opts.netOf, aborted)));
   });
   host.on('receive', (peer, channel, data) => {
     const c = conns.get(peer);

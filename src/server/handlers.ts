@@ -7,6 +7,7 @@ import { ConnState, type Connection } from './connection.js';
 import { poseFrom, modeFrom, helloProblem, chatTextOk } from './validate.js';
 import { CLIENT_CLOCK_CREEP_MS_PER_S } from './constants.js';
 import type { CoopServer } from './server.js';
+import { CHAT_RATE_NOTICE } from './chat-rate.js';
 
 /** Kinds only the server sends: a client sending one is a bad message. */
 const SERVER_ONLY: ReadonlySet<EMsgKind> = new Set<EMsgKind>([
@@ -117,6 +118,16 @@ function onInWorld(server: CoopServer, conn: Connection, kind: EMsgKind, msg: EM
       else dispatch(server, conn, kind, msg);
       return;
     case 'chat': {
+      // the rate limit comes first: a flood costs no text checks, and no plugin can exempt anyone
+      const rate = conn.chatRate.check(server.now());
+      if (rate !== 'relay') {
+        conn.countShed('chat-flood');
+        if (rate === 'drop-and-tell') {
+          server.notice(conn, CHAT_RATE_NOTICE, 1);
+          server.log.warn({ event: 'chat.flood', peerId: conn.peerId, dropped: conn.chatRate.dropped }, 'chat over the rate limit');
+        }
+        return;
+      }
       const raw = msg.chat?.text;
       if (!chatTextOk(raw)) { server.drop(conn, 'bad-text'); return; }
       let text: string | null = raw;

@@ -12,12 +12,19 @@ import {
 import { MASTER_MAX_PLAYERS } from '../master/constants.js';
 import type { PeerNetView } from './admin/session-view.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
+import { enetPeerLimit } from './constants.js';
 import type { CoopServer } from './server.js';
 
-/** Handshakes running at once beyond the player limit are refused (a join flood on the master). */
-export const NAT_HANDSHAKES_OVER_LIMIT = 8;
-/** A joiner whose ICE path is up but who has not connected ENet over it by then is let go. */
-export const NAT_ENET_ATTACH_TIMEOUT_MS = 15_000;
+/**
+ * ICE joiners not yet on ENet (handshake running, or path up without ENet yet), apart from the
+ * player slots. Past it the oldest is evicted, never the newcomer refused: a stranger who asks
+ * the master for handshakes and never answers ICE must not lock players out. Per source address
+ * the master bounds joiners already (its WebSocket limit per IP); the server does not see a
+ * joiner's address until ICE has found one.
+ */
+export const NAT_PENDING_JOINERS_MAX = 32;
+/** A joiner whose ICE path is up but who has not connected ENet over it by then is let go (one round trip is enough). */
+export const NAT_ENET_ATTACH_TIMEOUT_MS = 5_000;
 
 export interface NatListenOptions {
   /** coop-master base URL, http(s)://host:port */
@@ -33,6 +40,8 @@ export interface NatListenOptions {
   /** Bind ICE sockets to this IPv4 address only. */
   bindAddress?: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+  /** Default NAT_PENDING_JOINERS_MAX. */
+  pendingJoinersMax?: number;
 }
 
 export interface NatListener {
@@ -41,9 +50,11 @@ export interface NatListener {
   readonly enet: EnetListener;
   /** Connection stats of one ICE peer by its ENet address (`ice:<peerId>`). */
   netOf(address: string): PeerNetView | undefined;
-  /** Joiners refused because too many handshakes were running. */
-  readonly refusedHandshakes: number;
-  /** Handshakes running now (bounded by max players + NAT_HANDSHAKES_OVER_LIMIT). */
+  /** Joiners evicted (oldest first) to make room for newer ones. */
+  readonly evictedJoiners: number;
+  /** Joiners not yet on ENet now (bounded by NAT_PENDING_JOINERS_MAX). */
+  readonly pendingJoiners: number;
+  /** Handshakes running now. */
   readonly runningHandshakes: number;
   close(): Promise<void>;
 }
@@ -62,40 +73,56 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     const c = conns.get(id);
     conns.delete(id);
     enetUp.delete(id);
+    joiners.delete(id);
     void c?.close();
   };
+  /** Joiners not yet on ENet, oldest first (a Map keeps insertion order): how to let each go. */
+  const joiners = new Map<string, () => void>();
+  const joinersMax = o.pendingJoinersMax ?? NAT_PENDING_JOINERS_MAX;
+  let evicted = 0;
   const turn = o.relay ? cachedTurnCredentials(o.master, playerIdentityFrom(o.identity)) : undefined;
   turn?.().catch((err: Error) => o.log.warn({ event: 'nat.turncred.fail', error: err.message }, 'no TURN credentials yet'));
   /** Handshakes still running (closed with the listener). */
   const pending = new Set<NatConnection>();
-  let refused = 0;
   let closed = false;
 
   const enet = await listenEnet(server, {
-    host: '', port: 0, peerLimit: o.maxPlayers + NAT_HANDSHAKES_OVER_LIMIT, transport,
+    host: '', port: 0, peerLimit: enetPeerLimit(o.maxPlayers), transport,
     netOf: (address) => statsOf(address),
-    onPeerUp: (address) => { enetUp.add(address.slice(ICE_PATH_PREFIX.length)); },
+    onPeerUp: (address) => {
+      const id = address.slice(ICE_PATH_PREFIX.length);
+      enetUp.add(id);
+      joiners.delete(id); // on ENet now: the server's own handshake table bounds it from here
+    },
     onPeerGone: (address) => dropIce(address.slice(ICE_PATH_PREFIX.length)),
   });
 
   const startHandshake = (sig: MasterSignal, peerId: string): void => {
-    if (closed) return;
-    if (pending.size >= o.maxPlayers + NAT_HANDSHAKES_OVER_LIMIT || conns.has(peerId)) {
-      refused++;
-      return;
+    if (closed || conns.has(peerId) || joiners.has(peerId)) return;
+    if (joiners.size >= joinersMax) {
+      const [oldestId, letGo] = joiners.entries().next().value as [string, () => void];
+      joiners.delete(oldestId);
+      letGo();
+      evicted++;
+      server.countEviction('ice-handshake');
+      o.log.warn({ event: 'nat.evicted', peerId: oldestId }, 'oldest pending joiner evicted for a newer one');
     }
     const handshake = new NatConnection({
       peerId, role: 'host', signal: sig.link(peerId, true), transport, stunServer: o.stunServer,
       getTurnCredentials: turn, bindAddress: o.bindAddress,
     });
     pending.add(handshake);
+    const letGoHandshake = (): void => { pending.delete(handshake); void handshake.close(); };
+    joiners.set(peerId, letGoHandshake);
     handshake.run().then((c) => {
-      if (closed) { void c.close(); return; }
+      if (closed || joiners.get(peerId) !== letGoHandshake) { void c.close(); return; } // evicted meanwhile
+      joiners.set(peerId, () => dropIce(peerId)); // same place in the age order
       conns.set(peerId, c);
       setTimeout(() => { if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId); }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
       const s = c.stats();
       o.log.info({ event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? 0), attempt: s.attempt }, 'joiner reached us through coop-master');
     }, (err: Error) => {
+      if (joiners.get(peerId) === letGoHandshake) joiners.delete(peerId);
       o.log.warn({ event: 'nat.failed', peerId, error: err.message }, 'NAT handshake failed');
     }).finally(() => { pending.delete(handshake); });
   };
@@ -135,7 +162,8 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     get sessionId() { return announced.sessionId; },
     enet,
     netOf: statsOf,
-    get refusedHandshakes() { return refused; },
+    get evictedJoiners() { return evicted; },
+    get pendingJoiners() { return joiners.size; },
     get runningHandshakes() { return pending.size; },
     async close() {
       closed = true;

@@ -1,4 +1,4 @@
-// The seam admin, voice, merge and the dashboard plug into (STYLE.md #9): a plugin is an object
+// The seam admin, voice, merge and the dashboard plug into: a plugin is an object
 // with optional hooks, registered with server.use(plugin); the server calls every plugin in
 // registration order. Plugins reach the server through the CoopServer they were given.
 import type { EMsg, EMsgKind } from '../protocol/schema.gen.js';

@@ -1,4 +1,4 @@
-// Seeded PRNG (mulberry32): simulations and benches are reproducible (STYLE.md #7).
+// Seeded PRNG (mulberry32): simulations and benches are reproducible.
 export type Rng = () => number;
 
 // One mulberry32 for the project: the ENet simulator's (the server may use the transport layer).

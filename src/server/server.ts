@@ -12,7 +12,10 @@ import { NpcSim } from './npc-sim.js';
 import { mulberry32 } from './rng.js';
 import { handleMessage } from './handlers.js';
 import { passwordProofOk } from '../protocol/password-proof.js';
-import { AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_TIMEOUT_MS, type DropReason } from './constants.js';
+import {
+  AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_MAX_PER_ADDRESS, HANDSHAKE_MAX_TOTAL, HANDSHAKE_TIMEOUT_MS, type DropReason,
+} from './constants.js';
+import { HandshakeSlots, type HandshakeSlotLimits } from './handshake-slots.js';
 import type { ServerPlugin, ServerStatsView } from './plugin.js';
 
 export interface ServerLog {
@@ -34,7 +37,12 @@ export interface CoopServerOptions {
   random?: (n: number) => Uint8Array;
   /** Session password: joiners must prove they know it (Proof.password_proof). */
   password?: string;
+  /** Bounds on unauthenticated connections; default HANDSHAKE_MAX_PER_ADDRESS / HANDSHAKE_MAX_TOTAL. */
+  handshakeSlots?: HandshakeSlotLimits;
 }
+
+/** Connections evicted to make room, by where (the dashboard shows them with the refusals). */
+export type EvictionKind = 'handshake' | 'enet-half-open' | 'ice-handshake';
 
 export class CoopServer {
   readonly sessionId: string;
@@ -51,6 +59,10 @@ export class CoopServer {
   tick = 0;
   /** Handshakes refused so far, by RefuseCode (wrong password, banned, full, …). */
   readonly refusals = new Map<number, number>();
+  /** Connections evicted so far to make room for newer ones, by layer. */
+  readonly evictions = new Map<EvictionKind, number>();
+  /** Unauthenticated connections, bounded apart from the player slots. */
+  readonly handshakes: HandshakeSlots;
   readonly #conns = new Map<number, Connection>();
   #nextPeerId = 1;
   #timer: NodeJS.Timeout | null = null;
@@ -66,6 +78,7 @@ export class CoopServer {
     this.random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
     if (opts.password === '') throw new TypeError('password must be a non-empty string or absent');
     this.#password = opts.password;
+    this.handshakes = new HandshakeSlots(opts.handshakeSlots ?? { perAddress: HANDSHAKE_MAX_PER_ADDRESS, total: HANDSHAKE_MAX_TOTAL });
     this.sim = new NpcSim(this.world, mulberry32(opts.seed ?? 1));
     this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
     this.pipeline = new TickPipeline(this.world, this.sim);
@@ -101,10 +114,30 @@ export class CoopServer {
   /** A transport peer connected: the handshake starts (the client speaks first). */
   peerConnected(link: PeerLink): Connection {
     const conn = new Connection(this.#nextPeerId++, link, this.now());
-    conn.onStateChange = (c, from, to) => this.log.info({ event: 'peer.state', peerId: c.peerId, from, to }, 'peer state');
+    conn.onStateChange = (c, from, to) => {
+      if (to === ConnState.IN_WORLD) this.handshakes.remove(c); // a player now: off the handshake table
+      this.log.info({ event: 'peer.state', peerId: c.peerId, from, to }, 'peer state');
+    };
     this.#conns.set(conn.peerId, conn);
     this.log.info({ event: 'peer.connect', peerId: conn.peerId, address: link.address }, 'peer connected');
+    const full = this.handshakes.admit(conn);
+    if (full) this.#evict(full.victim, full.why);
     return conn;
+  }
+
+  /** Counts an eviction made below the server (ENet half-open peers, ICE handshakes). */
+  countEviction(kind: EvictionKind): void {
+    this.evictions.set(kind, (this.evictions.get(kind) ?? 0) + 1);
+  }
+
+  /** Drops an unauthenticated connection at once to make room for a newer one. */
+  #evict(conn: Connection, why: string): void {
+    this.countEviction('handshake');
+    this.#conns.delete(conn.peerId);
+    conn.setState(ConnState.CLOSED);
+    this.log.warn({ event: 'peer.evicted', peerId: conn.peerId, address: conn.link.address, why }, 'unauthenticated connection evicted');
+    if (conn.link.abort) conn.link.abort();
+    else conn.link.close();
   }
 
   peerMessage(conn: Connection, channel: number, bytes: Uint8Array): void {
@@ -117,6 +150,7 @@ export class CoopServer {
 
   /** The transport link is gone (timeout, client disconnect, or after our own close). */
   peerGone(conn: Connection, reason = 'disconnected'): void {
+    this.handshakes.remove(conn); // a refused connection lingers in the table until its link is gone
     if (!this.#conns.delete(conn.peerId)) return;
     const wasInWorld = conn.inWorld;
     conn.setState(ConnState.CLOSED);

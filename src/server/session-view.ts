@@ -1,7 +1,7 @@
 // Adapter from CoopServer to the admin/dashboard seam (src/server/admin/session-view.ts).
 import type { PeerView, RefusalReason, ServerStats, SessionView } from './admin/session-view.js';
 import { RefuseCode } from '../protocol/schema.gen.js';
-import type { CoopServer } from './server.js';
+import type { CoopServer, EvictionKind } from './server.js';
 import type { Connection } from './connection.js';
 
 export interface SessionViewOptions {
@@ -19,6 +19,13 @@ const REFUSAL_REASONS: Readonly<Record<number, RefusalReason>> = {
   [RefuseCode.REFUSE_BAD_HELLO]: 'bad-hello',
   [RefuseCode.REFUSE_DUPLICATE_IDENTITY]: 'duplicate',
   [RefuseCode.REFUSE_BAD_PASSWORD]: 'password',
+};
+
+/** Evictions are shown with the refusals: each one is a connection turned away. */
+const EVICTION_REASONS: Readonly<Record<EvictionKind, RefusalReason>> = {
+  handshake: 'evicted-handshake',
+  'enet-half-open': 'evicted-half-open',
+  'ice-handshake': 'evicted-ice',
 };
 
 export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {}): SessionView {
@@ -51,6 +58,7 @@ export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {})
         const why = REFUSAL_REASONS[code] ?? 'other';
         refusals[why] = (refusals[why] ?? 0) + n;
       }
+      for (const [kind, n] of server.evictions) refusals[EVICTION_REASONS[kind]] = n;
       return { tickMs: s.tickMs, frameTimeAvgMs: s.frameTimeAvgMs, entities: s.entities, uptimeS: s.uptimeS, refusals };
     },
   };

@@ -13,8 +13,10 @@ export function toJsonLine(line: LogLine): string {
   return JSON.stringify(line, replacer);
 }
 
-export function stdoutSink(startedAt: number, now: () => number = () => performance.now()): LogSink {
+export function stdoutSink(
+  startedAt: number, now: () => number = () => performance.now(), write: (text: string) => void = (t) => void process.stdout.write(t),
+): LogSink {
   return (line) => {
-    process.stdout.write(`${toJsonLine({ t: Math.round(now() - startedAt), ...line })}\n`);
+    write(`${toJsonLine({ t: Math.round(now() - startedAt), ...line })}\n`);
   };
 }

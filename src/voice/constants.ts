@@ -1,4 +1,4 @@
-// Voice constants: one place, units in the names (STYLE.md #3).
+// Voice constants: one place, units in the names.
 
 /** Opus runs at 48 kHz mono; every frame is 20 ms. */
 export const VOICE_SAMPLE_RATE_HZ = 48_000;

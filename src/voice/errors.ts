@@ -1,4 +1,4 @@
-// One error type for the voice package, with stable string codes (STYLE.md #6).
+// One error type for the voice package, with stable string codes.
 
 export type VoiceErrorCode =
   | 'VOICE_LIB_MISSING' // libopus / libportaudio could not be loaded

@@ -33,12 +33,20 @@ interface PaLib {
   infoType: ReturnType<typeof koffi.struct>;
 }
 
+/** Said when --mic-device / --speaker-device is given to the Windows sidecar. */
+export const WINDOWS_NO_PORTAUDIO = 'audio devices are not available in the Windows sidecar (it ships no PortAudio): the game captures the microphone and plays voice';
+
 let pa: PaLib | null = null;
 let initError: string | null = null;
 
 function lib(): PaLib {
   if (pa) return pa;
   if (initError) throw new VoiceError('VOICE_LIB_MISSING', initError);
+  if (process.platform === 'win32') {
+    // The Windows sidecar ships no PortAudio: the game captures and plays (docs/windows.md).
+    initError = WINDOWS_NO_PORTAUDIO;
+    throw new VoiceError('VOICE_LIB_MISSING', initError);
+  }
   let l: ReturnType<typeof koffi.load>;
   try {
     l = koffi.load('libportaudio.so.2');

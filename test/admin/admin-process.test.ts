@@ -144,7 +144,7 @@ describe('coop-server admin options and start-up refusals (real process)', () =>
   it('bad admin options: one clear line, exit 2', () => {
     const r = run(['--dash-port', '70000']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('coop-server: --dash-port must be 0..65535, got "70000"');
+    expect(r.stderr.trim()).toBe('coop-server: --dash-port must be a port number 0..65535, got "70000"');
     const h = run(['--dash-host', 'example.com']);
     expect(h.status).toBe(2);
     expect(h.stderr.trim().split('\n')).toHaveLength(1);

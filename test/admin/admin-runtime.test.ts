@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ADMIN_CLI_OPTIONS, adminOptionsFrom, AdminOptionError } from '../../src/server/admin/admin-options.js';
+import { ADMIN_CLI_OPTIONS, adminOptionsFrom } from '../../src/server/admin/admin-options.js';
+import { UsageError } from '../../src/cli/command.js';
 import { startAdmin } from '../../src/server/admin/admin-runtime.js';
 import { AdminError } from '../../src/server/admin/errors.js';
 import { FakeSession, ManualClock, ID_A, ID_ADMIN } from './fake-session.js';
@@ -20,13 +21,14 @@ describe('admin options', () => {
   });
 
   it.each([
-    [['--dash-port', '70000'], /--dash-port must be 0\.\.65535/],
+    [['--dash-port', '70000'], /--dash-port must be a port number 0\.\.65535/],
     [['--dash-port', 'abc'], /--dash-port/],
-    [['--dash-host', 'example.com'], /--dash-host must be an IP address/],
-    [['--admin', 'not an id'], /not an identity/],
+    [['--dash-host', 'example.com'], /--dash-host must be an IP address or localhost/],
+    [['--admin', 'not an id'], /--admin is not an identity/],
+    [['--admins', '/nonexistent/admins.txt'], /--admins "\/nonexistent\/admins.txt": no such file/],
     [['--data-dir', ''], /--data-dir must not be empty/],
   ])('%j → one clear error', (args, re) => {
-    expect(() => parse(args)).toThrow(AdminOptionError);
+    expect(() => parse(args)).toThrow(UsageError);
     expect(() => parse(args)).toThrow(re);
   });
 });

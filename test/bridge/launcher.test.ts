@@ -76,7 +76,12 @@ describe('native launcher (coop_launch)', () => {
       await until(() => ended(pid), undefined, 20);
       expect(ended(pid)).toBe(true);
     } finally {
+      // wait for its shutdown save: removing the folder under a server still writing fails (ENOTEMPTY)
+      const exited = new Promise((r) => (server.exitCode !== null || server.signalCode !== null ? r(null) : server.once('exit', r)));
       server.kill('SIGINT');
+      const killLater = setTimeout(() => server.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killLater);
     }
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import type { EnetPeer } from '../../src/net/enet/peer.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { LibEnetHost, type LibEnetEvent } from './libenet.js';
 
-const ENTRY = 'src/net/netcheck.ts';
+const ENTRY = 'src/net/netcheck-main.ts';
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
@@ -111,7 +111,7 @@ describe('coop-netcheck', () => {
     [['enet-echo'], '--port is required'],
     [['enet-echo', '--port', 'x'], '--port must be a port number'],
     [['enet-echo', '--port', '99999'], '--port must be a port number'],
-    [['enet-echo', '--port', '1', '--colour', 'red'], 'unknown option "--colour"'],
+    [['enet-echo', '--port', '1', '--colour', 'red'], "Unknown option '--colour'"],
     [['frobnicate'], 'unknown command "frobnicate"'],
   ])('bad arguments %j: one clear line, exit 2', (args, message) => {
     const r = runCli(args);

@@ -1,4 +1,4 @@
-// Runs coop-merge as a real process (node --import tsx src/merge/cli.ts) and builds input files.
+// Runs coop-merge as a real process (node --import tsx src/merge/main.ts) and builds input files.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/merge/cli.ts', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/merge/main.ts', import.meta.url));
 export const TSX = import.meta.resolve('tsx');
 
 export interface RunResult {

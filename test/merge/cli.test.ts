@@ -37,7 +37,7 @@ describe('coop-merge CLI (real process)', () => {
     const r = await runMerge(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: coop-merge <session\.json> <singleplayerSave\.dat>/);
-    expect(r.stdout).toContain('Exit codes');
+    expect(r.stdout).toContain('exit codes: 0 merged, 1 runtime error, 2 usage (bad or unknown option or value), 3 conflicts need a decision');
   });
 
   it('merges, writes merged.dat and prints each change from → to with counts', async () => {
@@ -79,10 +79,10 @@ describe('coop-merge CLI (real process)', () => {
       writeFileSync(cd, encodeDat(conflictingSave));
     });
 
-    it('exit 2, conflicts listed and written, nothing merged yet', async () => {
+    it('exit 3, conflicts listed and written, nothing merged yet', async () => {
       const out = join(cdir, 'merged.dat');
       const r = await runMerge([cs, cd, '--player', 'p1', '--out', out]);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(3);
       expect(existsSync(out)).toBe(false);
       const file = ConflictsFileSchema.parse(JSON.parse(readFileSync(join(cdir, 'merged.conflicts.json'), 'utf8')));
       expect(file.conflicts.map((c) => c.id)).toEqual(['quest:q003_maelstrom', 'item:Items.money#0']);
@@ -104,17 +104,17 @@ describe('coop-merge CLI (real process)', () => {
       expect(r.stdout).toContain('→ save (skipped)');
     });
 
-    it('--resolve with an incomplete SkipEach still exits 2', async () => {
+    it('--resolve with an incomplete SkipEach still exits 3', async () => {
       const out = join(cdir, 'merged-partial.dat');
       const answers = writeJson(join(cdir, 'answers-partial.json'), { schemaVersion: MERGE_SCHEMA_VERSION, mode: 'SkipEach', choices: { 'quest:q003_maelstrom': 'skip' } });
       const r = await runMerge([cs, cd, '--player', 'p1', '--out', out, '--resolve', answers, '--conflicts', join(cdir, 'left.json')]);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(3);
       expect(existsSync(out)).toBe(false);
       expect(JSON.parse(readFileSync(join(cdir, 'left.json'), 'utf8')).conflicts.map((c: { id: string }) => c.id)).toEqual(['item:Items.money#0']);
     });
   });
 
-  describe('bad input: one line on stderr, exit 1, nothing written, inputs untouched', () => {
+  describe('bad input: one line on stderr, exit 1 (2 for usage), nothing written, inputs untouched', () => {
     const cases: [string, (d: string) => string[]][] = [
       ['truncated session JSON', (d) => [writeText(join(d, 's.json'), JSON.stringify(session).slice(0, 200)), datAt(d)]],
       ['corrupt session JSON', (d) => [writeText(join(d, 's.json'), '{"schemaVersion":1,,}'), datAt(d)]],
@@ -131,12 +131,15 @@ describe('coop-merge CLI (real process)', () => {
       ['--out a hard link to the .dat', (d) => { linkSync(datAt(d), join(d, 'link.dat')); return [sessionAt(d), datAt(d), '--out', join(d, 'link.dat')]; }],
       ['--conflicts equal to the .dat', (d) => [sessionAt(d), datAt(d), '--conflicts', join(d, 'save.dat')]],
       ['a missing input', (d) => [join(d, 'nope.json'), datAt(d)]],
-      ['an unknown option', (d) => [sessionAt(d), datAt(d), '--frobnicate']],
-      ['one positional argument', (d) => [sessionAt(d)]],
       ['an answers file naming no conflict', (d) => [sessionAt(d), datAt(d), '--resolve', writeJson(join(d, 'a.json'), { schemaVersion: 1, mode: 'SkipEach', choices: { 'quest:zzz': 'accept' } })]],
       ['an answers file of a wrong schema version', (d) => [sessionAt(d), datAt(d), '--resolve', writeJson(join(d, 'a.json'), { schemaVersion: 3, mode: 'AcceptAll' })]],
     ];
-    for (const [name, build] of cases) {
+    const usage: [string, (d: string) => string[]][] = [
+      ['an unknown option', (d) => [sessionAt(d), datAt(d), '--frobnicate']],
+      ['one positional argument', (d) => [sessionAt(d)]],
+      ['a missing answers file', (d) => [sessionAt(d), datAt(d), '--resolve', join(d, 'no-answers.json')]],
+    ];
+    for (const [name, build, code] of [...cases.map(([n, b]) => [n, b, 1] as const), ...usage.map(([n, b]) => [`${n} (usage: exit 2)`, b, 2] as const)]) {
       it(name, async () => {
         const d = tempDir();
         const args = build(d);
@@ -144,7 +147,7 @@ describe('coop-merge CLI (real process)', () => {
         const inputs = args.filter((a) => a.startsWith(d) && !a.includes('..') && !a.endsWith('merged.dat'));
         const before = inputs.map(hashOf);
         const r = await runMerge(out ? [...args, '--out', out] : args);
-        expect(r.code).toBe(1);
+        expect(r.code).toBe(code);
         expect(r.stdout).toBe('');
         expect(r.stderr).toMatch(/^coop-merge: [^\n]+\n$/);
         if (out) expect(existsSync(out)).toBe(false);

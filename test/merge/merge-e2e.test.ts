@@ -93,7 +93,7 @@ describe('end to end: session → Ctrl-C → coop-merge → MergePrompt in the h
     const out = join(dir, 'merged.dat');
     const conflictsPath = join(dir, 'conflicts.json');
     const first = await runMerge([server.sessionFile, dat, '--player', idA, '--out', out, '--conflicts', conflictsPath]);
-    expect(first.code, first.stderr).toBe(2);
+    expect(first.code, first.stderr).toBe(3);
     const conflicts = ConflictsFileSchema.parse(JSON.parse(readFileSync(conflictsPath, 'utf8'))).conflicts;
     expect(conflicts.map((c) => c.id)).toEqual(['quest:q003_maelstrom', 'item:Items.money#0']);
 

@@ -75,7 +75,9 @@ describe('SessionSaver', () => {
     saver.stop();
     timers.tick();
     expect(parseSessionText(readFileSync(saver.path, 'utf8')).seq).toBe(2);
-    expect(readdirSync(join(dir, 'SavedGames', 'Coop'))).toEqual(['sess-1.json']);
+    // the save before the last is kept as the backup (session-resume.ts)
+    expect(readdirSync(join(dir, 'SavedGames', 'Coop')).sort()).toEqual(['sess-1.json', 'sess-1.json.bak']);
+    expect(parseSessionText(readFileSync(`${saver.path}.bak`, 'utf8')).seq).toBe(1);
   });
 
   it('clears temp files a killed process left behind', () => {

@@ -1,11 +1,13 @@
 // coop-server's NAT front door in process, with the real coop-master and coturn on loopback: a
 // sidecar-side join reaches the server's ENet host over ICE and the connection's path and bytes
-// are what the dashboard will show; a join flood beyond the handshake bound is counted and
-// refused; the lobby shows the session.
+// are what the dashboard will show; a join flood beyond the pending-joiner bound evicts the
+// oldest (counted on the dashboard's refusals) and a genuine joiner still gets in; the lobby
+// shows the session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../src/protocol/identity.js';
 import { CoopServer } from '../../src/server/server.js';
-import { listenNat, NAT_HANDSHAKES_OVER_LIMIT, type NatListener } from '../../src/server/nat-listener.js';
+import { listenNat, type NatListener } from '../../src/server/nat-listener.js';
+import { sessionViewOf } from '../../src/server/session-view.js';
 import { joinThroughMaster, type NatJoined } from '../../src/sidecar/nat-join.js';
 import { EnetHost } from '../../src/net/enet/index.js';
 import { MasterSignal } from '../../src/net/nat/master-client.js';
@@ -21,11 +23,11 @@ let w: LoopbackWorld;
 beforeAll(async () => { w = await loopbackWorld(); });
 afterAll(async () => { await w?.close(); });
 
-async function serverOnMaster(maxPlayers: number, master = w.master.url, password?: string): Promise<{ server: CoopServer; nat: NatListener }> {
+async function serverOnMaster(maxPlayers: number, master = w.master.url, password?: string, pendingJoinersMax?: number): Promise<{ server: CoopServer; nat: NatListener }> {
   const server = new CoopServer({ sessionId: 'nat-listener-test', password });
   const nat = await listenNat(server, {
     master, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(),
-    name: 'listener test', version: '1', maxPlayers, bindAddress: '127.0.0.1', log: silent,
+    name: 'listener test', version: '1', maxPlayers, bindAddress: '127.0.0.1', log: silent, pendingJoinersMax,
   });
   return { server, nat };
 }
@@ -109,20 +111,29 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     }
   }, 60_000);
 
-  it('bounds running handshakes: a join flood beyond max players + 8 is counted and refused', async () => {
-    const { nat } = await serverOnMaster(1);
+  it('bounds pending joiners: a flood evicts the oldest (counted as a refusal) and a genuine joiner still gets in', async () => {
+    const bound = 4;
+    const { server, nat } = await serverOnMaster(1, w.master.url, undefined, bound);
     const flood: MasterSignal[] = [];
     try {
-      const bound = 1 + NAT_HANDSHAKES_OVER_LIMIT;
-      // Joiners that never answer ICE: each holds a handshake until its direct timeout.
+      // Joiners that never answer ICE: each would hold a handshake until its direct timeout.
       for (let i = 0; i < bound + 3; i++) {
         const s = await MasterSignal.open(w.master.url);
         await s.join(nat.sessionId);
         flood.push(s);
       }
-      for (let i = 0; i < 100 && nat.refusedHandshakes < 3; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(nat.refusedHandshakes).toBe(3);
+      for (let i = 0; i < 100 && nat.evictedJoiners < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(nat.evictedJoiners).toBe(3);
+      expect(nat.pendingJoiners).toBe(bound);
       expect(nat.runningHandshakes).toBe(bound);
+      // the flood is still there, and a real joiner gets through it
+      const j = await joinThroughMaster({ master: w.master.url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const client = await enetOver(j);
+      expect(client.connectedPeerCount).toBe(1);
+      expect(nat.evictedJoiners).toBe(4);
+      expect(sessionViewOf(server).stats().refusals?.['evicted-ice']).toBe(4);
+      client.destroy();
+      await j.close();
     } finally {
       for (const s of flood) s.close();
       await nat.close();

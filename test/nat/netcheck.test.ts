@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { loopbackWorld, type LoopbackWorld } from './fixture.js';
 
-const NETCHECK = ['--import', 'tsx', 'src/net/netcheck.ts'];
+const NETCHECK = ['--import', 'tsx', 'src/net/netcheck-main.ts'];
 let w: LoopbackWorld;
 beforeAll(async () => { w = await loopbackWorld(); });
 afterAll(async () => { await w?.close(); });

@@ -24,14 +24,14 @@ describe('coop-server and coop-sidecar command lines', () => {
 
   it('bad arguments: one clear line and exit code 2', () => {
     for (const [file, args, want] of [
-      ['src/server/main.ts', ['--port', 'abc'], /^coop-server: --port must be a whole number 0\.\.65535, got "abc"\n$/],
+      ['src/server/main.ts', ['--port', 'abc'], /^coop-server: --port must be a port number 0\.\.65535, got "abc"\n$/],
       ['src/server/main.ts', ['--tick-ms', '99'], /^coop-server: --tick-ms must be a whole number 20\.\.50, got "99"\n$/],
       ['src/server/main.ts', ['--bogus'], /^coop-server: Unknown option '--bogus'.*\(see --help\)\n$/],
       ['src/server/main.ts', ['--session-id', 'a b'], /^coop-server: --session-id must be/],
       ['src/sidecar/main.ts', ['--server', 'nohost', '--session', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
       ['src/sidecar/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --session must be a bridge session name/],
       ['src/server/main.ts', ['--master', 'ftp://x'], /^coop-server: --master must be http\(s\):\/\/host:port, got "ftp:\/\/x"\n$/],
-      ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be host:port/],
+      ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be HOST:PORT/],
       ['src/server/main.ts', ['--nat-bind', '::1'], /^coop-server: --nat-bind must be an IPv4 address, got "::1"\n$/],
       ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--session', 'x'], /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/],
       ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'], /^coop-sidecar: give either --server or --master, not both\n$/],

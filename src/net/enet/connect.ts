@@ -1,6 +1,7 @@
 // The connection handshake (ENet's handle_connect, handle_verify_connect, notify_connect,
 // notify_disconnect): CONNECT takes a free peer slot and answers VERIFY_CONNECT; the window
-// size follows both sides' bandwidth limits.
+// size follows both sides' bandwidth limits. Before a CONNECT takes a slot, half-open.ts makes
+// room within the half-open bounds.
 import {
   ENET_PEER_WINDOW_SIZE_SCALE,
   ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT,
@@ -26,6 +27,7 @@ import {
   writeU32,
 } from './protocol.js';
 import { removeSentReliableCommand } from './acknowledge.js';
+import { makeRoomForConnect } from './half-open.js';
 import type { DatagramAddress } from './transport.js';
 
 const SESSION_ID_MASK = 3;
@@ -79,6 +81,11 @@ export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: Da
   let channelCount = readU32(b, o + CONNECT.CHANNEL_COUNT);
   if (channelCount < ENET_PROTOCOL_MINIMUM_CHANNEL_COUNT || channelCount > ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT) return null;
   const connectID = readU32(b, o + CONNECT.CONNECT_ID);
+  // a repeated CONNECT of a peer we already hold is not a new connection: never evict for it
+  for (const p of host.peers) {
+    if (p.state !== PeerState.DISCONNECTED && p.state !== PeerState.CONNECTING && p.address.address === from.address && p.address.port === from.port && p.connectID === connectID) return null;
+  }
+  if (host.halfOpenLimits) makeRoomForConnect(host, from, host.halfOpenLimits);
   let peer: EnetPeer | null = null;
   let duplicatePeers = 0;
   for (const p of host.peers) {
@@ -94,6 +101,7 @@ export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: Da
   peer.initChannels(channelCount);
   peer.setState(PeerState.ACKNOWLEDGING_CONNECT);
   peer.connectID = connectID;
+  peer.halfOpenOrder = ++host.connectsReceived;
   peer.address = { address: from.address, port: from.port };
   peer.outgoingPeerID = readU16(b, o + CONNECT.OUTGOING_PEER_ID);
   peer.incomingBandwidth = readU32(b, o + CONNECT.INCOMING_BANDWIDTH);

@@ -65,6 +65,10 @@ export const ENET_TIME_OVERFLOW_MS = 86_400_000;
 export const HOST_INBOX_LIMIT_DATAGRAMS = 4096;
 /** Real-time mode: how often the host services itself when nothing else wakes it. */
 export const HOST_SERVICE_INTERVAL_MS = 5;
+/** Half-open connections (CONNECT received, VERIFY_CONNECT not acknowledged) from one IP address (half-open.ts). */
+export const HOST_HALF_OPEN_PER_ADDRESS = 4;
+/** Half-open connections in all; past it the oldest is evicted (half-open.ts). */
+export const HOST_HALF_OPEN_TOTAL = 32;
 
 export interface HostDefaults {
   peerLimit: number;
@@ -78,6 +82,8 @@ export interface HostDefaults {
   duplicatePeers: number;
   serviceIntervalMs: number;
   compressor: 'none' | 'range-coder';
+  halfOpenPerAddress: number;
+  halfOpenTotal: number;
 }
 
 /** Option defaults of EnetHost, in one place. Bandwidths are bytes/s, 0 = unlimited (as in ENet). */
@@ -93,4 +99,6 @@ export const DEFAULT_HOST_OPTIONS: Readonly<HostDefaults> = Object.freeze({
   duplicatePeers: ENET_HOST_DEFAULT_DUPLICATE_PEERS,
   serviceIntervalMs: HOST_SERVICE_INTERVAL_MS,
   compressor: 'none',
+  halfOpenPerAddress: HOST_HALF_OPEN_PER_ADDRESS,
+  halfOpenTotal: HOST_HALF_OPEN_TOTAL,
 });

@@ -1,4 +1,4 @@
-// The one error type of the ENet package (STYLE.md #6): thrown only when the API is misused
+// The one error type of the ENet package: thrown only when the API is misused
 // or a resource is exhausted; hostile datagrams never throw, they are counted drops.
 
 export type EnetErrorCode =

@@ -29,6 +29,7 @@ import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.j
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protocol.js';
 import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
+import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
 import { DatagramBuilder, sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
 import { systemClock, type Clock, type DatagramAddress, type DatagramTransport } from './transport.js';
@@ -71,6 +72,15 @@ export interface EnetHostOptions {
   logger?: EnetLogger;
   /** Source of connect ids (uint32). Default: crypto.randomInt. */
   random?: () => number;
+  /**
+   * Bounds on half-open incoming connections (CONNECT received, our VERIFY_CONNECT not yet
+   * acknowledged): per IP address and in total; past them the oldest is evicted (half-open.ts).
+   * Default HOST_HALF_OPEN_PER_ADDRESS and HOST_HALF_OPEN_TOTAL; false = plain ENet (no
+   * eviction: a CONNECT finding no free slot is dropped).
+   */
+  halfOpen?: Partial<HalfOpenLimits> | false;
+  /** Told about every half-open peer evicted (counted by the caller, e.g. the server's refusals). */
+  onHalfOpenEvicted?: (address: DatagramAddress, why: HalfOpenEviction) => void;
 }
 
 export interface EnetHostEvents {
@@ -110,6 +120,11 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly maximumPacketSize: number;
   readonly maximumWaitingData: number;
   readonly duplicatePeers: number;
+  readonly halfOpenLimits: HalfOpenLimits | null;
+  /** Half-open peers evicted so far (half-open.ts). */
+  halfOpenEvictions = 0;
+  /** Arrival counter of CONNECTs (EnetPeer.halfOpenOrder). */
+  connectsReceived = 0;
   channelLimit: number;
   incomingBandwidth: number;
   outgoingBandwidth: number;
@@ -137,6 +152,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   #destroyed = false;
   readonly #logger: EnetLogger | undefined;
   readonly #random: () => number;
+  readonly #onHalfOpenEvicted: ((address: DatagramAddress, why: HalfOpenEviction) => void) | undefined;
 
   constructor(options: EnetHostOptions) {
     super();
@@ -160,6 +176,12 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.#autoService = options.autoService ?? true;
     this.#logger = options.logger;
     this.#random = options.random ?? (() => randomInt(1, 0xffffffff));
+    const halfOpen = options.halfOpen;
+    this.halfOpenLimits = halfOpen === false ? null : {
+      perAddress: intOption('halfOpen.perAddress', halfOpen?.perAddress, d.halfOpenPerAddress, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
+      total: intOption('halfOpen.total', halfOpen?.total, d.halfOpenTotal, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
+    };
+    this.#onHalfOpenEvicted = options.onHalfOpenEvicted;
     this.peers = [];
     for (let i = 0; i < peerLimit; i++) this.peers.push(new EnetPeer(this, i));
     this.transport.onDatagram((data, from) => this.#onDatagram(data, from));
@@ -320,6 +342,13 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     const i = this.#dispatchQueue.indexOf(peer);
     if (i >= 0) this.#dispatchQueue.splice(i, 1);
     peer.needsDispatch = false;
+  }
+
+  /** half-open.ts evicted a peer: count it and tell the owner. */
+  onHalfOpenEvicted(address: DatagramAddress, why: HalfOpenEviction): void {
+    this.halfOpenEvictions++;
+    this.#logger?.debug({ address: address.address, why }, 'enet half-open peer evicted');
+    this.#onHalfOpenEvicted?.(address, why);
   }
 
   onPeerState(peer: EnetPeer, from: PeerStateValue, to: PeerStateValue): void {

@@ -28,6 +28,7 @@ export type { EnetPacket, SendOptions } from './packet.js';
 export { EnetError } from './errors.js';
 export type { EnetErrorCode } from './errors.js';
 export type { DropReason } from './receive.js';
+export type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
 export { UdpTransport } from './udp.js';
 export type { UdpBindOptions } from './udp.js';
 export { SimClock, SimNetwork, SimTransport, seededRandom } from './sim-network.js';
@@ -44,5 +45,7 @@ export {
   ENET_PEER_TIMEOUT_MINIMUM_MS,
   ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT,
   ENET_PROTOCOL_MAXIMUM_PEER_ID,
+  HOST_HALF_OPEN_PER_ADDRESS,
+  HOST_HALF_OPEN_TOTAL,
 } from './constants.js';
 export { crc32 } from './checksum.js';

@@ -95,6 +95,8 @@ export class EnetPeer {
   needsDispatch = false;
   /** The handshake completed; the `connect` event is still to be emitted. */
   connectEventPending = false;
+  /** Arrival order of this peer's CONNECT (half-open.ts evicts the oldest half-open first). */
+  halfOpenOrder = 0;
   incomingUnsequencedGroup = 0;
   outgoingUnsequencedGroup = 0;
   readonly unsequencedWindow = new Uint32Array(ENET_PEER_UNSEQUENCED_WINDOW_SIZE / 32);

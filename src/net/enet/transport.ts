@@ -1,4 +1,4 @@
-// The datagram seam under ENet (STYLE.md #9): ENet sees only this, so plain UDP, the
+// The datagram seam under ENet: ENet sees only this, so plain UDP, the
 // simulated network of the tests and an ICE/TURN path (src/net/nat) all plug in unchanged.
 
 /** Where a datagram came from or goes to. `address` is an IPv4/IPv6 literal or an opaque path id. */
@@ -20,7 +20,7 @@ export interface DatagramTransport {
   close(): void;
 }
 
-/** Milliseconds on a monotonic clock; injected so tests run on simulated time (STYLE.md #7). */
+/** Milliseconds on a monotonic clock; injected so tests run on simulated time. */
 export interface Clock {
   now(): number;
 }

@@ -1,6 +1,6 @@
-// Named limits and timings of the NAT client (STYLE.md #3).
+// Named limits and timings of the NAT client.
 
-/** The seed's rule (NT-3): if no ICE pair succeeded within this, go through the relay. */
+/** NT-3 (docs/requirements.md#nt-3): if no ICE pair succeeded within this, go through the relay. */
 export const NAT_DIRECT_TIMEOUT_MS = 5_000;
 /** A peer silent through the whole direct attempt gets this much longer before it is given up. */
 export const NAT_PEER_SILENT_GRACE_MS = 1_000;

@@ -1,8 +1,8 @@
-// Nat_PerformHandshake(peerId) (seed NT-2/NT-3): exchange ICE parameters and candidates with
+// Nat_PerformHandshake(peerId) (NT-2/NT-3, docs/requirements.md#nt-2): exchange ICE parameters and candidates with
 // one peer through coop-master, run the connectivity checks, and attach the selected pair to
 // the ENet datagram transport. Relay candidates are gathered from the start, so ICE's own pair
 // priorities race direct against relayed and still prefer direct; if nothing succeeds within
-// 5 s (the seed's rule), fetch fresh TURN credentials and connect relay-only.
+// 5 s (NT-3, docs/requirements.md#nt-3), fetch fresh TURN credentials and connect relay-only.
 import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../master/wire.js';
 import type { DatagramAddress } from '../enet/transport.js';

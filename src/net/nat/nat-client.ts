@@ -1,6 +1,6 @@
-// NatClient (seed NT-1): one ICE agent (werift-ice) that gathers host, server-reflexive (STUN)
-// and relayed (TURN) candidates. `startNat()` is the seed's StartNat(): it gathers and reports
-// the public address; `onCandidate(cb)` is the seed's OnCandidate(candStr), fired per candidate
+// NatClient (NT-1, docs/requirements.md#nt-1): one ICE agent (werift-ice) that gathers host,
+// server-reflexive (STUN) and relayed (TURN) candidates. `startNat()` is NT-1's StartNat(): it
+// gathers and reports the public address; `onCandidate(cb)` is NT-1's OnCandidate(candStr), fired per candidate
 // as it is found (trickle). STUN and TURN servers always come from the caller's configuration.
 import { isIP } from 'node:net';
 import { Candidate, Connection, type IceOptions } from 'werift-ice';

@@ -1,7 +1,9 @@
 // coop-netcheck subcommands for NAT traversal: `nat-host` announces a test session on a
 // coop-master and echoes ENet packets; `nat-join` joins it through ICE and prints which path
 // the connection took (host / srflx / relay), how long it took and the bytes it moved.
-import { parseArgs } from 'node:util';
+import { parseCommandLine, EXIT_OK, EXIT_RUNTIME, UsageError } from '../../cli/command.js';
+import { untilSignal, type CliIo } from '../../cli/io.js';
+import { readBaseUrl, readHostPort, readId, readText } from '../../cli/options.js';
 import { generateIdentity } from '../../protocol/identity.js';
 import { EnetHost } from '../enet/host.js';
 import { NAT_DEFAULT_STUN } from './constants.js';
@@ -9,35 +11,38 @@ import { natPerformHandshake, type ConnectionStats } from './handshake.js';
 import { IceDatagramTransport } from './ice-transport.js';
 import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type PlayerIdentity } from './master-client.js';
 
-const EXIT_OK = 0;
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
 const ENET_CHANNELS = 1;
 const PROBE_BYTES = 32;
 const JOIN_TIMEOUT_MS = 30_000;
+const NAT_HOST_MAX_PLAYERS = 8;
+const NAT_HOST_NAME_MAX_CHARS = 64;
 
-interface NatSubcommand { summary: string; usage: string; run(args: string[]): Promise<number> }
+interface NatSubcommand { summary: string; usage: string; run(args: readonly string[], io: CliIo): Promise<number> }
 
 /** netcheck proves a throwaway key: it checks the path, not the player. */
 function ephemeralIdentity(): PlayerIdentity {
   return playerIdentityFrom(generateIdentity());
 }
 
-function parse(args: string[], usage: string, need: string[]): Record<string, string | boolean> | undefined {
-  try {
-    const { values } = parseArgs({
-      args,
-      options: { master: { type: 'string' }, session: { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, name: { type: 'string' } },
-      strict: true,
-    });
-    for (const n of need) if (!values[n as keyof typeof values]) throw new Error(`--${n} is required`);
-    if (typeof values.master === 'string' && !/^https?:\/\//.test(values.master)) throw new Error('--master must be an http(s):// URL');
-    return values as Record<string, string | boolean>;
-  } catch (err) {
-    console.error(`coop-netcheck: ${(err as Error).message} (usage: ${usage})`);
-    return undefined;
-  }
+export const NAT_NETCHECK_OPTIONS = {
+  master: { type: 'string' }, session: { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, name: { type: 'string' },
+} as const;
+
+interface NatCheckOptions { master: string; session: string | undefined; stun: string; relay: boolean; name: string }
+
+function parse(args: readonly string[], need: readonly ('master' | 'session')[]): NatCheckOptions {
+  const { values: v } = parseCommandLine(args, NAT_NETCHECK_OPTIONS);
+  for (const n of need) if (!v[n]) throw new UsageError(`--${n} is required`);
+  readHostPort(v.stun, '--stun');
+  return {
+    master: readBaseUrl(v.master, '--master') as string,
+    session: readId(v.session, '--session', 'a lobby session id'),
+    stun: v.stun ?? NAT_DEFAULT_STUN,
+    relay: !v['no-relay'],
+    name: readText(v.name, '--name', NAT_HOST_NAME_MAX_CHARS) ?? 'coop-netcheck',
+  };
 }
+
 
 export function describePath(s: ConnectionStats): string {
   const how = s.path === 'host' ? 'direct, same network' : s.path === 'srflx' ? 'direct through NAT (hole punched)' : 'relayed through TURN';
@@ -48,10 +53,9 @@ export function describePath(s: ConnectionStats): string {
 const natJoin: NatSubcommand = {
   summary: 'join a session through coop-master (ICE) and print the path taken',
   usage: 'coop-netcheck nat-join --master URL --session ID [--stun host:port] [--no-relay]',
-  async run(args) {
-    const v = parse(args, this.usage, ['master', 'session']);
-    if (!v) return EXIT_USAGE;
-    const master = v.master as string;
+  async run(args, io) {
+    const v = parse(args, ['master', 'session']);
+    const master = v.master;
     const identity = ephemeralIdentity();
     const sig = await MasterSignal.open(master);
     const me = await sig.join(v.session as string);
@@ -59,8 +63,8 @@ const natJoin: NatSubcommand = {
     const t0 = performance.now();
     const conn = await natPerformHandshake({
       peerId: me, role: 'joiner', signal: sig.link(me, false), transport,
-      stunServer: (v.stun as string | undefined) ?? NAT_DEFAULT_STUN,
-      getTurnCredentials: v['no-relay'] ? undefined : cachedTurnCredentials(master, identity),
+      stunServer: v.stun,
+      getTurnCredentials: v.relay ? cachedTurnCredentials(master, identity) : undefined,
     });
     const enet = new EnetHost({ transport, peerLimit: 1, channelLimit: ENET_CHANNELS });
     const peer = enet.connect(conn.address!, ENET_CHANNELS, 0);
@@ -70,11 +74,11 @@ const natJoin: NatSubcommand = {
       enet.on('receive', () => { clearTimeout(t); resolve(true); });
     });
     if (!ok) {
-      console.error('coop-netcheck: ICE connected but no ENet echo came back');
-      return EXIT_FAILURE;
+      io.stderr('coop-netcheck: ICE connected but no ENet echo came back\n');
+      return EXIT_RUNTIME;
     }
-    console.log(describePath(conn.stats()));
-    console.log(`first ENet round trip ${(performance.now() - t0).toFixed(0)} ms after the handshake started`);
+    io.stdout(`${describePath(conn.stats())}\n`);
+    io.stdout(`first ENet round trip ${(performance.now() - t0).toFixed(0)} ms after the handshake started\n`);
     peer.disconnectNow(0);
     enet.destroy();
     await conn.close();
@@ -86,30 +90,29 @@ const natJoin: NatSubcommand = {
 const natHost: NatSubcommand = {
   summary: 'announce a test session on coop-master and echo ENet; prints each joiner\'s path',
   usage: 'coop-netcheck nat-host --master URL [--stun host:port] [--no-relay] [--name TEXT]',
-  async run(args) {
-    const v = parse(args, this.usage, ['master']);
-    if (!v) return EXIT_USAGE;
-    const master = v.master as string;
+  async run(args, io) {
+    const v = parse(args, ['master']);
+    const master = v.master;
     const identity = ephemeralIdentity();
-    const announced = await announceSession(master, { name: (v.name as string | undefined) ?? 'coop-netcheck', version: 'netcheck', players: 1, maxPlayers: 8, password: false });
+    const announced = await announceSession(master, { name: v.name, version: 'netcheck', players: 1, maxPlayers: NAT_HOST_MAX_PLAYERS, password: false });
     const sig = await MasterSignal.open(master);
     const transport = new IceDatagramTransport('netcheck-host');
-    const enet = new EnetHost({ transport, peerLimit: 8, channelLimit: ENET_CHANNELS });
+    const enet = new EnetHost({ transport, peerLimit: NAT_HOST_MAX_PLAYERS, channelLimit: ENET_CHANNELS });
     enet.on('receive', (peer, ch, data, flags) => peer.send(ch, data, flags));
     await sig.host(announced, (peerId) => {
       natPerformHandshake({
         peerId, role: 'host', signal: sig.link(peerId, true), transport,
-        stunServer: (v.stun as string | undefined) ?? NAT_DEFAULT_STUN,
-        getTurnCredentials: v['no-relay'] ? undefined : cachedTurnCredentials(master, identity),
-      }).then((c) => console.log(`peer ${peerId}: ${describePath(c.stats())}`), (err: Error) => console.log(`peer ${peerId}: ${err.message}`));
+        stunServer: v.stun,
+        getTurnCredentials: v.relay ? cachedTurnCredentials(master, identity) : undefined,
+      }).then((c) => io.stdout(`peer ${peerId}: ${describePath(c.stats())}\n`), (err: Error) => io.stdout(`peer ${peerId}: ${err.message}\n`));
     });
-    console.log(`session ${announced.sessionId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.sessionId}`);
+    io.stdout(`session ${announced.sessionId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.sessionId}\n`);
     const beat = setInterval(() => { heartbeatSession(master, announced).catch(() => undefined); }, announced.heartbeatMs);
-    return new Promise<number>((resolve) => {
-      const stop = (): void => { clearInterval(beat); enet.destroy(); sig.close(); resolve(EXIT_OK); };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilSignal(io);
+    clearInterval(beat);
+    enet.destroy();
+    sig.close();
+    return EXIT_OK;
   },
 };
 

@@ -1,6 +1,7 @@
 // coop-server's admin and dashboard options, ready to merge into the server's parseArgs table,
-// validated into one object (bad values: one clear line, the caller exits with a usage code).
-import { isIP } from 'node:net';
+// validated into one object with the shared readers (bad values: a UsageError, exit code 2).
+import { UsageError } from '../../cli/command.js';
+import { quote, readExistingFile, readIp, readPath, readPort } from '../../cli/options.js';
 import { DASH_DEFAULT_HOST, DASH_DEFAULT_PORT, ADMIN_IDENTITY_PATTERN } from './constants.js';
 
 export const ADMIN_CLI_OPTIONS = {
@@ -39,10 +40,6 @@ export interface AdminOptions {
 
 export const ADMIN_DEFAULT_DATA_DIR = './data';
 
-export class AdminOptionError extends Error {
-  override readonly name = 'AdminOptionError';
-}
-
 export interface RawAdminValues {
   'data-dir'?: string;
   'dash-port'?: string;
@@ -54,31 +51,17 @@ export interface RawAdminValues {
   'no-console'?: boolean;
 }
 
-/** Validates the raw parseArgs values; throws AdminOptionError with one clear line. */
+/** Validates the raw parseArgs values; a bad value throws a UsageError (one clear line). */
 export function adminOptionsFrom(v: RawAdminValues): AdminOptions {
-  let dashPort = DASH_DEFAULT_PORT;
-  if (v['dash-port'] !== undefined) {
-    if (!/^\d{1,5}$/.test(v['dash-port']) || Number(v['dash-port']) > 65535) {
-      throw new AdminOptionError(`--dash-port must be 0..65535, got ${JSON.stringify(v['dash-port'])}`);
-    }
-    dashPort = Number(v['dash-port']);
+  for (const [flag, id] of [...(v.admin ?? []).map((a) => ['--admin', a] as const), ['--host-identity', v['host-identity']] as const]) {
+    if (id !== undefined && !ADMIN_IDENTITY_PATTERN.test(id)) throw new UsageError(`${flag} is not an identity: ${quote(id)}`);
   }
-  const dashHost = v['dash-host'] ?? DASH_DEFAULT_HOST;
-  if (dashHost !== 'localhost' && isIP(dashHost) === 0) {
-    throw new AdminOptionError(`--dash-host must be an IP address or localhost, got ${JSON.stringify(dashHost)}`);
-  }
-  const ids = [...(v.admin ?? []), ...(v['host-identity'] !== undefined ? [v['host-identity']] : [])];
-  for (const id of ids) {
-    if (!ADMIN_IDENTITY_PATTERN.test(id)) throw new AdminOptionError(`not an identity: ${JSON.stringify(id.slice(0, 40))}`);
-  }
-  const dataDir = v['data-dir'] ?? ADMIN_DEFAULT_DATA_DIR;
-  if (dataDir === '') throw new AdminOptionError('--data-dir must not be empty');
   return {
-    dataDir,
+    dataDir: readPath(v['data-dir'], '--data-dir') ?? ADMIN_DEFAULT_DATA_DIR,
     dashEnabled: v['no-dash'] !== true,
-    dashHost,
-    dashPort,
-    adminsFile: v.admins,
+    dashHost: readIp(v['dash-host'], '--dash-host', { localhost: true }) ?? DASH_DEFAULT_HOST,
+    dashPort: readPort(v['dash-port'], '--dash-port') ?? DASH_DEFAULT_PORT,
+    adminsFile: readExistingFile(v.admins, '--admins'),
     adminIds: v.admin ?? [],
     hostIdentity: v['host-identity'],
     console: v['no-console'] !== true,

@@ -1,4 +1,4 @@
-// Limits and defaults of the admin tools and the dashboard, one place (STYLE.md #3).
+// Limits and defaults of the admin tools and the dashboard, one place.
 
 /** The ban list inside the server's data folder. */
 export const ADMIN_BANS_FILE = 'bans.json';

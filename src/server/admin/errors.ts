@@ -1,4 +1,4 @@
-// Typed errors of the admin tools (STYLE.md #6): one base class, a stable string code.
+// Typed errors of the admin tools: one base class, a stable string code.
 
 export type AdminErrorCode =
   | 'BANS_UNREADABLE' // bans.json exists but cannot be read (permissions, I/O)

@@ -1,4 +1,4 @@
-// The narrow seam between the admin tools/dashboard and the server (STYLE.md #9): the server
+// The narrow seam between the admin tools/dashboard and the server: the server
 // implements SessionView with a thin adapter over its connection registry and world.
 
 export interface Vec3 {
@@ -40,7 +40,9 @@ export interface PeerView {
 }
 
 /** Why joins were refused (the server's refuse codes, in the dashboard's words). */
-export type RefusalReason = 'version' | 'bad-proof' | 'banned' | 'full' | 'wrong-session' | 'bad-hello' | 'duplicate' | 'password' | 'other';
+export type RefusalReason = 'version' | 'bad-proof' | 'banned' | 'full' | 'wrong-session' | 'bad-hello' | 'duplicate' | 'password' | 'other'
+  /** Unauthenticated connections evicted for newer ones: coop handshake, ENet half-open, ICE handshake. */
+  | 'evicted-handshake' | 'evicted-half-open' | 'evicted-ice';
 
 export interface ServerStats {
   readonly tickMs: number;

@@ -2,8 +2,11 @@
 // written atomically (temp, fsync, rename) on every autosave tick and at shutdown (normal exit,
 // SIGINT, SIGTERM, an uncaught error). Saving is synchronous so that it also works from an
 // `exit` or `uncaughtException` handler. The file format is src/merge's SessionFileSchema.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+// Before each save the good file on disk becomes `<sessionId>.json.bak` (session-resume.ts).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { backUpSessionFile } from './session-resume.js';
+import { removeStaleTemps } from '../../merge/atomic.js';
 import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type SessionFile } from '../../merge/index.js';
 
 /** Default autosave period (the server's --autosave-s). */
@@ -28,6 +31,8 @@ export interface SessionSaverOptions {
   /** Told about every save and every failed save (a failed save never throws from a timer). */
   onSaved?: (info: { path: string; reason: SaveReason; seq: number }) => void;
   onError?: (err: Error, reason: SaveReason) => void;
+  /** The file already on disk is good (the server resumed it): back it up before the first save. */
+  existingFileGood?: boolean;
 }
 
 export function sessionSavePath(dataDir: string, sessionId: string): string {
@@ -41,21 +46,32 @@ export class SessionSaver {
   #now: () => Date;
   #timers: SaverTimers;
   #finished = false;
+  /** Whether the file at `path` is one we know is good (resumed, or written by us). */
+  #onDiskGood: boolean;
 
   constructor(opts: SessionSaverOptions) {
     this.#opts = opts;
+    this.#onDiskGood = opts.existingFileGood ?? false;
     this.path = sessionSavePath(opts.dataDir, opts.sessionId);
     this.#now = opts.now ?? (() => new Date());
     this.#timers = opts.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
     const dir = join(opts.dataDir, ...SESSION_SAVE_SUBDIR);
     mkdirSync(dir, { recursive: true });
-    removeStaleTemps(dir, `${opts.sessionId}.json`);
+    removeStaleTemps(this.path);
   }
 
   /** Writes the session file now. Throws on a write error (the caller decides what to do). */
   save(reason: SaveReason): SessionFile {
     const file = this.#opts.snapshot(reason, this.#now());
+    if (this.#onDiskGood) {
+      try {
+        backUpSessionFile(this.path);
+      } catch (err) {
+        this.#opts.onError?.(err as Error, reason); // the save itself still goes ahead
+      }
+    }
     writeFileAtomicSync(this.path, JSON.stringify(file, null, 2) + '\n');
+    this.#onDiskGood = true;
     this.#opts.onSaved?.({ path: this.path, reason, seq: file.seq });
     return file;
   }
@@ -94,9 +110,4 @@ export class SessionSaver {
     this.stop();
     return this.trySave(reason);
   }
-}
-
-/** A kill during a write can leave `.<name>.<pid>.<rand>.tmp` behind: clear ours at start. */
-function removeStaleTemps(dir: string, name: string): void {
-  for (const f of readdirSync(dir)) if (f.startsWith(`.${name}.`) && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
 }

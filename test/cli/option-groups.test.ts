@@ -1,9 +1,10 @@
-// --password-file / COOP_SESSION_PASSWORD, as both bins read them.
+// --password-file / COOP_SESSION_PASSWORD (src/cli/option-groups.ts), as both bins read them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/protocol/password-option.js';
+import { sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/cli/option-groups.js';
+import { UsageError } from '../../src/cli/command.js';
 import { SESSION_PASSWORD_MAX_BYTES } from '../../src/protocol/constants.js';
 
 let dir: string;
@@ -25,8 +26,16 @@ describe('session password option', () => {
     expect(sessionPasswordFrom({ 'password-file': file('c', 'two\nlines\n') }, env)).toBe('two\nlines');
   });
 
-  it('missing, empty, unreadable or oversized files are one-line errors', () => {
-    const err = (p: string): string => (sessionPasswordFrom({ 'password-file': p }, {}) as { error: string }).error;
+  it('missing, empty, unreadable or oversized files are one-line usage errors', () => {
+    const err = (p: string): string => {
+      try {
+        sessionPasswordFrom({ 'password-file': p }, {});
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        return (e as Error).message;
+      }
+      throw new Error('no error for a bad file');
+    };
     expect(err(join(dir, 'missing'))).toMatch(/: no such file$/);
     expect(err(file('e', ''))).toMatch(/ is empty$/);
     expect(err(file('n', '\r\n\n'))).toMatch(/ is empty$/);

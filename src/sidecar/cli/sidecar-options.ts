@@ -1,0 +1,114 @@
+// coop-sidecar's command line: the option table, --help, and the check that turns raw values
+// into SidecarOptions (a bad value is a UsageError: one line, exit code 2).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST, UsageError } from '../../cli/command.js';
+import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
+import { quote, readExistingFile, readHostPort, readId, readInt, readLogLevel, readPath, readText, type LogLevel } from '../../cli/options.js';
+import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
+import { PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../../protocol/constants.js';
+
+/** The server refused this player, or the link to it ended for good (see --help). */
+export const EXIT_REFUSED = EXIT_TOOL_FIRST;
+/** Lobby ids are the ids coop-master hands out: 4..64 of A-Z a-z 0-9 _ -. */
+const LOBBY_ID_PATTERN = /^[A-Za-z0-9_-]{4,64}$/;
+const DEFAULT_NAME = 'player';
+/** Longest interpolation delay a player may set, ms. */
+const MAX_INTERP_DELAY_MS = 1000;
+
+export const SIDECAR_CLI_OPTIONS = {
+  server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
+  'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
+  'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
+  'interp-delay-ms': { type: 'string' }, import: { type: 'string' }, out: { type: 'string' },
+  ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
+} as const;
+
+/** Where the player identity lives unless --data-dir says otherwise: XDG, like other tools; on
+ * Windows %APPDATA% (a Windows sidecar has no ~/.config). */
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), 'coop-bridge');
+  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'coop-bridge');
+}
+
+export function sidecarHelp(dataDir: string): string {
+  return `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
+usage: coop-sidecar --server HOST:PORT --session NAME [options]
+       coop-sidecar --master URL --join LOBBY_ID --session NAME [options]
+  --server HOST:PORT     the coop-server to join (direct UDP: LAN or a forwarded port)
+  --master URL           coop-master (http://host:port) to join through instead: no port forwarding,
+                         ICE picks a direct or hole-punched path, TURN relays when nothing else works
+  --join LOBBY_ID        the session id the server announced on the master (its lobby list)
+  --stun HOST:PORT       STUN server for ICE                                [default: ${NAT_DEFAULT_STUN}]
+  --no-relay             never relay through TURN
+  --nat-bind ADDR        bind ICE sockets to this IPv4 address only
+  --session NAME         bridge session shared with the game (A-Z a-z 0-9 _ -)
+  --name NAME            player name shown to others (1..${PLAYER_NAME_MAX_CHARS} chars)   [default: ${DEFAULT_NAME}]
+  --data-dir DIR         where the player identity (identity.pem) lives     [default: ${dataDir}]
+  --session-id ID        join only this server session                      [default: any]
+  --password-file FILE   the session's password, when it has one (trailing line break ignored;
+                         or set ${SESSION_PASSWORD_ENV}; the file wins)
+  --log-level LEVEL      pino level on stderr                               [default: info]
+  --mic-device NAME      capture voice from this PortAudio device ('' = first) [default: the game's mic frames]
+  --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
+  --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
+  --interp-delay-ms MS   show remote entities MS in the past (0..${MAX_INTERP_DELAY_MS})      [default: max(2 ticks, 80)]
+  --import SESSION.json  no server: merge this player's co-op progress from a session file into
+                         the game (MergePrompt on conflicts), write --out, apply it, exit
+  --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
+  --help                 this text
+${exitCodesHelp('quit', [{ code: EXIT_REFUSED, meaning: 'refused or disconnected by the server' }])}`;
+}
+
+export interface SidecarOptions {
+  /** Direct UDP server address; undefined with --master or --import. */
+  readonly server: { address: string; port: number } | undefined;
+  readonly nat: NatSettings | undefined;
+  readonly join: string | undefined;
+  readonly session: string;
+  readonly name: string;
+  readonly dataDir: string;
+  readonly sessionId: string | undefined;
+  readonly password: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly micDevice: string | undefined;
+  readonly speakerDevice: string | undefined;
+  readonly voiceTrace: string | undefined;
+  /** Fixed interpolation delay, ms; undefined = the tick rule. */
+  readonly interpDelayMs: number | undefined;
+  readonly import: string | undefined;
+  readonly out: string;
+}
+
+/** 'help' for --help; otherwise every option checked, defaults filled in. */
+export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SidecarOptions | 'help' {
+  const { values: v } = parseCommandLine(argv, SIDECAR_CLI_OPTIONS);
+  if (v.help) return 'help';
+  const nat = natSettingsFrom(v);
+  const importPath = readExistingFile(v.import, '--import');
+  let server: SidecarOptions['server'];
+  if (nat) {
+    if (v.server !== undefined) throw new UsageError('give either --server or --master, not both');
+    if (!v.join || !LOBBY_ID_PATTERN.test(v.join)) throw new UsageError(`--join must be the lobby session id from coop-master, got ${quote(v.join ?? '')}`);
+  } else {
+    if (v.join !== undefined) throw new UsageError('--join needs --master');
+    const hp = readHostPort(v.server ?? (importPath ? undefined : ''), '--server');
+    server = hp && { address: hp.host === 'localhost' ? '127.0.0.1' : hp.host, port: hp.port };
+  }
+  const session = readId(v.session ?? '', '--session', 'a bridge session name') as string;
+  const dataDir = readPath(v['data-dir'], '--data-dir') ?? defaultDataDir(env);
+  return {
+    server, nat, join: v.join, session,
+    name: readText(v.name, '--name', PLAYER_NAME_MAX_CHARS) ?? DEFAULT_NAME,
+    dataDir,
+    sessionId: readId(v['session-id'], '--session-id'),
+    password: sessionPasswordFrom(v, env),
+    logLevel: readLogLevel(v['log-level']) ?? 'info',
+    micDevice: v['mic-device'],
+    speakerDevice: v['speaker-device'],
+    voiceTrace: readPath(v['voice-trace'], '--voice-trace'),
+    interpDelayMs: readInt(v['interp-delay-ms'], '--interp-delay-ms', { min: 0, max: MAX_INTERP_DELAY_MS }),
+    import: importPath,
+    out: readPath(v.out, '--out') ?? join(dataDir, 'merged.dat'),
+  };
+}
