@@ -12,6 +12,8 @@ export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake gam
 export const INPUT_MIN_INTERVAL_MS = 10;
 /** Frames no closer than this (a snapshot arriving just after a game frame adds nothing). */
 export const FRAME_MIN_INTERVAL_MS = 4;
+/** No game frame for this long: frames follow the snapshots instead. */
+export const FRAME_STALE_MS = 2 * FRAME_MS;
 /** Enough to cover one or two game frames; more would overshoot when the game itself stalls. */
 export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
@@ -73,9 +75,17 @@ export class Sidecar {
     if (this.#spawned.delete(id)) this.#game.despawn(id);
   }
 
-  /** A snapshot was decoded: show it now rather than at the next game frame. */
+  /**
+   * A snapshot was decoded: with an interpolation delay under a frame, show it now rather than
+   * at the next game frame. With a longer delay it is not on screen before the playout clock
+   * reaches it, which the next game frame shows anyway: an extra frame would only cost CPU
+   * (unless the game reports no frames).
+   */
   snapshotArrived(): void {
-    if (this.#now() - this.#lastFrameMs >= FRAME_MIN_INTERVAL_MS) this.frame();
+    const sinceFrame = this.#now() - this.#lastFrameMs;
+    // A game that stopped reporting frames (loading, paused) still gets its proxies moved.
+    if (sinceFrame >= FRAME_STALE_MS) this.frame();
+    else if (this.#client.interp.interpDelayMs < FRAME_MS && sinceFrame >= FRAME_MIN_INTERVAL_MS) this.frame();
   }
 
   /**
