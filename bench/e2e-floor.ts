@@ -71,10 +71,13 @@ async function freeUdpPort(): Promise<number> {
 
 export async function enetOneWayMs(): Promise<number> {
   const port = await freeUdpPort();
-  const echo = node(['src/net/netcheck.ts', 'enet-echo', '--port', String(port), '--host', '127.0.0.1']);
+  const echo = node(['src/net/netcheck-main.ts', 'enet-echo', '--port', String(port), '--host', '127.0.0.1']);
   const host = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }), peerLimit: 1 });
   try {
-    await new Promise<void>((resolve) => createInterface({ input: echo.stdout! }).on('line', (l) => { if (l.includes('listening')) resolve(); }));
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: echo.stdout! }).on('line', (l) => { if (l.includes('listening')) resolve(); });
+      echo.once('exit', (code) => reject(new Error(`enet-echo exited (${code}) before listening`)));
+    });
     const peer = await new Promise<EnetPeer>((resolve) => {
       host.on('connect', (p) => resolve(p));
       host.connect({ address: '127.0.0.1', port }, 1, 0);
