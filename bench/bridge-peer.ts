@@ -41,7 +41,7 @@ export function wsDecode(data: Buffer): { type: number; msg: unknown } | undefin
 }
 
 function runBridge(session: string): void {
-  const bridge = openBridge({ session, role: 'game' });
+  const bridge = openBridge({ name: session, role: 'game' });
   bridge.on('PlayerTransform', (m) => bridge.send('PlayerTransform', m));
   bridge.on('ConsoleCommand', ({ text }) => {
     const [cmd, arg] = text.split(' ');

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../src/merge/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_GAME_EXE, WIN_NODE_EXE, wineEnv } from '../scripts/win/paths.mjs';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 

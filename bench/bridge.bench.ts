@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { loadNative, MESSAGE_IDS, openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { transformFor, wsDecode, wsEncode } from './bridge-peer.js';
-import { writeFileAtomicSync } from '../src/merge/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 
 /** 3 by default (docs/benchmarks.md); BENCH_REPS=1 for a quick look while developing. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -42,7 +42,7 @@ function startPeer(args: string[]): ChildProcess {
 async function bridgeTransport(): Promise<{ t: Transport; bridge: Bridge; peer: ChildProcess }> {
   const session = `bench${process.pid}`;
   loadNative().unlink(session);
-  const bridge = openBridge({ session, role: 'sidecar' });
+  const bridge = openBridge({ name: session, role: 'sidecar' });
   const peer = startPeer(['--mode', 'bridge', '--session', session]);
   await new Promise<void>((r) => bridge.once('peerAttached', () => r()));
   const t: Transport = {

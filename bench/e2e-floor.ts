@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { openBridge } from '../bridge/index.js';
 import { transformFor } from './bridge-peer.js';
 import { EnetHost } from '../src/net/enet/host.js';
-import type { EnetPeer } from '../src/net/enet/peer.js';
+import type { EnetPeer } from '../src/net/enet/peer-api.js';
 import { UdpTransport } from '../src/net/enet/udp.js';
 
 const FLOOR_SAMPLES = 300;
@@ -48,7 +48,7 @@ async function halfRtt(send: (seq: number) => void, onEcho: (h: (seq: number) =>
 }
 
 export async function bridgeOneWayMs(session: string): Promise<number> {
-  const bridge = openBridge({ session, role: 'sidecar' });
+  const bridge = openBridge({ name: session, role: 'sidecar' });
   const peer = node(['bench/bridge-peer.ts', '--mode', 'bridge', '--session', session]);
   try {
     await new Promise<void>((r) => bridge.once('peerAttached', () => r()));

@@ -43,7 +43,7 @@ async function oneRep(dir: string, rep: number): Promise<RepResult> {
     procs.push(server);
     const port = Number((await server.waitLine(/listening on udp [^:]+:(\d+)/))[1]);
     const session = (tag: string): string => `e2e${process.pid}${rep}${tag}`;
-    const games = { A: openBridge({ session: session('A'), role: 'game' }), B: openBridge({ session: session('B'), role: 'game' }) };
+    const games = { A: openBridge({ name: session('A'), role: 'game' }), B: openBridge({ name: session('B'), role: 'game' }) };
     bridges.push(games.A, games.B);
     // The games send every frame from the start: a sidecar joins once it has heard its game.
     let zA = 0;

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { EnetHost } from '../src/net/enet/host.js';
-import type { EnetPeer } from '../src/net/enet/peer.js';
+import type { EnetPeer } from '../src/net/enet/peer-api.js';
 import { UdpTransport } from '../src/net/enet/udp.js';
 import { ENET_HOST_DEFAULT_MTU, ENET_PACKET_FLAG_RELIABLE } from '../src/net/enet/constants.js';
 import { LibEnetHost, libenetVersion, type LibEnetPeer } from '../test/enet/libenet.js';

@@ -4,7 +4,7 @@
 // is ENet reliable throughput through coturn over the direct one, REPS repetitions each, same
 // run. Prints a table and writes bench/results/nat.json. Needs root (network namespaces).
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomicSync } from '../src/merge/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import os from 'node:os';
 import { runJoiner, startLabWorld, type LabWorld } from '../test/nat/lab-run.js';
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { ENET_HOST_DEFAULT_MTU } from '../src/net/enet/constants.js';
 import { RangeCoder } from '../src/net/enet/range-coder.js';
-import { seededRandom } from '../src/net/enet/sim-network.js';
+import { seededRandom } from '../src/util/random.js';
 import { LibEnetRangeCoder, libenetVersion } from '../test/enet/libenet.js';
 import { compressibleBuffer } from '../test/enet/range-coder-inputs.js';
 

@@ -3,7 +3,7 @@
 // tick_p50/p99 are CPU time per tick (process.cpuUsage): other processes share this machine's two
 // cores, and preemption by them is not the server's cost; wall-clock figures are reported too.
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomicSync } from '../src/merge/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import os from 'node:os';
 import RBush from 'rbush';
 import { World } from '../src/server/world.js';
@@ -12,7 +12,7 @@ import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
 import { InterestState } from '../src/server/interest.js';
 import { ClientSnapshots } from '../src/server/snapshot-writer.js';
 import { SpatialGrid } from '../src/server/spatial-grid.js';
-import { mulberry32, gaussian, type Rng } from '../src/server/rng.js';
+import { seededRandom, gaussian, type Rng } from '../src/util/random.js';
 import { EntityKind } from '../src/protocol/schema.gen.js';
 import { encodeFullState } from '../src/protocol/codec.js';
 import { INTEREST_RADIUS_M } from '../src/protocol/constants.js';
@@ -38,7 +38,7 @@ const WIRE_OVERHEAD_BYTES = 28 + 4 + 8;
 interface BenchClient extends TickClient { heading: number; homeX: number; homeY: number }
 
 function buildWorld(nClients: number, nEntities: number, seed: number) {
-  const rng = mulberry32(seed);
+  const rng = seededRandom(seed);
   const world = new World();
   const sim = new NpcSim(world, rng);
   const groups: [number, number][] = [];

@@ -13,7 +13,7 @@ import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { startProc, type Proc } from '../test/voice/procs.js';
-import { makeSpeech, writeSpeechWav } from '../src/voice/speech.js';
+import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
@@ -49,7 +49,7 @@ interface Measured { cpuPct: number; rssMb: number; rssMaxMb: number; proxies: n
 /** Runs the sidecar bundle for its game until measured; `server` null = the no-server baseline. */
 async function measureSidecar(dir: string, tag: string, server: string, measureS: number): Promise<Measured> {
   const session = `sb${process.pid}${tag}`;
-  const game: Bridge = openBridge({ session, role: 'game' });
+  const game: Bridge = openBridge({ name: session, role: 'game' });
   let proxies = 0, voiceFrames = 0;
   game.on('SpawnProxy', () => proxies++);
   game.on('DespawnProxy', () => proxies--);

@@ -1,14 +1,14 @@
 // Mouth-to-ear for bench:voice: A's sidecar hands a captured frame to the network ('sent'
 // trace) → coop-server → B's sidecar plays it ('played' trace); both stamp wall-clock ms
 // (performance.timeOrigin + now, comparable across processes on one machine). Real processes
-// on loopback, no added delay. Baseline in the same run: two VoiceSessions in this process
+// on loopback, no added delay. Baseline in the same run: two VoiceChats in this process
 // wired back to back (the same capture pacing, jitter buffer and playout clock, no network).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProc, type Proc } from '../test/voice/procs.js';
-import { writeSpeechWav, type SpeechTrack } from '../src/voice/speech.js';
-import { VoiceSession, type VoiceTraceEvent } from '../src/voice/session.js';
+import { writeSpeechWav, type SpeechTrack } from '../test/voice/fixtures/speech.js';
+import { VoiceChat, type VoiceTraceEvent } from '../src/voice/voice-chat.js';
 import { WavFileSource } from '../src/voice/wav-io.js';
 import type { AudioSink } from '../src/voice/audio-io.js';
 
@@ -80,9 +80,9 @@ class NullSink implements AudioSink {
 /** Baseline: the same voice path back to back in one process (no bridge, no network). */
 export async function mouthToEarInProcess(wavPath: string, seconds: number): Promise<LatencyResult> {
   const trace: VoiceTraceEvent[] = [];
-  let b: VoiceSession | null = null;
-  const a = new VoiceSession({ sink: new NullSink(), localPeerId: () => 1, micIcon: () => {}, trace: (e) => trace.push(e), sendVoice: (p) => setImmediate(() => b!.onVoice({ ...p, fromPeerId: 1 })) });
-  b = new VoiceSession({ sink: new NullSink(), localPeerId: () => 2, micIcon: () => {}, trace: (e) => trace.push(e), sendVoice: () => {} });
+  let b: VoiceChat | null = null;
+  const a = new VoiceChat({ sink: new NullSink(), localPeerId: () => 1, micIcon: () => {}, trace: (e) => trace.push(e), sendVoice: (p) => setImmediate(() => b!.onVoice({ ...p, fromPeerId: 1 })) });
+  b = new VoiceChat({ sink: new NullSink(), localPeerId: () => 2, micIcon: () => {}, trace: (e) => trace.push(e), sendVoice: () => {} });
   b.start();
   const mic = new WavFileSource(wavPath);
   a.onPushToTalk(true);

@@ -5,12 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { VoiceEncoder } from '../src/voice/encoder.js';
 import { VoiceDecoder } from '../src/voice/decoder.js';
-import { makeSpeech } from '../src/voice/speech.js';
+import { makeSpeech } from '../test/voice/fixtures/speech.js';
 import { framesOf } from '../src/voice/wav-io.js';
-import { align, logSpectralDistance } from '../src/voice/quality.js';
+import { align, logSpectralDistance } from '../test/voice/fixtures/quality.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../src/voice/constants.js';
 import { loadOpus } from '../src/voice/opus-native.js';
 import { writeWav } from '../src/voice/wav.js';
+import { seededRandom } from '../src/util/random.js';
 import { mouthToEarInProcess, mouthToEarProcesses } from './voice-latency.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,11 +21,6 @@ const REPS = 5;
 const REPS_LATENCY = 3;
 const LOSS = 0.1;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 console.log('making 60 s of speech with espeak-ng …');
 const BENCH_SPEECH_S = 60;
@@ -75,7 +71,7 @@ for (let r = 0; r < REPS; r++) {
   base.push(baselineRun(packets) / frames.length);
 }
 
-const rnd = seeded(42);
+const rnd = seededRandom(42);
 const lost = packets.map(() => rnd() < LOSS);
 const score = (pcm: Int16Array) => logSpectralDistance(track.samples, pcm, align(track.samples, pcm, 0, 2_000).lagSamples);
 const lsdClean = score(decodeRun(packets, packets.map(() => false), 'fec').pcm);

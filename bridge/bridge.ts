@@ -1,4 +1,4 @@
-// The typed game <-> sidecar bridge: one object per process and session, in the game or the
+// The typed game <-> sidecar bridge: one object per process and bridge name, in the game or the
 // sidecar role. Frames move through plain shared memory; the reader spins briefly, then sleeps
 // on a futex through koffi's asynchronous call (finite slices), so the event loop never blocks
 // and an idle bridge costs ~0 CPU. Lifecycle: waiting -> attached -> closed.
@@ -17,7 +17,8 @@ import { Dispatcher, type AnyHandler, type FrameHandler } from './dispatch.js';
 import { FutexSleeper, PipeSleeper, type Sleeper } from './sleeper.js';
 
 export interface BridgeOptions {
-  session: string;
+  /** The bridge's name: the game and its sidecar open the same name (A-Z a-z 0-9 _ -, 1-64). */
+  name: string;
   role: Role;
   /** Capacity of each ring when this process creates the region (power of two). */
   ringBytes?: number;
@@ -72,7 +73,7 @@ export interface BridgeCounters {
 
 
 export class Bridge {
-  readonly session: string;
+  readonly name: string;
   readonly role: Role;
   readonly ringBytes: number;
   readonly created: boolean;
@@ -102,11 +103,11 @@ export class Bridge {
 
   constructor(opts: BridgeOptions) {
     const o = { ...BRIDGE_DEFAULTS, ...stripUndefined(opts) };
-    this.session = opts.session;
+    this.name = opts.name;
     this.role = opts.role;
     this.#native = loadNative(opts.libraryPath);
     sweepOnce(this.#native);
-    this.#region = openRegion(this.#native, { session: opts.session, role: opts.role, ringBytes: o.ringBytes, abiVersion: opts.abiVersion, schemaHash: opts.schemaHash });
+    this.#region = openRegion(this.#native, { name: opts.name, role: opts.role, ringBytes: o.ringBytes, abiVersion: opts.abiVersion, schemaHash: opts.schemaHash });
     this.ringBytes = this.#region.ringBytes;
     this.created = this.#region.created;
     const { view, handle } = this.#region;
@@ -259,7 +260,7 @@ export class Bridge {
   }
 
   #assertOpen(): void {
-    if (this.#state === 'closed') throw new BridgeError('CLOSED', `bridge session '${this.session}' is closed`, { session: this.session });
+    if (this.#state === 'closed') throw new BridgeError('CLOSED', `bridge '${this.name}' is closed`, { bridge: this.name });
   }
 
   #setState(to: BridgeState): void {
@@ -387,7 +388,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Opens the bridge for `session` in `role` (creating the shared region if this side is first). */
+/** Opens the bridge `name` in `role` (creating the shared region if this side is first). */
 export function openBridge(opts: BridgeOptions): Bridge {
   return new Bridge(opts);
 }

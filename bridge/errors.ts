@@ -2,7 +2,7 @@
 
 export type BridgeErrorCode =
   | 'BAD_OPTIONS'
-  | 'BAD_SESSION'
+  | 'BAD_NAME'
   | 'NATIVE_LOAD'
   | 'STALE_NATIVE'
   | 'SHM'
@@ -17,11 +17,12 @@ export type BridgeErrorCode =
 export class BridgeError extends Error {
   override name = 'BridgeError';
   readonly code: BridgeErrorCode;
-  readonly session: string | undefined;
+  /** The bridge's name (the game and its sidecar meet on it), when the error concerns one. */
+  readonly bridge: string | undefined;
 
-  constructor(code: BridgeErrorCode, message: string, opts: { session?: string; cause?: unknown } = {}) {
+  constructor(code: BridgeErrorCode, message: string, opts: { bridge?: string; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
-    this.session = opts.session;
+    this.bridge = opts.bridge;
   }
 }

@@ -18,7 +18,7 @@ export type RegionHandle = object;
 
 export interface NativeShim {
   readonly path: string;
-  open(session: string, role: number, ringBytes: number, abi: number, schema: number): RegionHandle | null;
+  open(name: string, role: number, ringBytes: number, abi: number, schema: number): RegionHandle | null;
   status(h: RegionHandle): number;
   osError(h: RegionHandle): number;
   foundAbi(h: RegionHandle): number;
@@ -34,7 +34,7 @@ export interface NativeShim {
   wakeFd(h: RegionHandle, ring: number): number;
   peerAlive(h: RegionHandle): number;
   close(h: RegionHandle): void;
-  unlink(session: string): number;
+  unlink(name: string): number;
   /** Removes regions crashed processes left behind (older than minAgeS, no live pid). */
   sweepStale(minAgeS: number): number;
   hooksSchemaHash(): number;

@@ -1,4 +1,4 @@
-// Opens (or creates) a session's shared region through the native shim and maps every status
+// Opens (or creates) a bridge's shared region through the native shim and maps every status
 // to a BridgeError that says what was found, e.g. both ABI versions.
 import { BridgeError } from './errors.js';
 import {
@@ -7,7 +7,7 @@ import {
 import { type NativeShim, type RegionHandle } from './native.js';
 import { SCHEMA_HASH } from './generated/types.js';
 
-const SESSION_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const BRIDGE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** coop_status codes from native-shims/include/coop_shim.h. */
 const ST = { OK: 0, NAME: 1, SHM: 2, MAP: 3, MAGIC: 4, ABI: 5, SCHEMA: 6, ROLE_TAKEN: 7, RING_SIZE: 8, SIZE: 9, NOMEM: 10 } as const;
@@ -20,7 +20,8 @@ export interface OpenedRegion {
 }
 
 export interface RegionRequest {
-  session: string;
+  /** The bridge's name: the game and its sidecar open the same name. */
+  name: string;
   role: Role;
   ringBytes: number;
   /** Only tests pass these: pretend to be another build. */
@@ -31,8 +32,8 @@ export interface RegionRequest {
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 export function validateRequest(req: RegionRequest): void {
-  if (!SESSION_RE.test(req.session)) {
-    throw new BridgeError('BAD_SESSION', `bad session name '${req.session}': use 1-64 of A-Z a-z 0-9 _ -`, { session: req.session });
+  if (!BRIDGE_NAME_RE.test(req.name)) {
+    throw new BridgeError('BAD_NAME', `bad bridge name '${req.name}': use 1-64 of A-Z a-z 0-9 _ -`, { bridge: req.name });
   }
   if (req.role !== 'game' && req.role !== 'sidecar') throw new BridgeError('BAD_OPTIONS', `role must be 'game' or 'sidecar', got '${String(req.role)}'`);
   const n = req.ringBytes;
@@ -48,8 +49,8 @@ export function openRegion(native: NativeShim, req: RegionRequest): OpenedRegion
     throw new BridgeError('STALE_NATIVE', `native shim ${native.path} was built from hook schema ${hex(native.hooksSchemaHash())}, this code uses ${hex(SCHEMA_HASH)}: run npm run build`);
   }
   const abi = req.abiVersion ?? BRIDGE_ABI_VERSION;
-  const h = native.open(req.session, ROLE_CODE[req.role], req.ringBytes, abi, schema);
-  if (!h) throw new BridgeError('SHM', 'out of memory opening the bridge region', { session: req.session });
+  const h = native.open(req.name, ROLE_CODE[req.role], req.ringBytes, abi, schema);
+  if (!h) throw new BridgeError('SHM', 'out of memory opening the bridge region', { bridge: req.name });
   const st = native.status(h);
   if (st !== ST.OK) {
     const err = describe(native, h, st, req, abi, schema);
@@ -61,30 +62,30 @@ export function openRegion(native: NativeShim, req: RegionRequest): OpenedRegion
   const ringBytes = new DataView(view).getUint32(OFF_RING_BYTES, true);
   if (size < HEADER_BYTES + 2 * ringBytes) {
     native.close(h);
-    throw new BridgeError('NOT_A_BRIDGE', `bridge region for session '${req.session}' is too small`, { session: req.session });
+    throw new BridgeError('NOT_A_BRIDGE', `bridge region for '${req.name}' is too small`, { bridge: req.name });
   }
   return { handle: h, view, ringBytes, created: native.created(h) === 1 };
 }
 
 function describe(native: NativeShim, h: RegionHandle, st: number, req: RegionRequest, abi: number, schema: number): BridgeError {
-  const s = req.session;
-  const at = `bridge session '${s}'`;
+  const s = req.name;
+  const at = `bridge '${s}'`;
   switch (st) {
     case ST.ABI:
-      return new BridgeError('ABI_MISMATCH', `${at}: bridge ABI mismatch: the shared region has ABI version ${native.foundAbi(h)}, this ${req.role} speaks ABI version ${abi}`, { session: s });
+      return new BridgeError('ABI_MISMATCH', `${at}: bridge ABI mismatch: the shared region has ABI version ${native.foundAbi(h)}, this ${req.role} speaks ABI version ${abi}`, { bridge: s });
     case ST.SCHEMA:
-      return new BridgeError('SCHEMA_MISMATCH', `${at}: hook manifest mismatch: the shared region has schema ${hex(native.foundSchema(h))}, this ${req.role} was built with ${hex(schema)}`, { session: s });
+      return new BridgeError('SCHEMA_MISMATCH', `${at}: hook manifest mismatch: the shared region has schema ${hex(native.foundSchema(h))}, this ${req.role} was built with ${hex(schema)}`, { bridge: s });
     case ST.ROLE_TAKEN:
-      return new BridgeError('ROLE_TAKEN', `${at} already has a ${req.role} attached (pid ${native.holderPid(h)}): refusing a second ${req.role}`, { session: s });
+      return new BridgeError('ROLE_TAKEN', `${at} already has a ${req.role} attached (pid ${native.holderPid(h)}): refusing a second ${req.role}`, { bridge: s });
     case ST.MAGIC:
-      return new BridgeError('NOT_A_BRIDGE', `${at}: the shared region is not a coop bridge (or its creator never finished)`, { session: s });
+      return new BridgeError('NOT_A_BRIDGE', `${at}: the shared region is not a coop bridge (or its creator never finished)`, { bridge: s });
     case ST.RING_SIZE:
-      return new BridgeError('RING_SIZE', `${at}: bad ring size`, { session: s });
+      return new BridgeError('RING_SIZE', `${at}: bad ring size`, { bridge: s });
     case ST.SIZE:
-      return new BridgeError('NOT_A_BRIDGE', `${at}: the shared region is smaller than its header says`, { session: s });
+      return new BridgeError('NOT_A_BRIDGE', `${at}: the shared region is smaller than its header says`, { bridge: s });
     case ST.NAME:
-      return new BridgeError('BAD_SESSION', `bad session name '${s}'`, { session: s });
+      return new BridgeError('BAD_NAME', `bad bridge name '${s}'`, { bridge: s });
     default:
-      return new BridgeError('SHM', `${at}: shared memory failed (status ${st}, errno ${native.osError(h)})`, { session: s });
+      return new BridgeError('SHM', `${at}: shared memory failed (status ${st}, errno ${native.osError(h)})`, { bridge: s });
   }
 }

@@ -10,7 +10,7 @@ import {
 const RELEASE_EVERY = 64;
 
 /** Why a frame was dropped by the reader. */
-export type DropReason = 'bad-length' | 'unknown-type' | 'bad-payload';
+export type DropReason = 'bad_length' | 'unknown_type' | 'bad_payload';
 
 abstract class RingSide {
   protected readonly i32: Int32Array;

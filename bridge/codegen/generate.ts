@@ -1,12 +1,13 @@
 // `npm run gen`: writes every file generated from the hook manifest. `--check` writes nothing and
 // exits 1 naming the files that differ (the test suite does the same in memory).
-import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadManifest, type Manifest } from './manifest.js';
 import { emitCodecs, emitTypes } from './emit-ts.js';
 import { emitCHeader } from './emit-c.js';
 import { emitReds } from './emit-reds.js';
+import { writeFileAtomicSync } from '../../src/util/atomic-file.js';
 
 /** Output path (relative to the package root) → its generated text. */
 export function generateAll(m: Manifest): Map<string, string> {
@@ -31,12 +32,7 @@ export function driftedFiles(files: Map<string, string>): string[] {
 
 function writeAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, text);
 }
 
 function main(): void {

@@ -1,4 +1,5 @@
-// Named limits of coop-master. Every bound the master enforces lives here.
+// Named limits of coop-master. Every bound the master enforces lives here, except
+// the wire's field bounds, which its clients share (src/protocol/master-wire.ts).
 
 /** A host must heartbeat at least this often; the lobby tells hosts this interval. */
 export const MASTER_HEARTBEAT_MS = 10_000;
@@ -15,10 +16,6 @@ export const MASTER_RATE_WINDOW_MS = 10_000;
 export const MASTER_RATE_MAX_PER_WINDOW = 40;
 export const MASTER_RATE_MAX_TRACKED_IPS = 50_000;
 
-/** Field bounds of an announced session. */
-export const MASTER_NAME_MAX_CHARS = 64;
-export const MASTER_VERSION_MAX_CHARS = 32;
-export const MASTER_MAX_PLAYERS = 64;
 /** How many sessions one list call returns at most. */
 export const MASTER_LIST_MAX = 200;
 
@@ -42,8 +39,11 @@ export const MASTER_NONCE_TTL_MS = 30_000;
 export const MASTER_MAX_NONCES = 20_000;
 /** TURN REST credentials lifetime (coturn use-auth-secret). */
 export const MASTER_TURN_TTL_S = 600;
-/** The message a player signs to get TURN credentials: prefix + nonce (base64url). */
-export const MASTER_CHALLENGE_PREFIX = 'coop-master turnCred v1:';
+
+/** The lobby state file (--state): its format version, size bound and mode (it holds token hashes and IPs). */
+export const MASTER_STATE_VERSION = 1;
+export const MASTER_STATE_MAX_BYTES = 64 * 1024 * 1024;
+export const MASTER_STATE_FILE_MODE = 0o600;
 
 /** Session ids and host tokens: random bytes, base64url. */
 export const MASTER_SESSION_ID_BYTES = 12;

@@ -5,7 +5,8 @@ import { MASTER_HEARTBEAT_MS, MASTER_MAX_BODY_BYTES, MASTER_RATE_MAX_PER_WINDOW,
 import type { Registry } from './registry.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
 import type { TurnCredIssuer } from './turn-cred.js';
-import { AnnounceBody, HeartbeatBody } from './wire.js';
+import { KeyedRateLimiter, perWindow } from '../util/rate-limit.js';
+import { AnnounceBody, HeartbeatBody } from '../protocol/master-wire.js';
 
 export interface HttpDeps {
   registry: Registry;
@@ -55,7 +56,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export class HttpApi {
-  readonly #rate = new Map<string, { start: number; n: number }>();
+  readonly #rate = new KeyedRateLimiter<string>(perWindow(MASTER_RATE_MAX_PER_WINDOW, MASTER_RATE_WINDOW_MS), MASTER_RATE_MAX_TRACKED_IPS);
 
   constructor(private readonly d: HttpDeps) {}
 
@@ -72,19 +73,11 @@ export class HttpApi {
   }
 
   sweep(): void {
-    const now = this.d.now();
-    for (const [ip, b] of this.#rate) if (now - b.start >= MASTER_RATE_WINDOW_MS) this.#rate.delete(ip);
+    this.#rate.sweep(this.d.now());
   }
 
   #limit(ip: string): void {
-    const now = this.d.now();
-    let b = this.#rate.get(ip);
-    if (!b || now - b.start >= MASTER_RATE_WINDOW_MS) {
-      if (!b && this.#rate.size >= MASTER_RATE_MAX_TRACKED_IPS) this.#rate.clear();
-      b = { start: now, n: 0 };
-      this.#rate.set(ip, b);
-    }
-    if (++b.n > MASTER_RATE_MAX_PER_WINDOW) throw new HttpRefusal(429, 'http_rate_limited', 'too many requests');
+    if (!this.#rate.take(ip, this.d.now())) throw new HttpRefusal(429, 'http_rate_limited', 'too many requests');
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,11 +5,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
   MASTER_HOST_TOKEN_BYTES, MASTER_LIST_MAX, MASTER_MAX_SESSIONS, MASTER_MAX_SESSIONS_PER_IP,
-  MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES,
+  MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES, MASTER_STATE_FILE_MODE, MASTER_STATE_MAX_BYTES, MASTER_STATE_VERSION,
 } from './constants.js';
-import { readJsonFile } from './store.js';
-import { removeStaleTemps, writeFileAtomicSync } from '../merge/atomic.js';
-import { AnnounceBody, type LobbyEntry } from './wire.js';
+import { sweepTempFilesSync, writeFileAtomicSync } from '../util/atomic-file.js';
+import { describeReadFailure, readVersionedJsonFile } from '../util/json-file.js';
+import { AnnounceBody, type LobbyEntry } from '../protocol/master-wire.js';
 
 interface Session extends LobbyEntry {
   /** SHA-256 of the host token: the token itself is never stored or logged. */
@@ -25,7 +25,7 @@ const PersistedSession = AnnounceBody.extend({
   ip: z.string().max(64),
   lastSeenMs: z.number(),
 });
-const PersistedFile = z.object({ v: z.literal(1), sessions: z.array(PersistedSession) });
+const PersistedFile = z.object({ v: z.literal(MASTER_STATE_VERSION), sessions: z.array(PersistedSession) });
 
 export type AnnounceResult =
   | { ok: true; sessionId: string; hostToken: string }
@@ -71,11 +71,12 @@ export class Registry {
    */
   load(): number {
     if (!this.#opts.statePath) return 0;
-    this.staleTempsRemoved = removeStaleTemps(this.#opts.statePath);
-    const parsed = PersistedFile.safeParse(readJsonFile(this.#opts.statePath) ?? { v: 1, sessions: [] });
-    if (!parsed.success) throw new Error(`master state file ${this.#opts.statePath} is not a lobby file`);
+    const path = this.#opts.statePath;
+    this.staleTempsRemoved = sweepTempFilesSync(path);
+    const read = readVersionedJsonFile(path, PersistedFile, { maxBytes: MASTER_STATE_MAX_BYTES, version: { key: 'v', expected: MASTER_STATE_VERSION } });
+    if (!read.ok && read.kind !== 'missing') throw new Error(`master state file ${path} ${describeReadFailure(read)}`);
     const now = this.#opts.now();
-    for (const s of parsed.data.sessions) {
+    for (const s of read.ok ? read.value.sessions : []) {
       if (now - s.lastSeenMs > MASTER_SESSION_EXPIRY_MS) continue;
       this.#add({ ...s });
     }
@@ -152,7 +153,7 @@ export class Registry {
     this.#dirty = false;
     if (!this.#opts.statePath) return;
     const sessions = [...this.#sessions.values()];
-    writeFileAtomicSync(this.#opts.statePath, JSON.stringify({ v: 1, sessions }), 0o600);
+    writeFileAtomicSync(this.#opts.statePath, JSON.stringify({ v: MASTER_STATE_VERSION, sessions }), MASTER_STATE_FILE_MODE);
   }
 
   #check(sessionId: string, hostToken: string): Session | 'unknown_session' | 'bad_token' {

@@ -9,8 +9,9 @@ import {
   MASTER_WS_HELLO_TIMEOUT_MS, MASTER_WS_RATE_MAX_PER_WINDOW, MASTER_WS_RATE_WINDOW_MS,
 } from './constants.js';
 import type { Registry } from './registry.js';
+import { TokenBucket, perWindow } from '../util/rate-limit.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
-import { ClientMessage, type MasterErrorCode, type ServerMessage } from './wire.js';
+import { ClientMessage, type MasterErrorCode, type ServerMessage } from '../protocol/master-wire.js';
 
 const PEER_ID_BYTES = 9;
 const WS_CLOSE_TOO_BIG = 1009;
@@ -22,10 +23,11 @@ interface Conn {
   role: 'none' | 'host' | 'joiner';
   sessionId?: string;
   peerId?: string;
-  windowStart: number;
-  inWindow: number;
+  rate: TokenBucket;
   helloTimer?: NodeJS.Timeout;
 }
+
+const WS_RATE = perWindow(MASTER_WS_RATE_MAX_PER_WINDOW, MASTER_WS_RATE_WINDOW_MS);
 
 export class SignalHub {
   readonly wss: WebSocketServer;
@@ -48,7 +50,7 @@ export class SignalHub {
     }
     this.#conns++;
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
-    const c: Conn = { ws, ip, role: 'none', windowStart: this.now(), inWindow: 0 };
+    const c: Conn = { ws, ip, role: 'none', rate: new TokenBucket(WS_RATE, this.now()) };
     c.helloTimer = setTimeout(() => {
       if (c.role === 'none') {
         this.stats.drop('ws_hello_timeout');
@@ -84,12 +86,7 @@ export class SignalHub {
   }
 
   #onMessage(c: Conn, data: RawData, isBinary: boolean): void {
-    const now = this.now();
-    if (now - c.windowStart >= MASTER_WS_RATE_WINDOW_MS) {
-      c.windowStart = now;
-      c.inWindow = 0;
-    }
-    if (++c.inWindow > MASTER_WS_RATE_MAX_PER_WINDOW) {
+    if (!c.rate.take(this.now())) {
       this.stats.drop('ws_rate_limited');
       c.ws.close(WS_CLOSE_POLICY, 'rate limited');
       return;

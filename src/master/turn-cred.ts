@@ -2,10 +2,8 @@
 // identity key: the master gives a single-use nonce, the player signs it with Ed25519.
 // username = `${expiry}:${playerId}`, password = base64(HMAC-SHA1(secret, username)).
 import { createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
-import {
-  MASTER_CHALLENGE_PREFIX, MASTER_MAX_NONCES, MASTER_NONCE_BYTES, MASTER_NONCE_TTL_MS, MASTER_TURN_TTL_S,
-} from './constants.js';
-import type { TurnCredentials } from './wire.js';
+import { MASTER_MAX_NONCES, MASTER_NONCE_BYTES, MASTER_NONCE_TTL_MS, MASTER_TURN_TTL_S } from './constants.js';
+import { MASTER_CHALLENGE_PREFIX, type TurnCredentials } from '../protocol/master-wire.js';
 
 const ED25519_PUBLIC_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;

@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { parseCommandLine, runCommand, exitCodesHelp, UsageError } from '../cli/command.js';
 import type { CliIo } from '../cli/io.js';
 import { readExistingFile, readPath } from '../cli/options.js';
-import { writeFileAtomicSync } from './atomic.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_MERGED, MERGE_SCHEMA_VERSION } from './constants.js';
 import { encodeDat } from './dat.js';
 import { MergeError } from './errors.js';

@@ -18,7 +18,7 @@ import {
 import { MergeError } from './errors.js';
 import { ProgressSchema, type AttrValue, type Progress } from './model.js';
 import { PROGRESS_PROTO } from './progress-proto.js';
-import { describeZodError } from './zod-text.js';
+import { describeZodError } from '../util/zod-text.js';
 
 const OFFSET_VERSION = 4;
 const OFFSET_FLAGS = 6;

@@ -3,7 +3,7 @@
 // test/merge/dat.test.ts fails when the two drift apart.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomicSync } from './atomic.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 

@@ -35,7 +35,6 @@ export {
   type Choice,
 } from './model.js';
 export { encodeDat, decodeDat } from './dat.js';
-export { writeFileAtomicSync } from './atomic.js';
 export { parseSessionText, readSessionFile, readDatFile, readAnswersFile, parseJsonText } from './io.js';
 export { mergeProgress, questConflictId, itemConflictId, type Change, type MergeOutcome, type MergeInput, type Resolved } from './merge.js';
 export { mergeWithAnswers, choiceFor } from './resolve.js';

@@ -10,7 +10,7 @@ const FullStateType = root.lookupType('coop.FullStateSnapshot');
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: Number, defaults: true, oneofs: true };
 
-export type DecodeReject = 'too-big' | 'empty' | 'undecodable' | 'unknown-kind';
+export type DecodeReject = 'too_big' | 'empty' | 'undecodable' | 'unknown_kind';
 export type Decoded = { ok: true; kind: EMsgKind; msg: EMsg } | { ok: false; reason: DecodeReject };
 
 /** Encodes one envelope. Throws only on misuse (a message that does not fit the schema). */
@@ -19,7 +19,7 @@ export function encodeMsg(msg: EMsg): Uint8Array {
 }
 
 export function decodeMsg(bytes: Uint8Array): Decoded {
-  if (bytes.length > MAX_MESSAGE_BYTES) return { ok: false, reason: 'too-big' };
+  if (bytes.length > MAX_MESSAGE_BYTES) return { ok: false, reason: 'too_big' };
   if (bytes.length === 0) return { ok: false, reason: 'empty' };
   let raw: protobuf.Message;
   try {
@@ -28,7 +28,7 @@ export function decodeMsg(bytes: Uint8Array): Decoded {
     return { ok: false, reason: 'undecodable' };
   }
   const msg = EMsgType.toObject(raw, TO_OBJECT) as EMsg;
-  if (!msg.msg) return { ok: false, reason: 'unknown-kind' };
+  if (!msg.msg) return { ok: false, reason: 'unknown_kind' };
   return { ok: true, kind: msg.msg, msg };
 }
 

@@ -3,7 +3,7 @@
 // Run: node --import tsx src/protocol/gen.ts   (test/protocol checks the output is current).
 import protobuf from 'protobufjs';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../merge/atomic.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 import { fileURLToPath } from 'node:url';
 
 const PROTO_PATH = fileURLToPath(new URL('./coop.proto', import.meta.url));

@@ -2,7 +2,7 @@
 // written atomically (temp, fsync, rename) with mode 0600. A corrupt file is an error, never
 // silently replaced (that would change who the player is).
 import { mkdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../merge/atomic.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 import { join } from 'node:path';
 import { generateIdentity, exportPrivatePem, importPrivatePem, type IdentityKeys } from './identity.js';
 

@@ -6,9 +6,9 @@
 // when the sender has paused long enough for the bucket to fill again: a steady flood, which
 // still gets one message a second through, is told once.
 import { CHAT_BURST_MESSAGES, CHAT_RATE_MESSAGES_PER_S } from './constants.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../util/rate-limit.js';
 
-export type ChatRateDecision = 'relay' | 'drop-and-tell' | 'drop';
+export type ChatRateDecision = 'relay' | 'drop_and_tell' | 'drop';
 
 export const CHAT_RATE_NOTICE =
   `you are sending chat too fast (at most ${CHAT_BURST_MESSAGES} at once, then ${CHAT_RATE_MESSAGES_PER_S} a second); messages are being dropped`;
@@ -20,15 +20,15 @@ export class ChatRateGate {
   dropped = 0;
 
   constructor(nowMs: number, burst = CHAT_BURST_MESSAGES, ratePerS = CHAT_RATE_MESSAGES_PER_S) {
-    this.#bucket = new TokenBucket({ burst, ratePerS, nowMs });
+    this.#bucket = new TokenBucket({ burst, perSecond: ratePerS }, nowMs);
   }
 
   check(nowMs: number): ChatRateDecision {
-    if (this.#bucket.available(nowMs) >= this.#bucket.burst) this.#told = false; // paused: a new burst
+    if (this.#bucket.isFull(nowMs)) this.#told = false; // paused: a new burst
     if (this.#bucket.take(nowMs)) return 'relay';
     this.dropped++;
     if (this.#told) return 'drop';
     this.#told = true;
-    return 'drop-and-tell';
+    return 'drop_and_tell';
   }
 }

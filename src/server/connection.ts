@@ -7,6 +7,7 @@ import type { TickClient } from './tick-pipeline.js';
 import type { EntityPose } from './world.js';
 import { ChatRateGate } from './chat-rate.js';
 import { BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS, type DropReason } from './constants.js';
+import { TokenBucket, perWindow } from '../util/rate-limit.js';
 
 /** What the server needs of a transport peer (ENet today; anything datagram-shaped tomorrow). */
 export interface PeerLink {
@@ -51,14 +52,15 @@ export class Connection implements TickClient {
   /** server time − client time, min-filtered (see CLIENT_CLOCK_CREEP_MS_PER_S); null until known. */
   clockOffsetMs: number | null = null;
   clockOffsetAtMs = 0;
+  /** Interest centre instead of the avatar: a spectator's camera (SA-1); null = the avatar. */
+  view: { x: number; y: number } | null = null;
   readonly interest = new InterestState();
   readonly snaps = new ClientSnapshots();
   readonly drops = new Map<DropReason, number>();
   dropsTotal = 0;
+  readonly #badMessages: TokenBucket;
   /** Per-peer chat rate limit (chat-rate.ts). */
   readonly chatRate: ChatRateGate;
-  #windowStart = 0;
-  #windowCount = 0;
   /** Free-form slots for plugins (admin, voice, merge) keyed by plugin name. */
   readonly ext = new Map<string, unknown>();
   onStateChange: ((c: Connection, from: ConnStateValue, to: ConnStateValue) => void) | null = null;
@@ -67,6 +69,7 @@ export class Connection implements TickClient {
     this.peerId = peerId;
     this.link = link;
     this.connectedAtMs = nowMs;
+    this.#badMessages = new TokenBucket(perWindow(BAD_MESSAGE_LIMIT, BAD_MESSAGE_WINDOW_MS), nowMs);
     this.chatRate = new ChatRateGate(nowMs);
   }
 
@@ -85,9 +88,7 @@ export class Connection implements TickClient {
   /** Counts a dropped message; true when the peer is over the limit and must go. */
   countDrop(reason: DropReason, nowMs: number): boolean {
     this.countShed(reason);
-    if (nowMs - this.#windowStart > BAD_MESSAGE_WINDOW_MS) { this.#windowStart = nowMs; this.#windowCount = 0; }
-    this.#windowCount++;
-    return this.#windowCount > BAD_MESSAGE_LIMIT;
+    return !this.#badMessages.take(nowMs);
   }
 
   /** Counts a well-formed message shed by a rate limit: shown with the drops, never a reason to kick. */

@@ -52,7 +52,7 @@ export async function listenEnet(server: CoopServer, opts: EnetListenOptions): P
   const transport = opts.transport ?? (await UdpTransport.bind({ address: opts.host, port: opts.port }));
   const host = new EnetHost({
     transport, peerLimit: opts.peerLimit, channelLimit: CHANNEL_COUNT,
-    onHalfOpenEvicted: () => server.countEviction('enet-half-open'),
+    onHalfOpenEvicted: () => server.countEviction('enet_half_open'),
   });
   const conns = new Map<EnetPeer, Connection>();
   host.on('connect', (peer) => {

@@ -20,7 +20,7 @@ export interface HandshakeSlotLimits {
   total: number;
 }
 
-export type HandshakeEviction = 'per-address' | 'total';
+export type HandshakeEviction = 'per_address' | 'total';
 
 /** The source address of a link address `ip:port` (`[v6]:port`, `ice:<id>:port`): all but the port. */
 export function sourceOf(linkAddress: string): string {
@@ -50,7 +50,7 @@ export class HandshakeSlots {
   admit(conn: Connection): { victim: Connection; why: HandshakeEviction } | undefined {
     const source = sourceOf(conn.link.address);
     let out: { victim: Connection; why: HandshakeEviction } | undefined;
-    if (this.countFrom(source) >= this.limits.perAddress) out = { victim: this.#oldestFrom(source), why: 'per-address' };
+    if (this.countFrom(source) >= this.limits.perAddress) out = { victim: this.#oldestFrom(source), why: 'per_address' };
     else if (this.#entries.size >= this.limits.total) out = { victim: this.#victimWhenFull(), why: 'total' };
     if (out) this.remove(out.victim);
     this.#entries.set(conn, source);

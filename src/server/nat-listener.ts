@@ -7,9 +7,9 @@ import type { IdentityKeys } from '../protocol/identity.js';
 import { NatConnection } from '../net/nat/handshake.js';
 import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/ice-transport.js';
 import {
-  MasterError, MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type Announced,
+  MasterError, MasterSignal, announceLobby, cachedTurnCredentials, heartbeatLobby, playerIdentityFrom, type Announced,
 } from '../net/nat/master-client.js';
-import { MASTER_MAX_PLAYERS } from '../master/constants.js';
+import { MASTER_MAX_PLAYERS } from '../protocol/master-wire.js';
 import type { PeerNetView } from './admin/session-view.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
 import { enetPeerLimit } from './constants.js';
@@ -45,8 +45,8 @@ export interface NatListenOptions {
 }
 
 export interface NatListener {
-  /** The lobby session id on coop-master (changes only if the master forgot the session). */
-  readonly sessionId: string;
+  /** The lobby id on coop-master (changes only if the master forgot the lobby entry). */
+  readonly lobbyId: string;
   readonly enet: EnetListener;
   /** Connection stats of one ICE peer by its ENet address (`ice:<peerId>`). */
   netOf(address: string): PeerNetView | undefined;
@@ -60,7 +60,7 @@ export interface NatListener {
 }
 
 export async function listenNat(server: CoopServer, o: NatListenOptions): Promise<NatListener> {
-  const announce = (): Promise<Announced> => announceSession(o.master, {
+  const announce = (): Promise<Announced> => announceLobby(o.master, {
     name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS),
     password: server.passwordRequired,
   });
@@ -104,7 +104,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       joiners.delete(oldestId);
       letGo();
       evicted++;
-      server.countEviction('ice-handshake');
+      server.countEviction('ice_handshake');
       o.log.warn({ event: 'nat.evicted', peerId: oldestId }, 'oldest pending joiner evicted for a newer one');
     }
     const handshake = new NatConnection({
@@ -138,7 +138,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   };
   await bind();
   const beat = setInterval(() => {
-    heartbeatSession(o.master, announced, server.inWorld().length).catch(async (err: Error) => {
+    heartbeatLobby(o.master, announced, server.inWorld().length).catch(async (err: Error) => {
       o.log.warn({ event: 'nat.heartbeat.fail', error: err.message }, 'coop-master heartbeat failed');
       // A master that lost its lobby (restarted without --state) no longer knows the session:
       // announce it again; joiners need the new lobby id, which is logged.
@@ -146,7 +146,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       announced = await announce();
       signal?.close();
       signal = undefined;
-      o.log.warn({ event: 'nat.reannounced', lobbySession: announced.sessionId }, 'announced again on coop-master under a new lobby id');
+      o.log.warn({ event: 'nat.reannounced', lobbyId: announced.lobbyId }, 'announced again on coop-master under a new lobby id');
     }).catch((err: Error) => o.log.warn({ event: 'nat.reannounce.fail', error: err.message }, 'could not announce again'));
     if (!signal) bind().catch((err: Error) => o.log.warn({ event: 'nat.rebind.fail', error: err.message }, 'could not bind to coop-master again'));
   }, announced.heartbeatMs);
@@ -159,7 +159,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   }
 
   return {
-    get sessionId() { return announced.sessionId; },
+    get lobbyId() { return announced.lobbyId; },
     enet,
     netOf: statsOf,
     get evictedJoiners() { return evicted; },

@@ -4,7 +4,7 @@
 // vehicles drive closed polyline paths (~15 m/s), turning at the corners.
 import { EntityKind } from '../protocol/schema.gen.js';
 import type { World } from './world.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/random.js';
 
 export const NPC_SPEED_MPS = 1.5;
 export const NPC_TURN_RAD_PER_S = 1.2;

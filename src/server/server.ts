@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
 import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
-import { DisconnectCode, type EMsg } from '../protocol/schema.gen.js';
+import { DisconnectCode, EntityKind, type EMsg } from '../protocol/schema.gen.js';
 import { Connection, ConnState, type PeerLink } from './connection.js';
 import { GameClock } from './game-clock.js';
 import { TickPipeline } from './tick-pipeline.js';
 import { World } from './world.js';
 import { NpcSim } from './npc-sim.js';
-import { mulberry32 } from './rng.js';
-import { handleMessage } from './handlers.js';
+import { seededRandom } from '../util/random.js';
+import { handleMessage, type MessageContext } from './handlers.js';
 import { passwordProofOk } from '../protocol/password-proof.js';
 import {
   AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_MAX_PER_ADDRESS, HANDSHAKE_MAX_TOTAL, HANDSHAKE_TIMEOUT_MS, type DropReason,
@@ -42,7 +42,7 @@ export interface CoopServerOptions {
 }
 
 /** Connections evicted to make room, by where (the dashboard shows them with the refusals). */
-export type EvictionKind = 'handshake' | 'enet-half-open' | 'ice-handshake';
+export type EvictionKind = 'handshake' | 'enet_half_open' | 'ice_handshake';
 
 export class CoopServer {
   readonly sessionId: string;
@@ -68,6 +68,7 @@ export class CoopServer {
   #timer: NodeJS.Timeout | null = null;
   #running = false;
   readonly #password: string | undefined;
+  readonly #handlerContext: MessageContext;
 
   constructor(opts: CoopServerOptions) {
     this.sessionId = opts.sessionId;
@@ -79,9 +80,34 @@ export class CoopServer {
     if (opts.password === '') throw new TypeError('password must be a non-empty string or absent');
     this.#password = opts.password;
     this.handshakes = new HandshakeSlots(opts.handshakeSlots ?? { perAddress: HANDSHAKE_MAX_PER_ADDRESS, total: HANDSHAKE_MAX_TOTAL });
-    this.sim = new NpcSim(this.world, mulberry32(opts.seed ?? 1));
+    this.sim = new NpcSim(this.world, seededRandom(opts.seed ?? 1));
     this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
     this.pipeline = new TickPipeline(this.world, this.sim);
+    this.#handlerContext = this.#messageContext();
+  }
+
+  /** The narrow face the message handlers get (handlers.ts), not this whole class. */
+  #messageContext(): MessageContext {
+    return {
+      sessionId: this.sessionId,
+      maxPlayers: this.maxPlayers,
+      plugins: this.plugins,
+      log: this.log,
+      now: () => this.now(),
+      random: (n) => this.random(n),
+      tickMs: () => this.clock.currentTickMs,
+      passwordOk: (nonce, proof) => this.passwordOk(nonce, proof),
+      isInWorld: (identity) => this.byIdentity(identity) !== undefined,
+      playersInWorld: () => this.inWorld().length,
+      spawnAvatar: (pose, name, peerId) => this.world.spawn(EntityKind.KIND_AVATAR, pose, name, peerId),
+      moveAvatar: (entityId, pose) => this.world.setPose(entityId, pose),
+      send: (conn, msg, channel) => this.send(conn, msg, channel),
+      broadcast: (msg, except, channel) => this.broadcast(msg, except, channel),
+      notice: (conn, text, level) => this.notice(conn, text, level),
+      refuse: (conn, code, reason, version) => this.refuse(conn, code, reason, version),
+      drop: (conn, reason) => this.drop(conn, reason),
+      peerGone: (conn, reason) => this.peerGone(conn, reason),
+    };
   }
 
   use(plugin: ServerPlugin): this {
@@ -142,10 +168,10 @@ export class CoopServer {
 
   peerMessage(conn: Connection, channel: number, bytes: Uint8Array): void {
     if (conn.state === ConnState.CLOSED) return;
-    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad-channel'); return; }
+    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad_channel'); return; }
     const d = decodeMsg(bytes);
     if (!d.ok) { this.drop(conn, d.reason); return; }
-    handleMessage(this, conn, d.kind, d.msg);
+    handleMessage(this.#handlerContext, conn, d.kind, d.msg);
   }
 
   /** The transport link is gone (timeout, client disconnect, or after our own close). */

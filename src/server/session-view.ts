@@ -7,25 +7,29 @@ import type { Connection } from './connection.js';
 export interface SessionViewOptions {
   /** Identity of the session host (the player whose sidecar started this server). */
   hostIdentity?: string;
+  /** A peer's clock error bound (story sync), ms; null when it has not reported one. */
+  clockBoundOf?: (peerId: number) => number | null;
+  /** A mode label that says more than PlayerState.mode (e.g. whom a spectator watches). */
+  modeOf?: (peerId: number) => string | null;
 }
 
 /** The protocol's refuse codes in the dashboard's words. */
 const REFUSAL_REASONS: Readonly<Record<number, RefusalReason>> = {
   [RefuseCode.REFUSE_VERSION_MISMATCH]: 'version',
-  [RefuseCode.REFUSE_BAD_PROOF]: 'bad-proof',
+  [RefuseCode.REFUSE_BAD_PROOF]: 'bad_proof',
   [RefuseCode.REFUSE_BANNED]: 'banned',
   [RefuseCode.REFUSE_SERVER_FULL]: 'full',
-  [RefuseCode.REFUSE_WRONG_SESSION]: 'wrong-session',
-  [RefuseCode.REFUSE_BAD_HELLO]: 'bad-hello',
+  [RefuseCode.REFUSE_WRONG_SESSION]: 'wrong_session',
+  [RefuseCode.REFUSE_BAD_HELLO]: 'bad_hello',
   [RefuseCode.REFUSE_DUPLICATE_IDENTITY]: 'duplicate',
   [RefuseCode.REFUSE_BAD_PASSWORD]: 'password',
 };
 
 /** Evictions are shown with the refusals: each one is a connection turned away. */
 const EVICTION_REASONS: Readonly<Record<EvictionKind, RefusalReason>> = {
-  handshake: 'evicted-handshake',
-  'enet-half-open': 'evicted-half-open',
-  'ice-handshake': 'evicted-ice',
+  handshake: 'evicted_handshake',
+  enet_half_open: 'evicted_half_open',
+  ice_handshake: 'evicted_ice',
 };
 
 export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {}): SessionView {
@@ -36,7 +40,8 @@ export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {})
     identity: c.identity,
     pingMs: c.link.pingMs,
     location: c.avatarId && w.isAlive(c.avatarId) ? { x: w.x[c.avatarId], y: w.y[c.avatarId], z: w.z[c.avatarId] } : { x: 0, y: 0, z: 0 },
-    mode: c.modeName,
+    mode: opts.modeOf?.(c.peerId) ?? c.modeName,
+    clockBoundMs: opts.clockBoundOf?.(c.peerId) ?? null,
     isHost: opts.hostIdentity !== undefined && c.identity === opts.hostIdentity,
     net: c.link.net?.(),
   });

@@ -12,7 +12,7 @@ if (FC !== 7) throw new Error('SnapshotWriter copies exactly 7 fields per entity
 /** Sent snapshots remembered per client; an ack older than this falls back to a full snapshot. */
 export const SNAPSHOT_HISTORY = 32;
 
-export type AckResult = 'ok' | 'never-sent' | 'stale';
+export type AckResult = 'ok' | 'never_sent' | 'stale';
 
 export class ClientSnapshots {
   readonly ring: SnapshotState[] = Array.from({ length: SNAPSHOT_HISTORY }, () => emptyState(16));
@@ -23,9 +23,9 @@ export class ClientSnapshots {
   lastSentTick = -1;
   ackedTick = -1;
 
-  /** Validates and records an ack. 'never-sent' is a bad message; 'stale' is harmless. */
+  /** Validates and records an ack. 'never_sent' is a bad message; 'stale' is harmless. */
   ack(tick: number): AckResult {
-    if (!Number.isInteger(tick) || this.firstSentTick < 0 || tick < this.firstSentTick || tick > this.lastSentTick) return 'never-sent';
+    if (!Number.isInteger(tick) || this.firstSentTick < 0 || tick < this.firstSentTick || tick > this.lastSentTick) return 'never_sent';
     if (tick <= this.ackedTick) return 'stale';
     this.ackedTick = tick;
     return 'ok';

@@ -15,6 +15,8 @@ export interface TickClient {
   readonly snaps: ClientSnapshots;
   /** False until the handshake is done: no interest or snapshots yet. */
   readonly inWorld: boolean;
+  /** Interest centre when it is not the avatar (a spectator's camera, SA-1); null = the avatar. */
+  readonly view?: { readonly x: number; readonly y: number } | null;
 }
 
 /** bytes may be a view into a buffer the pipeline reuses: send (the transport copies) or copy it now. */
@@ -51,7 +53,8 @@ export class TickPipeline {
       if (!c.inWorld || !world.isAlive(c.avatarId)) continue;
       added.length = 0;
       removed.length = 0;
-      this.interest.update(c.interest, world.x[c.avatarId], world.y[c.avatarId], c.avatarId, added, removed);
+      const v = c.view;
+      this.interest.update(c.interest, v ? v.x : world.x[c.avatarId], v ? v.y : world.y[c.avatarId], c.avatarId, added, removed);
       if (removed.length) out(c, 'interest', encodeMsg({ interestRemove: { generation: c.interest.generation, ids: removed } }));
       if (added.length) {
         const entities = added.map((id) => ({ id, kind: world.kind[id], ownerPeerId: world.owner[id], name: world.names[id] ?? '' }));

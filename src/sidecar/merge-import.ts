@@ -12,12 +12,12 @@ import {
   encodeDat,
   mergeWithAnswers,
   promptRows,
-  writeFileAtomicSync,
   type Answers,
   type Conflict,
   type MergeOutcome,
   type SessionFile,
 } from '../merge/index.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 
 /** How long the game may take to answer a request; the prompt waits for a person. */
 export const EXPORT_TIMEOUT_MS = 10_000;

@@ -1,4 +1,4 @@
-// The sidecar's way in through NAT (NT-2/NT-3): join the server's lobby session on coop-master,
+// The sidecar's way in through NAT (NT-2/NT-3): join the server's lobby entry on coop-master,
 // run Nat_PerformHandshake as the controlling side, and hand ENet an IceDatagramTransport and
 // the server's path address. The player never forwards a port.
 import type { DatagramAddress } from '../net/enet/transport.js';
@@ -10,8 +10,8 @@ import type { IdentityKeys } from '../protocol/identity.js';
 export interface NatJoinOptions {
   /** coop-master base URL, http(s)://host:port */
   master: string;
-  /** The lobby session id the server announced. */
-  lobbySession: string;
+  /** The lobby id the server announced on coop-master (`--join`). */
+  lobbyId: string;
   stunServer: string;
   /** Gather relay candidates (TURN credentials from the master); false = direct only. */
   relay: boolean;
@@ -33,7 +33,7 @@ export async function joinThroughMaster(o: NatJoinOptions): Promise<NatJoined> {
   getTurnCredentials?.().catch(() => undefined);
   const sig = await MasterSignal.open(o.master);
   try {
-    const me = await sig.join(o.lobbySession);
+    const me = await sig.join(o.lobbyId);
     const transport = new IceDatagramTransport('sidecar');
     const conn = await natPerformHandshake({
       peerId: me, role: 'joiner', signal: sig.link(me, false), transport, stunServer: o.stunServer, getTurnCredentials, bindAddress: o.bindAddress,

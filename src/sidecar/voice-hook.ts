@@ -1,4 +1,4 @@
-// The sidecar's voice hooks: bridge ↔ VoiceSession ↔ server connection.
+// The sidecar's voice hooks: bridge ↔ VoiceChat ↔ server connection.
 //   game → sidecar: PushToTalkDown/Up, SettingsChanged (voiceActivation), MicAudioFrame (the mic)
 //   sidecar → game: MicIconShow/Hide, VoicePlayback (the mixed voice to play)
 //   sidecar ↔ server: Voice on CHANNEL_VOICE (unreliable)
@@ -10,7 +10,7 @@ import { CHANNEL_VOICE } from '../protocol/constants.js';
 import type { EMsg } from '../protocol/schema.gen.js';
 import type { AudioSink } from '../voice/audio-io.js';
 import { PortAudioPlayback, startCapture } from '../voice/portaudio.js';
-import { VoiceSession, type VoiceTraceEvent } from '../voice/session.js';
+import { VoiceChat, type VoiceTraceEvent } from '../voice/voice-chat.js';
 
 export interface VoiceHookOptions {
   /** Sends an EMsg to the server on a channel (CoopClient.sendRaw). */
@@ -23,6 +23,8 @@ export interface VoiceHookOptions {
   /** One line for the player/log (device problems). */
   say: (line: string) => void;
   trace?: (e: VoiceTraceEvent) => void;
+  /** Each talker's decoded frame as it is played (their avatar's mouth, story/voice-visemes.ts). */
+  onDecoded?: (peerId: number, pcm: Int16Array) => void;
 }
 
 /** Played frames go to the game over the bridge. */
@@ -42,7 +44,7 @@ class GameSink implements AudioSink {
   close(): void {}
 }
 
-export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceSession {
+export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
   let sink: AudioSink = new GameSink(bridge);
   if (o.speakerDevice !== undefined) {
     try {
@@ -51,10 +53,11 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceSession {
       o.say(`voice: ${(err as Error).message}; playing through the game instead`);
     }
   }
-  const session = new VoiceSession({
+  const chat = new VoiceChat({
     sink,
     localPeerId: o.localPeerId,
     trace: o.trace,
+    onDecoded: o.onDecoded,
     sendVoice: (p) => o.sendToServer({ voice: { seq: p.seq, timestamp: p.timestamp, opusBytes: p.opusBytes } }, CHANNEL_VOICE),
     micIcon: (peerId, on) => {
       if (bridge.state === 'closed') return;
@@ -62,23 +65,23 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceSession {
       else bridge.send('MicIconHide', { peerId });
     },
   });
-  bridge.on('PushToTalkDown', () => session.onPushToTalk(true));
-  bridge.on('PushToTalkUp', () => session.onPushToTalk(false));
-  bridge.on('SettingsChanged', (m) => session.onSettings({ voiceActivation: m.voiceActivation }));
+  bridge.on('PushToTalkDown', () => chat.onPushToTalk(true));
+  bridge.on('PushToTalkUp', () => chat.onPushToTalk(false));
+  bridge.on('SettingsChanged', (m) => chat.onSettings({ voiceActivation: m.voiceActivation }));
   if (o.micDevice !== undefined) {
-    const r = startCapture(o.micDevice, (pcm) => session.onPcmFrame(pcm));
+    const r = startCapture(o.micDevice, (pcm) => chat.onPcmFrame(pcm));
     if (!r.ok) o.say(`voice: ${r.message}; using the game's microphone frames instead`);
-    if (!r.ok) bridge.on('MicAudioFrame', (m) => session.onMicFrame(m));
+    if (!r.ok) bridge.on('MicAudioFrame', (m) => chat.onMicFrame(m));
   } else {
-    bridge.on('MicAudioFrame', (m) => session.onMicFrame(m));
+    bridge.on('MicAudioFrame', (m) => chat.onMicFrame(m));
   }
-  session.start();
-  return session;
+  chat.start();
+  return chat;
 }
 
 /** Feed this from CoopClient's `other` event. */
-export function voiceMessage(session: VoiceSession, kind: string, msg: EMsg): boolean {
+export function voiceMessage(chat: VoiceChat, kind: string, msg: EMsg): boolean {
   if (kind !== 'voice' || !msg.voice) return false;
-  session.onVoice(msg.voice);
+  chat.onVoice(msg.voice);
   return true;
 }

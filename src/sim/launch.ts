@@ -1,6 +1,6 @@
 // What the RED4ext plugin does when the game starts: launch the sidecar beside it through the
 // native shim's launcher (coop_launch), so it dies with the game, and notice when it exits.
-// The sidecar is told the bridge session; everything else comes from the launch command.
+// The sidecar is told the bridge's name; everything else comes from the launch command.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { LAUNCH_RUNNING, LAUNCH_UNKNOWN, loadNative } from '../../bridge/index.js';
@@ -28,15 +28,15 @@ export interface LaunchedSidecar {
   stop(): void;
 }
 
-/** Launches `argv + --session <session>`; logs sidecarLaunched / sidecarExited / launchFailed. */
-export function launchSidecar(argv: readonly string[], session: string, log: LogSink): LaunchedSidecar | undefined {
+/** Launches `argv + --session <bridge name>` (the sidecar's flag for it); logs sidecarLaunched / sidecarExited / launchFailed. */
+export function launchSidecar(argv: readonly string[], bridgeName: string, log: LogSink): LaunchedSidecar | undefined {
   const program = resolveProgram(argv[0] ?? '');
   if (!program) {
     log({ event: 'launchFailed', error: `no such program on PATH: ${JSON.stringify(argv[0] ?? '')}` });
     return undefined;
   }
   const native = loadNative();
-  const pid = native.launch([program, ...argv.slice(1), '--session', session]);
+  const pid = native.launch([program, ...argv.slice(1), '--session', bridgeName]);
   if (pid <= 0) {
     log({ event: 'launchFailed', error: `coop_launch failed with errno ${-pid}`, program });
     return undefined;

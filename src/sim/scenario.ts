@@ -3,6 +3,7 @@
 // one clear line naming the step.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeZodError } from '../util/zod-text.js';
 
 export const StepSchema = z.object({ at: z.number().min(0), do: z.string().min(1) }).passthrough();
 export type Step = z.infer<typeof StepSchema>;
@@ -17,6 +18,8 @@ export const ScenarioSchema = z.object({
   /** Answers the game gives to sidecar requests (see reactions.ts). */
   progressBase64: z.string().default(''),
   mergePolicy: z.enum(['accept-all', 'skip-all', 'alternate']).default('accept-all'),
+  /** A scene this game is told to play starts only after loading this long (a late loader), ms. */
+  sceneLoadMs: z.number().min(0).default(0),
 }).passthrough();
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
@@ -27,8 +30,7 @@ export class ScenarioError extends Error {
 export function parseScenario(json: unknown, where = 'scenario'): Scenario {
   const r = ScenarioSchema.safeParse(json);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new ScenarioError(`${where}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new ScenarioError(`${where}: ${describeZodError(r.error)}`);
   }
   return { ...r.data, steps: [...r.data.steps].sort((a, b) => a.at - b.at) };
 }

@@ -37,7 +37,7 @@ export type PlayoutFrame =
   /** The talker sent nothing for this slot (DTX silence): decode as PLC/comfort noise or silence. */
   | { kind: 'dtx'; timestamp: number };
 
-export type JitterDropReason = 'malformed' | 'duplicate' | 'late' | 'outOfWindow';
+export type JitterDropReason = 'malformed' | 'duplicate' | 'late' | 'out_of_window';
 
 export const JitterState = { idle: 'idle', buffering: 'buffering', playing: 'playing' } as const;
 export type JitterState = (typeof JitterState)[keyof typeof JitterState];
@@ -53,7 +53,7 @@ const SAMPLES_PER_MS = VOICE_SAMPLE_RATE_HZ / 1000;
 const JITTER_GAIN = 1 / 16; // RFC 3550 §6.4.1
 
 export class VoiceJitterBuffer {
-  readonly drops: Record<JitterDropReason, number> = { malformed: 0, duplicate: 0, late: 0, outOfWindow: 0 };
+  readonly drops: Record<JitterDropReason, number> = { malformed: 0, duplicate: 0, late: 0, out_of_window: 0 };
   readonly played = { audio: 0, lost: 0, dtx: 0, talkspurts: 0, stretched: 0, shrunk: 0 };
   #state: JitterState = JitterState.idle;
   #entries = new Map<number, Entry>();
@@ -92,10 +92,10 @@ export class VoiceJitterBuffer {
     if (this.#lastSeq !== null) {
       const d = seqDiff(p.seq, this.#lastSeq);
       if (d <= 0) return this.#drop('late');
-      if (d > JITTER_WINDOW_PACKETS) return this.#drop('outOfWindow');
+      if (d > JITTER_WINDOW_PACKETS) return this.#drop('out_of_window');
     } else if (this.#entries.size > 0) {
       const first = this.#oldest()!;
-      if (Math.abs(seqDiff(p.seq, first.seq)) > JITTER_WINDOW_PACKETS) return this.#drop('outOfWindow');
+      if (Math.abs(seqDiff(p.seq, first.seq)) > JITTER_WINDOW_PACKETS) return this.#drop('out_of_window');
     }
     if (this.#state === JitterState.idle) {
       this.#refTs = p.timestamp;

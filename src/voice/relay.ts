@@ -12,13 +12,14 @@ import {
 } from './constants.js';
 import { isVoiceFrame } from './opus-packet.js';
 import { seqDiff } from './seq.js';
+import { TokenBucket, type RateLimit } from '../util/rate-limit.js';
 
 export const VOICE_PROXIMITY_FLOOR_DB = -30;
 /** attenuationQ8 on the wire: 0 = full volume, 256 = silent. */
 export const VOICE_ATTENUATION_SILENT_Q8 = 256;
 
-export type RelayDropReason = 'malformed' | 'oversized' | 'unknownPeer' | 'muted' | 'flood' | 'outOfWindow';
-export const RELAY_DROP_REASONS: readonly RelayDropReason[] = ['malformed', 'oversized', 'unknownPeer', 'muted', 'flood', 'outOfWindow'];
+export type RelayDropReason = 'malformed' | 'oversized' | 'unknown_peer' | 'muted' | 'flood' | 'out_of_window';
+export const RELAY_DROP_REASONS: readonly RelayDropReason[] = ['malformed', 'oversized', 'unknown_peer', 'muted', 'flood', 'out_of_window'];
 
 export interface Vec3Like { x: number; y: number; z: number }
 
@@ -49,15 +50,16 @@ export interface VoiceRelayOptions {
 }
 
 interface TalkerState {
-  tokens: number;
-  refillAt: number;
+  rate: TokenBucket;
   lastSeq: number | null;
   lastAt: number;
   drops: Record<RelayDropReason, number>;
   relayed: number;
 }
 
-const emptyDrops = (): Record<RelayDropReason, number> => ({ malformed: 0, oversized: 0, unknownPeer: 0, muted: 0, flood: 0, outOfWindow: 0 });
+const TALKER_RATE: RateLimit = { burst: VOICE_RELAY_BURST_PACKETS, perSecond: VOICE_RELAY_MAX_PACKETS_PER_S };
+
+const emptyDrops = (): Record<RelayDropReason, number> => ({ malformed: 0, oversized: 0, unknown_peer: 0, muted: 0, flood: 0, out_of_window: 0 });
 
 /** Distance attenuation as the wire carries it (see the header). */
 export function attenuationQ8(distanceM: number): number {
@@ -84,7 +86,7 @@ export class VoiceRelay {
   handle(talker: RelayTalker, packet: RelayPacket, listeners: Iterable<RelayListener>, nowMs: number): RelayDecision {
     if (!talker.inSession) {
       this.unknownPeerDrops += 1;
-      return { ok: false, reason: 'unknownPeer' };
+      return { ok: false, reason: 'unknown_peer' };
     }
     const st = this.#state(talker.peerId, nowMs);
     const drop = (reason: RelayDropReason): RelayDecision => {
@@ -92,10 +94,7 @@ export class VoiceRelay {
       return { ok: false, reason };
     };
     // token bucket first: a flood costs no parsing
-    st.tokens = Math.min(VOICE_RELAY_BURST_PACKETS, st.tokens + ((nowMs - st.refillAt) * VOICE_RELAY_MAX_PACKETS_PER_S) / 1000);
-    st.refillAt = nowMs;
-    if (st.tokens < 1) return drop('flood');
-    st.tokens -= 1;
+    if (!st.rate.take(nowMs)) return drop('flood');
     const bytes = packet.opusBytes;
     if (bytes.length > VOICE_MAX_PACKET_BYTES) return drop('oversized');
     if (!Number.isInteger(packet.seq) || packet.seq < 0 || packet.seq > 0xffff || !Number.isInteger(packet.timestamp) ||
@@ -103,7 +102,7 @@ export class VoiceRelay {
     if (this.#o.isMuted(talker.identity)) return drop('muted');
     if (st.lastSeq !== null && nowMs - st.lastAt <= JITTER_IDLE_RESET_MS) {
       const d = seqDiff(packet.seq, st.lastSeq);
-      if (d > JITTER_WINDOW_PACKETS || d < -JITTER_WINDOW_PACKETS) return drop('outOfWindow');
+      if (d > JITTER_WINDOW_PACKETS || d < -JITTER_WINDOW_PACKETS) return drop('out_of_window');
       if (d > 0) st.lastSeq = packet.seq;
     } else {
       st.lastSeq = packet.seq;
@@ -139,7 +138,7 @@ export class VoiceRelay {
   #state(peerId: number, nowMs: number): TalkerState {
     let st = this.#talkers.get(peerId);
     if (!st) {
-      st = { tokens: VOICE_RELAY_BURST_PACKETS, refillAt: nowMs, lastSeq: null, lastAt: -Infinity, drops: emptyDrops(), relayed: 0 };
+      st = { rate: new TokenBucket(TALKER_RATE, nowMs), lastSeq: null, lastAt: -Infinity, drops: emptyDrops(), relayed: 0 };
       this.#talkers.set(peerId, st);
     }
     return st;

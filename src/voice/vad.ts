@@ -11,9 +11,23 @@
 //
 // Onset is immediate (the first loud frame transmits), so word starts are not clipped either.
 import {
-  VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS,
+  VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES,
 } from './constants.js';
-import { frameDbfs } from './quality.js';
+
+/** 16-bit full scale: a sample of ±32768 is 0 dBFS. */
+const FULL_SCALE = 32768;
+/** Keeps log10 finite on digital silence. */
+const LOG_FLOOR = 1e-30;
+
+/** RMS level of the 20 ms frame at `off`, in dBFS (samples past the end count as silence). */
+export function frameDbfs(x: Int16Array, off: number): number {
+  let e = 0;
+  for (let i = 0; i < VOICE_FRAME_SAMPLES; i++) {
+    const s = (x[off + i] ?? 0) / FULL_SCALE;
+    e += s * s;
+  }
+  return 10 * Math.log10(e / VOICE_FRAME_SAMPLES + LOG_FLOOR);
+}
 
 export interface VadOptions {
   absThresholdDbfs?: number;

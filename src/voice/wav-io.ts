@@ -6,7 +6,8 @@ import type { AudioSink, AudioSource } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceError } from './errors.js';
 import { readWav, wavHeader } from './wav.js';
-import { systemClock, type Clock } from '../net/enet/transport.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { tempPathFor } from '../util/atomic-file.js';
 
 /** Splits samples into 960-sample frames; the last partial frame is zero-padded. */
 export function* framesOf(samples: Int16Array): Generator<Int16Array> {
@@ -87,7 +88,7 @@ export class WavFileSink implements AudioSink {
   constructor(path: string) {
     this.name = `wav:${path}`;
     this.#path = path;
-    this.#tmp = `${path}.tmp-${process.pid}`;
+    this.#tmp = tempPathFor(path);
     this.#fd = openSync(this.#tmp, 'w');
     writeSync(this.#fd, wavHeader(VOICE_SAMPLE_RATE_HZ, 0));
   }

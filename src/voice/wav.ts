@@ -1,7 +1,7 @@
 // WAV (RIFF, PCM 16-bit) read and write. Reading validates lengths before touching data;
 // writing is atomic (temp file, fsync, rename) as every file the program owns.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../merge/atomic.js';
+import { writeFileAtomicSync } from '../util/atomic-file.js';
 import { VoiceError } from './errors.js';
 
 export interface WavData {

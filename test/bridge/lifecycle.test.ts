@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 function open(session: string, o: Partial<BridgeOptions> & Pick<BridgeOptions, 'role'>): Bridge {
-  const b = openBridge({ session, ringBytes: 4096, ...o });
+  const b = openBridge({ name: session, ringBytes: 4096, ...o });
   cleanups.push(() => b.close());
   return b;
 }
@@ -83,7 +83,7 @@ describe('bridge lifecycle (in process)', () => {
   it('with closeOnPeerGone false the sidecar waits for the next game', async () => {
     const s = sessionName('again');
     const side = open(s, { role: 'sidecar', closeOnPeerGone: false });
-    const g1 = openBridge({ session: s, role: 'game' });
+    const g1 = openBridge({ name: s, role: 'game' });
     await until(() => side.state === 'attached');
     await g1.close();
     await until(() => side.state === 'waiting');
@@ -97,8 +97,8 @@ describe('bridge lifecycle (in process)', () => {
   });
 
   it('bad options fail with one clear error', () => {
-    expect(() => openBridge({ session: 'bad name!', role: 'sidecar' })).toThrow(/bad session name 'bad name!'/);
-    expect(() => openBridge({ session: sessionName('rb'), role: 'sidecar', ringBytes: 5000 })).toThrow(/ringBytes must be a power of two/);
-    expect(() => openBridge({ session: sessionName('role'), role: 'server' as 'game' })).toThrow(/role must be 'game' or 'sidecar'/);
+    expect(() => openBridge({ name: 'bad name!', role: 'sidecar' })).toThrow(/bad bridge name 'bad name!'/);
+    expect(() => openBridge({ name: sessionName('rb'), role: 'sidecar', ringBytes: 5000 })).toThrow(/ringBytes must be a power of two/);
+    expect(() => openBridge({ name: sessionName('role'), role: 'server' as 'game' })).toThrow(/role must be 'game' or 'sidecar'/);
   });
 });

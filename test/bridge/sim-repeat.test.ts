@@ -20,7 +20,7 @@ describe('coop-sim repeating scenario', () => {
     const s = sessionName('repeat');
     const game = startSim(['--session', s, '--scenario', scenario, '--quiet']);
     await game.waitFor((l) => l.event === 'open');
-    const side = openBridge({ session: s, role: 'sidecar' });
+    const side = openBridge({ name: s, role: 'sidecar' });
     const settings: number[] = [];
     side.on('SettingsChanged', () => settings.push(settings.length));
     try {

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function sidecar(session: string, extra: Partial<BridgeOptions> = {}): Bridge {
-  const b = openBridge({ session, role: 'sidecar', ringBytes: RING_BYTES, ...extra });
+  const b = openBridge({ name: session, role: 'sidecar', ringBytes: RING_BYTES, ...extra });
   cleanups.push(() => b.close());
   return b;
 }
@@ -101,7 +101,7 @@ describe('bridge between two processes', () => {
     b.onAny((name) => name !== 'PlayerTransform' && seen.push(name));
     const transforms: number[] = [];
     b.on('PlayerTransform', (m) => transforms.push(m.pos.x));
-    b.on('StartCinematic', (m) => b.send('SeekCinematic', { sceneId: m.sceneId, timeS: m.timeS + 10 }));
+    b.on('StartCinematic', (m) => b.send('SeekCinematic', { sceneId: m.sceneId, timeS: m.timeS + 10, localTimeMs: 7 }));
     const progress: Uint8Array[] = [];
     b.on('ProgressData', (m) => progress.push(m.data));
     const answers: boolean[][] = [];
@@ -122,9 +122,9 @@ describe('bridge between two processes', () => {
     expect(answers[0]).toEqual([true, false, true]);
     // The game logged what the sidecar sent it.
     const seek = await game.waitFor((l) => l.dir === 'in' && l.type === 'SeekCinematic');
-    expect(seek.msg).toEqual({ sceneId: 'q001', timeS: 11.5 });
+    expect(seek.msg).toEqual({ sceneId: 'q001', timeS: 11.5, localTimeMs: 7 });
     const choice = await game.waitFor((l) => l.dir === 'out' && l.type === 'DialogueChoiceSelected');
-    expect(choice.msg).toEqual({ conversationId: 9, choiceIndex: 1 });
+    expect(choice.msg).toEqual({ conversationId: 9, hubId: 1, choiceIndex: 1 });
     // The game leaves cleanly: the sidecar hears "closed" and stops.
     game.child.kill('SIGTERM');
     expect(await game.exited).toBe(0);
@@ -165,7 +165,7 @@ describe('bridge between two processes', () => {
     await game.waitFor((l) => l.event === 'open');
     let err: unknown;
     try {
-      openBridge({ session: s1, role: 'sidecar' });
+      openBridge({ name: s1, role: 'sidecar' });
     } catch (e) {
       err = e;
     }

@@ -42,6 +42,7 @@ const BINS: BinCase[] = [
       seed: ['--seed', 'x'], voice: ['--voice', 'loud'], 'log-level': ['--log-level', 'loud'], 'autosave-s': ['--autosave-s', 'soon'],
       help: flagOn('help'), master: ['--master', 'ftp://x'], stun: ['--stun', 'nohost'], 'no-relay': flagOn('no-relay'),
       'nat-bind': ['--nat-bind', '::1'], 'lobby-name': ['--lobby-name', '   '], 'password-file': ['--password-file', MISSING_FILE],
+      scenes: ['--scenes', MISSING_FILE], spectate: ['--spectate', 'everyone'],
     },
   },
   {
@@ -53,6 +54,7 @@ const BINS: BinCase[] = [
       'interp-delay-ms': ['--interp-delay-ms', '-5'], import: ['--import', MISSING_FILE], out: ['--out', ''], master: { args: ['--master', 'ftp://x', '--join', 'abcd', '--session', 'x'] },
       stun: ['--stun', 'nohost'], 'no-relay': flagOn('no-relay'), 'nat-bind': ['--nat-bind', '::1'],
       join: { args: ['--master', 'http://127.0.0.1:1', '--join', 'a b', '--session', 'x'] }, 'password-file': ['--password-file', MISSING_FILE],
+      'clock-offset-ms': ['--clock-offset-ms', 'soon'],
     },
   },
   {
@@ -87,6 +89,7 @@ const BINS: BinCase[] = [
       session: ['--session', 'a/b'], scenario: ['--scenario', MISSING_FILE], echo: flagOn('echo'), 'quiet-frames': flagOn('quiet-frames'),
       quiet: flagOn('quiet'), 'exit-when-done': flagOn('exit-when-done'), 'ring-bytes': ['--ring-bytes', '5000'],
       'abi-version': ['--abi-version', 'x'], help: flagOn('help'), 'launch-sidecar': flagOn('launch-sidecar'),
+      'clock-offset-ms': ['--clock-offset-ms', 'NaN'],
     },
   },
 ];

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENET_PROTOCOL_MAXIMUM_PEER_ID } from '../../src/net/enet/constants.js';
 import type { EnetHost } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { PeerState } from '../../src/net/enet/peer-state.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_SIZES, DATA_LENGTH_OFFSET, writeU16, writeU32 } from '../../src/net/enet/protocol.js';
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 import type { DatagramAddress } from '../../src/net/enet/transport.js';
 import { SimWorld, payload } from './harness.js';
 
@@ -202,10 +202,10 @@ function step(live: Live, i: number): void {
 }
 
 function checkBounds(server: EnetHost): void {
-  const slots = server.peers.filter((p) => p.state !== PeerState.DISCONNECTED).length;
+  const slots = server.slots.filter((p) => p.state !== PeerState.DISCONNECTED).length;
   expect(slots).toBeLessThanOrEqual(PEER_LIMIT);
   expect(server.connectedPeerCount).toBeLessThanOrEqual(PEER_LIMIT);
-  for (const p of server.peers) {
+  for (const p of server.slots) {
     expect(p.totalWaitingData).toBeLessThanOrEqual(MAX_WAITING_BYTES + MAX_PACKET_BYTES);
     expect(p.acknowledgements.length).toBeLessThan(10_000);
   }
@@ -216,7 +216,7 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
     const live = liveSession(1234);
     const r = seededRandom(99);
     const heapBefore = process.memoryUsage().heapUsed;
-    const targets = (): Target[] => live.server.peers.filter((p) => p.connected).map((p) => ({ id: p.id, session: p.incomingSessionID }));
+    const targets = (): Target[] => live.server.slots.filter((p) => p.connected).map((p) => ({ id: p.id, session: p.incomingSessionID }));
     const serverAddress = live.server.address();
     const TOTAL = 120_000;
     const PER_STEP = 150;
@@ -231,7 +231,7 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
         live.world.net.submit(hostile(r, live.captured, targets()), from, serverAddress);
       }
       step(live, stepNo++);
-      maxSlots = Math.max(maxSlots, live.server.peers.filter((p) => p.state !== PeerState.DISCONNECTED).length);
+      maxSlots = Math.max(maxSlots, live.server.slots.filter((p) => p.state !== PeerState.DISCONNECTED).length);
       if (stepNo % 100 === 0) {
         checkBounds(live.server);
         // Both live clients got new echoes in the last 100 ms.
@@ -247,7 +247,7 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT_BYTES);
     // Flood peers never complete a handshake: they time out and free their slots.
     live.world.run(40_000, 10);
-    expect(live.server.peers.filter((p) => p.state !== PeerState.DISCONNECTED).length).toBe(2);
+    expect(live.server.slots.filter((p) => p.state !== PeerState.DISCONNECTED).length).toBe(2);
   }, 120_000);
 
   it('100,000+ datagrams spoofing a live peer\'s address: no throw, bounded, the host still serves', () => {
@@ -265,14 +265,14 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
       // hostile datagrams keep reaching connected peers and the handlers behind the checks.
       live.peers.forEach((p, i) => {
         const at = live.clients[i].transport.localAddress();
-        const serverSide = live.server.peers.some((s) => s.state !== PeerState.DISCONNECTED && s.address.port === at.port && s.address.address === at.address);
+        const serverSide = live.server.slots.some((s) => s.state !== PeerState.DISCONNECTED && s.address.port === at.port && s.address.address === at.address);
         if (p.stateName === 'disconnected' || (p.connected && !serverSide)) {
           p.reset();
           live.peers[i] = live.clients[i].connect(serverAddress, 4);
           reconnects++;
         }
       });
-      const up = live.server.peers.filter((p) => p.connected);
+      const up = live.server.slots.filter((p) => p.connected);
       for (let k = 0; k < PER_STEP; k++, sent++) {
         const victim = up.length ? pick(r, up) : null;
         const targets = victim ? [{ id: victim.id, session: victim.incomingSessionID }] : [];

@@ -23,7 +23,7 @@ function halfOpenFlood(w: SimWorld, server: EnetHost): void {
 
 function halfOpenOf(server: EnetHost): { total: number; maxPerAddress: number } {
   const per = new Map<string, number>();
-  for (const p of server.peers) if (p.state === PeerState.ACKNOWLEDGING_CONNECT) per.set(p.address.address, (per.get(p.address.address) ?? 0) + 1);
+  for (const p of server.slots) if (p.state === PeerState.ACKNOWLEDGING_CONNECT) per.set(p.address.address, (per.get(p.address.address) ?? 0) + 1);
   return { total: [...per.values()].reduce((a, b) => a + b, 0), maxPerAddress: Math.max(0, ...per.values()) };
 }
 
@@ -59,7 +59,7 @@ describe('ENet half-open connections', () => {
     expect(genuineJoin(w, server, 2000)).toBe(true);
     expect(halfOpenOf(server).total).toBeGreaterThan(0); // the flood is still held while the client got in
     expect(server.halfOpenEvictions).toBe(evictions.length);
-    expect(evictions).toContain('per-address');
+    expect(evictions).toContain('per_address');
     expect(evictions).toContain('total');
   });
 
@@ -70,11 +70,11 @@ describe('ENet half-open connections', () => {
     expect(genuineJoin(w, server, 2000)).toBe(true);
     halfOpenFlood(w, server);
     w.run(20);
-    expect(server.peers.filter((p) => p.state === PeerState.CONNECTED)).toHaveLength(2);
+    expect(server.slots.filter((p) => p.state === PeerState.CONNECTED)).toHaveLength(2);
     expect(halfOpenOf(server).total).toBe(1);
     expect(genuineJoin(w, server, 2000)).toBe(true); // took the half-open peer's slot
     w.run(50); // the server side is up once it has our acknowledgement of its VERIFY_CONNECT
-    expect(server.peers.filter((p) => p.state === PeerState.CONNECTED)).toHaveLength(3);
+    expect(server.slots.filter((p) => p.state === PeerState.CONNECTED)).toHaveLength(3);
 
     const quiet = w.host({ peerLimit: 2, halfOpen: { perAddress: 1, total: 1 } });
     const before = quiet.halfOpenEvictions;

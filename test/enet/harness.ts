@@ -1,6 +1,7 @@
 // Test harness: two or more EnetHosts on one seeded SimNetwork, stepped by hand.
 import { EnetHost, type EnetHostOptions } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
+import type { Peer } from '../../src/net/enet/peer.js';
 import { SimNetwork, type SimNetworkOptions } from '../../src/net/enet/sim-network.js';
 
 export interface Received {
@@ -37,8 +38,11 @@ export class SimWorld {
     return t;
   }
 
-  /** Connect `client` to `server`; runs until both sides saw `connect`. */
-  connect(client: EnetHost, server: EnetHost, channels: number, data = 0, budgetMs = 60_000): { clientPeer: EnetPeer; serverPeer: EnetPeer } {
+  /**
+   * Connect `client` to `server`; runs until both sides saw `connect`. The peers come back as
+   * ENet's own Peer: these are white-box tests of ENet, which read its throttle and windows.
+   */
+  connect(client: EnetHost, server: EnetHost, channels: number, data = 0, budgetMs = 60_000): { clientPeer: Peer; serverPeer: Peer } {
     let serverPeer: EnetPeer | undefined;
     let connected = false;
     const onServer = (p: EnetPeer): void => { serverPeer = p; };
@@ -50,7 +54,7 @@ export class SimWorld {
     server.off('connect', onServer);
     client.off('connect', onClient);
     if (!connected || serverPeer === undefined) throw new Error('simulated connect did not complete');
-    return { clientPeer, serverPeer };
+    return { clientPeer: clientPeer as Peer, serverPeer: serverPeer as Peer };
   }
 }
 

@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENET_PACKET_FLAG_RELIABLE, ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT, ENET_PACKET_FLAG_UNSEQUENCED } from '../../src/net/enet/constants.js';
 import { EnetHost } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { LibEnetHost, libenetVersion, type LibEnetEvent, type LibEnetPeer } from './libenet.js';
 

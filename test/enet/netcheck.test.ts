@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { LibEnetHost, type LibEnetEvent } from './libenet.js';
 

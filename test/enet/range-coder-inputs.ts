@@ -1,7 +1,7 @@
 // Inputs for the range-coder tests: compressible buffers shaped like what ENet datagrams carry
 // (small records with slowly changing fields, short text, runs), and mutations of compressed
 // buffers for the fuzz tests. Seeded, so every run sees the same bytes.
-import { seededRandom } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const WORDS = ['entity', 'position', 'velocity', 'idle', 'walk', 'run', 'player', 'npc', '{', '}', ':', ',', ' '];
 

@@ -8,7 +8,8 @@ import { EnetError } from '../../src/net/enet/errors.js';
 import { EnetHost } from '../../src/net/enet/host.js';
 import { HEADER_FLAG_COMPRESSED, HEADER_FLAG_SENT_TIME, readU16 } from '../../src/net/enet/protocol.js';
 import { RangeCoder } from '../../src/net/enet/range-coder.js';
-import { seededRandom, type SimTransport } from '../../src/net/enet/sim-network.js';
+import type { SimTransport } from '../../src/net/enet/sim-network.js';
+import { seededRandom } from '../../src/util/random.js';
 import { SimWorld, collect } from './harness.js';
 import { compressibleBuffer, mutate } from './range-coder-inputs.js';
 

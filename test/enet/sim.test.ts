@@ -2,8 +2,8 @@
 // ways to disconnect, limits, checksum, MTU, timeouts and the clock wrap.
 import { describe, expect, it } from 'vitest';
 import { ENET_PEER_TIMEOUT_MAXIMUM_MS, ENET_PEER_TIMEOUT_MINIMUM_MS } from '../../src/net/enet/constants.js';
-import { SimClock } from '../../src/net/enet/sim-network.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import { SimClock } from '../../src/util/clock.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { SimWorld, collect, payload } from './harness.js';
 
 describe('enet on the simulated network', () => {

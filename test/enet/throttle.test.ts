@@ -53,6 +53,6 @@ describe('enet packet throttle and bandwidth limits', () => {
     expect(receivedBytes).toBeLessThan(sentBytes / 2);
     expect(receivedBytes).toBeGreaterThan(0);
     // The client knows the server's limits (VERIFY_CONNECT, then BANDWIDTH_LIMIT).
-    expect(client.peers[0].outgoingBandwidth).toBe(20_000);
+    expect(client.slots[0].outgoingBandwidth).toBe(20_000);
   });
 });

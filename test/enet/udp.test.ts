@@ -2,7 +2,7 @@
 // (the host services itself). Waits are event-driven with generous limits, never timed asserts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
-import type { EnetPeer } from '../../src/net/enet/peer.js';
+import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { EnetError } from '../../src/net/enet/errors.js';
 

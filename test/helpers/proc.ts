@@ -14,8 +14,9 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-export function proc(args: string[], env: NodeJS.ProcessEnv = process.env): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+/** stdin 'pipe': the test writes to child.stdin (e.g. coop-server's admin console). */
+export function proc(args: string[], env: NodeJS.ProcessEnv = process.env, stdin: 'ignore' | 'pipe' = 'ignore'): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: [stdin, 'pipe', 'pipe'], env });
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
   let err = '';

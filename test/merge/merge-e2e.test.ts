@@ -99,7 +99,7 @@ describe('end to end: session → Ctrl-C → coop-merge → MergePrompt in the h
 
     // The MergePrompt in her (headless) game: 'alternate' accepts row 1 and skips row 2.
     const s = sessionName('e2e-prompt');
-    bridge = openBridge({ session: s, role: 'sidecar' });
+    bridge = openBridge({ name: s, role: 'sidecar' });
     const scen = join(dir, 'prompt.json');
     writeFileSync(scen, JSON.stringify({ name: 'prompt', mergePolicy: 'alternate', progressBase64: b64(alice.solo) }));
     const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scen]);

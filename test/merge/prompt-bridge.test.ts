@@ -39,7 +39,7 @@ const attached = (b: Bridge) => new Promise<void>((resolve) => (b.state === 'att
 
 async function attach(policy: string): Promise<{ bridge: Bridge; game: SimProcess }> {
   const s = sessionName('prompt');
-  const bridge = openBridge({ session: s, role: 'sidecar' });
+  const bridge = openBridge({ name: s, role: 'sidecar' });
   const game = startSim(['--session', s, '--scenario', scenario(policy)]);
   cleanups.push(async () => {
     await bridge.close();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeDat } from '../../src/merge/dat.js';
 import { parseSessionText } from '../../src/merge/io.js';
-import { mulberry32 } from '../../src/server/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 import { item, progress } from './arbitraries.js';
 import { standAt, startPlayer, startServer, stopAll, type Proc } from './procs.js';
 
@@ -65,7 +65,7 @@ async function run(i: number, killAfterMs: number): Promise<{ i: number; killAft
 
 describe('session file under SIGKILL at random moments', () => {
   it(`${RUNS} runs: the newest file parses and is at most one autosave period (${AUTOSAVE_S} s) old`, async () => {
-    const rand = mulberry32(SEED);
+    const rand = seededRandom(SEED);
     const plan = Array.from({ length: RUNS }, (_, i) => ({ i, killAfterMs: Math.round(rand() * KILL_WINDOW_MS) }));
     const results: Awaited<ReturnType<typeof run>>[] = [];
     for (let k = 0; k < plan.length; k += PARALLEL) {

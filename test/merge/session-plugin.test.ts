@@ -30,7 +30,7 @@ describe('session-save plugin', () => {
     a.client.sendRaw({ playerProgress: { dat: new Uint8Array([1, 2, 3]) } }); // garbage: counted, dropped
     h.pump();
     expect(plugin.counts).toEqual({ accepted: 3, refused: 1 });
-    expect(a.conn.drops.get('bad-progress')).toBe(1);
+    expect(a.conn.drops.get('bad_progress')).toBe(1);
 
     await h.server.stop();
     const s = parseSessionText(readFileSync(plugin.saver.path, 'utf8'));

@@ -5,7 +5,7 @@ import { startCoturn, type Coturn } from '../../src/master/coturn.js';
 import { startMaster, type MasterServer } from '../../src/master/server.js';
 import { natPerformHandshake, type HandshakeOptions, type NatConnection } from '../../src/net/nat/handshake.js';
 import { IceDatagramTransport } from '../../src/net/nat/ice-transport.js';
-import { MasterSignal, announceSession, fetchTurnCredentials, type PlayerIdentity } from '../../src/net/nat/master-client.js';
+import { MasterSignal, announceLobby, fetchTurnCredentials, type PlayerIdentity } from '../../src/net/nat/master-client.js';
 
 export function newPlayerIdentity(): PlayerIdentity {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -30,7 +30,7 @@ export interface Pair {
 export async function connectPair(w: LoopbackWorld, extra: Partial<HandshakeOptions> = {}): Promise<Pair> {
   const url = w.master.url;
   const stunServer = `127.0.0.1:${w.coturn.port}`;
-  const announced = await announceSession(url, { name: 'loop', version: '0.1.0', players: 1, maxPlayers: 4, password: false });
+  const announced = await announceLobby(url, { name: 'loop', version: '0.1.0', players: 1, maxPlayers: 4, password: false });
   const hostSig = await MasterSignal.open(url);
   const hostTransport = new IceDatagramTransport('host');
   const joinerTransport = new IceDatagramTransport('joiner');
@@ -45,7 +45,7 @@ export async function connectPair(w: LoopbackWorld, extra: Partial<HandshakeOpti
     });
   });
   const joinSig = await MasterSignal.open(url);
-  const me = await joinSig.join(announced.sessionId);
+  const me = await joinSig.join(announced.lobbyId);
   const joinDone = natPerformHandshake({ ...common, peerId: me, role: 'joiner', signal: joinSig.link(me, false), transport: joinerTransport, getTurnCredentials: () => fetchTurnCredentials(url, joinIdentity) });
   await peerSeen;
   const [host, joiner] = await Promise.all([hostDone, joinDone]);

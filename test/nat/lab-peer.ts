@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { EnetHost, type EnetPeer } from '../../src/net/enet/index.js';
 import { natPerformHandshake, type NatConnection } from '../../src/net/nat/handshake.js';
 import { IceDatagramTransport } from '../../src/net/nat/ice-transport.js';
-import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, type PlayerIdentity } from '../../src/net/nat/master-client.js';
+import { MasterSignal, announceLobby, cachedTurnCredentials, heartbeatLobby, type PlayerIdentity } from '../../src/net/nat/master-client.js';
 
 const CH_RELIABLE = 0;
 const CH_UNRELIABLE = 1;
@@ -40,7 +40,7 @@ const common = {
 };
 
 async function host(): Promise<void> {
-  const announced = await announceSession(master, { name: 'lab', version: '0.1.0', players: 1, maxPlayers: 8, password: false });
+  const announced = await announceLobby(master, { name: 'lab', version: '0.1.0', players: 1, maxPlayers: 8, password: false });
   const sig = await MasterSignal.open(master);
   const transport = new IceDatagramTransport('host');
   const enet = new EnetHost({ transport, peerLimit: 32, channelLimit: 3 });
@@ -61,8 +61,8 @@ async function host(): Promise<void> {
     conns.set(peerId, c);
     c.then((x) => out({ ev: 'connected', stats: x.stats() }), (err: Error) => out({ ev: 'failed', error: err.message }));
   });
-  setInterval(() => { heartbeatSession(master, announced).catch(() => undefined); }, announced.heartbeatMs);
-  out({ ev: 'announced', sessionId: announced.sessionId });
+  setInterval(() => { heartbeatLobby(master, announced).catch(() => undefined); }, announced.heartbeatMs);
+  out({ ev: 'announced', sessionId: announced.lobbyId });
 }
 
 function waitEcho(peer: EnetPeer, enet: EnetHost, ch: number, count: number, timeoutMs: number): Promise<number> {

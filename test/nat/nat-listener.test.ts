@@ -45,9 +45,9 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     const { server, nat } = await serverOnMaster(4);
     try {
       const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; name: string; password: boolean }[] };
-      expect(sessions.find((r) => r.sessionId === nat.sessionId)).toMatchObject({ name: 'listener test', password: false });
+      expect(sessions.find((r) => r.sessionId === nat.lobbyId)).toMatchObject({ name: 'listener test', password: false });
 
-      const j = await joinThroughMaster({ master: w.master.url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const j = await joinThroughMaster({ master: w.master.url, lobbyId: nat.lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1' });
       const client = await enetOver(j);
       for (let i = 0; i < 200 && !nat.enet.host.peers.some((p) => p.connected); i++) await new Promise((r) => setTimeout(r, 10));
       const [peer] = nat.enet.host.peers.filter((p) => p.connected);
@@ -75,7 +75,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     const { nat } = await serverOnMaster(4, w.master.url, 'lobby secret');
     try {
       const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; password: boolean }[] };
-      expect(sessions.find((r) => r.sessionId === nat.sessionId)?.password).toBe(true);
+      expect(sessions.find((r) => r.sessionId === nat.lobbyId)?.password).toBe(true);
       expect(JSON.stringify(sessions)).not.toContain('lobby secret');
     } finally {
       await nat.close();
@@ -92,7 +92,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     try {
       await master.close();
       master = await startMaster({ host: '127.0.0.1', port, statePath, ...turn });
-      const join = () => joinThroughMaster({ master: url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const join = () => joinThroughMaster({ master: url, lobbyId: nat.lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
       // Until the server's next heartbeat the session is listed but nobody hosts its socket.
       let joined: NatJoined | undefined;
       for (let i = 0; i < 30 && !joined; i++) {
@@ -119,7 +119,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       // Joiners that never answer ICE: each would hold a handshake until its direct timeout.
       for (let i = 0; i < bound + 3; i++) {
         const s = await MasterSignal.open(w.master.url);
-        await s.join(nat.sessionId);
+        await s.join(nat.lobbyId);
         flood.push(s);
       }
       for (let i = 0; i < 100 && nat.evictedJoiners < 3; i++) await new Promise((r) => setTimeout(r, 20));
@@ -127,11 +127,11 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       expect(nat.pendingJoiners).toBe(bound);
       expect(nat.runningHandshakes).toBe(bound);
       // the flood is still there, and a real joiner gets through it
-      const j = await joinThroughMaster({ master: w.master.url, lobbySession: nat.sessionId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const j = await joinThroughMaster({ master: w.master.url, lobbyId: nat.lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
       const client = await enetOver(j);
       expect(client.connectedPeerCount).toBe(1);
       expect(nat.evictedJoiners).toBe(4);
-      expect(sessionViewOf(server).stats().refusals?.['evicted-ice']).toBe(4);
+      expect(sessionViewOf(server).stats().refusals?.evicted_ice).toBe(4);
       client.destroy();
       await j.close();
     } finally {

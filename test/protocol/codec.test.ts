@@ -25,10 +25,22 @@ const SAMPLES: { [K in EMsgKind]: EMsg[K] } = {
   adminCmd: { cmdType: 3, param: 2 ** 40 + 3, secs: 60, reason: 'spam' },
   adminReply: { ok: true, text: 'muted' },
   spectateRequest: { peerId: 2 },
-  spectateGranted: { peerId: 2, avatarEntityId: 7 },
-  cineStart: { sceneId: 1, startTimeMs: 5000 },
+  spectateGranted: { peerId: 2, avatarEntityId: 7, radiusM: 60 },
+  cineStart: { sceneId: 'q001_01_victor', startTimeMs: 5000, ownerPeerId: 2, durationMs: 95000 },
+  cineReport: { sceneId: 'q001_01_victor', event: 1, sceneTimeMs: 1500, serverTimeMs: 123456.25 },
+  cineEnd: { sceneId: 'q001_01_victor', reason: 'skipped by its owner' },
+  clockProbe: { seq: 4, t1Ms: 1000.5 },
+  clockReply: { seq: 4, t1Ms: 1000.5, t2Ms: 5000.25, t3Ms: 5000.75 },
+  clockReport: { errorBoundMs: 0.5, bestRttMs: 1 },
+  spectateEnded: { peerId: 2, reason: 'target left' },
+  spectateCamera: { x: 1.5, y: 2.5, z: 3 },
+  dialogWheel: { dialogId: 7, hubId: 3, choices: ['yes', 'no'], chooserPeerId: 2 },
+  dialogSuggest: { dialogId: 7, hubId: 3, choiceIdx: 1, fromPeerId: 3 },
+  dialogEnd: { dialogId: 7, reason: 'done' },
+  visemeBatch: { npcId: 5, events: [{ npcId: 5, visemeId: 10, timeMs: 100.5 }, { npcId: 5, visemeId: 1, timeMs: 180 }], fromPeerId: 2 },
+  storyRefused: { topic: 'dialog', reason: 'stale_hub', text: 'hub 2 is over' },
   viseme: { npcId: 1, visemeId: 3, timeMs: 250 },
-  dialogChoice: { dialogId: 1, choiceIdx: 2, fromPeerId: 1 },
+  dialogChoice: { dialogId: 1, choiceIdx: 2, fromPeerId: 1, hubId: 4, pickSeq: 9 },
   voice: { seq: 1, timestamp: 960, opusBytes: new Uint8Array([9, 9]), fromPeerId: 1 },
   sessionSaved: { sessionId: 's', path: '/tmp/s.json' },
   mergePrompt: { payload: new Uint8Array([1]) },
@@ -59,8 +71,8 @@ describe('EMsg envelope', () => {
     // field 99, length-delimited, empty body
     expect(decodeMsg(new Uint8Array(0))).toEqual({ ok: false, reason: 'empty' });
     const unknown = new Uint8Array([0x9a, 0x06, 0x00]); // tag (99<<3)|2 as varint, len 0
-    expect(decodeMsg(unknown)).toEqual({ ok: false, reason: 'unknown-kind' });
-    expect(decodeMsg(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'too-big' });
+    expect(decodeMsg(unknown)).toEqual({ ok: false, reason: 'unknown_kind' });
+    expect(decodeMsg(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'too_big' });
   });
 
   it('random bytes never throw', () => {

@@ -36,8 +36,8 @@ describe('bad input from a client', () => {
     send(h, bad, 7, encodeMsg({ chat: { text: 'x' } }));
     const drops = Object.fromEntries(bad.conn.drops);
     expect(drops).toEqual({
-      'unknown-kind': 1, undecodable: 1, 'bad-coords': 3, 'ack-never-sent': 1, 'not-in-interest': 1,
-      'wrong-direction': 1, 'out-of-state': 1, 'bad-channel': 1,
+      'unknown_kind': 1, undecodable: 1, 'bad_coords': 3, 'ack_never_sent': 1, 'not_in_interest': 1,
+      'wrong_direction': 1, 'out_of_state': 1, 'bad_channel': 1,
     });
     expect(h.server.world.x[bad.conn.avatarId]).toBe(avatarX); // no bad value reached the world
     expect(bad.client.state).toBe(ClientState.IN_WORLD); // under the limit: still connected
@@ -73,7 +73,7 @@ describe('bad input from a client', () => {
     const link = new (a.link.constructor as new () => typeof a.link)();
     const conn = h.server.peerConnected(link);
     h.server.peerMessage(conn, CHANNEL_SNAPSHOT, encodeMsg({ playerState: { seq: 1, x: 1, y: 1 } }));
-    expect(conn.drops.get('out-of-state')).toBe(1);
+    expect(conn.drops.get('out_of_state')).toBe(1);
     h.t += 11_000;
     h.tick();
     expect(conn.stateName).toBe('closed');

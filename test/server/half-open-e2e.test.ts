@@ -89,11 +89,11 @@ describe('half-open handshakes never lock players out (real processes)', () => {
     let before: Record<string, number> = {};
     for (let i = 0; i < 600; i++) {
       before = await refusals(dash);
-      if ((before['evicted-handshake'] ?? 0) > 0 && (before['evicted-half-open'] ?? 0) > 0) break;
+      if ((before['evicted_handshake'] ?? 0) > 0 && (before['evicted_half_open'] ?? 0) > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(before['evicted-handshake'], JSON.stringify(before)).toBeGreaterThan(0);
-    expect(before['evicted-half-open'], JSON.stringify(before)).toBeGreaterThan(0);
+    expect(before['evicted_handshake'], JSON.stringify(before)).toBeGreaterThan(0);
+    expect(before['evicted_half_open'], JSON.stringify(before)).toBeGreaterThan(0);
 
     const scenario = join(dir, 'stand.json');
     writeFileSync(scenario, JSON.stringify({ name: 'stand', steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 0.1, hz: 10 }] }));
@@ -117,11 +117,11 @@ describe('half-open handshakes never lock players out (real processes)', () => {
     // the flood was still held when the player got in: still there and still being evicted after
     expect(openAtJoin).toBeGreaterThan(0);
     let after = atJoin;
-    for (let i = 0; i < 100 && (after['evicted-handshake'] ?? 0) <= (atJoin['evicted-handshake'] ?? 0); i++) {
+    for (let i = 0; i < 100 && (after['evicted_handshake'] ?? 0) <= (atJoin['evicted_handshake'] ?? 0); i++) {
       await new Promise((r) => setTimeout(r, 100));
       after = await refusals(dash);
     }
-    expect(after['evicted-handshake']).toBeGreaterThan(atJoin['evicted-handshake'] ?? 0);
+    expect(after['evicted_handshake']).toBeGreaterThan(atJoin['evicted_handshake'] ?? 0);
     expect(sidecar.child.exitCode).toBeNull();
   }, 180_000);
 });

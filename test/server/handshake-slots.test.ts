@@ -51,7 +51,7 @@ describe('handshake slots', () => {
     expect(a3.link.aborted || b.some((x) => x.link.aborted)).toBe(false);
     expect(h.server.handshakes.size).toBe(4);
     expect(h.server.evictions.get('handshake')).toBe(2);
-    expect(sessionViewOf(h.server).stats().refusals).toMatchObject({ 'evicted-handshake': 2 });
+    expect(sessionViewOf(h.server).stats().refusals).toMatchObject({ 'evicted_handshake': 2 });
   });
 
   it('a genuine player joins while the table is full of half-open connections and leaves the table once in', () => {

@@ -7,7 +7,7 @@ import { World } from '../../src/server/world.js';
 import { InterestManager, InterestState } from '../../src/server/interest.js';
 import { SnapshotWriter, ClientSnapshots } from '../../src/server/snapshot-writer.js';
 import { NpcSim } from '../../src/server/npc-sim.js';
-import { mulberry32 } from '../../src/server/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 import { SnapshotReceiver } from '../../src/sidecar/snapshot-receiver.js';
 import { EntityKind } from '../../src/protocol/schema.gen.js';
 import { INTEREST_RADIUS_M, INTEREST_EXIT_M } from '../../src/protocol/constants.js';
@@ -33,7 +33,7 @@ describe('interest + delta snapshots (property)', () => {
         teleport: fc.boolean(),
       }), { minLength: 5, maxLength: 40 }),
       (seed, nClients, nEntities, ticks) => {
-        const rng = mulberry32(seed);
+        const rng = seededRandom(seed);
         const world = new World({ halfExtentM: 600 }); // small dense area: the Map overflow runs too
         const sim = new NpcSim(world, rng);
         const spread = 400;
@@ -84,7 +84,7 @@ describe('interest + delta snapshots (property)', () => {
             cl.brute = want;
 
             // acks arrive late (ackDelay ticks) or are lost with the snapshot
-            for (const a of cl.pendingAcks.filter((p) => p.at <= t)) expect(cl.snaps.ack(a.tick)).not.toBe('never-sent');
+            for (const a of cl.pendingAcks.filter((p) => p.at <= t)) expect(cl.snaps.ack(a.tick)).not.toBe('never_sent');
             cl.pendingAcks = cl.pendingAcks.filter((p) => p.at > t);
             const w = writer.write(cl.snaps, t, cl.interest.members, world, t * TICK_S * 1000);
             if (step.lossMask & (1 << c)) return; // snapshot lost on the way
@@ -112,10 +112,10 @@ describe('interest + delta snapshots (property)', () => {
   it('acks for snapshots never sent are refused', () => {
     const world = new World();
     const snaps = new ClientSnapshots();
-    expect(snaps.ack(1)).toBe('never-sent');
+    expect(snaps.ack(1)).toBe('never_sent');
     new SnapshotWriter().write(snaps, 5, [], world, 125);
-    expect(snaps.ack(6)).toBe('never-sent');
-    expect(snaps.ack(4)).toBe('never-sent');
+    expect(snaps.ack(6)).toBe('never_sent');
+    expect(snaps.ack(4)).toBe('never_sent');
     expect(snaps.ack(5)).toBe('ok');
     expect(snaps.ack(5)).toBe('stale');
   });

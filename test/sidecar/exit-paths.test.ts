@@ -49,7 +49,7 @@ function watchedDeps(over: Partial<SidecarDeps> = {}) {
 }
 
 function gameFor(session: string): Bridge {
-  const game = openBridge({ session, role: 'game' });
+  const game = openBridge({ name: session, role: 'game' });
   cleanups.push(() => game.close());
   return game;
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { SnapshotInterpolator, MAX_EXTRAPOLATION_MS, SLEW_MAX_RATE } from '../../src/sidecar/interpolator.js';
 import { emptyState, quantPos, quantVel, FIELD_COUNT, F_X, F_VX } from '../../src/protocol/snapshot-format.js';
-import { mulberry32 } from '../../src/server/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const SPEED = 5; // m/s along x
 function snap(id: number, x: number, vx: number) {
@@ -13,7 +13,7 @@ function snap(id: number, x: number, vx: number) {
 
 /** Drives an interpolator: server ticks at tickMs(t), 16 ms frames, jittered arrival. */
 function run(opts: { ms: number; tickMs: (serverT: number) => number; stopAt?: number; seed?: number }) {
-  const rng = mulberry32(opts.seed ?? 1);
+  const rng = seededRandom(opts.seed ?? 1);
   const it = new SnapshotInterpolator(opts.tickMs(0));
   const frames: { t: number; x: number; delay: number; playout: number; extrap: boolean }[] = [];
   const arrivals: { at: number; serverT: number }[] = [];

@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { VoiceEncoder, isDtxPacket, liveEncoderCount } from '../../src/voice/encoder.js';
 import { VoiceDecoder, isValidVoicePacket, liveDecoderCount } from '../../src/voice/decoder.js';
 import { VoiceError } from '../../src/voice/errors.js';
-import { makeSpeech, type SpeechTrack } from '../../src/voice/speech.js';
+import { makeSpeech, type SpeechTrack } from './fixtures/speech.js';
 import { framesOf } from '../../src/voice/wav-io.js';
-import { align, logSpectralDistance } from '../../src/voice/quality.js';
+import { align, logSpectralDistance } from './fixtures/quality.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 
 // Quality measure: log-spectral distance (quality.ts), dB, lower is better.

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProc, type Proc } from './procs.js';
-import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
+import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
-import { align, windowedCorrelation } from '../../src/voice/quality.js';
+import { align, windowedCorrelation } from './fixtures/quality.js';
 import { VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
-import type { VoiceTraceEvent } from '../../src/voice/session.js';
+import type { VoiceTraceEvent } from '../../src/voice/voice-chat.js';
 
 /** B's output must correlate with A's speech at least this much (median over 0.5 s windows). */
 const MIN_CORRELATION = 0.5;

@@ -69,7 +69,7 @@ describe('VoiceJitterBuffer', () => {
     expect(jb.push({ seq: 11, timestamp: 960, payload: new Uint8Array(0) }, 1)).toBe(false);
     expect(jb.push({ seq: 11, timestamp: 2 ** 32, payload: pay }, 1)).toBe(false);
     expect(jb.push({ seq: 11, timestamp: 960, payload: new Uint8Array(5000) }, 1)).toBe(false);
-    expect(jb.drops).toMatchObject({ outOfWindow: 1, malformed: 4 });
+    expect(jb.drops).toMatchObject({ out_of_window: 1, malformed: 4 });
     expect(jb.push({ seq: 11, timestamp: 960, payload: pay }, 20)).toBe(true);
     expect(jb.pull(20)).toBeNull(); // still buffering (initial delay)
     expect(jb.pull(40)?.kind).toBe('audio');

@@ -2,9 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { VoiceTransmitter, type OutgoingVoice } from '../../src/voice/transmitter.js';
 import { VoiceReceiver } from '../../src/voice/receiver.js';
-import { makeSpeech } from '../../src/voice/speech.js';
+import { makeSpeech } from './fixtures/speech.js';
 import { framesOf } from '../../src/voice/wav-io.js';
-import { align } from '../../src/voice/quality.js';
+import { align } from './fixtures/quality.js';
 import { liveDecoderCount } from '../../src/voice/decoder.js';
 import { liveEncoderCount } from '../../src/voice/encoder.js';
 import type { AudioSink } from '../../src/voice/audio-io.js';

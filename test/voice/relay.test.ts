@@ -78,8 +78,8 @@ describe('VoiceRelay', () => {
     expect(send(101, new Uint8Array(0))).toEqual({ ok: false, reason: 'malformed' });
     expect(send(101, new Uint8Array([0x0b]))).toEqual({ ok: false, reason: 'malformed' }); // code 3 without its frame-count byte
     expect(send(101, new Uint8Array(2000))).toEqual({ ok: false, reason: 'oversized' });
-    expect(send(101 + 500)).toEqual({ ok: false, reason: 'outOfWindow' });
-    expect(send(102, frame, { ...talker, peerId: 9, inSession: false })).toEqual({ ok: false, reason: 'unknownPeer' });
+    expect(send(101 + 500)).toEqual({ ok: false, reason: 'out_of_window' });
+    expect(send(102, frame, { ...talker, peerId: 9, inSession: false })).toEqual({ ok: false, reason: 'unknown_peer' });
     muted.add('alice');
     expect(send(103)).toEqual({ ok: false, reason: 'muted' });
     muted.delete('alice');
@@ -89,7 +89,7 @@ describe('VoiceRelay', () => {
     for (let i = 0; i < 500; i++) if (relay.handle(talker, { seq: (105 + (i % 40)) & 0xffff, timestamp: 0, opusBytes: frame }, listeners, t).ok) passed++;
     expect(passed).toBeLessThanOrEqual(25);
     const st = relay.stats(1)!;
-    expect(st.drops).toMatchObject({ malformed: 2, oversized: 1, outOfWindow: 1, muted: 1 });
+    expect(st.drops).toMatchObject({ malformed: 2, oversized: 1, out_of_window: 1, muted: 1 });
     expect(st.drops.flood).toBeGreaterThanOrEqual(475);
     expect(relay.unknownPeerDrops).toBe(1);
   });

@@ -72,7 +72,7 @@ describe('voice relay in the server', () => {
     say(3000);
     for (let i = 0; i < 200; i++) h.server.peerMessage(a.conn, CHANNEL_VOICE, encodeMsg({ voice: { seq: 3, timestamp: 0, opusBytes: frame } }));
     const st = plugin.talkerStats(a.conn.peerId)!;
-    expect(st.drops).toMatchObject({ oversized: 1, malformed: 1, outOfWindow: 1 });
+    expect(st.drops).toMatchObject({ oversized: 1, malformed: 1, out_of_window: 1 });
     expect(st.drops.flood).toBeGreaterThan(150);
     // B talking meanwhile is unaffected
     h.t += 2_000;

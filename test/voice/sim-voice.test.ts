@@ -10,10 +10,10 @@ import { openBridge, type Bridge } from '../../bridge/index.js';
 import { startSim, type SimProcess } from '../bridge/sim-process.js';
 import { removeSessions, sessionName, until } from '../bridge/util.js';
 import { attachVoice } from '../../src/sidecar/voice-hook.js';
-import type { VoiceSession } from '../../src/voice/session.js';
-import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
+import type { VoiceChat } from '../../src/voice/voice-chat.js';
+import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
-import { align, windowedCorrelation } from '../../src/voice/quality.js';
+import { align, windowedCorrelation } from './fixtures/quality.js';
 
 const LOCAL_PEER = 1;
 const LOOPBACK_PEER = 99;
@@ -49,9 +49,9 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
       return sim.exited;
     });
     await sim.waitFor((l) => l.event === 'open');
-    const bridge: Bridge = openBridge({ session, role: 'sidecar' });
+    const bridge: Bridge = openBridge({ name: session, role: 'sidecar' });
     cleanups.push(() => bridge.close());
-    let voice: VoiceSession | null = null;
+    let voice: VoiceChat | null = null;
     voice = attachVoice(bridge, {
       localPeerId: () => LOCAL_PEER,
       nameOf: (p) => `peer${p}`,
@@ -78,7 +78,7 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
     const w = windowedCorrelation(track.samples, out, a.lagSamples, 24_000, 4_800);
     console.log(`sim voice loopback: correlation ${a.correlation.toFixed(3)} (windowed median ${w.toFixed(3)}), delay ${(a.lagSamples / 48).toFixed(0)} ms (from game start)`);
     expect(w).toBeGreaterThan(MIN_CORRELATION);
-    expect(voice.drops.badMicFrame).toBe(0);
+    expect(voice.drops.bad_mic_frame).toBe(0);
     expect(voice.tx.counters.sent).toBeGreaterThan(50);
     await until(() => true);
   }, 60_000);

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { VoiceActivityDetector } from '../../src/voice/vad.js';
-import { makeSpeech } from '../../src/voice/speech.js';
+import { makeSpeech } from './fixtures/speech.js';
 import { framesOf } from '../../src/voice/wav-io.js';
-import { frameDbfs } from '../../src/voice/quality.js';
+import { frameDbfs } from '../../src/voice/vad.js';
 import { VAD_HANGOVER_MS, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 
 const HANG_FRAMES = Math.ceil(VAD_HANGOVER_MS / VOICE_FRAME_MS);

@@ -34,7 +34,7 @@ const { values } = parseArgs({
 function open(): Bridge | undefined {
   try {
     return openBridge({
-      session: values.session ?? '',
+      name: values.session ?? '',
       role: 'sidecar',
       ringBytes: values['ring-bytes'] ? Number(values['ring-bytes']) : undefined,
       abiVersion: values.abi ? Number(values.abi) : undefined,

@@ -9,7 +9,7 @@ import { loadOpus } from '../../src/voice/opus-native.js';
 import { VoiceDecoder } from '../../src/voice/decoder.js';
 import { VoiceEncoder } from '../../src/voice/encoder.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
-import { align, logSpectralDistance } from '../../src/voice/quality.js';
+import { align, logSpectralDistance } from '../voice/fixtures/quality.js';
 import { readWav } from '../../src/voice/wav.js';
 import { framesOf } from '../../src/voice/wav-io.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeSpeech, writeSpeechWav } from '../../src/voice/speech.js';
+import { makeSpeech, writeSpeechWav } from '../voice/fixtures/speech.js';
 import { proc } from '../helpers/proc.js';
 import { scratchDir, startWinNode, windowsBuilt, winPath } from './wine.js';
 

@@ -1,60 +1,16 @@
-// Acknowledgements (ENet's handle_acknowledge, remove_sent_reliable_command, enet_peer_throttle):
-// each ACK retires a sent reliable command, updates the smoothed round-trip time and moves the
-// packet throttle, and may complete a connect or a disconnect.
-import type { OutgoingCommand } from './commands.js';
+// Acknowledgements (ENet's handle_acknowledge, enet_peer_throttle): each ACK retires a sent
+// reliable command (outgoing.ts, which owns the sent queues), updates the smoothed round-trip
+// time and moves the packet throttle, and may complete a connect or a disconnect.
 import { notifyConnect, notifyDisconnect } from './connect.js';
-import { ENET_PEER_RELIABLE_WINDOW_SIZE } from './constants.js';
 import type { EnetHost } from './host.js';
-import { unlink } from './list.js';
-import type { EnetPeer } from './peer.js';
+import { removeSentReliableCommand } from './outgoing.js';
+import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
-import { ACK, Command, COMMAND_FLAG_ACKNOWLEDGE, readU16 } from './protocol.js';
+import { ACK, Command, readU16 } from './protocol.js';
 import { timeDifference, timeLess } from './time.js';
 
-/** Retire the reliable command (seq, channel); returns its command number or NONE. */
-export function removeSentReliableCommand(peer: EnetPeer, reliableSequenceNumber: number, channelID: number): number {
-  let found: OutgoingCommand | null = null;
-  let wasSent = true;
-  const sent = peer.sentReliableCommands;
-  for (let n = sent.sentinel.next; n !== sent.sentinel; n = n.next) {
-    const c = n as OutgoingCommand;
-    if (c.reliableSequenceNumber === reliableSequenceNumber && c.channelID === channelID) {
-      found = c;
-      break;
-    }
-  }
-  if (found === null) {
-    const outgoing = peer.outgoingCommands;
-    for (let n = outgoing.sentinel.next; n !== outgoing.sentinel; n = n.next) {
-      const c = n as OutgoingCommand;
-      if (!(c.commandByte & COMMAND_FLAG_ACKNOWLEDGE)) continue;
-      if (c.sendAttempts < 1) return Command.NONE;
-      if (c.reliableSequenceNumber === reliableSequenceNumber && c.channelID === channelID) {
-        found = c;
-        break;
-      }
-    }
-    if (found === null) return Command.NONE;
-    wasSent = false;
-  }
-  if (channelID < peer.channels.length) {
-    const channel = peer.channels[channelID];
-    const reliableWindow = Math.floor(reliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
-    if (channel.reliableWindows[reliableWindow] > 0) {
-      channel.reliableWindows[reliableWindow]--;
-      if (channel.reliableWindows[reliableWindow] === 0) channel.usedReliableWindows &= ~(1 << reliableWindow);
-    }
-  }
-  const commandNumber = found.commandNumber;
-  unlink(found);
-  if (found.packet !== null && wasSent) peer.reliableDataInTransit -= found.fragmentLength;
-  const front = sent.front();
-  if (front !== undefined) peer.nextTimeout = (front.sentTime + front.roundTripTimeout) >>> 0;
-  return commandNumber;
-}
-
 /** Move the packet throttle after a round trip of `rtt` ms (ENet's enet_peer_throttle). */
-export function throttle(peer: EnetPeer, rtt: number): number {
+export function throttle(peer: Peer, rtt: number): number {
   if (peer.lastRoundTripTime <= peer.lastRoundTripTimeVariance) {
     peer.packetThrottle = peer.packetThrottleLimit;
   } else if (rtt <= peer.lastRoundTripTime) {
@@ -68,7 +24,7 @@ export function throttle(peer: EnetPeer, rtt: number): number {
 }
 
 /** ACKNOWLEDGE at `o`. False on a protocol error. */
-export function handleAcknowledge(host: EnetHost, peer: EnetPeer, b: Uint8Array, o: number): boolean {
+export function handleAcknowledge(host: EnetHost, peer: Peer, b: Uint8Array, o: number): boolean {
   if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) return true;
   const now = host.serviceTime;
   let receivedSentTime = (readU16(b, o + ACK.RECEIVED_SENT_TIME) | (now & 0xffff0000)) >>> 0;

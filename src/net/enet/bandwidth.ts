@@ -4,7 +4,7 @@
 import { ENET_PEER_PACKET_THROTTLE_SCALE } from './constants.js';
 import type { EnetHost } from './host.js';
 import { queueOutgoingCommand } from './outgoing.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { isUp } from './peer-state.js';
 import { BANDWIDTH_LIMIT, Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID, writeU32 } from './protocol.js';
 
@@ -23,7 +23,7 @@ export function bandwidthThrottle(host: EnetHost): void {
   let needsAdjustment = host.bandwidthLimitedPeers > 0;
   host.bandwidthThrottleEpoch = timeCurrent;
   if (peersRemaining === 0) return;
-  const up: EnetPeer[] = host.peers.filter((p) => isUp(p.state));
+  const up: Peer[] = host.slots.filter((p) => isUp(p.state));
   if (host.outgoingBandwidth !== 0) {
     dataTotal = 0;
     bandwidth = Math.floor((host.outgoingBandwidth * elapsedTime) / 1000);
@@ -61,7 +61,7 @@ export function bandwidthThrottle(host: EnetHost): void {
 }
 
 /** Split our incoming bandwidth between the peers and send each a BANDWIDTH_LIMIT. */
-function recalculateLimits(host: EnetHost, up: EnetPeer[], timeCurrent: number): void {
+function recalculateLimits(host: EnetHost, up: Peer[], timeCurrent: number): void {
   host.recalculateBandwidthLimits = false;
   let peersRemaining = host.connectedPeers;
   let bandwidth = host.incomingBandwidth;

@@ -12,8 +12,8 @@ import {
   ENET_PROTOCOL_MINIMUM_WINDOW_SIZE,
 } from './constants.js';
 import type { EnetHost } from './host.js';
-import { queueOutgoingCommand } from './outgoing.js';
-import type { EnetPeer } from './peer.js';
+import { queueOutgoingCommand, removeSentReliableCommand } from './outgoing.js';
+import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import {
   Command,
@@ -26,7 +26,6 @@ import {
   writeU16,
   writeU32,
 } from './protocol.js';
-import { removeSentReliableCommand } from './acknowledge.js';
 import { makeRoomForConnect } from './half-open.js';
 import type { DatagramAddress } from './transport.js';
 
@@ -77,18 +76,18 @@ export function handshakeBody(kind: 'connect' | 'verify', f: {
 }
 
 /** CONNECT at `o` from `from`: the new peer, or null when refused (full, duplicate, bad). */
-export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: DatagramAddress): EnetPeer | null {
+export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: DatagramAddress): Peer | null {
   let channelCount = readU32(b, o + CONNECT.CHANNEL_COUNT);
   if (channelCount < ENET_PROTOCOL_MINIMUM_CHANNEL_COUNT || channelCount > ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT) return null;
   const connectID = readU32(b, o + CONNECT.CONNECT_ID);
   // a repeated CONNECT of a peer we already hold is not a new connection: never evict for it
-  for (const p of host.peers) {
+  for (const p of host.slots) {
     if (p.state !== PeerState.DISCONNECTED && p.state !== PeerState.CONNECTING && p.address.address === from.address && p.address.port === from.port && p.connectID === connectID) return null;
   }
   if (host.halfOpenLimits) makeRoomForConnect(host, from, host.halfOpenLimits);
-  let peer: EnetPeer | null = null;
+  let peer: Peer | null = null;
   let duplicatePeers = 0;
-  for (const p of host.peers) {
+  for (const p of host.slots) {
     if (p.state === PeerState.DISCONNECTED) {
       if (peer === null) peer = p;
     } else if (p.state !== PeerState.CONNECTING && p.address.address === from.address) {
@@ -139,7 +138,7 @@ export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: Da
 }
 
 /** VERIFY_CONNECT at `o`. False on a protocol error (the peer is then dropped). */
-export function handleVerifyConnect(host: EnetHost, peer: EnetPeer, b: Uint8Array, o: number): boolean {
+export function handleVerifyConnect(host: EnetHost, peer: Peer, b: Uint8Array, o: number): boolean {
   if (peer.state !== PeerState.CONNECTING) return true;
   const channelCount = readU32(b, o + CONNECT.CHANNEL_COUNT);
   if (
@@ -173,14 +172,14 @@ export function handleVerifyConnect(host: EnetHost, peer: EnetPeer, b: Uint8Arra
  * The handshake completed. As in ENet's service path the peer is connected at once, so data
  * commands later in the same datagram are accepted; the `connect` event follows at dispatch.
  */
-export function notifyConnect(host: EnetHost, peer: EnetPeer): void {
+export function notifyConnect(host: EnetHost, peer: Peer): void {
   host.recalculateBandwidthLimits = true;
   peer.setState(PeerState.CONNECTED);
   peer.connectEventPending = true;
   host.queueDispatch(peer);
 }
 
-export function notifyDisconnect(host: EnetHost, peer: EnetPeer): void {
+export function notifyDisconnect(host: EnetHost, peer: Peer): void {
   if (peer.state >= PeerState.CONNECTION_PENDING) host.recalculateBandwidthLimits = true;
   if (peer.state !== PeerState.CONNECTING && peer.state < PeerState.CONNECTION_SUCCEEDED) {
     peer.reset();

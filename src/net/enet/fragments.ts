@@ -13,7 +13,7 @@ import {
   outsideReliableWindow,
   queueIncomingCommand,
 } from './incoming.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { Command, readU16, readU32, SEND_FRAGMENT } from './protocol.js';
 
 /** The numbers of one fragment command, read after its size was checked. */
@@ -66,7 +66,7 @@ function sameFragmentedPacket(start: IncomingCommand, command: number, f: Fragme
 }
 
 /** SEND_FRAGMENT at `o` with its payload at `dataStart`. Returns false on a protocol error. */
-export function handleSendFragment(peer: EnetPeer, channel: Channel, b: Uint8Array, o: number, dataStart: number, fragmentLength: number): boolean {
+export function handleSendFragment(peer: Peer, channel: Channel, b: Uint8Array, o: number, dataStart: number, fragmentLength: number): boolean {
   const startSequenceNumber = readU16(b, o + SEND_FRAGMENT.START_SEQUENCE_NUMBER);
   const incomingReliable = channel.incomingReliableSequenceNumber;
   if (outsideReliableWindow(startSequenceNumber, incomingReliable)) return true;
@@ -84,7 +84,7 @@ export function handleSendFragment(peer: EnetPeer, channel: Channel, b: Uint8Arr
 }
 
 /** SEND_UNRELIABLE_FRAGMENT at `o` with its payload at `dataStart`. False on a protocol error. */
-export function handleSendUnreliableFragment(peer: EnetPeer, channel: Channel, b: Uint8Array, o: number, dataStart: number, fragmentLength: number): boolean {
+export function handleSendUnreliableFragment(peer: Peer, channel: Channel, b: Uint8Array, o: number, dataStart: number, fragmentLength: number): boolean {
   const reliableSequenceNumber = readU16(b, o + 2);
   const startSequenceNumber = readU16(b, o + SEND_FRAGMENT.START_SEQUENCE_NUMBER);
   const incomingReliable = channel.incomingReliableSequenceNumber;

@@ -8,7 +8,7 @@
 // half-open peer rather than being refused, so the newest, possibly genuine, one gets through.
 // An evicted peer never connected: no event is owed, it is reset and counted.
 import type { EnetHost } from './host.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import type { DatagramAddress } from './transport.js';
 
@@ -20,10 +20,10 @@ export interface HalfOpenLimits {
 }
 
 /** Why a half-open peer was evicted. */
-export type HalfOpenEviction = 'per-address' | 'total' | 'no-free-slot';
+export type HalfOpenEviction = 'per_address' | 'total' | 'no_free_slot';
 
-function oldest(peers: EnetPeer[]): EnetPeer | undefined {
-  let best: EnetPeer | undefined;
+function oldest(peers: Peer[]): Peer | undefined {
+  let best: Peer | undefined;
   for (const p of peers) if (best === undefined || p.halfOpenOrder < best.halfOpenOrder) best = p;
   return best;
 }
@@ -33,9 +33,9 @@ function oldest(peers: EnetPeer[]): EnetPeer | undefined {
  * new connection fits. Returns the evictions made (each also reported to the host).
  */
 export function makeRoomForConnect(host: EnetHost, from: DatagramAddress, limits: HalfOpenLimits): HalfOpenEviction[] {
-  const halfOpen = host.peers.filter((p) => p.state === PeerState.ACKNOWLEDGING_CONNECT);
+  const halfOpen = host.slots.filter((p) => p.state === PeerState.ACKNOWLEDGING_CONNECT);
   const evicted: HalfOpenEviction[] = [];
-  const evict = (peer: EnetPeer | undefined, why: HalfOpenEviction): void => {
+  const evict = (peer: Peer | undefined, why: HalfOpenEviction): void => {
     if (!peer) return;
     halfOpen.splice(halfOpen.indexOf(peer), 1);
     const address = peer.address;
@@ -44,8 +44,8 @@ export function makeRoomForConnect(host: EnetHost, from: DatagramAddress, limits
     host.onHalfOpenEvicted(address, why);
   };
   const sameAddress = halfOpen.filter((p) => p.address.address === from.address);
-  if (sameAddress.length >= limits.perAddress) evict(oldest(sameAddress), 'per-address');
+  if (sameAddress.length >= limits.perAddress) evict(oldest(sameAddress), 'per_address');
   else if (halfOpen.length >= limits.total) evict(oldest(halfOpen), 'total');
-  if (!host.peers.some((p) => p.state === PeerState.DISCONNECTED)) evict(oldest(halfOpen), 'no-free-slot');
+  if (!host.slots.some((p) => p.state === PeerState.DISCONNECTED)) evict(oldest(halfOpen), 'no_free_slot');
   return evicted;
 }

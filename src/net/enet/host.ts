@@ -24,7 +24,8 @@ import { TypedEmitter } from './events.js';
 import { takeDispatched } from './incoming.js';
 import { queueOutgoingCommand, sendPacket } from './outgoing.js';
 import { createPacket, packetFlagsFrom, type SendOptions } from './packet.js';
-import { EnetPeer } from './peer.js';
+import { Peer } from './peer.js';
+import type { EnetPeer } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protocol.js';
 import { RangeCoder } from './range-coder.js';
@@ -32,7 +33,8 @@ import { handleDatagram, type DropReason } from './receive.js';
 import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
 import { DatagramBuilder, sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
-import { systemClock, type Clock, type DatagramAddress, type DatagramTransport } from './transport.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import type { DatagramAddress, DatagramTransport } from './transport.js';
 
 export interface EnetLogger {
   debug(fields: object, message: string): void;
@@ -110,7 +112,8 @@ function intOption(name: string, value: number | undefined, fallback: number, lo
 export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly transport: DatagramTransport;
   readonly clock: Clock;
-  readonly peers: EnetPeer[];
+  /** Every peer slot, free or not (ENet's host->peers); the protocol modules work on these. */
+  readonly slots: Peer[];
   readonly mtu: number;
   readonly checksumEnabled: boolean;
   /** The compressor of both directions, null = none (compressed datagrams are dropped). */
@@ -123,7 +126,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly halfOpenLimits: HalfOpenLimits | null;
   /** Half-open peers evicted so far (half-open.ts). */
   halfOpenEvictions = 0;
-  /** Arrival counter of CONNECTs (EnetPeer.halfOpenOrder). */
+  /** Arrival counter of CONNECTs (Peer.halfOpenOrder). */
   connectsReceived = 0;
   channelLimit: number;
   incomingBandwidth: number;
@@ -137,7 +140,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   throttledPackets = 0;
   readonly builder = new DatagramBuilder();
   // ----
-  readonly #dispatchQueue: EnetPeer[] = [];
+  readonly #dispatchQueue: Peer[] = [];
   #inbox: Array<[Uint8Array, DatagramAddress]> = [];
   readonly #drops: Record<DropReason, number> = { short: 0, peer: 0, compressed: 0, decompress: 0, checksum: 0, command: 0, inbox: 0 };
   #datagramsSent = 0;
@@ -182,8 +185,8 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
       total: intOption('halfOpen.total', halfOpen?.total, d.halfOpenTotal, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
     };
     this.#onHalfOpenEvicted = options.onHalfOpenEvicted;
-    this.peers = [];
-    for (let i = 0; i < peerLimit; i++) this.peers.push(new EnetPeer(this, i));
+    this.slots = [];
+    for (let i = 0; i < peerLimit; i++) this.slots.push(new Peer(this, i));
     this.transport.onDatagram((data, from) => this.#onDatagram(data, from));
     if (this.#autoService) {
       const interval = intOption('serviceIntervalMs', options.serviceIntervalMs, d.serviceIntervalMs, 1, 60_000);
@@ -194,12 +197,15 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   // ---------------------------------------------------------------- public API
 
+  /** Every peer slot as the application sees it (peer-api.ts). */
+  get peers(): readonly EnetPeer[] { return this.slots; }
+
   /** Start connecting; the peer's `connect` event (or `disconnect` on failure) follows. */
   connect(address: DatagramAddress, channelCount = 1, data = 0): EnetPeer {
     if (this.#destroyed) throw new EnetError('ENET_DESTROYED', 'connect() on a destroyed host');
     const channels = intOption('channelCount', channelCount, 1, ENET_PROTOCOL_MINIMUM_CHANNEL_COUNT, ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT);
-    const peer = this.peers.find((p) => p.state === PeerState.DISCONNECTED);
-    if (peer === undefined) throw new EnetError('ENET_NO_FREE_PEER', `all ${this.peers.length} peer slots are in use`);
+    const peer = this.slots.find((p) => p.state === PeerState.DISCONNECTED);
+    if (peer === undefined) throw new EnetError('ENET_NO_FREE_PEER', `all ${this.slots.length} peer slots are in use`);
     peer.initChannels(channels);
     peer.setState(PeerState.CONNECTING);
     peer.address = { address: address.address, port: address.port };
@@ -230,7 +236,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   /** Queue one packet to every connected peer. */
   broadcast(channelId: number, data: Uint8Array, options?: SendOptions | number): void {
     const packet = createPacket(data, packetFlagsFrom(options));
-    for (const peer of this.peers) {
+    for (const peer of this.slots) {
       if (peer.state !== PeerState.CONNECTED || !Number.isInteger(channelId) || channelId < 0 || channelId >= peer.channels.length || data.length > this.maximumPacketSize) continue;
       sendPacket(peer, channelId, packet);
     }
@@ -302,7 +308,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   /** Reset every peer (no events, no goodbye), stop the timers and close the transport. */
   destroy(): void {
     if (this.#destroyed) return;
-    for (const peer of this.peers) peer.reset();
+    for (const peer of this.slots) peer.reset();
     this.#destroyed = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
@@ -332,13 +338,13 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     if (!this.transport.send(datagram, to)) this.#sendFailures++;
   }
 
-  queueDispatch(peer: EnetPeer): void {
+  queueDispatch(peer: Peer): void {
     if (peer.needsDispatch) return;
     peer.needsDispatch = true;
     this.#dispatchQueue.push(peer);
   }
 
-  unqueueDispatch(peer: EnetPeer): void {
+  unqueueDispatch(peer: Peer): void {
     const i = this.#dispatchQueue.indexOf(peer);
     if (i >= 0) this.#dispatchQueue.splice(i, 1);
     peer.needsDispatch = false;
@@ -351,7 +357,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.#onHalfOpenEvicted?.(address, why);
   }
 
-  onPeerState(peer: EnetPeer, from: PeerStateValue, to: PeerStateValue): void {
+  onPeerState(peer: Peer, from: PeerStateValue, to: PeerStateValue): void {
     this.#logger?.debug({ peer: peer.incomingPeerID, from: PEER_STATE_NAMES[from], to: PEER_STATE_NAMES[to] }, 'enet peer state');
   }
 
@@ -383,7 +389,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     let events = 0;
     const queue = this.#dispatchQueue;
     while (queue.length > 0 && !this.#destroyed) {
-      const peer = queue.shift() as EnetPeer;
+      const peer = queue.shift() as Peer;
       peer.needsDispatch = false;
       if (peer.connectEventPending) {
         peer.connectEventPending = false;

@@ -5,7 +5,7 @@ import type { Channel } from './channel.js';
 import { IncomingCommand } from './commands.js';
 import { ENET_PEER_FREE_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOW_SIZE } from './constants.js';
 import { insertAfter, ListNode, moveRange, unlink, type List } from './list.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import { Command } from './protocol.js';
 
@@ -81,7 +81,7 @@ export function findUnreliableSlot(channel: Channel, reliableSequence: number, u
  * rest of the datagram is dropped, as ENet does).
  */
 export function queueIncomingCommand(
-  peer: EnetPeer,
+  peer: Peer,
   commandNumber: number,
   channelID: number,
   reliableSequenceNumber: number,
@@ -147,12 +147,12 @@ function copyBytes(to: Uint8Array, from: Uint8Array, offset: number, length: num
   }
 }
 
-function releaseToDispatch(peer: EnetPeer, first: ListNode, last: ListNode): void {
+function releaseToDispatch(peer: Peer, first: ListNode, last: ListNode): void {
   moveRange(peer.dispatchedCommands.sentinel, first, last);
   peer.host.queueDispatch(peer);
 }
 
-export function dispatchIncomingUnreliableCommands(peer: EnetPeer, channel: Channel, queued: IncomingCommand | null): void {
+export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel, queued: IncomingCommand | null): void {
   const list = channel.incomingUnreliableCommands;
   const end = list.sentinel;
   let dropped: ListNode = end.next;
@@ -186,7 +186,7 @@ export function dispatchIncomingUnreliableCommands(peer: EnetPeer, channel: Chan
   removeIncomingCommands(peer, list, dropped, queued);
 }
 
-export function dispatchIncomingReliableCommands(peer: EnetPeer, channel: Channel, queued: IncomingCommand | null): void {
+export function dispatchIncomingReliableCommands(peer: Peer, channel: Channel, queued: IncomingCommand | null): void {
   const list = channel.incomingReliableCommands;
   let current: ListNode = list.sentinel.next;
   for (; current !== list.sentinel; current = current.next) {
@@ -202,7 +202,7 @@ export function dispatchIncomingReliableCommands(peer: EnetPeer, channel: Channe
 }
 
 /** Drop the commands from the front of `list` up to (not including) `stop`, keeping `keep`. */
-function removeIncomingCommands(peer: EnetPeer, list: List<IncomingCommand>, stop: ListNode, keep: IncomingCommand | null): void {
+function removeIncomingCommands(peer: Peer, list: List<IncomingCommand>, stop: ListNode, keep: IncomingCommand | null): void {
   let current = list.sentinel.next;
   while (current !== stop && current !== list.sentinel) {
     const c = current as IncomingCommand;
@@ -213,7 +213,7 @@ function removeIncomingCommands(peer: EnetPeer, list: List<IncomingCommand>, sto
   }
 }
 
-export function resetIncomingQueues(peer: EnetPeer): void {
+export function resetIncomingQueues(peer: Peer): void {
   peer.dispatchedCommands.clear();
   for (const channel of peer.channels) {
     channel.incomingReliableCommands.clear();
@@ -222,7 +222,7 @@ export function resetIncomingQueues(peer: EnetPeer): void {
 }
 
 /** Take the next packet released to the application, or undefined. */
-export function takeDispatched(peer: EnetPeer): IncomingCommand | undefined {
+export function takeDispatched(peer: Peer): IncomingCommand | undefined {
   const c = peer.dispatchedCommands.front();
   if (c === undefined) return undefined;
   unlink(c);

@@ -19,8 +19,7 @@
 // counted in host.stats.drops and never throw.
 export { EnetHost } from './host.js';
 export type { EnetHostEvents, EnetHostOptions, EnetLogger, HostStats } from './host.js';
-export { EnetPeer } from './peer.js';
-export type { PeerStats } from './peer.js';
+export type { EnetPeer, PeerStats } from './peer-api.js';
 export { PeerState, PEER_STATE_NAMES } from './peer-state.js';
 export type { PeerStateName, PeerStateValue } from './peer-state.js';
 export { packetFlagsFrom } from './packet.js';
@@ -31,10 +30,9 @@ export type { DropReason } from './receive.js';
 export type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
 export { UdpTransport } from './udp.js';
 export type { UdpBindOptions } from './udp.js';
-export { SimClock, SimNetwork, SimTransport, seededRandom } from './sim-network.js';
+export { SimNetwork, SimTransport } from './sim-network.js';
 export type { SimLinkOptions, SimNetworkOptions } from './sim-network.js';
-export { systemClock } from './transport.js';
-export type { Clock, DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
+export type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
 export {
   DEFAULT_HOST_OPTIONS,
   ENET_HOST_DEFAULT_MTU,

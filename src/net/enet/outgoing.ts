@@ -1,6 +1,7 @@
 // Queueing commands to send (ENet's enet_peer_send, enet_peer_queue_outgoing_command,
-// enet_peer_setup_outgoing_command, enet_peer_queue_acknowledgement): sequence numbers are
-// assigned here, big packets are split into fragments here.
+// enet_peer_setup_outgoing_command, enet_peer_queue_acknowledgement) and retiring them when
+// acknowledged (remove_sent_reliable_command): sequence numbers and reliable windows are taken
+// and given back here, big packets are split into fragments here.
 import type { Channel } from './channel.js';
 import { OutgoingCommand } from './commands.js';
 import {
@@ -12,8 +13,9 @@ import {
   ENET_PEER_RELIABLE_WINDOW_SIZE,
   ENET_PROTOCOL_MAXIMUM_FRAGMENT_COUNT,
 } from './constants.js';
+import { unlink } from './list.js';
 import { createPacket, type EnetPacket } from './packet.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import {
   CHECKSUM_SIZE,
@@ -34,12 +36,12 @@ export function controlBody(commandSize: number, fill: (body: Uint8Array) => voi
 }
 
 /** Bytes of payload that fit one fragment for this peer (ENet's fragmentLength in enet_peer_send). */
-export function fragmentPayloadSize(peer: EnetPeer): number {
+export function fragmentPayloadSize(peer: Peer): number {
   return peer.mtu - HEADER_SIZE - COMMAND_SIZES[Command.SEND_FRAGMENT] - (peer.host.checksumEnabled ? CHECKSUM_SIZE : 0);
 }
 
 /** ENet's enet_peer_send. `flags` are ENET_PACKET_FLAG_* bits. */
-export function peerSend(peer: EnetPeer, channelID: number, data: Uint8Array, flags: number): boolean {
+export function peerSend(peer: Peer, channelID: number, data: Uint8Array, flags: number): boolean {
   if (peer.state !== PeerState.CONNECTED || !Number.isInteger(channelID) || channelID < 0 || channelID >= peer.channels.length || data.length > peer.host.maximumPacketSize) {
     return false;
   }
@@ -47,7 +49,7 @@ export function peerSend(peer: EnetPeer, channelID: number, data: Uint8Array, fl
 }
 
 /** Queue an already built packet (shared between peers by host.broadcast). */
-export function sendPacket(peer: EnetPeer, channelID: number, packet: EnetPacket): boolean {
+export function sendPacket(peer: Peer, channelID: number, packet: EnetPacket): boolean {
   const channel = peer.channels[channelID];
   const length = packet.data.length;
   const flags = packet.flags;
@@ -86,7 +88,7 @@ export function sendPacket(peer: EnetPeer, channelID: number, packet: EnetPacket
 }
 
 export function queueOutgoingCommand(
-  peer: EnetPeer,
+  peer: Peer,
   commandByte: number,
   channelID: number,
   packet: EnetPacket | null,
@@ -100,7 +102,7 @@ export function queueOutgoingCommand(
 }
 
 /** Assign sequence numbers and append to the peer's outgoing queue. */
-export function setupOutgoingCommand(peer: EnetPeer, command: OutgoingCommand): void {
+export function setupOutgoingCommand(peer: Peer, command: OutgoingCommand): void {
   peer.outgoingDataTotal += COMMAND_SIZES[command.commandByte & COMMAND_MASK] + command.fragmentLength;
   if (command.channelID === CONTROL_CHANNEL_ID) {
     peer.outgoingReliableSequenceNumber = (peer.outgoingReliableSequenceNumber + 1) & 0xffff;
@@ -134,7 +136,7 @@ export function setupOutgoingCommand(peer: EnetPeer, command: OutgoingCommand): 
  * Queue an acknowledgement for a received reliable command (ENet's
  * enet_peer_queue_acknowledgement): none for a command too far ahead of the receive window.
  */
-export function queueAcknowledgement(peer: EnetPeer, commandNumber: number, channelID: number, reliableSequenceNumber: number, sentTime: number): void {
+export function queueAcknowledgement(peer: Peer, commandNumber: number, channelID: number, reliableSequenceNumber: number, sentTime: number): void {
   if (channelID < peer.channels.length) {
     const channel = peer.channels[channelID];
     let reliableWindow = Math.floor(reliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
@@ -146,7 +148,49 @@ export function queueAcknowledgement(peer: EnetPeer, commandNumber: number, chan
   peer.acknowledgements.push({ channelID, reliableSequenceNumber, commandNumber, sentTime });
 }
 
-export function resetOutgoingQueues(peer: EnetPeer): void {
+/** Retire the reliable command (seq, channel); returns its command number or NONE. */
+export function removeSentReliableCommand(peer: Peer, reliableSequenceNumber: number, channelID: number): number {
+  let found: OutgoingCommand | null = null;
+  let wasSent = true;
+  const sent = peer.sentReliableCommands;
+  for (let n = sent.sentinel.next; n !== sent.sentinel; n = n.next) {
+    const c = n as OutgoingCommand;
+    if (c.reliableSequenceNumber === reliableSequenceNumber && c.channelID === channelID) {
+      found = c;
+      break;
+    }
+  }
+  if (found === null) {
+    const outgoing = peer.outgoingCommands;
+    for (let n = outgoing.sentinel.next; n !== outgoing.sentinel; n = n.next) {
+      const c = n as OutgoingCommand;
+      if (!(c.commandByte & COMMAND_FLAG_ACKNOWLEDGE)) continue;
+      if (c.sendAttempts < 1) return Command.NONE;
+      if (c.reliableSequenceNumber === reliableSequenceNumber && c.channelID === channelID) {
+        found = c;
+        break;
+      }
+    }
+    if (found === null) return Command.NONE;
+    wasSent = false;
+  }
+  if (channelID < peer.channels.length) {
+    const channel = peer.channels[channelID];
+    const reliableWindow = Math.floor(reliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
+    if (channel.reliableWindows[reliableWindow] > 0) {
+      channel.reliableWindows[reliableWindow]--;
+      if (channel.reliableWindows[reliableWindow] === 0) channel.usedReliableWindows &= ~(1 << reliableWindow);
+    }
+  }
+  const commandNumber = found.commandNumber;
+  unlink(found);
+  if (found.packet !== null && wasSent) peer.reliableDataInTransit -= found.fragmentLength;
+  const front = sent.front();
+  if (front !== undefined) peer.nextTimeout = (front.sentTime + front.roundTripTimeout) >>> 0;
+  return commandNumber;
+}
+
+export function resetOutgoingQueues(peer: Peer): void {
   peer.sentReliableCommands.clear();
   peer.sentUnreliableCommands.clear();
   peer.outgoingCommands.clear();

@@ -1,5 +1,7 @@
-// A remote ENet peer (ENet's peer.c): its state machine, public send/disconnect API and
-// statistics. Queueing lives in outgoing.ts and incoming.ts; wire handling in the host's modules.
+// A remote ENet peer (ENet's peer.c, ENetPeer): its protocol state, state machine and the
+// send/disconnect calls. Code outside ENet sees it only as peer-api.ts's EnetPeer; the fields
+// here are ENet's own (queueing in outgoing.ts and incoming.ts, wire handling in the host's
+// modules), and `state` has one writer, setState.
 import { Channel } from './channel.js';
 import type { Acknowledgement, IncomingCommand, OutgoingCommand } from './commands.js';
 import {
@@ -23,70 +25,58 @@ import { List } from './list.js';
 import { controlBody, peerSend, queueOutgoingCommand, resetOutgoingQueues } from './outgoing.js';
 import { resetIncomingQueues } from './incoming.js';
 import { packetFlagsFrom, type SendOptions } from './packet.js';
+import type { EnetPeer, PeerStats } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, isUp, type PeerStateName, type PeerStateValue } from './peer-state.js';
 import type { DatagramAddress } from './transport.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_FLAG_UNSEQUENCED, CONTROL_CHANNEL_ID, DISCONNECT, THROTTLE_CONFIGURE } from './protocol.js';
 
-export interface PeerStats {
-  /** Mean round-trip time, ms. */
-  rtt: number;
-  rttVariance: number;
-  /** Mean loss of reliable commands, 0..1 (ENet's packetLoss / ENET_PEER_PACKET_LOSS_SCALE). */
-  packetLoss: number;
-  bytesSent: number;
-  bytesReceived: number;
-  /** Commands sent / reliable commands that needed a resend, since connect. */
-  packetsSent: number;
-  packetsLost: number;
-}
-
-export class EnetPeer {
-  // ---- identity and link (see ENetPeer) ----
-  outgoingPeerID = ENET_PROTOCOL_MAXIMUM_PEER_ID;
-  connectID = 0;
+export class Peer implements EnetPeer {
+  // ---- identity and link (see ENetPeer); the `!` fields are set by #resetLink ----
+  outgoingPeerID!: number;
+  connectID!: number;
   outgoingSessionID = 0xff;
   incomingSessionID = 0xff;
   address: DatagramAddress = { address: '', port: 0 };
   /** Application slot, never touched by ENet. */
   userData: unknown = undefined;
-  state: PeerStateValue = PeerState.DISCONNECTED;
+  #state: PeerStateValue = PeerState.DISCONNECTED;
   channels: Channel[] = [];
-  incomingBandwidth = 0;
-  outgoingBandwidth = 0;
-  incomingBandwidthThrottleEpoch = 0;
-  outgoingBandwidthThrottleEpoch = 0;
-  incomingDataTotal = 0;
-  outgoingDataTotal = 0;
-  lastSendTime = 0;
-  lastReceiveTime = 0;
-  nextTimeout = 0;
-  earliestTimeout = 0;
-  packetLossEpoch = 0;
-  packetsSent = 0;
-  packetsLost = 0;
-  packetLoss = 0;
-  packetLossVariance = 0;
-  packetThrottle = ENET_PEER_DEFAULT_PACKET_THROTTLE;
-  packetThrottleLimit = ENET_PEER_PACKET_THROTTLE_SCALE;
-  packetThrottleCounter = 0;
-  packetThrottleEpoch = 0;
-  packetThrottleAcceleration = ENET_PEER_PACKET_THROTTLE_ACCELERATION;
-  packetThrottleDeceleration = ENET_PEER_PACKET_THROTTLE_DECELERATION;
-  packetThrottleInterval = ENET_PEER_PACKET_THROTTLE_INTERVAL_MS;
-  pingInterval = ENET_PEER_PING_INTERVAL_MS;
-  timeoutLimit = ENET_PEER_TIMEOUT_LIMIT;
-  timeoutMinimum = ENET_PEER_TIMEOUT_MINIMUM_MS;
-  timeoutMaximum = ENET_PEER_TIMEOUT_MAXIMUM_MS;
-  lastRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
-  lowestRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
-  lastRoundTripTimeVariance = 0;
-  highestRoundTripTimeVariance = 0;
-  roundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
-  roundTripTimeVariance = 0;
-  mtu: number;
-  windowSize = ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE;
-  reliableDataInTransit = 0;
-  outgoingReliableSequenceNumber = 0;
+  incomingBandwidth!: number;
+  outgoingBandwidth!: number;
+  incomingBandwidthThrottleEpoch!: number;
+  outgoingBandwidthThrottleEpoch!: number;
+  incomingDataTotal!: number;
+  outgoingDataTotal!: number;
+  lastSendTime!: number;
+  lastReceiveTime!: number;
+  nextTimeout!: number;
+  earliestTimeout!: number;
+  packetLossEpoch!: number;
+  packetsSent!: number;
+  packetsLost!: number;
+  packetLoss!: number;
+  packetLossVariance!: number;
+  packetThrottle!: number;
+  packetThrottleLimit!: number;
+  packetThrottleCounter!: number;
+  packetThrottleEpoch!: number;
+  packetThrottleAcceleration!: number;
+  packetThrottleDeceleration!: number;
+  packetThrottleInterval!: number;
+  pingInterval!: number;
+  timeoutLimit!: number;
+  timeoutMinimum!: number;
+  timeoutMaximum!: number;
+  lastRoundTripTime!: number;
+  lowestRoundTripTime!: number;
+  lastRoundTripTimeVariance!: number;
+  highestRoundTripTimeVariance!: number;
+  roundTripTime!: number;
+  roundTripTimeVariance!: number;
+  mtu!: number;
+  windowSize!: number;
+  reliableDataInTransit!: number;
+  outgoingReliableSequenceNumber!: number;
   acknowledgements: Acknowledgement[] = [];
   readonly sentReliableCommands = new List<OutgoingCommand>();
   readonly sentUnreliableCommands = new List<OutgoingCommand>();
@@ -97,11 +87,11 @@ export class EnetPeer {
   connectEventPending = false;
   /** Arrival order of this peer's CONNECT (half-open.ts evicts the oldest half-open first). */
   halfOpenOrder = 0;
-  incomingUnsequencedGroup = 0;
-  outgoingUnsequencedGroup = 0;
+  incomingUnsequencedGroup!: number;
+  outgoingUnsequencedGroup!: number;
   readonly unsequencedWindow = new Uint32Array(ENET_PEER_UNSEQUENCED_WINDOW_SIZE / 32);
-  eventData = 0;
-  totalWaitingData = 0;
+  eventData!: number;
+  totalWaitingData!: number;
   // ---- cumulative counters for stats (ENet's own counters reset every interval) ----
   totalBytesSent = 0;
   totalBytesReceived = 0;
@@ -113,7 +103,7 @@ export class EnetPeer {
     /** Our id for this peer, its index in the host (ENet's incomingPeerID). */
     readonly incomingPeerID: number,
   ) {
-    this.mtu = host.mtu;
+    this.#resetLink();
   }
 
   // ---------------------------------------------------------------- public API
@@ -122,8 +112,12 @@ export class EnetPeer {
     return this.incomingPeerID;
   }
 
+  get state(): PeerStateValue {
+    return this.#state;
+  }
+
   get stateName(): PeerStateName {
-    return PEER_STATE_NAMES[this.state];
+    return PEER_STATE_NAMES[this.#state];
   }
 
   get channelCount(): number {
@@ -229,6 +223,13 @@ export class EnetPeer {
   /** Forget the peer without telling the remote (it will time out). No event. */
   reset(): void {
     this.setState(PeerState.DISCONNECTED);
+    this.#resetLink();
+    this.unsequencedWindow.fill(0);
+    this.resetQueues();
+  }
+
+  /** The link's figures back to ENet's defaults (enet_peer_reset; also the initial values). */
+  #resetLink(): void {
     this.outgoingPeerID = ENET_PROTOCOL_MAXIMUM_PEER_ID;
     this.connectID = 0;
     this.incomingBandwidth = 0;
@@ -271,15 +272,13 @@ export class EnetPeer {
     this.outgoingUnsequencedGroup = 0;
     this.eventData = 0;
     this.totalWaitingData = 0;
-    this.unsequencedWindow.fill(0);
-    this.resetQueues();
   }
 
   // ---------------------------------------------------------------- internal
 
   /** The single writer of `state`: keeps the host's connected/limited counts and logs. */
   setState(state: PeerStateValue): void {
-    const from = this.state;
+    const from = this.#state;
     if (from === state) return;
     const wasUp = isUp(from);
     const nowUp = isUp(state);
@@ -290,7 +289,7 @@ export class EnetPeer {
       if (this.incomingBandwidth !== 0) this.host.bandwidthLimitedPeers--;
       this.host.connectedPeers--;
     }
-    this.state = state;
+    this.#state = state;
     this.host.onPeerState(this, from, state);
   }
 

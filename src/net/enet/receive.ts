@@ -17,7 +17,7 @@ import { handleSendFragment, handleSendUnreliableFragment } from './fragments.js
 import type { EnetHost } from './host.js';
 import { queueIncomingCommand } from './incoming.js';
 import { queueAcknowledgement } from './outgoing.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { PeerState, isUp } from './peer-state.js';
 import {
   BANDWIDTH_LIMIT,
@@ -69,10 +69,10 @@ export function handleDatagram(host: EnetHost, datagram: Uint8Array, from: Datag
   let headerSize = flags & HEADER_FLAG_SENT_TIME ? HEADER_SIZE : HEADER_MINIMUM_SIZE;
   if (host.checksumEnabled) headerSize += CHECKSUM_SIZE;
   if (length < headerSize) return host.drop('short');
-  let peer: EnetPeer | null = null;
+  let peer: Peer | null = null;
   if (peerID !== ENET_PROTOCOL_MAXIMUM_PEER_ID) {
-    if (peerID >= host.peers.length) return host.drop('peer');
-    const p = host.peers[peerID];
+    if (peerID >= host.slots.length) return host.drop('peer');
+    const p = host.slots[peerID];
     if (
       p.state === PeerState.DISCONNECTED ||
       p.state === PeerState.ZOMBIE ||
@@ -126,7 +126,7 @@ export function handleDatagram(host: EnetHost, datagram: Uint8Array, from: Datag
       peer = handleConnect(host, b, at, from);
       ok = peer !== null;
     } else {
-      ok = handleCommand(host, peer as EnetPeer, commandNumber, b, at, o - dataLength, dataLength);
+      ok = handleCommand(host, peer as Peer, commandNumber, b, at, o - dataLength, dataLength);
     }
     if (!ok || peer === null) return host.drop('command');
     if (commandByte & COMMAND_FLAG_ACKNOWLEDGE) {
@@ -164,7 +164,7 @@ function decompressCommands(host: EnetHost, b: Uint8Array, headerSize: number): 
   return plain.subarray(0, headerSize + length);
 }
 
-function handleCommand(host: EnetHost, peer: EnetPeer, commandNumber: number, b: Uint8Array, at: number, dataStart: number, dataLength: number): boolean {
+function handleCommand(host: EnetHost, peer: Peer, commandNumber: number, b: Uint8Array, at: number, dataStart: number, dataLength: number): boolean {
   switch (commandNumber) {
     case Command.ACKNOWLEDGE:
       return handleAcknowledge(host, peer, b, at);
@@ -187,7 +187,7 @@ function handleCommand(host: EnetHost, peer: EnetPeer, commandNumber: number, b:
   }
 }
 
-function handleData(peer: EnetPeer, commandNumber: number, b: Uint8Array, at: number, dataStart: number, dataLength: number): boolean {
+function handleData(peer: Peer, commandNumber: number, b: Uint8Array, at: number, dataStart: number, dataLength: number): boolean {
   const channelID = b[at + 1];
   if (channelID >= peer.channels.length || !isUp(peer.state)) return false;
   const channel = peer.channels[channelID];
@@ -211,7 +211,7 @@ function handleData(peer: EnetPeer, commandNumber: number, b: Uint8Array, at: nu
 }
 
 /** SEND_UNSEQUENCED: a 1024-group sliding bitmap drops duplicates and stale groups. */
-function handleUnsequenced(peer: EnetPeer, channelID: number, b: Uint8Array, at: number, dataStart: number, dataLength: number, reliableSequenceNumber: number): boolean {
+function handleUnsequenced(peer: Peer, channelID: number, b: Uint8Array, at: number, dataStart: number, dataLength: number, reliableSequenceNumber: number): boolean {
   let group = readU16(b, at + SEND_UNSEQUENCED.UNSEQUENCED_GROUP);
   const index = group % ENET_PEER_UNSEQUENCED_WINDOW_SIZE;
   if (group < peer.incomingUnsequencedGroup) group += 0x10000;
@@ -230,7 +230,7 @@ function handleUnsequenced(peer: EnetPeer, channelID: number, b: Uint8Array, at:
   return true;
 }
 
-function handleDisconnect(host: EnetHost, peer: EnetPeer, b: Uint8Array, at: number): boolean {
+function handleDisconnect(host: EnetHost, peer: Peer, b: Uint8Array, at: number): boolean {
   const state = peer.state;
   if (state === PeerState.DISCONNECTED || state === PeerState.ZOMBIE || state === PeerState.ACKNOWLEDGING_DISCONNECT) return true;
   peer.resetQueues();
@@ -248,7 +248,7 @@ function handleDisconnect(host: EnetHost, peer: EnetPeer, b: Uint8Array, at: num
   return true;
 }
 
-function handleBandwidthLimit(host: EnetHost, peer: EnetPeer, b: Uint8Array, at: number): boolean {
+function handleBandwidthLimit(host: EnetHost, peer: Peer, b: Uint8Array, at: number): boolean {
   if (!isUp(peer.state)) return false;
   if (peer.incomingBandwidth !== 0) host.bandwidthLimitedPeers--;
   peer.incomingBandwidth = readU32(b, at + BANDWIDTH_LIMIT.INCOMING_BANDWIDTH);

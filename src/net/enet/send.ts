@@ -18,7 +18,7 @@ import {
 } from './constants.js';
 import type { EnetHost } from './host.js';
 import { insertBefore, unlink, type ListNode } from './list.js';
-import type { EnetPeer } from './peer.js';
+import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import {
   CHECKSUM_SIZE,
@@ -80,7 +80,7 @@ export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean):
   d.continueSending = true;
   while (d.continueSending) {
     d.continueSending = false;
-    for (const peer of host.peers) {
+    for (const peer of host.slots) {
       if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
       d.begin(peer.mtu);
       if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer);
@@ -109,7 +109,7 @@ export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean):
   }
 }
 
-function updatePacketLoss(host: EnetHost, peer: EnetPeer): void {
+function updatePacketLoss(host: EnetHost, peer: Peer): void {
   if (peer.packetLossEpoch === 0) {
     peer.packetLossEpoch = host.serviceTime;
   } else if (timeDifference(host.serviceTime, peer.packetLossEpoch) >= ENET_PEER_PACKET_LOSS_INTERVAL_MS && peer.packetsSent > 0) {
@@ -127,7 +127,7 @@ function updatePacketLoss(host: EnetHost, peer: EnetPeer): void {
  * a compressor, the commands (never the header or checksum) go out compressed when that is
  * smaller; the checksum still covers the plain datagram, compressed flag included, as in ENet.
  */
-function transmit(host: EnetHost, peer: EnetPeer): void {
+function transmit(host: EnetHost, peer: Peer): void {
   const d = host.builder;
   const b = d.buffer;
   let flags = d.headerFlags;
@@ -165,7 +165,7 @@ function compressCommands(host: EnetHost): number {
   return compressed < commandsLength ? compressed : 0;
 }
 
-function sendAcknowledgements(host: EnetHost, peer: EnetPeer): void {
+function sendAcknowledgements(host: EnetHost, peer: Peer): void {
   const d = host.builder;
   const b = d.buffer;
   const acks = peer.acknowledgements;
@@ -193,7 +193,7 @@ function sendAcknowledgements(host: EnetHost, peer: EnetPeer): void {
 }
 
 /** Resend what timed out; true when the peer itself timed out (it is then a zombie). */
-function checkTimeouts(host: EnetHost, peer: EnetPeer): boolean {
+function checkTimeouts(host: EnetHost, peer: Peer): boolean {
   const sent = peer.sentReliableCommands;
   const insertPosition = peer.outgoingCommands.sentinel.next;
   let current: ListNode = sent.sentinel.next;
@@ -224,7 +224,7 @@ function checkTimeouts(host: EnetHost, peer: EnetPeer): boolean {
 }
 
 /** Move queued commands into the datagram; returns whether a ping may still be added. */
-function checkOutgoingCommands(host: EnetHost, peer: EnetPeer): boolean {
+function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
   const d = host.builder;
   const outgoing = peer.outgoingCommands;
   let windowExceeded = false;
@@ -349,7 +349,7 @@ function copyPayload(to: Uint8Array, at: number, from: Uint8Array, offset: numbe
   }
 }
 
-function removeSentUnreliableCommands(peer: EnetPeer): void {
+function removeSentUnreliableCommands(peer: Peer): void {
   if (peer.sentUnreliableCommands.empty) return;
   peer.sentUnreliableCommands.clear();
   if (peer.state === PeerState.DISCONNECT_LATER && peer.outgoingCommands.empty && peer.sentReliableCommands.empty) {

@@ -2,18 +2,9 @@
 // duplication, reordering, latency with jitter and a per-sender bandwidth cap, on a simulated
 // clock. Nothing happens until the test advances time; datagrams due by then are delivered in
 // (time, send order) order.
-import type { Clock, DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
-
-/** A clock the test moves by hand. */
-export class SimClock implements Clock {
-  constructor(private t = 0) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+import { SimClock } from '../../util/clock.js';
+import { seededRandom } from '../../util/random.js';
+import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
 
 export interface SimLinkOptions {
   /** Probability 0..1 that a datagram is lost. */
@@ -43,18 +34,6 @@ interface InFlight {
   data: Uint8Array;
   from: DatagramAddress;
   to: string;
-}
-
-/** mulberry32: small, fast, good enough for test randomness. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const key = (a: DatagramAddress): string => `${a.address}|${a.port}`;

@@ -19,10 +19,3 @@ export interface DatagramTransport {
   localAddress(): DatagramAddress;
   close(): void;
 }
-
-/** Milliseconds on a monotonic clock; injected so tests run on simulated time. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => performance.now() };

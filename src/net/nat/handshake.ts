@@ -4,7 +4,7 @@
 // priorities race direct against relayed and still prefer direct; if nothing succeeds within
 // 5 s (NT-3, docs/requirements.md#nt-3), fetch fresh TURN credentials and connect relay-only.
 import { CandidatePairState } from 'werift-ice';
-import type { SignalData, TurnCredentials } from '../../master/wire.js';
+import type { SignalData, TurnCredentials } from '../../protocol/master-wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
 import { NAT_PEER_SILENT_GRACE_MS, NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
 import { icePathAddress, type IceDatagramTransport, type PathCounters } from './ice-transport.js';

@@ -3,8 +3,7 @@
 import { sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
 import type { IdentityKeys } from '../../protocol/identity.js';
-import { MASTER_CHALLENGE_PREFIX } from '../../master/constants.js';
-import type { AnnounceBody, ClientMessage, ServerMessage, SignalData, TurnCredentials } from '../../master/wire.js';
+import { MASTER_CHALLENGE_PREFIX, type AnnounceBody, type ClientMessage, type ServerMessage, type SignalData, type TurnCredentials } from '../../protocol/master-wire.js';
 import { NAT_MASTER_HTTP_TIMEOUT_MS } from './constants.js';
 
 /** A player identity: an Ed25519 key pair (raw 32-byte public key). */
@@ -45,14 +44,19 @@ export async function fetchTurnCredentials(base: string, id: PlayerIdentity): Pr
   return (await call(base, 'GET', `/api/turnCred?key=${key}&nonce=${nonce}&sig=${sig}`)) as unknown as TurnCredentials;
 }
 
-export interface Announced { sessionId: string; hostToken: string; heartbeatMs: number }
+/**
+ * A server's entry in the master's lobby. `lobbyId` is what players join with (`--join`); the
+ * master's wire calls it `sessionId`, but it is not the server session's id.
+ */
+export interface Announced { lobbyId: string; hostToken: string; heartbeatMs: number }
 
-export async function announceSession(base: string, body: AnnounceBody): Promise<Announced> {
-  return (await call(base, 'POST', '/api/sessions', body)) as unknown as Announced;
+export async function announceLobby(base: string, body: AnnounceBody): Promise<Announced> {
+  const r = (await call(base, 'POST', '/api/sessions', body)) as { sessionId: string; hostToken: string; heartbeatMs: number };
+  return { lobbyId: r.sessionId, hostToken: r.hostToken, heartbeatMs: r.heartbeatMs };
 }
 
-export async function heartbeatSession(base: string, a: Announced, players?: number): Promise<void> {
-  await call(base, 'POST', `/api/sessions/${a.sessionId}/heartbeat`, { hostToken: a.hostToken, players });
+export async function heartbeatLobby(base: string, a: Announced, players?: number): Promise<void> {
+  await call(base, 'POST', `/api/sessions/${a.lobbyId}/heartbeat`, { hostToken: a.hostToken, players });
 }
 
 /** One peer's side of the signalling: what a handshake needs. */
@@ -111,13 +115,13 @@ export class MasterSignal {
   /** Binds this socket as the host of an announced session; `onPeer` fires per joiner. */
   async host(a: Announced, onPeer: (peerId: string) => void): Promise<void> {
     this.#onPeer = onPeer;
-    const r = await this.#hello({ t: 'host', sessionId: a.sessionId, hostToken: a.hostToken });
+    const r = await this.#hello({ t: 'host', sessionId: a.lobbyId, hostToken: a.hostToken });
     if (r.t !== 'ready') throw new Error(`master refused host: ${this.lastError}`);
   }
 
-  /** Joins a session; resolves with this joiner's peer id. */
-  async join(sessionId: string): Promise<string> {
-    const r = await this.#hello({ t: 'join', sessionId });
+  /** Joins a lobby entry; resolves with this joiner's peer id. */
+  async join(lobbyId: string): Promise<string> {
+    const r = await this.#hello({ t: 'join', sessionId: lobbyId });
     if (r.t !== 'joined') throw new Error(`master refused join: ${this.lastError}`);
     return r.peerId;
   }

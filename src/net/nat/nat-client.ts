@@ -4,7 +4,7 @@
 // as it is found (trickle). STUN and TURN servers always come from the caller's configuration.
 import { isIP } from 'node:net';
 import { Candidate, Connection, type IceOptions } from 'werift-ice';
-import type { TurnCredentials } from '../../master/wire.js';
+import type { TurnCredentials } from '../../protocol/master-wire.js';
 import { NAT_DEFAULT_STUN } from './constants.js';
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';

@@ -9,7 +9,7 @@ import { EnetHost } from '../enet/host.js';
 import { NAT_DEFAULT_STUN } from './constants.js';
 import { natPerformHandshake, type ConnectionStats } from './handshake.js';
 import { IceDatagramTransport } from './ice-transport.js';
-import { MasterSignal, announceSession, cachedTurnCredentials, heartbeatSession, playerIdentityFrom, type PlayerIdentity } from './master-client.js';
+import { MasterSignal, announceLobby, cachedTurnCredentials, heartbeatLobby, playerIdentityFrom, type PlayerIdentity } from './master-client.js';
 
 const ENET_CHANNELS = 1;
 const PROBE_BYTES = 32;
@@ -94,7 +94,7 @@ const natHost: NatSubcommand = {
     const v = parse(args, ['master']);
     const master = v.master;
     const identity = ephemeralIdentity();
-    const announced = await announceSession(master, { name: v.name, version: 'netcheck', players: 1, maxPlayers: NAT_HOST_MAX_PLAYERS, password: false });
+    const announced = await announceLobby(master, { name: v.name, version: 'netcheck', players: 1, maxPlayers: NAT_HOST_MAX_PLAYERS, password: false });
     const sig = await MasterSignal.open(master);
     const transport = new IceDatagramTransport('netcheck-host');
     const enet = new EnetHost({ transport, peerLimit: NAT_HOST_MAX_PLAYERS, channelLimit: ENET_CHANNELS });
@@ -106,8 +106,8 @@ const natHost: NatSubcommand = {
         getTurnCredentials: v.relay ? cachedTurnCredentials(master, identity) : undefined,
       }).then((c) => io.stdout(`peer ${peerId}: ${describePath(c.stats())}\n`), (err: Error) => io.stdout(`peer ${peerId}: ${err.message}\n`));
     });
-    io.stdout(`session ${announced.sessionId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.sessionId}\n`);
-    const beat = setInterval(() => { heartbeatSession(master, announced).catch(() => undefined); }, announced.heartbeatMs);
+    io.stdout(`session ${announced.lobbyId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.lobbyId}\n`);
+    const beat = setInterval(() => { heartbeatLobby(master, announced).catch(() => undefined); }, announced.heartbeatMs);
     await untilSignal(io);
     clearInterval(beat);
     enet.destroy();

@@ -1,7 +1,7 @@
 // Everything admin in one start call, so coop-server's wiring is a few lines: the ban list, the
 // mute table, the controller, the stdin console and the dashboard (token printed when generated).
 import type { Readable, Writable } from 'node:stream';
-import type { Clock } from '../../net/enet/transport.js';
+import type { Clock } from '../../util/clock.js';
 import { BanStore } from './ban-store.js';
 import { MuteTable } from './mute-table.js';
 import { AdminList, loadAdminsFile } from './admin-list.js';
@@ -28,6 +28,8 @@ export interface AdminRuntime {
   readonly bans: BanStore;
   readonly mutes: MuteTable;
   readonly controller: AdminController;
+  /** Who may send AdminCmd (and spectate under the 'admins' policy). */
+  readonly admins: AdminList;
   readonly dash: WebDash | undefined;
   readonly token: string;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startAdmin(deps: AdminRuntimeDeps): Promise<AdminRuntime> 
     bans,
     mutes,
     controller,
+    admins,
     dash,
     token,
     async close() {

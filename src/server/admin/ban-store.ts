@@ -5,13 +5,15 @@
 // unreadable, not JSON, the wrong shape or the wrong version is an AdminError and the server
 // refuses to start: silently starting with no bans would unban everyone. Leftover temp files
 // from a crash mid-write are removed (the target itself is always whole).
-import { readFile, readdir, unlink, mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic, isTempOf } from './atomic-file.js';
+import { sweepTempFiles, writeFileAtomic } from '../../util/atomic-file.js';
+import { readVersionedJsonFile } from '../../util/json-file.js';
 import { AdminError } from './errors.js';
 import {
   ADMIN_BANS_FILE,
+  ADMIN_BANS_FILE_MODE,
   ADMIN_BANS_MAX_BYTES,
   ADMIN_BANS_VERSION,
   ADMIN_IDENTITY_PATTERN,
@@ -79,8 +81,8 @@ export class BanStore {
   static async open(opts: BanStoreOptions): Promise<BanStore> {
     await mkdir(opts.dataDir, { recursive: true });
     const store = new BanStore(join(opts.dataDir, ADMIN_BANS_FILE), opts.now ?? Date.now);
-    for (const entry of await readBanFile(store.path)) store.#bans.set(entry.identity, entry);
-    await removeLeftoverTemps(opts.dataDir, store.path);
+    for (const entry of readBanFile(store.path)) store.#bans.set(entry.identity, entry);
+    await sweepTempFiles(store.path);
     return store;
   }
 
@@ -161,46 +163,30 @@ export class BanStore {
   async #write(bans: Map<string, BanEntry>): Promise<void> {
     const body = JSON.stringify({ version: ADMIN_BANS_VERSION, bans: [...bans.values()] }, null, 2) + '\n';
     try {
-      await writeFileAtomic(this.path, body);
+      await writeFileAtomic(this.path, body, ADMIN_BANS_FILE_MODE);
     } catch (err) {
       throw new AdminError('BANS_WRITE', `could not write ${this.path}: ${(err as Error).message}`, { cause: err });
     }
   }
 }
 
-async function readBanFile(path: string): Promise<BanEntry[]> {
-  let text: string;
-  try {
-    const st = await stat(path);
-    if (st.size > ADMIN_BANS_MAX_BYTES) {
-      throw new AdminError('BANS_TOO_LARGE', `${path} is ${st.size} bytes, over the ${ADMIN_BANS_MAX_BYTES}-byte limit; refusing to start`);
-    }
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (err instanceof AdminError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new AdminError('BANS_UNREADABLE', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new AdminError('BANS_CORRUPT', `${path} is not valid JSON (${(err as Error).message}); fix or move it away, refusing to start with no bans`, { cause: err });
-  }
-  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== ADMIN_BANS_VERSION) {
-    throw new AdminError('BANS_VERSION', `${path} has version ${String(json.version)}, this server reads version ${ADMIN_BANS_VERSION}`);
-  }
-  const parsed = BanFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'bad shape';
-    throw new AdminError('BANS_CORRUPT', `${path} is not a ban list (${where}); fix or move it away, refusing to start with no bans`);
-  }
-  return parsed.data.bans;
-}
-
-async function removeLeftoverTemps(dir: string, target: string): Promise<void> {
-  for (const name of await readdir(dir)) {
-    if (isTempOf(target, name)) await unlink(join(dir, name)).catch(() => undefined);
+/** Reads the ban list (startup only: a small file, read before the server takes players). */
+function readBanFile(path: string): BanEntry[] {
+  const r = readVersionedJsonFile(path, BanFileSchema, { maxBytes: ADMIN_BANS_MAX_BYTES, version: { key: 'version', expected: ADMIN_BANS_VERSION } });
+  if (r.ok) return r.value.bans;
+  const refuse = 'fix or move it away, refusing to start with no bans';
+  switch (r.kind) {
+    case 'missing':
+      return [];
+    case 'too_large':
+      throw new AdminError('BANS_TOO_LARGE', `${path} is ${r.bytes} bytes, over the ${r.maxBytes}-byte limit; refusing to start`);
+    case 'unreadable':
+      throw new AdminError('BANS_UNREADABLE', `cannot read ${path}: ${r.reason}`, { cause: r.cause });
+    case 'not_json':
+      throw new AdminError('BANS_CORRUPT', `${path} is not valid JSON (${r.reason}); ${refuse}`, { cause: r.cause });
+    case 'version':
+      throw new AdminError('BANS_VERSION', `${path} has version ${String(r.found)}, this server reads version ${r.expected}`);
+    case 'schema':
+      throw new AdminError('BANS_CORRUPT', `${path} is not a ban list (${r.reason}); ${refuse}`);
   }
 }

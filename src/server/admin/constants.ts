@@ -4,6 +4,8 @@
 export const ADMIN_BANS_FILE = 'bans.json';
 /** Version of the bans.json layout; a file with another version is refused, never guessed at. */
 export const ADMIN_BANS_VERSION = 1;
+/** The ban list names players: readable by the server's user only. */
+export const ADMIN_BANS_FILE_MODE = 0o600;
 /** A bans.json larger than this is refused as corrupt (≈ 40 k bans). */
 export const ADMIN_BANS_MAX_BYTES = 8 * 1024 * 1024;
 /** Longest identity string accepted anywhere (a hex SHA-256 fingerprint is 64). */

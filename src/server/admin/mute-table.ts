@@ -1,7 +1,7 @@
 // Who is muted and until when, keyed by persistent identity so a reconnect does not lift a
 // mute. Kept in memory only (a server restart lifts mutes; bans persist). The chat relay reads
 // it now; the voice relay reads the same table later (`isMuted(identity)`).
-import type { Clock } from '../../net/enet/transport.js';
+import type { Clock } from '../../util/clock.js';
 import { ADMIN_MUTE_MAX_S } from './constants.js';
 
 export interface MuteEntry {

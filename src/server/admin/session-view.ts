@@ -33,6 +33,8 @@ export interface PeerView {
   readonly location: Vec3;
   /** Game mode of the player ("play", "spectate", "cinematic", ...). */
   readonly mode: string;
+  /** How far off this peer's estimate of server time can be (story sync), ms; null: not known. */
+  readonly clockBoundMs?: number | null;
   /** True for the session host (the player whose sidecar started this server). */
   readonly isHost?: boolean;
   /** The connection's path and bytes; undefined when the transport does not say. */
@@ -40,9 +42,9 @@ export interface PeerView {
 }
 
 /** Why joins were refused (the server's refuse codes, in the dashboard's words). */
-export type RefusalReason = 'version' | 'bad-proof' | 'banned' | 'full' | 'wrong-session' | 'bad-hello' | 'duplicate' | 'password' | 'other'
+export type RefusalReason = 'version' | 'bad_proof' | 'banned' | 'full' | 'wrong_session' | 'bad_hello' | 'duplicate' | 'password' | 'other'
   /** Unauthenticated connections evicted for newer ones: coop handshake, ENet half-open, ICE handshake. */
-  | 'evicted-handshake' | 'evicted-half-open' | 'evicted-ice';
+  | 'evicted_handshake' | 'evicted_half_open' | 'evicted_ice';
 
 export interface ServerStats {
   readonly tickMs: number;

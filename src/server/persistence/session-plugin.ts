@@ -58,7 +58,7 @@ export function sessionSavePlugin(server: CoopServer, opts: SessionPluginOptions
       if (!isMergeError(err)) throw err;
       counts.refused++;
       server.log.warn({ event: 'session.bad_progress', peerId: conn.peerId, code: err.code, error: err.message }, 'progress report refused');
-      server.drop(conn, 'bad-progress');
+      server.drop(conn, 'bad_progress');
     }
   }
 

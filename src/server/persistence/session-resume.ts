@@ -3,8 +3,8 @@
 // session's, a format this build does not read, unreadable) is refused with a clear error and
 // never overwritten: the operator decides, nothing recorded is lost to a restart.
 import { existsSync, linkSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { MERGE_SCHEMA_VERSION, isMergeError, readSessionFile, writeFileAtomicSync, type SessionFile } from '../../merge/index.js';
-import { tempPathFor } from '../../merge/atomic.js';
+import { MERGE_SCHEMA_VERSION, isMergeError, readSessionFile, type SessionFile } from '../../merge/index.js';
+import { tempPathFor, writeFileAtomicSync } from '../../util/atomic-file.js';
 
 /** The previous good session file, kept beside it: `<sessionId>.json.bak`. */
 export const SESSION_BACKUP_SUFFIX = '.bak';

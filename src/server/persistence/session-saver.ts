@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { backUpSessionFile } from './session-resume.js';
-import { removeStaleTemps } from '../../merge/atomic.js';
-import { SESSION_SAVE_SUBDIR, writeFileAtomicSync, type SaveReason, type SessionFile } from '../../merge/index.js';
+import { SESSION_SAVE_SUBDIR, type SaveReason, type SessionFile } from '../../merge/index.js';
+import { sweepTempFilesSync, writeFileAtomicSync } from '../../util/atomic-file.js';
 
 /** Default autosave period (the server's --autosave-s). */
 export const AUTOSAVE_DEFAULT_S = 30;
@@ -57,7 +57,7 @@ export class SessionSaver {
     this.#timers = opts.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
     const dir = join(opts.dataDir, ...SESSION_SAVE_SUBDIR);
     mkdirSync(dir, { recursive: true });
-    removeStaleTemps(this.path);
+    sweepTempFilesSync(this.path); // a kill mid-write can leave one behind
   }
 
   /** Writes the session file now. Throws on a write error (the caller decides what to do). */

@@ -21,7 +21,7 @@ const DEFAULT_CLOSE_REASON = 'sidecar stopping';
 
 /** What the sidecar opens in the outside world; tests replace parts to watch them close. */
 export interface SidecarDeps {
-  openBridge(opts: { session: string; role: 'sidecar' }): Bridge;
+  openBridge(opts: { name: string; role: 'sidecar' }): Bridge;
   /** The UDP socket ENet rides on for a direct --server join. */
   bindUdp(): Promise<DatagramTransport>;
   joinThroughMaster: typeof joinThroughMaster;
@@ -59,7 +59,7 @@ export async function runSidecar(argv: readonly string[], io: CliIo, deps: Sidec
 
 async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: Teardown, exit: ExitLatch): Promise<void> {
   const say = (line: string): void => io.stdout(`${NAME}[${o.name}]: ${line}\n`);
-  const bridge = deps.openBridge({ session: o.session, role: 'sidecar' });
+  const bridge = deps.openBridge({ name: o.session, role: 'sidecar' });
   teardown.add('bridge', () => bridge.close(exit.reason ?? DEFAULT_CLOSE_REASON).catch(() => undefined));
   const identity = deps.loadIdentity(o.dataDir);
   if (identity.created) say('made a new player identity');

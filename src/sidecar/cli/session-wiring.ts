@@ -23,6 +23,8 @@ import { attachVoice, voiceMessage } from '../voice-hook.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED, type SidecarOptions } from './sidecar-options.js';
 import { SESSION_PASSWORD_ENV } from '../../cli/option-groups.js';
+import { Story } from '../story/story.js';
+import { offsetClock } from '../../util/clock.js';
 
 /** Time for the goodbye (Disconnect) to leave before the socket closes. */
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;
@@ -58,6 +60,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   const rejoin = new RejoinSchedule();
   const now = (): number => performance.now();
   const playerNames = new Map<number, string>();
+  const playerAvatars = new Map<number, number>();
   const client: CoopClient = new CoopClient({
     name: o.name, identity: c.identity, sessionId: o.sessionId, password: o.password, now, interpDelayMs: o.interpDelayMs,
     send: (channel, bytes, reliable) => {
@@ -72,10 +75,12 @@ export async function runSession(c: SessionContext): Promise<void> {
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         if (nat) say(`connection: ${describePath(nat.stats())}`);
         game.interpDelay(client.interp.interpDelayMs);
+        story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
       },
       closed: (reason) => {
         say(reason);
+        story.left(reason);
         if (client.refuseCode === RefuseCode.REFUSE_BAD_PASSWORD) say(passwordHint(o.password !== undefined));
         game.notify(2, 'coop', reason);
         exit.finish(EXIT_REFUSED);
@@ -85,8 +90,8 @@ export async function runSession(c: SessionContext): Promise<void> {
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
-      spawn: (info) => { if (info.ownerPeerId) playerNames.set(info.ownerPeerId, info.name); },
-      other: (kind, msg) => { voiceMessage(voice, kind, msg); },
+      spawn: (info) => { if (info.ownerPeerId) { playerNames.set(info.ownerPeerId, info.name); playerAvatars.set(info.ownerPeerId, info.id); } },
+      other: (kind, msg) => { if (!story.message(kind, msg)) voiceMessage(voice, kind, msg); },
     },
   });
   const trace = o.voiceTrace ? createWriteStream(o.voiceTrace, { flags: 'a' }) : null;
@@ -101,8 +106,18 @@ export async function runSession(c: SessionContext): Promise<void> {
     speakerDevice: o.speakerDevice,
     say,
     trace: trace ? (e) => trace.write(`${JSON.stringify(e)}\n`) : undefined,
+    onDecoded: (peerId, pcm) => story.voiceFrame(peerId, pcm),
   });
   teardown.add('voice', () => voice.close());
+  // Story sync (docs/story-sync.md): server clock, cutscenes, dialogue, spectator, visemes.
+  const storyClock = offsetClock(o.clockOffsetMs);
+  const story = new Story({
+    game: bridge, now: () => storyClock.now(), say,
+    nameOf: (id) => (id === client.peerId ? o.name : playerNames.get(id) ?? `player ${id}`),
+    avatarOf: (id) => playerAvatars.get(id),
+    send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
+  });
+  teardown.add('story sync', () => story.close());
   // The connection's measured loss feeds the encoder's FEC hint.
   const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
@@ -131,7 +146,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   if (o.nat) {
     say(`joining lobby session ${o.join} through coop-master ${o.nat.master}`);
     try {
-      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbySession: o.join as string, identity: c.identity });
+      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbyId: o.join as string, identity: c.identity });
     } catch (err) {
       say(`could not reach the server through coop-master: ${oneLine(err)}`);
       exit.finish(EXIT_REFUSED, 'no server');
@@ -172,6 +187,7 @@ export async function runSession(c: SessionContext): Promise<void> {
       exit.finish(EXIT_REFUSED);
       return;
     }
+    story.left('connection to the server lost');
     if (inWorld) {
       game.notify(1, 'coop', 'connection to the server lost: re-joining');
       sidecar.forgetAll();

@@ -20,7 +20,7 @@ export const SIDECAR_CLI_OPTIONS = {
   server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
   'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
   'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
-  'interp-delay-ms': { type: 'string' }, import: { type: 'string' }, out: { type: 'string' },
+  'interp-delay-ms': { type: 'string' }, import: { type: 'string' }, out: { type: 'string' }, 'clock-offset-ms': { type: 'string' },
   ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
 } as const;
 
@@ -56,6 +56,8 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
+  --clock-offset-ms MS   tests and benches: run on a clock MS ahead of this machine's (a machine whose
+                         clock is off by a known amount; story sync must not care)   [default: 0]
   --help                 this text
 ${exitCodesHelp('quit', [{ code: EXIT_REFUSED, meaning: 'refused or disconnected by the server' }])}`;
 }
@@ -78,6 +80,18 @@ export interface SidecarOptions {
   readonly interpDelayMs: number | undefined;
   readonly import: string | undefined;
   readonly out: string;
+  /** Story sync's clock runs this far ahead of the machine's (tests, benches), ms. */
+  readonly clockOffsetMs: number;
+}
+
+/** Largest --clock-offset-ms (about 11 days), ms. */
+export const CLOCK_OFFSET_MAX_MS = 1e9;
+
+function readClockOffset(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || Math.abs(n) > CLOCK_OFFSET_MAX_MS) throw new UsageError(`--clock-offset-ms must be a number of ms within ±${CLOCK_OFFSET_MAX_MS}, got ${quote(value)}`);
+  return n;
 }
 
 /** 'help' for --help; otherwise every option checked, defaults filled in. */
@@ -110,5 +124,6 @@ export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record
     interpDelayMs: readInt(v['interp-delay-ms'], '--interp-delay-ms', { min: 0, max: MAX_INTERP_DELAY_MS }),
     import: importPath,
     out: readPath(v.out, '--out') ?? join(dataDir, 'merged.dat'),
+    clockOffsetMs: readClockOffset(v['clock-offset-ms']),
   };
 }

@@ -1,7 +1,17 @@
-// The master's wire: HTTP JSON bodies and WebSocket signalling messages, one schema each.
-// The NAT client (src/net/nat) speaks the same shapes. Everything is validated here, at the edge.
+// coop-master's wire: HTTP JSON bodies and WebSocket signalling messages, one schema each.
+// Protocol, not master: the master (src/master) and its client (src/net/nat) both speak these
+// shapes, so they live below both. Everything is validated here, at the edge.
+// Words: on this wire `sessionId` is the *lobby id* the master hands out (what players pass to
+// --join), not the server session's id (Hello.session_id); the names stay for compatibility,
+// code outside the master calls it lobbyId.
 import { z } from 'zod';
-import { MASTER_MAX_PLAYERS, MASTER_NAME_MAX_CHARS, MASTER_VERSION_MAX_CHARS } from './constants.js';
+
+/** Field bounds of an announced session. */
+export const MASTER_NAME_MAX_CHARS = 64;
+export const MASTER_VERSION_MAX_CHARS = 32;
+export const MASTER_MAX_PLAYERS = 64;
+/** The message a player signs to get TURN credentials: prefix + nonce (base64url). */
+export const MASTER_CHALLENGE_PREFIX = 'coop-master turnCred v1:';
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 const id = z.string().min(4).max(64).regex(B64URL);

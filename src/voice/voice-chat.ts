@@ -5,7 +5,7 @@ import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceReceiver, type IncomingVoice } from './receiver.js';
 import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
-import { systemClock, type Clock } from '../net/enet/transport.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 const PLAYOUT_POLL_MS = 5;
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
@@ -15,7 +15,7 @@ export type VoiceTraceEvent =
   | { ev: 'sent'; seq: number; atMs: number }
   | { ev: 'played'; from: number; seq: number; atMs: number };
 
-export interface VoiceSessionOptions {
+export interface VoiceChatOptions {
   sendVoice: (p: OutgoingVoice) => void;
   /** Show or hide the HUD mic icon of a peer (the local player's own while transmitting). */
   micIcon: (peerId: number, on: boolean) => void;
@@ -26,18 +26,20 @@ export interface VoiceSessionOptions {
   /** Wall-clock ms comparable across processes on one machine (latency traces). */
   wallMs?: () => number;
   trace?: (e: VoiceTraceEvent) => void;
+  /** Each talker's decoded frame as it is played (VoiceReceiverOptions.onDecoded). */
+  onDecoded?: (peerId: number, pcm: Int16Array) => void;
 }
 
-export class VoiceSession {
+export class VoiceChat {
   readonly tx: VoiceTransmitter;
   readonly rx: VoiceReceiver;
-  readonly drops = { badMicFrame: 0, badVoiceMessage: 0 };
-  #o: VoiceSessionOptions;
+  readonly drops = { bad_mic_frame: 0, bad_voice_message: 0 };
+  #o: VoiceChatOptions;
   #clock: Clock;
   #timer: NodeJS.Timeout | null = null;
   #wall: () => number;
 
-  constructor(o: VoiceSessionOptions) {
+  constructor(o: VoiceChatOptions) {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#wall = o.wallMs ?? (() => performance.timeOrigin + performance.now());
@@ -52,6 +54,7 @@ export class VoiceSession {
     this.rx = new VoiceReceiver({
       sink: o.sink,
       onTalking: (peerId, on) => o.micIcon(peerId, on),
+      onDecoded: o.onDecoded,
       onPlayed: o.trace ? (from, seq) => o.trace!({ ev: 'played', from, seq, atMs: this.#wall() }) : undefined,
     });
   }
@@ -67,7 +70,7 @@ export class VoiceSession {
   /** A captured frame from the game (bridge MicAudioFrame) or a device; bad frames are counted. */
   onMicFrame(f: { sampleRate: number; channels: number; pcm: Uint8Array }): void {
     if (f.sampleRate !== VOICE_SAMPLE_RATE_HZ || f.channels !== 1 || f.pcm.length !== VOICE_FRAME_SAMPLES * 2) {
-      this.drops.badMicFrame += 1;
+      this.drops.bad_mic_frame += 1;
       return;
     }
     const pcm = new Int16Array(VOICE_FRAME_SAMPLES);
@@ -83,7 +86,7 @@ export class VoiceSession {
   /** A Voice message relayed by the server. */
   onVoice(v: { seq?: number; timestamp?: number; opusBytes?: Uint8Array; fromPeerId?: number; attenuationQ8?: number }): void {
     if (!v.fromPeerId || v.seq === undefined || v.timestamp === undefined || !v.opusBytes) {
-      this.drops.badVoiceMessage += 1;
+      this.drops.bad_voice_message += 1;
       return;
     }
     this.rx.onPacket(v.fromPeerId, { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice, this.#clock.now());

@@ -1,4 +1,5 @@
-// One readable line out of a zod error: the first issue with its path.
+// One readable line out of a zod error, the same wording wherever a file, message or scenario
+// fails its schema: the first issue with its path, and how many more there were.
 import type { z } from 'zod';
 
 export function describeZodError(err: z.ZodError): string {
