@@ -28,6 +28,8 @@ export default tseslint.config(
     rules: {
       // `_`-prefixed names are deliberately unused (callback positions, destructuring).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // A `let` read by a closure before its one assignment cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

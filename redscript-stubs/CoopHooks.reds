@@ -1,7 +1,8 @@
 // Game -> sidecar hooks: @wrapMethod around the game methods the hook manifest names, each
 // sending its generated CoopMsg through the plugin's natives. NOT COMPILED HERE (no game script
-// compiler on this machine). gamevision::StartCinematic and the console are native functions:
-// the RED4ext plugin hooks those in C++ and sends StartCinematic / ConsoleCommand itself.
+// compiler on this machine). Scene start/end/time (scnSceneSystem) and the console are native:
+// the RED4ext plugin hooks those in C++ and sends StartCinematic / CinematicEnded /
+// CinematicTime / ConsoleCommand itself (CoopStory.reds has the script side of story sync).
 
 public abstract class CoopHooks {
   public static func Transform(player: ref<PlayerPuppet>) -> CoopMsgPlayerTransform {
@@ -40,14 +41,16 @@ protected cb func OnAction(action: ListenerAction, consumer: ListenerActionConsu
   return wrappedMethod(action, consumer);
 }
 
-// ConversationStateMachine as the dialogue hub widget sees it: the wheel shown with its choices.
+// The dialogue wheel as the hub widget sees the UIInteractionsDef blackboard (DialogChoiceHubs):
+// shown with its choices; hubId is the hub's id (ActiveChoiceHubID), conversationId the scene's.
 @wrapMethod(dialogWidgetGameController)
 protected cb func OnDialogsData(value: Variant) -> Bool {
   let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(value);
   let msg: CoopMsgDialogueWheelShown;
   if ArraySize(data.choiceHubs) > 0 {
     let hub: ListChoiceHubData = data.choiceHubs[0];
-    msg.conversationId = Cast<Uint32>(hub.id);
+    msg.conversationId = CoopStory.ConversationId(this.GetPlayerControlledObject());
+    msg.hubId = Cast<Uint32>(hub.id);
     let i: Int32 = 0;
     while i < ArraySize(hub.choices) {
       let c: CoopDialogueChoice;
@@ -62,12 +65,13 @@ protected cb func OnDialogsData(value: Variant) -> Bool {
   return wrappedMethod(value);
 }
 
-// The local player picked a choice.
+// The local player picked a choice: the chooser's pick goes to the server and the game waits
+// for DialogueAdvance; a read-only wheel sends a suggestion instead (CoopStory).
 @wrapMethod(dialogWidgetGameController)
 protected cb func OnDialogsSelectIndex(value: Int32) -> Bool {
-  let msg: CoopMsgDialogueChoiceSelected;
-  msg.choiceIndex = Cast<Uint16>(value);
-  CoopBridgeSendDialogueChoiceSelected(msg);
+  if CoopStory.Get().OnLocalPick(value) {
+    return true; // held until the server accepts it (every game advances together)
+  }
   return wrappedMethod(value);
 }
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 /** Debian package → why the project needs it. One list for `npm start` and `npm test`. */
 export const SYSTEM_PACKAGES = {
   libenet7: 'the real C ENet, for interop tests and bench:enet',
+  'libenet-dev': "libenet's header, for bench:enet's C baseline (bench/native)",
   libopus0: 'Opus voice codec (loaded through koffi)',
   libportaudio2: 'audio capture and playback devices (loaded through koffi)',
   coturn: 'TURN/STUN relay for NAT traversal tests and the relay path',
@@ -15,6 +16,7 @@ export const SYSTEM_PACKAGES = {
   iptables: 'NAT routers (MASQUERADE) in the NAT lab',
   'espeak-ng': 'speech for voice tests and the demo',
   sox: 'audio conversion and measurement',
+  'redis-server': 'the shared store of several coop-master instances (tests start their own on a free port)',
   'gcc-mingw-w64-x86-64': 'cross-compiles the Windows shim, launcher, test game and libopus (native-shims/, scripts/win/)',
   wine64: 'runs the Windows builds (node.exe sidecar, test game) in the tests and bench:bridge --win',
   wine: "the `wine` command (wine64 alone ships no launcher on the PATH)",

@@ -123,54 +123,58 @@ function read_StartCinematic(r: FrameReader): T.StartCinematic {
 }
 
 function size_SeekCinematic(v: T.SeekCinematic): number {
-  return strBytes(v.sceneId) + 8;
+  return strBytes(v.sceneId) + 8 + 8;
 }
 function write_SeekCinematic(w: FrameWriter, v: T.SeekCinematic): void {
   w.str(v.sceneId);
   w.f64(v.timeS);
+  w.f64(v.localTimeMs);
 }
 function read_SeekCinematic(r: FrameReader): T.SeekCinematic {
-  return { sceneId: r.str(), timeS: r.f64(), };
+  return { sceneId: r.str(), timeS: r.f64(), localTimeMs: r.f64(), };
 }
 
 function size_DialogueWheelShown(v: T.DialogueWheelShown): number {
-  return 4 + sumSizes(v.choices, (e) => size_DialogueChoice(e));
+  return 4 + 4 + sumSizes(v.choices, (e) => size_DialogueChoice(e));
 }
 function write_DialogueWheelShown(w: FrameWriter, v: T.DialogueWheelShown): void {
   w.u32(v.conversationId);
+  w.u32(v.hubId);
   w.u32(v.choices.length);
   for (const e of v.choices) write_DialogueChoice(w, e);
 }
 function read_DialogueWheelShown(r: FrameReader): T.DialogueWheelShown {
-  return { conversationId: r.u32(), choices: readArray(r, 7, () => read_DialogueChoice(r)), };
+  return { conversationId: r.u32(), hubId: r.u32(), choices: readArray(r, 7, () => read_DialogueChoice(r)), };
 }
 
 function size_DialogueChoiceSelected(_v: T.DialogueChoiceSelected): number {
-  return 6;
+  return 10;
 }
 function write_DialogueChoiceSelected(w: FrameWriter, v: T.DialogueChoiceSelected): void {
   w.u32(v.conversationId);
+  w.u32(v.hubId);
   w.u16(v.choiceIndex);
 }
 function read_DialogueChoiceSelected(r: FrameReader): T.DialogueChoiceSelected {
-  const p = r.take(6);
-  if (p < 0) return { conversationId: 0, choiceIndex: 0 };
+  const p = r.take(10);
+  if (p < 0) return { conversationId: 0, hubId: 0, choiceIndex: 0 };
   const dv = r.dv;
-  return { conversationId: dv.getUint32(p + 0, true), choiceIndex: dv.getUint16(p + 4, true) };
+  return { conversationId: dv.getUint32(p + 0, true), hubId: dv.getUint32(p + 4, true), choiceIndex: dv.getUint16(p + 8, true) };
 }
 
 function size_DialogueAdvance(_v: T.DialogueAdvance): number {
-  return 6;
+  return 10;
 }
 function write_DialogueAdvance(w: FrameWriter, v: T.DialogueAdvance): void {
   w.u32(v.conversationId);
+  w.u32(v.hubId);
   w.u16(v.choiceIndex);
 }
 function read_DialogueAdvance(r: FrameReader): T.DialogueAdvance {
-  const p = r.take(6);
-  if (p < 0) return { conversationId: 0, choiceIndex: 0 };
+  const p = r.take(10);
+  if (p < 0) return { conversationId: 0, hubId: 0, choiceIndex: 0 };
   const dv = r.dv;
-  return { conversationId: dv.getUint32(p + 0, true), choiceIndex: dv.getUint16(p + 4, true) };
+  return { conversationId: dv.getUint32(p + 0, true), hubId: dv.getUint32(p + 4, true), choiceIndex: dv.getUint16(p + 8, true) };
 }
 
 function size_MicIconShow(v: T.MicIconShow): number {
@@ -310,14 +314,14 @@ function read_SpectateEnter(r: FrameReader): T.SpectateEnter {
   return { targetEntityId: dv.getUint32(p + 0, true), disableCollision: r.boolAt(p + 4), hideHud: r.boolAt(p + 5) };
 }
 
-function size_SpectateExit(_v: T.SpectateExit): number {
-  return 0;
+function size_SpectateExit(v: T.SpectateExit): number {
+  return strBytes(v.reason);
 }
-function write_SpectateExit(_w: FrameWriter, _v: T.SpectateExit): void {
-
+function write_SpectateExit(w: FrameWriter, v: T.SpectateExit): void {
+  w.str(v.reason);
 }
-function read_SpectateExit(_r: FrameReader): T.SpectateExit {
-  return { };
+function read_SpectateExit(r: FrameReader): T.SpectateExit {
+  return { reason: r.str(), };
 }
 
 function size_Notification(v: T.Notification): number {
@@ -428,6 +432,191 @@ function read_VoicePlayback(r: FrameReader): T.VoicePlayback {
   return { seq: r.u32(), pcm: r.bytes(), };
 }
 
+function size_CinematicEnded(v: T.CinematicEnded): number {
+  return strBytes(v.sceneId) + 1;
+}
+function write_CinematicEnded(w: FrameWriter, v: T.CinematicEnded): void {
+  w.str(v.sceneId);
+  w.bool(v.skipped);
+}
+function read_CinematicEnded(r: FrameReader): T.CinematicEnded {
+  return { sceneId: r.str(), skipped: r.bool(), };
+}
+
+function size_StopCinematic(v: T.StopCinematic): number {
+  return strBytes(v.sceneId) + strBytes(v.reason);
+}
+function write_StopCinematic(w: FrameWriter, v: T.StopCinematic): void {
+  w.str(v.sceneId);
+  w.str(v.reason);
+}
+function read_StopCinematic(r: FrameReader): T.StopCinematic {
+  return { sceneId: r.str(), reason: r.str(), };
+}
+
+function size_CinematicTime(v: T.CinematicTime): number {
+  return strBytes(v.sceneId) + 8 + 8;
+}
+function write_CinematicTime(w: FrameWriter, v: T.CinematicTime): void {
+  w.str(v.sceneId);
+  w.f64(v.timeS);
+  w.f64(v.localTimeMs);
+}
+function read_CinematicTime(r: FrameReader): T.CinematicTime {
+  return { sceneId: r.str(), timeS: r.f64(), localTimeMs: r.f64(), };
+}
+
+function size_ServerTimeRequest(_v: T.ServerTimeRequest): number {
+  return 4;
+}
+function write_ServerTimeRequest(w: FrameWriter, v: T.ServerTimeRequest): void {
+  w.u32(v.requestId);
+}
+function read_ServerTimeRequest(r: FrameReader): T.ServerTimeRequest {
+  const p = r.take(4);
+  if (p < 0) return { requestId: 0 };
+  const dv = r.dv;
+  return { requestId: dv.getUint32(p + 0, true) };
+}
+
+function size_ServerTimeReply(_v: T.ServerTimeReply): number {
+  return 25;
+}
+function write_ServerTimeReply(w: FrameWriter, v: T.ServerTimeReply): void {
+  w.u32(v.requestId);
+  w.f64(v.serverTimeMs);
+  w.f64(v.localTimeMs);
+  w.f32(v.errorBoundMs);
+  w.bool(v.synced);
+}
+function read_ServerTimeReply(r: FrameReader): T.ServerTimeReply {
+  const p = r.take(25);
+  if (p < 0) return { requestId: 0, serverTimeMs: 0, localTimeMs: 0, errorBoundMs: 0, synced: false };
+  const dv = r.dv;
+  return { requestId: dv.getUint32(p + 0, true), serverTimeMs: dv.getFloat64(p + 4, true), localTimeMs: dv.getFloat64(p + 12, true), errorBoundMs: dv.getFloat32(p + 20, true), synced: r.boolAt(p + 24) };
+}
+
+function size_DialogueWheelRemote(v: T.DialogueWheelRemote): number {
+  return 4 + 4 + sumSizes(v.choices, (e) => size_DialogueChoice(e)) + strBytes(v.chooserName) + 1;
+}
+function write_DialogueWheelRemote(w: FrameWriter, v: T.DialogueWheelRemote): void {
+  w.u32(v.conversationId);
+  w.u32(v.hubId);
+  w.u32(v.choices.length);
+  for (const e of v.choices) write_DialogueChoice(w, e);
+  w.str(v.chooserName);
+  w.bool(v.readOnly);
+}
+function read_DialogueWheelRemote(r: FrameReader): T.DialogueWheelRemote {
+  return { conversationId: r.u32(), hubId: r.u32(), choices: readArray(r, 7, () => read_DialogueChoice(r)), chooserName: r.str(), readOnly: r.bool(), };
+}
+
+function size_DialogueSuggest(_v: T.DialogueSuggest): number {
+  return 10;
+}
+function write_DialogueSuggest(w: FrameWriter, v: T.DialogueSuggest): void {
+  w.u32(v.conversationId);
+  w.u32(v.hubId);
+  w.u16(v.choiceIndex);
+}
+function read_DialogueSuggest(r: FrameReader): T.DialogueSuggest {
+  const p = r.take(10);
+  if (p < 0) return { conversationId: 0, hubId: 0, choiceIndex: 0 };
+  const dv = r.dv;
+  return { conversationId: dv.getUint32(p + 0, true), hubId: dv.getUint32(p + 4, true), choiceIndex: dv.getUint16(p + 8, true) };
+}
+
+function size_DialogueSuggestion(v: T.DialogueSuggestion): number {
+  return 4 + 4 + 2 + strBytes(v.fromName);
+}
+function write_DialogueSuggestion(w: FrameWriter, v: T.DialogueSuggestion): void {
+  w.u32(v.conversationId);
+  w.u32(v.hubId);
+  w.u16(v.choiceIndex);
+  w.str(v.fromName);
+}
+function read_DialogueSuggestion(r: FrameReader): T.DialogueSuggestion {
+  return { conversationId: r.u32(), hubId: r.u32(), choiceIndex: r.u16(), fromName: r.str(), };
+}
+
+function size_DialogueRefused(v: T.DialogueRefused): number {
+  return 4 + 4 + 2 + strBytes(v.reason);
+}
+function write_DialogueRefused(w: FrameWriter, v: T.DialogueRefused): void {
+  w.u32(v.conversationId);
+  w.u32(v.hubId);
+  w.u16(v.choiceIndex);
+  w.str(v.reason);
+}
+function read_DialogueRefused(r: FrameReader): T.DialogueRefused {
+  return { conversationId: r.u32(), hubId: r.u32(), choiceIndex: r.u16(), reason: r.str(), };
+}
+
+function size_DialogueEnded(v: T.DialogueEnded): number {
+  return 4 + strBytes(v.reason);
+}
+function write_DialogueEnded(w: FrameWriter, v: T.DialogueEnded): void {
+  w.u32(v.conversationId);
+  w.str(v.reason);
+}
+function read_DialogueEnded(r: FrameReader): T.DialogueEnded {
+  return { conversationId: r.u32(), reason: r.str(), };
+}
+
+function size_SpectateCamera(_v: T.SpectateCamera): number {
+  return 12;
+}
+function write_SpectateCamera(w: FrameWriter, v: T.SpectateCamera): void {
+  write_Vec3(w, v.pos);
+}
+function read_SpectateCamera(r: FrameReader): T.SpectateCamera {
+  const p = r.take(12);
+  if (p < 0) return { pos: { x: 0, y: 0, z: 0 } };
+  const dv = r.dv;
+  return { pos: { x: dv.getFloat32(p + 0, true), y: dv.getFloat32(p + 4, true), z: dv.getFloat32(p + 8, true) } };
+}
+
+function size_SpectateRefused(v: T.SpectateRefused): number {
+  return 4 + strBytes(v.reason);
+}
+function write_SpectateRefused(w: FrameWriter, v: T.SpectateRefused): void {
+  w.u32(v.targetPeerId);
+  w.str(v.reason);
+}
+function read_SpectateRefused(r: FrameReader): T.SpectateRefused {
+  return { targetPeerId: r.u32(), reason: r.str(), };
+}
+
+function size_VisemeEvent(_v: T.VisemeEvent): number {
+  return 13;
+}
+function write_VisemeEvent(w: FrameWriter, v: T.VisemeEvent): void {
+  w.u32(v.npcId);
+  w.u8(v.visemeId);
+  w.f64(v.timeMs);
+}
+function read_VisemeEvent(r: FrameReader): T.VisemeEvent {
+  const p = r.take(13);
+  if (p < 0) return { npcId: 0, visemeId: 0, timeMs: 0 };
+  const dv = r.dv;
+  return { npcId: dv.getUint32(p + 0, true), visemeId: dv.getUint8(p + 4), timeMs: dv.getFloat64(p + 5, true) };
+}
+
+function size_VisemePlay(_v: T.VisemePlay): number {
+  return 13;
+}
+function write_VisemePlay(w: FrameWriter, v: T.VisemePlay): void {
+  w.u32(v.npcId);
+  w.u8(v.visemeId);
+  w.f64(v.serverTimeMs);
+}
+function read_VisemePlay(r: FrameReader): T.VisemePlay {
+  const p = r.take(13);
+  if (p < 0) return { npcId: 0, visemeId: 0, serverTimeMs: 0 };
+  const dv = r.dv;
+  return { npcId: dv.getUint32(p + 0, true), visemeId: dv.getUint8(p + 4), serverTimeMs: dv.getFloat64(p + 5, true) };
+}
+
 /** Codec per message name. */
 export const CODECS: { readonly [K in T.MessageName]: MessageCodec<T.MessageMap[K]> } = {
   PlayerTransform: { id: 1, name: 'PlayerTransform', size: size_PlayerTransform, write: write_PlayerTransform, read: read_PlayerTransform },
@@ -457,6 +646,20 @@ export const CODECS: { readonly [K in T.MessageName]: MessageCodec<T.MessageMap[
   MergeAnswer: { id: 25, name: 'MergeAnswer', size: size_MergeAnswer, write: write_MergeAnswer, read: read_MergeAnswer },
   MicAudioFrame: { id: 26, name: 'MicAudioFrame', size: size_MicAudioFrame, write: write_MicAudioFrame, read: read_MicAudioFrame },
   VoicePlayback: { id: 27, name: 'VoicePlayback', size: size_VoicePlayback, write: write_VoicePlayback, read: read_VoicePlayback },
+  CinematicEnded: { id: 28, name: 'CinematicEnded', size: size_CinematicEnded, write: write_CinematicEnded, read: read_CinematicEnded },
+  StopCinematic: { id: 29, name: 'StopCinematic', size: size_StopCinematic, write: write_StopCinematic, read: read_StopCinematic },
+  CinematicTime: { id: 30, name: 'CinematicTime', size: size_CinematicTime, write: write_CinematicTime, read: read_CinematicTime },
+  ServerTimeRequest: { id: 31, name: 'ServerTimeRequest', size: size_ServerTimeRequest, write: write_ServerTimeRequest, read: read_ServerTimeRequest },
+  ServerTimeReply: { id: 32, name: 'ServerTimeReply', size: size_ServerTimeReply, write: write_ServerTimeReply, read: read_ServerTimeReply },
+  DialogueWheelRemote: { id: 33, name: 'DialogueWheelRemote', size: size_DialogueWheelRemote, write: write_DialogueWheelRemote, read: read_DialogueWheelRemote },
+  DialogueSuggest: { id: 34, name: 'DialogueSuggest', size: size_DialogueSuggest, write: write_DialogueSuggest, read: read_DialogueSuggest },
+  DialogueSuggestion: { id: 35, name: 'DialogueSuggestion', size: size_DialogueSuggestion, write: write_DialogueSuggestion, read: read_DialogueSuggestion },
+  DialogueRefused: { id: 36, name: 'DialogueRefused', size: size_DialogueRefused, write: write_DialogueRefused, read: read_DialogueRefused },
+  DialogueEnded: { id: 37, name: 'DialogueEnded', size: size_DialogueEnded, write: write_DialogueEnded, read: read_DialogueEnded },
+  SpectateCamera: { id: 38, name: 'SpectateCamera', size: size_SpectateCamera, write: write_SpectateCamera, read: read_SpectateCamera },
+  SpectateRefused: { id: 39, name: 'SpectateRefused', size: size_SpectateRefused, write: write_SpectateRefused, read: read_SpectateRefused },
+  VisemeEvent: { id: 40, name: 'VisemeEvent', size: size_VisemeEvent, write: write_VisemeEvent, read: read_VisemeEvent },
+  VisemePlay: { id: 41, name: 'VisemePlay', size: size_VisemePlay, write: write_VisemePlay, read: read_VisemePlay },
 };
 
 /** Codec per message id (undefined for unknown ids). */

@@ -40,33 +40,37 @@ export interface PlayerTransform {
   vel: Vec3;
 }
 
-/** A cutscene started in this game. (from game; hook: gamevision::StartCinematic) */
+/** A scene (cutscene or staged dialogue) started in this game: its resource name and how far into it the game is. (from game; hook: scnSceneSystem (RED4ext hook on scene start)) */
 export interface StartCinematic {
   sceneId: string;
   timeS: number;
 }
 
-/** Command: jump the running cutscene to timeS (join a host's cutscene in progress). (from sidecar; hook: gamevision::StartCinematic) */
+/** Command: play the scene so that its time is timeS at the machine clock localTimeMs (plus what has passed since; start it if it is not running). (from sidecar; hook: scnSceneSystem (native seek: script has no general seek)) */
 export interface SeekCinematic {
   sceneId: string;
   timeS: number;
+  localTimeMs: number;
 }
 
-/** The dialogue wheel opened with these choices. (from game; hook: ConversationStateMachine) */
+/** The dialogue wheel opened in this game with these choices (hubId: its ActiveChoiceHubID). (from game; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID)) */
 export interface DialogueWheelShown {
   conversationId: number;
+  hubId: number;
   choices: DialogueChoice[];
 }
 
-/** The local player picked a choice. (from game; hook: ConversationStateMachine) */
+/** The local player picked a choice on an interactive wheel (the game waits for DialogueAdvance). (from game; hook: UIInteractionsDef blackboard (SelectedIndex, LastAttemptedChoice)) */
 export interface DialogueChoiceSelected {
   conversationId: number;
+  hubId: number;
   choiceIndex: number;
 }
 
-/** Command: advance the conversation to this choice (chosen by the host). (from sidecar; hook: ConversationStateMachine) */
+/** Command: advance the conversation to this choice, with no UI (the chooser picked it; the server accepted it). (from sidecar; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID)) */
 export interface DialogueAdvance {
   conversationId: number;
+  hubId: number;
   choiceIndex: number;
 }
 
@@ -128,16 +132,17 @@ export interface SettingsChanged {
   voiceActivation: boolean;
 }
 
-/** Command: spectate an entity (collision off, HUD hidden). (from sidecar; hook: SpectatorCam) */
+/** Command: spectate an entity: free-fly camera (SpectatorCam.EnterSpectate), collision off, HUD hidden, game mode Spectate. (from sidecar; hook: SpectatorCam) */
 export interface SpectateEnter {
   targetEntityId: number;
   disableCollision: boolean;
   hideHud: boolean;
 }
 
-/** Command: leave spectating (collision and HUD back). (from sidecar; hook: SpectatorCam) */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SpectateExit {}
+/** Command: leave spectating (collision and HUD back, game mode Play); reason says why. (from sidecar; hook: SpectatorCam) */
+export interface SpectateExit {
+  reason: string;
+}
 
 /** Command: show a notification. kind: 0 info, 1 warning, 2 error. (from sidecar; hook: HUD notifications) */
 export interface Notification {
@@ -197,6 +202,102 @@ export interface VoicePlayback {
   pcm: Uint8Array;
 }
 
+/** The scene ended in this game: played out, or skipped by the player. (from game; hook: scnSceneSystem (RED4ext hook on scene end)) */
+export interface CinematicEnded {
+  sceneId: string;
+  skipped: boolean;
+}
+
+/** Command: end this scene now (its owner ended or skipped it). (from sidecar; hook: scnSceneSystem (native stop)) */
+export interface StopCinematic {
+  sceneId: string;
+  reason: string;
+}
+
+/** Where the running scene is: timeS into it at the game clock localTimeMs (sent every few frames). (from game; hook: scnSceneSystem (scene time provider)) */
+export interface CinematicTime {
+  sceneId: string;
+  timeS: number;
+  localTimeMs: number;
+}
+
+/** The game asks for server time. (from game; hook: CoopBridgeService) */
+export interface ServerTimeRequest {
+  requestId: number;
+}
+
+/** Server time serverTimeMs at the machine clock localTimeMs, known to +-errorBoundMs (synced false: no estimate yet). (from sidecar; hook: CoopBridgeService) */
+export interface ServerTimeReply {
+  requestId: number;
+  serverTimeMs: number;
+  localTimeMs: number;
+  errorBoundMs: number;
+  synced: boolean;
+}
+
+/** Command: show another player's wheel; readOnly unless this player is the chooser (then pick and send DialogueChoiceSelected). (from sidecar; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID)) */
+export interface DialogueWheelRemote {
+  conversationId: number;
+  hubId: number;
+  choices: DialogueChoice[];
+  chooserName: string;
+  readOnly: boolean;
+}
+
+/** A listener suggests a choice on a read-only wheel. (from game; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID)) */
+export interface DialogueSuggest {
+  conversationId: number;
+  hubId: number;
+  choiceIndex: number;
+}
+
+/** Command: show the chooser that fromName suggests this choice. (from sidecar; hook: HUD (InteractionUIBase)) */
+export interface DialogueSuggestion {
+  conversationId: number;
+  hubId: number;
+  choiceIndex: number;
+  fromName: string;
+}
+
+/** The server refused this game's pick or suggestion; reason says why. (from sidecar; hook: HUD notifications) */
+export interface DialogueRefused {
+  conversationId: number;
+  hubId: number;
+  choiceIndex: number;
+  reason: string;
+}
+
+/** Game: the conversation closed here. Sidecar: command, close it (reason says why). (from both; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID)) */
+export interface DialogueEnded {
+  conversationId: number;
+  reason: string;
+}
+
+/** Where the free-fly spectator camera is (a few times a second while spectating). (from game; hook: SpectatorCam.UpdateInput) */
+export interface SpectateCamera {
+  pos: Vec3;
+}
+
+/** The server refused /spectate; reason says why. (from sidecar; hook: HUD notifications) */
+export interface SpectateRefused {
+  targetPeerId: number;
+  reason: string;
+}
+
+/** A mouth shape change of a speaker in this game at the game clock timeMs (visemeId: VisemeId enum). (from game; hook: scnSceneSystem lip-sync (line owner)) */
+export interface VisemeEvent {
+  npcId: number;
+  visemeId: number;
+  timeMs: number;
+}
+
+/** Command: set this speaker's mouth shape now (npcId: NPC id, or a player's avatar entity id). (from sidecar; hook: facial animation (lip-sync override)) */
+export interface VisemePlay {
+  npcId: number;
+  visemeId: number;
+  serverTimeMs: number;
+}
+
 /** Every message by name. */
 export interface MessageMap {
   PlayerTransform: PlayerTransform;
@@ -226,6 +327,20 @@ export interface MessageMap {
   MergeAnswer: MergeAnswer;
   MicAudioFrame: MicAudioFrame;
   VoicePlayback: VoicePlayback;
+  CinematicEnded: CinematicEnded;
+  StopCinematic: StopCinematic;
+  CinematicTime: CinematicTime;
+  ServerTimeRequest: ServerTimeRequest;
+  ServerTimeReply: ServerTimeReply;
+  DialogueWheelRemote: DialogueWheelRemote;
+  DialogueSuggest: DialogueSuggest;
+  DialogueSuggestion: DialogueSuggestion;
+  DialogueRefused: DialogueRefused;
+  DialogueEnded: DialogueEnded;
+  SpectateCamera: SpectateCamera;
+  SpectateRefused: SpectateRefused;
+  VisemeEvent: VisemeEvent;
+  VisemePlay: VisemePlay;
 }
 
 export type MessageName = keyof MessageMap;
@@ -258,6 +373,20 @@ export const MESSAGE_IDS = {
   MergeAnswer: 25,
   MicAudioFrame: 26,
   VoicePlayback: 27,
+  CinematicEnded: 28,
+  StopCinematic: 29,
+  CinematicTime: 30,
+  ServerTimeRequest: 31,
+  ServerTimeReply: 32,
+  DialogueWheelRemote: 33,
+  DialogueSuggest: 34,
+  DialogueSuggestion: 35,
+  DialogueRefused: 36,
+  DialogueEnded: 37,
+  SpectateCamera: 38,
+  SpectateRefused: 39,
+  VisemeEvent: 40,
+  VisemePlay: 41,
 } as const satisfies Record<MessageName, number>;
 
 /** Who sends each message: the game, the sidecar, or both. */
@@ -289,7 +418,21 @@ export const MESSAGE_FROM = {
   MergeAnswer: 'game',
   MicAudioFrame: 'game',
   VoicePlayback: 'sidecar',
+  CinematicEnded: 'game',
+  StopCinematic: 'sidecar',
+  CinematicTime: 'game',
+  ServerTimeRequest: 'game',
+  ServerTimeReply: 'sidecar',
+  DialogueWheelRemote: 'sidecar',
+  DialogueSuggest: 'game',
+  DialogueSuggestion: 'sidecar',
+  DialogueRefused: 'sidecar',
+  DialogueEnded: 'both',
+  SpectateCamera: 'game',
+  SpectateRefused: 'sidecar',
+  VisemeEvent: 'game',
+  VisemePlay: 'sidecar',
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0xa24c1445;
+export const SCHEMA_HASH = 0xe117e898;

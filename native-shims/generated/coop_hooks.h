@@ -4,15 +4,15 @@
 
 #include <stdint.h>
 
-#define COOP_SCHEMA_HASH 0xa24c1445u
+#define COOP_SCHEMA_HASH 0xe117e898u
 
 enum coop_msg_type {
   COOP_MSG_PLAYER_TRANSFORM = 1, /* from game: PlayerPuppet (per frame) */
-  COOP_MSG_START_CINEMATIC = 2, /* from game: gamevision::StartCinematic */
-  COOP_MSG_SEEK_CINEMATIC = 3, /* from sidecar: gamevision::StartCinematic */
-  COOP_MSG_DIALOGUE_WHEEL_SHOWN = 4, /* from game: ConversationStateMachine */
-  COOP_MSG_DIALOGUE_CHOICE_SELECTED = 5, /* from game: ConversationStateMachine */
-  COOP_MSG_DIALOGUE_ADVANCE = 6, /* from sidecar: ConversationStateMachine */
+  COOP_MSG_START_CINEMATIC = 2, /* from game: scnSceneSystem (RED4ext hook on scene start) */
+  COOP_MSG_SEEK_CINEMATIC = 3, /* from sidecar: scnSceneSystem (native seek: script has no general seek) */
+  COOP_MSG_DIALOGUE_WHEEL_SHOWN = 4, /* from game: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID) */
+  COOP_MSG_DIALOGUE_CHOICE_SELECTED = 5, /* from game: UIInteractionsDef blackboard (SelectedIndex, LastAttemptedChoice) */
+  COOP_MSG_DIALOGUE_ADVANCE = 6, /* from sidecar: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID) */
   COOP_MSG_MIC_ICON_SHOW = 7, /* from sidecar: HUD mic overlay */
   COOP_MSG_MIC_ICON_HIDE = 8, /* from sidecar: HUD mic overlay */
   COOP_MSG_REMOTE_ENTITY_STATE = 9, /* from sidecar: SnapshotInterpolator */
@@ -34,6 +34,20 @@ enum coop_msg_type {
   COOP_MSG_MERGE_ANSWER = 25, /* from game: MergePrompt */
   COOP_MSG_MIC_AUDIO_FRAME = 26, /* from game: microphone capture */
   COOP_MSG_VOICE_PLAYBACK = 27, /* from sidecar: voice output */
+  COOP_MSG_CINEMATIC_ENDED = 28, /* from game: scnSceneSystem (RED4ext hook on scene end) */
+  COOP_MSG_STOP_CINEMATIC = 29, /* from sidecar: scnSceneSystem (native stop) */
+  COOP_MSG_CINEMATIC_TIME = 30, /* from game: scnSceneSystem (scene time provider) */
+  COOP_MSG_SERVER_TIME_REQUEST = 31, /* from game: CoopBridgeService */
+  COOP_MSG_SERVER_TIME_REPLY = 32, /* from sidecar: CoopBridgeService */
+  COOP_MSG_DIALOGUE_WHEEL_REMOTE = 33, /* from sidecar: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID) */
+  COOP_MSG_DIALOGUE_SUGGEST = 34, /* from game: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID) */
+  COOP_MSG_DIALOGUE_SUGGESTION = 35, /* from sidecar: HUD (InteractionUIBase) */
+  COOP_MSG_DIALOGUE_REFUSED = 36, /* from sidecar: HUD notifications */
+  COOP_MSG_DIALOGUE_ENDED = 37, /* from both: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID) */
+  COOP_MSG_SPECTATE_CAMERA = 38, /* from game: SpectatorCam.UpdateInput */
+  COOP_MSG_SPECTATE_REFUSED = 39, /* from sidecar: HUD notifications */
+  COOP_MSG_VISEME_EVENT = 40, /* from game: scnSceneSystem lip-sync (line owner) */
+  COOP_MSG_VISEME_PLAY = 41, /* from sidecar: facial animation (lip-sync override) */
 };
 
 /* Wire layout: little-endian, packed. string/bytes/arrays: u32 count, then the items. */
@@ -61,18 +75,20 @@ typedef struct {
 } coop_msg_player_transform;
 #define COOP_MSG_PLAYER_TRANSFORM_BYTES 44u
 /* coop_msg_start_cinematic: variable size; fields in order: sceneId string, timeS f64 */
-/* coop_msg_seek_cinematic: variable size; fields in order: sceneId string, timeS f64 */
-/* coop_msg_dialogue_wheel_shown: variable size; fields in order: conversationId u32, choices DialogueChoice[] */
+/* coop_msg_seek_cinematic: variable size; fields in order: sceneId string, timeS f64, localTimeMs f64 */
+/* coop_msg_dialogue_wheel_shown: variable size; fields in order: conversationId u32, hubId u32, choices DialogueChoice[] */
 typedef struct {
   uint32_t conversation_id;
+  uint32_t hub_id;
   uint16_t choice_index;
 } coop_msg_dialogue_choice_selected;
-#define COOP_MSG_DIALOGUE_CHOICE_SELECTED_BYTES 6u
+#define COOP_MSG_DIALOGUE_CHOICE_SELECTED_BYTES 10u
 typedef struct {
   uint32_t conversation_id;
+  uint32_t hub_id;
   uint16_t choice_index;
 } coop_msg_dialogue_advance;
-#define COOP_MSG_DIALOGUE_ADVANCE_BYTES 6u
+#define COOP_MSG_DIALOGUE_ADVANCE_BYTES 10u
 /* coop_msg_mic_icon_show: variable size; fields in order: peerId u32, displayName string */
 typedef struct {
   uint32_t peer_id;
@@ -105,7 +121,7 @@ typedef struct {
   uint8_t hide_hud;
 } coop_msg_spectate_enter;
 #define COOP_MSG_SPECTATE_ENTER_BYTES 6u
-/* coop_msg_spectate_exit: no payload */
+/* coop_msg_spectate_exit: variable size; fields in order: reason string */
 /* coop_msg_notification: variable size; fields in order: kind u8, title string, text string, durationMs u32 */
 typedef struct {
   uint32_t request_id;
@@ -118,19 +134,67 @@ typedef struct {
 /* coop_msg_merge_answer: variable size; fields in order: requestId u32, decisions MergeDecision[] */
 /* coop_msg_mic_audio_frame: variable size; fields in order: seq u32, sampleRate u32, channels u8, pcm bytes */
 /* coop_msg_voice_playback: variable size; fields in order: seq u32, pcm bytes */
+/* coop_msg_cinematic_ended: variable size; fields in order: sceneId string, skipped bool */
+/* coop_msg_stop_cinematic: variable size; fields in order: sceneId string, reason string */
+/* coop_msg_cinematic_time: variable size; fields in order: sceneId string, timeS f64, localTimeMs f64 */
+typedef struct {
+  uint32_t request_id;
+} coop_msg_server_time_request;
+#define COOP_MSG_SERVER_TIME_REQUEST_BYTES 4u
+typedef struct {
+  uint32_t request_id;
+  double server_time_ms;
+  double local_time_ms;
+  float error_bound_ms;
+  uint8_t synced;
+} coop_msg_server_time_reply;
+#define COOP_MSG_SERVER_TIME_REPLY_BYTES 25u
+/* coop_msg_dialogue_wheel_remote: variable size; fields in order: conversationId u32, hubId u32, choices DialogueChoice[], chooserName string, readOnly bool */
+typedef struct {
+  uint32_t conversation_id;
+  uint32_t hub_id;
+  uint16_t choice_index;
+} coop_msg_dialogue_suggest;
+#define COOP_MSG_DIALOGUE_SUGGEST_BYTES 10u
+/* coop_msg_dialogue_suggestion: variable size; fields in order: conversationId u32, hubId u32, choiceIndex u16, fromName string */
+/* coop_msg_dialogue_refused: variable size; fields in order: conversationId u32, hubId u32, choiceIndex u16, reason string */
+/* coop_msg_dialogue_ended: variable size; fields in order: conversationId u32, reason string */
+typedef struct {
+  coop_vec3 pos;
+} coop_msg_spectate_camera;
+#define COOP_MSG_SPECTATE_CAMERA_BYTES 12u
+/* coop_msg_spectate_refused: variable size; fields in order: targetPeerId u32, reason string */
+typedef struct {
+  uint32_t npc_id;
+  uint8_t viseme_id;
+  double time_ms;
+} coop_msg_viseme_event;
+#define COOP_MSG_VISEME_EVENT_BYTES 13u
+typedef struct {
+  uint32_t npc_id;
+  uint8_t viseme_id;
+  double server_time_ms;
+} coop_msg_viseme_play;
+#define COOP_MSG_VISEME_PLAY_BYTES 13u
 #pragma pack(pop)
 
 _Static_assert(sizeof(coop_vec3) == 12, "coop_vec3 wire size");
 _Static_assert(sizeof(coop_quat) == 16, "coop_quat wire size");
 _Static_assert(sizeof(coop_merge_decision) == 5, "coop_merge_decision wire size");
 _Static_assert(sizeof(coop_msg_player_transform) == 44, "coop_msg_player_transform wire size");
-_Static_assert(sizeof(coop_msg_dialogue_choice_selected) == 6, "coop_msg_dialogue_choice_selected wire size");
-_Static_assert(sizeof(coop_msg_dialogue_advance) == 6, "coop_msg_dialogue_advance wire size");
+_Static_assert(sizeof(coop_msg_dialogue_choice_selected) == 10, "coop_msg_dialogue_choice_selected wire size");
+_Static_assert(sizeof(coop_msg_dialogue_advance) == 10, "coop_msg_dialogue_advance wire size");
 _Static_assert(sizeof(coop_msg_mic_icon_hide) == 4, "coop_msg_mic_icon_hide wire size");
 _Static_assert(sizeof(coop_msg_remote_entity_state) == 48, "coop_msg_remote_entity_state wire size");
 _Static_assert(sizeof(coop_msg_despawn_proxy) == 4, "coop_msg_despawn_proxy wire size");
 _Static_assert(sizeof(coop_msg_interp_delay_changed) == 4, "coop_msg_interp_delay_changed wire size");
 _Static_assert(sizeof(coop_msg_spectate_enter) == 6, "coop_msg_spectate_enter wire size");
 _Static_assert(sizeof(coop_msg_export_progress_request) == 4, "coop_msg_export_progress_request wire size");
+_Static_assert(sizeof(coop_msg_server_time_request) == 4, "coop_msg_server_time_request wire size");
+_Static_assert(sizeof(coop_msg_server_time_reply) == 25, "coop_msg_server_time_reply wire size");
+_Static_assert(sizeof(coop_msg_dialogue_suggest) == 10, "coop_msg_dialogue_suggest wire size");
+_Static_assert(sizeof(coop_msg_spectate_camera) == 12, "coop_msg_spectate_camera wire size");
+_Static_assert(sizeof(coop_msg_viseme_event) == 13, "coop_msg_viseme_event wire size");
+_Static_assert(sizeof(coop_msg_viseme_play) == 13, "coop_msg_viseme_play wire size");
 
 #endif

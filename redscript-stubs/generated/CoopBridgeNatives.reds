@@ -42,33 +42,37 @@ public struct CoopMsgPlayerTransform {
   public let vel: CoopVec3;
 }
 
-// A cutscene started in this game. (from game; hook: gamevision::StartCinematic)
+// A scene (cutscene or staged dialogue) started in this game: its resource name and how far into it the game is. (from game; hook: scnSceneSystem (RED4ext hook on scene start))
 public struct CoopMsgStartCinematic {
   public let sceneId: String;
   public let timeS: Double;
 }
 
-// Command: jump the running cutscene to timeS (join a host's cutscene in progress). (from sidecar; hook: gamevision::StartCinematic)
+// Command: play the scene so that its time is timeS at the machine clock localTimeMs (plus what has passed since; start it if it is not running). (from sidecar; hook: scnSceneSystem (native seek: script has no general seek))
 public struct CoopMsgSeekCinematic {
   public let sceneId: String;
   public let timeS: Double;
+  public let localTimeMs: Double;
 }
 
-// The dialogue wheel opened with these choices. (from game; hook: ConversationStateMachine)
+// The dialogue wheel opened in this game with these choices (hubId: its ActiveChoiceHubID). (from game; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
 public struct CoopMsgDialogueWheelShown {
   public let conversationId: Uint32;
+  public let hubId: Uint32;
   public let choices: array<CoopDialogueChoice>;
 }
 
-// The local player picked a choice. (from game; hook: ConversationStateMachine)
+// The local player picked a choice on an interactive wheel (the game waits for DialogueAdvance). (from game; hook: UIInteractionsDef blackboard (SelectedIndex, LastAttemptedChoice))
 public struct CoopMsgDialogueChoiceSelected {
   public let conversationId: Uint32;
+  public let hubId: Uint32;
   public let choiceIndex: Uint16;
 }
 
-// Command: advance the conversation to this choice (chosen by the host). (from sidecar; hook: ConversationStateMachine)
+// Command: advance the conversation to this choice, with no UI (the chooser picked it; the server accepted it). (from sidecar; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
 public struct CoopMsgDialogueAdvance {
   public let conversationId: Uint32;
+  public let hubId: Uint32;
   public let choiceIndex: Uint16;
 }
 
@@ -132,16 +136,16 @@ public struct CoopMsgSettingsChanged {
   public let voiceActivation: Bool;
 }
 
-// Command: spectate an entity (collision off, HUD hidden). (from sidecar; hook: SpectatorCam)
+// Command: spectate an entity: free-fly camera (SpectatorCam.EnterSpectate), collision off, HUD hidden, game mode Spectate. (from sidecar; hook: SpectatorCam)
 public struct CoopMsgSpectateEnter {
   public let targetEntityId: Uint32;
   public let disableCollision: Bool;
   public let hideHud: Bool;
 }
 
-// Command: leave spectating (collision and HUD back). (from sidecar; hook: SpectatorCam)
+// Command: leave spectating (collision and HUD back, game mode Play); reason says why. (from sidecar; hook: SpectatorCam)
 public struct CoopMsgSpectateExit {
-
+  public let reason: String;
 }
 
 // Command: show a notification. kind: 0 info, 1 warning, 2 error. (from sidecar; hook: HUD notifications)
@@ -202,6 +206,102 @@ public struct CoopMsgVoicePlayback {
   public let pcm: array<Uint8>;
 }
 
+// The scene ended in this game: played out, or skipped by the player. (from game; hook: scnSceneSystem (RED4ext hook on scene end))
+public struct CoopMsgCinematicEnded {
+  public let sceneId: String;
+  public let skipped: Bool;
+}
+
+// Command: end this scene now (its owner ended or skipped it). (from sidecar; hook: scnSceneSystem (native stop))
+public struct CoopMsgStopCinematic {
+  public let sceneId: String;
+  public let reason: String;
+}
+
+// Where the running scene is: timeS into it at the game clock localTimeMs (sent every few frames). (from game; hook: scnSceneSystem (scene time provider))
+public struct CoopMsgCinematicTime {
+  public let sceneId: String;
+  public let timeS: Double;
+  public let localTimeMs: Double;
+}
+
+// The game asks for server time. (from game; hook: CoopBridgeService)
+public struct CoopMsgServerTimeRequest {
+  public let requestId: Uint32;
+}
+
+// Server time serverTimeMs at the machine clock localTimeMs, known to +-errorBoundMs (synced false: no estimate yet). (from sidecar; hook: CoopBridgeService)
+public struct CoopMsgServerTimeReply {
+  public let requestId: Uint32;
+  public let serverTimeMs: Double;
+  public let localTimeMs: Double;
+  public let errorBoundMs: Float;
+  public let synced: Bool;
+}
+
+// Command: show another player's wheel; readOnly unless this player is the chooser (then pick and send DialogueChoiceSelected). (from sidecar; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
+public struct CoopMsgDialogueWheelRemote {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choices: array<CoopDialogueChoice>;
+  public let chooserName: String;
+  public let readOnly: Bool;
+}
+
+// A listener suggests a choice on a read-only wheel. (from game; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
+public struct CoopMsgDialogueSuggest {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choiceIndex: Uint16;
+}
+
+// Command: show the chooser that fromName suggests this choice. (from sidecar; hook: HUD (InteractionUIBase))
+public struct CoopMsgDialogueSuggestion {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choiceIndex: Uint16;
+  public let fromName: String;
+}
+
+// The server refused this game's pick or suggestion; reason says why. (from sidecar; hook: HUD notifications)
+public struct CoopMsgDialogueRefused {
+  public let conversationId: Uint32;
+  public let hubId: Uint32;
+  public let choiceIndex: Uint16;
+  public let reason: String;
+}
+
+// Game: the conversation closed here. Sidecar: command, close it (reason says why). (from both; hook: UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID))
+public struct CoopMsgDialogueEnded {
+  public let conversationId: Uint32;
+  public let reason: String;
+}
+
+// Where the free-fly spectator camera is (a few times a second while spectating). (from game; hook: SpectatorCam.UpdateInput)
+public struct CoopMsgSpectateCamera {
+  public let pos: CoopVec3;
+}
+
+// The server refused /spectate; reason says why. (from sidecar; hook: HUD notifications)
+public struct CoopMsgSpectateRefused {
+  public let targetPeerId: Uint32;
+  public let reason: String;
+}
+
+// A mouth shape change of a speaker in this game at the game clock timeMs (visemeId: VisemeId enum). (from game; hook: scnSceneSystem lip-sync (line owner))
+public struct CoopMsgVisemeEvent {
+  public let npcId: Uint32;
+  public let visemeId: Uint8;
+  public let timeMs: Double;
+}
+
+// Command: set this speaker's mouth shape now (npcId: NPC id, or a player's avatar entity id). (from sidecar; hook: facial animation (lip-sync override))
+public struct CoopMsgVisemePlay {
+  public let npcId: Uint32;
+  public let visemeId: Uint8;
+  public let serverTimeMs: Double;
+}
+
 // game -> sidecar: false when the ring is full (the frame is dropped and counted).
 public static native func CoopBridgeSendPlayerTransform(msg: CoopMsgPlayerTransform) -> Bool;
 public static native func CoopBridgeSendStartCinematic(msg: CoopMsgStartCinematic) -> Bool;
@@ -215,6 +315,13 @@ public static native func CoopBridgeSendProgressData(msg: CoopMsgProgressData) -
 public static native func CoopBridgeSendApplyProgressResult(msg: CoopMsgApplyProgressResult) -> Bool;
 public static native func CoopBridgeSendMergeAnswer(msg: CoopMsgMergeAnswer) -> Bool;
 public static native func CoopBridgeSendMicAudioFrame(msg: CoopMsgMicAudioFrame) -> Bool;
+public static native func CoopBridgeSendCinematicEnded(msg: CoopMsgCinematicEnded) -> Bool;
+public static native func CoopBridgeSendCinematicTime(msg: CoopMsgCinematicTime) -> Bool;
+public static native func CoopBridgeSendServerTimeRequest(msg: CoopMsgServerTimeRequest) -> Bool;
+public static native func CoopBridgeSendDialogueSuggest(msg: CoopMsgDialogueSuggest) -> Bool;
+public static native func CoopBridgeSendDialogueEnded(msg: CoopMsgDialogueEnded) -> Bool;
+public static native func CoopBridgeSendSpectateCamera(msg: CoopMsgSpectateCamera) -> Bool;
+public static native func CoopBridgeSendVisemeEvent(msg: CoopMsgVisemeEvent) -> Bool;
 
 // sidecar -> game: NextType() is 0 when nothing is waiting; Read<Name>() consumes the frame.
 public static native func CoopBridgeNextType() -> Int32;
@@ -234,6 +341,14 @@ public static native func CoopBridgeReadExportProgressRequest() -> CoopMsgExport
 public static native func CoopBridgeReadApplyProgress() -> CoopMsgApplyProgress;
 public static native func CoopBridgeReadMergeConflicts() -> CoopMsgMergeConflicts;
 public static native func CoopBridgeReadVoicePlayback() -> CoopMsgVoicePlayback;
+public static native func CoopBridgeReadStopCinematic() -> CoopMsgStopCinematic;
+public static native func CoopBridgeReadServerTimeReply() -> CoopMsgServerTimeReply;
+public static native func CoopBridgeReadDialogueWheelRemote() -> CoopMsgDialogueWheelRemote;
+public static native func CoopBridgeReadDialogueSuggestion() -> CoopMsgDialogueSuggestion;
+public static native func CoopBridgeReadDialogueRefused() -> CoopMsgDialogueRefused;
+public static native func CoopBridgeReadDialogueEnded() -> CoopMsgDialogueEnded;
+public static native func CoopBridgeReadSpectateRefused() -> CoopMsgSpectateRefused;
+public static native func CoopBridgeReadVisemePlay() -> CoopMsgVisemePlay;
 
 // Extend this and override what you handle; CoopBridgePoll calls it once per waiting frame.
 public abstract class CoopBridgeHandler {
@@ -252,6 +367,14 @@ public abstract class CoopBridgeHandler {
   public func OnApplyProgress(msg: CoopMsgApplyProgress) -> Void {}
   public func OnMergeConflicts(msg: CoopMsgMergeConflicts) -> Void {}
   public func OnVoicePlayback(msg: CoopMsgVoicePlayback) -> Void {}
+  public func OnStopCinematic(msg: CoopMsgStopCinematic) -> Void {}
+  public func OnServerTimeReply(msg: CoopMsgServerTimeReply) -> Void {}
+  public func OnDialogueWheelRemote(msg: CoopMsgDialogueWheelRemote) -> Void {}
+  public func OnDialogueSuggestion(msg: CoopMsgDialogueSuggestion) -> Void {}
+  public func OnDialogueRefused(msg: CoopMsgDialogueRefused) -> Void {}
+  public func OnDialogueEnded(msg: CoopMsgDialogueEnded) -> Void {}
+  public func OnSpectateRefused(msg: CoopMsgSpectateRefused) -> Void {}
+  public func OnVisemePlay(msg: CoopMsgVisemePlay) -> Void {}
 }
 
 public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
@@ -303,6 +426,30 @@ public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
         break;
       case 27:
         h.OnVoicePlayback(CoopBridgeReadVoicePlayback());
+        break;
+      case 29:
+        h.OnStopCinematic(CoopBridgeReadStopCinematic());
+        break;
+      case 32:
+        h.OnServerTimeReply(CoopBridgeReadServerTimeReply());
+        break;
+      case 33:
+        h.OnDialogueWheelRemote(CoopBridgeReadDialogueWheelRemote());
+        break;
+      case 35:
+        h.OnDialogueSuggestion(CoopBridgeReadDialogueSuggestion());
+        break;
+      case 36:
+        h.OnDialogueRefused(CoopBridgeReadDialogueRefused());
+        break;
+      case 37:
+        h.OnDialogueEnded(CoopBridgeReadDialogueEnded());
+        break;
+      case 39:
+        h.OnSpectateRefused(CoopBridgeReadSpectateRefused());
+        break;
+      case 41:
+        h.OnVisemePlay(CoopBridgeReadVisemePlay());
         break;
       default:
         CoopBridgeSkip();

@@ -1,12 +1,13 @@
 // The option groups coop-server and coop-sidecar share, so both programs say the same thing
 // about the same mistake:
-// - NAT (--master, --stun, --no-relay, --nat-bind): joining or hosting through coop-master;
+// - NAT (--master URL[,URL…], --stun, --no-relay, --nat-bind): joining or hosting through
+//   coop-master, the later URLs being failover masters;
 // - the session password: --password-file FILE or the environment variable
 //   COOP_SESSION_PASSWORD (never a plain --password: it would show in `ps`). The file wins when
 //   both are given; trailing line breaks are stripped (echo adds one); an empty, unreadable or
 //   oversized file is a one-line UsageError, never a silent "no password".
 import { readFileSync, statSync } from 'node:fs';
-import { NAT_DEFAULT_STUN } from '../net/nat/constants.js';
+import { NAT_DEFAULT_STUN, NAT_MAX_MASTERS } from '../net/nat/constants.js';
 import { SESSION_PASSWORD_MAX_BYTES } from '../protocol/constants.js';
 import { UsageError } from './command.js';
 import { readBaseUrl, readHostPort, readIp } from './options.js';
@@ -21,8 +22,8 @@ export const NAT_CLI_OPTIONS = {
 export interface NatCliValues { master?: string; stun?: string; 'no-relay'?: boolean; 'nat-bind'?: string }
 
 export interface NatSettings {
-  /** coop-master base URL without a trailing slash. */
-  master: string;
+  /** coop-master base URLs without a trailing slash, in failover order (`--master A,B`). */
+  master: string[];
   stunServer: string;
   relay: boolean;
   bindAddress: string | undefined;
@@ -30,7 +31,8 @@ export interface NatSettings {
 
 /** The settings, or undefined without --master; a bad value throws a UsageError. */
 export function natSettingsFrom(v: NatCliValues): NatSettings | undefined {
-  const master = readBaseUrl(v.master, '--master');
+  const master = v.master === undefined ? undefined : [...new Set(v.master.split(',').map((u) => readBaseUrl(u.trim(), '--master') as string))];
+  if (master && master.length > NAT_MAX_MASTERS) throw new UsageError(`--master takes at most ${NAT_MAX_MASTERS} URLs, got ${master.length}`);
   // Checked even without --master: a typo is a typo whether or not it is used.
   readHostPort(v.stun, '--stun');
   const bindAddress = readIp(v['nat-bind'], '--nat-bind', { version: 4 });

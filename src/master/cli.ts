@@ -8,6 +8,7 @@ import { readExistingFile, readIp, readPath, readPort } from '../cli/options.js'
 import { Teardown } from '../cli/teardown.js';
 import { startCoturn } from './coturn.js';
 import { startMaster } from './server.js';
+import { checkStoreOption } from './store/open-store.js';
 
 const NAME = 'coop-master';
 export const MASTER_DEFAULT_PORT = 7450;
@@ -20,6 +21,7 @@ export const MASTER_CLI_OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   state: { type: 'string' },
+  store: { type: 'string' },
   'turn-uri': { type: 'string', multiple: true },
   'turn-secret-file': { type: 'string' },
   coturn: { type: 'string' },
@@ -33,7 +35,9 @@ usage: coop-master [options]
 
   --host <ip>             address to listen on (default 0.0.0.0)
   --port <n>              TCP port for HTTP + WebSocket /ws (default ${MASTER_DEFAULT_PORT}; 0 = any free port)
-  --state <file>          lobby state file, written atomically (default: in memory only)
+  --state <file>          embedded store: lobby state file (snapshot + journal; default: memory only)
+  --store <where>         'embedded' (default: this process only) or redis://HOST:PORT[/DB]: the
+                          lobby, limits and signalling routes shared by every instance on it
   --turn-uri <uri>        TURN URI handed out with credentials (repeatable), e.g.
                           turn:relay.example.org:3478?transport=udp
   --turn-secret-file <f>  file holding coturn's static-auth-secret
@@ -50,6 +54,7 @@ interface MasterCliOptions {
   host: string;
   port: number;
   statePath: string | undefined;
+  store: string | undefined;
   turnUris: string[];
   secret: string | undefined;
   coturn: { ip: string; port: number } | undefined;
@@ -70,6 +75,8 @@ function optionsFrom(argv: readonly string[], env: CliIo['env']): MasterCliOptio
     }
     if (!secret) throw new UsageError('--turn-secret-file is empty');
   }
+  const badStore = checkStoreOption(v.store, v.state);
+  if (badStore) throw new UsageError(badStore);
   const coturnIp = readIp(v.coturn, '--coturn');
   const coturnPort = readPort(v['coturn-port'], '--coturn-port') ?? MASTER_DEFAULT_COTURN_PORT;
   if (secret && turnUris.length === 0 && coturnIp === undefined) {
@@ -79,6 +86,7 @@ function optionsFrom(argv: readonly string[], env: CliIo['env']): MasterCliOptio
     host: readIp(v.host, '--host', { localhost: true }) ?? '0.0.0.0',
     port: readPort(v.port, '--port') ?? MASTER_DEFAULT_PORT,
     statePath: readPath(v.state, '--state'),
+    store: v.store,
     turnUris: [...turnUris],
     secret,
     coturn: coturnIp === undefined ? undefined : { ip: coturnIp, port: coturnPort },
@@ -104,7 +112,7 @@ export async function runMaster(argv: readonly string[], io: CliIo): Promise<num
         if (uris.length === 0) uris.push(coturn.uri);
         log.info({ uri: coturn.uri }, 'coturn started');
       }
-      const master = await startMaster({ host: o.host, port: o.port, statePath: o.statePath, turnSecret: secret, turnUris: uris, log })
+      const master = await startMaster({ host: o.host, port: o.port, statePath: o.statePath, store: o.store, turnSecret: secret, turnUris: uris, log })
         .catch((err: unknown) => { throw new Error(`cannot start: ${oneLine(err)}`); });
       teardown.add('master', () => master.close());
     } catch (err) {

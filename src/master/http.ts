@@ -1,15 +1,15 @@
 // The master's HTTP routes: lobby (announce, heartbeat, remove, list), identity challenge and
 // TURN credentials. Bodies are size-capped, parsed with zod; every refusal is a counted drop.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MASTER_HEARTBEAT_MS, MASTER_MAX_BODY_BYTES, MASTER_RATE_MAX_PER_WINDOW, MASTER_RATE_MAX_TRACKED_IPS, MASTER_RATE_WINDOW_MS } from './constants.js';
-import type { Registry } from './registry.js';
+import { MASTER_HEARTBEAT_MS, MASTER_MAX_BODY_BYTES } from './constants.js';
+import { listQueryOf } from './list-query.js';
+import { StoreUnavailableError, type MasterStore } from './store/types.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
 import type { TurnCredIssuer } from './turn-cred.js';
-import { KeyedRateLimiter, perWindow } from '../util/rate-limit.js';
 import { AnnounceBody, HeartbeatBody } from '../protocol/master-wire.js';
 
 export interface HttpDeps {
-  registry: Registry;
+  store: MasterStore;
   issuer: TurnCredIssuer;
   stats: MasterStats;
   now: () => number;
@@ -56,8 +56,6 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export class HttpApi {
-  readonly #rate = new KeyedRateLimiter<string>(perWindow(MASTER_RATE_MAX_PER_WINDOW, MASTER_RATE_WINDOW_MS), MASTER_RATE_MAX_TRACKED_IPS);
-
   constructor(private readonly d: HttpDeps) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -66,48 +64,55 @@ export class HttpApi {
         this.d.stats.drop(err.reason);
         reply(res, err.status, { error: err.message });
         if (err.status === 413) req.socket.destroySoon();
+      } else if (err instanceof StoreUnavailableError) {
+        this.d.stats.drop('store_unavailable');
+        reply(res, 503, { error: 'lobby store unavailable; try again' });
       } else {
         reply(res, 500, { error: 'internal error' });
       }
     });
   }
 
-  sweep(): void {
-    this.#rate.sweep(this.d.now());
-  }
-
-  #limit(ip: string): void {
-    if (!this.#rate.take(ip, this.d.now())) throw new HttpRefusal(429, 'http_rate_limited', 'too many requests');
+  /** Spends one of the address's announce/heartbeat requests (shared by all instances on Redis). */
+  async #limit(ip: string): Promise<void> {
+    if (!(await this.d.store.hit(ip))) throw new HttpRefusal(429, 'http_rate_limited', 'too many requests');
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://master');
     const ip = req.socket.remoteAddress ?? '?';
     const path = url.pathname;
-    const { registry, issuer, stats } = this.d;
-    if (req.method === 'GET' && path === '/api/sessions') return reply(res, 200, { sessions: registry.list() });
-    if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true, sessions: registry.size, stats });
+    const { store, issuer, stats } = this.d;
+    if (req.method === 'GET' && path === '/api/sessions') {
+      const q = listQueryOf(url.searchParams);
+      if (typeof q === 'string') throw new HttpRefusal(400, 'http_bad_query', q);
+      return reply(res, 200, store.list(q));
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      const instance = store.bus?.instanceId;
+      return reply(res, store.healthy ? 200 : 503, { ok: store.healthy, store: store.kind, instance, sessions: store.size, stats });
+    }
     if (req.method === 'POST' && path === '/api/sessions') {
-      this.#limit(ip);
+      await this.#limit(ip);
       const body = AnnounceBody.safeParse(await readBody(req));
       if (!body.success) throw new HttpRefusal(400, 'http_bad_body', 'bad announce body');
-      const r = registry.announce(body.data, ip);
+      const r = await store.announce(body.data, ip);
       if (!r.ok) throw new HttpRefusal(429, r.code === 'ip_limit' ? 'announce_ip_limit' : 'announce_lobby_full', r.code);
       stats.announces++;
       return reply(res, 201, { sessionId: r.sessionId, hostToken: r.hostToken, heartbeatMs: MASTER_HEARTBEAT_MS });
     }
     const m = /^\/api\/sessions\/([A-Za-z0-9_-]{4,64})(\/heartbeat)?$/.exec(path);
     if (m && ((req.method === 'POST' && m[2]) || (req.method === 'DELETE' && !m[2]))) {
-      this.#limit(ip);
+      await this.#limit(ip);
       const body = HeartbeatBody.safeParse(await readBody(req));
       if (!body.success) throw new HttpRefusal(400, 'http_bad_body', 'bad heartbeat body');
-      const r = m[2] ? registry.heartbeat(m[1], body.data.hostToken, body.data.players) : registry.remove(m[1], body.data.hostToken);
+      const r = m[2] ? await store.heartbeat(m[1], body.data.hostToken, body.data.players) : await store.remove(m[1], body.data.hostToken);
       if (r === 'unknown_session') throw new HttpRefusal(404, 'heartbeat_unknown', 'unknown session: announce again');
       if (r === 'bad_token') throw new HttpRefusal(403, 'heartbeat_bad_token', 'host token does not match');
       return reply(res, 200, { ok: true });
     }
     if (req.method === 'GET' && path === '/api/challenge') {
-      this.#limit(ip);
+      await this.#limit(ip);
       return reply(res, 200, issuer.challenge());
     }
     if (req.method === 'GET' && path === '/api/turnCred') {

@@ -5,16 +5,20 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { MASTER_SWEEP_MS } from './constants.js';
 import { HttpApi } from './http.js';
-import { Registry } from './registry.js';
 import { SignalHub } from './signal.js';
+import { MemoryStore } from './store/memory-store.js';
+import { openStore } from './store/open-store.js';
+import type { MasterStore } from './store/types.js';
 import { MasterStats } from './stats.js';
 import { TurnCredIssuer } from './turn-cred.js';
 
 export interface MasterOptions {
   host: string;
   port: number;
-  /** Lobby state file (atomic JSON); undefined keeps the lobby in memory. */
+  /** Lobby state file of the embedded store (snapshot + journal); undefined keeps it in memory. */
   statePath?: string;
+  /** `embedded` (default) or redis://HOST:PORT: the lobby shared by every instance on it. */
+  store?: string;
   /** coturn static-auth-secret; undefined disables /api/turnCred. */
   turnSecret?: string;
   /** TURN URIs handed out with credentials, e.g. `turn:10.0.0.1:3478?transport=udp`. */
@@ -29,21 +33,21 @@ export interface MasterServer {
   readonly port: number;
   readonly url: string;
   readonly stats: MasterStats;
-  readonly registry: Registry;
+  readonly store: MasterStore;
   close(): Promise<void>;
 }
 
 export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   const now = opts.now ?? Date.now;
   const stats = new MasterStats();
-  const registry = new Registry({ now, statePath: opts.statePath });
-  const restored = registry.load();
+  const store = openStore({ store: opts.store, statePath: opts.statePath, now, log: opts.log });
+  const restored = await store.load();
   const issuer = new TurnCredIssuer({ secret: opts.turnSecret, uris: opts.turnUris, ttlS: opts.turnTtlS, now });
   const api = new HttpApi({
-    registry, issuer, stats, now,
+    store, issuer, stats, now,
     onCredIssued: (playerId) => opts.log?.info({ playerId }, 'turn credentials issued'),
   });
-  const hub = new SignalHub(registry, stats, now);
+  const hub = new SignalHub(store, stats, now);
   const server: Server = createServer((req, res) => api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://master').pathname !== '/ws') {
@@ -54,30 +58,37 @@ export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   });
   server.on('clientError', (_err, socket) => socket.destroy());
   const sweeper = setInterval(() => {
-    const expired = registry.sweep();
     issuer.sweep();
-    api.sweep();
-    if (expired) opts.log?.info({ expired }, 'sessions expired');
+    store.sweep().then((expired) => {
+      if (expired) opts.log?.info({ expired }, 'sessions expired');
+    }, () => undefined); // store away: the next sweep tries again
   }, MASTER_SWEEP_MS);
   sweeper.unref();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+  } catch (err) {
+    clearInterval(sweeper);
+    await store.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  opts.log?.info({ host: opts.host, port, restored, staleTempsRemoved: registry.staleTempsRemoved, relay: issuer.enabled }, 'coop-master listening');
+  const staleTempsRemoved = store instanceof MemoryStore ? store.staleTempsRemoved : undefined;
+  opts.log?.info({ host: opts.host, port, restored, staleTempsRemoved, relay: issuer.enabled, store: store.kind, instance: store.bus?.instanceId }, 'coop-master listening');
   return {
     port,
     url: `http://${hostPart}:${port}`,
     stats,
-    registry,
+    store,
     async close() {
       clearInterval(sweeper);
-      registry.flush();
       hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
     },
   };
 }

@@ -1,6 +1,8 @@
 // Signalling over WebSocket: a host binds its announced session (proving the host token), a joiner
 // joins it and gets a peer id, then both relay ICE parameters and candidates through the master.
 // Bad, oversized, unroutable or flooding messages are counted drops; the socket gets an error.
+// With a shared store (Redis) the host may be bound on another instance: signal-relay.ts carries
+// those messages. A socket's messages are handled one after another (some wait on the store).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
@@ -8,8 +10,9 @@ import {
   MASTER_MAX_PEERS_PER_SESSION, MASTER_MAX_WS_CONNECTIONS, MASTER_MAX_WS_MESSAGE_BYTES, MASTER_MAX_WS_PER_IP,
   MASTER_WS_HELLO_TIMEOUT_MS, MASTER_WS_RATE_MAX_PER_WINDOW, MASTER_WS_RATE_WINDOW_MS,
 } from './constants.js';
-import type { Registry } from './registry.js';
+import { SignalRelay, type LocalSide } from './signal-relay.js';
 import { TokenBucket, perWindow } from '../util/rate-limit.js';
+import type { MasterStore } from './store/types.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
 import { ClientMessage, type MasterErrorCode, type ServerMessage } from '../protocol/master-wire.js';
 
@@ -20,9 +23,15 @@ const WS_CLOSE_POLICY = 1008;
 interface Conn {
   ws: WebSocket;
   ip: string;
-  role: 'none' | 'host' | 'joiner';
+  /** 'binding' while a hello waits on the store. */
+  role: 'none' | 'binding' | 'host' | 'joiner';
   sessionId?: string;
   peerId?: string;
+  /** A joiner's host instance when it is not this one. */
+  hostInst?: string;
+  closed: boolean;
+  /** The tail of this socket's message handling (kept in order). */
+  queue: Promise<void>;
   rate: TokenBucket;
   helloTimer?: NodeJS.Timeout;
 }
@@ -34,10 +43,21 @@ export class SignalHub {
   readonly #hosts = new Map<string, Conn>();
   readonly #peers = new Map<string, Conn>();
   readonly #perIp = new Map<string, number>();
+  /** Joiners (local and relayed) per session hosted here. */
+  readonly #peersPer = new Map<string, number>();
+  readonly #relay: SignalRelay | undefined;
   #conns = 0;
 
-  constructor(private readonly registry: Registry, private readonly stats: MasterStats, private readonly now: () => number) {
+  constructor(private readonly store: MasterStore, private readonly stats: MasterStats, private readonly now: () => number) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MASTER_MAX_WS_MESSAGE_BYTES });
+    const local: LocalSide = {
+      sendToHost: (sid, m) => { const h = this.#hosts.get(sid); if (h) this.#send(h, m); return h !== undefined; },
+      sendToPeer: (peer, m) => { const p = this.#peers.get(peer); if (p) this.#send(p, m); return p !== undefined; },
+      closePeer: (peer, reason) => this.#peers.get(peer)?.ws.close(1001, reason),
+      peersOf: (sid) => this.#peersPer.get(sid) ?? 0,
+      addPeers: (sid, d) => this.#addPeers(sid, d),
+    };
+    this.#relay = store.bus ? new SignalRelay(store.bus, local, stats) : undefined;
   }
 
   /** Takes an upgraded socket; refuses it when the connection limits are reached. */
@@ -50,7 +70,7 @@ export class SignalHub {
     }
     this.#conns++;
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
-    const c: Conn = { ws, ip, role: 'none', rate: new TokenBucket(WS_RATE, this.now()) };
+    const c: Conn = { ws, ip, role: 'none', rate: new TokenBucket(WS_RATE, this.now()), closed: false, queue: Promise.resolve() };
     c.helloTimer = setTimeout(() => {
       if (c.role === 'none') {
         this.stats.drop('ws_hello_timeout');
@@ -107,6 +127,14 @@ export class SignalHub {
     const parsed = ClientMessage.safeParse(json);
     if (!parsed.success) return this.#refuse(c, 'ws_bad_message', 'bad_message', 'unknown or malformed message');
     const m = parsed.data;
+    c.queue = c.queue.then(() => this.#handle(c, m)).catch(() => {
+      if (!c.closed) this.#refuse(c, 'store_unavailable', 'unavailable', 'lobby store unavailable; try again');
+      if (c.role === 'binding') c.role = 'none';
+    });
+  }
+
+  async #handle(c: Conn, m: ClientMessage): Promise<void> {
+    if (c.closed) return;
     switch (m.t) {
       case 'host': return this.#onHost(c, m.sessionId, m.hostToken);
       case 'join': return this.#onJoin(c, m.sessionId);
@@ -114,9 +142,16 @@ export class SignalHub {
     }
   }
 
-  #onHost(c: Conn, sessionId: string, hostToken: string): void {
+  async #onHost(c: Conn, sessionId: string, hostToken: string): Promise<void> {
     if (c.role !== 'none') return this.#refuse(c, 'ws_already_bound', 'already_bound', 'socket already bound');
-    const v = this.registry.verifyHost(sessionId, hostToken);
+    c.role = 'binding';
+    // With a bus the proof and the route to this instance are one atomic step in the store.
+    const v = this.store.bus ? await this.store.bus.bindHost(sessionId, hostToken) : await this.store.verifyHost(sessionId, hostToken);
+    c.role = 'none';
+    if (c.closed) {
+      if (v === 'ok') void this.store.bus?.releaseHost(sessionId);
+      return;
+    }
     if (v === 'unknown_session') return this.#refuse(c, 'ws_unknown_session', 'unknown_session', 'no such session');
     if (v === 'bad_token') return this.#refuse(c, 'ws_bad_token', 'bad_token', 'host token does not match');
     const old = this.#hosts.get(sessionId);
@@ -127,37 +162,80 @@ export class SignalHub {
     this.#send(c, { t: 'ready', sessionId });
   }
 
-  #onJoin(c: Conn, sessionId: string): void {
+  async #onJoin(c: Conn, sessionId: string): Promise<void> {
     if (c.role !== 'none') return this.#refuse(c, 'ws_already_bound', 'already_bound', 'socket already bound');
-    const host = this.#hosts.get(sessionId);
-    if (!host || !this.registry.has(sessionId)) return this.#refuse(c, 'ws_unknown_session', 'unknown_session', 'no such session (or its host is not online)');
-    let peersOfSession = 0;
-    for (const p of this.#peers.values()) if (p.sessionId === sessionId) peersOfSession++;
-    if (peersOfSession >= MASTER_MAX_PEERS_PER_SESSION) return this.#refuse(c, 'ws_session_full', 'session_full', 'too many joiners waiting');
+    c.role = 'binding';
     const peerId = randomBytes(PEER_ID_BYTES).toString('base64url');
+    const host = this.#hosts.get(sessionId);
+    let hostInst: string | undefined;
+    let refusal: 'unknown_session' | 'session_full' | undefined;
+    if (host) {
+      if (!(await this.store.has(sessionId))) refusal = 'unknown_session';
+      else if ((this.#peersPer.get(sessionId) ?? 0) >= MASTER_MAX_PEERS_PER_SESSION) refusal = 'session_full';
+    } else {
+      hostInst = this.#relay ? await this.store.bus?.hostOf(sessionId) : undefined;
+      if (!this.#relay || !hostInst || hostInst === this.#relay.instanceId) refusal = 'unknown_session';
+      else {
+        const r = await this.#relay.join(sessionId, peerId, hostInst);
+        if (!r.ok) refusal = r.code;
+      }
+    }
+    c.role = 'none';
+    if (c.closed) {
+      if (hostInst && !refusal) {
+        this.#relay?.claim(peerId); // nobody to deliver early signals to: drops them
+        this.#relay?.left(hostInst, sessionId, peerId);
+      }
+      return;
+    }
+    if (refusal === 'session_full') return this.#refuse(c, 'ws_session_full', 'session_full', 'too many joiners waiting');
+    if (refusal || (!hostInst && !this.#hosts.has(sessionId))) return this.#refuse(c, 'ws_unknown_session', 'unknown_session', 'no such session (or its host is not online)');
     c.role = 'joiner';
     c.sessionId = sessionId;
     c.peerId = peerId;
+    c.hostInst = hostInst;
     this.#peers.set(peerId, c);
     this.#send(c, { t: 'joined', peerId });
-    this.#send(host, { t: 'peer', peerId });
+    if (hostInst) this.#relay?.claim(peerId);
+    if (!hostInst) {
+      this.#addPeers(sessionId, 1);
+      this.#send(this.#hosts.get(sessionId) as Conn, { t: 'peer', peerId });
+    }
   }
 
   #onSignal(c: Conn, m: Extract<ClientMessage, { t: 'signal' }>): void {
-    if (c.role === 'none') return this.#refuse(c, 'ws_not_ready', 'not_ready', 'say host or join first');
+    if (c.role === 'none' || c.role === 'binding') return this.#refuse(c, 'ws_not_ready', 'not_ready', 'say host or join first');
+    const sid = c.sessionId as string;
     if (c.role === 'joiner') {
-      const host = c.sessionId ? this.#hosts.get(c.sessionId) : undefined;
+      if (c.hostInst && this.#relay) {
+        this.stats.signalsRelayed++;
+        return this.#relay.toHost(c.hostInst, sid, c.peerId as string, m.data);
+      }
+      const host = this.#hosts.get(sid);
       if (!host) return this.#refuse(c, 'ws_unknown_session', 'unknown_session', 'the host is gone');
       this.stats.signalsRelayed++;
       return this.#send(host, { t: 'signal', peerId: c.peerId as string, data: m.data });
     }
     const peer = m.peerId ? this.#peers.get(m.peerId) : undefined;
-    if (!peer || peer.sessionId !== c.sessionId) return this.#refuse(c, 'ws_unknown_peer', 'unknown_peer', 'no such peer in this session');
-    this.stats.signalsRelayed++;
-    this.#send(peer, { t: 'signal', peerId: m.peerId as string, data: m.data });
+    if (peer && peer.sessionId === sid && !peer.hostInst) {
+      this.stats.signalsRelayed++;
+      return this.#send(peer, { t: 'signal', peerId: m.peerId as string, data: m.data });
+    }
+    if (m.peerId && this.#relay?.toPeer(sid, m.peerId, m.data)) {
+      this.stats.signalsRelayed++;
+      return;
+    }
+    this.#refuse(c, 'ws_unknown_peer', 'unknown_peer', 'no such peer in this session');
+  }
+
+  #addPeers(sessionId: string, delta: number): void {
+    const n = (this.#peersPer.get(sessionId) ?? 0) + delta;
+    if (n <= 0) this.#peersPer.delete(sessionId);
+    else this.#peersPer.set(sessionId, n);
   }
 
   #onClose(c: Conn): void {
+    c.closed = true;
     if (c.helloTimer) clearTimeout(c.helloTimer);
     this.#conns--;
     const n = (this.#perIp.get(c.ip) ?? 1) - 1;
@@ -165,11 +243,18 @@ export class SignalHub {
     else this.#perIp.set(c.ip, n);
     if (c.role === 'host' && c.sessionId && this.#hosts.get(c.sessionId) === c) {
       this.#hosts.delete(c.sessionId);
-      for (const p of this.#peers.values()) if (p.sessionId === c.sessionId) p.ws.close(1001, 'host left');
+      this.#peersPer.delete(c.sessionId);
+      for (const p of this.#peers.values()) if (p.sessionId === c.sessionId && !p.hostInst) p.ws.close(1001, 'host left');
+      this.#relay?.hostGone(c.sessionId);
     }
-    if (c.role === 'joiner' && c.peerId) {
+    if (c.role === 'joiner' && c.peerId && c.sessionId) {
       this.#peers.delete(c.peerId);
-      const host = c.sessionId ? this.#hosts.get(c.sessionId) : undefined;
+      if (c.hostInst) {
+        this.#relay?.left(c.hostInst, c.sessionId, c.peerId);
+        return;
+      }
+      this.#addPeers(c.sessionId, -1);
+      const host = this.#hosts.get(c.sessionId);
       if (host) this.#send(host, { t: 'left', peerId: c.peerId });
     }
   }

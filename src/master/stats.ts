@@ -5,7 +5,7 @@ export type MasterDropReason =
   | 'cred_bad_key' | 'cred_bad_signature' | 'cred_unknown_nonce' | 'cred_no_secret' | 'cred_bad_query'
   | 'ws_too_big' | 'ws_bad_json' | 'ws_bad_message' | 'ws_unknown_session' | 'ws_unknown_peer'
   | 'ws_bad_token' | 'ws_not_ready' | 'ws_session_full' | 'ws_rate_limited' | 'ws_conn_limit'
-  | 'ws_already_bound' | 'ws_hello_timeout';
+  | 'ws_already_bound' | 'ws_hello_timeout' | 'store_unavailable' | 'http_bad_query';
 
 export class MasterStats {
   readonly drops = new Map<MasterDropReason, number>();

@@ -69,7 +69,7 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export type MasterErrorCode =
   | 'bad_message' | 'too_big' | 'unknown_session' | 'unknown_peer' | 'not_ready' | 'bad_token'
-  | 'session_full' | 'rate_limited' | 'already_bound';
+  | 'session_full' | 'rate_limited' | 'already_bound' | 'unavailable';
 
 /** Master → client over the WebSocket. */
 export type ServerMessage =

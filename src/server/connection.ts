@@ -52,6 +52,8 @@ export class Connection implements TickClient {
   /** server time − client time, min-filtered (see CLIENT_CLOCK_CREEP_MS_PER_S); null until known. */
   clockOffsetMs: number | null = null;
   clockOffsetAtMs = 0;
+  /** Interest centre instead of the avatar: a spectator's camera (SA-1); null = the avatar. */
+  view: { x: number; y: number } | null = null;
   readonly interest = new InterestState();
   readonly snaps = new ClientSnapshots();
   readonly drops = new Map<DropReason, number>();

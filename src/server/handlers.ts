@@ -43,6 +43,7 @@ export interface MessageContext {
 const SERVER_ONLY: ReadonlySet<EMsgKind> = new Set<EMsgKind>([
   'challenge', 'welcome', 'refused', 'snapshot', 'interestAdd', 'interestRemove', 'tickRateChange',
   'adminReply', 'spectateGranted', 'sessionSaved',
+  'clockReply', 'spectateEnded', 'cineStart', 'cineEnd', 'storyRefused',
 ]);
 
 export function handleMessage(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: EMsg): void {

@@ -54,11 +54,11 @@ export class InterestManager {
     const next = st.spare;
     next.length = 0;
     const enter2 = this.#radii.enterM * this.#radii.enterM;
-    const wx = world.x, wy = world.y;
+    const wx = world.x, wy = world.y, hidden = world.hidden.size > 0 ? world.hidden : null;
     const addedBefore = added.length, removedBefore = removed.length;
     for (let i = 0; i < found.length; i++) {
       const id = found[i];
-      if (id === selfId) continue;
+      if (id === selfId || (hidden !== null && hidden.has(id))) continue;
       if (member[id] === s) {
         seen[id] = s;
         next.push(id);

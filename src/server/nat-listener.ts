@@ -6,9 +6,8 @@
 import type { IdentityKeys } from '../protocol/identity.js';
 import { NatConnection } from '../net/nat/handshake.js';
 import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/ice-transport.js';
-import {
-  MasterError, MasterSignal, announceLobby, cachedTurnCredentials, heartbeatLobby, playerIdentityFrom, type Announced,
-} from '../net/nat/master-client.js';
+import { HostBinding } from '../net/nat/host-binding.js';
+import { cachedTurnCredentials, playerIdentityFrom, type MasterSignal } from '../net/nat/master-client.js';
 import { MASTER_MAX_PLAYERS } from '../protocol/master-wire.js';
 import type { PeerNetView } from './admin/session-view.js';
 import { listenEnet, type EnetListener } from './enet-adapter.js';
@@ -27,8 +26,8 @@ export const NAT_PENDING_JOINERS_MAX = 32;
 export const NAT_ENET_ATTACH_TIMEOUT_MS = 5_000;
 
 export interface NatListenOptions {
-  /** coop-master base URL, http(s)://host:port */
-  master: string;
+  /** coop-master base URLs, http(s)://host:port, in failover order. */
+  master: string | readonly string[];
   stunServer: string;
   /** Gather relay candidates (TURN credentials from the master); false = direct only. */
   relay: boolean;
@@ -47,6 +46,8 @@ export interface NatListenOptions {
 export interface NatListener {
   /** The lobby id on coop-master (changes only if the master forgot the lobby entry). */
   readonly lobbyId: string;
+  /** The master the session is bound to now (moves on failover). */
+  readonly master: string;
   readonly enet: EnetListener;
   /** Connection stats of one ICE peer by its ENet address (`ice:<peerId>`). */
   netOf(address: string): PeerNetView | undefined;
@@ -60,11 +61,6 @@ export interface NatListener {
 }
 
 export async function listenNat(server: CoopServer, o: NatListenOptions): Promise<NatListener> {
-  const announce = (): Promise<Announced> => announceLobby(o.master, {
-    name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS),
-    password: server.passwordRequired,
-  });
-  let announced = await announce();
   const transport = new IceDatagramTransport('server');
   const conns = new Map<string, NatConnection>();
   /** Peer ids with an ENet connection over their ICE path. */
@@ -80,7 +76,9 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   const joiners = new Map<string, () => void>();
   const joinersMax = o.pendingJoinersMax ?? NAT_PENDING_JOINERS_MAX;
   let evicted = 0;
-  const turn = o.relay ? cachedTurnCredentials(o.master, playerIdentityFrom(o.identity)) : undefined;
+  let binding: HostBinding | undefined;
+  const firstMaster = typeof o.master === 'string' ? o.master : o.master[0];
+  const turn = o.relay ? cachedTurnCredentials(() => binding?.master ?? firstMaster, playerIdentityFrom(o.identity)) : undefined;
   turn?.().catch((err: Error) => o.log.warn({ event: 'nat.turncred.fail', error: err.message }, 'no TURN credentials yet'));
   /** Handshakes still running (closed with the listener). */
   const pending = new Set<NatConnection>();
@@ -127,29 +125,25 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     }).finally(() => { pending.delete(handshake); });
   };
 
-  // Bound to the master over a WebSocket; if the master restarts, bind again (its state kept the
-  // session) at the next heartbeat.
-  let signal: MasterSignal | undefined;
-  const bind = async (): Promise<void> => {
-    const sig = await MasterSignal.open(o.master);
-    await sig.host(announced, (peerId) => startHandshake(sig, peerId));
-    sig.onClose(() => { if (signal === sig) signal = undefined; });
-    signal = sig;
-  };
-  await bind();
-  const beat = setInterval(() => {
-    heartbeatLobby(o.master, announced, server.inWorld().length).catch(async (err: Error) => {
-      o.log.warn({ event: 'nat.heartbeat.fail', error: err.message }, 'coop-master heartbeat failed');
-      // A master that lost its lobby (restarted without --state) no longer knows the session:
-      // announce it again; joiners need the new lobby id, which is logged.
-      if (!(err instanceof MasterError && err.status === 404) || closed) return;
-      announced = await announce();
-      signal?.close();
-      signal = undefined;
-      o.log.warn({ event: 'nat.reannounced', lobbyId: announced.lobbyId }, 'announced again on coop-master under a new lobby id');
-    }).catch((err: Error) => o.log.warn({ event: 'nat.reannounce.fail', error: err.message }, 'could not announce again'));
-    if (!signal) bind().catch((err: Error) => o.log.warn({ event: 'nat.rebind.fail', error: err.message }, 'could not bind to coop-master again'));
-  }, announced.heartbeatMs);
+  // Announced and bound through HostBinding: it heartbeats, and moves to the next master of the
+  // list (re-binding the same lobby session) when its master goes away.
+  try {
+    binding = await HostBinding.start({
+      master: o.master,
+      body: () => ({
+        name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS),
+        password: server.passwordRequired,
+      }),
+      players: () => server.inWorld().length,
+      onPeer: (sig, peerId) => startHandshake(sig, peerId),
+      log: o.log,
+    });
+  } catch (err) {
+    enet.close();
+    transport.close();
+    throw err;
+  }
+  const bound = binding;
 
   function statsOf(address: string): PeerNetView | undefined {
     const c = conns.get(address.slice(ICE_PATH_PREFIX.length));
@@ -159,7 +153,8 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   }
 
   return {
-    get lobbyId() { return announced.lobbyId; },
+    get lobbyId() { return bound.lobbyId; },
+    get master() { return bound.master; },
     enet,
     netOf: statsOf,
     get evictedJoiners() { return evicted; },
@@ -167,8 +162,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     get runningHandshakes() { return pending.size; },
     async close() {
       closed = true;
-      clearInterval(beat);
-      signal?.close();
+      bound.close();
       enet.close();
       await Promise.all([...conns.values(), ...pending].map((c) => c.close()));
       transport.close();

@@ -7,6 +7,10 @@ import type { Connection } from './connection.js';
 export interface SessionViewOptions {
   /** Identity of the session host (the player whose sidecar started this server). */
   hostIdentity?: string;
+  /** A peer's clock error bound (story sync), ms; null when it has not reported one. */
+  clockBoundOf?: (peerId: number) => number | null;
+  /** A mode label that says more than PlayerState.mode (e.g. whom a spectator watches). */
+  modeOf?: (peerId: number) => string | null;
 }
 
 /** The protocol's refuse codes in the dashboard's words. */
@@ -36,7 +40,8 @@ export function sessionViewOf(server: CoopServer, opts: SessionViewOptions = {})
     identity: c.identity,
     pingMs: c.link.pingMs,
     location: c.avatarId && w.isAlive(c.avatarId) ? { x: w.x[c.avatarId], y: w.y[c.avatarId], z: w.z[c.avatarId] } : { x: 0, y: 0, z: 0 },
-    mode: c.modeName,
+    mode: opts.modeOf?.(c.peerId) ?? c.modeName,
+    clockBoundMs: opts.clockBoundOf?.(c.peerId) ?? null,
     isHost: opts.hostIdentity !== undefined && c.identity === opts.hostIdentity,
     net: c.link.net?.(),
   });

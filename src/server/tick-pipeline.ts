@@ -15,6 +15,8 @@ export interface TickClient {
   readonly snaps: ClientSnapshots;
   /** False until the handshake is done: no interest or snapshots yet. */
   readonly inWorld: boolean;
+  /** Interest centre when it is not the avatar (a spectator's camera, SA-1); null = the avatar. */
+  readonly view?: { readonly x: number; readonly y: number } | null;
 }
 
 /** bytes may be a view into a buffer the pipeline reuses: send (the transport copies) or copy it now. */
@@ -31,6 +33,8 @@ export class TickPipeline {
   #added: number[] = [];
   #removed: number[] = [];
   readonly #envelope = { buf: new Uint8Array(4096) };
+  /** Sum of the ticks' simulated time, ms: snapshot deltas predict positions across it. */
+  #simTimeMs = 0;
 
   constructor(world: World, sim: NpcSim | null) {
     this.world = world;
@@ -42,19 +46,21 @@ export class TickPipeline {
     const world = this.world, st = this.stats;
     st.clients = 0; st.interestTotal = 0; st.snapshotBytes = 0; st.added = 0; st.removed = 0;
     this.sim?.step(tickMs / 1000);
+    this.#simTimeMs += tickMs;
     world.quantiseAll();
     const added = this.#added, removed = this.#removed;
     for (const c of clients) {
       if (!c.inWorld || !world.isAlive(c.avatarId)) continue;
       added.length = 0;
       removed.length = 0;
-      this.interest.update(c.interest, world.x[c.avatarId], world.y[c.avatarId], c.avatarId, added, removed);
+      const v = c.view;
+      this.interest.update(c.interest, v ? v.x : world.x[c.avatarId], v ? v.y : world.y[c.avatarId], c.avatarId, added, removed);
       if (removed.length) out(c, 'interest', encodeMsg({ interestRemove: { generation: c.interest.generation, ids: removed } }));
       if (added.length) {
         const entities = added.map((id) => ({ id, kind: world.kind[id], ownerPeerId: world.owner[id], name: world.names[id] ?? '' }));
         out(c, 'interest', encodeMsg({ interestAdd: { generation: c.interest.generation, entities } }));
       }
-      const w = this.writer.write(c.snaps, tick, c.interest.members, world);
+      const w = this.writer.write(c.snaps, tick, c.interest.members, world, this.#simTimeMs);
       const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data, this.#envelope);
       out(c, 'snapshot', bytes);
       st.clients++;

@@ -29,6 +29,8 @@ export class World {
   q = new Int32Array(WORLD_INITIAL_CAPACITY * FIELD_COUNT);
   owner = new Uint32Array(WORLD_INITIAL_CAPACITY);
   names: string[] = [];
+  /** Entities nobody is told about while listed (a spectator's own avatar, SA-1). */
+  readonly hidden = new Set<number>();
   #free: number[] = [];
   #next = FIRST_ENTITY_ID;
   #count = 0;
@@ -59,6 +61,7 @@ export class World {
   despawn(id: number): void {
     if (!this.isAlive(id)) return;
     this.alive[id] = 0;
+    this.hidden.delete(id);
     this.grid.remove(id);
     this.names[id] = '';
     this.#free.push(id);

@@ -23,6 +23,8 @@ export interface VoiceHookOptions {
   /** One line for the player/log (device problems). */
   say: (line: string) => void;
   trace?: (e: VoiceTraceEvent) => void;
+  /** Each talker's decoded frame as it is played (their avatar's mouth, story/voice-visemes.ts). */
+  onDecoded?: (peerId: number, pcm: Int16Array) => void;
 }
 
 /** Played frames go to the game over the bridge. */
@@ -55,6 +57,7 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
     sink,
     localPeerId: o.localPeerId,
     trace: o.trace,
+    onDecoded: o.onDecoded,
     sendVoice: (p) => o.sendToServer({ voice: { seq: p.seq, timestamp: p.timestamp, opusBytes: p.opusBytes } }, CHANNEL_VOICE),
     micIcon: (peerId, on) => {
       if (bridge.state === 'closed') return;

@@ -6,6 +6,7 @@ import type { SimContext } from './context.js';
 import { WavFileSink, WavFileSource } from '../voice/wav-io.js';
 import { VOICE_SAMPLE_RATE_HZ } from '../voice/constants.js';
 import type { Step } from './scenario.js';
+import { playScene, runningScene } from './scene.js';
 import { describeZodError } from '../util/zod-text.js';
 
 export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -67,14 +68,47 @@ export const ACTIONS: Record<string, Action> = {
   transform: define(z.object({ pos: Vec3, vel: Vec3.default([0, 0, 0]), entityId: z.number().int().min(0).default(1) }), (s, ctx) => {
     ctx.send('PlayerTransform', { entityId: s.entityId, pos: vec(s.pos), rot: { x: 0, y: 0, z: 0, w: 1 }, vel: vec(s.vel) });
   }),
+  /** The player triggers a scene: it plays here and the game reports it (StartCinematic). */
   cinematic: define(z.object({ sceneId: z.string(), timeS: z.number().default(0) }), (s, ctx) => {
+    playScene(ctx, s.sceneId, s.timeS);
     ctx.send('StartCinematic', { sceneId: s.sceneId, timeS: s.timeS });
   }),
+  /** The running scene ends here (skipped: the player skipped it). */
+  endCinematic: define(z.object({ skipped: z.boolean().default(false) }), (s, ctx) => {
+    const scene = runningScene(ctx);
+    if (!scene) return;
+    ctx.state.delete('scene');
+    ctx.send('CinematicEnded', { sceneId: scene.sceneId, skipped: s.skipped });
+  }),
+  /** Ask the sidecar for server time (the reply is logged and kept in state 'serverTime'). */
+  serverTime: define(z.object({ requestId: z.number().int().min(0).default(1) }), (s, ctx) => ctx.send('ServerTimeRequest', { requestId: s.requestId })),
   /** Show the dialogue wheel, then pick a choice pickAfterMs later (no pick when pick is absent). */
-  dialogue: define(z.object({ conversationId: z.number().int().min(0), choices: z.array(z.string()).min(1), pick: z.number().int().min(0).optional(), pickAfterMs: z.number().min(0).default(500) }), (s, ctx) => {
-    ctx.send('DialogueWheelShown', { conversationId: s.conversationId, choices: s.choices.map((text, index) => ({ index, text, flags: 0 })) });
+  dialogue: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0).default(1), choices: z.array(z.string()).min(1), pick: z.number().int().min(0).optional(), pickAfterMs: z.number().min(0).default(500) }), (s, ctx) => {
+    ctx.send('DialogueWheelShown', { conversationId: s.conversationId, hubId: s.hubId, choices: s.choices.map((text, index) => ({ index, text, flags: 0 })) });
     const pick = s.pick;
-    if (pick !== undefined) ctx.after(s.pickAfterMs, () => ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, choiceIndex: pick }));
+    if (pick !== undefined) ctx.after(s.pickAfterMs, () => ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: pick }));
+  }),
+  /** Pick on a wheel the sidecar showed (DialogueWheelRemote), or a hacked game picking anyway. */
+  pick: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }), (s, ctx) => {
+    ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
+  }),
+  /** A listener suggests a choice on a read-only wheel. */
+  suggest: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }), (s, ctx) => {
+    ctx.send('DialogueSuggest', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
+  }),
+  /** The conversation closes in this game. */
+  endDialogue: define(z.object({ conversationId: z.number().int().min(0), reason: z.string().default('done') }), (s, ctx) => {
+    ctx.send('DialogueEnded', { conversationId: s.conversationId, reason: s.reason });
+  }),
+  /**
+   * A line's mouth shapes: VisemeEvent for speaker npcId every everyMs, one id after the other,
+   * each timed at this game's clock + offsetMs (negative: reported late).
+   */
+  visemes: define(z.object({ npcId: z.number().int().min(0), ids: z.array(z.number().int().min(0).max(255)).min(1), everyMs: z.number().positive().default(70), offsetMs: z.number().default(0) }), (s, ctx) => {
+    let i = 0;
+    const one = () => ctx.send('VisemeEvent', { npcId: s.npcId, visemeId: s.ids[i++]!, timeMs: ctx.now() + s.offsetMs });
+    one();
+    if (s.ids.length > 1) ctx.every(s.everyMs, () => (one(), i < s.ids.length));
   }),
   /** Hold push-to-talk for holdMs. */
   ptt: define(z.object({ holdMs: z.number().min(0) }), (s, ctx) => {

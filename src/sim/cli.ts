@@ -10,6 +10,7 @@ import { SimHost } from './host.js';
 import { launchSidecar } from './launch.js';
 import { stdoutSink } from './log.js';
 import { loadScenario, parseScenario, type Scenario } from './scenario.js';
+import { offsetClock } from '../util/clock.js';
 
 const NAME = 'coop-sim';
 /** ABI versions are a u32 in the region header. */
@@ -26,7 +27,10 @@ export const SIM_CLI_OPTIONS = {
   'abi-version': { type: 'string' },
   help: { type: 'boolean' },
   'launch-sidecar': { type: 'boolean' },
+  'clock-offset-ms': { type: 'string' },
 } as const;
+/** Largest --clock-offset-ms (about 11 days), ms. */
+const CLOCK_OFFSET_MAX_MS = 1e9;
 
 export const SIM_HELP = `coop-sim: a headless game that speaks the game side of the bridge.
 usage: coop-sim --session NAME [options]
@@ -38,6 +42,7 @@ usage: coop-sim --session NAME [options]
   --exit-when-done     play the scenario once (even if it repeats), then stop
   --ring-bytes N       ring capacity if this process creates the region (power of two, ${RING_MIN_BYTES}..${RING_MAX_BYTES})
   --abi-version N      pretend to be a build with another bridge ABI (tests)
+  --clock-offset-ms MS run on a clock MS ahead of this machine's (tests, benches: known offsets)
   --launch-sidecar -- CMD ARGS...
                        start the sidecar as the game's plugin does (native coop_launch: it dies
                        with this process), with --session NAME appended
@@ -63,6 +68,10 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
     if (!v['launch-sidecar'] && positionals.length > 0) throw new UsageError(`unexpected argument ${quote(positionals[0])} (see --help)`);
     const ringBytes = readRingBytes(v['ring-bytes']) ?? RING_DEFAULT_BYTES;
     const abiVersion = readInt(v['abi-version'], '--abi-version', { min: 0, max: ABI_VERSION_MAX });
+    const clockOffsetMs = v['clock-offset-ms'] === undefined ? 0 : Number(v['clock-offset-ms']);
+    if (v['clock-offset-ms']?.trim() === '' || !Number.isFinite(clockOffsetMs) || Math.abs(clockOffsetMs) > CLOCK_OFFSET_MAX_MS) {
+      throw new UsageError(`--clock-offset-ms must be a number of ms within ±${CLOCK_OFFSET_MAX_MS}, got ${quote(v['clock-offset-ms'] ?? '')}`);
+    }
     const scenarioFile = readExistingFile(v.scenario, '--scenario');
     let scenario: Scenario;
     try {
@@ -79,6 +88,7 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
         bridge: { name: session, role: 'game', ringBytes, abiVersion },
         scenario, log,
         echo: v.echo === true, quietFrames: v['quiet-frames'] === true, quiet: v.quiet === true, exitWhenDone: v['exit-when-done'] === true,
+        clock: offsetClock(clockOffsetMs),
       });
     } catch (err) {
       // The bridge refusing (ABI, a second game) is a runtime error; anything else here is the

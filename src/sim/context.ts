@@ -8,6 +8,8 @@ export interface SimContext {
   bridge: Bridge;
   scenario: Scenario;
   log: LogSink;
+  /** This game's clock, ms (the machine's, or offset by --clock-offset-ms). */
+  now(): number;
   /** Sends and logs one message. */
   send<K extends MessageName>(name: K, msg: MessageMap[K]): void;
   /** Runs fn after ms (cancelled when the host stops). */

@@ -8,6 +8,7 @@ import type { SimContext } from './context.js';
 import type { LogSink } from './log.js';
 import { react } from './reactions.js';
 import type { Scenario } from './scenario.js';
+import { machineClock, type Clock } from '../util/clock.js';
 
 export interface SimHostOptions {
   bridge: BridgeOptions;
@@ -20,6 +21,8 @@ export interface SimHostOptions {
   quiet?: boolean;
   /** Stop after the scenario's last step (and its pause) instead of waiting for the sidecar. */
   exitWhenDone?: boolean;
+  /** This game's clock (default: the machine's monotonic clock). */
+  clock?: Clock;
 }
 
 /** Shortest round of a repeating scenario, ms (see #play). */
@@ -39,11 +42,13 @@ export class SimHost {
     this.#o = o;
     this.bridge = openBridge({ ...o.bridge, role: 'game' });
     const log = o.log;
+    const clock = o.clock ?? machineClock;
     this.#ctx = {
       bridge: this.bridge,
       scenario: o.scenario,
       log,
       state: new Map(),
+      now: () => clock.now(),
       send: (name, msg) => {
         if (this.#stopped) return;
         this.bridge.send(name, msg);

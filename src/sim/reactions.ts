@@ -3,6 +3,7 @@
 import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
 import type { WavFileSink } from '../voice/wav-io.js';
+import { seekScene, stopScene } from './scene.js';
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
@@ -30,6 +31,9 @@ export const REACTIONS: Reactions = {
   },
   SpectateEnter: (_m, ctx) => void ctx.state.set('spectating', true),
   SpectateExit: (_m, ctx) => void ctx.state.set('spectating', false),
+  SeekCinematic: (m, ctx) => seekScene(ctx, m.sceneId, m.timeS, m.localTimeMs),
+  StopCinematic: (m, ctx) => stopScene(ctx, m.sceneId, m.reason),
+  ServerTimeReply: (m, ctx) => void ctx.state.set('serverTime', m),
 };
 
 export function react(name: MessageName, msg: MessageMap[MessageName], ctx: SimContext): void {

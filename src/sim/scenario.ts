@@ -18,6 +18,8 @@ export const ScenarioSchema = z.object({
   /** Answers the game gives to sidecar requests (see reactions.ts). */
   progressBase64: z.string().default(''),
   mergePolicy: z.enum(['accept-all', 'skip-all', 'alternate']).default('accept-all'),
+  /** A scene this game is told to play starts only after loading this long (a late loader), ms. */
+  sceneLoadMs: z.number().min(0).default(0),
 }).passthrough();
 export type Scenario = z.infer<typeof ScenarioSchema>;
 

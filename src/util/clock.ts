@@ -25,3 +25,18 @@ export class SimClock implements Clock {
     this.#t += ms;
   }
 }
+
+const NS_PER_MS = 1e6;
+
+/**
+ * The machine's monotonic clock (CLOCK_MONOTONIC through process.hrtime): unlike systemClock,
+ * whose origin is each process's start, it reads the same in every process on one machine, so a
+ * test or bench can compare the clocks of several processes against one truth.
+ */
+export const machineClock: Clock = { now: () => Number(process.hrtime.bigint()) / NS_PER_MS };
+
+/** A clock `offsetMs` ahead of `base` (behind when negative): another machine's clock, off by a known amount. */
+export function offsetClock(offsetMs: number, base: Clock = machineClock): Clock {
+  if (!Number.isFinite(offsetMs)) throw new TypeError(`clock offset must be a finite number of ms, got ${offsetMs}`);
+  return { now: () => base.now() + offsetMs };
+}

@@ -29,11 +29,14 @@ export class TokenBucket {
     this.#refilledAtMs = nowMs;
   }
 
-  /** Takes one token when there is one; false (and nothing taken) when the bucket is empty. */
-  take(nowMs: number): boolean {
+  /**
+   * Takes `count` tokens (one event, or a batch of `count`) when there are that many; false (and
+   * nothing taken) otherwise.
+   */
+  take(nowMs: number, count = 1): boolean {
     this.#refill(nowMs);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < count) return false;
+    this.#tokens -= count;
     return true;
   }
 

@@ -29,6 +29,8 @@ export interface VoiceReceiverOptions {
   onTalking?: (peerId: number, on: boolean) => void;
   /** Each played audio frame (for latency traces). */
   onPlayed?: (peerId: number, seq: number, nowMs: number) => void;
+  /** Each talker's decoded frame as it is mixed (remote players' mouths from their voice). */
+  onDecoded?: (peerId: number, pcm: Int16Array) => void;
 }
 
 export class VoiceReceiver {
@@ -96,6 +98,7 @@ export class VoiceReceiver {
     const decoded = f.kind === 'audio' ? s.dec.decodeFrame(f.payload) : s.dec.decodeFrame(null, f.kind === 'lost' ? f.fec : null);
     if (f.kind === 'audio') this.#o.onPlayed?.(peerId, f.seq, nowMs);
     const pcm = decoded.pcm;
+    this.#o.onDecoded?.(peerId, pcm);
     for (let i = 0; i < pcm.length; i++) this.#mix[i]! += pcm[i]! * s.gain;
   }
 

@@ -26,6 +26,8 @@ export interface VoiceChatOptions {
   /** Wall-clock ms comparable across processes on one machine (latency traces). */
   wallMs?: () => number;
   trace?: (e: VoiceTraceEvent) => void;
+  /** Each talker's decoded frame as it is played (VoiceReceiverOptions.onDecoded). */
+  onDecoded?: (peerId: number, pcm: Int16Array) => void;
 }
 
 export class VoiceChat {
@@ -52,6 +54,7 @@ export class VoiceChat {
     this.rx = new VoiceReceiver({
       sink: o.sink,
       onTalking: (peerId, on) => o.micIcon(peerId, on),
+      onDecoded: o.onDecoded,
       onPlayed: o.trace ? (from, seq) => o.trace!({ ev: 'played', from, seq, atMs: this.#wall() }) : undefined,
     });
   }

@@ -73,9 +73,9 @@ describe('WebDash HTTP', () => {
     expect(JSON.parse(r.body)).toEqual({
       server: { tickMs: 25, frameTimeAvgMs: 3.5, entities: 120, uptimeS: 42, refusals: { password: 3, banned: 1 } },
       peers: [
-        { id: 2, name: 'Vee', pingMs: 32, location: { x: 10.12, y: -20, z: 1 }, mode: 'play', muted: false,
+        { id: 2, name: 'Vee', pingMs: 32, location: { x: 10.12, y: -20, z: 1 }, mode: 'play', muted: false, clockBoundMs: null,
           net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_567 } },
-        { id: 3, name: '<img src=x onerror=alert(1)>', pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate', muted: false, net: null },
+        { id: 3, name: '<img src=x onerror=alert(1)>', pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate', muted: false, clockBoundMs: null, net: null },
       ],
     });
   });

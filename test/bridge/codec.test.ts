@@ -48,11 +48,11 @@ describe('generated codecs', () => {
   }
 
   it('an array count larger than the remaining bytes is refused before allocating', () => {
-    // DialogueWheelShown: u32 conversationId, then u32 count claiming 2^31 choices.
-    const bytes = new Uint8Array(12);
-    new DataView(bytes.buffer).setUint32(4, 0x80000000, true);
+    // DialogueWheelShown: u32 conversationId, u32 hubId, then u32 count claiming 2^31 choices.
+    const bytes = new Uint8Array(16);
+    new DataView(bytes.buffer).setUint32(8, 0x80000000, true);
     expect(decode('DialogueWheelShown', bytes).ok).toBe(false);
-    new DataView(bytes.buffer).setUint32(4, CODEC_ARRAY_MAX_ITEMS + 1, true);
+    new DataView(bytes.buffer).setUint32(8, CODEC_ARRAY_MAX_ITEMS + 1, true);
     expect(decode('DialogueWheelShown', bytes).ok).toBe(false);
   });
 

@@ -56,7 +56,7 @@ describe('ring: C frames <-> JS frames', () => {
     const buf = new Uint8Array(2048);
     let read = 0;
     for (let i = 0; i < 3000; i++) {
-      const msg = { sceneId: `scene-${i}-${'x'.repeat(i % 200)}`, timeS: i * 0.25 };
+      const msg = { sceneId: `scene-${i}-${'x'.repeat(i % 200)}`, timeS: i * 0.25, localTimeMs: i };
       while (!b.trySend('SeekCinematic', msg)) {
         expect(native.readFrame(g.h, type, buf, buf.byteLength, len)).toBe(1);
         read++;
@@ -67,7 +67,7 @@ describe('ring: C frames <-> JS frames', () => {
     expect(rc).toBe(0);
     expect(read).toBe(3000);
     // The last frame's bytes are exactly what the codec produced.
-    expect(Buffer.from(buf.subarray(0, len[0])).equals(Buffer.from(encode('SeekCinematic', { sceneId: `scene-2999-${'x'.repeat(2999 % 200)}`, timeS: 2999 * 0.25 })))).toBe(true);
+    expect(Buffer.from(buf.subarray(0, len[0])).equals(Buffer.from(encode('SeekCinematic', { sceneId: `scene-2999-${'x'.repeat(2999 % 200)}`, timeS: 2999 * 0.25, localTimeMs: 2999 })))).toBe(true);
     expect(type[0]).toBe(3);
   });
 

@@ -103,7 +103,7 @@ describe('bridge between two processes', () => {
     b.onAny((name) => name !== 'PlayerTransform' && seen.push(name));
     const transforms: number[] = [];
     b.on('PlayerTransform', (m) => transforms.push(m.pos.x));
-    b.on('StartCinematic', (m) => b.send('SeekCinematic', { sceneId: m.sceneId, timeS: m.timeS + 10 }));
+    b.on('StartCinematic', (m) => b.send('SeekCinematic', { sceneId: m.sceneId, timeS: m.timeS + 10, localTimeMs: 7 }));
     const progress: Uint8Array[] = [];
     b.on('ProgressData', (m) => progress.push(m.data));
     const answers: boolean[][] = [];
@@ -124,9 +124,9 @@ describe('bridge between two processes', () => {
     expect(answers[0]).toEqual([true, false, true]);
     // The game logged what the sidecar sent it.
     const seek = await game.jsonLine((l) => l.dir === 'in' && l.type === 'SeekCinematic');
-    expect(seek.msg).toEqual({ sceneId: 'q001', timeS: 11.5 });
+    expect(seek.msg).toEqual({ sceneId: 'q001', timeS: 11.5, localTimeMs: 7 });
     const choice = await game.jsonLine((l) => l.dir === 'out' && l.type === 'DialogueChoiceSelected');
-    expect(choice.msg).toEqual({ conversationId: 9, choiceIndex: 1 });
+    expect(choice.msg).toEqual({ conversationId: 9, hubId: 1, choiceIndex: 1 });
     // The game leaves cleanly: the sidecar hears "closed" and stops.
     game.child.kill('SIGTERM');
     expect(await game.exited).toBe(0);

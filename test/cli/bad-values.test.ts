@@ -42,6 +42,7 @@ const BINS: BinCase[] = [
       seed: ['--seed', 'x'], voice: ['--voice', 'loud'], 'log-level': ['--log-level', 'loud'], 'autosave-s': ['--autosave-s', 'soon'],
       help: flagOn('help'), master: ['--master', 'ftp://x'], stun: ['--stun', 'nohost'], 'no-relay': flagOn('no-relay'),
       'nat-bind': ['--nat-bind', '::1'], 'lobby-name': ['--lobby-name', '   '], 'password-file': ['--password-file', MISSING_FILE],
+      scenes: ['--scenes', MISSING_FILE], spectate: ['--spectate', 'everyone'],
     },
   },
   {
@@ -50,15 +51,16 @@ const BINS: BinCase[] = [
       server: ['--server', 'nohost'], session: ['--session', 'a/b'], name: ['--name', ' '], 'data-dir': ['--data-dir', ''],
       'session-id': ['--session-id', 'a b'], 'log-level': ['--log-level', 'loud'], help: flagOn('help'),
       'mic-device': noValue('mic-device'), 'speaker-device': noValue('speaker-device'), 'voice-trace': ['--voice-trace', ''],
-      import: ['--import', MISSING_FILE], out: ['--out', ''], master: { args: ['--master', 'ftp://x', '--join', 'abcd', '--session', 'x'] },
+      'interp-delay-ms': ['--interp-delay-ms', '-5'], import: ['--import', MISSING_FILE], out: ['--out', ''], master: { args: ['--master', 'ftp://x', '--join', 'abcd', '--session', 'x'] },
       stun: ['--stun', 'nohost'], 'no-relay': flagOn('no-relay'), 'nat-bind': ['--nat-bind', '::1'],
       join: { args: ['--master', 'http://127.0.0.1:1', '--join', 'a b', '--session', 'x'] }, 'password-file': ['--password-file', MISSING_FILE],
+      'clock-offset-ms': ['--clock-offset-ms', 'soon'],
     },
   },
   {
     bin: 'coop-master', run: runMaster, options: MASTER_CLI_OPTIONS, base: [],
     bad: {
-      host: ['--host', 'nope'], port: ['--port', 'eighty'], state: ['--state', ''], 'turn-uri': ['--turn-uri', 'http://relay'],
+      host: ['--host', 'nope'], port: ['--port', 'eighty'], state: ['--state', ''], store: ['--store', 'mysql://db'], 'turn-uri': ['--turn-uri', 'http://relay'],
       'turn-secret-file': ['--turn-secret-file', MISSING_FILE], coturn: ['--coturn', 'nope'], 'coturn-port': ['--coturn-port', '99999'],
       help: flagOn('help'),
     },
@@ -87,6 +89,7 @@ const BINS: BinCase[] = [
       session: ['--session', 'a/b'], scenario: ['--scenario', MISSING_FILE], echo: flagOn('echo'), 'quiet-frames': flagOn('quiet-frames'),
       quiet: flagOn('quiet'), 'exit-when-done': flagOn('exit-when-done'), 'ring-bytes': ['--ring-bytes', '5000'],
       'abi-version': ['--abi-version', 'x'], help: flagOn('help'), 'launch-sidecar': flagOn('launch-sidecar'),
+      'clock-offset-ms': ['--clock-offset-ms', 'NaN'],
     },
   },
 ];

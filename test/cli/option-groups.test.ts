@@ -1,9 +1,11 @@
-// --password-file / COOP_SESSION_PASSWORD (src/cli/option-groups.ts), as both bins read them.
+// --password-file / COOP_SESSION_PASSWORD and the --master list (src/cli/option-groups.ts), as
+// both bins read them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/cli/option-groups.js';
+import { natSettingsFrom, sessionPasswordFrom, SESSION_PASSWORD_ENV } from '../../src/cli/option-groups.js';
+import { NAT_MAX_MASTERS } from '../../src/net/nat/constants.js';
 import { UsageError } from '../../src/cli/command.js';
 import { SESSION_PASSWORD_MAX_BYTES } from '../../src/protocol/constants.js';
 
@@ -41,5 +43,15 @@ describe('session password option', () => {
     expect(err(file('n', '\r\n\n'))).toMatch(/ is empty$/);
     expect(err(dir)).toMatch(/^cannot read --password-file ".*" \(EISDIR\)$/);
     expect(err(file('big', 'x'.repeat(SESSION_PASSWORD_MAX_BYTES + 1)))).toMatch(/is over 1024 bytes/);
+  });
+});
+
+describe('--master failover list', () => {
+  it('reads URL[,URL…] in order, without trailing slashes or repeats; a bad or extra URL is a usage error', () => {
+    expect(natSettingsFrom({ master: 'http://a:7450/,http://b:7450, http://a:7450' })?.master).toEqual(['http://a:7450', 'http://b:7450']);
+    expect(natSettingsFrom({ master: 'http://a:7450' })?.master).toEqual(['http://a:7450']);
+    expect(() => natSettingsFrom({ master: 'http://a:7450,ftp://b' })).toThrow(UsageError);
+    const many = Array.from({ length: NAT_MAX_MASTERS + 1 }, (_, i) => `http://m${i}:7450`).join(',');
+    expect(() => natSettingsFrom({ master: many })).toThrow(/at most/);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startMaster, type MasterServer } from '../../src/master/server.js';
 import { MASTER_MAX_SESSIONS_PER_IP, MASTER_SESSION_EXPIRY_MS, MASTER_MAX_BODY_BYTES } from '../../src/master/constants.js';
 import { http } from './helpers.js';
-import { newSessionId } from '../../src/master/registry.js';
+import { newSessionId } from '../../src/master/store/memory-store.js';
 
 const ANNOUNCE = { name: 'Night City run', version: '0.1.0', players: 1, maxPlayers: 4, password: false };
 let masters: MasterServer[] = [];
@@ -42,11 +42,11 @@ describe('coop-master lobby', () => {
     expect((await http(m.url, 'POST', `/api/sessions/${sessionId}/heartbeat`, { hostToken, players: 3 })).status).toBe(200);
     expect((await http(m.url, 'POST', `/api/sessions/${sessionId}/heartbeat`, { hostToken: 'x'.repeat(32) })).status).toBe(403);
     now += MASTER_SESSION_EXPIRY_MS - 1;
-    m.registry.sweep();
+    await m.store.sweep();
     list = await http(m.url, 'GET', '/api/sessions');
     expect((list.body.sessions as { players: number }[])[0].players).toBe(3);
     now += MASTER_SESSION_EXPIRY_MS + 1;
-    expect(m.registry.sweep()).toBe(1);
+    expect(await m.store.sweep()).toBe(1);
     expect((await http(m.url, 'GET', '/api/sessions')).body.sessions).toEqual([]);
     // An expired host learns it must announce again.
     expect((await http(m.url, 'POST', `/api/sessions/${sessionId}/heartbeat`, { hostToken })).status).toBe(404);
@@ -80,7 +80,7 @@ describe('coop-master lobby', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(5);
     expect(m.stats.count('announce_ip_limit')).toBe(5);
     expect((await http(m.url, 'POST', '/api/sessions', ANNOUNCE, '127.0.0.3')).status).toBe(201);
-    expect(m.registry.size).toBe(MASTER_MAX_SESSIONS_PER_IP + 1);
+    expect(m.store.size).toBe(MASTER_MAX_SESSIONS_PER_IP + 1);
 
     expect((await http(m.url, 'POST', '/api/sessions', undefined, '127.0.0.4', '{not json')).status).toBe(400);
     expect((await http(m.url, 'POST', '/api/sessions', { ...ANNOUNCE, players: -1 }, '127.0.0.4')).status).toBe(400);

@@ -1,5 +1,6 @@
 // Must show (issue 17): no temp file left after a master killed mid-write and restarted. A real
-// coop-master rewrites its lobby file on every announce and removal; it is killed with SIGKILL
+// coop-master writes its lobby (journal appends, atomic snapshot rewrites at start and when the
+// journal outgrows the snapshot) on every announce and removal; it is killed with SIGKILL
 // while hosts announce and leave from 8 loopback addresses. A kill landing exactly between the
 // temp file's creation and its rename cannot be timed from outside, so the test also leaves the
 // temp file such a kill leaves (same name pattern, half a lobby in it). On restart every temp
@@ -73,7 +74,7 @@ describe('coop-master killed mid-write', () => {
     expect(temps()).toEqual([]);
     expect(second.listening.staleTempsRemoved).toBe(leftByKill + 1);
     expect(existsSync(join(dir, 'notes.txt')) && existsSync(join(dir, '.other.json.1.ab.tmp'))).toBe(true);
-    if (existsSync(statePath)) expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ v: 1 });
+    if (existsSync(statePath)) expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ v: 2 });
     expect((await http(second.base, 'GET', '/api/sessions')).status).toBe(200);
     second.p.child.kill('SIGTERM');
     expect(await second.p.exited).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimClock, systemClock } from '../../src/util/clock.js';
+import { SimClock, machineClock, offsetClock, systemClock } from '../../src/util/clock.js';
 import { gaussian, seededRandom } from '../../src/util/random.js';
 
 describe('clock', () => {
@@ -10,6 +10,18 @@ describe('clock', () => {
     c.advance(0.5);
     expect(c.now()).toBe(15.5);
     expect(new SimClock().now()).toBe(0);
+  });
+
+  it('an offset clock reads its base plus the offset; a non-finite offset is refused', () => {
+    const base = new SimClock(100);
+    const ahead = offsetClock(25, base);
+    const behind = offsetClock(-40, base);
+    expect([ahead.now(), behind.now()]).toEqual([125, 60]);
+    base.advance(10);
+    expect(ahead.now()).toBe(135);
+    expect(() => offsetClock(Number.NaN)).toThrow(TypeError);
+    const a = machineClock.now();
+    expect(offsetClock(1000).now() - a).toBeGreaterThanOrEqual(1000);
   });
 
   it('the system clock is monotonic', () => {

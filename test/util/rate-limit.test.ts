@@ -18,6 +18,15 @@ describe('token bucket', () => {
     expect(b.isFull(1e9)).toBe(false);
   });
 
+  it('a batch takes as many tokens as it carries, or none', () => {
+    const b = new TokenBucket({ burst: 10, perSecond: 10 }, 0);
+    expect(b.take(0, 8)).toBe(true);
+    expect(b.take(0, 3)).toBe(false); // 2 left: nothing taken
+    expect(b.take(0, 2)).toBe(true);
+    expect(b.take(500, 6)).toBe(false);
+    expect(b.take(500, 5)).toBe(true);
+  });
+
   it('a steady rate at the limit is never refused', () => {
     const b = new TokenBucket({ burst: 1, perSecond: 50 }, 0);
     for (let t = 0; t < 10_000; t += 20) expect(b.take(t)).toBe(true);

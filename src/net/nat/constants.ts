@@ -27,3 +27,11 @@ export const NAT_GATHER_TIMEOUT_S = 5;
 export const NAT_RELAY_GRACE_MS = 1_000;
 /** How often the handshake looks whether every direct pair has failed already. */
 export const NAT_DIRECT_FAILED_POLL_MS = 50;
+/** `--master` takes at most this many URLs (failover order). */
+export const NAT_MAX_MASTERS = 8;
+/** A joiner tries this many handshakes (moving to the next master after each failure) ... */
+export const NAT_JOIN_MAX_ATTEMPTS = 4;
+/** ... waiting this long before the next one (a host that lost its master re-binds meanwhile). */
+export const NAT_JOIN_RETRY_MS = 500;
+/** A host that could reach no master tries again after this (besides at each heartbeat). */
+export const NAT_REBIND_RETRY_MS = 1_000;

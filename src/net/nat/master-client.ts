@@ -169,11 +169,12 @@ const TURN_CRED_REFRESH_MARGIN_S = 60;
  * TURN credentials fetched once and reused until shortly before they expire; call it as soon as
  * the player is online so a handshake does not wait for the master's two round trips.
  */
-export function cachedTurnCredentials(base: string, id: PlayerIdentity, now: () => number = Date.now): () => Promise<TurnCredentials> {
+export function cachedTurnCredentials(base: string | (() => string), id: PlayerIdentity, now: () => number = Date.now): () => Promise<TurnCredentials> {
   let cached: { p: Promise<TurnCredentials>; expiresMs: number } | undefined;
   return () => {
     if (!cached || now() >= cached.expiresMs) {
-      const p = fetchTurnCredentials(base, id);
+      // A failover moves `base`; credentials from any master work (they need only coturn's secret).
+      const p = fetchTurnCredentials(typeof base === 'string' ? base : base(), id);
       const entry = { p, expiresMs: Number.POSITIVE_INFINITY };
       cached = entry;
       p.then(

@@ -28,6 +28,8 @@ export interface AdminRuntime {
   readonly bans: BanStore;
   readonly mutes: MuteTable;
   readonly controller: AdminController;
+  /** Who may send AdminCmd (and spectate under the 'admins' policy). */
+  readonly admins: AdminList;
   readonly dash: WebDash | undefined;
   readonly token: string;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startAdmin(deps: AdminRuntimeDeps): Promise<AdminRuntime> 
     bans,
     mutes,
     controller,
+    admins,
     dash,
     token,
     async close() {

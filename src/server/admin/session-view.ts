@@ -33,6 +33,8 @@ export interface PeerView {
   readonly location: Vec3;
   /** Game mode of the player ("play", "spectate", "cinematic", ...). */
   readonly mode: string;
+  /** How far off this peer's estimate of server time can be (story sync), ms; null: not known. */
+  readonly clockBoundMs?: number | null;
   /** True for the session host (the player whose sidecar started this server). */
   readonly isHost?: boolean;
   /** The connection's path and bytes; undefined when the transport does not say. */

@@ -19,6 +19,7 @@ import { populate } from '../populate.js';
 import { CoopServer } from '../server.js';
 import { sessionViewOf } from '../session-view.js';
 import { voicePlugin } from '../voice-plugin.js';
+import { storyPlugin } from '../story-plugin.js';
 import { EXIT_SESSION_FILE, SERVER_HELP, serverOptionsFrom, type ServerOptions } from './server-options.js';
 
 const NAME = 'coop-server';
@@ -69,21 +70,30 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   const listener = await step(undefined, () =>
     listenEnet(server, { host: o.host, port: o.port, peerLimit: enetPeerLimit(o.maxPlayers) }));
   teardown.add('ENet listener', () => listener.close());
-  const nat = o.nat && await step(`could not announce on coop-master ${o.nat.master}`, () => listenNat(server, {
+  const nat = o.nat && await step(`could not announce on coop-master ${o.nat.master.join(', ')}`, () => listenNat(server, {
     ...o.nat!, identity: loadOrCreateIdentity(o.admin.dataDir).keys,
     name: o.lobbyName, version: String(PROTOCOL_VERSION), maxPlayers: o.maxPlayers, log,
   }));
   if (nat) teardown.add('NAT listener', () => nat.close());
+  let isAdmin = (_identity: string): boolean => false; // the admin list, once loaded (before anyone joins)
+  const story = storyPlugin(server, { scenes: o.scenes, spectate: o.spectate, isAdmin: (conn) => isAdmin(conn.identity) });
+  const session = sessionViewOf(server, {
+    hostIdentity: o.admin.hostIdentity,
+    clockBoundOf: (peerId) => story.clockOf(peerId)?.errorBoundMs ?? null,
+    modeOf: (peerId) => story.modeOf(peerId),
+  });
   const admin = await step(undefined, () => startAdmin({
-    options: o.admin, session: sessionViewOf(server, { hostIdentity: o.admin.hostIdentity }), clock: { now: () => Date.now() }, log,
+    options: o.admin, session, clock: { now: () => Date.now() }, log,
     env: io.env as NodeJS.ProcessEnv, stdin: io.stdin, announce: (line) => io.stdout(`${line}\n`),
   }));
   teardown.add('admin tools', () => admin.close());
   server.use(adminPlugin(server, admin));
+  isAdmin = (identity) => admin.admins.isAuthorised(identity, identity === o.admin.hostIdentity);
   const sessionSave = await step(`cannot write the session file under ${o.admin.dataDir}`, () =>
     sessionSavePlugin(server, { dataDir: o.admin.dataDir, autosaveMs: o.autosaveS * MS_PER_S }));
   server.use(sessionSave);
   server.use(voicePlugin(server, { mode: o.voiceMode, isMuted: (identity) => admin.mutes.isMuted(identity) }));
+  server.use(story);
   server.start();
   // Registered last, so it runs first: players get a goodbye before the sockets close.
   teardown.add('server', async () => {
@@ -94,7 +104,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
   io.stdout(`${NAME}: session file ${sessionSave.saver.path}\n`);
   if (sessionSave.resumedPlayers !== undefined) io.stdout(`${NAME}: resumed the session (${sessionSave.resumedPlayers} players recorded)\n`);
   if (o.passwordFrom) io.stdout(`${NAME}: players need the session password (${o.passwordFrom})\n`);
-  if (nat) io.stdout(`${NAME}: announced on coop-master ${o.nat!.master} as lobby session ${nat.lobbyId}\n`);
+  if (nat) io.stdout(`${NAME}: announced on coop-master ${nat.master} as lobby session ${nat.lobbyId}\n`);
 
   // SaveSessionState at shutdown: saved first on SIGINT/SIGTERM (then the clean stop), on an
   // uncaught error (then exit 1), and on any other exit.

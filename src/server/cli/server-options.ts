@@ -1,7 +1,7 @@
 // coop-server's command line: the option table, --help, and the check that turns raw values
 // into ServerOptions (a bad value is a UsageError: one line, exit code 2).
 import { randomBytes } from 'node:crypto';
-import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST } from '../../cli/command.js';
+import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST, UsageError, oneLine } from '../../cli/command.js';
 import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
 import { readChoice, readId, readInt, readIp, readLogLevel, readPort, readText, type LogLevel } from '../../cli/options.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
@@ -11,6 +11,8 @@ import {
   SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
 } from '../constants.js';
 import { AUTOSAVE_DEFAULT_S, AUTOSAVE_MAX_S } from '../persistence/session-saver.js';
+import { SPECTATE_DEFAULT_POLICY, SPECTATE_POLICIES, type SpectatePolicy } from '../story/spectate.js';
+import { SceneCatalog } from '../story/scene-catalog.js';
 
 /** The session file exists but cannot be resumed (another session's, a newer format, unreadable); it is left untouched. */
 export const EXIT_SESSION_FILE = EXIT_TOOL_FIRST;
@@ -30,6 +32,7 @@ export const SERVER_CLI_OPTIONS = {
   'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
   npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
   'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
+  scenes: { type: 'string' }, spectate: { type: 'string' },
   ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
 } as const;
 
@@ -49,12 +52,15 @@ usage: coop-server [options]
   --password-file <file>   players must know the password in this file (trailing line break ignored;
                            or set ${SESSION_PASSWORD_ENV}; the file wins); the lobby shows it as protected
   --log-level <level>      pino level on stderr (silent, warn, info, debug) [default: info]
-  --master <url>           also announce on this coop-master (http://host:port) and take joiners
-                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open
+  --master <url>[,<url>…]  also announce on this coop-master (http://host:port) and take joiners
+                           through NAT (ICE: direct, hole punched, or TURN relay); the UDP port stays open;
+                           more URLs = failover: the session re-binds on the next when one goes away
   --lobby-name <text>      name shown in the master's lobby                [default: the session id]
   --stun <host:port>       STUN server for ICE                            [default: ${NAT_DEFAULT_STUN}]
   --no-relay               never relay through TURN (direct ICE paths only)
   --nat-bind <addr>        bind ICE sockets to this IPv4 address only      [default: all]
+  --scenes <file>          scene catalog for cutscene sync: {"scenes": {"<name>": <length ms>}} [default: built in]
+  --spectate <policy>      who may /spectate: anyone, admins or nobody    [default: ${SPECTATE_DEFAULT_POLICY}]
   --autosave-s <s>         session file autosave period, 0 = only at shutdown [default: ${AUTOSAVE_DEFAULT_S}]
                            (<data-dir>/SavedGames/Coop/<session-id>.json, for coop-merge; an existing
                            file of the same session is resumed, the previous one kept as .json.bak)
@@ -82,6 +88,18 @@ export interface ServerOptions {
   /** Where the password came from, for the start-up line. */
   readonly passwordFrom: string | undefined;
   readonly admin: AdminOptions;
+  /** Scene catalog (story sync) from --scenes; undefined = the built-in list. */
+  readonly scenes: SceneCatalog | undefined;
+  readonly spectate: SpectatePolicy;
+}
+
+function readScenes(path: string | undefined): SceneCatalog | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return SceneCatalog.load(path);
+  } catch (err) {
+    throw new UsageError(`--scenes: ${oneLine(err)}`);
+  }
 }
 
 /** 'help' for --help; otherwise every option checked, defaults filled in. */
@@ -109,5 +127,7 @@ export function serverOptionsFrom(argv: readonly string[], env: Readonly<Record<
     password,
     passwordFrom: password === undefined ? undefined : v['password-file'] !== undefined ? '--password-file' : SESSION_PASSWORD_ENV,
     admin: adminOptionsFrom(v),
+    scenes: readScenes(v.scenes),
+    spectate: readChoice(v.spectate, '--spectate', SPECTATE_POLICIES) ?? SPECTATE_DEFAULT_POLICY,
   };
 }

@@ -1,10 +1,11 @@
 // GET /status body: exactly
 // { server: { tickMs, frameTimeAvgMs, entities, uptimeS, refusals: { <reason>: n, … } },
-//   peers: [ { id, name, pingMs, location: {x,y,z}, mode, muted,
+//   peers: [ { id, name, pingMs, location: {x,y,z}, mode, muted, clockBoundMs,
 //              net: { path, connectMs, bytesSent, bytesReceived } | null } ] }
 // net.path: 'udp' | 'host' | 'srflx' | 'relay'; net.connectMs: whole ms or null; net is null
 // when the transport does not say. refusals: joins refused since start by reason (only reasons
-// that happened; {} when none or not counted).
+// that happened; {} when none or not counted). clockBoundMs: the peer's server-clock error bound
+// (half its best clock-probe round trip), 2 decimals, null before its first report.
 import type { PeerNetPath, PeerNetView, RefusalReason, ServerStats, SessionView } from '../admin/session-view.js';
 
 export interface StatusNetJson {
@@ -23,6 +24,7 @@ export interface StatusJson {
     location: { x: number; y: number; z: number };
     mode: string;
     muted: boolean;
+    clockBoundMs: number | null;
     net: StatusNetJson | null;
   }[];
 }
@@ -67,6 +69,7 @@ export function buildStatus(session: SessionView, isMuted: (identity: string) =>
       location: { x: num(p.location.x, 2), y: num(p.location.y, 2), z: num(p.location.z, 2) },
       mode: p.mode,
       muted: isMuted(p.identity),
+      clockBoundMs: p.clockBoundMs === undefined || p.clockBoundMs === null ? null : num(p.clockBoundMs, 2),
       net: netJson(p.net),
     })),
   };

@@ -18,19 +18,21 @@ import type { NatJoined } from '../nat-join.js';
 import { relayProgress } from '../progress-relay.js';
 import { RejoinSchedule } from '../rejoin.js';
 import { CoopClient, ClientState } from '../session.js';
-import { Sidecar, FRAME_MS, yawFromQuat } from '../sidecar.js';
+import { Sidecar, yawFromQuat } from '../sidecar.js';
 import { attachVoice, voiceMessage } from '../voice-hook.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED, type SidecarOptions } from './sidecar-options.js';
 import { SESSION_PASSWORD_ENV } from '../../cli/option-groups.js';
+import { Story } from '../story/story.js';
+import { offsetClock } from '../../util/clock.js';
 
 /** Time for the goodbye (Disconnect) to leave before the socket closes. */
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;
 /** How often the connection's measured loss is handed to the voice encoder's FEC. */
 const LOSS_REPORT_MS = 1_000;
-/** Fastest input rate, whatever tick the server announces. */
-const INPUT_MIN_INTERVAL_MS = 10;
-const INPUT_DEFAULT_INTERVAL_MS = 25;
+/** The sidecar's ENet timer (resends, pings), ms: one server tick. Acks and sends go out on
+ * activity anyway; ENet's 5 ms default woke this process 200 times a second beside a game. */
+const SIDECAR_ENET_SERVICE_MS = 25;
 
 export interface SessionContext {
   o: SidecarOptions;
@@ -58,8 +60,9 @@ export async function runSession(c: SessionContext): Promise<void> {
   const rejoin = new RejoinSchedule();
   const now = (): number => performance.now();
   const playerNames = new Map<number, string>();
+  const playerAvatars = new Map<number, number>();
   const client: CoopClient = new CoopClient({
-    name: o.name, identity: c.identity, sessionId: o.sessionId, password: o.password, now,
+    name: o.name, identity: c.identity, sessionId: o.sessionId, password: o.password, now, interpDelayMs: o.interpDelayMs,
     send: (channel, bytes, reliable) => {
       if (!peer?.connected) return;
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
@@ -72,20 +75,23 @@ export async function runSession(c: SessionContext): Promise<void> {
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         if (nat) say(`connection: ${describePath(nat.stats())}`);
         game.interpDelay(client.interp.interpDelayMs);
+        story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
       },
       closed: (reason) => {
         say(reason);
+        story.left(reason);
         if (client.refuseCode === RefuseCode.REFUSE_BAD_PASSWORD) say(passwordHint(o.password !== undefined));
         game.notify(2, 'coop', reason);
         exit.finish(EXIT_REFUSED);
       },
       despawn: (id) => sidecar.despawned(id),
+      snapshot: () => sidecar.snapshotArrived(),
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
-      spawn: (info) => { if (info.ownerPeerId) playerNames.set(info.ownerPeerId, info.name); },
-      other: (kind, msg) => { voiceMessage(voice, kind, msg); },
+      spawn: (info) => { if (info.ownerPeerId) { playerNames.set(info.ownerPeerId, info.name); playerAvatars.set(info.ownerPeerId, info.id); } },
+      other: (kind, msg) => { if (!story.message(kind, msg)) voiceMessage(voice, kind, msg); },
     },
   });
   const trace = o.voiceTrace ? createWriteStream(o.voiceTrace, { flags: 'a' }) : null;
@@ -100,8 +106,18 @@ export async function runSession(c: SessionContext): Promise<void> {
     speakerDevice: o.speakerDevice,
     say,
     trace: trace ? (e) => trace.write(`${JSON.stringify(e)}\n`) : undefined,
+    onDecoded: (peerId, pcm) => story.voiceFrame(peerId, pcm),
   });
   teardown.add('voice', () => voice.close());
+  // Story sync (docs/story-sync.md): server clock, cutscenes, dialogue, spectator, visemes.
+  const storyClock = offsetClock(o.clockOffsetMs);
+  const story = new Story({
+    game: bridge, now: () => storyClock.now(), say,
+    nameOf: (id) => (id === client.peerId ? o.name : playerNames.get(id) ?? `player ${id}`),
+    avatarOf: (id) => playerAvatars.get(id),
+    send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
+  });
+  teardown.add('story sync', () => story.close());
   // The connection's measured loss feeds the encoder's FEC hint.
   const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
@@ -128,9 +144,12 @@ export async function runSession(c: SessionContext): Promise<void> {
   let transport: DatagramTransport;
   let serverAddr: { address: string; port: number };
   if (o.nat) {
-    say(`joining lobby session ${o.join} through coop-master ${o.nat.master}`);
+    say(`joining lobby session ${o.join} through coop-master ${o.nat.master.join(', ')}`);
     try {
-      nat = await c.deps.joinThroughMaster({ ...o.nat, lobbyId: o.join as string, identity: c.identity });
+      nat = await c.deps.joinThroughMaster({
+        ...o.nat, lobbyId: o.join as string, identity: c.identity,
+        onRetry: (err, next) => say(`${oneLine(err)}; trying again through coop-master ${next}`),
+      });
     } catch (err) {
       say(`could not reach the server through coop-master: ${oneLine(err)}`);
       exit.finish(EXIT_REFUSED, 'no server');
@@ -146,7 +165,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     transport = await c.deps.bindUdp();
     serverAddr = o.server!;
   }
-  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
+  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
   teardown.add('ENet host', () => {
     if (nat) say(`connection at exit: ${describePath(nat.stats())}`);
     host.destroy();
@@ -171,6 +190,7 @@ export async function runSession(c: SessionContext): Promise<void> {
       exit.finish(EXIT_REFUSED);
       return;
     }
+    story.left('connection to the server lost');
     if (inWorld) {
       game.notify(1, 'coop', 'connection to the server lost: re-joining');
       sidecar.forgetAll();
@@ -188,7 +208,5 @@ export async function runSession(c: SessionContext): Promise<void> {
     peer?.disconnectLater(0);
     await new Promise((r) => setTimeout(r, SIDECAR_GOODBYE_DRAIN_MS));
   });
-  const inputTimer = setInterval(() => sidecar.sendInput(), Math.max(INPUT_MIN_INTERVAL_MS, client.tickMs || INPUT_DEFAULT_INTERVAL_MS));
-  const frameTimer = setInterval(() => sidecar.frame(), FRAME_MS);
-  teardown.add('input and frame timers', () => { clearInterval(inputTimer); clearInterval(frameTimer); });
+  // No input or frame timers: the Sidecar sends on each game report and shows each snapshot.
 }

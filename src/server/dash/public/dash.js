@@ -107,6 +107,7 @@ function render(status) {
       cell(p.location.x.toFixed(1), 'num'), cell(p.location.y.toFixed(1), 'num'), cell(p.location.z.toFixed(1), 'num'),
       cell(p.mode), cell(fmtPath(p.net), 'net-path'), cell(fmtTraffic(p.net), 'net-bytes'),
       cell(p.muted ? 'yes' : 'no'),
+      cell(p.clockBoundMs === null ? '–' : `±${p.clockBoundMs.toFixed(2)} ms`, 'num clock'),
     );
     const td = document.createElement('td');
     td.append(button('Kick', 'kick', p), button('Ban', 'ban', p), button('Mute', 'mute', p));
