@@ -4,7 +4,11 @@
 // server through koffi (polled with enet_host_service(…, 0)). Reliable, one channel; the sender
 // keeps QUEUE_MESSAGES not yet received queued, the receiver counts. Each run lasts ≥ 3 s and
 // ≥ 200 k messages (20 s cap); 3 repetitions, median. RTT: what the client peer reports after the run.
+// The honest baseline is the third: the same loop written in C against Debian's libenet
+// (bench/native/enet-loop.c, built by `npm run build`), run as a child process in the same run;
+// the koffi one pays several FFI calls per event and is kept only to show that cost.
 // Prints a table and writes bench/results/enet.json.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { EnetHost } from '../src/net/enet/host.js';
@@ -21,7 +25,17 @@ const MAX_DURATION_MS = 20_000;
 const QUEUE_MESSAGES = 2_048;
 const REPS = Number(process.env.ENET_BENCH_REPS ?? 3);
 
-interface Run { msgsPerS: number; mbPerS: number; rttMs: number; messages: number; ms: number }
+/** Rates per wall second and per CPU second of the process (the latter robust to other load). */
+interface Run { msgsPerS: number; mbPerS: number; msgsPerCpuS: number; mbPerCpuS: number; rttMs: number; messages: number; ms: number; cpuMs: number }
+
+function rates(messages: number, bytes: number, ms: number, cpuMs: number, rttMs: number): Run {
+  return { msgsPerS: (messages / ms) * 1000, mbPerS: bytes / ms / 1000, msgsPerCpuS: (messages / cpuMs) * 1000, mbPerCpuS: bytes / cpuMs / 1000, rttMs, messages, ms, cpuMs };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+}
 
 /** A run ends after ≥ 3 s and ≥ 200 k messages, or at the 20 s cap. */
 function done(received: number, elapsed: number): boolean {
@@ -46,6 +60,7 @@ async function runTs(size: number): Promise<Run> {
     }
   };
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const finished = new Promise<number>((resolve) => {
     server.on('receive', (_p, _c, data) => {
       received++;
@@ -59,10 +74,11 @@ async function runTs(size: number): Promise<Run> {
   });
   topUp();
   const ms = await finished;
+  const cpuMs = cpuMsSince(cpuStart);
   const rttMs = peer.stats.rtt;
   client.destroy();
   server.destroy();
-  return { msgsPerS: (received / ms) * 1000, mbPerS: bytes / ms / 1000, rttMs, messages: received, ms };
+  return rates(received, bytes, ms, cpuMs, rttMs);
 }
 
 function runLib(size: number): Run {
@@ -80,6 +96,7 @@ function runLib(size: number): Run {
   let received = 0;
   let bytes = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let elapsed = 0;
   for (;;) {
     while (sent - received < QUEUE_MESSAGES) {
@@ -96,10 +113,20 @@ function runLib(size: number): Run {
     elapsed = performance.now() - start;
     if (done(received, elapsed)) break;
   }
+  const cpuMs = cpuMsSince(cpuStart);
   const rttMs = peer.roundTripTime;
   client.destroy();
   server.destroy();
-  return { msgsPerS: (received / elapsed) * 1000, mbPerS: bytes / elapsed / 1000, rttMs, messages: received, ms: elapsed };
+  return rates(received, bytes, elapsed, cpuMs, rttMs);
+}
+
+const C_DRIVER = 'bench/native/build/enet-loop';
+
+/** libenet's own speed: the C driver, one process, the same loop and limits as runLib. */
+function runC(size: number): Run {
+  const args = [size, MIN_DURATION_MS, MIN_MESSAGES, MAX_DURATION_MS, QUEUE_MESSAGES].map(String);
+  const r = JSON.parse(execFileSync(C_DRIVER, args, { encoding: 'utf8' })) as { messages: number; bytes: number; ms: number; cpu_ms: number; rtt_ms: number };
+  return rates(r.messages, r.bytes, r.ms, r.cpu_ms, r.rtt_ms);
 }
 
 function median(xs: number[]): number {
@@ -108,12 +135,16 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const runs: Record<string, Run[]> = { ts64: [], lib64: [], ts1k: [], lib1k: [] };
+  const runs: Record<string, Run[]> = { ts64: [], lib64: [], c64: [], ts1k: [], lib1k: [], c1k: [] };
+  const load: number[] = [os.loadavg()[0]];
   for (let rep = 0; rep < REPS; rep++) {
+    runs.c64.push(runC(SMALL_BYTES));
     runs.lib64.push(runLib(SMALL_BYTES));
     runs.ts64.push(await runTs(SMALL_BYTES));
+    runs.c1k.push(runC(LARGE_BYTES));
     runs.lib1k.push(runLib(LARGE_BYTES));
     runs.ts1k.push(await runTs(LARGE_BYTES));
+    load.push(os.loadavg()[0]);
     console.error(`rep ${rep + 1}/${REPS} done`);
   }
   const m = (k: string, f: (r: Run) => number): number => median(runs[k].map(f));
@@ -122,12 +153,23 @@ async function main(): Promise<void> {
     libenet_reliable_msgs_per_s: Math.round(m('lib64', (r) => r.msgsPerS)),
     ts_reliable_mb_per_s: Number(m('ts1k', (r) => r.mbPerS).toFixed(2)),
     libenet_reliable_mb_per_s: Number(m('lib1k', (r) => r.mbPerS).toFixed(2)),
+    libenet_c_reliable_msgs_per_s: Math.round(m('c64', (r) => r.msgsPerS)),
+    libenet_c_reliable_mb_per_s: Number(m('c1k', (r) => r.mbPerS).toFixed(2)),
+    ts_reliable_msgs_per_cpu_s: Math.round(m('ts64', (r) => r.msgsPerCpuS)),
+    libenet_c_reliable_msgs_per_cpu_s: Math.round(m('c64', (r) => r.msgsPerCpuS)),
+    ts_reliable_mb_per_cpu_s: Number(m('ts1k', (r) => r.mbPerCpuS).toFixed(2)),
+    libenet_c_reliable_mb_per_cpu_s: Number(m('c1k', (r) => r.mbPerCpuS).toFixed(2)),
     ts_rtt_ms: m('ts64', (r) => r.rttMs),
     libenet_rtt_ms: m('lib64', (r) => r.rttMs),
   };
   const ratios = {
     msgs_per_s_ts_over_libenet: Number((results.ts_reliable_msgs_per_s / results.libenet_reliable_msgs_per_s).toFixed(3)),
     mb_per_s_ts_over_libenet: Number((results.ts_reliable_mb_per_s / results.libenet_reliable_mb_per_s).toFixed(3)),
+    // Headline: per CPU second of each process, so another engineer's build does not decide it.
+    ts_over_libenet_c_msgs_per_s: Number((results.ts_reliable_msgs_per_cpu_s / results.libenet_c_reliable_msgs_per_cpu_s).toFixed(3)),
+    ts_over_libenet_c_mb_per_s: Number((results.ts_reliable_mb_per_cpu_s / results.libenet_c_reliable_mb_per_cpu_s).toFixed(3)),
+    ts_over_libenet_c_msgs_per_wall_s: Number((results.ts_reliable_msgs_per_s / results.libenet_c_reliable_msgs_per_s).toFixed(3)),
+    ts_over_libenet_c_mb_per_wall_s: Number((results.ts_reliable_mb_per_s / results.libenet_c_reliable_mb_per_s).toFixed(3)),
   };
   const out = {
     benchmark: 'bench:enet',
@@ -136,6 +178,9 @@ async function main(): Promise<void> {
       libenet_reliable_msgs_per_s: `${SMALL_BYTES} B messages`,
       ts_reliable_mb_per_s: `${LARGE_BYTES} B messages (MB = 10^6 bytes of payload)`,
       libenet_reliable_mb_per_s: `${LARGE_BYTES} B messages (MB = 10^6 bytes of payload)`,
+      libenet_c_reliable_msgs_per_s: `${SMALL_BYTES} B messages, C driver against libenet (no koffi)`,
+      libenet_c_reliable_mb_per_s: `${LARGE_BYTES} B messages, C driver against libenet (no koffi)`,
+      libenet_koffi_note: 'libenet_reliable_* is libenet through koffi (several FFI calls per event): not the baseline, see libenet_c_*',
       ts_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
       libenet_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
     },
@@ -144,17 +189,22 @@ async function main(): Promise<void> {
     repetitions: REPS,
     runs,
     workload: { mtu: ENET_HOST_DEFAULT_MTU, channel: 0, reliable: true, queue_messages: QUEUE_MESSAGES, min_duration_ms: MIN_DURATION_MS, min_messages: MIN_MESSAGES },
+    load_average_1m: load,
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, libenet: libenetVersion() },
     date: new Date().toISOString(),
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/enet.json', `${JSON.stringify(out, null, 2)}\n`);
   const row = (name: string, ts: number, lib: number, unit: string): string => `${name.padEnd(28)} ${String(ts).padStart(12)} ${String(lib).padStart(12)}  ${unit}`;
-  console.log(`${'metric'.padEnd(28)} ${'TS'.padStart(12)} ${'libenet'.padStart(12)}`);
-  console.log(row(`reliable msgs/s (${SMALL_BYTES} B)`, results.ts_reliable_msgs_per_s, results.libenet_reliable_msgs_per_s, `ratio ${ratios.msgs_per_s_ts_over_libenet}`));
-  console.log(row(`reliable MB/s (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_s, results.libenet_reliable_mb_per_s, `ratio ${ratios.mb_per_s_ts_over_libenet}`));
+  console.log(`${'metric'.padEnd(28)} ${'TS'.padStart(12)} ${'libenet C'.padStart(12)}`);
+  console.log(row(`msgs/CPU-s (${SMALL_BYTES} B)`, results.ts_reliable_msgs_per_cpu_s, results.libenet_c_reliable_msgs_per_cpu_s, `ratio ${ratios.ts_over_libenet_c_msgs_per_s}`));
+  console.log(row(`MB/CPU-s (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_cpu_s, results.libenet_c_reliable_mb_per_cpu_s, `ratio ${ratios.ts_over_libenet_c_mb_per_s}`));
+  console.log(row(`msgs/s wall (${SMALL_BYTES} B)`, results.ts_reliable_msgs_per_s, results.libenet_c_reliable_msgs_per_s, `ratio ${ratios.ts_over_libenet_c_msgs_per_wall_s}`));
+  console.log(row(`MB/s wall (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_s, results.libenet_c_reliable_mb_per_s, `ratio ${ratios.ts_over_libenet_c_mb_per_wall_s}`));
+  console.log(row(`  via koffi msgs/s`, results.ts_reliable_msgs_per_s, results.libenet_reliable_msgs_per_s, `ratio ${ratios.msgs_per_s_ts_over_libenet} (FFI-bound, not a baseline)`));
+  console.log(row(`  via koffi MB/s`, results.ts_reliable_mb_per_s, results.libenet_reliable_mb_per_s, `ratio ${ratios.mb_per_s_ts_over_libenet}`));
   console.log(row('rtt ms (after run)', results.ts_rtt_ms, results.libenet_rtt_ms, ''));
-  console.log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}`);
+  console.log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}; load ${load.map((l) => l.toFixed(2)).join(' ')}`);
 }
 
 await main();

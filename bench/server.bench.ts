@@ -28,7 +28,12 @@ const TICK_MS = 25;
 const ACK_LAG_TICKS = 3; // clients ack what they got ~75 ms ago (a LAN round trip plus a frame)
 const WARMUP_TICKS = 100;
 const MEASURED_TICKS = 300;
-const REPS = 3;
+const REPS = Number(process.env.SERVER_BENCH_REPS ?? 3);
+/** A host with 8 players at the city density of 256 clients × 10,000 entities (≈ 39 entities a player). */
+const HOST_PLAYERS = 8;
+const HOST_ENTITIES = Math.round((10_000 * HOST_PLAYERS) / 256);
+/** Per message on the wire beside its bytes: IPv4 + UDP headers 28, ENet header 4, command header ≤ 8 (one datagram each: an upper bound). */
+const WIRE_OVERHEAD_BYTES = 28 + 4 + 8;
 
 interface BenchClient extends TickClient { heading: number; homeX: number; homeY: number }
 
@@ -74,12 +79,16 @@ function tickRun(nClients: number, nEntities: number, seed: number, measureFull:
   const pipe = new TickPipeline(world, sim);
   const times: number[] = [], walls: number[] = [];
   let interest = 0, deltaBytes = 0, entities = 0, fullBytes = 0, fullDeltaBytes = 0;
-  let sink = 0;
-  const out = (_c: TickClient, _k: string, b: Uint8Array): void => { sink += b.length; };
+  let sink = 0, measuring = false, sentBytes = 0, sentMessages = 0;
+  const out = (_c: TickClient, _k: string, b: Uint8Array): void => {
+    sink += b.length;
+    if (measuring) { sentBytes += b.length; sentMessages++; }
+  };
   for (let t = 1; t <= WARMUP_TICKS + MEASURED_TICKS; t++) {
     const t0 = performance.now(), c0 = process.cpuUsage();
     for (const c of clients) if (t - ACK_LAG_TICKS >= 1) c.snaps.ack(t - ACK_LAG_TICKS);
     moveAvatars(world, clients, rng, TICK_MS / 1000);
+    measuring = t > WARMUP_TICKS;
     pipe.run(t, t * TICK_MS, TICK_MS, clients, out);
     const cu = process.cpuUsage(c0);
     const wall = performance.now() - t0;
@@ -98,7 +107,11 @@ function tickRun(nClients: number, nEntities: number, seed: number, measureFull:
     }
   }
   if (sink < 0) console.log(sink);
+  const perClientPerS = 1000 / TICK_MS / MEASURED_TICKS / nClients;
   return {
+    uploadBytesPerSPerClient: sentBytes * perClientPerS,
+    uploadWireBytesPerSPerClient: (sentBytes + sentMessages * WIRE_OVERHEAD_BYTES) * perClientPerS,
+    fullUploadBytesPerSPerClient: fullDeltaBytes ? (sentBytes * fullBytes) / fullDeltaBytes * perClientPerS : 0,
     p50: pct(times, 50), p99: pct(times, 99), wallP50: pct(walls, 50), wallP99: pct(walls, 99), avgInterest: interest / MEASURED_TICKS,
     bytesPerEntity: deltaBytes / entities, fullOverDelta: fullDeltaBytes ? fullBytes / fullDeltaBytes : 0,
   };
@@ -159,11 +172,18 @@ function spatialRun(seed: number) {
   return res;
 }
 
-const configs = [[64, 1000], [64, 10_000], [256, 1000], [256, 10_000]] as const;
+const configs = (process.env.SERVER_BENCH_CONFIGS ? JSON.parse(process.env.SERVER_BENCH_CONFIGS) : [[HOST_PLAYERS, HOST_ENTITIES], [64, 1000], [64, 10_000], [256, 1000], [256, 10_000]]) as [number, number][];
 const results: Record<string, number> = {};
 const table: string[][] = [['clients', 'entities', 'tick p50 ms', 'tick p99 ms', 'wall p50 ms', 'wall p99 ms', 'avg interest', 'bytes/entity']];
 for (const [c, e] of configs) {
-  const reps = Array.from({ length: REPS }, (_, r) => tickRun(c, e, 1000 + r, c === 256 && e === 10_000));
+  const host = c === HOST_PLAYERS && e === HOST_ENTITIES;
+  const reps = Array.from({ length: REPS }, (_, r) => tickRun(c, e, 1000 + r, (c === 256 && e === 10_000) || host));
+  if (host) {
+    results[`host_upload_bytes_per_s_per_client_${c}c`] = Math.round(median(reps.map((r) => r.uploadBytesPerSPerClient)));
+    results[`host_upload_wire_bytes_per_s_per_client_${c}c`] = Math.round(median(reps.map((r) => r.uploadWireBytesPerSPerClient)));
+    results[`host_upload_full_state_bytes_per_s_per_client_${c}c`] = Math.round(median(reps.map((r) => r.fullUploadBytesPerSPerClient)));
+    results[`host_avg_interest_${c}c`] = +median(reps.map((r) => r.avgInterest)).toFixed(1);
+  }
   const key = `${c}c_${e}e`;
   results[`tick_p50_ms_${key}`] = +median(reps.map((r) => r.p50)).toFixed(3);
   results[`tick_p99_ms_${key}`] = +median(reps.map((r) => r.p99)).toFixed(3);
@@ -190,11 +210,11 @@ results.grid_dense_vs_map_cells_speedup = +median(sp.map((s) => s.dense / s.map)
 
 for (const row of table) console.log(row.map((v) => v.padStart(13)).join(''));
 console.log('');
-for (const k of ['grid_ops_per_s', 'grid_map_cells_ops_per_s', 'rbush_ops_per_s', 'bruteforce_ops_per_s', 'grid_vs_rbush_speedup', 'grid_vs_bruteforce_speedup', 'grid_dense_vs_map_cells_speedup', 'snapshot_bytes_per_entity', 'snapshot_bytes_ratio_full_over_delta', 'avg_interest_size_256c_10000e']) {
+for (const k of ['grid_ops_per_s', 'grid_map_cells_ops_per_s', 'rbush_ops_per_s', 'bruteforce_ops_per_s', 'grid_vs_rbush_speedup', 'grid_vs_bruteforce_speedup', 'grid_dense_vs_map_cells_speedup', 'snapshot_bytes_per_entity', 'snapshot_bytes_ratio_full_over_delta', 'avg_interest_size_256c_10000e', ...Object.keys(results).filter((k) => k.startsWith('host_'))]) {
   console.log(`${k.padEnd(40)}${results[k]}`);
 }
-const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` };
-const workload = { world_m: WORLD_M, tick_ms: TICK_MS, ack_lag_ticks: ACK_LAG_TICKS, warmup_ticks: WARMUP_TICKS, measured_ticks: MEASURED_TICKS, reps: REPS, statistic: 'median of reps', tick_time: 'tick_p50/p99 = process CPU time (user+sys) per tick, so a noisy shared machine does not count other processes; tick_wall_* = wall clock', tick_includes: 'avatar inputs, npc/vehicle sim + grid moves, quantise, interest query+diff, InterestAdd/Remove encode, snapshot delta + envelope encode (no socket send)' };
+const machine = { load_average_1m: os.loadavg()[0], cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` };
+const workload = { world_m: WORLD_M, tick_ms: TICK_MS, ack_lag_ticks: ACK_LAG_TICKS, warmup_ticks: WARMUP_TICKS, measured_ticks: MEASURED_TICKS, reps: REPS, statistic: 'median of reps', tick_time: 'tick_p50/p99 = process CPU time (user+sys) per tick, so a noisy shared machine does not count other processes; tick_wall_* = wall clock', host: `${HOST_PLAYERS} players, ${HOST_ENTITIES} entities (the 256c × 10,000e density); upload = snapshot + interest messages per client per second; wire adds ${WIRE_OVERHEAD_BYTES} B a message (IPv4/UDP, ENet header and command); full_state = the same with full-state protobuf snapshots`, tick_includes: 'avatar inputs, npc/vehicle sim + grid moves, quantise, interest query+diff, InterestAdd/Remove encode, snapshot delta + envelope encode (no socket send)' };
 mkdirSync('bench/results', { recursive: true });
 writeFileAtomicSync('bench/results/server.json', JSON.stringify({ results, machine, workload, date: new Date().toISOString() }, null, 2));
 console.log('\nwrote bench/results/server.json');

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProc, type Proc } from '../test/voice/procs.js';
+import { proc, type Proc } from '../test/helpers/proc.js';
 import { writeSpeechWav, type SpeechTrack } from '../test/voice/fixtures/speech.js';
 import { VoiceChat, type VoiceTraceEvent } from '../src/voice/voice-chat.js';
 import { WavFileSource } from '../src/voice/wav-io.js';
@@ -32,9 +32,9 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
   const ms = Math.ceil((track.samples.length / 48_000) * 1000);
   const procs: Proc[] = [];
   try {
-    const server = startProc('server', 'src/server/main.ts', ['--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'srv'), '--no-dash', '--no-console', '--log-level', 'warn']);
+    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'srv'), '--no-dash', '--no-console', '--log-level', 'warn'], { name: 'server' });
     procs.push(server);
-    const port = (await server.waitLine(/listening on udp [^:]+:(\d+)/))[1];
+    const port = (await server.line(/listening on udp [^:]+:(\d+)/))[1];
     const steps = (tag: string): unknown[] => {
       const s: unknown[] = [{ at: 0, do: 'walk', path: tag === 'A' ? [[0, 0, 0], [0, 0.1, 0]] : [[3, 0, 0], [3, 0.1, 0]], speedMps: 0.001, hz: 10 }];
       if (tag === 'A') for (let r = 0; r < reps; r++) s.push({ at: 3_000 + r * (ms + 4_000), do: 'mic', wav }, { at: 3_000 + r * (ms + 4_000), do: 'ptt', holdMs: ms });
@@ -44,12 +44,12 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
       const scen = join(dir, `${tag}.json`);
       writeFileSync(scen, JSON.stringify({ name: tag, steps: steps(tag) }));
       const session = `vb${process.pid}${tag}`;
-      const sim = startProc(`game-${tag}`, 'src/sim/main.ts', ['--session', session, '--scenario', scen, '--quiet']);
+      const sim = proc(['src/sim/main.ts', '--session', session, '--scenario', scen, '--quiet'], { name: `game-${tag}` });
       procs.push(sim);
-      await sim.waitJson((l) => l.event === 'open');
-      const sc = startProc(`sidecar-${tag}`, 'src/sidecar/main.ts', ['--server', `127.0.0.1:${port}`, '--session', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `${tag}.jsonl`)]);
+      await sim.jsonLine((l) => l.event === 'open');
+      const sc = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `${tag}.jsonl`)], { name: `sidecar-${tag}` });
       procs.push(sc);
-      await sc.waitLine(/joined as peer/);
+      await sc.line(/joined as peer/);
       return { sim, sc };
     };
     const b = await start('B');

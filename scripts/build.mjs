@@ -11,6 +11,10 @@ import { buildWindows } from './build-win.mjs';
 if (existsSync('native-shims/Makefile')) {
   execFileSync('make', ['-s', '-C', 'native-shims'], { stdio: 'inherit' });
 }
+// bench:enet's C baseline needs libenet-dev's header; setup installs it, a bare build skips it.
+if (existsSync('bench/native/Makefile') && existsSync('/usr/include/enet/enet.h')) {
+  execFileSync('make', ['-s', '-C', 'bench/native'], { stdio: 'inherit' });
+}
 
 /** bin name → TypeScript entry point. */
 export const ENTRIES = {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 /** Debian package → why the project needs it. One list for `npm start` and `npm test`. */
 export const SYSTEM_PACKAGES = {
   libenet7: 'the real C ENet, for interop tests and bench:enet',
+  'libenet-dev': "libenet's header, for bench:enet's C baseline (bench/native)",
   libopus0: 'Opus voice codec (loaded through koffi)',
   libportaudio2: 'audio capture and playback devices (loaded through koffi)',
   coturn: 'TURN/STUN relay for NAT traversal tests and the relay path',

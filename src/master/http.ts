@@ -6,7 +6,6 @@ import { listQueryOf } from './list-query.js';
 import { StoreUnavailableError, type MasterStore } from './store/types.js';
 import type { MasterDropReason, MasterStats } from './stats.js';
 import type { TurnCredIssuer } from './turn-cred.js';
-import { KeyedRateLimiter, perWindow } from '../util/rate-limit.js';
 import { AnnounceBody, HeartbeatBody } from '../protocol/master-wire.js';
 
 export interface HttpDeps {

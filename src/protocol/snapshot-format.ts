@@ -1,12 +1,19 @@
 // The packed snapshot payload (Snapshot.data), specified in docs/protocol.md "Snapshot deltas".
 // One declarative place for the layout; the encoder writes into a reused buffer, the decoder
 // never throws (length and range checks first, tagged rejection).
+// Why bits and a prediction: the city workload's entities mostly keep their velocity, so a
+// position predicted from the base plus velocity × elapsed time is off by a rounding at most;
+// membership against the base costs a bit, an exact prediction a bit (measured: bench:server).
+import { BitReader, BitWriter } from './bit-stream.js';
 
 /** Quantised fields per entity, in wire order. */
 export const F_X = 0, F_Y = 1, F_Z = 2, F_YAW = 3, F_VX = 4, F_VY = 5, F_VZ = 6;
 export const FIELD_COUNT = 7;
-/** Mask bit 7: the record has no base (fields are absolute; absent fields are 0). */
-export const MASK_ABSOLUTE = 0x80;
+/** Fields in stream order: velocities first, since the predicted position uses them. */
+const STREAM_ORDER = [F_VX, F_VY, F_VZ, F_YAW, F_X, F_Y, F_Z] as const;
+const MS_PER_S = 1000;
+/** Membership bits gathered before one write. */
+const KEPT_BITS_PER_WRITE = 24;
 
 export const POS_QUANT_M = 0.01; // 1 cm
 export const VEL_QUANT_MPS = 0.01; // 1 cm/s
@@ -17,8 +24,12 @@ export const YAW_MAX_ERROR_RAD = Math.PI / YAW_STEPS;
 
 /** Decoder limits. */
 export const MAX_SNAPSHOT_ENTITIES = 8192;
-const MAX_VARINT_BYTES = 5;
-const MAX_RECORD_BYTES = MAX_VARINT_BYTES + 1 + FIELD_COUNT * MAX_VARINT_BYTES;
+/** Longest elapsed time a delta may predict across, ms (the server keeps 32 ticks). */
+export const MAX_PREDICT_MS = 60_000;
+/** Worst case of one record: an id gap and 7 values of 66 bits each, plus the flags. */
+const MAX_RECORD_BYTES = Math.ceil((66 * (FIELD_COUNT + 1) + 2) / 8);
+/** Fewest bits an added entity costs (id gap and 7 values of 1 bit): bounds the count read. */
+const MIN_ADDED_BITS = 1 + FIELD_COUNT;
 const TWO_PI = Math.PI * 2;
 
 export const quantPos = (m: number): number => Math.round(m / POS_QUANT_M);
@@ -58,127 +69,165 @@ export function ensureCapacity(s: SnapshotState, n: number): void {
   s.vals = vals;
 }
 
-const zig = (n: number): number => ((n << 1) ^ (n >> 31)) >>> 0;
-const unzig = (n: number): number => (n >>> 1) ^ -(n & 1);
-const wrapYawDelta = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
+const wrapYaw = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
+const addYaw = (v: number, d: number): number => (((v + d) % YAW_STEPS) + YAW_STEPS) % YAW_STEPS;
+/** Seconds the prediction spans; computed once per snapshot by both sides (same IEEE double). */
+const predictSeconds = (elapsedMs: number): number => elapsedMs / MS_PER_S;
+/** Position predicted from the base one and the current velocity (int32 result, both sides). */
+const predict = (basePos: number, vel: number, seconds: number): number => (basePos + Math.round(vel * seconds)) | 0;
 
-/** Writes records into one growing buffer that is reused across ticks and clients. */
+/** Writes one snapshot into a buffer reused across ticks and clients. */
 export class SnapshotEncoder {
-  #buf = new Uint8Array(4096);
-  #pos = 0;
-  #prevId = -1;
+  readonly #w = new BitWriter();
+  /** Residuals of one record in stream order (reused). */
+  readonly #res = new Int32Array(FIELD_COUNT);
 
-  begin(count: number): void {
-    this.#pos = 0;
-    this.#prevId = -1;
-    this.#varint(count);
-  }
-
-  /** Entities must come in ascending id order. base = null writes an absolute record. */
-  entity(id: number, vals: Int32Array, off: number, base: Int32Array | null, baseOff: number): void {
-    if (this.#pos + MAX_RECORD_BYTES > this.#buf.length) this.#reserve(MAX_RECORD_BYTES);
-    // Hot path (every entity of every client every tick): locals only, varints inlined.
-    const buf = this.#buf;
-    let pos = this.#pos;
-    let n = (id - this.#prevId - 1) >>> 0;
-    while (n >= 0x80) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
-    buf[pos++] = n;
-    this.#prevId = id;
-    const maskAt = pos++;
-    let mask = base === null ? MASK_ABSOLUTE : 0;
-    for (let f = 0; f < 7; f++) {
-      let d = base === null ? vals[off + f] : vals[off + f] - base[baseOff + f];
-      if (d === 0) continue;
-      if (f === F_YAW && base !== null) d = wrapYawDelta(d);
-      mask |= 1 << f;
-      n = ((d << 1) ^ (d >> 31)) >>> 0;
-      while (n >= 0x80) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
-      buf[pos++] = n;
+  /**
+   * cur (ids ascending) against base (null = full snapshot), whose state is elapsedMs older.
+   * Returns a view into the reused buffer, valid until the next encode().
+   */
+  encode(cur: SnapshotState, base: SnapshotState | null, elapsedMs: number): Uint8Array {
+    const w = this.#w;
+    const elapsed = base === null ? 0 : Math.max(0, Math.min(MAX_PREDICT_MS, Math.round(elapsedMs)));
+    w.reset();
+    w.reserve(16 + (base === null ? 0 : base.count >> 3));
+    w.bit(base !== null);
+    w.ue(elapsed);
+    // Membership: one bit per base entity (kept or not), then the ids that are new.
+    let added = cur.count;
+    if (base !== null) {
+      let ci = 0, pend = 0, plen = 0;
+      for (let bi = 0; bi < base.count; bi++) {
+        const id = base.ids[bi];
+        while (ci < cur.count && cur.ids[ci] < id) ci++;
+        const kept = ci < cur.count && cur.ids[ci] === id ? 1 : 0;
+        added -= kept;
+        pend = (pend << 1) | kept;
+        if (++plen === KEPT_BITS_PER_WRITE) { w.bits(pend, plen); pend = plen = 0; }
+      }
+      w.bits(pend, plen);
     }
-    buf[maskAt] = mask;
-    this.#pos = pos;
-  }
-
-  /** A view into the reused buffer: valid until the next begin(). */
-  finish(): Uint8Array {
-    return this.#buf.subarray(0, this.#pos);
-  }
-
-  #reserve(n: number): void {
-    if (this.#pos + n <= this.#buf.length) return;
-    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
-    next.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = next;
-  }
-
-  #varint(v: number): void {
-    if (this.#pos + MAX_VARINT_BYTES > this.#buf.length) this.#reserve(MAX_VARINT_BYTES);
-    let n = v >>> 0;
-    while (n >= 0x80) { this.#buf[this.#pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
-    this.#buf[this.#pos++] = n;
+    w.reserve(9 * added + 8); // a gap's code is at most 65 bits
+    w.ue(added);
+    let prevId = -1;
+    let bi = 0;
+    for (let i = 0; i < cur.count; i++) {
+      const id = cur.ids[i];
+      if (base !== null) {
+        while (bi < base.count && base.ids[bi] < id) bi++;
+        if (bi < base.count && base.ids[bi] === id) continue;
+      }
+      w.ue(id - prevId - 1);
+      prevId = id;
+    }
+    bi = 0;
+    const vals = cur.vals, res = this.#res, k = predictSeconds(elapsed);
+    for (let i = 0; i < cur.count; i++) {
+      w.reserve(MAX_RECORD_BYTES);
+      const id = cur.ids[i], o = i * FIELD_COUNT;
+      if (base !== null) {
+        while (bi < base.count && base.ids[bi] < id) bi++;
+      }
+      if (base === null || bi >= base.count || base.ids[bi] !== id) {
+        for (const f of STREAM_ORDER) w.se(vals[o + f]);
+        continue;
+      }
+      const bv = base.vals, bo = bi * FIELD_COUNT;
+      // Hot path (every entity of every client every tick): locals, no loops over fields.
+      const vx = vals[o + F_VX], vy = vals[o + F_VY], vz = vals[o + F_VZ];
+      const rvx = (vx - bv[bo + F_VX]) | 0, rvy = (vy - bv[bo + F_VY]) | 0, rvz = (vz - bv[bo + F_VZ]) | 0;
+      const ryaw = wrapYaw(vals[o + F_YAW] - bv[bo + F_YAW]);
+      const rx = (vals[o + F_X] - predict(bv[bo + F_X], vx, k)) | 0;
+      const ry = (vals[o + F_Y] - predict(bv[bo + F_Y], vy, k)) | 0;
+      const rz = (vals[o + F_Z] - predict(bv[bo + F_Z], vz, k)) | 0;
+      if ((rvx | rvy | rvz | ryaw | rx | ry | rz) === 0) {
+        w.bits(0, 1);
+        continue;
+      }
+      res[0] = rvx; res[1] = rvy; res[2] = rvz; res[3] = ryaw; res[4] = rx; res[5] = ry; res[6] = rz;
+      w.seMany(1, res, FIELD_COUNT);
+    }
+    return w.finish();
   }
 }
 
-export type SnapshotDecodeReject = 'truncated' | 'bad-varint' | 'too-many' | 'id-overflow' | 'missing-base-entity' | 'trailing-bytes';
+export type SnapshotDecodeReject = 'truncated' | 'bad-varint' | 'too-many' | 'id-overflow' | 'missing-base-entity' | 'duplicate-id' | 'bad-elapsed' | 'trailing-bytes';
+
+const reader = new BitReader();
+/** Decoder scratch: the added ids and which base entities were kept (reused, grown on demand). */
+let addedIds = new Float64Array(64);
+let keptFlags = new Uint8Array(64);
 
 /**
  * Decodes data against base (null for a full snapshot) into out (reused). Never throws.
  * Returns null on success or the reason the payload was rejected.
  */
 export function decodeSnapshotData(data: Uint8Array, base: SnapshotState | null, out: SnapshotState): SnapshotDecodeReject | null {
-  let pos = 0;
-  let err: SnapshotDecodeReject | null = null;
-  const readVarint = (): number => {
-    let result = 0;
-    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-      if (pos >= data.length) { err = 'truncated'; return 0; }
-      const b = data[pos++];
-      if (i === MAX_VARINT_BYTES - 1 && b > 0x0f) { err = 'bad-varint'; return 0; }
-      result += (b & 0x7f) * 2 ** (7 * i);
-      if (b < 0x80) return result;
-    }
-    err = 'bad-varint';
-    return 0;
-  };
-  const count = readVarint();
-  if (err) return err;
-  if (count > MAX_SNAPSHOT_ENTITIES || count * 2 > data.length) return 'too-many';
+  const r = reader;
+  r.reset(data);
+  const hasBase = r.bit() === 1;
+  const elapsed = r.ue();
+  if (r.error) return r.error;
+  if (hasBase && base === null) return 'missing-base-entity';
+  if (elapsed > MAX_PREDICT_MS) return 'bad-elapsed';
+  const b = hasBase ? base : null;
+  const k = predictSeconds(elapsed);
+  let kept = 0;
+  if (b !== null) {
+    if (r.remainingBits < b.count) return 'truncated';
+    if (keptFlags.length < b.count) keptFlags = new Uint8Array(b.count * 2);
+    for (let i = 0; i < b.count; i++) kept += keptFlags[i] = r.bit();
+  }
+  const added = r.ue();
+  if (r.error) return r.error;
+  if (kept + added > MAX_SNAPSHOT_ENTITIES || added * MIN_ADDED_BITS > r.remainingBits) return 'too-many';
+  if (addedIds.length < added) addedIds = new Float64Array(added * 2);
+  let prevId = -1;
+  for (let i = 0; i < added; i++) {
+    const id = prevId + 1 + r.ue();
+    if (r.error) return r.error;
+    if (id > 0xffffffff) return 'id-overflow';
+    addedIds[i] = prevId = id;
+  }
+  const count = kept + added;
   ensureCapacity(out, count);
   out.count = 0;
-  let prevId = -1;
-  let bi = 0; // merge cursor into base (both ascending)
+  // Merge the kept base ids and the added ids, both ascending.
+  let bi = 0, ai = 0;
+  const vals = out.vals;
   for (let i = 0; i < count; i++) {
-    const gap = readVarint();
-    if (err) return err;
-    const id = prevId + 1 + gap;
-    if (id > 0xffffffff) return 'id-overflow';
-    prevId = id;
-    if (pos >= data.length) return 'truncated';
-    const mask = data[pos++];
+    while (b !== null && bi < b.count && keptFlags[bi] === 0) bi++;
+    const baseId = b !== null && bi < b.count ? b.ids[bi] : Infinity;
+    const addId = ai < added ? addedIds[ai] : Infinity;
+    if (baseId === addId) return 'duplicate-id';
     const o = i * FIELD_COUNT;
-    if (mask & MASK_ABSOLUTE) {
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        out.vals[o + f] = mask & (1 << f) ? unzig(readVarint()) : 0;
-        if (err) return err;
-      }
+    if (addId < baseId) {
+      for (const f of STREAM_ORDER) vals[o + f] = r.se();
+      vals[o + F_YAW] = addYaw(vals[o + F_YAW], 0);
+      out.ids[i] = addId;
+      ai++;
     } else {
-      if (!base) return 'missing-base-entity';
-      while (bi < base.count && base.ids[bi] < id) bi++;
-      if (bi >= base.count || base.ids[bi] !== id) return 'missing-base-entity';
-      const bo = bi * FIELD_COUNT;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        let v = base.vals[bo + f];
-        if (mask & (1 << f)) {
-          const d = unzig(readVarint());
-          if (err) return err;
-          v = f === F_YAW ? (((v + d) % YAW_STEPS) + YAW_STEPS) % YAW_STEPS : (v + d) | 0;
-        }
-        out.vals[o + f] = v;
+      const bv = b!.vals, bo = bi * FIELD_COUNT;
+      if (r.bit() === 0) {
+        for (let f = 0; f < FIELD_COUNT; f++) vals[o + f] = bv[bo + f];
+        vals[o + F_X] = predict(bv[bo + F_X], bv[bo + F_VX], k);
+        vals[o + F_Y] = predict(bv[bo + F_Y], bv[bo + F_VY], k);
+        vals[o + F_Z] = predict(bv[bo + F_Z], bv[bo + F_VZ], k);
+      } else {
+        vals[o + F_VX] = (bv[bo + F_VX] + r.se()) | 0;
+        vals[o + F_VY] = (bv[bo + F_VY] + r.se()) | 0;
+        vals[o + F_VZ] = (bv[bo + F_VZ] + r.se()) | 0;
+        vals[o + F_YAW] = addYaw(bv[bo + F_YAW], r.se());
+        vals[o + F_X] = (predict(bv[bo + F_X], vals[o + F_VX], k) + r.se()) | 0;
+        vals[o + F_Y] = (predict(bv[bo + F_Y], vals[o + F_VY], k) + r.se()) | 0;
+        vals[o + F_Z] = (predict(bv[bo + F_Z], vals[o + F_VZ], k) + r.se()) | 0;
       }
+      out.ids[i] = baseId;
+      bi++;
     }
-    out.ids[i] = id;
+    if (r.error) return r.error;
     out.count = i + 1;
   }
-  if (pos !== data.length) return 'trailing-bytes';
+  if (!r.atCleanEnd()) return 'trailing-bytes';
   return null;
 }

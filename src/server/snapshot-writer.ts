@@ -17,6 +17,8 @@ export type AckResult = 'ok' | 'never_sent' | 'stale';
 export class ClientSnapshots {
   readonly ring: SnapshotState[] = Array.from({ length: SNAPSHOT_HISTORY }, () => emptyState(16));
   readonly ringTick = new Float64Array(SNAPSHOT_HISTORY).fill(-1);
+  /** The simulation time of each ring slot, ms: the decoder predicts positions across the gap. */
+  readonly ringTimeMs = new Float64Array(SNAPSHOT_HISTORY);
   firstSentTick = -1;
   lastSentTick = -1;
   ackedTick = -1;
@@ -50,8 +52,11 @@ export class SnapshotWriter {
   #sorted = new Uint32Array(256);
   readonly #out: WrittenSnapshot = { data: new Uint8Array(0), baseTick: 0, count: 0 };
 
-  /** Encodes tick's snapshot of `ids` for one client and records it in that client's ring. */
-  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World): WrittenSnapshot {
+  /**
+   * Encodes tick's snapshot of `ids` for one client and records it in that client's ring.
+   * simTimeMs: the simulation's time at this tick (what moved the entities, not the wall clock).
+   */
+  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World, simTimeMs: number): WrittenSnapshot {
     if (tick <= client.lastSentTick) throw new TypeError(`tick ${tick} not after ${client.lastSentTick}`);
     const n = ids.length;
     if (this.#sorted.length < n) this.#sorted = new Uint32Array(n * 2);
@@ -64,27 +69,19 @@ export class SnapshotWriter {
     ensureCapacity(cur, n);
     cur.count = n;
     const q = world.q, vals = cur.vals;
-    const enc = this.#enc;
-    enc.begin(n);
-    let bi = 0;
     for (let i = 0; i < n; i++) {
       const id = sorted[i];
       cur.ids[i] = id;
       const src = id * FC, dst = i * FC;
       vals[dst] = q[src]; vals[dst + 1] = q[src + 1]; vals[dst + 2] = q[src + 2]; vals[dst + 3] = q[src + 3];
       vals[dst + 4] = q[src + 4]; vals[dst + 5] = q[src + 5]; vals[dst + 6] = q[src + 6];
-      if (base) {
-        while (bi < base.count && base.ids[bi] < id) bi++;
-        if (bi < base.count && base.ids[bi] === id) enc.entity(id, vals, dst, base.vals, bi * FC);
-        else enc.entity(id, vals, dst, null, 0);
-      } else {
-        enc.entity(id, vals, dst, null, 0);
-      }
     }
+    const elapsedMs = base ? simTimeMs - client.ringTimeMs[client.ackedTick % SNAPSHOT_HISTORY] : 0;
+    this.#out.data = this.#enc.encode(cur, base, elapsedMs);
+    client.ringTimeMs[slot] = simTimeMs;
     client.ringTick[slot] = tick;
     if (client.firstSentTick < 0) client.firstSentTick = tick;
     client.lastSentTick = tick;
-    this.#out.data = enc.finish();
     this.#out.baseTick = base ? client.ackedTick : 0;
     this.#out.count = n;
     return this.#out;

@@ -33,6 +33,8 @@ export class TickPipeline {
   #added: number[] = [];
   #removed: number[] = [];
   readonly #envelope = { buf: new Uint8Array(4096) };
+  /** Sum of the ticks' simulated time, ms: snapshot deltas predict positions across it. */
+  #simTimeMs = 0;
 
   constructor(world: World, sim: NpcSim | null) {
     this.world = world;
@@ -44,6 +46,7 @@ export class TickPipeline {
     const world = this.world, st = this.stats;
     st.clients = 0; st.interestTotal = 0; st.snapshotBytes = 0; st.added = 0; st.removed = 0;
     this.sim?.step(tickMs / 1000);
+    this.#simTimeMs += tickMs;
     world.quantiseAll();
     const added = this.#added, removed = this.#removed;
     for (const c of clients) {
@@ -57,7 +60,7 @@ export class TickPipeline {
         const entities = added.map((id) => ({ id, kind: world.kind[id], ownerPeerId: world.owner[id], name: world.names[id] ?? '' }));
         out(c, 'interest', encodeMsg({ interestAdd: { generation: c.interest.generation, entities } }));
       }
-      const w = this.writer.write(c.snaps, tick, c.interest.members, world);
+      const w = this.writer.write(c.snaps, tick, c.interest.members, world, this.#simTimeMs);
       const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data, this.#envelope);
       out(c, 'snapshot', bytes);
       st.clients++;

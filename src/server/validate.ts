@@ -25,6 +25,7 @@ export function modeFrom(ps: PlayerState): number | null {
 }
 
 // C0/C1 controls and bidi overrides have no place in a name.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** The reason a Hello is malformed (beside the version, checked first), or null. */

@@ -32,17 +32,20 @@ function lerpAngle(a: number, b: number, t: number): number {
 
 export class SnapshotInterpolator {
   #targetDelayMs: number;
+  /** A delay set by the player (LAN play, measurements) that tick-rate changes keep; null = ENet's rule. */
+  readonly #fixedDelayMs: number | null;
   #buf: Buffered[] = [];
   #offsetMs: number | null = null; // server time - local time
   #playoutMs: number | null = null; // in server time
   #lastLocalMs = 0;
   #out: InterpolatedEntity[] = [];
 
-  constructor(tickMs = TICK_FAST_MS) {
-    this.#targetDelayMs = interpDelayForTick(tickMs);
+  constructor(tickMs = TICK_FAST_MS, fixedDelayMs: number | null = null) {
+    this.#fixedDelayMs = fixedDelayMs;
+    this.#targetDelayMs = fixedDelayMs ?? interpDelayForTick(tickMs);
   }
 
-  /** The delay the playout clock is converging to: max(2 × tickMs, 80). */
+  /** The delay the playout clock is converging to: max(2 × tickMs, 80), or the fixed one. */
   get interpDelayMs(): number { return this.#targetDelayMs; }
   /** The delay actually in effect at the last sample (estimated server now − playout). */
   get currentDelayMs(): number {
@@ -51,14 +54,18 @@ export class SnapshotInterpolator {
   get playoutMs(): number | null { return this.#playoutMs; }
 
   onTickRateChange(tickMs: number): void {
-    this.#targetDelayMs = interpDelayForTick(tickMs);
+    this.#targetDelayMs = this.#fixedDelayMs ?? interpDelayForTick(tickMs);
   }
 
   /** Adds a decoded snapshot stamped with the server's time, received at localNowMs. */
   push(serverTimeMs: number, state: SnapshotState, localNowMs: number): void {
     if (!Number.isFinite(serverTimeMs)) return;
     const sample = serverTimeMs - localNowMs;
-    this.#offsetMs = this.#offsetMs === null ? sample : this.#offsetMs + (sample - this.#offsetMs) * OFFSET_SMOOTHING;
+    // The fastest arrival is the truest clock offset (slower ones only waited longer): follow a
+    // faster one at once, drift down slowly. A mean would put the playout behind half the
+    // snapshots by their extra transit, which the interpolation delay then has to absorb.
+    if (this.#offsetMs === null || sample > this.#offsetMs) this.#offsetMs = sample;
+    else this.#offsetMs += (sample - this.#offsetMs) * OFFSET_SMOOTHING;
     const last = this.#buf[this.#buf.length - 1];
     if (last && serverTimeMs <= last.timeMs) return; // late or duplicate: already past it
     const n = state.count;

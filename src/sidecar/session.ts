@@ -25,6 +25,8 @@ export interface ClientEvents {
   tickRate?(tickMs: number, interpDelayMs: number): void;
   chat?(fromPeerId: number, fromName: string, text: string): void;
   notice?(text: string, level: number): void;
+  /** A snapshot was decoded and buffered for interpolation. */
+  snapshot?(tick: number): void;
   /** Any other kind (voice, cineStart, …) for the sidecar's other parts. */
   other?(kind: string, msg: EMsg): void;
 }
@@ -39,12 +41,14 @@ export interface CoopClientOptions {
   now: () => number;
   events?: ClientEvents;
   protocolVersion?: number; // tests only: pretend to be another version
+  /** Show remote entities this many ms in the past instead of max(2 × tick, 80) (bench:e2e uses 0). */
+  interpDelayMs?: number;
 }
 
 export class CoopClient {
   /** Replaced by reset(): a new server session starts a new snapshot history and timeline. */
   receiver = new SnapshotReceiver();
-  interp = new SnapshotInterpolator();
+  interp: SnapshotInterpolator;
   readonly known = new Map<number, EntityInfo>();
   peerId = 0;
   tickMs = 0;
@@ -60,6 +64,7 @@ export class CoopClient {
   constructor(opts: CoopClientOptions) {
     this.#o = opts;
     this.#ev = opts.events ?? {};
+    this.interp = new SnapshotInterpolator(undefined, opts.interpDelayMs ?? null);
   }
 
   get state(): ClientStateValue { return this.#state; }
@@ -85,7 +90,7 @@ export class CoopClient {
     if (this.#state === ClientState.REFUSED || this.#state === ClientState.CLOSED) return;
     this.known.clear();
     this.receiver = new SnapshotReceiver();
-    this.interp = new SnapshotInterpolator();
+    this.interp = new SnapshotInterpolator(undefined, this.#o.interpDelayMs ?? null);
     this.peerId = 0;
     this.#setState(ClientState.IDLE);
   }
@@ -185,6 +190,7 @@ export class CoopClient {
         const now = this.#o.now();
         this.interp.push(s.serverTimeMs ?? 0, r.state, now);
         if (r.tick === this.receiver.newestTick) this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+        this.#ev.snapshot?.(r.tick);
         return;
       }
       case 'tickRateChange': {

@@ -1,11 +1,19 @@
 // The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient):
-// the player's transform goes up every tick; interpolated remote entities come down every
-// frame; InterestAdd/Remove become SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
+// the player's transform goes up as soon as the game reports it (no timer: a timer made every
+// move wait half a tick on average); interpolated remote entities come down on every game frame
+// and as soon as a snapshot arrives (snapshotArrived); InterestAdd/Remove become
+// SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
 import type { CoopClient } from './session.js';
 import type { InterpolatedEntity } from './interpolator.js';
 import { EntityKind } from '../protocol/schema.gen.js';
 
-export const FRAME_MS = 16; // how often interpolated states go to the game (~60 Hz)
+export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
+/** Inputs no closer than this (a game at 144 Hz is not sent 144 times a second). */
+export const INPUT_MIN_INTERVAL_MS = 10;
+/** Frames no closer than this (a snapshot arriving just after a game frame adds nothing). */
+export const FRAME_MIN_INTERVAL_MS = 4;
+/** No game frame for this long: frames follow the snapshots instead. */
+export const FRAME_STALE_MS = 2 * FRAME_MS;
 /** Enough to cover one or two game frames; more would overshoot when the game itself stalls. */
 export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
@@ -37,13 +45,20 @@ export class Sidecar {
   readonly #now: () => number;
   #last: Transform | null = null;
   #lastAtMs = 0;
+  #lastInputMs = -Infinity;
+  #lastFrameMs = -Infinity;
   #spawned = new Set<number>();
 
   constructor(game: GameLink, client: CoopClient, now: () => number) {
     this.#game = game;
     this.#client = client;
     this.#now = now;
-    game.onPlayerTransform((t) => { this.#last = t; this.#lastAtMs = now(); });
+    game.onPlayerTransform((t) => {
+      this.#last = t;
+      this.#lastAtMs = now();
+      if (this.#lastAtMs - this.#lastInputMs >= INPUT_MIN_INTERVAL_MS) this.sendInput();
+      this.frame();
+    });
   }
 
   get lastTransform(): Transform | null { return this.#last; }
@@ -61,13 +76,27 @@ export class Sidecar {
   }
 
   /**
-   * Sends the player transform to the server (once per server tick), moved along its velocity
-   * to now: the game reports at its own frame rate, out of step with our sends.
+   * A snapshot was decoded: with an interpolation delay under a frame, show it now rather than
+   * at the next game frame. With a longer delay it is not on screen before the playout clock
+   * reaches it, which the next game frame shows anyway: an extra frame would only cost CPU
+   * (unless the game reports no frames).
+   */
+  snapshotArrived(): void {
+    const sinceFrame = this.#now() - this.#lastFrameMs;
+    // A game that stopped reporting frames (loading, paused) still gets its proxies moved.
+    if (sinceFrame >= FRAME_STALE_MS) this.frame();
+    else if (this.#client.interp.interpDelayMs < FRAME_MS && sinceFrame >= FRAME_MIN_INTERVAL_MS) this.frame();
+  }
+
+  /**
+   * Sends the player transform to the server, moved along its velocity to now (called on each
+   * game report; also callable on its own, e.g. by tests driving a clock).
    */
   sendInput(): void {
     const t = this.#last;
     if (!t) return;
     const now = this.#now();
+    this.#lastInputMs = now;
     const a = Math.min(Math.max(0, now - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
     this.#client.sendPlayerState({ x: t.pos.x + t.vel.x * a, y: t.pos.y + t.vel.y * a, z: t.pos.z + t.vel.z * a, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0, clientTimeMs: now });
   }
@@ -75,6 +104,7 @@ export class Sidecar {
   /** One render frame: interpolated states (spawning proxies on first sight) to the game. */
   frame(): void {
     const now = this.#now();
+    this.#lastFrameMs = now;
     const tick = sampleTickUs(now);
     const out: InterpolatedEntity[] = this.#client.sample(now);
     for (const e of out) {

@@ -98,11 +98,5 @@ export class Bot {
   }
 }
 
-/** Polls until `cond` holds; throws with `what` after `timeoutMs` (generous: real processes). */
-export async function until(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** vi.waitFor options for the real-process admin tests: generous, real processes. */
+export const WAIT = { timeout: 15_000, interval: 20 } as const;

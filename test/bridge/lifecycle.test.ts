@@ -1,8 +1,8 @@
 // In-process lifecycle checks: both roles in this process (the two-process file covers the real
 // boundary). Wake paths, adaptive spinning, handler errors, close.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openBridge, type Bridge, type BridgeOptions } from '../../bridge/index.js';
-import { removeSessions, sessionName, until } from './util.js';
+import { WAIT, removeSessions, sessionName } from './util.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -28,7 +28,7 @@ describe('bridge lifecycle (in process)', () => {
       for (let i = 0; i < 5; i++) {
         await tick(30); // the reader has gone to sleep by now
         game.send('DespawnProxy', { entityId: i });
-        await until(() => got.length === i + 1);
+        await vi.waitUntil(() => got.length === i + 1, WAIT);
       }
       expect(got).toEqual([0, 1, 2, 3, 4]);
       expect(side.counters().sleeps).toBeGreaterThanOrEqual(5);
@@ -61,7 +61,7 @@ describe('bridge lifecycle (in process)', () => {
       ok.push(m.entityId);
     });
     for (let i = 0; i < 3; i++) game.send('DespawnProxy', { entityId: i });
-    await until(() => ok.length === 2);
+    await vi.waitUntil(() => ok.length === 2, WAIT);
     expect(ok).toEqual([0, 2]);
     expect(errors).toEqual(['DespawnProxy: boom']);
   });
@@ -72,7 +72,7 @@ describe('bridge lifecycle (in process)', () => {
     const events: string[] = [];
     side.on('state', (e) => events.push(`${e.from}->${e.to}`));
     const game = open(s, { role: 'game' });
-    await until(() => side.state === 'attached');
+    await vi.waitUntil(() => side.state === 'attached', WAIT);
     const gone = new Promise((r) => side.once('peerGone', (e) => r(e.reason)));
     await game.close();
     expect(await gone).toBe('closed');
@@ -84,15 +84,15 @@ describe('bridge lifecycle (in process)', () => {
     const s = sessionName('again');
     const side = open(s, { role: 'sidecar', closeOnPeerGone: false });
     const g1 = openBridge({ name: s, role: 'game' });
-    await until(() => side.state === 'attached');
+    await vi.waitUntil(() => side.state === 'attached', WAIT);
     await g1.close();
-    await until(() => side.state === 'waiting');
+    await vi.waitUntil(() => side.state === 'waiting', WAIT);
     const g2 = open(s, { role: 'game' });
-    await until(() => side.state === 'attached');
+    await vi.waitUntil(() => side.state === 'attached', WAIT);
     const got: string[] = [];
     side.on('ConsoleCommand', (m) => got.push(m.text));
     g2.send('ConsoleCommand', { text: 'back' });
-    await until(() => got.length === 1);
+    await vi.waitUntil(() => got.length === 1, WAIT);
     expect(got).toEqual(['back']);
   });
 

@@ -3,7 +3,7 @@
 // coop_natives.h and the fixed natives in native-shims/plugin/natives.c), and the `native func`
 // declarations in every .reds the release ships. Name, parameter count and parameter types must
 // agree, and no .reds may declare a native the DLL does not register (RED4ext would close the
-// game). The DLL's actual registrations are checked under wine in test/windows/plugin-wine.test.ts.
+// game). The DLL's actual registrations are checked under wine in test/windows/plugin-wine.system.test.ts.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,11 +1,11 @@
 // In-process checks of the ring against the native shim's own frame functions (the code the
 // RED4ext plugin uses), so the C and JS sides of the layout are proven against each other.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadNative, openBridge, type Bridge } from '../../bridge/index.js';
 import { BRIDGE_ABI_VERSION, ROLE_CODE } from '../../bridge/layout.js';
 import { SCHEMA_HASH } from '../../bridge/generated/types.js';
 import { encode } from './arbitrary.js';
-import { removeSessions, sessionName, until } from './util.js';
+import { WAIT, removeSessions, sessionName } from './util.js';
 
 const native = loadNative();
 const cleanups: (() => unknown)[] = [];
@@ -42,7 +42,7 @@ describe('ring: C frames <-> JS frames', () => {
       while (native.writeFrame(g.h, 1 + (i % 50), payload, payload.byteLength) === 1) await new Promise((r) => setImmediate(r));
       sent.push(`${1 + (i % 50)}:${Buffer.from(payload).toString('hex')}`);
     }
-    await until(() => got.length === sent.length);
+    await vi.waitUntil(() => got.length === sent.length, WAIT);
     expect(got).toEqual(sent);
     expect(b.counters().bytesIn).toBeGreaterThan(50 * 4096);
   });
@@ -101,22 +101,22 @@ describe('ring: C frames <-> JS frames', () => {
     write(13, cmd('two').subarray(0, 5));                 // truncated payload: malformed
     write(13, Uint8Array.from([...cmd('three'), 0xaa])); // trailing byte: malformed
     write(13, cmd('four'));
-    await until(() => seen.length === 2);
+    await vi.waitUntil(() => seen.length === 2, WAIT);
     expect(seen).toEqual(['one', 'four']);
     expect(b.counters()).toMatchObject({ unknownType: 1, malformed: 2 });
     // A lying length: the header claims more than the ring holds.
     const region = native.view(native.base(g.h), native.size(g.h));
     write(13, cmd('five'));
     const dv = new DataView(region);
-    await until(() => seen.length === 3);
+    await vi.waitUntil(() => seen.length === 3, WAIT);
     write(13, cmd('x'));
     // 'x' is 8 header + 5 payload bytes, padded to 16; the reader cannot run before we corrupt it.
     const at = 512 + ((dv.getUint32(64, true) - 16) & 4095);
     dv.setUint32(at, 0x7fffffff, true);
     write(13, cmd('after'));
-    await until(() => b.counters().malformed === 3);
+    await vi.waitUntil(() => b.counters().malformed === 3, WAIT);
     write(13, cmd('recovered'));
-    await until(() => seen.includes('recovered'));
+    await vi.waitUntil(() => seen.includes('recovered'), WAIT);
     expect(seen).not.toContain('x');
   });
 

@@ -16,12 +16,6 @@ export function removeSessions(): void {
   for (const s of made.splice(0)) loadNative().unlink(s);
 }
 
-/** Polls cond every few ms until true (the test's own timeout bounds it). `failIf` returns a
- * reason to stop waiting early (e.g. the peer died), which fails the test with that reason. */
-export async function until(cond: () => boolean, failIf?: () => string | undefined, pollMs = 2): Promise<void> {
-  while (!cond()) {
-    const why = failIf?.();
-    if (why) throw new Error(`gave up waiting: ${why}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
+/** Options for vi.waitUntil / vi.waitFor in the bridge tests: a frame takes microseconds, so poll
+ * every 2 ms; the timeout is a backstop under the test's own. */
+export const WAIT = { timeout: 30_000, interval: 2 } as const;

@@ -51,7 +51,7 @@ const BINS: BinCase[] = [
       server: ['--server', 'nohost'], session: ['--session', 'a/b'], name: ['--name', ' '], 'data-dir': ['--data-dir', ''],
       'session-id': ['--session-id', 'a b'], 'log-level': ['--log-level', 'loud'], help: flagOn('help'),
       'mic-device': noValue('mic-device'), 'speaker-device': noValue('speaker-device'), 'voice-trace': ['--voice-trace', ''],
-      import: ['--import', MISSING_FILE], out: ['--out', ''], master: { args: ['--master', 'ftp://x', '--join', 'abcd', '--session', 'x'] },
+      'interp-delay-ms': ['--interp-delay-ms', '-5'], import: ['--import', MISSING_FILE], out: ['--out', ''], master: { args: ['--master', 'ftp://x', '--join', 'abcd', '--session', 'x'] },
       stun: ['--stun', 'nohost'], 'no-relay': flagOn('no-relay'), 'nat-bind': ['--nat-bind', '::1'],
       join: { args: ['--master', 'http://127.0.0.1:1', '--join', 'a b', '--session', 'x'] }, 'password-file': ['--password-file', MISSING_FILE],
       'clock-offset-ms': ['--clock-offset-ms', 'soon'],

@@ -1,6 +1,10 @@
 // Inputs for the range-coder tests: compressible buffers shaped like what ENet datagrams carry
 // (small records with slowly changing fields, short text, runs), and mutations of compressed
 // buffers for the fuzz tests. Seeded, so every run sees the same bytes.
+import type { EnetHost } from '../../src/net/enet/host.js';
+import { HEADER_FLAG_COMPRESSED, readU16 } from '../../src/net/enet/protocol.js';
+import type { RangeCoder } from '../../src/net/enet/range-coder.js';
+import type { SimTransport } from '../../src/net/enet/sim-network.js';
 import { seededRandom } from '../../src/util/random.js';
 
 const WORDS = ['entity', 'position', 'velocity', 'idle', 'walk', 'run', 'player', 'npc', '{', '}', ':', ',', ' '];
@@ -87,3 +91,30 @@ export function mutate(random: () => number, b: Uint8Array): Uint8Array {
   }
   return out;
 }
+
+export const MAX_INPUT_BYTES = 4096;
+/** Room for a compressed buffer that came out larger than its input (random bytes do). */
+export const roomFor = (n: number): number => 2 * n + 64;
+
+/** Compresses and decompresses `input` (at most MAX_INPUT_BYTES). */
+export function roundTrip(coder: RangeCoder, input: Uint8Array): { compressed: Uint8Array; restored: Uint8Array } {
+  const out = new Uint8Array(roomFor(input.length));
+  const n = coder.compress(input, out);
+  const restored = new Uint8Array(MAX_INPUT_BYTES);
+  const m = coder.decompress(out.subarray(0, n), restored, MAX_INPUT_BYTES);
+  return { compressed: out.subarray(0, n), restored: restored.subarray(0, m) };
+}
+
+/** Every datagram a host sends, copied. */
+export function recordSends(host: EnetHost): Uint8Array[] {
+  const sent: Uint8Array[] = [];
+  const t = host.transport as SimTransport;
+  const send = t.send.bind(t);
+  t.send = (data, to) => {
+    sent.push(data.slice());
+    return send(data, to);
+  };
+  return sent;
+}
+
+export const isCompressed = (d: Uint8Array): boolean => (readU16(d, 0) & HEADER_FLAG_COMPRESSED) !== 0;

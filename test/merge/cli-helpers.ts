@@ -1,30 +1,16 @@
-// Runs coop-merge as a real process (node --import tsx src/merge/main.ts) and builds input files.
-import { spawn } from 'node:child_process';
+// Runs coop-merge as a real process (test/helpers/proc.ts: node --import tsx src/merge/main.ts)
+// and builds input files.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run, type RunResult } from '../helpers/proc.js';
 
 export const CLI = fileURLToPath(new URL('../../src/merge/main.ts', import.meta.url));
-export const TSX = import.meta.resolve('tsx');
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 export function runMerge(args: string[], cwd?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return run([CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '' } });
 }
 
 export function tempDir(): string {

@@ -1,5 +1,5 @@
 // The sidecar's import flow against a scripted game on a fake bridge (the real-bridge run with
-// the headless game is in merge-e2e.test.ts).
+// the headless game is in merge-e2e.system.test.ts).
 import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';

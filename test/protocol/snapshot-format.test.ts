@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  SnapshotEncoder, decodeSnapshotData, emptyState, FIELD_COUNT, F_YAW, YAW_STEPS, MASK_ABSOLUTE,
+  SnapshotEncoder, decodeSnapshotData, emptyState, FIELD_COUNT, F_YAW, F_X, F_VX, YAW_STEPS, MAX_PREDICT_MS,
   quantYaw, dequantYaw, quantPos, dequantPos, YAW_MAX_ERROR_RAD, POS_MAX_ERROR_M, type SnapshotState,
 } from '../../src/protocol/snapshot-format.js';
 
@@ -19,17 +19,8 @@ function stateOf(list: { id: number; vals: number[] }[]): SnapshotState {
   return s;
 }
 
-function encode(cur: SnapshotState, base: SnapshotState | null): Uint8Array {
-  const enc = new SnapshotEncoder();
-  enc.begin(cur.count);
-  let bi = 0;
-  for (let i = 0; i < cur.count; i++) {
-    const id = cur.ids[i];
-    while (base && bi < base.count && base.ids[bi] < id) bi++;
-    const hit = base && bi < base.count && base.ids[bi] === id;
-    enc.entity(id, cur.vals, i * FIELD_COUNT, hit ? base.vals : null, bi * FIELD_COUNT);
-  }
-  return enc.finish().slice();
+function encode(cur: SnapshotState, base: SnapshotState | null, elapsedMs = 75): Uint8Array {
+  return new SnapshotEncoder().encode(cur, base, elapsedMs).slice();
 }
 
 const same = (a: SnapshotState, b: SnapshotState): void => {
@@ -39,27 +30,35 @@ const same = (a: SnapshotState, b: SnapshotState): void => {
 
 describe('snapshot delta format', () => {
   it('full and delta snapshots decode to exactly the encoded state', () => {
-    fc.assert(fc.property(fc.array(ENTITY, { maxLength: 60 }), fc.array(ENTITY, { maxLength: 60 }), (b, c) => {
+    const elapsed = fc.integer({ min: 0, max: MAX_PREDICT_MS });
+    fc.assert(fc.property(fc.array(ENTITY, { maxLength: 60 }), fc.array(ENTITY, { maxLength: 60 }), elapsed, (b, c, ms) => {
       const base = stateOf(b), cur = stateOf(c);
       const out = emptyState();
       expect(decodeSnapshotData(encode(cur, null), null, out)).toBeNull();
       same(out, cur);
-      expect(decodeSnapshotData(encode(cur, base), base, out)).toBeNull();
+      expect(decodeSnapshotData(encode(cur, base, ms), base, out)).toBeNull();
       same(out, cur);
+      // The same entities, kept, moved by their velocity, plus a little noise: the delta path.
+      const moved = stateOf(b.map((e) => ({ id: e.id, vals: e.vals.map((v, f) => (f === F_X ? v + Math.round((e.vals[F_VX] * ms) / 1000) + (e.id % 3) - 1 : v)) })));
+      expect(decodeSnapshotData(encode(moved, base, ms), base, out)).toBeNull();
+      same(out, moved);
     }), { numRuns: 400 });
   });
 
-  it('an unchanged entity costs two bytes (id gap + empty mask)', () => {
-    const s = stateOf([{ id: 5, vals: [100, 200, 300, 400, 5, 6, 7] }, { id: 6, vals: [1, 2, 3, 4, 5, 6, 7] }]);
-    expect(encode(s, s)).toEqual(new Uint8Array([2, 5, 0, 0, 0]));
-    expect(encode(s, null)[2]).toBe(MASK_ABSOLUTE | 0x7f);
+  it('an entity that moves as predicted costs two bits (kept, exact)', () => {
+    const N = 64, ELAPSED_MS = 75;
+    const list = (t: number) => Array.from({ length: N }, (_, i) => ({ id: 10 + 7 * i, vals: [100 + Math.round((40 * t) / 1000), 200, 0, 400, 40, 0, 0] }));
+    const base = stateOf(list(0)), cur = stateOf(list(ELAPSED_MS));
+    // has-base 1 + ue(75) 13 + kept 64 + ue(0 added) 1 + exact 64 bits.
+    expect(encode(cur, base, ELAPSED_MS).length).toBe(Math.ceil((1 + 13 + N + 1 + N) / 8));
+    const out = emptyState();
+    expect(decodeSnapshotData(encode(cur, base, ELAPSED_MS), base, out)).toBeNull();
+    same(out, cur);
   });
 
-  it('a delta against a base that lacks an entity is rejected', () => {
+  it('a delta without its base is rejected', () => {
     const base = stateOf([{ id: 5, vals: [1, 2, 3, 4, 5, 6, 7] }]);
-    const bytes = encode(base, base);
-    expect(decodeSnapshotData(bytes, stateOf([]), emptyState())).toBe('missing-base-entity');
-    expect(decodeSnapshotData(bytes, null, emptyState())).toBe('missing-base-entity');
+    expect(decodeSnapshotData(encode(base, base), null, emptyState())).toBe('missing-base-entity');
   });
 
   it('random bytes never throw and truncations are rejected', () => {

@@ -86,7 +86,7 @@ describe('interest + delta snapshots (property)', () => {
             // acks arrive late (ackDelay ticks) or are lost with the snapshot
             for (const a of cl.pendingAcks.filter((p) => p.at <= t)) expect(cl.snaps.ack(a.tick)).not.toBe('never_sent');
             cl.pendingAcks = cl.pendingAcks.filter((p) => p.at > t);
-            const w = writer.write(cl.snaps, t, cl.interest.members, world);
+            const w = writer.write(cl.snaps, t, cl.interest.members, world, t * TICK_S * 1000);
             if (step.lossMask & (1 << c)) return; // snapshot lost on the way
             const r = cl.rx.receive(t, w.baseTick, w.data.slice());
             expect(r.ok).toBe(true);
@@ -113,7 +113,7 @@ describe('interest + delta snapshots (property)', () => {
     const world = new World();
     const snaps = new ClientSnapshots();
     expect(snaps.ack(1)).toBe('never_sent');
-    new SnapshotWriter().write(snaps, 5, [], world);
+    new SnapshotWriter().write(snaps, 5, [], world, 125);
     expect(snaps.ack(6)).toBe('never_sent');
     expect(snaps.ack(4)).toBe('never_sent');
     expect(snaps.ack(5)).toBe('ok');

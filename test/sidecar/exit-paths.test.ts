@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openBridge, type Bridge } from '../../bridge/index.js';
 import { EXIT_OK, EXIT_RUNTIME } from '../../src/cli/command.js';
 import type { DatagramTransport } from '../../src/net/enet/transport.js';
@@ -14,7 +14,7 @@ import { listenEnet } from '../../src/server/enet-adapter.js';
 import { CoopServer } from '../../src/server/server.js';
 import { EXIT_REFUSED } from '../../src/sidecar/cli/sidecar-options.js';
 import { runSidecar, SIDECAR_DEPS, type SidecarDeps } from '../../src/sidecar/cli/run-sidecar.js';
-import { removeSessions, sessionName, until } from '../bridge/util.js';
+import { WAIT, removeSessions, sessionName } from '../bridge/util.js';
 import { captureIo } from '../helpers/cli-io.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -72,9 +72,9 @@ describe('coop-sidecar exit paths', () => {
     const { deps, seen } = watchedDeps();
     const cap = captureIo();
     const running = runSidecar(sidecarArgs(session, port), cap.io, deps);
-    await until(() => seen.bridge !== undefined);
+    await vi.waitUntil(() => seen.bridge !== undefined, WAIT);
     walkIn(game);
-    await until(() => cap.out().includes('joined as peer'), undefined, 10);
+    await vi.waitUntil(() => cap.out().includes('joined as peer'), { ...WAIT, interval: 10 });
     cap.signal('SIGTERM');
     expect(await running).toBe(EXIT_OK);
     expect(seen.bridge!.state).toBe('closed');
@@ -90,9 +90,9 @@ describe('coop-sidecar exit paths', () => {
     const { deps, seen } = watchedDeps();
     const cap = captureIo();
     const running = runSidecar(sidecarArgs(session, port), cap.io, deps);
-    await until(() => seen.bridge !== undefined);
+    await vi.waitUntil(() => seen.bridge !== undefined, WAIT);
     walkIn(game);
-    await until(() => cap.out().includes('joined as peer'), undefined, 10);
+    await vi.waitUntil(() => cap.out().includes('joined as peer'), { ...WAIT, interval: 10 });
     await game.close();
     expect(await running).toBe(EXIT_OK);
     expect(cap.out()).toContain('the game went away');
@@ -107,7 +107,7 @@ describe('coop-sidecar exit paths', () => {
     const { deps, seen } = watchedDeps();
     const cap = captureIo();
     const running = runSidecar(sidecarArgs(session, port), cap.io, deps);
-    await until(() => seen.bridge !== undefined);
+    await vi.waitUntil(() => seen.bridge !== undefined, WAIT);
     walkIn(game);
     expect(await running).toBe(EXIT_REFUSED);
     expect(cap.out()).toContain('this session has a password');
@@ -121,7 +121,7 @@ describe('coop-sidecar exit paths', () => {
     const { deps, seen } = watchedDeps({ bindUdp: () => Promise.reject(new Error('EADDRNOTAVAIL: no socket for you\n  at somewhere')) });
     const cap = captureIo();
     const running = runSidecar(sidecarArgs(session, 9), cap.io, deps);
-    await until(() => seen.bridge !== undefined);
+    await vi.waitUntil(() => seen.bridge !== undefined, WAIT);
     walkIn(game);
     expect(await running).toBe(EXIT_RUNTIME);
     expect(cap.err()).toBe('coop-sidecar: EADDRNOTAVAIL: no socket for you at somewhere\n');
@@ -133,7 +133,7 @@ describe('coop-sidecar exit paths', () => {
     const { deps, seen } = watchedDeps();
     const cap = captureIo();
     const running = runSidecar(sidecarArgs(session, 9), cap.io, deps);
-    await until(() => cap.out().includes('waiting for the game'));
+    await vi.waitUntil(() => cap.out().includes('waiting for the game'), WAIT);
     cap.signal('SIGINT');
     expect(await running).toBe(EXIT_OK);
     expect(seen.bridge!.state).toBe('closed');

@@ -6,6 +6,7 @@ import {
 } from '../../src/voice/constants.js';
 import { seqDiff, tsDiff } from '../../src/voice/seq.js';
 import { simulate, steady, type SimPacket } from './jitter-sim.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const audioKs = (r: ReturnType<typeof simulate>) => r.played.filter((p) => p.k !== null).map((p) => p.k!);
 
@@ -105,8 +106,7 @@ describe('VoiceJitterBuffer', () => {
   });
 
   it('adapts its delay to jitter, within bounds', () => {
-    let seed = 3;
-    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = seededRandom(3);
     const pk = steady(500).map((p) => ({ ...p, arrivalMs: p.arrivalMs + rnd() * 80 }));
     const r = simulate(pk, 0, 11_000);
     expect(r.jb.jitterMs).toBeGreaterThan(10);
@@ -150,8 +150,8 @@ const scenario = fc.record({
 
 function build(s: Scenario): SimPacket[] {
   const out: SimPacket[] = [];
-  let seq = s.seq0, state = s.seed;
-  const rnd = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  let seq = s.seq0;
+  const rnd = seededRandom(s.seed);
   for (let k = 0; k < s.n; k++) {
     const dtx = s.dtxRuns.some(([a]) => k === a);
     if (!dtx && s.dtxRuns.some(([a, len]) => k > a && k < a + len)) continue; // DTX: not sent, no seq

@@ -9,6 +9,7 @@ import { liveDecoderCount } from '../../src/voice/decoder.js';
 import { liveEncoderCount } from '../../src/voice/encoder.js';
 import type { AudioSink } from '../../src/voice/audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
+import { seededRandom } from '../../src/util/random.js';
 
 class MemorySink implements AudioSink {
   readonly name = 'memory';
@@ -22,17 +23,12 @@ class MemorySink implements AudioSink {
   }
 }
 
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 const track = makeSpeech({ sentences: ['I have the data shard, head back to the van.', 'Keep the engine running.'], gapMs: 1_200, leadMs: 600 });
 const mic = [...framesOf(track.samples)];
 
 /** Runs the mic through tx → network (loss, jitter) → rx; pttFrames: [from, to) frame ranges. */
 function run(opts: { ptt?: Array<[number, number]>; vox?: boolean; loss?: number; jitterMs?: number }) {
-  const rnd = seeded(11);
+  const rnd = seededRandom(11);
   const icons: Array<{ frame: number; on: boolean }> = [];
   const inflight: Array<{ at: number; p: OutgoingVoice }> = [];
   let frame = 0;

@@ -4,14 +4,15 @@ import { makeSpeech } from './fixtures/speech.js';
 import { framesOf } from '../../src/voice/wav-io.js';
 import { frameDbfs } from '../../src/voice/vad.js';
 import { VAD_HANGOVER_MS, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const HANG_FRAMES = Math.ceil(VAD_HANGOVER_MS / VOICE_FRAME_MS);
 
 describe('VoiceActivityDetector (VOX) on espeak-ng speech with silence gaps', () => {
   const track = makeSpeech({ sentences: ['Cover me while I hack the terminal.', 'Good work, choom.', 'Head back to the van.'], gapMs: 1_500, leadMs: 1_000 });
   // a little background noise (−60 dBFS), as a real microphone has
-  let seed = 5;
-  const noisy = Int16Array.from(track.samples, (s) => s + Math.round(((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 60));
+  const rnd = seededRandom(5);
+  const noisy = Int16Array.from(track.samples, (s) => s + Math.round((rnd() - 0.5) * 60));
   const vad = new VoiceActivityDetector();
   const active = [...framesOf(noisy)].map((f) => vad.process(f));
   const frameOf = (sample: number) => Math.floor(sample / VOICE_FRAME_SAMPLES);

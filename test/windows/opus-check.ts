@@ -2,7 +2,7 @@
 // figures, in Linux node): libopus through koffi (opus.dll beside node.exe on Windows), the
 // sidecar's own VoiceEncoder / VoiceDecoder. Reads a 48 kHz mono WAV, encodes it, drops a
 // seeded share of packets and decodes them twice: FEC + PLC, and "lost = silence". Prints one
-// JSON line; test/windows/voice-wine.test.ts judges it.
+// JSON line; test/windows/voice-wine.system.test.ts judges it.
 //   opus-check WAV LOSS_FRACTION
 import { writeSync } from 'node:fs';
 import { loadOpus } from '../../src/voice/opus-native.js';

@@ -234,6 +234,12 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
   while (current !== outgoing.sentinel) {
     let c = current as OutgoingCommand;
     const reliable = (c.commandByte & COMMAND_FLAG_ACKNOWLEDGE) !== 0;
+    // Once the window is full every reliable packet behind it waits (the window-wrap test
+    // below only ever skips more of those): skip them first, as the queue can be thousands long.
+    if (windowExceeded && reliable && c.packet !== null) {
+      current = current.next;
+      continue;
+    }
     const channel = reliable && c.channelID < peer.channels.length ? peer.channels[c.channelID] : null;
     const reliableWindow = Math.floor(c.reliableSequenceNumber / ENET_PEER_RELIABLE_WINDOW_SIZE);
     if (reliable) {

@@ -1,6 +1,7 @@
 // The node:dgram DatagramTransport: one UDP socket, IPv4 or IPv6, bound before use.
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES, ENET_HOST_SEND_BUFFER_SIZE_BYTES } from './constants.js';
 import { EnetError } from './errors.js';
 import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
@@ -14,6 +15,19 @@ export interface UdpBindOptions {
   type?: SocketType;
   /** udp6 only: also accept IPv4 (dual stack). Default false. */
   dualStack?: boolean;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram resolves the address of every send through dns.lookup, which answers an IP literal only
+ * on the next tick: one extra callback a datagram. ENet peers are addressed by IP, so answer
+ * those at once and keep dns.lookup for names.
+ */
+function literalFirstLookup(hostname: string, options: LookupOneOptions | number, callback: LookupCallback): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
 
 export class UdpTransport implements DatagramTransport {
@@ -40,6 +54,7 @@ export class UdpTransport implements DatagramTransport {
       ipv6Only: type === 'udp6' ? !options.dualStack : undefined,
       recvBufferSize: ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES,
       sendBufferSize: ENET_HOST_SEND_BUFFER_SIZE_BYTES,
+      lookup: literalFirstLookup as unknown as typeof dnsLookup,
     });
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {

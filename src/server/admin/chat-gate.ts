@@ -8,6 +8,7 @@ export type ChatDecision =
   | { readonly relay: false; readonly reason: 'muted' | 'empty'; readonly notice: string };
 
 // C0/C1 controls and bidi overrides: a chat line is one plain line.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Cleans chat text: controls removed, trimmed, cut to CHAT_TEXT_MAX_CHARS code points. */

@@ -18,7 +18,7 @@ import type { NatJoined } from '../nat-join.js';
 import { relayProgress } from '../progress-relay.js';
 import { RejoinSchedule } from '../rejoin.js';
 import { CoopClient, ClientState } from '../session.js';
-import { Sidecar, FRAME_MS, yawFromQuat } from '../sidecar.js';
+import { Sidecar, yawFromQuat } from '../sidecar.js';
 import { attachVoice, voiceMessage } from '../voice-hook.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED, type SidecarOptions } from './sidecar-options.js';
@@ -30,9 +30,9 @@ import { offsetClock } from '../../util/clock.js';
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;
 /** How often the connection's measured loss is handed to the voice encoder's FEC. */
 const LOSS_REPORT_MS = 1_000;
-/** Fastest input rate, whatever tick the server announces. */
-const INPUT_MIN_INTERVAL_MS = 10;
-const INPUT_DEFAULT_INTERVAL_MS = 25;
+/** The sidecar's ENet timer (resends, pings), ms: one server tick. Acks and sends go out on
+ * activity anyway; ENet's 5 ms default woke this process 200 times a second beside a game. */
+const SIDECAR_ENET_SERVICE_MS = 25;
 
 export interface SessionContext {
   o: SidecarOptions;
@@ -62,7 +62,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   const playerNames = new Map<number, string>();
   const playerAvatars = new Map<number, number>();
   const client: CoopClient = new CoopClient({
-    name: o.name, identity: c.identity, sessionId: o.sessionId, password: o.password, now,
+    name: o.name, identity: c.identity, sessionId: o.sessionId, password: o.password, now, interpDelayMs: o.interpDelayMs,
     send: (channel, bytes, reliable) => {
       if (!peer?.connected) return;
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
@@ -86,6 +86,7 @@ export async function runSession(c: SessionContext): Promise<void> {
         exit.finish(EXIT_REFUSED);
       },
       despawn: (id) => sidecar.despawned(id),
+      snapshot: () => sidecar.snapshotArrived(),
       tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
@@ -164,7 +165,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     transport = await c.deps.bindUdp();
     serverAddr = o.server!;
   }
-  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
+  const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
   teardown.add('ENet host', () => {
     if (nat) say(`connection at exit: ${describePath(nat.stats())}`);
     host.destroy();
@@ -207,7 +208,5 @@ export async function runSession(c: SessionContext): Promise<void> {
     peer?.disconnectLater(0);
     await new Promise((r) => setTimeout(r, SIDECAR_GOODBYE_DRAIN_MS));
   });
-  const inputTimer = setInterval(() => sidecar.sendInput(), Math.max(INPUT_MIN_INTERVAL_MS, client.tickMs || INPUT_DEFAULT_INTERVAL_MS));
-  const frameTimer = setInterval(() => sidecar.frame(), FRAME_MS);
-  teardown.add('input and frame timers', () => { clearInterval(inputTimer); clearInterval(frameTimer); });
+  // No input or frame timers: the Sidecar sends on each game report and shows each snapshot.
 }

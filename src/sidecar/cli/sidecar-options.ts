@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST, UsageError } from '../../cli/command.js';
 import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
-import { quote, readExistingFile, readHostPort, readId, readLogLevel, readPath, readText, type LogLevel } from '../../cli/options.js';
+import { quote, readExistingFile, readHostPort, readId, readInt, readLogLevel, readPath, readText, type LogLevel } from '../../cli/options.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
 import { PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../../protocol/constants.js';
 
@@ -13,12 +13,14 @@ export const EXIT_REFUSED = EXIT_TOOL_FIRST;
 /** Lobby ids are the ids coop-master hands out: 4..64 of A-Z a-z 0-9 _ -. */
 const LOBBY_ID_PATTERN = /^[A-Za-z0-9_-]{4,64}$/;
 const DEFAULT_NAME = 'player';
+/** Longest interpolation delay a player may set, ms. */
+const MAX_INTERP_DELAY_MS = 1000;
 
 export const SIDECAR_CLI_OPTIONS = {
   server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
   'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
   'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
-  import: { type: 'string' }, out: { type: 'string' }, 'clock-offset-ms': { type: 'string' },
+  'interp-delay-ms': { type: 'string' }, import: { type: 'string' }, out: { type: 'string' }, 'clock-offset-ms': { type: 'string' },
   ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
 } as const;
 
@@ -51,6 +53,7 @@ usage: coop-sidecar --server HOST:PORT --session NAME [options]
   --mic-device NAME      capture voice from this PortAudio device ('' = first) [default: the game's mic frames]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
   --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
+  --interp-delay-ms MS   show remote entities MS in the past (0..${MAX_INTERP_DELAY_MS})      [default: max(2 ticks, 80)]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
@@ -74,6 +77,8 @@ export interface SidecarOptions {
   readonly micDevice: string | undefined;
   readonly speakerDevice: string | undefined;
   readonly voiceTrace: string | undefined;
+  /** Fixed interpolation delay, ms; undefined = the tick rule. */
+  readonly interpDelayMs: number | undefined;
   readonly import: string | undefined;
   readonly out: string;
   /** Story sync's clock runs this far ahead of the machine's (tests, benches), ms. */
@@ -117,6 +122,7 @@ export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record
     micDevice: v['mic-device'],
     speakerDevice: v['speaker-device'],
     voiceTrace: readPath(v['voice-trace'], '--voice-trace'),
+    interpDelayMs: readInt(v['interp-delay-ms'], '--interp-delay-ms', { min: 0, max: MAX_INTERP_DELAY_MS }),
     import: importPath,
     out: readPath(v.out, '--out') ?? join(dataDir, 'merged.dat'),
     clockOffsetMs: readClockOffset(v['clock-offset-ms']),

@@ -1,0 +1,63 @@
+// A password-protected session with real processes: coop-server --password-file, and two
+// coop-sidecars (each beside a headless game, coop-sim) over ENet on loopback. The one without
+// the password is refused with a clear line and exits 3; the one with it (COOP_SESSION_PASSWORD)
+// joins.
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { proc, type Proc } from '../helpers/proc.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'coop-pw-e2e-'));
+const PASSWORD = 'e2e long random password';
+
+const children: Proc[] = [];
+function started(args: string[], env: NodeJS.ProcessEnv = process.env): Proc {
+  const p = proc(args, { env });
+  children.push(p);
+  return p;
+}
+
+afterAll(async () => {
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('end to end: a password-protected coop-server and two sidecars', () => {
+  it('without the password: refused, one clear line, exit 3; with it: joined', async () => {
+    const pwFile = join(dir, 'password.txt');
+    writeFileSync(pwFile, `${PASSWORD}\n`);
+    const server = started(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', join(dir, 'srv'),
+      '--npcs', '0', '--vehicles', '0', '--log-level', 'warn', '--password-file', pwFile]);
+    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
+    expect(port, server.err()).toBeGreaterThan(0);
+    // The line follows the listening line.
+    await server.line(/^coop-server: players need the session password \(--password-file\)$/);
+    expect(server.lines).toContain('coop-server: players need the session password (--password-file)');
+
+    const scenario = join(dir, 'stand.json');
+    writeFileSync(scenario, JSON.stringify({ name: 'stand', repeat: false, steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
+    const sidecar = (i: number, env: NodeJS.ProcessEnv) => {
+      const session = `pw-${process.pid}-${i}`;
+      started(['src/sim/main.ts', '--session', session, '--scenario', scenario]);
+      return started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', `p${i}`,
+        '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn'], env);
+    };
+    const env = { ...process.env };
+    delete env.COOP_SESSION_PASSWORD;
+    const without = sidecar(0, env);
+    const withPw = sidecar(1, { ...env, COOP_SESSION_PASSWORD: PASSWORD });
+
+    const code = await Promise.race([without.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+    expect(code, `${without.lines.join('\n')}\n${without.err()}`).toBe(3);
+    expect(without.lines).toContain('coop-sidecar[p0]: refused by server: this session needs the right password (server protocol 1, ours 1)');
+    expect(without.lines).toContain('coop-sidecar[p0]: this session has a password: give it with --password-file FILE or COOP_SESSION_PASSWORD');
+
+    await withPw.line(/joined as peer/);
+    expect(withPw.lines.join('\n'), withPw.err()).toMatch(/coop-sidecar\[p1\]: joined as peer \d+/);
+    expect(withPw.child.exitCode).toBe(null);
+    expect(server.err()).not.toContain(PASSWORD);
+  }, 120_000);
+});
