@@ -7,7 +7,14 @@ import { GENERATED_BANNER } from './emit-ts.js';
 import { gameReads, sendNative, sendNatives, type ParamKind, type SendNative, type WireOp } from './natives.js';
 
 const KIND: Record<ParamKind, string> = {
-  u8: 'COOP_PK_U8', u16: 'COOP_PK_U16', u32: 'COOP_PK_U32', i32: 'COOP_PK_I32', f32: 'COOP_PK_F32', f64: 'COOP_PK_F64', bool: 'COOP_PK_BOOL', string: 'COOP_PK_STRING',
+  u8: 'COOP_PK_U8',
+  u16: 'COOP_PK_U16',
+  u32: 'COOP_PK_U32',
+  i32: 'COOP_PK_I32',
+  f32: 'COOP_PK_F32',
+  f64: 'COOP_PK_F64',
+  bool: 'COOP_PK_BOOL',
+  string: 'COOP_PK_STRING',
 };
 
 function opsC(n: SendNative): string {
@@ -24,21 +31,22 @@ function opsC(n: SendNative): string {
 export function emitNatives(m: Manifest): string {
   const sends = sendNatives(m);
   const reads = m.messages.filter(gameReads).map((msg) => sendNative(msg, m));
-  const out = [
-    `/* ${GENERATED_BANNER} */`,
-    '/* Included once, by native-shims/plugin/natives.c, which defines the types and coop_native_send. */\n',
-  ];
+  const out = [`/* ${GENERATED_BANNER} */`, '/* Included once, by native-shims/plugin/natives.c, which defines the types and coop_native_send. */\n'];
   for (const [i, n] of sends.entries()) {
     const kinds = n.params.map((p) => (p.array ? `${KIND[p.kind]} | COOP_PK_ARRAY` : KIND[p.kind]));
     out.push(`/* ${n.name}(${n.params.map((p) => `${p.name}${p.array ? '[]' : ''}`).join(', ')}) -> Bool */`);
     out.push(`static const uint8_t coop_p_${n.message.name}[] = {${kinds.length ? kinds.join(', ') : '0'}};`);
     out.push(`static const coop_wire_op coop_o_${n.message.name}[] = {${opsC(n)}};`);
-    out.push(`static void coop_h_${n.message.name}(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(${i}, ctx, frame, out); }\n`);
+    out.push(
+      `static void coop_h_${n.message.name}(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(${i}, ctx, frame, out); }\n`,
+    );
   }
   const count = (n: SendNative): number => n.ops.reduce((sum, o) => sum + (o.op === 'structArray' ? 1 + o.params.length : 1), 0);
   out.push('static const coop_send_native COOP_SEND_NATIVES[] = {');
   for (const n of sends) {
-    out.push(`  {"${n.name}", ${n.message.id}, ${n.params.length}, coop_p_${n.message.name}, ${count(n)}, coop_o_${n.message.name}, coop_h_${n.message.name}},`);
+    out.push(
+      `  {"${n.name}", ${n.message.id}, ${n.params.length}, coop_p_${n.message.name}, ${count(n)}, coop_o_${n.message.name}, coop_h_${n.message.name}},`,
+    );
   }
   out.push('};');
   out.push(`#define COOP_SEND_NATIVE_COUNT ${sends.length}\n`);

@@ -48,7 +48,14 @@ function readField(f: Field, target: string): string[] {
   if (f.type.base === 'bytes' || f.type.array) {
     const item = f.type.base === 'bytes' && !f.type.array ? 'CoopNativeReadU8()' : readOne(f.type.base);
     const n = `n_${f.name}`;
-    return [`  let ${n}: Int32 = CoopNativeReadCount();`, `  let i_${f.name}: Int32 = 0;`, `  while i_${f.name} < ${n} {`, `    ArrayPush(${target}.${f.name}, ${item});`, `    i_${f.name} += 1;`, '  }'];
+    return [
+      `  let ${n}: Int32 = CoopNativeReadCount();`,
+      `  let i_${f.name}: Int32 = 0;`,
+      `  while i_${f.name} < ${n} {`,
+      `    ArrayPush(${target}.${f.name}, ${item});`,
+      `    i_${f.name} += 1;`,
+      '  }',
+    ];
   }
   return [`  ${target}.${f.name} = ${readOne(f.type.base)};`];
 }
@@ -76,7 +83,12 @@ export function emitReds(m: Manifest): string {
   for (const s of m.structs) out.push(readFunc(`CoopRead${s.name}`, `Coop${s.name}`, s.fields));
   for (const msg of m.messages.filter(gameReads)) out.push(readFunc(`CoopBridgeRead${msg.name}`, `CoopMsg${msg.name}`, msg.fields));
   out.push('// Extend this and override what you handle; CoopBridgePoll calls it once per waiting frame.');
-  out.push(`public abstract class CoopBridgeHandler {\n${m.messages.filter(gameReads).map((x) => `  public func On${x.name}(msg: CoopMsg${x.name}) -> Void {}`).join('\n')}\n}\n`);
+  out.push(
+    `public abstract class CoopBridgeHandler {\n${m.messages
+      .filter(gameReads)
+      .map((x) => `  public func On${x.name}(msg: CoopMsg${x.name}) -> Void {}`)
+      .join('\n')}\n}\n`,
+  );
   const cases = m.messages
     .filter(gameReads)
     .map((x) => `      case ${x.id}:\n        h.On${x.name}(CoopBridgeRead${x.name}());\n        break;`)

@@ -14,10 +14,7 @@ export interface NativeParam {
   array: boolean;
 }
 /** How the wire frame is rebuilt from the parameters, in manifest field order. */
-export type WireOp =
-  | { op: 'field'; param: number }
-  | { op: 'array'; param: number }
-  | { op: 'structArray'; params: number[] };
+export type WireOp = { op: 'field'; param: number } | { op: 'array'; param: number } | { op: 'structArray'; params: number[] };
 export interface SendNative {
   name: string;
   message: MessageDef;
@@ -41,7 +38,15 @@ export const READ_NATIVES: ReadonlyArray<{ name: string; kind: ParamKind | 'coun
 ];
 
 export const REDS_KIND: Record<ParamKind | 'count', string> = {
-  u8: 'Uint8', u16: 'Uint16', u32: 'Uint32', i32: 'Int32', f32: 'Float', f64: 'Double', bool: 'Bool', string: 'String', count: 'Int32',
+  u8: 'Uint8',
+  u16: 'Uint16',
+  u32: 'Uint32',
+  i32: 'Int32',
+  f32: 'Float',
+  f64: 'Double',
+  bool: 'Bool',
+  string: 'String',
+  count: 'Int32',
 };
 
 export const gameSends = (m: MessageDef): boolean => m.from === 'game' || m.from === 'both';

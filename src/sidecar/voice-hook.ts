@@ -67,7 +67,9 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
   });
   bridge.on('PushToTalkDown', () => chat.onPushToTalk(true));
   bridge.on('PushToTalkUp', () => chat.onPushToTalk(false));
-  bridge.on('SettingsChanged', (m) => chat.onSettings({ voiceActivation: m.voiceActivation, voxThresholdDbfs: m.voxThresholdDbfs, voiceVolume: m.voiceVolume }));
+  bridge.on('SettingsChanged', (m) =>
+    chat.onSettings({ voiceActivation: m.voiceActivation, voxThresholdDbfs: m.voxThresholdDbfs, voiceVolume: m.voiceVolume }),
+  );
   if (o.micDevice !== undefined) {
     const r = startCapture(o.micDevice, (pcm) => chat.onPcmFrame(pcm));
     if (!r.ok) o.say(`voice: ${r.message}; using the game's microphone frames instead`);

@@ -11,7 +11,14 @@
 //
 // Onset is immediate (the first loud frame transmits), so word starts are not clipped either.
 import {
-  VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_THRESHOLD_MAX_DBFS, VAD_THRESHOLD_MIN_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES,
+  VAD_ABOVE_NOISE_DB,
+  VAD_ABS_THRESHOLD_DBFS,
+  VAD_THRESHOLD_MAX_DBFS,
+  VAD_THRESHOLD_MIN_DBFS,
+  VAD_HANGOVER_MS,
+  VAD_NOISE_RISE_DB_PER_S,
+  VOICE_FRAME_MS,
+  VOICE_FRAME_SAMPLES,
 } from './constants.js';
 
 /** 16-bit full scale: a sample of ±32768 is 0 dBFS. */

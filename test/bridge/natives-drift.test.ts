@@ -17,14 +17,20 @@ const REDS_DIR = 'redscript-stubs';
 const C_KIND: Record<string, ParamKind> = { U8: 'u8', U16: 'u16', U32: 'u32', I32: 'i32', F32: 'f32', F64: 'f64', BOOL: 'bool', STRING: 'string' };
 
 function redsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? redsFiles(join(dir, e.name)) : e.name.endsWith('.reds') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? redsFiles(join(dir, e.name)) : e.name.endsWith('.reds') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** `native func Name(a: T, b: array<U>) -> R;` declarations in redscript text. */
 function redsNatives(text: string): Sig[] {
   return [...text.matchAll(/native\s+func\s+(\w+)\s*\(([^)]*)\)\s*(?:->\s*([\w<>]+))?\s*;/g)].map(([, name, params, ret]) => ({
     name: name ?? '',
-    params: (params ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split(':')[1]?.trim() ?? '?'),
+    params: (params ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => p.split(':')[1]?.trim() ?? '?'),
     ret: ret ?? 'Void',
   }));
 }
@@ -33,7 +39,10 @@ function redsNatives(text: string): Sig[] {
 function cSendNatives(header: string): Sig[] {
   const kinds = new Map([...header.matchAll(/static const uint8_t coop_p_(\w+)\[\] = \{([^}]*)\};/g)].map(([, msg, list]) => [msg, list ?? '']));
   return [...header.matchAll(/\{"(\w+)", \d+, (\d+), coop_p_(\w+),/g)].map(([, name, count, msg]) => {
-    const list = (kinds.get(msg ?? '') ?? '').split(',').map((k) => k.trim()).filter((k) => k && k !== '0');
+    const list = (kinds.get(msg ?? '') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k && k !== '0');
     const params = list.map((k) => {
       const m = /COOP_PK_(\w+)( \| COOP_PK_ARRAY)?/.exec(k);
       const reds = REDS_KIND[C_KIND[m?.[1] ?? ''] ?? 'u8'];

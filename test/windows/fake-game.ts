@@ -18,7 +18,12 @@ export function addStandins(gameDir: string): void {
 
 /** The plugin's coop-bridge.ini (the sidecar's arguments). */
 export function writeIni(gameDir: string, values: Record<string, string>): void {
-  writeFileSync(join(gameDir, PLUGIN_REL, 'coop-bridge.ini'), Object.entries(values).map(([k, v]) => `${k} = ${v}\n`).join(''));
+  writeFileSync(
+    join(gameDir, PLUGIN_REL, 'coop-bridge.ini'),
+    Object.entries(values)
+      .map(([k, v]) => `${k} = ${v}\n`)
+      .join(''),
+  );
 }
 
 /** Runs the stand-in game; it stops when <game>/quit appears (askQuit) or after runMs. */

@@ -30,7 +30,9 @@ beforeAll(() => {
   mkdirSync(game);
   const r = spawnSync('unzip', ['-q', zip, '-d', game]);
   expect(r.status, String(r.stderr)).toBe(0);
-  files = spawnSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l && !l.endsWith('/'));
+  files = spawnSync('unzip', ['-Z1', zip], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l && !l.endsWith('/'));
 }, 120_000);
 afterAll(async () => {
   for (const p of linux.reverse()) {
@@ -44,30 +46,86 @@ describe('the release zip', () => {
   it('passes every mod-manager rule, and the rules catch a bad layout', () => {
     expect(zip).toMatch(new RegExp(`coop-bridge-${JSON.parse(readFileSync('package.json', 'utf8')).version}\\.zip$`));
     expect(modRuleProblems(files)).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['red4ext/plugins/CoopBridge/CoopBridge.dll', 'red4ext/plugins/CoopBridge/sidecar/node.exe',
-      'red4ext/plugins/CoopBridge/sidecar/coop-sidecar.mjs', 'red4ext/plugins/CoopBridge/sidecar/opus.dll', 'r6/input/coop-bridge.xml',
-      'red4ext/plugins/CoopBridge/INSTALL.md', 'red4ext/plugins/CoopBridge/scripts/generated/CoopBridgeNatives.reds']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'red4ext/plugins/CoopBridge/CoopBridge.dll',
+        'red4ext/plugins/CoopBridge/sidecar/node.exe',
+        'red4ext/plugins/CoopBridge/sidecar/coop-sidecar.mjs',
+        'red4ext/plugins/CoopBridge/sidecar/opus.dll',
+        'r6/input/coop-bridge.xml',
+        'red4ext/plugins/CoopBridge/INSTALL.md',
+        'red4ext/plugins/CoopBridge/scripts/generated/CoopBridgeNatives.reds',
+      ]),
+    );
     expect(files.some((f) => /node_modules\/@koromix\/koffi-win32-x64\/.*koffi\.node$/.test(f))).toBe(true);
     expect(files.some((f) => /frame-peer|opus-check|\.map$|\.log$/.test(f))).toBe(false); // test files stay out
-    expect(modRuleProblems([...files, 'bin/x64/CoopBridge.dll', 'red4ext/plugins/CoopBridge/opus.dll', 'extras/readme.zip', 'r6/config/x.xml'])).toHaveLength(6);
+    expect(modRuleProblems([...files, 'bin/x64/CoopBridge.dll', 'red4ext/plugins/CoopBridge/opus.dll', 'extras/readme.zip', 'r6/config/x.xml'])).toHaveLength(
+      6,
+    );
     const note = readFileSync(join(game, 'red4ext/plugins/CoopBridge/INSTALL.md'), 'utf8');
-    for (const need of ['RED4ext', 'redscript', 'ArchiveXL', 'Mod Settings', 'Input Loader', 'Vortex', 'Mod Organizer 2', 'WINEDLLOVERRIDES']) expect(note).toContain(need);
+    for (const need of ['RED4ext', 'redscript', 'ArchiveXL', 'Mod Settings', 'Input Loader', 'Vortex', 'Mod Organizer 2', 'WINEDLLOVERRIDES'])
+      expect(note).toContain(need);
   });
 
   it('installed in a fake game: the stand-in loader runs the plugin, its sidecar joins a Linux server, both players see each other', async () => {
     addStandins(game); // the game's own files, after the rules check (they are not the mod's)
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'server'), '--no-dash', '--no-console', '--log-level', 'warn']);
+    const server = proc([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--npcs',
+      '0',
+      '--vehicles',
+      '0',
+      '--data-dir',
+      join(dir, 'server'),
+      '--no-dash',
+      '--no-console',
+      '--log-level',
+      'warn',
+    ]);
     linux.push(server);
     const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
 
     // B: Linux headless game + Linux sidecar, standing B_X metres away.
     const scenarioB = join(dir, 'b.json');
-    writeFileSync(scenarioB, JSON.stringify({ name: 'b', steps: [{ at: 0, do: 'walk', path: [[B_X, 0, 0], [B_X, 0.1, 0]], speedMps: 0.001, hz: 10 }] }));
+    writeFileSync(
+      scenarioB,
+      JSON.stringify({
+        name: 'b',
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [B_X, 0, 0],
+              [B_X, 0.1, 0],
+            ],
+            speedMps: 0.001,
+            hz: 10,
+          },
+        ],
+      }),
+    );
     const sessionB = `i${process.pid}b`;
     const simB = proc(['src/sim/main.ts', '--session', sessionB, '--scenario', scenarioB]);
     linux.push(simB);
     await simB.line(/"event":"open"/);
-    const sidecarB = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', sessionB, '--name', 'B', '--data-dir', join(dir, 'id-b'), '--log-level', 'warn']);
+    const sidecarB = proc([
+      'src/sidecar/main.ts',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--session',
+      sessionB,
+      '--name',
+      'B',
+      '--data-dir',
+      join(dir, 'id-b'),
+      '--log-level',
+      'warn',
+    ]);
     linux.push(sidecarB);
     await sidecarB.line(/joined as peer \d+/);
 
@@ -80,12 +138,17 @@ describe('the release zip', () => {
     const spawnA = await a.waitJson((l) => l.event === 'spawnProxy' && l.kind === AVATAR_KIND);
     expect(Math.abs(Number(spawnA.x) - B_X)).toBeLessThan(1);
     // B's headless game was told about A's avatar, at A's spot (sent through the send native).
-    const spawnB = await vi.waitFor(() => {
-      const hit = simB.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { dir?: string; type?: string; msg?: { kind: number; pos: { x: number } } })
-        .find((l) => l.dir === 'in' && l.type === 'SpawnProxy' && l.msg?.kind === AVATAR_KIND);
-      if (!hit) throw new Error('B has not seen A yet');
-      return hit;
-    }, { timeout: WINE_WAIT_MS, interval: 200 });
+    const spawnB = await vi.waitFor(
+      () => {
+        const hit = simB.lines
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { dir?: string; type?: string; msg?: { kind: number; pos: { x: number } } })
+          .find((l) => l.dir === 'in' && l.type === 'SpawnProxy' && l.msg?.kind === AVATAR_KIND);
+        if (!hit) throw new Error('B has not seen A yet');
+        return hit;
+      },
+      { timeout: WINE_WAIT_MS, interval: 200 },
+    );
     expect(Math.abs((spawnB.msg?.pos.x ?? 99) - A_X)).toBeLessThan(1);
 
     // The stand-in game exits (Shutdown state, Main(Unload)): no sidecar is left behind.
@@ -94,8 +157,10 @@ describe('the release zip', () => {
     expect(a.json().map((l) => l.event)).toContain('unloaded');
     expect(wineProcessesWith(game)).toEqual([]);
     const logs = join(game, 'red4ext', 'logs');
-    const pluginLog = readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    const pluginLog = readdirSync(logs)
+      .filter((f) => f.startsWith('coopbridge-'))
+      .map((f) => readFileSync(join(logs, f), 'utf8'))
+      .join('');
     expect(pluginLog).toMatch(/sidecar \(pid \d+\) (exited|ended)/);
   }, 180_000);
 });
-

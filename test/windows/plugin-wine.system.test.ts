@@ -44,7 +44,11 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
   it('loads as RED4ext would, registers scripts, states and natives, supervises the sidecar, and leaves nothing behind', async () => {
     const g = startStandinGame('game', game, dir);
     const logs = join(game, 'red4ext', 'logs');
-    const pluginLog = () => readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    const pluginLog = () =>
+      readdirSync(logs)
+        .filter((f) => f.startsWith('coopbridge-'))
+        .map((f) => readFileSync(join(logs, f), 'utf8'))
+        .join('');
     await g.waitJson((l) => l.event === 'stateEnter' && l.type === 2);
     // The sidecar dies (bad address), is restarted after a backoff, and each launch rotates the log.
     await vi.waitFor(() => expect(pluginLog().match(/sidecar started/g)?.length ?? 0).toBeGreaterThanOrEqual(2), { timeout: WINE_WAIT_MS, interval: 200 });
@@ -56,7 +60,12 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     const names = ev.map((l) => String(l.event));
     // RED4ext's order: query (version checks) before Main(Load); registration after loading.
     expect(names.indexOf('query')).toBeLessThan(names.indexOf('loaded'));
-    expect(ev.find((l) => l.event === 'query')).toMatchObject({ name: 'CoopBridge', sdk: '0.5.0', runtimeIndependent: 1, version: JSON.parse(readFileSync('package.json', 'utf8')).version });
+    expect(ev.find((l) => l.event === 'query')).toMatchObject({
+      name: 'CoopBridge',
+      sdk: '0.5.0',
+      runtimeIndependent: 1,
+      version: JSON.parse(readFileSync('package.json', 'utf8')).version,
+    });
     expect(ev.filter((l) => l.event === 'dependency').map((l) => String(l.path))).toEqual([expect.stringMatching(/plugins\/helper\.dll$/)]);
     expect(JSON.stringify(ev)).not.toMatch(/Deep\.dll|opus\.dll/); // depth ≥ 2 is never loaded
     expect(ev.filter((l) => l.event === 'loaded')).toHaveLength(1);
@@ -65,7 +74,11 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     expect(readFileSync(join(game, 'red4ext', 'redscript_paths.txt'), 'utf8')).toMatch(/plugins\\CoopBridge\\scripts/);
     // Every native the manifest gives, registered native + static under its bare name.
     const registered = ev.filter((l) => l.event === 'nativeRegistered');
-    expect(registered.map((l) => l.name).sort()).toEqual(nativeSignatures(loadManifest()).map((s) => s.name).sort());
+    expect(registered.map((l) => l.name).sort()).toEqual(
+      nativeSignatures(loadManifest())
+        .map((s) => s.name)
+        .sort(),
+    );
     expect(registered.every((l) => l.isNative === 1 && l.isStatic === 1 && l.shortName === l.name)).toBe(true);
     // Game states: Running and Shutdown added; the states ran in order; Main(Unload) at the end.
     expect(ev.filter((l) => l.event === 'gameStateAdded').map((l) => l.type)).toEqual([2, 3]);
@@ -87,7 +100,10 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     askQuit(game);
     expect(await g.exited, g.stderr()).toBe(0);
     const logs = join(game, 'red4ext', 'logs');
-    const text = readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    const text = readdirSync(logs)
+      .filter((f) => f.startsWith('coopbridge-'))
+      .map((f) => readFileSync(join(logs, f), 'utf8'))
+      .join('');
     expect(text).toMatch(/cannot start the sidecar .*no such file/);
     expect(text).toMatch(/restarting the sidecar in 1000 ms[\s\S]*in 2000 ms[\s\S]*in 4000 ms[\s\S]*in 8000 ms[\s\S]*in 16000 ms[\s\S]*giving up/);
   }, 120_000);
@@ -96,13 +112,19 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     // node.exe is still away (previous test): the sidecar role is free for a raw-frame peer.
     const g = startStandinGame('game-hostile', game, dir, ['--send-samples']);
     const logs = join(game, 'red4ext', 'logs');
-    const session = await vi.waitFor(() => {
-      // This run's log is the newest (named by start time); earlier runs' regions are closed.
-      const newest = readdirSync(logs).filter((f) => f.startsWith('coopbridge-')).sort().at(-1);
-      const m = newest ? /bridge region '(cb\d+)' open/.exec(readFileSync(join(logs, newest), 'utf8')) : null;
-      if (!m?.[1] || !g.json().some((l) => l.event === 'stateEnter' && l.type === 2)) throw new Error('region not open yet');
-      return m[1];
-    }, { timeout: WINE_WAIT_MS, interval: 100 });
+    const session = await vi.waitFor(
+      () => {
+        // This run's log is the newest (named by start time); earlier runs' regions are closed.
+        const newest = readdirSync(logs)
+          .filter((f) => f.startsWith('coopbridge-'))
+          .sort()
+          .at(-1);
+        const m = newest ? /bridge region '(cb\d+)' open/.exec(readFileSync(join(logs, newest), 'utf8')) : null;
+        if (!m?.[1] || !g.json().some((l) => l.event === 'stateEnter' && l.type === 2)) throw new Error('region not open yet');
+        return m[1];
+      },
+      { timeout: WINE_WAIT_MS, interval: 100 },
+    );
     const valid = encode('SpawnProxy', { entityId: 42, kind: 0, template: 'player', pos: { x: 7, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 } });
     const lyingString = Buffer.from(valid);
     lyingString.writeUInt32LE(0xfffffff0, 5); // template's length far past the frame
@@ -115,17 +137,32 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
       `${MESSAGE_IDS.SpawnProxy} ${valid.toString('hex')}`,
     ];
     writeFileSync(join(dir, 'hostile.plan'), `${plan.join('\n')}\n`);
-    const peer = startWinNode('peer-hostile', 'frame-peer.mjs', ['--mode', 'echo-check', '--session', session, '--plan', winPath(join(dir, 'hostile.plan')), '--expect', String(PEER_FRAMES_UNTIL_KILLED)], dir);
+    const peer = startWinNode(
+      'peer-hostile',
+      'frame-peer.mjs',
+      ['--mode', 'echo-check', '--session', session, '--plan', winPath(join(dir, 'hostile.plan')), '--expect', String(PEER_FRAMES_UNTIL_KILLED)],
+      dir,
+    );
     const spawn = await g.waitJson((l) => l.event === 'spawnProxy');
     // The other way: send natives with strings (inline and heap), a struct array passed as one
     // array per field, and bytes arrive byte-exact as the manifest encodes them.
     await peer.waitJson((l) => l.type === MESSAGE_IDS.MicAudioFrame);
     await peer.kill();
     expect(g.json().find((l) => l.event === 'samplesSent')?.ok).toEqual([1, 1, 1]);
-    const got = peer.json().filter((l) => l.type !== undefined && l.type !== MESSAGE_IDS.PlayerTransform).map((l) => `${l.type} ${l.hex}`);
+    const got = peer
+      .json()
+      .filter((l) => l.type !== undefined && l.type !== MESSAGE_IDS.PlayerTransform)
+      .map((l) => `${l.type} ${l.hex}`);
     expect(got).toEqual([
       `${MESSAGE_IDS.ConsoleCommand} ${encode('ConsoleCommand', { text: 'a console line longer than twenty bytes' }).toString('hex')}`,
-      `${MESSAGE_IDS.DialogueWheelShown} ${encode('DialogueWheelShown', { conversationId: 7, hubId: 9, choices: [{ index: 0, text: 'Yes', flags: 0 }, { index: 1, text: 'A much longer answer than twenty chars', flags: 1 }] }).toString('hex')}`,
+      `${MESSAGE_IDS.DialogueWheelShown} ${encode('DialogueWheelShown', {
+        conversationId: 7,
+        hubId: 9,
+        choices: [
+          { index: 0, text: 'Yes', flags: 0 },
+          { index: 1, text: 'A much longer answer than twenty chars', flags: 1 },
+        ],
+      }).toString('hex')}`,
       `${MESSAGE_IDS.MicAudioFrame} ${encode('MicAudioFrame', { seq: 3, sampleRate: 48000, channels: 1, pcm: Uint8Array.from([1, 2, 3, 4, 5]) }).toString('hex')}`,
     ]);
     askQuit(game);
