@@ -33,7 +33,12 @@ interface Figures {
 const dir = mkdtempSync(join(os.tmpdir(), 'coop-bench-win-'));
 
 /** Starts a process with stdout/stderr in files (node.exe under wine dies on a piped stdout). */
-function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): { done: Promise<number | null>; exited: () => boolean; out: () => string; err: () => string } {
+function start(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { done: Promise<number | null>; exited: () => boolean; out: () => string; err: () => string } {
   const outPath = join(dir, `${name}.out`);
   const errPath = join(dir, `${name}.err`);
   const out = openSync(outPath, 'w');
@@ -42,10 +47,12 @@ function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv
   closeSync(out);
   closeSync(err);
   let ended = false;
-  const done = new Promise<number | null>((r) => child.on('exit', (code) => {
-    ended = true;
-    r(code);
-  }));
+  const done = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      ended = true;
+      r(code);
+    }),
+  );
   return { done, exited: () => ended, out: () => readFileSync(outPath, 'utf8'), err: () => readFileSync(errPath, 'utf8') };
 }
 
@@ -54,7 +61,9 @@ async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures
   const peerArgs = ['--mode', 'bench', '--session', session, '--rtt-samples', String(RTT_SAMPLES), '--blast-ms', String(BLAST_MS)];
   const wine = platform === 'wine';
   const env = wine ? wineEnv() : process.env;
-  const game = wine ? start(`game-${session}`, 'wine', [WIN_GAME_EXE, '--session', session, '--mode', 'echo'], env) : start(`game-${session}`, LINUX_GAME, ['--session', session, '--mode', 'echo'], env);
+  const game = wine
+    ? start(`game-${session}`, 'wine', [WIN_GAME_EXE, '--session', session, '--mode', 'echo'], env)
+    : start(`game-${session}`, LINUX_GAME, ['--session', session, '--mode', 'echo'], env);
   // The game creates the region first, as in play; the peer attaches to it.
   const openBy = Date.now() + GAME_OPEN_WAIT_MS;
   while (!game.out().includes('"open"')) {
@@ -66,7 +75,10 @@ async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures
     : start(`peer-${session}`, process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'test/windows/frame-peer.ts'), ...peerArgs], env);
   await peer.done;
   await game.done;
-  const line = peer.out().split('\n').find((l) => l.includes('"bench"'));
+  const line = peer
+    .out()
+    .split('\n')
+    .find((l) => l.includes('"bench"'));
   if (!line) throw new Error(`${platform}: no result; peer stderr: ${peer.err().slice(-1000)} game stderr: ${game.err().slice(-500)}`);
   return JSON.parse(line) as Figures;
 }
@@ -89,17 +101,41 @@ async function main(): Promise<void> {
   const result = {
     bench: 'bridge-win',
     date: new Date().toISOString(),
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg_1m_before: loadBefore, loadavg_1m_after: os.loadavg()[0] },
-    workload: { pair: 'C test game (echo) <-> frame-peer (bridge TS)', payload_bytes: runs.linux[0]?.payloadBytes, reps: REPS, rtt_samples: RTT_SAMPLES, blast_ms: BLAST_MS, msgs_per_s: 'frames echoed back per second, 256 in flight' },
+    machine: {
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavg_1m_before: loadBefore,
+      loadavg_1m_after: os.loadavg()[0],
+    },
+    workload: {
+      pair: 'C test game (echo) <-> frame-peer (bridge TS)',
+      payload_bytes: runs.linux[0]?.payloadBytes,
+      reps: REPS,
+      rtt_samples: RTT_SAMPLES,
+      blast_ms: BLAST_MS,
+      msgs_per_s: 'frames echoed back per second, 256 in flight',
+    },
     median: { linux: summary('linux'), wine: summary('wine') },
     runs,
   };
   writeFileAtomicSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
-  console.log('\nbench:bridge:win (median of %d)  %s, %d cores, node %s, load average %s -> %s', REPS, result.machine.cpu, cpus.length, process.version, loadBefore.toFixed(1), os.loadavg()[0].toFixed(1));
+  console.log(
+    '\nbench:bridge:win (median of %d)  %s, %d cores, node %s, load average %s -> %s',
+    REPS,
+    result.machine.cpu,
+    cpus.length,
+    process.version,
+    loadBefore.toFixed(1),
+    os.loadavg()[0].toFixed(1),
+  );
   console.log('                          RTT p50     RTT p99     echoed msgs/s');
   for (const p of ['linux', 'wine'] as const) {
     const s = result.median[p];
-    console.log(`  ${p === 'linux' ? 'Linux (.so)          ' : 'wine (DLL, events)   '}  ${s.rtt_p50_us.toFixed(1).padStart(7)} us  ${s.rtt_p99_us.toFixed(1).padStart(7)} us  ${Math.round(s.msgs_per_s).toLocaleString('en-US').padStart(12)}`);
+    console.log(
+      `  ${p === 'linux' ? 'Linux (.so)          ' : 'wine (DLL, events)   '}  ${s.rtt_p50_us.toFixed(1).padStart(7)} us  ${s.rtt_p99_us.toFixed(1).padStart(7)} us  ${Math.round(s.msgs_per_s).toLocaleString('en-US').padStart(12)}`,
+    );
   }
   console.log(`wrote ${RESULT_FILE}`);
   rmSync(dir, { recursive: true, force: true });

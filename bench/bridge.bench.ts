@@ -141,7 +141,9 @@ async function idleCpuPct(): Promise<number> {
   return ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100;
 }
 
-interface Rep { [k: string]: number }
+interface Rep {
+  [k: string]: number;
+}
 
 /** The same workload on either transport, keys prefixed (`ws_` for the baseline); then closes it. */
 async function measure(t: Transport, prefix: string, r: Rep): Promise<void> {
@@ -194,15 +196,39 @@ async function main(): Promise<void> {
   const result = {
     bench: 'bridge',
     date: new Date().toISOString(),
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg_1m_before: loadBefore, loadavg_1m_after: os.loadavg()[0] },
-    workload: { message: 'PlayerTransform (44-byte payload, 52-byte frame)', reps: REPS, rtt_samples: RTT_SAMPLES, rtt_warmup: RTT_WARMUP, idle_gap_us: IDLE_GAP_US, idle_samples: IDLE_SAMPLES, blast_ms: BLAST_MS, idle_cpu_ms: IDLE_CPU_MS },
+    machine: {
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavg_1m_before: loadBefore,
+      loadavg_1m_after: os.loadavg()[0],
+    },
+    workload: {
+      message: 'PlayerTransform (44-byte payload, 52-byte frame)',
+      reps: REPS,
+      rtt_samples: RTT_SAMPLES,
+      rtt_warmup: RTT_WARMUP,
+      idle_gap_us: IDLE_GAP_US,
+      idle_samples: IDLE_SAMPLES,
+      blast_ms: BLAST_MS,
+      idle_cpu_ms: IDLE_CPU_MS,
+    },
     median: med,
     ratios,
     goals,
     reps,
   };
   const fmt = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log('\nbench:bridge (median of %d)  %s, %d cores, node %s, load average %s -> %s', REPS, result.machine.cpu, result.machine.cores, process.version, loadBefore.toFixed(1), os.loadavg()[0].toFixed(1));
+  console.log(
+    '\nbench:bridge (median of %d)  %s, %d cores, node %s, load average %s -> %s',
+    REPS,
+    result.machine.cpu,
+    result.machine.cores,
+    process.version,
+    loadBefore.toFixed(1),
+    os.loadavg()[0].toFixed(1),
+  );
   console.table(keys.map((k) => ({ metric: k, median: fmt(med[k]), ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, fmt(x[k])])) })));
   console.table(Object.entries({ ...ratios, ...goals }).map(([k, v]) => ({ ratio_or_goal: k, value: typeof v === 'number' ? v.toFixed(1) : String(v) })));
   mkdirSync('bench/results', { recursive: true });

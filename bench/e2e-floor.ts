@@ -37,8 +37,17 @@ async function halfRtt(send: (seq: number) => void, onEcho: (h: (seq: number) =>
   for (let i = 0; i < FLOOR_WARMUP + FLOOR_SAMPLES; i++) {
     const t0 = performance.now();
     const echoed = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => { waiting = null; resolve(false); }, FLOOR_LOST_MS); // an unreliable datagram lost
-      waiting = (seq) => { if (seq === i) { clearTimeout(timer); waiting = null; resolve(true); } };
+      const timer = setTimeout(() => {
+        waiting = null;
+        resolve(false);
+      }, FLOOR_LOST_MS); // an unreliable datagram lost
+      waiting = (seq) => {
+        if (seq === i) {
+          clearTimeout(timer);
+          waiting = null;
+          resolve(true);
+        }
+      };
       send(i);
     });
     if (echoed && i >= FLOOR_WARMUP) rtts.push(performance.now() - t0);
@@ -52,7 +61,10 @@ export async function bridgeOneWayMs(session: string): Promise<number> {
   const peer = node(['bench/bridge-peer.ts', '--mode', 'bridge', '--session', session]);
   try {
     await new Promise<void>((r) => bridge.once('peerAttached', () => r()));
-    return await halfRtt((seq) => bridge.send('PlayerTransform', transformFor(seq)), (h) => void bridge.on('PlayerTransform', (m) => h(m.entityId)));
+    return await halfRtt(
+      (seq) => bridge.send('PlayerTransform', transformFor(seq)),
+      (h) => void bridge.on('PlayerTransform', (m) => h(m.entityId)),
+    );
   } finally {
     await bridge.close().catch(() => undefined);
     await exited(peer);
@@ -75,7 +87,9 @@ export async function enetOneWayMs(): Promise<number> {
   const host = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }), peerLimit: 1 });
   try {
     await new Promise<void>((resolve, reject) => {
-      createInterface({ input: echo.stdout! }).on('line', (l) => { if (l.includes('listening')) resolve(); });
+      createInterface({ input: echo.stdout! }).on('line', (l) => {
+        if (l.includes('listening')) resolve();
+      });
       echo.once('exit', (code) => reject(new Error(`enet-echo exited (${code}) before listening`)));
     });
     const peer = await new Promise<EnetPeer>((resolve) => {
@@ -83,10 +97,13 @@ export async function enetOneWayMs(): Promise<number> {
       host.connect({ address: '127.0.0.1', port }, 1, 0);
     });
     const payload = new Uint8Array(ENET_FLOOR_PAYLOAD_BYTES);
-    return await halfRtt((seq) => {
-      new DataView(payload.buffer).setUint32(0, seq, true);
-      peer.send(0, payload, {});
-    }, (h) => void host.on('receive', (_p, _c, data) => h(new DataView(data.buffer, data.byteOffset, data.length).getUint32(0, true))));
+    return await halfRtt(
+      (seq) => {
+        new DataView(payload.buffer).setUint32(0, seq, true);
+        peer.send(0, payload, {});
+      },
+      (h) => void host.on('receive', (_p, _c, data) => h(new DataView(data.buffer, data.byteOffset, data.length).getUint32(0, true))),
+    );
   } finally {
     host.destroy();
     echo.kill('SIGTERM');

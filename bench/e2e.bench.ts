@@ -25,7 +25,10 @@ const MARKER_STEP_M = 0.5;
 const MARKER_MATCH_M = 0.02;
 const SETTLE_MS = 1500;
 
-const pct = (xs: number[], q: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const pct = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
 const median = (xs: number[]): number => pct(xs, 0.5);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -33,13 +36,34 @@ function transform(entityId: number, x: number, z: number): Msg<'PlayerTransform
   return { entityId, pos: { x, y: 0, z }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } };
 }
 
-interface RepResult { e2e: number[]; bridgeOneWayMs: number; enetOneWayMs: number; floorMs: number }
+interface RepResult {
+  e2e: number[];
+  bridgeOneWayMs: number;
+  enetOneWayMs: number;
+  floorMs: number;
+}
 
 async function oneRep(dir: string, rep: number): Promise<RepResult> {
   const procs: Proc[] = [];
   const bridges: Bridge[] = [];
   try {
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, `srv${rep}`), '--no-dash', '--no-console', '--log-level', 'warn']);
+    const server = proc([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--npcs',
+      '0',
+      '--vehicles',
+      '0',
+      '--data-dir',
+      join(dir, `srv${rep}`),
+      '--no-dash',
+      '--no-console',
+      '--log-level',
+      'warn',
+    ]);
     procs.push(server);
     const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
     const session = (tag: string): string => `e2e${process.pid}${rep}${tag}`;
@@ -53,13 +77,28 @@ async function oneRep(dir: string, rep: number): Promise<RepResult> {
     }, GAME_FRAME_MS);
     for (const tag of ['A', 'B'] as const) {
       const extra = tag === 'B' ? ['--interp-delay-ms', '0'] : [];
-      const sc = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session(tag), '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn', ...extra]);
+      const sc = proc([
+        'src/sidecar/main.ts',
+        '--server',
+        `127.0.0.1:${port}`,
+        '--session',
+        session(tag),
+        '--name',
+        tag,
+        '--data-dir',
+        join(dir, `id${tag}`),
+        '--log-level',
+        'warn',
+        ...extra,
+      ]);
       procs.push(sc);
       await sc.line(/joined as peer/);
     }
     // A's avatar is the proxy B spawned (the only other player here).
     let avatar = -1;
-    games.B.on('SpawnProxy', (m) => { if (m.kind === 0) avatar = m.entityId; });
+    games.B.on('SpawnProxy', (m) => {
+      if (m.kind === 0) avatar = m.entityId;
+    });
     let pending: { z: number; t0: number } | null = null;
     const e2e: number[] = [];
     games.B.on('RemoteEntityState', (m) => {
@@ -115,15 +154,25 @@ async function main(): Promise<void> {
     goal: { p50: 'floor + 2 ms', p99: `floor + one tick (${TICK_FAST_MS} ms)` },
     repetitions: REPS,
     runs: reps.map((r) => ({ p50: median(r.e2e), p99: pct(r.e2e, 0.99), floor: r.floorMs, bridge: r.bridgeOneWayMs, enet: r.enetOneWayMs })),
-    workload: { markers_per_rep: MARKERS_PER_REP, game_frame_ms: GAME_FRAME_MS, sidecar_b_interp_delay_ms: 0, server: 'coop-server --npcs 0 --vehicles 0, 40 Hz', marker_gap_ms: [MARKER_GAP_MIN_MS, MARKER_GAP_MIN_MS + MARKER_GAP_SPREAD_MS] },
+    workload: {
+      markers_per_rep: MARKERS_PER_REP,
+      game_frame_ms: GAME_FRAME_MS,
+      sidecar_b_interp_delay_ms: 0,
+      server: 'coop-server --npcs 0 --vehicles 0, 40 Hz',
+      marker_gap_ms: [MARKER_GAP_MIN_MS, MARKER_GAP_MIN_MS + MARKER_GAP_SPREAD_MS],
+    },
     load_average_1m: load,
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
     date: new Date().toISOString(),
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/e2e.json', `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`e2e_ms_p50 ${results.e2e_ms_p50}  e2e_ms_p99 ${results.e2e_ms_p99}  e2e_floor_ms ${results.e2e_floor_ms} (bridge ${results.bridge_one_way_ms} × 2 + enet ${results.enet_one_way_ms} × 2 + ${results.half_tick_ms})`);
-  console.log(`over floor: p50 +${out.over_floor_ms.p50} ms, p99 +${out.over_floor_ms.p99} ms; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`);
+  console.log(
+    `e2e_ms_p50 ${results.e2e_ms_p50}  e2e_ms_p99 ${results.e2e_ms_p99}  e2e_floor_ms ${results.e2e_floor_ms} (bridge ${results.bridge_one_way_ms} × 2 + enet ${results.enet_one_way_ms} × 2 + ${results.half_tick_ms})`,
+  );
+  console.log(
+    `over floor: p50 +${out.over_floor_ms.p50} ms, p99 +${out.over_floor_ms.p99} ms; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,
+  );
   process.exit(0);
 }
 

@@ -26,10 +26,28 @@ const QUEUE_MESSAGES = 2_048;
 const REPS = Number(process.env.ENET_BENCH_REPS ?? 3);
 
 /** Rates per wall second and per CPU second of the process (the latter robust to other load). */
-interface Run { msgsPerS: number; mbPerS: number; msgsPerCpuS: number; mbPerCpuS: number; rttMs: number; messages: number; ms: number; cpuMs: number }
+interface Run {
+  msgsPerS: number;
+  mbPerS: number;
+  msgsPerCpuS: number;
+  mbPerCpuS: number;
+  rttMs: number;
+  messages: number;
+  ms: number;
+  cpuMs: number;
+}
 
 function rates(messages: number, bytes: number, ms: number, cpuMs: number, rttMs: number): Run {
-  return { msgsPerS: (messages / ms) * 1000, mbPerS: bytes / ms / 1000, msgsPerCpuS: (messages / cpuMs) * 1000, mbPerCpuS: bytes / cpuMs / 1000, rttMs, messages, ms, cpuMs };
+  return {
+    msgsPerS: (messages / ms) * 1000,
+    mbPerS: bytes / ms / 1000,
+    msgsPerCpuS: (messages / cpuMs) * 1000,
+    mbPerCpuS: bytes / cpuMs / 1000,
+    rttMs,
+    messages,
+    ms,
+    cpuMs,
+  };
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
@@ -188,23 +206,64 @@ async function main(): Promise<void> {
     ratios,
     repetitions: REPS,
     runs,
-    workload: { mtu: ENET_HOST_DEFAULT_MTU, channel: 0, reliable: true, queue_messages: QUEUE_MESSAGES, min_duration_ms: MIN_DURATION_MS, min_messages: MIN_MESSAGES },
+    workload: {
+      mtu: ENET_HOST_DEFAULT_MTU,
+      channel: 0,
+      reliable: true,
+      queue_messages: QUEUE_MESSAGES,
+      min_duration_ms: MIN_DURATION_MS,
+      min_messages: MIN_MESSAGES,
+    },
     load_average_1m: load,
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, libenet: libenetVersion() },
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      libenet: libenetVersion(),
+    },
     date: new Date().toISOString(),
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/enet.json', `${JSON.stringify(out, null, 2)}\n`);
-  const row = (name: string, ts: number, lib: number, unit: string): string => `${name.padEnd(28)} ${String(ts).padStart(12)} ${String(lib).padStart(12)}  ${unit}`;
+  const row = (name: string, ts: number, lib: number, unit: string): string =>
+    `${name.padEnd(28)} ${String(ts).padStart(12)} ${String(lib).padStart(12)}  ${unit}`;
   console.log(`${'metric'.padEnd(28)} ${'TS'.padStart(12)} ${'libenet C'.padStart(12)}`);
-  console.log(row(`msgs/CPU-s (${SMALL_BYTES} B)`, results.ts_reliable_msgs_per_cpu_s, results.libenet_c_reliable_msgs_per_cpu_s, `ratio ${ratios.ts_over_libenet_c_msgs_per_s}`));
-  console.log(row(`MB/CPU-s (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_cpu_s, results.libenet_c_reliable_mb_per_cpu_s, `ratio ${ratios.ts_over_libenet_c_mb_per_s}`));
-  console.log(row(`msgs/s wall (${SMALL_BYTES} B)`, results.ts_reliable_msgs_per_s, results.libenet_c_reliable_msgs_per_s, `ratio ${ratios.ts_over_libenet_c_msgs_per_wall_s}`));
-  console.log(row(`MB/s wall (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_s, results.libenet_c_reliable_mb_per_s, `ratio ${ratios.ts_over_libenet_c_mb_per_wall_s}`));
-  console.log(row(`  via koffi msgs/s`, results.ts_reliable_msgs_per_s, results.libenet_reliable_msgs_per_s, `ratio ${ratios.msgs_per_s_ts_over_libenet} (FFI-bound, not a baseline)`));
+  console.log(
+    row(
+      `msgs/CPU-s (${SMALL_BYTES} B)`,
+      results.ts_reliable_msgs_per_cpu_s,
+      results.libenet_c_reliable_msgs_per_cpu_s,
+      `ratio ${ratios.ts_over_libenet_c_msgs_per_s}`,
+    ),
+  );
+  console.log(
+    row(`MB/CPU-s (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_cpu_s, results.libenet_c_reliable_mb_per_cpu_s, `ratio ${ratios.ts_over_libenet_c_mb_per_s}`),
+  );
+  console.log(
+    row(
+      `msgs/s wall (${SMALL_BYTES} B)`,
+      results.ts_reliable_msgs_per_s,
+      results.libenet_c_reliable_msgs_per_s,
+      `ratio ${ratios.ts_over_libenet_c_msgs_per_wall_s}`,
+    ),
+  );
+  console.log(
+    row(`MB/s wall (${LARGE_BYTES} B)`, results.ts_reliable_mb_per_s, results.libenet_c_reliable_mb_per_s, `ratio ${ratios.ts_over_libenet_c_mb_per_wall_s}`),
+  );
+  console.log(
+    row(
+      `  via koffi msgs/s`,
+      results.ts_reliable_msgs_per_s,
+      results.libenet_reliable_msgs_per_s,
+      `ratio ${ratios.msgs_per_s_ts_over_libenet} (FFI-bound, not a baseline)`,
+    ),
+  );
   console.log(row(`  via koffi MB/s`, results.ts_reliable_mb_per_s, results.libenet_reliable_mb_per_s, `ratio ${ratios.mb_per_s_ts_over_libenet}`));
   console.log(row('rtt ms (after run)', results.ts_rtt_ms, results.libenet_rtt_ms, ''));
-  console.log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}; load ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}; load ${load.map((l) => l.toFixed(2)).join(' ')}`,
+  );
 }
 
 await main();

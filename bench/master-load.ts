@@ -12,7 +12,12 @@ import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
-interface Config { urls: string[]; self: number; first: number; count: number }
+interface Config {
+  urls: string[];
+  self: number;
+  first: number;
+  count: number;
+}
 const cfg = JSON.parse(process.argv[2]) as Config;
 const base = cfg.urls[cfg.self];
 const CONCURRENCY = 48;
@@ -29,20 +34,31 @@ const MAX_IN_FLIGHT = 512;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 /** Two sessions per loopback address, never .0: 127.1.0.1, 127.1.0.1, 127.1.0.2, … */
-const ipOf = (i: number): string => { const k = (i >> 1) + 1; return `127.${1 + (k >> 16)}.${(k >> 8) & 255}.${k & 255}`; };
+const ipOf = (i: number): string => {
+  const k = (i >> 1) + 1;
+  return `127.${1 + (k >> 16)}.${(k >> 8) & 255}.${k & 255}`;
+};
 
 function call(method: string, path: string, body: unknown, localAddress: string): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${base}${path}`, { method, agent, localAddress, headers: text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let json: Record<string, unknown> = {};
-        try { json = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>; } catch { /* empty */ }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
+    const req = request(
+      `${base}${path}`,
+      { method, agent, localAddress, headers: text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+          } catch {
+            /* empty */
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
     req.on('error', () => resolve({ status: 0, json: {} }));
     if (text) req.write(text);
     req.end();
@@ -52,7 +68,7 @@ function call(method: string, path: string, body: unknown, localAddress: string)
 const sessions: { i: number; id: string; token: string; ip: string; players: number }[] = [];
 /** Sessions that had expired (404) and were announced again, as a real host does. */
 let reannounced = 0;
-const pct = (xs: number[], p: number): number => xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const pct = (xs: number[], p: number): number => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]);
 
 async function announceOne(i: number): Promise<boolean> {
   const r = await call('POST', '/api/sessions', { name: `session ${i}`, version: '1', players: i % 5, maxPlayers: 4, password: i % 3 === 0 }, ipOf(i));
@@ -93,7 +109,11 @@ const heartbeat = async (): Promise<number> => {
   const status = (await call('POST', `/api/sessions/${s.id}/heartbeat`, { hostToken: s.token, players }, s.ip)).status;
   if (status === 404) {
     const r = await call('POST', '/api/sessions', { name: `session ${s.i}`, version: '1', players: s.players, maxPlayers: 4, password: s.i % 3 === 0 }, s.ip);
-    if (r.status === 201) { s.id = r.json.sessionId as string; s.token = r.json.hostToken as string; reannounced++; }
+    if (r.status === 201) {
+      s.id = r.json.sessionId as string;
+      s.token = r.json.hostToken as string;
+      reannounced++;
+    }
   }
   return status;
 };
@@ -103,7 +123,9 @@ async function capacity(ms: number): Promise<object> {
   let refused = 0;
   const end = performance.now() + ms;
   const worker = async (): Promise<void> => {
-    while (performance.now() < end) if ((await heartbeat()) === 200) ok++; else refused++;
+    while (performance.now() < end)
+      if ((await heartbeat()) === 200) ok++;
+      else refused++;
   };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -117,7 +139,10 @@ const hostSockets = new Map<string, WebSocket>();
 async function hosts(): Promise<object> {
   for (const s of sessions.slice(0, HOSTS)) {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { localAddress: s.ip });
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
     ws.send(JSON.stringify({ t: 'host', sessionId: s.id, hostToken: s.token }));
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as { t: string; peerId?: string };
@@ -141,8 +166,15 @@ function handshake(): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { localAddress: ip });
     const timer = setTimeout(() => fail('timeout'), HANDSHAKE_TIMEOUT_MS);
-    const fail = (why: string): void => { failures[why] = (failures[why] ?? 0) + 1; done(NaN); };
-    const done = (v: number): void => { clearTimeout(timer); ws.terminate(); resolve(v); };
+    const fail = (why: string): void => {
+      failures[why] = (failures[why] ?? 0) + 1;
+      done(NaN);
+    };
+    const done = (v: number): void => {
+      clearTimeout(timer);
+      ws.terminate();
+      resolve(v);
+    };
     ws.once('open', () => ws.send(JSON.stringify({ t: 'join', sessionId: sid })));
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as { t: string };
@@ -153,7 +185,12 @@ function handshake(): Promise<number> {
   });
 }
 
-const LIST_QUERIES = ['/api/sessions?limit=50', '/api/sessions?limit=50&free=1&open=1', '/api/sessions?limit=50&name=session%2012', '/api/sessions?limit=50&cursor=MMMM'];
+const LIST_QUERIES = [
+  '/api/sessions?limit=50',
+  '/api/sessions?limit=50&free=1&open=1',
+  '/api/sessions?limit=50&name=session%2012',
+  '/api/sessions?limit=50&cursor=MMMM',
+];
 async function latency(ms: number): Promise<object> {
   const lists: number[] = [];
   const hs: number[] = [];
@@ -165,21 +202,48 @@ async function latency(ms: number): Promise<object> {
   const t0 = performance.now();
   for (let tick = 0; performance.now() - t0 < ms; tick++) {
     for (let k = 0; k < (HB_OFFERED_PER_S * TICK_MS) / 1000; k++) {
-      if (inFlight >= MAX_IN_FLIGHT) { hbSkipped++; continue; }
+      if (inFlight >= MAX_IN_FLIGHT) {
+        hbSkipped++;
+        continue;
+      }
       inFlight++;
-      void heartbeat().then((s) => { inFlight--; if (s === 200) hbOk++; });
+      void heartbeat().then((s) => {
+        inFlight--;
+        if (s === 200) hbOk++;
+      });
     }
     if (tick % (1000 / TICK_MS / LIST_PER_S) === 0) {
       const q = LIST_QUERIES[tick % LIST_QUERIES.length];
       const s = performance.now();
-      pending.push(call('GET', q, undefined, '127.2.0.1').then((r) => { if (r.status === 200) lists.push(performance.now() - s); }));
+      pending.push(
+        call('GET', q, undefined, '127.2.0.1').then((r) => {
+          if (r.status === 200) lists.push(performance.now() - s);
+        }),
+      );
     }
-    if (tick % (1000 / TICK_MS / HANDSHAKE_PER_S) === 0) pending.push(handshake().then((v) => { if (Number.isNaN(v)) failedHandshakes++; else hs.push(v); }));
+    if (tick % (1000 / TICK_MS / HANDSHAKE_PER_S) === 0)
+      pending.push(
+        handshake().then((v) => {
+          if (Number.isNaN(v)) failedHandshakes++;
+          else hs.push(v);
+        }),
+      );
     await new Promise((r) => setTimeout(r, TICK_MS));
   }
   await Promise.all(pending);
   const seconds = (performance.now() - t0) / 1000;
-  return { heartbeatsPerS: hbOk / seconds, hbSkipped, lists: lists.length, listP50: pct(lists, 0.5), listP99: pct(lists, 0.99), handshakes: hs.length, failedHandshakes, failures, handshakeP50: pct(hs, 0.5), handshakeP99: pct(hs, 0.99) };
+  return {
+    heartbeatsPerS: hbOk / seconds,
+    hbSkipped,
+    lists: lists.length,
+    listP50: pct(lists, 0.5),
+    listP99: pct(lists, 0.99),
+    handshakes: hs.length,
+    failedHandshakes,
+    failures,
+    handshakeP50: pct(hs, 0.5),
+    handshakeP99: pct(hs, 0.99),
+  };
 }
 
 const rl = createInterface({ input: process.stdin });

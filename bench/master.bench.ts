@@ -33,12 +33,18 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
 }
 
-interface Line { next(): Promise<string> }
+interface Line {
+  next(): Promise<string>;
+}
 function lines(child: ChildProcess): Line {
   const queue: string[] = [];
   const waiters: ((l: string) => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => { const w = waiters.shift(); if (w) w(l); else queue.push(l); });
-  return { next: () => queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => waiters.push(r)) };
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    const w = waiters.shift();
+    if (w) w(l);
+    else queue.push(l);
+  });
+  return { next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => waiters.push(r))) };
 }
 
 async function startMasterProcess(store: string | undefined): Promise<{ child: ChildProcess; url: string }> {
@@ -62,7 +68,9 @@ async function ask(gens: { child: ChildProcess; out: Line }[], cmd: string): Pro
 
 /** Every repetition's figures, kept in the JSON beside the medians. */
 const repsOf: Record<string, Record<string, number>[]> = {};
-const say = (line: string): void => { process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`); };
+const say = (line: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
 
 async function measure(kind: 'embedded' | 'redis', instances: number): Promise<Record<string, number>> {
   const redis: TestRedis | undefined = kind === 'redis' ? await startRedis() : undefined;
@@ -72,12 +80,16 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
   const redisPid = redis?.pid;
   const per = SESSIONS / instances;
   const gens = urls.map((_, i) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/master-load.ts', JSON.stringify({ urls, self: i, first: i * per, count: per })], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/master-load.ts', JSON.stringify({ urls, self: i, first: i * per, count: per })], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     return { child, out: lines(child) };
   });
   try {
     const ann = await ask(gens, 'announce');
-    say(`${kind} x${instances}: announced ${ann.reduce((s, a) => s + a.announced, 0)} (refused ${ann.reduce((s, a) => s + a.refused, 0)}, expired and announced again ${ann.reduce((s, a) => s + a.reannounced, 0)}) in ${(Math.max(...ann.map((a) => a.ms)) / 1000).toFixed(1)} s`);
+    say(
+      `${kind} x${instances}: announced ${ann.reduce((s, a) => s + a.announced, 0)} (refused ${ann.reduce((s, a) => s + a.refused, 0)}, expired and announced again ${ann.reduce((s, a) => s + a.reannounced, 0)}) in ${(Math.max(...ann.map((a) => a.ms)) / 1000).toFixed(1)} s`,
+    );
     await ask(gens, 'hosts');
     say(`  hosts bound`);
     const reps: Record<string, number>[] = [];
@@ -85,7 +97,7 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
       const cpu0 = masters.map((m) => cpuSeconds(m.child.pid!));
       const redisCpu0 = redisPid ? cpuSeconds(redisPid) : 0;
       const cap = await ask(gens, `capacity ${PHASE_MS}`);
-      const cpu = masters.map((m, i) => (cpuSeconds(m.child.pid!) - cpu0[i]) / cap[i].seconds * 100);
+      const cpu = masters.map((m, i) => ((cpuSeconds(m.child.pid!) - cpu0[i]) / cap[i].seconds) * 100);
       const lat = await ask(gens, `latency ${PHASE_MS}`);
       const why = lat.map((l) => JSON.stringify(l.failures)).join(' ');
       const total = cap.reduce((s, c) => s + c.heartbeats / c.seconds, 0);
@@ -98,7 +110,7 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
         // Load-independent: heartbeats served per CPU-second the master itself used.
         heartbeats_per_master_cpu_s: total / (cpu.reduce((s, c) => s + c, 0) / 100),
         load_generator_cpu_pct: cap.reduce((s, c) => s + c.cpuPct, 0) / instances,
-        redis_cpu_pct: redisPid ? (cpuSeconds(redisPid) - redisCpu0) / cap[0].seconds * 100 : 0,
+        redis_cpu_pct: redisPid ? ((cpuSeconds(redisPid) - redisCpu0) / cap[0].seconds) * 100 : 0,
         offered_heartbeats_per_s_achieved_per_instance: lat.reduce((s, l) => s + l.heartbeatsPerS, 0) / instances,
         list_p99_ms: Math.max(...lat.map((l) => l.listP99)),
         list_p50_ms: Math.max(...lat.map((l) => l.listP50)),
@@ -106,7 +118,9 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
         handshake_p50_ms: Math.max(...lat.map((l) => l.handshakeP50)),
         handshakes_failed: lat.reduce((s, l) => s + l.failedHandshakes, 0),
       });
-      say(`  rep ${r + 1}/${REPS}: ${total.toFixed(0)} hb/s, list p99 ${reps[r].list_p99_ms.toFixed(1)} ms, handshake p99 ${reps[r].handshake_p99_ms.toFixed(1)} ms, failed handshakes ${reps[r].handshakes_failed} ${why}`);
+      say(
+        `  rep ${r + 1}/${REPS}: ${total.toFixed(0)} hb/s, list p99 ${reps[r].list_p99_ms.toFixed(1)} ms, handshake p99 ${reps[r].handshake_p99_ms.toFixed(1)} ms, failed handshakes ${reps[r].handshakes_failed} ${why}`,
+      );
     }
     const held = await Promise.all(urls.map(async (u) => ((await (await fetch(`${u}/healthz`)).json()) as { sessions: number }).sessions));
     const out: Record<string, number> = { sessions_held: Math.min(...held) };
@@ -114,7 +128,10 @@ async function measure(kind: 'embedded' | 'redis', instances: number): Promise<R
     repsOf[`${kind}_x${instances}`] = reps;
     return out;
   } finally {
-    for (const g of gens) { g.child.stdin!.end(); g.child.kill(); }
+    for (const g of gens) {
+      g.child.stdin!.end();
+      g.child.kill();
+    }
     for (const m of masters) m.child.kill('SIGKILL');
     await redis?.stop();
   }
@@ -158,19 +175,38 @@ async function stateFileCost(): Promise<Record<string, number>> {
     const bytesAfter = (statSync(`${path}.journal`).size - j0) / after.length;
     await store.close();
     return {
-      state_change_ms_before: median(before), state_change_bytes_before: statSync(join(dir, 'old.json')).size,
-      state_change_ms_after: median(after), state_change_bytes_after: bytesAfter,
+      state_change_ms_before: median(before),
+      state_change_bytes_before: statSync(join(dir, 'old.json')).size,
+      state_change_ms_after: median(after),
+      state_change_bytes_after: bytesAfter,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const machine = () => ({ cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg_1m: os.loadavg()[0] });
+const machine = () => ({
+  cpu: os.cpus()[0]?.model,
+  cores: os.cpus().length,
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  loadavg_1m: os.loadavg()[0],
+});
 const machineBefore = machine();
 const started = Date.now();
 const only = process.env.BENCH_ONLY; // e.g. redis2, to look at one configuration
-const skip: Record<string, number> = { heartbeats_per_master_cpu_s: 0, load_generator_cpu_pct: 0, redis_cpu_pct: 0, sessions_held: 0, heartbeats_per_s_total: 1, heartbeats_per_s_per_instance: 0, list_p99_ms: 0, handshake_p99_ms: 0, cpu_pct_per_instance: 0, offered_heartbeats_per_s_achieved_per_instance: 0 };
+const skip: Record<string, number> = {
+  heartbeats_per_master_cpu_s: 0,
+  load_generator_cpu_pct: 0,
+  redis_cpu_pct: 0,
+  sessions_held: 0,
+  heartbeats_per_s_total: 1,
+  heartbeats_per_s_per_instance: 0,
+  list_p99_ms: 0,
+  handshake_p99_ms: 0,
+  cpu_pct_per_instance: 0,
+  offered_heartbeats_per_s_achieved_per_instance: 0,
+};
 const embedded = !only || only === 'embedded' ? await measure('embedded', 1) : skip;
 const redis1 = !only || only === 'redis1' ? await measure('redis', 1) : skip;
 const redis2 = !only || only === 'redis2' ? await measure('redis', 2) : skip;
@@ -190,15 +226,37 @@ const results = {
   ...state,
   state_change_cost_ratio_before_over_after: state.state_change_ms_before / state.state_change_ms_after,
 };
-const cols = ['sessions_held', 'heartbeats_per_s_per_instance', 'heartbeats_per_master_cpu_s', 'cpu_pct_per_instance', 'load_generator_cpu_pct', 'redis_cpu_pct', 'list_p99_ms', 'handshake_p99_ms', 'offered_heartbeats_per_s_achieved_per_instance'];
+const cols = [
+  'sessions_held',
+  'heartbeats_per_s_per_instance',
+  'heartbeats_per_master_cpu_s',
+  'cpu_pct_per_instance',
+  'load_generator_cpu_pct',
+  'redis_cpu_pct',
+  'list_p99_ms',
+  'handshake_p99_ms',
+  'offered_heartbeats_per_s_achieved_per_instance',
+];
 console.log(`\nconfig        ${cols.map((c) => c.slice(0, 16).padStart(17)).join('')}`);
 for (const [name, r] of Object.entries(configs)) console.log(`${name.padEnd(14)}${cols.map((c) => r[c].toFixed(1).padStart(17)).join('')}`);
 console.log('');
 for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(44)} ${v.toFixed(3)}`);
 mkdirSync('bench/results', { recursive: true });
-writeFileAtomicSync('bench/results/master.json', `${JSON.stringify({
-  bench: 'master', date: new Date().toISOString(), seconds: (Date.now() - started) / 1000,
-  machine: { ...machineBefore, loadavg_1m_before: machineBefore.loadavg_1m, loadavg_1m_after: os.loadavg()[0] },
-  workload: { sessions: SESSIONS, reps: REPS, phase_ms: PHASE_MS, sessions_per_source_ip: 2, note: 'see docs/benchmarks.md' },
-  goals: GOALS, results, configs, repetitions: repsOf,
-}, null, 2)}\n`);
+writeFileAtomicSync(
+  'bench/results/master.json',
+  `${JSON.stringify(
+    {
+      bench: 'master',
+      date: new Date().toISOString(),
+      seconds: (Date.now() - started) / 1000,
+      machine: { ...machineBefore, loadavg_1m_before: machineBefore.loadavg_1m, loadavg_1m_after: os.loadavg()[0] },
+      workload: { sessions: SESSIONS, reps: REPS, phase_ms: PHASE_MS, sessions_per_source_ip: 2, note: 'see docs/benchmarks.md' },
+      goals: GOALS,
+      results,
+      configs,
+      repetitions: repsOf,
+    },
+    null,
+    2,
+  )}\n`,
+);

@@ -17,7 +17,11 @@ const GOAL_RELAY_MS = 1_500;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
-interface Sample { connectMs: number; path: string; throughputBps?: number }
+interface Sample {
+  connectMs: number;
+  path: string;
+  throughputBps?: number;
+}
 
 async function sample(w: LabWorld, extra: string[]): Promise<Sample> {
   const { result } = await runJoiner(w, ['--messages', '1', ...extra]);

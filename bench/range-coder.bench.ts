@@ -66,7 +66,9 @@ const fmt = (x: number): string => x.toFixed(1).padStart(8);
 console.log(`range coder, ${DATAGRAM_BYTES}-byte inputs, MB/s of uncompressed data (libenet ${libenetVersion()} via koffi)`);
 console.log('shape            ratio  ours-c  libenet-c  ours-d  libenet-d');
 for (const r of rows) {
-  console.log(`${r.shape.padEnd(15)} ${r.ratio.toFixed(3)} ${fmt(r.oursCompressMBps)} ${fmt(r.libenetCompressMBps)}  ${fmt(r.oursDecompressMBps)} ${fmt(r.libenetDecompressMBps)}`);
+  console.log(
+    `${r.shape.padEnd(15)} ${r.ratio.toFixed(3)} ${fmt(r.oursCompressMBps)} ${fmt(r.libenetCompressMBps)}  ${fmt(r.oursDecompressMBps)} ${fmt(r.libenetDecompressMBps)}`,
+  );
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(

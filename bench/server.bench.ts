@@ -35,7 +35,11 @@ const HOST_ENTITIES = Math.round((10_000 * HOST_PLAYERS) / 256);
 /** Per message on the wire beside its bytes: IPv4 + UDP headers 28, ENet header 4, command header ≤ 8 (one datagram each: an upper bound). */
 const WIRE_OVERHEAD_BYTES = 28 + 4 + 8;
 
-interface BenchClient extends TickClient { heading: number; homeX: number; homeY: number }
+interface BenchClient extends TickClient {
+  heading: number;
+  homeX: number;
+  homeY: number;
+}
 
 function buildWorld(nClients: number, nEntities: number, seed: number) {
   const rng = seededRandom(seed);
@@ -47,14 +51,20 @@ function buildWorld(nClients: number, nEntities: number, seed: number) {
     let x: number, y: number;
     if (rng() < CLUSTERED_FRACTION) {
       const [gx, gy] = groups[Math.floor(rng() * groups.length)];
-      x = gx + gaussian(rng) * CLUSTER_SIGMA_M; y = gy + gaussian(rng) * CLUSTER_SIGMA_M;
-    } else { x = rng() * WORLD_M; y = rng() * WORLD_M; }
-    if (rng() < NPC_FRACTION) sim.addNpc(x, y); else sim.addVehicle(x, y);
+      x = gx + gaussian(rng) * CLUSTER_SIGMA_M;
+      y = gy + gaussian(rng) * CLUSTER_SIGMA_M;
+    } else {
+      x = rng() * WORLD_M;
+      y = rng() * WORLD_M;
+    }
+    if (rng() < NPC_FRACTION) sim.addNpc(x, y);
+    else sim.addVehicle(x, y);
   }
   const clients: BenchClient[] = [];
   for (let c = 0; c < nClients; c++) {
     const [gx, gy] = groups[Math.floor(c / GROUP_SIZE)];
-    const x = gx + (rng() - 0.5) * 20, y = gy + (rng() - 0.5) * 20;
+    const x = gx + (rng() - 0.5) * 20,
+      y = gy + (rng() - 0.5) * 20;
     const avatarId = world.spawn(EntityKind.KIND_AVATAR, { x, y, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0 }, `p${c}`, c + 1);
     clients.push({ avatarId, interest: new InterestState(), snaps: new ClientSnapshots(), inWorld: true, heading: rng() * 6.28, homeX: gx, homeY: gy });
   }
@@ -64,28 +74,45 @@ function buildWorld(nClients: number, nEntities: number, seed: number) {
 function moveAvatars(world: World, clients: BenchClient[], rng: Rng, dtS: number): void {
   for (const c of clients) {
     const id = c.avatarId;
-    const dx = c.homeX - world.x[id], dy = c.homeY - world.y[id];
+    const dx = c.homeX - world.x[id],
+      dy = c.homeY - world.y[id];
     c.heading = dx * dx + dy * dy > AVATAR_LEASH_M ** 2 ? Math.atan2(dy, dx) : c.heading + (rng() - 0.5) * 0.4;
-    const vx = Math.cos(c.heading) * AVATAR_SPEED_MPS, vy = Math.sin(c.heading) * AVATAR_SPEED_MPS;
+    const vx = Math.cos(c.heading) * AVATAR_SPEED_MPS,
+      vy = Math.sin(c.heading) * AVATAR_SPEED_MPS;
     world.setPose(id, { x: world.x[id] + vx * dtS, y: world.y[id] + vy * dtS, z: 0, yaw: c.heading, vx, vy, vz: 0 });
   }
 }
 
-const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
 const median = (xs: number[]): number => pct(xs, 50);
 
 function tickRun(nClients: number, nEntities: number, seed: number, measureFull: boolean) {
   const { world, sim, clients, rng } = buildWorld(nClients, nEntities, seed);
   const pipe = new TickPipeline(world, sim);
-  const times: number[] = [], walls: number[] = [];
-  let interest = 0, deltaBytes = 0, entities = 0, fullBytes = 0, fullDeltaBytes = 0;
-  let sink = 0, measuring = false, sentBytes = 0, sentMessages = 0;
+  const times: number[] = [],
+    walls: number[] = [];
+  let interest = 0,
+    deltaBytes = 0,
+    entities = 0,
+    fullBytes = 0,
+    fullDeltaBytes = 0;
+  let sink = 0,
+    measuring = false,
+    sentBytes = 0,
+    sentMessages = 0;
   const out = (_c: TickClient, _k: string, b: Uint8Array): void => {
     sink += b.length;
-    if (measuring) { sentBytes += b.length; sentMessages++; }
+    if (measuring) {
+      sentBytes += b.length;
+      sentMessages++;
+    }
   };
   for (let t = 1; t <= WARMUP_TICKS + MEASURED_TICKS; t++) {
-    const t0 = performance.now(), c0 = process.cpuUsage();
+    const t0 = performance.now(),
+      c0 = process.cpuUsage();
     for (const c of clients) if (t - ACK_LAG_TICKS >= 1) c.snaps.ack(t - ACK_LAG_TICKS);
     moveAvatars(world, clients, rng, TICK_MS / 1000);
     measuring = t > WARMUP_TICKS;
@@ -100,7 +127,17 @@ function tickRun(nClients: number, nEntities: number, seed: number, measureFull:
     entities += pipe.stats.interestTotal;
     if (measureFull && t % 20 === 0) {
       for (const c of clients) {
-        const ents = c.interest.members.map((id) => ({ id, kind: world.kind[id], x: world.x[id], y: world.y[id], z: world.z[id], yaw: world.yaw[id], vx: world.vx[id], vy: world.vy[id], vz: world.vz[id] }));
+        const ents = c.interest.members.map((id) => ({
+          id,
+          kind: world.kind[id],
+          x: world.x[id],
+          y: world.y[id],
+          z: world.z[id],
+          yaw: world.yaw[id],
+          vx: world.vx[id],
+          vy: world.vy[id],
+          vz: world.vz[id],
+        }));
         fullBytes += encodeFullState({ tick: t, entities: ents }).length;
       }
       fullDeltaBytes += pipe.stats.snapshotBytes;
@@ -111,9 +148,14 @@ function tickRun(nClients: number, nEntities: number, seed: number, measureFull:
   return {
     uploadBytesPerSPerClient: sentBytes * perClientPerS,
     uploadWireBytesPerSPerClient: (sentBytes + sentMessages * WIRE_OVERHEAD_BYTES) * perClientPerS,
-    fullUploadBytesPerSPerClient: fullDeltaBytes ? (sentBytes * fullBytes) / fullDeltaBytes * perClientPerS : 0,
-    p50: pct(times, 50), p99: pct(times, 99), wallP50: pct(walls, 50), wallP99: pct(walls, 99), avgInterest: interest / MEASURED_TICKS,
-    bytesPerEntity: deltaBytes / entities, fullOverDelta: fullDeltaBytes ? fullBytes / fullDeltaBytes : 0,
+    fullUploadBytesPerSPerClient: fullDeltaBytes ? ((sentBytes * fullBytes) / fullDeltaBytes) * perClientPerS : 0,
+    p50: pct(times, 50),
+    p99: pct(times, 99),
+    wallP50: pct(walls, 50),
+    wallP99: pct(walls, 99),
+    avgInterest: interest / MEASURED_TICKS,
+    bytesPerEntity: deltaBytes / entities,
+    fullOverDelta: fullDeltaBytes ? fullBytes / fullDeltaBytes : 0,
   };
 }
 
@@ -123,14 +165,22 @@ function spatialRun(seed: number) {
   const { world, sim, clients } = buildWorld(256, 10_000, seed);
   const n = world.idLimit;
   const frames: Float64Array[] = [];
-  for (let r = 0; r < ROUNDS; r++) { sim.step(TICK_MS / 1000); frames.push(Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 ? world.y[i >> 1] : world.x[i >> 1]))); }
+  for (let r = 0; r < ROUNDS; r++) {
+    sim.step(TICK_MS / 1000);
+    frames.push(Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 ? world.y[i >> 1] : world.x[i >> 1])));
+  }
   const qs = clients.map((c) => [world.x[c.avatarId], world.y[c.avatarId]] as const);
   const ids: number[] = [];
   for (let id = 1; id < n; id++) if (world.isAlive(id)) ids.push(id);
   const ops = ROUNDS * (ids.length + qs.length);
-  const R = INTEREST_RADIUS_M, out: number[] = [];
+  const R = INTEREST_RADIUS_M,
+    out: number[] = [];
   let check = 0;
-  const timeIt = (fn: () => void): number => { const t0 = performance.now(); fn(); return ops / ((performance.now() - t0) / 1000); };
+  const timeIt = (fn: () => void): number => {
+    const t0 = performance.now();
+    fn();
+    return ops / ((performance.now() - t0) / 1000);
+  };
 
   const gridOps = (half: number) => {
     const g = new SpatialGrid({ halfExtentM: half });
@@ -138,7 +188,10 @@ function spatialRun(seed: number) {
     return timeIt(() => {
       for (const f of frames) {
         for (const id of ids) g.move(id, f[2 * id], f[2 * id + 1]);
-        for (const [x, y] of qs) { out.length = 0; check += g.query(x, y, R, out); }
+        for (const [x, y] of qs) {
+          out.length = 0;
+          check += g.query(x, y, R, out);
+        }
       }
     });
   };
@@ -146,24 +199,44 @@ function spatialRun(seed: number) {
   const rbushOps = () => {
     const tree = new RBush<Item>();
     const items: Item[] = [];
-    for (const id of ids) { const x = frames[0][2 * id], y = frames[0][2 * id + 1]; items[id] = { minX: x, minY: y, maxX: x, maxY: y, id }; tree.insert(items[id]); }
+    for (const id of ids) {
+      const x = frames[0][2 * id],
+        y = frames[0][2 * id + 1];
+      items[id] = { minX: x, minY: y, maxX: x, maxY: y, id };
+      tree.insert(items[id]);
+    }
     return timeIt(() => {
       for (const f of frames) {
-        for (const id of ids) { const it = items[id]; tree.remove(it); it.minX = it.maxX = f[2 * id]; it.minY = it.maxY = f[2 * id + 1]; tree.insert(it); }
+        for (const id of ids) {
+          const it = items[id];
+          tree.remove(it);
+          it.minX = it.maxX = f[2 * id];
+          it.minY = it.maxY = f[2 * id + 1];
+          tree.insert(it);
+        }
         for (const [x, y] of qs) {
           out.length = 0;
-          for (const it of tree.search({ minX: x - R, minY: y - R, maxX: x + R, maxY: y + R })) if ((it.minX - x) ** 2 + (it.minY - y) ** 2 <= R * R) out.push(it.id);
+          for (const it of tree.search({ minX: x - R, minY: y - R, maxX: x + R, maxY: y + R }))
+            if ((it.minX - x) ** 2 + (it.minY - y) ** 2 <= R * R) out.push(it.id);
           check += out.length;
         }
       }
     });
   };
   const bruteOps = () => {
-    const px = new Float64Array(n), py = new Float64Array(n);
+    const px = new Float64Array(n),
+      py = new Float64Array(n);
     return timeIt(() => {
       for (const f of frames) {
-        for (const id of ids) { px[id] = f[2 * id]; py[id] = f[2 * id + 1]; }
-        for (const [x, y] of qs) { out.length = 0; for (const id of ids) if ((px[id] - x) ** 2 + (py[id] - y) ** 2 <= R * R) out.push(id); check += out.length; }
+        for (const id of ids) {
+          px[id] = f[2 * id];
+          py[id] = f[2 * id + 1];
+        }
+        for (const [x, y] of qs) {
+          out.length = 0;
+          for (const id of ids) if ((px[id] - x) ** 2 + (py[id] - y) ** 2 <= R * R) out.push(id);
+          check += out.length;
+        }
       }
     });
   };
@@ -172,7 +245,17 @@ function spatialRun(seed: number) {
   return res;
 }
 
-const configs = (process.env.SERVER_BENCH_CONFIGS ? JSON.parse(process.env.SERVER_BENCH_CONFIGS) : [[HOST_PLAYERS, HOST_ENTITIES], [64, 1000], [64, 10_000], [256, 1000], [256, 10_000]]) as [number, number][];
+const configs = (
+  process.env.SERVER_BENCH_CONFIGS
+    ? JSON.parse(process.env.SERVER_BENCH_CONFIGS)
+    : [
+        [HOST_PLAYERS, HOST_ENTITIES],
+        [64, 1000],
+        [64, 10_000],
+        [256, 1000],
+        [256, 10_000],
+      ]
+) as [number, number][];
 const results: Record<string, number> = {};
 const table: string[][] = [['clients', 'entities', 'tick p50 ms', 'tick p99 ms', 'wall p50 ms', 'wall p99 ms', 'avg interest', 'bytes/entity']];
 for (const [c, e] of configs) {
@@ -196,7 +279,16 @@ for (const [c, e] of configs) {
     results.snapshot_bytes_per_entity = +bpe.toFixed(2);
     results.snapshot_bytes_ratio_full_over_delta = +median(reps.map((r) => r.fullOverDelta)).toFixed(2);
   }
-  table.push([String(c), String(e), results[`tick_p50_ms_${key}`].toFixed(2), results[`tick_p99_ms_${key}`].toFixed(2), results[`tick_wall_p50_ms_${key}`].toFixed(2), results[`tick_wall_p99_ms_${key}`].toFixed(2), avgI.toFixed(1), bpe.toFixed(2)]);
+  table.push([
+    String(c),
+    String(e),
+    results[`tick_p50_ms_${key}`].toFixed(2),
+    results[`tick_p99_ms_${key}`].toFixed(2),
+    results[`tick_wall_p50_ms_${key}`].toFixed(2),
+    results[`tick_wall_p99_ms_${key}`].toFixed(2),
+    avgI.toFixed(1),
+    bpe.toFixed(2),
+  ]);
 }
 const sp = Array.from({ length: REPS }, (_, r) => spatialRun(2000 + r));
 const m = (k: 'dense' | 'map' | 'rbush' | 'brute') => median(sp.map((s) => s[k]));
@@ -210,11 +302,41 @@ results.grid_dense_vs_map_cells_speedup = +median(sp.map((s) => s.dense / s.map)
 
 for (const row of table) console.log(row.map((v) => v.padStart(13)).join(''));
 console.log('');
-for (const k of ['grid_ops_per_s', 'grid_map_cells_ops_per_s', 'rbush_ops_per_s', 'bruteforce_ops_per_s', 'grid_vs_rbush_speedup', 'grid_vs_bruteforce_speedup', 'grid_dense_vs_map_cells_speedup', 'snapshot_bytes_per_entity', 'snapshot_bytes_ratio_full_over_delta', 'avg_interest_size_256c_10000e', ...Object.keys(results).filter((k) => k.startsWith('host_'))]) {
+for (const k of [
+  'grid_ops_per_s',
+  'grid_map_cells_ops_per_s',
+  'rbush_ops_per_s',
+  'bruteforce_ops_per_s',
+  'grid_vs_rbush_speedup',
+  'grid_vs_bruteforce_speedup',
+  'grid_dense_vs_map_cells_speedup',
+  'snapshot_bytes_per_entity',
+  'snapshot_bytes_ratio_full_over_delta',
+  'avg_interest_size_256c_10000e',
+  ...Object.keys(results).filter((k) => k.startsWith('host_')),
+]) {
   console.log(`${k.padEnd(40)}${results[k]}`);
 }
-const machine = { load_average_1m: os.loadavg()[0], cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` };
-const workload = { world_m: WORLD_M, tick_ms: TICK_MS, ack_lag_ticks: ACK_LAG_TICKS, warmup_ticks: WARMUP_TICKS, measured_ticks: MEASURED_TICKS, reps: REPS, statistic: 'median of reps', tick_time: 'tick_p50/p99 = process CPU time (user+sys) per tick, so a noisy shared machine does not count other processes; tick_wall_* = wall clock', host: `${HOST_PLAYERS} players, ${HOST_ENTITIES} entities (the 256c × 10,000e density); upload = snapshot + interest messages per client per second; wire adds ${WIRE_OVERHEAD_BYTES} B a message (IPv4/UDP, ENet header and command); full_state = the same with full-state protobuf snapshots`, tick_includes: 'avatar inputs, npc/vehicle sim + grid moves, quantise, interest query+diff, InterestAdd/Remove encode, snapshot delta + envelope encode (no socket send)' };
+const machine = {
+  load_average_1m: os.loadavg()[0],
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+};
+const workload = {
+  world_m: WORLD_M,
+  tick_ms: TICK_MS,
+  ack_lag_ticks: ACK_LAG_TICKS,
+  warmup_ticks: WARMUP_TICKS,
+  measured_ticks: MEASURED_TICKS,
+  reps: REPS,
+  statistic: 'median of reps',
+  tick_time: 'tick_p50/p99 = process CPU time (user+sys) per tick, so a noisy shared machine does not count other processes; tick_wall_* = wall clock',
+  host: `${HOST_PLAYERS} players, ${HOST_ENTITIES} entities (the 256c × 10,000e density); upload = snapshot + interest messages per client per second; wire adds ${WIRE_OVERHEAD_BYTES} B a message (IPv4/UDP, ENet header and command); full_state = the same with full-state protobuf snapshots`,
+  tick_includes:
+    'avatar inputs, npc/vehicle sim + grid moves, quantise, interest query+diff, InterestAdd/Remove encode, snapshot delta + envelope encode (no socket send)',
+};
 mkdirSync('bench/results', { recursive: true });
 writeFileAtomicSync('bench/results/server.json', JSON.stringify({ results, machine, workload, date: new Date().toISOString() }, null, 2));
 console.log('\nwrote bench/results/server.json');

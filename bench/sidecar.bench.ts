@@ -44,18 +44,31 @@ function transform(x: number): Msg<'PlayerTransform'> {
 }
 
 /** voiceFrames: VoicePlayback frames the game got per second. */
-interface Measured { cpuPct: number; rssMb: number; rssMaxMb: number; proxies: number; voiceFrames: number }
+interface Measured {
+  cpuPct: number;
+  rssMb: number;
+  rssMaxMb: number;
+  proxies: number;
+  voiceFrames: number;
+}
 
 /** Runs the sidecar bundle for its game until measured; `server` null = the no-server baseline. */
 async function measureSidecar(dir: string, tag: string, server: string, measureS: number): Promise<Measured> {
   const session = `sb${process.pid}${tag}`;
   const game: Bridge = openBridge({ name: session, role: 'game' });
-  let proxies = 0, voiceFrames = 0;
+  let proxies = 0,
+    voiceFrames = 0;
   game.on('SpawnProxy', () => proxies++);
   game.on('DespawnProxy', () => proxies--);
   game.on('VoicePlayback', () => voiceFrames++);
-  const frames = setInterval(() => { if (game.state === 'attached') game.send('PlayerTransform', transform(0)); }, GAME_FRAME_MS);
-  const child: ChildProcess = spawn(process.execPath, ['dist/coop-sidecar.js', '--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const frames = setInterval(() => {
+    if (game.state === 'attached') game.send('PlayerTransform', transform(0));
+  }, GAME_FRAME_MS);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['dist/coop-sidecar.js', '--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   try {
     await sleep(WARMUP_S * 1000);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) during warm-up`);
@@ -84,12 +97,41 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
   try {
     const idle = await measureSidecar(dir, `idle${rep}`, `127.0.0.1:${silent.address().port}`, BASELINE_MEASURE_S);
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', String(CITY_NPCS), '--vehicles', String(CITY_VEHICLES), '--area-m', String(CITY_AREA_M), '--data-dir', join(dir, `srv${rep}`), '--no-dash', '--no-console', '--log-level', 'warn']);
+    const server = proc([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--npcs',
+      String(CITY_NPCS),
+      '--vehicles',
+      String(CITY_VEHICLES),
+      '--area-m',
+      String(CITY_AREA_M),
+      '--data-dir',
+      join(dir, `srv${rep}`),
+      '--no-dash',
+      '--no-console',
+      '--log-level',
+      'warn',
+    ]);
     procs.push(server);
     const port = (await server.line(/listening on udp [^:]+:(\d+)/))[1];
     // The talker: a headless game walking in place beside us, push-to-talk half the time.
     const total = (WARMUP_S + MEASURE_S + 5) * 1000;
-    const steps: unknown[] = [{ at: 0, do: 'walk', path: [[3, 0, 0], [3, 0.1, 0]], speedMps: 0.001, hz: 10 }];
+    const steps: unknown[] = [
+      {
+        at: 0,
+        do: 'walk',
+        path: [
+          [3, 0, 0],
+          [3, 0.1, 0],
+        ],
+        speedMps: 0.001,
+        hz: 10,
+      },
+    ];
     for (let t = 1_000; t < total; t += 2 * TALK_ON_MS) steps.push({ at: t, do: 'mic', wav }, { at: t, do: 'ptt', holdMs: Math.min(TALK_ON_MS, talkMs) });
     const scen = join(dir, `talker${rep}.json`);
     writeFileSync(scen, JSON.stringify({ name: 'talker', steps }));
@@ -97,7 +139,19 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     const sim = proc(['src/sim/main.ts', '--session', tSession, '--scenario', scen, '--quiet']);
     procs.push(sim);
     await sim.jsonLine((l) => l.event === 'open');
-    const sc = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', tSession, '--name', 'talker', '--data-dir', join(dir, 'idT'), '--log-level', 'warn']);
+    const sc = proc([
+      'src/sidecar/main.ts',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--session',
+      tSession,
+      '--name',
+      'talker',
+      '--data-dir',
+      join(dir, 'idT'),
+      '--log-level',
+      'warn',
+    ]);
     procs.push(sc);
     await sc.line(/joined as peer/);
     const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, MEASURE_S);
@@ -120,7 +174,9 @@ async function main(): Promise<void> {
     reps.push(await oneRep(dir, r, wav, talkMs));
     load.push(os.loadavg()[0]);
     const x = reps[reps.length - 1];
-    console.error(`rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames); idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB`);
+    console.error(
+      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames); idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB`,
+    );
   }
   const m = (f: (r: { city: Measured; idle: Measured }) => number): number => +median(reps.map(f)).toFixed(2);
   const results = {
@@ -133,17 +189,34 @@ async function main(): Promise<void> {
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
   };
   const out = {
-    benchmark: 'bench:sidecar', results, goal: { sidecar_cpu_pct: '≤ 1', sidecar_rss_mb: '≤ 64' }, repetitions: REPS,
+    benchmark: 'bench:sidecar',
+    results,
+    goal: { sidecar_cpu_pct: '≤ 1', sidecar_rss_mb: '≤ 64' },
+    repetitions: REPS,
     runs: reps,
-    workload: { warmup_s: WARMUP_S, measure_s: MEASURE_S, npcs: CITY_NPCS, vehicles: CITY_VEHICLES, area_m: CITY_AREA_M, game_transform_hz: 60, talker: `push-to-talk ${TALK_ON_MS} ms on, ${TALK_ON_MS} ms off`, baseline: `same bundle and game, server address that never answers, measured over ${BASELINE_MEASURE_S} s (the connect gives up later)`, cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core' },
+    workload: {
+      warmup_s: WARMUP_S,
+      measure_s: MEASURE_S,
+      npcs: CITY_NPCS,
+      vehicles: CITY_VEHICLES,
+      area_m: CITY_AREA_M,
+      game_transform_hz: 60,
+      talker: `push-to-talk ${TALK_ON_MS} ms on, ${TALK_ON_MS} ms off`,
+      baseline: `same bundle and game, server address that never answers, measured over ${BASELINE_MEASURE_S} s (the connect gives up later)`,
+      cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core',
+    },
     load_average_1m: load,
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
     date: new Date().toISOString(),
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/sidecar.json', `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`sidecar_cpu_pct ${results.sidecar_cpu_pct} (baseline ${results.baseline_cpu_pct})  sidecar_rss_mb ${results.sidecar_rss_mb} (baseline ${results.baseline_rss_mb}, max ${results.sidecar_rss_max_mb})`);
-  console.log(`${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`);
+  console.log(
+    `sidecar_cpu_pct ${results.sidecar_cpu_pct} (baseline ${results.baseline_cpu_pct})  sidecar_rss_mb ${results.sidecar_rss_mb} (baseline ${results.baseline_rss_mb}, max ${results.sidecar_rss_max_mb})`,
+  );
+  console.log(
+    `${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,
+  );
   process.exit(0);
 }
 

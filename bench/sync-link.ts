@@ -47,15 +47,21 @@ export class DelayLink {
 
   static async open(server: { address: string; port: number }, p: LinkParams, rng: () => number): Promise<DelayLink> {
     const bind = (s: Socket) => new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-    const front = createSocket('udp4'), back = createSocket('udp4');
+    const front = createSocket('udp4'),
+      back = createSocket('udp4');
     await Promise.all([bind(front), bind(back)]);
     return new DelayLink(front, back, p, rng, server);
   }
 
-  get port(): number { return (this.#front.address() as AddressInfo).port; }
+  get port(): number {
+    return (this.#front.address() as AddressInfo).port;
+  }
 
   #hold(msg: Buffer, baseMs: number, log: number[], forward: () => void): void {
-    if (this.#rng() < this.#p.loss) { this.dropped++; return; }
+    if (this.#rng() < this.#p.loss) {
+      this.dropped++;
+      return;
+    }
     const jitter = Math.min(this.#p.jitterMaxMs, -this.#p.jitterMeanMs * Math.log(1 - this.#rng()));
     const t0 = performance.now();
     setTimeout(() => {

@@ -28,35 +28,71 @@ const LINK: Omit<LinkParams, 'upMs' | 'downMs'> = { jitterMeanMs: 2, jitterMaxMs
 const OFFSETS_MS = [123_456.7, -98_765.4, 5_000.25];
 const NAMES = ['V', 'Judy', 'Panam'];
 const FRAME_60FPS_MS = 1000 / 60;
-const CLOCK_SAMPLE_MS = 3_000, CLOCK_EVERY_MS = 100;
-const CINE_SAMPLE_MS = 4_000, CINE_EVERY_MS = 20;
+const CLOCK_SAMPLE_MS = 3_000,
+  CLOCK_EVERY_MS = 100;
+const CINE_SAMPLE_MS = 4_000,
+  CINE_EVERY_MS = 20;
 const HUBS_PER_REP = 30;
 const WAIT_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN; };
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
 const median = (xs: number[]) => pct(xs, 0.5);
 async function until(cond: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
   for (let t = 0; t < ms && !cond(); t += 5) await sleep(5);
   if (!cond()) throw new Error(`bench:sync timed out waiting for ${what}`);
 }
 
-interface Child { child: ChildProcess; lines: string[]; err: string }
+interface Child {
+  child: ChildProcess;
+  lines: string[];
+  err: string;
+}
 function node(args: string[]): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const c: Child = { child, lines: [], err: '' };
   createInterface({ input: child.stdout! }).on('line', (l) => c.lines.push(l));
-  child.stderr!.on('data', (d: Buffer) => { c.err += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    c.err += d.toString();
+  });
   return c;
 }
 
-interface Player { name: string; off: number; host: SimHost; lines: LogLine[]; sidecar: Child; link: DelayLink }
+interface Player {
+  name: string;
+  off: number;
+  host: SimHost;
+  lines: LogLine[];
+  sidecar: Child;
+  link: DelayLink;
+}
 const act = (p: Player, step: Record<string, unknown>) => runStep({ at: 0, ...step } as never, p.host.context);
 const inbound = (p: Player, type: string) => p.lines.filter((l) => l.dir === 'in' && l.type === type);
 
 async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; stop: () => Promise<void> }> {
-  const server = node(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--no-dash', '--no-console',
-    '--fixed-tick', '--tick-ms', String(TICK_MS), '--data-dir', join(dir, 'server'), '--log-level', 'warn']);
+  const server = node([
+    'src/server/main.ts',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--npcs',
+    '0',
+    '--vehicles',
+    '0',
+    '--no-dash',
+    '--no-console',
+    '--fixed-tick',
+    '--tick-ms',
+    String(TICK_MS),
+    '--data-dir',
+    join(dir, 'server'),
+    '--log-level',
+    'warn',
+  ]);
   await until(() => server.lines.some((l) => /listening on udp/.test(l)), `coop-server (${server.err})`);
   const port = Number(/:(\d+) session/.exec(server.lines.find((l) => /listening on udp/.test(l))!)![1]);
   const rng = seededRandom(asymMs + 1);
@@ -66,11 +102,40 @@ async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; 
     const session = `bs${process.pid}${i}${asymMs}`;
     const lines: LogLine[] = [];
     const host = new SimHost({
-      bridge: { name: session, role: 'game' }, quietFrames: true, clock: offsetClock(OFFSETS_MS[i]!), log: (l) => lines.push({ ...l, truthMs: machineClock.now() }),
-      scenario: parseScenario({ name: NAMES[i], steps: [{ at: 0, do: 'walk', path: [[i * 3, 0, 0], [i * 3, 0.01, 0]], speedMps: 0.001, hz: 10 }] }),
+      bridge: { name: session, role: 'game' },
+      quietFrames: true,
+      clock: offsetClock(OFFSETS_MS[i]!),
+      log: (l) => lines.push({ ...l, truthMs: machineClock.now() }),
+      scenario: parseScenario({
+        name: NAMES[i],
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [i * 3, 0, 0],
+              [i * 3, 0.01, 0],
+            ],
+            speedMps: 0.001,
+            hz: 10,
+          },
+        ],
+      }),
     });
-    const sidecar = node(['src/sidecar/main.ts', '--server', `127.0.0.1:${link.port}`, '--session', session, '--name', NAMES[i]!,
-      '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn', `--clock-offset-ms=${OFFSETS_MS[i]}`]);
+    const sidecar = node([
+      'src/sidecar/main.ts',
+      '--server',
+      `127.0.0.1:${link.port}`,
+      '--session',
+      session,
+      '--name',
+      NAMES[i]!,
+      '--data-dir',
+      join(dir, `id-${i}`),
+      '--log-level',
+      'warn',
+      `--clock-offset-ms=${OFFSETS_MS[i]}`,
+    ]);
     players.push({ name: NAMES[i]!, off: OFFSETS_MS[i]!, host, lines, sidecar, link });
   }
   for (const p of players) await until(() => p.sidecar.lines.some((l) => /joined as peer/.test(l)), `${p.name} joining (${p.sidecar.err})`);
@@ -81,7 +146,10 @@ async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; 
     stop: async () => {
       for (const p of players) p.sidecar.child.kill('SIGINT');
       await sleep(1_000);
-      for (const p of players) { await p.host.stop('bench over').catch(() => undefined); p.link.close(); }
+      for (const p of players) {
+        await p.host.stop('bench over').catch(() => undefined);
+        p.link.close();
+      }
       server.child.kill('SIGINT');
       await sleep(500);
       for (const c of [server, ...players.map((p) => p.sidecar)]) if (c.child.exitCode === null) c.child.kill('SIGKILL');
@@ -91,7 +159,8 @@ async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; 
 
 /** |server time answered − true server time| for every reply within the sampling window. */
 async function clockErrors(players: Player[]): Promise<{ errors: number[]; bounds: number[] }> {
-  const errors: number[] = [], bounds: number[] = [];
+  const errors: number[] = [],
+    bounds: number[] = [];
   const seen = players.map((p) => inbound(p, 'ServerTimeReply').length);
   let id = 1;
   for (let t = 0; t < CLOCK_SAMPLE_MS; t += CLOCK_EVERY_MS) {
@@ -135,7 +204,10 @@ async function dialogAdvance(players: Player[], rep: number): Promise<number[]> 
     const conversationId = 1000 * (rep + 1) + k;
     await act(chooser, { do: 'dialogue', conversationId, hubId: 1, choices: ['Yes.', 'No.', '[Leave]'] });
     const others = players.filter((p) => p !== chooser);
-    await until(() => others.every((p) => inbound(p, 'DialogueWheelRemote').some((l) => (l.msg as { conversationId: number }).conversationId === conversationId)), 'the wheel everywhere');
+    await until(
+      () => others.every((p) => inbound(p, 'DialogueWheelRemote').some((l) => (l.msg as { conversationId: number }).conversationId === conversationId)),
+      'the wheel everywhere',
+    );
     const advanced = (p: Player) => inbound(p, 'DialogueAdvance').find((l) => (l.msg as { conversationId: number }).conversationId === conversationId);
     const t0 = machineClock.now();
     await act(chooser, { do: 'pick', conversationId, hubId: 1, choiceIndex: k % 3 });
@@ -159,10 +231,16 @@ async function run(asymMs: number): Promise<Record<string, number>> {
       // the advance waits for the slowest link: its round trip (realized transit times) is the floor
       const rtt = players.map((p, i) => median(p.link.up.slice(marks[i]!.up)) + median(p.link.down.slice(marks[i]!.down)));
       reps.push({
-        clock_offset_error_ms_p95: pct(clock.errors, 0.95), clock_error_bound_ms_p50: median(clock.bounds),
-        cine_drift_ms_p95: pct(drift, 0.95), dialog_advance_ms_p95: pct(advance, 0.95), dialog_advance_ms_p50: median(advance),
-        link_rtt_ms_p50: Math.max(...rtt), link_rtt_fastest_ms_p50: Math.min(...rtt),
-        samples_clock: clock.errors.length, samples_cine: drift.length, samples_dialog: advance.length,
+        clock_offset_error_ms_p95: pct(clock.errors, 0.95),
+        clock_error_bound_ms_p50: median(clock.bounds),
+        cine_drift_ms_p95: pct(drift, 0.95),
+        dialog_advance_ms_p95: pct(advance, 0.95),
+        dialog_advance_ms_p50: median(advance),
+        link_rtt_ms_p50: Math.max(...rtt),
+        link_rtt_fastest_ms_p50: Math.min(...rtt),
+        samples_clock: clock.errors.length,
+        samples_cine: drift.length,
+        samples_dialog: advance.length,
       });
       console.error(`bench:sync ${asymMs ? 'asym' : 'sym'} rep ${rep + 1}/${REPS}: ${JSON.stringify(reps.at(-1))}`);
     }
@@ -193,7 +271,13 @@ const results: Record<string, number | string | boolean> = {
   workload: `3 sidecars behind UDP relays: one-way ${BASE_DELAYS_MS.join('/')} ms + exponential jitter (mean ${LINK.jitterMeanMs} ms, cap ${LINK.jitterMaxMs} ms), ${LINK.loss * 100} % loss each way; asym run: +${ASYM_MS} ms on every uplink; game clocks offset ${OFFSETS_MS.join(', ')} ms`,
 };
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadavg_1m_at_end: +loadavg()[0]!.toFixed(2) };
-console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'workload').map(([k, v]) => [k, { value: v }])));
+console.table(
+  Object.fromEntries(
+    Object.entries(results)
+      .filter(([k]) => k !== 'workload')
+      .map(([k, v]) => [k, { value: v }]),
+  ),
+);
 console.log(machine);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/sync.json', JSON.stringify({ area: 'sync', date: new Date().toISOString(), machine, results }, null, 2) + '\n');

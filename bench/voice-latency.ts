@@ -12,17 +12,28 @@ import { VoiceChat, type VoiceTraceEvent } from '../src/voice/voice-chat.js';
 import { WavFileSource } from '../src/voice/wav-io.js';
 import type { AudioSink } from '../src/voice/audio-io.js';
 
-export interface LatencyResult { p50: number; p95: number; frames: number }
+export interface LatencyResult {
+  p50: number;
+  p95: number;
+  frames: number;
+}
 
 const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 function summarize(sent: VoiceTraceEvent[], played: VoiceTraceEvent[]): LatencyResult {
   const at = new Map(sent.filter((e) => e.ev === 'sent').map((e) => [e.seq, e.atMs]));
-  const d = played.filter((e) => e.ev === 'played' && at.has(e.seq)).map((e) => e.atMs - at.get(e.seq)!).sort((a, b) => a - b);
+  const d = played
+    .filter((e) => e.ev === 'played' && at.has(e.seq))
+    .map((e) => e.atMs - at.get(e.seq)!)
+    .sort((a, b) => a - b);
   return { p50: pct(d, 0.5), p95: pct(d, 0.95), frames: d.length };
 }
 
-const readTrace = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as VoiceTraceEvent);
+const readTrace = (p: string) =>
+  readFileSync(p, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as VoiceTraceEvent);
 
 /** One run per talkspurt: reps talkspurts of the track through server + 2 sidecars + 2 games. */
 export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Promise<LatencyResult[]> {
@@ -32,12 +43,49 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
   const ms = Math.ceil((track.samples.length / 48_000) * 1000);
   const procs: Proc[] = [];
   try {
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'srv'), '--no-dash', '--no-console', '--log-level', 'warn'], { name: 'server' });
+    const server = proc(
+      [
+        'src/server/main.ts',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--npcs',
+        '0',
+        '--vehicles',
+        '0',
+        '--data-dir',
+        join(dir, 'srv'),
+        '--no-dash',
+        '--no-console',
+        '--log-level',
+        'warn',
+      ],
+      { name: 'server' },
+    );
     procs.push(server);
     const port = (await server.line(/listening on udp [^:]+:(\d+)/))[1];
     const steps = (tag: string): unknown[] => {
-      const s: unknown[] = [{ at: 0, do: 'walk', path: tag === 'A' ? [[0, 0, 0], [0, 0.1, 0]] : [[3, 0, 0], [3, 0.1, 0]], speedMps: 0.001, hz: 10 }];
-      if (tag === 'A') for (let r = 0; r < reps; r++) s.push({ at: 3_000 + r * (ms + 4_000), do: 'mic', wav }, { at: 3_000 + r * (ms + 4_000), do: 'ptt', holdMs: ms });
+      const s: unknown[] = [
+        {
+          at: 0,
+          do: 'walk',
+          path:
+            tag === 'A'
+              ? [
+                  [0, 0, 0],
+                  [0, 0.1, 0],
+                ]
+              : [
+                  [3, 0, 0],
+                  [3, 0.1, 0],
+                ],
+          speedMps: 0.001,
+          hz: 10,
+        },
+      ];
+      if (tag === 'A')
+        for (let r = 0; r < reps; r++) s.push({ at: 3_000 + r * (ms + 4_000), do: 'mic', wav }, { at: 3_000 + r * (ms + 4_000), do: 'ptt', holdMs: ms });
       return s;
     };
     const start = async (tag: string) => {
@@ -47,7 +95,24 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
       const sim = proc(['src/sim/main.ts', '--session', session, '--scenario', scen, '--quiet'], { name: `game-${tag}` });
       procs.push(sim);
       await sim.jsonLine((l) => l.event === 'open');
-      const sc = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `${tag}.jsonl`)], { name: `sidecar-${tag}` });
+      const sc = proc(
+        [
+          'src/sidecar/main.ts',
+          '--server',
+          `127.0.0.1:${port}`,
+          '--session',
+          session,
+          '--name',
+          tag,
+          '--data-dir',
+          join(dir, `id${tag}`),
+          '--log-level',
+          'warn',
+          '--voice-trace',
+          join(dir, `${tag}.jsonl`),
+        ],
+        { name: `sidecar-${tag}` },
+      );
       procs.push(sc);
       await sc.line(/joined as peer/);
       return { sim, sc };
@@ -81,7 +146,13 @@ class NullSink implements AudioSink {
 export async function mouthToEarInProcess(wavPath: string, seconds: number): Promise<LatencyResult> {
   const trace: VoiceTraceEvent[] = [];
   let b: VoiceChat | null = null;
-  const a = new VoiceChat({ sink: new NullSink(), localPeerId: () => 1, micIcon: () => {}, trace: (e) => trace.push(e), sendVoice: (p) => setImmediate(() => b!.onVoice({ ...p, fromPeerId: 1 })) });
+  const a = new VoiceChat({
+    sink: new NullSink(),
+    localPeerId: () => 1,
+    micIcon: () => {},
+    trace: (e) => trace.push(e),
+    sendVoice: (p) => setImmediate(() => b!.onVoice({ ...p, fromPeerId: 1 })),
+  });
   b = new VoiceChat({ sink: new NullSink(), localPeerId: () => 2, micIcon: () => {}, trace: (e) => trace.push(e), sendVoice: () => {} });
   b.start();
   const mic = new WavFileSource(wavPath);
@@ -91,5 +162,8 @@ export async function mouthToEarInProcess(wavPath: string, seconds: number): Pro
   mic.stop();
   a.close();
   b.close();
-  return summarize(trace.filter((e) => e.ev === 'sent'), trace.filter((e) => e.ev === 'played'));
+  return summarize(
+    trace.filter((e) => e.ev === 'sent'),
+    trace.filter((e) => e.ev === 'played'),
+  );
 }

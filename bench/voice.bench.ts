@@ -42,9 +42,11 @@ function decodeRun(packets: Uint8Array[], lost: boolean[], mode: 'fec' | 'silenc
   const out = new Int16Array(packets.length * VOICE_FRAME_SAMPLES);
   const t0 = performance.now();
   packets.forEach((p, i) => {
-    const pcm = !lost[i] ? dec.decodeFrame(p).pcm
-      : mode === 'silence' ? new Int16Array(VOICE_FRAME_SAMPLES)
-      : dec.decodeFrame(null, lost[i + 1] ? null : (packets[i + 1] ?? null)).pcm;
+    const pcm = !lost[i]
+      ? dec.decodeFrame(p).pcm
+      : mode === 'silence'
+        ? new Int16Array(VOICE_FRAME_SAMPLES)
+        : dec.decodeFrame(null, lost[i + 1] ? null : (packets[i + 1] ?? null)).pcm;
     out.set(pcm, i * VOICE_FRAME_SAMPLES);
   });
   const ms = performance.now() - t0;
@@ -60,21 +62,36 @@ function baselineRun(packets: Uint8Array[]): number {
   return performance.now() - t0;
 }
 
-const enc: number[] = [], encPlain: number[] = [], dec: number[] = [], base: number[] = [];
+const enc: number[] = [],
+  encPlain: number[] = [],
+  dec: number[] = [],
+  base: number[] = [];
 let packets: Uint8Array[] = [];
 for (let r = 0; r < REPS; r++) {
   const a = encodeRun({});
   packets = a.packets;
   enc.push(a.ms / frames.length);
   encPlain.push(encodeRun({ fec: false, dtx: false }).ms / frames.length);
-  dec.push(decodeRun(packets, packets.map(() => false), 'fec').ms / frames.length);
+  dec.push(
+    decodeRun(
+      packets,
+      packets.map(() => false),
+      'fec',
+    ).ms / frames.length,
+  );
   base.push(baselineRun(packets) / frames.length);
 }
 
 const rnd = seededRandom(42);
 const lost = packets.map(() => rnd() < LOSS);
 const score = (pcm: Int16Array) => logSpectralDistance(track.samples, pcm, align(track.samples, pcm, 0, 2_000).lagSamples);
-const lsdClean = score(decodeRun(packets, packets.map(() => false), 'fec').pcm);
+const lsdClean = score(
+  decodeRun(
+    packets,
+    packets.map(() => false),
+    'fec',
+  ).pcm,
+);
 const lsdFec = score(decodeRun(packets, lost, 'fec').pcm);
 const lsdSilence = score(decodeRun(packets, lost, 'silence').pcm);
 
@@ -93,7 +110,8 @@ const results: Record<string, unknown> = {
   mean_packet_bytes: +(packets.reduce((n, p) => n + p.length, 0) / packets.length).toFixed(1),
   speech_seconds: +(track.samples.length / 48_000).toFixed(1),
   repetitions: REPS,
-  notes: 'quality = log-spectral distance (dB, lower is better; quality.ts); quality_fec_vs_silence_10pct = LSD(silence) / LSD(FEC+PLC) on the same seeded 10 % loss pattern, > 1 means FEC+PLC is better',
+  notes:
+    'quality = log-spectral distance (dB, lower is better; quality.ts); quality_fec_vs_silence_10pct = LSD(silence) / LSD(FEC+PLC) on the same seeded 10 % loss pattern, > 1 means FEC+PLC is better',
 };
 
 // Mouth-to-ear: 3 talkspurts of 8 s through coop-server + 2 sidecars + 2 headless games.
@@ -103,7 +121,8 @@ const runs = await mouthToEarProcesses(spurt, REPS_LATENCY);
 const baseDir = mkdtempSync(join(tmpdir(), 'coop-voice-base-'));
 writeWav(join(baseDir, 'mic.wav'), 48_000, spurt.samples);
 const baseLat = await mouthToEarInProcess(join(baseDir, 'mic.wav'), 8);
-const m2e50 = median(runs.map((r) => r.p50)), m2e95 = median(runs.map((r) => r.p95));
+const m2e50 = median(runs.map((r) => r.p50)),
+  m2e95 = median(runs.map((r) => r.p95));
 Object.assign(results, {
   mouth_to_ear_ms_p50: +m2e50.toFixed(1),
   mouth_to_ear_ms_p95: +m2e95.toFixed(1),
@@ -113,8 +132,20 @@ Object.assign(results, {
   mouth_to_ear_vs_in_process_p50_ratio: +(m2e50 / baseLat.p50).toFixed(2),
 });
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, libopus: opus.version, loadavg_1m_at_end: +loadavg()[0]!.toFixed(2) };
-console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'notes').map(([k, v]) => [k, { value: v }])));
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  libopus: opus.version,
+  loadavg_1m_at_end: +loadavg()[0]!.toFixed(2),
+};
+console.table(
+  Object.fromEntries(
+    Object.entries(results)
+      .filter(([k]) => k !== 'notes')
+      .map(([k, v]) => [k, { value: v }]),
+  ),
+);
 console.log(machine);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/voice.json', JSON.stringify({ area: 'voice', date: new Date().toISOString(), machine, results }, null, 2) + '\n');

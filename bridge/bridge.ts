@@ -2,7 +2,16 @@
 // sidecar role. Frames move through plain shared memory; the reader spins briefly, then sleeps
 // on a futex through koffi's asynchronous call (finite slices), so the event loop never blocks
 // and an idle bridge costs ~0 CPU. Lifecycle: waiting -> attached -> closed.
-import { BRIDGE_DEFAULTS, BRIDGE_FRAMES_PER_TURN, BRIDGE_OUT_RETRY_MS, BRIDGE_SPIN_MIN_US, BRIDGE_SPIN_PAYOFF_US, BRIDGE_SPIN_PROBE_EVERY, BRIDGE_STALE_MIN_AGE_S, BRIDGE_WAIT_SLICE_MS } from './constants.js';
+import {
+  BRIDGE_DEFAULTS,
+  BRIDGE_FRAMES_PER_TURN,
+  BRIDGE_OUT_RETRY_MS,
+  BRIDGE_SPIN_MIN_US,
+  BRIDGE_SPIN_PAYOFF_US,
+  BRIDGE_SPIN_PROBE_EVERY,
+  BRIDGE_STALE_MIN_AGE_S,
+  BRIDGE_WAIT_SLICE_MS,
+} from './constants.js';
 import { FrameReader, FrameWriter } from './codec.js';
 import { BridgeError } from './errors.js';
 import { CODECS, CODECS_BY_ID } from './generated/codecs.js';
@@ -71,7 +80,6 @@ export interface BridgeCounters {
   rescues: number;
 }
 
-
 export class Bridge {
   readonly name: string;
   readonly role: Role;
@@ -107,7 +115,13 @@ export class Bridge {
     this.role = opts.role;
     this.#native = loadNative(opts.libraryPath);
     sweepOnce(this.#native);
-    this.#region = openRegion(this.#native, { name: opts.name, role: opts.role, ringBytes: o.ringBytes, abiVersion: opts.abiVersion, schemaHash: opts.schemaHash });
+    this.#region = openRegion(this.#native, {
+      name: opts.name,
+      role: opts.role,
+      ringBytes: o.ringBytes,
+      abiVersion: opts.abiVersion,
+      schemaHash: opts.schemaHash,
+    });
     this.ringBytes = this.#region.ringBytes;
     this.created = this.#region.created;
     const { view, handle } = this.#region;
@@ -189,7 +203,8 @@ export class Bridge {
     if (!codec) throw new BridgeError('BAD_OPTIONS', `unknown message '${String(name)}'`);
     if (this.#outbox.length > 0) return false;
     const len = codec.size(msg);
-    if (len > this.#out.maxPayload) throw new BridgeError('FRAME_TOO_LARGE', `${name} is ${len} bytes; a frame may carry ${this.#out.maxPayload} with ${this.ringBytes}-byte rings`);
+    if (len > this.#out.maxPayload)
+      throw new BridgeError('FRAME_TOO_LARGE', `${name} is ${len} bytes; a frame may carry ${this.#out.maxPayload} with ${this.ringBytes}-byte rings`);
     const at = this.#out.reserve(codec.id, len);
     if (at < 0) return false;
     this.#w.pos = at;
@@ -204,7 +219,8 @@ export class Bridge {
   sendRaw(type: number, payload: Uint8Array): boolean {
     this.#assertOpen();
     if (!Number.isInteger(type) || type < 1 || type > 0xfffe) throw new BridgeError('BAD_OPTIONS', `frame type must be 1..65534, got ${type}`);
-    if (payload.byteLength > this.#out.maxPayload) throw new BridgeError('FRAME_TOO_LARGE', `raw frame of ${payload.byteLength} bytes exceeds ${this.#out.maxPayload}`);
+    if (payload.byteLength > this.#out.maxPayload)
+      throw new BridgeError('FRAME_TOO_LARGE', `raw frame of ${payload.byteLength} bytes exceeds ${this.#out.maxPayload}`);
     if (this.#outbox.length === 0 && this.#writeRaw(type, payload)) return true;
     this.#outbox.push({ type, payload: payload.slice() });
     return false;

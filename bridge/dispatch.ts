@@ -79,8 +79,9 @@ export class Dispatcher<Events extends object> {
   #failed(name: string, error: unknown): void {
     const set = this.#handlers.get('handlerError');
     if (set && set.size > 0 && name !== 'handlerError') this.emit('handlerError' as keyof Events & string, { name, error } as Events[keyof Events & string]);
-    else setImmediate(() => {
-      throw error;
-    });
+    else
+      setImmediate(() => {
+        throw error;
+      });
   }
 }

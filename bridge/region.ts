@@ -1,9 +1,7 @@
 // Opens (or creates) a bridge's shared region through the native shim and maps every status
 // to a BridgeError that says what was found, e.g. both ABI versions.
 import { BridgeError } from './errors.js';
-import {
-  BRIDGE_ABI_VERSION, HEADER_BYTES, OFF_RING_BYTES, RING_MAX_BYTES, RING_MIN_BYTES, ROLE_CODE, type Role,
-} from './layout.js';
+import { BRIDGE_ABI_VERSION, HEADER_BYTES, OFF_RING_BYTES, RING_MAX_BYTES, RING_MIN_BYTES, ROLE_CODE, type Role } from './layout.js';
 import { type NativeShim, type RegionHandle } from './native.js';
 import { SCHEMA_HASH } from './generated/types.js';
 
@@ -46,7 +44,10 @@ export function openRegion(native: NativeShim, req: RegionRequest): OpenedRegion
   validateRequest(req);
   const schema = req.schemaHash ?? SCHEMA_HASH;
   if (req.schemaHash === undefined && native.hooksSchemaHash() !== SCHEMA_HASH) {
-    throw new BridgeError('STALE_NATIVE', `native shim ${native.path} was built from hook schema ${hex(native.hooksSchemaHash())}, this code uses ${hex(SCHEMA_HASH)}: run npm run build`);
+    throw new BridgeError(
+      'STALE_NATIVE',
+      `native shim ${native.path} was built from hook schema ${hex(native.hooksSchemaHash())}, this code uses ${hex(SCHEMA_HASH)}: run npm run build`,
+    );
   }
   const abi = req.abiVersion ?? BRIDGE_ABI_VERSION;
   const h = native.open(req.name, ROLE_CODE[req.role], req.ringBytes, abi, schema);
@@ -72,11 +73,21 @@ function describe(native: NativeShim, h: RegionHandle, st: number, req: RegionRe
   const at = `bridge '${s}'`;
   switch (st) {
     case ST.ABI:
-      return new BridgeError('ABI_MISMATCH', `${at}: bridge ABI mismatch: the shared region has ABI version ${native.foundAbi(h)}, this ${req.role} speaks ABI version ${abi}`, { bridge: s });
+      return new BridgeError(
+        'ABI_MISMATCH',
+        `${at}: bridge ABI mismatch: the shared region has ABI version ${native.foundAbi(h)}, this ${req.role} speaks ABI version ${abi}`,
+        { bridge: s },
+      );
     case ST.SCHEMA:
-      return new BridgeError('SCHEMA_MISMATCH', `${at}: hook manifest mismatch: the shared region has schema ${hex(native.foundSchema(h))}, this ${req.role} was built with ${hex(schema)}`, { bridge: s });
+      return new BridgeError(
+        'SCHEMA_MISMATCH',
+        `${at}: hook manifest mismatch: the shared region has schema ${hex(native.foundSchema(h))}, this ${req.role} was built with ${hex(schema)}`,
+        { bridge: s },
+      );
     case ST.ROLE_TAKEN:
-      return new BridgeError('ROLE_TAKEN', `${at} already has a ${req.role} attached (pid ${native.holderPid(h)}): refusing a second ${req.role}`, { bridge: s });
+      return new BridgeError('ROLE_TAKEN', `${at} already has a ${req.role} attached (pid ${native.holderPid(h)}): refusing a second ${req.role}`, {
+        bridge: s,
+      });
     case ST.MAGIC:
       return new BridgeError('NOT_A_BRIDGE', `${at}: the shared region is not a coop bridge (or its creator never finished)`, { bridge: s });
     case ST.RING_SIZE:

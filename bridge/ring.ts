@@ -2,8 +2,16 @@
 // the shared region (Atomics on an Int32Array for the indices, DataView for the frames).
 // Single producer, single consumer; frame format in docs/bridge-ring.md.
 import {
-  CTRL_READER_WAITING, CTRL_READ_IDX, CTRL_WAKE_SEQ, CTRL_WRITE_IDX, FRAME_HEADER_BYTES, FRAME_TYPE_PAD,
-  alignFrame, maxPayloadBytes, ringCtrlOffset, ringDataOffset,
+  CTRL_READER_WAITING,
+  CTRL_READ_IDX,
+  CTRL_WAKE_SEQ,
+  CTRL_WRITE_IDX,
+  FRAME_HEADER_BYTES,
+  FRAME_TYPE_PAD,
+  alignFrame,
+  maxPayloadBytes,
+  ringCtrlOffset,
+  ringDataOffset,
 } from './layout.js';
 
 /** The reader publishes its read index after this many frames (and at the end of a drain). */

@@ -19,7 +19,7 @@ export const SYSTEM_PACKAGES = {
   'redis-server': 'the shared store of several coop-master instances (tests start their own on a free port)',
   'gcc-mingw-w64-x86-64': 'cross-compiles the Windows shim, launcher, test game and libopus (native-shims/, scripts/win/)',
   wine64: 'runs the Windows builds (node.exe sidecar, test game) in the tests and bench:bridge --win',
-  wine: "the `wine` command (wine64 alone ships no launcher on the PATH)",
+  wine: 'the `wine` command (wine64 alone ships no launcher on the PATH)',
 };
 
 const { values } = parseArgs({ options: { for: { type: 'string', default: 'test' }, check: { type: 'boolean', default: false } } });

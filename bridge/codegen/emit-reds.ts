@@ -5,7 +5,15 @@ import { type FieldType, type Manifest, type MessageDef } from './manifest.js';
 import { GENERATED_BANNER } from './emit-ts.js';
 
 const REDS_SCALAR: Record<string, string> = {
-  u8: 'Uint8', u16: 'Uint16', u32: 'Uint32', i32: 'Int32', f32: 'Float', f64: 'Double', bool: 'Bool', string: 'String', bytes: 'array<Uint8>',
+  u8: 'Uint8',
+  u16: 'Uint16',
+  u32: 'Uint32',
+  i32: 'Int32',
+  f32: 'Float',
+  f64: 'Double',
+  bool: 'Bool',
+  string: 'String',
+  bytes: 'array<Uint8>',
 };
 
 function redsType(t: FieldType): string {
@@ -35,7 +43,12 @@ export function emitReds(m: Manifest): string {
   out.push('public static native func CoopBridgeSkip() -> Void;');
   for (const msg of m.messages.filter(gameReads)) out.push(`public static native func CoopBridgeRead${msg.name}() -> CoopMsg${msg.name};`);
   out.push('\n// Extend this and override what you handle; CoopBridgePoll calls it once per waiting frame.');
-  out.push(`public abstract class CoopBridgeHandler {\n${m.messages.filter(gameReads).map((x) => `  public func On${x.name}(msg: CoopMsg${x.name}) -> Void {}`).join('\n')}\n}\n`);
+  out.push(
+    `public abstract class CoopBridgeHandler {\n${m.messages
+      .filter(gameReads)
+      .map((x) => `  public func On${x.name}(msg: CoopMsg${x.name}) -> Void {}`)
+      .join('\n')}\n}\n`,
+  );
   const cases = m.messages
     .filter(gameReads)
     .map((x) => `      case ${x.id}:\n        h.On${x.name}(CoopBridgeRead${x.name}());\n        break;`)

@@ -21,13 +21,15 @@ export function generateAll(m: Manifest): Map<string, string> {
 
 /** Paths whose file on disk differs from what the manifest generates. */
 export function driftedFiles(files: Map<string, string>): string[] {
-  return [...files].filter(([path, text]) => {
-    try {
-      return readFileSync(path, 'utf8') !== text;
-    } catch {
-      return true;
-    }
-  }).map(([path]) => path);
+  return [...files]
+    .filter(([path, text]) => {
+      try {
+        return readFileSync(path, 'utf8') !== text;
+      } catch {
+        return true;
+      }
+    })
+    .map(([path]) => path);
 }
 
 function writeAtomic(path: string, text: string): void {

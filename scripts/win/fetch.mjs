@@ -20,7 +20,11 @@ export function fetchPack(name, version, log = () => {}) {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   log(`[build:win] npm pack ${name}@${version}`);
-  const out = execFileSync('npm', ['pack', '--silent', `${name}@${version}`, '--pack-destination', tmp], { encoding: 'utf8', timeout: PACK_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('npm', ['pack', '--silent', `${name}@${version}`, '--pack-destination', tmp], {
+    encoding: 'utf8',
+    timeout: PACK_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const tarball = out.trim().split('\n').pop();
   execFileSync('tar', ['-xzf', join(tmp, tarball), '-C', tmp], { stdio: 'inherit' });
   rmSync(join(tmp, tarball));

@@ -13,7 +13,16 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, stat
 import { join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
-import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_OPUS_CHECK_BUNDLE, WIN_NODE_EXE, WIN_OPUS_DLL, WIN_SHIM_DLL, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_DIR } from './paths.mjs';
+import {
+  ROOT_DIR,
+  WIN_FRAME_PEER_BUNDLE,
+  WIN_OPUS_CHECK_BUNDLE,
+  WIN_NODE_EXE,
+  WIN_OPUS_DLL,
+  WIN_SHIM_DLL,
+  WIN_SIDECAR_BUNDLE,
+  WIN_SIDECAR_DIR,
+} from './paths.mjs';
 
 const FRAME_PEER_ENTRY = 'test/windows/frame-peer.ts';
 const OPUS_CHECK_ENTRY = 'test/windows/opus-check.ts';
@@ -63,5 +72,9 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   rmSync(koffiDest, { recursive: true, force: true });
   cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
   copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
-  await Promise.all([bundle(sidecarEntry, WIN_SIDECAR_BUNDLE), bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE), bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE)]);
+  await Promise.all([
+    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE),
+    bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE),
+    bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE),
+  ]);
 }

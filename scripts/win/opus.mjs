@@ -20,7 +20,11 @@ const WIN_CC = 'x86_64-w64-mingw32-gcc';
 /** Parallel compiler processes (the machine has 2 cores shared with other work). */
 const JOBS = 2;
 /** Source lists of a float build, as opus's own Makefile.am picks them. */
-const LISTS = [['opus_sources.mk', ['OPUS_SOURCES', 'OPUS_SOURCES_FLOAT']], ['celt_sources.mk', ['CELT_SOURCES']], ['silk_sources.mk', ['SILK_SOURCES', 'SILK_SOURCES_FLOAT']]];
+const LISTS = [
+  ['opus_sources.mk', ['OPUS_SOURCES', 'OPUS_SOURCES_FLOAT']],
+  ['celt_sources.mk', ['CELT_SOURCES']],
+  ['silk_sources.mk', ['SILK_SOURCES', 'SILK_SOURCES_FLOAT']],
+];
 const DEFINES = ['-DOPUS_BUILD', '-DUSE_ALLOCA', '-DHAVE_LRINT', '-DHAVE_LRINTF', '-DDLL_EXPORT', `-DPACKAGE_VERSION="${OPUS_VERSION}"`];
 
 /** Reads `NAME = a.c \ b.c` variables out of an automake fragment. */

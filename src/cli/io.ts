@@ -24,7 +24,10 @@ export type CliRun = (argv: readonly string[], io: CliIo) => Promise<number>;
 /** Resolves on the first SIGINT or SIGTERM, after unsubscribing (a long-running program's normal end). */
 export function untilSignal(io: CliIo): Promise<CliSignal> {
   return new Promise((resolve) => {
-    const off = io.onSignal((signal) => { off(); resolve(signal); });
+    const off = io.onSignal((signal) => {
+      off();
+      resolve(signal);
+    });
   });
 }
 
@@ -44,7 +47,9 @@ export function processIo(): CliIo {
     onSignal(handler) {
       const bound = SIGNALS.map((s) => [s, () => handler(s)] as const);
       for (const [s, h] of bound) process.on(s, h);
-      return () => { for (const [s, h] of bound) process.off(s, h); };
+      return () => {
+        for (const [s, h] of bound) process.off(s, h);
+      };
     },
     colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
     stdin: process.stdin,

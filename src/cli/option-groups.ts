@@ -19,7 +19,12 @@ export const NAT_CLI_OPTIONS = {
   'nat-bind': { type: 'string' },
 } as const;
 
-export interface NatCliValues { master?: string; stun?: string; 'no-relay'?: boolean; 'nat-bind'?: string }
+export interface NatCliValues {
+  master?: string;
+  stun?: string;
+  'no-relay'?: boolean;
+  'nat-bind'?: string;
+}
 
 export interface NatSettings {
   /** coop-master base URLs without a trailing slash, in failover order (`--master A,B`). */
@@ -44,9 +49,7 @@ export const PASSWORD_CLI_OPTIONS = { 'password-file': { type: 'string' } } as c
 export const SESSION_PASSWORD_ENV = 'COOP_SESSION_PASSWORD';
 
 /** The password, or undefined when none is set; a bad file throws a UsageError. */
-export function sessionPasswordFrom(
-  v: { 'password-file'?: string }, env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
+export function sessionPasswordFrom(v: { 'password-file'?: string }, env: Readonly<Record<string, string | undefined>>): string | undefined {
   const file = v['password-file'];
   if (file === undefined) return env[SESSION_PASSWORD_ENV] || undefined;
   const where = `--password-file ${JSON.stringify(file)}`;

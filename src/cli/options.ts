@@ -26,7 +26,10 @@ function bad(flag: string, want: string, value: string): UsageError {
   return new UsageError(`${flag} must be ${want}, got ${quote(value)}`);
 }
 
-export interface IntRange { readonly min: number; readonly max: number }
+export interface IntRange {
+  readonly min: number;
+  readonly max: number;
+}
 
 /** A whole number written in decimal digits, min..max inclusive. */
 export function readInt(value: string | undefined, flag: string, range: IntRange): number | undefined {
@@ -47,7 +50,10 @@ export function readPort(value: string | undefined, flag: string, min = PORT_MIN
   return Number(value);
 }
 
-export interface HostPort { readonly host: string; readonly port: number }
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** HOST:PORT (a name or IPv4 address, port 1..65535: something to send to, so never 0). */
 export function readHostPort(value: string | undefined, flag: string): HostPort | undefined {

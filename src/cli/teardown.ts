@@ -66,7 +66,9 @@ export class ExitLatch {
   #code: number | undefined;
   #reason: string | undefined;
   #settle!: (code: number) => void;
-  readonly code: Promise<number> = new Promise((resolve) => { this.#settle = resolve; });
+  readonly code: Promise<number> = new Promise((resolve) => {
+    this.#settle = resolve;
+  });
 
   get done(): boolean {
     return this.#code !== undefined;

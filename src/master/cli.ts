@@ -64,7 +64,8 @@ function optionsFrom(argv: readonly string[], env: CliIo['env']): MasterCliOptio
   const { values: v } = parseCommandLine(argv, MASTER_CLI_OPTIONS);
   if (v.help) return 'help';
   const turnUris = v['turn-uri'] ?? [];
-  for (const uri of turnUris) if (!TURN_URI_PATTERN.test(uri)) throw new UsageError(`--turn-uri must be turn:HOST:PORT[?transport=udp|tcp], got ${JSON.stringify(uri)}`);
+  for (const uri of turnUris)
+    if (!TURN_URI_PATTERN.test(uri)) throw new UsageError(`--turn-uri must be turn:HOST:PORT[?transport=udp|tcp], got ${JSON.stringify(uri)}`);
   let secret = env[TURN_SECRET_ENV] || undefined;
   const secretFile = readExistingFile(v['turn-secret-file'], '--turn-secret-file');
   if (secretFile !== undefined) {
@@ -106,14 +107,19 @@ export async function runMaster(argv: readonly string[], io: CliIo): Promise<num
     const uris = [...o.turnUris];
     try {
       if (o.coturn) {
-        const coturn = await startCoturn({ ...o.coturn, secret }).catch((err: unknown) => { throw new Error(`could not start coturn: ${oneLine(err)}`); });
+        const coturn = await startCoturn({ ...o.coturn, secret }).catch((err: unknown) => {
+          throw new Error(`could not start coturn: ${oneLine(err)}`);
+        });
         teardown.add('coturn', () => coturn.stop());
         secret = coturn.secret;
         if (uris.length === 0) uris.push(coturn.uri);
         log.info({ uri: coturn.uri }, 'coturn started');
       }
-      const master = await startMaster({ host: o.host, port: o.port, statePath: o.statePath, store: o.store, turnSecret: secret, turnUris: uris, log })
-        .catch((err: unknown) => { throw new Error(`cannot start: ${oneLine(err)}`); });
+      const master = await startMaster({ host: o.host, port: o.port, statePath: o.statePath, store: o.store, turnSecret: secret, turnUris: uris, log }).catch(
+        (err: unknown) => {
+          throw new Error(`cannot start: ${oneLine(err)}`);
+        },
+      );
       teardown.add('master', () => master.close());
     } catch (err) {
       await teardown.run();

@@ -131,13 +131,21 @@ export async function startCoturn(opts: CoturnOptions): Promise<Coturn> {
   const argv = [...(opts.commandPrefix ?? []), ...deathSig, TURNSERVER_BIN, '-c', conf];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4096); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4096);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
   void exited.then(() => process.off('exit', killOnExit));
   const logText = (): string => {
-    try { return readFileSync(join(dir, 'turnserver.log'), 'utf8'); } catch { return stderr; }
+    try {
+      return readFileSync(join(dir, 'turnserver.log'), 'utf8');
+    } catch {
+      return stderr;
+    }
   };
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -149,7 +157,9 @@ export async function startCoturn(opts: CoturnOptions): Promise<Coturn> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const died = exited.then(() => { throw new Error(`turnserver exited early: ${stderr.trim().slice(0, 300)}`); });
+    const died = exited.then(() => {
+      throw new Error(`turnserver exited early: ${stderr.trim().slice(0, 300)}`);
+    });
     // In a namespace the probe must run there too; the caller probes itself in that case.
     if (!opts.commandPrefix) await Promise.race([waitForStun(opts.ip, port, COTURN_READY_TIMEOUT_MS), died]);
   } catch (err) {

@@ -18,7 +18,11 @@ export interface HttpDeps {
 }
 
 class HttpRefusal extends Error {
-  constructor(readonly status: number, readonly reason: MasterDropReason, message: string) {
+  constructor(
+    readonly status: number,
+    readonly reason: MasterDropReason,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -13,7 +13,10 @@ export function listQueryOf(p: URLSearchParams): ListQuery | string {
     if (name.length > MASTER_LIST_NAME_QUERY_MAX_CHARS) return `name filter longer than ${MASTER_LIST_NAME_QUERY_MAX_CHARS} characters`;
     if (name.length > 0) q.name = name;
   }
-  for (const [param, key] of [['free', 'hasSlots'], ['open', 'noPassword']] as const) {
+  for (const [param, key] of [
+    ['free', 'hasSlots'],
+    ['open', 'noPassword'],
+  ] as const) {
     const v = p.get(param);
     if (v === null) continue;
     if (!FLAG.test(v)) return `${param} must be 1 or 0`;

@@ -44,7 +44,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   const restored = await store.load();
   const issuer = new TurnCredIssuer({ secret: opts.turnSecret, uris: opts.turnUris, ttlS: opts.turnTtlS, now });
   const api = new HttpApi({
-    store, issuer, stats, now,
+    store,
+    issuer,
+    stats,
+    now,
     onCredIssued: (playerId) => opts.log?.info({ playerId }, 'turn credentials issued'),
   });
   const hub = new SignalHub(store, stats, now);
@@ -59,9 +62,12 @@ export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   server.on('clientError', (_err, socket) => socket.destroy());
   const sweeper = setInterval(() => {
     issuer.sweep();
-    store.sweep().then((expired) => {
-      if (expired) opts.log?.info({ expired }, 'sessions expired');
-    }, () => undefined); // store away: the next sweep tries again
+    store.sweep().then(
+      (expired) => {
+        if (expired) opts.log?.info({ expired }, 'sessions expired');
+      },
+      () => undefined,
+    ); // store away: the next sweep tries again
   }, MASTER_SWEEP_MS);
   sweeper.unref();
   try {
@@ -77,7 +83,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterServer> {
   const port = (server.address() as AddressInfo).port;
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const staleTempsRemoved = store instanceof MemoryStore ? store.staleTempsRemoved : undefined;
-  opts.log?.info({ host: opts.host, port, restored, staleTempsRemoved, relay: issuer.enabled, store: store.kind, instance: store.bus?.instanceId }, 'coop-master listening');
+  opts.log?.info(
+    { host: opts.host, port, restored, staleTempsRemoved, relay: issuer.enabled, store: store.kind, instance: store.bus?.instanceId },
+    'coop-master listening',
+  );
   return {
     port,
     url: `http://${hostPart}:${port}`,

@@ -28,7 +28,11 @@ export class SignalRelay {
    */
   readonly #early = new Map<string, SignalData[]>();
 
-  constructor(private readonly bus: SignalBus, private readonly local: LocalSide, private readonly stats: MasterStats) {
+  constructor(
+    private readonly bus: SignalBus,
+    private readonly local: LocalSide,
+    private readonly stats: MasterStats,
+  ) {
     bus.onMessage((m) => this.#onMessage(m));
   }
 
@@ -111,7 +115,8 @@ export class SignalRelay {
         if (finish) this.#early.set(m.peer, []);
         return finish?.({ ok: true });
       }
-      case 'refused': return this.#pending.get(m.peer)?.({ ok: false, code: m.code });
+      case 'refused':
+        return this.#pending.get(m.peer)?.({ ok: false, code: m.code });
       case 'sig': {
         if (!m.toHost) {
           const early = this.#early.get(m.peer);
@@ -134,7 +139,8 @@ export class SignalRelay {
         this.local.sendToHost(m.sid, { t: 'left', peerId: m.peer });
         return;
       }
-      case 'gone': return this.local.closePeer(m.peer, 'host left');
+      case 'gone':
+        return this.local.closePeer(m.peer, 'host left');
     }
   }
 }

@@ -7,8 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import {
-  MASTER_MAX_PEERS_PER_SESSION, MASTER_MAX_WS_CONNECTIONS, MASTER_MAX_WS_MESSAGE_BYTES, MASTER_MAX_WS_PER_IP,
-  MASTER_WS_HELLO_TIMEOUT_MS, MASTER_WS_RATE_MAX_PER_WINDOW, MASTER_WS_RATE_WINDOW_MS,
+  MASTER_MAX_PEERS_PER_SESSION,
+  MASTER_MAX_WS_CONNECTIONS,
+  MASTER_MAX_WS_MESSAGE_BYTES,
+  MASTER_MAX_WS_PER_IP,
+  MASTER_WS_HELLO_TIMEOUT_MS,
+  MASTER_WS_RATE_MAX_PER_WINDOW,
+  MASTER_WS_RATE_WINDOW_MS,
 } from './constants.js';
 import { SignalRelay, type LocalSide } from './signal-relay.js';
 import { TokenBucket, perWindow } from '../util/rate-limit.js';
@@ -48,11 +53,23 @@ export class SignalHub {
   readonly #relay: SignalRelay | undefined;
   #conns = 0;
 
-  constructor(private readonly store: MasterStore, private readonly stats: MasterStats, private readonly now: () => number) {
+  constructor(
+    private readonly store: MasterStore,
+    private readonly stats: MasterStats,
+    private readonly now: () => number,
+  ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MASTER_MAX_WS_MESSAGE_BYTES });
     const local: LocalSide = {
-      sendToHost: (sid, m) => { const h = this.#hosts.get(sid); if (h) this.#send(h, m); return h !== undefined; },
-      sendToPeer: (peer, m) => { const p = this.#peers.get(peer); if (p) this.#send(p, m); return p !== undefined; },
+      sendToHost: (sid, m) => {
+        const h = this.#hosts.get(sid);
+        if (h) this.#send(h, m);
+        return h !== undefined;
+      },
+      sendToPeer: (peer, m) => {
+        const p = this.#peers.get(peer);
+        if (p) this.#send(p, m);
+        return p !== undefined;
+      },
       closePeer: (peer, reason) => this.#peers.get(peer)?.ws.close(1001, reason),
       peersOf: (sid) => this.#peersPer.get(sid) ?? 0,
       addPeers: (sid, d) => this.#addPeers(sid, d),
@@ -127,18 +144,23 @@ export class SignalHub {
     const parsed = ClientMessage.safeParse(json);
     if (!parsed.success) return this.#refuse(c, 'ws_bad_message', 'bad_message', 'unknown or malformed message');
     const m = parsed.data;
-    c.queue = c.queue.then(() => this.#handle(c, m)).catch(() => {
-      if (!c.closed) this.#refuse(c, 'store_unavailable', 'unavailable', 'lobby store unavailable; try again');
-      if (c.role === 'binding') c.role = 'none';
-    });
+    c.queue = c.queue
+      .then(() => this.#handle(c, m))
+      .catch(() => {
+        if (!c.closed) this.#refuse(c, 'store_unavailable', 'unavailable', 'lobby store unavailable; try again');
+        if (c.role === 'binding') c.role = 'none';
+      });
   }
 
   async #handle(c: Conn, m: ClientMessage): Promise<void> {
     if (c.closed) return;
     switch (m.t) {
-      case 'host': return this.#onHost(c, m.sessionId, m.hostToken);
-      case 'join': return this.#onJoin(c, m.sessionId);
-      case 'signal': return this.#onSignal(c, m);
+      case 'host':
+        return this.#onHost(c, m.sessionId, m.hostToken);
+      case 'join':
+        return this.#onJoin(c, m.sessionId);
+      case 'signal':
+        return this.#onSignal(c, m);
     }
   }
 
@@ -189,7 +211,8 @@ export class SignalHub {
       return;
     }
     if (refusal === 'session_full') return this.#refuse(c, 'ws_session_full', 'session_full', 'too many joiners waiting');
-    if (refusal || (!hostInst && !this.#hosts.has(sessionId))) return this.#refuse(c, 'ws_unknown_session', 'unknown_session', 'no such session (or its host is not online)');
+    if (refusal || (!hostInst && !this.#hosts.has(sessionId)))
+      return this.#refuse(c, 'ws_unknown_session', 'unknown_session', 'no such session (or its host is not online)');
     c.role = 'joiner';
     c.sessionId = sessionId;
     c.peerId = peerId;

@@ -1,11 +1,33 @@
 // Counted drops and refusals of the master: every rejected input increments one named counter.
 export type MasterDropReason =
-  | 'http_too_big' | 'http_bad_json' | 'http_bad_body' | 'http_rate_limited' | 'http_not_found'
-  | 'announce_ip_limit' | 'announce_lobby_full' | 'heartbeat_unknown' | 'heartbeat_bad_token'
-  | 'cred_bad_key' | 'cred_bad_signature' | 'cred_unknown_nonce' | 'cred_no_secret' | 'cred_bad_query'
-  | 'ws_too_big' | 'ws_bad_json' | 'ws_bad_message' | 'ws_unknown_session' | 'ws_unknown_peer'
-  | 'ws_bad_token' | 'ws_not_ready' | 'ws_session_full' | 'ws_rate_limited' | 'ws_conn_limit'
-  | 'ws_already_bound' | 'ws_hello_timeout' | 'store_unavailable' | 'http_bad_query';
+  | 'http_too_big'
+  | 'http_bad_json'
+  | 'http_bad_body'
+  | 'http_rate_limited'
+  | 'http_not_found'
+  | 'announce_ip_limit'
+  | 'announce_lobby_full'
+  | 'heartbeat_unknown'
+  | 'heartbeat_bad_token'
+  | 'cred_bad_key'
+  | 'cred_bad_signature'
+  | 'cred_unknown_nonce'
+  | 'cred_no_secret'
+  | 'cred_bad_query'
+  | 'ws_too_big'
+  | 'ws_bad_json'
+  | 'ws_bad_message'
+  | 'ws_unknown_session'
+  | 'ws_unknown_peer'
+  | 'ws_bad_token'
+  | 'ws_not_ready'
+  | 'ws_session_full'
+  | 'ws_rate_limited'
+  | 'ws_conn_limit'
+  | 'ws_already_bound'
+  | 'ws_hello_timeout'
+  | 'store_unavailable'
+  | 'http_bad_query';
 
 export class MasterStats {
   readonly drops = new Map<MasterDropReason, number>();

@@ -102,9 +102,15 @@ function defaultConflictsPath(out: string): string {
 
 /** Refuses any output that would land on an input or on the other output. */
 function checkPaths(o: Options, conflictsPath: string): void {
-  const inputs: [string, string][] = [['session file', o.session], ['save', o.dat]];
+  const inputs: [string, string][] = [
+    ['session file', o.session],
+    ['save', o.dat],
+  ];
   if (o.resolve) inputs.push(['answers file', o.resolve]);
-  for (const [label, out] of [['--out', o.out], ['conflicts file', conflictsPath]] as const) {
+  for (const [label, out] of [
+    ['--out', o.out],
+    ['conflicts file', conflictsPath],
+  ] as const) {
     for (const [what, input] of inputs) {
       if (samePath(out, input)) throw new MergeError('OUT_IS_INPUT', `${label} ${out} is the ${what}: refusing to write over an input`);
     }

@@ -11,8 +11,7 @@ export const DAT_VERSION_BYTES = 2;
 export const DAT_FLAGS_BYTES = 2;
 export const DAT_LENGTH_BYTES = 4;
 export const DAT_CRC_BYTES = 4;
-export const DAT_HEADER_BYTES =
-  DAT_MAGIC_BYTES + DAT_VERSION_BYTES + DAT_FLAGS_BYTES + DAT_LENGTH_BYTES + DAT_CRC_BYTES;
+export const DAT_HEADER_BYTES = DAT_MAGIC_BYTES + DAT_VERSION_BYTES + DAT_FLAGS_BYTES + DAT_LENGTH_BYTES + DAT_CRC_BYTES;
 /** Largest `.dat` payload the parser accepts (checked before allocating). */
 export const DAT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 /** Largest JSON input (session, conflicts, answers) read from disk. */

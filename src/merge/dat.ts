@@ -8,13 +8,7 @@
 // The parser checks every length before reading and never throws anything but MergeError.
 import protobuf from 'protobufjs';
 import { crc32 } from 'node:zlib';
-import {
-  DAT_FORMAT_VERSION,
-  DAT_HEADER_BYTES,
-  DAT_MAGIC,
-  DAT_MAX_PAYLOAD_BYTES,
-  MERGE_SCHEMA_VERSION,
-} from './constants.js';
+import { DAT_FORMAT_VERSION, DAT_HEADER_BYTES, DAT_MAGIC, DAT_MAX_PAYLOAD_BYTES, MERGE_SCHEMA_VERSION } from './constants.js';
 import { MergeError } from './errors.js';
 import { ProgressSchema, type AttrValue, type Progress } from './model.js';
 import { PROGRESS_PROTO } from './progress-proto.js';
@@ -118,7 +112,9 @@ export function decodeDat(bytes: Uint8Array, file?: string): Progress {
   }
   const schemaVersion = obj.schemaVersion;
   if (schemaVersion !== MERGE_SCHEMA_VERSION) {
-    throw new MergeError('SCHEMA_VERSION', `progress schema version ${String(schemaVersion)} is not supported (this build reads ${MERGE_SCHEMA_VERSION})`, { file });
+    throw new MergeError('SCHEMA_VERSION', `progress schema version ${String(schemaVersion)} is not supported (this build reads ${MERGE_SCHEMA_VERSION})`, {
+      file,
+    });
   }
   const items = (obj.inventory as DecodedItem[]).map((it) => ({
     ...it,

@@ -1,12 +1,5 @@
 // Public surface of src/merge (pure data: no network, no server). The CLI and the server use it.
-export {
-  MERGE_SCHEMA_VERSION,
-  DAT_FORMAT_VERSION,
-  EXIT_MERGED,
-  EXIT_ERROR,
-  EXIT_CONFLICTS,
-  SESSION_SAVE_SUBDIR,
-} from './constants.js';
+export { MERGE_SCHEMA_VERSION, DAT_FORMAT_VERSION, EXIT_MERGED, EXIT_ERROR, EXIT_CONFLICTS, SESSION_SAVE_SUBDIR } from './constants.js';
 export { MergeError, isMergeError, type MergeErrorCode } from './errors.js';
 export {
   ItemSnapSchema,

@@ -11,15 +11,7 @@
 // spending and selling are play).
 import { MERGE_SCHEMA_VERSION, MAX_PARTY } from './constants.js';
 import { MergeError } from './errors.js';
-import {
-  ProgressSchema,
-  SessionFileSchema,
-  type PartyMember,
-  type Progress,
-  type QuestStageMap,
-  type SaveReason,
-  type SessionFile,
-} from './model.js';
+import { ProgressSchema, SessionFileSchema, type PartyMember, type Progress, type QuestStageMap, type SaveReason, type SessionFile } from './model.js';
 
 interface PlayerRecord {
   joinedAt: string;
@@ -48,8 +40,13 @@ export class SessionRecord {
     this.#questFloor = { ...file.quests };
     for (const m of file.party) {
       const latest: Progress = {
-        schemaVersion: MERGE_SCHEMA_VERSION, playerId: m.playerId, name: m.name, level: m.level, xp: m.xp,
-        quests: {}, inventory: file.inventories[m.playerId],
+        schemaVersion: MERGE_SCHEMA_VERSION,
+        playerId: m.playerId,
+        name: m.name,
+        level: m.level,
+        xp: m.xp,
+        quests: {},
+        inventory: file.inventories[m.playerId],
       };
       this.#players.set(m.playerId, { joinedAt: m.joinedAt, baseline: file.baselines[m.playerId], latest });
     }

@@ -25,7 +25,10 @@ export function choosePlayer(session: SessionFile, save: Progress, requested?: s
   if (ids.includes(save.playerId)) return save.playerId;
   if (ids.length === 1) return ids[0];
   if (ids.length === 0) throw new MergeError('UNKNOWN_PLAYER', `session ${session.sessionId} has no players`);
-  throw new MergeError('AMBIGUOUS_PLAYER', `the save's player "${save.playerId}" is not in session ${session.sessionId}; choose one with --player (${ids.join(', ')})`);
+  throw new MergeError(
+    'AMBIGUOUS_PLAYER',
+    `the save's player "${save.playerId}" is not in session ${session.sessionId}; choose one with --player (${ids.join(', ')})`,
+  );
 }
 
 export function coopSideFor(session: SessionFile, playerId: string): CoopSide {

@@ -88,7 +88,8 @@ export function renderSummary(o: MergeOutcome, header: string, st: Style): strin
   for (const c of o.changes) lines.push(changeLine(c, st));
   for (const r of o.resolved) lines.push(`${conflictLine(r.conflict, st)} → ${r.choice === 'accept' ? 'co-op (accepted)' : 'save (skipped)'}`);
   for (const c of o.conflicts) lines.push(conflictLine(c, st));
-  if (o.changes.length === 0 && o.conflicts.length === 0 && o.resolved.length === 0) lines.push(st.dim('  no changes: the save already holds the co-op progress'));
+  if (o.changes.length === 0 && o.conflicts.length === 0 && o.resolved.length === 0)
+    lines.push(st.dim('  no changes: the save already holds the co-op progress'));
   lines.push(countsLine(countOf(o)));
   return lines.join('\n');
 }

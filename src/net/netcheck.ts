@@ -19,7 +19,6 @@ export interface Subcommand {
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-
 export const ENET_ECHO_OPTIONS = { port: { type: 'string' }, host: { type: 'string' } } as const;
 
 const enetEcho: Subcommand = {

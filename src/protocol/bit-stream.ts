@@ -55,10 +55,16 @@ export class BitWriter {
   ue(x: number): void {
     const v = x + 1;
     // The common case in one write: len − 1 zeros then v's len bits are v in 2·len − 1 bits.
-    if (v < SHORT_CODE_LIMIT) { this.bits(v, 2 * (32 - Math.clz32(v)) - 1); return; }
+    if (v < SHORT_CODE_LIMIT) {
+      this.bits(v, 2 * (32 - Math.clz32(v)) - 1);
+      return;
+    }
     const len = bitLength(v);
     let zeros = len - 1;
-    while (zeros > CHUNK_BITS) { this.bits(0, CHUNK_BITS); zeros -= CHUNK_BITS; }
+    while (zeros > CHUNK_BITS) {
+      this.bits(0, CHUNK_BITS);
+      zeros -= CHUNK_BITS;
+    }
     this.bits(0, zeros);
     if (len > CHUNK_BITS) {
       this.bits(Math.floor(v / TWO_24), len - CHUNK_BITS);
@@ -149,12 +155,18 @@ export class BitReader {
     let zeros = 0;
     while (this.bit() === 0) {
       if (this.error !== null) return 0;
-      if (++zeros > MAX_GOLOMB_ZEROS) { this.error = 'bad-varint'; return 0; }
+      if (++zeros > MAX_GOLOMB_ZEROS) {
+        this.error = 'bad-varint';
+        return 0;
+      }
     }
     let v = 1;
     for (let i = 0; i < zeros; i++) v = v * 2 + this.bit();
     if (this.error !== null) return 0;
-    if (v - 1 > 0xffffffff) { this.error = 'bad-varint'; return 0; }
+    if (v - 1 > 0xffffffff) {
+      this.error = 'bad-varint';
+      return 0;
+    }
     return v - 1;
   }
 

@@ -10,8 +10,16 @@ const PROTO_PATH = fileURLToPath(new URL('./coop.proto', import.meta.url));
 export const GEN_PATH = fileURLToPath(new URL('./schema.gen.ts', import.meta.url));
 
 const TS_SCALAR: Record<string, string> = {
-  uint32: 'number', int32: 'number', sint32: 'number', fixed32: 'number', float: 'number',
-  double: 'number', uint64: 'number', int64: 'number', bool: 'boolean', string: 'string',
+  uint32: 'number',
+  int32: 'number',
+  sint32: 'number',
+  fixed32: 'number',
+  float: 'number',
+  double: 'number',
+  uint64: 'number',
+  int64: 'number',
+  bool: 'boolean',
+  string: 'string',
   bytes: 'Uint8Array',
 };
 

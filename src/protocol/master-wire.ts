@@ -68,8 +68,16 @@ export const ClientMessage = z.discriminatedUnion('t', [
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export type MasterErrorCode =
-  | 'bad_message' | 'too_big' | 'unknown_session' | 'unknown_peer' | 'not_ready' | 'bad_token'
-  | 'session_full' | 'rate_limited' | 'already_bound' | 'unavailable';
+  | 'bad_message'
+  | 'too_big'
+  | 'unknown_session'
+  | 'unknown_peer'
+  | 'not_ready'
+  | 'bad_token'
+  | 'session_full'
+  | 'rate_limited'
+  | 'already_bound'
+  | 'unavailable';
 
 /** Master → client over the WebSocket. */
 export type ServerMessage =

@@ -6,9 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { PASSWORD_PROOF_BYTES, PASSWORD_PROOF_CONTEXT } from './constants.js';
 
 export function passwordProof(password: string, nonce: Uint8Array, sessionId: string): Uint8Array {
-  const mac = createHmac('sha256', Buffer.from(password, 'utf8'))
-    .update(PASSWORD_PROOF_CONTEXT).update(nonce).update(Buffer.from(sessionId, 'utf8'))
-    .digest();
+  const mac = createHmac('sha256', Buffer.from(password, 'utf8')).update(PASSWORD_PROOF_CONTEXT).update(nonce).update(Buffer.from(sessionId, 'utf8')).digest();
   return new Uint8Array(mac);
 }
 

@@ -4,7 +4,9 @@
 // copies what it queues); without it, a fresh exact-size buffer.
 import { EMSG_FIELD_IDS } from './schema.gen.js';
 
-const WIRE_VARINT = 0, WIRE_FIXED64 = 1, WIRE_LEN = 2;
+const WIRE_VARINT = 0,
+  WIRE_FIXED64 = 1,
+  WIRE_LEN = 2;
 const TAG_SNAPSHOT = (EMSG_FIELD_IDS.snapshot << 3) | WIRE_LEN;
 const TAG_TICK = (1 << 3) | WIRE_VARINT;
 const TAG_BASE = (2 << 3) | WIRE_VARINT;
@@ -16,31 +18,54 @@ const varintLen = (v: number): number => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x
 
 function putVarint(buf: Uint8Array, pos: number, v: number): number {
   let n = v >>> 0;
-  while (n >= 0x80) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
+  while (n >= 0x80) {
+    buf[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
   buf[pos++] = n;
   return pos;
 }
 
-export interface SnapshotHeader { tick: number; baseTick: number; serverTimeMs: number; tickMs: number }
+export interface SnapshotHeader {
+  tick: number;
+  baseTick: number;
+  serverTimeMs: number;
+  tickMs: number;
+}
 
 export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into?: { buf: Uint8Array }): Uint8Array {
   const inner =
-    (h.tick ? 1 + varintLen(h.tick) : 0) + (h.baseTick ? 1 + varintLen(h.baseTick) : 0) +
-    (h.serverTimeMs ? 9 : 0) + (h.tickMs ? 1 + varintLen(h.tickMs) : 0) +
+    (h.tick ? 1 + varintLen(h.tick) : 0) +
+    (h.baseTick ? 1 + varintLen(h.baseTick) : 0) +
+    (h.serverTimeMs ? 9 : 0) +
+    (h.tickMs ? 1 + varintLen(h.tickMs) : 0) +
     (data.length ? 1 + varintLen(data.length) + data.length : 0);
   const total = varintLen(TAG_SNAPSHOT) + varintLen(inner) + inner;
   if (into && into.buf.length < total) into.buf = new Uint8Array(Math.max(total, into.buf.length * 2));
   const out = into ? into.buf.subarray(0, total) : new Uint8Array(total);
   let p = putVarint(out, 0, TAG_SNAPSHOT);
   p = putVarint(out, p, inner);
-  if (h.tick) { out[p++] = TAG_TICK; p = putVarint(out, p, h.tick); }
-  if (h.baseTick) { out[p++] = TAG_BASE; p = putVarint(out, p, h.baseTick); }
+  if (h.tick) {
+    out[p++] = TAG_TICK;
+    p = putVarint(out, p, h.tick);
+  }
+  if (h.baseTick) {
+    out[p++] = TAG_BASE;
+    p = putVarint(out, p, h.baseTick);
+  }
   if (h.serverTimeMs) {
     out[p++] = TAG_TIME;
     new DataView(out.buffer, out.byteOffset + p, 8).setFloat64(0, h.serverTimeMs, true);
     p += 8;
   }
-  if (h.tickMs) { out[p++] = TAG_TICK_MS; p = putVarint(out, p, h.tickMs); }
-  if (data.length) { out[p++] = TAG_DATA; p = putVarint(out, p, data.length); out.set(data, p); }
+  if (h.tickMs) {
+    out[p++] = TAG_TICK_MS;
+    p = putVarint(out, p, h.tickMs);
+  }
+  if (data.length) {
+    out[p++] = TAG_DATA;
+    p = putVarint(out, p, data.length);
+    out.set(data, p);
+  }
   return out;
 }

@@ -7,7 +7,13 @@
 import { BitReader, BitWriter } from './bit-stream.js';
 
 /** Quantised fields per entity, in wire order. */
-export const F_X = 0, F_Y = 1, F_Z = 2, F_YAW = 3, F_VX = 4, F_VY = 5, F_VZ = 6;
+export const F_X = 0,
+  F_Y = 1,
+  F_Z = 2,
+  F_YAW = 3,
+  F_VX = 4,
+  F_VY = 5,
+  F_VZ = 6;
 export const FIELD_COUNT = 7;
 /** Fields in stream order: velocities first, since the predicted position uses them. */
 const STREAM_ORDER = [F_VX, F_VY, F_VZ, F_YAW, F_X, F_Y, F_Z] as const;
@@ -96,14 +102,19 @@ export class SnapshotEncoder {
     // Membership: one bit per base entity (kept or not), then the ids that are new.
     let added = cur.count;
     if (base !== null) {
-      let ci = 0, pend = 0, plen = 0;
+      let ci = 0,
+        pend = 0,
+        plen = 0;
       for (let bi = 0; bi < base.count; bi++) {
         const id = base.ids[bi];
         while (ci < cur.count && cur.ids[ci] < id) ci++;
         const kept = ci < cur.count && cur.ids[ci] === id ? 1 : 0;
         added -= kept;
         pend = (pend << 1) | kept;
-        if (++plen === KEPT_BITS_PER_WRITE) { w.bits(pend, plen); pend = plen = 0; }
+        if (++plen === KEPT_BITS_PER_WRITE) {
+          w.bits(pend, plen);
+          pend = plen = 0;
+        }
       }
       w.bits(pend, plen);
     }
@@ -121,10 +132,13 @@ export class SnapshotEncoder {
       prevId = id;
     }
     bi = 0;
-    const vals = cur.vals, res = this.#res, k = predictSeconds(elapsed);
+    const vals = cur.vals,
+      res = this.#res,
+      k = predictSeconds(elapsed);
     for (let i = 0; i < cur.count; i++) {
       w.reserve(MAX_RECORD_BYTES);
-      const id = cur.ids[i], o = i * FIELD_COUNT;
+      const id = cur.ids[i],
+        o = i * FIELD_COUNT;
       if (base !== null) {
         while (bi < base.count && base.ids[bi] < id) bi++;
       }
@@ -132,10 +146,15 @@ export class SnapshotEncoder {
         for (const f of STREAM_ORDER) w.se(vals[o + f]);
         continue;
       }
-      const bv = base.vals, bo = bi * FIELD_COUNT;
+      const bv = base.vals,
+        bo = bi * FIELD_COUNT;
       // Hot path (every entity of every client every tick): locals, no loops over fields.
-      const vx = vals[o + F_VX], vy = vals[o + F_VY], vz = vals[o + F_VZ];
-      const rvx = (vx - bv[bo + F_VX]) | 0, rvy = (vy - bv[bo + F_VY]) | 0, rvz = (vz - bv[bo + F_VZ]) | 0;
+      const vx = vals[o + F_VX],
+        vy = vals[o + F_VY],
+        vz = vals[o + F_VZ];
+      const rvx = (vx - bv[bo + F_VX]) | 0,
+        rvy = (vy - bv[bo + F_VY]) | 0,
+        rvz = (vz - bv[bo + F_VZ]) | 0;
       const ryaw = wrapYaw(vals[o + F_YAW] - bv[bo + F_YAW]);
       const rx = (vals[o + F_X] - predict(bv[bo + F_X], vx, k)) | 0;
       const ry = (vals[o + F_Y] - predict(bv[bo + F_Y], vy, k)) | 0;
@@ -144,14 +163,21 @@ export class SnapshotEncoder {
         w.bits(0, 1);
         continue;
       }
-      res[0] = rvx; res[1] = rvy; res[2] = rvz; res[3] = ryaw; res[4] = rx; res[5] = ry; res[6] = rz;
+      res[0] = rvx;
+      res[1] = rvy;
+      res[2] = rvz;
+      res[3] = ryaw;
+      res[4] = rx;
+      res[5] = ry;
+      res[6] = rz;
       w.seMany(1, res, FIELD_COUNT);
     }
     return w.finish();
   }
 }
 
-export type SnapshotDecodeReject = 'truncated' | 'bad-varint' | 'too-many' | 'id-overflow' | 'missing-base-entity' | 'duplicate-id' | 'bad-elapsed' | 'trailing-bytes';
+export type SnapshotDecodeReject =
+  'truncated' | 'bad-varint' | 'too-many' | 'id-overflow' | 'missing-base-entity' | 'duplicate-id' | 'bad-elapsed' | 'trailing-bytes';
 
 const reader = new BitReader();
 /** Decoder scratch: the added ids and which base entities were kept (reused, grown on demand). */
@@ -193,7 +219,8 @@ export function decodeSnapshotData(data: Uint8Array, base: SnapshotState | null,
   ensureCapacity(out, count);
   out.count = 0;
   // Merge the kept base ids and the added ids, both ascending.
-  let bi = 0, ai = 0;
+  let bi = 0,
+    ai = 0;
   const vals = out.vals;
   for (let i = 0; i < count; i++) {
     while (b !== null && bi < b.count && keptFlags[bi] === 0) bi++;
@@ -207,7 +234,8 @@ export function decodeSnapshotData(data: Uint8Array, base: SnapshotState | null,
       out.ids[i] = addId;
       ai++;
     } else {
-      const bv = b!.vals, bo = bi * FIELD_COUNT;
+      const bv = b!.vals,
+        bo = bi * FIELD_COUNT;
       if (r.bit() === 0) {
         for (let f = 0; f < FIELD_COUNT; f++) vals[o + f] = bv[bo + f];
         vals[o + F_X] = predict(bv[bo + F_X], bv[bo + F_VX], k);

@@ -8,7 +8,9 @@ import type { ServerPlugin } from './plugin.js';
 import type { CoopServer } from './server.js';
 
 const CMD_NAMES: Record<number, RemoteAdminCmd['cmdType']> = {
-  [AdminCmdType.ADMIN_KICK]: 'Kick', [AdminCmdType.ADMIN_BAN]: 'Ban', [AdminCmdType.ADMIN_MUTE]: 'Mute',
+  [AdminCmdType.ADMIN_KICK]: 'Kick',
+  [AdminCmdType.ADMIN_BAN]: 'Ban',
+  [AdminCmdType.ADMIN_MUTE]: 'Mute',
 };
 
 export function adminPlugin(server: CoopServer, admin: AdminRuntime): ServerPlugin {

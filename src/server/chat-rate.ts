@@ -10,8 +10,7 @@ import { TokenBucket } from '../util/rate-limit.js';
 
 export type ChatRateDecision = 'relay' | 'drop_and_tell' | 'drop';
 
-export const CHAT_RATE_NOTICE =
-  `you are sending chat too fast (at most ${CHAT_BURST_MESSAGES} at once, then ${CHAT_RATE_MESSAGES_PER_S} a second); messages are being dropped`;
+export const CHAT_RATE_NOTICE = `you are sending chat too fast (at most ${CHAT_BURST_MESSAGES} at once, then ${CHAT_RATE_MESSAGES_PER_S} a second); messages are being dropped`;
 
 export class ChatRateGate {
   readonly #bucket: TokenBucket;

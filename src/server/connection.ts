@@ -73,10 +73,18 @@ export class Connection implements TickClient {
     this.chatRate = new ChatRateGate(nowMs);
   }
 
-  get state(): ConnStateValue { return this.#state; }
-  get stateName(): string { return CONN_STATE_NAMES[this.#state]; }
-  get inWorld(): boolean { return this.#state === ConnState.IN_WORLD; }
-  get modeName(): string { return MODE_NAMES[this.mode] ?? `mode-${this.mode}`; }
+  get state(): ConnStateValue {
+    return this.#state;
+  }
+  get stateName(): string {
+    return CONN_STATE_NAMES[this.#state];
+  }
+  get inWorld(): boolean {
+    return this.#state === ConnState.IN_WORLD;
+  }
+  get modeName(): string {
+    return MODE_NAMES[this.mode] ?? `mode-${this.mode}`;
+  }
 
   setState(to: ConnStateValue): void {
     const from = this.#state;

@@ -53,9 +53,18 @@ export const CHAT_RATE_MESSAGES_PER_S = 1;
 
 /** Why a message from a peer was dropped (counted per peer, shown on the dashboard). */
 export type DropReason =
-  | 'undecodable' | 'unknown_kind' | 'too_big' | 'empty'
-  | 'wrong_direction' | 'out_of_state'
-  | 'bad_coords' | 'bad_hello' | 'ack_never_sent' | 'not_in_interest' | 'bad_text' | 'bad_channel'
+  | 'undecodable'
+  | 'unknown_kind'
+  | 'too_big'
+  | 'empty'
+  | 'wrong_direction'
+  | 'out_of_state'
+  | 'bad_coords'
+  | 'bad_hello'
+  | 'ack_never_sent'
+  | 'not_in_interest'
+  | 'bad_text'
+  | 'bad_channel'
   | 'bad_progress'
   /** Over the chat rate limit: counted, but never held against BAD_MESSAGE_LIMIT (it is not malformed). */
   | 'chat_flood';

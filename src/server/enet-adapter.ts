@@ -39,10 +39,17 @@ function linkFor(peer: EnetPeer, netOf: ((address: string) => PeerNetView | unde
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
       peer.send(channel, bytes, reliable || !unreliable ? { reliable: true } : { unreliableFragment: true });
     },
-    close() { peer.disconnectLater(0); },
+    close() {
+      peer.disconnectLater(0);
+    },
     // disconnectNow frees the slot at once and emits no event: the listener forgets the peer here
-    abort() { peer.disconnectNow(0); aborted(); },
-    get pingMs() { return peer.stats.rtt; },
+    abort() {
+      peer.disconnectNow(0);
+      aborted();
+    },
+    get pingMs() {
+      return peer.stats.rtt;
+    },
     net: () => (netOf ? netOf(peer.address.address) : udpNet(peer)),
     address: `${peer.address.address}:${peer.address.port}`,
   };
@@ -51,7 +58,9 @@ function linkFor(peer: EnetPeer, netOf: ((address: string) => PeerNetView | unde
 export async function listenEnet(server: CoopServer, opts: EnetListenOptions): Promise<EnetListener> {
   const transport = opts.transport ?? (await UdpTransport.bind({ address: opts.host, port: opts.port }));
   const host = new EnetHost({
-    transport, peerLimit: opts.peerLimit, channelLimit: CHANNEL_COUNT,
+    transport,
+    peerLimit: opts.peerLimit,
+    channelLimit: CHANNEL_COUNT,
     onHalfOpenEvicted: () => server.countEviction('enet_half_open'),
   });
   const conns = new Map<EnetPeer, Connection>();
@@ -78,6 +87,9 @@ export async function listenEnet(server: CoopServer, opts: EnetListenOptions): P
   return {
     host,
     port: transport.localAddress().port,
-    close() { host.flush(); host.destroy(); },
+    close() {
+      host.flush();
+      host.destroy();
+    },
   };
 }

@@ -32,7 +32,9 @@ export class GameClock {
     this.#adaptive = opts.adaptive ?? true;
   }
 
-  get currentTickMs(): number { return this.#tickMs; }
+  get currentTickMs(): number {
+    return this.#tickMs;
+  }
 
   /** Moving average of frame time over the window (0 with no samples). */
   get averageMs(): number {

@@ -41,14 +41,33 @@ export interface MessageContext {
 
 /** Kinds only the server sends: a client sending one is a bad message. */
 const SERVER_ONLY: ReadonlySet<EMsgKind> = new Set<EMsgKind>([
-  'challenge', 'welcome', 'refused', 'snapshot', 'interestAdd', 'interestRemove', 'tickRateChange',
-  'adminReply', 'spectateGranted', 'sessionSaved',
-  'clockReply', 'spectateEnded', 'cineStart', 'cineEnd', 'storyRefused',
+  'challenge',
+  'welcome',
+  'refused',
+  'snapshot',
+  'interestAdd',
+  'interestRemove',
+  'tickRateChange',
+  'adminReply',
+  'spectateGranted',
+  'sessionSaved',
+  'clockReply',
+  'spectateEnded',
+  'cineStart',
+  'cineEnd',
+  'storyRefused',
 ]);
 
 export function handleMessage(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: EMsg): void {
-  if (SERVER_ONLY.has(kind)) { ctx.drop(conn, 'wrong_direction'); return; }
-  if (kind === 'disconnect') { ctx.peerGone(conn, `client quit: ${msg.disconnect?.reason ?? ''}`.trim()); conn.link.close(); return; }
+  if (SERVER_ONLY.has(kind)) {
+    ctx.drop(conn, 'wrong_direction');
+    return;
+  }
+  if (kind === 'disconnect') {
+    ctx.peerGone(conn, `client quit: ${msg.disconnect?.reason ?? ''}`.trim());
+    conn.link.close();
+    return;
+  }
   switch (conn.state) {
     case ConnState.AWAIT_HELLO:
       if (kind === 'hello') onHello(ctx, conn, msg);
@@ -69,12 +88,20 @@ export function handleMessage(ctx: MessageContext, conn: Connection, kind: EMsgK
 function onHello(ctx: MessageContext, conn: Connection, msg: EMsg): void {
   const h = msg.hello ?? {};
   if (h.protocolVersion !== PROTOCOL_VERSION) {
-    ctx.refuse(conn, RefuseCode.REFUSE_VERSION_MISMATCH,
-      `protocol version mismatch: client speaks ${h.protocolVersion ?? 0}, server speaks ${PROTOCOL_VERSION}; update the older side`, PROTOCOL_VERSION);
+    ctx.refuse(
+      conn,
+      RefuseCode.REFUSE_VERSION_MISMATCH,
+      `protocol version mismatch: client speaks ${h.protocolVersion ?? 0}, server speaks ${PROTOCOL_VERSION}; update the older side`,
+      PROTOCOL_VERSION,
+    );
     return;
   }
   const problem = helloProblem(h);
-  if (problem) { ctx.drop(conn, 'bad_hello'); ctx.refuse(conn, RefuseCode.REFUSE_BAD_HELLO, problem, PROTOCOL_VERSION); return; }
+  if (problem) {
+    ctx.drop(conn, 'bad_hello');
+    ctx.refuse(conn, RefuseCode.REFUSE_BAD_HELLO, problem, PROTOCOL_VERSION);
+    return;
+  }
   if (h.sessionId && h.sessionId !== ctx.sessionId) {
     ctx.refuse(conn, RefuseCode.REFUSE_WRONG_SESSION, `no session ${h.sessionId.slice(0, 64)} here`, PROTOCOL_VERSION);
     return;
@@ -100,7 +127,10 @@ function onProof(ctx: MessageContext, conn: Connection, msg: EMsg): void {
   }
   for (const p of ctx.plugins) {
     const why = p.admit?.({ identity: conn.identity, name: conn.name, address: conn.link.address });
-    if (why) { ctx.refuse(conn, RefuseCode.REFUSE_BANNED, why, PROTOCOL_VERSION); return; }
+    if (why) {
+      ctx.refuse(conn, RefuseCode.REFUSE_BANNED, why, PROTOCOL_VERSION);
+      return;
+    }
   }
   if (ctx.isInWorld(conn.identity)) {
     ctx.refuse(conn, RefuseCode.REFUSE_DUPLICATE_IDENTITY, 'this player is already connected', PROTOCOL_VERSION);
@@ -116,8 +146,14 @@ function onProof(ctx: MessageContext, conn: Connection, msg: EMsg): void {
   conn.setState(ConnState.IN_WORLD);
   ctx.send(conn, {
     welcome: {
-      protocolVersion: PROTOCOL_VERSION, sessionId: ctx.sessionId, peerId: conn.peerId, identity: conn.identity,
-      avatarEntityId: conn.avatarId, tickMs: ctx.tickMs(), interestRadiusM: INTEREST_RADIUS_M, interestExitM: INTEREST_EXIT_M,
+      protocolVersion: PROTOCOL_VERSION,
+      sessionId: ctx.sessionId,
+      peerId: conn.peerId,
+      identity: conn.identity,
+      avatarEntityId: conn.avatarId,
+      tickMs: ctx.tickMs(),
+      interestRadiusM: INTEREST_RADIUS_M,
+      interestExitM: INTEREST_EXIT_M,
     },
   });
   ctx.log.info({ event: 'peer.join', peerId: conn.peerId, name: conn.name, identity: conn.identity }, 'player joined');
@@ -130,7 +166,10 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
       const ps = msg.playerState!;
       const pose = poseFrom(ps);
       const mode = modeFrom(ps);
-      if (!pose || mode === null || !Number.isFinite(ps.clientTimeMs ?? 0)) { ctx.drop(conn, 'bad_coords'); return; }
+      if (!pose || mode === null || !Number.isFinite(ps.clientTimeMs ?? 0)) {
+        ctx.drop(conn, 'bad_coords');
+        return;
+      }
       const seq = ps.seq ?? 0;
       if (seq <= conn.lastInputSeq) return; // reordered or duplicate: older than what we have
       conn.lastInputSeq = seq;
@@ -160,7 +199,10 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
         return;
       }
       const raw = msg.chat?.text;
-      if (!chatTextOk(raw)) { ctx.drop(conn, 'bad_text'); return; }
+      if (!chatTextOk(raw)) {
+        ctx.drop(conn, 'bad_text');
+        return;
+      }
       let text: string | null = raw;
       for (const p of ctx.plugins) {
         if (text === null) break;

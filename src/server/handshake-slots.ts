@@ -35,13 +35,20 @@ export class HandshakeSlots {
   readonly #perSource = new Map<string, number>();
 
   constructor(limits: HandshakeSlotLimits) {
-    if (!(limits.perAddress >= 1 && limits.total >= limits.perAddress)) throw new RangeError(`handshake slots need 1 <= perAddress <= total, got ${limits.perAddress}, ${limits.total}`);
+    if (!(limits.perAddress >= 1 && limits.total >= limits.perAddress))
+      throw new RangeError(`handshake slots need 1 <= perAddress <= total, got ${limits.perAddress}, ${limits.total}`);
     this.limits = limits;
   }
 
-  get size(): number { return this.#entries.size; }
-  has(conn: Connection): boolean { return this.#entries.has(conn); }
-  countFrom(source: string): number { return this.#perSource.get(source) ?? 0; }
+  get size(): number {
+    return this.#entries.size;
+  }
+  has(conn: Connection): boolean {
+    return this.#entries.has(conn);
+  }
+  countFrom(source: string): number {
+    return this.#perSource.get(source) ?? 0;
+  }
 
   /**
    * Makes room for `conn` and records it. Returns the connection to evict (already taken out of

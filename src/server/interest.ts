@@ -10,14 +10,25 @@ export class InterestState {
   #spare: number[] = [];
   /** Bumped on every change; carried by InterestAdd/InterestRemove. */
   generation = 0;
-  has(id: number): boolean { return this.members.includes(id); }
+  has(id: number): boolean {
+    return this.members.includes(id);
+  }
   /** @internal swap the rebuilt list in. */
-  swap(): void { const m = this.members; this.members = this.#spare; this.#spare = m; }
+  swap(): void {
+    const m = this.members;
+    this.members = this.#spare;
+    this.#spare = m;
+  }
   /** @internal the list being rebuilt. */
-  get spare(): number[] { return this.#spare; }
+  get spare(): number[] {
+    return this.#spare;
+  }
 }
 
-export interface InterestRadii { enterM: number; exitM: number }
+export interface InterestRadii {
+  enterM: number;
+  exitM: number;
+}
 export const DEFAULT_RADII: InterestRadii = { enterM: INTEREST_RADIUS_M, exitM: INTEREST_EXIT_M };
 
 export class InterestManager {
@@ -45,7 +56,8 @@ export class InterestManager {
       this.#stamp = 0;
     }
     const s = ++this.#stamp;
-    const member = this.#member, seen = this.#seen;
+    const member = this.#member,
+      seen = this.#seen;
     const old = st.members;
     for (let i = 0; i < old.length; i++) member[old[i]] = s;
     const found = this.#scratch;
@@ -54,8 +66,11 @@ export class InterestManager {
     const next = st.spare;
     next.length = 0;
     const enter2 = this.#radii.enterM * this.#radii.enterM;
-    const wx = world.x, wy = world.y, hidden = world.hidden.size > 0 ? world.hidden : null;
-    const addedBefore = added.length, removedBefore = removed.length;
+    const wx = world.x,
+      wy = world.y,
+      hidden = world.hidden.size > 0 ? world.hidden : null;
+    const addedBefore = added.length,
+      removedBefore = removed.length;
     for (let i = 0; i < found.length; i++) {
       const id = found[i];
       if (id === selfId || (hidden !== null && hidden.has(id))) continue;
@@ -63,13 +78,21 @@ export class InterestManager {
         seen[id] = s;
         next.push(id);
       } else {
-        const dx = wx[id] - ax, dy = wy[id] - ay;
-        if (dx * dx + dy * dy <= enter2) { next.push(id); added.push(id); }
+        const dx = wx[id] - ax,
+          dy = wy[id] - ay;
+        if (dx * dx + dy * dy <= enter2) {
+          next.push(id);
+          added.push(id);
+        }
       }
     }
     for (let i = 0; i < old.length; i++) if (seen[old[i]] !== s) removed.push(old[i]);
     st.swap();
     if (added.length !== addedBefore || removed.length !== removedBefore) st.generation++;
-    if (this.#stamp >= 0xfffffff0) { this.#member.fill(0); this.#seen.fill(0); this.#stamp = 0; }
+    if (this.#stamp >= 0xfffffff0) {
+      this.#member.fill(0);
+      this.#seen.fill(0);
+      this.#stamp = 0;
+    }
   }
 }

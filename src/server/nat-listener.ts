@@ -85,7 +85,10 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   let closed = false;
 
   const enet = await listenEnet(server, {
-    host: '', port: 0, peerLimit: enetPeerLimit(o.maxPlayers), transport,
+    host: '',
+    port: 0,
+    peerLimit: enetPeerLimit(o.maxPlayers),
+    transport,
     netOf: (address) => statsOf(address),
     onPeerUp: (address) => {
       const id = address.slice(ICE_PATH_PREFIX.length);
@@ -106,23 +109,47 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       o.log.warn({ event: 'nat.evicted', peerId: oldestId }, 'oldest pending joiner evicted for a newer one');
     }
     const handshake = new NatConnection({
-      peerId, role: 'host', signal: sig.link(peerId, true), transport, stunServer: o.stunServer,
-      getTurnCredentials: turn, bindAddress: o.bindAddress,
+      peerId,
+      role: 'host',
+      signal: sig.link(peerId, true),
+      transport,
+      stunServer: o.stunServer,
+      getTurnCredentials: turn,
+      bindAddress: o.bindAddress,
     });
     pending.add(handshake);
-    const letGoHandshake = (): void => { pending.delete(handshake); void handshake.close(); };
+    const letGoHandshake = (): void => {
+      pending.delete(handshake);
+      void handshake.close();
+    };
     joiners.set(peerId, letGoHandshake);
-    handshake.run().then((c) => {
-      if (closed || joiners.get(peerId) !== letGoHandshake) { void c.close(); return; } // evicted meanwhile
-      joiners.set(peerId, () => dropIce(peerId)); // same place in the age order
-      conns.set(peerId, c);
-      setTimeout(() => { if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId); }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
-      const s = c.stats();
-      o.log.info({ event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? 0), attempt: s.attempt }, 'joiner reached us through coop-master');
-    }, (err: Error) => {
-      if (joiners.get(peerId) === letGoHandshake) joiners.delete(peerId);
-      o.log.warn({ event: 'nat.failed', peerId, error: err.message }, 'NAT handshake failed');
-    }).finally(() => { pending.delete(handshake); });
+    handshake
+      .run()
+      .then(
+        (c) => {
+          if (closed || joiners.get(peerId) !== letGoHandshake) {
+            void c.close();
+            return;
+          } // evicted meanwhile
+          joiners.set(peerId, () => dropIce(peerId)); // same place in the age order
+          conns.set(peerId, c);
+          setTimeout(() => {
+            if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId);
+          }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
+          const s = c.stats();
+          o.log.info(
+            { event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? 0), attempt: s.attempt },
+            'joiner reached us through coop-master',
+          );
+        },
+        (err: Error) => {
+          if (joiners.get(peerId) === letGoHandshake) joiners.delete(peerId);
+          o.log.warn({ event: 'nat.failed', peerId, error: err.message }, 'NAT handshake failed');
+        },
+      )
+      .finally(() => {
+        pending.delete(handshake);
+      });
   };
 
   // Announced and bound through HostBinding: it heartbeats, and moves to the next master of the
@@ -131,7 +158,10 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
     binding = await HostBinding.start({
       master: o.master,
       body: () => ({
-        name: o.name, version: o.version, players: server.inWorld().length, maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS),
+        name: o.name,
+        version: o.version,
+        players: server.inWorld().length,
+        maxPlayers: Math.min(o.maxPlayers, MASTER_MAX_PLAYERS),
         password: server.passwordRequired,
       }),
       players: () => server.inWorld().length,
@@ -153,13 +183,23 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
   }
 
   return {
-    get lobbyId() { return bound.lobbyId; },
-    get master() { return bound.master; },
+    get lobbyId() {
+      return bound.lobbyId;
+    },
+    get master() {
+      return bound.master;
+    },
     enet,
     netOf: statsOf,
-    get evictedJoiners() { return evicted; },
-    get pendingJoiners() { return joiners.size; },
-    get runningHandshakes() { return pending.size; },
+    get evictedJoiners() {
+      return evicted;
+    },
+    get pendingJoiners() {
+      return joiners.size;
+    },
+    get runningHandshakes() {
+      return pending.size;
+    },
     async close() {
       closed = true;
       bound.close();

@@ -14,8 +14,22 @@ export const NPC_RETARGET_MAX_S = 6;
 export const VEHICLE_SPEED_MPS = 15;
 export const VEHICLE_LOOP_SIDE_M = 200;
 
-interface Npc { id: number; homeX: number; homeY: number; heading: number; want: number; retargetS: number }
-interface Vehicle { id: number; path: Float64Array; segLen: Float64Array; total: number; s: number; speed: number }
+interface Npc {
+  id: number;
+  homeX: number;
+  homeY: number;
+  heading: number;
+  want: number;
+  retargetS: number;
+}
+interface Vehicle {
+  id: number;
+  path: Float64Array;
+  segLen: Float64Array;
+  total: number;
+  s: number;
+  speed: number;
+}
 
 export class NpcSim {
   readonly #world: World;
@@ -30,9 +44,19 @@ export class NpcSim {
 
   addNpc(x: number, y: number): number {
     const heading = this.#rng() * Math.PI * 2;
-    const id = this.#world.spawn(EntityKind.KIND_NPC, {
-      x, y, z: 0, yaw: heading, vx: Math.cos(heading) * NPC_SPEED_MPS, vy: Math.sin(heading) * NPC_SPEED_MPS, vz: 0,
-    }, 'npc');
+    const id = this.#world.spawn(
+      EntityKind.KIND_NPC,
+      {
+        x,
+        y,
+        z: 0,
+        yaw: heading,
+        vx: Math.cos(heading) * NPC_SPEED_MPS,
+        vy: Math.sin(heading) * NPC_SPEED_MPS,
+        vz: 0,
+      },
+      'npc',
+    );
     this.npcs.push({ id, homeX: x, homeY: y, heading, want: heading, retargetS: this.#retarget() });
     return id;
   }
@@ -67,12 +91,14 @@ export class NpcSim {
 
   /** Advances every NPC and vehicle by dtS seconds (positions, velocities, grid). */
   step(dtS: number): void {
-    const w = this.#world, rng = this.#rng;
+    const w = this.#world,
+      rng = this.#rng;
     for (const n of this.npcs) {
       const id = n.id;
       n.retargetS -= dtS;
       if (n.retargetS <= 0) {
-        const dx = n.homeX - w.x[id], dy = n.homeY - w.y[id];
+        const dx = n.homeX - w.x[id],
+          dy = n.homeY - w.y[id];
         n.want = dx * dx + dy * dy > NPC_LEASH_M * NPC_LEASH_M ? Math.atan2(dy, dx) : n.heading + (rng() - 0.5) * Math.PI;
         n.retargetS = this.#retarget();
       }
@@ -81,18 +107,28 @@ export class NpcSim {
         const stepRad = NPC_TURN_RAD_PER_S * dtS;
         if (Math.abs(d) <= stepRad) n.heading = n.want;
         else n.heading += Math.sign(d) * stepRad;
-        if (n.heading === n.want) { n.want = n.heading = Math.atan2(Math.sin(n.heading), Math.cos(n.heading)); }
+        if (n.heading === n.want) {
+          n.want = n.heading = Math.atan2(Math.sin(n.heading), Math.cos(n.heading));
+        }
       }
-      const vx = Math.cos(n.heading) * NPC_SPEED_MPS, vy = Math.sin(n.heading) * NPC_SPEED_MPS;
-      w.vx[id] = vx; w.vy[id] = vy; w.yaw[id] = n.heading;
-      w.x[id] += vx * dtS; w.y[id] += vy * dtS;
+      const vx = Math.cos(n.heading) * NPC_SPEED_MPS,
+        vy = Math.sin(n.heading) * NPC_SPEED_MPS;
+      w.vx[id] = vx;
+      w.vy[id] = vy;
+      w.yaw[id] = n.heading;
+      w.x[id] += vx * dtS;
+      w.y[id] += vy * dtS;
       w.commitMove(id);
     }
     const p = { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0 };
     for (const v of this.vehicles) {
       v.s = (v.s + v.speed * dtS) % v.total;
       this.#pointAt(v, p);
-      w.x[v.id] = p.x; w.y[v.id] = p.y; w.yaw[v.id] = p.yaw; w.vx[v.id] = p.vx; w.vy[v.id] = p.vy;
+      w.x[v.id] = p.x;
+      w.y[v.id] = p.y;
+      w.yaw[v.id] = p.yaw;
+      w.vx[v.id] = p.vx;
+      w.vy[v.id] = p.vy;
       w.commitMove(v.id);
     }
   }
@@ -102,13 +138,21 @@ export class NpcSim {
   }
 
   #pointAt(v: Vehicle, out: { x: number; y: number; yaw: number; vx: number; vy: number }): void {
-    let s = v.s, i = 0;
-    while (i < 3 && s > v.segLen[i]) { s -= v.segLen[i]; i++; }
+    let s = v.s,
+      i = 0;
+    while (i < 3 && s > v.segLen[i]) {
+      s -= v.segLen[i];
+      i++;
+    }
     const j = (i + 1) % 4;
-    const ax = v.path[2 * i], ay = v.path[2 * i + 1];
-    const ux = (v.path[2 * j] - ax) / v.segLen[i], uy = (v.path[2 * j + 1] - ay) / v.segLen[i];
-    out.x = ax + ux * s; out.y = ay + uy * s;
+    const ax = v.path[2 * i],
+      ay = v.path[2 * i + 1];
+    const ux = (v.path[2 * j] - ax) / v.segLen[i],
+      uy = (v.path[2 * j + 1] - ay) / v.segLen[i];
+    out.x = ax + ux * s;
+    out.y = ay + uy * s;
     out.yaw = Math.atan2(uy, ux);
-    out.vx = ux * v.speed; out.vy = uy * v.speed;
+    out.vx = ux * v.speed;
+    out.vy = uy * v.speed;
   }
 }

@@ -2,7 +2,12 @@
 import type { CoopServer } from './server.js';
 import { seededRandom } from '../util/random.js';
 
-export interface PopulateOptions { npcs: number; vehicles: number; areaM: number; seed?: number }
+export interface PopulateOptions {
+  npcs: number;
+  vehicles: number;
+  areaM: number;
+  seed?: number;
+}
 
 export function populate(server: CoopServer, o: PopulateOptions): void {
   const rng = seededRandom(o.seed ?? 12345);

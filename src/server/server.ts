@@ -13,7 +13,12 @@ import { seededRandom } from '../util/random.js';
 import { handleMessage, type MessageContext } from './handlers.js';
 import { passwordProofOk } from '../protocol/password-proof.js';
 import {
-  AVATAR_EXTRAPOLATE_MAX_MS, DISCONNECT_LINGER_MS, HANDSHAKE_MAX_PER_ADDRESS, HANDSHAKE_MAX_TOTAL, HANDSHAKE_TIMEOUT_MS, type DropReason,
+  AVATAR_EXTRAPOLATE_MAX_MS,
+  DISCONNECT_LINGER_MS,
+  HANDSHAKE_MAX_PER_ADDRESS,
+  HANDSHAKE_MAX_TOTAL,
+  HANDSHAKE_TIMEOUT_MS,
+  type DropReason,
 } from './constants.js';
 import { HandshakeSlots, type HandshakeSlotLimits } from './handshake-slots.js';
 import type { ServerPlugin, ServerStatsView } from './plugin.js';
@@ -116,20 +121,34 @@ export class CoopServer {
   }
 
   // ------------------------------------------------------------ registry
-  connections(): IterableIterator<Connection> { return this.#conns.values(); }
-  connection(peerId: number): Connection | undefined { return this.#conns.get(peerId); }
-  inWorld(): Connection[] { return [...this.#conns.values()].filter((c) => c.inWorld); }
-  byIdentity(identity: string): Connection | undefined { return this.inWorld().find((c) => c.identity === identity); }
+  connections(): IterableIterator<Connection> {
+    return this.#conns.values();
+  }
+  connection(peerId: number): Connection | undefined {
+    return this.#conns.get(peerId);
+  }
+  inWorld(): Connection[] {
+    return [...this.#conns.values()].filter((c) => c.inWorld);
+  }
+  byIdentity(identity: string): Connection | undefined {
+    return this.inWorld().find((c) => c.identity === identity);
+  }
 
   stats(): ServerStatsView {
     return {
-      tick: this.tick, tickMs: this.clock.currentTickMs, frameTimeAvgMs: this.clock.averageMs,
-      entities: this.world.count, peers: this.inWorld().length, uptimeS: (this.now() - this.startedAtMs) / 1000,
+      tick: this.tick,
+      tickMs: this.clock.currentTickMs,
+      frameTimeAvgMs: this.clock.averageMs,
+      entities: this.world.count,
+      peers: this.inWorld().length,
+      uptimeS: (this.now() - this.startedAtMs) / 1000,
     };
   }
 
   /** Whether joiners need the session password (what the lobby announce says). */
-  get passwordRequired(): boolean { return this.#password !== undefined; }
+  get passwordRequired(): boolean {
+    return this.#password !== undefined;
+  }
 
   /** True without a password (any proof is ignored); else whether `proof` proves it for `nonce`. */
   passwordOk(nonce: Uint8Array, proof: Uint8Array): boolean {
@@ -168,9 +187,15 @@ export class CoopServer {
 
   peerMessage(conn: Connection, channel: number, bytes: Uint8Array): void {
     if (conn.state === ConnState.CLOSED) return;
-    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) { this.drop(conn, 'bad_channel'); return; }
+    if (channel !== CHANNEL_RELIABLE && channel !== CHANNEL_SNAPSHOT && channel !== CHANNEL_VOICE) {
+      this.drop(conn, 'bad_channel');
+      return;
+    }
     const d = decodeMsg(bytes);
-    if (!d.ok) { this.drop(conn, d.reason); return; }
+    if (!d.ok) {
+      this.drop(conn, d.reason);
+      return;
+    }
     handleMessage(this.#handlerContext, conn, d.kind, d.msg);
   }
 

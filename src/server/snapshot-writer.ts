@@ -1,9 +1,7 @@
 // IMT-2 SnapshotWriter: serialises only the ids in a client's interest, delta-compressed
 // against the newest snapshot that client acknowledged (format: docs/protocol.md).
 // Per client a ring of the last SNAPSHOT_HISTORY sent states; one shared encoder buffer.
-import {
-  FIELD_COUNT, SnapshotEncoder, emptyState, ensureCapacity, type SnapshotState,
-} from '../protocol/snapshot-format.js';
+import { FIELD_COUNT, SnapshotEncoder, emptyState, ensureCapacity, type SnapshotState } from '../protocol/snapshot-format.js';
 import type { World } from './world.js';
 
 const FC = FIELD_COUNT;
@@ -68,13 +66,20 @@ export class SnapshotWriter {
     const cur = client.ring[slot];
     ensureCapacity(cur, n);
     cur.count = n;
-    const q = world.q, vals = cur.vals;
+    const q = world.q,
+      vals = cur.vals;
     for (let i = 0; i < n; i++) {
       const id = sorted[i];
       cur.ids[i] = id;
-      const src = id * FC, dst = i * FC;
-      vals[dst] = q[src]; vals[dst + 1] = q[src + 1]; vals[dst + 2] = q[src + 2]; vals[dst + 3] = q[src + 3];
-      vals[dst + 4] = q[src + 4]; vals[dst + 5] = q[src + 5]; vals[dst + 6] = q[src + 6];
+      const src = id * FC,
+        dst = i * FC;
+      vals[dst] = q[src];
+      vals[dst + 1] = q[src + 1];
+      vals[dst + 2] = q[src + 2];
+      vals[dst + 3] = q[src + 3];
+      vals[dst + 4] = q[src + 4];
+      vals[dst + 5] = q[src + 5];
+      vals[dst + 6] = q[src + 6];
     }
     const elapsedMs = base ? simTimeMs - client.ringTimeMs[client.ackedTick % SNAPSHOT_HISTORY] : 0;
     this.#out.data = this.#enc.encode(cur, base, elapsedMs);

@@ -46,7 +46,7 @@ export class SpatialGrid {
     this.#inv = 1 / this.cellSizeM;
     const half = opts.halfExtentM ?? GRID_DENSE_HALF_EXTENT_M;
     this.#originCell = Math.floor(-half * this.#inv);
-    this.#cellsPerAxis = Math.ceil((2 * half) * this.#inv);
+    this.#cellsPerAxis = Math.ceil(2 * half * this.#inv);
     this.#heads = new Int32Array(this.#cellsPerAxis * this.#cellsPerAxis).fill(NONE);
     const cap = opts.initialCapacity ?? 1024;
     this.#next = new Int32Array(cap);
@@ -58,8 +58,12 @@ export class SpatialGrid {
     this.#present = new Uint8Array(cap);
   }
 
-  get size(): number { return this.#size; }
-  has(id: number): boolean { return id < this.#present.length && this.#present[id] === 1; }
+  get size(): number {
+    return this.#size;
+  }
+  has(id: number): boolean {
+    return id < this.#present.length && this.#present[id] === 1;
+  }
 
   add(id: number, x: number, y: number): void {
     if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new TypeError(`bad entity id ${id}`);
@@ -99,17 +103,25 @@ export class SpatialGrid {
   query(x: number, y: number, radius: number, out: number[]): number {
     const r2 = radius * radius;
     const inv = this.#inv;
-    const cx0 = Math.floor((x - radius) * inv), cx1 = Math.floor((x + radius) * inv);
-    const cy0 = Math.floor((y - radius) * inv), cy1 = Math.floor((y + radius) * inv);
-    const px = this.#x, py = this.#y, next = this.#next;
+    const cx0 = Math.floor((x - radius) * inv),
+      cx1 = Math.floor((x + radius) * inv);
+    const cy0 = Math.floor((y - radius) * inv),
+      cy1 = Math.floor((y + radius) * inv);
+    const px = this.#x,
+      py = this.#y,
+      next = this.#next;
     let n = 0;
     for (let cx = cx0; cx <= cx1; cx++) {
       for (let cy = cy0; cy <= cy1; cy++) {
         const dense = this.#denseIndex(cx, cy);
         let id = dense >= 0 ? this.#heads[dense] : this.#overflow.size ? (this.#overflow.get(cellKey(cx, cy)) ?? NONE) : NONE;
         while (id !== NONE) {
-          const dx = px[id] - x, dy = py[id] - y;
-          if (dx * dx + dy * dy <= r2) { out.push(id); n++; }
+          const dx = px[id] - x,
+            dy = py[id] - y;
+          if (dx * dx + dy * dy <= r2) {
+            out.push(id);
+            n++;
+          }
           id = next[id];
         }
       }
@@ -118,7 +130,8 @@ export class SpatialGrid {
   }
 
   #denseIndex(cx: number, cy: number): number {
-    const ix = cx - this.#originCell, iy = cy - this.#originCell;
+    const ix = cx - this.#originCell,
+      iy = cy - this.#originCell;
     if (ix < 0 || iy < 0 || ix >= this.#cellsPerAxis || iy >= this.#cellsPerAxis) return -1;
     return ix * this.#cellsPerAxis + iy;
   }
@@ -146,7 +159,8 @@ export class SpatialGrid {
   }
 
   #unlink(id: number): void {
-    const p = this.#prev[id], n = this.#next[id];
+    const p = this.#prev[id],
+      n = this.#next[id];
     if (n !== NONE) this.#prev[n] = p;
     if (p !== NONE) {
       this.#next[p] = n;

@@ -49,12 +49,23 @@ export function storyPlugin(server: CoopServer, o: StoryPluginOptions = {}): Sto
   const broadcast = (msg: EMsg, channel = CHANNEL_RELIABLE): void => server.broadcast(msg, undefined, channel);
   const cine = new CineDirector({ now, catalog: o.scenes ?? new SceneCatalog(), rejections, send, broadcast });
   const dialogue = new DialogueDirector({
-    now, rejections, send, broadcast, later: o.later, peers: () => server.inWorld(), connection: (id) => server.connection(id),
+    now,
+    rejections,
+    send,
+    broadcast,
+    later: o.later,
+    peers: () => server.inWorld(),
+    connection: (id) => server.connection(id),
     log: (fields, msg) => server.log.info(fields, msg),
   });
   const spectate = new SpectateDirector({
-    now, policy: o.spectate ?? SPECTATE_DEFAULT_POLICY, isAdmin: o.isAdmin ?? (() => false), world: server.world,
-    rejections, send, connection: (id) => server.connection(id),
+    now,
+    policy: o.spectate ?? SPECTATE_DEFAULT_POLICY,
+    isAdmin: o.isAdmin ?? (() => false),
+    world: server.world,
+    rejections,
+    send,
+    connection: (id) => server.connection(id),
   });
   const visemes = new VisemeRelay({ now, rejections, broadcast: (msg, except) => server.broadcast(msg, except) });
   const handlers: Partial<Record<EMsgKind, (conn: Connection, msg: EMsg) => void>> = {

@@ -22,7 +22,13 @@ export interface TickClient {
 /** bytes may be a view into a buffer the pipeline reuses: send (the transport copies) or copy it now. */
 export type TickOutput = (client: TickClient, kind: 'interest' | 'snapshot', bytes: Uint8Array) => void;
 
-export interface TickStats { clients: number; interestTotal: number; snapshotBytes: number; added: number; removed: number }
+export interface TickStats {
+  clients: number;
+  interestTotal: number;
+  snapshotBytes: number;
+  added: number;
+  removed: number;
+}
 
 export class TickPipeline {
   readonly world: World;
@@ -43,12 +49,18 @@ export class TickPipeline {
   }
 
   run(tick: number, serverTimeMs: number, tickMs: number, clients: Iterable<TickClient>, out: TickOutput): void {
-    const world = this.world, st = this.stats;
-    st.clients = 0; st.interestTotal = 0; st.snapshotBytes = 0; st.added = 0; st.removed = 0;
+    const world = this.world,
+      st = this.stats;
+    st.clients = 0;
+    st.interestTotal = 0;
+    st.snapshotBytes = 0;
+    st.added = 0;
+    st.removed = 0;
     this.sim?.step(tickMs / 1000);
     this.#simTimeMs += tickMs;
     world.quantiseAll();
-    const added = this.#added, removed = this.#removed;
+    const added = this.#added,
+      removed = this.#removed;
     for (const c of clients) {
       if (!c.inWorld || !world.isAlive(c.avatarId)) continue;
       added.length = 0;

@@ -1,9 +1,7 @@
 // Edge validation of what clients send: a value either passes whole or the message is a
 // counted drop. Never throws.
 import type { PlayerState, Hello } from '../protocol/schema.gen.js';
-import {
-  MAX_COORD_M, MAX_SPEED_MPS, PLAYER_NAME_MAX_CHARS, ED25519_PUBLIC_KEY_BYTES, CHAT_TEXT_MAX_CHARS,
-} from '../protocol/constants.js';
+import { MAX_COORD_M, MAX_SPEED_MPS, PLAYER_NAME_MAX_CHARS, ED25519_PUBLIC_KEY_BYTES, CHAT_TEXT_MAX_CHARS } from '../protocol/constants.js';
 import { MODE_NAMES } from './connection.js';
 import type { EntityPose } from './world.js';
 

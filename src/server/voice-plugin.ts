@@ -23,9 +23,8 @@ export interface VoicePlugin extends ServerPlugin {
 
 export function voicePlugin(server: CoopServer, o: VoicePluginOptions = {}): VoicePlugin {
   const relay = new VoiceRelay({ mode: o.mode, isMuted: o.isMuted ?? (() => false) });
-  const pos = (c: Connection) => (c.avatarId && server.world.isAlive(c.avatarId)
-    ? { x: server.world.x[c.avatarId]!, y: server.world.y[c.avatarId]!, z: server.world.z[c.avatarId]! }
-    : null);
+  const pos = (c: Connection) =>
+    c.avatarId && server.world.isAlive(c.avatarId) ? { x: server.world.x[c.avatarId]!, y: server.world.y[c.avatarId]!, z: server.world.z[c.avatarId]! } : null;
   return {
     name: 'voice',
     relay,
@@ -43,7 +42,12 @@ export function voicePlugin(server: CoopServer, o: VoicePluginOptions = {}): Voi
       if (!d.ok) return true;
       for (const to of d.deliveries) {
         const c = server.connection(to.peerId);
-        if (c) server.send(c, { voice: { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, fromPeerId: conn.peerId, attenuationQ8: to.attenuationQ8 } }, CHANNEL_VOICE);
+        if (c)
+          server.send(
+            c,
+            { voice: { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, fromPeerId: conn.peerId, attenuationQ8: to.attenuationQ8 } },
+            CHANNEL_VOICE,
+          );
       }
       return true;
     },

@@ -2,16 +2,20 @@
 // form, kept in the SpatialGrid, with a per-tick quantised copy the snapshot writer reads.
 import { SpatialGrid, type SpatialGridOptions } from './spatial-grid.js';
 import { EntityKind } from '../protocol/schema.gen.js';
-import {
-  FIELD_COUNT, F_X, F_Y, F_Z, F_YAW, F_VX, F_VY, F_VZ, quantPos, quantVel, quantYaw,
-} from '../protocol/snapshot-format.js';
+import { FIELD_COUNT, F_X, F_Y, F_Z, F_YAW, F_VX, F_VY, F_VZ, quantPos, quantVel, quantYaw } from '../protocol/snapshot-format.js';
 
 export const WORLD_INITIAL_CAPACITY = 1024;
 /** Entity ids start at 1 so that 0 can mean "none" on the wire. */
 export const FIRST_ENTITY_ID = 1;
 
 export interface EntityPose {
-  x: number; y: number; z: number; yaw: number; vx: number; vy: number; vz: number;
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  vx: number;
+  vy: number;
+  vz: number;
 }
 
 export class World {
@@ -39,10 +43,16 @@ export class World {
     this.grid = new SpatialGrid({ initialCapacity: WORLD_INITIAL_CAPACITY, ...gridOpts });
   }
 
-  get count(): number { return this.#count; }
+  get count(): number {
+    return this.#count;
+  }
   /** One past the largest id ever used (sizes scratch arrays). */
-  get idLimit(): number { return this.#next; }
-  isAlive(id: number): boolean { return id > 0 && id < this.alive.length && this.alive[id] === 1; }
+  get idLimit(): number {
+    return this.#next;
+  }
+  isAlive(id: number): boolean {
+    return id > 0 && id < this.alive.length && this.alive[id] === 1;
+  }
 
   spawn(kind: EntityKind, pose: EntityPose, name = '', ownerPeerId = 0): number {
     const id = this.#free.pop() ?? this.#next++;
@@ -80,7 +90,8 @@ export class World {
   }
 
   quantise(id: number): void {
-    const o = id * FIELD_COUNT, q = this.q;
+    const o = id * FIELD_COUNT,
+      q = this.q;
     q[o + F_X] = quantPos(this.x[id]);
     q[o + F_Y] = quantPos(this.y[id]);
     q[o + F_Z] = quantPos(this.z[id]);
@@ -95,8 +106,13 @@ export class World {
   }
 
   #setPose(id: number, p: EntityPose): void {
-    this.x[id] = p.x; this.y[id] = p.y; this.z[id] = p.z; this.yaw[id] = p.yaw;
-    this.vx[id] = p.vx; this.vy[id] = p.vy; this.vz[id] = p.vz;
+    this.x[id] = p.x;
+    this.y[id] = p.y;
+    this.z[id] = p.z;
+    this.yaw[id] = p.yaw;
+    this.vx[id] = p.vx;
+    this.vy[id] = p.vy;
+    this.vz[id] = p.vz;
   }
 
   #grow(need: number): void {
@@ -108,9 +124,16 @@ export class World {
       b.set(a);
       return b;
     };
-    this.kind = g(this.kind); this.alive = g(this.alive); this.owner = g(this.owner);
-    this.x = g(this.x); this.y = g(this.y); this.z = g(this.z); this.yaw = g(this.yaw);
-    this.vx = g(this.vx); this.vy = g(this.vy); this.vz = g(this.vz);
+    this.kind = g(this.kind);
+    this.alive = g(this.alive);
+    this.owner = g(this.owner);
+    this.x = g(this.x);
+    this.y = g(this.y);
+    this.z = g(this.z);
+    this.yaw = g(this.yaw);
+    this.vx = g(this.vx);
+    this.vy = g(this.vy);
+    this.vz = g(this.vz);
     this.q = g(this.q, cap * FIELD_COUNT);
   }
 }

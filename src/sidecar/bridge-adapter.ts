@@ -7,10 +7,20 @@ export function bridgeGameLink(bridge: Bridge): GameLink {
     onPlayerTransform(cb: (t: Transform) => void) {
       bridge.on('PlayerTransform', (m) => cb({ pos: m.pos, rot: m.rot, vel: m.vel }));
     },
-    spawn(entityId, kind, template, pos, rot) { bridge.trySend('SpawnProxy', { entityId, kind, template, pos, rot }); },
-    despawn(entityId) { bridge.trySend('DespawnProxy', { entityId }); },
-    entityState(entityId, tick, pos, rot, vel) { bridge.trySend('RemoteEntityState', { entityId, tick, pos, rot, vel }); },
-    interpDelay(delayMs) { bridge.trySend('InterpDelayChanged', { delayMs }); },
-    notify(kind, title, text) { bridge.trySend('Notification', { kind, title, text, durationMs: 5000 }); },
+    spawn(entityId, kind, template, pos, rot) {
+      bridge.trySend('SpawnProxy', { entityId, kind, template, pos, rot });
+    },
+    despawn(entityId) {
+      bridge.trySend('DespawnProxy', { entityId });
+    },
+    entityState(entityId, tick, pos, rot, vel) {
+      bridge.trySend('RemoteEntityState', { entityId, tick, pos, rot, vel });
+    },
+    interpDelay(delayMs) {
+      bridge.trySend('InterpDelayChanged', { delayMs });
+    },
+    notify(kind, title, text) {
+      bridge.trySend('Notification', { kind, title, text, durationMs: 5000 });
+    },
   };
 }

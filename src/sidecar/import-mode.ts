@@ -31,7 +31,9 @@ export async function runImportMode(o: { bridge: Bridge; sessionPath: string; pl
   try {
     const r = await importCoopProgress({ bridge: o.bridge, session, playerId: o.playerId, mergedPath: o.out });
     const k = countOf(r.outcome);
-    o.say(`merged: ${k.quests} quest(s), ${k.itemsAdded} item(s) added, ${k.itemsUpdated} updated, ${k.resolved} conflict(s) answered, ${k.conflicts} left as in the save`);
+    o.say(
+      `merged: ${k.quests} quest(s), ${k.itemsAdded} item(s) added, ${k.itemsUpdated} updated, ${k.resolved} conflict(s) answered, ${k.conflicts} left as in the save`,
+    );
     o.say(`wrote ${o.out}; the game applied it`);
     return IMPORT_EXIT_OK;
   } catch (err) {

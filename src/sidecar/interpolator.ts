@@ -5,10 +5,7 @@
 // When snapshots stop, entities are extrapolated along their velocity for at most
 // MAX_EXTRAPOLATION_MS, then held.
 import { TICK_FAST_MS, interpDelayForTick } from '../protocol/constants.js';
-import {
-  FIELD_COUNT, F_X, F_Y, F_Z, F_YAW, F_VX, F_VY, F_VZ, dequantPos, dequantVel, dequantYaw,
-  type SnapshotState,
-} from '../protocol/snapshot-format.js';
+import { FIELD_COUNT, F_X, F_Y, F_Z, F_YAW, F_VX, F_VY, F_VZ, dequantPos, dequantVel, dequantYaw, type SnapshotState } from '../protocol/snapshot-format.js';
 
 export const SLEW_MAX_RATE = 0.1; // playout runs at 0.9x .. 1.1x real time while catching up
 export const SLEW_TIME_CONSTANT_MS = 500; // error / tau = rate offset, clamped to ±SLEW_MAX_RATE
@@ -18,11 +15,23 @@ export const OFFSET_SMOOTHING = 0.05;
 export const BUFFER_MAX_SNAPSHOTS = 64;
 
 export interface InterpolatedEntity {
-  id: number; x: number; y: number; z: number; yaw: number; vx: number; vy: number; vz: number;
+  id: number;
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  vx: number;
+  vy: number;
+  vz: number;
   extrapolated: boolean;
 }
 
-interface Buffered { timeMs: number; count: number; ids: Uint32Array; vals: Int32Array }
+interface Buffered {
+  timeMs: number;
+  count: number;
+  ids: Uint32Array;
+  vals: Int32Array;
+}
 
 const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
 function lerpAngle(a: number, b: number, t: number): number {
@@ -46,12 +55,16 @@ export class SnapshotInterpolator {
   }
 
   /** The delay the playout clock is converging to: max(2 × tickMs, 80), or the fixed one. */
-  get interpDelayMs(): number { return this.#targetDelayMs; }
+  get interpDelayMs(): number {
+    return this.#targetDelayMs;
+  }
   /** The delay actually in effect at the last sample (estimated server now − playout). */
   get currentDelayMs(): number {
     return this.#playoutMs === null || this.#offsetMs === null ? this.#targetDelayMs : this.#lastLocalMs + this.#offsetMs - this.#playoutMs;
   }
-  get playoutMs(): number | null { return this.#playoutMs; }
+  get playoutMs(): number | null {
+    return this.#playoutMs;
+  }
 
   onTickRateChange(tickMs: number): void {
     this.#targetDelayMs = this.#fixedDelayMs ?? interpDelayForTick(tickMs);
@@ -70,8 +83,10 @@ export class SnapshotInterpolator {
     if (last && serverTimeMs <= last.timeMs) return; // late or duplicate: already past it
     const n = state.count;
     this.#buf.push({
-      timeMs: serverTimeMs, count: n,
-      ids: state.ids.slice(0, n), vals: state.vals.slice(0, n * FIELD_COUNT),
+      timeMs: serverTimeMs,
+      count: n,
+      ids: state.ids.slice(0, n),
+      vals: state.vals.slice(0, n * FIELD_COUNT),
     });
     if (this.#buf.length > BUFFER_MAX_SNAPSHOTS) this.#buf.shift();
   }
@@ -119,17 +134,29 @@ export class SnapshotInterpolator {
 
   /** Emits entity i of s; with `from`, interpolated from from[fi] towards s[i] by f. */
   #emit(s: Buffered, i: number, from: Buffered | null, fi: number, f: number, aheadS: number): void {
-    const o = i * FIELD_COUNT, v = s.vals;
-    let x = dequantPos(v[o + F_X]), y = dequantPos(v[o + F_Y]), z = dequantPos(v[o + F_Z]);
+    const o = i * FIELD_COUNT,
+      v = s.vals;
+    let x = dequantPos(v[o + F_X]),
+      y = dequantPos(v[o + F_Y]),
+      z = dequantPos(v[o + F_Z]);
     let yaw = dequantYaw(v[o + F_YAW]);
-    let vx = dequantVel(v[o + F_VX]), vy = dequantVel(v[o + F_VY]), vz = dequantVel(v[o + F_VZ]);
+    let vx = dequantVel(v[o + F_VX]),
+      vy = dequantVel(v[o + F_VY]),
+      vz = dequantVel(v[o + F_VZ]);
     if (from) {
-      const p = fi * FIELD_COUNT, w = from.vals;
-      x = lerp(dequantPos(w[p + F_X]), x, f); y = lerp(dequantPos(w[p + F_Y]), y, f); z = lerp(dequantPos(w[p + F_Z]), z, f);
+      const p = fi * FIELD_COUNT,
+        w = from.vals;
+      x = lerp(dequantPos(w[p + F_X]), x, f);
+      y = lerp(dequantPos(w[p + F_Y]), y, f);
+      z = lerp(dequantPos(w[p + F_Z]), z, f);
       yaw = lerpAngle(dequantYaw(w[p + F_YAW]), yaw, f);
-      vx = lerp(dequantVel(w[p + F_VX]), vx, f); vy = lerp(dequantVel(w[p + F_VY]), vy, f); vz = lerp(dequantVel(w[p + F_VZ]), vz, f);
+      vx = lerp(dequantVel(w[p + F_VX]), vx, f);
+      vy = lerp(dequantVel(w[p + F_VY]), vy, f);
+      vz = lerp(dequantVel(w[p + F_VZ]), vz, f);
     } else if (aheadS > 0) {
-      x += vx * aheadS; y += vy * aheadS; z += vz * aheadS;
+      x += vx * aheadS;
+      y += vy * aheadS;
+      z += vz * aheadS;
     }
     this.#out.push({ id: s.ids[i], x, y, z, yaw, vx, vy, vz, extrapolated: aheadS > 0 });
   }

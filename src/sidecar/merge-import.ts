@@ -88,19 +88,34 @@ function request<R extends { requestId: number }>(
 }
 
 export async function exportProgress(bridge: ImportBridge, timeoutMs = EXPORT_TIMEOUT_MS): Promise<Uint8Array> {
-  const m = await request<ProgressData>((id) => bridge.send('ExportProgressRequest', { requestId: id }), (h) => bridge.on('ProgressData', h), 'ExportProgressRequest', timeoutMs);
+  const m = await request<ProgressData>(
+    (id) => bridge.send('ExportProgressRequest', { requestId: id }),
+    (h) => bridge.on('ProgressData', h),
+    'ExportProgressRequest',
+    timeoutMs,
+  );
   return m.data;
 }
 
 /** Shows the conflicts in game (MergePrompt) and returns the player's answer as an answers file. */
 export async function promptConflicts(bridge: ImportBridge, conflicts: readonly Conflict[], timeoutMs = PROMPT_TIMEOUT_MS): Promise<Answers> {
   const rows = promptRows(conflicts);
-  const m = await request<MergeAnswer>((id) => bridge.send('MergeConflicts', { requestId: id, conflicts: rows }), (h) => bridge.on('MergeAnswer', h), 'MergeConflicts', timeoutMs);
+  const m = await request<MergeAnswer>(
+    (id) => bridge.send('MergeConflicts', { requestId: id, conflicts: rows }),
+    (h) => bridge.on('MergeAnswer', h),
+    'MergeConflicts',
+    timeoutMs,
+  );
   return answersFromDecisions(conflicts, m.decisions);
 }
 
 export async function applyProgress(bridge: ImportBridge, data: Uint8Array, timeoutMs = EXPORT_TIMEOUT_MS): Promise<void> {
-  const r = await request<ApplyProgressResult>((id) => bridge.send('ApplyProgress', { requestId: id, data }), (h) => bridge.on('ApplyProgressResult', h), 'ApplyProgress', timeoutMs);
+  const r = await request<ApplyProgressResult>(
+    (id) => bridge.send('ApplyProgress', { requestId: id, data }),
+    (h) => bridge.on('ApplyProgressResult', h),
+    'ApplyProgress',
+    timeoutMs,
+  );
   if (!r.ok) throw new ImportError('APPLY_FAILED', `the game refused the merged progress: ${r.error}`);
 }
 

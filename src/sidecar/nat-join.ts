@@ -59,7 +59,13 @@ async function joinOnce(o: NatJoinOptions, master: string, getTurnCredentials: (
     let conn;
     try {
       conn = await natPerformHandshake({
-        peerId: me, role: 'joiner', signal: sig.link(me, false), transport, stunServer: o.stunServer, getTurnCredentials, bindAddress: o.bindAddress,
+        peerId: me,
+        role: 'joiner',
+        signal: sig.link(me, false),
+        transport,
+        stunServer: o.stunServer,
+        getTurnCredentials,
+        bindAddress: o.bindAddress,
       });
     } catch (err) {
       transport.close();

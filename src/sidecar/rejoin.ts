@@ -27,8 +27,12 @@ export class RejoinSchedule {
   }
 
   /** Attempts made since the last successful join. */
-  get attempt(): number { return this.#attempt; }
-  get rejoining(): boolean { return this.#attempt > 0; }
+  get attempt(): number {
+    return this.#attempt;
+  }
+  get rejoining(): boolean {
+    return this.#attempt > 0;
+  }
 
   /** The pause before the next attempt (counting it), or undefined when none are left. */
   next(): number | undefined {
@@ -39,5 +43,7 @@ export class RejoinSchedule {
   }
 
   /** A join succeeded: the next lost link starts counting again. */
-  joined(): void { this.#attempt = 0; }
+  joined(): void {
+    this.#attempt = 0;
+  }
 }

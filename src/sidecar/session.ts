@@ -12,7 +12,12 @@ import { SnapshotInterpolator, type InterpolatedEntity } from './interpolator.js
 export const ClientState = { IDLE: 0, AWAIT_CHALLENGE: 1, AWAIT_WELCOME: 2, IN_WORLD: 3, REFUSED: 4, CLOSED: 5 } as const;
 export type ClientStateValue = (typeof ClientState)[keyof typeof ClientState];
 export const CLIENT_STATE_NAMES: Record<ClientStateValue, string> = {
-  0: 'idle', 1: 'await-challenge', 2: 'await-welcome', 3: 'in-world', 4: 'refused', 5: 'closed',
+  0: 'idle',
+  1: 'await-challenge',
+  2: 'await-welcome',
+  3: 'in-world',
+  4: 'refused',
+  5: 'closed',
 };
 
 export interface ClientEvents {
@@ -67,8 +72,12 @@ export class CoopClient {
     this.interp = new SnapshotInterpolator(undefined, opts.interpDelayMs ?? null);
   }
 
-  get state(): ClientStateValue { return this.#state; }
-  get stateName(): string { return CLIENT_STATE_NAMES[this.#state]; }
+  get state(): ClientStateValue {
+    return this.#state;
+  }
+  get stateName(): string {
+    return CLIENT_STATE_NAMES[this.#state];
+  }
 
   #setState(to: ClientStateValue): void {
     const from = this.#state;
@@ -100,8 +109,12 @@ export class CoopClient {
     this.#setState(ClientState.AWAIT_CHALLENGE);
     this.#send({
       hello: {
-        protocolVersion: this.#o.protocolVersion ?? PROTOCOL_VERSION, name: this.#o.name,
-        publicKey: this.#o.identity.publicKeyRaw, sessionId: this.#o.sessionId ?? '', clientVersion: '0.1.0', initialState: initial,
+        protocolVersion: this.#o.protocolVersion ?? PROTOCOL_VERSION,
+        name: this.#o.name,
+        publicKey: this.#o.identity.publicKeyRaw,
+        sessionId: this.#o.sessionId ?? '',
+        clientVersion: '0.1.0',
+        initialState: initial,
       },
     });
   }
@@ -111,8 +124,12 @@ export class CoopClient {
     this.#send({ playerState: { ...ps, seq: ++this.#seq } }, CHANNEL_SNAPSHOT);
   }
 
-  sendChat(text: string): void { if (this.#state === ClientState.IN_WORLD) this.#send({ chat: { text } }); }
-  sendRaw(msg: EMsg, channel = CHANNEL_RELIABLE): void { this.#send(msg, channel); }
+  sendChat(text: string): void {
+    if (this.#state === ClientState.IN_WORLD) this.#send({ chat: { text } });
+  }
+  sendRaw(msg: EMsg, channel = CHANNEL_RELIABLE): void {
+    this.#send(msg, channel);
+  }
 
   quit(reason = 'player quit'): void {
     if (this.#state === ClientState.IN_WORLD) this.#send({ disconnect: { code: 5, reason } });
@@ -127,16 +144,25 @@ export class CoopClient {
 
   receive(bytes: Uint8Array): void {
     const d = decodeMsg(bytes);
-    if (!d.ok) { this.drops++; return; }
+    if (!d.ok) {
+      this.drops++;
+      return;
+    }
     const m = d.msg;
     switch (d.kind) {
       case 'challenge':
-        if (this.#state !== ClientState.AWAIT_CHALLENGE) { this.drops++; return; }
+        if (this.#state !== ClientState.AWAIT_CHALLENGE) {
+          this.drops++;
+          return;
+        }
         this.#setState(ClientState.AWAIT_WELCOME);
         this.#send({ proof: this.#proof(m.challenge!.nonce ?? new Uint8Array(0), m.challenge!.sessionId ?? '') });
         return;
       case 'welcome': {
-        if (this.#state !== ClientState.AWAIT_WELCOME) { this.drops++; return; }
+        if (this.#state !== ClientState.AWAIT_WELCOME) {
+          this.drops++;
+          return;
+        }
         const w = m.welcome!;
         this.peerId = w.peerId ?? 0;
         this.tickMs = w.tickMs ?? 25;
@@ -186,7 +212,10 @@ export class CoopClient {
       case 'snapshot': {
         const s = m.snapshot!;
         const r = this.receiver.receive(s.tick ?? 0, s.baseTick ?? 0, s.data ?? new Uint8Array(0));
-        if (!r.ok) { this.drops++; return; }
+        if (!r.ok) {
+          this.drops++;
+          return;
+        }
         const now = this.#o.now();
         this.interp.push(s.serverTimeMs ?? 0, r.state, now);
         if (r.tick === this.receiver.newestTick) this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);

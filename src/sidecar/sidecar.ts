@@ -19,9 +19,22 @@ export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
 
-export interface Vec3 { x: number; y: number; z: number }
-export interface Quat { x: number; y: number; z: number; w: number }
-export interface Transform { pos: Vec3; rot: Quat; vel: Vec3 }
+export interface Vec3 {
+  x: number;
+  y: number;
+  z: number;
+}
+export interface Quat {
+  x: number;
+  y: number;
+  z: number;
+  w: number;
+}
+export interface Transform {
+  pos: Vec3;
+  rot: Quat;
+  vel: Vec3;
+}
 
 /** What the sidecar needs of the game; bridge-adapter.ts implements it over the bridge. */
 export interface GameLink {
@@ -61,8 +74,12 @@ export class Sidecar {
     });
   }
 
-  get lastTransform(): Transform | null { return this.#last; }
-  get spawned(): ReadonlySet<number> { return this.#spawned; }
+  get lastTransform(): Transform | null {
+    return this.#last;
+  }
+  get spawned(): ReadonlySet<number> {
+    return this.#spawned;
+  }
 
   /** The server session is gone (link lost): every proxy leaves the game. */
   forgetAll(): void {
@@ -98,7 +115,17 @@ export class Sidecar {
     const now = this.#now();
     this.#lastInputMs = now;
     const a = Math.min(Math.max(0, now - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
-    this.#client.sendPlayerState({ x: t.pos.x + t.vel.x * a, y: t.pos.y + t.vel.y * a, z: t.pos.z + t.vel.z * a, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0, clientTimeMs: now });
+    this.#client.sendPlayerState({
+      x: t.pos.x + t.vel.x * a,
+      y: t.pos.y + t.vel.y * a,
+      z: t.pos.z + t.vel.z * a,
+      yaw: yawFromQuat(t.rot),
+      vx: t.vel.x,
+      vy: t.vel.y,
+      vz: t.vel.z,
+      mode: 0,
+      clientTimeMs: now,
+    });
   }
 
   /** One render frame: interpolated states (spawning proxies on first sight) to the game. */
@@ -108,7 +135,8 @@ export class Sidecar {
     const tick = sampleTickUs(now);
     const out: InterpolatedEntity[] = this.#client.sample(now);
     for (const e of out) {
-      const pos = { x: e.x, y: e.y, z: e.z }, rot = quatFromYaw(e.yaw);
+      const pos = { x: e.x, y: e.y, z: e.z },
+        rot = quatFromYaw(e.yaw);
       if (!this.#spawned.has(e.id)) {
         const info = this.#client.known.get(e.id);
         this.#spawned.add(e.id);

@@ -1,15 +1,11 @@
 // Client side of the snapshot deltas: keeps the recent decoded snapshots (the possible bases),
 // decodes each new one against its base, and says which tick to acknowledge.
-import {
-  decodeSnapshotData, emptyState, type SnapshotState, type SnapshotDecodeReject,
-} from '../protocol/snapshot-format.js';
+import { decodeSnapshotData, emptyState, type SnapshotState, type SnapshotDecodeReject } from '../protocol/snapshot-format.js';
 
 /** Decoded snapshots kept as bases; the server never bases on older than its 32-tick history. */
 export const RECEIVER_HISTORY = 64;
 
-export type ReceiveResult =
-  | { ok: true; tick: number; state: SnapshotState }
-  | { ok: false; reason: SnapshotDecodeReject | 'missing-base' | 'old-tick' };
+export type ReceiveResult = { ok: true; tick: number; state: SnapshotState } | { ok: false; reason: SnapshotDecodeReject | 'missing-base' | 'old-tick' };
 
 export class SnapshotReceiver {
   readonly #ring: SnapshotState[] = Array.from({ length: RECEIVER_HISTORY }, () => emptyState(16));
@@ -17,7 +13,9 @@ export class SnapshotReceiver {
   #newest = -1;
   drops = 0;
 
-  get newestTick(): number { return this.#newest; }
+  get newestTick(): number {
+    return this.#newest;
+  }
 
   /** The decoded state of a tick still held, or null. */
   state(tick: number): SnapshotState | null {
@@ -33,14 +31,20 @@ export class SnapshotReceiver {
     let base: SnapshotState | null = null;
     if (baseTick !== 0) {
       base = baseTick < tick && tick - baseTick < RECEIVER_HISTORY ? this.state(baseTick) : null;
-      if (!base) { this.drops++; return { ok: false, reason: 'missing-base' }; }
+      if (!base) {
+        this.drops++;
+        return { ok: false, reason: 'missing-base' };
+      }
     }
     const slot = tick % RECEIVER_HISTORY;
     // The base is never in this slot: bases at least RECEIVER_HISTORY old are refused above.
     const out = this.#ring[slot];
     this.#ringTick[slot] = -1;
     const err = decodeSnapshotData(data, base, out);
-    if (err) { this.drops++; return { ok: false, reason: err }; }
+    if (err) {
+      this.drops++;
+      return { ok: false, reason: err };
+    }
     this.#ringTick[slot] = tick;
     if (tick > this.#newest) this.#newest = tick;
     return { ok: true, tick, state: out };

@@ -37,34 +37,42 @@ function define<S extends z.ZodTypeAny>(schema: S, run: (step: z.infer<S>, ctx: 
 
 export const ACTIONS: Record<string, Action> = {
   /** Walk a polyline at speedMps, sending PlayerTransform at hz. */
-  walk: define(z.object({ path: z.array(Vec3).min(1), speedMps: z.number().positive().default(3), hz: z.number().positive().max(240).default(10), entityId: z.number().int().min(0).default(1) }), (s, ctx) => {
-    const legs = s.path.slice(1).map((p, i) => ({ from: s.path[i], to: p }));
-    let leg = 0;
-    let along = 0;
-    const stepM = s.speedMps / s.hz;
-    ctx.every(1000 / s.hz, () => {
-      const cur = legs[leg];
-      const last = s.path[s.path.length - 1];
-      const from = cur?.from ?? last;
-      const to = cur?.to ?? last;
-      const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
-      const len = Math.hypot(d[0], d[1], d[2]) || 1;
-      const k = Math.min(1, along / len);
-      const pos = [from[0] + d[0] * k, from[1] + d[1] * k, from[2] + d[2] * k];
-      const yaw = Math.atan2(d[1], d[0]);
-      const moving = cur !== undefined;
-      const vel = moving ? d.map((x) => (x / len) * s.speedMps) : [0, 0, 0];
-      ctx.state.set('pos', pos);
-      ctx.send('PlayerTransform', { entityId: s.entityId, pos: vec(pos), rot: { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) }, vel: vec(vel) });
-      if (!moving) return false;
-      along += stepM;
-      if (along >= len) {
-        along = 0;
-        leg++;
-      }
-      return true;
-    });
-  }),
+  walk: define(
+    z.object({
+      path: z.array(Vec3).min(1),
+      speedMps: z.number().positive().default(3),
+      hz: z.number().positive().max(240).default(10),
+      entityId: z.number().int().min(0).default(1),
+    }),
+    (s, ctx) => {
+      const legs = s.path.slice(1).map((p, i) => ({ from: s.path[i], to: p }));
+      let leg = 0;
+      let along = 0;
+      const stepM = s.speedMps / s.hz;
+      ctx.every(1000 / s.hz, () => {
+        const cur = legs[leg];
+        const last = s.path[s.path.length - 1];
+        const from = cur?.from ?? last;
+        const to = cur?.to ?? last;
+        const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
+        const len = Math.hypot(d[0], d[1], d[2]) || 1;
+        const k = Math.min(1, along / len);
+        const pos = [from[0] + d[0] * k, from[1] + d[1] * k, from[2] + d[2] * k];
+        const yaw = Math.atan2(d[1], d[0]);
+        const moving = cur !== undefined;
+        const vel = moving ? d.map((x) => (x / len) * s.speedMps) : [0, 0, 0];
+        ctx.state.set('pos', pos);
+        ctx.send('PlayerTransform', { entityId: s.entityId, pos: vec(pos), rot: { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) }, vel: vec(vel) });
+        if (!moving) return false;
+        along += stepM;
+        if (along >= len) {
+          along = 0;
+          leg++;
+        }
+        return true;
+      });
+    },
+  ),
   transform: define(z.object({ pos: Vec3, vel: Vec3.default([0, 0, 0]), entityId: z.number().int().min(0).default(1) }), (s, ctx) => {
     ctx.send('PlayerTransform', { entityId: s.entityId, pos: vec(s.pos), rot: { x: 0, y: 0, z: 0, w: 1 }, vel: vec(s.vel) });
   }),
@@ -83,19 +91,39 @@ export const ACTIONS: Record<string, Action> = {
   /** Ask the sidecar for server time (the reply is logged and kept in state 'serverTime'). */
   serverTime: define(z.object({ requestId: z.number().int().min(0).default(1) }), (s, ctx) => ctx.send('ServerTimeRequest', { requestId: s.requestId })),
   /** Show the dialogue wheel, then pick a choice pickAfterMs later (no pick when pick is absent). */
-  dialogue: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0).default(1), choices: z.array(z.string()).min(1), pick: z.number().int().min(0).optional(), pickAfterMs: z.number().min(0).default(500) }), (s, ctx) => {
-    ctx.send('DialogueWheelShown', { conversationId: s.conversationId, hubId: s.hubId, choices: s.choices.map((text, index) => ({ index, text, flags: 0 })) });
-    const pick = s.pick;
-    if (pick !== undefined) ctx.after(s.pickAfterMs, () => ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: pick }));
-  }),
+  dialogue: define(
+    z.object({
+      conversationId: z.number().int().min(0),
+      hubId: z.number().int().min(0).default(1),
+      choices: z.array(z.string()).min(1),
+      pick: z.number().int().min(0).optional(),
+      pickAfterMs: z.number().min(0).default(500),
+    }),
+    (s, ctx) => {
+      ctx.send('DialogueWheelShown', {
+        conversationId: s.conversationId,
+        hubId: s.hubId,
+        choices: s.choices.map((text, index) => ({ index, text, flags: 0 })),
+      });
+      const pick = s.pick;
+      if (pick !== undefined)
+        ctx.after(s.pickAfterMs, () => ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: pick }));
+    },
+  ),
   /** Pick on a wheel the sidecar showed (DialogueWheelRemote), or a hacked game picking anyway. */
-  pick: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }), (s, ctx) => {
-    ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
-  }),
+  pick: define(
+    z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }),
+    (s, ctx) => {
+      ctx.send('DialogueChoiceSelected', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
+    },
+  ),
   /** A listener suggests a choice on a read-only wheel. */
-  suggest: define(z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }), (s, ctx) => {
-    ctx.send('DialogueSuggest', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
-  }),
+  suggest: define(
+    z.object({ conversationId: z.number().int().min(0), hubId: z.number().int().min(0), choiceIndex: z.number().int().min(0).max(0xffff) }),
+    (s, ctx) => {
+      ctx.send('DialogueSuggest', { conversationId: s.conversationId, hubId: s.hubId, choiceIndex: s.choiceIndex });
+    },
+  ),
   /** The conversation closes in this game. */
   endDialogue: define(z.object({ conversationId: z.number().int().min(0), reason: z.string().default('done') }), (s, ctx) => {
     ctx.send('DialogueEnded', { conversationId: s.conversationId, reason: s.reason });
@@ -104,12 +132,20 @@ export const ACTIONS: Record<string, Action> = {
    * A line's mouth shapes: VisemeEvent for speaker npcId every everyMs, one id after the other,
    * each timed at this game's clock + offsetMs (negative: reported late).
    */
-  visemes: define(z.object({ npcId: z.number().int().min(0), ids: z.array(z.number().int().min(0).max(255)).min(1), everyMs: z.number().positive().default(70), offsetMs: z.number().default(0) }), (s, ctx) => {
-    let i = 0;
-    const one = () => ctx.send('VisemeEvent', { npcId: s.npcId, visemeId: s.ids[i++]!, timeMs: ctx.now() + s.offsetMs });
-    one();
-    if (s.ids.length > 1) ctx.every(s.everyMs, () => (one(), i < s.ids.length));
-  }),
+  visemes: define(
+    z.object({
+      npcId: z.number().int().min(0),
+      ids: z.array(z.number().int().min(0).max(255)).min(1),
+      everyMs: z.number().positive().default(70),
+      offsetMs: z.number().default(0),
+    }),
+    (s, ctx) => {
+      let i = 0;
+      const one = () => ctx.send('VisemeEvent', { npcId: s.npcId, visemeId: s.ids[i++]!, timeMs: ctx.now() + s.offsetMs });
+      one();
+      if (s.ids.length > 1) ctx.every(s.everyMs, () => (one(), i < s.ids.length));
+    },
+  ),
   /** Hold push-to-talk for holdMs. */
   ptt: define(z.object({ holdMs: z.number().min(0) }), (s, ctx) => {
     ctx.send('PushToTalkDown', {});
@@ -123,7 +159,12 @@ export const ACTIONS: Record<string, Action> = {
     let seq = (ctx.state.get('micSeq') as number | undefined) ?? 0;
     src.start((pcm) => {
       if (ctx.bridge.state === 'closed') return;
-      ctx.bridge.send('MicAudioFrame', { seq: seq >>> 0, sampleRate: VOICE_SAMPLE_RATE_HZ, channels: 1, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) });
+      ctx.bridge.send('MicAudioFrame', {
+        seq: seq >>> 0,
+        sampleRate: VOICE_SAMPLE_RATE_HZ,
+        channels: 1,
+        pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength),
+      });
       ctx.state.set('micSeq', ++seq);
     });
     ctx.log({ event: 'micStarted', wav: s.wav, seconds: src.samples.length / VOICE_SAMPLE_RATE_HZ });
@@ -161,10 +202,19 @@ export const ACTIONS: Record<string, Action> = {
     else ctx.every(PROGRESS_WAIT_POLL_MS, () => (exported() ? (apply(), false) : true));
   }),
   /** A raw frame: any type id, payload in hex (tests of the sidecar's drop counters). */
-  raw: define(z.object({ type: z.number().int().min(1).max(0xfffe), hex: z.string().regex(/^([0-9a-fA-F]{2})*$/).default('') }), (s, ctx) => {
-    ctx.bridge.sendRaw(s.type, new Uint8Array(Buffer.from(s.hex, 'hex')));
-    ctx.log({ dir: 'out', raw: s.type, bytes: s.hex.length / 2 });
-  }),
+  raw: define(
+    z.object({
+      type: z.number().int().min(1).max(0xfffe),
+      hex: z
+        .string()
+        .regex(/^([0-9a-fA-F]{2})*$/)
+        .default(''),
+    }),
+    (s, ctx) => {
+      ctx.bridge.sendRaw(s.type, new Uint8Array(Buffer.from(s.hex, 'hex')));
+      ctx.log({ dir: 'out', raw: s.type, bytes: s.hex.length / 2 });
+    },
+  ),
   /** A frame header whose length lies (the sidecar must drop it and count it). */
   badLength: define(z.object({ claimedBytes: z.number().int().min(0) }), (s, ctx) => {
     ctx.bridge.writeBadLengthFrameForTest(s.claimedBytes);

@@ -86,8 +86,12 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
     try {
       host = new SimHost({
         bridge: { name: session, role: 'game', ringBytes, abiVersion },
-        scenario, log,
-        echo: v.echo === true, quietFrames: v['quiet-frames'] === true, quiet: v.quiet === true, exitWhenDone: v['exit-when-done'] === true,
+        scenario,
+        log,
+        echo: v.echo === true,
+        quietFrames: v['quiet-frames'] === true,
+        quiet: v.quiet === true,
+        exitWhenDone: v['exit-when-done'] === true,
         clock: offsetClock(clockOffsetMs),
       });
     } catch (err) {
@@ -104,11 +108,16 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
       await host.stop('sidecar launch failed');
       throw new Error('could not launch the sidecar (see the launchFailed line)');
     }
-    teardown.add('signal handlers', io.onSignal((signal) => void host.stop(`signal ${signal}`)));
+    teardown.add(
+      'signal handlers',
+      io.onSignal((signal) => void host.stop(`signal ${signal}`)),
+    );
     // Diagnostics: `kill -USR2 <pid>` logs the bridge's state and counters.
     const diag = (): void => log({ event: 'diag', state: host.bridge.state, counters: host.bridge.counters() });
     process.on('SIGUSR2', diag);
-    teardown.add('diagnostics signal', () => { process.off('SIGUSR2', diag); });
+    teardown.add('diagnostics signal', () => {
+      process.off('SIGUSR2', diag);
+    });
     await host.bridge.closed();
     await teardown.run();
     return EXIT_OK;

@@ -82,7 +82,15 @@ export class SimHost {
       log({ event: 'closed', reason, counters: this.bridge.counters() });
       this.#stopTimers();
     });
-    log({ event: 'open', bridge: this.bridge.name, role: 'game', created: this.bridge.created, ringBytes: this.bridge.ringBytes, scenario: o.scenario.name, pid: process.pid });
+    log({
+      event: 'open',
+      bridge: this.bridge.name,
+      role: 'game',
+      created: this.bridge.created,
+      ringBytes: this.bridge.ringBytes,
+      scenario: o.scenario.name,
+      pid: process.pid,
+    });
   }
 
   get context(): SimContext {

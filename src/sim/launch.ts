@@ -18,7 +18,9 @@ export function resolveProgram(name: string, path = process.env.PATH ?? ''): str
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }

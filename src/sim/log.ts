@@ -14,7 +14,9 @@ export function toJsonLine(line: LogLine): string {
 }
 
 export function stdoutSink(
-  startedAt: number, now: () => number = () => performance.now(), write: (text: string) => void = (t) => void process.stdout.write(t),
+  startedAt: number,
+  now: () => number = () => performance.now(),
+  write: (text: string) => void = (t) => void process.stdout.write(t),
 ): LogSink {
   return (line) => {
     write(`${toJsonLine({ t: Math.round(now() - startedAt), ...line })}\n`);

@@ -8,19 +8,21 @@ import { describeZodError } from '../util/zod-text.js';
 export const StepSchema = z.object({ at: z.number().min(0), do: z.string().min(1) }).passthrough();
 export type Step = z.infer<typeof StepSchema>;
 
-export const ScenarioSchema = z.object({
-  name: z.string().default('scenario'),
-  steps: z.array(StepSchema).default([]),
-  /** Run the steps again after the last one (the demo). */
-  repeat: z.boolean().default(false),
-  /** Pause before repeating or ending (ms). */
-  endPauseMs: z.number().min(0).default(0),
-  /** Answers the game gives to sidecar requests (see reactions.ts). */
-  progressBase64: z.string().default(''),
-  mergePolicy: z.enum(['accept-all', 'skip-all', 'alternate']).default('accept-all'),
-  /** A scene this game is told to play starts only after loading this long (a late loader), ms. */
-  sceneLoadMs: z.number().min(0).default(0),
-}).passthrough();
+export const ScenarioSchema = z
+  .object({
+    name: z.string().default('scenario'),
+    steps: z.array(StepSchema).default([]),
+    /** Run the steps again after the last one (the demo). */
+    repeat: z.boolean().default(false),
+    /** Pause before repeating or ending (ms). */
+    endPauseMs: z.number().min(0).default(0),
+    /** Answers the game gives to sidecar requests (see reactions.ts). */
+    progressBase64: z.string().default(''),
+    mergePolicy: z.enum(['accept-all', 'skip-all', 'alternate']).default('accept-all'),
+    /** A scene this game is told to play starts only after loading this long (a late loader), ms. */
+    sceneLoadMs: z.number().min(0).default(0),
+  })
+  .passthrough();
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
 export class ScenarioError extends Error {

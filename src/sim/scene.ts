@@ -27,7 +27,10 @@ function reportLoop(ctx: SimContext): void {
   ctx.state.set('sceneReporting', true);
   ctx.every(SIM_SCENE_REPORT_MS, () => {
     const s = runningScene(ctx);
-    if (!s) { ctx.state.set('sceneReporting', false); return false; }
+    if (!s) {
+      ctx.state.set('sceneReporting', false);
+      return false;
+    }
     const now = ctx.now();
     ctx.send('CinematicTime', { sceneId: s.sceneId, timeS: (now - s.t0Ms) / MS_PER_S, localTimeMs: now });
     return true;
@@ -44,7 +47,10 @@ export function playScene(ctx: SimContext, sceneId: string, timeS: number, atMs 
 export function seekScene(ctx: SimContext, sceneId: string, timeS: number, atMs: number): void {
   const cur = runningScene(ctx);
   const loadMs = ctx.scenario.sceneLoadMs;
-  if (cur?.sceneId === sceneId || loadMs <= 0) { playScene(ctx, sceneId, timeS, atMs); return; }
+  if (cur?.sceneId === sceneId || loadMs <= 0) {
+    playScene(ctx, sceneId, timeS, atMs);
+    return;
+  }
   if (ctx.state.get('sceneLoading') === sceneId) return;
   ctx.state.set('sceneLoading', sceneId);
   ctx.log({ event: 'sceneLoading', sceneId, loadMs });

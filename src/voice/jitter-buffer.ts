@@ -19,8 +19,19 @@
 // buffer empty: after JITTER_MAX_CONCEAL_FRAMES concealed frames it goes idle, and the next
 // packet starts a new talkspurt (any seq after JITTER_IDLE_RESET_MS of silence).
 import {
-  JITTER_DELAY_FACTOR, JITTER_IDLE_RESET_MS, JITTER_INITIAL_DELAY_MS, JITTER_LATE_DROP_MS, JITTER_MAX_CONCEAL_FRAMES, JITTER_MAX_DELAY_MS,
-  JITTER_MIN_DELAY_MS, JITTER_WINDOW_PACKETS, VOICE_DTX_MAX_BYTES, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MAX_PACKET_BYTES, VOICE_SAMPLE_RATE_HZ,
+  JITTER_DELAY_FACTOR,
+  JITTER_IDLE_RESET_MS,
+  JITTER_INITIAL_DELAY_MS,
+  JITTER_LATE_DROP_MS,
+  JITTER_MAX_CONCEAL_FRAMES,
+  JITTER_MAX_DELAY_MS,
+  JITTER_MIN_DELAY_MS,
+  JITTER_WINDOW_PACKETS,
+  VOICE_DTX_MAX_BYTES,
+  VOICE_FRAME_MS,
+  VOICE_FRAME_SAMPLES,
+  VOICE_MAX_PACKET_BYTES,
+  VOICE_SAMPLE_RATE_HZ,
 } from './constants.js';
 import { seqAdd, seqDiff, tsAdd, tsDiff } from './seq.js';
 
@@ -74,14 +85,30 @@ export class VoiceJitterBuffer {
     this.#onState = opts.onState;
   }
 
-  get state(): JitterState { return this.#state; }
-  get jitterMs(): number { return this.#jitterMs; }
-  get targetDelayMs(): number { return this.#target; }
-  get buffered(): number { return this.#entries.size; }
+  get state(): JitterState {
+    return this.#state;
+  }
+  get jitterMs(): number {
+    return this.#jitterMs;
+  }
+  get targetDelayMs(): number {
+    return this.#target;
+  }
+  get buffered(): number {
+    return this.#entries.size;
+  }
 
   push(p: VoicePacketIn, now: number): boolean {
-    if (!Number.isInteger(p.seq) || p.seq < 0 || p.seq > 0xffff || !Number.isInteger(p.timestamp) || p.timestamp < 0 ||
-        p.timestamp > 0xffffffff || p.payload.length === 0 || p.payload.length > VOICE_MAX_PACKET_BYTES) {
+    if (
+      !Number.isInteger(p.seq) ||
+      p.seq < 0 ||
+      p.seq > 0xffff ||
+      !Number.isInteger(p.timestamp) ||
+      p.timestamp < 0 ||
+      p.timestamp > 0xffffffff ||
+      p.payload.length === 0 ||
+      p.payload.length > VOICE_MAX_PACKET_BYTES
+    ) {
       return this.#drop('malformed');
     }
     if (this.#state === JitterState.idle && now - this.#lastArrival > JITTER_IDLE_RESET_MS) {
@@ -140,13 +167,15 @@ export class VoiceJitterBuffer {
     }
     if (this.#state !== JitterState.playing) return null;
     const desired = this.#desiredDelay();
-    if (desired >= this.#target + VOICE_FRAME_MS) { // jitter grew: play one concealed frame to buy time
+    if (desired >= this.#target + VOICE_FRAME_MS) {
+      // jitter grew: play one concealed frame to buy time
       this.#target += VOICE_FRAME_MS;
       this.played.stretched += 1;
       return { kind: 'lost', timestamp: this.#cursorTs, fec: null };
     }
     let next = this.#entries.get(seqAdd(this.#lastSeq!, 1));
-    while (next && tsDiff(next.ts, this.#cursorTs) < 0) { // arrived, but its slot is gone
+    while (next && tsDiff(next.ts, this.#cursorTs) < 0) {
+      // arrived, but its slot is gone
       this.#entries.delete(next.seq);
       this.#drop('late');
       this.#lastSeq = next.seq;
@@ -162,7 +191,8 @@ export class VoiceJitterBuffer {
       this.played.audio += 1;
       return { kind: 'audio', seq: next.seq, timestamp: ts, payload: next.payload, delayMs: now - this.#base - this.#rel(ts) };
     }
-    if (next) { // the following packet is later in sender time: the talker was silent (DTX)
+    if (next) {
+      // the following packet is later in sender time: the talker was silent (DTX)
       this.#advance();
       if (desired <= this.#target - VOICE_FRAME_MS && tsDiff(next.ts, this.#cursorTs) > 0) {
         this.#target -= VOICE_FRAME_MS; // jitter shrank: drop one silent slot
@@ -172,7 +202,8 @@ export class VoiceJitterBuffer {
       this.played.dtx += 1;
       return { kind: 'dtx', timestamp: ts };
     }
-    if (this.#entries.size > 0) { // a later seq is here, this one is missing: lost
+    if (this.#entries.size > 0) {
+      // a later seq is here, this one is missing: lost
       this.#lastSeq = seqAdd(this.#lastSeq!, 1);
       const after = this.#entries.get(seqAdd(this.#lastSeq, 1));
       const fec = after && after.ts === tsAdd(ts, VOICE_FRAME_SAMPLES) ? after.payload : null;

@@ -28,13 +28,24 @@ export interface AudioDeviceInfo {
 type Fn = (...args: unknown[]) => unknown;
 interface PaLib {
   version: string;
-  init: Fn; count: Fn; info: Fn; errorText: Fn; open: Fn; start: Fn; stop: Fn; close: Fn;
-  read: Fn; write: Fn; readAvailable: Fn; writeAvailable: Fn;
+  init: Fn;
+  count: Fn;
+  info: Fn;
+  errorText: Fn;
+  open: Fn;
+  start: Fn;
+  stop: Fn;
+  close: Fn;
+  read: Fn;
+  write: Fn;
+  readAvailable: Fn;
+  writeAvailable: Fn;
   infoType: ReturnType<typeof koffi.struct>;
 }
 
 /** Said when --mic-device / --speaker-device is given to the Windows sidecar. */
-export const WINDOWS_NO_PORTAUDIO = 'audio devices are not available in the Windows sidecar (it ships no PortAudio): the game captures the microphone and plays voice';
+export const WINDOWS_NO_PORTAUDIO =
+  'audio devices are not available in the Windows sidecar (it ships no PortAudio): the game captures the microphone and plays voice';
 
 let pa: PaLib | null = null;
 let initError: string | null = null;
@@ -55,12 +66,23 @@ function lib(): PaLib {
     throw new VoiceError('VOICE_LIB_MISSING', initError, { cause: err });
   }
   const infoType = koffi.struct('PaDeviceInfo', {
-    structVersion: 'int', name: 'const char *', hostApi: 'int', maxInputChannels: 'int', maxOutputChannels: 'int',
-    defaultLowInputLatency: 'double', defaultLowOutputLatency: 'double', defaultHighInputLatency: 'double',
-    defaultHighOutputLatency: 'double', defaultSampleRate: 'double',
+    structVersion: 'int',
+    name: 'const char *',
+    hostApi: 'int',
+    maxInputChannels: 'int',
+    maxOutputChannels: 'int',
+    defaultLowInputLatency: 'double',
+    defaultLowOutputLatency: 'double',
+    defaultHighInputLatency: 'double',
+    defaultHighOutputLatency: 'double',
+    defaultSampleRate: 'double',
   });
   koffi.struct('PaStreamParameters', {
-    device: 'int', channelCount: 'int', sampleFormat: 'unsigned long', suggestedLatency: 'double', hostApiSpecificStreamInfo: 'void *',
+    device: 'int',
+    channelCount: 'int',
+    sampleFormat: 'unsigned long',
+    suggestedLatency: 'double',
+    hostApiSpecificStreamInfo: 'void *',
   });
   koffi.opaque('PaStream');
   const p: PaLib = {
@@ -69,7 +91,9 @@ function lib(): PaLib {
     count: l.func('int Pa_GetDeviceCount()'),
     info: l.func('const PaDeviceInfo *Pa_GetDeviceInfo(int device)'),
     errorText: l.func('const char *Pa_GetErrorText(int err)'),
-    open: l.func('int Pa_OpenStream(_Out_ PaStream **stream, const PaStreamParameters *in, const PaStreamParameters *out, double rate, unsigned long frames, unsigned long flags, void *cb, void *user)'),
+    open: l.func(
+      'int Pa_OpenStream(_Out_ PaStream **stream, const PaStreamParameters *in, const PaStreamParameters *out, double rate, unsigned long frames, unsigned long flags, void *cb, void *user)',
+    ),
     start: l.func('int Pa_StartStream(PaStream *s)'),
     stop: l.func('int Pa_StopStream(PaStream *s)'),
     close: l.func('int Pa_CloseStream(PaStream *s)'),
@@ -95,7 +119,13 @@ export function listAudioDevices(): AudioDeviceInfo[] {
   const out: AudioDeviceInfo[] = [];
   for (let i = 0; i < n; i++) {
     const d = koffi.decode(p.info(i), p.infoType) as { name: string; maxInputChannels: number; maxOutputChannels: number; defaultSampleRate: number };
-    out.push({ index: i, name: d.name, maxInputChannels: d.maxInputChannels, maxOutputChannels: d.maxOutputChannels, defaultSampleRateHz: d.defaultSampleRate });
+    out.push({
+      index: i,
+      name: d.name,
+      maxInputChannels: d.maxInputChannels,
+      maxOutputChannels: d.maxOutputChannels,
+      defaultSampleRateHz: d.defaultSampleRate,
+    });
   }
   return out;
 }
@@ -113,16 +143,37 @@ function openStream(deviceName: string, want: 'in' | 'out'): { stream: unknown; 
   const usable = (d: AudioDeviceInfo) => (want === 'in' ? d.maxInputChannels : d.maxOutputChannels) > 0;
   const device = devices.find((d) => usable(d) && (deviceName === '' || d.name === deviceName));
   if (!device) {
-    throw new VoiceError('VOICE_DEVICE_UNAVAILABLE', `${kind} device ${deviceName ? `"${deviceName}" ` : ''}not found; ${kind} devices: ${describe(devices, want)}`);
+    throw new VoiceError(
+      'VOICE_DEVICE_UNAVAILABLE',
+      `${kind} device ${deviceName ? `"${deviceName}" ` : ''}not found; ${kind} devices: ${describe(devices, want)}`,
+    );
   }
-  const params = { device: device.index, channelCount: VOICE_CHANNELS, sampleFormat: PA_INT16, suggestedLatency: PA_SUGGESTED_LATENCY_S, hostApiSpecificStreamInfo: null };
+  const params = {
+    device: device.index,
+    channelCount: VOICE_CHANNELS,
+    sampleFormat: PA_INT16,
+    suggestedLatency: PA_SUGGESTED_LATENCY_S,
+    hostApiSpecificStreamInfo: null,
+  };
   const out: unknown[] = [null];
-  const rc = p.open(out, want === 'in' ? params : null, want === 'out' ? params : null, VOICE_SAMPLE_RATE_HZ, VOICE_FRAME_SAMPLES, PA_NO_FLAG, null, null) as number;
+  const rc = p.open(
+    out,
+    want === 'in' ? params : null,
+    want === 'out' ? params : null,
+    VOICE_SAMPLE_RATE_HZ,
+    VOICE_FRAME_SAMPLES,
+    PA_NO_FLAG,
+    null,
+    null,
+  ) as number;
   const stream = out[0];
   const started = rc === 0 && stream ? (p.start(stream) as number) : rc;
   if (started !== 0 || !stream) {
     if (stream) p.close(stream);
-    throw new VoiceError('VOICE_DEVICE_UNAVAILABLE', `${kind} device "${device.name}" cannot be opened (${String(p.errorText(started))}); ${kind} devices: ${describe(devices, want)}`);
+    throw new VoiceError(
+      'VOICE_DEVICE_UNAVAILABLE',
+      `${kind} device "${device.name}" cannot be opened (${String(p.errorText(started))}); ${kind} devices: ${describe(devices, want)}`,
+    );
   }
   return { stream, device };
 }

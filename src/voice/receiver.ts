@@ -12,7 +12,12 @@ export const VOICE_STREAM_FREE_MS = 10_000;
 /** A talker's icon stays on through pauses shorter than this (no flicker between words). */
 export const VOICE_TALKING_HOLD_MS = 400;
 
-export interface IncomingVoice { seq: number; timestamp: number; opusBytes: Uint8Array; attenuationQ8?: number }
+export interface IncomingVoice {
+  seq: number;
+  timestamp: number;
+  opusBytes: Uint8Array;
+  attenuationQ8?: number;
+}
 
 interface Stream {
   jb: VoiceJitterBuffer;
@@ -43,7 +48,9 @@ export class VoiceReceiver {
     this.#o = o;
   }
 
-  get activeStreams(): number { return this.#streams.size; }
+  get activeStreams(): number {
+    return this.#streams.size;
+  }
 
   /** Drop counters of one talker's jitter buffer and decoder. */
   streamStats(peerId: number): { drops: VoiceJitterBuffer['drops']; played: VoiceJitterBuffer['played']; decoder: VoiceDecoder['counters'] } | null {

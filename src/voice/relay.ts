@@ -7,8 +7,13 @@
 // players expect to hear the people near them, and the interest set already says who is near.
 // `mode: 'party'` relays to every other player at full volume (a server option).
 import {
-  JITTER_IDLE_RESET_MS, JITTER_WINDOW_PACKETS, VOICE_MAX_PACKET_BYTES, VOICE_PROXIMITY_FULL_M, VOICE_PROXIMITY_MAX_M,
-  VOICE_RELAY_BURST_PACKETS, VOICE_RELAY_MAX_PACKETS_PER_S,
+  JITTER_IDLE_RESET_MS,
+  JITTER_WINDOW_PACKETS,
+  VOICE_MAX_PACKET_BYTES,
+  VOICE_PROXIMITY_FULL_M,
+  VOICE_PROXIMITY_MAX_M,
+  VOICE_RELAY_BURST_PACKETS,
+  VOICE_RELAY_MAX_PACKETS_PER_S,
 } from './constants.js';
 import { isVoiceFrame } from './opus-packet.js';
 import { seqDiff } from './seq.js';
@@ -21,7 +26,11 @@ export const VOICE_ATTENUATION_SILENT_Q8 = 256;
 export type RelayDropReason = 'malformed' | 'oversized' | 'unknown_peer' | 'muted' | 'flood' | 'out_of_window';
 export const RELAY_DROP_REASONS: readonly RelayDropReason[] = ['malformed', 'oversized', 'unknown_peer', 'muted', 'flood', 'out_of_window'];
 
-export interface Vec3Like { x: number; y: number; z: number }
+export interface Vec3Like {
+  x: number;
+  y: number;
+  z: number;
+}
 
 export interface RelayTalker {
   peerId: number;
@@ -38,11 +47,13 @@ export interface RelayListener {
   seesTalker: boolean;
 }
 
-export interface RelayPacket { seq: number; timestamp: number; opusBytes: Uint8Array }
+export interface RelayPacket {
+  seq: number;
+  timestamp: number;
+  opusBytes: Uint8Array;
+}
 
-export type RelayDecision =
-  | { ok: true; deliveries: Array<{ peerId: number; attenuationQ8: number }> }
-  | { ok: false; reason: RelayDropReason };
+export type RelayDecision = { ok: true; deliveries: Array<{ peerId: number; attenuationQ8: number }> } | { ok: false; reason: RelayDropReason };
 
 export interface VoiceRelayOptions {
   mode?: 'proximity' | 'party';
@@ -97,8 +108,16 @@ export class VoiceRelay {
     if (!st.rate.take(nowMs)) return drop('flood');
     const bytes = packet.opusBytes;
     if (bytes.length > VOICE_MAX_PACKET_BYTES) return drop('oversized');
-    if (!Number.isInteger(packet.seq) || packet.seq < 0 || packet.seq > 0xffff || !Number.isInteger(packet.timestamp) ||
-        packet.timestamp < 0 || packet.timestamp > 0xffffffff || !isVoiceFrame(bytes)) return drop('malformed');
+    if (
+      !Number.isInteger(packet.seq) ||
+      packet.seq < 0 ||
+      packet.seq > 0xffff ||
+      !Number.isInteger(packet.timestamp) ||
+      packet.timestamp < 0 ||
+      packet.timestamp > 0xffffffff ||
+      !isVoiceFrame(bytes)
+    )
+      return drop('malformed');
     if (this.#o.isMuted(talker.identity)) return drop('muted');
     if (st.lastSeq !== null && nowMs - st.lastAt <= JITTER_IDLE_RESET_MS) {
       const d = seqDiff(packet.seq, st.lastSeq);

@@ -10,7 +10,11 @@ import { VoiceEncoder, isDtxPacket, type VoiceEncoderOptions } from './encoder.j
 import { VoiceActivityDetector, type VadOptions } from './vad.js';
 import { seqAdd, tsAdd } from './seq.js';
 
-export interface OutgoingVoice { seq: number; timestamp: number; opusBytes: Uint8Array }
+export interface OutgoingVoice {
+  seq: number;
+  timestamp: number;
+  opusBytes: Uint8Array;
+}
 
 export const TxState = { idle: 'idle', transmitting: 'transmitting' } as const;
 export type TxState = (typeof TxState)[keyof typeof TxState];
@@ -51,8 +55,12 @@ export class VoiceTransmitter {
     this.#ts = Math.floor(rnd() * 0x1_0000_0000) >>> 0;
   }
 
-  get state(): TxState { return this.#state; }
-  get voiceActivation(): boolean { return this.#vox; }
+  get state(): TxState {
+    return this.#state;
+  }
+  get voiceActivation(): boolean {
+    return this.#vox;
+  }
 
   setPushToTalk(down: boolean): void {
     this.#ptt = down;

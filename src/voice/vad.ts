@@ -10,9 +10,7 @@
 //             ends and the short pauses between words from being clipped)
 //
 // Onset is immediate (the first loud frame transmits), so word starts are not clipped either.
-import {
-  VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES,
-} from './constants.js';
+import { VAD_ABOVE_NOISE_DB, VAD_ABS_THRESHOLD_DBFS, VAD_HANGOVER_MS, VAD_NOISE_RISE_DB_PER_S, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from './constants.js';
 
 /** 16-bit full scale: a sample of ±32768 is 0 dBFS. */
 const FULL_SCALE = 32768;

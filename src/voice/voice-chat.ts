@@ -11,9 +11,7 @@ const PLAYOUT_POLL_MS = 5;
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
 const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
 
-export type VoiceTraceEvent =
-  | { ev: 'sent'; seq: number; atMs: number }
-  | { ev: 'played'; from: number; seq: number; atMs: number };
+export type VoiceTraceEvent = { ev: 'sent'; seq: number; atMs: number } | { ev: 'played'; from: number; seq: number; atMs: number };
 
 export interface VoiceChatOptions {
   sendVoice: (p: OutgoingVoice) => void;
@@ -89,7 +87,11 @@ export class VoiceChat {
       this.drops.bad_voice_message += 1;
       return;
     }
-    this.rx.onPacket(v.fromPeerId, { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice, this.#clock.now());
+    this.rx.onPacket(
+      v.fromPeerId,
+      { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice,
+      this.#clock.now(),
+    );
   }
 
   /** The connection's measured packet loss (percent) becomes the encoder's FEC hint (floored). */

@@ -36,7 +36,10 @@ export class WavFileSource implements AudioSource {
   constructor(path: string, opts: WavSourceOptions = {}) {
     const wav = readWav(path);
     if (wav.sampleRateHz !== VOICE_SAMPLE_RATE_HZ) {
-      throw new VoiceError('VOICE_BAD_WAV', `${path}: ${wav.sampleRateHz} Hz, the microphone WAV must be ${VOICE_SAMPLE_RATE_HZ} Hz mono (sox in.wav -r 48000 -c 1 -b 16 out.wav)`);
+      throw new VoiceError(
+        'VOICE_BAD_WAV',
+        `${path}: ${wav.sampleRateHz} Hz, the microphone WAV must be ${VOICE_SAMPLE_RATE_HZ} Hz mono (sox in.wav -r 48000 -c 1 -b 16 out.wav)`,
+      );
     }
     this.name = `wav:${path}`;
     this.samples = wav.samples;

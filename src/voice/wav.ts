@@ -33,11 +33,17 @@ export function parseWav(buf: Uint8Array, name = 'wav'): WavData {
     const body = off + CHUNK_HEADER_BYTES;
     if (id === 'fmt ') {
       if (size < FMT_MIN_BYTES || body + size > buf.length) bad('fmt chunk truncated');
-      fmt = { format: dv.getUint16(body, true), channels: dv.getUint16(body + 2, true), rate: dv.getUint32(body + 4, true), bits: dv.getUint16(body + 14, true) };
+      fmt = {
+        format: dv.getUint16(body, true),
+        channels: dv.getUint16(body + 2, true),
+        rate: dv.getUint32(body + 4, true),
+        bits: dv.getUint16(body + 14, true),
+      };
     } else if (id === 'data') {
       if (!fmt) bad('data chunk before fmt chunk');
       const f = fmt!;
-      if ((f.format !== WAV_FORMAT_PCM && f.format !== WAV_FORMAT_EXTENSIBLE) || f.bits !== 16) bad(`only 16-bit PCM is read (format ${f.format}, ${f.bits} bits)`);
+      if ((f.format !== WAV_FORMAT_PCM && f.format !== WAV_FORMAT_EXTENSIBLE) || f.bits !== 16)
+        bad(`only 16-bit PCM is read (format ${f.format}, ${f.bits} bits)`);
       if (f.channels < 1 || f.rate < 1) bad('zero channels or sample rate');
       // Streams cut short (size 0 or past the end) are read up to what is there.
       const avail = Math.min(size === 0 ? buf.length - body : size, buf.length - body);

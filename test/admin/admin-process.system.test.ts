@@ -52,18 +52,42 @@ describe('admin on a real coop-server: console', () => {
     await vi.waitFor(() => expect(v.log.notices.includes(`you are muted for ${MUTE_S} s`), 'V to be told of the mute').toBe(true), WAIT);
     expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted).toBe(true);
     v.chat('psst, muted');
-    await vi.waitFor(() => expect(v.log.notices.some((n) => /^you are muted for \d+ s more/.test(n)), 'V to be told the message was not sent').toBe(true), WAIT);
-    await vi.waitFor(async () => expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted, 'the mute to expire').toBe(false), { ...WAIT, timeout: MUTE_S * 1000 + 15_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          v.log.notices.some((n) => /^you are muted for \d+ s more/.test(n)),
+          'V to be told the message was not sent',
+        ).toBe(true),
+      WAIT,
+    );
+    await vi.waitFor(async () => expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted, 'the mute to expire').toBe(false), {
+      ...WAIT,
+      timeout: MUTE_S * 1000 + 15_000,
+    });
     v.chat('free again');
     await vi.waitFor(() => expect(judy.log.chats.includes('V: free again'), 'Judy to hear V again').toBe(true), WAIT);
     expect(judy.log.chats).not.toContain('V: psst, muted');
 
     expect(await srv.command(`kick ${judy.peerId}`)).toBe(`kicked peer ${judy.peerId} (Judy)`);
-    await vi.waitFor(() => expect(judy.log.closed.some((r) => r.includes('kicked by the server admin')), 'Judy to be disconnected').toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          judy.log.closed.some((r) => r.includes('kicked by the server admin')),
+          'Judy to be disconnected',
+        ).toBe(true),
+      WAIT,
+    );
 
     const vPeer = v.peerId;
     expect(await srv.command(`ban ${vPeer}`)).toMatch(new RegExp(`^banned peer ${vPeer} \\(V, identity ${fingerprint(vKeys.publicKeyRaw).slice(0, 16)}…\\)$`));
-    await vi.waitFor(() => expect(v.log.closed.some((r) => r.includes('banned')), 'V to be disconnected').toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          v.log.closed.some((r) => r.includes('banned')),
+          'V to be disconnected',
+        ).toBe(true),
+      WAIT,
+    );
     const again = await player(srv.port, 'V', { identity: vKeys });
     expect(again.inWorld).toBe(false);
     expect(again.log.closed.join(' ')).toMatch(/refused by server: banned from this server/);
@@ -102,19 +126,43 @@ describe('admin on a real coop-server: AdminCmd', () => {
     await vi.waitFor(() => expect(boss.log.replies.length === 1, 'the mute reply').toBe(true), WAIT);
     expect(boss.log.replies[0]).toEqual({ ok: true, text: `muted peer ${v.peerId} (V) for ${MUTE_S} s` });
     v.chat('muted words');
-    await vi.waitFor(() => expect(v.log.notices.some((n) => n.startsWith('you are muted for')), 'V to be told it was not sent').toBe(true), WAIT);
-    await vi.waitFor(async () => expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted, 'the mute to expire').toBe(false), { ...WAIT, timeout: MUTE_S * 1000 + 15_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          v.log.notices.some((n) => n.startsWith('you are muted for')),
+          'V to be told it was not sent',
+        ).toBe(true),
+      WAIT,
+    );
+    await vi.waitFor(async () => expect((await srv.status()).peers.find((p) => p.id === v.peerId)?.muted, 'the mute to expire').toBe(false), {
+      ...WAIT,
+      timeout: MUTE_S * 1000 + 15_000,
+    });
     v.chat('unmuted words');
     await vi.waitFor(() => expect(judy.log.chats.includes('V: unmuted words'), 'Judy to hear V after the mute').toBe(true), WAIT);
     expect(judy.log.chats).not.toContain('V: muted words');
     expect(boss.log.chats).not.toContain('V: muted words');
 
     boss.admin(AdminCmdType.ADMIN_KICK, judy.peerId, 0, 'afk');
-    await vi.waitFor(() => expect(judy.log.closed.some((r) => r.includes('kicked by an admin: afk')), 'Judy kicked').toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          judy.log.closed.some((r) => r.includes('kicked by an admin: afk')),
+          'Judy kicked',
+        ).toBe(true),
+      WAIT,
+    );
 
     const vKeys = v.identity;
     boss.admin(AdminCmdType.ADMIN_BAN, v.peerId, 0, 'griefing');
-    await vi.waitFor(() => expect(v.log.closed.some((r) => r.includes('banned from this server: griefing')), 'V banned').toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          v.log.closed.some((r) => r.includes('banned from this server: griefing')),
+          'V banned',
+        ).toBe(true),
+      WAIT,
+    );
     const back = await player(srv.port, 'V', { identity: vKeys });
     expect(back.inWorld).toBe(false);
     expect(back.log.closed.join(' ')).toContain('banned from this server: griefing');
@@ -146,7 +194,17 @@ describe('coop-server admin options and start-up refusals (real process)', () =>
   it('--help lists the admin and dashboard options', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const opt of ['--dash-port', '--dash-host', '--data-dir', '--admins', '--admin ', '--host-identity', '--no-dash', '--no-console', 'COOP_ADMIN_TOKEN']) {
+    for (const opt of [
+      '--dash-port',
+      '--dash-host',
+      '--data-dir',
+      '--admins',
+      '--admin ',
+      '--host-identity',
+      '--no-dash',
+      '--no-console',
+      'COOP_ADMIN_TOKEN',
+    ]) {
       expect(r.stdout).toContain(opt);
     }
   });

@@ -15,7 +15,16 @@ const silent = { info: () => undefined, warn: () => undefined };
 
 describe('admin options', () => {
   it('defaults to loopback:7788, ./data, console and dashboard on', () => {
-    expect(parse([])).toEqual({ dataDir: './data', dashEnabled: true, dashHost: '127.0.0.1', dashPort: 7788, adminsFile: undefined, adminIds: [], hostIdentity: undefined, console: true });
+    expect(parse([])).toEqual({
+      dataDir: './data',
+      dashEnabled: true,
+      dashHost: '127.0.0.1',
+      dashPort: 7788,
+      adminsFile: undefined,
+      adminIds: [],
+      hostIdentity: undefined,
+      console: true,
+    });
     const o = parse(['--dash-port', '0', '--dash-host', '::1', '--admin', ID_A, '--admin', ID_ADMIN, '--no-console', '--data-dir', '/tmp/x']);
     expect(o).toMatchObject({ dashPort: 0, dashHost: '::1', adminIds: [ID_A, ID_ADMIN], console: false, dataDir: '/tmp/x' });
   });
@@ -45,7 +54,13 @@ describe('startAdmin', () => {
     const stdout = new PassThrough();
     const rt = await startAdmin({
       options: { ...parse(['--dash-port', '0', '--data-dir', dir, '--admins', join(dir, 'admins.txt')]) },
-      session, clock: new ManualClock(), log: silent, env: {}, stdin, stdout, announce: (l) => lines.push(l),
+      session,
+      clock: new ManualClock(),
+      log: silent,
+      env: {},
+      stdin,
+      stdout,
+      announce: (l) => lines.push(l),
     });
     try {
       expect(lines[0]).toBe(`dashboard: http://127.0.0.1:${rt.dash!.port}/`);
@@ -65,7 +80,14 @@ describe('startAdmin', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rt-'));
     writeFileSync(join(dir, 'bans.json'), '{"version":1,"bans":[{"identity"');
     const lines: string[] = [];
-    const err = await startAdmin({ options: parse(['--dash-port', '0', '--data-dir', dir]), session: new FakeSession(), clock: new ManualClock(), log: silent, env: {}, announce: (l) => lines.push(l) }).catch((e: unknown) => e);
+    const err = await startAdmin({
+      options: parse(['--dash-port', '0', '--data-dir', dir]),
+      session: new FakeSession(),
+      clock: new ManualClock(),
+      log: silent,
+      env: {},
+      announce: (l) => lines.push(l),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdminError);
     expect(lines).toEqual([]);
   });

@@ -37,7 +37,10 @@ describe('ban file under kill -9', () => {
     for (let run = 0; run < RUNS; run++) {
       await runUntilKilled(dataDir, Math.floor(rand() * MAX_DELAY_MS));
       const store = await BanStore.open({ dataDir }); // throws on a torn file
-      const ids = store.list().map((b) => b.identity).sort();
+      const ids = store
+        .list()
+        .map((b) => b.identity)
+        .sort();
       expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => `id${String(i).padStart(6, '0')}`));
       // the kill came after the run's first write reached the disk: the list grew by >= 1
       expect(ids.length).toBeGreaterThan(previous);

@@ -51,7 +51,12 @@ describe('BanStore', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `id${String(i).padStart(4, '0')}`);
     await Promise.all(ids.map((id) => s.ban(entry(id))));
     const again = await BanStore.open({ dataDir: dir });
-    expect(again.list().map((b) => b.identity).sort()).toEqual(ids);
+    expect(
+      again
+        .list()
+        .map((b) => b.identity)
+        .sort(),
+    ).toEqual(ids);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -29,7 +29,9 @@ export class Bot {
     let settle: (v: 'welcome' | 'refused') => void = () => undefined;
     this.#outcome = new Promise((r) => (settle = r));
     this.client = new CoopClient({
-      name, identity, now: () => performance.now(),
+      name,
+      identity,
+      now: () => performance.now(),
       send: (channel, bytes, reliable) => {
         if (!this.#peer?.connected) return;
         const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;

@@ -10,7 +10,16 @@ import { Bot, WAIT } from './bot.js';
 import { ServerProc } from './server-proc.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const TOKEN = 'live-dashboard-token-0123456789';
 /** The issue's bound: the page shows a join or a move within 3 s. */
 const UPDATE_BOUND_MS = 3000;
@@ -71,7 +80,14 @@ describe('dashboard of a real coop-server in Chromium', () => {
     await kickJudy.click();
     await page.locator('#result.ok').waitFor({ timeout: 10_000 });
     expect(await page.locator('#result').textContent()).toBe(`200: kicked peer ${judy.peerId} (Judy)`);
-    await vi.waitFor(() => expect(judy.log.closed.some((r) => r.includes('kicked')), 'Judy to be disconnected').toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          judy.log.closed.some((r) => r.includes('kicked')),
+          'Judy to be disconnected',
+        ).toBe(true),
+      WAIT,
+    );
     await page.locator(`#peers tbody tr[data-peer="${judy.peerId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
 
     mkdirSync('test-results', { recursive: true });

@@ -13,7 +13,16 @@ import { WebDash } from '../../src/server/dash/web-dash.js';
 import { FakeSession, ID_A, ID_B } from './fake-session.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const TOKEN = 'browser-test-token-0123456789';
 /** The bound: the page shows a join or a move within 3 s. */
 const UPDATE_BOUND_MS = 3000;
@@ -28,7 +37,13 @@ beforeAll(async () => {
   session = new FakeSession();
   session.add({ id: 1, name: 'Host', identity: 'h'.repeat(64), pingMs: 1, location: { x: 0, y: 0, z: 0 }, mode: 'play', isHost: true });
   const bans = await BanStore.open({ dataDir: mkdtempSync(join(tmpdir(), 'dashb-')) });
-  const controller = new AdminController({ session, bans, mutes: new MuteTable({ now: () => performance.now() }), admins: new AdminList(), log: { info: () => undefined, warn: () => undefined } });
+  const controller = new AdminController({
+    session,
+    bans,
+    mutes: new MuteTable({ now: () => performance.now() }),
+    admins: new AdminList(),
+    log: { info: () => undefined, warn: () => undefined },
+  });
   dash = new WebDash({ session, controller, token: TOKEN, port: 0, log: { info: () => undefined, warn: () => undefined } });
   port = await dash.listen();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -57,15 +72,23 @@ describe('dashboard in Chromium', () => {
     expect(await page.locator('#refusals').textContent()).toBe('wrong password 2 · banned 1');
 
     // a player joins
-    session.add({ id: 7, name: 'Vee <b>', identity: ID_A, pingMs: 28, location: { x: 40, y: 25, z: 3 }, mode: 'play',
-      net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_500 } });
+    session.add({
+      id: 7,
+      name: 'Vee <b>',
+      identity: ID_A,
+      pingMs: 28,
+      location: { x: 40, y: 25, z: 3 },
+      mode: 'play',
+      net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_500 },
+    });
     session.add({ id: 8, name: 'Jackie', identity: ID_B, pingMs: 55, location: { x: -30, y: -10, z: 0 }, mode: 'spectate' });
     const row = page.locator('#peers tbody tr[data-peer="7"]');
     await row.waitFor({ timeout: UPDATE_BOUND_MS });
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('Vee <b>'); // text, not HTML
     // connection stats: path in words with the ICE connect time, bytes human-readable; "—" without
     const head = await page.locator('#peers thead th').allTextContents();
-    const connCol = head.indexOf('connection'), trafficCol = head.indexOf('traffic');
+    const connCol = head.indexOf('connection'),
+      trafficCol = head.indexOf('traffic');
     expect(connCol).toBeGreaterThan(0);
     expect(trafficCol).toBeGreaterThan(0);
     expect(await row.locator('td').nth(connCol).textContent()).toBe('NAT punched (ICE srflx), 85 ms');

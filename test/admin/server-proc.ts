@@ -19,8 +19,24 @@ export class ServerProc {
   token = '';
 
   private constructor(opts: ServerProcOptions) {
-    const args = ['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--dash-port', '0',
-      '--data-dir', opts.dataDir, '--npcs', '0', '--vehicles', '0', '--log-level', 'warn', ...(opts.extraArgs ?? [])];
+    const args = [
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--dash-port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+      '--npcs',
+      '0',
+      '--vehicles',
+      '0',
+      '--log-level',
+      'warn',
+      ...(opts.extraArgs ?? []),
+    ];
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
     if (!opts.env?.COOP_ADMIN_TOKEN) delete env.COOP_ADMIN_TOKEN;
     this.proc = proc(args, { env, stdin: true, name: 'coop-server' });

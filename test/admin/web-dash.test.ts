@@ -21,8 +21,15 @@ let warnings: object[];
 
 beforeEach(async () => {
   session = new FakeSession();
-  session.add({ id: 2, name: 'Vee', identity: ID_A, pingMs: 31.6, location: { x: 10.123, y: -20, z: 1 }, mode: 'play',
-    net: { path: 'srflx', connectMs: 84.6, bytesSent: 12_345, bytesReceived: 4_567.4 } });
+  session.add({
+    id: 2,
+    name: 'Vee',
+    identity: ID_A,
+    pingMs: 31.6,
+    location: { x: 10.123, y: -20, z: 1 },
+    mode: 'play',
+    net: { path: 'srflx', connectMs: 84.6, bytesSent: 12_345, bytesReceived: 4_567.4 },
+  });
   session.add({ id: 3, name: '<img src=x onerror=alert(1)>', identity: ID_B, pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate' });
   // Zero counts are left out of /status; a non-finite one becomes 0 and is left out too.
   session.statsValue = { ...session.statsValue, refusals: { password: 3, banned: 1, full: 0, other: Number.NaN } };
@@ -73,18 +80,49 @@ describe('WebDash HTTP', () => {
     expect(JSON.parse(r.body)).toEqual({
       server: { tickMs: 25, frameTimeAvgMs: 3.5, entities: 120, uptimeS: 42, refusals: { password: 3, banned: 1 } },
       peers: [
-        { id: 2, name: 'Vee', pingMs: 32, location: { x: 10.12, y: -20, z: 1 }, mode: 'play', muted: false, clockBoundMs: null,
-          net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_567 } },
-        { id: 3, name: '<img src=x onerror=alert(1)>', pingMs: 40, location: { x: 0, y: 0, z: 0 }, mode: 'spectate', muted: false, clockBoundMs: null, net: null },
+        {
+          id: 2,
+          name: 'Vee',
+          pingMs: 32,
+          location: { x: 10.12, y: -20, z: 1 },
+          mode: 'play',
+          muted: false,
+          clockBoundMs: null,
+          net: { path: 'srflx', connectMs: 85, bytesSent: 12_345, bytesReceived: 4_567 },
+        },
+        {
+          id: 3,
+          name: '<img src=x onerror=alert(1)>',
+          pingMs: 40,
+          location: { x: 0, y: 0, z: 0 },
+          mode: 'spectate',
+          muted: false,
+          clockBoundMs: null,
+          net: null,
+        },
       ],
     });
   });
 
   it('net: udp has no connect time; non-finite bytes become 0', () => {
-    session.add({ id: 4, name: 'Lan', identity: 'd'.repeat(64), pingMs: 1, location: { x: 0, y: 0, z: 0 }, mode: 'play',
-      net: { path: 'udp', connectMs: null, bytesSent: Number.NaN, bytesReceived: Number.POSITIVE_INFINITY } });
-    session.add({ id: 5, name: 'Odd', identity: 'e'.repeat(64), pingMs: 1, location: { x: 0, y: 0, z: 0 }, mode: 'play',
-      net: { path: 'relay', connectMs: Number.NaN, bytesSent: 0.4, bytesReceived: 7 } });
+    session.add({
+      id: 4,
+      name: 'Lan',
+      identity: 'd'.repeat(64),
+      pingMs: 1,
+      location: { x: 0, y: 0, z: 0 },
+      mode: 'play',
+      net: { path: 'udp', connectMs: null, bytesSent: Number.NaN, bytesReceived: Number.POSITIVE_INFINITY },
+    });
+    session.add({
+      id: 5,
+      name: 'Odd',
+      identity: 'e'.repeat(64),
+      pingMs: 1,
+      location: { x: 0, y: 0, z: 0 },
+      mode: 'play',
+      net: { path: 'relay', connectMs: Number.NaN, bytesSent: 0.4, bytesReceived: 7 },
+    });
     const net = (id: number) => dash.status().peers.find((p) => p.id === id)?.net;
     expect(net(4)).toEqual({ path: 'udp', connectMs: null, bytesSent: 0, bytesReceived: 0 });
     expect(net(5)).toEqual({ path: 'relay', connectMs: 0, bytesSent: 0, bytesReceived: 7 });
@@ -151,7 +189,10 @@ describe('WebDash admin POSTs', () => {
   });
 
   it('bounds and types bodies; refuses a foreign Origin', async () => {
-    const big = await http('POST', '/admin/kick', { headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ peerId: 2, pad: 'x'.repeat(10_000) }) });
+    const big = await http('POST', '/admin/kick', {
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ peerId: 2, pad: 'x'.repeat(10_000) }),
+    });
     expect(big.status).toBe(413);
     const form = await http('POST', '/admin/kick', { headers: { ...auth, 'Content-Type': 'text/plain' }, body: '{"peerId":2}' });
     expect(form.status).toBe(415);
@@ -190,7 +231,9 @@ describe('WebDash /ws', () => {
     await expect(open('http://evil.example')).rejects.toThrow('HTTP 403');
     await expect(open(`http://localhost.evil.example:${port}`)).rejects.toThrow('HTTP 403');
     const wrong = new WebSocket(`ws://127.0.0.1:${port}/other`);
-    await expect(new Promise((_r, rej) => wrong.once('unexpected-response', (_q, res) => rej(new Error(`HTTP ${res.statusCode}`))))).rejects.toThrow('HTTP 404');
+    await expect(new Promise((_r, rej) => wrong.once('unexpected-response', (_q, res) => rej(new Error(`HTTP ${res.statusCode}`))))).rejects.toThrow(
+      'HTTP 404',
+    );
     expect(warnings.filter((w) => (w as { event: string }).event === 'dash.ws_refused').length).toBe(3);
   });
 });

@@ -51,14 +51,12 @@ describe('the rule engine (self-check: the test above can fail)', () => {
       "import '../../sidecar/c.js';",
       "import type { D } from '../../voice/d.js';",
       "// import { e } from '../../protocol/e.js';",
-      "const s = \"from '../../protocol/f.js'\";",
+      'const s = "from \'../../protocol/f.js\'";',
       "import { ok } from '../../util/clock.js';",
       "import { z } from 'zod';",
     ].join('\n');
     const edges = importsOf('src/net/enet/x.ts', text);
-    expect(edges.map((e) => e.target)).toEqual([
-      'src/protocol/a.js', 'src/server/b.js', 'src/sidecar/c.js', 'src/voice/d.js', 'src/util/clock.js',
-    ]);
+    expect(edges.map((e) => e.target)).toEqual(['src/protocol/a.js', 'src/server/b.js', 'src/sidecar/c.js', 'src/voice/d.js', 'src/util/clock.js']);
     expect(violations(edges).map((v) => v.split(' ')[0])).toEqual(['src/net/enet/x.ts:1', 'src/net/enet/x.ts:2', 'src/net/enet/x.ts:3', 'src/net/enet/x.ts:4']);
   });
 

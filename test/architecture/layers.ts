@@ -25,15 +25,27 @@ export interface LayerRule {
 
 export const LAYER_RULES: readonly LayerRule[] = [
   { from: 'src/util/', only: ['src/util/'], why: 'src/util is the bottom layer: it imports nothing from the project' },
-  { from: 'src/net/enet/', never: ['src/protocol/', 'src/server/', 'src/sidecar/', 'src/net/nat/', 'src/voice/', 'src/master/'], why: 'ENet knows no game message, no server, no sidecar and no ICE: only datagrams' },
-  { from: 'src/net/nat/', never: ['src/server/', 'src/sidecar/', 'src/master/'], why: 'the NAT layer shares only the wire types (src/protocol) with coop-master' },
+  {
+    from: 'src/net/enet/',
+    never: ['src/protocol/', 'src/server/', 'src/sidecar/', 'src/net/nat/', 'src/voice/', 'src/master/'],
+    why: 'ENet knows no game message, no server, no sidecar and no ICE: only datagrams',
+  },
+  {
+    from: 'src/net/nat/',
+    never: ['src/server/', 'src/sidecar/', 'src/master/'],
+    why: 'the NAT layer shares only the wire types (src/protocol) with coop-master',
+  },
   { from: 'bridge/', never: ['src/net/', 'src/server/'], why: 'the bridge knows no network' },
   { from: 'src/server/', never: ['bridge/', 'src/sidecar/'], why: 'the server never touches a game; server and sidecar share only src/protocol' },
   { from: 'src/sidecar/', never: ['src/server/'], why: 'server and sidecar share only src/protocol' },
   { from: 'src/master/', never: ['src/server/', 'src/sidecar/'], why: 'the master knows no game server and no sidecar' },
   { from: 'src/merge/', never: ['src/net/', 'src/server/'], why: 'src/merge is pure data: no network, no server' },
   { from: 'src/protocol/', never: ['src/server/', 'src/sidecar/', 'src/master/'], why: 'the protocol depends on no endpoint that speaks it' },
-  { from: 'src/cli/', only: ['src/cli/', 'src/util/', 'src/protocol/', 'src/net/nat/constants.'], why: 'the CLI layer imports nothing from below but src/util and constants' },
+  {
+    from: 'src/cli/',
+    only: ['src/cli/', 'src/util/', 'src/protocol/', 'src/net/nat/constants.'],
+    why: 'the CLI layer imports nothing from below but src/util and constants',
+  },
   { from: 'src/voice/', never: ['src/server/', 'src/sidecar/', 'bridge/'], why: 'voice is used by server and sidecar, never the other way' },
 ];
 

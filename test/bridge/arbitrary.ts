@@ -16,16 +16,26 @@ const SMALL: SizeLimits = { maxString: 24, maxBytes: 64, maxArray: 4 };
 
 function scalar(t: string, lim: SizeLimits): fc.Arbitrary<unknown> {
   switch (t) {
-    case 'u8': return fc.integer({ min: 0, max: 0xff });
-    case 'u16': return fc.integer({ min: 0, max: 0xffff });
-    case 'u32': return fc.integer({ min: 0, max: 0xffffffff });
-    case 'i32': return fc.integer({ min: -0x80000000, max: 0x7fffffff });
-    case 'f32': return fc.float({ noNaN: true });
-    case 'f64': return fc.double({ noNaN: true });
-    case 'bool': return fc.boolean();
-    case 'string': return fc.string({ unit: 'binary', maxLength: lim.maxString });
-    case 'bytes': return fc.uint8Array({ maxLength: lim.maxBytes });
-    default: throw new Error(`no arbitrary for ${t}`);
+    case 'u8':
+      return fc.integer({ min: 0, max: 0xff });
+    case 'u16':
+      return fc.integer({ min: 0, max: 0xffff });
+    case 'u32':
+      return fc.integer({ min: 0, max: 0xffffffff });
+    case 'i32':
+      return fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    case 'f32':
+      return fc.float({ noNaN: true });
+    case 'f64':
+      return fc.double({ noNaN: true });
+    case 'bool':
+      return fc.boolean();
+    case 'string':
+      return fc.string({ unit: 'binary', maxLength: lim.maxString });
+    case 'bytes':
+      return fc.uint8Array({ maxLength: lim.maxBytes });
+    default:
+      throw new Error(`no arbitrary for ${t}`);
   }
 }
 

@@ -64,6 +64,8 @@ describe('generated codecs', () => {
   });
 
   it('PlayerTransform encodes to 44 bytes (the bench message)', () => {
-    expect(encode('PlayerTransform', { entityId: 1, pos: { x: 1, y: 2, z: 3 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } }).byteLength).toBe(44);
+    expect(encode('PlayerTransform', { entityId: 1, pos: { x: 1, y: 2, z: 3 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } }).byteLength).toBe(
+      44,
+    );
   });
 });

@@ -12,10 +12,32 @@ describe('hook manifest codegen', () => {
 
   it('covers the hooks the issue names, ids unique', () => {
     const names = Object.keys(MESSAGE_IDS);
-    for (const n of ['PlayerTransform', 'StartCinematic', 'SeekCinematic', 'DialogueWheelShown', 'DialogueChoiceSelected', 'DialogueAdvance',
-      'MicIconShow', 'MicIconHide', 'RemoteEntityState', 'SpawnProxy', 'DespawnProxy', 'InterpDelayChanged', 'ConsoleCommand',
-      'PushToTalkDown', 'PushToTalkUp', 'SettingsChanged', 'SpectateEnter', 'SpectateExit', 'Notification',
-      'ExportProgressRequest', 'ProgressData', 'ApplyProgress', 'MergeConflicts', 'MergeAnswer']) {
+    for (const n of [
+      'PlayerTransform',
+      'StartCinematic',
+      'SeekCinematic',
+      'DialogueWheelShown',
+      'DialogueChoiceSelected',
+      'DialogueAdvance',
+      'MicIconShow',
+      'MicIconHide',
+      'RemoteEntityState',
+      'SpawnProxy',
+      'DespawnProxy',
+      'InterpDelayChanged',
+      'ConsoleCommand',
+      'PushToTalkDown',
+      'PushToTalkUp',
+      'SettingsChanged',
+      'SpectateEnter',
+      'SpectateExit',
+      'Notification',
+      'ExportProgressRequest',
+      'ProgressData',
+      'ApplyProgress',
+      'MergeConflicts',
+      'MergeAnswer',
+    ]) {
       expect(names).toContain(n);
     }
     const ids = Object.values(MESSAGE_IDS);
@@ -65,15 +87,25 @@ describe('hook manifest codegen', () => {
     expect(def('COOP_MAGIC')).toBe(L.BRIDGE_MAGIC);
     expect(def('COOP_ABI_VERSION')).toBe(L.BRIDGE_ABI_VERSION);
     const pairs: [string, number][] = [
-      ['COOP_OFF_MAGIC', L.OFF_MAGIC], ['COOP_OFF_ABI', L.OFF_ABI], ['COOP_OFF_SCHEMA', L.OFF_SCHEMA],
-      ['COOP_OFF_HEADER_BYTES', L.OFF_HEADER_BYTES], ['COOP_OFF_RING_BYTES', L.OFF_RING_BYTES],
-      ['COOP_OFF_PID_GAME', L.OFF_PID_GAME], ['COOP_OFF_PID_SIDECAR', L.OFF_PID_SIDECAR],
-      ['COOP_OFF_BEAT_GAME', L.OFF_BEAT_GAME], ['COOP_OFF_BEAT_SIDECAR', L.OFF_BEAT_SIDECAR],
-      ['COOP_OFF_RING0_CTRL', L.OFF_RING0_CTRL], ['COOP_OFF_RING1_CTRL', L.OFF_RING1_CTRL],
-      ['COOP_CTRL_WRITE_IDX', L.CTRL_WRITE_IDX], ['COOP_CTRL_WAKE_SEQ', L.CTRL_WAKE_SEQ],
-      ['COOP_CTRL_READER_WAITING', L.CTRL_READER_WAITING], ['COOP_CTRL_READ_IDX', L.CTRL_READ_IDX],
-      ['COOP_HEADER_BYTES', L.HEADER_BYTES], ['COOP_RING_MIN_BYTES', L.RING_MIN_BYTES],
-      ['COOP_FRAME_HEADER_BYTES', L.FRAME_HEADER_BYTES], ['COOP_FRAME_ALIGN_BYTES', L.FRAME_ALIGN_BYTES],
+      ['COOP_OFF_MAGIC', L.OFF_MAGIC],
+      ['COOP_OFF_ABI', L.OFF_ABI],
+      ['COOP_OFF_SCHEMA', L.OFF_SCHEMA],
+      ['COOP_OFF_HEADER_BYTES', L.OFF_HEADER_BYTES],
+      ['COOP_OFF_RING_BYTES', L.OFF_RING_BYTES],
+      ['COOP_OFF_PID_GAME', L.OFF_PID_GAME],
+      ['COOP_OFF_PID_SIDECAR', L.OFF_PID_SIDECAR],
+      ['COOP_OFF_BEAT_GAME', L.OFF_BEAT_GAME],
+      ['COOP_OFF_BEAT_SIDECAR', L.OFF_BEAT_SIDECAR],
+      ['COOP_OFF_RING0_CTRL', L.OFF_RING0_CTRL],
+      ['COOP_OFF_RING1_CTRL', L.OFF_RING1_CTRL],
+      ['COOP_CTRL_WRITE_IDX', L.CTRL_WRITE_IDX],
+      ['COOP_CTRL_WAKE_SEQ', L.CTRL_WAKE_SEQ],
+      ['COOP_CTRL_READER_WAITING', L.CTRL_READER_WAITING],
+      ['COOP_CTRL_READ_IDX', L.CTRL_READ_IDX],
+      ['COOP_HEADER_BYTES', L.HEADER_BYTES],
+      ['COOP_RING_MIN_BYTES', L.RING_MIN_BYTES],
+      ['COOP_FRAME_HEADER_BYTES', L.FRAME_HEADER_BYTES],
+      ['COOP_FRAME_ALIGN_BYTES', L.FRAME_ALIGN_BYTES],
       ['COOP_FRAME_TYPE_PAD', L.FRAME_TYPE_PAD],
     ];
     for (const [name, value] of pairs) expect([name, def(name)]).toEqual([name, value]);

@@ -18,7 +18,10 @@ afterAll(() => {
 });
 
 function runGame(log: string, argv: string[]) {
-  return spawnSync(GAME, ['--session', sessionName('log'), '--mode', 'idle', '--run-ms', GAME_RUN_MS, '--launch-log', log, '--', ...argv], { encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(GAME, ['--session', sessionName('log'), '--mode', 'idle', '--run-ms', GAME_RUN_MS, '--launch-log', log, '--', ...argv], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }
 
 describe('coop_launch_logged (Linux)', () => {

@@ -11,12 +11,19 @@ import { proc } from '../helpers/proc.js';
 import { WAIT, removeSessions, sessionName } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-launch-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); removeSessions(); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeSessions();
+});
 
 /** Gone, or exited and waiting to be reaped by whoever adopted it. */
 function ended(pid: number): boolean {
   if (!existsSync(`/proc/${pid}`)) return true;
-  try { return /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
+  try {
+    return /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }
 
 describe('native launcher (coop_launch)', () => {
@@ -51,15 +58,68 @@ describe('native launcher (coop_launch)', () => {
   }, 60_000);
 
   it('the game launches the sidecar, which joins the server; a SIGKILLed game takes it along', async () => {
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console',
-      '--data-dir', join(dir, 'srv'), '--npcs', '3', '--vehicles', '0', '--area-m', '30', '--log-level', 'silent']);
+    const server = proc([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--no-dash',
+      '--no-console',
+      '--data-dir',
+      join(dir, 'srv'),
+      '--npcs',
+      '3',
+      '--vehicles',
+      '0',
+      '--area-m',
+      '30',
+      '--log-level',
+      'silent',
+    ]);
     try {
       const port = Number((await server.line(/listening on udp [^:]+:(\d+)/, WAIT.timeout))[1]);
       const scenario = join(dir, 'stand.json');
-      writeFileSync(scenario, JSON.stringify({ steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
+      writeFileSync(
+        scenario,
+        JSON.stringify({
+          steps: [
+            {
+              at: 0,
+              do: 'walk',
+              path: [
+                [0, 0, 0],
+                [1, 0, 0],
+              ],
+              speedMps: 1,
+              hz: 10,
+            },
+          ],
+        }),
+      );
       const s = sessionName('launch');
-      const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--',
-        'node', '--import', 'tsx', 'src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
+      const game = proc([
+        'src/sim/main.ts',
+        '--session',
+        s,
+        '--scenario',
+        scenario,
+        '--quiet-frames',
+        '--launch-sidecar',
+        '--',
+        'node',
+        '--import',
+        'tsx',
+        'src/sidecar/main.ts',
+        '--server',
+        `127.0.0.1:${port}`,
+        '--name',
+        'V',
+        '--data-dir',
+        join(dir, 'player'),
+        '--log-level',
+        'silent',
+      ]);
       const launched = await game.jsonLine((l) => l.event === 'sidecarLaunched' || l.event === 'launchFailed');
       expect(launched.event, JSON.stringify(launched)).toBe('sidecarLaunched');
       const pid = launched.pid as number;

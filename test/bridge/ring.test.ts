@@ -67,7 +67,11 @@ describe('ring: C frames <-> JS frames', () => {
     expect(rc).toBe(0);
     expect(read).toBe(3000);
     // The last frame's bytes are exactly what the codec produced.
-    expect(Buffer.from(buf.subarray(0, len[0])).equals(Buffer.from(encode('SeekCinematic', { sceneId: `scene-2999-${'x'.repeat(2999 % 200)}`, timeS: 2999 * 0.25, localTimeMs: 2999 })))).toBe(true);
+    expect(
+      Buffer.from(buf.subarray(0, len[0])).equals(
+        Buffer.from(encode('SeekCinematic', { sceneId: `scene-2999-${'x'.repeat(2999 % 200)}`, timeS: 2999 * 0.25, localTimeMs: 2999 })),
+      ),
+    ).toBe(true);
     expect(type[0]).toBe(3);
   });
 
@@ -97,8 +101,8 @@ describe('ring: C frames <-> JS frames', () => {
     const cmd = (t: string) => encode('ConsoleCommand', { text: t });
     const write = (type: number, p: Uint8Array) => expect(native.writeFrame(g.h, type, p, p.byteLength)).toBe(0);
     write(13, cmd('one'));
-    write(4242, new Uint8Array([9, 9]));                 // unknown type: skipped
-    write(13, cmd('two').subarray(0, 5));                 // truncated payload: malformed
+    write(4242, new Uint8Array([9, 9])); // unknown type: skipped
+    write(13, cmd('two').subarray(0, 5)); // truncated payload: malformed
     write(13, Uint8Array.from([...cmd('three'), 0xaa])); // trailing byte: malformed
     write(13, cmd('four'));
     await vi.waitUntil(() => seen.length === 2, WAIT);

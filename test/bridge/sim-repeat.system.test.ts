@@ -11,7 +11,10 @@ import { proc } from '../helpers/proc.js';
 import { WAIT, removeSessions, sessionName } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-sim-repeat-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); removeSessions(); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeSessions();
+});
 
 describe('coop-sim repeating scenario', () => {
   it('spaces zero-length rounds by the minimum round time and keeps the bridge alive', async () => {
@@ -25,10 +28,13 @@ describe('coop-sim repeating scenario', () => {
     side.on('SettingsChanged', () => settings.push(settings.length));
     try {
       const done = () => game.json.filter((l) => l.event === 'scenarioDone').map((l) => l.t as number);
-      await vi.waitUntil(() => {
-        if (game.child.exitCode !== null) throw new Error(`sim exited: ${game.err()}`);
-        return done().length >= 3;
-      }, { ...WAIT, interval: 20 });
+      await vi.waitUntil(
+        () => {
+          if (game.child.exitCode !== null) throw new Error(`sim exited: ${game.err()}`);
+          return done().length >= 3;
+        },
+        { ...WAIT, interval: 20 },
+      );
       const t = done();
       for (let i = 1; i < t.length; i++) expect(t[i] - t[i - 1]).toBeGreaterThanOrEqual(SCENARIO_REPEAT_MIN_MS - 1);
       await vi.waitUntil(() => settings.length >= 3, WAIT);

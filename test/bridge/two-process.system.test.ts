@@ -89,7 +89,16 @@ describe('bridge between two processes', () => {
       progressBase64: Buffer.from('progress-v1').toString('base64'),
       mergePolicy: 'alternate',
       steps: [
-        { at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 10, hz: 50 },
+        {
+          at: 0,
+          do: 'walk',
+          path: [
+            [0, 0, 0],
+            [1, 0, 0],
+          ],
+          speedMps: 10,
+          hz: 50,
+        },
         { at: 50, do: 'cinematic', sceneId: 'q001', timeS: 1.5 },
         { at: 60, do: 'dialogue', conversationId: 9, choices: ['yes', 'no'], pick: 1, pickAfterMs: 20 },
         { at: 100, do: 'ptt', holdMs: 50 },
@@ -115,7 +124,17 @@ describe('bridge between two processes', () => {
     b.send('MergeConflicts', { requestId: 6, conflicts: [1, 2, 3].map((id) => ({ id, path: `quest/${id}`, base: '', ours: 'a', theirs: 'b' })) });
     await game.jsonLine((l) => l.event === 'flushed');
     await vi.waitUntil(() => answers.length === 1 && progress.length === 2, WAIT);
-    expect(seen).toEqual(expect.arrayContaining(['StartCinematic', 'DialogueWheelShown', 'DialogueChoiceSelected', 'PushToTalkDown', 'PushToTalkUp', 'ConsoleCommand', 'SettingsChanged']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'StartCinematic',
+        'DialogueWheelShown',
+        'DialogueChoiceSelected',
+        'PushToTalkDown',
+        'PushToTalkUp',
+        'ConsoleCommand',
+        'SettingsChanged',
+      ]),
+    );
     expect(seen.indexOf('PushToTalkDown')).toBeLessThan(seen.indexOf('PushToTalkUp'));
     expect(seen.indexOf('DialogueWheelShown')).toBeLessThan(seen.indexOf('DialogueChoiceSelected'));
     expect(transforms.at(-1)).toBe(1); // walked to the end of the path

@@ -10,9 +10,17 @@ import { UsageError } from '../../src/cli/command.js';
 import { SESSION_PASSWORD_MAX_BYTES } from '../../src/protocol/constants.js';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'coop-pwopt-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-const file = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'coop-pwopt-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
 
 describe('session password option', () => {
   it('no file and no env: no password; an empty env counts as unset', () => {

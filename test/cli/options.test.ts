@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  readBaseUrl, readChoice, readExistingFile, readHostPort, readId, readInt, readIp, readLogLevel, readPort, readText, QUOTE_MAX_CHARS,
+  readBaseUrl,
+  readChoice,
+  readExistingFile,
+  readHostPort,
+  readId,
+  readInt,
+  readIp,
+  readLogLevel,
+  readPort,
+  readText,
+  QUOTE_MAX_CHARS,
 } from '../../src/cli/options.js';
 import { exitCodesHelp, EXIT_TOOL_FIRST, parseCommandLine, UsageError } from '../../src/cli/command.js';
 
@@ -21,10 +31,18 @@ function usageMessage(f: () => unknown): string {
 describe('option readers', () => {
   it('absent options are undefined (the caller fills in its default)', () => {
     for (const read of [
-      () => readInt(undefined, '--n', { min: 0, max: 1 }), () => readPort(undefined, '--p'), () => readHostPort(undefined, '--s'),
-      () => readId(undefined, '--i'), () => readLogLevel(undefined), () => readIp(undefined, '--h'), () => readBaseUrl(undefined, '--m'),
-      () => readChoice(undefined, '--c', ['a']), () => readText(undefined, '--t', 3), () => readExistingFile(undefined, '--f'),
-    ]) expect(read()).toBeUndefined();
+      () => readInt(undefined, '--n', { min: 0, max: 1 }),
+      () => readPort(undefined, '--p'),
+      () => readHostPort(undefined, '--s'),
+      () => readId(undefined, '--i'),
+      () => readLogLevel(undefined),
+      () => readIp(undefined, '--h'),
+      () => readBaseUrl(undefined, '--m'),
+      () => readChoice(undefined, '--c', ['a']),
+      () => readText(undefined, '--t', 3),
+      () => readExistingFile(undefined, '--f'),
+    ])
+      expect(read()).toBeUndefined();
   });
 
   it('whole numbers: digits only, inside the range', () => {
@@ -39,7 +57,8 @@ describe('option readers', () => {
     expect(usageMessage(() => readPort('65536', '--port'))).toMatch(/^--port must be a port number 0\.\.65535/);
     expect(usageMessage(() => readPort('0', '--port', 1))).toMatch(/^--port must be a port number 1\.\.65535/);
     expect(readHostPort('example.org:7777', '--server')).toEqual({ host: 'example.org', port: 7777 });
-    for (const bad of ['nohost', 'h:0', 'h:70000', ':1', 'a b:1']) expect(usageMessage(() => readHostPort(bad, '--server'))).toMatch(/^--server must be HOST:PORT/);
+    for (const bad of ['nohost', 'h:0', 'h:70000', ':1', 'a b:1'])
+      expect(usageMessage(() => readHostPort(bad, '--server'))).toMatch(/^--server must be HOST:PORT/);
     expect(readId('lobby_1-a', '--session')).toBe('lobby_1-a');
     expect(usageMessage(() => readId('a/b', '--session', 'a bridge session name'))).toMatch(/^--session must be a bridge session name/);
     expect(usageMessage(() => readId('x'.repeat(65), '--session'))).toMatch(/^--session must be an id/);
@@ -86,9 +105,10 @@ describe('command line and exit codes', () => {
     expect(parseCommandLine(['--port', '7'], table).values.port).toBe('7');
   });
 
-  it('every --help ends with the shared codes, then the tool\'s own', () => {
-    expect(exitCodesHelp('merged', [{ code: 3, meaning: 'conflicts need a decision' }]))
-      .toBe('exit codes: 0 merged, 1 runtime error, 2 usage (bad or unknown option or value), 3 conflicts need a decision');
+  it("every --help ends with the shared codes, then the tool's own", () => {
+    expect(exitCodesHelp('merged', [{ code: 3, meaning: 'conflicts need a decision' }])).toBe(
+      'exit codes: 0 merged, 1 runtime error, 2 usage (bad or unknown option or value), 3 conflicts need a decision',
+    );
     expect(() => exitCodesHelp('ok', [{ code: EXIT_TOOL_FIRST - 1, meaning: 'clash' }])).toThrow(TypeError);
   });
 });

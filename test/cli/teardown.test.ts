@@ -6,9 +6,16 @@ describe('Teardown', () => {
   it('runs closers newest first, awaiting each before the next', async () => {
     const t = new Teardown();
     const log: string[] = [];
-    t.add('socket', () => { log.push('socket'); });
-    t.add('bridge', async () => { await new Promise((r) => setTimeout(r, 5)); log.push('bridge'); });
-    t.add('timers', () => { log.push('timers'); });
+    t.add('socket', () => {
+      log.push('socket');
+    });
+    t.add('bridge', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      log.push('bridge');
+    });
+    t.add('timers', () => {
+      log.push('timers');
+    });
     await t.run();
     expect(log).toEqual(['timers', 'bridge', 'socket']);
     expect(t.names).toEqual(['socket', 'bridge', 'timers']);
@@ -17,7 +24,10 @@ describe('Teardown', () => {
   it('is idempotent: concurrent and later calls share one run, each closer runs once', async () => {
     const t = new Teardown();
     let closes = 0;
-    t.add('host', async () => { closes++; await new Promise((r) => setTimeout(r, 5)); });
+    t.add('host', async () => {
+      closes++;
+      await new Promise((r) => setTimeout(r, 5));
+    });
     const [a, b] = [t.run(), t.run()];
     expect(a).toBe(b);
     await Promise.all([a, b, t.run()]);
@@ -30,8 +40,12 @@ describe('Teardown', () => {
     const errors: string[] = [];
     const t = new Teardown({ onError: (name, err) => errors.push(`${name}: ${(err as Error).message}`) });
     const log: string[] = [];
-    t.add('first', () => { log.push('first'); });
-    t.add('broken', () => { throw new Error('boom'); });
+    t.add('first', () => {
+      log.push('first');
+    });
+    t.add('broken', () => {
+      throw new Error('boom');
+    });
     t.add('rejecting', () => Promise.reject(new Error('late boom')));
     await t.run();
     expect(log).toEqual(['first']);
@@ -42,7 +56,9 @@ describe('Teardown', () => {
     const t = new Teardown();
     let closed = false;
     const running = t.run();
-    t.add('late socket', () => { closed = true; });
+    t.add('late socket', () => {
+      closed = true;
+    });
     await running;
     await new Promise((r) => setImmediate(r));
     expect(closed).toBe(true);

@@ -5,35 +5,42 @@
 import { describe, expect, it } from 'vitest';
 import { proc } from '../helpers/proc.js';
 
-interface Peer { name: string; net: { path: string; connectMs: number | null; bytesSent: number; bytesReceived: number } | null }
+interface Peer {
+  name: string;
+  net: { path: string; connectMs: number | null; bytesSent: number; bytesReceived: number } | null;
+}
 
 const STATUS_POLL_MS = 500;
 const RUN_TIMEOUT_MS = 90_000;
 
 describe('npm start (scripts/demo.mjs)', () => {
-  it('runs master, server and three players; the dashboard shows each path; Ctrl-C stops it', async () => {
-    const p = proc(['scripts/demo.mjs', '--dash-port', '0'], { command: process.execPath, name: 'demo' });
-    const demo = p.child;
-    const out = p.lines;
-    try {
-      const dash = (await p.line(/\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, RUN_TIMEOUT_MS))[1];
-      let peers: Peer[] = [];
-      const ready = (): boolean => peers.length === 3 && peers.every((p) => p.net !== null && p.net.bytesSent > 1_000 && p.net.bytesReceived > 500);
-      while (!ready() && demo.exitCode === null) {
-        await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
-        peers = ((await (await fetch(`${dash}/status`)).json()) as { peers: Peer[] }).peers;
+  it(
+    'runs master, server and three players; the dashboard shows each path; Ctrl-C stops it',
+    async () => {
+      const p = proc(['scripts/demo.mjs', '--dash-port', '0'], { command: process.execPath, name: 'demo' });
+      const demo = p.child;
+      const out = p.lines;
+      try {
+        const dash = (await p.line(/\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, RUN_TIMEOUT_MS))[1];
+        let peers: Peer[] = [];
+        const ready = (): boolean => peers.length === 3 && peers.every((p) => p.net !== null && p.net.bytesSent > 1_000 && p.net.bytesReceived > 500);
+        while (!ready() && demo.exitCode === null) {
+          await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
+          peers = ((await (await fetch(`${dash}/status`)).json()) as { peers: Peer[] }).peers;
+        }
+        expect(demo.exitCode, `demo exited early: ${out.slice(-20).join('\n')}\n${p.err()}`).toBeNull();
+        const byName = new Map(peers.map((p) => [p.name, p.net]));
+        expect(byName.get('V')?.path).toBe('udp');
+        expect(byName.get('Panam')?.path).toBe('udp');
+        expect(byName.get('Judy')?.path).toBe('host');
+        expect(byName.get('Judy')?.connectMs).toBeGreaterThan(0);
+        expect(out.some((l) => /\[sidecar:Judy\] .*connected: path host/.test(l))).toBe(true);
+      } finally {
+        demo.kill('SIGINT');
       }
-      expect(demo.exitCode, `demo exited early: ${out.slice(-20).join('\n')}\n${p.err()}`).toBeNull();
-      const byName = new Map(peers.map((p) => [p.name, p.net]));
-      expect(byName.get('V')?.path).toBe('udp');
-      expect(byName.get('Panam')?.path).toBe('udp');
-      expect(byName.get('Judy')?.path).toBe('host');
-      expect(byName.get('Judy')?.connectMs).toBeGreaterThan(0);
-      expect(out.some((l) => /\[sidecar:Judy\] .*connected: path host/.test(l))).toBe(true);
-    } finally {
-      demo.kill('SIGINT');
-    }
-    expect(await p.exited).toBe(0);
-    expect(out).toContain('[demo] stopped');
-  }, RUN_TIMEOUT_MS);
+      expect(await p.exited).toBe(0);
+      expect(out).toContain('[demo] stopped');
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

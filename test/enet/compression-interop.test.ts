@@ -158,7 +158,9 @@ for (const checksum of [false, true]) {
         if (e.type === 'connect') libPeer = e.peer;
         if (e.type === 'receive') libGot.push(e);
       };
-      ts.on('connect', (p) => { tsPeer = p; });
+      ts.on('connect', (p) => {
+        tsPeer = p;
+      });
       ts.on('receive', (_p, channelId, data) => tsGot.push({ channelId, data }));
       if (tsIsClient) ts.connect({ address: '127.0.0.1', port: libHost.port }, 2);
       else libPeer = libHost.connect(ts.address().port, 2);

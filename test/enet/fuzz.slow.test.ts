@@ -91,7 +91,10 @@ function connectCommand(r: Rng): Uint8Array {
   return c;
 }
 
-interface Target { id: number; session: number }
+interface Target {
+  id: number;
+  session: number;
+}
 
 /** Build one hostile datagram. `captured` holds real datagrams of the live session. */
 /** Turn every DISCONNECT the parser would see into a PING (walks commands as ENet does). */
@@ -116,7 +119,7 @@ function hostile(r: Rng, captured: Uint8Array[], targets: Target[], noDisconnect
   // Spoofing: mostly aim the (replayed, mutated) datagram at one of the targets.
   if (noDisconnect && targets.length && b.length >= 2 && r() < 0.8 && (b[0] & 0x0f) !== 0x0f) {
     const t = pick(r, targets);
-    writeU16(b, 0, (b[0] << 8 & 0xc000) | (t.session << 12) | t.id);
+    writeU16(b, 0, ((b[0] << 8) & 0xc000) | (t.session << 12) | t.id);
   }
   if (noDisconnect) defang(b);
   return b;
@@ -126,30 +129,35 @@ function hostileBody(r: Rng, captured: Uint8Array[], targets: Target[], noDiscon
   let kind = int(r, 9);
   if (noDisconnect && kind === 6) kind = 7; // the flood test is the other one
   switch (kind) {
-    case 0: { // random bytes
+    case 0: {
+      // random bytes
       const b = new Uint8Array(int(r, 1500));
       for (let i = 0; i < b.length; i++) b[i] = int(r, 256);
       return b;
     }
     case 1: // verbatim replay
       return captured.length ? pick(r, captured).slice() : new Uint8Array(0);
-    case 2: { // bit flips on a replay
+    case 2: {
+      // bit flips on a replay
       if (!captured.length) return new Uint8Array(3);
       const b = pick(r, captured).slice();
       for (let k = 1 + int(r, 8); k > 0 && b.length; k--) b[int(r, b.length)] ^= 1 << int(r, 8);
       return b;
     }
-    case 3: { // truncated replay
+    case 3: {
+      // truncated replay
       if (!captured.length) return new Uint8Array(1);
       const b = pick(r, captured);
       return b.slice(0, int(r, b.length + 1));
     }
-    case 4: { // replay with garbage appended
+    case 4: {
+      // replay with garbage appended
       if (!captured.length) return new Uint8Array(5);
       const extra = new Uint8Array(int(r, 64)).map(() => int(r, 256));
       return concat([pick(r, captured), extra]);
     }
-    case 5: { // replay re-addressed to another peer id / session
+    case 5: {
+      // replay re-addressed to another peer id / session
       if (!captured.length) return new Uint8Array(2);
       const b = pick(r, captured).slice();
       if (b.length >= 2) writeU16(b, 0, (int(r, 65536) & ~0x4000) | 0x8000);
@@ -157,7 +165,8 @@ function hostileBody(r: Rng, captured: Uint8Array[], targets: Target[], noDiscon
     }
     case 6: // CONNECT (flood), sometimes with junk commands after it
       return concat([header(r, ENET_PROTOCOL_MAXIMUM_PEER_ID, 0), connectCommand(r), ...(r() < 0.5 ? [randomCommand(r, 4)] : [])]);
-    default: { // structured: a live peer's id and session, several random commands
+    default: {
+      // structured: a live peer's id and session, several random commands
       const t = r() < 0.8 && targets.length ? pick(r, targets) : { id: int(r, 4096), session: int(r, 4) };
       const parts = [header(r, t.id, r() < 0.9 ? t.session : int(r, 4))];
       for (let k = 1 + int(r, 5); k > 0; k--) parts.push(randomCommand(r, 4, noDisconnect));
@@ -166,7 +175,14 @@ function hostileBody(r: Rng, captured: Uint8Array[], targets: Target[], noDiscon
   }
 }
 
-interface Live { world: SimWorld; server: EnetHost; clients: EnetHost[]; peers: EnetPeer[]; echoed: number[]; captured: Uint8Array[] }
+interface Live {
+  world: SimWorld;
+  server: EnetHost;
+  clients: EnetHost[];
+  peers: EnetPeer[];
+  echoed: number[];
+  captured: Uint8Array[];
+}
 
 /** A server with two clients streaming reliable and unreliable data; the server echoes. */
 function liveSession(seed: number): Live {
@@ -176,7 +192,9 @@ function liveSession(seed: number): Live {
   const clients = [world.host(), world.host()];
   const echoed = [0, 0];
   const peers = clients.map((c, i) => {
-    c.on('receive', () => { echoed[i]++; });
+    c.on('receive', () => {
+      echoed[i]++;
+    });
     return world.connect(c, server, 4).clientPeer;
   });
   const captured: Uint8Array[] = [];
@@ -235,7 +253,9 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
       if (stepNo % 100 === 0) {
         checkBounds(live.server);
         // Both live clients got new echoes in the last 100 ms.
-        if (live.echoed.some((n, i) => n <= lastEchoed[i])) { stalls++; }
+        if (live.echoed.some((n, i) => n <= lastEchoed[i])) {
+          stalls++;
+        }
         lastEchoed = [...live.echoed];
       }
     }
@@ -250,7 +270,7 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
     expect(live.server.slots.filter((p) => p.state !== PeerState.DISCONNECTED).length).toBe(2);
   }, 120_000);
 
-  it('100,000+ datagrams spoofing a live peer\'s address: no throw, bounded, the host still serves', () => {
+  it("100,000+ datagrams spoofing a live peer's address: no throw, bounded, the host still serves", () => {
     const live = liveSession(4321);
     const r = seededRandom(7);
     const heapBefore = process.memoryUsage().heapUsed;
@@ -292,7 +312,9 @@ describe('enet fuzz: hostile datagrams at a live host', () => {
     // the host itself must still accept and serve a new client.
     const fresh = live.world.host();
     let echoes = 0;
-    fresh.on('receive', () => { echoes++; });
+    fresh.on('receive', () => {
+      echoes++;
+    });
     live.world.run(40_000, 10); // let spoofed half-open sessions time out
     const { clientPeer } = live.world.connect(fresh, live.server, 2);
     clientPeer.send(1, payload(1, 1, 5000), { reliable: true });

@@ -15,7 +15,12 @@ const PEER_LIMIT = 10;
 /** Hosts that send CONNECTs and are never serviced again: they never acknowledge anything. */
 function halfOpenFlood(w: SimWorld, server: EnetHost): void {
   for (let a = 0; a < ATTACK_ADDRESSES; a++) {
-    const attacker = new EnetHost({ transport: w.net.createTransport({ address: `10.9.0.${a + 2}`, port: 4000 }), clock: w.net.clock, autoService: false, peerLimit: CONNECTS_PER_ADDRESS });
+    const attacker = new EnetHost({
+      transport: w.net.createTransport({ address: `10.9.0.${a + 2}`, port: 4000 }),
+      clock: w.net.clock,
+      autoService: false,
+      peerLimit: CONNECTS_PER_ADDRESS,
+    });
     for (let i = 0; i < CONNECTS_PER_ADDRESS; i++) attacker.connect(server.address(), 2);
     attacker.flush();
   }
@@ -30,7 +35,9 @@ function halfOpenOf(server: EnetHost): { total: number; maxPerAddress: number } 
 function genuineJoin(w: SimWorld, server: EnetHost, budgetMs: number): boolean {
   const client = w.host({ peerLimit: 1 });
   let up = false;
-  client.on('connect', () => { up = true; });
+  client.on('connect', () => {
+    up = true;
+  });
   client.connect(server.address(), 2);
   w.run(budgetMs, 1, () => up);
   return up;

@@ -45,8 +45,12 @@ export class SimWorld {
   connect(client: EnetHost, server: EnetHost, channels: number, data = 0, budgetMs = 60_000): { clientPeer: Peer; serverPeer: Peer } {
     let serverPeer: EnetPeer | undefined;
     let connected = false;
-    const onServer = (p: EnetPeer): void => { serverPeer = p; };
-    const onClient = (): void => { connected = true; };
+    const onServer = (p: EnetPeer): void => {
+      serverPeer = p;
+    };
+    const onClient = (): void => {
+      connected = true;
+    };
     server.on('connect', onServer);
     client.on('connect', onClient);
     const clientPeer = client.connect(server.address(), channels, data);

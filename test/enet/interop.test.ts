@@ -73,7 +73,10 @@ for (const checksum of [false, true]) {
       let libDisconnectData = -1;
       let libPeer: LibEnetPeer | null = null;
       const onLib = (e: LibEnetEvent): void => {
-        if (e.type === 'connect') { libConnectData = e.data; libPeer = e.peer; }
+        if (e.type === 'connect') {
+          libConnectData = e.data;
+          libPeer = e.peer;
+        }
         if (e.type === 'disconnect') libDisconnectData = e.data;
         if (e.type === 'receive') {
           libGot.push(e);
@@ -82,7 +85,9 @@ for (const checksum of [false, true]) {
       };
       const tsGot: Array<{ channelId: number; data: Uint8Array; flags: number }> = [];
       let tsPeer: EnetPeer | null = null;
-      ts.on('connect', (p) => { tsPeer = p; });
+      ts.on('connect', (p) => {
+        tsPeer = p;
+      });
       ts.on('receive', (_p, channelId, data, flags) => tsGot.push({ channelId, data, flags }));
       ts.connect({ address: '127.0.0.1', port: lib.port }, 4, 0xcafe);
       await pump(lib, onLib, () => tsPeer !== null && libPeer !== null, 'connect');
@@ -103,7 +108,9 @@ for (const checksum of [false, true]) {
       expect(tsGot.filter((g) => g.channelId === 0).map((g) => g.data.length)).toEqual([32, 0]);
       expect(peer.stats.rtt).toBeLessThan(500);
       let tsDisconnected = -1;
-      ts.on('disconnect', (_p, d) => { tsDisconnected = d; });
+      ts.on('disconnect', (_p, d) => {
+        tsDisconnected = d;
+      });
       peer.disconnect(4242);
       await pump(lib, onLib, () => libDisconnectData >= 0 && tsDisconnected >= 0, 'disconnect');
       expect(libDisconnectData).toBe(4242);
@@ -117,8 +124,12 @@ for (const checksum of [false, true]) {
       let tsConnectData = -1;
       let tsDisconnectData = -1;
       const tsGot: Array<{ channelId: number; data: Uint8Array; flags: number }> = [];
-      ts.on('connect', (_p, d) => { tsConnectData = d; });
-      ts.on('disconnect', (_p, d) => { tsDisconnectData = d; });
+      ts.on('connect', (_p, d) => {
+        tsConnectData = d;
+      });
+      ts.on('disconnect', (_p, d) => {
+        tsDisconnectData = d;
+      });
       ts.on('receive', (p, channelId, data, flags) => {
         tsGot.push({ channelId, data, flags });
         p.send(channelId, data, flags); // echo
@@ -158,8 +169,12 @@ describe('interop disconnect paths', () => {
     const lib = libHost({ port: null });
     let serverPeer: EnetPeer | null = null;
     let tsEvent = -1;
-    ts.on('connect', (p) => { serverPeer = p; });
-    ts.on('disconnect', (_p, d) => { tsEvent = d; });
+    ts.on('connect', (p) => {
+      serverPeer = p;
+    });
+    ts.on('disconnect', (_p, d) => {
+      tsEvent = d;
+    });
     let libEvent = -1;
     let connected = false;
     const onLib = (e: LibEnetEvent): void => {

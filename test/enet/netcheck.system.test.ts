@@ -41,7 +41,11 @@ describe('coop-netcheck', () => {
       peer.send(0, Buffer.from('reliable'), { reliable: true });
       peer.send(1, Buffer.from('unsequenced'), { unsequenced: true });
       peer.send(2, Buffer.from('unreliable'));
-      expect((await echoes).sort((a, b) => a[0] - b[0])).toEqual([[0, 'reliable', 1], [1, 'unsequenced', 2], [2, 'unreliable', 0]]);
+      expect((await echoes).sort((a, b) => a[0] - b[0])).toEqual([
+        [0, 'reliable', 1],
+        [1, 'unsequenced', 2],
+        [2, 'unreliable', 0],
+      ]);
       peer.disconnect(3);
       await child.line(/disconnect peer=\d+ from=127\.0\.0\.1:\d+ data=3/, WAIT_MS);
     } finally {
@@ -71,7 +75,10 @@ describe('coop-netcheck', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
       const echoes = got.flatMap((e) => (e.type === 'receive' ? [[e.channelId, Buffer.from(e.data).toString(), e.flags & 0xb]] : []));
-      expect(echoes.sort()).toEqual([[0, 'from libenet', 1], [1, 'unsequenced', 2]]);
+      expect(echoes.sort()).toEqual([
+        [0, 'from libenet', 1],
+        [1, 'unsequenced', 2],
+      ]);
     } finally {
       lib.destroy();
     }
@@ -89,10 +96,14 @@ describe('coop-netcheck', () => {
     [['enet-echo', '--port', '99999'], '--port must be a port number'],
     [['enet-echo', '--port', '1', '--colour', 'red'], "Unknown option '--colour'"],
     [['frobnicate'], 'unknown command "frobnicate"'],
-  ])('bad arguments %j: one clear line, exit 2', async (args, message) => {
-    const r = await run([ENTRY, ...args]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(message);
-  }, 120_000);
+  ])(
+    'bad arguments %j: one clear line, exit 2',
+    async (args, message) => {
+      const r = await run([ENTRY, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+    },
+    120_000,
+  );
 });

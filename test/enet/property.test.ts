@@ -25,7 +25,11 @@ const TAIL_BUDGET_MS = 1_500_000;
 const ROUND_TRIP_30_PERCENT = 0.17;
 
 type Kind = 'reliable' | 'unreliable' | 'unsequenced' | 'unreliableFragment';
-interface Msg { channel: number; size: number; kind: Kind }
+interface Msg {
+  channel: number;
+  size: number;
+  kind: Kind;
+}
 
 const msgArb = fc.record({
   channel: fc.integer({ min: 0, max: 2 }),
@@ -68,7 +72,10 @@ describe('enet delivery guarantees on a 30 %-loss link with reordering and dupli
           const onChannel = got.filter((r) => r.channelId === ch);
           // Byte-exact, whatever the kind.
           for (const r of onChannel) expect(r.data).toEqual(payload(ch, indexOf(r.data), msgs[indexOf(r.data)].size));
-          const sentReliable = msgs.map((m, i) => ({ m, i })).filter(({ m }) => m.channel === ch && effectivelyReliable(m)).map(({ i }) => i);
+          const sentReliable = msgs
+            .map((m, i) => ({ m, i }))
+            .filter(({ m }) => m.channel === ch && effectivelyReliable(m))
+            .map(({ i }) => i);
           const gotReliable = onChannel.filter((r) => r.flags & ENET_PACKET_FLAG_RELIABLE).map((r) => indexOf(r.data));
           expect(gotReliable).toEqual(sentReliable);
           const sequenced = onChannel.filter((r) => !(r.flags & (ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNSEQUENCED))).map((r) => indexOf(r.data));
@@ -100,29 +107,33 @@ describe('enet delivery guarantees on a 30 %-loss link with reordering and dupli
 
   it('fragmented packets up to 4 MB reassemble byte-exact (31 % of round trips lost)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.oneof(fc.integer({ min: FRAGMENT_BYTES + 1, max: 200_000 }), fc.constant(4 * 1024 * 1024)), (seed, size) => {
-        const w = new SimWorld({ seed, latencyMs: 10 });
-        const server = w.host();
-        const client = w.host();
-        const got = collect(server);
-        const { clientPeer, serverPeer } = w.connect(client, server, 2);
-        clientPeer.setTimeout(...PATIENT);
-        serverPeer.setTimeout(...PATIENT);
-        w.net.setLink({ ...LOSSY, loss: ROUND_TRIP_30_PERCENT, latencyMs: 10, jitterMs: 5 });
-        const data = new Uint8Array(size);
-        let x = seed >>> 0;
-        for (let i = 0; i < size; i++) {
-          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-          data[i] = x >>> 24;
-        }
-        clientPeer.send(1, data, { reliable: true });
-        clientPeer.send(1, payload(1, 1, 10), { reliable: true }); // and something after it
-        w.run(600_000, 5, () => got.length === 2);
-        expect(got.length).toBe(2);
-        expect(got[0].data.length).toBe(size);
-        expect(Buffer.compare(got[0].data, data)).toBe(0);
-        expect(indexOf(got[1].data)).toBe(1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.oneof(fc.integer({ min: FRAGMENT_BYTES + 1, max: 200_000 }), fc.constant(4 * 1024 * 1024)),
+        (seed, size) => {
+          const w = new SimWorld({ seed, latencyMs: 10 });
+          const server = w.host();
+          const client = w.host();
+          const got = collect(server);
+          const { clientPeer, serverPeer } = w.connect(client, server, 2);
+          clientPeer.setTimeout(...PATIENT);
+          serverPeer.setTimeout(...PATIENT);
+          w.net.setLink({ ...LOSSY, loss: ROUND_TRIP_30_PERCENT, latencyMs: 10, jitterMs: 5 });
+          const data = new Uint8Array(size);
+          let x = seed >>> 0;
+          for (let i = 0; i < size; i++) {
+            x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+            data[i] = x >>> 24;
+          }
+          clientPeer.send(1, data, { reliable: true });
+          clientPeer.send(1, payload(1, 1, 10), { reliable: true }); // and something after it
+          w.run(600_000, 5, () => got.length === 2);
+          expect(got.length).toBe(2);
+          expect(got[0].data.length).toBe(size);
+          expect(Buffer.compare(got[0].data, data)).toBe(0);
+          expect(indexOf(got[1].data)).toBe(1);
+        },
+      ),
       { seed: 0xf4a9, numRuns: 4, examples: [[12345, 4 * 1024 * 1024]] },
     );
   }, 180_000);

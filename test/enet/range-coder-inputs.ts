@@ -31,7 +31,7 @@ export function compressibleBuffer(seed: number, n: number): Uint8Array {
     case 1: {
       // Text from a small vocabulary.
       const encoder = new TextEncoder();
-      for (let at = 0; at < n; ) {
+      for (let at = 0; at < n;) {
         const w = encoder.encode(WORDS[int(WORDS.length)]);
         b.set(w.subarray(0, n - at), at);
         at += w.length;
@@ -40,7 +40,7 @@ export function compressibleBuffer(seed: number, n: number): Uint8Array {
     }
     case 2: {
       // Runs of a few values.
-      for (let at = 0; at < n; ) {
+      for (let at = 0; at < n;) {
         const v = int(6);
         const run = 1 + int(40);
         b.fill(v, at, Math.min(n, at + run));

@@ -23,7 +23,6 @@ const bufferArb = fc.oneof(
   }),
 );
 
-
 describe('RangeCoder', () => {
   it('round trip: random, repetitive and structured buffers up to 4 KB', () => {
     const coder = new RangeCoder();
@@ -75,9 +74,7 @@ describe('RangeCoder', () => {
     expect(() => coder.decompress(compressed, out, -1)).toThrow(EnetError);
     expect(() => coder.decompress(compressed, out, Number.NaN)).toThrow(EnetError);
   });
-
 });
-
 
 describe('EnetHost with compressor: "range-coder"', () => {
   for (const checksum of [false, true]) {
@@ -158,7 +155,6 @@ describe('EnetHost with compressor: "range-coder"', () => {
     expect(host.stats.drops.decompress).toBe(2);
     expect(host.stats.drops.command).toBe(1);
   });
-
 
   it('refuses an unknown compressor', () => {
     const w = new SimWorld({ seed: 8 });

@@ -12,7 +12,9 @@ describe('enet on the simulated network', () => {
     const server = w.host({ peerLimit: 4 });
     const client = w.host({ peerLimit: 4 });
     let serverConnectData = -1;
-    server.on('connect', (_p, data) => { serverConnectData = data; });
+    server.on('connect', (_p, data) => {
+      serverConnectData = data;
+    });
     const got = collect(server);
     const back = collect(client);
     const { clientPeer, serverPeer } = w.connect(client, server, 3, 0xdeadbeef);
@@ -26,7 +28,11 @@ describe('enet on the simulated network', () => {
     expect(clientPeer.send(3, payload(3, 4))).toBe(false); // no such channel
     expect(serverPeer.send(1, payload(1, 9), { reliable: true })).toBe(true);
     w.run(100);
-    expect(got.map((r) => [r.channelId, r.flags])).toEqual([[0, 1], [1, 0], [2, 2]]);
+    expect(got.map((r) => [r.channelId, r.flags])).toEqual([
+      [0, 1],
+      [1, 0],
+      [2, 2],
+    ]);
     expect(back.map((r) => r.channelId)).toEqual([1]);
     expect(clientPeer.stats.rtt).toBeGreaterThanOrEqual(10);
     expect(clientPeer.stats.rtt).toBeLessThan(40);
@@ -50,7 +56,9 @@ describe('enet on the simulated network', () => {
     clientPeer.setTimeout(0, 60_000, 120_000);
     for (let i = 0; i < 50; i++) clientPeer.send(0, payload(0, i, 300), { reliable: true });
     let disconnected = -1;
-    server.on('disconnect', (_p, d) => { disconnected = d; });
+    server.on('disconnect', (_p, d) => {
+      disconnected = d;
+    });
     clientPeer.disconnectLater(5);
     expect(clientPeer.stateName).toBe('disconnect_later');
     expect(clientPeer.send(0, payload(0, 99), { reliable: true })).toBe(false);
@@ -82,7 +90,9 @@ describe('enet on the simulated network', () => {
     const { clientPeer, serverPeer } = w.connect(client, server, 1);
     let at = -1;
     const start = w.net.clock.now();
-    server.on('disconnect', (p) => { if (p === serverPeer) at = w.net.clock.now(); });
+    server.on('disconnect', (p) => {
+      if (p === serverPeer) at = w.net.clock.now();
+    });
     clientPeer.reset();
     w.run(ENET_PEER_TIMEOUT_MAXIMUM_MS + 5_000, 5, () => at >= 0);
     expect(at).toBeGreaterThan(0);
@@ -101,8 +111,12 @@ describe('enet on the simulated network', () => {
     const cut = w.net.clock.now();
     w.net.setLink({ loss: 1 });
     const times: Record<string, number> = {};
-    server.on('disconnect', () => { times.server = w.net.clock.now() - cut; });
-    client.on('disconnect', () => { times.client = w.net.clock.now() - cut; });
+    server.on('disconnect', () => {
+      times.server = w.net.clock.now() - cut;
+    });
+    client.on('disconnect', () => {
+      times.client = w.net.clock.now() - cut;
+    });
     w.run(ENET_PEER_TIMEOUT_MAXIMUM_MS + 5_000, 5, () => times.server !== undefined && times.client !== undefined);
     for (const side of ['server', 'client']) {
       expect(times[side]).toBeGreaterThanOrEqual(ENET_PEER_TIMEOUT_MINIMUM_MS);
@@ -115,7 +129,9 @@ describe('enet on the simulated network', () => {
     const w = new SimWorld({ seed: 6, latencyMs: 5 });
     const client = w.host();
     let failed = false;
-    client.on('disconnect', () => { failed = true; });
+    client.on('disconnect', () => {
+      failed = true;
+    });
     const peer = client.connect({ address: '10.9.9.9', port: 1 }, 1);
     w.run(ENET_PEER_TIMEOUT_MAXIMUM_MS + 5_000, 5, () => failed);
     expect(failed).toBe(true);
@@ -148,14 +164,16 @@ describe('enet on the simulated network', () => {
     expect(got.length).toBe(1);
     const bad = w.host({ checksum: false });
     let badConnected = false;
-    bad.on('connect', () => { badConnected = true; });
+    bad.on('connect', () => {
+      badConnected = true;
+    });
     bad.connect(server.address(), 1);
     w.run(2_000);
     expect(badConnected).toBe(false);
     expect(server.stats.drops.checksum).toBeGreaterThan(0);
   });
 
-  it('uses the connecting side\'s MTU (as ENet does) and fragments to fit it', () => {
+  it("uses the connecting side's MTU (as ENet does) and fragments to fit it", () => {
     const w = new SimWorld({ seed: 9, latencyMs: 5 });
     const server = w.host({ mtu: 1400 });
     const client = w.host({ mtu: 600 });
@@ -166,7 +184,10 @@ describe('enet on the simulated network', () => {
     let biggest = 0;
     const t = client.transport;
     const send = t.send.bind(t);
-    t.send = (d, to) => { biggest = Math.max(biggest, d.length); return send(d, to); };
+    t.send = (d, to) => {
+      biggest = Math.max(biggest, d.length);
+      return send(d, to);
+    };
     clientPeer.send(0, payload(0, 1, 5000), { reliable: true });
     w.run(500);
     expect(got[0].data).toEqual(payload(0, 1, 5000));

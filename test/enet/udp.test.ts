@@ -27,7 +27,10 @@ function waitFor<T>(fn: (resolve: (v: T) => void) => void, what: string, ms = 60
   });
 }
 
-for (const family of [{ name: 'IPv4', address: '127.0.0.1' }, { name: 'IPv6', address: '::1' }]) {
+for (const family of [
+  { name: 'IPv4', address: '127.0.0.1' },
+  { name: 'IPv6', address: '::1' },
+]) {
   describe(`enet over UDP ${family.name}`, () => {
     it('connects, echoes reliable/unreliable/unsequenced/fragmented data, disconnects', async () => {
       const server = await host(family.address);
@@ -53,7 +56,12 @@ for (const family of [{ name: 'IPv4', address: '127.0.0.1' }, { name: 'IPv6', ad
       peer.send(2, new Uint8Array(10).fill(9), { unsequenced: true });
       peer.send(3, big, { reliable: true });
       const got = await echoed;
-      expect(got.sort((a, b) => a[0] - b[0])).toEqual([[0, 3, 1], [1, 100, 0], [2, 10, 2], [3, 1_200_000, 1]]);
+      expect(got.sort((a, b) => a[0] - b[0])).toEqual([
+        [0, 3, 1],
+        [1, 100, 0],
+        [2, 10, 2],
+        [3, 1_200_000, 1],
+      ]);
       expect(peer.stats.rtt).toBeGreaterThan(0);
       expect(peer.stats.bytesSent).toBeGreaterThan(1_200_000);
       const clientGone = waitFor<number>((r) => client.on('disconnect', (_p, d) => r(d)), 'client disconnect');

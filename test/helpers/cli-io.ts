@@ -18,19 +18,27 @@ export function captureIo(env: Record<string, string | undefined> = {}): Capture
   const handlers = new Set<(s: CliSignal) => void>();
   return {
     io: {
-      stdout: (t) => { out += t; },
-      stderr: (t) => { err += t; },
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        err += t;
+      },
       env,
       onSignal(h) {
         const wrapped = (s: CliSignal): void => h(s);
         handlers.add(wrapped);
-        return () => { handlers.delete(wrapped); };
+        return () => {
+          handlers.delete(wrapped);
+        };
       },
       colour: false,
     },
     out: () => out,
     err: () => err,
-    signal: (s) => { for (const h of [...handlers]) h(s); },
+    signal: (s) => {
+      for (const h of [...handlers]) h(s);
+    },
     listeners: () => handlers.size,
   };
 }

@@ -4,7 +4,12 @@
 // while a snap-to-newest-snapshot player or a frozen playout clock give hundreds.
 export const JERK_SPAN_MS = 100;
 
-export interface PathSample { tMs: number; x: number; y: number; z: number }
+export interface PathSample {
+  tMs: number;
+  x: number;
+  y: number;
+  z: number;
+}
 
 export function jerkStats(samples: PathSample[]): { samples: number; values: number; p50: number; p90: number; p99: number; max: number } {
   const pts: PathSample[] = [];
@@ -13,8 +18,11 @@ export function jerkStats(samples: PathSample[]): { samples: number; values: num
   const axis = (k: 'x' | 'y' | 'z', i: number): number => {
     const [a, b, c, d] = [pts[i], pts[i + 1], pts[i + 2], pts[i + 3]];
     const t = [a.tMs, b.tMs, c.tMs, d.tMs].map((v) => v / 1000);
-    const v1 = (b[k] - a[k]) / (t[1] - t[0]), v2 = (c[k] - b[k]) / (t[2] - t[1]), v3 = (d[k] - c[k]) / (t[3] - t[2]);
-    const a1 = (v2 - v1) / ((t[2] - t[0]) / 2), a2 = (v3 - v2) / ((t[3] - t[1]) / 2);
+    const v1 = (b[k] - a[k]) / (t[1] - t[0]),
+      v2 = (c[k] - b[k]) / (t[2] - t[1]),
+      v3 = (d[k] - c[k]) / (t[3] - t[2]);
+    const a1 = (v2 - v1) / ((t[2] - t[0]) / 2),
+      a2 = (v3 - v2) / ((t[3] - t[1]) / 2);
     return (a2 - a1) / ((t[3] - t[0]) / 3);
   };
   for (let i = 0; i + 3 < pts.length; i++) j.push(Math.hypot(axis('x', i), axis('y', i), axis('z', i)));

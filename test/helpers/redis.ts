@@ -44,7 +44,10 @@ function waitForPong(port: number, deadline: number): Promise<void> {
       sock.on('connect', () => sock.write('PING\r\n'));
       sock.on('data', (d) => {
         got += d.toString();
-        if (got.includes('+PONG')) { sock.destroy(); resolve(); }
+        if (got.includes('+PONG')) {
+          sock.destroy();
+          resolve();
+        }
       });
       sock.on('error', () => {
         sock.destroy();
@@ -61,12 +64,29 @@ export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'coop-redis-'));
   const port = await freeTcpPort();
   let child: ChildProcess | undefined;
-  const killOnExit = (): void => { child?.kill('SIGKILL'); };
+  const killOnExit = (): void => {
+    child?.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
   const start = async (): Promise<void> => {
     // setpriv: redis dies with the test process even if that one is SIGKILLed.
     const prefix = existsSync(SETPRIV_BIN) ? [SETPRIV_BIN, '--pdeathsig', 'KILL', '--'] : [];
-    const argv = [...prefix, REDIS_SERVER_BIN, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
+    const argv = [
+      ...prefix,
+      REDIS_SERVER_BIN,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+    ];
     child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
     await waitForPong(port, Date.now() + REDIS_READY_TIMEOUT_MS);
   };
@@ -81,7 +101,9 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    get pid() { return child?.pid; },
+    get pid() {
+      return child?.pid;
+    },
     async stop() {
       await stopChild();
       process.off('exit', killOnExit);

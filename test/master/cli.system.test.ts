@@ -25,9 +25,13 @@ describe('coop-master CLI', () => {
     });
     const out = (): string => master.out() + master.err();
     const port = Number(
-      (await vi.waitUntil(() => /"port":(\d+)/.exec(out()), { timeout: 30_000, interval: 50 }).catch(() => {
-        throw new Error(`master did not start: ${out()}`);
-      }))[1],
+      (
+        await vi
+          .waitUntil(() => /"port":(\d+)/.exec(out()), { timeout: 30_000, interval: 50 })
+          .catch(() => {
+            throw new Error(`master did not start: ${out()}`);
+          })
+      )[1],
     );
     const base = `http://127.0.0.1:${port}`;
     const { nonce } = (await http(base, 'GET', '/api/challenge')).body as { nonce: string };

@@ -12,7 +12,10 @@ describe('coop-master --coturn', () => {
     try {
       await p.line(/coop-master listening/, 15_000);
       // The master's child processes: coturn (turnserver, exec'd by setpriv in the same process).
-      const kids = execFileSync('pgrep', ['-P', String(master.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      const kids = execFileSync('pgrep', ['-P', String(master.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
       const coturn = kids.find((pid) => /turnserver/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8')));
       expect(coturn, `children: ${kids.join(', ')}`).toBeDefined();
       master.kill('SIGKILL');
@@ -25,5 +28,9 @@ describe('coop-master --coturn', () => {
 
 /** The process state letter from /proc/PID/stat (Z = exited, not yet reaped). */
 function stateOf(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? ''; } catch { return 'Z'; }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '';
+  } catch {
+    return 'Z';
+  }
 }

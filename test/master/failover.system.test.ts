@@ -21,8 +21,9 @@ const masters: Proc[] = [];
 const closers: (() => unknown)[] = [];
 
 async function masterProcess(): Promise<{ p: Proc; url: string }> {
-  const p = proc(['src/master/main.ts', '--host', '127.0.0.1', '--port', '0', '--store', redis.url, '--turn-uri', coturn.uri],
-    { env: { ...process.env, COOP_TURN_SECRET: coturn.secret } });
+  const p = proc(['src/master/main.ts', '--host', '127.0.0.1', '--port', '0', '--store', redis.url, '--turn-uri', coturn.uri], {
+    env: { ...process.env, COOP_TURN_SECRET: coturn.secret },
+  });
   masters.push(p);
   const m = await p.line(/"msg":"coop-master listening"/);
   const port = /"port":(\d+)/.exec(m.input)?.[1];
@@ -57,8 +58,21 @@ describe('coop-master failover (processes, one Redis)', () => {
       body: () => ({ name: 'failover', version: '0.1.0', players: 1, maxPlayers: 8, password: false }),
       players: () => 1,
       onPeer: (sig, peerId) => {
-        natPerformHandshake({ peerId, role: 'host', signal: sig.link(peerId, true), transport: hostT, stunServer, bindAddress: '127.0.0.1', getTurnCredentials: hostTurn })
-          .then((c) => { connected.push(c); closers.push(() => c.close()); }, () => undefined);
+        natPerformHandshake({
+          peerId,
+          role: 'host',
+          signal: sig.link(peerId, true),
+          transport: hostT,
+          stunServer,
+          bindAddress: '127.0.0.1',
+          getTurnCredentials: hostTurn,
+        }).then(
+          (c) => {
+            connected.push(c);
+            closers.push(() => c.close());
+          },
+          () => undefined,
+        );
       },
       log: quiet,
     });
@@ -67,7 +81,15 @@ describe('coop-master failover (processes, one Redis)', () => {
     expect(host.master).toBe(a.url);
     const sessionId = host.lobbyId;
     const join = async (order: string[], onRetry?: (e: Error, next: string) => void): Promise<NatJoined> => {
-      const j = await joinThroughMaster({ master: order, lobbyId: sessionId, stunServer, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1', onRetry });
+      const j = await joinThroughMaster({
+        master: order,
+        lobbyId: sessionId,
+        stunServer,
+        relay: true,
+        identity: generateIdentity(),
+        bindAddress: '127.0.0.1',
+        onRetry,
+      });
       closers.push(() => j.close());
       return j;
     };
@@ -83,7 +105,7 @@ describe('coop-master failover (processes, one Redis)', () => {
     await a.p.exited;
     await vi.waitFor(() => expect(host.master).toBe(b.url), WAIT);
     expect(host.lobbyId).toBe(sessionId);
-    const listed = await (await fetch(`${b.url}/api/sessions`)).json() as { sessions: { sessionId: string }[] };
+    const listed = (await (await fetch(`${b.url}/api/sessions`)).json()) as { sessions: { sessionId: string }[] };
     expect(listed.sessions.map((s) => s.sessionId)).toContain(sessionId);
     expect(first.stats().state).toBe('connected');
 

@@ -8,7 +8,9 @@ import { HostBinding } from '../../src/net/nat/host-binding.js';
 const WAIT = { timeout: 20_000, interval: 50 };
 const BODY = { name: 'rebind', version: '0.1.0', players: 1, maxPlayers: 4, password: false };
 const open: { close(): unknown }[] = [];
-afterEach(async () => { for (const o of open.splice(0).reverse()) await o.close(); });
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
 
 async function master(port = 0): Promise<MasterServer> {
   const m = await startMaster({ host: '127.0.0.1', port, turnUris: [] });
@@ -39,7 +41,13 @@ describe('HostBinding across masters without a shared store', () => {
   it('with every master gone it keeps trying, and binds when one comes back', async () => {
     const a = await master();
     const port = a.port;
-    const host = await HostBinding.start({ master: [a.url], body: () => BODY, players: () => 1, onPeer: () => undefined, log: { info: () => undefined, warn: () => undefined } });
+    const host = await HostBinding.start({
+      master: [a.url],
+      body: () => BODY,
+      players: () => 1,
+      onPeer: () => undefined,
+      log: { info: () => undefined, warn: () => undefined },
+    });
     open.push(host);
     await a.close();
     await new Promise((r) => setTimeout(r, 300));

@@ -78,7 +78,8 @@ describe('coop-master on Redis, two instances', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(4);
     // The bucket: MASTER_RATE_MAX_PER_WINDOW requests of one address in a window, whichever instance.
     const rate: number[] = [];
-    for (let i = 0; i < MASTER_RATE_MAX_PER_WINDOW + 2; i++) rate.push((await http(i % 2 ? b.url : a.url, 'GET', '/api/challenge', undefined, '127.0.0.12')).status);
+    for (let i = 0; i < MASTER_RATE_MAX_PER_WINDOW + 2; i++)
+      rate.push((await http(i % 2 ? b.url : a.url, 'GET', '/api/challenge', undefined, '127.0.0.12')).status);
     expect(rate.filter((s) => s === 200)).toHaveLength(MASTER_RATE_MAX_PER_WINDOW);
     expect(rate.slice(-2)).toEqual([429, 429]);
   });

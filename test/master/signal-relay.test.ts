@@ -11,10 +11,17 @@ function fakeBus(): SignalBus & { sent: { to: string; m: RelayMessage }[]; deliv
   let handler: (m: RelayMessage) => void = () => undefined;
   const sent: { to: string; m: RelayMessage }[] = [];
   return {
-    instanceId: 'instB', sent,
-    bindHost: async () => 'ok', releaseHost: async () => undefined, hostOf: async () => 'instA',
-    send: (to, m) => { sent.push({ to, m }); },
-    onMessage: (h) => { handler = h; },
+    instanceId: 'instB',
+    sent,
+    bindHost: async () => 'ok',
+    releaseHost: async () => undefined,
+    hostOf: async () => 'instA',
+    send: (to, m) => {
+      sent.push({ to, m });
+    },
+    onMessage: (h) => {
+      handler = h;
+    },
     deliver: (m) => handler(m),
   };
 }
@@ -27,8 +34,14 @@ describe('SignalRelay', () => {
     const registered = new Map<string, ServerMessage[]>();
     const local: LocalSide = {
       sendToHost: () => false,
-      sendToPeer: (peer, m) => { const q = registered.get(peer); q?.push(m); return q !== undefined; },
-      closePeer: () => undefined, peersOf: () => 0, addPeers: () => undefined,
+      sendToPeer: (peer, m) => {
+        const q = registered.get(peer);
+        q?.push(m);
+        return q !== undefined;
+      },
+      closePeer: () => undefined,
+      peersOf: () => 0,
+      addPeers: () => undefined,
     };
     const relay = new SignalRelay(bus, local, new MasterStats());
     const joining = relay.join('sess1', 'peer1', 'instA');
@@ -48,7 +61,16 @@ describe('SignalRelay', () => {
   it('a signal for a joiner nobody is waiting for is not held', () => {
     const bus = fakeBus();
     let delivered = 0;
-    const local: LocalSide = { sendToHost: () => false, sendToPeer: () => { delivered++; return false; }, closePeer: () => undefined, peersOf: () => 0, addPeers: () => undefined };
+    const local: LocalSide = {
+      sendToHost: () => false,
+      sendToPeer: () => {
+        delivered++;
+        return false;
+      },
+      closePeer: () => undefined,
+      peersOf: () => 0,
+      addPeers: () => undefined,
+    };
     const relay = new SignalRelay(bus, local, new MasterStats());
     bus.deliver({ k: 'joined', peer: 'stranger' }); // no pending join: ignored
     bus.deliver({ k: 'sig', sid: 's', peer: 'stranger', toHost: false, data: params });

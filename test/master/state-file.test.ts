@@ -11,7 +11,9 @@ import { MASTER_SESSION_EXPIRY_MS } from '../../src/master/constants.js';
 
 const BODY = { name: 'Night City run', version: '0.1.0', players: 1, maxPlayers: 4, password: false };
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function statePath(): string {
   const d = mkdtempSync(join(tmpdir(), 'coop-state-'));

@@ -66,8 +66,8 @@ describe('coop-master killed mid-write', () => {
     // what a kill between the temp's creation and its rename leaves
     const deadPid = 999_999;
     writeFileSync(join(dir, `.lobby.json.${deadPid}.0123456789ab.tmp`), '{"v":1,"sessions":[{"sessionId":"half');
-    writeFileSync(join(dir, 'notes.txt'), 'not the master\'s');
-    writeFileSync(join(dir, '.other.json.1.ab.tmp'), 'another program\'s temp file');
+    writeFileSync(join(dir, 'notes.txt'), "not the master's");
+    writeFileSync(join(dir, '.other.json.1.ab.tmp'), "another program's temp file");
     expect(temps().length).toBe(leftByKill + 1);
 
     const second = await startMaster();

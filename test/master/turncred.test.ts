@@ -10,7 +10,9 @@ let m: MasterServer;
 beforeAll(async () => {
   m = await startMaster({ host: '127.0.0.1', port: 0, turnSecret: SECRET, turnUris: ['turn:127.0.0.1:3478?transport=udp'], turnTtlS: 300, now: () => now });
 });
-afterAll(async () => { await m.close(); });
+afterAll(async () => {
+  await m.close();
+});
 
 describe('GET /api/turnCred', () => {
   it('issues coturn REST credentials to a player who signs the challenge', async () => {

@@ -41,17 +41,34 @@ async function acrossInstances(extra: Partial<HandshakeOptions> = {}): Promise<{
   const joinId = newPlayerIdentity();
   const common = { stunServer: `127.0.0.1:${coturn.port}`, bindAddress: '127.0.0.1', ...extra };
   let onPeer!: (peerId: string) => void;
-  const peerSeen = new Promise<string>((resolve) => { onPeer = resolve; });
+  const peerSeen = new Promise<string>((resolve) => {
+    onPeer = resolve;
+  });
   await hostSig.host(announced, (peerId) => onPeer(peerId));
   const me = await joinSig.join(announced.lobbyId);
   const peerId = await peerSeen;
   expect(peerId).toBe(me);
   const [host, joiner] = await Promise.all([
-    natPerformHandshake({ ...common, peerId, role: 'host', signal: hostSig.link(peerId, true), transport: hostT, getTurnCredentials: () => fetchTurnCredentials(a.url, hostId) }),
-    natPerformHandshake({ ...common, peerId: me, role: 'joiner', signal: joinSig.link(me, false), transport: joinT, getTurnCredentials: () => fetchTurnCredentials(b.url, joinId) }),
+    natPerformHandshake({
+      ...common,
+      peerId,
+      role: 'host',
+      signal: hostSig.link(peerId, true),
+      transport: hostT,
+      getTurnCredentials: () => fetchTurnCredentials(a.url, hostId),
+    }),
+    natPerformHandshake({
+      ...common,
+      peerId: me,
+      role: 'joiner',
+      signal: joinSig.link(me, false),
+      transport: joinT,
+      getTurnCredentials: () => fetchTurnCredentials(b.url, joinId),
+    }),
   ]);
   return {
-    host, joiner,
+    host,
+    joiner,
     async close() {
       await host.close();
       await joiner.close();
@@ -75,7 +92,7 @@ describe('two coop-master instances on one Redis', () => {
     }
   });
 
-  it('and through coturn with TURN credentials from each one\'s own instance', async () => {
+  it("and through coturn with TURN credentials from each one's own instance", async () => {
     const p = await acrossInstances({ directTimeoutMs: 1 });
     try {
       expect(p.joiner.stats()).toMatchObject({ state: 'connected', path: 'relay' });

@@ -35,7 +35,9 @@ const questMapArb: fc.Arbitrary<QuestStageMap> = fc
   .subarray(QUEST_NAMES)
   .chain((names) => fc.tuple(...names.map(() => fc.integer({ min: 0, max: 6 }))).map((st) => Object.fromEntries(names.map((n, i) => [n, st[i]]))));
 
-const attrsArb = fc.dictionary(fc.constantFrom('damage', 'iconic', 'tag'), fc.oneof(fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.constantFrom('a', 'b')), { maxKeys: 3 });
+const attrsArb = fc.dictionary(fc.constantFrom('damage', 'iconic', 'tag'), fc.oneof(fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.constantFrom('a', 'b')), {
+  maxKeys: 3,
+});
 
 const itemArb = (id: string, seed: number): fc.Arbitrary<ItemSnap> =>
   fc.record({
@@ -63,22 +65,29 @@ export const progressArb: fc.Arbitrary<Progress> = fc.record({
 
 /** Mutates a progress a little: some quests moved, some items changed, added or dropped. */
 export function derivedArb(from: Progress): fc.Arbitrary<Progress> {
-  return fc.record({ other: progressArb, keepQuest: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), keepItem: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), keepXp: fc.boolean() }).map(({ other, keepQuest, keepItem, keepXp }) => {
-    const quests: QuestStageMap = {};
-    QUEST_NAMES.forEach((q, i) => {
-      const src = keepQuest[i] ? from.quests : other.quests;
-      if (Object.hasOwn(src, q)) quests[q] = src[q];
+  return fc
+    .record({
+      other: progressArb,
+      keepQuest: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+      keepItem: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+      keepXp: fc.boolean(),
+    })
+    .map(({ other, keepQuest, keepItem, keepXp }) => {
+      const quests: QuestStageMap = {};
+      QUEST_NAMES.forEach((q, i) => {
+        const src = keepQuest[i] ? from.quests : other.quests;
+        if (Object.hasOwn(src, q)) quests[q] = src[q];
+      });
+      const key = (it: ItemSnap) => `${it.id}#${it.seed}`;
+      const all = ITEM_IDS.flatMap((id) => [0, 7].map((seed) => `${id}#${seed}`));
+      const inventory: ItemSnap[] = [];
+      all.forEach((k, i) => {
+        const src = keepItem[i] ? from.inventory : other.inventory;
+        const it = src.find((x) => key(x) === k);
+        if (it) inventory.push(it);
+      });
+      return { ...from, xp: keepXp ? from.xp : other.xp, level: keepXp ? from.level : other.level, quests, inventory };
     });
-    const key = (it: ItemSnap) => `${it.id}#${it.seed}`;
-    const all = ITEM_IDS.flatMap((id) => [0, 7].map((seed) => `${id}#${seed}`));
-    const inventory: ItemSnap[] = [];
-    all.forEach((k, i) => {
-      const src = keepItem[i] ? from.inventory : other.inventory;
-      const it = src.find((x) => key(x) === k);
-      if (it) inventory.push(it);
-    });
-    return { ...from, xp: keepXp ? from.xp : other.xp, level: keepXp ? from.level : other.level, quests, inventory };
-  });
 }
 
 /** base, ours, theirs where ours and theirs are both derived from base (as in a real session). */

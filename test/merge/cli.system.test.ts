@@ -7,20 +7,39 @@ import { ConflictsFileSchema, type SessionFile } from '../../src/merge/model.js'
 import { item, progress, sessionOf } from './arbitraries.js';
 import { hashOf, runMerge, tempDir, writeJson } from './cli-helpers.js';
 
-const base = progress({ playerId: 'p1', name: 'V', level: 3, xp: 1000, quests: { q001_intro: 1, q003_maelstrom: 0 }, inventory: [item('Items.money', { quantity: 100 })] });
+const base = progress({
+  playerId: 'p1',
+  name: 'V',
+  level: 3,
+  xp: 1000,
+  quests: { q001_intro: 1, q003_maelstrom: 0 },
+  inventory: [item('Items.money', { quantity: 100 })],
+});
 const coop = progress({
   ...base,
   level: 5,
   xp: 4200,
   quests: { q001_intro: 4, q003_maelstrom: 2 },
-  inventory: [item('Items.money', { quantity: 100 }), item('Items.Preset_Lexington', { seed: 9, quality: 'Rare', mods: ['Items.Silencer'], attrs: { damage: 21.5 } })],
+  inventory: [
+    item('Items.money', { quantity: 100 }),
+    item('Items.Preset_Lexington', { seed: 9, quality: 'Rare', mods: ['Items.Silencer'], attrs: { damage: 21.5 } }),
+  ],
 });
 const save = progress({ ...base, xp: 1500, quests: { q001_intro: 1, q003_maelstrom: 0, sq_solo: 3 }, inventory: [item('Items.money', { quantity: 250 })] });
-const session: SessionFile = sessionOf([{ id: 'p1', base, coop }, { id: 'p2', base: { ...base, playerId: 'p2' }, coop: { ...coop, playerId: 'p2' } }], coop.quests);
+const session: SessionFile = sessionOf(
+  [
+    { id: 'p1', base, coop },
+    { id: 'p2', base: { ...base, playerId: 'p2' }, coop: { ...coop, playerId: 'p2' } },
+  ],
+  coop.quests,
+);
 
 // A save that conflicts with the session: both moved q003 and the money differently.
 const conflictingSave = progress({ ...save, quests: { ...save.quests, q003_maelstrom: 1 }, inventory: [item('Items.money', { quantity: 250 })] });
-const conflictingSession: SessionFile = { ...session, inventories: { ...session.inventories, p1: [item('Items.money', { quantity: 60 }), ...coop.inventory.slice(1)] } };
+const conflictingSession: SessionFile = {
+  ...session,
+  inventories: { ...session.inventories, p1: [item('Items.money', { quantity: 60 }), ...coop.inventory.slice(1)] },
+};
 
 let dir: string;
 let sessionPath: string;
@@ -60,7 +79,7 @@ describe('coop-merge CLI (real process)', () => {
     expect(r.stdout).not.toContain('\u001b['); // no colour off a TTY
   });
 
-  it('picks the save\'s own player when --player is not given, and --json prints the result', async () => {
+  it("picks the save's own player when --player is not given, and --json prints the result", async () => {
     const out = join(dir, 'merged-json.dat');
     const r = await runMerge([sessionPath, datPath, '--out', out, '--json']);
     expect(r.code).toBe(0);
@@ -93,7 +112,11 @@ describe('coop-merge CLI (real process)', () => {
 
     it('--resolve with SkipEach writes the merged file with each answer', async () => {
       const out = join(cdir, 'merged-skip.dat');
-      const answers = writeJson(join(cdir, 'answers.json'), { schemaVersion: MERGE_SCHEMA_VERSION, mode: 'SkipEach', choices: { 'quest:q003_maelstrom': 'accept', 'item:Items.money#0': 'skip' } });
+      const answers = writeJson(join(cdir, 'answers.json'), {
+        schemaVersion: MERGE_SCHEMA_VERSION,
+        mode: 'SkipEach',
+        choices: { 'quest:q003_maelstrom': 'accept', 'item:Items.money#0': 'skip' },
+      });
       const r = await runMerge([cs, cd, '--player', 'p1', '--out', out, '--resolve', answers]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -106,7 +129,11 @@ describe('coop-merge CLI (real process)', () => {
 
     it('--resolve with an incomplete SkipEach still exits 3', async () => {
       const out = join(cdir, 'merged-partial.dat');
-      const answers = writeJson(join(cdir, 'answers-partial.json'), { schemaVersion: MERGE_SCHEMA_VERSION, mode: 'SkipEach', choices: { 'quest:q003_maelstrom': 'skip' } });
+      const answers = writeJson(join(cdir, 'answers-partial.json'), {
+        schemaVersion: MERGE_SCHEMA_VERSION,
+        mode: 'SkipEach',
+        choices: { 'quest:q003_maelstrom': 'skip' },
+      });
       const r = await runMerge([cs, cd, '--player', 'p1', '--out', out, '--resolve', answers, '--conflicts', join(cdir, 'left.json')]);
       expect(r.code).toBe(3);
       expect(existsSync(out)).toBe(false);
@@ -128,11 +155,23 @@ describe('coop-merge CLI (real process)', () => {
       ['ambiguous player', (d) => [sessionAt(d), writeBytes(join(d, 'x.dat'), encodeDat({ ...save, playerId: 'stranger' }))]],
       ['--out equal to the session', (d) => [sessionAt(d), datAt(d), '--out', join(d, 'session.json')]],
       ['--out equal to the .dat, spelled differently', (d) => [sessionAt(d), datAt(d), '--out', join(d, '.', 'sub', '..', 'save.dat')]],
-      ['--out a hard link to the .dat', (d) => { linkSync(datAt(d), join(d, 'link.dat')); return [sessionAt(d), datAt(d), '--out', join(d, 'link.dat')]; }],
+      [
+        '--out a hard link to the .dat',
+        (d) => {
+          linkSync(datAt(d), join(d, 'link.dat'));
+          return [sessionAt(d), datAt(d), '--out', join(d, 'link.dat')];
+        },
+      ],
       ['--conflicts equal to the .dat', (d) => [sessionAt(d), datAt(d), '--conflicts', join(d, 'save.dat')]],
       ['a missing input', (d) => [join(d, 'nope.json'), datAt(d)]],
-      ['an answers file naming no conflict', (d) => [sessionAt(d), datAt(d), '--resolve', writeJson(join(d, 'a.json'), { schemaVersion: 1, mode: 'SkipEach', choices: { 'quest:zzz': 'accept' } })]],
-      ['an answers file of a wrong schema version', (d) => [sessionAt(d), datAt(d), '--resolve', writeJson(join(d, 'a.json'), { schemaVersion: 3, mode: 'AcceptAll' })]],
+      [
+        'an answers file naming no conflict',
+        (d) => [sessionAt(d), datAt(d), '--resolve', writeJson(join(d, 'a.json'), { schemaVersion: 1, mode: 'SkipEach', choices: { 'quest:zzz': 'accept' } })],
+      ],
+      [
+        'an answers file of a wrong schema version',
+        (d) => [sessionAt(d), datAt(d), '--resolve', writeJson(join(d, 'a.json'), { schemaVersion: 3, mode: 'AcceptAll' })],
+      ],
     ];
     const usage: [string, (d: string) => string[]][] = [
       ['an unknown option', (d) => [sessionAt(d), datAt(d), '--frobnicate']],

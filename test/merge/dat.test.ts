@@ -17,7 +17,12 @@ const sample = progress({
   quests: { q001_intro: 5, sq021_sickness: 2 },
   inventory: [
     item('Items.money', { quantity: 12_500 }),
-    item('Items.Preset_Overture_Kerry', { seed: 4_012_345, quality: 'Legendary', mods: ['Items.PowerMod_1'], attrs: { damage: 88.25, iconic: true, tag: 'Kerry' } }),
+    item('Items.Preset_Overture_Kerry', {
+      seed: 4_012_345,
+      quality: 'Legendary',
+      mods: ['Items.PowerMod_1'],
+      attrs: { damage: 88.25, iconic: true, tag: 'Kerry' },
+    }),
   ],
 });
 
@@ -37,9 +42,12 @@ describe('.dat format', () => {
   });
 
   it('round-trips any valid progress', () => {
-    fc.assert(fc.property(progressArb, (p) => {
+    fc.assert(
+      fc.property(progressArb, (p) => {
         expect(decodeDat(encodeDat(p))).toEqual(p);
-      }), { numRuns: 200 });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('starts with the magic and the format version', () => {

@@ -18,14 +18,33 @@ afterAll(async () => {
 });
 
 describe('coop-sidecar --import', () => {
-  it('merges this player\'s co-op progress into the game, asking about the conflict', async () => {
+  it("merges this player's co-op progress into the game, asking about the conflict", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-import-'));
     const dataDir = join(dir, 'me');
     const me = fingerprint(loadOrCreateIdentity(dataDir).keys.publicKeyRaw);
     const base = progress({ playerId: me, name: 'V', quests: { q1: 1, q2: 1 }, inventory: [item('Items.money', { quantity: 10 })] });
-    const coop = progress({ playerId: me, name: 'V', xp: 700, level: 3, quests: { q1: 5, q2: 4 }, inventory: [item('Items.money', { quantity: 10 }), item('Items.Gun', { seed: 4 })] });
+    const coop = progress({
+      playerId: me,
+      name: 'V',
+      xp: 700,
+      level: 3,
+      quests: { q1: 5, q2: 4 },
+      inventory: [item('Items.money', { quantity: 10 }), item('Items.Gun', { seed: 4 })],
+    });
     const sessionPath = join(dir, 'session.json');
-    writeFileSync(sessionPath, JSON.stringify(sessionOf([{ id: me, base, coop }, { id: 'someone-else', base: { ...base, playerId: 'someone-else' }, coop: { ...coop, playerId: 'someone-else' } }], coop.quests, 'imp')));
+    writeFileSync(
+      sessionPath,
+      JSON.stringify(
+        sessionOf(
+          [
+            { id: me, base, coop },
+            { id: 'someone-else', base: { ...base, playerId: 'someone-else' }, coop: { ...coop, playerId: 'someone-else' } },
+          ],
+          coop.quests,
+          'imp',
+        ),
+      ),
+    );
     const save = progress({ playerId: 'sp', name: 'V', xp: 200, quests: { q1: 1, q2: 2 }, inventory: [item('Items.money', { quantity: 30 })] });
     const scen = join(dir, 'game.json');
     writeFileSync(scen, JSON.stringify({ name: 'import', progressBase64: encodeDat(save).toString('base64'), mergePolicy: 'accept-all' }));
@@ -37,7 +56,13 @@ describe('coop-sidecar --import', () => {
     expect(await sidecar.exited, sidecar.lines.join('\n') + sidecar.err()).toBe(0);
     expect(sidecar.lines.join('\n')).toContain('1 conflict(s) answered');
     const merged = decodeDat(readFileSync(out));
-    expect(merged).toEqual({ ...save, xp: 700, level: 3, quests: { q1: 5, q2: 4 }, inventory: [item('Items.money', { quantity: 30 }), item('Items.Gun', { seed: 4 })] });
+    expect(merged).toEqual({
+      ...save,
+      xp: 700,
+      level: 3,
+      quests: { q1: 5, q2: 4 },
+      inventory: [item('Items.money', { quantity: 30 }), item('Items.Gun', { seed: 4 })],
+    });
     await game.line(/"dir":"in".*"type":"MergeConflicts"/);
     await game.line(/"dir":"in".*"type":"ApplyProgress"/);
   }, 120_000);

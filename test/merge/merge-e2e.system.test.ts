@@ -33,14 +33,49 @@ const lexington = item('Items.Preset_Lexington', { seed: 9, quality: 'Rare', mod
 const katana = item('Items.Katana', { seed: 11, quality: 'Epic' });
 
 const alice = {
-  base: progress({ playerId: 'alice-sp', name: 'Alice', level: 3, xp: 1000, quests: { q001_intro: 1, q003_maelstrom: 1 }, inventory: [item('Items.money', { quantity: 100 }), jacket('Common')] }),
-  coop: progress({ playerId: 'alice-sp', name: 'Alice', level: 5, xp: 4200, quests: { q001_intro: 4, q003_maelstrom: 4 }, inventory: [item('Items.money', { quantity: 40 }), jacket('Rare'), lexington] }),
+  base: progress({
+    playerId: 'alice-sp',
+    name: 'Alice',
+    level: 3,
+    xp: 1000,
+    quests: { q001_intro: 1, q003_maelstrom: 1 },
+    inventory: [item('Items.money', { quantity: 100 }), jacket('Common')],
+  }),
+  coop: progress({
+    playerId: 'alice-sp',
+    name: 'Alice',
+    level: 5,
+    xp: 4200,
+    quests: { q001_intro: 4, q003_maelstrom: 4 },
+    inventory: [item('Items.money', { quantity: 40 }), jacket('Rare'), lexington],
+  }),
   // Her single-player game afterwards: she also moved q003 (differently), made money, got a katana.
-  solo: progress({ playerId: 'alice-sp', name: 'Alice', level: 4, xp: 1500, quests: { q001_intro: 1, q003_maelstrom: 2, sq_solo: 3 }, inventory: [item('Items.money', { quantity: 250 }), jacket('Common'), katana] }),
+  solo: progress({
+    playerId: 'alice-sp',
+    name: 'Alice',
+    level: 4,
+    xp: 1500,
+    quests: { q001_intro: 1, q003_maelstrom: 2, sq_solo: 3 },
+    inventory: [item('Items.money', { quantity: 250 }), jacket('Common'), katana],
+  }),
 };
 const bob = {
-  base: progress({ playerId: 'bob-sp', name: 'Bob', level: 7, xp: 9000, quests: { q001_intro: 3, sq021_sickness: 1 }, inventory: [item('Items.money', { quantity: 500 })] }),
-  coop: progress({ playerId: 'bob-sp', name: 'Bob', level: 7, xp: 9100, quests: { q001_intro: 4, sq021_sickness: 2 }, inventory: [item('Items.money', { quantity: 520 })] }),
+  base: progress({
+    playerId: 'bob-sp',
+    name: 'Bob',
+    level: 7,
+    xp: 9000,
+    quests: { q001_intro: 3, sq021_sickness: 1 },
+    inventory: [item('Items.money', { quantity: 500 })],
+  }),
+  coop: progress({
+    playerId: 'bob-sp',
+    name: 'Bob',
+    level: 7,
+    xp: 9100,
+    quests: { q001_intro: 4, sq021_sickness: 2 },
+    inventory: [item('Items.money', { quantity: 520 })],
+  }),
 };
 
 const scenario = (who: typeof alice | typeof bob, x: number) => ({
@@ -62,10 +97,13 @@ async function waitForSession(file: string, done: (s: SessionFile) => boolean, s
 }
 
 describe('end to end: session → Ctrl-C → coop-merge → MergePrompt in the headless game → merged file', () => {
-  it('merges Alice\'s co-op progress into her single-player save with her answers', async () => {
+  it("merges Alice's co-op progress into her single-player save with her answers", async () => {
     const server = await startServer(join(dir, 'srv'), 'e2e-merge', 1);
     procs.push(server);
-    for (const [who, x, tag] of [[alice, 0, 'a'], [bob, 30, 'b']] as const) {
+    for (const [who, x, tag] of [
+      [alice, 0, 'a'],
+      [bob, 30, 'b'],
+    ] as const) {
       const p = startPlayer({ dir, tag, port: server.port, name: who.base.name, scenario: scenario(who, x) });
       procs.push(p.game, p.sidecar);
     }
@@ -83,7 +121,12 @@ describe('end to end: session → Ctrl-C → coop-merge → MergePrompt in the h
     expect(idA).toMatch(/^[0-9a-f]+$/); // the server's persistent identity, not the game's id
     expect(session.baselines[idA]).toEqual({ ...alice.base, playerId: idA });
     expect(session.baselines[idB]).toEqual({ ...bob.base, playerId: idB });
-    expect(session.party.map((m) => [m.name, m.level, m.xp])).toEqual(expect.arrayContaining([['Alice', 5, 4200], ['Bob', 7, 9100]]));
+    expect(session.party.map((m) => [m.name, m.level, m.xp])).toEqual(
+      expect.arrayContaining([
+        ['Alice', 5, 4200],
+        ['Bob', 7, 9100],
+      ]),
+    );
     expect(session.quests).toEqual({ q001_intro: 4, q003_maelstrom: 4, sq021_sickness: 2 });
     expect(session.inventories[idA]).toEqual(alice.coop.inventory);
 

@@ -21,7 +21,10 @@ function fakeGame(save: Progress, decide: Decide) {
       ee.on(name, h);
       return () => ee.off(name, h);
     },
-    send: (name: string, msg: { requestId: number; conflicts?: { id: number; path: string; base: string; ours: string; theirs: string }[]; data?: Uint8Array }) => {
+    send: (
+      name: string,
+      msg: { requestId: number; conflicts?: { id: number; path: string; base: string; ours: string; theirs: string }[]; data?: Uint8Array },
+    ) => {
       queueMicrotask(() => {
         if (name === 'ExportProgressRequest') ee.emit('ProgressData', { requestId: msg.requestId, data: encodeDat(save) });
         if (name === 'MergeConflicts') {
@@ -54,10 +57,12 @@ describe('importCoopProgress', () => {
     const { bridge, seen } = fakeGame(save, (row) => row.path === 'quest:q1');
     const mergedPath = join(tempDir(), 'merged.dat');
     const r = await importCoopProgress({ bridge, session, playerId: 'p1', mergedPath });
-    expect(seen.prompts).toEqual([[
-      { path: 'quest:q1', base: 'stage 1', ours: 'stage 3', theirs: 'stage 4' },
-      { path: 'item:Items.money#0', base: 'x100', ours: 'x150', theirs: 'x40' },
-    ]]);
+    expect(seen.prompts).toEqual([
+      [
+        { path: 'quest:q1', base: 'stage 1', ours: 'stage 3', theirs: 'stage 4' },
+        { path: 'item:Items.money#0', base: 'x100', ours: 'x150', theirs: 'x40' },
+      ],
+    ]);
     const merged = decodeDat(readFileSync(mergedPath));
     expect(merged).toEqual({ ...save, xp: 500, quests: { q1: 4, q2: 5 }, inventory: [item('Items.money', { quantity: 150 }), item('Items.Gun', { seed: 3 })] });
     expect(decodeDat(seen.applied[0])).toEqual(merged);
@@ -73,6 +78,8 @@ describe('importCoopProgress', () => {
 
   it('a game that never answers is a timeout, not a hang', async () => {
     const silent = { on: () => () => {}, send: () => true } as unknown as ImportBridge;
-    await expect(importCoopProgress({ bridge: silent, session, playerId: 'p1', mergedPath: join(tempDir(), 'm.dat'), exportTimeoutMs: 50 })).rejects.toBeInstanceOf(ImportError);
+    await expect(
+      importCoopProgress({ bridge: silent, session, playerId: 'p1', mergedPath: join(tempDir(), 'm.dat'), exportTimeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(ImportError);
   });
 });

@@ -71,9 +71,7 @@ describe('three-way merge properties', () => {
     const oneSided = progressArb.chain((base) => fc.tuple(fc.constant(base), derivedArb(base), fc.boolean()));
     fc.assert(
       fc.property(oneSided, ([base, changed, coopChanged]) => {
-        const out = coopChanged
-          ? mergeProgress({ base, ours: base, theirs: changed })
-          : mergeProgress({ base, ours: changed, theirs: base });
+        const out = coopChanged ? mergeProgress({ base, ours: base, theirs: changed }) : mergeProgress({ base, ours: changed, theirs: base });
         expect(out.conflicts).toEqual([]);
       }),
       { numRuns: RUNS },

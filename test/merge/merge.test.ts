@@ -79,7 +79,11 @@ describe('merge rules', () => {
 
   it('the same field changed differently is an item conflict naming the field', () => {
     const base = progress({ inventory: [item('Items.money', { quantity: 100 })] });
-    const out = mergeProgress({ base, ours: progress({ inventory: [item('Items.money', { quantity: 150 })] }), theirs: progress({ inventory: [item('Items.money', { quantity: 40 })] }) });
+    const out = mergeProgress({
+      base,
+      ours: progress({ inventory: [item('Items.money', { quantity: 150 })] }),
+      theirs: progress({ inventory: [item('Items.money', { quantity: 40 })] }),
+    });
     expect(out.conflicts).toMatchObject([{ kind: 'item', id: 'item:Items.money#0', fields: ['quantity'] }]);
     expect(out.result.inventory[0].quantity).toBe(150);
   });
@@ -99,7 +103,10 @@ describe('resolution', () => {
   });
 
   it('SkipEach applies each choice and leaves unanswered ones pending', () => {
-    const out = mergeWithAnswers({ base, ours, theirs }, { schemaVersion: V, mode: 'SkipEach', choices: { 'quest:q1': 'accept', 'item:Items.money#0': 'skip' } });
+    const out = mergeWithAnswers(
+      { base, ours, theirs },
+      { schemaVersion: V, mode: 'SkipEach', choices: { 'quest:q1': 'accept', 'item:Items.money#0': 'skip' } },
+    );
     expect(out.result.quests).toEqual({ q1: 4, q2: 2 });
     expect(out.result.inventory[0].quantity).toBe(150);
     expect(out.conflicts.map((c) => c.id)).toEqual(['quest:q2']);
@@ -124,8 +131,16 @@ describe('merge prompt data', () => {
   });
 
   it('turns decisions into answers: all accepted → AcceptAll, else SkipEach', () => {
-    expect(answersFromDecisions(conflicts, [{ id: 1, accept: true }, { id: 2, accept: true }])).toEqual({ schemaVersion: V, mode: 'AcceptAll' });
-    const a = answersFromDecisions(conflicts, [{ id: 1, accept: true }, { id: 2, accept: false }]);
+    expect(
+      answersFromDecisions(conflicts, [
+        { id: 1, accept: true },
+        { id: 2, accept: true },
+      ]),
+    ).toEqual({ schemaVersion: V, mode: 'AcceptAll' });
+    const a = answersFromDecisions(conflicts, [
+      { id: 1, accept: true },
+      { id: 2, accept: false },
+    ]);
     expect(a).toEqual({ schemaVersion: V, mode: 'SkipEach', choices: { 'quest:q1': 'accept', 'item:Items.money#0': 'skip' } });
     expect(mergeWithAnswers({ base, ours, theirs }, a).result.quests.q1).toBe(4);
     expect(() => answersFromDecisions(conflicts, [{ id: 3, accept: true }])).toThrow(MergeError);

@@ -12,8 +12,27 @@ export interface ServerProc extends Proc {
 }
 
 export async function startServer(dataDir: string, sessionId: string, autosaveS: number): Promise<ServerProc> {
-  const p = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', dataDir,
-    '--session-id', sessionId, '--autosave-s', String(autosaveS), '--npcs', '0', '--vehicles', '0', '--log-level', 'warn']);
+  const p = proc([
+    'src/server/main.ts',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--no-dash',
+    '--no-console',
+    '--data-dir',
+    dataDir,
+    '--session-id',
+    sessionId,
+    '--autosave-s',
+    String(autosaveS),
+    '--npcs',
+    '0',
+    '--vehicles',
+    '0',
+    '--log-level',
+    'warn',
+  ]);
   const port = Number((await p.line(/listening on udp [^:]+:(\d+)/))[1]);
   const sessionFile = (await p.line(/session file (.+)$/))[1];
   return { ...p, port, sessionFile };
@@ -25,8 +44,19 @@ export function startPlayer(o: { dir: string; tag: string; port: number; name: s
   const scenario = join(o.dir, `scenario-${o.tag}.json`);
   writeFileSync(scenario, JSON.stringify(o.scenario));
   const game = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
-  const sidecar = proc(['src/sidecar/main.ts', '--server', `127.0.0.1:${o.port}`, '--session', session, '--name', o.name,
-    '--data-dir', join(o.dir, `id-${o.tag}`), '--log-level', 'warn']);
+  const sidecar = proc([
+    'src/sidecar/main.ts',
+    '--server',
+    `127.0.0.1:${o.port}`,
+    '--session',
+    session,
+    '--name',
+    o.name,
+    '--data-dir',
+    join(o.dir, `id-${o.tag}`),
+    '--log-level',
+    'warn',
+  ]);
   return { game, sidecar };
 }
 
@@ -35,7 +65,16 @@ export function startPlayer(o: { dir: string; tag: string; port: number; name: s
  * second for a minute: the sidecar joins on the first transform it reads.
  */
 export function standAt(x: number): object {
-  return { at: 0, do: 'walk', path: [[x, 0, 0], [x + 1, 0, 0]], speedMps: 0.02, hz: 4 };
+  return {
+    at: 0,
+    do: 'walk',
+    path: [
+      [x, 0, 0],
+      [x + 1, 0, 0],
+    ],
+    speedMps: 0.02,
+    hz: 4,
+  };
 }
 
 export async function stopAll(procs: Proc[]): Promise<void> {

@@ -17,15 +17,29 @@ afterEach(async () => {
   removeSessions();
 });
 
-const base = progress({ playerId: 'p1', quests: { q001_intro: 1, q003_maelstrom: 1, sq021_sickness: 0 }, inventory: [item('Items.money', { quantity: 100 }), item('Items.Jacket_01', { seed: 5 })] });
+const base = progress({
+  playerId: 'p1',
+  quests: { q001_intro: 1, q003_maelstrom: 1, sq021_sickness: 0 },
+  inventory: [item('Items.money', { quantity: 100 }), item('Items.Jacket_01', { seed: 5 })],
+});
 const coop = progress({
   playerId: 'p1',
   level: 4,
   xp: 3000,
   quests: { q001_intro: 5, q003_maelstrom: 4, sq021_sickness: 2 },
-  inventory: [item('Items.money', { quantity: 40 }), item('Items.Jacket_01', { seed: 5, quality: 'Rare' }), item('Items.Preset_Lexington', { seed: 9, attrs: { damage: 21.5 } })],
+  inventory: [
+    item('Items.money', { quantity: 40 }),
+    item('Items.Jacket_01', { seed: 5, quality: 'Rare' }),
+    item('Items.Preset_Lexington', { seed: 9, attrs: { damage: 21.5 } }),
+  ],
 });
-const save = progress({ playerId: 'p1', level: 2, xp: 800, quests: { q001_intro: 1, q003_maelstrom: 2, sq021_sickness: 3 }, inventory: [item('Items.money', { quantity: 250 }), item('Items.Jacket_01', { seed: 5, quality: 'Uncommon' })] });
+const save = progress({
+  playerId: 'p1',
+  level: 2,
+  xp: 800,
+  quests: { q001_intro: 1, q003_maelstrom: 2, sq021_sickness: 3 },
+  inventory: [item('Items.money', { quantity: 250 }), item('Items.Jacket_01', { seed: 5, quality: 'Uncommon' })],
+});
 const session = sessionOf([{ id: 'p1', base, coop }], coop.quests);
 
 function scenario(policy: string): string {
@@ -75,7 +89,12 @@ describe('MergePrompt answered by the headless game', () => {
     ]);
     // The game saw the prompt rows and got the merged progress to apply.
     const prompt = await game.jsonLine((l) => l.dir === 'in' && l.type === 'MergeConflicts');
-    expect((prompt.msg as { conflicts: { path: string }[] }).conflicts.map((c) => c.path)).toEqual(['quest:q003_maelstrom', 'quest:sq021_sickness', 'item:Items.money#0', 'item:Items.Jacket_01#5']);
+    expect((prompt.msg as { conflicts: { path: string }[] }).conflicts.map((c) => c.path)).toEqual([
+      'quest:q003_maelstrom',
+      'quest:sq021_sickness',
+      'item:Items.money#0',
+      'item:Items.Jacket_01#5',
+    ]);
     await game.jsonLine((l) => l.dir === 'in' && l.type === 'ApplyProgress');
     await game.jsonLine((l) => l.dir === 'out' && l.type === 'ApplyProgressResult');
   });

@@ -37,17 +37,29 @@ async function run(i: number, killAfterMs: number): Promise<{ i: number; killAft
   procs.push(server);
   const base = player(`P${i}`);
   const p = startPlayer({
-    dir, tag: `k${i}`, port: server.port, name: base.name,
-    scenario: { name: 'kill', progressBase64: encodeDat(base).toString('base64'), steps: [
-      standAt(0),
-      { at: 0, do: 'progress', base64: encodeDat({ ...base, xp: 900 }).toString('base64'), afterExports: 1 },
-    ] },
+    dir,
+    tag: `k${i}`,
+    port: server.port,
+    name: base.name,
+    scenario: {
+      name: 'kill',
+      progressBase64: encodeDat(base).toString('base64'),
+      steps: [standAt(0), { at: 0, do: 'progress', base64: encodeDat({ ...base, xp: 900 }).toString('base64'), afterExports: 1 }],
+    },
   });
   procs.push(p.game, p.sidecar);
   const JOIN_TIMEOUT_MS = 60_000;
   await Promise.race([
     p.sidecar.line(/joined as peer/), // the session is under way
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`run ${i}: no join: ${p.sidecar.lines.join(' | ')} ${p.sidecar.err()} GAME ${p.game.lines.slice(0, 6).join(' | ')} ${p.game.err()}`)), JOIN_TIMEOUT_MS)),
+    new Promise((_, reject) =>
+      setTimeout(
+        () =>
+          reject(
+            new Error(`run ${i}: no join: ${p.sidecar.lines.join(' | ')} ${p.sidecar.err()} GAME ${p.game.lines.slice(0, 6).join(' | ')} ${p.game.err()}`),
+          ),
+        JOIN_TIMEOUT_MS,
+      ),
+    ),
   ]);
   await new Promise((r) => setTimeout(r, killAfterMs));
   const killAt = Date.now();
@@ -56,7 +68,10 @@ async function run(i: number, killAfterMs: number): Promise<{ i: number; killAft
   await stopAll([p.sidecar, p.game]);
 
   const saves = join(dataDir, 'SavedGames', 'Coop');
-  const newest = readdirSync(saves).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => ({ f, m: statSync(join(saves, f)).mtimeMs })).sort((a, b) => b.m - a.m)[0];
+  const newest = readdirSync(saves)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+    .map((f) => ({ f, m: statSync(join(saves, f)).mtimeMs }))
+    .sort((a, b) => b.m - a.m)[0];
   expect(newest.f).toBe(`${sessionId}.json`);
   const s = parseSessionText(readFileSync(join(saves, newest.f), 'utf8')); // throws if torn
   expect(s.sessionId).toBe(sessionId);
@@ -77,6 +92,9 @@ describe('session file under SIGKILL at random moments', () => {
       expect(r.ageMs, why).toBeGreaterThanOrEqual(0);
     }
     // The runs killed late enough saw the player (the file holds real session content).
-    expect(results.some((r) => r.players === 1), why).toBe(true);
+    expect(
+      results.some((r) => r.players === 1),
+      why,
+    ).toBe(true);
   }, 240_000);
 });

@@ -10,7 +10,7 @@ import { item, progress } from './arbitraries.js';
 import { tempDir } from './cli-helpers.js';
 
 describe('session-save plugin', () => {
-  it('files progress under each player\'s identity, baseline first; saves at start and at stop', async () => {
+  it("files progress under each player's identity, baseline first; saves at start and at stop", async () => {
     const h = new Harness();
     const dir = tempDir();
     let wall = Date.parse('2026-11-25T12:00:00.000Z');
@@ -26,7 +26,9 @@ describe('session-save plugin', () => {
     b.client.sendRaw({ playerProgress: { dat: encodeDat(progress({ name: 'Bob', xp: 50, quests: { q1: 2 } })) } });
     h.pump();
     wall += 5000;
-    a.client.sendRaw({ playerProgress: { dat: encodeDat(progress({ name: 'Alice', xp: 900, quests: { q1: 4 }, inventory: [item('Items.money', { quantity: 7 })] })) } });
+    a.client.sendRaw({
+      playerProgress: { dat: encodeDat(progress({ name: 'Alice', xp: 900, quests: { q1: 4 }, inventory: [item('Items.money', { quantity: 7 })] })) },
+    });
     a.client.sendRaw({ playerProgress: { dat: new Uint8Array([1, 2, 3]) } }); // garbage: counted, dropped
     h.pump();
     expect(plugin.counts).toEqual({ accepted: 3, refused: 1 });
@@ -36,7 +38,10 @@ describe('session-save plugin', () => {
     const s = parseSessionText(readFileSync(plugin.saver.path, 'utf8'));
     expect(s.reason).toBe('shutdown');
     expect(s.sessionId).toBe('test-session');
-    expect(s.party.map((m) => [m.playerId, m.name, m.xp])).toEqual([[idA, 'Alice', 900], [idB, 'Bob', 50]]);
+    expect(s.party.map((m) => [m.playerId, m.name, m.xp])).toEqual([
+      [idA, 'Alice', 900],
+      [idB, 'Bob', 50],
+    ]);
     expect(s.baselines[idA]).toMatchObject({ playerId: idA, xp: 100, quests: { q1: 1 } });
     expect(s.quests).toEqual({ q1: 4 });
     expect(s.inventories[idA]).toEqual([item('Items.money', { quantity: 7 })]);

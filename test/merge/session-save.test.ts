@@ -14,7 +14,7 @@ const T0 = new Date('2026-11-25T12:00:00.000Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 
 describe('SessionRecord', () => {
-  it('keeps each player\'s first report as the baseline and the latest as the co-op side', () => {
+  it("keeps each player's first report as the baseline and the latest as the co-op side", () => {
     const rec = new SessionRecord({ sessionId: 'abc', startedAt: T0 });
     rec.report('id-a', progress({ playerId: 'whatever', name: 'A', xp: 10, quests: { q1: 1 }, inventory: [item('Items.money', { quantity: 5 })] }), at(1));
     rec.report('id-b', progress({ name: 'B', xp: 20, quests: { q1: 2, q2: 1 } }), at(2));
@@ -56,7 +56,14 @@ function saverIn(dir: string, timers = new FakeTimers()) {
   const rec = new SessionRecord({ sessionId: 'sess-1', startedAt: T0 });
   rec.report('p1', progress({ xp: 1 }), T0);
   let clock = 0;
-  const saver = new SessionSaver({ dataDir: dir, sessionId: 'sess-1', snapshot: (r, now) => rec.snapshot(r, now), autosaveMs: 1000, now: () => at(clock), timers });
+  const saver = new SessionSaver({
+    dataDir: dir,
+    sessionId: 'sess-1',
+    snapshot: (r, now) => rec.snapshot(r, now),
+    autosaveMs: 1000,
+    now: () => at(clock),
+    timers,
+  });
   return { rec, saver, timers, advance: (s: number) => (clock += s) };
 }
 

@@ -10,8 +10,12 @@ import { turnRestCredentials } from '../../src/master/turn-cred.js';
 import { probeAllocate } from './turn-probe.js';
 
 let coturn: Coturn;
-beforeAll(async () => { coturn = await startCoturn({ ip: '127.0.0.1' }); });
-afterAll(async () => { await coturn?.stop(); });
+beforeAll(async () => {
+  coturn = await startCoturn({ ip: '127.0.0.1' });
+});
+afterAll(async () => {
+  await coturn?.stop();
+});
 
 async function allocate(username: string, password: string): Promise<TurnProtocol> {
   return createTurnClient({ address: [coturn.ip, coturn.port], username, password }, { interfaceAddresses: { udp4: '127.0.0.1' } });

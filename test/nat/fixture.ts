@@ -12,17 +12,30 @@ export function newPlayerIdentity(): PlayerIdentity {
   return { publicRaw: Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'), privateKey };
 }
 
-export interface LoopbackWorld { coturn: Coturn; master: MasterServer; close(): Promise<void> }
+export interface LoopbackWorld {
+  coturn: Coturn;
+  master: MasterServer;
+  close(): Promise<void>;
+}
 
 export async function loopbackWorld(): Promise<LoopbackWorld> {
   const coturn = await startCoturn({ ip: '127.0.0.1' });
   const master = await startMaster({ host: '127.0.0.1', port: 0, turnSecret: coturn.secret, turnUris: [coturn.uri] });
-  return { coturn, master, async close() { await master.close(); await coturn.stop(); } };
+  return {
+    coturn,
+    master,
+    async close() {
+      await master.close();
+      await coturn.stop();
+    },
+  };
 }
 
 export interface Pair {
-  host: NatConnection; joiner: NatConnection;
-  hostTransport: IceDatagramTransport; joinerTransport: IceDatagramTransport;
+  host: NatConnection;
+  joiner: NatConnection;
+  hostTransport: IceDatagramTransport;
+  joinerTransport: IceDatagramTransport;
   close(): Promise<void>;
 }
 
@@ -40,17 +53,34 @@ export async function connectPair(w: LoopbackWorld, extra: Partial<HandshakeOpti
   let hostDone!: Promise<NatConnection>;
   const peerSeen = new Promise<void>((resolve) => {
     void hostSig.host(announced, (peerId) => {
-      hostDone = natPerformHandshake({ ...common, peerId, role: 'host', signal: hostSig.link(peerId, true), transport: hostTransport, getTurnCredentials: () => fetchTurnCredentials(url, hostIdentity) });
+      hostDone = natPerformHandshake({
+        ...common,
+        peerId,
+        role: 'host',
+        signal: hostSig.link(peerId, true),
+        transport: hostTransport,
+        getTurnCredentials: () => fetchTurnCredentials(url, hostIdentity),
+      });
       resolve();
     });
   });
   const joinSig = await MasterSignal.open(url);
   const me = await joinSig.join(announced.lobbyId);
-  const joinDone = natPerformHandshake({ ...common, peerId: me, role: 'joiner', signal: joinSig.link(me, false), transport: joinerTransport, getTurnCredentials: () => fetchTurnCredentials(url, joinIdentity) });
+  const joinDone = natPerformHandshake({
+    ...common,
+    peerId: me,
+    role: 'joiner',
+    signal: joinSig.link(me, false),
+    transport: joinerTransport,
+    getTurnCredentials: () => fetchTurnCredentials(url, joinIdentity),
+  });
   await peerSeen;
   const [host, joiner] = await Promise.all([hostDone, joinDone]);
   return {
-    host, joiner, hostTransport, joinerTransport,
+    host,
+    joiner,
+    hostTransport,
+    joinerTransport,
     async close() {
       await host.close();
       await joiner.close();

@@ -13,8 +13,12 @@ import { enetShape } from '../../src/net/nat/enet-shape.js';
 const ENET_PING = Uint8Array.from([0x80, 0x01, 0x12, 0x34, 0x85, 0xff, 0x00, 0x01]);
 
 let w: LoopbackWorld;
-beforeAll(async () => { w = await loopbackWorld(); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await loopbackWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
 
 function nextDatagram(t: { onDatagram(h: (d: Uint8Array, from: { address: string }) => void): void }): Promise<{ hex: string; from: string }> {
   return new Promise((resolve) => t.onDatagram((d, from) => resolve({ hex: Buffer.from(d).toString('hex'), from: from.address })));
@@ -25,7 +29,13 @@ describe('Nat_PerformHandshake (loopback)', () => {
     const p = await connectPair(w);
     try {
       const { state, path, attempt, localCandidate, remoteCandidate } = p.joiner.stats();
-      expect({ state, path, attempt, localCandidate, remoteCandidate }).toEqual({ state: 'connected', path: 'host', attempt: 0, localCandidate: 'host', remoteCandidate: 'host' });
+      expect({ state, path, attempt, localCandidate, remoteCandidate }).toEqual({
+        state: 'connected',
+        path: 'host',
+        attempt: 0,
+        localCandidate: 'host',
+        remoteCandidate: 'host',
+      });
       const h = p.host.stats();
       expect({ state: h.state, path: h.path, attempt: h.attempt }).toEqual({ state: 'connected', path: 'host', attempt: 0 });
       expect(p.joiner.stats().gathered).toContain('relay');
@@ -71,7 +81,10 @@ describe('Nat_PerformHandshake (loopback)', () => {
   it('a peer that never answers gets no relay attempt, and close() ends a running handshake', async () => {
     const silent = { send: () => undefined, onData: () => undefined };
     let credFetches = 0;
-    const getTurnCredentials = () => { credFetches++; return fetchTurnCredentials(w.master.url, newPlayerIdentity()); };
+    const getTurnCredentials = () => {
+      credFetches++;
+      return fetchTurnCredentials(w.master.url, newPlayerIdentity());
+    };
     const common = { role: 'host' as const, signal: silent, stunServer: `127.0.0.1:${w.coturn.port}`, bindAddress: '127.0.0.1', getTurnCredentials };
     const mute = new NatConnection({ ...common, peerId: 'mute', transport: new IceDatagramTransport('h1'), directTimeoutMs: 200 });
     await expect(mute.run()).rejects.toThrow(/sent no ICE parameters/);
@@ -88,8 +101,15 @@ describe('Nat_PerformHandshake (loopback)', () => {
 
   it('refuses hostile candidate lines and non-ENet datagrams', () => {
     expect(parseRemoteCandidate('candidate:1 1 udp 2130706431 10.0.0.1 5000 typ host')?.port).toBe(5000);
-    for (const bad of ['', 'garbage', 'candidate:1 1 udp 1 evil.local 5000 typ host', 'candidate:1 1 udp 1 10.0.0.1 99999 typ host',
-      'candidate:1 1 tcp 1 10.0.0.1 5000 typ host', 'candidate:1 2 udp 1 10.0.0.1 5000 typ host', 'candidate:1 1 udp 1 example.org 5000 typ host']) {
+    for (const bad of [
+      '',
+      'garbage',
+      'candidate:1 1 udp 1 evil.local 5000 typ host',
+      'candidate:1 1 udp 1 10.0.0.1 99999 typ host',
+      'candidate:1 1 tcp 1 10.0.0.1 5000 typ host',
+      'candidate:1 2 udp 1 10.0.0.1 5000 typ host',
+      'candidate:1 1 udp 1 example.org 5000 typ host',
+    ]) {
       expect(parseRemoteCandidate(bad)).toBeUndefined();
     }
     expect(enetShape(ENET_PING)).toBe('ok');

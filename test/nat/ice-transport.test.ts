@@ -12,10 +12,24 @@ function fakeChannel(): IceDataChannel & { sent: Buffer[]; selected: boolean; de
   const ch = {
     sent: [] as Buffer[],
     selected: false,
-    onData: { subscribe(cb: (d: Buffer) => void) { listener = cb; return { unSubscribe() { listener = undefined; } }; } },
-    send(d: Buffer) { ch.sent.push(d); return Promise.resolve(); },
+    onData: {
+      subscribe(cb: (d: Buffer) => void) {
+        listener = cb;
+        return {
+          unSubscribe() {
+            listener = undefined;
+          },
+        };
+      },
+    },
+    send(d: Buffer) {
+      ch.sent.push(d);
+      return Promise.resolve();
+    },
     ready: () => ch.selected,
-    deliver(d: Buffer) { listener?.(d); },
+    deliver(d: Buffer) {
+      listener?.(d);
+    },
   };
   return ch;
 }

@@ -16,7 +16,12 @@ const TRAFFIC_TIMEOUT_MS = 45_000;
 const MIN_REMOTE_STATES = 150;
 const NPCS = 4;
 
-export interface NetView { path: string; connectMs: number | null; bytesSent: number; bytesReceived: number }
+export interface NetView {
+  path: string;
+  connectMs: number | null;
+  bytesSent: number;
+  bytesReceived: number;
+}
 
 export interface CoopOverNat {
   /** Path the sidecar reported ("connection at exit: path X ..."), and its ICE byte counts. */
@@ -28,7 +33,13 @@ export interface CoopOverNat {
 }
 
 function fetchInNs(lab: Lab, ns: string, url: string): Promise<string> {
-  const child = new JsonLines(lab.spawnIn(ns, [process.execPath, '-e', `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => console.log(t), (e) => { console.error(e.message); process.exit(1); })`]));
+  const child = new JsonLines(
+    lab.spawnIn(ns, [
+      process.execPath,
+      '-e',
+      `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => console.log(t), (e) => { console.error(e.message); process.exit(1); })`,
+    ]),
+  );
   return child.waitForText(/^\{.*\}$/, START_TIMEOUT_MS, `GET ${url}`).then((m) => m[0]);
 }
 
@@ -36,19 +47,81 @@ export async function runCoopOverNat(lab: Lab, serverNs: string, sidecarNs: stri
   const dir = mkdtempSync(join(tmpdir(), 'coop-natlab-'));
   const master = `http://${LAB_PUBLIC_IP}:${LAB_MASTER_PORT}`;
   const stun = `${LAB_PUBLIC_IP}:${LAB_TURN_PORT}`;
-  const server = new JsonLines(lab.spawnIn(serverNs, [...NODE, 'src/server/main.ts', '--port', '0', '--dash-port', '0', '--no-console',
-    '--data-dir', join(dir, 'srv'), '--npcs', String(NPCS), '--vehicles', '0', '--area-m', '40', '--log-level', 'warn',
-    '--master', master, '--stun', stun, '--lobby-name', 'nat lab']));
+  const server = new JsonLines(
+    lab.spawnIn(serverNs, [
+      ...NODE,
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--dash-port',
+      '0',
+      '--no-console',
+      '--data-dir',
+      join(dir, 'srv'),
+      '--npcs',
+      String(NPCS),
+      '--vehicles',
+      '0',
+      '--area-m',
+      '40',
+      '--log-level',
+      'warn',
+      '--master',
+      master,
+      '--stun',
+      stun,
+      '--lobby-name',
+      'nat lab',
+    ]),
+  );
   const lobby = (await server.waitForText(/announced on coop-master \S+ as lobby session ([A-Za-z0-9_-]+)/, START_TIMEOUT_MS, 'coop-server announce'))[1];
   const dashPort = (await server.waitForText(/dashboard: http:\/\/127\.0\.0\.1:(\d+)\//, START_TIMEOUT_MS, 'dashboard'))[1];
 
   const session = `natlab-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
   const scenario = join(dir, 'walk.json');
-  writeFileSync(scenario, JSON.stringify({ name: 'walk', repeat: true, steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [8, 0, 0], [8, 8, 0], [0, 0, 0]], speedMps: 3, hz: 20 }] }));
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      name: 'walk',
+      repeat: true,
+      steps: [
+        {
+          at: 0,
+          do: 'walk',
+          path: [
+            [0, 0, 0],
+            [8, 0, 0],
+            [8, 8, 0],
+            [0, 0, 0],
+          ],
+          speedMps: 3,
+          hz: 20,
+        },
+      ],
+    }),
+  );
   const game = new JsonLines(lab.spawnIn(sidecarNs, [...NODE, 'src/sim/main.ts', '--session', session, '--scenario', scenario]));
   await game.waitFor((l) => l.event === 'open', START_TIMEOUT_MS, 'headless game');
-  const sidecar = new JsonLines(lab.spawnIn(sidecarNs, [...NODE, 'src/sidecar/main.ts', '--master', master, '--join', lobby, '--stun', stun,
-    '--session', session, '--name', 'Vee', '--data-dir', join(dir, 'player'), '--log-level', 'warn']));
+  const sidecar = new JsonLines(
+    lab.spawnIn(sidecarNs, [
+      ...NODE,
+      'src/sidecar/main.ts',
+      '--master',
+      master,
+      '--join',
+      lobby,
+      '--stun',
+      stun,
+      '--session',
+      session,
+      '--name',
+      'Vee',
+      '--data-dir',
+      join(dir, 'player'),
+      '--log-level',
+      'warn',
+    ]),
+  );
   await sidecar.waitForText(/joined as peer \d+/, START_TIMEOUT_MS, 'sidecar in world');
 
   const remoteStates = (): number => game.lines.filter((l) => l.dir === 'in' && l.type === 'RemoteEntityState').length;

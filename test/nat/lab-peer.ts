@@ -16,12 +16,20 @@ const THROUGHPUT_CHUNK_BYTES = 1000;
 
 const { values } = parseArgs({
   options: {
-    role: { type: 'string' }, master: { type: 'string' }, stun: { type: 'string' }, session: { type: 'string' },
-    messages: { type: 'string', default: '50' }, 'throughput-bytes': { type: 'string', default: '0' },
-    'direct-timeout-ms': { type: 'string', default: '5000' }, 'relay-timeout-ms': { type: 'string', default: '10000' }, 'relay-from-start': { type: 'string', default: '1' },
+    role: { type: 'string' },
+    master: { type: 'string' },
+    stun: { type: 'string' },
+    session: { type: 'string' },
+    messages: { type: 'string', default: '50' },
+    'throughput-bytes': { type: 'string', default: '0' },
+    'direct-timeout-ms': { type: 'string', default: '5000' },
+    'relay-timeout-ms': { type: 'string', default: '10000' },
+    'relay-from-start': { type: 'string', default: '1' },
   },
 });
-const out = (o: Record<string, unknown>): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+const out = (o: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify(o)}\n`);
+};
 const master = values.master as string;
 const stunServer = values.stun as string;
 const identity: PlayerIdentity = (() => {
@@ -59,19 +67,31 @@ async function host(): Promise<void> {
   await sig.host(announced, (peerId) => {
     const c = natPerformHandshake({ ...common, peerId, role: 'host', signal: sig.link(peerId, true), transport });
     conns.set(peerId, c);
-    c.then((x) => out({ ev: 'connected', stats: x.stats() }), (err: Error) => out({ ev: 'failed', error: err.message }));
+    c.then(
+      (x) => out({ ev: 'connected', stats: x.stats() }),
+      (err: Error) => out({ ev: 'failed', error: err.message }),
+    );
   });
-  setInterval(() => { heartbeatLobby(master, announced).catch(() => undefined); }, announced.heartbeatMs);
+  setInterval(() => {
+    heartbeatLobby(master, announced).catch(() => undefined);
+  }, announced.heartbeatMs);
   out({ ev: 'announced', sessionId: announced.lobbyId });
 }
 
 function waitEcho(peer: EnetPeer, enet: EnetHost, ch: number, count: number, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
     let n = 0;
-    const t = setTimeout(() => { enet.off('receive', on); resolve(n); }, timeoutMs);
+    const t = setTimeout(() => {
+      enet.off('receive', on);
+      resolve(n);
+    }, timeoutMs);
     const on = (p: EnetPeer, c: number): void => {
       if (p !== peer || c !== ch) return;
-      if (++n >= count) { clearTimeout(t); enet.off('receive', on); resolve(n); }
+      if (++n >= count) {
+        clearTimeout(t);
+        enet.off('receive', on);
+        resolve(n);
+      }
     };
     enet.on('receive', on);
   });

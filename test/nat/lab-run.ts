@@ -22,7 +22,20 @@ export async function startLabWorld(scenario: Scenario, hostArgs: string[] = [])
   const kind: NatKind = scenario === 'symmetric' ? 'symmetric' : 'eim';
   const lab = createLab(kind);
   try {
-    const master = new JsonLines(lab.spawnIn(lab.ns.pub, [...NODE, 'src/master/main.ts', '--host', LAB_PUBLIC_IP, '--port', String(LAB_MASTER_PORT), '--coturn', LAB_PUBLIC_IP, '--coturn-port', String(LAB_TURN_PORT)]));
+    const master = new JsonLines(
+      lab.spawnIn(lab.ns.pub, [
+        ...NODE,
+        'src/master/main.ts',
+        '--host',
+        LAB_PUBLIC_IP,
+        '--port',
+        String(LAB_MASTER_PORT),
+        '--coturn',
+        LAB_PUBLIC_IP,
+        '--coturn-port',
+        String(LAB_TURN_PORT),
+      ]),
+    );
     await master.waitFor((l) => l.msg === 'coop-master listening', START_TIMEOUT_MS, 'coop-master');
     const { host, sessionId } = await startHost(lab, hostArgs);
     return { lab, master, host, sessionId, joinerNs: scenario === 'lan' ? lab.ns.pA : lab.ns.pB };

@@ -48,13 +48,25 @@ function deleteNamespaces(names: Iterable<string>): void {
   // Every process still running in a lab namespace is ours (e.g. coturn under the master).
   for (const n of list) {
     let pids: string[] = [];
-    try { pids = execFileSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).split('\n').filter(Boolean); } catch { /* gone */ }
+    try {
+      pids = execFileSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    } catch {
+      /* gone */
+    }
     for (const pid of pids) {
-      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* exited */ }
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* exited */
+      }
     }
   }
   for (const n of list) {
-    try { execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' }); } catch { /* already gone */ }
+    try {
+      execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
     live.delete(n);
   }
 }
@@ -85,7 +97,10 @@ export function createLab(kind: NatKind): Lab {
     inNs(ns.sink, ['ip', 'link', 'set', 'sink0', 'up']);
     inNs(ns.sink, ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
     inNs(ns.pub, ['ip', 'route', 'add', 'default', 'via', '10.199.0.2']);
-    const routers: [string, string, string, number][] = [[ns.rA, ns.pA, 'pa0', 1], [ns.rB, ns.pB, 'pb0', 2]];
+    const routers: [string, string, string, number][] = [
+      [ns.rA, ns.pA, 'pa0', 1],
+      [ns.rB, ns.pB, 'pb0', 2],
+    ];
     for (const [r, p, pubIf, i] of routers) {
       ip(['link', 'add', 'wan0', 'netns', r, 'type', 'veth', 'peer', 'name', pubIf, 'netns', ns.pub]);
       ip(['link', 'add', 'lan0', 'netns', r, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', p]);
@@ -145,15 +160,28 @@ export class JsonLines {
         this.text.push(text);
         for (const w of [...this.#textWaiters]) {
           const m = w.re.exec(text);
-          if (m) { this.#textWaiters.splice(this.#textWaiters.indexOf(w), 1); w.resolve(m); }
+          if (m) {
+            this.#textWaiters.splice(this.#textWaiters.indexOf(w), 1);
+            w.resolve(m);
+          }
         }
         let l: Record<string, unknown>;
-        try { l = JSON.parse(text) as Record<string, unknown>; } catch { continue; }
+        try {
+          l = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
         this.lines.push(l);
-        for (const w of [...this.#waiters]) if (w.pred(l)) { this.#waiters.splice(this.#waiters.indexOf(w), 1); w.resolve(l); }
+        for (const w of [...this.#waiters])
+          if (w.pred(l)) {
+            this.#waiters.splice(this.#waiters.indexOf(w), 1);
+            w.resolve(l);
+          }
       }
     });
-    child.stderr?.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4000); });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-4000);
+    });
   }
   waitForText(re: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
     for (const t of this.text) {
@@ -162,8 +190,17 @@ export class JsonLines {
     }
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}`)), timeoutMs);
-      this.#textWaiters.push({ re, resolve: (m) => { clearTimeout(t); resolve(m); } });
-      this.child.once('close', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
+      this.#textWaiters.push({
+        re,
+        resolve: (m) => {
+          clearTimeout(t);
+          resolve(m);
+        },
+      });
+      this.child.once('close', (code) => {
+        clearTimeout(t);
+        reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`));
+      });
     });
   }
 
@@ -172,8 +209,17 @@ export class JsonLines {
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}`)), timeoutMs);
-      this.#waiters.push({ pred, resolve: (l) => { clearTimeout(t); resolve(l); } });
-      this.child.once('close', (code) => { clearTimeout(t); reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`)); });
+      this.#waiters.push({
+        pred,
+        resolve: (l) => {
+          clearTimeout(t);
+          resolve(l);
+        },
+      });
+      this.child.once('close', (code) => {
+        clearTimeout(t);
+        reject(new Error(`process exited (${code}) before ${what}; stderr: ${this.stderr.slice(-1500)}`));
+      });
     });
   }
 }

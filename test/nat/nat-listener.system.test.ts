@@ -20,14 +20,31 @@ import { join } from 'node:path';
 
 const silent = { info: () => undefined, warn: () => undefined };
 let w: LoopbackWorld;
-beforeAll(async () => { w = await loopbackWorld(); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await loopbackWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
 
-async function serverOnMaster(maxPlayers: number, master = w.master.url, password?: string, pendingJoinersMax?: number): Promise<{ server: CoopServer; nat: NatListener }> {
+async function serverOnMaster(
+  maxPlayers: number,
+  master = w.master.url,
+  password?: string,
+  pendingJoinersMax?: number,
+): Promise<{ server: CoopServer; nat: NatListener }> {
   const server = new CoopServer({ sessionId: 'nat-listener-test', password });
   const nat = await listenNat(server, {
-    master, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(),
-    name: 'listener test', version: '1', maxPlayers, bindAddress: '127.0.0.1', log: silent, pendingJoinersMax,
+    master,
+    stunServer: `127.0.0.1:${w.coturn.port}`,
+    relay: true,
+    identity: generateIdentity(),
+    name: 'listener test',
+    version: '1',
+    maxPlayers,
+    bindAddress: '127.0.0.1',
+    log: silent,
+    pendingJoinersMax,
   });
   return { server, nat };
 }
@@ -44,10 +61,19 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
   it('a joiner found through the lobby reaches the server over ICE; path and bytes per connection', async () => {
     const { server, nat } = await serverOnMaster(4);
     try {
-      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; name: string; password: boolean }[] };
+      const { sessions } = (await (await fetch(`${w.master.url}/api/sessions`)).json()) as {
+        sessions: { sessionId: string; name: string; password: boolean }[];
+      };
       expect(sessions.find((r) => r.sessionId === nat.lobbyId)).toMatchObject({ name: 'listener test', password: false });
 
-      const j = await joinThroughMaster({ master: w.master.url, lobbyId: nat.lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: true, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const j = await joinThroughMaster({
+        master: w.master.url,
+        lobbyId: nat.lobbyId,
+        stunServer: `127.0.0.1:${w.coturn.port}`,
+        relay: true,
+        identity: generateIdentity(),
+        bindAddress: '127.0.0.1',
+      });
       const client = await enetOver(j);
       for (let i = 0; i < 200 && !nat.enet.host.peers.some((p) => p.connected); i++) await new Promise((r) => setTimeout(r, 10));
       const [peer] = nat.enet.host.peers.filter((p) => p.connected);
@@ -74,7 +100,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
   it('a server with a session password is listed in the lobby as password: true', async () => {
     const { nat } = await serverOnMaster(4, w.master.url, 'lobby secret');
     try {
-      const { sessions } = await (await fetch(`${w.master.url}/api/sessions`)).json() as { sessions: { sessionId: string; password: boolean }[] };
+      const { sessions } = (await (await fetch(`${w.master.url}/api/sessions`)).json()) as { sessions: { sessionId: string; password: boolean }[] };
       expect(sessions.find((r) => r.sessionId === nat.lobbyId)?.password).toBe(true);
       expect(JSON.stringify(sessions)).not.toContain('lobby secret');
     } finally {
@@ -92,7 +118,15 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     try {
       await master.close();
       master = await startMaster({ host: '127.0.0.1', port, statePath, ...turn });
-      const join = () => joinThroughMaster({ master: url, lobbyId: nat.lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const join = () =>
+        joinThroughMaster({
+          master: url,
+          lobbyId: nat.lobbyId,
+          stunServer: `127.0.0.1:${w.coturn.port}`,
+          relay: false,
+          identity: generateIdentity(),
+          bindAddress: '127.0.0.1',
+        });
       // Until the server's next heartbeat the session is listed but nobody hosts its socket.
       let joined: NatJoined | undefined;
       for (let i = 0; i < 30 && !joined; i++) {
@@ -127,7 +161,14 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       expect(nat.pendingJoiners).toBe(bound);
       expect(nat.runningHandshakes).toBe(bound);
       // the flood is still there, and a real joiner gets through it
-      const j = await joinThroughMaster({ master: w.master.url, lobbyId: nat.lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay: false, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+      const j = await joinThroughMaster({
+        master: w.master.url,
+        lobbyId: nat.lobbyId,
+        stunServer: `127.0.0.1:${w.coturn.port}`,
+        relay: false,
+        identity: generateIdentity(),
+        bindAddress: '127.0.0.1',
+      });
       const client = await enetOver(j);
       expect(client.connectedPeerCount).toBe(1);
       expect(nat.evictedJoiners).toBe(4);

@@ -5,8 +5,12 @@ import { loopbackWorld, type LoopbackWorld } from './fixture.js';
 
 const NETCHECK = 'src/net/netcheck-main.ts';
 let w: LoopbackWorld;
-beforeAll(async () => { w = await loopbackWorld(); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await loopbackWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('coop-netcheck nat-host / nat-join', () => {
   it('refuses bad arguments with one line and exit code 2', async () => {

@@ -37,7 +37,14 @@ const SAMPLES: { [K in EMsgKind]: EMsg[K] } = {
   dialogWheel: { dialogId: 7, hubId: 3, choices: ['yes', 'no'], chooserPeerId: 2 },
   dialogSuggest: { dialogId: 7, hubId: 3, choiceIdx: 1, fromPeerId: 3 },
   dialogEnd: { dialogId: 7, reason: 'done' },
-  visemeBatch: { npcId: 5, events: [{ npcId: 5, visemeId: 10, timeMs: 100.5 }, { npcId: 5, visemeId: 1, timeMs: 180 }], fromPeerId: 2 },
+  visemeBatch: {
+    npcId: 5,
+    events: [
+      { npcId: 5, visemeId: 10, timeMs: 100.5 },
+      { npcId: 5, visemeId: 1, timeMs: 180 },
+    ],
+    fromPeerId: 2,
+  },
   storyRefused: { topic: 'dialog', reason: 'stale_hub', text: 'hub 2 is over' },
   viseme: { npcId: 1, visemeId: 3, timeMs: 250 },
   dialogChoice: { dialogId: 1, choiceIdx: 2, fromPeerId: 1, hubId: 4, pickSeq: 9 },
@@ -76,16 +83,20 @@ describe('EMsg envelope', () => {
   });
 
   it('random bytes never throw', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      const r = decodeMsg(bytes);
-      expect(typeof r.ok).toBe('boolean');
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const r = decodeMsg(bytes);
+        expect(typeof r.ok).toBe('boolean');
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
 describe('identity', () => {
   it('a signature over the nonce verifies only for that key, nonce and session', () => {
-    const a = generateIdentity(), b = generateIdentity();
+    const a = generateIdentity(),
+      b = generateIdentity();
     const nonce = new Uint8Array(32).fill(5);
     const sig = signChallenge(a, nonce, 'sess');
     expect(verifyChallenge(a.publicKeyRaw, nonce, 'sess', sig)).toBe(true);

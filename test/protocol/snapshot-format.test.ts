@@ -1,8 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  SnapshotEncoder, decodeSnapshotData, emptyState, FIELD_COUNT, F_YAW, F_X, F_VX, YAW_STEPS, MAX_PREDICT_MS,
-  quantYaw, dequantYaw, quantPos, dequantPos, YAW_MAX_ERROR_RAD, POS_MAX_ERROR_M, type SnapshotState,
+  SnapshotEncoder,
+  decodeSnapshotData,
+  emptyState,
+  FIELD_COUNT,
+  F_YAW,
+  F_X,
+  F_VX,
+  YAW_STEPS,
+  MAX_PREDICT_MS,
+  quantYaw,
+  dequantYaw,
+  quantPos,
+  dequantPos,
+  YAW_MAX_ERROR_RAD,
+  POS_MAX_ERROR_M,
+  type SnapshotState,
 } from '../../src/protocol/snapshot-format.js';
 
 const INT = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
@@ -13,7 +27,9 @@ function stateOf(list: { id: number; vals: number[] }[]): SnapshotState {
   const s = emptyState(uniq.length + 1);
   uniq.forEach((e, i) => {
     s.ids[i] = e.id;
-    e.vals.forEach((v, f) => { s.vals[i * FIELD_COUNT + f] = f === F_YAW ? ((v % YAW_STEPS) + YAW_STEPS) % YAW_STEPS : v; });
+    e.vals.forEach((v, f) => {
+      s.vals[i * FIELD_COUNT + f] = f === F_YAW ? ((v % YAW_STEPS) + YAW_STEPS) % YAW_STEPS : v;
+    });
   });
   s.count = uniq.length;
   return s;
@@ -31,24 +47,32 @@ const same = (a: SnapshotState, b: SnapshotState): void => {
 describe('snapshot delta format', () => {
   it('full and delta snapshots decode to exactly the encoded state', () => {
     const elapsed = fc.integer({ min: 0, max: MAX_PREDICT_MS });
-    fc.assert(fc.property(fc.array(ENTITY, { maxLength: 60 }), fc.array(ENTITY, { maxLength: 60 }), elapsed, (b, c, ms) => {
-      const base = stateOf(b), cur = stateOf(c);
-      const out = emptyState();
-      expect(decodeSnapshotData(encode(cur, null), null, out)).toBeNull();
-      same(out, cur);
-      expect(decodeSnapshotData(encode(cur, base, ms), base, out)).toBeNull();
-      same(out, cur);
-      // The same entities, kept, moved by their velocity, plus a little noise: the delta path.
-      const moved = stateOf(b.map((e) => ({ id: e.id, vals: e.vals.map((v, f) => (f === F_X ? v + Math.round((e.vals[F_VX] * ms) / 1000) + (e.id % 3) - 1 : v)) })));
-      expect(decodeSnapshotData(encode(moved, base, ms), base, out)).toBeNull();
-      same(out, moved);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.array(ENTITY, { maxLength: 60 }), fc.array(ENTITY, { maxLength: 60 }), elapsed, (b, c, ms) => {
+        const base = stateOf(b),
+          cur = stateOf(c);
+        const out = emptyState();
+        expect(decodeSnapshotData(encode(cur, null), null, out)).toBeNull();
+        same(out, cur);
+        expect(decodeSnapshotData(encode(cur, base, ms), base, out)).toBeNull();
+        same(out, cur);
+        // The same entities, kept, moved by their velocity, plus a little noise: the delta path.
+        const moved = stateOf(
+          b.map((e) => ({ id: e.id, vals: e.vals.map((v, f) => (f === F_X ? v + Math.round((e.vals[F_VX] * ms) / 1000) + (e.id % 3) - 1 : v)) })),
+        );
+        expect(decodeSnapshotData(encode(moved, base, ms), base, out)).toBeNull();
+        same(out, moved);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('an entity that moves as predicted costs two bits (kept, exact)', () => {
-    const N = 64, ELAPSED_MS = 75;
+    const N = 64,
+      ELAPSED_MS = 75;
     const list = (t: number) => Array.from({ length: N }, (_, i) => ({ id: 10 + 7 * i, vals: [100 + Math.round((40 * t) / 1000), 200, 0, 400, 40, 0, 0] }));
-    const base = stateOf(list(0)), cur = stateOf(list(ELAPSED_MS));
+    const base = stateOf(list(0)),
+      cur = stateOf(list(ELAPSED_MS));
     // has-base 1 + ue(75) 13 + kept 64 + ue(0 added) 1 + exact 64 bits.
     expect(encode(cur, base, ELAPSED_MS).length).toBe(Math.ceil((1 + 13 + N + 1 + N) / 8));
     const out = emptyState();
@@ -62,23 +86,31 @@ describe('snapshot delta format', () => {
   });
 
   it('random bytes never throw and truncations are rejected', () => {
-    const base = stateOf([{ id: 1, vals: [1, 2, 3, 4, 5, 6, 7] }, { id: 9, vals: [9, 9, 9, 9, 9, 9, 9] }]);
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, useBase) => {
-      const r = decodeSnapshotData(bytes, useBase ? base : null, emptyState());
-      expect(r === null || typeof r === 'string').toBe(true);
-    }), { numRuns: 5000 });
+    const base = stateOf([
+      { id: 1, vals: [1, 2, 3, 4, 5, 6, 7] },
+      { id: 9, vals: [9, 9, 9, 9, 9, 9, 9] },
+    ]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, useBase) => {
+        const r = decodeSnapshotData(bytes, useBase ? base : null, emptyState());
+        expect(r === null || typeof r === 'string').toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
     const good = encode(base, null);
     for (let n = 0; n < good.length; n++) expect(decodeSnapshotData(good.subarray(0, n), null, emptyState())).not.toBeNull();
     expect(decodeSnapshotData(new Uint8Array([...good, 0]), null, emptyState())).toBe('trailing-bytes');
   });
 
   it('quantisation error stays within the stated precision', () => {
-    fc.assert(fc.property(fc.double({ min: -1e5, max: 1e5, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }), (p, yaw) => {
-      expect(Math.abs(dequantPos(quantPos(p)) - p)).toBeLessThanOrEqual(POS_MAX_ERROR_M + 1e-9);
-      const back = dequantYaw(quantYaw(yaw));
-      const d = Math.abs(Math.atan2(Math.sin(back - yaw), Math.cos(back - yaw)));
-      expect(d).toBeLessThanOrEqual(YAW_MAX_ERROR_RAD + 1e-9);
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: -1e5, max: 1e5, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }), (p, yaw) => {
+        expect(Math.abs(dequantPos(quantPos(p)) - p)).toBeLessThanOrEqual(POS_MAX_ERROR_M + 1e-9);
+        const back = dequantYaw(quantYaw(yaw));
+        const d = Math.abs(Math.atan2(Math.sin(back - yaw), Math.cos(back - yaw)));
+        expect(d).toBeLessThanOrEqual(YAW_MAX_ERROR_RAD + 1e-9);
+      }),
+    );
   });
 });
 
@@ -87,14 +119,21 @@ import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
 
 describe('hand-written snapshot envelope', () => {
   it('is byte-identical to protobufjs and decodes with the ordinary codec', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-      fc.double({ min: 0, max: 1e12, noNaN: true }), fc.integer({ min: 0, max: 50 }), fc.uint8Array({ maxLength: 3000 }),
-      (tick, baseTick, serverTimeMs, tickMs, data) => {
-        const mine = encodeSnapshotEnvelope({ tick, baseTick, serverTimeMs, tickMs }, data);
-        expect(Buffer.from(mine).equals(Buffer.from(encodeMsg({ snapshot: { tick, baseTick, serverTimeMs, tickMs, data } })))).toBe(true);
-        const r = decodeMsg(mine);
-        expect(r.ok && r.kind === 'snapshot' && r.msg.snapshot?.tick === tick).toBe(true);
-      }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.double({ min: 0, max: 1e12, noNaN: true }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.uint8Array({ maxLength: 3000 }),
+        (tick, baseTick, serverTimeMs, tickMs, data) => {
+          const mine = encodeSnapshotEnvelope({ tick, baseTick, serverTimeMs, tickMs }, data);
+          expect(Buffer.from(mine).equals(Buffer.from(encodeMsg({ snapshot: { tick, baseTick, serverTimeMs, tickMs, data } })))).toBe(true);
+          const r = decodeMsg(mine);
+          expect(r.ok && r.kind === 'snapshot' && r.msg.snapshot?.tick === tick).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

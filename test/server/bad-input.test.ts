@@ -14,11 +14,15 @@ function setup() {
   for (let i = 0; i < 20; i++) h.server.sim.addNpc((i % 5) * 10, Math.floor(i / 5) * 10);
   const good = h.add('Good', at(0, 0));
   const bad = h.add('Bad', at(5, 5));
-  h.tick(); h.tick();
+  h.tick();
+  h.tick();
   return { h, good, bad };
 }
 
-const send = (h: Harness, p: ReturnType<typeof setup>['bad'], ch: number, bytes: Uint8Array) => { h.server.peerMessage(p.conn, ch, bytes); h.pump(); };
+const send = (h: Harness, p: ReturnType<typeof setup>['bad'], ch: number, bytes: Uint8Array) => {
+  h.server.peerMessage(p.conn, ch, bytes);
+  h.pump();
+};
 
 describe('bad input from a client', () => {
   it('each kind of bad message is dropped and counted under its reason', () => {
@@ -36,8 +40,14 @@ describe('bad input from a client', () => {
     send(h, bad, 7, encodeMsg({ chat: { text: 'x' } }));
     const drops = Object.fromEntries(bad.conn.drops);
     expect(drops).toEqual({
-      'unknown_kind': 1, undecodable: 1, 'bad_coords': 3, 'ack_never_sent': 1, 'not_in_interest': 1,
-      'wrong_direction': 1, 'out_of_state': 1, 'bad_channel': 1,
+      unknown_kind: 1,
+      undecodable: 1,
+      bad_coords: 3,
+      ack_never_sent: 1,
+      not_in_interest: 1,
+      wrong_direction: 1,
+      out_of_state: 1,
+      bad_channel: 1,
     });
     expect(h.server.world.x[bad.conn.avatarId]).toBe(avatarX); // no bad value reached the world
     expect(bad.client.state).toBe(ClientState.IN_WORLD); // under the limit: still connected
@@ -49,9 +59,12 @@ describe('bad input from a client', () => {
 
   it('a peer that keeps sending garbage is disconnected with a reason; others are unaffected', () => {
     const { h, good, bad } = setup();
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.constantFrom(0, 1, 2), (bytes, ch) => {
-      if (bad.conn.state !== 3) h.server.peerMessage(bad.conn, ch, bytes);
-    }), { numRuns: 400, seed: 7 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.constantFrom(0, 1, 2), (bytes, ch) => {
+        if (bad.conn.state !== 3) h.server.peerMessage(bad.conn, ch, bytes);
+      }),
+      { numRuns: 400, seed: 7 },
+    );
     h.pump();
     for (let i = 0; i <= BAD_MESSAGE_LIMIT; i++) if (bad.conn.state !== 3) send(h, bad, CHANNEL_RELIABLE, new Uint8Array([0xff]));
     expect(bad.client.state).toBe(ClientState.CLOSED);

@@ -38,8 +38,15 @@ describe('chat flood', () => {
     const floodKeys = generateIdentity();
     // the flooder is the session host: every admin right, no exemption from the chat limit
     const admin = await startAdmin({
-      options: adminOptionsFrom({ 'no-dash': true, 'no-console': true, 'data-dir': mkdtempSync(join(tmpdir(), 'chat-rate-')), 'host-identity': fingerprint(floodKeys.publicKeyRaw) }),
-      session: sessionViewOf(h.server), clock: { now: () => h.t }, log: { info: () => undefined, warn: () => undefined },
+      options: adminOptionsFrom({
+        'no-dash': true,
+        'no-console': true,
+        'data-dir': mkdtempSync(join(tmpdir(), 'chat-rate-')),
+        'host-identity': fingerprint(floodKeys.publicKeyRaw),
+      }),
+      session: sessionViewOf(h.server),
+      clock: { now: () => h.t },
+      log: { info: () => undefined, warn: () => undefined },
     });
     h.server.use(adminPlugin(h.server, admin));
     const notices: string[] = [];

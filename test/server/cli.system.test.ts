@@ -31,8 +31,16 @@ describe('coop-server and coop-sidecar command lines', () => {
       ['src/server/main.ts', ['--master', 'ftp://x'], /^coop-server: --master must be http\(s\):\/\/host:port, got "ftp:\/\/x"\n$/],
       ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be HOST:PORT/],
       ['src/server/main.ts', ['--nat-bind', '::1'], /^coop-server: --nat-bind must be an IPv4 address, got "::1"\n$/],
-      ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--session', 'x'], /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/],
-      ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'], /^coop-sidecar: give either --server or --master, not both\n$/],
+      [
+        'src/sidecar/main.ts',
+        ['--master', 'http://127.0.0.1:1', '--session', 'x'],
+        /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/,
+      ],
+      [
+        'src/sidecar/main.ts',
+        ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'],
+        /^coop-sidecar: give either --server or --master, not both\n$/,
+      ],
       ['src/sidecar/main.ts', ['--join', 'abcd', '--session', 'x'], /^coop-sidecar: --join needs --master\n$/],
     ] as const) {
       const r = await run([file, ...args]);
@@ -44,7 +52,9 @@ describe('coop-server and coop-sidecar command lines', () => {
 
   it('a missing or empty --password-file: one clear line and exit code 2 on both bins', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-pw-'));
-    const missing = join(dir, 'nope.txt'), empty = join(dir, 'empty.txt'), newline = join(dir, 'newline.txt');
+    const missing = join(dir, 'nope.txt'),
+      empty = join(dir, 'empty.txt'),
+      newline = join(dir, 'newline.txt');
     writeFileSync(empty, '');
     writeFileSync(newline, '\n');
     const sidecar = ['--server', '127.0.0.1:7777', '--session', 'x'];
@@ -52,9 +62,14 @@ describe('coop-server and coop-sidecar command lines', () => {
     const env = { ...process.env, COOP_SESSION_PASSWORD: 'from-env' };
     try {
       for (const [file, bin, args] of [
-        ['src/server/main.ts', 'coop-server', []], ['src/sidecar/main.ts', 'coop-sidecar', sidecar],
+        ['src/server/main.ts', 'coop-server', []],
+        ['src/sidecar/main.ts', 'coop-sidecar', sidecar],
       ] as const) {
-        for (const [path, want] of [[missing, 'no such file'], [empty, 'is empty'], [newline, 'is empty']] as const) {
+        for (const [path, want] of [
+          [missing, 'no such file'],
+          [empty, 'is empty'],
+          [newline, 'is empty'],
+        ] as const) {
           const r = await run([file, ...args, '--password-file', path], { env });
           expect(r.stderr).toBe(`${bin}: --password-file ${JSON.stringify(path)}${want === 'no such file' ? ': no such file' : ' is empty'}\n`);
           expect(r.code).toBe(2);
@@ -67,7 +82,19 @@ describe('coop-server and coop-sidecar command lines', () => {
 
   it('an unreachable coop-master: coop-server says so and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-cli-'));
-    const r = await run(['src/server/main.ts', '--port', '0', '--no-dash', '--no-console', '--data-dir', dir, '--master', 'http://127.0.0.1:1', '--log-level', 'silent']);
+    const r = await run([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--no-dash',
+      '--no-console',
+      '--data-dir',
+      dir,
+      '--master',
+      'http://127.0.0.1:1',
+      '--log-level',
+      'silent',
+    ]);
     rmSync(dir, { recursive: true, force: true });
     expect(r.stderr).toMatch(/^coop-server: could not announce on coop-master http:\/\/127\.0\.0\.1:1: /m);
     expect(r.code).toBe(1);

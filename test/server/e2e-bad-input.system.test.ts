@@ -25,8 +25,21 @@ afterAll(async () => {
 });
 
 async function startServer(): Promise<number> {
-  server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console',
-    '--data-dir', join(dir, 'srv'), '--npcs', '5', '--log-level', 'warn']);
+  server = proc([
+    'src/server/main.ts',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--no-dash',
+    '--no-console',
+    '--data-dir',
+    join(dir, 'srv'),
+    '--npcs',
+    '5',
+    '--log-level',
+    'warn',
+  ]);
   return Number((await server.line(/listening on udp [^:]+:(\d+)/, 60_000))[1]);
 }
 
@@ -44,10 +57,15 @@ async function connect(port: number): Promise<{ host: EnetHost; peer: EnetPeer; 
 async function joinAs(port: number, name: string, protocolVersion = PROTOCOL_VERSION): Promise<CoopClient> {
   const { peer, inbox } = await connect(port);
   const client = new CoopClient({
-    name, identity: generateIdentity(), now: () => performance.now(), protocolVersion,
+    name,
+    identity: generateIdentity(),
+    now: () => performance.now(),
+    protocolVersion,
     send: (ch, bytes) => peer.send(ch, bytes, { reliable: true }),
   });
-  const pump = setInterval(() => { for (const m of inbox.splice(0)) client.receive(m); }, 10);
+  const pump = setInterval(() => {
+    for (const m of inbox.splice(0)) client.receive(m);
+  }, 10);
   client.start({ x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 });
   await vi.waitUntil(() => client.state === ClientState.IN_WORLD || client.state === ClientState.REFUSED, WAIT);
   clearInterval(pump);
@@ -63,10 +81,23 @@ describe('bad input against a real coop-server over ENet', () => {
 
     const bad = await connect(port);
     let disconnected = false;
-    bad.host.on('disconnect', () => { disconnected = true; });
+    bad.host.on('disconnect', () => {
+      disconnected = true;
+    });
     for (let i = 0; i < 60; i++) bad.peer.send(CHANNEL_RELIABLE, new Uint8Array([0xff, i, 0x13, 0x37]), { reliable: true });
-    await vi.waitUntil(() => disconnected || bad.inbox.some((m) => { const d = decodeMsg(m); return d.ok && d.kind === 'disconnect'; }), WAIT);
-    const reasons = bad.inbox.map((m) => decodeMsg(m)).filter((d) => d.ok && d.kind === 'disconnect').map((d) => (d.ok ? d.msg.disconnect?.reason : ''));
+    await vi.waitUntil(
+      () =>
+        disconnected ||
+        bad.inbox.some((m) => {
+          const d = decodeMsg(m);
+          return d.ok && d.kind === 'disconnect';
+        }),
+      WAIT,
+    );
+    const reasons = bad.inbox
+      .map((m) => decodeMsg(m))
+      .filter((d) => d.ok && d.kind === 'disconnect')
+      .map((d) => (d.ok ? d.msg.disconnect?.reason : ''));
     expect(reasons[0]).toMatch(/too many bad messages/);
 
     const old = await joinAs(port, 'Old', PROTOCOL_VERSION + 1);

@@ -29,8 +29,25 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
   it('without the password: refused, one clear line, exit 3; with it: joined', async () => {
     const pwFile = join(dir, 'password.txt');
     writeFileSync(pwFile, `${PASSWORD}\n`);
-    const server = started(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', join(dir, 'srv'),
-      '--npcs', '0', '--vehicles', '0', '--log-level', 'warn', '--password-file', pwFile]);
+    const server = started([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--no-dash',
+      '--no-console',
+      '--data-dir',
+      join(dir, 'srv'),
+      '--npcs',
+      '0',
+      '--vehicles',
+      '0',
+      '--log-level',
+      'warn',
+      '--password-file',
+      pwFile,
+    ]);
     const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
     expect(port, server.err()).toBeGreaterThan(0);
     // The line follows the listening line.
@@ -38,12 +55,44 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
     expect(server.lines).toContain('coop-server: players need the session password (--password-file)');
 
     const scenario = join(dir, 'stand.json');
-    writeFileSync(scenario, JSON.stringify({ name: 'stand', repeat: false, steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'stand',
+        repeat: false,
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [0, 0, 0],
+              [1, 0, 0],
+            ],
+            speedMps: 1,
+            hz: 10,
+          },
+        ],
+      }),
+    );
     const sidecar = (i: number, env: NodeJS.ProcessEnv) => {
       const session = `pw-${process.pid}-${i}`;
       started(['src/sim/main.ts', '--session', session, '--scenario', scenario]);
-      return started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', `p${i}`,
-        '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn'], env);
+      return started(
+        [
+          'src/sidecar/main.ts',
+          '--server',
+          `127.0.0.1:${port}`,
+          '--session',
+          session,
+          '--name',
+          `p${i}`,
+          '--data-dir',
+          join(dir, `id-${i}`),
+          '--log-level',
+          'warn',
+        ],
+        env,
+      );
     };
     const env = { ...process.env };
     delete env.COOP_SESSION_PASSWORD;

@@ -35,9 +35,15 @@ const GAME_HZ = 60;
 const SIDE_M = (5 * SPEED_MPS) / GAME_HZ - 1e-6;
 const SIDES = 360;
 const RADIUS_M = SIDE_M / (2 * Math.sin(Math.PI / SIDES));
-const circle = (cx: number, cy: number) => Array.from({ length: SIDES + 1 }, (_, i) => [cx + RADIUS_M * Math.cos((2 * Math.PI * i) / SIDES), cy + RADIUS_M * Math.sin((2 * Math.PI * i) / SIDES), 0]);
+const circle = (cx: number, cy: number) =>
+  Array.from({ length: SIDES + 1 }, (_, i) => [cx + RADIUS_M * Math.cos((2 * Math.PI * i) / SIDES), cy + RADIUS_M * Math.sin((2 * Math.PI * i) / SIDES), 0]);
 
-interface GameLog { own: { tMs: number; x: number; y: number; z: number }[]; spawns: { id: number; kind: number; name: string }[]; despawns: number[]; states: Map<number, { tMs: number; x: number; y: number; z: number }[]> }
+interface GameLog {
+  own: { tMs: number; x: number; y: number; z: number }[];
+  spawns: { id: number; kind: number; name: string }[];
+  despawns: number[];
+  states: Map<number, { tMs: number; x: number; y: number; z: number }[]>;
+}
 
 /** What a headless game's JSON lines say it sent (its own position) and was told (proxies). */
 function gameLog(lines: JsonLine[]): GameLog {
@@ -63,14 +69,33 @@ function gameLog(lines: JsonLine[]): GameLog {
 
 describe('end to end: coop-server + 3 sidecars + 3 headless games (real processes, ENet, loopback)', () => {
   it('each game is told about exactly the others in range, and positions move smoothly', async () => {
-    const server = started(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', join(dir, 'srv'),
+    const server = started([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--no-dash',
+      '--no-console',
+      '--data-dir',
+      join(dir, 'srv'),
       // A few NPCs near the origin only: every proxy state is a JSON line the test parses.
-      '--npcs', '6', '--vehicles', '0', '--area-m', '60', '--log-level', 'warn']);
+      '--npcs',
+      '6',
+      '--vehicles',
+      '0',
+      '--area-m',
+      '60',
+      '--log-level',
+      'warn',
+    ]);
     const port = Number((await server.line(/listening on udp [^:]+:(\d+)/, START_MS))[1]);
 
     // V and Judy circle 40 m apart (always within 120 m of each other); Panam is 1 km away.
     const players = [
-      { name: 'V', path: circle(0, 0) }, { name: 'Judy', path: circle(40, 0) }, { name: 'Panam', path: circle(1000, 0) },
+      { name: 'V', path: circle(0, 0) },
+      { name: 'Judy', path: circle(40, 0) },
+      { name: 'Panam', path: circle(1000, 0) },
     ];
     const games: Proc[] = [];
     const sidecars = players.map((p, i) => {
@@ -78,21 +103,41 @@ describe('end to end: coop-server + 3 sidecars + 3 headless games (real processe
       const scenario = join(dir, `walk-${i}.json`);
       writeFileSync(scenario, JSON.stringify({ name: 'walk', repeat: false, steps: [{ at: 0, do: 'walk', path: p.path, speedMps: SPEED_MPS, hz: GAME_HZ }] }));
       games.push(started(['src/sim/main.ts', '--session', session, '--scenario', scenario]));
-      return started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', p.name, '--data-dir', join(dir, `id-${i}`), '--log-level', 'warn']);
+      return started([
+        'src/sidecar/main.ts',
+        '--server',
+        `127.0.0.1:${port}`,
+        '--session',
+        session,
+        '--name',
+        p.name,
+        '--data-dir',
+        join(dir, `id-${i}`),
+        '--log-level',
+        'warn',
+      ]);
     });
     await Promise.all(sidecars.map((s) => s.line(/joined as peer/, START_MS)));
     await new Promise((r) => setTimeout(r, RUN_MS));
     for (const s of sidecars) expect(s.child.exitCode, s.err()).toBe(null);
     const logs = games.map((g) => gameLog(g.json));
 
-    const avatarsSeen = logs.map((l) => l.spawns.filter((s) => s.kind === 0).map((s) => s.name).sort());
+    const avatarsSeen = logs.map((l) =>
+      l.spawns
+        .filter((s) => s.kind === 0)
+        .map((s) => s.name)
+        .sort(),
+    );
     expect(avatarsSeen).toEqual([['Judy'], ['V'], []]);
     // the players never leave each other's range: no avatar proxy is ever despawned
     expect(logs.map((l) => l.despawns.filter((id) => l.spawns.some((s) => s.id === id && s.kind === 0)).length)).toEqual([0, 0, 0]);
     expect(logs[0].spawns.filter((s) => s.kind !== 0).length).toBeGreaterThan(0); // NPCs near V too
     expect(logs[2].spawns.length).toBe(0); // nothing within 120 m of Panam
 
-    for (const [viewer, other] of [[0, 'Judy'], [1, 'V']] as const) {
+    for (const [viewer, other] of [
+      [0, 'Judy'],
+      [1, 'V'],
+    ] as const) {
       const id = logs[viewer].spawns.find((s) => s.name === other)!.id;
       const path = logs[viewer].states.get(id)!;
       expect(path.length).toBeGreaterThan(50);

@@ -5,7 +5,8 @@ import { GameClock, clampTick, CLOCK_WINDOW_MS } from '../../src/server/game-clo
 function reference(history: { t: number; f: number }[], now: number, prevTick: number, belowSince: { v: number | null }): number {
   const win = history.filter((h) => h.t > now - CLOCK_WINDOW_MS);
   const avg = win.reduce((s, h) => s + h.f, 0) / win.length;
-  if (avg < 12) belowSince.v ??= now; else belowSince.v = null;
+  if (avg < 12) belowSince.v ??= now;
+  else belowSince.v = null;
   if (avg > 25) return 40;
   if (belowSince.v !== null && now - belowSince.v >= 2000) return 25;
   return prevTick;
@@ -16,10 +17,18 @@ describe('GameClock (IMT-3)', () => {
     const clock = new GameClock();
     expect(clock.currentTickMs).toBe(25);
     // phases of server frame time (ms) and their length (ms of simulated time)
-    const phases = [{ f: 10, ms: 3000 }, { f: 20, ms: 2000 }, { f: 31, ms: 3000 }, { f: 18, ms: 3000 }, { f: 11, ms: 1500 }, { f: 4, ms: 4000 }];
+    const phases = [
+      { f: 10, ms: 3000 },
+      { f: 20, ms: 2000 },
+      { f: 31, ms: 3000 },
+      { f: 18, ms: 3000 },
+      { f: 11, ms: 1500 },
+      { f: 4, ms: 4000 },
+    ];
     const history: { t: number; f: number }[] = [];
     const below = { v: null as number | null };
-    let now = 0, expectTick = 25;
+    let now = 0,
+      expectTick = 25;
     const changes: { at: number; tick: number }[] = [];
     for (const p of phases) {
       const end = now + p.ms;

@@ -45,12 +45,29 @@ function started(args: string[]): Proc {
 async function helloFlood(ip: string, server: { address: string; port: number }, counts: { open: number }): Promise<() => void> {
   const host = new EnetHost({ transport: await UdpTransport.bind({ address: ip, port: 0 }), peerLimit: PER_ADDRESS, channelLimit: CHANNEL_COUNT });
   let stopped = false;
-  const hello = () => encodeMsg({ hello: { protocolVersion: PROTOCOL_VERSION, name: 'flood', publicKey: generateIdentity().publicKeyRaw, initialState: { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 } } });
+  const hello = () =>
+    encodeMsg({
+      hello: {
+        protocolVersion: PROTOCOL_VERSION,
+        name: 'flood',
+        publicKey: generateIdentity().publicKeyRaw,
+        initialState: { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 },
+      },
+    });
   const open = (): EnetPeer | undefined => (stopped ? undefined : host.connect(server, CHANNEL_COUNT, 0));
-  host.on('connect', (peer) => { counts.open++; peer.send(CHANNEL_RELIABLE, hello(), { reliable: true }); });
-  host.on('disconnect', () => { counts.open--; setTimeout(open, REOPEN_MS).unref(); });
+  host.on('connect', (peer) => {
+    counts.open++;
+    peer.send(CHANNEL_RELIABLE, hello(), { reliable: true });
+  });
+  host.on('disconnect', () => {
+    counts.open--;
+    setTimeout(open, REOPEN_MS).unref();
+  });
   for (let i = 0; i < PER_ADDRESS; i++) open();
-  return () => { stopped = true; host.destroy(); };
+  return () => {
+    stopped = true;
+    host.destroy();
+  };
 }
 
 /** ENet-level half-open: CONNECTs that are never acknowledged, a fresh wave every REOPEN_MS. */
@@ -64,18 +81,39 @@ function connectFlood(ip: string, server: { address: string; port: number }): ()
   };
   void wave();
   const timer = setInterval(() => void wave(), REOPEN_MS);
-  return () => { clearInterval(timer); host?.destroy(); };
+  return () => {
+    clearInterval(timer);
+    host?.destroy();
+  };
 }
 
 async function refusals(dash: string): Promise<Record<string, number>> {
-  const status = await (await fetch(`${dash}status`)).json() as { server: { refusals: Record<string, number> } };
+  const status = (await (await fetch(`${dash}status`)).json()) as { server: { refusals: Record<string, number> } };
   return status.server.refusals;
 }
 
 describe('half-open handshakes never lock players out (real processes)', () => {
   it(`a player joins while 300 half-open handshakes from ${ADDRESSES} addresses are held`, async () => {
-    const server = started(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-console', '--dash-port', '0', '--data-dir', join(dir, 'srv'),
-      '--max-players', '2', '--npcs', '0', '--vehicles', '0', '--log-level', 'silent']);
+    const server = started([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--no-console',
+      '--dash-port',
+      '0',
+      '--data-dir',
+      join(dir, 'srv'),
+      '--max-players',
+      '2',
+      '--npcs',
+      '0',
+      '--vehicles',
+      '0',
+      '--log-level',
+      'silent',
+    ]);
     const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
     const dash = (await server.line(/dashboard: (http:\/\/\S+)/))[1];
     const target = { address: '127.0.0.1', port };
@@ -96,23 +134,55 @@ describe('half-open handshakes never lock players out (real processes)', () => {
     expect(before['evicted_half_open'], JSON.stringify(before)).toBeGreaterThan(0);
 
     const scenario = join(dir, 'stand.json');
-    writeFileSync(scenario, JSON.stringify({ name: 'stand', steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 0.1, hz: 10 }] }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'stand',
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [0, 0, 0],
+              [1, 0, 0],
+            ],
+            speedMps: 0.1,
+            hz: 10,
+          },
+        ],
+      }),
+    );
     const session = `half-open-${process.pid}`;
     const game = started(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
     await game.line(/"event":"open"/);
-    const sidecar = started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', 'V',
-      '--data-dir', join(dir, 'player'), '--log-level', 'warn']);
+    const sidecar = started([
+      'src/sidecar/main.ts',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--session',
+      session,
+      '--name',
+      'V',
+      '--data-dir',
+      join(dir, 'player'),
+      '--log-level',
+      'warn',
+    ]);
     await sidecar.line(/ENet connecting to/);
     const t0 = performance.now();
     const openAtStart = counts.open;
     await Promise.race([
       sidecar.line(/joined as peer \d+/),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no join within ${JOIN_BOUND_MS} ms: ${sidecar.lines.join(' | ')} ${sidecar.err()}`)), JOIN_BOUND_MS)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no join within ${JOIN_BOUND_MS} ms: ${sidecar.lines.join(' | ')} ${sidecar.err()}`)), JOIN_BOUND_MS),
+      ),
     ]);
     const joinMs = performance.now() - t0;
     const openAtJoin = counts.open;
     const atJoin = await refusals(dash);
-    console.info(`half-open e2e: joined in ${Math.round(joinMs)} ms; Hello-flood connections the attacker holds as open: ${openAtStart} at connect, ${openAtJoin} at join; refusals at join ${JSON.stringify(atJoin)}`);
+    console.info(
+      `half-open e2e: joined in ${Math.round(joinMs)} ms; Hello-flood connections the attacker holds as open: ${openAtStart} at connect, ${openAtJoin} at join; refusals at join ${JSON.stringify(atJoin)}`,
+    );
 
     // the flood was still held when the player got in: still there and still being evicted after
     expect(openAtJoin).toBeGreaterThan(0);

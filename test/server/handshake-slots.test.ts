@@ -18,7 +18,10 @@ class AbortableLink extends FakeLink {
     super();
     this.address = address;
   }
-  abort(): void { this.aborted = true; this.closed = true; }
+  abort(): void {
+    this.aborted = true;
+    this.closed = true;
+  }
 }
 
 /** A connection that sends a valid Hello and never answers the Challenge. */
@@ -31,7 +34,12 @@ function halfOpen(h: Harness, address: string): { conn: Connection; link: Aborta
 }
 
 describe('sourceOf', () => {
-  it.each([['10.0.0.2:5000', '10.0.0.2'], ['[::1]:7', '[::1]'], ['ice:ab12:0', 'ice:ab12'], ['noport', 'noport']])('%s → %s', (a, s) => {
+  it.each([
+    ['10.0.0.2:5000', '10.0.0.2'],
+    ['[::1]:7', '[::1]'],
+    ['ice:ab12:0', 'ice:ab12'],
+    ['noport', 'noport'],
+  ])('%s → %s', (a, s) => {
     expect(sourceOf(a)).toBe(s);
   });
 });
@@ -51,7 +59,7 @@ describe('handshake slots', () => {
     expect(a3.link.aborted || b.some((x) => x.link.aborted)).toBe(false);
     expect(h.server.handshakes.size).toBe(4);
     expect(h.server.evictions.get('handshake')).toBe(2);
-    expect(sessionViewOf(h.server).stats().refusals).toMatchObject({ 'evicted_handshake': 2 });
+    expect(sessionViewOf(h.server).stats().refusals).toMatchObject({ evicted_handshake: 2 });
   });
 
   it('a genuine player joins while the table is full of half-open connections and leaves the table once in', () => {

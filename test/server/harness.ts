@@ -10,8 +10,12 @@ export class FakeLink implements PeerLink {
   closed = false;
   pingMs = 3;
   address = '127.0.0.1:1';
-  send(channel: number, bytes: Uint8Array): void { if (!this.closed) this.toClient.push({ channel, bytes: bytes.slice() }); }
-  close(): void { this.closed = true; }
+  send(channel: number, bytes: Uint8Array): void {
+    if (!this.closed) this.toClient.push({ channel, bytes: bytes.slice() });
+  }
+  close(): void {
+    this.closed = true;
+  }
 }
 
 export interface TestPeer {
@@ -32,19 +36,30 @@ export class Harness {
     this.server = new CoopServer({ sessionId: 'test-session', now: () => this.t, ...opts });
   }
 
-  add(name: string, initial: PlayerState, extra: { protocolVersion?: number; events?: ClientEvents; identity?: IdentityKeys; password?: string } = {}): TestPeer {
+  add(
+    name: string,
+    initial: PlayerState,
+    extra: { protocolVersion?: number; events?: ClientEvents; identity?: IdentityKeys; password?: string } = {},
+  ): TestPeer {
     const link = new FakeLink();
     const conn = this.server.peerConnected(link);
     const toServer: TestPeer['toServer'] = [];
     const events: TestPeer['events'] = { spawned: [], despawned: [], tickRates: [], chats: [], closed: [] };
     const identity = extra.identity ?? generateIdentity();
     const client = new CoopClient({
-      name, identity, now: () => this.t, protocolVersion: extra.protocolVersion, password: extra.password,
+      name,
+      identity,
+      now: () => this.t,
+      protocolVersion: extra.protocolVersion,
+      password: extra.password,
       send: (channel, bytes) => toServer.push({ channel, bytes: bytes.slice() }),
       events: {
-        spawn: (i) => events.spawned.push(i.id), despawn: (id) => events.despawned.push(id),
-        tickRate: (t, d) => events.tickRates.push([t, d]), chat: (_p, n, text) => events.chats.push(`${n}: ${text}`),
-        closed: (r) => events.closed.push(r), ...extra.events,
+        spawn: (i) => events.spawned.push(i.id),
+        despawn: (id) => events.despawned.push(id),
+        tickRate: (t, d) => events.tickRates.push([t, d]),
+        chat: (_p, n, text) => events.chats.push(`${n}: ${text}`),
+        closed: (r) => events.closed.push(r),
+        ...extra.events,
       },
     });
     const peer = { client, link, conn, identity, toServer, events };
@@ -59,8 +74,14 @@ export class Harness {
     for (let round = 0; round < 20; round++) {
       let moved = 0;
       for (const p of this.peers) {
-        for (const m of p.toServer.splice(0)) { moved++; this.server.peerMessage(p.conn, m.channel, m.bytes); }
-        for (const m of p.link.toClient.splice(0)) { moved++; p.client.receive(m.bytes); }
+        for (const m of p.toServer.splice(0)) {
+          moved++;
+          this.server.peerMessage(p.conn, m.channel, m.bytes);
+        }
+        for (const m of p.link.toClient.splice(0)) {
+          moved++;
+          p.client.receive(m.bytes);
+        }
       }
       if (!moved) return;
     }

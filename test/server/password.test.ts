@@ -14,7 +14,9 @@ const PASSWORD = 'choom-only ✓';
 
 function logged(): { log: ServerLog; lines: string[] } {
   const lines: string[] = [];
-  const push = (o: object, m: string): void => { lines.push(`${m} ${JSON.stringify(o)}`); };
+  const push = (o: object, m: string): void => {
+    lines.push(`${m} ${JSON.stringify(o)}`);
+  };
   return { log: { info: push, warn: push }, lines };
 }
 
@@ -33,7 +35,10 @@ describe('password-protected sessions (in-process)', () => {
     const h = new Harness({ password: PASSWORD });
     const sent: Uint8Array[] = [];
     const deliver = h.server.peerMessage.bind(h.server);
-    h.server.peerMessage = (conn, channel, bytes) => { sent.push(bytes.slice()); deliver(conn, channel, bytes); };
+    h.server.peerMessage = (conn, channel, bytes) => {
+      sent.push(bytes.slice());
+      deliver(conn, channel, bytes);
+    };
     const a = h.add('Alice', at(0, 0), { password: PASSWORD });
     expect(a.client.state).toBe(ClientState.IN_WORLD);
     expect(h.server.inWorld()).toHaveLength(1);
@@ -72,7 +77,11 @@ describe('password-protected sessions (in-process)', () => {
     const tryProof = (make: (nonce: Uint8Array) => Uint8Array): ReturnType<typeof decodeMsg> => {
       const link = new FakeLink();
       const conn = h.server.peerConnected(link);
-      h.server.peerMessage(conn, CHANNEL_RELIABLE, encodeMsg({ hello: { protocolVersion: PROTOCOL_VERSION, name: 'Eve', publicKey: key.publicKeyRaw, initialState: at(1, 1) } }));
+      h.server.peerMessage(
+        conn,
+        CHANNEL_RELIABLE,
+        encodeMsg({ hello: { protocolVersion: PROTOCOL_VERSION, name: 'Eve', publicKey: key.publicKeyRaw, initialState: at(1, 1) } }),
+      );
       const c = decodeMsg(link.toClient.shift()!.bytes);
       const nonce = c.ok ? c.msg.challenge!.nonce! : new Uint8Array(0);
       h.server.peerMessage(conn, CHANNEL_RELIABLE, encodeMsg({ proof: { signature: signChallenge(key, nonce, 'test-session'), passwordProof: make(nonce) } }));

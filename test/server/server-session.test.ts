@@ -32,10 +32,15 @@ describe('coop-server sessions (in-process, fake links)', () => {
     const a = h.add('Mallory', at(0, 0));
     expect(a.client.state).toBe(ClientState.IN_WORLD);
     // hand-made client: claims key A, signs with key B
-    const keyA = generateIdentity(), keyB = generateIdentity();
+    const keyA = generateIdentity(),
+      keyB = generateIdentity();
     const link = new (a.link.constructor as new () => typeof a.link)();
     const conn = h.server.peerConnected(link);
-    h.server.peerMessage(conn, CHANNEL_RELIABLE, encodeMsg({ hello: { protocolVersion: PROTOCOL_VERSION, name: 'Eve', publicKey: keyA.publicKeyRaw, initialState: at(1, 1) } }));
+    h.server.peerMessage(
+      conn,
+      CHANNEL_RELIABLE,
+      encodeMsg({ hello: { protocolVersion: PROTOCOL_VERSION, name: 'Eve', publicKey: keyA.publicKeyRaw, initialState: at(1, 1) } }),
+    );
     const challenge = link.toClient.shift()!;
     expect(challenge).toBeDefined();
     const c = decodeMsg(challenge.bytes);
@@ -106,7 +111,13 @@ describe('coop-server sessions (in-process, fake links)', () => {
     expect(voiceAtB).toEqual([a.conn.peerId]);
     expect(replies).toEqual(['admin commands are not enabled on this server']);
     const seen: string[] = [];
-    h.server.use({ name: 'catch', message: (conn, kind) => { seen.push(`${conn.name}:${kind}`); return true; } });
+    h.server.use({
+      name: 'catch',
+      message: (conn, kind) => {
+        seen.push(`${conn.name}:${kind}`);
+        return true;
+      },
+    });
     a.client.sendRaw({ voice: { seq: 2, timestamp: 1920, opusBytes: new Uint8Array([1]) } }, 2);
     a.client.sendRaw({ dialogChoice: { dialogId: 1, choiceIdx: 0 } });
     h.pump();

@@ -27,13 +27,35 @@ afterAll(async () => {
 function freeUdpPort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
 function startServer(port: number): Proc {
-  const p = proc(['src/server/main.ts', '--port', String(port), '--host', '127.0.0.1', '--no-dash', '--no-console',
-    '--data-dir', join(dir, 'srv'), '--session-id', SESSION_ID, '--autosave-s', '1', '--npcs', '0', '--vehicles', '0', '--log-level', 'warn']);
+  const p = proc([
+    'src/server/main.ts',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--no-dash',
+    '--no-console',
+    '--data-dir',
+    join(dir, 'srv'),
+    '--session-id',
+    SESSION_ID,
+    '--autosave-s',
+    '1',
+    '--npcs',
+    '0',
+    '--vehicles',
+    '0',
+    '--log-level',
+    'warn',
+  ]);
   procs.push(p);
   return p;
 }
@@ -52,17 +74,28 @@ describe('a server killed with SIGKILL and restarted resumes its session', () =>
     const olderSave = { ...base, level: 3, xp: 500, quests: { q001_intro: 2, q002_new: 1 } };
     const dat = (p: object) => encodeDat(p as typeof base).toString('base64');
     const p = startPlayer({
-      dir, tag: 'r', port, name: 'V',
-      scenario: { name: 'resume', progressBase64: dat(base), steps: [
-        standAt(0),
-        { at: 0, do: 'progress', base64: dat(played), afterExports: 1 }, // played in the session
-        { at: 0, do: 'progress', base64: dat(olderSave), afterExports: 2 }, // reported after the re-join
-      ] },
+      dir,
+      tag: 'r',
+      port,
+      name: 'V',
+      scenario: {
+        name: 'resume',
+        progressBase64: dat(base),
+        steps: [
+          standAt(0),
+          { at: 0, do: 'progress', base64: dat(played), afterExports: 1 }, // played in the session
+          { at: 0, do: 'progress', base64: dat(olderSave), afterExports: 2 }, // reported after the re-join
+        ],
+      },
     });
     procs.push(p.game, p.sidecar);
-    await vi.waitFor(() => expect(readFile(path)?.party[0]?.xp, 'the played progress in the file').toBe(900), WAIT_MS).catch((e: Error) => {
-      throw new Error(`${e.message}: ${JSON.stringify(readFile(path))} SIDECAR ${p.sidecar.lines.join(' | ')} ${p.sidecar.err()} GAME ${p.game.err()} SERVER ${first.err()}`);
-    });
+    await vi
+      .waitFor(() => expect(readFile(path)?.party[0]?.xp, 'the played progress in the file').toBe(900), WAIT_MS)
+      .catch((e: Error) => {
+        throw new Error(
+          `${e.message}: ${JSON.stringify(readFile(path))} SIDECAR ${p.sidecar.lines.join(' | ')} ${p.sidecar.err()} GAME ${p.game.err()} SERVER ${first.err()}`,
+        );
+      });
     const beforeKill = readFile(path)!;
 
     first.child.kill('SIGKILL');

@@ -114,7 +114,11 @@ describe('a session file the server cannot carry on is refused and left untouche
     expect(hashOf(path)).toBe(hash);
   });
 
-  it.each([['torn JSON', '{"schemaVersion":1,"sess'], ['not a session file', '[]'], ['empty', '']])('%s', (_what, text) => {
+  it.each([
+    ['torn JSON', '{"schemaVersion":1,"sess'],
+    ['not a session file', '[]'],
+    ['empty', ''],
+  ])('%s', (_what, text) => {
     const dir = tempDir();
     const path = sessionSavePath(dir, SID);
     mkdirSync(dirname(path), { recursive: true });
@@ -135,8 +139,27 @@ describe('coop-server refuses to start on a session file it cannot resume', () =
     writeFileSync(path, JSON.stringify({ ...parseSessionText(readFileSync(path, 'utf8')), sessionId: 'someone-else' }));
     const hash = hashOf(path);
     const cap = captureIo();
-    const code = await runServer(['--port', '0', '--host', '127.0.0.1', '--no-dash', '--no-console', '--data-dir', dir, '--session-id', SID,
-      '--npcs', '0', '--vehicles', '0', '--log-level', 'silent'], cap.io);
+    const code = await runServer(
+      [
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--no-dash',
+        '--no-console',
+        '--data-dir',
+        dir,
+        '--session-id',
+        SID,
+        '--npcs',
+        '0',
+        '--vehicles',
+        '0',
+        '--log-level',
+        'silent',
+      ],
+      cap.io,
+    );
     expect(code).toBe(3);
     expect(cap.err().trim().split('\n')).toHaveLength(1);
     expect(cap.err()).toMatch(/^coop-server: session file refused: .*sess-r\.json: holds session someone-else, not sess-r/);

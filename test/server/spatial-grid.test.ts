@@ -15,24 +15,42 @@ describe('SpatialGrid (IMT-1)', () => {
     expect(cellKey(1, 2)).not.toBe(cellKey(2, 1));
   });
 
-  for (const [label, half] of [['dense cells', 8192], ['Map cells only', 0], ['mixed', 1000]] as const) {
+  for (const [label, half] of [
+    ['dense cells', 8192],
+    ['Map cells only', 0],
+    ['mixed', 1000],
+  ] as const) {
     it(`Query equals a brute-force scan after random add/move/remove (${label})`, () => {
-      fc.assert(fc.property(fc.array(OP, { maxLength: 120 }), fc.array(fc.tuple(COORD, COORD, fc.double({ min: 0, max: 3000, noNaN: true })), { minLength: 1, maxLength: 5 }), (ops, queries) => {
-        const g = new SpatialGrid({ halfExtentM: half, initialCapacity: 4 });
-        const truth = new Map<number, [number, number]>();
-        for (const op of ops) {
-          if (op.t === 'add' && !truth.has(op.id)) { g.add(op.id, op.x, op.y); truth.set(op.id, [op.x, op.y]); }
-          else if (op.t === 'move' && truth.has(op.id)) { g.move(op.id, op.x, op.y); truth.set(op.id, [op.x, op.y]); }
-          else if (op.t === 'remove') { g.remove(op.id); truth.delete(op.id); }
-        }
-        expect(g.size).toBe(truth.size);
-        for (const [qx, qy, r] of queries) {
-          const got: number[] = [];
-          g.query(qx, qy, r, got);
-          const want = [...truth].filter(([, [x, y]]) => (x - qx) ** 2 + (y - qy) ** 2 <= r * r).map(([id]) => id);
-          expect(got.sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
-        }
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(
+          fc.array(OP, { maxLength: 120 }),
+          fc.array(fc.tuple(COORD, COORD, fc.double({ min: 0, max: 3000, noNaN: true })), { minLength: 1, maxLength: 5 }),
+          (ops, queries) => {
+            const g = new SpatialGrid({ halfExtentM: half, initialCapacity: 4 });
+            const truth = new Map<number, [number, number]>();
+            for (const op of ops) {
+              if (op.t === 'add' && !truth.has(op.id)) {
+                g.add(op.id, op.x, op.y);
+                truth.set(op.id, [op.x, op.y]);
+              } else if (op.t === 'move' && truth.has(op.id)) {
+                g.move(op.id, op.x, op.y);
+                truth.set(op.id, [op.x, op.y]);
+              } else if (op.t === 'remove') {
+                g.remove(op.id);
+                truth.delete(op.id);
+              }
+            }
+            expect(g.size).toBe(truth.size);
+            for (const [qx, qy, r] of queries) {
+              const got: number[] = [];
+              g.query(qx, qy, r, got);
+              const want = [...truth].filter(([, [x, y]]) => (x - qx) ** 2 + (y - qy) ** 2 <= r * r).map(([id]) => id);
+              expect(got.sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
     });
   }
 

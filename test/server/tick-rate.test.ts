@@ -11,7 +11,10 @@ describe('adaptive tick end to end (in-process)', () => {
     const seen: number[] = [];
     const load = (frameMs: number, forMs: number) => {
       const end = h.t + forMs;
-      while (h.t < end) { h.tick(frameMs); seen.push(h.server.clock.currentTickMs); }
+      while (h.t < end) {
+        h.tick(frameMs);
+        seen.push(h.server.clock.currentTickMs);
+      }
     };
     load(8, 2000);
     expect(h.server.clock.currentTickMs).toBe(25);
@@ -24,7 +27,10 @@ describe('adaptive tick end to end (in-process)', () => {
     load(5, 2500);
     expect(h.server.clock.currentTickMs).toBe(25);
     for (const p of peers) {
-      expect(p.events.tickRates).toEqual([[40, 80], [25, 80]]);
+      expect(p.events.tickRates).toEqual([
+        [40, 80],
+        [25, 80],
+      ]);
       expect(p.client.interp.interpDelayMs).toBe(interpDelayForTick(25));
     }
     // a slow operator-set tick moves the delay (50 ms → 100 ms)

@@ -27,7 +27,10 @@ async function startServer(password?: string): Promise<number> {
   const server = new CoopServer({ sessionId: 'exit-paths', password, log: { info: () => undefined, warn: () => undefined, error: () => undefined } as never });
   const listener = await listenEnet(server, { host: '127.0.0.1', port: 0, peerLimit: 4 });
   server.start();
-  cleanups.push(async () => { await server.stop('test over'); listener.close(); });
+  cleanups.push(async () => {
+    await server.stop('test over');
+    listener.close();
+  });
   return listener.port;
 }
 
@@ -40,7 +43,10 @@ function watchedDeps(over: Partial<SidecarDeps> = {}) {
     bindUdp: async () => {
       const t = await SIDECAR_DEPS.bindUdp();
       const close = t.close.bind(t);
-      t.close = () => { seen.transportClosed = true; close(); };
+      t.close = () => {
+        seen.transportClosed = true;
+        close();
+      };
       return (seen.transport = t);
     },
     ...over,

@@ -6,8 +6,10 @@ import { seededRandom } from '../../src/util/random.js';
 const SPEED = 5; // m/s along x
 function snap(id: number, x: number, vx: number) {
   const s = emptyState(1);
-  s.count = 1; s.ids[0] = id;
-  s.vals[F_X] = quantPos(x); s.vals[F_VX] = quantVel(vx);
+  s.count = 1;
+  s.ids[0] = id;
+  s.vals[F_X] = quantPos(x);
+  s.vals[F_VX] = quantVel(vx);
   return s;
 }
 
@@ -17,10 +19,14 @@ function run(opts: { ms: number; tickMs: (serverT: number) => number; stopAt?: n
   const it = new SnapshotInterpolator(opts.tickMs(0));
   const frames: { t: number; x: number; delay: number; playout: number; extrap: boolean }[] = [];
   const arrivals: { at: number; serverT: number }[] = [];
-  let serverT = 0, lastTick = 0;
+  let serverT = 0,
+    lastTick = 0;
   while (serverT < opts.ms) {
     const tick = opts.tickMs(serverT);
-    if (tick !== lastTick) { arrivals.push({ at: serverT + 30, serverT: -tick }); lastTick = tick; }
+    if (tick !== lastTick) {
+      arrivals.push({ at: serverT + 30, serverT: -tick });
+      lastTick = tick;
+    }
     serverT += tick;
     if (opts.stopAt === undefined || serverT < opts.stopAt) arrivals.push({ at: serverT + 30 + rng() * 15, serverT });
   }
@@ -30,7 +36,7 @@ function run(opts: { ms: number; tickMs: (serverT: number) => number; stopAt?: n
     while (ai < arrivals.length && arrivals[ai].at <= now) {
       const a = arrivals[ai++];
       if (a.serverT < 0) it.onTickRateChange(-a.serverT);
-      else it.push(a.serverT + 5000, snap(7, a.serverT * SPEED / 1000, SPEED), a.at); // server clock offset 5 s
+      else it.push(a.serverT + 5000, snap(7, (a.serverT * SPEED) / 1000, SPEED), a.at); // server clock offset 5 s
     }
     const out = it.sample(now);
     if (out.length) frames.push({ t: now, x: out[0].x, delay: it.currentDelayMs, playout: it.playoutMs!, extrap: out[0].extrapolated });
@@ -42,7 +48,13 @@ describe('SnapshotInterpolator (IMT-4)', () => {
   it('interpDelayMs = max(2 × tickMs, 80) on every TickRateChange', () => {
     const it = new SnapshotInterpolator(25);
     expect(it.interpDelayMs).toBe(80);
-    for (const [tick, d] of [[40, 80], [50, 100], [20, 80], [45, 90], [25, 80]]) {
+    for (const [tick, d] of [
+      [40, 80],
+      [50, 100],
+      [20, 80],
+      [45, 90],
+      [25, 80],
+    ]) {
       it.onTickRateChange(tick);
       expect(it.interpDelayMs).toBe(d);
     }
@@ -55,7 +67,8 @@ describe('SnapshotInterpolator (IMT-4)', () => {
     const early = frames.filter((f) => f.t > 2000 && f.t < 3000);
     for (const f of early) expect(Math.abs(f.delay - 80)).toBeLessThan(5);
     for (let i = 1; i < frames.length; i++) {
-      const dp = frames[i].playout - frames[i - 1].playout, dt = frames[i].t - frames[i - 1].t;
+      const dp = frames[i].playout - frames[i - 1].playout,
+        dt = frames[i].t - frames[i - 1].t;
       if (i > 3) {
         expect(dp).toBeGreaterThanOrEqual(dt * (1 - SLEW_MAX_RATE) - 1e-9); // no freeze, no snap back
         expect(dp).toBeLessThanOrEqual(dt * (1 + SLEW_MAX_RATE) + 1e-9);
@@ -67,19 +80,19 @@ describe('SnapshotInterpolator (IMT-4)', () => {
   it('positions between snapshots follow the true path within a few cm', () => {
     const { frames } = run({ ms: 4000, tickMs: () => 25 });
     for (const f of frames.filter((g) => g.t > 1000)) {
-      const truth = (f.playout - 5000) * SPEED / 1000;
+      const truth = ((f.playout - 5000) * SPEED) / 1000;
       expect(Math.abs(f.x - truth)).toBeLessThan(0.02);
     }
   });
 
   it('extrapolates for at most MAX_EXTRAPOLATION_MS when snapshots stop, then holds', () => {
     const { frames } = run({ ms: 4000, tickMs: () => 25, stopAt: 2000 });
-    const lastX = (2000 - 25) * SPEED / 1000;
+    const lastX = ((2000 - 25) * SPEED) / 1000;
     const after = frames.filter((f) => f.t > 3000);
     expect(after.length).toBeGreaterThan(10);
     for (const f of after) {
       expect(f.extrap).toBe(true);
-      expect(Math.abs(f.x - (lastX + SPEED * MAX_EXTRAPOLATION_MS / 1000))).toBeLessThan(0.011); // within quantisation
+      expect(Math.abs(f.x - (lastX + (SPEED * MAX_EXTRAPOLATION_MS) / 1000))).toBeLessThan(0.011); // within quantisation
     }
     expect(FIELD_COUNT).toBe(7);
     expect(F_VX).toBe(4);

@@ -39,24 +39,72 @@ function started(args: string[]): Proc {
 function freeUdpPort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
 describe('sidecar re-joins after the server is lost (real processes)', () => {
   it('server killed and restarted on its port: proxies leave the game, the sidecar joins again', async () => {
     const port = await freeUdpPort();
-    const serverArgs = (n: number) => ['src/server/main.ts', '--port', String(port), '--host', '127.0.0.1', '--no-dash', '--no-console',
-      '--data-dir', join(dir, `srv-${n}`), '--npcs', '3', '--vehicles', '0', '--area-m', '30', '--log-level', 'silent'];
+    const serverArgs = (n: number) => [
+      'src/server/main.ts',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--no-dash',
+      '--no-console',
+      '--data-dir',
+      join(dir, `srv-${n}`),
+      '--npcs',
+      '3',
+      '--vehicles',
+      '0',
+      '--area-m',
+      '30',
+      '--log-level',
+      'silent',
+    ];
     const first = started(serverArgs(1));
     await first.line(/listening on udp/);
 
     const scenario = join(dir, 'stand.json');
-    writeFileSync(scenario, JSON.stringify({ steps: [{ at: 0, do: 'walk', path: [[0, 0, 0], [1, 0, 0]], speedMps: 1, hz: 10 }] }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [0, 0, 0],
+              [1, 0, 0],
+            ],
+            speedMps: 1,
+            hz: 10,
+          },
+        ],
+      }),
+    );
     const session = `rejoin-${process.pid}`;
     const game = started(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
     await game.line(/"event":"open"/);
-    const sidecar = started(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', session, '--name', 'V', '--data-dir', join(dir, 'player'), '--log-level', 'silent']);
+    const sidecar = started([
+      'src/sidecar/main.ts',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--session',
+      session,
+      '--name',
+      'V',
+      '--data-dir',
+      join(dir, 'player'),
+      '--log-level',
+      'silent',
+    ]);
     const spawns = () => game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length;
     await vi.waitFor(() => expect(spawns(), 'the NPC proxies of the first server').toBeGreaterThanOrEqual(3), PROC_WAIT_MS);
 

@@ -18,10 +18,19 @@ class FakeGame implements GameLink {
   spawned = new Map<number, number>();
   despawned: number[] = [];
   states = new Map<number, { tUs: number; pos: Vec3 }[]>();
-  onPlayerTransform(cb: (t: Transform) => void) { this.cb = cb; }
-  spawn(id: number, kind: number) { this.spawned.set(id, kind); }
-  despawn(id: number) { this.despawned.push(id); this.spawned.delete(id); }
-  entityState(id: number, tick: number, pos: Vec3) { (this.states.get(id) ?? this.states.set(id, []).get(id)!).push({ tUs: tick, pos }); }
+  onPlayerTransform(cb: (t: Transform) => void) {
+    this.cb = cb;
+  }
+  spawn(id: number, kind: number) {
+    this.spawned.set(id, kind);
+  }
+  despawn(id: number) {
+    this.despawned.push(id);
+    this.spawned.delete(id);
+  }
+  entityState(id: number, tick: number, pos: Vec3) {
+    (this.states.get(id) ?? this.states.set(id, []).get(id)!).push({ tUs: tick, pos });
+  }
   interpDelay() {}
   notify() {}
 }
@@ -30,11 +39,15 @@ describe('sidecar glue (in-process)', () => {
   it('spawns exactly the avatars in range and gives smooth positions', () => {
     const h = new Harness();
     const walkers = [
-      { c: [0, 0], r: 20 }, { c: [40, 0], r: 20 }, { c: [1000, 0], r: 20 },
+      { c: [0, 0], r: 20 },
+      { c: [40, 0], r: 20 },
+      { c: [1000, 0], r: 20 },
     ];
     const games = walkers.map(() => new FakeGame());
     const pos = (i: number, tMs: number) => {
-      const w = walkers[i], om = 4 / w.r, a = (tMs / 1000) * om + i;
+      const w = walkers[i],
+        om = 4 / w.r,
+        a = (tMs / 1000) * om + i;
       return { pos: { x: w.c[0] + w.r * Math.cos(a), y: w.c[1] + w.r * Math.sin(a), z: 0 }, vel: { x: -4 * Math.sin(a), y: 4 * Math.cos(a), z: 0 } };
     };
     const peers = walkers.map((_, i) => h.add(`P${i}`, at(pos(i, h.t).pos.x, pos(i, h.t).pos.y)));
@@ -42,13 +55,28 @@ describe('sidecar glue (in-process)', () => {
       const s = new Sidecar(games[i], p.client, () => h.t);
       return s;
     });
-    let nextTick = h.t, nextFrame = h.t, nextInput = h.t, nextGame = h.t;
+    let nextTick = h.t,
+      nextFrame = h.t,
+      nextInput = h.t,
+      nextGame = h.t;
     const end = h.t + 6000;
     const rawPaths = new Map<number, { tMs: number; x: number; y: number; z: number }[]>();
     while (h.t < end) {
-      if (h.t >= nextGame) { games.forEach((g, i) => g.cb?.({ ...pos(i, h.t), rot: { x: 0, y: 0, z: 0, w: 1 } })); nextGame += 1000 / 60; }
-      if (h.t >= nextInput) { sidecars.forEach((s) => s.sendInput()); h.pump(); nextInput += 25; }
-      if (h.t >= nextTick) { h.server.runTick(h.t); h.server.recordFrame(1, h.t); h.pump(); nextTick += h.server.clock.currentTickMs; }
+      if (h.t >= nextGame) {
+        games.forEach((g, i) => g.cb?.({ ...pos(i, h.t), rot: { x: 0, y: 0, z: 0, w: 1 } }));
+        nextGame += 1000 / 60;
+      }
+      if (h.t >= nextInput) {
+        sidecars.forEach((s) => s.sendInput());
+        h.pump();
+        nextInput += 25;
+      }
+      if (h.t >= nextTick) {
+        h.server.runTick(h.t);
+        h.server.recordFrame(1, h.t);
+        h.pump();
+        nextTick += h.server.clock.currentTickMs;
+      }
       if (h.t >= nextFrame) {
         sidecars.forEach((s) => s.frame());
         const st = peers[0].client.receiver.state(peers[0].client.receiver.newestTick);

@@ -8,7 +8,9 @@ import { CINE_TIME_SLACK_MS } from '../../src/server/story/constants.js';
 import { StoryHarness } from './story-harness.js';
 
 const scenes = new SceneCatalog({ intro: 10_000, other: 5_000 });
-const started = (sceneId: string, sceneTimeMs: number, serverTimeMs: number) => ({ cineReport: { sceneId, event: CineEvent.CINE_STARTED, sceneTimeMs, serverTimeMs } });
+const started = (sceneId: string, sceneTimeMs: number, serverTimeMs: number) => ({
+  cineReport: { sceneId, event: CineEvent.CINE_STARTED, sceneTimeMs, serverTimeMs },
+});
 
 describe('CineDirector (server side of CC-1)', () => {
   it('stamps startTimeMs = reported server time − scene time and tells every player', () => {
@@ -16,7 +18,8 @@ describe('CineDirector (server side of CC-1)', () => {
     const [v, judy, panam] = [s.add('V'), s.add('Judy', 500, 0), s.add('Panam', 5000, 0)];
     s.h.t = 50_000;
     v.send(started('intro', 1_500, 49_990));
-    for (const p of [v, judy, panam]) expect(p.of('cineStart')).toEqual([{ sceneId: 'intro', startTimeMs: 48_490, ownerPeerId: v.conn.peerId, durationMs: 10_000 }]);
+    for (const p of [v, judy, panam])
+      expect(p.of('cineStart')).toEqual([{ sceneId: 'intro', startTimeMs: 48_490, ownerPeerId: v.conn.peerId, durationMs: 10_000 }]);
     // a second game reporting the same scene follows the running one (no second start)
     judy.send(started('intro', 0, 50_000));
     expect(judy.of('cineStart')).toHaveLength(2);
@@ -72,7 +75,14 @@ describe('CineDirector (server side of CC-1)', () => {
     v.send(started('intro', Number.NaN, s.h.t));
     v.send(started('intro', 0, s.h.t + 60_000));
     v.send({ cineReport: { sceneId: 'intro', event: 9 } });
-    expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['unknown_scene', 'bad_scene_time', 'bad_scene_time', 'bad_scene_time', 'bad_server_time', 'bad_event']);
+    expect(v.of('storyRefused').map((r) => r.reason)).toEqual([
+      'unknown_scene',
+      'bad_scene_time',
+      'bad_scene_time',
+      'bad_scene_time',
+      'bad_server_time',
+      'bad_event',
+    ]);
     expect(v.of('cineStart')).toEqual([]);
     expect(s.refusals(v)).toEqual({ 'cine/unknown_scene': 1, 'cine/bad_scene_time': 3, 'cine/bad_server_time': 1, 'cine/bad_event': 1 });
   });

@@ -33,7 +33,10 @@ describe('CineFollower (sidecar side of CC-1)', () => {
     expect(game.of('SeekCinematic')).toHaveLength(1); // within tolerance: left alone
     t.now += 500;
     game.emit('CinematicTime', { sceneId: 'intro', timeS: 3.2, localTimeMs: t.now }); // loaded late: 800 ms behind
-    expect(game.of('SeekCinematic')).toEqual([{ sceneId: 'intro', timeS: 3, localTimeMs: 1_001 }, { sceneId: 'intro', timeS: 4, localTimeMs: 2_001 }]);
+    expect(game.of('SeekCinematic')).toEqual([
+      { sceneId: 'intro', timeS: 3, localTimeMs: 1_001 },
+      { sceneId: 'intro', timeS: 4, localTimeMs: 2_001 },
+    ]);
     expect(cine.counts.corrections).toBe(1);
     cine.message('cineEnd', { cineEnd: { sceneId: 'intro', reason: 'skipped by its owner' } });
     expect(game.of('StopCinematic')).toEqual([{ sceneId: 'intro', reason: 'skipped by its owner' }]);
@@ -41,7 +44,7 @@ describe('CineFollower (sidecar side of CC-1)', () => {
     expect(game.of('SeekCinematic')).toHaveLength(2); // not following any more
   });
 
-  it('reports the game\'s own start at server time, and its end only when it owns the scene', () => {
+  it("reports the game's own start at server time, and its end only when it owns the scene", () => {
     const { t, game, server, cine } = setup(2);
     game.emit('StartCinematic', { sceneId: 'intro', timeS: 0.25 });
     expect(server.sent).toEqual([{ cineReport: { sceneId: 'intro', event: CineEvent.CINE_STARTED, sceneTimeMs: 250, serverTimeMs: t.now + OFFSET_MS } }]);

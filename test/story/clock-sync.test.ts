@@ -7,7 +7,7 @@ import { sessionViewOf } from '../../src/server/session-view.js';
 import { StoryHarness } from './story-harness.js';
 
 describe('ClockSync (server side of the clock)', () => {
-  it('answers a probe with its receive and send times and the probe\'s t1', () => {
+  it("answers a probe with its receive and send times and the probe's t1", () => {
     const s = new StoryHarness();
     const v = s.add('V');
     s.h.t = 4_242;
@@ -28,14 +28,17 @@ describe('ClockSync (server side of the clock)', () => {
     expect(v.of('clockReply')).toHaveLength(CLOCK_PROBES_MAX_PER_S + 1);
   });
 
-  it('keeps each peer\'s reported bound for the dashboard; refuses nonsense', () => {
+  it("keeps each peer's reported bound for the dashboard; refuses nonsense", () => {
     const s = new StoryHarness();
     const [v, judy] = [s.add('V'), s.add('Judy')];
     v.send({ clockReport: { errorBoundMs: 0.75, bestRttMs: 1.5 } });
     judy.send({ clockReport: { errorBoundMs: -1, bestRttMs: 1 } });
     judy.send({ clockReport: { errorBoundMs: Number.POSITIVE_INFINITY, bestRttMs: 1 } });
     const view = sessionViewOf(s.h.server, { clockBoundOf: (id) => s.story.clockOf(id)?.errorBoundMs ?? null });
-    expect(view.peers().map((p) => [p.name, p.clockBoundMs])).toEqual([['V', 0.75], ['Judy', null]]);
+    expect(view.peers().map((p) => [p.name, p.clockBoundMs])).toEqual([
+      ['V', 0.75],
+      ['Judy', null],
+    ]);
     expect(s.refusals(judy)).toEqual({ 'clock/bad_report': 2 });
   });
 });

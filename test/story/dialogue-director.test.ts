@@ -17,7 +17,8 @@ describe('DialogueDirector (server side of CC-3)', () => {
   it('the opener chooses; everyone sees the wheel and advances to the first valid pick', () => {
     const { v, judy, panam } = three();
     v.send(wheel(1));
-    for (const p of [v, judy, panam]) expect(p.of('dialogWheel')).toEqual([{ dialogId: 42, hubId: 1, choices: ['Deal.', 'No deal.', '[Attack]'], chooserPeerId: v.conn.peerId }]);
+    for (const p of [v, judy, panam])
+      expect(p.of('dialogWheel')).toEqual([{ dialogId: 42, hubId: 1, choices: ['Deal.', 'No deal.', '[Attack]'], chooserPeerId: v.conn.peerId }]);
     v.send(pick(1, 1));
     v.send(pick(1, 2)); // a second click: too late
     for (const p of [v, judy, panam]) expect(p.of('dialogChoice')).toEqual([{ dialogId: 42, hubId: 1, choiceIdx: 1, fromPeerId: v.conn.peerId, pickSeq: 0 }]);
@@ -46,10 +47,15 @@ describe('DialogueDirector (server side of CC-3)', () => {
     v.send({ dialogWheel: { dialogId: 42, hubId: 3, choices: [] } });
     v.send({ dialogWheel: { dialogId: 42, hubId: 3, choices: Array(9).fill('x') } });
     expect(judy.of('storyRefused').at(-1)!.reason).toBe('not_chooser');
-    expect(v.of('storyRefused').slice(-2).map((r) => r.reason)).toEqual(['bad_wheel', 'bad_wheel']);
+    expect(
+      v
+        .of('storyRefused')
+        .slice(-2)
+        .map((r) => r.reason),
+    ).toEqual(['bad_wheel', 'bad_wheel']);
   });
 
-  it('a listener\'s suggestion reaches the chooser only; the chooser and stale ones are refused', () => {
+  it("a listener's suggestion reaches the chooser only; the chooser and stale ones are refused", () => {
     const { v, judy, panam } = three();
     v.send(wheel(1));
     judy.send({ dialogSuggest: { dialogId: 42, hubId: 1, choiceIdx: 2 } });
@@ -75,7 +81,7 @@ describe('DialogueDirector (server side of CC-3)', () => {
     expect(s.story.dialogue.conversations.size).toBe(0);
   });
 
-  it('an accepted pick goes out twice (reliable, then unreliable); a pick\'s second copy (same pick_seq) is ignored, not refused', () => {
+  it("an accepted pick goes out twice (reliable, then unreliable); a pick's second copy (same pick_seq) is ignored, not refused", () => {
     const { s, v, judy } = three();
     v.send(wheel(1));
     v.send(pick(1, 2, 7));

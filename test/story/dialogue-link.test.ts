@@ -11,13 +11,29 @@ describe('DialogueLink (sidecar side of CC-3)', () => {
     try {
       const game = new FakeGame();
       const sent: { msg: unknown; channel?: number }[] = [];
-      const link = new DialogueLink({ game, send: (msg, channel) => (sent.push({ msg, channel }), true), myPeerId: () => 2, nameOf: (id) => ['', 'V', 'Judy'][id] ?? '?' });
+      const link = new DialogueLink({
+        game,
+        send: (msg, channel) => (sent.push({ msg, channel }), true),
+        myPeerId: () => 2,
+        nameOf: (id) => ['', 'V', 'Judy'][id] ?? '?',
+      });
       game.emit('DialogueWheelShown', { conversationId: 9, hubId: 1, choices: [{ index: 0, text: 'Yes', flags: 0 }] });
       expect(sent[0]).toEqual({ msg: { dialogWheel: { dialogId: 9, hubId: 1, choices: ['Yes'] } }, channel: 0 });
       // our own wheel echoed by the server: nothing to show; someone else's: read-only
       link.message('dialogWheel', { dialogWheel: { dialogId: 9, hubId: 1, choices: ['Yes'], chooserPeerId: 2 } });
       link.message('dialogWheel', { dialogWheel: { dialogId: 5, hubId: 3, choices: ['A', 'B'], chooserPeerId: 1 } });
-      expect(game.of('DialogueWheelRemote')).toEqual([{ conversationId: 5, hubId: 3, choices: [{ index: 0, text: 'A', flags: 0 }, { index: 1, text: 'B', flags: 0 }], chooserName: 'V', readOnly: true }]);
+      expect(game.of('DialogueWheelRemote')).toEqual([
+        {
+          conversationId: 5,
+          hubId: 3,
+          choices: [
+            { index: 0, text: 'A', flags: 0 },
+            { index: 1, text: 'B', flags: 0 },
+          ],
+          chooserName: 'V',
+          readOnly: true,
+        },
+      ]);
       game.emit('DialogueChoiceSelected', { conversationId: 9, hubId: 1, choiceIndex: 0 });
       vi.advanceTimersByTime(DIALOG_PICK_COPY_MS);
       expect(sent.slice(1)).toEqual([

@@ -60,7 +60,7 @@ describe('story sync end to end: server clock and cinematic time code (CC-1)', (
     expect(samples[5], `spreads ${samples.join(', ')}`).toBeLessThan(DRIFT_BOUND_MS);
   }, 120_000);
 
-  it('the owner\'s skip ends it for everyone; a member\'s skip does not', async () => {
+  it("the owner's skip ends it for everyone; a member's skip does not", async () => {
     const [v, judy, panam] = rig.players as [Player, Player, Player];
     await judy.act({ do: 'endCinematic', skipped: true });
     // Judy is not the owner: her sidecar puts her back in the scene, nobody else stops.

@@ -23,7 +23,13 @@ describe('story sync end to end: dialogue choice (CC-3)', () => {
 
     await v.act({ do: 'dialogue', conversationId: 42, hubId: 1, choices: CHOICES });
     for (const p of [judy, panam]) await until(() => p.inbound('DialogueWheelRemote').length === 1, `${p.name}'s wheel`);
-    expect(judy.inbound('DialogueWheelRemote')[0]).toEqual({ conversationId: 42, hubId: 1, choices: CHOICES.map((text, index) => ({ index, text, flags: 0 })), chooserName: 'V', readOnly: true });
+    expect(judy.inbound('DialogueWheelRemote')[0]).toEqual({
+      conversationId: 42,
+      hubId: 1,
+      choices: CHOICES.map((text, index) => ({ index, text, flags: 0 })),
+      chooserName: 'V',
+      readOnly: true,
+    });
     expect(v.inbound('DialogueWheelRemote')).toEqual([]); // V's game shows its own wheel
 
     await judy.act({ do: 'suggest', conversationId: 42, hubId: 1, choiceIndex: 2 });

@@ -16,7 +16,8 @@ const avatarNames = (p: Player) => {
 };
 /** Names of the avatars the game currently shows (spawned and not despawned since). */
 function shown(p: Player): string[] {
-  const names = avatarNames(p), live = new Set<number>();
+  const names = avatarNames(p),
+    live = new Set<number>();
   for (const l of p.lines) {
     if (l.dir !== 'in') continue;
     const m = l.msg as { entityId: number; kind?: number };
@@ -40,7 +41,10 @@ describe('story sync end to end: spectator (SA-1)', () => {
     await v.act({ do: 'console', text: '/spectate judy' });
     await until(() => v.inbound('SpectateRefused').length === 3, 'three refusals');
     // the malformed one is answered by V's own sidecar, so it may come first
-    const reasons = v.inbound('SpectateRefused').map((r) => String(r.reason).replace(/^usage: .*/, 'usage')).sort();
+    const reasons = v
+      .inbound('SpectateRefused')
+      .map((r) => String(r.reason).replace(/^usage: .*/, 'usage'))
+      .sort();
     expect(reasons).toEqual(['no_such_peer', 'self', 'usage']);
 
     await v.act({ do: 'console', text: `/spectate ${judy.peerId}` });

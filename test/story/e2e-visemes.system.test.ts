@@ -11,13 +11,28 @@ import { makeSpeech, writeSpeechWav } from '../voice/fixtures/speech.js';
 
 const rig = new StoryRig();
 afterAll(() => rig.stop());
-const LINE = [VisemeId.PP, VisemeId.aa, VisemeId.TH, VisemeId.E, VisemeId.FF, VisemeId.oh, VisemeId.SS, VisemeId.ih, VisemeId.nn, VisemeId.ou, VisemeId.kk, VisemeId.sil];
-const plays = (p: Player, npcId: number) => p.lines.filter((l) => l.dir === 'in' && l.type === 'VisemePlay' && (l.msg as { npcId: number }).npcId === npcId)
-  .map((l) => ({ ...(l.msg as { visemeId: number; serverTimeMs: number }), truthMs: l.truthMs as number }));
+const LINE = [
+  VisemeId.PP,
+  VisemeId.aa,
+  VisemeId.TH,
+  VisemeId.E,
+  VisemeId.FF,
+  VisemeId.oh,
+  VisemeId.SS,
+  VisemeId.ih,
+  VisemeId.nn,
+  VisemeId.ou,
+  VisemeId.kk,
+  VisemeId.sil,
+];
+const plays = (p: Player, npcId: number) =>
+  p.lines
+    .filter((l) => l.dir === 'in' && l.type === 'VisemePlay' && (l.msg as { npcId: number }).npcId === npcId)
+    .map((l) => ({ ...(l.msg as { visemeId: number; serverTimeMs: number }), truthMs: l.truthMs as number }));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe('story sync end to end: visemes (CC-2)', () => {
-  it('an NPC line\'s visemes reach the other games in order and on time; late ones are dropped', async () => {
+  it("an NPC line's visemes reach the other games in order and on time; late ones are dropped", async () => {
     await rig.startServer();
     const v = await rig.join('V', 90_000, 0, 0);
     const judy = await rig.join('Judy', -7_000, 3, 0);
@@ -50,7 +65,7 @@ describe('story sync end to end: visemes (CC-2)', () => {
     expect(plays(v, 5001)).toEqual([]); // V's own game is not sent its own line
   }, 180_000);
 
-  it('Judy\'s game moves V\'s mouth from his voice chat', async () => {
+  it("Judy's game moves V's mouth from his voice chat", async () => {
     const [v, judy] = rig.players as [Player, Player];
     const wav = join(rig.dir, 'v-mic.wav');
     const speech = makeSpeech({ sentences: ['Wake up, samurai. We have a city to burn.'], leadMs: 200 });
@@ -58,7 +73,7 @@ describe('story sync end to end: visemes (CC-2)', () => {
     const avatarV = judy.inbound('SpawnProxy').find((s) => s.template === 'V')!.entityId as number;
     await v.act({ do: 'mic', wav });
     await v.act({ do: 'ptt', holdMs: 2_500 });
-    await until(() => new Set(plays(judy, avatarV).map((g) => g.visemeId)).size >= 3, 'V\'s mouth moving in Judy\'s game', 30_000);
+    await until(() => new Set(plays(judy, avatarV).map((g) => g.visemeId)).size >= 3, "V's mouth moving in Judy's game", 30_000);
     const ids = new Set(plays(judy, avatarV).map((g) => g.visemeId));
     expect([...ids].filter((id) => id !== VisemeId.sil).length).toBeGreaterThanOrEqual(2); // open shapes, not just closed
     expect([...ids].every((id) => id < 15)).toBe(true);

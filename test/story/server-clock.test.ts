@@ -91,7 +91,7 @@ describe('ServerClock (NTP four timestamps, min-delay filter)', () => {
     t.now += 6_000;
     expect(clock.reply({ seq: e.seq, t1Ms: e.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe('too_late');
     expect(clock.synced).toBe(false);
-    expect(clock.rejects).toEqual({ 'unknown_probe': 2, 'bad_times': 3, 'too_late': 1 });
+    expect(clock.rejects).toEqual({ unknown_probe: 2, bad_times: 3, too_late: 1 });
     // a reply is taken once: a replayed one is unknown
     const f = clock.probe();
     t.now += 2;

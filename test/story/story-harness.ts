@@ -30,7 +30,10 @@ export class StoryHarness {
     const peer: StoryPeer = {
       ...p,
       got,
-      send: (msg) => { p.client.sendRaw(msg); this.h.pump(); },
+      send: (msg) => {
+        p.client.sendRaw(msg);
+        this.h.pump();
+      },
       of: (kind) => got.filter((g) => g.kind === kind).map((g) => g.msg[kind]!) as never,
     };
     return peer;
@@ -41,5 +44,7 @@ export class StoryHarness {
     this.h.pump();
   }
 
-  refusals(p: TestPeer): Record<string, number> { return this.story.rejections.of(p.conn.peerId); }
+  refusals(p: TestPeer): Record<string, number> {
+    return this.story.rejections.of(p.conn.peerId);
+  }
 }

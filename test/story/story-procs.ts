@@ -36,14 +36,34 @@ export class StoryRig {
 
   /** coop-server with its admin console on a pipe (console(line) types into it). */
   async startServer(extra: string[] = []): Promise<void> {
-    this.server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--no-dash',
-      '--data-dir', join(this.dir, 'server'), '--log-level', 'warn', ...extra], { stdin: true });
+    this.server = proc(
+      [
+        'src/server/main.ts',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--npcs',
+        '0',
+        '--vehicles',
+        '0',
+        '--no-dash',
+        '--data-dir',
+        join(this.dir, 'server'),
+        '--log-level',
+        'warn',
+        ...extra,
+      ],
+      { stdin: true },
+    );
     this.procs.push(this.server);
     const m = await this.server.line(/listening on udp [^:]+:(\d+)/);
     this.addr = `127.0.0.1:${m[1]}`;
   }
 
-  console(line: string): void { this.server.child.stdin!.write(`${line}\n`); }
+  console(line: string): void {
+    this.server.child.stdin!.write(`${line}\n`);
+  }
 
   /** A game standing at (x, y) and its sidecar, joined. */
   async join(name: string, offsetMs: number, x: number, y: number, scenario: Record<string, unknown> = {}): Promise<Player> {
@@ -51,15 +71,50 @@ export class StoryRig {
     const lines: LogLine[] = [];
     const host = new SimHost({
       // truthMs: the machine's clock (= the server's story clock) when the line was logged
-      bridge: { name: session, role: 'game' }, log: (l) => lines.push({ ...l, truthMs: machineClock.now() }), quietFrames: true, clock: offsetClock(offsetMs),
-      scenario: parseScenario({ name, steps: [{ at: 0, do: 'walk', path: [[x, y, 0], [x, y + 0.01, 0]], speedMps: 0.001, hz: 10 }], ...scenario }),
+      bridge: { name: session, role: 'game' },
+      log: (l) => lines.push({ ...l, truthMs: machineClock.now() }),
+      quietFrames: true,
+      clock: offsetClock(offsetMs),
+      scenario: parseScenario({
+        name,
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [x, y, 0],
+              [x, y + 0.01, 0],
+            ],
+            speedMps: 0.001,
+            hz: 10,
+          },
+        ],
+        ...scenario,
+      }),
     });
-    const sidecar = proc(['src/sidecar/main.ts', '--server', this.addr, '--session', session, '--name', name,
-      '--data-dir', join(this.dir, `id-${name}`), '--log-level', 'warn', `--clock-offset-ms=${offsetMs}`]);
+    const sidecar = proc([
+      'src/sidecar/main.ts',
+      '--server',
+      this.addr,
+      '--session',
+      session,
+      '--name',
+      name,
+      '--data-dir',
+      join(this.dir, `id-${name}`),
+      '--log-level',
+      'warn',
+      `--clock-offset-ms=${offsetMs}`,
+    ]);
     this.procs.push(sidecar);
     const m = await sidecar.line(/joined as peer (\d+)/);
     const p: Player = {
-      name, offsetMs, host, sidecar, lines, peerId: Number(m[1]),
+      name,
+      offsetMs,
+      host,
+      sidecar,
+      lines,
+      peerId: Number(m[1]),
       act: (step) => runStep({ at: 0, ...step } as never, host.context),
       inbound: (type) => lines.filter((l) => l.dir === 'in' && l.type === type).map((l) => l.msg as Record<string, unknown>),
     };

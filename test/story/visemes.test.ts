@@ -10,7 +10,7 @@ import { FakeGame } from './fake-game.js';
 import { StoryHarness } from './story-harness.js';
 
 describe('VisemePlayout (receiver queue)', () => {
-  it('plays each speaker\'s visemes in time order when due, and drops late ones', () => {
+  it("plays each speaker's visemes in time order when due, and drops late ones", () => {
     const game = new FakeGame();
     const q = new VisemePlayout({ game });
     q.push(7, VisemeId.oh, 1_100, 1_000);
@@ -19,7 +19,10 @@ describe('VisemePlayout (receiver queue)', () => {
     q.pump(1_050 + VISEME_PLAYOUT_DELAY_MS - 1);
     expect(game.of('VisemePlay')).toEqual([]);
     q.pump(1_100 + VISEME_PLAYOUT_DELAY_MS);
-    expect(game.of('VisemePlay')).toEqual([{ npcId: 7, visemeId: VisemeId.aa, serverTimeMs: 1_050 }, { npcId: 7, visemeId: VisemeId.oh, serverTimeMs: 1_100 }]);
+    expect(game.of('VisemePlay')).toEqual([
+      { npcId: 7, visemeId: VisemeId.aa, serverTimeMs: 1_050 },
+      { npcId: 7, visemeId: VisemeId.oh, serverTimeMs: 1_100 },
+    ]);
     // one that waited too long in the queue (the sidecar stalled) is dropped at playout
     q.push(7, VisemeId.E, 2_000, 2_000);
     q.pump(2_000 + VISEME_PLAYOUT_DELAY_MS + VISEME_LATE_MAX_MS + 1);
@@ -27,7 +30,7 @@ describe('VisemePlayout (receiver queue)', () => {
     expect(q.counts).toEqual(expect.objectContaining({ played: 2, late: 2 }));
   });
 
-  it('keeps each speaker\'s queue bounded and refuses nonsense', () => {
+  it("keeps each speaker's queue bounded and refuses nonsense", () => {
     const game = new FakeGame();
     const q = new VisemePlayout({ game });
     for (let i = 0; i < VISEME_QUEUE_MAX + 10; i++) q.push(3, i % 15, 10_000 + i, 10_000);
@@ -48,7 +51,10 @@ describe('VisemeRelay (server)', () => {
     const s = new StoryHarness();
     const [v, judy, panam] = [s.add('V'), s.add('Judy'), s.add('Panam')];
     v.send(batch(5001, s.h.t, [1, 10, 3]));
-    for (const p of [judy, panam]) expect(p.of('visemeBatch')).toEqual([{ npcId: 5001, fromPeerId: v.conn.peerId, events: [1, 10, 3].map((visemeId, i) => ({ npcId: 5001, visemeId, timeMs: s.h.t + 70 * i })) }]);
+    for (const p of [judy, panam])
+      expect(p.of('visemeBatch')).toEqual([
+        { npcId: 5001, fromPeerId: v.conn.peerId, events: [1, 10, 3].map((visemeId, i) => ({ npcId: 5001, visemeId, timeMs: s.h.t + 70 * i })) },
+      ]);
     expect(v.of('visemeBatch')).toEqual([]);
   });
 
@@ -60,7 +66,15 @@ describe('VisemeRelay (server)', () => {
     v.send(batch(5001, s.h.t, []));
     v.send(batch(5001, s.h.t, Array(17).fill(1)));
     v.send(batch(5001, s.h.t + 10_000, [1]));
-    v.send({ visemeBatch: { npcId: 5001, events: [{ visemeId: 1, timeMs: s.h.t + 100 }, { visemeId: 2, timeMs: s.h.t }] } });
+    v.send({
+      visemeBatch: {
+        npcId: 5001,
+        events: [
+          { visemeId: 1, timeMs: s.h.t + 100 },
+          { visemeId: 2, timeMs: s.h.t },
+        ],
+      },
+    });
     v.send(batch(5001, s.h.t, [1]));
     judy.send(batch(5001, s.h.t, [2]));
     expect(v.of('storyRefused').map((r) => r.reason)).toEqual(['bad_viseme', 'bad_speaker', 'bad_batch', 'bad_batch', 'bad_time', 'bad_time']);
@@ -68,14 +82,23 @@ describe('VisemeRelay (server)', () => {
     s.h.t += VISEME_OWNER_HOLD_MS;
     judy.send(batch(5001, s.h.t, [2])); // V went quiet: Judy may voice it now
     expect(v.of('visemeBatch')).toHaveLength(1);
-    for (let i = 0; i < VISEME_EVENTS_MAX_PER_S / 10 + 2; i++) v.send(batch(6000, s.h.t, Array(10).fill(0).map((_, k) => k % 15)));
+    for (let i = 0; i < VISEME_EVENTS_MAX_PER_S / 10 + 2; i++)
+      v.send(
+        batch(
+          6000,
+          s.h.t,
+          Array(10)
+            .fill(0)
+            .map((_, k) => k % 15),
+        ),
+      );
     expect(s.refusals(v)['viseme/viseme_flood']).toBe(2);
     v.send({ viseme: { npcId: 1, visemeId: 1, timeMs: s.h.t } });
     expect(s.refusals(v)['viseme/use_batch']).toBe(1);
   });
 });
 
-describe('visemeOfFrame (remote players\' mouths from voice)', () => {
+describe("visemeOfFrame (remote players' mouths from voice)", () => {
   const tone = (hz: number, amp: number) => Int16Array.from({ length: 960 }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * hz * i) / 48_000)));
   it('silence, hiss, bright and open vowels', () => {
     expect(visemeOfFrame(new Int16Array(960))).toBe(VisemeId.sil);

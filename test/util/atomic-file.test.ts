@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import {
-  isTempOf, sweepTempFiles, sweepTempFilesSync, tempPathFor, writeFileAtomic, writeFileAtomicSync,
-} from '../../src/util/atomic-file.js';
+import { isTempOf, sweepTempFiles, sweepTempFilesSync, tempPathFor, writeFileAtomic, writeFileAtomicSync } from '../../src/util/atomic-file.js';
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'util-atomic-'));
 

@@ -64,7 +64,7 @@ describe('seeded random', () => {
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThan(1);
     expect(sum / n).toBeCloseTo(0.5, 1);
-    for (const b of buckets) expect(b).toBeGreaterThan(n / 10 * 0.9);
+    for (const b of buckets) expect(b).toBeGreaterThan((n / 10) * 0.9);
   });
 
   it('seeds outside uint32 wrap instead of failing', () => {

@@ -17,7 +17,10 @@ const file = (name: string, text: string): string => {
 
 describe('versioned JSON reading', () => {
   it('reads a good file', () => {
-    expect(readVersionedJsonFile(file('ok.json', '{"v":1,"names":["a"]}'), Schema, { maxBytes: 100, version: V1 })).toEqual({ ok: true, value: { v: 1, names: ['a'] } });
+    expect(readVersionedJsonFile(file('ok.json', '{"v":1,"names":["a"]}'), Schema, { maxBytes: 100, version: V1 })).toEqual({
+      ok: true,
+      value: { v: 1, names: ['a'] },
+    });
   });
 
   it('tells each failure apart, and never throws', () => {

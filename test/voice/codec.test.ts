@@ -47,7 +47,13 @@ describe('VoiceEncoder / VoiceDecoder (libopus via koffi)', () => {
   let track: SpeechTrack;
   let packets: Uint8Array[];
   beforeAll(() => {
-    track = makeSpeech({ sentences: ['Meet me at the corner of the market, the car is parked behind the noodle stand.', 'Watch the left flank, there are two guards on the balcony above the gate.'], gapMs: 500 });
+    track = makeSpeech({
+      sentences: [
+        'Meet me at the corner of the market, the car is parked behind the noodle stand.',
+        'Watch the left flank, there are two guards on the balcony above the gate.',
+      ],
+      gapMs: 500,
+    });
     packets = encodeAll(track);
   });
 
@@ -75,7 +81,14 @@ describe('VoiceEncoder / VoiceDecoder (libopus via koffi)', () => {
   });
 
   it('at 0 % loss decoded speech aligned with the original passes the LSD measure', () => {
-    const { lsd, lag, corr } = score(track.samples, decodeWithLoss(packets, packets.map(() => false), 'fec'));
+    const { lsd, lag, corr } = score(
+      track.samples,
+      decodeWithLoss(
+        packets,
+        packets.map(() => false),
+        'fec',
+      ),
+    );
     console.log(`0 % loss: LSD ${lsd.toFixed(2)} dB, lag ${lag} samples, correlation ${corr.toFixed(3)}`);
     expect(lsd).toBeLessThan(LSD_PASS_DB);
     expect(corr).toBeGreaterThan(0.8);
@@ -114,10 +127,13 @@ describe('VoiceEncoder / VoiceDecoder (libopus via koffi)', () => {
 
   it('hostile bytes never throw: any packet decodes to 960 samples, bad ones counted', () => {
     const dec = new VoiceDecoder();
-    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 1600 }), (bytes) => {
-      const r = dec.decodeFrame(bytes);
-      return r.pcm.length === VOICE_FRAME_SAMPLES && (r.source === 'packet' || r.source === 'invalid');
-    }), { numRuns: 500, seed: 1 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 1600 }), (bytes) => {
+        const r = dec.decodeFrame(bytes);
+        return r.pcm.length === VOICE_FRAME_SAMPLES && (r.source === 'packet' || r.source === 'invalid');
+      }),
+      { numRuns: 500, seed: 1 },
+    );
     expect(dec.decodeFrame(new Uint8Array(2000)).source).toBe('invalid');
     expect(dec.decodeFrame(new Uint8Array(0)).source).toBe('invalid');
     expect(dec.counters.invalid).toBeGreaterThan(2);

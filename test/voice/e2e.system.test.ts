@@ -32,7 +32,24 @@ async function player(tag: string, server: string, steps: unknown[]): Promise<{ 
   const sim = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario(tag, steps), '--quiet-frames'], { name: `game-${tag}` });
   procs.push(sim);
   await sim.jsonLine((l) => l.event === 'open');
-  const sidecar = proc(['src/sidecar/main.ts', '--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id-${tag}`), '--log-level', 'warn', '--voice-trace', join(dir, `trace-${tag}.jsonl`)], { name: `sidecar-${tag}` });
+  const sidecar = proc(
+    [
+      'src/sidecar/main.ts',
+      '--server',
+      server,
+      '--session',
+      session,
+      '--name',
+      tag,
+      '--data-dir',
+      join(dir, `id-${tag}`),
+      '--log-level',
+      'warn',
+      '--voice-trace',
+      join(dir, `trace-${tag}.jsonl`),
+    ],
+    { name: `sidecar-${tag}` },
+  );
   procs.push(sidecar);
   const m = await sidecar.line(/joined as peer (\d+)/).catch((err: Error) => {
     throw new Error(`${err.message}\n--- game ${tag}:\n${sim.lines.slice(-10).join('\n')}`);
@@ -40,40 +57,88 @@ async function player(tag: string, server: string, steps: unknown[]): Promise<{ 
   return { sim, sidecar, peerId: Number(m[1]) };
 }
 
-const readTrace = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as VoiceTraceEvent);
+const readTrace = (p: string) =>
+  readFileSync(p, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as VoiceTraceEvent);
 /** Mouth-to-ear per frame: A's sidecar sent seq at t, B's sidecar played A's seq at t'. */
 function mouthToEar(sent: VoiceTraceEvent[], played: VoiceTraceEvent[]): number[] {
   const at = new Map(sent.map((e) => [e.seq, e.atMs]));
-  return played.filter((e) => at.has(e.seq)).map((e) => e.atMs - at.get(e.seq)!).sort((x, y) => x - y);
+  return played
+    .filter((e) => at.has(e.seq))
+    .map((e) => e.atMs - at.get(e.seq)!)
+    .sort((x, y) => x - y);
 }
 const pct = (xs: number[], q: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : NaN);
 
 const simTime = (l: Record<string, unknown>) => Number(l.t);
-const isIcon = (type: string, peerId: number) => (l: Record<string, unknown>) => l.dir === 'in' && l.type === type && (l.msg as { peerId?: number }).peerId === peerId;
+const isIcon = (type: string, peerId: number) => (l: Record<string, unknown>) =>
+  l.dir === 'in' && l.type === type && (l.msg as { peerId?: number }).peerId === peerId;
 
 describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
   it('B hears A while A holds push-to-talk; the mic icon follows the key; muted A is not heard; VOX sends speech only', async () => {
-    const speech = makeSpeech({ sentences: ['Meet me at the corner of the market.', 'Watch the left flank, two guards on the balcony.'], gapMs: 800, leadMs: 300 });
+    const speech = makeSpeech({
+      sentences: ['Meet me at the corner of the market.', 'Watch the left flank, two guards on the balcony.'],
+      gapMs: 800,
+      leadMs: 300,
+    });
     const micWav = join(dir, 'a-mic.wav');
     writeSpeechWav(micWav, speech);
     const speechMs = Math.ceil((speech.samples.length / VOICE_SAMPLE_RATE_HZ) * 1000);
     const outB = join(dir, 'b-out.wav');
 
-    const server = proc(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'server'), '--no-dash', '--log-level', 'warn'], { name: 'server', stdin: true });
+    const server = proc(
+      [
+        'src/server/main.ts',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--npcs',
+        '0',
+        '--vehicles',
+        '0',
+        '--data-dir',
+        join(dir, 'server'),
+        '--no-dash',
+        '--log-level',
+        'warn',
+      ],
+      { name: 'server', stdin: true },
+    );
     procs.push(server);
     const listen = await server.line(/listening on udp [^:]+:(\d+)/);
     const addr = `127.0.0.1:${listen[1]}`;
 
     // B stands 5 m from A and records what it hears.
     const b = await player('B', addr, [
-      { at: 0, do: 'walk', path: [[5, 0, 0], [5, 0.1, 0]], speedMps: 0.001, hz: 10 }, // stands still, reporting like a game
+      {
+        at: 0,
+        do: 'walk',
+        path: [
+          [5, 0, 0],
+          [5, 0.1, 0],
+        ],
+        speedMps: 0.001,
+        hz: 10,
+      }, // stands still, reporting like a game
       { at: 0, do: 'recordVoice', wav: outB },
     ]);
     // A: push-to-talk over the speech; later (after the mute) again; later VOX on, unmuted.
     const second = PTT_AT_MS + speechMs + 3_000;
     const vox = second + speechMs + 3_000;
     const a = await player('A', addr, [
-      { at: 0, do: 'walk', path: [[0, 0, 0], [0, 0.1, 0]], speedMps: 0.001, hz: 10 },
+      {
+        at: 0,
+        do: 'walk',
+        path: [
+          [0, 0, 0],
+          [0, 0.1, 0],
+        ],
+        speedMps: 0.001,
+        hz: 10,
+      },
       { at: PTT_AT_MS, do: 'mic', wav: micWav },
       { at: PTT_AT_MS, do: 'ptt', holdMs: speechMs },
       { at: second, do: 'mic', wav: micWav },
@@ -110,7 +175,9 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     await b.sim.jsonLine((l) => l.event === 'voiceRecorded');
 
     // --- the mic icon reached A's game exactly while push-to-talk was held (twice: muted or not)
-    const pttAndIcons = a.sim.json.filter((l) => (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) || isIcon('MicIconShow', a.peerId)(l) || isIcon('MicIconHide', a.peerId)(l));
+    const pttAndIcons = a.sim.json.filter(
+      (l) => (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) || isIcon('MicIconShow', a.peerId)(l) || isIcon('MicIconHide', a.peerId)(l),
+    );
     const beforeVox = pttAndIcons.filter((l) => simTime(l) < simTime(voxOn)).map((l) => l.type);
     expect(beforeVox).toEqual(['PushToTalkDown', 'MicIconShow', 'PushToTalkUp', 'MicIconHide', 'PushToTalkDown', 'MicIconShow', 'PushToTalkUp', 'MicIconHide']);
 
@@ -121,7 +188,9 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     const sent = readTrace(join(dir, 'trace-A.jsonl')).filter((e) => e.ev === 'sent');
     const played = readTrace(join(dir, 'trace-B.jsonl')).filter((e) => e.ev === 'played' && e.from === a.peerId);
     const delays = mouthToEar(sent, played);
-    console.log(`B heard A: correlation ${al.correlation.toFixed(3)} (windowed median ${win.toFixed(3)}), at ${(al.lagSamples / 48).toFixed(0)} ms of B's recording; mouth-to-ear p50 ${pct(delays, 0.5).toFixed(1)} ms, p95 ${pct(delays, 0.95).toFixed(1)} ms over ${delays.length} frames`);
+    console.log(
+      `B heard A: correlation ${al.correlation.toFixed(3)} (windowed median ${win.toFixed(3)}), at ${(al.lagSamples / 48).toFixed(0)} ms of B's recording; mouth-to-ear p50 ${pct(delays, 0.5).toFixed(1)} ms, p95 ${pct(delays, 0.95).toFixed(1)} ms over ${delays.length} frames`,
+    );
     expect(win).toBeGreaterThan(MIN_CORRELATION);
     // A's three talkspurts, as A's sidecar sent them (runs of frames split by > 1.5 s gaps)
     const runs: number[][] = [];
@@ -132,7 +201,9 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     expect(runs.length).toBe(3);
     const heard = new Set(played.map((e) => e.seq));
     const share = (run: number[]) => run.filter((q) => heard.has(q)).length / run.length;
-    console.log(`share of A's frames played by B: push-to-talk ${share(runs[0]!).toFixed(2)}, muted ${share(runs[1]!).toFixed(2)}, VOX ${share(runs[2]!).toFixed(2)}`);
+    console.log(
+      `share of A's frames played by B: push-to-talk ${share(runs[0]!).toFixed(2)}, muted ${share(runs[1]!).toFixed(2)}, VOX ${share(runs[2]!).toFixed(2)}`,
+    );
     expect(share(runs[0]!)).toBeGreaterThan(0.8);
     // muted: B receives nothing A sent while the mute held (and the mute covered most of the spurt)
     const sentAt = new Map(sent.map((e) => [e.seq, e.atMs]));
@@ -146,7 +217,9 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     const shows = a.sim.json.filter((l) => isIcon('MicIconShow', a.peerId)(l) && simTime(l) >= micVox).map((l) => simTime(l) - micVox);
     const hides = a.sim.json.filter((l) => isIcon('MicIconHide', a.peerId)(l) && simTime(l) >= micVox).map((l) => simTime(l) - micVox);
     const seg = speech.speech.map(([s, e]) => [(s / VOICE_SAMPLE_RATE_HZ) * 1000, (e / VOICE_SAMPLE_RATE_HZ) * 1000] as const);
-    console.log(`VOX icon on at ${shows.map((x) => x.toFixed(0)).join(', ')} ms, off at ${hides.map((x) => x.toFixed(0)).join(', ')} ms; speech ${seg.map(([s, e]) => `${s.toFixed(0)}–${e.toFixed(0)}`).join(', ')} ms`);
+    console.log(
+      `VOX icon on at ${shows.map((x) => x.toFixed(0)).join(', ')} ms, off at ${hides.map((x) => x.toFixed(0)).join(', ')} ms; speech ${seg.map(([s, e]) => `${s.toFixed(0)}–${e.toFixed(0)}`).join(', ')} ms`,
+    );
     expect(shows.length).toBeGreaterThanOrEqual(seg.length);
     const TOL_MS = 250;
     for (const t of shows) expect(seg.some(([s, e]) => t >= s - TOL_MS && t <= e + TOL_MS)).toBe(true);

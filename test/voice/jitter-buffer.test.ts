@@ -2,7 +2,12 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { VoiceJitterBuffer } from '../../src/voice/jitter-buffer.js';
 import {
-  JITTER_INITIAL_DELAY_MS, JITTER_LATE_DROP_MS, JITTER_MAX_DELAY_MS, JITTER_MIN_DELAY_MS, VOICE_FRAME_MS, VOICE_FRAME_SAMPLES,
+  JITTER_INITIAL_DELAY_MS,
+  JITTER_LATE_DROP_MS,
+  JITTER_MAX_DELAY_MS,
+  JITTER_MIN_DELAY_MS,
+  VOICE_FRAME_MS,
+  VOICE_FRAME_SAMPLES,
 } from '../../src/voice/constants.js';
 import { seqDiff, tsDiff } from '../../src/voice/seq.js';
 import { simulate, steady, type SimPacket } from './jitter-sim.js';
@@ -27,12 +32,18 @@ describe('VoiceJitterBuffer', () => {
     const r = simulate(steady(100), 0, 2_500);
     expect(audioKs(r)).toEqual(range(100));
     expect(r.jb.targetDelayMs).toBe(JITTER_INITIAL_DELAY_MS);
-    expect(r.played.filter((p) => p.frame.kind === 'audio').every((p) => p.frame.kind === 'audio' && p.frame.delayMs >= JITTER_INITIAL_DELAY_MS && p.frame.delayMs < JITTER_INITIAL_DELAY_MS + VOICE_FRAME_MS)).toBe(true);
+    expect(
+      r.played
+        .filter((p) => p.frame.kind === 'audio')
+        .every((p) => p.frame.kind === 'audio' && p.frame.delayMs >= JITTER_INITIAL_DELAY_MS && p.frame.delayMs < JITTER_INITIAL_DELAY_MS + VOICE_FRAME_MS),
+    ).toBe(true);
   });
 
   it('reorders swapped packets', () => {
     const pk = steady(60);
-    for (let k = 0; k + 1 < 60; k += 4) { pk[k]!.arrivalMs += 25; } // arrives after its successor
+    for (let k = 0; k + 1 < 60; k += 4) {
+      pk[k]!.arrivalMs += 25;
+    } // arrives after its successor
     const r = simulate(pk, 0, 2_000);
     expect(audioKs(r).length).toBeGreaterThan(55);
     expect(audioKs(r)).toEqual([...audioKs(r)].sort((a, b) => a - b));
@@ -87,7 +98,9 @@ describe('VoiceJitterBuffer', () => {
 
   it('DTX: frames the sender did not send play as silence, not loss', () => {
     // frame 20 is a DTX packet, 21..39 are not sent and consume no seq
-    const pk = steady(60).filter((p) => p.k <= 20 || p.k >= 40).map((p) => (p.k >= 40 ? { ...p, seq: p.seq - 19 } : p.k === 20 ? { ...p, dtx: true } : p));
+    const pk = steady(60)
+      .filter((p) => p.k <= 20 || p.k >= 40)
+      .map((p) => (p.k >= 40 ? { ...p, seq: p.seq - 19 } : p.k === 20 ? { ...p, dtx: true } : p));
     const r = simulate(pk, 0, 1_500);
     expect(audioKs(r)).toEqual(range(60).filter((k) => k <= 20 || k >= 40));
     const lastAudio = r.played.map((p) => p.frame.kind).lastIndexOf('audio');
@@ -97,7 +110,13 @@ describe('VoiceJitterBuffer', () => {
 
   it('a talker who stops and starts again (same seq run, and a new stream after a long pause)', () => {
     const a = steady(40);
-    const b = steady(40, { seq0: 40 }).map((p) => ({ ...p, k: p.k + 100, timestamp: (p.timestamp + 150 * VOICE_FRAME_SAMPLES) >>> 0, sendMs: p.sendMs + 3_000, arrivalMs: p.arrivalMs + 3_000 }));
+    const b = steady(40, { seq0: 40 }).map((p) => ({
+      ...p,
+      k: p.k + 100,
+      timestamp: (p.timestamp + 150 * VOICE_FRAME_SAMPLES) >>> 0,
+      sendMs: p.sendMs + 3_000,
+      arrivalMs: p.arrivalMs + 3_000,
+    }));
     const c = steady(40, { seq0: 30_000, ts0: 123_456 }).map((p) => ({ ...p, k: p.k + 200, sendMs: p.sendMs + 7_000, arrivalMs: p.arrivalMs + 7_000 }));
     const r = simulate([...a, ...b, ...c], 0, 9_000);
     expect(audioKs(r)).toEqual([...range(40), ...range(40).map((k) => k + 100), ...range(40).map((k) => k + 200)]);
@@ -143,7 +162,10 @@ const scenario = fc.record({
   dupPct: fc.integer({ min: 0, max: 20 }),
   dtxRuns: fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 })), { maxLength: 3 }),
   pauseAt: fc.integer({ min: 0, max: 300 }),
-  pauseMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 150 }).map((f) => f * VOICE_FRAME_MS)),
+  pauseMs: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 0, max: 150 }).map((f) => f * VOICE_FRAME_MS),
+  ),
   phase: fc.integer({ min: 0, max: 19 }),
   seed: fc.integer({ min: 1, max: 0x7fffffff }),
 });
@@ -169,28 +191,31 @@ function build(s: Scenario): SimPacket[] {
 
 describe('VoiceJitterBuffer properties (fast-check, simulated clock)', () => {
   it('no frame twice, seq order, nothing over 200 ms late, delay within bounds', () => {
-    fc.assert(fc.property(scenario, (s) => {
-      const pk = build(s);
-      const end = s.n * VOICE_FRAME_MS + s.pauseMs + 2_000;
-      const r = simulate(pk, s.phase, end);
-      const ks = audioKs(r);
-      // no frame played twice, and in sender order
-      expect(new Set(ks).size).toBe(ks.length);
-      for (let i = 1; i < ks.length; i++) expect(ks[i]!).toBeGreaterThan(ks[i - 1]!);
-      r.played.forEach((p, i) => {
-        if (p.frame.kind !== 'audio') return;
-        const pkt = r.spurts[r.spurtOfPlayed[i]!]!.accepted.find((a) => a.k === p.k)!;
-        // nothing played that arrived more than 200 ms after the fastest transit seen before it
-        const before = r.spurts[r.spurtOfPlayed[i]!]!.accepted.filter((a) => a.arrivalMs <= pkt.arrivalMs);
-        const minTransit = Math.min(...before.map((a) => a.arrivalMs - a.sendMs));
-        expect(pkt.arrivalMs - pkt.sendMs - minTransit).toBeLessThanOrEqual(JITTER_LATE_DROP_MS + 1e-9);
-        expect(p.atMs).toBeGreaterThanOrEqual(pkt.arrivalMs);
-        // playout delay within its stated bounds
-        expect(p.frame.delayMs).toBeGreaterThanOrEqual(JITTER_MIN_DELAY_MS - 1e-9);
-        expect(p.frame.delayMs).toBeLessThan(JITTER_MAX_DELAY_MS + VOICE_FRAME_MS);
-      });
-      // with a clean network everything sent is played
-      if (s.lossPct === 0 && s.jitter === 0) expect(ks.length).toBe(new Set(pk.map((p) => p.k)).size);
-    }), { numRuns: 300, seed: 20_261_125 });
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const pk = build(s);
+        const end = s.n * VOICE_FRAME_MS + s.pauseMs + 2_000;
+        const r = simulate(pk, s.phase, end);
+        const ks = audioKs(r);
+        // no frame played twice, and in sender order
+        expect(new Set(ks).size).toBe(ks.length);
+        for (let i = 1; i < ks.length; i++) expect(ks[i]!).toBeGreaterThan(ks[i - 1]!);
+        r.played.forEach((p, i) => {
+          if (p.frame.kind !== 'audio') return;
+          const pkt = r.spurts[r.spurtOfPlayed[i]!]!.accepted.find((a) => a.k === p.k)!;
+          // nothing played that arrived more than 200 ms after the fastest transit seen before it
+          const before = r.spurts[r.spurtOfPlayed[i]!]!.accepted.filter((a) => a.arrivalMs <= pkt.arrivalMs);
+          const minTransit = Math.min(...before.map((a) => a.arrivalMs - a.sendMs));
+          expect(pkt.arrivalMs - pkt.sendMs - minTransit).toBeLessThanOrEqual(JITTER_LATE_DROP_MS + 1e-9);
+          expect(p.atMs).toBeGreaterThanOrEqual(pkt.arrivalMs);
+          // playout delay within its stated bounds
+          expect(p.frame.delayMs).toBeGreaterThanOrEqual(JITTER_MIN_DELAY_MS - 1e-9);
+          expect(p.frame.delayMs).toBeLessThan(JITTER_MAX_DELAY_MS + VOICE_FRAME_MS);
+        });
+        // with a clean network everything sent is played
+        if (s.lossPct === 0 && s.jitter === 0) expect(ks.length).toBe(new Set(pk.map((p) => p.k)).size);
+      }),
+      { numRuns: 300, seed: 20_261_125 },
+    );
   });
 });

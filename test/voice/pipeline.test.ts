@@ -14,7 +14,9 @@ import { seededRandom } from '../../src/util/random.js';
 class MemorySink implements AudioSink {
   readonly name = 'memory';
   frames: Int16Array[] = [];
-  write(pcm: Int16Array): void { this.frames.push(pcm); }
+  write(pcm: Int16Array): void {
+    this.frames.push(pcm);
+  }
   close(): void {}
   all(): Int16Array {
     const out = new Int16Array(this.frames.length * VOICE_FRAME_SAMPLES);
@@ -69,7 +71,10 @@ function run(opts: { ptt?: Array<[number, number]>; vox?: boolean; loss?: number
 describe('voice pipeline (transmitter → network → receiver)', () => {
   it('push-to-talk: the mic icon follows the key exactly, the listener hears the speech', () => {
     const r = run({ ptt: [[0, mic.length]], jitterMs: 30, loss: 0.05 });
-    expect(r.icons).toEqual([{ frame: 0, on: true }, { frame: mic.length, on: false }]);
+    expect(r.icons).toEqual([
+      { frame: 0, on: true },
+      { frame: mic.length, on: false },
+    ]);
     const out = r.sink.all();
     const a = align(track.samples, out, 0, 48_000);
     console.log(`loopback (5 % loss, 30 ms jitter): correlation ${a.correlation.toFixed(3)}, delay ${(a.lagSamples / 48).toFixed(1)} ms`);
@@ -82,7 +87,10 @@ describe('voice pipeline (transmitter → network → receiver)', () => {
     const r = run({ ptt: [[100, 150]] });
     expect(r.sentFrames.length).toBeGreaterThan(0);
     expect(r.sentFrames.every((f) => f >= 100 && f < 150)).toBe(true);
-    expect(r.icons).toEqual([{ frame: 100, on: true }, { frame: 150, on: false }]);
+    expect(r.icons).toEqual([
+      { frame: 100, on: true },
+      { frame: 150, on: false },
+    ]);
   });
 
   it('VOX: transmits during speech, not during the silences', () => {
@@ -108,7 +116,10 @@ describe('voice pipeline (transmitter → network → receiver)', () => {
     const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => rx.onPacket(3, p, t) });
     let t = 0;
     tx.setPushToTalk(true);
-    for (let i = 0; i < 20; i++, t += 20) { tx.onMicFrame(mic[i + 40]!); rx.tick(t); }
+    for (let i = 0; i < 20; i++, t += 20) {
+      tx.onMicFrame(mic[i + 40]!);
+      rx.tick(t);
+    }
     tx.setPushToTalk(false);
     expect(liveDecoderCount()).toBe(before + 1);
     for (let i = 0; i < 600; i++, t += 20) rx.tick(t);

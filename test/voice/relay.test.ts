@@ -9,10 +9,13 @@ import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 describe('Opus framing in TypeScript', () => {
   it('agrees with libopus opus_packet_get_nb_samples on any bytes', () => {
     const opus = loadOpus();
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 8 }), (b) => {
-      const lib = opus.packetGetNbSamples(b, b.length, 48_000);
-      expect(opusPacketSamples(b)).toBe(lib < 0 ? -1 : lib);
-    }), { numRuns: 3_000, seed: 9 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 8 }), (b) => {
+        const lib = opus.packetGetNbSamples(b, b.length, 48_000);
+        expect(opusPacketSamples(b)).toBe(lib < 0 ? -1 : lib);
+      }),
+      { numRuns: 3_000, seed: 9 },
+    );
   });
 
   it('accepts what our encoder makes', () => {
@@ -39,7 +42,12 @@ function setup(opts: { muted?: Set<string>; mode?: 'proximity' | 'party' } = {})
   const mid: RelayListener = { peerId: 3, position: { x: 35, y: 0, z: 0 }, seesTalker: true };
   const far: RelayListener = { peerId: 4, position: { x: 100, y: 0, z: 0 }, seesTalker: true };
   const unseen: RelayListener = { peerId: 5, position: { x: 1, y: 0, z: 0 }, seesTalker: false };
-  return { relay, muted, talker, listeners: [talker, near, mid, far, unseen].map((l) => ({ peerId: l.peerId, position: l.position, seesTalker: 'seesTalker' in l ? l.seesTalker : false })) };
+  return {
+    relay,
+    muted,
+    talker,
+    listeners: [talker, near, mid, far, unseen].map((l) => ({ peerId: l.peerId, position: l.position, seesTalker: 'seesTalker' in l ? l.seesTalker : false })),
+  };
 }
 
 describe('VoiceRelay', () => {
@@ -102,9 +110,12 @@ describe('VoiceRelay', () => {
 
   it('hostile packets never throw', () => {
     const { relay, talker, listeners } = setup();
-    fc.assert(fc.property(fc.integer(), fc.integer(), fc.uint8Array({ maxLength: 1400 }), fc.nat(10_000), (seq, ts, bytes, t) => {
-      const r = relay.handle(talker, { seq, timestamp: ts, opusBytes: bytes }, listeners, t);
-      expect(typeof r.ok).toBe('boolean');
-    }), { numRuns: 2_000, seed: 4 });
+    fc.assert(
+      fc.property(fc.integer(), fc.integer(), fc.uint8Array({ maxLength: 1400 }), fc.nat(10_000), (seq, ts, bytes, t) => {
+        const r = relay.handle(talker, { seq, timestamp: ts, opusBytes: bytes }, listeners, t);
+        expect(typeof r.ok).toBe('boolean');
+      }),
+      { numRuns: 2_000, seed: 4 },
+    );
   });
 });

@@ -15,10 +15,12 @@ const frame = (() => {
 })();
 
 function voiceTo(link: FakeLink) {
-  return link.toClient.filter((m) => m.channel === CHANNEL_VOICE).map((m) => {
-    const d = decodeMsg(m.bytes);
-    return d.ok ? d.msg.voice! : null;
-  });
+  return link.toClient
+    .filter((m) => m.channel === CHANNEL_VOICE)
+    .map((m) => {
+      const d = decodeMsg(m.bytes);
+      return d.ok ? d.msg.voice! : null;
+    });
 }
 
 function setup() {
@@ -43,7 +45,8 @@ describe('voice relay in the server', () => {
   it('relays to players in range with distance attenuation, stamped with the talker, on the voice channel', () => {
     const { a, b, c, far, say } = setup();
     say(1);
-    const toB = voiceTo(b.link), toC = voiceTo(c.link);
+    const toB = voiceTo(b.link),
+      toC = voiceTo(c.link);
     expect(toB).toHaveLength(1);
     expect(toB[0]).toMatchObject({ seq: 1, fromPeerId: a.conn.peerId });
     expect(toB[0]!.attenuationQ8 ?? 0).toBe(0);

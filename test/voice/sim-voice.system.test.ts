@@ -29,19 +29,23 @@ afterEach(async () => {
 describe('headless game ↔ sidecar voice over the bridge', () => {
   it('mic WAV in, mic icon exactly while push-to-talk is held, played voice recorded to a WAV', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-simvoice-'));
-    const micWav = join(dir, 'mic.wav'), outWav = join(dir, 'out.wav');
+    const micWav = join(dir, 'mic.wav'),
+      outWav = join(dir, 'out.wav');
     const track = makeSpeech({ sentences: ['Cover me while I hack the terminal.'], gapMs: 300, leadMs: 200 });
     writeSpeechWav(micWav, track);
     const speechMs = Math.ceil((track.samples.length / 48_000) * 1000);
     const scenario = join(dir, 'scenario.json');
-    writeFileSync(scenario, JSON.stringify({
-      name: 'voice',
-      steps: [
-        { at: 0, do: 'recordVoice', wav: outWav },
-        { at: 0, do: 'mic', wav: micWav },
-        { at: 100, do: 'ptt', holdMs: speechMs },
-      ],
-    }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'voice',
+        steps: [
+          { at: 0, do: 'recordVoice', wav: outWav },
+          { at: 0, do: 'mic', wav: micWav },
+          { at: 100, do: 'ptt', holdMs: speechMs },
+        ],
+      }),
+    );
     const session = sessionName('voice');
     const sim: Proc = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
     cleanups.push(() => {
@@ -66,8 +70,13 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
     expect(await sim.exited).toBe(0);
 
     // the mic icon: shown after the key went down, hidden after it went up, once each
-    const seq = sim.json.filter((l) => (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) ||
-      (l.dir === 'in' && String(l.type).startsWith('MicIcon') && (l.msg as { peerId: number }).peerId === LOCAL_PEER)).map((l) => l.type);
+    const seq = sim.json
+      .filter(
+        (l) =>
+          (l.dir === 'out' && String(l.type).startsWith('PushToTalk')) ||
+          (l.dir === 'in' && String(l.type).startsWith('MicIcon') && (l.msg as { peerId: number }).peerId === LOCAL_PEER),
+      )
+      .map((l) => l.type);
     expect(seq).toEqual(['PushToTalkDown', 'MicIconShow', 'PushToTalkUp', 'MicIconHide']);
     // the loopback talker's icon showed too (a remote peer speaking)
     expect(sim.json.some((l) => l.dir === 'in' && l.type === 'MicIconShow' && (l.msg as { peerId: number }).peerId === LOOPBACK_PEER)).toBe(true);
@@ -76,7 +85,9 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
     const a = align(track.samples, out, 0, out.length - 1);
     console.log(JSON.stringify(voice.rx.streamStats(LOOPBACK_PEER)));
     const w = windowedCorrelation(track.samples, out, a.lagSamples, 24_000, 4_800);
-    console.log(`sim voice loopback: correlation ${a.correlation.toFixed(3)} (windowed median ${w.toFixed(3)}), delay ${(a.lagSamples / 48).toFixed(0)} ms (from game start)`);
+    console.log(
+      `sim voice loopback: correlation ${a.correlation.toFixed(3)} (windowed median ${w.toFixed(3)}), delay ${(a.lagSamples / 48).toFixed(0)} ms (from game start)`,
+    );
     expect(w).toBeGreaterThan(MIN_CORRELATION);
     expect(voice.drops.bad_mic_frame).toBe(0);
     expect(voice.tx.counters.sent).toBeGreaterThan(50);

@@ -18,7 +18,8 @@ describe('VoiceActivityDetector (VOX) on espeak-ng speech with silence gaps', ()
   const frameOf = (sample: number) => Math.floor(sample / VOICE_FRAME_SAMPLES);
 
   it('is active on every loud speech frame (words are not clipped)', () => {
-    let loud = 0, missed = 0;
+    let loud = 0,
+      missed = 0;
     for (let i = 0; i < active.length; i++) {
       if (frameDbfs(track.samples, i * VOICE_FRAME_SAMPLES) > -35) {
         loud += 1;

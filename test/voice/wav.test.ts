@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'coop-wav-'));
 
 describe('WAV I/O', () => {
   it('round-trips samples and writes atomically (no temp file left)', () => {
-    const s = Int16Array.from({ length: 2_000 }, (_, i) => (i * 37) % 30_000 - 15_000);
+    const s = Int16Array.from({ length: 2_000 }, (_, i) => ((i * 37) % 30_000) - 15_000);
     const p = join(dir, 'a.wav');
     writeWav(p, 48_000, s);
     expect(readWav(p)).toEqual({ sampleRateHz: 48_000, samples: s });
@@ -32,7 +32,11 @@ describe('WAV I/O', () => {
 
   it('the source gives 960-sample frames then silence, and refuses a non-48 kHz file with one line', () => {
     const p = join(dir, 'src.wav');
-    writeWav(p, 48_000, Int16Array.from({ length: 1_500 }, () => 1000));
+    writeWav(
+      p,
+      48_000,
+      Int16Array.from({ length: 1_500 }, () => 1000),
+    );
     let ended = 0;
     const src = new WavFileSource(p, { onEnd: () => (ended += 1) });
     expect(src.nextFrame().every((v) => v === 1000)).toBe(true);
@@ -54,13 +58,20 @@ describe('WAV I/O', () => {
     expect(() => readWav(join(dir, 'missing.wav'))).toThrow(VoiceError);
     writeFileSync(join(dir, 'junk.wav'), 'RIFF....WAVEjunk');
     expect(() => readWav(join(dir, 'junk.wav'))).toThrow(VoiceError);
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, header) => {
-      const buf = header ? new Uint8Array([...wavHeader(48_000, bytes.length), ...bytes]).map((b, i) => (i >= 16 && i < 44 && bytes.length > 0 ? b ^ bytes[i % bytes.length]! : b)) : bytes;
-      try {
-        parseWav(buf);
-      } catch (err) {
-        if (!(err instanceof VoiceError)) throw err;
-      }
-    }), { numRuns: 1_000, seed: 3 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, header) => {
+        const buf = header
+          ? new Uint8Array([...wavHeader(48_000, bytes.length), ...bytes]).map((b, i) =>
+              i >= 16 && i < 44 && bytes.length > 0 ? b ^ bytes[i % bytes.length]! : b,
+            )
+          : bytes;
+        try {
+          parseWav(buf);
+        } catch (err) {
+          if (!(err instanceof VoiceError)) throw err;
+        }
+      }),
+      { numRuns: 1_000, seed: 3 },
+    );
   });
 });

@@ -43,7 +43,8 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
     const s = session('echo');
     const limit = maxPayloadBytes(RING_BYTES);
     const sent: string[] = [];
-    const add = <K extends (typeof MESSAGE_NAMES)[number]>(name: K, msg: MessageMap[K]) => sent.push(`${MESSAGE_IDS[name]} ${Buffer.from(encode(name, msg)).toString('hex')}`);
+    const add = <K extends (typeof MESSAGE_NAMES)[number]>(name: K, msg: MessageMap[K]) =>
+      sent.push(`${MESSAGE_IDS[name]} ${Buffer.from(encode(name, msg)).toString('hex')}`);
     let seed = 1;
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of MESSAGE_NAMES) {
@@ -59,7 +60,10 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
     await g.waitJson((l) => l.event === 'open');
     const p = peer('echo', ['--mode', 'echo-check', '--session', s, '--plan', winPath(plan)]);
     const done = await p.waitJson((l) => l.event === 'done');
-    const got = p.json().filter((l) => typeof l.type === 'number').map((l) => `${l.type} ${l.hex}`);
+    const got = p
+      .json()
+      .filter((l) => typeof l.type === 'number')
+      .map((l) => `${l.type} ${l.hex}`);
     expect(got).toEqual(sent);
     const c = done.counters as { bytesOut: number; bytesIn: number; dropped: number };
     expect(c.bytesOut).toBeGreaterThan(20 * RING_BYTES); // each ring wrapped at least 20 times

@@ -51,7 +51,10 @@ function open(): Bridge | undefined {
 const attached = (b: Bridge) => new Promise<void>((r) => (b.state === 'attached' ? r() : b.once('peerAttached', () => r())));
 
 async function echoCheck(b: Bridge): Promise<void> {
-  const plan = readFileSync(values.plan ?? '', 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '));
+  const plan = readFileSync(values.plan ?? '', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '));
   let got = 0;
   const done = new Promise<void>((resolve) => {
     b.onFrame((type, payload) => {
@@ -82,38 +85,52 @@ async function bench(b: Bridge): Promise<void> {
   // RTT: one frame in flight, the next sent when its echo is back.
   const samples = Number(values['rtt-samples']);
   const rtts: number[] = [];
-  await unlessClosed(b, new Promise<void>((resolve) => {
-    let sentAt = 0;
-    const send = () => {
-      sentAt = performance.now();
-      b.sendRaw(BENCH_FRAME_TYPE, payload);
-    };
-    onEcho = () => {
-      rtts.push((performance.now() - sentAt) * 1000);
-      if (rtts.length >= samples) resolve();
-      else send();
-    };
-    send();
-  }));
+  await unlessClosed(
+    b,
+    new Promise<void>((resolve) => {
+      let sentAt = 0;
+      const send = () => {
+        sentAt = performance.now();
+        b.sendRaw(BENCH_FRAME_TYPE, payload);
+      };
+      onEcho = () => {
+        rtts.push((performance.now() - sentAt) * 1000);
+        if (rtts.length >= samples) resolve();
+        else send();
+      };
+      send();
+    }),
+  );
   // Throughput: a window of frames in flight for blastMs; every echo sends one more.
   const blastMs = Number(values['blast-ms']);
   let echoed = 0;
   let sending = true;
-  await unlessClosed(b, new Promise<void>((resolve) => {
-    let inFlight = 0;
-    onEcho = () => {
-      echoed++;
-      inFlight--;
-      if (sending) {
-        b.sendRaw(BENCH_FRAME_TYPE, payload);
-        inFlight++;
-      } else if (inFlight === 0) resolve();
-    };
-    for (; inFlight < BENCH_WINDOW_FRAMES; inFlight++) b.sendRaw(BENCH_FRAME_TYPE, payload);
-    setTimeout(() => (sending = false), blastMs);
-  }));
+  await unlessClosed(
+    b,
+    new Promise<void>((resolve) => {
+      let inFlight = 0;
+      onEcho = () => {
+        echoed++;
+        inFlight--;
+        if (sending) {
+          b.sendRaw(BENCH_FRAME_TYPE, payload);
+          inFlight++;
+        } else if (inFlight === 0) resolve();
+      };
+      for (; inFlight < BENCH_WINDOW_FRAMES; inFlight++) b.sendRaw(BENCH_FRAME_TYPE, payload);
+      setTimeout(() => (sending = false), blastMs);
+    }),
+  );
   rtts.sort((x, y) => x - y);
-  say({ event: 'bench', rttP50Us: percentile(rtts, 0.5), rttP99Us: percentile(rtts, 0.99), rttSamples: rtts.length, echoedMsgsPerS: echoed / (blastMs / 1000), payloadBytes: BENCH_PAYLOAD_BYTES, counters: b.counters() });
+  say({
+    event: 'bench',
+    rttP50Us: percentile(rtts, 0.5),
+    rttP99Us: percentile(rtts, 0.99),
+    rttSamples: rtts.length,
+    echoedMsgsPerS: echoed / (blastMs / 1000),
+    payloadBytes: BENCH_PAYLOAD_BYTES,
+    counters: b.counters(),
+  });
 }
 
 async function main(): Promise<void> {

@@ -70,22 +70,73 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     const speechMs = (speech.samples.length / VOICE_SAMPLE_RATE_HZ) * 1000;
     const frameMs = (VOICE_FRAME_SAMPLES / VOICE_SAMPLE_RATE_HZ) * 1000;
 
-    const server = start(['src/server/main.ts', '--port', '0', '--host', '127.0.0.1', '--npcs', '0', '--vehicles', '0', '--data-dir', join(dir, 'server'), '--no-dash', '--no-console', '--log-level', 'warn']);
+    const server = start([
+      'src/server/main.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--npcs',
+      '0',
+      '--vehicles',
+      '0',
+      '--data-dir',
+      join(dir, 'server'),
+      '--no-dash',
+      '--no-console',
+      '--log-level',
+      'warn',
+    ]);
     const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
 
     // B: the Linux game stands 5 m from A and records what its sidecar plays.
     const outB = join(dir, 'b-out.wav');
     const scenarioB = join(dir, 'b.json');
-    writeFileSync(scenarioB, JSON.stringify({ name: 'b', steps: [{ at: 0, do: 'walk', path: [[B_POS.x, 0, 0], [B_POS.x, 0.1, 0]], speedMps: 0.001, hz: 10 }, { at: 0, do: 'recordVoice', wav: outB }] }));
+    writeFileSync(
+      scenarioB,
+      JSON.stringify({
+        name: 'b',
+        steps: [
+          {
+            at: 0,
+            do: 'walk',
+            path: [
+              [B_POS.x, 0, 0],
+              [B_POS.x, 0.1, 0],
+            ],
+            speedMps: 0.001,
+            hz: 10,
+          },
+          { at: 0, do: 'recordVoice', wav: outB },
+        ],
+      }),
+    );
     const sessionB = `m${process.pid}b`;
     const simB = start(['src/sim/main.ts', '--session', sessionB, '--scenario', scenarioB, '--quiet-frames']);
     await simB.line(/"event":"open"/);
-    const sidecarB = start(['src/sidecar/main.ts', '--server', `127.0.0.1:${port}`, '--session', sessionB, '--name', 'B', '--data-dir', join(dir, 'id-b'), '--log-level', 'warn']);
+    const sidecarB = start([
+      'src/sidecar/main.ts',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--session',
+      sessionB,
+      '--name',
+      'B',
+      '--data-dir',
+      join(dir, 'id-b'),
+      '--log-level',
+      'warn',
+    ]);
     await sidecarB.line(/joined as peer \d+/);
 
     // A: the Windows game reports its transform; once it is told of B's avatar (SpawnProxy), it
     // holds push-to-talk over the speech, one MicAudioFrame per 20 ms.
-    const transform = frame(TRANSFORM_EVERY_MS, 'PlayerTransform', { entityId: 1, pos: { x: 0, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } });
+    const transform = frame(TRANSFORM_EVERY_MS, 'PlayerTransform', {
+      entityId: 1,
+      pos: { x: 0, y: 0, z: 0 },
+      rot: { x: 0, y: 0, z: 0, w: 1 },
+      vel: { x: 0, y: 0, z: 0 },
+    });
     const plan = [frame(0, 'PushToTalkDown', {})];
     for (let i = 0, seq = 0; i + VOICE_FRAME_SAMPLES <= speech.samples.length; i += VOICE_FRAME_SAMPLES, seq++) {
       const pcm = speech.samples.slice(i, i + VOICE_FRAME_SAMPLES);
@@ -96,9 +147,37 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     writeFileSync(join(dir, 'a.plan'), `${plan.join('\n')}\n`);
     const sessionA = `m${process.pid}a`;
     const sidecarLog = join(dir, 'sidecar-a.log');
-    winGame = startWinGame('game-a', ['--session', sessionA, '--mode', 'play', '--repeat', winPath(join(dir, 'a.repeat')), '--plan', winPath(join(dir, 'a.plan')),
-      '--plan-after-type', String(MESSAGE_IDS.SpawnProxy), '--launch-log', winPath(sidecarLog), '--',
-      winPath(WIN_NODE_EXE), winPath(WIN_SIDECAR_BUNDLE), '--server', `127.0.0.1:${port}`, '--session', sessionA, '--name', 'A', '--data-dir', winPath(join(dir, 'id-a')), '--mic-device', ''], dir);
+    winGame = startWinGame(
+      'game-a',
+      [
+        '--session',
+        sessionA,
+        '--mode',
+        'play',
+        '--repeat',
+        winPath(join(dir, 'a.repeat')),
+        '--plan',
+        winPath(join(dir, 'a.plan')),
+        '--plan-after-type',
+        String(MESSAGE_IDS.SpawnProxy),
+        '--launch-log',
+        winPath(sidecarLog),
+        '--',
+        winPath(WIN_NODE_EXE),
+        winPath(WIN_SIDECAR_BUNDLE),
+        '--server',
+        `127.0.0.1:${port}`,
+        '--session',
+        sessionA,
+        '--name',
+        'A',
+        '--data-dir',
+        winPath(join(dir, 'id-a')),
+        '--mic-device',
+        '',
+      ],
+      dir,
+    );
     const a = winGame;
     await a.waitJson((l) => l.event === 'launched');
     await vi.waitFor(() => expect(readFileSync(sidecarLog, 'utf8')).toMatch(/joined as peer \d+/), { timeout: 60_000, interval: 100 });
@@ -109,10 +188,16 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     expect(a.child.exitCode, a.stderr()).toBe(null); // A and its sidecar still in the session
 
     // A (Windows) was told about B's avatar, standing where B stands.
-    const spawnsA = a.json().filter((l) => l.dir === 'in' && l.type === MESSAGE_IDS.SpawnProxy).map((l) => decode('SpawnProxy', String(l.hex)));
+    const spawnsA = a
+      .json()
+      .filter((l) => l.dir === 'in' && l.type === MESSAGE_IDS.SpawnProxy)
+      .map((l) => decode('SpawnProxy', String(l.hex)));
     expect(spawnsA.some((m) => m?.kind === AVATAR_KIND && Math.abs(m.pos.x - B_POS.x) < 1)).toBe(true);
     // B (Linux) was told about A's avatar, at A's spot.
-    const spawnsB = simB.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { dir?: string; type?: string; msg?: MessageMap['SpawnProxy'] }).filter((l) => l.dir === 'in' && l.type === 'SpawnProxy');
+    const spawnsB = simB.lines
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { dir?: string; type?: string; msg?: MessageMap['SpawnProxy'] })
+      .filter((l) => l.dir === 'in' && l.type === 'SpawnProxy');
     expect(spawnsB.some((l) => l.msg?.kind === AVATAR_KIND && Math.abs(l.msg.pos.x) < 1)).toBe(true);
 
     // A's game is killed: no node.exe is left (the job ends it; its own peerGone would too; the

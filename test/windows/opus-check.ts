@@ -51,4 +51,7 @@ const lost = packets.map(() => rnd() < Number(lossArg));
 const lsd = (deg: Int16Array) => logSpectralDistance(ref, deg, align(ref, deg, 0, OPUS_LOOKAHEAD_MAX_SAMPLES).lagSamples);
 const fec = decodeWithLoss(packets, lost, 'fec');
 const silence = decodeWithLoss(packets, lost, 'silence');
-writeSync(1, `${JSON.stringify({ platform: process.platform, opus: loadOpus().version, settings, packets: packets.length, lost: lost.filter(Boolean).length, fecFrames: fec.fec, plcFrames: fec.plc, lsdFecDb: lsd(fec.pcm), lsdSilenceDb: lsd(silence.pcm) })}\n`);
+writeSync(
+  1,
+  `${JSON.stringify({ platform: process.platform, opus: loadOpus().version, settings, packets: packets.length, lost: lost.filter(Boolean).length, fecFrames: fec.fec, plcFrames: fec.plc, lsdFecDb: lsd(fec.pcm), lsdSilenceDb: lsd(silence.pcm) })}\n`,
+);

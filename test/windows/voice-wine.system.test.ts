@@ -14,7 +14,17 @@ const FEC_BETTER_FACTOR = 1.15;
 const LOSS_FRACTION = 0.1;
 const dir = scratchDir('voice');
 
-interface Check { platform: string; opus: string; settings: { fec: boolean; dtx: boolean }; packets: number; lost: number; fecFrames: number; plcFrames: number; lsdFecDb: number; lsdSilenceDb: number }
+interface Check {
+  platform: string;
+  opus: string;
+  settings: { fec: boolean; dtx: boolean };
+  packets: number;
+  lost: number;
+  fecFrames: number;
+  plcFrames: number;
+  lsdFecDb: number;
+  lsdSilenceDb: number;
+}
 
 beforeAll(() => {
   if (!windowsBuilt()) throw new Error('the Windows build is missing: run npm run setup && npm run build');
@@ -30,7 +40,9 @@ describe('voice codec in the Windows sidecar (opus.dll under wine)', () => {
     const w = (await win.waitJson((l) => l.platform === 'win32')) as unknown as Check;
     expect(await linux.exited).toBe(0);
     const l = JSON.parse(linux.lines[0] ?? '{}') as Check;
-    console.log(`FEC+PLC vs silence at ${LOSS_FRACTION * 100} % loss, LSD dB: Windows/wine ${w.lsdFecDb.toFixed(2)} vs ${w.lsdSilenceDb.toFixed(2)} (${w.opus}); Linux ${l.lsdFecDb.toFixed(2)} vs ${l.lsdSilenceDb.toFixed(2)} (${l.opus})`);
+    console.log(
+      `FEC+PLC vs silence at ${LOSS_FRACTION * 100} % loss, LSD dB: Windows/wine ${w.lsdFecDb.toFixed(2)} vs ${w.lsdSilenceDb.toFixed(2)} (${w.opus}); Linux ${l.lsdFecDb.toFixed(2)} vs ${l.lsdSilenceDb.toFixed(2)} (${l.opus})`,
+    );
     for (const c of [w, l]) {
       expect(c.settings).toMatchObject({ fec: true, dtx: true });
       expect(c.lost).toBeGreaterThan(0);

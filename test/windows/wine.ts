@@ -55,26 +55,32 @@ export function startWine(name: string, program: string, args: string[], dir: st
   closeSync(out);
   closeSync(err);
   let ended = false;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => {
-    ended = true;
-    resolve(code ?? (signal ? -1 : null));
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      ended = true;
+      resolve(code ?? (signal ? -1 : null));
+    }),
+  );
   const lines = () => readFileSync(outPath, 'utf8').split('\n').filter(Boolean);
-  const json = () => lines().flatMap((l) => {
-    try {
-      return l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : [];
-    } catch {
-      return []; // a line being written right now
-    }
-  });
+  const json = () =>
+    lines().flatMap((l) => {
+      try {
+        return l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : [];
+      } catch {
+        return []; // a line being written right now
+      }
+    });
   const stderr = () => readFileSync(errPath, 'utf8');
   const waitJson = (pred: (l: Record<string, unknown>) => boolean, timeoutMs = WINE_WAIT_MS) =>
-    vi.waitFor(() => {
-      const hit = json().find(pred);
-      if (hit) return hit;
-      const why = ended ? `${name} exited (${child.exitCode}) without it` : `${name} has not printed it yet`;
-      throw new Error(`${why}; stdout:\n${lines().slice(-10).join('\n')}\nstderr:\n${stderr().slice(-1500)}`);
-    }, { timeout: timeoutMs, interval: WAIT_POLL_MS });
+    vi.waitFor(
+      () => {
+        const hit = json().find(pred);
+        if (hit) return hit;
+        const why = ended ? `${name} exited (${child.exitCode}) without it` : `${name} has not printed it yet`;
+        throw new Error(`${why}; stdout:\n${lines().slice(-10).join('\n')}\nstderr:\n${stderr().slice(-1500)}`);
+      },
+      { timeout: timeoutMs, interval: WAIT_POLL_MS },
+    );
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (!ended) child.kill(signal);
     return exited;
@@ -95,5 +101,8 @@ export function startWinNode(name: string, bundle: string, args: string[], dir: 
 /** Linux pids of running wine processes whose command line contains `marker`. */
 export function wineProcessesWith(marker: string): number[] {
   const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return ps.stdout.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo')).map((l) => Number(l.trim().split(/\s+/)[0]));
+  return ps.stdout
+    .split('\n')
+    .filter((l) => l.includes(marker) && !l.includes('ps -eo'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
 }

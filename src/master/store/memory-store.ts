@@ -4,8 +4,14 @@
 // MASTER_RATE_MAX_PER_WINDOW announce/heartbeat requests per address and window.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
-  MASTER_HOST_TOKEN_BYTES, MASTER_MAX_SESSIONS, MASTER_MAX_SESSIONS_PER_IP, MASTER_RATE_MAX_PER_WINDOW,
-  MASTER_RATE_MAX_TRACKED_IPS, MASTER_RATE_WINDOW_MS, MASTER_SESSION_EXPIRY_MS, MASTER_SESSION_ID_BYTES,
+  MASTER_HOST_TOKEN_BYTES,
+  MASTER_MAX_SESSIONS,
+  MASTER_MAX_SESSIONS_PER_IP,
+  MASTER_RATE_MAX_PER_WINDOW,
+  MASTER_RATE_MAX_TRACKED_IPS,
+  MASTER_RATE_WINDOW_MS,
+  MASTER_SESSION_EXPIRY_MS,
+  MASTER_SESSION_ID_BYTES,
 } from '../constants.js';
 import type { AnnounceBody } from '../../protocol/master-wire.js';
 import { sweepTempFilesSync } from '../../util/atomic-file.js';

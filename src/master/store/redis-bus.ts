@@ -29,7 +29,11 @@ export class RedisBus implements SignalBus {
   /** Relay messages dropped: malformed, oversized, or not sent because Redis was away. */
   dropped = 0;
 
-  constructor(readonly instanceId: string, cmd: Redis, prefix: string) {
+  constructor(
+    readonly instanceId: string,
+    cmd: Redis,
+    prefix: string,
+  ) {
     this.#cmd = cmd;
     this.#keys = keysOf(prefix);
     cmd.defineCommand('coopBindHost', { numberOfKeys: 1, lua: BIND_HOST_LUA });
@@ -55,7 +59,9 @@ export class RedisBus implements SignalBus {
   }
 
   send(instanceId: string, m: RelayMessage): void {
-    this.#cmd.publish(this.#keys.signal(instanceId), JSON.stringify(m)).catch(() => { this.dropped++; });
+    this.#cmd.publish(this.#keys.signal(instanceId), JSON.stringify(m)).catch(() => {
+      this.dropped++;
+    });
   }
 
   onMessage(handler: (m: RelayMessage) => void): void {
@@ -64,11 +70,22 @@ export class RedisBus implements SignalBus {
 
   /** Called by the store's subscriber with each message of this instance's channel. */
   deliver(text: string): void {
-    if (text.length > 2 * MASTER_MAX_WS_MESSAGE_BYTES) { this.dropped++; return; }
+    if (text.length > 2 * MASTER_MAX_WS_MESSAGE_BYTES) {
+      this.dropped++;
+      return;
+    }
     let json: unknown;
-    try { json = JSON.parse(text); } catch { this.dropped++; return; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.dropped++;
+      return;
+    }
     const m = RelaySchema.safeParse(json);
-    if (!m.success) { this.dropped++; return; }
+    if (!m.success) {
+      this.dropped++;
+      return;
+    }
     this.#handler?.(m.data);
   }
 

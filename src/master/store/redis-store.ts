@@ -6,9 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
-  MASTER_INSTANCE_ID_BYTES, MASTER_MAX_SESSIONS, MASTER_MAX_SESSIONS_PER_IP, MASTER_RATE_MAX_PER_WINDOW,
-  MASTER_RATE_WINDOW_MS, MASTER_REDIS_COMMAND_TIMEOUT_MS, MASTER_REDIS_PREFIX, MASTER_REDIS_RESYNC_MS,
-  MASTER_REDIS_RETRY_MAX_MS, MASTER_REDIS_RETRY_STEP_MS, MASTER_REDIS_SWEEP_BATCH, MASTER_SESSION_EXPIRY_MS,
+  MASTER_INSTANCE_ID_BYTES,
+  MASTER_MAX_SESSIONS,
+  MASTER_MAX_SESSIONS_PER_IP,
+  MASTER_RATE_MAX_PER_WINDOW,
+  MASTER_RATE_WINDOW_MS,
+  MASTER_REDIS_COMMAND_TIMEOUT_MS,
+  MASTER_REDIS_PREFIX,
+  MASTER_REDIS_RESYNC_MS,
+  MASTER_REDIS_RETRY_MAX_MS,
+  MASTER_REDIS_RETRY_STEP_MS,
+  MASTER_REDIS_SWEEP_BATCH,
+  MASTER_SESSION_EXPIRY_MS,
 } from '../constants.js';
 import type { AnnounceBody, LobbyEntry } from '../../protocol/master-wire.js';
 import { LobbyIndex, publicEntry } from './lobby-index.js';
@@ -118,10 +127,22 @@ export class RedisStore implements MasterStore {
       const sessionId = newSessionId();
       const hostToken = newHostToken();
       const entry = JSON.stringify({ sessionId, ...body });
-      const r = await this.#run('coopAnnounce',
-        this.#keys.session(sessionId), this.#keys.lobby, this.#keys.list, this.#keys.ip(ip),
-        sessionId, hashToken(hostToken), ip, entry, this.#o.now(), MASTER_SESSION_EXPIRY_MS,
-        MASTER_MAX_SESSIONS, MASTER_MAX_SESSIONS_PER_IP, this.#keys.events);
+      const r = await this.#run(
+        'coopAnnounce',
+        this.#keys.session(sessionId),
+        this.#keys.lobby,
+        this.#keys.list,
+        this.#keys.ip(ip),
+        sessionId,
+        hashToken(hostToken),
+        ip,
+        entry,
+        this.#o.now(),
+        MASTER_SESSION_EXPIRY_MS,
+        MASTER_MAX_SESSIONS,
+        MASTER_MAX_SESSIONS_PER_IP,
+        this.#keys.events,
+      );
       if (r === 'taken') continue; // a 96-bit id collided: draw another
       if (r === 'lobby_full' || r === 'ip_limit') return { ok: false, code: r };
       // Listed here at once (this instance's own events arrive a moment later).
@@ -131,13 +152,32 @@ export class RedisStore implements MasterStore {
   }
 
   async heartbeat(sessionId: string, hostToken: string, players?: number): Promise<TouchResult> {
-    return (await this.#run('coopHeartbeat', this.#keys.session(sessionId), this.#keys.lobby, this.#keys.list,
-      sessionId, hashToken(hostToken), this.#o.now(), MASTER_SESSION_EXPIRY_MS, players ?? '', this.#keys.events, this.#prefix)) as TouchResult;
+    return (await this.#run(
+      'coopHeartbeat',
+      this.#keys.session(sessionId),
+      this.#keys.lobby,
+      this.#keys.list,
+      sessionId,
+      hashToken(hostToken),
+      this.#o.now(),
+      MASTER_SESSION_EXPIRY_MS,
+      players ?? '',
+      this.#keys.events,
+      this.#prefix,
+    )) as TouchResult;
   }
 
   async remove(sessionId: string, hostToken: string): Promise<TouchResult> {
-    const r = (await this.#run('coopRemove', this.#keys.session(sessionId), this.#keys.lobby, this.#keys.list,
-      sessionId, hashToken(hostToken), this.#keys.events, this.#prefix)) as TouchResult;
+    const r = (await this.#run(
+      'coopRemove',
+      this.#keys.session(sessionId),
+      this.#keys.lobby,
+      this.#keys.list,
+      sessionId,
+      hashToken(hostToken),
+      this.#keys.events,
+      this.#prefix,
+    )) as TouchResult;
     if (r === 'ok') this.#mirror.delete(sessionId);
     return r;
   }

@@ -11,7 +11,11 @@ import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, statSync,
 import { z } from 'zod';
 import { writeFileAtomicSync } from '../../util/atomic-file.js';
 import {
-  MASTER_STATE_COMPACT_MIN_BYTES, MASTER_STATE_COMPACT_RATIO, MASTER_STATE_FILE_MODE, MASTER_STATE_MAX_BYTES, MASTER_STATE_VERSION,
+  MASTER_STATE_COMPACT_MIN_BYTES,
+  MASTER_STATE_COMPACT_RATIO,
+  MASTER_STATE_FILE_MODE,
+  MASTER_STATE_MAX_BYTES,
+  MASTER_STATE_VERSION,
 } from '../constants.js';
 import { AnnounceBody } from '../../protocol/master-wire.js';
 import type { SessionRecord } from './types.js';
@@ -62,19 +66,25 @@ export class StateFile {
     let skippedLines = 0;
     if (!existsSync(this.#path)) return { sessions, skippedLines };
     for (const p of [this.#path, this.#journalPath]) {
-      if (existsSync(p) && statSync(p).size > MASTER_STATE_MAX_BYTES) throw new Error(`master state file ${p} is over ${MASTER_STATE_MAX_BYTES} bytes; is it the right file?`);
+      if (existsSync(p) && statSync(p).size > MASTER_STATE_MAX_BYTES)
+        throw new Error(`master state file ${p} is over ${MASTER_STATE_MAX_BYTES} bytes; is it the right file?`);
     }
     const snap = Snapshot.safeParse(JSON.parse(readFileSync(this.#path, 'utf8')) as unknown);
     if (!snap.success) throw new Error(`master state file ${this.#path} is not a lobby file`);
     for (const s of snap.data.sessions) sessions.set(s.sessionId, { ...s });
     this.#gen = snap.data.v === MASTER_STATE_VERSION ? snap.data.gen : 0;
     if (snap.data.v !== MASTER_STATE_VERSION || !existsSync(this.#journalPath)) return { sessions, skippedLines };
-    const lines = readFileSync(this.#journalPath, 'utf8').split('\n').filter((l) => l.length > 0);
+    const lines = readFileSync(this.#journalPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
     const head = JournalHead.safeParse(parseJson(lines[0]));
     if (!head.success || head.data.gen !== this.#gen) return { sessions, skippedLines };
     for (const line of lines.slice(1)) {
       const r = JournalRecord.safeParse(parseJson(line));
-      if (!r.success) { skippedLines++; continue; }
+      if (!r.success) {
+        skippedLines++;
+        continue;
+      }
       applyRecord(sessions, r.data);
     }
     return { sessions, skippedLines };

@@ -12,9 +12,7 @@ export interface SessionRecord extends LobbyEntry {
   lastSeenMs: number;
 }
 
-export type AnnounceResult =
-  | { ok: true; sessionId: string; hostToken: string }
-  | { ok: false; code: 'lobby_full' | 'ip_limit' };
+export type AnnounceResult = { ok: true; sessionId: string; hostToken: string } | { ok: false; code: 'lobby_full' | 'ip_limit' };
 export type TouchResult = 'ok' | 'unknown_session' | 'bad_token';
 
 /** GET /api/sessions query: one page, optionally filtered. */

@@ -18,5 +18,5 @@ const TABLE = (() => {
 export function crc32(data: Uint8Array, start = 0, end = data.length): number {
   let crc = 0xffffffff;
   for (let i = start; i < end; i++) crc = (crc >>> 8) ^ TABLE[(crc ^ data[i]) & 0xff];
-  return (~crc) >>> 0;
+  return ~crc >>> 0;
 }

@@ -15,17 +15,7 @@ import type { EnetHost } from './host.js';
 import { queueOutgoingCommand, removeSentReliableCommand } from './outgoing.js';
 import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
-import {
-  Command,
-  COMMAND_FLAG_ACKNOWLEDGE,
-  COMMAND_SIZES,
-  CONNECT,
-  CONTROL_CHANNEL_ID,
-  readU16,
-  readU32,
-  writeU16,
-  writeU32,
-} from './protocol.js';
+import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_SIZES, CONNECT, CONTROL_CHANNEL_ID, readU16, readU32, writeU16, writeU32 } from './protocol.js';
 import { makeRoomForConnect } from './half-open.js';
 import type { DatagramAddress } from './transport.js';
 
@@ -52,11 +42,24 @@ function nextSessionID(proposed: number, fallback: number, avoid: number): numbe
 }
 
 /** Encode the CONNECT (with `data`) or VERIFY_CONNECT body after the command header. */
-export function handshakeBody(kind: 'connect' | 'verify', f: {
-  outgoingPeerID: number; incomingSessionID: number; outgoingSessionID: number; mtu: number; windowSize: number;
-  channelCount: number; incomingBandwidth: number; outgoingBandwidth: number; throttleInterval: number;
-  throttleAcceleration: number; throttleDeceleration: number; connectID: number; data?: number;
-}): Uint8Array {
+export function handshakeBody(
+  kind: 'connect' | 'verify',
+  f: {
+    outgoingPeerID: number;
+    incomingSessionID: number;
+    outgoingSessionID: number;
+    mtu: number;
+    windowSize: number;
+    channelCount: number;
+    incomingBandwidth: number;
+    outgoingBandwidth: number;
+    throttleInterval: number;
+    throttleAcceleration: number;
+    throttleDeceleration: number;
+    connectID: number;
+    data?: number;
+  },
+): Uint8Array {
   const size = COMMAND_SIZES[kind === 'connect' ? Command.CONNECT : Command.VERIFY_CONNECT];
   const whole = new Uint8Array(size);
   writeU16(whole, CONNECT.OUTGOING_PEER_ID, f.outgoingPeerID);
@@ -82,7 +85,14 @@ export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: Da
   const connectID = readU32(b, o + CONNECT.CONNECT_ID);
   // a repeated CONNECT of a peer we already hold is not a new connection: never evict for it
   for (const p of host.slots) {
-    if (p.state !== PeerState.DISCONNECTED && p.state !== PeerState.CONNECTING && p.address.address === from.address && p.address.port === from.port && p.connectID === connectID) return null;
+    if (
+      p.state !== PeerState.DISCONNECTED &&
+      p.state !== PeerState.CONNECTING &&
+      p.address.address === from.address &&
+      p.address.port === from.port &&
+      p.connectID === connectID
+    )
+      return null;
   }
   if (host.halfOpenLimits) makeRoomForConnect(host, from, host.halfOpenLimits);
   let peer: Peer | null = null;
@@ -115,9 +125,10 @@ export function handleConnect(host: EnetHost, b: Uint8Array, o: number, from: Da
   peer.incomingSessionID = outgoingSessionID;
   peer.mtu = clamp(readU32(b, o + CONNECT.MTU), ENET_PROTOCOL_MINIMUM_MTU, ENET_PROTOCOL_MAXIMUM_MTU);
   peer.windowSize = windowSizeFor(host.outgoingBandwidth, peer.incomingBandwidth);
-  let windowSize = host.incomingBandwidth === 0
-    ? ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE
-    : Math.floor(host.incomingBandwidth / ENET_PEER_WINDOW_SIZE_SCALE) * ENET_PROTOCOL_MINIMUM_WINDOW_SIZE;
+  let windowSize =
+    host.incomingBandwidth === 0
+      ? ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE
+      : Math.floor(host.incomingBandwidth / ENET_PEER_WINDOW_SIZE_SCALE) * ENET_PROTOCOL_MINIMUM_WINDOW_SIZE;
   windowSize = clamp(Math.min(windowSize, readU32(b, o + CONNECT.WINDOW_SIZE)), ENET_PROTOCOL_MINIMUM_WINDOW_SIZE, ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE);
   const body = handshakeBody('verify', {
     outgoingPeerID: peer.incomingPeerID,

@@ -75,7 +75,18 @@ export function handleSendFragment(peer: Peer, channel: Channel, b: Uint8Array, 
   let start = findReliableSlot(channel, startSequenceNumber).match;
   if (start !== null && !sameFragmentedPacket(start, Command.SEND_FRAGMENT, f)) return false;
   if (start === null) {
-    const queued = queueIncomingCommand(peer, Command.SEND_FRAGMENT, b[o + 1], startSequenceNumber, 0, null, 0, f.totalLength, ENET_PACKET_FLAG_RELIABLE, f.fragmentCount);
+    const queued = queueIncomingCommand(
+      peer,
+      Command.SEND_FRAGMENT,
+      b[o + 1],
+      startSequenceNumber,
+      0,
+      null,
+      0,
+      f.totalLength,
+      ENET_PACKET_FLAG_RELIABLE,
+      f.fragmentCount,
+    );
     if (queued === null || queued === DISCARDED) return false;
     start = queued;
   }
@@ -96,8 +107,16 @@ export function handleSendUnreliableFragment(peer: Peer, channel: Channel, b: Ui
   if (start !== null && !sameFragmentedPacket(start, Command.SEND_UNRELIABLE_FRAGMENT, f)) return false;
   if (start === null) {
     const queued = queueIncomingCommand(
-      peer, Command.SEND_UNRELIABLE_FRAGMENT, b[o + 1], reliableSequenceNumber, startSequenceNumber,
-      null, 0, f.totalLength, ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT, f.fragmentCount,
+      peer,
+      Command.SEND_UNRELIABLE_FRAGMENT,
+      b[o + 1],
+      reliableSequenceNumber,
+      startSequenceNumber,
+      null,
+      0,
+      f.totalLength,
+      ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT,
+      f.fragmentCount,
     );
     if (queued === null || queued === DISCARDED) return false;
     start = queued;

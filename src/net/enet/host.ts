@@ -159,18 +159,26 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   constructor(options: EnetHostOptions) {
     super();
-    if (!options || typeof options.transport?.send !== 'function') throw new EnetError('ENET_BAD_OPTION', 'options.transport (a DatagramTransport) is required');
+    if (!options || typeof options.transport?.send !== 'function')
+      throw new EnetError('ENET_BAD_OPTION', 'options.transport (a DatagramTransport) is required');
     const d = DEFAULT_HOST_OPTIONS;
     this.transport = options.transport;
     this.clock = options.clock ?? systemClock;
     const peerLimit = intOption('peerLimit', options.peerLimit, d.peerLimit, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID);
-    this.channelLimit = intOption('channelLimit', options.channelLimit, d.channelLimit, ENET_PROTOCOL_MINIMUM_CHANNEL_COUNT, ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT);
+    this.channelLimit = intOption(
+      'channelLimit',
+      options.channelLimit,
+      d.channelLimit,
+      ENET_PROTOCOL_MINIMUM_CHANNEL_COUNT,
+      ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT,
+    );
     this.incomingBandwidth = intOption('incomingBandwidth', options.incomingBandwidth, d.incomingBandwidth, 0, 0xffffffff);
     this.outgoingBandwidth = intOption('outgoingBandwidth', options.outgoingBandwidth, d.outgoingBandwidth, 0, 0xffffffff);
     this.mtu = intOption('mtu', options.mtu, d.mtu, ENET_PROTOCOL_MINIMUM_MTU, ENET_PROTOCOL_MAXIMUM_MTU);
     this.checksumEnabled = options.checksum ?? d.checksum;
     const compressor = options.compressor ?? d.compressor;
-    if (compressor !== 'none' && compressor !== 'range-coder') throw new EnetError('ENET_BAD_OPTION', `compressor must be 'none' or 'range-coder', got ${String(compressor)}`);
+    if (compressor !== 'none' && compressor !== 'range-coder')
+      throw new EnetError('ENET_BAD_OPTION', `compressor must be 'none' or 'range-coder', got ${String(compressor)}`);
     this.rangeCoder = compressor === 'range-coder' ? new RangeCoder() : null;
     this.compressionBuffer = new Uint8Array(this.rangeCoder === null ? 0 : ENET_PROTOCOL_MAXIMUM_MTU);
     this.maximumPacketSize = intOption('maximumPacketSize', options.maximumPacketSize, d.maximumPacketSize, 1, 0xffffffff);
@@ -180,10 +188,13 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.#logger = options.logger;
     this.#random = options.random ?? (() => randomInt(1, 0xffffffff));
     const halfOpen = options.halfOpen;
-    this.halfOpenLimits = halfOpen === false ? null : {
-      perAddress: intOption('halfOpen.perAddress', halfOpen?.perAddress, d.halfOpenPerAddress, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
-      total: intOption('halfOpen.total', halfOpen?.total, d.halfOpenTotal, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
-    };
+    this.halfOpenLimits =
+      halfOpen === false
+        ? null
+        : {
+            perAddress: intOption('halfOpen.perAddress', halfOpen?.perAddress, d.halfOpenPerAddress, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
+            total: intOption('halfOpen.total', halfOpen?.total, d.halfOpenTotal, 1, ENET_PROTOCOL_MAXIMUM_PEER_ID),
+          };
     this.#onHalfOpenEvicted = options.onHalfOpenEvicted;
     this.slots = [];
     for (let i = 0; i < peerLimit; i++) this.slots.push(new Peer(this, i));
@@ -198,7 +209,9 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   // ---------------------------------------------------------------- public API
 
   /** Every peer slot as the application sees it (peer-api.ts). */
-  get peers(): readonly EnetPeer[] { return this.slots; }
+  get peers(): readonly EnetPeer[] {
+    return this.slots;
+  }
 
   /** Start connecting; the peer's `connect` event (or `disconnect` on failure) follows. */
   connect(address: DatagramAddress, channelCount = 1, data = 0): EnetPeer {
@@ -210,9 +223,13 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     peer.setState(PeerState.CONNECTING);
     peer.address = { address: address.address, port: address.port };
     peer.connectID = this.#random() >>> 0;
-    peer.windowSize = this.outgoingBandwidth === 0
-      ? ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE
-      : Math.min(ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE, Math.max(ENET_PROTOCOL_MINIMUM_WINDOW_SIZE, Math.floor(this.outgoingBandwidth / ENET_PEER_WINDOW_SIZE_SCALE) * ENET_PROTOCOL_MINIMUM_WINDOW_SIZE));
+    peer.windowSize =
+      this.outgoingBandwidth === 0
+        ? ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE
+        : Math.min(
+            ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE,
+            Math.max(ENET_PROTOCOL_MINIMUM_WINDOW_SIZE, Math.floor(this.outgoingBandwidth / ENET_PEER_WINDOW_SIZE_SCALE) * ENET_PROTOCOL_MINIMUM_WINDOW_SIZE),
+          );
     const body = handshakeBody('connect', {
       outgoingPeerID: peer.incomingPeerID,
       incomingSessionID: peer.incomingSessionID,
@@ -237,7 +254,14 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   broadcast(channelId: number, data: Uint8Array, options?: SendOptions | number): void {
     const packet = createPacket(data, packetFlagsFrom(options));
     for (const peer of this.slots) {
-      if (peer.state !== PeerState.CONNECTED || !Number.isInteger(channelId) || channelId < 0 || channelId >= peer.channels.length || data.length > this.maximumPacketSize) continue;
+      if (
+        peer.state !== PeerState.CONNECTED ||
+        !Number.isInteger(channelId) ||
+        channelId < 0 ||
+        channelId >= peer.channels.length ||
+        data.length > this.maximumPacketSize
+      )
+        continue;
       sendPacket(peer, channelId, packet);
     }
     this.wake();

@@ -42,7 +42,13 @@ export function fragmentPayloadSize(peer: Peer): number {
 
 /** ENet's enet_peer_send. `flags` are ENET_PACKET_FLAG_* bits. */
 export function peerSend(peer: Peer, channelID: number, data: Uint8Array, flags: number): boolean {
-  if (peer.state !== PeerState.CONNECTED || !Number.isInteger(channelID) || channelID < 0 || channelID >= peer.channels.length || data.length > peer.host.maximumPacketSize) {
+  if (
+    peer.state !== PeerState.CONNECTED ||
+    !Number.isInteger(channelID) ||
+    channelID < 0 ||
+    channelID >= peer.channels.length ||
+    data.length > peer.host.maximumPacketSize
+  ) {
     return false;
   }
   return sendPacket(peer, channelID, createPacket(data, flags));
@@ -59,7 +65,10 @@ export function sendPacket(peer: Peer, channelID: number, packet: EnetPacket): b
     if (fragmentCount > ENET_PROTOCOL_MAXIMUM_FRAGMENT_COUNT) return false;
     let commandByte: number;
     let startSequenceNumber: number;
-    if ((flags & (ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT)) === ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT && channel.outgoingUnreliableSequenceNumber < 0xffff) {
+    if (
+      (flags & (ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT)) === ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT &&
+      channel.outgoingUnreliableSequenceNumber < 0xffff
+    ) {
       commandByte = Command.SEND_UNRELIABLE_FRAGMENT;
       startSequenceNumber = (channel.outgoingUnreliableSequenceNumber + 1) & 0xffff;
     } else {

@@ -1,9 +1,5 @@
 // A packet as the application sees it: bytes plus ENet's packet flags.
-import {
-  ENET_PACKET_FLAG_RELIABLE,
-  ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT,
-  ENET_PACKET_FLAG_UNSEQUENCED,
-} from './constants.js';
+import { ENET_PACKET_FLAG_RELIABLE, ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT, ENET_PACKET_FLAG_UNSEQUENCED } from './constants.js';
 
 export interface EnetPacket {
   readonly data: Uint8Array;

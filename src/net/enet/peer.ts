@@ -157,7 +157,15 @@ export class Peer implements EnetPeer {
     this.resetQueues();
     const up = isUp(s);
     const commandByte = Command.DISCONNECT | (up ? COMMAND_FLAG_ACKNOWLEDGE : COMMAND_FLAG_UNSEQUENCED);
-    queueOutgoingCommand(this, commandByte, CONTROL_CHANNEL_ID, null, 0, 0, controlBody(8, (b) => writeBodyU32(b, DISCONNECT.DATA, data)));
+    queueOutgoingCommand(
+      this,
+      commandByte,
+      CONTROL_CHANNEL_ID,
+      null,
+      0,
+      0,
+      controlBody(8, (b) => writeBodyU32(b, DISCONNECT.DATA, data)),
+    );
     if (up) {
       this.setState(PeerState.DISCONNECTING);
       this.host.wake();
@@ -182,7 +190,15 @@ export class Peer implements EnetPeer {
     if (this.state === PeerState.DISCONNECTED) return;
     if (this.state !== PeerState.ZOMBIE && this.state !== PeerState.DISCONNECTING) {
       this.resetQueues();
-      queueOutgoingCommand(this, Command.DISCONNECT | COMMAND_FLAG_UNSEQUENCED, CONTROL_CHANNEL_ID, null, 0, 0, controlBody(8, (b) => writeBodyU32(b, DISCONNECT.DATA, data)));
+      queueOutgoingCommand(
+        this,
+        Command.DISCONNECT | COMMAND_FLAG_UNSEQUENCED,
+        CONTROL_CHANNEL_ID,
+        null,
+        0,
+        0,
+        controlBody(8, (b) => writeBodyU32(b, DISCONNECT.DATA, data)),
+      );
       this.host.flush();
     }
     this.reset();

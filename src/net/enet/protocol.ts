@@ -105,18 +105,34 @@ export function commandSize(commandByte: number): number {
 
 /** Offset of the u16 `dataLength` field for the data-bearing commands, else -1. */
 export const DATA_LENGTH_OFFSET: readonly number[] = Object.freeze([
-  -1, -1, -1, -1, -1, -1,
+  -1,
+  -1,
+  -1,
+  -1,
+  -1,
+  -1,
   SEND_RELIABLE.DATA_LENGTH,
   SEND_UNRELIABLE.DATA_LENGTH,
   SEND_FRAGMENT.DATA_LENGTH,
   SEND_UNSEQUENCED.DATA_LENGTH,
-  -1, -1,
+  -1,
+  -1,
   SEND_FRAGMENT.DATA_LENGTH,
 ]);
 
 export const COMMAND_NAMES: readonly string[] = Object.freeze([
-  'NONE', 'ACKNOWLEDGE', 'CONNECT', 'VERIFY_CONNECT', 'DISCONNECT', 'PING', 'SEND_RELIABLE',
-  'SEND_UNRELIABLE', 'SEND_FRAGMENT', 'SEND_UNSEQUENCED', 'BANDWIDTH_LIMIT', 'THROTTLE_CONFIGURE',
+  'NONE',
+  'ACKNOWLEDGE',
+  'CONNECT',
+  'VERIFY_CONNECT',
+  'DISCONNECT',
+  'PING',
+  'SEND_RELIABLE',
+  'SEND_UNRELIABLE',
+  'SEND_FRAGMENT',
+  'SEND_UNSEQUENCED',
+  'BANDWIDTH_LIMIT',
+  'THROTTLE_CONFIGURE',
   'SEND_UNRELIABLE_FRAGMENT',
 ]);
 

@@ -211,7 +211,15 @@ function handleData(peer: Peer, commandNumber: number, b: Uint8Array, at: number
 }
 
 /** SEND_UNSEQUENCED: a 1024-group sliding bitmap drops duplicates and stale groups. */
-function handleUnsequenced(peer: Peer, channelID: number, b: Uint8Array, at: number, dataStart: number, dataLength: number, reliableSequenceNumber: number): boolean {
+function handleUnsequenced(
+  peer: Peer,
+  channelID: number,
+  b: Uint8Array,
+  at: number,
+  dataStart: number,
+  dataLength: number,
+  reliableSequenceNumber: number,
+): boolean {
   let group = readU16(b, at + SEND_UNSEQUENCED.UNSEQUENCED_GROUP);
   const index = group % ENET_PEER_UNSEQUENCED_WINDOW_SIZE;
   if (group < peer.incomingUnsequencedGroup) group += 0x10000;
@@ -225,7 +233,11 @@ function handleUnsequenced(peer: Peer, channelID: number, b: Uint8Array, at: num
   } else if (peer.unsequencedWindow[word] & bit) {
     return true;
   }
-  if (queueIncomingCommand(peer, Command.SEND_UNSEQUENCED, channelID, reliableSequenceNumber, 0, b, dataStart, dataLength, ENET_PACKET_FLAG_UNSEQUENCED, 0) === null) return false;
+  if (
+    queueIncomingCommand(peer, Command.SEND_UNSEQUENCED, channelID, reliableSequenceNumber, 0, b, dataStart, dataLength, ENET_PACKET_FLAG_UNSEQUENCED, 0) ===
+    null
+  )
+    return false;
   peer.unsequencedWindow[word] |= bit;
   return true;
 }

@@ -84,12 +84,7 @@ export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean):
       if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
       d.begin(peer.mtu);
       if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer);
-      if (
-        checkForTimeouts &&
-        !peer.sentReliableCommands.empty &&
-        timeGreaterEqual(host.serviceTime, peer.nextTimeout) &&
-        checkTimeouts(host, peer)
-      ) {
+      if (checkForTimeouts && !peer.sentReliableCommands.empty && timeGreaterEqual(host.serviceTime, peer.nextTimeout) && checkTimeouts(host, peer)) {
         continue;
       }
       if (

@@ -8,11 +8,11 @@ export function timeFromMs(ms: number): number {
 }
 
 export function timeLess(a: number, b: number): boolean {
-  return ((a - b) >>> 0) >= ENET_TIME_OVERFLOW_MS;
+  return (a - b) >>> 0 >= ENET_TIME_OVERFLOW_MS;
 }
 
 export function timeGreater(a: number, b: number): boolean {
-  return ((b - a) >>> 0) >= ENET_TIME_OVERFLOW_MS;
+  return (b - a) >>> 0 >= ENET_TIME_OVERFLOW_MS;
 }
 
 export function timeLessEqual(a: number, b: number): boolean {

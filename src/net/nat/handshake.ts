@@ -6,7 +6,15 @@
 import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../protocol/master-wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
-import { NAT_PEER_SILENT_GRACE_MS, NAT_ATTEMPT_ALL, NAT_ATTEMPT_RELAY, NAT_DIRECT_FAILED_POLL_MS, NAT_DIRECT_TIMEOUT_MS, NAT_RELAY_GRACE_MS, NAT_RELAY_TIMEOUT_MS } from './constants.js';
+import {
+  NAT_PEER_SILENT_GRACE_MS,
+  NAT_ATTEMPT_ALL,
+  NAT_ATTEMPT_RELAY,
+  NAT_DIRECT_FAILED_POLL_MS,
+  NAT_DIRECT_TIMEOUT_MS,
+  NAT_RELAY_GRACE_MS,
+  NAT_RELAY_TIMEOUT_MS,
+} from './constants.js';
 import { icePathAddress, type IceDatagramTransport, type PathCounters } from './ice-transport.js';
 import type { SignalLink } from './master-client.js';
 import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './nat-client.js';
@@ -94,7 +102,9 @@ export class NatConnection {
     });
   }
 
-  get state(): HandshakeState { return this.#state; }
+  get state(): HandshakeState {
+    return this.#state;
+  }
 
   #setState(to: HandshakeState): void {
     const from = this.#state;
@@ -178,7 +188,10 @@ export class NatConnection {
     if (this.#heardFromPeer) return Promise.resolve(true);
     return new Promise((resolve) => {
       const t = setTimeout(() => resolve(this.#heardFromPeer), NAT_PEER_SILENT_GRACE_MS);
-      this.#onFirstWord = () => { clearTimeout(t); resolve(true); };
+      this.#onFirstWord = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
     });
   }
 
@@ -233,7 +246,10 @@ export class NatConnection {
 
     client.onCandidate((cand) => signal.send({ kind: 'cand', attempt, cand }));
     signal.send({ kind: 'params', attempt, ufrag: conn.localUsername, pwd: conn.localPassword });
-    const gathered = client.startNat().then(() => undefined, () => undefined);
+    const gathered = client.startNat().then(
+      () => undefined,
+      () => undefined,
+    );
     void gathered.then(() => signal.send({ kind: 'end', attempt }));
 
     let timer: NodeJS.Timeout | undefined;
@@ -245,7 +261,10 @@ export class NatConnection {
       const apply = (d: SignalData): void => {
         if (d.kind === 'cand') {
           const c = parseRemoteCandidate(d.cand);
-          if (!c) { this.#dropsBadSignal++; return; }
+          if (!c) {
+            this.#dropsBadSignal++;
+            return;
+          }
           void conn.addRemoteCandidate(c);
         } else if (d.kind === 'end') {
           // Not passed to werift-ice: once told, it stops scheduling checks when the list runs
@@ -267,11 +286,15 @@ export class NatConnection {
           conn.setRemoteParams({ iceLite: false, usernameFragment: d.ufrag, password: d.pwd });
           for (const e of early.splice(0)) apply(e);
           this.#setState(relayOnly ? 'relay_fallback' : 'checking');
-          conn.connect().then(() => resolve(true), () => resolve(false));
+          conn.connect().then(
+            () => resolve(true),
+            () => resolve(false),
+          );
           return;
         }
         if (!haveParams) {
-          if (early.length < EARLY_MAX) early.push(d); else this.#dropsBadSignal++;
+          if (early.length < EARLY_MAX) early.push(d);
+          else this.#dropsBadSignal++;
           return;
         }
         apply(d);
@@ -284,7 +307,14 @@ export class NatConnection {
     clearInterval(poll);
     // Once a pair is selected, late candidates of this attempt are still added (they name the
     // selected pair's remote side); signals of other attempts are ignored.
-    this.#onRemote = ok ? (d) => { if (d.attempt === attempt && d.kind === 'cand') { const c = parseRemoteCandidate(d.cand); if (c) void conn.addRemoteCandidate(c); } } : undefined;
+    this.#onRemote = ok
+      ? (d) => {
+          if (d.attempt === attempt && d.kind === 'cand') {
+            const c = parseRemoteCandidate(d.cand);
+            if (c) void conn.addRemoteCandidate(c);
+          }
+        }
+      : undefined;
     return ok && conn.nominated !== undefined;
   }
 }

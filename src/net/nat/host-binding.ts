@@ -103,33 +103,45 @@ export class HostBinding {
             try {
               this.#announced = await announceLobby(this.#pool.current, this.#o.body());
               await this.#bind();
-              this.#o.log.warn({ event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.lobbyId }, 'announced again on coop-master under a new lobby id');
+              this.#o.log.warn(
+                { event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.lobbyId },
+                'announced again on coop-master under a new lobby id',
+              );
               return;
-            } catch { /* try the next master */ }
+            } catch {
+              /* try the next master */
+            }
           }
           this.#pool.advance();
         }
       }
       if (!this.#closed) this.#retry = setTimeout(() => this.#rebind(), NAT_REBIND_RETRY_MS);
-    })().finally(() => { this.#binding = undefined; });
+    })().finally(() => {
+      this.#binding = undefined;
+    });
   }
 
   #heartbeat(): void {
-    heartbeatLobby(this.#pool.current, this.#announced, this.#o.players()).catch(async (err: Error) => {
-      if (this.#closed) return;
-      this.#o.log.warn({ event: 'nat.heartbeat.fail', master: this.#pool.current, error: err.message }, 'coop-master heartbeat failed');
-      if (err instanceof MasterError && err.status === 404) {
-        // The master forgot the session (restarted without its state, or Redis lost it).
-        this.#announced = await announceLobby(this.#pool.current, this.#o.body());
-        this.#o.log.warn({ event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.lobbyId }, 'announced again on coop-master under a new lobby id');
-        this.#signal?.close(); // its close handler binds the new id
-        return;
-      }
-      // Unreachable or failing: move on, the socket follows.
-      this.#pool.advance();
-      this.#signal?.close();
-      if (!this.#signal) this.#rebind();
-    }).catch((err: Error) => this.#o.log.warn({ event: 'nat.reannounce.fail', error: err.message }, 'could not announce again'));
+    heartbeatLobby(this.#pool.current, this.#announced, this.#o.players())
+      .catch(async (err: Error) => {
+        if (this.#closed) return;
+        this.#o.log.warn({ event: 'nat.heartbeat.fail', master: this.#pool.current, error: err.message }, 'coop-master heartbeat failed');
+        if (err instanceof MasterError && err.status === 404) {
+          // The master forgot the session (restarted without its state, or Redis lost it).
+          this.#announced = await announceLobby(this.#pool.current, this.#o.body());
+          this.#o.log.warn(
+            { event: 'nat.reannounced', master: this.#pool.current, lobbySession: this.lobbyId },
+            'announced again on coop-master under a new lobby id',
+          );
+          this.#signal?.close(); // its close handler binds the new id
+          return;
+        }
+        // Unreachable or failing: move on, the socket follows.
+        this.#pool.advance();
+        this.#signal?.close();
+        if (!this.#signal) this.#rebind();
+      })
+      .catch((err: Error) => this.#o.log.warn({ event: 'nat.reannounce.fail', error: err.message }, 'could not announce again'));
     if (!this.#signal) this.#rebind();
   }
 }

@@ -61,7 +61,16 @@ export class IceDatagramTransport implements DatagramTransport {
   attach(peerId: string, channel: IceDataChannel): DatagramAddress {
     this.detach(peerId);
     const from = icePathAddress(peerId);
-    const counters: PathCounters = { bytesSent: 0, bytesReceived: 0, datagramsSent: 0, datagramsReceived: 0, dropsGarbage: 0, dropsTooBig: 0, dropsSendFailed: 0, dropsNotReady: 0 };
+    const counters: PathCounters = {
+      bytesSent: 0,
+      bytesReceived: 0,
+      datagramsSent: 0,
+      datagramsReceived: 0,
+      dropsGarbage: 0,
+      dropsTooBig: 0,
+      dropsSendFailed: 0,
+      dropsNotReady: 0,
+    };
     const sub = channel.onData.subscribe((data) => {
       if (this.#closed) return;
       if (data.length > NAT_MAX_DATAGRAM_BYTES) {
@@ -128,7 +137,9 @@ export class IceDatagramTransport implements DatagramTransport {
   #write(path: Path, data: Buffer): void {
     path.counters.datagramsSent++;
     path.counters.bytesSent += data.length;
-    path.channel.send(data).catch(() => { path.counters.dropsSendFailed++; });
+    path.channel.send(data).catch(() => {
+      path.counters.dropsSendFailed++;
+    });
   }
 
   onDatagram(handler: DatagramHandler): void {

@@ -3,7 +3,14 @@
 import { sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
 import type { IdentityKeys } from '../../protocol/identity.js';
-import { MASTER_CHALLENGE_PREFIX, type AnnounceBody, type ClientMessage, type ServerMessage, type SignalData, type TurnCredentials } from '../../protocol/master-wire.js';
+import {
+  MASTER_CHALLENGE_PREFIX,
+  type AnnounceBody,
+  type ClientMessage,
+  type ServerMessage,
+  type SignalData,
+  type TurnCredentials,
+} from '../../protocol/master-wire.js';
 import { NAT_MASTER_HTTP_TIMEOUT_MS } from './constants.js';
 
 /** A player identity: an Ed25519 key pair (raw 32-byte public key). */
@@ -18,7 +25,10 @@ export function playerIdentityFrom(keys: IdentityKeys): PlayerIdentity {
 }
 
 export class MasterError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'MasterError';
   }
@@ -48,7 +58,11 @@ export async function fetchTurnCredentials(base: string, id: PlayerIdentity): Pr
  * A server's entry in the master's lobby. `lobbyId` is what players join with (`--join`); the
  * master's wire calls it `sessionId`, but it is not the server session's id.
  */
-export interface Announced { lobbyId: string; hostToken: string; heartbeatMs: number }
+export interface Announced {
+  lobbyId: string;
+  hostToken: string;
+  heartbeatMs: number;
+}
 
 export async function announceLobby(base: string, body: AnnounceBody): Promise<Announced> {
   const r = (await call(base, 'POST', '/api/sessions', body)) as { sessionId: string; hostToken: string; heartbeatMs: number };
@@ -82,7 +96,11 @@ export class MasterSignal {
     this.#ws = ws;
     ws.on('message', (raw) => {
       let m: ServerMessage;
-      try { m = JSON.parse(raw.toString()) as ServerMessage; } catch { return; }
+      try {
+        m = JSON.parse(raw.toString()) as ServerMessage;
+      } catch {
+        return;
+      }
       if (m.t === 'error') this.lastError = `${m.code}: ${m.message}`;
       if (this.#pending && (m.t === 'ready' || m.t === 'joined' || m.t === 'error')) {
         const p = this.#pending;
@@ -107,7 +125,10 @@ export class MasterSignal {
   #hello(m: ClientMessage): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('master did not answer hello')), NAT_MASTER_HTTP_TIMEOUT_MS);
-      this.#pending = (r) => { clearTimeout(t); resolve(r); };
+      this.#pending = (r) => {
+        clearTimeout(t);
+        resolve(r);
+      };
       this.#ws.send(JSON.stringify(m));
     });
   }
@@ -178,8 +199,12 @@ export function cachedTurnCredentials(base: string | (() => string), id: PlayerI
       const entry = { p, expiresMs: Number.POSITIVE_INFINITY };
       cached = entry;
       p.then(
-        (c) => { entry.expiresMs = now() + (c.ttl - TURN_CRED_REFRESH_MARGIN_S) * 1000; },
-        () => { if (cached === entry) cached = undefined; },
+        (c) => {
+          entry.expiresMs = now() + (c.ttl - TURN_CRED_REFRESH_MARGIN_S) * 1000;
+        },
+        () => {
+          if (cached === entry) cached = undefined;
+        },
       );
     }
     return cached.p;

@@ -23,7 +23,10 @@ export interface NatClientOptions {
   bindAddress?: string;
 }
 
-export interface PublicAddress { address: string; port: number }
+export interface PublicAddress {
+  address: string;
+  port: number;
+}
 
 /** `host:port` → [host, port]; throws TypeError on a bad value (misuse, not hostile input). */
 export function parseHostPort(s: string): [string, number] {

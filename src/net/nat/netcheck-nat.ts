@@ -17,7 +17,11 @@ const JOIN_TIMEOUT_MS = 30_000;
 const NAT_HOST_MAX_PLAYERS = 8;
 const NAT_HOST_NAME_MAX_CHARS = 64;
 
-interface NatSubcommand { summary: string; usage: string; run(args: readonly string[], io: CliIo): Promise<number> }
+interface NatSubcommand {
+  summary: string;
+  usage: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
 
 /** netcheck proves a throwaway key: it checks the path, not the player. */
 function ephemeralIdentity(): PlayerIdentity {
@@ -25,10 +29,20 @@ function ephemeralIdentity(): PlayerIdentity {
 }
 
 export const NAT_NETCHECK_OPTIONS = {
-  master: { type: 'string' }, session: { type: 'string' }, stun: { type: 'string' }, 'no-relay': { type: 'boolean' }, name: { type: 'string' },
+  master: { type: 'string' },
+  session: { type: 'string' },
+  stun: { type: 'string' },
+  'no-relay': { type: 'boolean' },
+  name: { type: 'string' },
 } as const;
 
-interface NatCheckOptions { master: string; session: string | undefined; stun: string; relay: boolean; name: string }
+interface NatCheckOptions {
+  master: string;
+  session: string | undefined;
+  stun: string;
+  relay: boolean;
+  name: string;
+}
 
 function parse(args: readonly string[], need: readonly ('master' | 'session')[]): NatCheckOptions {
   const { values: v } = parseCommandLine(args, NAT_NETCHECK_OPTIONS);
@@ -43,11 +57,12 @@ function parse(args: readonly string[], need: readonly ('master' | 'session')[])
   };
 }
 
-
 export function describePath(s: ConnectionStats): string {
   const how = s.path === 'host' ? 'direct, same network' : s.path === 'srflx' ? 'direct through NAT (hole punched)' : 'relayed through TURN';
-  return `path ${s.path} (${how}): local ${s.localCandidate} ${s.localEndpoint} -> remote ${s.remoteCandidate} ${s.remoteEndpoint}; ` +
-    `ICE ${s.connectMs?.toFixed(0)} ms, attempt ${s.attempt}; bytes sent ${s.bytesSent}, received ${s.bytesReceived}`;
+  return (
+    `path ${s.path} (${how}): local ${s.localCandidate} ${s.localEndpoint} -> remote ${s.remoteCandidate} ${s.remoteEndpoint}; ` +
+    `ICE ${s.connectMs?.toFixed(0)} ms, attempt ${s.attempt}; bytes sent ${s.bytesSent}, received ${s.bytesReceived}`
+  );
 }
 
 const natJoin: NatSubcommand = {
@@ -62,7 +77,10 @@ const natJoin: NatSubcommand = {
     const transport = new IceDatagramTransport('netcheck');
     const t0 = performance.now();
     const conn = await natPerformHandshake({
-      peerId: me, role: 'joiner', signal: sig.link(me, false), transport,
+      peerId: me,
+      role: 'joiner',
+      signal: sig.link(me, false),
+      transport,
       stunServer: v.stun,
       getTurnCredentials: v.relay ? cachedTurnCredentials(master, identity) : undefined,
     });
@@ -71,7 +89,10 @@ const natJoin: NatSubcommand = {
     const ok = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), JOIN_TIMEOUT_MS);
       enet.on('connect', () => peer.send(0, new Uint8Array(PROBE_BYTES), { reliable: true }));
-      enet.on('receive', () => { clearTimeout(t); resolve(true); });
+      enet.on('receive', () => {
+        clearTimeout(t);
+        resolve(true);
+      });
     });
     if (!ok) {
       io.stderr('coop-netcheck: ICE connected but no ENet echo came back\n');
@@ -88,7 +109,7 @@ const natJoin: NatSubcommand = {
 };
 
 const natHost: NatSubcommand = {
-  summary: 'announce a test session on coop-master and echo ENet; prints each joiner\'s path',
+  summary: "announce a test session on coop-master and echo ENet; prints each joiner's path",
   usage: 'coop-netcheck nat-host --master URL [--stun host:port] [--no-relay] [--name TEXT]',
   async run(args, io) {
     const v = parse(args, ['master']);
@@ -101,13 +122,21 @@ const natHost: NatSubcommand = {
     enet.on('receive', (peer, ch, data, flags) => peer.send(ch, data, flags));
     await sig.host(announced, (peerId) => {
       natPerformHandshake({
-        peerId, role: 'host', signal: sig.link(peerId, true), transport,
+        peerId,
+        role: 'host',
+        signal: sig.link(peerId, true),
+        transport,
         stunServer: v.stun,
         getTurnCredentials: v.relay ? cachedTurnCredentials(master, identity) : undefined,
-      }).then((c) => io.stdout(`peer ${peerId}: ${describePath(c.stats())}\n`), (err: Error) => io.stdout(`peer ${peerId}: ${err.message}\n`));
+      }).then(
+        (c) => io.stdout(`peer ${peerId}: ${describePath(c.stats())}\n`),
+        (err: Error) => io.stdout(`peer ${peerId}: ${err.message}\n`),
+      );
     });
     io.stdout(`session ${announced.lobbyId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.lobbyId}\n`);
-    const beat = setInterval(() => { heartbeatLobby(master, announced).catch(() => undefined); }, announced.heartbeatMs);
+    const beat = setInterval(() => {
+      heartbeatLobby(master, announced).catch(() => undefined);
+    }, announced.heartbeatMs);
     await untilSignal(io);
     clearInterval(beat);
     enet.destroy();

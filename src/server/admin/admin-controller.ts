@@ -8,9 +8,7 @@ import type { AdminLog, PeerView, SessionView } from './session-view.js';
 import { ADMIN_BAN_MAX_S, ADMIN_IDENTITY_PATTERN, ADMIN_LINE_MAX_CHARS, ADMIN_MUTE_MAX_S } from './constants.js';
 
 export type AdminActor =
-  | { readonly kind: 'console' }
-  | { readonly kind: 'dashboard' }
-  | { readonly kind: 'remote'; readonly peerId: number; readonly identity: string };
+  { readonly kind: 'console' } | { readonly kind: 'dashboard' } | { readonly kind: 'remote'; readonly peerId: number; readonly identity: string };
 
 export type AdminOutcomeCode = 'OK' | 'NOOP' | 'BAD_INPUT' | 'NO_SUCH_PEER' | 'REFUSED' | 'FAILED';
 
@@ -69,11 +67,13 @@ export class AdminController {
   /** Runs one console line. Always resolves one line of text. */
   async runLine(raw: string, actor: AdminActor = { kind: 'console' }): Promise<AdminOutcome> {
     if (raw.length > ADMIN_LINE_MAX_CHARS) return fail('BAD_INPUT', `error: line longer than ${ADMIN_LINE_MAX_CHARS} characters`);
-    const words = raw.trim().split(/\s+/).filter((w) => w !== '');
+    const words = raw
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     if (words.length === 0) return fail('BAD_INPUT', `error: empty command; ${ADMIN_HELP}`);
     const [cmd, ...args] = words;
-    const want = (n: number, usage: string): string | undefined =>
-      args.length === n ? undefined : `error: usage: ${usage}`;
+    const want = (n: number, usage: string): string | undefined => (args.length === n ? undefined : `error: usage: ${usage}`);
     let usageErr: string | undefined;
     switch (cmd.toLowerCase()) {
       case 'help':
@@ -87,7 +87,8 @@ export class AdminController {
         return this.#withPeerId(args[0], (id) => this.kick(id, actor));
       case 'ban': {
         if (args.length !== 1 && args.length !== 2) return fail('BAD_INPUT', 'error: usage: ban <peerId> [secs]');
-        if (args[1] !== undefined && !SECS_PATTERN.test(args[1])) return fail('BAD_INPUT', `error: secs must be a whole number (0 = permanent), got ${clip(args[1])}`);
+        if (args[1] !== undefined && !SECS_PATTERN.test(args[1]))
+          return fail('BAD_INPUT', `error: secs must be a whole number (0 = permanent), got ${clip(args[1])}`);
         const secs = args[1] === undefined ? 0 : Number(args[1]);
         return this.#withPeerId(args[0], (id) => this.ban(id, actor, { secs }));
       }

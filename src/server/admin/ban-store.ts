@@ -151,7 +151,10 @@ export class BanStore {
 
   /** Resolves once every queued write is on disk. */
   flush(): Promise<void> {
-    return this.#queue.then(() => undefined, () => undefined);
+    return this.#queue.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   #serial<T>(op: () => Promise<T>): Promise<T> {

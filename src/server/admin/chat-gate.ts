@@ -4,8 +4,7 @@ import type { MuteTable } from './mute-table.js';
 import { CHAT_TEXT_MAX_CHARS } from './constants.js';
 
 export type ChatDecision =
-  | { readonly relay: true; readonly text: string }
-  | { readonly relay: false; readonly reason: 'muted' | 'empty'; readonly notice: string };
+  { readonly relay: true; readonly text: string } | { readonly relay: false; readonly reason: 'muted' | 'empty'; readonly notice: string };
 
 // C0/C1 controls and bidi overrides: a chat line is one plain line.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

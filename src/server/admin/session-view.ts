@@ -42,9 +42,20 @@ export interface PeerView {
 }
 
 /** Why joins were refused (the server's refuse codes, in the dashboard's words). */
-export type RefusalReason = 'version' | 'bad_proof' | 'banned' | 'full' | 'wrong_session' | 'bad_hello' | 'duplicate' | 'password' | 'other'
+export type RefusalReason =
+  | 'version'
+  | 'bad_proof'
+  | 'banned'
+  | 'full'
+  | 'wrong_session'
+  | 'bad_hello'
+  | 'duplicate'
+  | 'password'
+  | 'other'
   /** Unauthenticated connections evicted for newer ones: coop handshake, ENet half-open, ICE handshake. */
-  | 'evicted_handshake' | 'evicted_half_open' | 'evicted_ice';
+  | 'evicted_handshake'
+  | 'evicted_half_open'
+  | 'evicted_ice';
 
 export interface ServerStats {
   readonly tickMs: number;

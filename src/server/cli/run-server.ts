@@ -27,7 +27,12 @@ const NAME = 'coop-server';
 export const SERVER_GOODBYE_DRAIN_MS = 250;
 /** A start-up step that failed: its line is printed, the teardown runs, the exit code is 1 (or `code`). */
 class StartError extends Error {
-  constructor(message: string, readonly code = EXIT_RUNTIME) { super(message); }
+  constructor(
+    message: string,
+    readonly code = EXIT_RUNTIME,
+  ) {
+    super(message);
+  }
 }
 
 async function step<T>(what: string | undefined, make: () => Promise<T> | T): Promise<T> {
@@ -63,17 +68,30 @@ export async function runServer(argv: readonly string[], io: CliIo): Promise<num
 async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<number> {
   const log = pino({ level: o.logLevel, base: { svc: NAME } }, pino.destination(2));
   const server = new CoopServer({
-    sessionId: o.sessionId, initialTickMs: o.tickMs, adaptiveTick: o.adaptiveTick, maxPlayers: o.maxPlayers, seed: o.seed, log, password: o.password,
+    sessionId: o.sessionId,
+    initialTickMs: o.tickMs,
+    adaptiveTick: o.adaptiveTick,
+    maxPlayers: o.maxPlayers,
+    seed: o.seed,
+    log,
+    password: o.password,
   });
   populate(server, { npcs: o.npcs, vehicles: o.vehicles, areaM: o.areaM });
 
-  const listener = await step(undefined, () =>
-    listenEnet(server, { host: o.host, port: o.port, peerLimit: enetPeerLimit(o.maxPlayers) }));
+  const listener = await step(undefined, () => listenEnet(server, { host: o.host, port: o.port, peerLimit: enetPeerLimit(o.maxPlayers) }));
   teardown.add('ENet listener', () => listener.close());
-  const nat = o.nat && await step(`could not announce on coop-master ${o.nat.master.join(', ')}`, () => listenNat(server, {
-    ...o.nat!, identity: loadOrCreateIdentity(o.admin.dataDir).keys,
-    name: o.lobbyName, version: String(PROTOCOL_VERSION), maxPlayers: o.maxPlayers, log,
-  }));
+  const nat =
+    o.nat &&
+    (await step(`could not announce on coop-master ${o.nat.master.join(', ')}`, () =>
+      listenNat(server, {
+        ...o.nat!,
+        identity: loadOrCreateIdentity(o.admin.dataDir).keys,
+        name: o.lobbyName,
+        version: String(PROTOCOL_VERSION),
+        maxPlayers: o.maxPlayers,
+        log,
+      }),
+    ));
   if (nat) teardown.add('NAT listener', () => nat.close());
   let isAdmin = (_identity: string): boolean => false; // the admin list, once loaded (before anyone joins)
   const story = storyPlugin(server, { scenes: o.scenes, spectate: o.spectate, isAdmin: (conn) => isAdmin(conn.identity) });
@@ -82,15 +100,23 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
     clockBoundOf: (peerId) => story.clockOf(peerId)?.errorBoundMs ?? null,
     modeOf: (peerId) => story.modeOf(peerId),
   });
-  const admin = await step(undefined, () => startAdmin({
-    options: o.admin, session, clock: { now: () => Date.now() }, log,
-    env: io.env as NodeJS.ProcessEnv, stdin: io.stdin, announce: (line) => io.stdout(`${line}\n`),
-  }));
+  const admin = await step(undefined, () =>
+    startAdmin({
+      options: o.admin,
+      session,
+      clock: { now: () => Date.now() },
+      log,
+      env: io.env as NodeJS.ProcessEnv,
+      stdin: io.stdin,
+      announce: (line) => io.stdout(`${line}\n`),
+    }),
+  );
   teardown.add('admin tools', () => admin.close());
   server.use(adminPlugin(server, admin));
   isAdmin = (identity) => admin.admins.isAuthorised(identity, identity === o.admin.hostIdentity);
   const sessionSave = await step(`cannot write the session file under ${o.admin.dataDir}`, () =>
-    sessionSavePlugin(server, { dataDir: o.admin.dataDir, autosaveMs: o.autosaveS * MS_PER_S }));
+    sessionSavePlugin(server, { dataDir: o.admin.dataDir, autosaveMs: o.autosaveS * MS_PER_S }),
+  );
   server.use(sessionSave);
   server.use(voicePlugin(server, { mode: o.voiceMode, isMuted: (identity) => admin.mutes.isMuted(identity) }));
   server.use(story);

@@ -2,14 +2,19 @@
 // into ServerOptions (a bad value is a UsageError: one line, exit code 2).
 import { randomBytes } from 'node:crypto';
 import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST, UsageError, oneLine } from '../../cli/command.js';
-import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
+import {
+  NAT_CLI_OPTIONS,
+  natSettingsFrom,
+  type NatSettings,
+  PASSWORD_CLI_OPTIONS,
+  SESSION_PASSWORD_ENV,
+  sessionPasswordFrom,
+} from '../../cli/option-groups.js';
 import { readChoice, readId, readInt, readIp, readLogLevel, readPort, readText, type LogLevel } from '../../cli/options.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
 import { PROTOCOL_VERSION, TICK_FAST_MS, TICK_MIN_MS, TICK_MAX_MS } from '../../protocol/constants.js';
 import { ADMIN_CLI_OPTIONS, ADMIN_HELP_TEXT, adminOptionsFrom, type AdminOptions } from '../admin/admin-options.js';
-import {
-  SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M,
-} from '../constants.js';
+import { SERVER_DEFAULT_PORT, SERVER_DEFAULT_PEERS, SERVER_DEFAULT_NPCS, SERVER_DEFAULT_VEHICLES, SERVER_DEFAULT_AREA_M } from '../constants.js';
 import { AUTOSAVE_DEFAULT_S, AUTOSAVE_MAX_S } from '../persistence/session-saver.js';
 import { SPECTATE_DEFAULT_POLICY, SPECTATE_POLICIES, type SpectatePolicy } from '../story/spectate.js';
 import { SceneCatalog } from '../story/scene-catalog.js';
@@ -28,12 +33,25 @@ const VOICE_MODES = ['proximity', 'party'] as const;
 
 export const SERVER_CLI_OPTIONS = {
   ...ADMIN_CLI_OPTIONS,
-  port: { type: 'string' }, host: { type: 'string' }, 'session-id': { type: 'string' },
-  'tick-ms': { type: 'string' }, 'fixed-tick': { type: 'boolean' }, 'max-players': { type: 'string' },
-  npcs: { type: 'string' }, vehicles: { type: 'string' }, 'area-m': { type: 'string' }, seed: { type: 'string' }, voice: { type: 'string' },
-  'log-level': { type: 'string' }, 'autosave-s': { type: 'string' }, help: { type: 'boolean' },
-  scenes: { type: 'string' }, spectate: { type: 'string' },
-  ...NAT_CLI_OPTIONS, 'lobby-name': { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'session-id': { type: 'string' },
+  'tick-ms': { type: 'string' },
+  'fixed-tick': { type: 'boolean' },
+  'max-players': { type: 'string' },
+  npcs: { type: 'string' },
+  vehicles: { type: 'string' },
+  'area-m': { type: 'string' },
+  seed: { type: 'string' },
+  voice: { type: 'string' },
+  'log-level': { type: 'string' },
+  'autosave-s': { type: 'string' },
+  help: { type: 'boolean' },
+  scenes: { type: 'string' },
+  spectate: { type: 'string' },
+  ...NAT_CLI_OPTIONS,
+  'lobby-name': { type: 'string' },
+  ...PASSWORD_CLI_OPTIONS,
 } as const;
 
 export const SERVER_HELP = `coop-server: the coop-bridge dedicated server (protocol ${PROTOCOL_VERSION}).

@@ -10,7 +10,12 @@ import { CINE_ACTIVE_MAX, CINE_REPORT_SKEW_MAX_MS, CINE_TIME_SLACK_MS } from './
 import type { StoryRejections } from './rejections.js';
 import type { SceneCatalog } from './scene-catalog.js';
 
-export interface ActiveScene { sceneId: string; ownerPeerId: number; startTimeMs: number; lengthMs: number }
+export interface ActiveScene {
+  sceneId: string;
+  ownerPeerId: number;
+  startTimeMs: number;
+  lengthMs: number;
+}
 
 export interface CineDeps {
   now: () => number;
@@ -29,7 +34,9 @@ export class CineDirector {
     this.#d = deps;
   }
 
-  get active(): ReadonlyMap<string, ActiveScene> { return this.#active; }
+  get active(): ReadonlyMap<string, ActiveScene> {
+    return this.#active;
+  }
 
   report(conn: Connection, m: NonNullable<EMsg['cineReport']>): void {
     const sceneId = m.sceneId ?? '';
@@ -42,19 +49,31 @@ export class CineDirector {
   #started(conn: Connection, sceneId: string, sceneTimeMs: number, reportedServerMs: number): void {
     const rj = this.#d.rejections;
     const lengthMs = this.#d.catalog.lengthMs(sceneId);
-    if (lengthMs === undefined) { rj.reject(conn, 'cine', 'unknown_scene', `no scene '${sceneId.slice(0, 80)}' in the server's catalog`); return; }
-    if (!(sceneTimeMs >= 0 && sceneTimeMs <= lengthMs + CINE_TIME_SLACK_MS)) { rj.reject(conn, 'cine', 'bad_scene_time', `scene time ${sceneTimeMs} ms is outside 0..${lengthMs} ms`); return; }
+    if (lengthMs === undefined) {
+      rj.reject(conn, 'cine', 'unknown_scene', `no scene '${sceneId.slice(0, 80)}' in the server's catalog`);
+      return;
+    }
+    if (!(sceneTimeMs >= 0 && sceneTimeMs <= lengthMs + CINE_TIME_SLACK_MS)) {
+      rj.reject(conn, 'cine', 'bad_scene_time', `scene time ${sceneTimeMs} ms is outside 0..${lengthMs} ms`);
+      return;
+    }
     const now = this.#d.now();
     // 0 = the sidecar has no clock estimate yet: the arrival time is the best the server has.
     const at = reportedServerMs === 0 ? now : reportedServerMs;
-    if (!(Math.abs(at - now) <= CINE_REPORT_SKEW_MAX_MS)) { rj.reject(conn, 'cine', 'bad_server_time', `reported server time is ${Math.round(at - now)} ms off the server's clock`); return; }
+    if (!(Math.abs(at - now) <= CINE_REPORT_SKEW_MAX_MS)) {
+      rj.reject(conn, 'cine', 'bad_server_time', `reported server time is ${Math.round(at - now)} ms off the server's clock`);
+      return;
+    }
     const running = this.#active.get(sceneId);
     if (running) {
       // Another game got there too (both triggered it): it follows the running scene.
       this.#d.send(conn, { cineStart: this.#startMsg(running) });
       return;
     }
-    if (this.#active.size >= CINE_ACTIVE_MAX) { rj.reject(conn, 'cine', 'too_many_scenes', `${CINE_ACTIVE_MAX} scenes are already running`); return; }
+    if (this.#active.size >= CINE_ACTIVE_MAX) {
+      rj.reject(conn, 'cine', 'too_many_scenes', `${CINE_ACTIVE_MAX} scenes are already running`);
+      return;
+    }
     const scene: ActiveScene = { sceneId, ownerPeerId: conn.peerId, startTimeMs: Math.min(at, now) - sceneTimeMs, lengthMs };
     this.#active.set(sceneId, scene);
     this.#d.broadcast({ cineStart: this.#startMsg(scene) });
@@ -62,8 +81,14 @@ export class CineDirector {
 
   #ended(conn: Connection, sceneId: string, skipped: boolean): void {
     const scene = this.#active.get(sceneId);
-    if (!scene) { this.#d.rejections.reject(conn, 'cine', 'not_running', `scene '${sceneId.slice(0, 80)}' is not running`); return; }
-    if (scene.ownerPeerId !== conn.peerId) { this.#d.rejections.reject(conn, 'cine', 'not_owner', `only the player who started '${sceneId.slice(0, 80)}' can end it`); return; }
+    if (!scene) {
+      this.#d.rejections.reject(conn, 'cine', 'not_running', `scene '${sceneId.slice(0, 80)}' is not running`);
+      return;
+    }
+    if (scene.ownerPeerId !== conn.peerId) {
+      this.#d.rejections.reject(conn, 'cine', 'not_owner', `only the player who started '${sceneId.slice(0, 80)}' can end it`);
+      return;
+    }
     this.#end(scene, skipped ? 'skipped by its owner' : 'ended by its owner');
   }
 

@@ -7,7 +7,10 @@ import type { Connection } from '../connection.js';
 import { CLOCK_BOUND_MAX_MS, CLOCK_PROBES_MAX_PER_S } from './constants.js';
 import type { StoryRejections } from './rejections.js';
 
-export interface ClockPeerView { errorBoundMs: number; bestRttMs: number }
+export interface ClockPeerView {
+  errorBoundMs: number;
+  bestRttMs: number;
+}
 
 export interface ClockSyncDeps {
   now: () => number;
@@ -26,7 +29,10 @@ export class ClockSync {
   probe(conn: Connection, m: NonNullable<EMsg['clockProbe']>): void {
     const t2Ms = this.#d.now();
     const t1Ms = m.t1Ms ?? NaN;
-    if (!Number.isFinite(t1Ms)) { this.#d.rejections.reject(conn, 'clock', 'bad_probe', 'clock probe without a finite t1', true); return; }
+    if (!Number.isFinite(t1Ms)) {
+      this.#d.rejections.reject(conn, 'clock', 'bad_probe', 'clock probe without a finite t1', true);
+      return;
+    }
     if (!this.#d.rejections.allow(conn, 'clock', CLOCK_PROBES_MAX_PER_S, t2Ms)) {
       this.#d.rejections.reject(conn, 'clock', 'clock_flood', `more than ${CLOCK_PROBES_MAX_PER_S} clock probes a second`, true);
       return;
@@ -35,7 +41,8 @@ export class ClockSync {
   }
 
   report(conn: Connection, m: NonNullable<EMsg['clockReport']>): void {
-    const b = m.errorBoundMs ?? NaN, r = m.bestRttMs ?? NaN;
+    const b = m.errorBoundMs ?? NaN,
+      r = m.bestRttMs ?? NaN;
     if (!(b >= 0 && b <= CLOCK_BOUND_MAX_MS) || !(r >= 0 && r <= 2 * CLOCK_BOUND_MAX_MS)) {
       this.#d.rejections.reject(conn, 'clock', 'bad_report', `clock report out of range (bound ${b} ms, rtt ${r} ms)`);
       return;
@@ -44,6 +51,10 @@ export class ClockSync {
   }
 
   /** What the peer last reported, null before its first report. */
-  of(peerId: number): ClockPeerView | null { return this.#reports.get(peerId) ?? null; }
-  forget(peerId: number): void { this.#reports.delete(peerId); }
+  of(peerId: number): ClockPeerView | null {
+    return this.#reports.get(peerId) ?? null;
+  }
+  forget(peerId: number): void {
+    this.#reports.delete(peerId);
+  }
 }

@@ -46,6 +46,10 @@ export class SceneCatalog {
   }
 
   /** The scene's length in ms, undefined when unknown. */
-  lengthMs(sceneId: string): number | undefined { return this.#scenes.get(sceneId); }
-  get size(): number { return this.#scenes.size; }
+  lengthMs(sceneId: string): number | undefined {
+    return this.#scenes.get(sceneId);
+  }
+  get size(): number {
+    return this.#scenes.size;
+  }
 }

@@ -27,7 +27,11 @@ export interface SpectateDeps {
   connection: (peerId: number) => Connection | undefined;
 }
 
-interface Watch { targetPeerId: number; camX: number; camY: number }
+interface Watch {
+  targetPeerId: number;
+  camX: number;
+  camY: number;
+}
 
 export class SpectateDirector {
   readonly #d: SpectateDeps;
@@ -38,23 +42,43 @@ export class SpectateDirector {
     this.#d = deps;
   }
 
-  targetOf(peerId: number): number | null { return this.#watching.get(peerId)?.targetPeerId ?? null; }
+  targetOf(peerId: number): number | null {
+    return this.#watching.get(peerId)?.targetPeerId ?? null;
+  }
 
   request(conn: Connection, m: NonNullable<EMsg['spectateRequest']>): void {
     const rj = (reason: string, text: string): void => this.#d.rejections.reject(conn, 'spectate', reason, text);
     const target = m.peerId ?? 0;
-    if (!this.#d.rejections.allow(conn, 'spectate', SPECTATE_REQUESTS_MAX_PER_S, this.#d.now())) { this.#d.rejections.reject(conn, 'spectate', 'request_flood', 'too many spectate requests', true); return; }
+    if (!this.#d.rejections.allow(conn, 'spectate', SPECTATE_REQUESTS_MAX_PER_S, this.#d.now())) {
+      this.#d.rejections.reject(conn, 'spectate', 'request_flood', 'too many spectate requests', true);
+      return;
+    }
     if (target === 0) {
       if (this.#watching.has(conn.peerId)) this.#end(conn, 'stopped');
       else rj('not_spectating', 'you are not spectating');
       return;
     }
-    if (this.#d.policy === 'nobody') { rj('policy_nobody', 'spectating is off on this server'); return; }
-    if (this.#d.policy === 'admins' && !this.#d.isAdmin(conn)) { rj('admins_only', 'only admins may spectate on this server'); return; }
-    if (target === conn.peerId) { rj('self', 'you cannot spectate yourself'); return; }
+    if (this.#d.policy === 'nobody') {
+      rj('policy_nobody', 'spectating is off on this server');
+      return;
+    }
+    if (this.#d.policy === 'admins' && !this.#d.isAdmin(conn)) {
+      rj('admins_only', 'only admins may spectate on this server');
+      return;
+    }
+    if (target === conn.peerId) {
+      rj('self', 'you cannot spectate yourself');
+      return;
+    }
     const t = this.#d.connection(target);
-    if (!t || !t.inWorld || !this.#d.world.isAlive(t.avatarId)) { rj('no_such_peer', `no player with peer id ${target}`); return; }
-    if (this.#watching.has(target)) { rj('target_spectating', `peer ${target} is spectating too`); return; }
+    if (!t || !t.inWorld || !this.#d.world.isAlive(t.avatarId)) {
+      rj('no_such_peer', `no player with peer id ${target}`);
+      return;
+    }
+    if (this.#watching.has(target)) {
+      rj('target_spectating', `peer ${target} is spectating too`);
+      return;
+    }
     const w = this.#d.world;
     this.#watching.set(conn.peerId, { targetPeerId: target, camX: w.x[t.avatarId]!, camY: w.y[t.avatarId]! });
     w.hidden.add(conn.avatarId);
@@ -64,9 +88,17 @@ export class SpectateDirector {
 
   camera(conn: Connection, m: NonNullable<EMsg['spectateCamera']>): void {
     const watch = this.#watching.get(conn.peerId);
-    if (!watch) { this.#d.rejections.reject(conn, 'spectate', 'not_spectating', 'camera position while not spectating', true); return; }
-    const x = m.x ?? NaN, y = m.y ?? NaN, z = m.z ?? 0;
-    if (![x, y, z].every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_COORD_M)) { this.#d.rejections.reject(conn, 'spectate', 'bad_camera', 'camera position out of range', true); return; }
+    if (!watch) {
+      this.#d.rejections.reject(conn, 'spectate', 'not_spectating', 'camera position while not spectating', true);
+      return;
+    }
+    const x = m.x ?? NaN,
+      y = m.y ?? NaN,
+      z = m.z ?? 0;
+    if (![x, y, z].every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_COORD_M)) {
+      this.#d.rejections.reject(conn, 'spectate', 'bad_camera', 'camera position out of range', true);
+      return;
+    }
     watch.camX = x;
     watch.camY = y;
     this.#place(conn);
@@ -78,8 +110,11 @@ export class SpectateDirector {
     const t = watch ? this.#d.connection(watch.targetPeerId) : undefined;
     if (!watch || !t) return;
     const w = this.#d.world;
-    const tx = w.x[t.avatarId]!, ty = w.y[t.avatarId]!;
-    const dx = watch.camX - tx, dy = watch.camY - ty, d = Math.hypot(dx, dy);
+    const tx = w.x[t.avatarId]!,
+      ty = w.y[t.avatarId]!;
+    const dx = watch.camX - tx,
+      dy = watch.camY - ty,
+      d = Math.hypot(dx, dy);
     const k = d > SPECTATE_RADIUS_M ? SPECTATE_RADIUS_M / d : 1;
     conn.view = { x: tx + dx * k, y: ty + dy * k };
   }

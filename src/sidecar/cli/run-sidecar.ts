@@ -44,7 +44,10 @@ export async function runSidecar(argv: readonly string[], io: CliIo, deps: Sidec
     }
     const teardown = new Teardown({ onError: (name, err) => io.stderr(`${NAME}: closing ${name}: ${oneLine(err)}\n`) });
     const exit = new ExitLatch();
-    teardown.add('signal handlers', io.onSignal(() => exit.finish(EXIT_OK)));
+    teardown.add(
+      'signal handlers',
+      io.onSignal(() => exit.finish(EXIT_OK)),
+    );
     // Not awaited: the wiring waits on the game and the network, and any exit path may end
     // the program meanwhile; what it opens after that is closed as soon as it is registered.
     start(o, io, deps, teardown, exit).catch((err: unknown) => {

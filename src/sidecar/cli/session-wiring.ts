@@ -62,7 +62,12 @@ export async function runSession(c: SessionContext): Promise<void> {
   const playerNames = new Map<number, string>();
   const playerAvatars = new Map<number, number>();
   const client: CoopClient = new CoopClient({
-    name: o.name, identity: c.identity, sessionId: o.sessionId, password: o.password, now, interpDelayMs: o.interpDelayMs,
+    name: o.name,
+    identity: c.identity,
+    sessionId: o.sessionId,
+    password: o.password,
+    now,
+    interpDelayMs: o.interpDelayMs,
     send: (channel, bytes, reliable) => {
       if (!peer?.connected) return;
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
@@ -87,21 +92,36 @@ export async function runSession(c: SessionContext): Promise<void> {
       },
       despawn: (id) => sidecar.despawned(id),
       snapshot: () => sidecar.snapshotArrived(),
-      tickRate: (tickMs, delay) => { log.info({ event: 'tick.change', tickMs, delay }, 'tick rate'); game.interpDelay(delay); },
+      tickRate: (tickMs, delay) => {
+        log.info({ event: 'tick.change', tickMs, delay }, 'tick rate');
+        game.interpDelay(delay);
+      },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
-      spawn: (info) => { if (info.ownerPeerId) { playerNames.set(info.ownerPeerId, info.name); playerAvatars.set(info.ownerPeerId, info.id); } },
-      other: (kind, msg) => { if (!story.message(kind, msg)) voiceMessage(voice, kind, msg); },
+      spawn: (info) => {
+        if (info.ownerPeerId) {
+          playerNames.set(info.ownerPeerId, info.name);
+          playerAvatars.set(info.ownerPeerId, info.id);
+        }
+      },
+      other: (kind, msg) => {
+        if (!story.message(kind, msg)) voiceMessage(voice, kind, msg);
+      },
     },
   });
   const trace = o.voiceTrace ? createWriteStream(o.voiceTrace, { flags: 'a' }) : null;
   // A trace file that cannot be written costs the measurement, not the session.
   trace?.on('error', (err) => log.warn({ event: 'voice.trace', error: oneLine(err) }, 'voice trace not written'));
-  if (trace) teardown.add('voice trace', () => { trace.end(); });
+  if (trace)
+    teardown.add('voice trace', () => {
+      trace.end();
+    });
   const voice = attachVoice(bridge, {
-    sendToServer: (msg, channel) => { if (client.state === ClientState.IN_WORLD) client.sendRaw(msg, channel); },
+    sendToServer: (msg, channel) => {
+      if (client.state === ClientState.IN_WORLD) client.sendRaw(msg, channel);
+    },
     localPeerId: () => client.peerId,
-    nameOf: (id) => (id === client.peerId ? o.name : playerNames.get(id) ?? `player ${id}`),
+    nameOf: (id) => (id === client.peerId ? o.name : (playerNames.get(id) ?? `player ${id}`)),
     micDevice: o.micDevice,
     speakerDevice: o.speakerDevice,
     say,
@@ -112,14 +132,18 @@ export async function runSession(c: SessionContext): Promise<void> {
   // Story sync (docs/story-sync.md): server clock, cutscenes, dialogue, spectator, visemes.
   const storyClock = offsetClock(o.clockOffsetMs);
   const story = new Story({
-    game: bridge, now: () => storyClock.now(), say,
-    nameOf: (id) => (id === client.peerId ? o.name : playerNames.get(id) ?? `player ${id}`),
+    game: bridge,
+    now: () => storyClock.now(),
+    say,
+    nameOf: (id) => (id === client.peerId ? o.name : (playerNames.get(id) ?? `player ${id}`)),
     avatarOf: (id) => playerAvatars.get(id),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
   });
   teardown.add('story sync', () => story.close());
   // The connection's measured loss feeds the encoder's FEC hint.
-  const lossTimer = setInterval(() => { if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100); }, LOSS_REPORT_MS);
+  const lossTimer = setInterval(() => {
+    if (peer?.connected) voice.setMeasuredLoss(peer.stats.packetLoss * 100);
+  }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
   const sidecar = new Sidecar(game, client, now);
   const progress = relayProgress({
@@ -136,7 +160,10 @@ export async function runSession(c: SessionContext): Promise<void> {
   say(`waiting for the game on bridge session ${o.session}`);
   const first = await Promise.race([
     new Promise<{ x: number; y: number; z: number; yaw: number }>((resolve) => {
-      const off = bridge.on('PlayerTransform', (t) => { off(); resolve({ ...t.pos, yaw: yawFromQuat(t.rot) }); });
+      const off = bridge.on('PlayerTransform', (t) => {
+        off();
+        resolve({ ...t.pos, yaw: yawFromQuat(t.rot) });
+      });
     }),
     exit.code.then(() => undefined),
   ]);
@@ -147,7 +174,9 @@ export async function runSession(c: SessionContext): Promise<void> {
     say(`joining lobby session ${o.join} through coop-master ${o.nat.master.join(', ')}`);
     try {
       nat = await c.deps.joinThroughMaster({
-        ...o.nat, lobbyId: o.join as string, identity: c.identity,
+        ...o.nat,
+        lobbyId: o.join as string,
+        identity: c.identity,
         onRetry: (err, next) => say(`${oneLine(err)}; trying again through coop-master ${next}`),
       });
     } catch (err) {
@@ -197,7 +226,9 @@ export async function runSession(c: SessionContext): Promise<void> {
       client.reset();
     }
     say(`re-joining in ${delay / 1000} s (attempt ${rejoin.attempt} of ${rejoin.attempts})`);
-    rejoinTimer = setTimeout(() => { if (!exit.done) peer = host.connect(serverAddr, CHANNEL_COUNT, 0); }, delay);
+    rejoinTimer = setTimeout(() => {
+      if (!exit.done) peer = host.connect(serverAddr, CHANNEL_COUNT, 0);
+    }, delay);
   });
   peer = host.connect(serverAddr, CHANNEL_COUNT, 0);
   // Runs before the host is destroyed: the server hears a goodbye, not a timeout.

@@ -3,7 +3,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine, exitCodesHelp, EXIT_TOOL_FIRST, UsageError } from '../../cli/command.js';
-import { NAT_CLI_OPTIONS, natSettingsFrom, type NatSettings, PASSWORD_CLI_OPTIONS, SESSION_PASSWORD_ENV, sessionPasswordFrom } from '../../cli/option-groups.js';
+import {
+  NAT_CLI_OPTIONS,
+  natSettingsFrom,
+  type NatSettings,
+  PASSWORD_CLI_OPTIONS,
+  SESSION_PASSWORD_ENV,
+  sessionPasswordFrom,
+} from '../../cli/option-groups.js';
 import { quote, readExistingFile, readHostPort, readId, readInt, readLogLevel, readPath, readText, type LogLevel } from '../../cli/options.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
 import { PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../../protocol/constants.js';
@@ -17,11 +24,23 @@ const DEFAULT_NAME = 'player';
 const MAX_INTERP_DELAY_MS = 1000;
 
 export const SIDECAR_CLI_OPTIONS = {
-  server: { type: 'string' }, session: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' },
-  'session-id': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean' },
-  'mic-device': { type: 'string' }, 'speaker-device': { type: 'string' }, 'voice-trace': { type: 'string' },
-  'interp-delay-ms': { type: 'string' }, import: { type: 'string' }, out: { type: 'string' }, 'clock-offset-ms': { type: 'string' },
-  ...NAT_CLI_OPTIONS, join: { type: 'string' }, ...PASSWORD_CLI_OPTIONS,
+  server: { type: 'string' },
+  session: { type: 'string' },
+  name: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'session-id': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean' },
+  'mic-device': { type: 'string' },
+  'speaker-device': { type: 'string' },
+  'voice-trace': { type: 'string' },
+  'interp-delay-ms': { type: 'string' },
+  import: { type: 'string' },
+  out: { type: 'string' },
+  'clock-offset-ms': { type: 'string' },
+  ...NAT_CLI_OPTIONS,
+  join: { type: 'string' },
+  ...PASSWORD_CLI_OPTIONS,
 } as const;
 
 /** Where the player identity lives unless --data-dir says otherwise: XDG, like other tools; on
@@ -91,7 +110,8 @@ export const CLOCK_OFFSET_MAX_MS = 1e9;
 function readClockOffset(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || Math.abs(n) > CLOCK_OFFSET_MAX_MS) throw new UsageError(`--clock-offset-ms must be a number of ms within ±${CLOCK_OFFSET_MAX_MS}, got ${quote(value)}`);
+  if (value.trim() === '' || !Number.isFinite(n) || Math.abs(n) > CLOCK_OFFSET_MAX_MS)
+    throw new UsageError(`--clock-offset-ms must be a number of ms within ±${CLOCK_OFFSET_MAX_MS}, got ${quote(value)}`);
   return n;
 }
 
@@ -113,7 +133,10 @@ export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record
   const session = readId(v.session ?? '', '--session', 'a bridge session name') as string;
   const dataDir = readPath(v['data-dir'], '--data-dir') ?? defaultDataDir(env);
   return {
-    server, nat, join: v.join, session,
+    server,
+    nat,
+    join: v.join,
+    session,
     name: readText(v.name, '--name', PLAYER_NAME_MAX_CHARS) ?? DEFAULT_NAME,
     dataDir,
     sessionId: readId(v['session-id'], '--session-id'),

@@ -13,7 +13,12 @@ import type { ServerSend, StoryGame } from './game-port.js';
 export const CINE_SEEK_TOLERANCE_MS = 5;
 const MS_PER_S = 1_000;
 
-interface Following { startTimeMs: number; ownerPeerId: number; lengthMs: number; seeked: boolean }
+interface Following {
+  startTimeMs: number;
+  ownerPeerId: number;
+  lengthMs: number;
+  seeked: boolean;
+}
 
 export class CineFollower {
   readonly #game: StoryGame;
@@ -38,7 +43,9 @@ export class CineFollower {
     );
   }
 
-  get following(): ReadonlyMap<string, Following> { return this.#scenes; }
+  get following(): ReadonlyMap<string, Following> {
+    return this.#scenes;
+  }
 
   /** Server messages: cineStart, cineEnd, storyRefused for cine. True when handled. */
   message(kind: string, m: EMsg): boolean {
@@ -59,10 +66,16 @@ export class CineFollower {
 
   /** The game started a scene: ours to report unless it is one the server already told us of. */
   #localStart(sceneId: string, timeS: number): void {
-    if (this.#scenes.has(sceneId)) { this.#seek(sceneId); return; }
+    if (this.#scenes.has(sceneId)) {
+      this.#seek(sceneId);
+      return;
+    }
     const clock = this.#clock();
     this.counts.reports++;
-    this.#send({ cineReport: { sceneId, event: CineEvent.CINE_STARTED, sceneTimeMs: timeS * MS_PER_S, serverTimeMs: clock.synced ? clock.serverNow() : 0 } }, CHANNEL_RELIABLE);
+    this.#send(
+      { cineReport: { sceneId, event: CineEvent.CINE_STARTED, sceneTimeMs: timeS * MS_PER_S, serverTimeMs: clock.synced ? clock.serverNow() : 0 } },
+      CHANNEL_RELIABLE,
+    );
   }
 
   #localEnd(sceneId: string, skipped: boolean): void {
@@ -104,6 +117,10 @@ export class CineFollower {
   }
 
   /** The server session is gone: its scenes are not ours to keep playing in step. */
-  reset(): void { this.#scenes.clear(); }
-  close(): void { for (const off of this.#offs.splice(0)) off(); }
+  reset(): void {
+    this.#scenes.clear();
+  }
+  close(): void {
+    for (const off of this.#offs.splice(0)) off();
+  }
 }

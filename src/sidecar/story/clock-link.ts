@@ -25,8 +25,11 @@ export class ClockLink {
       const c = this.clock;
       const localTimeMs = this.#now();
       o.game.trySend('ServerTimeReply', {
-        requestId: m.requestId, serverTimeMs: c.synced ? localTimeMs + c.offsetMs : 0, localTimeMs,
-        errorBoundMs: c.synced ? c.errorBoundMs : -1, synced: c.synced,
+        requestId: m.requestId,
+        serverTimeMs: c.synced ? localTimeMs + c.offsetMs : 0,
+        localTimeMs,
+        errorBoundMs: c.synced ? c.errorBoundMs : -1,
+        synced: c.synced,
       });
     });
   }

@@ -15,7 +15,11 @@ export const DIALOG_PICK_COPY_MS = 15;
 /** Advances remembered to drop the second copy of each (enough for a long conversation). */
 const ADVANCED_MEMORY = 64;
 
-interface Asked { conversationId: number; hubId: number; choiceIndex: number }
+interface Asked {
+  conversationId: number;
+  hubId: number;
+  choiceIndex: number;
+}
 
 export class DialogueLink {
   readonly #game: StoryGame;
@@ -51,7 +55,9 @@ export class DialogueLink {
         this.#asked = { conversationId: m.conversationId, hubId: m.hubId, choiceIndex: m.choiceIndex };
         up({ dialogSuggest: { dialogId: m.conversationId, hubId: m.hubId, choiceIdx: m.choiceIndex } });
       }),
-      o.game.on('DialogueEnded', (m) => { up({ dialogEnd: { dialogId: m.conversationId, reason: m.reason } }); }),
+      o.game.on('DialogueEnded', (m) => {
+        up({ dialogEnd: { dialogId: m.conversationId, reason: m.reason } });
+      }),
     );
   }
 
@@ -60,7 +66,9 @@ export class DialogueLink {
     switch (kind) {
       case 'dialogWheel': {
         const w = m.dialogWheel ?? {};
-        const conversationId = w.dialogId ?? 0, hubId = w.hubId ?? 0, chooser = w.chooserPeerId ?? 0;
+        const conversationId = w.dialogId ?? 0,
+          hubId = w.hubId ?? 0,
+          chooser = w.chooserPeerId ?? 0;
         const mine = chooser === this.#myPeerId();
         if (mine && this.#own.has(`${conversationId}/${hubId}`)) return true; // the game shows it already
         const choices = (w.choices ?? []).map((text, index) => ({ index, text, flags: 0 }));
@@ -78,7 +86,12 @@ export class DialogueLink {
       }
       case 'dialogSuggest': {
         const s = m.dialogSuggest ?? {};
-        this.#game.trySend('DialogueSuggestion', { conversationId: s.dialogId ?? 0, hubId: s.hubId ?? 0, choiceIndex: s.choiceIdx ?? 0, fromName: this.#nameOf(s.fromPeerId ?? 0) });
+        this.#game.trySend('DialogueSuggestion', {
+          conversationId: s.dialogId ?? 0,
+          hubId: s.hubId ?? 0,
+          choiceIndex: s.choiceIdx ?? 0,
+          fromName: this.#nameOf(s.fromPeerId ?? 0),
+        });
         return true;
       }
       case 'dialogEnd': {
@@ -98,5 +111,7 @@ export class DialogueLink {
     this.#game.trySend('DialogueRefused', { ...a, reason });
   }
 
-  close(): void { for (const off of this.#offs.splice(0)) off(); }
+  close(): void {
+    for (const off of this.#offs.splice(0)) off();
+  }
 }

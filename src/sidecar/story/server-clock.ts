@@ -17,10 +17,19 @@ export const CLOCK_REPLY_MAX_MS = 5_000;
 /** Probes awaiting a reply at most (older ones are forgotten). */
 export const CLOCK_PENDING_MAX = 32;
 
-export interface ClockSample { offsetMs: number; delayMs: number; atMs: number }
+export interface ClockSample {
+  offsetMs: number;
+  delayMs: number;
+  atMs: number;
+}
 export type ClockReject = 'unknown_probe' | 'bad_times' | 'too_late';
 
-export interface ClockReplyIn { seq: number; t1Ms: number; t2Ms: number; t3Ms: number }
+export interface ClockReplyIn {
+  seq: number;
+  t1Ms: number;
+  t2Ms: number;
+  t3Ms: number;
+}
 
 export class ServerClock {
   readonly #now: () => number;
@@ -47,30 +56,55 @@ export class ServerClock {
   reply(r: ClockReplyIn): ClockReject | null {
     const t4 = this.#now();
     const t1 = this.#pending.get(r.seq);
-    if (t1 === undefined || t1 !== r.t1Ms) { this.rejects['unknown_probe']++; return 'unknown_probe'; }
+    if (t1 === undefined || t1 !== r.t1Ms) {
+      this.rejects['unknown_probe']++;
+      return 'unknown_probe';
+    }
     this.#pending.delete(r.seq);
     const hold = r.t3Ms - r.t2Ms;
     const delay = t4 - t1 - hold;
-    if (!Number.isFinite(r.t2Ms) || !Number.isFinite(r.t3Ms) || hold < 0 || delay < 0) { this.rejects['bad_times']++; return 'bad_times'; }
-    if (t4 - t1 > CLOCK_REPLY_MAX_MS) { this.rejects['too_late']++; return 'too_late'; }
+    if (!Number.isFinite(r.t2Ms) || !Number.isFinite(r.t3Ms) || hold < 0 || delay < 0) {
+      this.rejects['bad_times']++;
+      return 'bad_times';
+    }
+    if (t4 - t1 > CLOCK_REPLY_MAX_MS) {
+      this.rejects['too_late']++;
+      return 'too_late';
+    }
     this.#window.push({ offsetMs: (r.t2Ms - t1 + (r.t3Ms - t4)) / 2, delayMs: delay, atMs: t4 });
     if (this.#window.length > CLOCK_WINDOW_SAMPLES) this.#window.shift();
     this.#best = this.#window.reduce((a, b) => (b.delayMs < a.delayMs ? b : a));
     return null;
   }
 
-  get synced(): boolean { return this.#best !== null; }
-  get samples(): number { return this.#window.length; }
+  get synced(): boolean {
+    return this.#best !== null;
+  }
+  get samples(): number {
+    return this.#window.length;
+  }
   /** Server clock − our clock, ms (0 before the first sample). */
-  get offsetMs(): number { return this.#best?.offsetMs ?? 0; }
+  get offsetMs(): number {
+    return this.#best?.offsetMs ?? 0;
+  }
   /** How far off offsetMs can be on a symmetric path: half the best round trip, ms. */
-  get errorBoundMs(): number { return this.#best ? this.#best.delayMs / 2 : Infinity; }
-  get bestRttMs(): number { return this.#best?.delayMs ?? Infinity; }
+  get errorBoundMs(): number {
+    return this.#best ? this.#best.delayMs / 2 : Infinity;
+  }
+  get bestRttMs(): number {
+    return this.#best?.delayMs ?? Infinity;
+  }
   /** Probe period now: fast until the window is full, then the refresh period. */
-  get probeIntervalMs(): number { return this.#window.length < CLOCK_WINDOW_SAMPLES ? CLOCK_PROBE_FAST_MS : CLOCK_PROBE_MS; }
+  get probeIntervalMs(): number {
+    return this.#window.length < CLOCK_WINDOW_SAMPLES ? CLOCK_PROBE_FAST_MS : CLOCK_PROBE_MS;
+  }
 
   /** Server time now (our clock + offset); NaN until synced. */
-  serverNow(): number { return this.#best ? this.#now() + this.#best.offsetMs : NaN; }
+  serverNow(): number {
+    return this.#best ? this.#now() + this.#best.offsetMs : NaN;
+  }
   /** Our clock's reading for a server time. */
-  toLocal(serverMs: number): number { return serverMs - this.offsetMs; }
+  toLocal(serverMs: number): number {
+    return serverMs - this.offsetMs;
+  }
 }

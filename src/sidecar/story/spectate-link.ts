@@ -35,7 +35,9 @@ export class SpectateLink {
     );
   }
 
-  get watching(): number { return this.#watching; }
+  get watching(): number {
+    return this.#watching;
+  }
 
   #command(text: string): void {
     const m = COMMAND.exec(text.trim());
@@ -47,7 +49,8 @@ export class SpectateLink {
       return;
     }
     this.#asked = peerId;
-    if (!this.#send({ spectateRequest: { peerId } }, CHANNEL_RELIABLE)) this.#game.trySend('SpectateRefused', { targetPeerId: peerId, reason: 'not connected to a server' });
+    if (!this.#send({ spectateRequest: { peerId } }, CHANNEL_RELIABLE))
+      this.#game.trySend('SpectateRefused', { targetPeerId: peerId, reason: 'not connected to a server' });
   }
 
   /** Server messages for spectating; true when handled. */
@@ -75,6 +78,10 @@ export class SpectateLink {
   }
 
   /** The server is gone (link lost, kicked, quit): back to play. */
-  left(reason: string): void { this.#exit(reason); }
-  close(): void { for (const off of this.#offs.splice(0)) off(); }
+  left(reason: string): void {
+    this.#exit(reason);
+  }
+  close(): void {
+    for (const off of this.#offs.splice(0)) off();
+  }
 }

@@ -72,7 +72,10 @@ export class Story {
 
   /** A server message the core session did not handle; true when it was story's. */
   message(kind: string, m: EMsg): boolean {
-    if (kind === 'clockReply') { this.clock.reply(m.clockReply ?? {}); return true; }
+    if (kind === 'clockReply') {
+      this.clock.reply(m.clockReply ?? {});
+      return true;
+    }
     if (kind === 'storyRefused') {
       const r = m.storyRefused ?? {};
       this.#say(`server refused (${r.topic ?? '?'}: ${r.reason ?? '?'}): ${r.text ?? ''}`);
@@ -109,5 +112,7 @@ export class Story {
   }
 
   /** A remote player's decoded voice frame, being played now: their avatar's mouth. */
-  voiceFrame(peerId: number, pcm: Int16Array): void { this.voiceMouths.frame(peerId, pcm); }
+  voiceFrame(peerId: number, pcm: Int16Array): void {
+    this.voiceMouths.frame(peerId, pcm);
+  }
 }

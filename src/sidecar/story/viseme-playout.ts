@@ -9,7 +9,10 @@ import type { StoryGame } from './game-port.js';
 export const VISEME_QUEUE_MAX = 64;
 export const VISEME_SPEAKERS_MAX = 64;
 
-interface Due { visemeId: number; timeMs: number }
+interface Due {
+  visemeId: number;
+  timeMs: number;
+}
 
 export class VisemePlayout {
   readonly #game: StoryGame;
@@ -22,11 +25,20 @@ export class VisemePlayout {
 
   /** Queues one viseme of speaker npcId at server time timeMs (serverNow: now, server time). */
   push(npcId: number, visemeId: number, timeMs: number, serverNow: number): void {
-    if (npcId === 0 || !(visemeId >= 0 && visemeId < VISEME_COUNT) || !Number.isFinite(timeMs)) { this.counts.invalid++; return; }
-    if (serverNow > timeMs + VISEME_PLAYOUT_DELAY_MS + VISEME_LATE_MAX_MS) { this.counts.late++; return; }
+    if (npcId === 0 || !(visemeId >= 0 && visemeId < VISEME_COUNT) || !Number.isFinite(timeMs)) {
+      this.counts.invalid++;
+      return;
+    }
+    if (serverNow > timeMs + VISEME_PLAYOUT_DELAY_MS + VISEME_LATE_MAX_MS) {
+      this.counts.late++;
+      return;
+    }
     let q = this.#queues.get(npcId);
     if (!q) {
-      if (this.#queues.size >= VISEME_SPEAKERS_MAX) { this.counts.overflow++; return; }
+      if (this.#queues.size >= VISEME_SPEAKERS_MAX) {
+        this.counts.overflow++;
+        return;
+      }
       q = [];
       this.#queues.set(npcId, q);
     }
@@ -34,7 +46,10 @@ export class VisemePlayout {
     while (i > 0 && q[i - 1]!.timeMs > timeMs) i--;
     q.splice(i, 0, { visemeId, timeMs });
     this.counts.queued++;
-    if (q.length > VISEME_QUEUE_MAX) { q.shift(); this.counts.overflow++; }
+    if (q.length > VISEME_QUEUE_MAX) {
+      q.shift();
+      this.counts.overflow++;
+    }
   }
 
   /** Hands every due viseme to the game, oldest first (call often; serverNow NaN = no clock yet). */
@@ -43,7 +58,10 @@ export class VisemePlayout {
     for (const [npcId, q] of this.#queues) {
       while (q.length > 0 && q[0]!.timeMs + VISEME_PLAYOUT_DELAY_MS <= serverNow) {
         const e = q.shift()!;
-        if (serverNow > e.timeMs + VISEME_PLAYOUT_DELAY_MS + VISEME_LATE_MAX_MS) { this.counts.late++; continue; }
+        if (serverNow > e.timeMs + VISEME_PLAYOUT_DELAY_MS + VISEME_LATE_MAX_MS) {
+          this.counts.late++;
+          continue;
+        }
         this.counts.played++;
         this.#game.trySend('VisemePlay', { npcId, visemeId: e.visemeId, serverTimeMs: e.timeMs });
       }
@@ -51,5 +69,7 @@ export class VisemePlayout {
     }
   }
 
-  clear(): void { this.#queues.clear(); }
+  clear(): void {
+    this.#queues.clear();
+  }
 }

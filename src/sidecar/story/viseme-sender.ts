@@ -28,12 +28,24 @@ export class VisemeSender {
   }
 
   #event(npcId: number, visemeId: number, timeMs: number): void {
-    if (npcId === 0 || visemeId >= VISEME_COUNT || !Number.isFinite(timeMs)) { this.counts.invalid++; return; }
-    if (this.#last.get(npcId) === visemeId) { this.counts.repeats++; return; }
+    if (npcId === 0 || visemeId >= VISEME_COUNT || !Number.isFinite(timeMs)) {
+      this.counts.invalid++;
+      return;
+    }
+    if (this.#last.get(npcId) === visemeId) {
+      this.counts.repeats++;
+      return;
+    }
     const clock = this.#clock();
-    if (!clock.synced) { this.counts.unsynced++; return; }
+    if (!clock.synced) {
+      this.counts.unsynced++;
+      return;
+    }
     const list = this.#pending.get(npcId) ?? [];
-    if (!this.#pending.has(npcId) && this.#pending.size >= VISEME_SEND_SPEAKERS_MAX) { this.counts.invalid++; return; }
+    if (!this.#pending.has(npcId) && this.#pending.size >= VISEME_SEND_SPEAKERS_MAX) {
+      this.counts.invalid++;
+      return;
+    }
     this.#pending.set(npcId, list);
     this.#last.set(npcId, visemeId);
     list.push({ visemeId, timeMs: timeMs + clock.offsetMs });

@@ -16,13 +16,15 @@ export const VOICE_BRIGHT_ZCR = 0.1;
 
 export function visemeOfFrame(pcm: Int16Array): VisemeIdValue {
   if (pcm.length === 0) return VisemeId.sil;
-  let sum = 0, crossings = 0;
+  let sum = 0,
+    crossings = 0;
   for (let i = 0; i < pcm.length; i++) {
     const s = pcm[i]!;
     sum += s * s;
-    if (i > 0 && (s >= 0) !== (pcm[i - 1]! >= 0)) crossings++;
+    if (i > 0 && s >= 0 !== pcm[i - 1]! >= 0) crossings++;
   }
-  const rms = Math.sqrt(sum / pcm.length), zcr = crossings / pcm.length;
+  const rms = Math.sqrt(sum / pcm.length),
+    zcr = crossings / pcm.length;
   if (rms < VOICE_SILENCE_RMS) return VisemeId.sil;
   if (zcr > VOICE_HISS_ZCR) return VisemeId.SS;
   if (zcr > VOICE_BRIGHT_ZCR) return VisemeId.E;
@@ -44,7 +46,10 @@ export class VoiceVisemes {
   frame(peerId: number, pcm: Int16Array): void {
     this.counts.frames++;
     const entityId = this.#avatarOf(peerId);
-    if (entityId === undefined) { this.counts.noAvatar++; return; }
+    if (entityId === undefined) {
+      this.counts.noAvatar++;
+      return;
+    }
     const v = visemeOfFrame(pcm);
     if (this.#last.get(peerId) === v) return;
     this.#last.set(peerId, v);
@@ -52,5 +57,7 @@ export class VoiceVisemes {
     this.#show(entityId, v);
   }
 
-  forget(peerId: number): void { this.#last.delete(peerId); }
+  forget(peerId: number): void {
+    this.#last.delete(peerId);
+  }
 }

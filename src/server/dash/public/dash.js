@@ -20,11 +20,11 @@ const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 /** /status server.refusals reasons in words. */
 const REFUSAL_WORDS = {
   version: 'old version',
-  'bad_proof': 'bad identity proof',
+  bad_proof: 'bad identity proof',
   banned: 'banned',
   full: 'server full',
-  'wrong_session': 'wrong session',
-  'bad_hello': 'bad hello',
+  wrong_session: 'wrong session',
+  bad_hello: 'bad hello',
   duplicate: 'already connected',
   password: 'wrong password',
   other: 'other',
@@ -32,7 +32,8 @@ const REFUSAL_WORDS = {
 
 /** "wrong password 3 · banned 1", or "none". */
 function fmtRefusals(r) {
-  const parts = Object.entries(r || {}).filter(([, n]) => n > 0)
+  const parts = Object.entries(r || {})
+    .filter(([, n]) => n > 0)
     .map(([why, n]) => `${Object.hasOwn(REFUSAL_WORDS, why) ? REFUSAL_WORDS[why] : why} ${n}`);
   return parts.length ? parts.join(' · ') : 'none';
 }
@@ -47,7 +48,9 @@ function setConn(state, text) {
 }
 
 function fmtUptime(s) {
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = Math.floor(s % 60);
   return h > 0 ? `${h}h ${m}m ${sec}s` : m > 0 ? `${m}m ${sec}s` : `${sec}s`;
 }
 
@@ -103,9 +106,15 @@ function render(status) {
     tr.dataset.peer = String(p.id);
     if (p.muted) tr.className = 'muted';
     tr.append(
-      cell(p.id, 'num'), cell(p.name), cell(p.pingMs, 'num'),
-      cell(p.location.x.toFixed(1), 'num'), cell(p.location.y.toFixed(1), 'num'), cell(p.location.z.toFixed(1), 'num'),
-      cell(p.mode), cell(fmtPath(p.net), 'net-path'), cell(fmtTraffic(p.net), 'net-bytes'),
+      cell(p.id, 'num'),
+      cell(p.name),
+      cell(p.pingMs, 'num'),
+      cell(p.location.x.toFixed(1), 'num'),
+      cell(p.location.y.toFixed(1), 'num'),
+      cell(p.location.z.toFixed(1), 'num'),
+      cell(p.mode),
+      cell(fmtPath(p.net), 'net-path'),
+      cell(fmtTraffic(p.net), 'net-bytes'),
       cell(p.muted ? 'yes' : 'no'),
       cell(p.clockBoundMs === null ? '–' : `±${p.clockBoundMs.toFixed(2)} ms`, 'num clock'),
     );
@@ -128,10 +137,15 @@ function renderMap(peers) {
     nodes.push(svgEl('line', { x1: 0, y1: at, x2: MAP_SIZE, y2: at, class: 'grid' }));
   }
   if (peers.length) {
-    const xs = peers.map((p) => p.location.x), ys = peers.map((p) => p.location.y);
-    const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
+    const xs = peers.map((p) => p.location.x),
+      ys = peers.map((p) => p.location.y);
+    const minX = Math.min(...xs),
+      maxX = Math.max(...xs),
+      minY = Math.min(...ys),
+      maxY = Math.max(...ys);
     const span = Math.max(maxX - minX, maxY - minY, 50);
-    const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
+    const cx = (minX + maxX) / 2,
+      cy = (minY + maxY) / 2;
     const scale = (MAP_SIZE - 2 * MAP_PAD) / span;
     const legend = svgEl('text', { x: 4, y: MAP_SIZE - 4, class: 'legend' });
     legend.textContent = `grid ${Math.round(MAP_SIZE / 6 / scale)} m`;
