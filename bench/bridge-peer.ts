@@ -1,6 +1,6 @@
 // The "game" process of bench:bridge: one process type for both transports, so the bridge and
 // the WebSocket baseline run the same pattern between the same two kinds of process.
-//   --mode bridge --session S   game role on the bridge
+//   --mode bridge --bridge S   game role on the bridge
 //   --mode ws                   a ws server on 127.0.0.1:0 (prints {"port":N})
 // Commands arrive as ConsoleCommand text: "blast <ms>" sends PlayerTransform as fast as the
 // transport allows for <ms>, then "done <count>". Every PlayerTransform received is echoed back,
@@ -103,7 +103,7 @@ if (isMain) {
   if (values.mode === 'bridge' && values.session) runBridge(values.session);
   else if (values.mode === 'ws') runWs();
   else {
-    process.stderr.write('bridge-peer: --mode bridge --session S | --mode ws\n');
+    process.stderr.write('bridge-peer: --mode bridge --bridge S | --mode ws\n');
     process.exit(2);
   }
 }

@@ -58,12 +58,12 @@ function start(
 
 async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures> {
   const session = `bw${process.pid}${platform}${rep}`;
-  const peerArgs = ['--mode', 'bench', '--session', session, '--rtt-samples', String(RTT_SAMPLES), '--blast-ms', String(BLAST_MS)];
+  const peerArgs = ['--mode', 'bench', '--bridge', session, '--rtt-samples', String(RTT_SAMPLES), '--blast-ms', String(BLAST_MS)];
   const wine = platform === 'wine';
   const env = wine ? wineEnv() : process.env;
   const game = wine
-    ? start(`game-${session}`, 'wine', [WIN_GAME_EXE, '--session', session, '--mode', 'echo'], env)
-    : start(`game-${session}`, LINUX_GAME, ['--session', session, '--mode', 'echo'], env);
+    ? start(`game-${session}`, 'wine', [WIN_GAME_EXE, '--bridge', session, '--mode', 'echo'], env)
+    : start(`game-${session}`, LINUX_GAME, ['--bridge', session, '--mode', 'echo'], env);
   // The game creates the region first, as in play; the peer attaches to it.
   const openBy = Date.now() + GAME_OPEN_WAIT_MS;
   while (!game.out().includes('"open"')) {

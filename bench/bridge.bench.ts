@@ -43,7 +43,7 @@ async function bridgeTransport(): Promise<{ t: Transport; bridge: Bridge; peer: 
   const session = `bench${process.pid}`;
   loadNative().unlink(session);
   const bridge = openBridge({ name: session, role: 'sidecar' });
-  const peer = startPeer(['--mode', 'bridge', '--session', session]);
+  const peer = startPeer(['--mode', 'bridge', '--bridge', session]);
   await new Promise<void>((r) => bridge.once('peerAttached', () => r()));
   const t: Transport = {
     send: (seq) => void bridge.send('PlayerTransform', transformFor(seq)),

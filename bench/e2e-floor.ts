@@ -58,7 +58,7 @@ async function halfRtt(send: (seq: number) => void, onEcho: (h: (seq: number) =>
 
 export async function bridgeOneWayMs(session: string): Promise<number> {
   const bridge = openBridge({ name: session, role: 'sidecar' });
-  const peer = node(['bench/bridge-peer.ts', '--mode', 'bridge', '--session', session]);
+  const peer = node(['bench/bridge-peer.ts', '--mode', 'bridge', '--bridge', session]);
   try {
     await new Promise<void>((r) => bridge.once('peerAttached', () => r()));
     return await halfRtt(

@@ -81,7 +81,7 @@ async function oneRep(dir: string, rep: number): Promise<RepResult> {
         'src/sidecar/main.ts',
         '--server',
         `127.0.0.1:${port}`,
-        '--session',
+        '--bridge',
         session(tag),
         '--name',
         tag,

@@ -66,7 +66,7 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
-    ['dist/coop-sidecar.js', '--server', server, '--session', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    ['dist/coop-sidecar.js', '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   try {
@@ -136,14 +136,14 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     const scen = join(dir, `talker${rep}.json`);
     writeFileSync(scen, JSON.stringify({ name: 'talker', steps }));
     const tSession = `sbt${process.pid}${rep}`;
-    const sim = proc(['src/sim/main.ts', '--session', tSession, '--scenario', scen, '--quiet']);
+    const sim = proc(['src/sim/main.ts', '--bridge', tSession, '--scenario', scen, '--quiet']);
     procs.push(sim);
     await sim.jsonLine((l) => l.event === 'open');
     const sc = proc([
       'src/sidecar/main.ts',
       '--server',
       `127.0.0.1:${port}`,
-      '--session',
+      '--bridge',
       tSession,
       '--name',
       'talker',

@@ -126,7 +126,7 @@ async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; 
       'src/sidecar/main.ts',
       '--server',
       `127.0.0.1:${link.port}`,
-      '--session',
+      '--bridge',
       session,
       '--name',
       NAMES[i]!,

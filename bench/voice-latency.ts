@@ -92,7 +92,7 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
       const scen = join(dir, `${tag}.json`);
       writeFileSync(scen, JSON.stringify({ name: tag, steps: steps(tag) }));
       const session = `vb${process.pid}${tag}`;
-      const sim = proc(['src/sim/main.ts', '--session', session, '--scenario', scen, '--quiet'], { name: `game-${tag}` });
+      const sim = proc(['src/sim/main.ts', '--bridge', session, '--scenario', scen, '--quiet'], { name: `game-${tag}` });
       procs.push(sim);
       await sim.jsonLine((l) => l.event === 'open');
       const sc = proc(
@@ -100,7 +100,7 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
           'src/sidecar/main.ts',
           '--server',
           `127.0.0.1:${port}`,
-          '--session',
+          '--bridge',
           session,
           '--name',
           tag,

@@ -199,7 +199,7 @@ function startPlayers(port, lobby) {
     const sidecar = [process.execPath, 'dist/coop-sidecar.js', ...via, '--name', p.name, '--data-dir', join(dir, `sidecar-${i}`), '--log-level', 'warn'];
     start(
       `game:${p.name}`,
-      ['dist/coop-sim.js', '--session', session, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--', ...sidecar],
+      ['dist/coop-sim.js', '--bridge', session, '--scenario', scenario, '--quiet-frames', '--launch-sidecar', '--', ...sidecar],
       (line) => {
         let j;
         try {

@@ -3,7 +3,7 @@
  * RED4ext plugin does, and knows nothing of message types: the TypeScript side encodes and
  * decodes. Built for Windows with mingw-w64 (run under wine) and for Linux, from one source.
  *
- *   game-harness --session S [--abi N] [--ring-bytes N] [--mode echo|play|idle]
+ *   game-harness --bridge S [--abi N] [--ring-bytes N] [--mode echo|play|idle]
  *                [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N]
  *                [--launch-log FILE] [-- PROGRAM ARGS...]
  *
@@ -49,7 +49,7 @@ static int parse(int argc, char **argv, options *o) {
       break;
     }
     if (!v) return 0;
-    if (strcmp(a, "--session") == 0) o->session = v;
+    if (strcmp(a, "--bridge") == 0) o->session = v;
     else if (strcmp(a, "--mode") == 0) o->mode = v;
     else if (strcmp(a, "--plan") == 0) o->plan = v;
     else if (strcmp(a, "--repeat") == 0) o->repeat = v;
@@ -139,7 +139,7 @@ static int launch(const options *o) {
 int main(int argc, char **argv) {
   options o;
   if (!parse(argc, argv, &o)) {
-    fputs("usage: game-harness --session S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
+    fputs("usage: game-harness --bridge S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
     return 2;
   }
   size_t plan_n = 0, next = 0, repeat_n = 0;

@@ -52,12 +52,12 @@ static char *trim(char *s) {
   return s;
 }
 
-/* argv: node.exe bundle --session S, then a flag per non-empty ini key we know. */
+/* argv: node.exe bundle --bridge S, then a flag per non-empty ini key we know. */
 static void build_argv(void) {
   int n = 0, v = 0;
   argv_buf[n++] = node_exe;
   argv_buf[n++] = bundle;
-  argv_buf[n++] = "--session";
+  argv_buf[n++] = "--bridge";
   argv_buf[n++] = session_name;
   FILE *f = fopen(ini_path, "r");
   char line[SUPERVISE_INI_LINE_MAX];

@@ -8,7 +8,7 @@ import { UsageError } from './command.js';
 
 export const PORT_MIN = 0;
 export const PORT_MAX = 65_535;
-/** Ids (session ids, bridge session names, lobby ids) are path- and URL-safe by construction. */
+/** Ids (session ids, bridge names, lobby ids) are path- and URL-safe by construction. */
 export const ID_MAX_CHARS = 64;
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Longest input quoted back in an error line (a pasted file must not flood the terminal). */
@@ -63,7 +63,7 @@ export function readHostPort(value: string | undefined, flag: string): HostPort 
   return { host: m[1], port: Number(m[2]) };
 }
 
-/** An id of A-Z a-z 0-9 _ -; `what` says which kind (e.g. "a bridge session name"). */
+/** An id of A-Z a-z 0-9 _ -; `what` says which kind (e.g. "a bridge name"). */
 export function readId(value: string | undefined, flag: string, what = 'an id'): string | undefined {
   if (value === undefined) return undefined;
   if (value.length > ID_MAX_CHARS || !ID_PATTERN.test(value)) throw bad(flag, `${what} (1..${ID_MAX_CHARS} of A-Z a-z 0-9 _ -)`, value);

@@ -17,7 +17,7 @@ const NAME = 'coop-sim';
 const ABI_VERSION_MAX = 0xffff_ffff;
 
 export const SIM_CLI_OPTIONS = {
-  session: { type: 'string' },
+  bridge: { type: 'string' },
   scenario: { type: 'string' },
   echo: { type: 'boolean' },
   'quiet-frames': { type: 'boolean' },
@@ -33,8 +33,8 @@ export const SIM_CLI_OPTIONS = {
 const CLOCK_OFFSET_MAX_MS = 1e9;
 
 export const SIM_HELP = `coop-sim: a headless game that speaks the game side of the bridge.
-usage: coop-sim --session NAME [options]
-  --session NAME       bridge session name (A-Z a-z 0-9 _ -)
+usage: coop-sim --bridge NAME [options]
+  --bridge NAME        the bridge's name (A-Z a-z 0-9 _ -)
   --scenario FILE      scenario JSON (steps the scripted player runs once the sidecar attaches)
   --echo               send every received message straight back (tests, bench)
   --quiet-frames       do not log PlayerTransform / RemoteEntityState / voice audio lines
@@ -45,7 +45,7 @@ usage: coop-sim --session NAME [options]
   --clock-offset-ms MS run on a clock MS ahead of this machine's (tests, benches: known offsets)
   --launch-sidecar -- CMD ARGS...
                        start the sidecar as the game's plugin does (native coop_launch: it dies
-                       with this process), with --session NAME appended
+                       with this process), with --bridge NAME appended
   --help               this text
 ${exitCodesHelp('done')} (a bad scenario file is a usage error; a bridge error is a runtime error)`;
 
@@ -62,8 +62,8 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${SIM_HELP}\n`);
       return EXIT_OK;
     }
-    if (!v.session) throw new UsageError('--session is required (see --help)');
-    const session = readId(v.session, '--session', 'a bridge session name') as string;
+    if (!v.bridge) throw new UsageError('--bridge is required (see --help)');
+    const bridge = readId(v.bridge, '--bridge', 'a bridge name') as string;
     if (v['launch-sidecar'] && positionals.length === 0) throw new UsageError('--launch-sidecar needs the sidecar command after -- (see --help)');
     if (!v['launch-sidecar'] && positionals.length > 0) throw new UsageError(`unexpected argument ${quote(positionals[0])} (see --help)`);
     const ringBytes = readRingBytes(v['ring-bytes']) ?? RING_DEFAULT_BYTES;
@@ -85,7 +85,7 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
     let host: SimHost;
     try {
       host = new SimHost({
-        bridge: { name: session, role: 'game', ringBytes, abiVersion },
+        bridge: { name: bridge, role: 'game', ringBytes, abiVersion },
         scenario,
         log,
         echo: v.echo === true,
@@ -104,7 +104,7 @@ export async function runSim(argv: readonly string[], io: CliIo): Promise<number
       throw new UsageError(oneLine(err));
     }
     // As the game's plugin does: the sidecar starts with the game and dies with it.
-    if (v['launch-sidecar'] && !launchSidecar(positionals, session, log)) {
+    if (v['launch-sidecar'] && !launchSidecar(positionals, bridge, log)) {
       await host.stop('sidecar launch failed');
       throw new Error('could not launch the sidecar (see the launchFailed line)');
     }

@@ -30,7 +30,7 @@ export interface LaunchedSidecar {
   stop(): void;
 }
 
-/** Launches `argv + --session <bridge name>` (the sidecar's flag for it); logs sidecarLaunched / sidecarExited / launchFailed. */
+/** Launches `argv + --bridge <bridge name>` (the sidecar's flag for it); logs sidecarLaunched / sidecarExited / launchFailed. */
 export function launchSidecar(argv: readonly string[], bridgeName: string, log: LogSink): LaunchedSidecar | undefined {
   const program = resolveProgram(argv[0] ?? '');
   if (!program) {
@@ -38,7 +38,7 @@ export function launchSidecar(argv: readonly string[], bridgeName: string, log: 
     return undefined;
   }
   const native = loadNative();
-  const pid = native.launch([program, ...argv.slice(1), '--session', bridgeName]);
+  const pid = native.launch([program, ...argv.slice(1), '--bridge', bridgeName]);
   if (pid <= 0) {
     log({ event: 'launchFailed', error: `coop_launch failed with errno ${-pid}`, program });
     return undefined;

@@ -18,7 +18,7 @@ afterAll(() => {
 });
 
 function runGame(log: string, argv: string[]) {
-  return spawnSync(GAME, ['--session', sessionName('log'), '--mode', 'idle', '--run-ms', GAME_RUN_MS, '--launch-log', log, '--', ...argv], {
+  return spawnSync(GAME, ['--bridge', sessionName('log'), '--mode', 'idle', '--run-ms', GAME_RUN_MS, '--launch-log', log, '--', ...argv], {
     encoding: 'utf8',
     timeout: 30_000,
   });

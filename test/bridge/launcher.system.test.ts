@@ -100,7 +100,7 @@ describe('native launcher (coop_launch)', () => {
       const s = sessionName('launch');
       const game = proc([
         'src/sim/main.ts',
-        '--session',
+        '--bridge',
         s,
         '--scenario',
         scenario,

@@ -21,7 +21,7 @@ describe('coop-sim repeating scenario', () => {
     const scenario = join(dir, 'instant.json');
     writeFileSync(scenario, JSON.stringify({ name: 'instant', repeat: true, steps: [{ at: 0, do: 'settings', pttKey: 'V', voiceActivation: false }] }));
     const s = sessionName('repeat');
-    const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scenario, '--quiet']);
+    const game = proc(['src/sim/main.ts', '--bridge', s, '--scenario', scenario, '--quiet']);
     await game.jsonLine((l) => l.event === 'open');
     const side = openBridge({ name: s, role: 'sidecar' });
     const settings: number[] = [];

@@ -47,7 +47,7 @@ describe('bridge between two processes', () => {
   it('every manifest message crosses both ways byte-exact while the rings wrap many times', async () => {
     const s = sessionName('echo');
     const b = sidecar(s);
-    const game = sim(['--session', s, '--echo', '--quiet']);
+    const game = sim(['--bridge', s, '--echo', '--quiet']);
     let gone = 'peer still there';
     b.on('peerGone', (e) => (gone = `peer gone: ${e.reason}`));
     await attached(b);
@@ -118,7 +118,7 @@ describe('bridge between two processes', () => {
     const answers: boolean[][] = [];
     b.on('MergeAnswer', (m) => answers.push(m.decisions.map((d) => d.accept)));
     const gone = new Promise<PeerGoneReason>((r) => b.once('peerGone', (e) => r(e.reason)));
-    const game = sim(['--session', s, '--scenario', path]);
+    const game = sim(['--bridge', s, '--scenario', path]);
     await attached(b);
     b.send('ExportProgressRequest', { requestId: 5 });
     b.send('MergeConflicts', { requestId: 6, conflicts: [1, 2, 3].map((id) => ({ id, path: `quest/${id}`, base: '', ours: 'a', theirs: 'b' })) });
@@ -157,7 +157,7 @@ describe('bridge between two processes', () => {
   it('a killed game is detected (peerGone "died") and the sidecar stops cleanly', async () => {
     const s = sessionName('kill');
     const b = sidecar(s);
-    const game = sim(['--session', s]);
+    const game = sim(['--bridge', s]);
     await attached(b);
     const gone = new Promise<{ reason: PeerGoneReason; at: number }>((r) => b.once('peerGone', (e) => r({ reason: e.reason, at: performance.now() })));
     const killedAt = performance.now();
@@ -172,7 +172,7 @@ describe('bridge between two processes', () => {
   it('a clean sidecar exit is seen by the game, which stops by itself', async () => {
     const s = sessionName('bye');
     const b = sidecar(s);
-    const game = sim(['--session', s]);
+    const game = sim(['--bridge', s]);
     await attached(b);
     await game.jsonLine((l) => l.event === 'peerAttached');
     await b.close();
@@ -182,7 +182,7 @@ describe('bridge between two processes', () => {
 
   it('an ABI mismatch errors clearly, naming both versions, whichever side came first', async () => {
     const s1 = sessionName('abi1');
-    const game = sim(['--session', s1, '--abi-version', '99']);
+    const game = sim(['--bridge', s1, '--abi-version', '99']);
     await game.jsonLine((l) => l.event === 'open');
     let err: unknown;
     try {
@@ -196,7 +196,7 @@ describe('bridge between two processes', () => {
 
     const s2 = sessionName('abi2');
     sidecar(s2);
-    const late = sim(['--session', s2, '--abi-version', '7']);
+    const late = sim(['--bridge', s2, '--abi-version', '7']);
     expect(await late.exited).toBe(1);
     expect(late.err()).toMatch(/ABI version 1, this game speaks ABI version 7/);
   });
@@ -217,7 +217,7 @@ describe('bridge between two processes', () => {
         { at: 0, do: 'console', text: 'after' },
       ],
     });
-    sim(['--session', s, '--scenario', path]);
+    sim(['--bridge', s, '--scenario', path]);
     await vi.waitUntil(() => texts.includes('after'), WAIT);
     expect(texts).toEqual(['before', 'after']);
     expect(b.counters()).toMatchObject({ unknownType: 1, malformed: 2 });
@@ -226,12 +226,12 @@ describe('bridge between two processes', () => {
   it('a second sidecar (or game) on one session is refused clearly', async () => {
     const s = sessionName('two');
     const b = sidecar(s);
-    const game = sim(['--session', s]);
+    const game = sim(['--bridge', s]);
     await attached(b);
-    const second = await run(['src/sidecar/main.ts', '--server', '127.0.0.1:9', '--session', s]);
+    const second = await run(['src/sidecar/main.ts', '--server', '127.0.0.1:9', '--bridge', s]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/already has a sidecar attached \(pid \d+\): refusing a second sidecar/);
-    const secondGame = sim(['--session', s]);
+    const secondGame = sim(['--bridge', s]);
     expect(await secondGame.exited).toBe(1);
     expect(secondGame.err()).toMatch(/refusing a second game/);
     expect(b.state).toBe('attached'); // the first pair is untouched
@@ -241,9 +241,9 @@ describe('bridge between two processes', () => {
   it('bad arguments and bad scenarios: one clear line and exit code 2', async () => {
     const noSession = sim([]);
     expect(await noSession.exited).toBe(2);
-    expect(noSession.err().trim()).toBe('coop-sim: --session is required (see --help)');
+    expect(noSession.err().trim()).toBe('coop-sim: --bridge is required (see --help)');
     const path = scenarioFile({ steps: [{ at: 0, do: 'dance' }] });
-    const badStep = sim(['--session', sessionName('bs'), '--scenario', path]);
+    const badStep = sim(['--bridge', sessionName('bs'), '--scenario', path]);
     expect(await badStep.exited).toBe(2);
     expect(badStep.err()).toMatch(/step 0 \(at 0 ms\): unknown action 'dance'/);
   });
@@ -252,7 +252,7 @@ describe('bridge between two processes', () => {
 describe('regions left behind', () => {
   it('a region whose processes were both killed is swept by the next open once it is old', async () => {
     const s = sessionName('stale');
-    const game = proc(['src/sim/main.ts', '--session', s]);
+    const game = proc(['src/sim/main.ts', '--bridge', s]);
     await game.jsonLine((l) => l.event === 'open');
     game.child.kill('SIGKILL');
     await game.exited;

@@ -59,9 +59,9 @@ describe('option readers', () => {
     expect(readHostPort('example.org:7777', '--server')).toEqual({ host: 'example.org', port: 7777 });
     for (const bad of ['nohost', 'h:0', 'h:70000', ':1', 'a b:1'])
       expect(usageMessage(() => readHostPort(bad, '--server'))).toMatch(/^--server must be HOST:PORT/);
-    expect(readId('lobby_1-a', '--session')).toBe('lobby_1-a');
-    expect(usageMessage(() => readId('a/b', '--session', 'a bridge session name'))).toMatch(/^--session must be a bridge session name/);
-    expect(usageMessage(() => readId('x'.repeat(65), '--session'))).toMatch(/^--session must be an id/);
+    expect(readId('lobby_1-a', '--bridge')).toBe('lobby_1-a');
+    expect(usageMessage(() => readId('a/b', '--bridge', 'a bridge session name'))).toMatch(/^--bridge must be a bridge session name/);
+    expect(usageMessage(() => readId('x'.repeat(65), '--bridge'))).toMatch(/^--bridge must be an id/);
     expect(readLogLevel('debug')).toBe('debug');
     expect(usageMessage(() => readLogLevel('loud'))).toMatch(/^--log-level must be silent\|fatal/);
     expect(readIp('::1', '--host')).toBe('::1');

@@ -49,9 +49,9 @@ describe('coop-sidecar --import', () => {
     const scen = join(dir, 'game.json');
     writeFileSync(scen, JSON.stringify({ name: 'import', progressBase64: encodeDat(save).toString('base64'), mergePolicy: 'accept-all' }));
     const s = sessionName('import');
-    const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scen]);
+    const game = proc(['src/sim/main.ts', '--bridge', s, '--scenario', scen]);
     const out = join(dir, 'merged.dat');
-    const sidecar = proc(['src/sidecar/main.ts', '--session', s, '--import', sessionPath, '--data-dir', dataDir, '--out', out, '--log-level', 'warn']);
+    const sidecar = proc(['src/sidecar/main.ts', '--bridge', s, '--import', sessionPath, '--data-dir', dataDir, '--out', out, '--log-level', 'warn']);
     procs.push(game, sidecar);
     expect(await sidecar.exited, sidecar.lines.join('\n') + sidecar.err()).toBe(0);
     expect(sidecar.lines.join('\n')).toContain('1 conflict(s) answered');
@@ -74,7 +74,7 @@ describe('coop-sidecar --import', () => {
     writeFileSync(sessionPath, JSON.stringify(sessionOf([{ id: 'someone-else', base: other, coop: other }], {}, 'imp')));
     const s = sessionName('import-bad');
     const out = join(dir, 'merged.dat');
-    const sidecar = proc(['src/sidecar/main.ts', '--session', s, '--import', sessionPath, '--data-dir', join(dir, 'me'), '--out', out, '--log-level', 'warn']);
+    const sidecar = proc(['src/sidecar/main.ts', '--bridge', s, '--import', sessionPath, '--data-dir', join(dir, 'me'), '--out', out, '--log-level', 'warn']);
     procs.push(sidecar);
     expect(await sidecar.exited).toBe(1);
     expect(sidecar.lines.join('\n')).toMatch(/is not in session imp/);

@@ -145,7 +145,7 @@ describe('end to end: session → Ctrl-C → coop-merge → MergePrompt in the h
     bridge = openBridge({ name: s, role: 'sidecar' });
     const scen = join(dir, 'prompt.json');
     writeFileSync(scen, JSON.stringify({ name: 'prompt', mergePolicy: 'alternate', progressBase64: b64(alice.solo) }));
-    const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scen]);
+    const game = proc(['src/sim/main.ts', '--bridge', s, '--scenario', scen]);
     procs.push(game);
     await new Promise<void>((resolve) => (bridge!.state === 'attached' ? resolve() : bridge!.once('peerAttached', () => resolve())));
     const answers = await promptConflicts(bridge, conflicts);

@@ -43,12 +43,12 @@ export function startPlayer(o: { dir: string; tag: string; port: number; name: s
   const session = `merge-${process.pid}-${o.tag}`;
   const scenario = join(o.dir, `scenario-${o.tag}.json`);
   writeFileSync(scenario, JSON.stringify(o.scenario));
-  const game = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
+  const game = proc(['src/sim/main.ts', '--bridge', session, '--scenario', scenario, '--quiet-frames']);
   const sidecar = proc([
     'src/sidecar/main.ts',
     '--server',
     `127.0.0.1:${o.port}`,
-    '--session',
+    '--bridge',
     session,
     '--name',
     o.name,

@@ -54,7 +54,7 @@ const attached = (b: Bridge) => new Promise<void>((resolve) => (b.state === 'att
 async function attach(policy: string): Promise<{ bridge: Bridge; game: Proc }> {
   const s = sessionName('prompt');
   const bridge = openBridge({ name: s, role: 'sidecar' });
-  const game = proc(['src/sim/main.ts', '--session', s, '--scenario', scenario(policy)]);
+  const game = proc(['src/sim/main.ts', '--bridge', s, '--scenario', scenario(policy)]);
   cleanups.push(async () => {
     await bridge.close();
     if (game.child.exitCode === null) game.child.kill('SIGKILL');

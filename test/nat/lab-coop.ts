@@ -100,7 +100,7 @@ export async function runCoopOverNat(lab: Lab, serverNs: string, sidecarNs: stri
       ],
     }),
   );
-  const game = new JsonLines(lab.spawnIn(sidecarNs, [...NODE, 'src/sim/main.ts', '--session', session, '--scenario', scenario]));
+  const game = new JsonLines(lab.spawnIn(sidecarNs, [...NODE, 'src/sim/main.ts', '--bridge', session, '--scenario', scenario]));
   await game.waitFor((l) => l.event === 'open', START_TIMEOUT_MS, 'headless game');
   const sidecar = new JsonLines(
     lab.spawnIn(sidecarNs, [
@@ -112,7 +112,7 @@ export async function runCoopOverNat(lab: Lab, serverNs: string, sidecarNs: stri
       lobby,
       '--stun',
       stun,
-      '--session',
+      '--bridge',
       session,
       '--name',
       'Vee',

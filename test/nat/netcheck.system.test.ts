@@ -25,9 +25,9 @@ describe('coop-netcheck nat-host / nat-join', () => {
     const stun = `127.0.0.1:${w.coturn.port}`;
     const host = proc([NETCHECK, 'nat-host', '--master', w.master.url, '--stun', stun]);
     try {
-      const session = (await host.line(/--session=(\S+)/, 30_000))[1];
+      const session = (await host.line(/--join=(\S+)/, 30_000))[1];
       // Async: the master runs in this process and must keep answering meanwhile.
-      const join = await run([NETCHECK, 'nat-join', '--master', w.master.url, `--session=${session}`, '--stun', stun]);
+      const join = await run([NETCHECK, 'nat-join', '--master', w.master.url, `--join=${session}`, '--stun', stun]);
       expect(join.code).toBe(0);
       expect(join.stdout).toMatch(/^path (host|srflx) \(direct/m);
       expect(join.stdout).toMatch(/bytes sent \d+, received \d+/);

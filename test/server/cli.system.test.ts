@@ -13,8 +13,8 @@ describe('coop-server and coop-sidecar command lines', () => {
     expect(s.stdout).toMatch(/--dash-port/);
     const c = await run(['src/sidecar/main.ts', '--help']);
     expect(c.code).toBe(0);
-    expect(c.stdout).toMatch(/usage: coop-sidecar --server HOST:PORT --session NAME/);
-    expect(c.stdout).toMatch(/coop-sidecar --master URL --join LOBBY_ID --session NAME/);
+    expect(c.stdout).toMatch(/usage: coop-sidecar --server HOST:PORT --bridge NAME/);
+    expect(c.stdout).toMatch(/coop-sidecar --master URL --join LOBBY_ID --bridge NAME/);
     expect(s.stdout).toMatch(/--master <url>/);
     expect(s.stdout).toMatch(/--password-file <file> .*\n.*COOP_SESSION_PASSWORD/);
     expect(c.stdout).toMatch(/--password-file FILE .*\n.*COOP_SESSION_PASSWORD/);
@@ -26,22 +26,22 @@ describe('coop-server and coop-sidecar command lines', () => {
       ['src/server/main.ts', ['--tick-ms', '99'], /^coop-server: --tick-ms must be a whole number 20\.\.50, got "99"\n$/],
       ['src/server/main.ts', ['--bogus'], /^coop-server: Unknown option '--bogus'.*\(see --help\)\n$/],
       ['src/server/main.ts', ['--session-id', 'a b'], /^coop-server: --session-id must be/],
-      ['src/sidecar/main.ts', ['--server', 'nohost', '--session', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
-      ['src/sidecar/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --session must be a bridge session name/],
+      ['src/sidecar/main.ts', ['--server', 'nohost', '--bridge', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
+      ['src/sidecar/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --bridge must be a bridge session name/],
       ['src/server/main.ts', ['--master', 'ftp://x'], /^coop-server: --master must be http\(s\):\/\/host:port, got "ftp:\/\/x"\n$/],
       ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be HOST:PORT/],
       ['src/server/main.ts', ['--nat-bind', '::1'], /^coop-server: --nat-bind must be an IPv4 address, got "::1"\n$/],
       [
         'src/sidecar/main.ts',
-        ['--master', 'http://127.0.0.1:1', '--session', 'x'],
+        ['--master', 'http://127.0.0.1:1', '--bridge', 'x'],
         /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/,
       ],
       [
         'src/sidecar/main.ts',
-        ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--session', 'x'],
+        ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--bridge', 'x'],
         /^coop-sidecar: give either --server or --master, not both\n$/,
       ],
-      ['src/sidecar/main.ts', ['--join', 'abcd', '--session', 'x'], /^coop-sidecar: --join needs --master\n$/],
+      ['src/sidecar/main.ts', ['--join', 'abcd', '--bridge', 'x'], /^coop-sidecar: --join needs --master\n$/],
     ] as const) {
       const r = await run([file, ...args]);
       expect(r.stderr, r.stderr).toMatch(want);
@@ -57,7 +57,7 @@ describe('coop-server and coop-sidecar command lines', () => {
       newline = join(dir, 'newline.txt');
     writeFileSync(empty, '');
     writeFileSync(newline, '\n');
-    const sidecar = ['--server', '127.0.0.1:7777', '--session', 'x'];
+    const sidecar = ['--server', '127.0.0.1:7777', '--bridge', 'x'];
     // The env password must not paper over a bad file (the file wins).
     const env = { ...process.env, COOP_SESSION_PASSWORD: 'from-env' };
     try {

@@ -76,13 +76,13 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
     );
     const sidecar = (i: number, env: NodeJS.ProcessEnv) => {
       const session = `pw-${process.pid}-${i}`;
-      started(['src/sim/main.ts', '--session', session, '--scenario', scenario]);
+      started(['src/sim/main.ts', '--bridge', session, '--scenario', scenario]);
       return started(
         [
           'src/sidecar/main.ts',
           '--server',
           `127.0.0.1:${port}`,
-          '--session',
+          '--bridge',
           session,
           '--name',
           `p${i}`,

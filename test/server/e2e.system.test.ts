@@ -102,12 +102,12 @@ describe('end to end: coop-server + 3 sidecars + 3 headless games (real processe
       const session = `e2e-${process.pid}-${i}`;
       const scenario = join(dir, `walk-${i}.json`);
       writeFileSync(scenario, JSON.stringify({ name: 'walk', repeat: false, steps: [{ at: 0, do: 'walk', path: p.path, speedMps: SPEED_MPS, hz: GAME_HZ }] }));
-      games.push(started(['src/sim/main.ts', '--session', session, '--scenario', scenario]));
+      games.push(started(['src/sim/main.ts', '--bridge', session, '--scenario', scenario]));
       return started([
         'src/sidecar/main.ts',
         '--server',
         `127.0.0.1:${port}`,
-        '--session',
+        '--bridge',
         session,
         '--name',
         p.name,

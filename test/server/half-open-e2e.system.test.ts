@@ -153,13 +153,13 @@ describe('half-open handshakes never lock players out (real processes)', () => {
       }),
     );
     const session = `half-open-${process.pid}`;
-    const game = started(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
+    const game = started(['src/sim/main.ts', '--bridge', session, '--scenario', scenario, '--quiet-frames']);
     await game.line(/"event":"open"/);
     const sidecar = started([
       'src/sidecar/main.ts',
       '--server',
       `127.0.0.1:${port}`,
-      '--session',
+      '--bridge',
       session,
       '--name',
       'V',

@@ -67,7 +67,7 @@ function walkIn(game: Bridge): void {
 function sidecarArgs(session: string, port: number): string[] {
   const dataDir = mkdtempSync(join(tmpdir(), 'coop-exit-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  return ['--server', `127.0.0.1:${port}`, '--session', session, '--data-dir', dataDir, '--log-level', 'silent', '--name', 'Vee'];
+  return ['--server', `127.0.0.1:${port}`, '--bridge', session, '--data-dir', dataDir, '--log-level', 'silent', '--name', 'Vee'];
 }
 
 describe('coop-sidecar exit paths', () => {

@@ -90,13 +90,13 @@ describe('sidecar re-joins after the server is lost (real processes)', () => {
       }),
     );
     const session = `rejoin-${process.pid}`;
-    const game = started(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
+    const game = started(['src/sim/main.ts', '--bridge', session, '--scenario', scenario, '--quiet-frames']);
     await game.line(/"event":"open"/);
     const sidecar = started([
       'src/sidecar/main.ts',
       '--server',
       `127.0.0.1:${port}`,
-      '--session',
+      '--bridge',
       session,
       '--name',
       'V',

@@ -96,7 +96,7 @@ export class StoryRig {
       'src/sidecar/main.ts',
       '--server',
       this.addr,
-      '--session',
+      '--bridge',
       session,
       '--name',
       name,

@@ -29,7 +29,7 @@ function scenario(name: string, steps: unknown[]): string {
 
 async function player(tag: string, server: string, steps: unknown[]): Promise<{ sim: Proc; sidecar: Proc; peerId: number }> {
   const session = `v${process.pid}${tag}`;
-  const sim = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario(tag, steps), '--quiet-frames'], { name: `game-${tag}` });
+  const sim = proc(['src/sim/main.ts', '--bridge', session, '--scenario', scenario(tag, steps), '--quiet-frames'], { name: `game-${tag}` });
   procs.push(sim);
   await sim.jsonLine((l) => l.event === 'open');
   const sidecar = proc(
@@ -37,7 +37,7 @@ async function player(tag: string, server: string, steps: unknown[]): Promise<{ 
       'src/sidecar/main.ts',
       '--server',
       server,
-      '--session',
+      '--bridge',
       session,
       '--name',
       tag,

@@ -47,7 +47,7 @@ describe('headless game ↔ sidecar voice over the bridge', () => {
       }),
     );
     const session = sessionName('voice');
-    const sim: Proc = proc(['src/sim/main.ts', '--session', session, '--scenario', scenario, '--quiet-frames']);
+    const sim: Proc = proc(['src/sim/main.ts', '--bridge', session, '--scenario', scenario, '--quiet-frames']);
     cleanups.push(() => {
       if (sim.child.exitCode === null) sim.child.kill('SIGKILL');
       return sim.exited;

@@ -56,9 +56,9 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
     }
     const plan = join(dir, `${s}.plan`);
     writeFileSync(plan, `${sent.join('\n')}\n`);
-    const g = game('echo', ['--session', s, '--mode', 'echo', '--ring-bytes', String(RING_BYTES)]);
+    const g = game('echo', ['--bridge', s, '--mode', 'echo', '--ring-bytes', String(RING_BYTES)]);
     await g.waitJson((l) => l.event === 'open');
-    const p = peer('echo', ['--mode', 'echo-check', '--session', s, '--plan', winPath(plan)]);
+    const p = peer('echo', ['--mode', 'echo-check', '--bridge', s, '--plan', winPath(plan)]);
     const done = await p.waitJson((l) => l.event === 'done');
     const got = p
       .json()
@@ -76,9 +76,9 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
 
   it('a killed game is detected by the node.exe sidecar as "died" (pid gone), not by the heartbeat timeout', async () => {
     const s = session('kill');
-    const g = game('kill', ['--session', s, '--mode', 'idle']);
+    const g = game('kill', ['--bridge', s, '--mode', 'idle']);
     await g.waitJson((l) => l.event === 'open');
-    const p = peer('kill', ['--mode', 'idle', '--session', s]);
+    const p = peer('kill', ['--mode', 'idle', '--bridge', s]);
     await p.waitJson((l) => l.event === 'peerAttached');
     const killedAt = Date.now();
     await g.kill('SIGKILL');
@@ -92,9 +92,9 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
 
   it('a killed node.exe sidecar is detected by the C game (its pid check through OpenProcess)', async () => {
     const s = session('killside');
-    const g = game('killside', ['--session', s, '--mode', 'idle']);
+    const g = game('killside', ['--bridge', s, '--mode', 'idle']);
     await g.waitJson((l) => l.event === 'open');
-    const p = peer('killside', ['--mode', 'idle', '--session', s]);
+    const p = peer('killside', ['--mode', 'idle', '--bridge', s]);
     await g.waitJson((l) => l.event === 'peerAttached');
     await p.kill('SIGKILL');
     expect((await g.waitJson((l) => l.event === 'peerGone')).reason).toBe('died');
@@ -103,18 +103,18 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
 
   it('an ABI mismatch errors clearly, naming both versions, whichever side came first', async () => {
     const s1 = session('abi1');
-    const g = game('abi1', ['--session', s1, '--mode', 'idle', '--abi', '99']);
+    const g = game('abi1', ['--bridge', s1, '--mode', 'idle', '--abi', '99']);
     await g.waitJson((l) => l.event === 'open');
-    const p = peer('abi1', ['--mode', 'idle', '--session', s1]);
+    const p = peer('abi1', ['--mode', 'idle', '--bridge', s1]);
     const failed = await p.waitJson((l) => l.event === 'openFailed');
     expect(failed.code).toBe('ABI_MISMATCH');
     expect(failed.message).toMatch(/region has ABI version 99, this sidecar speaks ABI version 1/);
     expect(await p.exited).toBe(1);
 
     const s2 = session('abi2');
-    const first = peer('abi2', ['--mode', 'idle', '--session', s2]);
+    const first = peer('abi2', ['--mode', 'idle', '--bridge', s2]);
     await first.waitJson((l) => l.event === 'open');
-    const late = game('abi2', ['--session', s2, '--mode', 'idle', '--abi', '7']);
+    const late = game('abi2', ['--bridge', s2, '--mode', 'idle', '--abi', '7']);
     expect(await late.exited).toBe(1);
     expect(late.stderr()).toMatch(/region has ABI version 1, this game speaks ABI version 7/);
     expect(late.json().find((l) => l.event === 'openFailed')).toMatchObject({ foundAbi: 1 });

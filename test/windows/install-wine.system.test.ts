@@ -110,14 +110,14 @@ describe('the release zip', () => {
       }),
     );
     const sessionB = `i${process.pid}b`;
-    const simB = proc(['src/sim/main.ts', '--session', sessionB, '--scenario', scenarioB]);
+    const simB = proc(['src/sim/main.ts', '--bridge', sessionB, '--scenario', scenarioB]);
     linux.push(simB);
     await simB.line(/"event":"open"/);
     const sidecarB = proc([
       'src/sidecar/main.ts',
       '--server',
       `127.0.0.1:${port}`,
-      '--session',
+      '--bridge',
       sessionB,
       '--name',
       'B',

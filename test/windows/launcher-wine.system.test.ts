@@ -28,7 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function game(tag: string, launchArgv: string[], log: string): WineProc {
   const session = `w${process.pid}_${tag}_${n++}`;
-  const p = startWinGame(`game-${tag}`, ['--session', session, '--mode', 'idle', '--launch-log', winPath(log), '--', ...launchArgv], dir);
+  const p = startWinGame(`game-${tag}`, ['--bridge', session, '--mode', 'idle', '--launch-log', winPath(log), '--', ...launchArgv], dir);
   running.push(p);
   return p;
 }

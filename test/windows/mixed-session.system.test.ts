@@ -112,13 +112,13 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
       }),
     );
     const sessionB = `m${process.pid}b`;
-    const simB = start(['src/sim/main.ts', '--session', sessionB, '--scenario', scenarioB, '--quiet-frames']);
+    const simB = start(['src/sim/main.ts', '--bridge', sessionB, '--scenario', scenarioB, '--quiet-frames']);
     await simB.line(/"event":"open"/);
     const sidecarB = start([
       'src/sidecar/main.ts',
       '--server',
       `127.0.0.1:${port}`,
-      '--session',
+      '--bridge',
       sessionB,
       '--name',
       'B',
@@ -150,7 +150,7 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     winGame = startWinGame(
       'game-a',
       [
-        '--session',
+        '--bridge',
         sessionA,
         '--mode',
         'play',
@@ -167,7 +167,7 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
         winPath(WIN_SIDECAR_BUNDLE),
         '--server',
         `127.0.0.1:${port}`,
-        '--session',
+        '--bridge',
         sessionA,
         '--name',
         'A',

@@ -140,7 +140,7 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     const peer = startWinNode(
       'peer-hostile',
       'frame-peer.mjs',
-      ['--mode', 'echo-check', '--session', session, '--plan', winPath(join(dir, 'hostile.plan')), '--expect', String(PEER_FRAMES_UNTIL_KILLED)],
+      ['--mode', 'echo-check', '--bridge', session, '--plan', winPath(join(dir, 'hostile.plan')), '--expect', String(PEER_FRAMES_UNTIL_KILLED)],
       dir,
     );
     const spawn = await g.waitJson((l) => l.event === 'spawnProxy');

@@ -30,7 +30,7 @@ function ephemeralIdentity(): PlayerIdentity {
 
 export const NAT_NETCHECK_OPTIONS = {
   master: { type: 'string' },
-  session: { type: 'string' },
+  join: { type: 'string' },
   stun: { type: 'string' },
   'no-relay': { type: 'boolean' },
   name: { type: 'string' },
@@ -38,19 +38,19 @@ export const NAT_NETCHECK_OPTIONS = {
 
 interface NatCheckOptions {
   master: string;
-  session: string | undefined;
+  join: string | undefined;
   stun: string;
   relay: boolean;
   name: string;
 }
 
-function parse(args: readonly string[], need: readonly ('master' | 'session')[]): NatCheckOptions {
+function parse(args: readonly string[], need: readonly ('master' | 'join')[]): NatCheckOptions {
   const { values: v } = parseCommandLine(args, NAT_NETCHECK_OPTIONS);
   for (const n of need) if (!v[n]) throw new UsageError(`--${n} is required`);
   readHostPort(v.stun, '--stun');
   return {
     master: readBaseUrl(v.master, '--master') as string,
-    session: readId(v.session, '--session', 'a lobby session id'),
+    join: readId(v.join, '--join', 'a lobby id'),
     stun: v.stun ?? NAT_DEFAULT_STUN,
     relay: !v['no-relay'],
     name: readText(v.name, '--name', NAT_HOST_NAME_MAX_CHARS) ?? 'coop-netcheck',
@@ -67,13 +67,13 @@ export function describePath(s: ConnectionStats): string {
 
 const natJoin: NatSubcommand = {
   summary: 'join a session through coop-master (ICE) and print the path taken',
-  usage: 'coop-netcheck nat-join --master URL --session ID [--stun host:port] [--no-relay]',
+  usage: 'coop-netcheck nat-join --master URL --join ID [--stun host:port] [--no-relay]',
   async run(args, io) {
-    const v = parse(args, ['master', 'session']);
+    const v = parse(args, ['master', 'join']);
     const master = v.master;
     const identity = ephemeralIdentity();
     const sig = await MasterSignal.open(master);
-    const me = await sig.join(v.session as string);
+    const me = await sig.join(v.join as string);
     const transport = new IceDatagramTransport('netcheck');
     const t0 = performance.now();
     const conn = await natPerformHandshake({
@@ -133,7 +133,7 @@ const natHost: NatSubcommand = {
         (err: Error) => io.stdout(`peer ${peerId}: ${err.message}\n`),
       );
     });
-    io.stdout(`session ${announced.lobbyId} announced; run: coop-netcheck nat-join --master ${master} --session=${announced.lobbyId}\n`);
+    io.stdout(`lobby id ${announced.lobbyId} announced; run: coop-netcheck nat-join --master ${master} --join=${announced.lobbyId}\n`);
     const beat = setInterval(() => {
       heartbeatLobby(master, announced).catch(() => undefined);
     }, announced.heartbeatMs);

@@ -62,7 +62,7 @@ export async function runSidecar(argv: readonly string[], io: CliIo, deps: Sidec
 
 async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: Teardown, exit: ExitLatch): Promise<void> {
   const say = (line: string): void => io.stdout(`${NAME}[${o.name}]: ${line}\n`);
-  const bridge = deps.openBridge({ name: o.session, role: 'sidecar' });
+  const bridge = deps.openBridge({ name: o.bridge, role: 'sidecar' });
   teardown.add('bridge', () => bridge.close(exit.reason ?? DEFAULT_CLOSE_REASON).catch(() => undefined));
   const identity = deps.loadIdentity(o.dataDir);
   if (identity.created) say('made a new player identity');

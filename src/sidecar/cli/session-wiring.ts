@@ -157,7 +157,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   });
 
   // Join once the game has told us where the player is.
-  say(`waiting for the game on bridge session ${o.session}`);
+  say(`waiting for the game on bridge ${o.bridge}`);
   const first = await Promise.race([
     new Promise<{ x: number; y: number; z: number; yaw: number }>((resolve) => {
       const off = bridge.on('PlayerTransform', (t) => {

@@ -25,7 +25,7 @@ const MAX_INTERP_DELAY_MS = 1000;
 
 export const SIDECAR_CLI_OPTIONS = {
   server: { type: 'string' },
-  session: { type: 'string' },
+  bridge: { type: 'string' },
   name: { type: 'string' },
   'data-dir': { type: 'string' },
   'session-id': { type: 'string' },
@@ -52,17 +52,17 @@ export function defaultDataDir(env: Readonly<Record<string, string | undefined>>
 
 export function sidecarHelp(dataDir: string): string {
   return `coop-sidecar: joins a coop-server on behalf of the game beside it (protocol ${PROTOCOL_VERSION}).
-usage: coop-sidecar --server HOST:PORT --session NAME [options]
-       coop-sidecar --master URL --join LOBBY_ID --session NAME [options]
+usage: coop-sidecar --server HOST:PORT --bridge NAME [options]
+       coop-sidecar --master URL --join LOBBY_ID --bridge NAME [options]
   --server HOST:PORT     the coop-server to join (direct UDP: LAN or a forwarded port)
   --master URL[,URL…]    coop-master (http://host:port) to join through instead: no port forwarding,
                          ICE picks a direct or hole-punched path, TURN relays when nothing else works;
                          with more URLs a failed attempt is retried through the next
-  --join LOBBY_ID        the session id the server announced on the master (its lobby list)
+  --join LOBBY_ID        the lobby id the server announced on the master (its lobby list)
   --stun HOST:PORT       STUN server for ICE                                [default: ${NAT_DEFAULT_STUN}]
   --no-relay             never relay through TURN
   --nat-bind ADDR        bind ICE sockets to this IPv4 address only
-  --session NAME         bridge session shared with the game (A-Z a-z 0-9 _ -)
+  --bridge NAME          the bridge's name, shared with the game (A-Z a-z 0-9 _ -)
   --name NAME            player name shown to others (1..${PLAYER_NAME_MAX_CHARS} chars)   [default: ${DEFAULT_NAME}]
   --data-dir DIR         where the player identity (identity.pem) lives     [default: ${dataDir}]
   --session-id ID        join only this server session                      [default: any]
@@ -87,7 +87,7 @@ export interface SidecarOptions {
   readonly server: { address: string; port: number } | undefined;
   readonly nat: NatSettings | undefined;
   readonly join: string | undefined;
-  readonly session: string;
+  readonly bridge: string;
   readonly name: string;
   readonly dataDir: string;
   readonly sessionId: string | undefined;
@@ -124,19 +124,19 @@ export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record
   let server: SidecarOptions['server'];
   if (nat) {
     if (v.server !== undefined) throw new UsageError('give either --server or --master, not both');
-    if (!v.join || !LOBBY_ID_PATTERN.test(v.join)) throw new UsageError(`--join must be the lobby session id from coop-master, got ${quote(v.join ?? '')}`);
+    if (!v.join || !LOBBY_ID_PATTERN.test(v.join)) throw new UsageError(`--join must be the lobby id from coop-master, got ${quote(v.join ?? '')}`);
   } else {
     if (v.join !== undefined) throw new UsageError('--join needs --master');
     const hp = readHostPort(v.server ?? (importPath ? undefined : ''), '--server');
     server = hp && { address: hp.host === 'localhost' ? '127.0.0.1' : hp.host, port: hp.port };
   }
-  const session = readId(v.session ?? '', '--session', 'a bridge session name') as string;
+  const bridge = readId(v.bridge ?? '', '--bridge', 'a bridge name') as string;
   const dataDir = readPath(v['data-dir'], '--data-dir') ?? defaultDataDir(env);
   return {
     server,
     nat,
     join: v.join,
-    session,
+    bridge,
     name: readText(v.name, '--name', PLAYER_NAME_MAX_CHARS) ?? DEFAULT_NAME,
     dataDir,
     sessionId: readId(v['session-id'], '--session-id'),
