@@ -99,8 +99,8 @@ function blastWs(ws: WebSocket, text: string): void {
 
 const isMain = process.argv[1]?.endsWith('bridge-peer.ts');
 if (isMain) {
-  const { values } = parseArgs({ options: { mode: { type: 'string' }, session: { type: 'string' } } });
-  if (values.mode === 'bridge' && values.session) runBridge(values.session);
+  const { values } = parseArgs({ options: { mode: { type: 'string' }, bridge: { type: 'string' } } });
+  if (values.mode === 'bridge' && values.bridge) runBridge(values.bridge);
   else if (values.mode === 'ws') runWs();
   else {
     process.stderr.write('bridge-peer: --mode bridge --bridge S | --mode ws\n');

@@ -11,6 +11,8 @@ interface Peer {
 }
 
 const STATUS_POLL_MS = 500;
+/** Dashboard polls that may be refused in a row before the test gives up (10 s at 500 ms). */
+const STATUS_REFUSALS_MAX = 20;
 const RUN_TIMEOUT_MS = 90_000;
 
 describe('npm start (scripts/demo.mjs)', () => {
@@ -24,9 +26,18 @@ describe('npm start (scripts/demo.mjs)', () => {
         const dash = (await p.line(/\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, RUN_TIMEOUT_MS))[1];
         let peers: Peer[] = [];
         const ready = (): boolean => peers.length === 3 && peers.every((p) => p.net !== null && p.net.bytesSent > 1_000 && p.net.bytesReceived > 500);
+        let refused = 0;
         while (!ready() && demo.exitCode === null) {
           await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
-          peers = ((await (await fetch(`${dash}/status`)).json()) as { peers: Peer[] }).peers;
+          try {
+            peers = ((await (await fetch(`${dash}/status`)).json()) as { peers: Peer[] }).peers;
+            refused = 0;
+          } catch (err) {
+            // A refused poll or two on a loaded machine is not a failure; a dashboard that stays
+            // away is, and the demo's own lines say why.
+            if (++refused > STATUS_REFUSALS_MAX)
+              throw new Error(`dashboard ${dash} unreachable (${String(err)}); demo said:\n${out.slice(-30).join('\n')}\n${p.err()}`);
+          }
         }
         expect(demo.exitCode, `demo exited early: ${out.slice(-20).join('\n')}\n${p.err()}`).toBeNull();
         const byName = new Map(peers.map((p) => [p.name, p.net]));

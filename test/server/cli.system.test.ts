@@ -27,15 +27,11 @@ describe('coop-server and coop-sidecar command lines', () => {
       ['src/server/main.ts', ['--bogus'], /^coop-server: Unknown option '--bogus'.*\(see --help\)\n$/],
       ['src/server/main.ts', ['--session-id', 'a b'], /^coop-server: --session-id must be/],
       ['src/sidecar/main.ts', ['--server', 'nohost', '--bridge', 'x'], /^coop-sidecar: --server must be HOST:PORT, got "nohost"\n$/],
-      ['src/sidecar/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --bridge must be a bridge session name/],
+      ['src/sidecar/main.ts', ['--server', '127.0.0.1:7777'], /^coop-sidecar: --bridge must be a bridge name/],
       ['src/server/main.ts', ['--master', 'ftp://x'], /^coop-server: --master must be http\(s\):\/\/host:port, got "ftp:\/\/x"\n$/],
       ['src/server/main.ts', ['--master', 'http://127.0.0.1:1', '--stun', 'nohost'], /^coop-server: --stun must be HOST:PORT/],
       ['src/server/main.ts', ['--nat-bind', '::1'], /^coop-server: --nat-bind must be an IPv4 address, got "::1"\n$/],
-      [
-        'src/sidecar/main.ts',
-        ['--master', 'http://127.0.0.1:1', '--bridge', 'x'],
-        /^coop-sidecar: --join must be the lobby session id from coop-master, got ""\n$/,
-      ],
+      ['src/sidecar/main.ts', ['--master', 'http://127.0.0.1:1', '--bridge', 'x'], /^coop-sidecar: --join must be the lobby id from coop-master, got ""\n$/],
       [
         'src/sidecar/main.ts',
         ['--master', 'http://127.0.0.1:1', '--server', '127.0.0.1:7777', '--join', 'abcd', '--bridge', 'x'],

@@ -23,7 +23,7 @@ const say = (o: Record<string, unknown>) => writeSync(1, `${JSON.stringify(o)}\n
 const { values } = parseArgs({
   options: {
     mode: { type: 'string', default: 'idle' },
-    session: { type: 'string' },
+    bridge: { type: 'string' },
     plan: { type: 'string' },
     expect: { type: 'string' },
     abi: { type: 'string' },
@@ -36,7 +36,7 @@ const { values } = parseArgs({
 function open(): Bridge | undefined {
   try {
     return openBridge({
-      name: values.session ?? '',
+      name: values.bridge ?? '',
       role: 'sidecar',
       ringBytes: values['ring-bytes'] ? Number(values['ring-bytes']) : undefined,
       abiVersion: values.abi ? Number(values.abi) : undefined,
