@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_GAME_EXE, WIN_NODE_EXE, wineEnv } from '../scripts/win/paths.mjs';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
+import { machineInfo } from './machine.js';
 
 /** 3 by default, as bench:bridge; BENCH_REPS=1 for a quick look. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -97,15 +98,11 @@ async function main(): Promise<void> {
     rtt_p99_us: median(runs[p].map((r) => r.rttP99Us)),
     msgs_per_s: median(runs[p].map((r) => r.echoedMsgsPerS)),
   });
-  const cpus = os.cpus();
   const result = {
     bench: 'bridge-win',
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
+      ...machineInfo(),
       loadavg_1m_before: loadBefore,
       loadavg_1m_after: os.loadavg()[0],
     },
@@ -125,7 +122,7 @@ async function main(): Promise<void> {
     '\nbench:bridge:win (median of %d)  %s, %d cores, node %s, load average %s -> %s',
     REPS,
     result.machine.cpu,
-    cpus.length,
+    result.machine.cores,
     process.version,
     loadBefore.toFixed(1),
     os.loadavg()[0].toFixed(1),

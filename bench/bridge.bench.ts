@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { loadNative, MESSAGE_IDS, openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { transformFor, wsDecode, wsEncode } from './bridge-peer.js';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
+import { machineInfo } from './machine.js';
 
 /** 3 by default (docs/benchmarks.md); BENCH_REPS=1 for a quick look while developing. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -192,15 +193,11 @@ async function main(): Promise<void> {
     rtt_p50_10x_lower_than_ws: ratios.ws_over_bridge_rtt_p50 >= 10,
     msgs_per_s_at_least_1M: med.msgs_per_s >= 1_000_000,
   };
-  const cpus = os.cpus();
   const result = {
     bench: 'bridge',
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
+      ...machineInfo(),
       loadavg_1m_before: loadBefore,
       loadavg_1m_after: os.loadavg()[0],
     },

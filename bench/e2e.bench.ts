@@ -13,6 +13,7 @@ import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { TICK_FAST_MS } from '../src/protocol/constants.js';
 import { bridgeOneWayMs, enetOneWayMs } from './e2e-floor.js';
+import { machineInfo } from './machine.js';
 
 const REPS = Number(process.env.E2E_BENCH_REPS ?? 3);
 const MARKERS_PER_REP = Number(process.env.E2E_BENCH_MARKERS ?? 150);
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
       marker_gap_ms: [MARKER_GAP_MIN_MS, MARKER_GAP_MIN_MS + MARKER_GAP_SPREAD_MS],
     },
     load_average_1m: load,
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
   mkdirSync('bench/results', { recursive: true });

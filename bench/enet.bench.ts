@@ -16,6 +16,7 @@ import type { EnetPeer } from '../src/net/enet/peer-api.js';
 import { UdpTransport } from '../src/net/enet/udp.js';
 import { ENET_HOST_DEFAULT_MTU, ENET_PACKET_FLAG_RELIABLE } from '../src/net/enet/constants.js';
 import { LibEnetHost, libenetVersion, type LibEnetPeer } from '../test/enet/libenet.js';
+import { machineInfo } from './machine.js';
 
 const SMALL_BYTES = 64;
 const LARGE_BYTES = 1024;
@@ -216,10 +217,7 @@ async function main(): Promise<void> {
     },
     load_average_1m: load,
     machine: {
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
+      ...machineInfo(),
       libenet: libenetVersion(),
     },
     date: new Date().toISOString(),

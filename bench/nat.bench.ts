@@ -5,8 +5,8 @@
 // run. Prints a table and writes bench/results/nat.json. Needs root (network namespaces).
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
-import os from 'node:os';
 import { runJoiner, startLabWorld, type LabWorld } from '../test/nat/lab-run.js';
+import { machineInfo } from './machine.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -84,7 +84,7 @@ const out = {
   runs_per_case: RUNS,
   repetitions: REPS,
   samples: { connect_ms_direct: direct.connect, connect_ms_relay: relay.connect },
-  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: machineInfo(),
   when: new Date().toISOString(),
 };
 mkdirSync('bench/results', { recursive: true });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
+import { machineInfo } from './machine.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core',
     },
     load_average_1m: load,
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
   mkdirSync('bench/results', { recursive: true });
