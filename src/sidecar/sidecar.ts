@@ -1,10 +1,12 @@
 // The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient):
 // the player's transform goes up as soon as the game reports it (no timer: a timer made every
 // move wait half a tick on average); interpolated remote entities come down on every game frame
-// and as soon as a snapshot arrives (snapshotArrived); InterestAdd/Remove become
-// SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
+// and as soon as a snapshot arrives (snapshotArrived), the moved ones in one RemoteEntityStates
+// frame (entity-batch.ts); InterestAdd/Remove become SpawnProxy/DespawnProxy; TickRateChange
+// retunes the delay.
 import type { CoopClient } from './session.js';
 import type { InterpolatedEntity } from './interpolator.js';
+import { EntityStateBatch } from './entity-batch.js';
 import { EntityKind } from '../protocol/schema.gen.js';
 
 export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
@@ -36,12 +38,24 @@ export interface Transform {
   vel: Vec3;
 }
 
+/** One proxy's state in a frame (the bridge's EntityState). */
+export interface EntityState {
+  entityId: number;
+  pos: Vec3;
+  rot: Quat;
+  vel: Vec3;
+}
+
 /** What the sidecar needs of the game; bridge-adapter.ts implements it over the bridge. */
 export interface GameLink {
   onPlayerTransform(cb: (t: Transform) => void): void;
   spawn(entityId: number, kind: number, template: string, pos: Vec3, rot: Quat): void;
   despawn(entityId: number): void;
-  entityState(entityId: number, tick: number, pos: Vec3, rot: Quat, vel: Vec3): void;
+  /**
+   * The moved proxies of one frame; false when the game could not take it (ring full). The
+   * objects are reused after the call: copy what you keep.
+   */
+  entityStates(tick: number, states: readonly EntityState[]): boolean;
   interpDelay(ms: number): void;
   notify(kind: number, title: string, text: string): void;
 }
@@ -61,6 +75,7 @@ export class Sidecar {
   #lastInputMs = -Infinity;
   #lastFrameMs = -Infinity;
   #spawned = new Set<number>();
+  readonly #batch = new EntityStateBatch();
 
   constructor(game: GameLink, client: CoopClient, now: () => number) {
     this.#game = game;
@@ -85,11 +100,13 @@ export class Sidecar {
   forgetAll(): void {
     for (const id of this.#spawned) this.#game.despawn(id);
     this.#spawned.clear();
+    this.#batch.forgetAll();
   }
 
   /** Call on InterestRemove (the client's despawn event). */
   despawned(id: number): void {
     if (this.#spawned.delete(id)) this.#game.despawn(id);
+    this.#batch.forget(id);
   }
 
   /**
@@ -132,17 +149,21 @@ export class Sidecar {
   frame(): void {
     const now = this.#now();
     this.#lastFrameMs = now;
-    const tick = sampleTickUs(now);
     const out: InterpolatedEntity[] = this.#client.sample(now);
+    const batch = this.#batch;
+    batch.begin();
     for (const e of out) {
-      const pos = { x: e.x, y: e.y, z: e.z },
-        rot = quatFromYaw(e.yaw);
+      const s = batch.add(e);
       if (!this.#spawned.has(e.id)) {
         const info = this.#client.known.get(e.id);
         this.#spawned.add(e.id);
-        this.#game.spawn(e.id, BRIDGE_KIND[info?.kind ?? 0] ?? 1, info?.name ?? '', pos, rot);
+        this.#game.spawn(e.id, BRIDGE_KIND[info?.kind ?? 0] ?? 1, info?.name ?? '', s.pos, s.rot);
       }
-      this.#game.entityState(e.id, tick, pos, rot, { x: e.vx, y: e.vy, z: e.vz });
+    }
+    const tick = sampleTickUs(now);
+    for (const states of batch.chunks()) {
+      // Not taken: these go again next frame even if they stop moving.
+      if (!this.#game.entityStates(tick, states)) for (const s of states) batch.forget(s.entityId);
     }
   }
 }

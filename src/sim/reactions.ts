@@ -4,6 +4,7 @@ import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
 import type { WavFileSink } from '../voice/wav-io.js';
 import { seekScene, stopScene } from './scene.js';
+import { proxiesOf } from './proxies.js';
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
@@ -34,6 +35,10 @@ export const REACTIONS: Reactions = {
   SeekCinematic: (m, ctx) => seekScene(ctx, m.sceneId, m.timeS, m.localTimeMs),
   StopCinematic: (m, ctx) => stopScene(ctx, m.sceneId, m.reason),
   ServerTimeReply: (m, ctx) => void ctx.state.set('serverTime', m),
+  SpawnProxy: (m, ctx) => proxiesOf(ctx.state).spawn(m),
+  DespawnProxy: (m, ctx) => proxiesOf(ctx.state).despawn(m.entityId),
+  RemoteEntityStates: (m, ctx) => proxiesOf(ctx.state).applyFrame(m),
+  RemoteEntityState: (m, ctx) => proxiesOf(ctx.state).applyOne(m),
 };
 
 export function react(name: MessageName, msg: MessageMap[MessageName], ctx: SimContext): void {
