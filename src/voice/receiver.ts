@@ -53,6 +53,12 @@ export class VoiceReceiver {
     return this.#streams.size;
   }
 
+  /** Whether any talker's stream is playing (or inside its icon hold). */
+  get anyTalking(): boolean {
+    for (const s of this.#streams.values()) if (s.talking) return true;
+    return false;
+  }
+
   /** Drop counters of one talker's jitter buffer and decoder. */
   streamStats(peerId: number): { drops: VoiceJitterBuffer['drops']; played: VoiceJitterBuffer['played']; decoder: VoiceDecoder['counters'] } | null {
     const s = this.#streams.get(peerId);
