@@ -9,7 +9,6 @@ import { EXIT_OK, oneLine } from '../../cli/command.js';
 import type { ExitLatch, Teardown } from '../../cli/teardown.js';
 import { EnetHost } from '../../net/enet/index.js';
 import type { DatagramTransport } from '../../net/enet/transport.js';
-import { describePath } from '../../net/nat/netcheck-nat.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../protocol/constants.js';
 import type { IdentityKeys } from '../../protocol/identity.js';
 import { RefuseCode } from '../../protocol/schema.gen.js';
@@ -78,7 +77,7 @@ export async function runSession(c: SessionContext): Promise<void> {
       welcome: (w) => {
         rejoin.joined();
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
-        if (nat) say(`connection: ${describePath(nat.stats())}`);
+        if (nat) say(`connection: ${nat.describe()}`);
         game.interpDelay(client.interp.interpDelayMs);
         story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
@@ -187,7 +186,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     const joined = nat;
     teardown.add('NAT path', () => joined.close().catch(() => undefined));
     if (exit.done) return;
-    say(`connected: ${describePath(joined.stats())}`);
+    say(`connected: ${joined.describe()}`);
     transport = joined.transport;
     serverAddr = joined.address;
   } else {
@@ -196,7 +195,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   }
   const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
   teardown.add('ENet host', () => {
-    if (nat) say(`connection at exit: ${describePath(nat.stats())}`);
+    if (nat) say(`connection at exit: ${nat.describe()}`);
     host.destroy();
   });
   if (exit.done) return;
