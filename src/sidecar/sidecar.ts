@@ -116,7 +116,10 @@ export class Sidecar {
    * (unless the game reports no frames).
    */
   snapshotArrived(): void {
-    const sinceFrame = this.#now() - this.#lastFrameMs;
+    const now = this.#now();
+    // The ack waits for the next input (one datagram for both) unless the game went quiet.
+    if (now - this.#lastInputMs >= FRAME_STALE_MS) this.#client.flushAck();
+    const sinceFrame = now - this.#lastFrameMs;
     // A game that stopped reporting frames (loading, paused) still gets its proxies moved.
     if (sinceFrame >= FRAME_STALE_MS) this.frame();
     else if (this.#client.interp.interpDelayMs < FRAME_MS && sinceFrame >= FRAME_MIN_INTERVAL_MS) this.frame();

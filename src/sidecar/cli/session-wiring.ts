@@ -67,6 +67,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     password: o.password,
     now,
     interpDelayMs: o.interpDelayMs,
+    ackWithInput: true,
     send: (channel, bytes, reliable) => {
       if (!peer?.connected) return;
       const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
