@@ -17,6 +17,8 @@ import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
+/** Node/V8 flags for the measured sidecar (space-separated), e.g. to compare heap settings. */
+const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
@@ -67,7 +69,7 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
-    ['dist/coop-sidecar.js', '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    [...NODE_FLAGS, 'dist/coop-sidecar.js', '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   try {
