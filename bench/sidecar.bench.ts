@@ -1,9 +1,10 @@
 // bench:sidecar — what the sidecar costs beside the game (docs/benchmarks.md "bench:sidecar").
 // The sidecar bundle (dist/coop-sidecar.js, as shipped) joins coop-server with a city around it
 // (NPCs and vehicles in a 200 m square: ≈ 120 in interest, 40 Hz); this process plays its game on
-// the real bridge (transform at 60 Hz, every proxy message taken); a second player (coop-sim +
-// its sidecar) stands near and talks half the time (push-to-talk 5 s on, 5 s off), so voice is
-// received, decoded and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
+// the real bridge (transform at 60 Hz, every proxy message taken); the sidecar gets the plugin
+// launcher's Node flags (SIDECAR_NODE_FLAGS). A second player (coop-sim + its sidecar) stands
+// near and talks half the time (push-to-talk 5 s on, 5 s off), so voice is received, decoded
+// and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
 // core) and RSS over MEASURE_S after WARMUP_S. Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,10 +16,11 @@ import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
+import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
-/** Node/V8 flags for the measured sidecar (space-separated), e.g. to compare heap settings. */
-const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Node/V8 flags for the measured sidecar (space-separated; default: the plugin launcher's). */
+const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? SIDECAR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
