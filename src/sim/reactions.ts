@@ -6,6 +6,9 @@ import type { WavFileSink } from '../voice/wav-io.js';
 import { seekScene, stopScene } from './scene.js';
 import { proxiesOf } from './proxies.js';
 
+/** Longest silence a recording fills between played frames: 60 s of 20 ms frames. */
+export const PLAYBACK_GAP_FILL_MAX_FRAMES = 3_000;
+
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
 export const REACTIONS: Reactions = {
@@ -28,6 +31,12 @@ export const REACTIONS: Reactions = {
     if (!sink || m.pcm.length % 2 !== 0) return;
     const pcm = new Int16Array(m.pcm.length / 2);
     new Uint8Array(pcm.buffer).set(m.pcm);
+    // The sidecar plays nothing while nobody talks: its seq jumps over the silence, which the
+    // recording keeps (as a game's audio output would), up to PLAYBACK_GAP_FILL_MAX_FRAMES.
+    const last = ctx.state.get('voiceSeq') as number | undefined;
+    const gap = last === undefined ? 0 : ((m.seq - last) >>> 0) - 1;
+    for (let i = 0; i < Math.min(gap, PLAYBACK_GAP_FILL_MAX_FRAMES); i++) sink.write(new Int16Array(pcm.length));
+    ctx.state.set('voiceSeq', m.seq);
     sink.write(pcm);
   },
   SpectateEnter: (_m, ctx) => void ctx.state.set('spectating', true),

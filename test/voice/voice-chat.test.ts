@@ -12,8 +12,10 @@ class CountingSink implements AudioSink {
   readonly name = 'count';
   frames = 0;
   loud = 0;
-  write(pcm: Int16Array): void {
+  readonly indexes: number[] = [];
+  write(pcm: Int16Array, frameIndex?: number): void {
     this.frames++;
+    this.indexes.push(frameIndex ?? NaN);
     if (pcm.some((s) => s !== 0)) this.loud++;
   }
   close(): void {}
@@ -82,6 +84,10 @@ describe('VoiceChat playout clock', () => {
       expect(chat.playing).toBe(false);
     }
     expect(sink.loud).toBeGreaterThanOrEqual(2 * 8);
+    // Frame indexes count up by one while playing and jump over the silence between the spurts.
+    const steps = sink.indexes.slice(1).map((x, i) => x - sink.indexes[i]!);
+    expect(steps.filter((d) => d !== 1)).toHaveLength(1);
+    expect(Math.max(...steps)).toBeGreaterThanOrEqual(20);
     tx.onMicFrame(tone(0));
     for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 3 });
     expect(chat.playing).toBe(true);
