@@ -51,7 +51,7 @@ public class CoopProxies extends ScriptableSystem {
 
   public func Spawn(entityId: Uint32, kind: Uint8, template: String, pos: Vector4, rot: Quaternion) -> Bool {
     this.Despawn(entityId);
-    if kind != 0u && !CoopProxies.IsRecord(template) {
+    if Cast<Int32>(kind) != 0 && !CoopProxies.IsRecord(template) {
       LogChannel(n"DEBUG", "CoopBridge: no record for proxy " + ToString(entityId) + " (" + template + "): not spawned");
       return false;
     }
