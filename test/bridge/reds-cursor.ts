@@ -8,6 +8,7 @@ export interface FuncDecl {
   owner: string | null;
   annotation: string | null;
   native: boolean;
+  params: number;
   file: string;
   line: number;
 }
@@ -21,6 +22,8 @@ export interface TypeDecl {
 export interface Use {
   kind: 'call' | 'static' | 'method' | 'type';
   name: string;
+  /** Arguments passed, for calls. */
+  args?: number;
   file: string;
   line: number;
 }
@@ -56,8 +59,8 @@ export class Cursor {
     this.unit.problems.push({ file: this.file, line, message });
     return true;
   }
-  protected use(kind: Use['kind'], name: string, line = this.line()): void {
-    this.unit.uses.push({ kind, name, file: this.file, line });
+  protected use(kind: Use['kind'], name: string, line = this.line(), args?: number): void {
+    this.unit.uses.push({ kind, name, file: this.file, line, ...(args === undefined ? {} : { args }) });
   }
   protected expect(text: string, what: string): boolean {
     if (this.at(text)) return !!++this.pos;

@@ -1,7 +1,8 @@
 // The home-grown redscript check (no redscript compiler runs here: it needs the game's compiled
 // script cache). Every .reds the release ships must parse (balanced blocks, terminated
 // statements, well-formed func declarations), declare nothing twice, call only Coop* functions
-// that exist, declare only natives the plugin registers, and use only game names the allow-list
+// that exist with as many arguments as they take, call the game's method from every wrap,
+// declare only natives the plugin registers, and use only game names the allow-list
 // (reds-game-api.ts) carries with a source. The self-checks plant broken files and see each fail.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -83,6 +84,24 @@ describe('redscript check: planted broken files fail', () => {
     expect(messages({ 'e.reds': text })).toEqual([
       'e.reds:5 call of CoopMissing: no such function in the .reds nor a native',
       'e.reds:6 CoopE.Gone: CoopE declares no Gone',
+    ]);
+  });
+
+  it('a Coop* function or member called with the wrong number of arguments', () => {
+    const text = 'public class CoopI {\n  public static func Two(a: Int32, b: Int32) -> Int32 = a + b;\n}\n';
+    const calls = 'public static func CoopJ() -> Void {\n  CoopGood(1, 2);\n  CoopI.Two(CoopGood(3));\n  CoopI.Two(1, (2));\n}\n';
+    expect(messages({ 'i.reds': text + good, 'j.reds': calls })).toEqual([
+      'j.reds:2 CoopGood takes 1 argument(s), called with 2',
+      'j.reds:3 CoopI.Two takes 2 argument(s), called with 1',
+    ]);
+  });
+
+  it('a wrapped game method that never calls wrappedMethod, and wrappedMethod outside a wrap', () => {
+    const wrap = '@wrapMethod(PlayerPuppet)\nprotected cb func OnGameAttached() -> Bool {\n  return true;\n}\n';
+    expect(messages({ 'w.reds': wrap })).toEqual(['w.reds:2 wrapped PlayerPuppet.OnGameAttached never calls wrappedMethod']);
+    expect(messages({ 'w.reds': wrap.replace('return true;', 'return wrappedMethod();') })).toEqual([]);
+    expect(messages({ 'w.reds': 'public static func CoopW() -> Bool {\n  return wrappedMethod();\n}\n' })).toEqual([
+      'w.reds:1 func CoopW calls wrappedMethod but wraps no method',
     ]);
   });
 

@@ -64,7 +64,21 @@ export function lintReds(files: ReadonlyMap<string, string>, natives: ReadonlySe
   const gameNames = new Map<string, { file: string; line: number }>();
   const game = (name: string, u: Use): void => void (gameNames.has(name) || gameNames.set(name, { file: u.file, line: u.line }));
   for (const f of funcs.filter((x) => x.owner && /^(wrap|replace)Method$/.test(x.annotation ?? ''))) game(`${f.owner}.${f.name}`, { kind: 'method', ...f });
+  // Our functions are never overloaded here: a call passes exactly the declared parameters.
+  const arity = (u: Use, decl: FuncDecl | undefined): void => {
+    if (decl && u.args !== undefined && u.args !== decl.params) fail(u, `${u.name} takes ${decl.params} argument(s), called with ${u.args}`);
+  };
   for (const u of uses) {
+    if (u.kind === 'call' && globals.has(u.name))
+      arity(
+        u,
+        funcs.find((f) => !f.owner && f.name === u.name),
+      );
+    if (u.kind === 'static' && typeByName.has(u.name.split('.')[0] ?? ''))
+      arity(
+        u,
+        funcs.find((f) => `${f.owner}.${f.name}` === u.name),
+      );
     if (u.kind === 'call') {
       if (OURS.test(u.name) && !globals.has(u.name)) fail(u, `call of ${u.name}: no such function in the .reds nor a native`);
       else if (!globals.has(u.name) && !INTRINSICS.has(u.name)) game(u.name, u);

@@ -5,7 +5,7 @@
 // .method calls, type names) for the cross-file checks in reds-lint.ts. It is not redscript's
 // type checker: what only the game's compiler can prove is said in docs/mod.md.
 import { lex, type Token } from './reds-lex.js';
-import { Cursor, NOT_VALUES, type TypeDecl, type Unit } from './reds-cursor.js';
+import { Cursor, NOT_VALUES, type FuncDecl, type TypeDecl, type Unit } from './reds-cursor.js';
 
 export type { FuncDecl, TypeDecl, Unit, Use } from './reds-cursor.js';
 
@@ -78,7 +78,8 @@ class Parser extends Cursor {
     const line = this.line();
     const name = this.ident('a function name after func');
     if (!name) return;
-    this.unit.funcs.push({ name, owner, annotation, native: mods.has('native'), file: this.file, line });
+    const decl: FuncDecl = { name, owner, annotation, native: mods.has('native'), params: 0, file: this.file, line };
+    this.unit.funcs.push(decl);
     this.#locals = new Set(['this', 'super']);
     if (!this.expect('(', `after func ${name}`)) return;
     while (this.t && !this.at(')')) {
@@ -89,6 +90,7 @@ class Parser extends Cursor {
       if (!this.at(':')) return void this.fail(`parameter ${p} of func ${name} has no type`);
       this.pos++;
       if (!this.#typeRef(`the type of parameter ${p} of func ${name}`)) return;
+      decl.params++;
       if (!this.at(')') && !this.expect(',', `between the parameters of func ${name}`)) return;
     }
     if (!this.expect(')', `closing the parameters of func ${name}`)) return;
@@ -96,6 +98,16 @@ class Parser extends Cursor {
     this.pos++;
     if (!this.#typeRef(`the return type of func ${name}`)) return;
     const native = mods.has('native') || mods.has('importonly');
+    const usesBefore = this.unit.uses.length;
+    this.#body(decl, native);
+    // A wrap that never calls the game's own method replaces it for every other mod too.
+    const callsWrapped = this.unit.uses.slice(usesBefore).some((u) => u.kind === 'call' && u.name === 'wrappedMethod');
+    if (annotation === 'wrapMethod' && !callsWrapped) this.fail(`wrapped ${owner}.${name} never calls wrappedMethod`, line);
+    if (annotation !== 'wrapMethod' && callsWrapped) this.fail(`func ${name} calls wrappedMethod but wraps no method`, line);
+  }
+
+  #body(decl: FuncDecl, native: boolean): void {
+    const { name, line } = decl;
     if (this.at(';')) {
       this.pos++;
       if (!native) this.fail(`func ${name} has no body and is not native`, line);
@@ -240,18 +252,35 @@ class Parser extends Cursor {
     return !this.fail(`the file ends inside an expression (missing '${stop[0]}')`);
   }
 
+  /** How many arguments the call whose '(' is at `open` passes (top-level commas + 1, or 0). */
+  #argCount(open: number): number {
+    let depth = 0;
+    let commas = 0;
+    for (let i = open; i < this.toks.length; i++) {
+      const text = this.toks[i]?.text;
+      if (text === '(' || text === '[') depth++;
+      else if (text === ')' || text === ']') {
+        if (--depth === 0) return this.toks[open + 1]?.text === ')' ? 0 : commas + 1;
+      } else if (text === ',' && depth === 1) commas++;
+    }
+    return commas + 1;
+  }
+
   /** `.Name(` on a value (not on a type name, which #name recorded as Type.Member): a method call. */
   #member(t: Token): void {
     const owner = this.toks[this.pos - 2];
     const onType = owner?.kind === 'ident' && !this.#locals.has(owner.text) && this.toks[this.pos - 3]?.text !== '.';
-    if (this.at('(', 1) && !onType) this.use('method', t.text, t.line);
+    if (this.at('(', 1) && !onType) this.use('method', t.text, t.line, this.#argCount(this.pos + 1));
   }
 
   /** A name that is not a local: a global call, Type.Member, a type, or a generic call. */
   #name(t: Token): void {
     if (this.toks[this.pos - 1]?.text === 'new' || this.toks[this.pos - 1]?.text === 'as') return this.use('type', t.text, t.line);
-    if (this.at('(', 1)) return this.use('call', t.text, t.line);
-    if (this.at('.', 1) && this.toks[this.pos + 2]?.kind === 'ident') return this.use('static', `${t.text}.${this.toks[this.pos + 2]?.text}`, t.line);
+    if (this.at('(', 1)) return this.use('call', t.text, t.line, this.#argCount(this.pos + 1));
+    if (this.at('.', 1) && this.toks[this.pos + 2]?.kind === 'ident') {
+      const args = this.at('(', 3) ? this.#argCount(this.pos + 3) : undefined;
+      return this.use('static', `${t.text}.${this.toks[this.pos + 2]?.text}`, t.line, args);
+    }
     if (this.at('<', 1) && this.at('>', 3) && this.at('(', 4)) {
       this.use('call', t.text, t.line);
       this.use('type', this.toks[this.pos + 2]?.text ?? '', t.line);
