@@ -36,9 +36,9 @@ static const uint8_t coop_p_PushToTalkUp[] = {0};
 static const coop_wire_op coop_o_PushToTalkUp[] = {{COOP_OP_END, 0, 0, 0}};
 static void coop_h_PushToTalkUp(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(6, ctx, frame, out); }
 
-/* CoopNativeSendSettingsChanged(pttKey, voiceActivation, voxThresholdDbfs, voiceVolume) -> Bool */
-static const uint8_t coop_p_SettingsChanged[] = {COOP_PK_STRING, COOP_PK_BOOL, COOP_PK_F32, COOP_PK_F32};
-static const coop_wire_op coop_o_SettingsChanged[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 1, 0}, {COOP_OP_FIELD, COOP_PK_F32, 2, 0}, {COOP_OP_FIELD, COOP_PK_F32, 3, 0}};
+/* CoopNativeSendSettingsChanged(pttKey, voiceActivation, voxThresholdDbfs, voiceVolume, serverSlot) -> Bool */
+static const uint8_t coop_p_SettingsChanged[] = {COOP_PK_STRING, COOP_PK_BOOL, COOP_PK_F32, COOP_PK_F32, COOP_PK_U8};
+static const coop_wire_op coop_o_SettingsChanged[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 1, 0}, {COOP_OP_FIELD, COOP_PK_F32, 2, 0}, {COOP_OP_FIELD, COOP_PK_F32, 3, 0}, {COOP_OP_FIELD, COOP_PK_U8, 4, 0}};
 static void coop_h_SettingsChanged(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(7, ctx, frame, out); }
 
 /* CoopNativeSendProgressData(requestId, data[]) -> Bool */
@@ -104,7 +104,7 @@ static const coop_send_native COOP_SEND_NATIVES[] = {
   {"CoopNativeSendConsoleCommand", 13, 1, coop_p_ConsoleCommand, 1, coop_o_ConsoleCommand, coop_h_ConsoleCommand},
   {"CoopNativeSendPushToTalkDown", 14, 0, coop_p_PushToTalkDown, 0, coop_o_PushToTalkDown, coop_h_PushToTalkDown},
   {"CoopNativeSendPushToTalkUp", 15, 0, coop_p_PushToTalkUp, 0, coop_o_PushToTalkUp, coop_h_PushToTalkUp},
-  {"CoopNativeSendSettingsChanged", 16, 4, coop_p_SettingsChanged, 4, coop_o_SettingsChanged, coop_h_SettingsChanged},
+  {"CoopNativeSendSettingsChanged", 16, 5, coop_p_SettingsChanged, 5, coop_o_SettingsChanged, coop_h_SettingsChanged},
   {"CoopNativeSendProgressData", 21, 2, coop_p_ProgressData, 2, coop_o_ProgressData, coop_h_ProgressData},
   {"CoopNativeSendApplyProgressResult", 23, 3, coop_p_ApplyProgressResult, 3, coop_o_ApplyProgressResult, coop_h_ApplyProgressResult},
   {"CoopNativeSendMergeAnswer", 25, 3, coop_p_MergeAnswer, 4, coop_o_MergeAnswer, coop_h_MergeAnswer},

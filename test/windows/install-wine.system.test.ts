@@ -130,10 +130,12 @@ describe('the release zip', () => {
     await sidecarB.line(/joined as peer \d+/);
 
     // A: the installed mod, configured as a player would in coop-bridge.ini.
-    writeIni(game, { server: `127.0.0.1:${port}`, name: 'A', data_dir: winPath(join(dir, 'id-a')) });
+    // server3: a saved server for the settings menu; the plugin hands the ini to the sidecar.
+    writeIni(game, { server: `127.0.0.1:${port}`, server3: '127.0.0.1:1', name: 'A', data_dir: winPath(join(dir, 'id-a')) });
     const a = startStandinGame('game-a', game, dir, ['--x', String(A_X)]);
     const sidecarLog = join(game, 'red4ext', 'logs', 'coop-sidecar.log');
     await vi.waitFor(() => expect(readFileSync(sidecarLog, 'utf8')).toMatch(/joined as peer \d+/), { timeout: WINE_WAIT_MS, interval: 200 });
+    expect(readFileSync(sidecarLog, 'utf8')).toMatch(/saved servers: slot 3 \(.*coop-bridge\.ini\)/);
     // A's stand-in game read B's avatar through CoopNativePoll + the cursor natives.
     const spawnA = await a.waitJson((l) => l.event === 'spawnProxy' && l.kind === AVATAR_KIND);
     expect(Math.abs(Number(spawnA.x) - B_X)).toBeLessThan(1);
