@@ -95,49 +95,31 @@ public class CoopSettings {
   }
 }
 
-// Push-to-talk: press and release of the "CoopPushToTalk" action. A release can be lost (the
-// game swallows it when the same key also picks an item up, or a menu opens mid-press), so a
-// press held past the release timeout is let go, and a menu or context change lets go at once.
+// Push-to-talk: the key's press and release as the "CoopPushToTalk" action reports them, sent
+// as they come. The decisions are the sidecar's (src/sidecar/push-to-talk.ts, tested there): a
+// release can be lost (the game swallows it when the same key also picks an item up), so a press
+// with no release for 30 s is let go there, and every press (a repeat included) is forwarded so
+// it can restart that wait. A menu opening sends a release (CoopHooks.reds).
 public class CoopPushToTalk {
-  // Longest a single press is trusted without its release (seconds).
-  public static func ReleaseTimeoutS() -> Float = 30.0;
-
-  private let m_held: Bool;
-  private let m_pressedAt: Float;
-
   public cb func OnAction(action: ListenerAction, consumer: ListenerActionConsumer) -> Bool {
     if !Equals(ListenerAction.GetName(action), n"CoopPushToTalk") {
       return false;
     }
     if ListenerAction.IsButtonJustPressed(action) {
-      this.Press(EngineTime.ToFloat(GameInstance.GetSimTime(GetGameInstance())));
+      this.Press();
     } else if ListenerAction.IsButtonJustReleased(action) {
       this.Release();
     }
     return false;
   }
 
-  public func Press(now: Float) -> Void {
-    this.m_pressedAt = now;
-    if !this.m_held {
-      this.m_held = true;
-      let down: CoopMsgPushToTalkDown;
-      CoopBridgeSendPushToTalkDown(down);
-    }
+  public func Press() -> Void {
+    let down: CoopMsgPushToTalkDown;
+    CoopBridgeSendPushToTalkDown(down);
   }
 
   public func Release() -> Void {
-    if this.m_held {
-      this.m_held = false;
-      let up: CoopMsgPushToTalkUp;
-      CoopBridgeSendPushToTalkUp(up);
-    }
-  }
-
-  // Every frame (CoopBridgeService.Tick).
-  public func Tick(now: Float) -> Void {
-    if this.m_held && now - this.m_pressedAt > CoopPushToTalk.ReleaseTimeoutS() {
-      this.Release();
-    }
+    let up: CoopMsgPushToTalkUp;
+    CoopBridgeSendPushToTalkUp(up);
   }
 }
