@@ -1,7 +1,12 @@
 // Push-to-talk as the sidecar decides it (src/sidecar/push-to-talk.ts), on an injected clock:
 // a press with no release is let go after the timeout, a release before it wins, repeated
-// presses extend the wait, a menu opening (the scripts send PushToTalkUp) lets go at once.
-import { describe, expect, it } from 'vitest';
+// presses extend the wait, a menu opening (the scripts send PushToTalkUp) lets go at once;
+// and the sidecar's voice hook runs it between the bridge and the voice transmitter.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openBridge } from '../../bridge/index.js';
+import { attachVoice } from '../../src/sidecar/voice-hook.js';
+import { TxState } from '../../src/voice/transmitter.js';
+import { WAIT, removeSessions, sessionName } from '../bridge/util.js';
 import { PTT_RELEASE_TIMEOUT_MS, PushToTalkLatch, type PttChange, type PttTimers } from '../../src/sidecar/push-to-talk.js';
 
 /** Timers on a clock the test advances. */
@@ -111,5 +116,34 @@ describe('push-to-talk latch', () => {
     ptt.down();
     expect(changes).toEqual([[0, true, 'press']]);
     expect(clock.pending).toBe(0);
+  });
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  removeSessions();
+});
+
+describe("the sidecar's voice hook", () => {
+  it('a PushToTalkDown from the game with its release lost stops transmitting after the timeout, and says so', async () => {
+    const session = sessionName('ptt-hook');
+    const game = openBridge({ name: session, role: 'game' });
+    const side = openBridge({ name: session, role: 'sidecar' });
+    cleanups.push(
+      () => game.close(),
+      () => side.close(),
+    );
+    const clock = new ManualClock();
+    const said: string[] = [];
+    const voice = attachVoice(side, { localPeerId: () => 1, nameOf: String, say: (l) => said.push(l), sendToServer: () => undefined, pttTimers: clock });
+    cleanups.push(() => voice.close());
+    game.send('PushToTalkDown', {});
+    await vi.waitUntil(() => voice.tx.state === TxState.transmitting, WAIT);
+    clock.advance(PTT_RELEASE_TIMEOUT_MS - 1);
+    expect(voice.tx.state).toBe(TxState.transmitting);
+    clock.advance(1);
+    expect(voice.tx.state).toBe(TxState.idle);
+    expect(said).toEqual(['voice: push-to-talk held 30 s with no release: let go']);
   });
 });
