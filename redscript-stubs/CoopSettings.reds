@@ -99,8 +99,11 @@ public class CoopSettings {
 // as they come. The decisions are the sidecar's (src/sidecar/push-to-talk.ts, tested there): a
 // release can be lost (the game swallows it when the same key also picks an item up), so a press
 // with no release for 30 s is let go there, and every press (a repeat included) is forwarded so
-// it can restart that wait. A menu opening sends a release (CoopHooks.reds).
+// it can restart that wait. A menu opening sends a release (CoopHooks.reds), once.
 public class CoopPushToTalk {
+  // Only so a menu (checked every frame) sends one release, not one per frame.
+  private let m_down: Bool;
+
   public cb func OnAction(action: ListenerAction, consumer: ListenerActionConsumer) -> Bool {
     if !Equals(ListenerAction.GetName(action), n"CoopPushToTalk") {
       return false;
@@ -114,12 +117,16 @@ public class CoopPushToTalk {
   }
 
   public func Press() -> Void {
+    this.m_down = true;
     let down: CoopMsgPushToTalkDown;
     CoopBridgeSendPushToTalkDown(down);
   }
 
   public func Release() -> Void {
-    let up: CoopMsgPushToTalkUp;
-    CoopBridgeSendPushToTalkUp(up);
+    if this.m_down {
+      this.m_down = false;
+      let up: CoopMsgPushToTalkUp;
+      CoopBridgeSendPushToTalkUp(up);
+    }
   }
 }
