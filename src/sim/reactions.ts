@@ -5,6 +5,7 @@ import type { SimContext } from './context.js';
 import type { WavFileSink } from '../voice/wav-io.js';
 import { seekScene, stopScene } from './scene.js';
 import { proxiesOf } from './proxies.js';
+import { VOICE_FRAME_MS } from '../voice/constants.js';
 
 /** Longest silence a recording fills between played frames: 60 s of 20 ms frames. */
 export const PLAYBACK_GAP_FILL_MAX_FRAMES = 3_000;
@@ -32,9 +33,12 @@ export const REACTIONS: Reactions = {
     const pcm = new Int16Array(m.pcm.length / 2);
     new Uint8Array(pcm.buffer).set(m.pcm);
     // The sidecar plays nothing while nobody talks: its seq jumps over the silence, which the
-    // recording keeps (as a game's audio output would), up to PLAYBACK_GAP_FILL_MAX_FRAMES.
+    // recording keeps (as a game's audio output would), up to PLAYBACK_GAP_FILL_MAX_FRAMES;
+    // before the first frame, the silence since the recording started (this game's clock).
     const last = ctx.state.get('voiceSeq') as number | undefined;
-    const gap = last === undefined ? 0 : ((m.seq - last) >>> 0) - 1;
+    const startMs = ctx.state.get('voiceSinkStartMs') as number | undefined;
+    const lead = startMs === undefined ? 0 : Math.floor((ctx.now() - startMs) / VOICE_FRAME_MS) - 1;
+    const gap = last === undefined ? Math.max(0, lead) : ((m.seq - last) >>> 0) - 1;
     for (let i = 0; i < Math.min(gap, PLAYBACK_GAP_FILL_MAX_FRAMES); i++) sink.write(new Int16Array(pcm.length));
     ctx.state.set('voiceSeq', m.seq);
     sink.write(pcm);
