@@ -146,6 +146,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
   const sidecar = new Sidecar(game, client, now);
+  teardown.add('held report', () => sidecar.close());
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
