@@ -1,8 +1,9 @@
 // An ENet host (ENet's host.c and the service loop of protocol.c): peer slots, the datagram
 // transport, the clock, and service(), which takes in queued datagrams, emits events and
-// sends. In real-time mode (autoService, the default) the host services itself on a timer
-// and whenever a datagram arrives or a packet is queued; on a simulated clock the caller
-// drives service() by hand.
+// sends. In real-time mode (autoService, the default) the host services itself as soon as a
+// datagram arrives, and a queued packet leaves at the end of the macrotask that queued it
+// (flushSoon): neither waits for the service timer, which only paces resends, pings and
+// timeouts. On a simulated clock the caller drives service() by hand.
 import { randomInt } from 'node:crypto';
 import { bandwidthThrottle } from './bandwidth.js';
 import {
@@ -151,6 +152,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly #autoService: boolean;
   #timer: NodeJS.Timeout | null = null;
   #wakeScheduled = false;
+  #flushScheduled = false;
   #servicing = false;
   #destroyed = false;
   readonly #logger: EnetLogger | undefined;
@@ -264,7 +266,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
         continue;
       sendPacket(peer, channelId, packet);
     }
-    this.wake();
+    this.flushSoon();
   }
 
   /**
@@ -349,6 +351,20 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     setImmediate(() => {
       this.#wakeScheduled = false;
       this.service();
+    });
+  }
+
+  /**
+   * Real-time mode: a packet was queued. Send it once the current macrotask is done (a
+   * microtask: every packet queued by the same callback, e.g. one server tick, shares the pass),
+   * not at the next service. Inside service() its own send covers it.
+   */
+  flushSoon(): void {
+    if (!this.#autoService || this.#flushScheduled || this.#servicing || this.#destroyed) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.flush();
     });
   }
 

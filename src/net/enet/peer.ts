@@ -146,7 +146,7 @@ export class Peer implements EnetPeer {
    */
   send(channelId: number, data: Uint8Array, options?: SendOptions | number): boolean {
     const ok = peerSend(this, channelId, data, packetFlagsFrom(options));
-    if (ok) this.host.wake();
+    if (ok) this.host.flushSoon();
     return ok;
   }
 
