@@ -289,7 +289,7 @@ for (const k of [
   ...Object.keys(results).filter((k) => k.startsWith('host_')),
   ...Object.keys(results).filter((k) => /send|snapshots_|acks_never|server_cpu/.test(k)),
 ]) {
-  console.log(`${k.padEnd(40)}${results[k]}`);
+  console.log(`${k.padEnd(52)}${results[k]}`);
 }
 const machine = { ...machineInfo(), load_average_1m_before: +loadBefore[0].toFixed(2), load_average_1m: +os.loadavg()[0].toFixed(2) };
 const workload = {
