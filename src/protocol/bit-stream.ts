@@ -5,13 +5,13 @@
 /** Longest Exp-Golomb prefix accepted: values up to 2^32 − 1 need at most 32 zeros. */
 const MAX_GOLOMB_ZEROS = 32;
 /** Widest write into the accumulator (it holds < 8 leftover bits, so < 32 in all). */
-const CHUNK_BITS = 24;
-const TWO_24 = 2 ** CHUNK_BITS;
+export const CHUNK_BITS = 24;
+export const TWO_24 = 2 ** CHUNK_BITS;
 /** Values below this (12 bits) code in ≤ 23 bits: one write. */
-const SHORT_CODE_LIMIT = 1 << 12;
+export const SHORT_CODE_LIMIT = 1 << 12;
 
 /** Bits needed for v ≥ 1 (v < 2^33). */
-const bitLength = (v: number): number => (v < 2 ** 32 ? 32 - Math.clz32(v) : 33);
+export const bitLength = (v: number): number => (v < 2 ** 32 ? 32 - Math.clz32(v) : 33);
 
 export class BitWriter {
   #buf = new Uint8Array(4096);
