@@ -30,11 +30,20 @@ import {
 const FC = FIELD_COUNT;
 /** (tick, base tick) pairs cached at once; a client with a rarer base shares a slot and may evict. */
 const RECORD_CACHE_SLOTS = 4;
+/**
+ * Pairs per tick whose records are all computed at once, in id order, when the pair is first
+ * used: reading both worlds front to back is several times faster than a record at a time at
+ * random ids (cache misses: two 7-int reads from 0.5 MB arrays each). Nearly every client acks
+ * one of the last two ticks; rarer bases are computed record by record.
+ */
+const PRECOMPUTED_PAIRS_PER_TICK = 2;
 /** A chunk is (bit count << CHUNK_LEN_SHIFT) | value, value < 2^CHUNK_BITS. */
 const CHUNK_LEN_SHIFT = CHUNK_BITS;
 const CHUNK_VALUE_MASK = (1 << CHUNK_BITS) - 1;
 /** Most chunks one record takes: per field the pending bits, ≤ 2 zero runs and 2 value pieces; then the last pending bits. */
 const MAX_RECORD_CHUNKS = FIELD_COUNT * 5 + 1;
+/** The record of an entity that kept its velocity and yaw and moved as predicted: one 0 bit. */
+const ZERO_RECORD_CHUNK = 1 << CHUNK_LEN_SHIFT;
 
 /** The base a client's snapshot is a delta against. */
 export interface DeltaBase {
@@ -58,8 +67,8 @@ class RecordSlot {
   pool = new Int32Array(1024);
   used = 0;
 
-  /** Ready for (tick, baseTick) over ids below idLimit; forgets what it held for another pair. */
-  use(tick: number, baseTick: number, idLimit: number): void {
+  /** Ready for (tick, baseTick) over ids below idLimit; forgets what it held for another pair. True when it did. */
+  use(tick: number, baseTick: number, idLimit: number): boolean {
     if (this.stamp.length < idLimit) {
       let cap = Math.max(1024, this.stamp.length);
       while (cap < idLimit) cap *= 2;
@@ -69,7 +78,7 @@ class RecordSlot {
       this.gen = 0;
       this.tick = -1; // the new arrays hold nothing yet
     }
-    if (this.tick === tick && this.baseTick === baseTick) return;
+    if (this.tick === tick && this.baseTick === baseTick) return false;
     this.tick = tick;
     this.baseTick = baseTick;
     this.used = 0;
@@ -77,6 +86,7 @@ class RecordSlot {
       this.stamp.fill(0);
       this.gen = 1;
     }
+    return true;
   }
 
   push(value: number, count: number): void {
@@ -95,6 +105,8 @@ export class SharedSnapshotEncoder {
   readonly #w = new BitWriter();
   readonly #slots = Array.from({ length: RECORD_CACHE_SLOTS }, () => new RecordSlot());
   #inBase = new Uint8Array(256);
+  #precomputedTick = -1;
+  #precomputedPairs = 0;
   /** Records computed, and records copied from the cache (another client's). */
   readonly stats = { computed: 0, reused: 0 };
   /** Residuals of one record (reused). */
@@ -143,12 +155,12 @@ export class SharedSnapshotEncoder {
       w.ue(ids[i] - prevId - 1);
       prevId = ids[i];
     }
+    const k = predictSeconds(elapsed);
     let slot: RecordSlot | null = null;
     if (base !== null) {
       slot = this.#slots[base.tick % RECORD_CACHE_SLOTS];
-      slot.use(tick, base.tick, q.length / FC);
+      if (slot.use(tick, base.tick, q.length / FC)) this.#maybePrecompute(slot, tick, q, base.q, k);
     }
-    const k = predictSeconds(elapsed);
     for (let i = 0; i < count; i++) {
       w.reserve(MAX_RECORD_BYTES);
       const id = ids[i];
@@ -169,12 +181,27 @@ export class SharedSnapshotEncoder {
     }
     return w.finish();
   }
+
+  /** Every record of a pair just taken into use, ids ascending, within this tick's budget. */
+  #maybePrecompute(slot: RecordSlot, tick: number, q: Int32Array, bq: Int32Array, k: number): void {
+    if (this.#precomputedTick !== tick) {
+      this.#precomputedTick = tick;
+      this.#precomputedPairs = 0;
+    }
+    if (this.#precomputedPairs >= PRECOMPUTED_PAIRS_PER_TICK) return;
+    this.#precomputedPairs++;
+    const ids = Math.min(q.length, bq.length) / FC;
+    for (let id = 0; id < ids; id++) record(slot, id, q, bq, k, this.#res);
+    this.stats.computed += ids;
+  }
 }
 
 /** Computes the record of `id` against its base values into the slot's chunk pool. */
 function record(slot: RecordSlot, id: number, q: Int32Array, bq: Int32Array, k: number, res: Int32Array): void {
   slot.reserve();
+  const pool = slot.pool;
   const first = slot.used;
+  let used = first;
   const o = id * FC;
   const vx = q[o + F_VX],
     vy = q[o + F_VY],
@@ -188,7 +215,7 @@ function record(slot: RecordSlot, id: number, q: Int32Array, bq: Int32Array, k: 
     r5 = (res[5] = (q[o + F_Y] - predict(bq[o + F_Y], vy, k)) | 0),
     r6 = (res[6] = (q[o + F_Z] - predict(bq[o + F_Z], vz, k)) | 0);
   if ((r0 | r1 | r2 | r3 | r4 | r5 | r6) === 0) {
-    slot.push(0, 1);
+    pool[used++] = ZERO_RECORD_CHUNK;
   } else {
     // BitWriter.seMany's writes, as chunks: a lead 1, then se() of each residual.
     let pend = 1,
@@ -198,23 +225,26 @@ function record(slot: RecordSlot, id: number, q: Int32Array, bq: Int32Array, k: 
       const z = ((d << 1) ^ (d >> 31)) >>> 0;
       const v = z + 1;
       if (v >= SHORT_CODE_LIMIT) {
-        slot.push(pend, plen);
+        if (plen > 0) pool[used++] = (plen << CHUNK_LEN_SHIFT) | pend;
         pend = plen = 0;
+        slot.used = used;
         longCode(slot, v);
+        used = slot.used;
         continue;
       }
       const len = 2 * (32 - Math.clz32(v)) - 1;
       if (plen + len > CHUNK_BITS) {
-        slot.push(pend, plen);
+        pool[used++] = (plen << CHUNK_LEN_SHIFT) | pend;
         pend = plen = 0;
       }
       pend = (pend << len) | v;
       plen += len;
     }
-    slot.push(pend, plen);
+    if (plen > 0) pool[used++] = (plen << CHUNK_LEN_SHIFT) | pend;
   }
+  slot.used = used;
   slot.start[id] = first;
-  slot.chunks[id] = slot.used - first;
+  slot.chunks[id] = used - first;
   slot.stamp[id] = slot.gen;
 }
 
