@@ -7,6 +7,7 @@ const MAX_GOLOMB_ZEROS = 32;
 /** Widest write into the accumulator (it holds < 8 leftover bits, so < 32 in all). */
 export const CHUNK_BITS = 24;
 export const TWO_24 = 2 ** CHUNK_BITS;
+const CHUNK_VALUE_MASK = TWO_24 - 1;
 /** Values below this (12 bits) code in ≤ 23 bits: one write. */
 export const SHORT_CODE_LIMIT = 1 << 12;
 
@@ -102,6 +103,32 @@ export class BitWriter {
       plen += len;
     }
     this.bits(pend, plen);
+  }
+
+  /**
+   * Writes chunks[start .. start + count), each (bit count << CHUNK_BITS) | value (count ≤ 24):
+   * a cached record (snapshot-shared-encoder.ts) in one call with the state in locals.
+   */
+  chunks(chunks: Int32Array, start: number, count: number): void {
+    this.reserve(count * 3 + 1);
+    const buf = this.#buf;
+    let acc = this.#acc,
+      n = this.#n,
+      pos = this.#pos;
+    for (let i = start, end = start + count; i < end; i++) {
+      const c = chunks[i];
+      const len = c >>> CHUNK_BITS;
+      acc = (acc << len) | (c & CHUNK_VALUE_MASK);
+      n += len;
+      while (n >= 8) {
+        n -= 8;
+        buf[pos++] = (acc >>> n) & 0xff;
+      }
+      acc &= (1 << n) - 1;
+    }
+    this.#acc = acc;
+    this.#n = n;
+    this.#pos = pos;
   }
 
   /** Pad the last byte with zeros; a view into the reused buffer, valid until reset(). */

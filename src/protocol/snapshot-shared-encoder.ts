@@ -37,9 +37,8 @@ const RECORD_CACHE_SLOTS = 4;
  * one of the last two ticks; rarer bases are computed record by record.
  */
 const PRECOMPUTED_PAIRS_PER_TICK = 2;
-/** A chunk is (bit count << CHUNK_LEN_SHIFT) | value, value < 2^CHUNK_BITS. */
+/** A chunk is (bit count << CHUNK_LEN_SHIFT) | value, value < 2^CHUNK_BITS (BitWriter.chunks writes them). */
 const CHUNK_LEN_SHIFT = CHUNK_BITS;
-const CHUNK_VALUE_MASK = (1 << CHUNK_BITS) - 1;
 /** Most chunks one record takes: per field the pending bits, ≤ 2 zero runs and 2 value pieces; then the last pending bits. */
 const MAX_RECORD_CHUNKS = FIELD_COUNT * 5 + 1;
 /** The record of an entity that kept its velocity and yaw and moved as predicted: one 0 bit. */
@@ -162,9 +161,9 @@ export class SharedSnapshotEncoder {
       if (slot.use(tick, base.tick, q.length / FC)) this.#maybePrecompute(slot, tick, q, base.q, k);
     }
     for (let i = 0; i < count; i++) {
-      w.reserve(MAX_RECORD_BYTES);
       const id = ids[i];
       if (slot === null || !inBase[i]) {
+        w.reserve(MAX_RECORD_BYTES);
         const o = id * FC;
         for (const f of STREAM_ORDER) w.se(q[o + f]);
         continue;
@@ -173,11 +172,7 @@ export class SharedSnapshotEncoder {
         record(slot, id, q, (base as DeltaBase).q, k, this.#res);
         this.stats.computed++;
       } else this.stats.reused++;
-      const pool = slot.pool;
-      for (let c = slot.start[id], end = c + slot.chunks[id]; c < end; c++) {
-        const chunk = pool[c];
-        w.bits(chunk & CHUNK_VALUE_MASK, chunk >>> CHUNK_LEN_SHIFT);
-      }
+      w.chunks(slot.pool, slot.start[id], slot.chunks[id]);
     }
     return w.finish();
   }
