@@ -255,6 +255,8 @@ if (process.env.SERVER_BENCH_SEND !== '0') {
   results[`snapshots_sent_per_s_${key}`] = m((r) => r.snapshotsSentPerS, 0);
   results[`snapshots_received_per_s_${key}`] = m((r) => r.snapshotsReceivedPerS, 0);
   results[`snapshots_received_over_sent_${key}`] = m((r) => r.receivedOverSent, 4);
+  results[`datagrams_received_over_sent_${key}`] = m((r) => r.datagramsReceivedOverSent, 4);
+  results[`clients_process_cpu_pct_${key}`] = m((r) => r.clientsCpuPct, 1);
   results[`snapshots_decoded_by_clients_${key}`] = m((r) => r.decoded, 0);
   results[`snapshots_rejected_by_clients_${key}`] = Math.max(...runs.map((r) => r.rejected));
   results[`acks_never_sent_${key}`] = Math.max(...runs.map((r) => r.acksNeverSent));
@@ -287,7 +289,7 @@ for (const k of [
   'snapshot_bytes_ratio_full_over_delta',
   'avg_interest_size_256c_10000e',
   ...Object.keys(results).filter((k) => k.startsWith('host_')),
-  ...Object.keys(results).filter((k) => /send|snapshots_|acks_never|server_cpu/.test(k)),
+  ...Object.keys(results).filter((k) => /send|snapshots_|acks_never|server_cpu|datagrams_|clients_/.test(k)),
 ]) {
   console.log(`${k.padEnd(52)}${results[k]}`);
 }

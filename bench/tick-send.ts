@@ -18,7 +18,7 @@ import { buildWorld, moveAvatars, pct, TICK_MS } from './server-workload.js';
 const WARMUP_TICKS = 100;
 const MEASURED_TICKS = 300;
 /** Every n-th client decodes its snapshots in full (tick-clients.ts). */
-const DECODE_EVERY = Number(process.env.SERVER_BENCH_DECODE_EVERY ?? 4);
+const DECODE_EVERY = Number(process.env.SERVER_BENCH_DECODE_EVERY ?? 8);
 const CLIENTS_READY_TIMEOUT_MS = 180_000;
 /** After the last tick: time for the last datagrams to arrive before the clients are asked. */
 const DRAIN_MS = 300;
@@ -40,11 +40,16 @@ export interface SendRun {
   decoded: number;
   rejected: number;
   acksNeverSent: number;
+  /** Client peers the server lost during the run (ENet timeout: a starved client process). */
+  disconnects: number;
   datagramsPerTick: number;
   /** Unreliable packets ENet's packet throttle dropped (it slows a peer whose round trip grows), and datagrams the socket refused. */
   throttledPackets: number;
   sendFailures: number;
-  clientDatagrams: number;
+  /** Datagrams the clients received over those the server sent (the rest were lost on loopback: a starved receiver's full socket buffer). */
+  datagramsReceivedOverSent: number;
+  /** The clients' process CPU over the run, % of one core (a starved client process loses datagrams). */
+  clientsCpuPct: number;
   bytesPerEntity: number;
   avgInterest: number;
 }
@@ -55,6 +60,7 @@ interface ClientStats {
   rejected: number;
   acks: number;
   datagrams: number;
+  cpuMs: number;
 }
 
 export async function tickSendRun(nClients: number, nEntities: number, seed: number): Promise<SendRun> {
@@ -64,7 +70,9 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
   const host = new EnetHost({ transport, peerLimit: nClients + SPARE_PEER_SLOTS, channelLimit: CHANNEL_COUNT });
   const peerOf = new Map<TickClient, EnetPeer>();
   const clientOf = new Map<EnetPeer, TickClient>();
-  let acksNeverSent = 0;
+  let acksNeverSent = 0,
+    disconnects = 0;
+  host.on('disconnect', () => disconnects++);
   host.on('connect', (peer) => {
     const c = clients[clientOf.size];
     clientOf.set(peer, c);
@@ -83,17 +91,23 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
     stdin: true,
     name: 'tick-clients',
   });
+  const ask = async (): Promise<unknown> => {
+    const before = child.json.length;
+    child.write('stats');
+    return child.jsonLine((l) => child.json.indexOf(l) >= before && 'snapshots' in l, CLIENTS_READY_TIMEOUT_MS);
+  };
   try {
     await child.line(/^ready /, CLIENTS_READY_TIMEOUT_MS);
     while (clientOf.size < nClients) await sleep(10);
+    const cpu0 = ((await ask()) as ClientStats).cpuMs;
     let sent = 0,
       datagrams = 0,
       deltaBytes = 0,
       entities = 0;
     const out = (c: TickClient, kind: 'interest' | 'snapshot', bytes: Uint8Array): void => {
       const channel = kind === 'interest' ? CHANNEL_RELIABLE : CHANNEL_SNAPSHOT;
-      peerOf.get(c)!.send(channel, bytes, enetSendOptions(channel, kind === 'interest'));
-      if (kind === 'snapshot') sent++;
+      const queued = peerOf.get(c)!.send(channel, bytes, enetSendOptions(channel, kind === 'interest'));
+      if (queued && kind === 'snapshot') sent++;
     };
     const times: number[] = [],
       walls: number[] = [],
@@ -129,9 +143,7 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
     const cpuAll = process.cpuUsage(cpuAll0);
     datagrams = host.stats.datagramsSent - dg0;
     await sleep(DRAIN_MS);
-    const before = child.json.length;
-    child.write('stats');
-    const got = (await child.jsonLine((l) => child.json.indexOf(l) >= before && 'snapshots' in l, CLIENTS_READY_TIMEOUT_MS)) as unknown as ClientStats;
+    const got = (await ask()) as ClientStats;
     return {
       p50: pct(times, 50),
       p99: pct(times, 99),
@@ -146,10 +158,12 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
       decoded: got.decoded,
       rejected: got.rejected,
       acksNeverSent,
+      disconnects,
       datagramsPerTick: datagrams / MEASURED_TICKS,
       throttledPackets: host.stats.throttledPackets,
       sendFailures: host.stats.sendFailures,
-      clientDatagrams: got.datagrams,
+      datagramsReceivedOverSent: got.datagrams / host.stats.datagramsSent,
+      clientsCpuPct: (100 * (got.cpuMs - cpu0)) / (loopS * 1000),
       bytesPerEntity: deltaBytes / entities,
       avgInterest: entities / MEASURED_TICKS / nClients,
     };

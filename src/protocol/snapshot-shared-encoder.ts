@@ -28,8 +28,13 @@ import {
 } from './snapshot-format.js';
 
 const FC = FIELD_COUNT;
-/** (tick, base tick) pairs cached at once; a client with a rarer base shares a slot and may evict. */
-const RECORD_CACHE_SLOTS = 4;
+/**
+ * (tick, base tick) pairs cached at once, slot = base tick mod this: a server bases deltas on its
+ * last 32 ticks only (SNAPSHOT_HISTORY), so within a tick no two bases share a slot. With 4 slots
+ * clients whose acks spread over several ticks (a loaded network) evicted each other's records.
+ * A slot's arrays are allocated when first used.
+ */
+const RECORD_CACHE_SLOTS = 32;
 /**
  * Pairs per tick whose records are all computed at once, in id order, when the pair is first
  * used: reading both worlds front to back is several times faster than a record at a time at

@@ -42,8 +42,8 @@ describe('SharedSnapshotEncoder', () => {
         (worlds, clients, elapsedOf) => {
           const shared = new SharedSnapshotEncoder();
           const reference = new SnapshotEncoder();
-          // Worlds 0..2 are ticks 10, 14 and 18 (14 ≡ 18 ≡ 10 mod 4: every pair shares one cache slot).
-          const tickOf = (i: number): number => 10 + 4 * i;
+          // Worlds 0..2 are ticks 10, 42 and 74 (≡ mod 32: every pair shares one cache slot and evicts the others).
+          const tickOf = (i: number): number => 10 + 32 * i;
           for (const c of clients) {
             // The encoder's contract: one (tick, base tick) pair always comes with the same worlds and elapsed time.
             const elapsed = elapsedOf[c.tick * 3 + (c.base ?? 0)];
