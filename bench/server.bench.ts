@@ -260,6 +260,7 @@ if (process.env.SERVER_BENCH_SEND !== '0') {
   results[`snapshots_decoded_by_clients_${key}`] = m((r) => r.decoded, 0);
   results[`snapshots_rejected_by_clients_${key}`] = Math.max(...runs.map((r) => r.rejected));
   results[`acks_never_sent_${key}`] = Math.max(...runs.map((r) => r.acksNeverSent));
+  results[`client_disconnects_${key}`] = Math.max(...runs.map((r) => r.disconnects));
   results[`send_snapshot_bytes_per_entity_${key}`] = m((r) => r.bytesPerEntity, 2);
   const base = results[`tick_p99_ms_${key}`];
   if (base) results[`tick_with_send_over_tick_p99_${key}`] = +(results[`tick_with_send_p99_ms_${key}`] / base).toFixed(2);
@@ -289,7 +290,7 @@ for (const k of [
   'snapshot_bytes_ratio_full_over_delta',
   'avg_interest_size_256c_10000e',
   ...Object.keys(results).filter((k) => k.startsWith('host_')),
-  ...Object.keys(results).filter((k) => /send|snapshots_|acks_never|server_cpu|datagrams_|clients_/.test(k)),
+  ...Object.keys(results).filter((k) => /send|snapshots_|acks_never|server_cpu|datagrams_|client/.test(k)),
 ]) {
   console.log(`${k.padEnd(52)}${results[k]}`);
 }
