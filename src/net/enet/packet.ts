@@ -31,7 +31,13 @@ export function packetFlagsFrom(options: SendOptions | number | undefined): numb
   );
 }
 
-/** A packet owning a private copy of `data` (the caller may reuse its buffer afterwards). */
+/**
+ * A packet owning a private copy of `data` (the caller may reuse its buffer afterwards). The copy
+ * comes from Node's shared Buffer pool (small sizes): a server queues a snapshot per client per
+ * tick, and a fresh ArrayBuffer per packet (slice) cost an allocation and its GC each.
+ */
 export function createPacket(data: Uint8Array, flags: number): EnetPacket {
-  return { data: Uint8Array.prototype.slice.call(data), flags };
+  const copy = Buffer.allocUnsafe(data.length);
+  copy.set(data);
+  return { data: copy, flags };
 }

@@ -42,6 +42,13 @@ const ACK_SIZE = COMMAND_SIZES[Command.ACKNOWLEDGE];
 const PING_SIZE = COMMAND_SIZES[Command.PING];
 const WINDOW_MASK = (1 << (ENET_PEER_FREE_RELIABLE_WINDOWS + 2)) - 1;
 
+/**
+ * Datagrams are built in one arena after another and handed to the transport as views of the
+ * bytes used: a flush to every client of a server builds hundreds, and a fresh MTU-sized buffer
+ * each (the transport may keep what it is given) made that much garbage.
+ */
+const DATAGRAM_ARENA_BYTES = 64 * 1024;
+
 /** The datagram being built for one peer (ENet keeps these fields on the host). */
 export class DatagramBuilder {
   buffer: Uint8Array = new Uint8Array(0);
@@ -53,13 +60,20 @@ export class DatagramBuilder {
   /** ENet's packetSize: the full header plus every command and payload so far. */
   packetSize = HEADER_SIZE;
   continueSending = false;
-  /** Set once `buffer` went to the transport: the transport may keep it, so take a new one. */
+  /** Set once `buffer` went to the transport: the transport may keep it, so take new bytes. */
   private handedOver = true;
+  private arena = new Uint8Array(0);
+  /** Where the next datagram's bytes start in `arena` (what was handed over stays untouched). */
+  private arenaUsed = 0;
 
   begin(mtu: number): void {
     const size = HEADER_RESERVE + mtu + CHECKSUM_SIZE;
     if (this.handedOver || this.buffer.length < size) {
-      this.buffer = Buffer.allocUnsafe(size);
+      if (this.arena.length - this.arenaUsed < size) {
+        this.arena = new Uint8Array(Math.max(DATAGRAM_ARENA_BYTES, size));
+        this.arenaUsed = 0;
+      }
+      this.buffer = this.arena.subarray(this.arenaUsed, this.arenaUsed + size);
       this.handedOver = false;
     }
     this.offset = HEADER_RESERVE;
@@ -71,6 +85,7 @@ export class DatagramBuilder {
 
   handOver(start: number, end: number): Uint8Array {
     this.handedOver = true;
+    this.arenaUsed += end;
     return this.buffer.subarray(start, end);
   }
 }
