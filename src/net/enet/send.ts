@@ -334,14 +334,10 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
   return canPing;
 }
 
-const SMALL_COPY_BYTES = 64;
-
+/** A whole packet is one set() (a memcpy); only a fragment needs a view of its part. */
 function copyPayload(to: Uint8Array, at: number, from: Uint8Array, offset: number, length: number): void {
-  if (length <= SMALL_COPY_BYTES) {
-    for (let i = 0; i < length; i++) to[at + i] = from[offset + i];
-  } else {
-    to.set(from.subarray(offset, offset + length), at);
-  }
+  if (offset === 0 && length === from.length) to.set(from, at);
+  else to.set(new Uint8Array(from.buffer, from.byteOffset + offset, length), at);
 }
 
 function removeSentUnreliableCommands(peer: Peer): void {
