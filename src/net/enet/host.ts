@@ -31,7 +31,8 @@ import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protoco
 import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
 import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
-import { DatagramBuilder, sendOutgoingCommands } from './send.js';
+import { DatagramBuilder } from './datagram-builder.js';
+import { sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { DatagramAddress, DatagramTransport } from './transport.js';

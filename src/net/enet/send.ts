@@ -3,6 +3,7 @@
 // and queued commands while they fit the MTU, the reliable window and the throttle.
 import { encodeOutgoingCommand, type OutgoingCommand } from './commands.js';
 import { notifyDisconnect } from './connect.js';
+import { HEADER_RESERVE } from './datagram-builder.js';
 import { crc32 } from './checksum.js';
 import {
   ENET_BUFFER_MAXIMUM,
@@ -36,44 +37,9 @@ import {
 } from './protocol.js';
 import { timeDifference, timeGreaterEqual, timeLess } from './time.js';
 
-/** Room before the first command for the largest header (sent time and checksum). */
-const HEADER_RESERVE = HEADER_SIZE + CHECKSUM_SIZE;
 const ACK_SIZE = COMMAND_SIZES[Command.ACKNOWLEDGE];
 const PING_SIZE = COMMAND_SIZES[Command.PING];
 const WINDOW_MASK = (1 << (ENET_PEER_FREE_RELIABLE_WINDOWS + 2)) - 1;
-
-/** The datagram being built for one peer (ENet keeps these fields on the host). */
-export class DatagramBuilder {
-  buffer: Uint8Array = new Uint8Array(0);
-  /** Write position in `buffer` (commands start at HEADER_RESERVE). */
-  offset = HEADER_RESERVE;
-  headerFlags = 0;
-  commandCount = 0;
-  bufferCount = 1;
-  /** ENet's packetSize: the full header plus every command and payload so far. */
-  packetSize = HEADER_SIZE;
-  continueSending = false;
-  /** Set once `buffer` went to the transport: the transport may keep it, so take a new one. */
-  private handedOver = true;
-
-  begin(mtu: number): void {
-    const size = HEADER_RESERVE + mtu + CHECKSUM_SIZE;
-    if (this.handedOver || this.buffer.length < size) {
-      this.buffer = Buffer.allocUnsafe(size);
-      this.handedOver = false;
-    }
-    this.offset = HEADER_RESERVE;
-    this.headerFlags = 0;
-    this.commandCount = 0;
-    this.bufferCount = 1;
-    this.packetSize = HEADER_SIZE;
-  }
-
-  handOver(start: number, end: number): Uint8Array {
-    this.handedOver = true;
-    return this.buffer.subarray(start, end);
-  }
-}
 
 export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean): void {
   const d = host.builder;
