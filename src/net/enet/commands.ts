@@ -1,5 +1,5 @@
-// The queued command records of a peer (ENet's ENetOutgoingCommand, ENetIncomingCommand,
-// ENetAcknowledgement) and the encoder of an outgoing command into a datagram.
+// The queued command records of a peer (ENet's ENetOutgoingCommand, ENetIncomingCommand; the
+// acknowledgements it owes are in ack-queue.ts) and the encoder of an outgoing command into a datagram.
 import { ListNode } from './list.js';
 import type { EnetPacket } from './packet.js';
 import { Command, COMMAND_MASK, SEND_FRAGMENT, SEND_RELIABLE, SEND_UNRELIABLE, SEND_UNSEQUENCED, writeU16, writeU32 } from './protocol.js';
@@ -86,11 +86,4 @@ export class IncomingCommand extends ListNode {
     super();
     this.fragmentsRemaining = fragmentCount;
   }
-}
-
-export interface Acknowledgement {
-  channelID: number;
-  reliableSequenceNumber: number;
-  commandNumber: number;
-  sentTime: number;
 }

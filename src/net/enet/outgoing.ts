@@ -154,7 +154,7 @@ export function queueAcknowledgement(peer: Peer, commandNumber: number, channelI
     if (reliableWindow >= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS - 1 && reliableWindow <= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS) return;
   }
   peer.outgoingDataTotal += COMMAND_SIZES[Command.ACKNOWLEDGE];
-  peer.acknowledgements.push({ channelID, reliableSequenceNumber, commandNumber, sentTime });
+  peer.acknowledgements.push(channelID, reliableSequenceNumber, commandNumber, sentTime);
 }
 
 /** Retire the reliable command (seq, channel); returns its command number or NONE. */

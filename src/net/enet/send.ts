@@ -136,21 +136,21 @@ function sendAcknowledgements(host: EnetHost, peer: Peer): void {
       d.continueSending = true;
       break;
     }
-    const ack = acks[i++];
     const o = d.offset;
+    const sequence = acks.reliableSequenceNumber(i);
     b[o] = Command.ACKNOWLEDGE;
-    b[o + 1] = ack.channelID;
-    writeU16(b, o + 2, ack.reliableSequenceNumber);
-    writeU16(b, o + 4, ack.reliableSequenceNumber);
-    writeU16(b, o + 6, ack.sentTime);
+    b[o + 1] = acks.channelID(i);
+    writeU16(b, o + 2, sequence);
+    writeU16(b, o + 4, sequence);
+    writeU16(b, o + 6, acks.sentTime(i));
     d.offset += ACK_SIZE;
     d.packetSize += ACK_SIZE;
     d.commandCount++;
     d.bufferCount++;
-    if (ack.commandNumber === Command.DISCONNECT) peer.dispatchState(PeerState.ZOMBIE);
+    if (acks.commandNumber(i) === Command.DISCONNECT) peer.dispatchState(PeerState.ZOMBIE);
+    i++;
   }
-  if (i === acks.length) peer.acknowledgements = [];
-  else acks.splice(0, i);
+  acks.dropFront(i);
 }
 
 /** Resend what timed out; true when the peer itself timed out (it is then a zombie). */
