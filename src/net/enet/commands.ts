@@ -81,7 +81,10 @@ export class IncomingCommand extends ListNode {
     public reliableSequenceNumber: number,
     public unreliableSequenceNumber: number,
     public fragmentCount: number,
-    public packet: EnetPacket,
+    /** The packet's bytes (ENet's packet->data; a fragmented one fills in as fragments arrive). */
+    public data: Uint8Array,
+    /** Its ENET_PACKET_FLAG_* bits. */
+    public flags: number,
   ) {
     super();
     this.fragmentsRemaining = fragmentCount;

@@ -35,6 +35,7 @@ import { DatagramBuilder } from './datagram-builder.js';
 import { sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import { RingQueue } from '../../util/ring-queue.js';
 import type { DatagramAddress, DatagramTransport } from './transport.js';
 
 export interface EnetLogger {
@@ -141,7 +142,9 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   throttledPackets = 0;
   readonly builder = new DatagramBuilder();
   // ----
-  readonly #dispatchQueue: Peer[] = [];
+  /** Peers with events to emit, each once (Peer.needsDispatch), served round-robin. */
+  readonly #dispatchQueue = new RingQueue<Peer>();
+  readonly #receiveListeners = this.listenersOf('receive');
   #inbox: Array<[Uint8Array, DatagramAddress]> = [];
   readonly #drops: Record<DropReason, number> = { short: 0, peer: 0, compressed: 0, decompress: 0, checksum: 0, command: 0, inbox: 0 };
   #datagramsSent = 0;
@@ -370,8 +373,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   }
 
   unqueueDispatch(peer: Peer): void {
-    const i = this.#dispatchQueue.indexOf(peer);
-    if (i >= 0) this.#dispatchQueue.splice(i, 1);
+    this.#dispatchQueue.remove(peer);
     peer.needsDispatch = false;
   }
 
@@ -443,7 +445,10 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
           if (command === undefined) break;
           if (!peer.dispatchedCommands.empty) this.queueDispatch(peer);
           events++;
-          this.emit('receive', peer, command.channelID, command.packet.data, command.packet.flags);
+          // The common case (one listener) without emit's lookup and argument spreading.
+          const listeners = this.#receiveListeners;
+          if (listeners.length === 1) listeners[0](peer, command.channelID, command.data, command.flags);
+          else this.emit('receive', peer, command.channelID, command.data, command.flags);
           break;
         }
         default:

@@ -124,7 +124,7 @@ export function queueIncomingCommand(
   if (peer.totalWaitingData >= peer.host.maximumWaitingData) return null;
   // A whole packet is one slice (allocation and copy in one builtin); a fragmented one starts zeroed.
   const data = fragmentCount === 0 && source !== null ? sliceBytes(source, offset, length) : new Uint8Array(length);
-  const command = new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, { data, flags });
+  const command = new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, data, flags);
   if (fragmentCount > 0) command.fragments = new Uint32Array(Math.ceil(fragmentCount / 32));
   peer.totalWaitingData += length;
   insertAfter(position, command);
@@ -203,7 +203,7 @@ function removeIncomingCommands(peer: Peer, list: List<IncomingCommand>, stop: L
     current = current.next;
     if (c === keep) continue;
     unlink(c);
-    peer.totalWaitingData -= c.packet.data.length;
+    peer.totalWaitingData -= c.data.length;
   }
 }
 
@@ -220,6 +220,6 @@ export function takeDispatched(peer: Peer): IncomingCommand | undefined {
   const c = peer.dispatchedCommands.front();
   if (c === undefined) return undefined;
   unlink(c);
-  peer.totalWaitingData -= c.packet.data.length;
+  peer.totalWaitingData -= c.data.length;
   return c;
 }
