@@ -23,7 +23,7 @@ import { EnetError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { takeDispatched } from './incoming.js';
 import { queueOutgoingCommand, sendPacket } from './outgoing.js';
-import { createPacket, packetFlagsFrom, type SendOptions } from './packet.js';
+import { copyPacketData, packetFlagsFrom, type SendOptions } from './packet.js';
 import { Peer } from './peer.js';
 import type { EnetPeer } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.js';
@@ -31,6 +31,7 @@ import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protoco
 import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
 import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
+import type { OutgoingCommand } from './commands.js';
 import { DatagramBuilder } from './datagram-builder.js';
 import { sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
@@ -141,6 +142,8 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   bandwidthLimitedPeers = 0;
   throttledPackets = 0;
   readonly builder = new DatagramBuilder();
+  /** Retired outgoing command records for reuse (outgoing.ts). */
+  readonly commandPool: OutgoingCommand[] = [];
   // ----
   /** Peers with events to emit, each once (Peer.needsDispatch), served round-robin. */
   readonly #dispatchQueue = new RingQueue<Peer>();
@@ -256,7 +259,8 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   /** Queue one packet to every connected peer. */
   broadcast(channelId: number, data: Uint8Array, options?: SendOptions | number): void {
-    const packet = createPacket(data, packetFlagsFrom(options));
+    const copy = copyPacketData(data);
+    const flags = packetFlagsFrom(options);
     for (const peer of this.slots) {
       if (
         peer.state !== PeerState.CONNECTED ||
@@ -266,7 +270,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
         data.length > this.maximumPacketSize
       )
         continue;
-      sendPacket(peer, channelId, packet);
+      sendPacket(peer, channelId, copy, flags);
     }
     this.wake();
   }

@@ -3,6 +3,7 @@
 // and queued commands while they fit the MTU, the reliable window and the throttle.
 import { encodeOutgoingCommand, type OutgoingCommand } from './commands.js';
 import { notifyDisconnect } from './connect.js';
+import { retireCommand } from './outgoing.js';
 import { HEADER_RESERVE } from './datagram-builder.js';
 import { crc32 } from './checksum.js';
 import {
@@ -170,7 +171,7 @@ function checkTimeouts(host: EnetHost, peer: Peer): boolean {
         return true;
       }
     }
-    if (c.packet !== null) peer.reliableDataInTransit -= c.fragmentLength;
+    if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
     peer.packetsLost++;
     peer.totalPacketsLost++;
     c.roundTripTimeout *= 2;
@@ -197,7 +198,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
     const reliable = (c.commandByte & COMMAND_FLAG_ACKNOWLEDGE) !== 0;
     // Once the window is full every reliable packet behind it waits (the window-wrap test
     // below only ever skips more of those): skip them first, as the queue can be thousands long.
-    if (windowExceeded && reliable && c.packet !== null) {
+    if (windowExceeded && reliable && c.data !== null) {
       current = current.next;
       continue;
     }
@@ -219,7 +220,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
           continue;
         }
       }
-      if (c.packet !== null) {
+      if (c.data !== null) {
         if (!windowExceeded) {
           const windowSize = Math.floor((peer.packetThrottle * peer.windowSize) / ENET_PEER_PACKET_THROTTLE_SCALE);
           if (peer.reliableDataInTransit + c.fragmentLength > Math.max(windowSize, peer.mtu)) windowExceeded = true;
@@ -237,7 +238,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
       d.commandCount >= ENET_PROTOCOL_MAXIMUM_PACKET_COMMANDS ||
       d.bufferCount + 1 >= ENET_BUFFER_MAXIMUM ||
       room < commandSize ||
-      (c.packet !== null && (room & 0xffff) < ((commandSize + c.fragmentLength) & 0xffff))
+      (c.data !== null && (room & 0xffff) < ((commandSize + c.fragmentLength) & 0xffff))
     ) {
       d.continueSending = true;
       break;
@@ -260,7 +261,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
       d.headerFlags |= HEADER_FLAG_SENT_TIME;
       peer.reliableDataInTransit += c.fragmentLength;
     } else {
-      if (c.packet !== null && c.fragmentOffset === 0) {
+      if (c.data !== null && c.fragmentOffset === 0) {
         peer.packetThrottleCounter = (peer.packetThrottleCounter + ENET_PEER_PACKET_THROTTLE_COUNTER) % ENET_PEER_PACKET_THROTTLE_SCALE;
         if (peer.packetThrottleCounter > peer.packetThrottle) {
           // Throttled: drop this unreliable packet with all its fragments.
@@ -278,15 +279,15 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
         }
       }
       unlink(c);
-      if (c.packet !== null) peer.sentUnreliableCommands.pushBack(c);
+      if (c.data !== null) peer.sentUnreliableCommands.pushBack(c);
     }
     const written = encodeOutgoingCommand(d.buffer, d.offset, c);
     d.offset += written;
     d.packetSize += commandSize;
     d.commandCount++;
     d.bufferCount++;
-    if (c.packet !== null) {
-      copyPayload(d.buffer, d.offset, c.packet.data, c.fragmentOffset, c.fragmentLength);
+    if (c.data !== null) {
+      copyPayload(d.buffer, d.offset, c.data, c.fragmentOffset, c.fragmentLength);
       d.offset += c.fragmentLength;
       d.packetSize += c.fragmentLength;
       d.bufferCount++;
@@ -307,8 +308,14 @@ function copyPayload(to: Uint8Array, at: number, from: Uint8Array, offset: numbe
 }
 
 function removeSentUnreliableCommands(peer: Peer): void {
-  if (peer.sentUnreliableCommands.empty) return;
-  peer.sentUnreliableCommands.clear();
+  const sent = peer.sentUnreliableCommands;
+  if (sent.empty) return;
+  for (let n = sent.sentinel.next; n !== sent.sentinel;) {
+    const c = n as OutgoingCommand;
+    n = n.next;
+    retireCommand(peer, c);
+  }
+  sent.clear();
   if (peer.state === PeerState.DISCONNECT_LATER && peer.outgoingCommands.empty && peer.sentReliableCommands.empty) {
     peer.disconnect(peer.eventData);
   }
