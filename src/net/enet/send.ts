@@ -192,6 +192,8 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
   let windowExceeded = false;
   let windowWrap = false;
   let canPing = true;
+  // The throttled window is the same for every command of this pass (nothing below moves it).
+  const windowLimit = Math.max(Math.floor((peer.packetThrottle * peer.windowSize) / ENET_PEER_PACKET_THROTTLE_SCALE), peer.mtu);
   let current: ListNode = outgoing.sentinel.next;
   while (current !== outgoing.sentinel) {
     let c = current as OutgoingCommand;
@@ -222,8 +224,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
       }
       if (c.data !== null) {
         if (!windowExceeded) {
-          const windowSize = Math.floor((peer.packetThrottle * peer.windowSize) / ENET_PEER_PACKET_THROTTLE_SCALE);
-          if (peer.reliableDataInTransit + c.fragmentLength > Math.max(windowSize, peer.mtu)) windowExceeded = true;
+          if (peer.reliableDataInTransit + c.fragmentLength > windowLimit) windowExceeded = true;
         }
         if (windowExceeded) {
           current = current.next;
