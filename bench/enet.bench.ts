@@ -22,6 +22,7 @@ import type { EnetPeer } from '../src/net/enet/peer-api.js';
 import { UdpTransport } from '../src/net/enet/udp.js';
 import { ENET_HOST_DEFAULT_MTU, ENET_PACKET_FLAG_RELIABLE } from '../src/net/enet/constants.js';
 import { LibEnetHost, libenetVersion, type LibEnetPeer } from '../test/enet/libenet.js';
+import { memoryNsPerMessage } from './enet-memory.js';
 import { machineInfo } from './machine.js';
 
 const SMALL_BYTES = 64;
@@ -31,6 +32,8 @@ const MIN_MESSAGES = 200_000;
 const MAX_DURATION_MS = 20_000;
 const QUEUE_MESSAGES = 2_048;
 const REPS = Number(process.env.ENET_BENCH_REPS ?? 3);
+/** Messages of each in-memory run (bench/enet-memory.ts). */
+const MEMORY_MESSAGES = 1_000_000;
 
 /** Rates per wall second and per CPU second of the process (the latter robust to other load). */
 interface Run {
@@ -173,7 +176,11 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const runs: Record<string, Run[]> = { ts64: [], lib64: [], c64: [], ts1k: [], lib1k: [], c1k: [] };
   const load: number[] = [os.loadavg()[0]];
+  const memory64: number[] = [];
+  const memory1k: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
+    memory64.push(memoryNsPerMessage(SMALL_BYTES, MEMORY_MESSAGES, QUEUE_MESSAGES));
+    memory1k.push(memoryNsPerMessage(LARGE_BYTES, MEMORY_MESSAGES / 4, QUEUE_MESSAGES));
     runs.c64.push(runC(SMALL_BYTES));
     runs.lib64.push(runLib(SMALL_BYTES));
     runs.ts64.push(await runTs(SMALL_BYTES));
@@ -197,6 +204,8 @@ async function main(): Promise<void> {
     libenet_c_reliable_mb_per_cpu_s: Number(m('c1k', (r) => r.mbPerCpuS).toFixed(2)),
     ts_msgs_per_datagram: Number(m('ts64', (r) => r.msgsPerDatagram).toFixed(1)),
     libenet_c_msgs_per_datagram: Number(m('c64', (r) => r.msgsPerDatagram).toFixed(1)),
+    ts_in_memory_cpu_ns_per_msg: Math.round(median(memory64)),
+    ts_in_memory_cpu_ns_per_1k_msg: Math.round(median(memory1k)),
     ts_rtt_ms: m('ts64', (r) => r.rttMs),
     libenet_rtt_ms: m('c64', (r) => r.rttMs),
   };
@@ -224,6 +233,8 @@ async function main(): Promise<void> {
       libenet_koffi_note: 'libenet_reliable_* is libenet through koffi (several FFI calls per event): not the baseline, see libenet_c_*',
       ts_msgs_per_datagram: `${SMALL_BYTES} B messages per datagram sent by either host (acknowledgements included)`,
       libenet_c_msgs_per_datagram: `${SMALL_BYTES} B messages per datagram sent by either host (acknowledgements included)`,
+      ts_in_memory_cpu_ns_per_msg: `${SMALL_BYTES} B: our ENet's own CPU per message, two hosts over an in-memory transport (bench/enet-memory.ts; no libenet counterpart)`,
+      ts_in_memory_cpu_ns_per_1k_msg: `${LARGE_BYTES} B: the same`,
       ts_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
       libenet_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
     },
@@ -231,6 +242,7 @@ async function main(): Promise<void> {
     ratios,
     repetitions: REPS,
     runs,
+    in_memory_cpu_ns_per_msg: { [SMALL_BYTES]: memory64.map(Math.round), [LARGE_BYTES]: memory1k.map(Math.round) },
     workload: {
       mtu: ENET_HOST_DEFAULT_MTU,
       channel: 0,
@@ -248,7 +260,7 @@ async function main(): Promise<void> {
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/enet.json', `${JSON.stringify(out, null, 2)}\n`);
-  const row = (name: string, ts: number, lib: number, unit: string): string =>
+  const row = (name: string, ts: number, lib: number | string, unit: string): string =>
     `${name.padEnd(28)} ${String(ts).padStart(12)} ${String(lib).padStart(12)}  ${unit}`;
   console.log(`${'metric'.padEnd(28)} ${'TS'.padStart(12)} ${'libenet C'.padStart(12)}`);
   console.log(
@@ -283,6 +295,14 @@ async function main(): Promise<void> {
   );
   console.log(row(`  via koffi MB/s`, results.ts_reliable_mb_per_s, results.libenet_reliable_mb_per_s, `ratio ${ratios.mb_per_s_ts_over_libenet}`));
   console.log(row(`msgs/datagram (${SMALL_BYTES} B)`, results.ts_msgs_per_datagram, results.libenet_c_msgs_per_datagram, 'the loops have the same shape'));
+  console.log(
+    row(
+      `ENet alone ns/msg (${SMALL_BYTES} B)`,
+      results.ts_in_memory_cpu_ns_per_msg,
+      '',
+      `${LARGE_BYTES} B: ${results.ts_in_memory_cpu_ns_per_1k_msg}; in memory, no sockets`,
+    ),
+  );
   console.log(row('rtt ms (after run)', results.ts_rtt_ms, results.libenet_rtt_ms, ''));
   console.log(
     `machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}; load ${load.map((l) => l.toFixed(2)).join(' ')}`,
