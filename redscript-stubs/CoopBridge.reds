@@ -6,7 +6,7 @@
 //
 // Each frame the service drains the sidecar -> game ring (CoopBridgePoll) into CoopGameHandler.
 
-// Engine actions (seek, spawn, progress...): CoopEngine.reds, not implemented yet.
+// Engine actions (seek, spawn, progress...): CoopEngine.reds and CoopProxies.reds (docs/mod.md).
 
 public class CoopBridgeService extends ScriptableSystem {
   private let m_handler: ref<CoopGameHandler>;

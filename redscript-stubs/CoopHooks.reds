@@ -1,9 +1,10 @@
 // Game -> sidecar hooks: @wrapMethod around the game methods the hook manifest names, each
 // sending its generated CoopMsg through the plugin's natives. NOT COMPILED HERE (no game script
-// compiler on this machine). Scene start/end/time (scnSceneSystem) and the console are native
-// code a script cannot wrap: the RED4ext plugin would hook them through sdk->hooking and send
-// StartCinematic / CinematicEnded / CinematicTime / ConsoleCommand; NOT DONE, it does not yet
-// (CoopStory.reds has the script side of story sync).
+// compiler on this machine). The wrapped methods are the game's own (dialogWidgetGameController's
+// OnDialogsActivateHub / OnDialogsSelectIndex, PlayerPuppet.OnGameAttached: docs/mod.md says where
+// each was seen). Scene start/end/time (scnSceneSystem) and the console are native code a script
+// cannot wrap: the plugin would hook them through sdk->hooking and send StartCinematic /
+// CinematicEnded / CinematicTime / ConsoleCommand; NOT DONE (no research names their addresses).
 
 public abstract class CoopHooks {
   public static func Transform(player: ref<PlayerPuppet>) -> CoopMsgPlayerTransform {
@@ -19,61 +20,77 @@ public abstract class CoopHooks {
   }
 }
 
-// Player attach: hand the player to the service; the per-frame tick sends PlayerTransform.
+// Player attach: hand the player to the service and start the per-frame tick.
 @wrapMethod(PlayerPuppet)
 protected cb func OnGameAttached() -> Bool {
   let r: Bool = wrappedMethod();
   let service: ref<CoopBridgeService> = CoopBridgeService.Get(this.GetGame());
   service.SetPlayer(this);
   this.RegisterInputListener(service.Ptt(), n"CoopPushToTalk");
+  CoopFrameTick.Start(this);
   return r;
 }
 
-// Push-to-talk: CoopPushToTalk (CoopSettings.reds) listens to the "CoopPushToTalk" action.
-// A menu opening lets go of push-to-talk (its release would go to the menu, not to us).
-@wrapMethod(PlayerPuppet)
-protected cb func OnMenuVisibilityChange(evt: ref<MenuVisibilityChangedEvent>) -> Bool {
-  CoopBridgeService.Get(this.GetGame()).Ptt().Release();
-  return wrappedMethod(evt);
+// Once per frame: the game's delay system calls back on the next frame, and the callback
+// re-queues itself while the player is attached. It drives the bridge service, the proxies and
+// the conversation count; a menu opening lets go of push-to-talk (its release would go to the
+// menu, not to us).
+public class CoopFrameTick extends DelayCallback {
+  private let m_player: wref<PlayerPuppet>;
+  private let m_lastS: Float;
+
+  public static func Start(player: ref<PlayerPuppet>) -> Void {
+    let tick = new CoopFrameTick();
+    tick.m_player = player;
+    tick.m_lastS = EngineTime.ToFloat(GameInstance.GetSimTime(player.GetGame()));
+    GameInstance.GetDelaySystem(player.GetGame()).DelayCallbackNextFrame(tick);
+  }
+
+  public func Call() -> Void {
+    if !IsDefined(this.m_player) { return; }
+    let game = this.m_player.GetGame();
+    let now = EngineTime.ToFloat(GameInstance.GetSimTime(game));
+    let service = CoopBridgeService.Get(game);
+    service.Tick();
+    let menu = GameInstance.GetBlackboardSystem(game).Get(GetAllBlackboardDefs().UI_System);
+    if IsDefined(menu) && menu.GetBool(GetAllBlackboardDefs().UI_System.IsInMenu) { service.Ptt().Release(); }
+    CoopProxies.Get().Tick(now - this.m_lastS);
+    CoopStory.Get().Conversation(this.m_player);
+    this.m_lastS = now;
+    GameInstance.GetDelaySystem(game).DelayCallbackNextFrame(this);
+  }
 }
 
-// The dialogue wheel as the hub widget sees the UIInteractionsDef blackboard (DialogChoiceHubs):
-// shown with its choices; hubId is the hub's id (ActiveChoiceHubID), conversationId the scene's.
+// The dialogue wheel: a hub became active; its choices are in the UIInteractionsDef blackboard
+// (DialogChoiceHubs), its id is ActiveChoiceHubID, the conversation is CoopStory's count.
 @wrapMethod(dialogWidgetGameController)
-protected cb func OnDialogsData(value: Variant) -> Bool {
-  let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(value);
-  let msg: CoopMsgDialogueWheelShown;
-  if ArraySize(data.choiceHubs) > 0 {
-    let hub: ListChoiceHubData = data.choiceHubs[0];
-    msg.conversationId = CoopStory.ConversationId(this.GetPlayerControlledObject());
-    msg.hubId = Cast<Uint32>(hub.id);
-    let i: Int32 = 0;
-    while i < ArraySize(hub.choices) {
-      let c: CoopDialogueChoice;
-      c.index = Cast<Uint16>(i);
-      c.text = hub.choices[i].localizedName;
-      c.flags = 0u;
-      ArrayPush(msg.choices, c);
-      i += 1;
+protected cb func OnDialogsActivateHub(activeHubId: Int32) -> Bool {
+  let bb = CoopEngineInteractions();
+  let data: DialogChoiceHubs = FromVariant<DialogChoiceHubs>(bb.GetVariant(GetAllBlackboardDefs().UIInteractions.DialogChoiceHubs));
+  for hub in data.choiceHubs {
+    if hub.id == activeHubId {
+      let msg: CoopMsgDialogueWheelShown;
+      msg.conversationId = CoopStory.ConversationId(this.GetPlayerControlledObject());
+      msg.hubId = Cast<Uint32>(hub.id);
+      let i: Int32 = 0;
+      while i < ArraySize(hub.choices) {
+        let c: CoopDialogueChoice;
+        c.index = Cast<Uint16>(i);
+        c.text = hub.choices[i].localizedName;
+        c.flags = 0u;
+        ArrayPush(msg.choices, c);
+        i += 1;
+      }
+      CoopBridgeSendDialogueWheelShown(msg);
     }
-    CoopBridgeSendDialogueWheelShown(msg);
   }
-  return wrappedMethod(value);
+  return wrappedMethod(activeHubId);
 }
 
-// The local player picked a choice: the chooser's pick goes to the server and the game waits
-// for DialogueAdvance; a read-only wheel sends a suggestion instead (CoopStory).
+// The wheel's selection moved (UIInteractionsDef.SelectedIndex): on a read-only wheel that is a
+// suggestion, on the chooser's the pick the server is asked to accept (CoopStory.OnLocalPick).
 @wrapMethod(dialogWidgetGameController)
-protected cb func OnDialogsSelectIndex(value: Int32) -> Bool {
-  if CoopStory.Get().OnLocalPick(value) {
-    return true; // held until the server accepts it (every game advances together)
-  }
-  return wrappedMethod(value);
-}
-
-// Once per frame: the HUD's per-frame update drives the bridge service.
-@wrapMethod(HUDManager)
-protected cb func OnUpdate(dt: Float) -> Bool {
-  CoopBridgeService.Get(this.GetGameInstance()).Tick();
-  return wrappedMethod(dt);
+protected cb func OnDialogsSelectIndex(index: Int32) -> Bool {
+  CoopStory.Get().OnLocalPick(index);
+  return wrappedMethod(index);
 }

@@ -2,9 +2,9 @@
 // compiler on this machine; names follow the game's real classes (research notes): the scene
 // system is scnSceneSystem (script sees only scnScriptInterface: fast-forward, rewindable
 // sections, camera, queries — no general seek, so seek/stop/lip-sync need the RED4ext plugin to
-// hook scnSceneSystem; NOT DONE: those engine actions are in CoopEngine.reds and log "not
-// implemented"); the dialogue wheel is the UIInteractionsDef blackboard (DialogChoiceHubs,
-// ActiveChoiceHubID, SelectedIndex).
+// hook scnSceneSystem: CoopEngine.reds does what the script interface allows and logs the rest);
+// the dialogue wheel is the UIInteractionsDef blackboard (DialogChoiceHubs, ActiveChoiceHubID,
+// SelectedIndex).
 
 // Game modes as PlayerState.mode numbers them (GameModeManager's enum in the seed ticket).
 public enum CoopGameMode {
@@ -50,20 +50,31 @@ public class SpectatorCam {
   }
 }
 
-public class CoopStory {
+// One per game (a ScriptableSystem: redscript has no static fields to hold a singleton).
+public class CoopStory extends ScriptableSystem {
   private let m_mode: CoopGameMode;
   private let m_cam: ref<SpectatorCam>;
   private let m_readOnlyHub: Int32;
   private let m_hubId: Int32;
   private let m_conversationId: Uint32;
-  private static let s_instance: ref<CoopStory>;
+  private let m_conversations: Uint32;
+  private let m_inDialogue: Bool;
 
   public static func Get() -> ref<CoopStory> {
-    if !IsDefined(CoopStory.s_instance) { CoopStory.s_instance = new CoopStory(); }
-    return CoopStory.s_instance;
+    return GameInstance.GetScriptableSystemsContainer(GetGameInstance()).Get(n"CoopStory") as CoopStory;
   }
 
   public static func ConversationId(player: ref<GameObject>) -> Uint32 { return CoopEngineConversationId(player); }
+
+  // A new conversation each time the scene system puts the player into dialogue (every frame,
+  // CoopFrameTick, and whenever a wheel opens), so a wheel's id names its conversation.
+  public func Conversation(player: ref<GameObject>) -> Uint32 {
+    let scene = GameInstance.GetSceneSystem(player.GetGame()).GetScriptInterface();
+    let inDialogue = IsDefined(scene) && scene.IsEntityInDialogue(player.GetEntityID());
+    if inDialogue && !this.m_inDialogue { this.m_conversations += 1u; }
+    this.m_inDialogue = inDialogue;
+    return this.m_conversations;
+  }
   public func SetMode(mode: CoopGameMode) -> Void { this.m_mode = mode; }
 
   // ---- CC-1: the sidecar's commands for the scene system

@@ -4,7 +4,7 @@
 // The plugin (native-shims/plugin/natives.c) interprets both; nothing here is hand-written.
 import { type Manifest } from './manifest.js';
 import { GENERATED_BANNER } from './emit-ts.js';
-import { gameReads, sendNative, sendNatives, type ParamKind, type SendNative, type WireOp } from './natives.js';
+import { ENGINE_NATIVES, gameReads, type EngineNative, sendNative, sendNatives, type ParamKind, type SendNative, type WireOp } from './natives.js';
 
 const KIND: Record<ParamKind, string> = {
   u8: 'COOP_PK_U8',
@@ -28,7 +28,7 @@ function opsC(n: SendNative): string {
   return all.length ? all.join(', ') : '{COOP_OP_END, 0, 0, 0}';
 }
 
-export function emitNatives(m: Manifest): string {
+export function emitNatives(m: Manifest, engine: ReadonlyArray<EngineNative> = ENGINE_NATIVES): string {
   const sends = sendNatives(m);
   const reads = m.messages.filter(gameReads).map((msg) => sendNative(msg, m));
   const out = [`/* ${GENERATED_BANNER} */`, '/* Included once, by native-shims/plugin/natives.c, which defines the types and coop_native_send. */\n'];
@@ -56,5 +56,15 @@ export function emitNatives(m: Manifest): string {
   for (const n of reads) out.push(`  {${n.message.id}, ${count(n)}, coop_d_${n.message.name}}, /* ${n.message.name} */`);
   out.push('};');
   out.push(`#define COOP_READ_MESSAGE_COUNT ${reads.length}\n`);
+  out.push('/* Engine natives (bridge/codegen/natives.ts ENGINE_NATIVES): each handler is written by hand in');
+  out.push(' * native-shims/plugin/engine-natives.c; one missing there fails the link. */');
+  for (const e of engine) {
+    out.push(`/* ${e.name}(${e.params.map((p) => p.name).join(', ')}) -> ${e.ret}: ${e.doc} */`);
+    out.push(`void coop_engine_${e.name}(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4);`);
+  }
+  out.push('static const struct { const char *name; coop_handler fn; } COOP_ENGINE_NATIVES[] = {');
+  for (const e of engine) out.push(`  {"${e.name}", coop_engine_${e.name}},`);
+  out.push('};');
+  out.push(`#define COOP_ENGINE_NATIVE_COUNT ${engine.length}\n`);
   return out.join('\n');
 }

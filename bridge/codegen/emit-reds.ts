@@ -4,7 +4,18 @@
 // loop into a handler class the hand-written stubs extend.
 import { type Field, type FieldType, type Manifest, type MessageDef, type ScalarType } from './manifest.js';
 import { GENERATED_BANNER } from './emit-ts.js';
-import { POLL_NATIVE, READ_NATIVES, REDS_KIND, SEND_PREFIX, gameReads, gameSends, leaves, nativeSignatures } from './natives.js';
+import {
+  ENGINE_NATIVES,
+  type EngineNative,
+  POLL_NATIVE,
+  READ_NATIVES,
+  REDS_KIND,
+  SEND_PREFIX,
+  gameReads,
+  gameSends,
+  leaves,
+  nativeSignatures,
+} from './natives.js';
 
 const REDS_SCALAR: Record<ScalarType, string> = { ...REDS_KIND, bytes: 'array<Uint8>' };
 
@@ -64,7 +75,7 @@ function readFunc(name: string, type: string, fields: Field[]): string {
   return `public static func ${name}() -> ${type} {\n  let v: ${type};\n${fields.flatMap((f) => readField(f, 'v')).join('\n')}\n  return v;\n}\n`;
 }
 
-export function emitReds(m: Manifest): string {
+export function emitReds(m: Manifest, engine: ReadonlyArray<EngineNative> = ENGINE_NATIVES): string {
   const out = [
     `// ${GENERATED_BANNER}`,
     '// NOT COMPILED HERE: there is no game script compiler (redscript/scc) on this machine.',
@@ -74,7 +85,7 @@ export function emitReds(m: Manifest): string {
   for (const msg of m.messages) out.push(`// ${msg.doc} (from ${msg.from}; hook: ${msg.hook})\n${struct(`CoopMsg${msg.name}`, msg.fields)}`);
   out.push('// Natives (CoopBridge.dll). Send: false when the bridge is closed or its ring is full (dropped, counted).');
   out.push(`// ${POLL_NATIVE}: the type of the next valid sidecar -> game frame (0: none), now readable field by field.`);
-  for (const sig of nativeSignatures(m)) {
+  for (const sig of nativeSignatures(m, engine)) {
     const params = sig.params.map((t, i) => `${sig.paramNames[i]}: ${t}`).join(', ');
     out.push(`public static native func ${sig.name}(${params}) -> ${sig.ret};`);
   }

@@ -37,6 +37,27 @@ export const READ_NATIVES: ReadonlyArray<{ name: string; kind: ParamKind | 'coun
   { name: 'CoopNativeReadCount', kind: 'count' },
 ];
 
+/**
+ * Engine natives: game actions the script API cannot do, written by hand in C
+ * (native-shims/plugin/engine-natives.c) and not bridge messages. This table is their one source:
+ * the .reds declarations and the C registration table (coop_natives.h) are generated from it, and
+ * a handler missing in C fails the link. Parameters would be read like a send native's.
+ */
+export interface EngineNative {
+  name: string;
+  params: ReadonlyArray<{ name: string; kind: ParamKind }>;
+  ret: ParamKind;
+  doc: string;
+}
+export const ENGINE_NATIVES: ReadonlyArray<EngineNative> = [
+  {
+    name: 'CoopEngineMachineTimeMs',
+    params: [],
+    ret: 'f64',
+    doc: "the machine's monotonic clock in ms (QueryPerformanceCounter), the clock the sidecar's localTimeMs is on",
+  },
+];
+
 export const REDS_KIND: Record<ParamKind | 'count', string> = {
   u8: 'Uint8',
   u16: 'Uint16',
@@ -94,11 +115,15 @@ export function sendNatives(m: Manifest): SendNative[] {
 }
 
 /** Every native the plugin registers: name, parameter reds types, return reds type. */
-export function nativeSignatures(m: Manifest): { name: string; params: string[]; paramNames: string[]; ret: string }[] {
+export function nativeSignatures(
+  m: Manifest,
+  engine: ReadonlyArray<EngineNative> = ENGINE_NATIVES,
+): { name: string; params: string[]; paramNames: string[]; ret: string }[] {
   const redsParam = (p: NativeParam): string => (p.array ? `array<${REDS_KIND[p.kind]}>` : REDS_KIND[p.kind]);
   return [
     ...sendNatives(m).map((n) => ({ name: n.name, params: n.params.map(redsParam), paramNames: n.params.map((p) => p.name), ret: 'Bool' })),
     { name: POLL_NATIVE, params: [], paramNames: [], ret: 'Int32' },
     ...READ_NATIVES.map((r) => ({ name: r.name, params: [], paramNames: [], ret: REDS_KIND[r.kind] })),
+    ...engine.map((e) => ({ name: e.name, params: e.params.map((p) => REDS_KIND[p.kind]), paramNames: e.params.map((p) => p.name), ret: REDS_KIND[e.ret] })),
   ];
 }

@@ -170,3 +170,12 @@ static const coop_read_message COOP_READ_MESSAGES[] = {
   {41, 3, coop_d_VisemePlay}, /* VisemePlay */
 };
 #define COOP_READ_MESSAGE_COUNT 23
+
+/* Engine natives (bridge/codegen/natives.ts ENGINE_NATIVES): each handler is written by hand in
+ * native-shims/plugin/engine-natives.c; one missing there fails the link. */
+/* CoopEngineMachineTimeMs() -> f64: the machine's monotonic clock in ms (QueryPerformanceCounter), the clock the sidecar's localTimeMs is on */
+void coop_engine_CoopEngineMachineTimeMs(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4);
+static const struct { const char *name; coop_handler fn; } COOP_ENGINE_NATIVES[] = {
+  {"CoopEngineMachineTimeMs", coop_engine_CoopEngineMachineTimeMs},
+};
+#define COOP_ENGINE_NATIVE_COUNT 1

@@ -309,7 +309,7 @@ static const struct { const char *name; coop_handler fn; } FIXED_NATIVES[] = {
 #define FIXED_NATIVE_COUNT (sizeof FIXED_NATIVES / sizeof FIXED_NATIVES[0])
 
 /* CGlobalFunction objects live as long as the process: static storage, never freed. */
-static _Alignas(16) uint8_t function_mem[COOP_SEND_NATIVE_COUNT + FIXED_NATIVE_COUNT][R4E_GLOBAL_FUNCTION_BYTES];
+static _Alignas(16) uint8_t function_mem[COOP_SEND_NATIVE_COUNT + FIXED_NATIVE_COUNT + COOP_ENGINE_NATIVE_COUNT][R4E_GLOBAL_FUNCTION_BYTES];
 
 static void register_one(void *rtti, int slot, const char *name, coop_handler fn) {
   r4e_cname_add_fn add_name = (r4e_cname_add_fn)resolve_addr(R4E_HASH_CNAMEPOOL_ADD_CSTR);
@@ -328,6 +328,7 @@ static void post_register(void) {
   int slot = 0;
   for (int i = 0; i < COOP_SEND_NATIVE_COUNT; i++) register_one(rtti, slot++, COOP_SEND_NATIVES[i].name, COOP_SEND_NATIVES[i].handler);
   for (size_t i = 0; i < FIXED_NATIVE_COUNT; i++) register_one(rtti, slot++, FIXED_NATIVES[i].name, FIXED_NATIVES[i].fn);
+  for (int i = 0; i < COOP_ENGINE_NATIVE_COUNT; i++) register_one(rtti, slot++, COOP_ENGINE_NATIVES[i].name, COOP_ENGINE_NATIVES[i].fn);
   plugin_log(PLOG_INFO, "registered %d natives", slot);
 }
 

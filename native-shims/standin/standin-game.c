@@ -5,7 +5,8 @@
  * the cursor natives, printing them. It stops when <game>/quit appears or --run-ms passes.
  * With --send-samples, once it has read a first SpawnProxy (so a sidecar is attached), it also
  * sends a ConsoleCommand, a DialogueWheelShown and a MicAudioFrame: heap and inline strings, a
- * struct array as one array per field, bytes.
+ * struct array as one array per field, bytes. On its first frame it reads the engine native
+ * CoopEngineMachineTimeMs between two readings of its own QueryPerformanceCounter.
  *   Cyberpunk2077.exe [--x METRES] [--run-ms N] [--send-samples] */
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +45,22 @@ static set_text_fn set_text;
 static float pos_x;
 static DWORD run_ms, started;
 static int send_samples;
+static int clock_checked;
+
+static double qpc_ms(void) {
+  LARGE_INTEGER f, c;
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  return (double)c.QuadPart * 1000.0 / (double)f.QuadPart;
+}
+
+/* The plugin's machine clock must read the same clock as ours, between our two readings. */
+static void check_machine_clock(void) {
+  double before = qpc_ms(), native = -1;
+  int found = call("CoopEngineMachineTimeMs", NULL, 0, &native);
+  double after = qpc_ms();
+  emit("{\"event\":\"machineTime\",\"found\":%d,\"before\":%.3f,\"native\":%.3f,\"after\":%.3f}", found, before, native, after);
+}
 
 static void cell_f32(standin_cell *c, float v) { c->size = 4; memcpy(c->data, &v, 4); }
 static void cell_u32(standin_cell *c, uint32_t v) { c->size = 4; memcpy(c->data, &v, 4); }
@@ -114,6 +131,10 @@ static void send_sample_frames(void) {
 
 static int frame(void *user) {
   (void)user;
+  if (!clock_checked) {
+    clock_checked = 1;
+    check_machine_clock();
+  }
 
   standin_cell cells[TRANSFORM_FIELDS];
   standin_cell *args[TRANSFORM_FIELDS];

@@ -111,8 +111,17 @@ static _Bool scripts_add(r4e_plugin_handle h, const wchar_t *path) {
   return 1;
 }
 
-static int hook_attach(r4e_plugin_handle h, void *t, void *d, void **o) { (void)h, (void)t, (void)d, (void)o; return 0; }
-static int hook_detach(r4e_plugin_handle h, void *t) { (void)h, (void)t; return 0; }
+/* Recorded, never done: the stand-in game has no functions to detour. */
+static int hook_attach(r4e_plugin_handle h, void *t, void *d, void **o) {
+  (void)h, (void)d, (void)o;
+  emit("{\"event\":\"hookAttach\",\"target\":\"%p\"}", t);
+  return 0;
+}
+static int hook_detach(r4e_plugin_handle h, void *t) {
+  (void)h;
+  emit("{\"event\":\"hookDetach\",\"target\":\"%p\"}", t);
+  return 0;
+}
 static r4e_hooking hooking = {hook_attach, hook_detach};
 static r4e_game_states game_states = {states_add};
 static r4e_scripts scripts = {scripts_add};

@@ -335,6 +335,7 @@ public static native func CoopNativeReadF64() -> Double;
 public static native func CoopNativeReadBool() -> Bool;
 public static native func CoopNativeReadString() -> String;
 public static native func CoopNativeReadCount() -> Int32;
+public static native func CoopEngineMachineTimeMs() -> Double;
 
 public static func CoopBridgeSendPlayerTransform(msg: CoopMsgPlayerTransform) -> Bool {
   return CoopNativeSendPlayerTransform(msg.entityId, msg.pos.x, msg.pos.y, msg.pos.z, msg.rot.x, msg.rot.y, msg.rot.z, msg.rot.w, msg.vel.x, msg.vel.y, msg.vel.z);

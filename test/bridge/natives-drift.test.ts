@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { emitNatives } from '../../bridge/codegen/emit-natives.js';
 import { emitReds } from '../../bridge/codegen/emit-reds.js';
 import { loadManifest, parseManifest } from '../../bridge/codegen/manifest.js';
-import { nativeSignatures, READ_NATIVES, REDS_KIND, type ParamKind } from '../../bridge/codegen/natives.js';
+import { ENGINE_NATIVES, nativeSignatures, READ_NATIVES, REDS_KIND, type ParamKind } from '../../bridge/codegen/natives.js';
 
 type Sig = { name: string; params: string[]; ret: string };
 const REDS_DIR = 'redscript-stubs';
@@ -53,6 +53,13 @@ function cSendNatives(header: string): Sig[] {
   });
 }
 
+/** The engine natives the generated header registers, and the handlers engine-natives.c defines. */
+function cEngineNatives(header: string): string[] {
+  const table = /COOP_ENGINE_NATIVES\[\] = \{([\s\S]*?)\};/.exec(header)?.[1] ?? '';
+  return [...table.matchAll(/\{"(\w+)", coop_engine_(\w+)\}/g)].map((m) => (m[1] === m[2] ? (m[1] ?? '') : `${m[1]} -> ${m[2]}`));
+}
+const definedEngineHandlers = (source: string): string[] => [...source.matchAll(/^void coop_engine_(\w+)\(/gm)].map((m) => m[1] ?? '');
+
 /** The fixed natives natives.c registers: names in FIXED_NATIVES. */
 function cFixedNatives(source: string): string[] {
   const table = /FIXED_NATIVES\[\] = \{([\s\S]*?)\};/.exec(source)?.[1] ?? '';
@@ -75,6 +82,22 @@ describe('natives: manifest vs C tables vs .reds declarations', () => {
     expect(byName(sends)).toEqual(byName(manifest.filter((s) => s.name.startsWith('CoopNativeSend'))));
     const fixed = cFixedNatives(readFileSync('native-shims/plugin/natives.c', 'utf8'));
     expect(fixed.sort()).toEqual(['CoopNativePoll', ...READ_NATIVES.map((r) => r.name)].sort());
+  });
+
+  it('the engine natives: the generated table names each one, engine-natives.c defines each handler, and natives.c registers the table', () => {
+    const header = readFileSync('native-shims/generated/coop_natives.h', 'utf8');
+    const names = ENGINE_NATIVES.map((e) => e.name).sort();
+    expect(cEngineNatives(header).sort()).toEqual(names);
+    expect(definedEngineHandlers(readFileSync('native-shims/plugin/engine-natives.c', 'utf8')).sort()).toEqual(names);
+    expect(readFileSync('native-shims/plugin/natives.c', 'utf8')).toMatch(/COOP_ENGINE_NATIVES\[i\]\.name, COOP_ENGINE_NATIVES\[i\]\.fn/);
+    // A second engine native shows up in the generated table and the .reds declarations.
+    const more = [...ENGINE_NATIVES, { name: 'CoopEngineExtra', params: [{ name: 'n', kind: 'u32' as const }], ret: 'bool' as const, doc: 'test' }];
+    expect(cEngineNatives(emitNatives(loadManifest(), more))).toContain('CoopEngineExtra');
+    expect(redsNatives(emitReds(loadManifest(), more)).find((s) => s.name === 'CoopEngineExtra')).toEqual({
+      name: 'CoopEngineExtra',
+      params: ['Uint32'],
+      ret: 'Bool',
+    });
   });
 
   it('a changed field type or an extra field shows up as drift in both the C and the .reds side', () => {

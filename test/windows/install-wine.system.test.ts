@@ -63,7 +63,7 @@ describe('the release zip', () => {
       6,
     );
     const note = readFileSync(join(game, 'red4ext/plugins/CoopBridge/INSTALL.md'), 'utf8');
-    for (const need of ['RED4ext', 'redscript', 'ArchiveXL', 'Mod Settings', 'Input Loader', 'Vortex', 'Mod Organizer 2', 'WINEDLLOVERRIDES'])
+    for (const need of ['RED4ext', 'redscript', 'ArchiveXL', 'Mod Settings', 'Input Loader', 'Codeware', 'Vortex', 'Mod Organizer 2', 'WINEDLLOVERRIDES'])
       expect(note).toContain(need);
   });
 

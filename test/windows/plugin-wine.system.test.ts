@@ -80,6 +80,14 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
         .sort(),
     );
     expect(registered.every((l) => l.isNative === 1 && l.isStatic === 1 && l.shortName === l.name)).toBe(true);
+    // The engine native CoopEngineMachineTimeMs reads the game's own QueryPerformanceCounter (ms),
+    // the clock node.exe's hrtime reads: between the stand-in game's readings just before and after.
+    const clock = ev.find((l) => l.event === 'machineTime');
+    expect(clock?.found).toBe(1);
+    expect(Number(clock?.native)).toBeGreaterThanOrEqual(Number(clock?.before));
+    expect(Number(clock?.native)).toBeLessThanOrEqual(Number(clock?.after));
+    // No research names a game function to detour yet: the plugin attaches no hook.
+    expect(names.filter((n) => n === 'hookAttach' || n === 'hookDetach')).toEqual([]);
     // Game states: Running and Shutdown added; the states ran in order; Main(Unload) at the end.
     expect(ev.filter((l) => l.event === 'gameStateAdded').map((l) => l.type)).toEqual([2, 3]);
     expect(ev.filter((l) => l.event === 'stateEnter').map((l) => l.type)).toEqual([0, 1, 2, 3]);

@@ -1,0 +1,120 @@
+// Every game (and game-mod) name our .reds use, with the public source it was seen in. The
+// redscript check (reds-lint.test.ts) fails on a name used but missing here, and on a name here
+// nobody uses any more. Sources, read at these commits:
+// - k0ch4n/Cyberpunk2077LuaTypedef @60f0d72: CET typedefs generated from the game's RTTI (the
+//   same classes, functions and enums redscript sees; redscript spells some classes by their
+//   script alias, given after "as"), under dist/library/BaseGame/Generated/;
+// - tiltedphoques/CyberpunkMP @0ccb0cf: a CP2077 multiplayer mod's redscript, code/assets/redscript/;
+// - psiberx/cp2077-codeware @4694f7f: Codeware's scripts (DynamicEntitySystem is Codeware's);
+// - jackhumbert/mod_settings @4231819: Mod Settings' readme.
+// Seen in a source is not proven in the game: docs/mod.md says what only the game can prove.
+
+const TD = 'k0ch4n/Cyberpunk2077LuaTypedef dist/library/BaseGame/Generated/';
+const CMP = 'tiltedphoques/CyberpunkMP code/assets/redscript/';
+const CW = 'psiberx/cp2077-codeware scripts/';
+const MS = 'jackhumbert/mod_settings readme.md';
+
+export const GAME_API: Readonly<Record<string, string>> = {
+  // Types
+  DelayCallback: `${TD}classes/gameDelaySystemScriptedDelayCallbackWrapper.lua (as DelayCallback; a subclass with Call(): classes/TemporalPrereqDelayCallback.lua)`,
+  DialogChoiceHubs: `${TD}classes/gameinteractionsvisDialogChoiceHubs.lua (as DialogChoiceHubs)`,
+  DynamicEntitySpec: `${CW}World/DynamicEntitySpec.reds`,
+  EInputKey: `${TD}enums/EInputKey.lua`,
+  'EInputKey.IK_V': `${TD}enums/EInputKey.lua`,
+  EntityID: `${TD}classes/entEntityID.lua (as EntityID)`,
+  GameInstance: `${TD}classes/ScriptGameInstance.lua (as GameInstance)`,
+  GameObject: `${CMP}Ink/ChatHotkeyController.reds`,
+  IBlackboard: `${CMP}World/NetworkWorldSystem.reds`,
+  ListenerAction: `${CMP}Ink/ChatController.reds`,
+  ListenerActionConsumer: `${CMP}Ink/ChatController.reds`,
+  PlayerPuppet: `${TD}classes/PlayerPuppet.lua`,
+  Quaternion: `${TD}classes/Quaternion.lua`,
+  ScriptableSystem: `${TD}classes/gameScriptableSystem.lua (as ScriptableSystem)`,
+  SimpleScreenMessage: `${TD}classes/gameSimpleScreenMessage.lua (as SimpleScreenMessage)`,
+  Vector4: `${TD}classes/Vector4.lua`,
+  dialogWidgetGameController: `${TD}classes/dialogWidgetGameController.lua`,
+  inkCompoundWidget: `${TD}classes/inkCompoundWidget.lua`,
+  inkGameController: `${CW}Base/Imports/gameuiBriefingGameController.reds (extends inkGameController)`,
+  inkMargin: `${TD}classes/inkMargin.lua`,
+  inkText: `${CMP}Ink/ChatMessageController.reds`,
+  inkVerticalPanel: `${CW}UI/Buttons/HubLinkButton.reds`,
+  'scnFastForwardMode.Default': `${TD}enums/scnFastForwardMode.lua`,
+  'scnPlayDirection.Forward': `${TD}enums/scnPlayDirection.lua`,
+  'scnPlaySpeed.Normal': `${TD}enums/scnPlaySpeed.lua`,
+  // Global functions
+  Cast: `${TD}global_functions.lua`,
+  EnumValueToName: `${TD}global_functions.lua`,
+  GetAllBlackboardDefs: `${CMP}World/NetworkWorldSystem.reds`,
+  GetGameInstance: `${CMP}World/NetworkWorldSystem.reds`,
+  IntToString: `${TD}global_functions.lua`,
+  LogChannel: `${TD}global_functions.lua`,
+  MinF: `${TD}global_functions.lua`,
+  NameToString: `${TD}global_functions.lua`,
+  StrAfterFirst: `${TD}global_functions.lua`,
+  StrBeginsWith: `${TD}global_functions.lua`,
+  // Static functions
+  'EngineTime.ToFloat': `${TD}classes/EngineTime.lua`,
+  'GameInstance.GetBlackboardSystem': `${CMP}World/NetworkWorldSystem.reds`,
+  'GameInstance.GetDelaySystem': `${TD}classes/ScriptGameInstance.lua`,
+  'GameInstance.GetDynamicEntitySystem': `${CMP}World/NetworkWorldSystem.reds; ${CW}World/DynamicEntitySystem.reds`,
+  'GameInstance.GetPlayerSystem': `${TD}classes/ScriptGameInstance.lua`,
+  'GameInstance.GetSceneSystem': `${TD}classes/ScriptGameInstance.lua`,
+  'GameInstance.GetScriptableSystemsContainer': `${CMP}Ink/ChatHotkeyController.reds`,
+  'GameInstance.GetSimTime': `${TD}classes/ScriptGameInstance.lua`,
+  'GameInstance.GetTeleportationFacility': `${TD}classes/ScriptGameInstance.lua`,
+  'GameInstance.GetUISystem': `${CMP}Ink/ChatController.reds`,
+  'ListenerAction.GetName': `${CMP}Ink/ChatController.reds`,
+  'ListenerAction.IsButtonJustPressed': `${TD}classes/gameinputScriptListenerAction.lua`,
+  'ListenerAction.IsButtonJustReleased': `${TD}classes/gameinputScriptListenerAction.lua`,
+  'ModSettings.RegisterListenerToClass': MS,
+  'ModSettings.RegisterListenerToModifications': MS,
+  'ModSettings.UnregisterListenerToClass': `${MS} (beside RegisterListenerToClass)`,
+  'ModSettings.UnregisterListenerToModifications': `${MS} (beside RegisterListenerToModifications)`,
+  'Quaternion.GetForward': `${TD}classes/Quaternion.lua`,
+  'Quaternion.ToEulerAngles': `${TD}classes/Quaternion.lua`,
+  'TDBID.Create': `${CW}Localization/Data/LocalizationEntry.reds`,
+  'Vector4.Length': `${TD}classes/Vector4.lua`,
+  // Game methods our scripts wrap
+  'PlayerPuppet.OnGameAttached': `${TD}classes/PlayerPuppet.lua`,
+  'dialogWidgetGameController.OnDialogsActivateHub': `${TD}classes/dialogWidgetGameController.lua`,
+  'dialogWidgetGameController.OnDialogsSelectIndex': `${TD}classes/dialogWidgetGameController.lua`,
+  // Methods on game objects (by name: the check cannot type the receiver)
+  '.CreateEntity': `${CW}World/DynamicEntitySystem.reds`,
+  '.DelayCallbackNextFrame': `${TD}classes/gameDelaySystem.lua`,
+  '.DeleteEntity': `${CW}World/DynamicEntitySystem.reds`,
+  '.FastForwardingActivate': `${TD}classes/scnScriptInterface.lua`,
+  '.GetBool': `${TD}classes/gameIBlackboard.lua`,
+  '.GetEntity': `${CW}World/DynamicEntitySystem.reds`,
+  '.GetEntityID': `${TD}classes/entEntity.lua`,
+  '.GetGame': `${TD}classes/gameObject.lua`,
+  '.GetGameInstance': `${TD}classes/gameScriptableSystem.lua`,
+  '.GetInt': `${TD}classes/gameIBlackboard.lua`,
+  '.GetLocalPlayerControlledGameObject': `${TD}classes/cpPlayerSystem.lua; ${CMP}Ink/ChatHotkeyController.reds`,
+  '.GetPlayerControlledObject': `${TD}classes/gameuiWidgetGameController.lua`,
+  '.GetRootCompoundWidget': `${TD}classes/inkIWidgetController.lua`,
+  '.GetRootWidget': `${TD}classes/inkIWidgetController.lua`,
+  '.GetScriptInterface': `${TD}classes/scnISceneSystem.lua`,
+  '.GetVariant': `${TD}classes/gameIBlackboard.lua`,
+  '.GetVelocity': `${TD}classes/gamePuppet.lua`,
+  '.GetWorldOrientation': `${TD}classes/entEntity.lua`,
+  '.GetWorldPosition': `${TD}classes/entEntity.lua`,
+  '.IsEntityInDialogue': `${TD}classes/scnScriptInterface.lua`,
+  '.IsFastForwardingAllowed': `${TD}classes/scnScriptInterface.lua`,
+  '.IsManaged': `${CW}World/DynamicEntitySystem.reds`,
+  '.IsRewindableSectionActive': `${TD}classes/scnScriptInterface.lua`,
+  '.IsVisible': `${TD}classes/inkWidget.lua`,
+  '.JumpRewindableSection': `${TD}classes/scnScriptInterface.lua`,
+  '.RegisterInputListener': `${TD}classes/gameObject.lua`,
+  '.RemoveAllChildren': `${TD}classes/inkCompoundWidget.lua`,
+  '.RemoveChild': `${TD}classes/inkCompoundWidget.lua`,
+  '.Reparent': `${TD}classes/inkWidget.lua`,
+  '.RequestNewVisualState': `${TD}classes/gameuiGameSystemUI.lua`,
+  '.RestorePreviousVisualState': `${TD}classes/gameuiGameSystemUI.lua`,
+  '.SetFontSize': `${TD}classes/inkTextWidget.lua`,
+  '.SetInt': `${TD}classes/gameIBlackboard.lua`,
+  '.SetMargin': `${TD}classes/inkWidget.lua`,
+  '.SetText': `${TD}classes/inkTextWidget.lua`,
+  '.SetVariant': `${TD}classes/gameIBlackboard.lua`,
+  '.SetVisible': `${TD}classes/inkWidget.lua`,
+  '.Teleport': `${TD}classes/gameTeleportationFacility.lua`,
+};
