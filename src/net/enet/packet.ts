@@ -31,13 +31,7 @@ export function packetFlagsFrom(options: SendOptions | number | undefined): numb
   );
 }
 
-/**
- * A packet owning a private copy of `data` (the caller may reuse its buffer afterwards). The copy
- * comes from Node's shared Buffer pool (small sizes): a server queues a snapshot per client per
- * tick, and a fresh ArrayBuffer per packet (slice) cost an allocation and its GC each.
- */
-export function createPacket(data: Uint8Array, flags: number): EnetPacket {
-  const copy = Buffer.allocUnsafe(data.length);
-  copy.set(data);
-  return { data: copy, flags };
+/** Our private copy of a packet's bytes (the caller may reuse its buffer afterwards); a plain Uint8Array even from a Buffer. */
+export function copyPacketData(data: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(data);
 }
