@@ -1,25 +1,40 @@
 // The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient):
 // the player's transform goes up as soon as the game reports it (no timer: a timer made every
-// move wait half a tick on average); interpolated remote entities come down on every game frame
-// and as soon as a snapshot arrives (snapshotArrived), the moved ones in one RemoteEntityStates
-// frame (entity-batch.ts); InterestAdd/Remove become SpawnProxy/DespawnProxy; TickRateChange
-// retunes the delay.
+// move wait half a tick on average; a report over the input rate goes out when the rate allows,
+// not at the next report); interpolated remote entities come down on every game frame and, when
+// the interpolation delay is under a frame, as soon as a snapshot arrives (snapshotArrived), the
+// moved ones in one RemoteEntityStates frame (entity-batch.ts); InterestAdd/Remove become
+// SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
 import type { CoopClient } from './session.js';
 import type { InterpolatedEntity } from './interpolator.js';
 import { EntityStateBatch } from './entity-batch.js';
 import { EntityKind } from '../protocol/schema.gen.js';
+import { TokenBucket } from '../util/rate-limit.js';
 
 export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
-/** Inputs no closer than this (a game at 144 Hz is not sent 144 times a second). */
-export const INPUT_MIN_INTERVAL_MS = 10;
-/** Frames no closer than this (a snapshot arriving just after a game frame adds nothing). */
-export const FRAME_MIN_INTERVAL_MS = 4;
+/**
+ * Player reports sent to the server: INPUT_MAX_HZ on average (a game at 144 Hz is not sent 144
+ * times a second), INPUT_BURST at once, so a 60 Hz game and a report between its frames are
+ * never held back.
+ */
+export const INPUT_MAX_HZ = 100;
+export const INPUT_BURST = 2;
 /** No game frame for this long: frames follow the snapshots instead. */
 export const FRAME_STALE_MS = 2 * FRAME_MS;
 /** Enough to cover one or two game frames; more would overshoot when the game itself stalls. */
 export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
+
+/** The one timer the sidecar arms (a held report); injected so tests run it on their clock. */
+export interface SidecarTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+const realTimers: SidecarTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 export interface Vec3 {
   x: number;
@@ -72,21 +87,48 @@ export class Sidecar {
   readonly #now: () => number;
   #last: Transform | null = null;
   #lastAtMs = 0;
-  #lastInputMs = -Infinity;
   #lastFrameMs = -Infinity;
   #spawned = new Set<number>();
+  readonly #inputs: TokenBucket;
+  readonly #timers: SidecarTimers;
+  /** A report the rate held back is due (its timer handle), or null. */
+  #held: unknown = null;
   readonly #batch = new EntityStateBatch();
 
-  constructor(game: GameLink, client: CoopClient, now: () => number) {
+  constructor(game: GameLink, client: CoopClient, now: () => number, options: { timers?: SidecarTimers } = {}) {
     this.#game = game;
     this.#client = client;
     this.#now = now;
+    this.#timers = options.timers ?? realTimers;
+    this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
     game.onPlayerTransform((t) => {
       this.#last = t;
       this.#lastAtMs = now();
-      if (this.#lastAtMs - this.#lastInputMs >= INPUT_MIN_INTERVAL_MS) this.sendInput();
+      this.#report();
       this.frame();
     });
+  }
+
+  /** Sends the report now when the rate allows, else once it does (the latest report then). */
+  #report(): void {
+    if (this.#held !== null) return; // the held send will carry this report
+    if (this.#inputs.take(this.#lastAtMs)) {
+      this.sendInput();
+      return;
+    }
+    const dueMs = this.#lastAtMs + this.#inputs.msUntil(this.#lastAtMs);
+    this.#held = this.#timers.setTimeout(() => {
+      this.#held = null;
+      // A timer may fire up to a millisecond before its time on the caller's clock: it was due.
+      this.#inputs.take(Math.max(this.#now(), dueMs));
+      this.sendInput();
+    }, dueMs - this.#lastAtMs);
+  }
+
+  /** Cancels a held report (the session is over). */
+  close(): void {
+    if (this.#held !== null) this.#timers.clearTimeout(this.#held);
+    this.#held = null;
   }
 
   get lastTransform(): Transform | null {
@@ -110,19 +152,17 @@ export class Sidecar {
   }
 
   /**
-   * A snapshot was decoded: with an interpolation delay under a frame, show it now rather than
-   * at the next game frame. With a longer delay it is not on screen before the playout clock
-   * reaches it, which the next game frame shows anyway: an extra frame would only cost CPU
-   * (unless the game reports no frames).
+   * A snapshot was decoded: with an interpolation delay under a frame, show it now, however
+   * recent the last game frame (that frame had not got it; the next one is up to a frame away).
+   * With a longer delay it is not on screen before the playout clock reaches it, which the next
+   * game frame shows anyway: an extra frame would only cost CPU (unless the game reports no
+   * frames).
    */
   snapshotArrived(): void {
-    const now = this.#now();
     // The ack waits for the next input (one datagram for both) unless the game went quiet.
-    if (now - this.#lastInputMs >= FRAME_STALE_MS) this.#client.flushAck();
-    const sinceFrame = now - this.#lastFrameMs;
+    if (this.#now() - this.#lastAtMs >= FRAME_STALE_MS) this.#client.flushAck();
     // A game that stopped reporting frames (loading, paused) still gets its proxies moved.
-    if (sinceFrame >= FRAME_STALE_MS) this.frame();
-    else if (this.#client.interp.interpDelayMs < FRAME_MS && sinceFrame >= FRAME_MIN_INTERVAL_MS) this.frame();
+    if (this.#client.interp.interpDelayMs < FRAME_MS || this.#now() - this.#lastFrameMs >= FRAME_STALE_MS) this.frame();
   }
 
   /**
@@ -133,7 +173,6 @@ export class Sidecar {
     const t = this.#last;
     if (!t) return;
     const now = this.#now();
-    this.#lastInputMs = now;
     const a = Math.min(Math.max(0, now - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
     this.#client.sendPlayerState({
       x: t.pos.x + t.vel.x * a,

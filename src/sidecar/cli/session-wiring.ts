@@ -132,6 +132,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
   const sidecar = new Sidecar(game, client, now);
+  teardown.add('held report', () => sidecar.close());
   let first: PlayerState | undefined;
   const link: ServerLink = new ServerLink({
     deps: c.deps,
