@@ -4,6 +4,7 @@ import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
 import type { WavFileSink } from '../voice/wav-io.js';
 import { seekScene, stopScene } from './scene.js';
+import { exportFields, progressMessage } from './progress.js';
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
@@ -11,10 +12,10 @@ export const REACTIONS: Reactions = {
   ExportProgressRequest: (m, ctx) => {
     ctx.state.set('exports', ((ctx.state.get('exports') as number | undefined) ?? 0) + 1);
     const current = (ctx.state.get('progressBase64') as string | undefined) ?? ctx.scenario.progressBase64;
-    ctx.send('ProgressData', { requestId: m.requestId, data: new Uint8Array(Buffer.from(current, 'base64')) });
+    ctx.send('ProgressData', progressMessage(m.requestId, exportFields(current, m.factNames)));
   },
   ApplyProgress: (m, ctx) => {
-    ctx.state.set('appliedProgress', m.data);
+    ctx.state.set('appliedProgress', m);
     ctx.send('ApplyProgressResult', { requestId: m.requestId, ok: true, error: '' });
   },
   MergeConflicts: (m, ctx) => {

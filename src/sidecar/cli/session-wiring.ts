@@ -11,7 +11,7 @@ import { EnetHost } from '../../net/enet/index.js';
 import type { DatagramTransport } from '../../net/enet/transport.js';
 import { describePath } from '../../net/nat/netcheck-nat.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../protocol/constants.js';
-import type { IdentityKeys } from '../../protocol/identity.js';
+import { fingerprint, type IdentityKeys } from '../../protocol/identity.js';
 import { RefuseCode } from '../../protocol/schema.gen.js';
 import { bridgeGameLink } from '../bridge-adapter.js';
 import type { NatJoined } from '../nat-join.js';
@@ -149,6 +149,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
+    who: { playerId: fingerprint(c.identity.publicKeyRaw), name: o.name },
   });
   teardown.add('progress relay', () => progress.stop());
   bridge.on('closed', () => {
