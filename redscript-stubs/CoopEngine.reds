@@ -108,15 +108,5 @@ public static func CoopEngineFollowEntity(entityId: Uint32) -> Bool {
   return CoopProxies.Get().Follow(entityId);
 }
 
-// ---- progress (PP-3): NOT DONE. The export is the project's .dat (protobuf with a CRC-32);
-// which game facts make up quest progress is not settled, and no encoder exists on this side.
-public static func CoopEngineExportProgress() -> array<Uint8> {
-  CoopEngineLog("progress export is not implemented yet");
-  let none: array<Uint8>;
-  return none;
-}
-
-public static func CoopEngineApplyProgress(data: array<Uint8>) -> String {
-  CoopEngineLog("progress apply is not implemented yet");
-  return "progress apply is not implemented in the game yet";
-}
+// ---- progress (PP-3): CoopProgress.reds, plain fields through the game's script API (quest
+// facts, the Level proficiency, TransactionSystem); the sidecar owns the .dat format.

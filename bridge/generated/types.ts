@@ -179,13 +179,13 @@ export interface Notification {
   durationMs: number;
 }
 
-/** Command: export the player's progress: level, XP, the quest facts named in factNames (none: the game's own list), the inventory. (from sidecar; hook: progress export) */
+/** Command: export the player's progress: level, XP, the quest facts named in factNames besides the game's own list, the inventory. (from sidecar; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem)) */
 export interface ExportProgressRequest {
   requestId: number;
   factNames: string[];
 }
 
-/** The exported progress as plain fields (the sidecar makes the .dat of it; the game never sees protobuf). A fact the game does not have is 0. mods and attrs point into items by index; attr kind: 0 number (num), 1 text, 2 flag (num 0 or 1). (from game; hook: progress export) */
+/** The exported progress as plain fields (the sidecar makes the .dat of it; the game never sees protobuf). A fact the game does not have is 0. mods and attrs point into items by index; attr kind: 0 number (num), 1 text, 2 flag (num 0 or 1). (from game; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem)) */
 export interface ProgressData {
   requestId: number;
   level: number;
@@ -196,7 +196,7 @@ export interface ProgressData {
   attrs: ProgressItemAttr[];
 }
 
-/** Command: apply merged progress in game, in ProgressData's fields (made by the sidecar from the merged .dat). (from sidecar; hook: progress apply) */
+/** Command: apply merged progress in game, in ProgressData's fields (made by the sidecar from the merged .dat). (from sidecar; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem)) */
 export interface ApplyProgress {
   requestId: number;
   level: number;
@@ -207,7 +207,7 @@ export interface ApplyProgress {
   attrs: ProgressItemAttr[];
 }
 
-/** Whether ApplyProgress worked; error is empty when ok. (from game; hook: progress apply) */
+/** Whether ApplyProgress worked; error is empty when ok. (from game; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem)) */
 export interface ApplyProgressResult {
   requestId: number;
   ok: boolean;

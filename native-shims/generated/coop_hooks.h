@@ -26,10 +26,10 @@ enum coop_msg_type {
   COOP_MSG_SPECTATE_ENTER = 17, /* from sidecar: SpectatorCam */
   COOP_MSG_SPECTATE_EXIT = 18, /* from sidecar: SpectatorCam */
   COOP_MSG_NOTIFICATION = 19, /* from sidecar: HUD notifications */
-  COOP_MSG_EXPORT_PROGRESS_REQUEST = 20, /* from sidecar: progress export */
-  COOP_MSG_PROGRESS_DATA = 21, /* from game: progress export */
-  COOP_MSG_APPLY_PROGRESS = 22, /* from sidecar: progress apply */
-  COOP_MSG_APPLY_PROGRESS_RESULT = 23, /* from game: progress apply */
+  COOP_MSG_EXPORT_PROGRESS_REQUEST = 20, /* from sidecar: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem) */
+  COOP_MSG_PROGRESS_DATA = 21, /* from game: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem) */
+  COOP_MSG_APPLY_PROGRESS = 22, /* from sidecar: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem) */
+  COOP_MSG_APPLY_PROGRESS_RESULT = 23, /* from game: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem) */
   COOP_MSG_MERGE_CONFLICTS = 24, /* from sidecar: MergePrompt */
   COOP_MSG_MERGE_ANSWER = 25, /* from game: MergePrompt */
   COOP_MSG_MIC_AUDIO_FRAME = 26, /* from game: microphone capture */

@@ -183,13 +183,13 @@ public struct CoopMsgNotification {
   public let durationMs: Uint32;
 }
 
-// Command: export the player's progress: level, XP, the quest facts named in factNames (none: the game's own list), the inventory. (from sidecar; hook: progress export)
+// Command: export the player's progress: level, XP, the quest facts named in factNames besides the game's own list, the inventory. (from sidecar; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem))
 public struct CoopMsgExportProgressRequest {
   public let requestId: Uint32;
   public let factNames: array<String>;
 }
 
-// The exported progress as plain fields (the sidecar makes the .dat of it; the game never sees protobuf). A fact the game does not have is 0. mods and attrs point into items by index; attr kind: 0 number (num), 1 text, 2 flag (num 0 or 1). (from game; hook: progress export)
+// The exported progress as plain fields (the sidecar makes the .dat of it; the game never sees protobuf). A fact the game does not have is 0. mods and attrs point into items by index; attr kind: 0 number (num), 1 text, 2 flag (num 0 or 1). (from game; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem))
 public struct CoopMsgProgressData {
   public let requestId: Uint32;
   public let level: Uint32;
@@ -200,7 +200,7 @@ public struct CoopMsgProgressData {
   public let attrs: array<CoopProgressItemAttr>;
 }
 
-// Command: apply merged progress in game, in ProgressData's fields (made by the sidecar from the merged .dat). (from sidecar; hook: progress apply)
+// Command: apply merged progress in game, in ProgressData's fields (made by the sidecar from the merged .dat). (from sidecar; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem))
 public struct CoopMsgApplyProgress {
   public let requestId: Uint32;
   public let level: Uint32;
@@ -211,7 +211,7 @@ public struct CoopMsgApplyProgress {
   public let attrs: array<CoopProgressItemAttr>;
 }
 
-// Whether ApplyProgress worked; error is empty when ok. (from game; hook: progress apply)
+// Whether ApplyProgress worked; error is empty when ok. (from game; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem))
 public struct CoopMsgApplyProgressResult {
   public let requestId: Uint32;
   public let ok: Bool;

@@ -1,7 +1,7 @@
 // The headless game's progress, as the game script exports it: plain fields (level, XP, quest
 // facts, items), never the .dat. The scenario gives the game's progress as a .dat (base64) only
 // because that is how tests write progress down; this is where the game's side of the bridge
-// turns it into what CoopEngine.reds sends.
+// turns it into what CoopProgress.reds sends.
 import type { ProgressData } from '../../bridge/index.js';
 import { decodeDat } from '../merge/index.js';
 import { fieldsFromProgress, type ProgressFields } from '../sidecar/progress-fields.js';
