@@ -43,7 +43,8 @@ public static func CoopEngineStopScene(sceneId: String) -> Bool {
 }
 
 // ---- CC-3 dialogue: the UIInteractionsDef blackboard. Script can move the wheel's selection
-// (SelectedIndex) but not take a choice: that is the interaction system's native input path.
+// (SelectedIndex) but not take a choice: that is the interaction system's native input path, and
+// no script function takes one (docs/mod.md "Searched, not found" lists what was looked at).
 
 public static func CoopEngineInteractions() -> ref<IBlackboard> {
   return GameInstance.GetBlackboardSystem(GetGameInstance()).Get(GetAllBlackboardDefs().UIInteractions);
