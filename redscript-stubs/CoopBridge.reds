@@ -38,7 +38,6 @@ public class CoopBridgeService extends ScriptableSystem {
   // Called once per frame by CoopFrameTick (CoopHooks.reds).
   public func Tick() -> Void {
     CoopBridgePoll(this.m_handler);
-    this.m_ptt.Tick(EngineTime.ToFloat(GameInstance.GetSimTime(this.GetGameInstance())));
     if IsDefined(this.m_player) {
       CoopBridgeSendPlayerTransform(CoopHooks.Transform(this.m_player));
     }

@@ -6,10 +6,11 @@
 // its DLLs) and r6/input/coop-bridge.xml; nothing in bin/x64, no archive inside the archive.
 //   node scripts/release.mjs [--out DIR]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT_DIR, WIN_NODE_EXE, WIN_OPUS_DLL, WIN_PLUGIN_DLL, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_DIR } from './win/paths.mjs';
+import { releaseLicenses, thirdPartyNotices } from './win/licenses.mjs';
+import { ROOT_DIR, WIN_NODE_EXE, WIN_OPUS_DLL, WIN_PLUGIN_DLL, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_DIR, WIN_SIDECAR_METAFILE } from './win/paths.mjs';
 
 const PLUGIN_DIR = join('red4ext', 'plugins', 'CoopBridge');
 const SCRIPTS_SRC = join(ROOT_DIR, 'redscript-stubs');
@@ -31,6 +32,11 @@ export function stageRelease(stage) {
   cpSync(join(WIN_SIDECAR_DIR, 'node_modules'), join(plugin, 'sidecar', 'node_modules'), { recursive: true, filter: (p) => !p.endsWith('.map') });
   mkdirSync(join(stage, 'r6', 'input'), { recursive: true });
   copyFileSync(join(RELEASE_SRC, 'coop-bridge.xml'), join(stage, 'r6', 'input', 'coop-bridge.xml'));
+  // Licences of everything shipped: one file per component, and all of them in one notice.
+  const components = releaseLicenses(JSON.parse(readFileSync(WIN_SIDECAR_METAFILE, 'utf8')));
+  mkdirSync(join(plugin, 'licenses'));
+  for (const c of components) writeFileSync(join(plugin, 'licenses', c.file), c.text);
+  writeFileSync(join(plugin, 'THIRD_PARTY_NOTICES.txt'), thirdPartyNotices(components));
   return walk(stage).map((p) => relative(stage, p));
 }
 
@@ -41,7 +47,7 @@ function walk(dir) {
 /** Builds the zip; returns its path. */
 export function makeRelease(outDir) {
   const version = JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')).version;
-  const missing = [WIN_PLUGIN_DLL, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, WIN_OPUS_DLL].filter((f) => !existsSync(f));
+  const missing = [WIN_PLUGIN_DLL, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_METAFILE, WIN_OPUS_DLL].filter((f) => !existsSync(f));
   if (missing.length) {
     const err = new Error(`release: not built (run npm run build): ${missing.join(', ')}`);
     err.exitCode = EXIT_NOT_BUILT;

@@ -31,7 +31,10 @@ function opsC(n: SendNative): string {
 export function emitNatives(m: Manifest, engine: ReadonlyArray<EngineNative> = ENGINE_NATIVES): string {
   const sends = sendNatives(m);
   const reads = m.messages.filter(gameReads).map((msg) => sendNative(msg, m));
-  const out = [`/* ${GENERATED_BANNER} */`, '/* Included once, by native-shims/plugin/natives.c, which defines the types and coop_native_send. */\n'];
+  const out = [
+    `/* ${GENERATED_BANNER} */`,
+    '/* Included once, by native-shims/plugin/natives.c; the types are in natives-internal.h, coop_native_send in natives-send.c. */\n',
+  ];
   for (const [i, n] of sends.entries()) {
     const kinds = n.params.map((p) => (p.array ? `${KIND[p.kind]} | COOP_PK_ARRAY` : KIND[p.kind]));
     out.push(`/* ${n.name}(${n.params.map((p) => `${p.name}${p.array ? '[]' : ''}`).join(', ')}) -> Bool */`);

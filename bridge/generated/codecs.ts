@@ -338,16 +338,17 @@ function read_PushToTalkUp(_r: FrameReader): T.PushToTalkUp {
 }
 
 function size_SettingsChanged(v: T.SettingsChanged): number {
-  return strBytes(v.pttKey) + 1 + 4 + 4;
+  return strBytes(v.pttKey) + 1 + 4 + 4 + 1;
 }
 function write_SettingsChanged(w: FrameWriter, v: T.SettingsChanged): void {
   w.str(v.pttKey);
   w.bool(v.voiceActivation);
   w.f32(v.voxThresholdDbfs);
   w.f32(v.voiceVolume);
+  w.u8(v.serverSlot);
 }
 function read_SettingsChanged(r: FrameReader): T.SettingsChanged {
-  return { pttKey: r.str(), voiceActivation: r.bool(), voxThresholdDbfs: r.f32(), voiceVolume: r.f32(), };
+  return { pttKey: r.str(), voiceActivation: r.bool(), voxThresholdDbfs: r.f32(), voiceVolume: r.f32(), serverSlot: r.u8(), };
 }
 
 function size_SpectateEnter(_v: T.SpectateEnter): number {

@@ -151,12 +151,13 @@ export interface PushToTalkDown {}
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface PushToTalkUp {}
 
-/** The player changed co-op settings (Mod Settings menu): voice activation, its threshold (dBFS), the volume of others' voices (1 = as received). (from game; hook: CoopSettings menu) */
+/** The player changed co-op settings (Mod Settings menu): voice activation, its threshold (dBFS), the volume of others' voices (1 = as received), the server to play on (serverSlot: 0 = coop-bridge.ini's server or lobby, 1..8 = its saved servers server1..server8). (from game; hook: CoopSettings menu) */
 export interface SettingsChanged {
   pttKey: string;
   voiceActivation: boolean;
   voxThresholdDbfs: number;
   voiceVolume: number;
+  serverSlot: number;
 }
 
 /** Command: spectate an entity: free-fly camera (SpectatorCam.EnterSpectate), collision off, HUD hidden, game mode Spectate. (from sidecar; hook: SpectatorCam) */
@@ -473,4 +474,4 @@ export const MESSAGE_FROM = {
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0x7eece5ee;
+export const SCHEMA_HASH = 0x6af2fe34;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define COOP_SCHEMA_HASH 0x7eece5eeu
+#define COOP_SCHEMA_HASH 0x6af2fe34u
 
 enum coop_msg_type {
   COOP_MSG_PLAYER_TRANSFORM = 1, /* from game: PlayerPuppet (per frame) */
@@ -114,7 +114,7 @@ typedef struct {
 /* coop_msg_console_command: variable size; fields in order: text string */
 /* coop_msg_push_to_talk_down: no payload */
 /* coop_msg_push_to_talk_up: no payload */
-/* coop_msg_settings_changed: variable size; fields in order: pttKey string, voiceActivation bool, voxThresholdDbfs f32, voiceVolume f32 */
+/* coop_msg_settings_changed: variable size; fields in order: pttKey string, voiceActivation bool, voxThresholdDbfs f32, voiceVolume f32, serverSlot u8 */
 typedef struct {
   uint32_t target_entity_id;
   uint8_t disable_collision;

@@ -52,13 +52,16 @@ static char *trim(char *s) {
   return s;
 }
 
-/* argv: node.exe bundle --bridge S, then a flag per non-empty ini key we know. */
+/* argv: node.exe bundle --bridge S --saved-servers INI, then a flag per non-empty ini key we know. */
 static void build_argv(void) {
   int n = 0, v = 0;
   argv_buf[n++] = node_exe;
   argv_buf[n++] = bundle;
   argv_buf[n++] = "--bridge";
   argv_buf[n++] = session_name;
+  /* The ini's server1..server8 are the servers the settings menu picks from (read by the sidecar). */
+  argv_buf[n++] = "--saved-servers";
+  argv_buf[n++] = ini_path;
   FILE *f = fopen(ini_path, "r");
   char line[SUPERVISE_INI_LINE_MAX];
   while (f && fgets(line, sizeof line, f) && v + 1 < SUPERVISE_ARGS_MAX && n + 2 < SUPERVISE_ARGS_MAX) {

@@ -3,9 +3,14 @@
  * below (deeper ones are never loaded) is LoadLibraryEx'd with LOAD_WITH_ALTERED_SEARCH_PATH; a
  * DLL without Supports is a dependency and freed; Supports must be API 0; Query; the runtime must
  * be INDEPENDENT or this game's version; the SDK at least 0.5.0; then Main(Load) with the Sdk
- * (logger, game states, scripts). Then the game states run in order and Main(Unload). */
+ * (logger, game states, scripts). Then the game states run in order and Main(Unload).
+ * Tests play other RED4ext releases through the environment: STANDIN_RED4EXT_API=N (the one
+ * plugin API it accepts), STANDIN_RED4EXT_SDK_MIN=a.b.c (oldest plugin SDK), STANDIN_RED4EXT_SDK=
+ * a.b.c (its own SDK: newer plugins are refused, as RED4ext did before its PR #130). A refusal is
+ * a JSON line and a line in red4ext/logs/red4ext.log, as RED4ext logs it in its own log. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
@@ -31,6 +36,42 @@ static state_entry states[STATES_MAX];
 static int state_count;
 static wchar_t script_paths[SCRIPT_PATHS_MAX][MAX_PATH];
 static int script_count;
+/* The RED4ext release played: accepted plugin API and SDK range (defaults: the Dec-2024 one). */
+static uint32_t api_accepted = R4E_API_VERSION_0;
+static r4e_semver sdk_min = {R4E_SDK_MAJOR, R4E_SDK_MINOR, R4E_SDK_PATCH, {0, 0}};
+static r4e_semver sdk_max = {0xFF, 0xFFFF, 0xFFFFFFFFu, {0, 0}};
+
+static void env_semver(const char *name, r4e_semver *v) {
+  char text[32];
+  unsigned a, b, c;
+  DWORD n = GetEnvironmentVariableA(name, text, sizeof text);
+  if (n == 0 || n >= sizeof text || sscanf(text, "%u.%u.%u", &a, &b, &c) != 3) return;
+  *v = (r4e_semver){(uint8_t)a, (uint16_t)b, c, {0, 0}};
+}
+
+static void read_versions(void) {
+  char text[16];
+  DWORD n = GetEnvironmentVariableA("STANDIN_RED4EXT_API", text, sizeof text);
+  if (n > 0 && n < sizeof text) api_accepted = (uint32_t)strtoul(text, NULL, 10);
+  env_semver("STANDIN_RED4EXT_SDK_MIN", &sdk_min);
+  env_semver("STANDIN_RED4EXT_SDK", &sdk_max);
+}
+
+static int semver_cmp(const r4e_semver *a, const r4e_semver *b) {
+  if (a->major != b->major) return a->major < b->major ? -1 : 1;
+  if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
+  if (a->patch != b->patch) return a->patch < b->patch ? -1 : 1;
+  return 0;
+}
+
+/* The refusal: a JSON line for the test, a line in RED4ext's own log for the player. */
+static void refuse(const char *path, const char *why) {
+  emit("{\"event\":\"rejected\",\"path\":\"%s\",\"why\":\"%s\"}", path, why);
+  wchar_t log_path[MAX_PATH];
+  swprintf(log_path, MAX_PATH, L"%ls\\red4ext\\logs\\red4ext.log", root);
+  FILE *f = _wfopen(log_path, L"a");
+  if (f) fprintf(f, "[error] %s: %s\n", path, why), fclose(f);
+}
 
 void emit(const char *fmt, ...) {
   va_list ap;
@@ -139,8 +180,11 @@ static void load_one(const wchar_t *path) {
   uint32_t api = supports();
   r4e_query_fn query = (r4e_query_fn)(void (*)(void))GetProcAddress(mod, "Query");
   r4e_main_fn main_fn = (r4e_main_fn)(void (*)(void))GetProcAddress(mod, "Main");
-  if (api != R4E_API_VERSION_0 || query == NULL || main_fn == NULL || plugin_count >= PLUGINS_MAX) {
-    emit("{\"event\":\"rejected\",\"path\":\"%s\",\"why\":\"api %u or missing Query/Main\"}", u, api);
+  if (api != api_accepted || query == NULL || main_fn == NULL || plugin_count >= PLUGINS_MAX) {
+    char why[96];
+    if (api != api_accepted) snprintf(why, sizeof why, "api %u (this RED4ext supports %u)", api, api_accepted);
+    else snprintf(why, sizeof why, "%s", plugin_count >= PLUGINS_MAX ? "too many plugins" : "missing Query or Main");
+    refuse(u, why);
     FreeLibrary(mod);
     return;
   }
@@ -152,11 +196,15 @@ static void load_one(const wchar_t *path) {
   const r4e_filever *rt = &info.runtime;
   int any = rt->major == R4E_RUNTIME_ANY && rt->minor == R4E_RUNTIME_ANY && rt->build == R4E_RUNTIME_ANY && rt->revision == R4E_RUNTIME_ANY;
   int same = memcmp(rt, &GAME_VERSION, sizeof *rt) == 0;
-  int sdk_ok = info.sdk.major > R4E_SDK_MAJOR || (info.sdk.major == R4E_SDK_MAJOR && info.sdk.minor >= R4E_SDK_MINOR);
+  int sdk_old = semver_cmp(&info.sdk, &sdk_min) < 0, sdk_new = semver_cmp(&info.sdk, &sdk_max) > 0;
   emit("{\"event\":\"query\",\"path\":\"%s\",\"name\":\"%s\",\"version\":\"%u.%u.%u\",\"sdk\":\"%u.%u.%u\",\"runtimeIndependent\":%d}", u, name, info.version.major,
        info.version.minor, info.version.patch, info.sdk.major, info.sdk.minor, info.sdk.patch, any);
-  if (!(any || same) || !sdk_ok) {
-    emit("{\"event\":\"rejected\",\"path\":\"%s\",\"why\":\"%s\"}", u, sdk_ok ? "incompatible with the current patch" : "sdk too old");
+  if (!(any || same) || sdk_old || sdk_new) {
+    char why[128];
+    if (sdk_old) snprintf(why, sizeof why, "sdk %u.%u.%u too old (oldest supported %u.%u.%u)", info.sdk.major, info.sdk.minor, info.sdk.patch, sdk_min.major, sdk_min.minor, sdk_min.patch);
+    else if (sdk_new) snprintf(why, sizeof why, "sdk %u.%u.%u newer than this RED4ext (%u.%u.%u)", info.sdk.major, info.sdk.minor, info.sdk.patch, sdk_max.major, sdk_max.minor, sdk_max.patch);
+    else snprintf(why, sizeof why, "incompatible with the current patch");
+    refuse(u, why);
     FreeLibrary(mod);
     return;
   }
@@ -220,6 +268,7 @@ static void run_state(uint32_t type, standin_frame_fn frame, void *user) {
 
 int Standin_Run(const wchar_t *game_dir, standin_frame_fn frame, void *user) {
   wcscpy(root, game_dir);
+  read_versions();
   wchar_t dir[MAX_PATH];
   swprintf(dir, MAX_PATH, L"%ls\\red4ext\\logs", root);
   CreateDirectoryW(dir, NULL);

@@ -155,12 +155,13 @@ public struct CoopMsgPushToTalkUp {
 
 }
 
-// The player changed co-op settings (Mod Settings menu): voice activation, its threshold (dBFS), the volume of others' voices (1 = as received). (from game; hook: CoopSettings menu)
+// The player changed co-op settings (Mod Settings menu): voice activation, its threshold (dBFS), the volume of others' voices (1 = as received), the server to play on (serverSlot: 0 = coop-bridge.ini's server or lobby, 1..8 = its saved servers server1..server8). (from game; hook: CoopSettings menu)
 public struct CoopMsgSettingsChanged {
   public let pttKey: String;
   public let voiceActivation: Bool;
   public let voxThresholdDbfs: Float;
   public let voiceVolume: Float;
+  public let serverSlot: Uint8;
 }
 
 // Command: spectate an entity: free-fly camera (SpectatorCam.EnterSpectate), collision off, HUD hidden, game mode Spectate. (from sidecar; hook: SpectatorCam)
@@ -349,7 +350,7 @@ public static native func CoopNativeSendDialogueChoiceSelected(conversationId: U
 public static native func CoopNativeSendConsoleCommand(text: String) -> Bool;
 public static native func CoopNativeSendPushToTalkDown() -> Bool;
 public static native func CoopNativeSendPushToTalkUp() -> Bool;
-public static native func CoopNativeSendSettingsChanged(pttKey: String, voiceActivation: Bool, voxThresholdDbfs: Float, voiceVolume: Float) -> Bool;
+public static native func CoopNativeSendSettingsChanged(pttKey: String, voiceActivation: Bool, voxThresholdDbfs: Float, voiceVolume: Float, serverSlot: Uint8) -> Bool;
 public static native func CoopNativeSendProgressData(requestId: Uint32, level: Uint32, xp: Uint32, factsName: array<String>, factsValue: array<Uint32>, itemsRecordId: array<String>, itemsSeed: array<Uint32>, itemsQuantity: array<Uint32>, itemsQuality: array<String>, modsItem: array<Uint32>, modsRecordId: array<String>, attrsItem: array<Uint32>, attrsName: array<String>, attrsKind: array<Uint8>, attrsNum: array<Double>, attrsText: array<String>) -> Bool;
 public static native func CoopNativeSendApplyProgressResult(requestId: Uint32, ok: Bool, error: String) -> Bool;
 public static native func CoopNativeSendMergeAnswer(requestId: Uint32, decisionsId: array<Uint32>, decisionsAccept: array<Bool>) -> Bool;
@@ -410,7 +411,7 @@ public static func CoopBridgeSendPushToTalkUp(msg: CoopMsgPushToTalkUp) -> Bool 
 }
 
 public static func CoopBridgeSendSettingsChanged(msg: CoopMsgSettingsChanged) -> Bool {
-  return CoopNativeSendSettingsChanged(msg.pttKey, msg.voiceActivation, msg.voxThresholdDbfs, msg.voiceVolume);
+  return CoopNativeSendSettingsChanged(msg.pttKey, msg.voiceActivation, msg.voxThresholdDbfs, msg.voiceVolume, msg.serverSlot);
 }
 
 public static func CoopBridgeSendProgressData(msg: CoopMsgProgressData) -> Bool {

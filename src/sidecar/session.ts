@@ -97,6 +97,19 @@ export class CoopClient {
    */
   reset(): void {
     if (this.#state === ClientState.REFUSED || this.#state === ClientState.CLOSED) return;
+    this.#forget();
+  }
+
+  /**
+   * The player picked another server: a goodbye to this one (when in the world), then back to
+   * IDLE from any state, a refusal included, so start() can join the next one.
+   */
+  leave(reason = 'switching server'): void {
+    if (this.#state === ClientState.IN_WORLD) this.#send({ disconnect: { code: 5, reason } });
+    this.#forget();
+  }
+
+  #forget(): void {
     this.known.clear();
     this.receiver = new SnapshotReceiver();
     this.interp = new SnapshotInterpolator(undefined, this.#o.interpDelayMs ?? null);

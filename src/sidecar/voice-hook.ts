@@ -11,6 +11,7 @@ import type { EMsg } from '../protocol/schema.gen.js';
 import type { AudioSink } from '../voice/audio-io.js';
 import { PortAudioPlayback, startCapture } from '../voice/portaudio.js';
 import { VoiceChat, type VoiceTraceEvent } from '../voice/voice-chat.js';
+import { PushToTalkLatch, type PttTimers } from './push-to-talk.js';
 
 export interface VoiceHookOptions {
   /** Sends an EMsg to the server on a channel (CoopClient.sendRaw). */
@@ -25,6 +26,8 @@ export interface VoiceHookOptions {
   trace?: (e: VoiceTraceEvent) => void;
   /** Each talker's decoded frame as it is played (their avatar's mouth, story/voice-visemes.ts). */
   onDecoded?: (peerId: number, pcm: Int16Array) => void;
+  /** Push-to-talk's release timeout runs on these (tests: a clock they advance). */
+  pttTimers?: PttTimers;
 }
 
 /** Played frames go to the game over the bridge. */
@@ -65,8 +68,17 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
       else bridge.send('MicIconHide', { peerId });
     },
   });
-  bridge.on('PushToTalkDown', () => chat.onPushToTalk(true));
-  bridge.on('PushToTalkUp', () => chat.onPushToTalk(false));
+  // The game forwards the key; the latch lets go of a press whose release was lost.
+  const ptt = new PushToTalkLatch({
+    onChange: (down, why) => {
+      if (why === 'timeout') o.say(`voice: push-to-talk held ${ptt.timeoutMs / 1000} s with no release: let go`);
+      chat.onPushToTalk(down);
+    },
+    timers: o.pttTimers,
+  });
+  bridge.on('PushToTalkDown', () => ptt.down());
+  bridge.on('PushToTalkUp', () => ptt.up());
+  bridge.on('closed', () => ptt.close());
   bridge.on('SettingsChanged', (m) =>
     chat.onSettings({ voiceActivation: m.voiceActivation, voxThresholdDbfs: m.voxThresholdDbfs, voiceVolume: m.voiceVolume }),
   );

@@ -187,6 +187,8 @@ export const ACTIONS: Record<string, Action> = {
       voiceActivation: z.boolean(),
       voxThresholdDbfs: z.number().default(VAD_ABS_THRESHOLD_DBFS),
       voiceVolume: z.number().default(VOICE_VOLUME_DEFAULT),
+      /** 0: coop-bridge.ini's server or lobby; 1..8: its saved servers. */
+      serverSlot: z.number().int().min(0).max(255).default(0),
     }),
     (s, ctx) => ctx.send('SettingsChanged', s),
   ),

@@ -57,7 +57,7 @@ describe('generated codecs', () => {
   });
 
   it('a bool byte other than 0 or 1 and invalid UTF-8 are refused (they would not re-encode)', () => {
-    const floats = [0, 0, 0x34, 0xc2, 0, 0, 0x80, 0x3f]; // voxThresholdDbfs -45, voiceVolume 1
+    const floats = [0, 0, 0x34, 0xc2, 0, 0, 0x80, 0x3f, 0]; // voxThresholdDbfs -45, voiceVolume 1, serverSlot 0
     expect(decode('SettingsChanged', Uint8Array.from([0, 0, 0, 0, 2, ...floats])).ok).toBe(false);
     expect(decode('SettingsChanged', Uint8Array.from([0, 0, 0, 0, 1, ...floats])).ok).toBe(true);
     expect(decode('ConsoleCommand', Uint8Array.from([3, 0, 0, 0, 0xed, 0xa0, 0x80])).ok).toBe(false);

@@ -26,9 +26,10 @@ export function writeIni(gameDir: string, values: Record<string, string>): void 
   );
 }
 
-/** Runs the stand-in game; it stops when <game>/quit appears (askQuit) or after runMs. */
-export function startStandinGame(name: string, gameDir: string, outDir: string, args: string[] = []): WineProc {
-  return startWine(name, join(gameDir, 'bin', 'x64', 'Cyberpunk2077.exe'), args, outDir);
+/** Runs the stand-in game; it stops when <game>/quit appears (askQuit) or after --run-ms. `env`
+ * plays another RED4ext release (STANDIN_RED4EXT_API, _SDK_MIN, _SDK: standin-loader.c). */
+export function startStandinGame(name: string, gameDir: string, outDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): WineProc {
+  return startWine(name, join(gameDir, 'bin', 'x64', 'Cyberpunk2077.exe'), args, outDir, env);
 }
 
 export function askQuit(gameDir: string): void {

@@ -6,9 +6,10 @@
 // stand-in game then exits and no sidecar process is left.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRelease } from '../../scripts/release.mjs';
+import { WIN_SIDECAR_METAFILE } from '../../scripts/win/paths.mjs';
 import { proc, type Proc } from '../helpers/proc.js';
 import { addStandins, askQuit, startStandinGame, writeIni } from './fake-game.js';
 import { modRuleProblems } from './mod-rules.js';
@@ -65,6 +66,30 @@ describe('the release zip', () => {
     const note = readFileSync(join(game, 'red4ext/plugins/CoopBridge/INSTALL.md'), 'utf8');
     for (const need of ['RED4ext', 'redscript', 'ArchiveXL', 'Mod Settings', 'Input Loader', 'Codeware', 'Vortex', 'Mod Organizer 2', 'WINEDLLOVERRIDES'])
       expect(note).toContain(need);
+  });
+
+  it("carries the licence of all it ships: node.exe, koffi, libopus, and every package esbuild's metafile puts in the bundle", () => {
+    const plugin = join(game, 'red4ext/plugins/CoopBridge');
+    const licence = (name: string): string => readFileSync(join(plugin, 'licenses', `${name.replace('/', '+')}.txt`), 'utf8');
+    const notices = readFileSync(join(plugin, 'THIRD_PARTY_NOTICES.txt'), 'utf8');
+    // The packages in the bundle, by the last node_modules/<name> of each input path.
+    const inputs = Object.keys((JSON.parse(readFileSync(WIN_SIDECAR_METAFILE, 'utf8')) as { inputs: object }).inputs);
+    const dirs = new Set(inputs.map((p) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]).filter((d): d is string => d !== undefined));
+    expect(dirs.size).toBeGreaterThan(10); // pino, zod, protobufjs, ws, werift-ice and their dependencies
+    for (const d of dirs) {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name: string; version: string };
+      const file = readdirSync(d).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+      if (file) expect(licence(pkg.name), pkg.name).toBe(readFileSync(join(d, file), 'utf8'));
+      else expect(licence(pkg.name), pkg.name).toMatch(/^MIT License\n\nCopyright \(c\) \S/);
+      expect(notices).toContain(`${pkg.name} ${pkg.version} (`);
+    }
+    expect(licence('node')).toContain('Node.js is licensed for use as follows');
+    expect(licence('node')).toMatch(/OpenSSL|ICU/); // the third-party part of Node's LICENSE
+    expect(licence('koffi')).toBe(readFileSync('node_modules/koffi/LICENSE.txt', 'utf8'));
+    expect(licence('@koromix/koffi-win32-x64')).toBe(licence('koffi'));
+    expect(licence('libopus')).toMatch(/Xiph\.Org[\s\S]*Redistribution and use in source and binary forms/);
+    expect(files.filter((f) => f.startsWith('red4ext/plugins/CoopBridge/licenses/')).length).toBe(dirs.size + 4);
+    expect(existsSync(join(plugin, 'sidecar', 'coop-sidecar.meta.json'))).toBe(false); // build data, not shipped
   });
 
   it('installed in a fake game: the stand-in loader runs the plugin, its sidecar joins a Linux server, both players see each other', async () => {
@@ -130,10 +155,12 @@ describe('the release zip', () => {
     await sidecarB.line(/joined as peer \d+/);
 
     // A: the installed mod, configured as a player would in coop-bridge.ini.
-    writeIni(game, { server: `127.0.0.1:${port}`, name: 'A', data_dir: winPath(join(dir, 'id-a')) });
+    // server3: a saved server for the settings menu; the plugin hands the ini to the sidecar.
+    writeIni(game, { server: `127.0.0.1:${port}`, server3: '127.0.0.1:1', name: 'A', data_dir: winPath(join(dir, 'id-a')) });
     const a = startStandinGame('game-a', game, dir, ['--x', String(A_X)]);
     const sidecarLog = join(game, 'red4ext', 'logs', 'coop-sidecar.log');
     await vi.waitFor(() => expect(readFileSync(sidecarLog, 'utf8')).toMatch(/joined as peer \d+/), { timeout: WINE_WAIT_MS, interval: 200 });
+    expect(readFileSync(sidecarLog, 'utf8')).toMatch(/saved servers: slot 3 \(.*coop-bridge\.ini\)/);
     // A's stand-in game read B's avatar through CoopNativePoll + the cursor natives.
     const spawnA = await a.waitJson((l) => l.event === 'spawnProxy' && l.kind === AVATAR_KIND);
     expect(Math.abs(Number(spawnA.x) - B_X)).toBeLessThan(1);

@@ -13,12 +13,11 @@ import {
 } from '../../cli/option-groups.js';
 import { quote, readExistingFile, readHostPort, readId, readInt, readLogLevel, readPath, readText, type LogLevel } from '../../cli/options.js';
 import { NAT_DEFAULT_STUN } from '../../net/nat/constants.js';
+import { LOBBY_ID_PATTERN, SAVED_SERVER_SLOTS } from '../saved-servers.js';
 import { PLAYER_NAME_MAX_CHARS, PROTOCOL_VERSION } from '../../protocol/constants.js';
 
 /** The server refused this player, or the link to it ended for good (see --help). */
 export const EXIT_REFUSED = EXIT_TOOL_FIRST;
-/** Lobby ids are the ids coop-master hands out: 4..64 of A-Z a-z 0-9 _ -. */
-const LOBBY_ID_PATTERN = /^[A-Za-z0-9_-]{4,64}$/;
 const DEFAULT_NAME = 'player';
 /** Longest interpolation delay a player may set, ms. */
 const MAX_INTERP_DELAY_MS = 1000;
@@ -40,6 +39,7 @@ export const SIDECAR_CLI_OPTIONS = {
   'clock-offset-ms': { type: 'string' },
   ...NAT_CLI_OPTIONS,
   join: { type: 'string' },
+  'saved-servers': { type: 'string' },
   ...PASSWORD_CLI_OPTIONS,
 } as const;
 
@@ -59,6 +59,9 @@ usage: coop-sidecar --server HOST:PORT --bridge NAME [options]
                          ICE picks a direct or hole-punched path, TURN relays when nothing else works;
                          with more URLs a failed attempt is retried through the next
   --join LOBBY_ID        the lobby id the server announced on the master (its lobby list)
+  --saved-servers FILE   coop-bridge.ini: its server1..server${SAVED_SERVER_SLOTS} (HOST:PORT or lobby:ID on its master)
+                         are the servers the game's settings menu picks from (SettingsChanged.serverSlot);
+                         with it, --server and --master may both be given and neither is required
   --stun HOST:PORT       STUN server for ICE                                [default: ${NAT_DEFAULT_STUN}]
   --no-relay             never relay through TURN
   --nat-bind ADDR        bind ICE sockets to this IPv4 address only
@@ -87,6 +90,8 @@ export interface SidecarOptions {
   readonly server: { address: string; port: number } | undefined;
   readonly nat: NatSettings | undefined;
   readonly join: string | undefined;
+  /** coop-bridge.ini holding the menu's saved servers, when given. */
+  readonly savedServers: string | undefined;
   readonly bridge: string;
   readonly name: string;
   readonly dataDir: string;
@@ -121,21 +126,26 @@ export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record
   if (v.help) return 'help';
   const nat = natSettingsFrom(v);
   const importPath = readExistingFile(v.import, '--import');
-  let server: SidecarOptions['server'];
+  const savedServers = readPath(v['saved-servers'], '--saved-servers');
+  // With saved servers the master may be there only for the lobby slots, and the startup
+  // server may be none (the menu picks one).
   if (nat) {
-    if (v.server !== undefined) throw new UsageError('give either --server or --master, not both');
-    if (!v.join || !LOBBY_ID_PATTERN.test(v.join)) throw new UsageError(`--join must be the lobby id from coop-master, got ${quote(v.join ?? '')}`);
-  } else {
-    if (v.join !== undefined) throw new UsageError('--join needs --master');
-    const hp = readHostPort(v.server ?? (importPath ? undefined : ''), '--server');
-    server = hp && { address: hp.host === 'localhost' ? '127.0.0.1' : hp.host, port: hp.port };
+    if (v.server !== undefined && (!savedServers || v.join !== undefined)) throw new UsageError('give either --server or --master, not both');
+    if ((v.join !== undefined || !savedServers) && (!v.join || !LOBBY_ID_PATTERN.test(v.join)))
+      throw new UsageError(`--join must be the lobby id from coop-master, got ${quote(v.join ?? '')}`);
+  } else if (v.join !== undefined) {
+    throw new UsageError('--join needs --master');
   }
+  const mayHaveNoServer = importPath !== undefined || savedServers !== undefined || v.join !== undefined;
+  const hp = readHostPort(v.server ?? (mayHaveNoServer ? undefined : ''), '--server');
+  const server = hp && { address: hp.host === 'localhost' ? '127.0.0.1' : hp.host, port: hp.port };
   const bridge = readId(v.bridge ?? '', '--bridge', 'a bridge name') as string;
   const dataDir = readPath(v['data-dir'], '--data-dir') ?? defaultDataDir(env);
   return {
     server,
     nat,
     join: v.join,
+    savedServers,
     bridge,
     name: readText(v.name, '--name', PLAYER_NAME_MAX_CHARS) ?? DEFAULT_NAME,
     dataDir,
