@@ -7,7 +7,7 @@ import { WavFileSink, WavFileSource } from '../voice/wav-io.js';
 import { VAD_ABS_THRESHOLD_DBFS, VOICE_SAMPLE_RATE_HZ, VOICE_VOLUME_DEFAULT } from '../voice/constants.js';
 import type { Step } from './scenario.js';
 import { playScene, runningScene } from './scene.js';
-import { exportFields, progressMessage } from './progress.js';
+import { exportFields, progressMessage } from './reactions.js';
 import { describeZodError } from '../util/zod-text.js';
 
 export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -199,7 +199,7 @@ export const ACTIONS: Record<string, Action> = {
   }),
   /**
    * The player's progress changed (a quest moved, an item was picked up): from now on the game
-   * exports `base64` (a .dat, src/merge, sent as ProgressData's plain fields: sim/progress.ts),
+   * exports `base64` (a .dat, src/merge, sent as ProgressData's plain fields: reactions.ts exportFields),
    * and pushes it unasked (ProgressData, requestId 0).
    * With afterExports N it waits until the sidecar asked for the progress N times.
    */

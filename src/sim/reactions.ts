@@ -4,7 +4,25 @@ import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
 import type { WavFileSink } from '../voice/wav-io.js';
 import { seekScene, stopScene } from './scene.js';
-import { exportFields, progressMessage } from './progress.js';
+import type { ProgressData } from '../../bridge/index.js';
+import { decodeDat } from '../merge/index.js';
+import { fieldsFromProgress, type ProgressFields } from '../sidecar/progress-fields.js';
+
+// The game's progress is exported as the game script does (CoopProgress.reds): plain fields,
+// never the .dat. The scenario writes it as a .dat (base64) only because tests write progress so.
+/**
+ * What the game answers an ExportProgressRequest with: its own facts (the scenario's quests, as
+ * the game script's own list) and every asked-for fact, 0 when the game has none (GetFact's answer).
+ */
+export function exportFields(progressBase64: string, factNames: readonly string[]): ProgressFields {
+  if (progressBase64 === '') return { level: 1, xp: 0, facts: factNames.map((name) => ({ name, value: 0 })), items: [], mods: [], attrs: [] };
+  const fields = fieldsFromProgress(decodeDat(Buffer.from(progressBase64, 'base64'), 'scenario progress'));
+  const own = new Set(fields.facts.map((f) => f.name));
+  const asked = [...new Set(factNames)].filter((n) => !own.has(n));
+  return { ...fields, facts: [...fields.facts, ...asked.map((name) => ({ name, value: 0 }))] };
+}
+
+export const progressMessage = (requestId: number, fields: ProgressFields): ProgressData => ({ requestId, ...fields });
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
