@@ -2,7 +2,7 @@
 // coop-server and two coop-sidecars run as real processes on loopback; this process plays both
 // games on the real bridge (game role), so both ends are stamped on one clock. Game A sends its
 // transform at 60 Hz; at random moments it lifts its avatar to a new height (a marker) and
-// stamps t0; game B stamps t1 when a RemoteEntityState of A's avatar first shows the marker.
+// stamps t0; game B stamps t1 when a RemoteEntityStates frame first shows A's avatar at the marker.
 // Sidecar B runs with --interp-delay-ms 0: the figure is before the interpolation delay.
 // Floor, same run: bridge one-way × 2 + ENet one-way × 2 (half the round trips to a bridge echo
 // game and an ENet echo process) + half a tick. 3 repetitions, median.
@@ -102,9 +102,10 @@ async function oneRep(dir: string, rep: number): Promise<RepResult> {
     });
     let pending: { z: number; t0: number } | null = null;
     const e2e: number[] = [];
-    games.B.on('RemoteEntityState', (m) => {
-      if (m.entityId !== avatar || pending === null) return;
-      if (Math.abs(m.pos.z - pending.z) <= MARKER_MATCH_M) {
+    games.B.on('RemoteEntityStates', (m) => {
+      if (pending === null) return;
+      const s = m.states.find((e) => e.entityId === avatar);
+      if (s && Math.abs(s.pos.z - pending.z) <= MARKER_MATCH_M) {
         e2e.push(performance.now() - pending.t0);
         pending = null;
       }

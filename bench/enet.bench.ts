@@ -6,7 +6,13 @@
 // ≥ 200 k messages (20 s cap); 3 repetitions, median. RTT: what the client peer reports after the run.
 // The honest baseline is the third: the same loop written in C against Debian's libenet
 // (bench/native/enet-loop.c, built by `npm run build`), run as a child process in the same run;
-// the koffi one pays several FFI calls per event and is kept only to show that cost.
+// the koffi one pays several FFI calls per event and is kept only to show that cost. The TS hosts
+// run as the product runs them (real-time mode: each services itself when a datagram arrives or
+// a send queues), the C loop services the client, then drains the server: both leave ENet to
+// pack as many messages into each datagram as it can, and the messages per datagram (both hosts'
+// datagrams, acknowledgements included) are printed for both to show the shapes match.
+// Headline: rates per CPU second of each process, since wall rates on a shared machine depend
+// on what else runs.
 // Prints a table and writes bench/results/enet.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +22,7 @@ import type { EnetPeer } from '../src/net/enet/peer-api.js';
 import { UdpTransport } from '../src/net/enet/udp.js';
 import { ENET_HOST_DEFAULT_MTU, ENET_PACKET_FLAG_RELIABLE } from '../src/net/enet/constants.js';
 import { LibEnetHost, libenetVersion, type LibEnetPeer } from '../test/enet/libenet.js';
+import { memoryNsPerMessage } from './enet-memory.js';
 import { machineInfo } from './machine.js';
 
 const SMALL_BYTES = 64;
@@ -25,6 +32,8 @@ const MIN_MESSAGES = 200_000;
 const MAX_DURATION_MS = 20_000;
 const QUEUE_MESSAGES = 2_048;
 const REPS = Number(process.env.ENET_BENCH_REPS ?? 3);
+/** Messages of each in-memory run (bench/enet-memory.ts). */
+const MEMORY_MESSAGES = 1_000_000;
 
 /** Rates per wall second and per CPU second of the process (the latter robust to other load). */
 interface Run {
@@ -36,9 +45,11 @@ interface Run {
   messages: number;
   ms: number;
   cpuMs: number;
+  /** Messages per datagram sent by both hosts (0 = not counted: libenet through koffi). */
+  msgsPerDatagram: number;
 }
 
-function rates(messages: number, bytes: number, ms: number, cpuMs: number, rttMs: number): Run {
+function rates(messages: number, bytes: number, ms: number, cpuMs: number, rttMs: number, datagrams = 0): Run {
   return {
     msgsPerS: (messages / ms) * 1000,
     mbPerS: bytes / ms / 1000,
@@ -48,6 +59,7 @@ function rates(messages: number, bytes: number, ms: number, cpuMs: number, rttMs
     messages,
     ms,
     cpuMs,
+    msgsPerDatagram: datagrams > 0 ? messages / datagrams : 0,
   };
 }
 
@@ -95,9 +107,10 @@ async function runTs(size: number): Promise<Run> {
   const ms = await finished;
   const cpuMs = cpuMsSince(cpuStart);
   const rttMs = peer.stats.rtt;
+  const datagrams = client.stats.datagramsSent + server.stats.datagramsSent;
   client.destroy();
   server.destroy();
-  return rates(received, bytes, ms, cpuMs, rttMs);
+  return rates(received, bytes, ms, cpuMs, rttMs, datagrams);
 }
 
 function runLib(size: number): Run {
@@ -144,8 +157,15 @@ const C_DRIVER = 'bench/native/build/enet-loop';
 /** libenet's own speed: the C driver, one process, the same loop and limits as runLib. */
 function runC(size: number): Run {
   const args = [size, MIN_DURATION_MS, MIN_MESSAGES, MAX_DURATION_MS, QUEUE_MESSAGES].map(String);
-  const r = JSON.parse(execFileSync(C_DRIVER, args, { encoding: 'utf8' })) as { messages: number; bytes: number; ms: number; cpu_ms: number; rtt_ms: number };
-  return rates(r.messages, r.bytes, r.ms, r.cpu_ms, r.rtt_ms);
+  const r = JSON.parse(execFileSync(C_DRIVER, args, { encoding: 'utf8' })) as {
+    messages: number;
+    bytes: number;
+    ms: number;
+    cpu_ms: number;
+    rtt_ms: number;
+    datagrams: number;
+  };
+  return rates(r.messages, r.bytes, r.ms, r.cpu_ms, r.rtt_ms, r.datagrams);
 }
 
 function median(xs: number[]): number {
@@ -156,7 +176,11 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const runs: Record<string, Run[]> = { ts64: [], lib64: [], c64: [], ts1k: [], lib1k: [], c1k: [] };
   const load: number[] = [os.loadavg()[0]];
+  const memory64: number[] = [];
+  const memory1k: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
+    memory64.push(memoryNsPerMessage(SMALL_BYTES, MEMORY_MESSAGES, QUEUE_MESSAGES));
+    memory1k.push(memoryNsPerMessage(LARGE_BYTES, MEMORY_MESSAGES / 4, QUEUE_MESSAGES));
     runs.c64.push(runC(SMALL_BYTES));
     runs.lib64.push(runLib(SMALL_BYTES));
     runs.ts64.push(await runTs(SMALL_BYTES));
@@ -178,8 +202,12 @@ async function main(): Promise<void> {
     libenet_c_reliable_msgs_per_cpu_s: Math.round(m('c64', (r) => r.msgsPerCpuS)),
     ts_reliable_mb_per_cpu_s: Number(m('ts1k', (r) => r.mbPerCpuS).toFixed(2)),
     libenet_c_reliable_mb_per_cpu_s: Number(m('c1k', (r) => r.mbPerCpuS).toFixed(2)),
+    ts_msgs_per_datagram: Number(m('ts64', (r) => r.msgsPerDatagram).toFixed(1)),
+    libenet_c_msgs_per_datagram: Number(m('c64', (r) => r.msgsPerDatagram).toFixed(1)),
+    ts_in_memory_cpu_ns_per_msg: Math.round(median(memory64)),
+    ts_in_memory_cpu_ns_per_1k_msg: Math.round(median(memory1k)),
     ts_rtt_ms: m('ts64', (r) => r.rttMs),
-    libenet_rtt_ms: m('lib64', (r) => r.rttMs),
+    libenet_rtt_ms: m('c64', (r) => r.rttMs),
   };
   const ratios = {
     msgs_per_s_ts_over_libenet: Number((results.ts_reliable_msgs_per_s / results.libenet_reliable_msgs_per_s).toFixed(3)),
@@ -189,6 +217,9 @@ async function main(): Promise<void> {
     ts_over_libenet_c_mb_per_s: Number((results.ts_reliable_mb_per_cpu_s / results.libenet_c_reliable_mb_per_cpu_s).toFixed(3)),
     ts_over_libenet_c_msgs_per_wall_s: Number((results.ts_reliable_msgs_per_s / results.libenet_c_reliable_msgs_per_s).toFixed(3)),
     ts_over_libenet_c_mb_per_wall_s: Number((results.ts_reliable_mb_per_s / results.libenet_c_reliable_mb_per_s).toFixed(3)),
+    // Each repetition's own ratio (its TS and C runs measured back to back): the spread shows how much the machine's load moved them.
+    ts_over_libenet_c_msgs_per_s_by_rep: runs.ts64.map((r, i) => Number((r.msgsPerCpuS / runs.c64[i].msgsPerCpuS).toFixed(3))),
+    ts_over_libenet_c_mb_per_s_by_rep: runs.ts1k.map((r, i) => Number((r.mbPerCpuS / runs.c1k[i].mbPerCpuS).toFixed(3))),
   };
   const out = {
     benchmark: 'bench:enet',
@@ -200,6 +231,10 @@ async function main(): Promise<void> {
       libenet_c_reliable_msgs_per_s: `${SMALL_BYTES} B messages, C driver against libenet (no koffi)`,
       libenet_c_reliable_mb_per_s: `${LARGE_BYTES} B messages, C driver against libenet (no koffi)`,
       libenet_koffi_note: 'libenet_reliable_* is libenet through koffi (several FFI calls per event): not the baseline, see libenet_c_*',
+      ts_msgs_per_datagram: `${SMALL_BYTES} B messages per datagram sent by either host (acknowledgements included)`,
+      libenet_c_msgs_per_datagram: `${SMALL_BYTES} B messages per datagram sent by either host (acknowledgements included)`,
+      ts_in_memory_cpu_ns_per_msg: `${SMALL_BYTES} B: our ENet's own CPU per message, two hosts over an in-memory transport (bench/enet-memory.ts; no libenet counterpart)`,
+      ts_in_memory_cpu_ns_per_1k_msg: `${LARGE_BYTES} B: the same`,
       ts_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
       libenet_rtt_ms: `reported by the client peer after a ${SMALL_BYTES} B run`,
     },
@@ -207,6 +242,7 @@ async function main(): Promise<void> {
     ratios,
     repetitions: REPS,
     runs,
+    in_memory_cpu_ns_per_msg: { [SMALL_BYTES]: memory64.map(Math.round), [LARGE_BYTES]: memory1k.map(Math.round) },
     workload: {
       mtu: ENET_HOST_DEFAULT_MTU,
       channel: 0,
@@ -224,7 +260,7 @@ async function main(): Promise<void> {
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/enet.json', `${JSON.stringify(out, null, 2)}\n`);
-  const row = (name: string, ts: number, lib: number, unit: string): string =>
+  const row = (name: string, ts: number, lib: number | string, unit: string): string =>
     `${name.padEnd(28)} ${String(ts).padStart(12)} ${String(lib).padStart(12)}  ${unit}`;
   console.log(`${'metric'.padEnd(28)} ${'TS'.padStart(12)} ${'libenet C'.padStart(12)}`);
   console.log(
@@ -258,6 +294,15 @@ async function main(): Promise<void> {
     ),
   );
   console.log(row(`  via koffi MB/s`, results.ts_reliable_mb_per_s, results.libenet_reliable_mb_per_s, `ratio ${ratios.mb_per_s_ts_over_libenet}`));
+  console.log(row(`msgs/datagram (${SMALL_BYTES} B)`, results.ts_msgs_per_datagram, results.libenet_c_msgs_per_datagram, 'the loops have the same shape'));
+  console.log(
+    row(
+      `ENet alone ns/msg (${SMALL_BYTES} B)`,
+      results.ts_in_memory_cpu_ns_per_msg,
+      '',
+      `${LARGE_BYTES} B: ${results.ts_in_memory_cpu_ns_per_1k_msg}; in memory, no sockets`,
+    ),
+  );
   console.log(row('rtt ms (after run)', results.ts_rtt_ms, results.libenet_rtt_ms, ''));
   console.log(
     `machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, libenet ${out.machine.libenet}; median of ${REPS}; load ${load.map((l) => l.toFixed(2)).join(' ')}`,

@@ -6,25 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import os from 'node:os';
 import RBush from 'rbush';
-import { World } from '../src/server/world.js';
-import { NpcSim } from '../src/server/npc-sim.js';
 import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
-import { InterestState } from '../src/server/interest.js';
-import { ClientSnapshots } from '../src/server/snapshot-writer.js';
 import { SpatialGrid } from '../src/server/spatial-grid.js';
-import { seededRandom, gaussian, type Rng } from '../src/util/random.js';
-import { EntityKind } from '../src/protocol/schema.gen.js';
 import { encodeFullState } from '../src/protocol/codec.js';
 import { INTEREST_RADIUS_M } from '../src/protocol/constants.js';
+import { buildWorld, median, moveAvatars, pct, TICK_MS, WORLD_M } from './server-workload.js';
+import { tickSendRun, type SendRun } from './tick-send.js';
+import { machineInfo } from './machine.js';
 
-const WORLD_M = 4000;
-const GROUP_SIZE = 4;
-const CLUSTER_SIGMA_M = 60;
-const CLUSTERED_FRACTION = 0.8;
-const NPC_FRACTION = 0.7;
-const AVATAR_SPEED_MPS = 5;
-const AVATAR_LEASH_M = 80;
-const TICK_MS = 25;
 const ACK_LAG_TICKS = 3; // clients ack what they got ~75 ms ago (a LAN round trip plus a frame)
 const WARMUP_TICKS = 100;
 const MEASURED_TICKS = 300;
@@ -34,60 +23,6 @@ const HOST_PLAYERS = 8;
 const HOST_ENTITIES = Math.round((10_000 * HOST_PLAYERS) / 256);
 /** Per message on the wire beside its bytes: IPv4 + UDP headers 28, ENet header 4, command header ≤ 8 (one datagram each: an upper bound). */
 const WIRE_OVERHEAD_BYTES = 28 + 4 + 8;
-
-interface BenchClient extends TickClient {
-  heading: number;
-  homeX: number;
-  homeY: number;
-}
-
-function buildWorld(nClients: number, nEntities: number, seed: number) {
-  const rng = seededRandom(seed);
-  const world = new World();
-  const sim = new NpcSim(world, rng);
-  const groups: [number, number][] = [];
-  for (let g = 0; g < Math.ceil(nClients / GROUP_SIZE); g++) groups.push([rng() * WORLD_M, rng() * WORLD_M]);
-  for (let i = 0; i < nEntities; i++) {
-    let x: number, y: number;
-    if (rng() < CLUSTERED_FRACTION) {
-      const [gx, gy] = groups[Math.floor(rng() * groups.length)];
-      x = gx + gaussian(rng) * CLUSTER_SIGMA_M;
-      y = gy + gaussian(rng) * CLUSTER_SIGMA_M;
-    } else {
-      x = rng() * WORLD_M;
-      y = rng() * WORLD_M;
-    }
-    if (rng() < NPC_FRACTION) sim.addNpc(x, y);
-    else sim.addVehicle(x, y);
-  }
-  const clients: BenchClient[] = [];
-  for (let c = 0; c < nClients; c++) {
-    const [gx, gy] = groups[Math.floor(c / GROUP_SIZE)];
-    const x = gx + (rng() - 0.5) * 20,
-      y = gy + (rng() - 0.5) * 20;
-    const avatarId = world.spawn(EntityKind.KIND_AVATAR, { x, y, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0 }, `p${c}`, c + 1);
-    clients.push({ avatarId, interest: new InterestState(), snaps: new ClientSnapshots(), inWorld: true, heading: rng() * 6.28, homeX: gx, homeY: gy });
-  }
-  return { world, sim, clients, rng };
-}
-
-function moveAvatars(world: World, clients: BenchClient[], rng: Rng, dtS: number): void {
-  for (const c of clients) {
-    const id = c.avatarId;
-    const dx = c.homeX - world.x[id],
-      dy = c.homeY - world.y[id];
-    c.heading = dx * dx + dy * dy > AVATAR_LEASH_M ** 2 ? Math.atan2(dy, dx) : c.heading + (rng() - 0.5) * 0.4;
-    const vx = Math.cos(c.heading) * AVATAR_SPEED_MPS,
-      vy = Math.sin(c.heading) * AVATAR_SPEED_MPS;
-    world.setPose(id, { x: world.x[id] + vx * dtS, y: world.y[id] + vy * dtS, z: 0, yaw: c.heading, vx, vy, vz: 0 });
-  }
-}
-
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const median = (xs: number[]): number => pct(xs, 50);
 
 function tickRun(nClients: number, nEntities: number, seed: number, measureFull: boolean) {
   const { world, sim, clients, rng } = buildWorld(nClients, nEntities, seed);
@@ -256,6 +191,7 @@ const configs = (
         [256, 10_000],
       ]
 ) as [number, number][];
+const loadBefore = os.loadavg();
 const results: Record<string, number> = {};
 const table: string[][] = [['clients', 'entities', 'tick p50 ms', 'tick p99 ms', 'wall p50 ms', 'wall p99 ms', 'avg interest', 'bytes/entity']];
 for (const [c, e] of configs) {
@@ -300,6 +236,46 @@ results.grid_vs_rbush_speedup = +median(sp.map((s) => s.dense / s.rbush)).toFixe
 results.grid_vs_bruteforce_speedup = +median(sp.map((s) => s.dense / s.brute)).toFixed(2);
 results.grid_dense_vs_map_cells_speedup = +median(sp.map((s) => s.dense / s.map)).toFixed(2);
 
+// The tick with its ENet sends to real peers in another process (tick-send.ts), 256 × 10,000.
+const SEND_CONFIG: [number, number] = [256, 10_000];
+if (process.env.SERVER_BENCH_SEND !== '0') {
+  const [c, e] = SEND_CONFIG;
+  const key = `${c}c_${e}e`;
+  const runs: SendRun[] = [];
+  for (let r = 0; r < REPS; r++) runs.push(await tickSendRun(c, e, 1000 + r));
+  const m = (f: (r: SendRun) => number, digits = 3): number => +median(runs.map(f)).toFixed(digits);
+  results[`tick_with_send_p50_ms_${key}`] = m((r) => r.p50);
+  results[`tick_with_send_p99_ms_${key}`] = m((r) => r.p99);
+  results[`tick_with_send_wall_p50_ms_${key}`] = m((r) => r.wallP50);
+  results[`tick_with_send_wall_p99_ms_${key}`] = m((r) => r.wallP99);
+  results[`send_flush_p50_ms_${key}`] = m((r) => r.flushP50);
+  results[`send_flush_p99_ms_${key}`] = m((r) => r.flushP99);
+  results[`server_cpu_ms_per_tick_with_receive_${key}`] = m((r) => r.cpuPerTickAll);
+  results[`send_datagrams_per_tick_${key}`] = m((r) => r.datagramsPerTick, 1);
+  results[`snapshots_sent_per_s_${key}`] = m((r) => r.snapshotsSentPerS, 0);
+  results[`snapshots_received_per_s_${key}`] = m((r) => r.snapshotsReceivedPerS, 0);
+  results[`snapshots_received_over_sent_${key}`] = m((r) => r.receivedOverSent, 4);
+  results[`datagrams_received_over_sent_${key}`] = m((r) => r.datagramsReceivedOverSent, 4);
+  results[`clients_process_cpu_pct_${key}`] = m((r) => r.clientsCpuPct, 1);
+  results[`snapshots_decoded_by_clients_${key}`] = m((r) => r.decoded, 0);
+  results[`snapshots_rejected_by_clients_${key}`] = Math.max(...runs.map((r) => r.rejected));
+  results[`acks_never_sent_${key}`] = Math.max(...runs.map((r) => r.acksNeverSent));
+  results[`client_disconnects_${key}`] = Math.max(...runs.map((r) => r.disconnects));
+  results[`send_snapshot_bytes_per_entity_${key}`] = m((r) => r.bytesPerEntity, 2);
+  const base = results[`tick_p99_ms_${key}`];
+  if (base) results[`tick_with_send_over_tick_p99_${key}`] = +(results[`tick_with_send_p99_ms_${key}`] / base).toFixed(2);
+  table.push([
+    `${c} +send`,
+    String(e),
+    results[`tick_with_send_p50_ms_${key}`].toFixed(2),
+    results[`tick_with_send_p99_ms_${key}`].toFixed(2),
+    results[`tick_with_send_wall_p50_ms_${key}`].toFixed(2),
+    results[`tick_with_send_wall_p99_ms_${key}`].toFixed(2),
+    m((r) => r.avgInterest, 1).toFixed(1),
+    results[`send_snapshot_bytes_per_entity_${key}`].toFixed(2),
+  ]);
+}
+
 for (const row of table) console.log(row.map((v) => v.padStart(13)).join(''));
 console.log('');
 for (const k of [
@@ -314,16 +290,11 @@ for (const k of [
   'snapshot_bytes_ratio_full_over_delta',
   'avg_interest_size_256c_10000e',
   ...Object.keys(results).filter((k) => k.startsWith('host_')),
+  ...Object.keys(results).filter((k) => !k.startsWith('host_') && /send|snapshots_|acks_never|server_cpu|datagrams_|client/.test(k)),
 ]) {
-  console.log(`${k.padEnd(40)}${results[k]}`);
+  console.log(`${k.padEnd(52)}${results[k]}`);
 }
-const machine = {
-  load_average_1m: os.loadavg()[0],
-  cpu: os.cpus()[0]?.model ?? 'unknown',
-  cores: os.cpus().length,
-  node: process.version,
-  platform: `${os.platform()} ${os.release()}`,
-};
+const machine = { ...machineInfo(), load_average_1m_before: +loadBefore[0].toFixed(2), load_average_1m: +os.loadavg()[0].toFixed(2) };
 const workload = {
   world_m: WORLD_M,
   tick_ms: TICK_MS,
@@ -336,6 +307,8 @@ const workload = {
   host: `${HOST_PLAYERS} players, ${HOST_ENTITIES} entities (the 256c × 10,000e density); upload = snapshot + interest messages per client per second; wire adds ${WIRE_OVERHEAD_BYTES} B a message (IPv4/UDP, ENet header and command); full_state = the same with full-state protobuf snapshots`,
   tick_includes:
     'avatar inputs, npc/vehicle sim + grid moves, quantise, interest query+diff, InterestAdd/Remove encode, snapshot delta + envelope encode (no socket send)',
+  tick_with_send:
+    'the same tick at 256c × 10,000e, paced every 25 ms, plus every message queued on its ENet peer as coop-server sends it (snapshots unreliable on channel 1, interest reliable on channel 0) and host.flush(): datagrams built and sent by sendto on 127.0.0.1 to 256 ENet client hosts in another process (bench/tick-clients.ts) that acknowledge as sidecars do; acks are taken between ticks (server_cpu_ms_per_tick_with_receive counts them); ENet throttle deceleration 0 so that every snapshot is sent',
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileAtomicSync('bench/results/server.json', JSON.stringify({ results, machine, workload, date: new Date().toISOString() }, null, 2));

@@ -1,9 +1,10 @@
 // bench:sidecar — what the sidecar costs beside the game (docs/benchmarks.md "bench:sidecar").
 // The sidecar bundle (dist/coop-sidecar.js, as shipped) joins coop-server with a city around it
 // (NPCs and vehicles in a 200 m square: ≈ 120 in interest, 40 Hz); this process plays its game on
-// the real bridge (transform at 60 Hz, every proxy message taken); a second player (coop-sim +
-// its sidecar) stands near and talks half the time (push-to-talk 5 s on, 5 s off), so voice is
-// received, decoded and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
+// the real bridge (transform at 60 Hz, every proxy message taken); the sidecar gets the plugin
+// launcher's Node flags (SIDECAR_NODE_FLAGS). A second player (coop-sim + its sidecar) stands
+// near and talks half the time (push-to-talk 5 s on, 5 s off), so voice is received, decoded
+// and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
 // core) and RSS over MEASURE_S after WARMUP_S. Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,8 +16,11 @@ import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
+import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
+/** Node/V8 flags for the measured sidecar (space-separated; default: the plugin launcher's). */
+const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? SIDECAR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
@@ -26,6 +30,10 @@ const CITY_VEHICLES = 40;
 const CITY_AREA_M = 200;
 const GAME_FRAME_MS = 1000 / 60;
 const TALK_ON_MS = 5_000;
+/** The floor: a bare Node process woken this often (game frames 60 + snapshots 40 + ENet's
+ * 25 ms service timer 40), doing nothing else: what the wakes alone cost on this machine. */
+const FLOOR_WAKES_HZ = 60 + 40 + 40;
+const FLOOR_WARMUP_MS = 2_000;
 const CLK_TCK = 100; // /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
 const PAGE_BYTES = 4096;
 
@@ -40,6 +48,15 @@ function procStat(pid: number): { cpuS: number; rssMb: number } {
   return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, rssMb: (Number(f[21]) * PAGE_BYTES) / 1e6 };
 }
 
+/** RSS split as the kernel counts it (/proc/<pid>/status, MB): anonymous (the heap, private),
+ * file-backed (node's binary and libraries, shared) and shared memory (the bridge rings, which the
+ * game maps too: pages the sidecar has touched). */
+function rssSplit(pid: number): { anonMb: number; fileMb: number; shmemMb: number } {
+  const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(st)?.[1] ?? NaN) / 1000;
+  return { anonMb: kb('RssAnon'), fileMb: kb('RssFile'), shmemMb: kb('RssShmem') };
+}
+
 function transform(x: number): Msg<'PlayerTransform'> {
   return { entityId: 0, pos: { x, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } };
 }
@@ -51,6 +68,13 @@ interface Measured {
   rssMaxMb: number;
   proxies: number;
   voiceFrames: number;
+  split: { anonMb: number; fileMb: number; shmemMb: number };
+}
+
+interface Rep {
+  city: Measured;
+  idle: Measured;
+  floor: { cpuPct: number; rssMb: number };
 }
 
 /** Runs the sidecar bundle for its game until measured; `server` null = the no-server baseline. */
@@ -67,7 +91,7 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
-    ['dist/coop-sidecar.js', '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    [...NODE_FLAGS, 'dist/coop-sidecar.js', '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   try {
@@ -81,8 +105,9 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
       rssMax = Math.max(rssMax, procStat(child.pid!).rssMb);
     }
     const b = procStat(child.pid!);
+    const split = rssSplit(child.pid!);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) while measured`);
-    return { cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100, rssMb: b.rssMb, rssMaxMb: rssMax, proxies, voiceFrames: (voiceFrames - v0) / measureS };
+    return { cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100, rssMb: b.rssMb, rssMaxMb: rssMax, proxies, voiceFrames: (voiceFrames - v0) / measureS, split };
   } finally {
     clearInterval(frames);
     child.kill('SIGTERM');
@@ -91,12 +116,28 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
   }
 }
 
-async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Promise<{ city: Measured; idle: Measured }> {
+/** A bare `node` woken FLOOR_WAKES_HZ times a second: CPU and RSS over BASELINE_MEASURE_S. */
+async function measureFloor(): Promise<{ cpuPct: number; rssMb: number }> {
+  const child = spawn(process.execPath, ['-e', `setInterval(() => {}, ${1000 / FLOOR_WAKES_HZ})`], { stdio: 'ignore' });
+  try {
+    await sleep(FLOOR_WARMUP_MS);
+    const a = procStat(child.pid!);
+    await sleep(BASELINE_MEASURE_S * 1000);
+    const b = procStat(child.pid!);
+    return { cpuPct: ((b.cpuS - a.cpuS) / BASELINE_MEASURE_S) * 100, rssMb: b.rssMb };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  }
+}
+
+async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Promise<Rep> {
   const procs: Proc[] = [];
   // The baseline: nothing answers on this port (a bound socket that never replies).
   const silent = createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
   try {
+    const floor = await measureFloor();
     const idle = await measureSidecar(dir, `idle${rep}`, `127.0.0.1:${silent.address().port}`, BASELINE_MEASURE_S);
     const server = proc([
       'src/server/main.ts',
@@ -156,7 +197,7 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     procs.push(sc);
     await sc.line(/joined as peer/);
     const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, MEASURE_S);
-    return { city, idle };
+    return { city, idle, floor };
   } finally {
     silent.close();
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);
@@ -169,23 +210,28 @@ async function main(): Promise<void> {
   const speech = makeSpeech({ minSeconds: TALK_ON_MS / 1000 });
   writeSpeechWav(wav, speech);
   const talkMs = Math.floor((speech.samples.length / 48_000) * 1000);
-  const reps: { city: Measured; idle: Measured }[] = [];
+  const reps: Rep[] = [];
   const load = [os.loadavg()[0]];
   for (let r = 0; r < REPS; r++) {
     reps.push(await oneRep(dir, r, wav, talkMs));
     load.push(os.loadavg()[0]);
     const x = reps[reps.length - 1];
     console.error(
-      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames); idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB`,
+      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames); idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB; floor ${x.floor.cpuPct.toFixed(2)} % ${x.floor.rssMb.toFixed(1)} MB`,
     );
   }
-  const m = (f: (r: { city: Measured; idle: Measured }) => number): number => +median(reps.map(f)).toFixed(2);
+  const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
   const results = {
     sidecar_cpu_pct: m((r) => r.city.cpuPct),
     sidecar_rss_mb: m((r) => r.city.rssMb),
     sidecar_rss_max_mb: m((r) => r.city.rssMaxMb),
     baseline_cpu_pct: m((r) => r.idle.cpuPct),
     baseline_rss_mb: m((r) => r.idle.rssMb),
+    sidecar_rss_anon_mb: m((r) => r.city.split.anonMb),
+    sidecar_rss_file_mb: m((r) => r.city.split.fileMb),
+    sidecar_rss_shmem_mb: m((r) => r.city.split.shmemMb),
+    wake_floor_cpu_pct: m((r) => r.floor.cpuPct),
+    wake_floor_rss_mb: m((r) => r.floor.rssMb),
     proxies_in_interest: m((r) => r.city.proxies),
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
   };
@@ -204,7 +250,9 @@ async function main(): Promise<void> {
       game_transform_hz: 60,
       talker: `push-to-talk ${TALK_ON_MS} ms on, ${TALK_ON_MS} ms off`,
       baseline: `same bundle and game, server address that never answers, measured over ${BASELINE_MEASURE_S} s (the connect gives up later)`,
+      wake_floor: `a bare node process with a ${FLOOR_WAKES_HZ} Hz empty timer, over ${BASELINE_MEASURE_S} s`,
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core',
+      node_flags: NODE_FLAGS.join(' '),
     },
     load_average_1m: load,
     machine: machineInfo(),
@@ -212,8 +260,16 @@ async function main(): Promise<void> {
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/sidecar.json', `${JSON.stringify(out, null, 2)}\n`);
+  const row = (k: string, city: number, base: number, goal: string): string =>
+    `${k.padEnd(16)} ${String(city).padStart(8)} ${String(base).padStart(10)} ${(city / base).toFixed(2).padStart(7)}  ${goal}`;
+  console.log(`${'figure'.padEnd(16)} ${'city'.padStart(8)} ${'no server'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
+  console.log(row('cpu % of a core', results.sidecar_cpu_pct, results.baseline_cpu_pct, '≤ 1'));
+  console.log(row('rss MB', results.sidecar_rss_mb, results.baseline_rss_mb, '≤ 64'));
   console.log(
-    `sidecar_cpu_pct ${results.sidecar_cpu_pct} (baseline ${results.baseline_cpu_pct})  sidecar_rss_mb ${results.sidecar_rss_mb} (baseline ${results.baseline_rss_mb}, max ${results.sidecar_rss_max_mb})`,
+    `city rss: ${results.sidecar_rss_anon_mb} MB anonymous (heap), ${results.sidecar_rss_file_mb} MB file-backed (node, libraries), ${results.sidecar_rss_shmem_mb} MB bridge rings (shared with the game)`,
+  );
+  console.log(
+    `floor: a bare node woken ${FLOOR_WAKES_HZ}/s: ${results.wake_floor_cpu_pct} % of a core, ${results.wake_floor_rss_mb} MB (city/floor ${(results.sidecar_cpu_pct / results.wake_floor_cpu_pct).toFixed(2)}, ${(results.sidecar_rss_mb / results.wake_floor_rss_mb).toFixed(2)})`,
   );
   console.log(
     `${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,

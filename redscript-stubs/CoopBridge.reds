@@ -84,6 +84,13 @@ public class CoopGameHandler extends CoopBridgeHandler {
     CoopEngineMoveProxy(msg.entityId, msg.pos, msg.rot, msg.vel);
   }
 
+  // One frame per game frame with every proxy that moved (the sidecar sends this, not the above).
+  public func OnRemoteEntityStates(msg: CoopMsgRemoteEntityStates) -> Void {
+    for s in msg.states {
+      CoopEngineMoveProxy(s.entityId, s.pos, s.rot, s.vel);
+    }
+  }
+
   public func OnSpawnProxy(msg: CoopMsgSpawnProxy) -> Void {
     CoopEngineSpawnProxy(msg.entityId, msg.kind, msg.template, msg.pos, msg.rot);
   }

@@ -4,7 +4,7 @@
 // dist/ that the bins load (entries that do not exist yet are skipped), then the Windows
 // sidecar folder and wine prefix in .cache/win/ (scripts/build-win.mjs).
 import { build } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { buildWindows } from './build-win.mjs';
 
@@ -26,18 +26,33 @@ export const ENTRIES = {
   'coop-sim': 'src/sim/main.ts',
 };
 
-mkdirSync('dist', { recursive: true });
+/** ESM bundles of CommonJS packages need a require() for Node's built-ins. */
+const ESM_REQUIRE_BANNER = "import { createRequire as __coopCreateRequire } from 'node:module'; const require = __coopCreateRequire(import.meta.url);";
+/**
+ * The sidecar runs beside the game, where every MB counts: its packages are bundled in as in the
+ * Windows layout (node_modules resolution and one file per module cost ≈ 8 MB of RSS), all but
+ * koffi (native binaries). Other programs keep their packages in node_modules.
+ */
+const PACKAGES_BUNDLED = { 'coop-sidecar': { external: ['koffi'], banner: { js: ESM_REQUIRE_BANNER } } };
+
+mkdirSync('dist/chunks', { recursive: true });
 const present = Object.entries(ENTRIES).filter(([, src]) => existsSync(src));
+// Chunk names carry a content hash: drop the last build's, or they pile up.
+for (const f of readdirSync('dist/chunks')) if (present.some(([name]) => f.startsWith(`${name}-`))) rmSync(`dist/chunks/${f}`);
 await Promise.all(
   present.map(([name, src]) =>
     build({
-      entryPoints: [src],
-      outfile: `dist/${name}.js`,
+      // Code splitting: what a program loads with import() only when used (the sidecar's NAT
+      // path and --import) is a chunk of its own, not parsed or run at start.
+      entryPoints: { [name]: src },
+      outdir: 'dist',
+      splitting: true,
+      chunkNames: `chunks/${name}-[hash]`,
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
+      ...(PACKAGES_BUNDLED[name] ?? { packages: 'external' }),
       sourcemap: true,
       logLevel: 'warning',
     }),

@@ -29,6 +29,8 @@ export function stageRelease(stage) {
   copyFileSync(join(RELEASE_SRC, 'INSTALL.md'), join(plugin, 'INSTALL.md'));
   // The sidecar as the build laid it out, without test bundles, source maps or logs.
   for (const f of [WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, WIN_OPUS_DLL]) copyFileSync(f, join(plugin, 'sidecar', relative(WIN_SIDECAR_DIR, f)));
+  // What the sidecar loads only when used (the NAT path, --import): esbuild chunks beside it.
+  cpSync(join(WIN_SIDECAR_DIR, 'chunks'), join(plugin, 'sidecar', 'chunks'), { recursive: true, filter: (p) => !p.endsWith('.map') });
   cpSync(join(WIN_SIDECAR_DIR, 'node_modules'), join(plugin, 'sidecar', 'node_modules'), { recursive: true, filter: (p) => !p.endsWith('.map') });
   mkdirSync(join(stage, 'r6', 'input'), { recursive: true });
   copyFileSync(join(RELEASE_SRC, 'coop-bridge.xml'), join(stage, 'r6', 'input', 'coop-bridge.xml'));

@@ -144,6 +144,22 @@ function read_ProgressItemAttr(r: FrameReader): T.ProgressItemAttr {
   return { item: r.u32(), name: r.str(), kind: r.u8(), num: r.f64(), text: r.str(), };
 }
 
+function size_EntityState(_v: T.EntityState): number {
+  return 44;
+}
+function write_EntityState(w: FrameWriter, v: T.EntityState): void {
+  w.u32(v.entityId);
+  write_Vec3(w, v.pos);
+  write_Quat(w, v.rot);
+  write_Vec3(w, v.vel);
+}
+function read_EntityState(r: FrameReader): T.EntityState {
+  const p = r.take(44);
+  if (p < 0) return { entityId: 0, pos: { x: 0, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 0 }, vel: { x: 0, y: 0, z: 0 } };
+  const dv = r.dv;
+  return { entityId: dv.getUint32(p + 0, true), pos: { x: dv.getFloat32(p + 4, true), y: dv.getFloat32(p + 8, true), z: dv.getFloat32(p + 12, true) }, rot: { x: dv.getFloat32(p + 16, true), y: dv.getFloat32(p + 20, true), z: dv.getFloat32(p + 24, true), w: dv.getFloat32(p + 28, true) }, vel: { x: dv.getFloat32(p + 32, true), y: dv.getFloat32(p + 36, true), z: dv.getFloat32(p + 40, true) } };
+}
+
 function size_PlayerTransform(_v: T.PlayerTransform): number {
   return 44;
 }
@@ -686,6 +702,18 @@ function read_VisemePlay(r: FrameReader): T.VisemePlay {
   return { npcId: dv.getUint32(p + 0, true), visemeId: dv.getUint8(p + 4), serverTimeMs: dv.getFloat64(p + 5, true) };
 }
 
+function size_RemoteEntityStates(v: T.RemoteEntityStates): number {
+  return 4 + 4 + v.states.length * 44;
+}
+function write_RemoteEntityStates(w: FrameWriter, v: T.RemoteEntityStates): void {
+  w.u32(v.tick);
+  w.u32(v.states.length);
+  for (const e of v.states) write_EntityState(w, e);
+}
+function read_RemoteEntityStates(r: FrameReader): T.RemoteEntityStates {
+  return { tick: r.u32(), states: readArray(r, 44, () => read_EntityState(r)), };
+}
+
 /** Codec per message name. */
 export const CODECS: { readonly [K in T.MessageName]: MessageCodec<T.MessageMap[K]> } = {
   PlayerTransform: { id: 1, name: 'PlayerTransform', size: size_PlayerTransform, write: write_PlayerTransform, read: read_PlayerTransform },
@@ -729,6 +757,7 @@ export const CODECS: { readonly [K in T.MessageName]: MessageCodec<T.MessageMap[
   SpectateRefused: { id: 39, name: 'SpectateRefused', size: size_SpectateRefused, write: write_SpectateRefused, read: read_SpectateRefused },
   VisemeEvent: { id: 40, name: 'VisemeEvent', size: size_VisemeEvent, write: write_VisemeEvent, read: read_VisemeEvent },
   VisemePlay: { id: 41, name: 'VisemePlay', size: size_VisemePlay, write: write_VisemePlay, read: read_VisemePlay },
+  RemoteEntityStates: { id: 42, name: 'RemoteEntityStates', size: size_RemoteEntityStates, write: write_RemoteEntityStates, read: read_RemoteEntityStates },
 };
 
 /** Codec per message id (undefined for unknown ids). */

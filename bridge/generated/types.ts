@@ -57,6 +57,13 @@ export interface ProgressItemAttr {
   text: string;
 }
 
+export interface EntityState {
+  entityId: number;
+  pos: Vec3;
+  rot: Quat;
+  vel: Vec3;
+}
+
 /** The local player's transform, sent every game frame. (from game; hook: PlayerPuppet (per frame)) */
 export interface PlayerTransform {
   entityId: number;
@@ -110,7 +117,7 @@ export interface MicIconHide {
   peerId: number;
 }
 
-/** An interpolated state of a remote entity (avatar, NPC, vehicle) for its proxy. (from sidecar; hook: SnapshotInterpolator) */
+/** An interpolated state of a remote entity (avatar, NPC, vehicle) for its proxy. Superseded by RemoteEntityStates (one frame for all): the sidecar no longer sends it; kept so a game built against it still reads the ring. (from sidecar; hook: SnapshotInterpolator) */
 export interface RemoteEntityState {
   entityId: number;
   tick: number;
@@ -337,6 +344,12 @@ export interface VisemePlay {
   serverTimeMs: number;
 }
 
+/** The interpolated states of every remote entity (avatar, NPC, vehicle) that moved since the last frame, for their proxies: one frame instead of one RemoteEntityState each (tick: the sidecar's sample clock, us mod 2^32). (from sidecar; hook: SnapshotInterpolator (one frame per game frame)) */
+export interface RemoteEntityStates {
+  tick: number;
+  states: EntityState[];
+}
+
 /** Every message by name. */
 export interface MessageMap {
   PlayerTransform: PlayerTransform;
@@ -380,6 +393,7 @@ export interface MessageMap {
   SpectateRefused: SpectateRefused;
   VisemeEvent: VisemeEvent;
   VisemePlay: VisemePlay;
+  RemoteEntityStates: RemoteEntityStates;
 }
 
 export type MessageName = keyof MessageMap;
@@ -426,6 +440,7 @@ export const MESSAGE_IDS = {
   SpectateRefused: 39,
   VisemeEvent: 40,
   VisemePlay: 41,
+  RemoteEntityStates: 42,
 } as const satisfies Record<MessageName, number>;
 
 /** Who sends each message: the game, the sidecar, or both. */
@@ -471,7 +486,8 @@ export const MESSAGE_FROM = {
   SpectateRefused: 'sidecar',
   VisemeEvent: 'game',
   VisemePlay: 'sidecar',
+  RemoteEntityStates: 'sidecar',
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0x6af2fe34;
+export const SCHEMA_HASH = 0x5523ca6b;

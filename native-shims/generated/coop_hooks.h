@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define COOP_SCHEMA_HASH 0x6af2fe34u
+#define COOP_SCHEMA_HASH 0x5523ca6bu
 
 enum coop_msg_type {
   COOP_MSG_PLAYER_TRANSFORM = 1, /* from game: PlayerPuppet (per frame) */
@@ -48,6 +48,7 @@ enum coop_msg_type {
   COOP_MSG_SPECTATE_REFUSED = 39, /* from sidecar: HUD notifications */
   COOP_MSG_VISEME_EVENT = 40, /* from game: scnSceneSystem lip-sync (line owner) */
   COOP_MSG_VISEME_PLAY = 41, /* from sidecar: facial animation (lip-sync override) */
+  COOP_MSG_REMOTE_ENTITY_STATES = 42, /* from sidecar: SnapshotInterpolator (one frame per game frame) */
 };
 
 /* Wire layout: little-endian, packed. string/bytes/arrays: u32 count, then the items. */
@@ -67,6 +68,12 @@ typedef struct {
   uint32_t id;
   uint8_t accept;
 } coop_merge_decision;
+typedef struct {
+  uint32_t entity_id;
+  coop_vec3 pos;
+  coop_quat rot;
+  coop_vec3 vel;
+} coop_entity_state;
 typedef struct {
   uint32_t entity_id;
   coop_vec3 pos;
@@ -173,11 +180,13 @@ typedef struct {
   double server_time_ms;
 } coop_msg_viseme_play;
 #define COOP_MSG_VISEME_PLAY_BYTES 13u
+/* coop_msg_remote_entity_states: variable size; fields in order: tick u32, states EntityState[] */
 #pragma pack(pop)
 
 _Static_assert(sizeof(coop_vec3) == 12, "coop_vec3 wire size");
 _Static_assert(sizeof(coop_quat) == 16, "coop_quat wire size");
 _Static_assert(sizeof(coop_merge_decision) == 5, "coop_merge_decision wire size");
+_Static_assert(sizeof(coop_entity_state) == 44, "coop_entity_state wire size");
 _Static_assert(sizeof(coop_msg_player_transform) == 44, "coop_msg_player_transform wire size");
 _Static_assert(sizeof(coop_msg_dialogue_choice_selected) == 10, "coop_msg_dialogue_choice_selected wire size");
 _Static_assert(sizeof(coop_msg_dialogue_advance) == 10, "coop_msg_dialogue_advance wire size");

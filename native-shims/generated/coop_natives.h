@@ -142,6 +142,7 @@ static const coop_wire_op coop_d_DialogueRefused[] = {{COOP_OP_FIELD, COOP_PK_U3
 static const coop_wire_op coop_d_DialogueEnded[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
 static const coop_wire_op coop_d_SpectateRefused[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
 static const coop_wire_op coop_d_VisemePlay[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U8, 1, 0}, {COOP_OP_FIELD, COOP_PK_F64, 2, 0}};
+static const coop_wire_op coop_d_RemoteEntityStates[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_STRUCT_ARRAY, 0, 1, 11}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_F32, 2, 0}, {COOP_OP_FIELD, COOP_PK_F32, 3, 0}, {COOP_OP_FIELD, COOP_PK_F32, 4, 0}, {COOP_OP_FIELD, COOP_PK_F32, 5, 0}, {COOP_OP_FIELD, COOP_PK_F32, 6, 0}, {COOP_OP_FIELD, COOP_PK_F32, 7, 0}, {COOP_OP_FIELD, COOP_PK_F32, 8, 0}, {COOP_OP_FIELD, COOP_PK_F32, 9, 0}, {COOP_OP_FIELD, COOP_PK_F32, 10, 0}, {COOP_OP_FIELD, COOP_PK_F32, 11, 0}};
 
 /* Sidecar -> game messages scripts can read: id and the program that validates a frame. */
 static const coop_read_message COOP_READ_MESSAGES[] = {
@@ -168,8 +169,9 @@ static const coop_read_message COOP_READ_MESSAGES[] = {
   {37, 2, coop_d_DialogueEnded}, /* DialogueEnded */
   {39, 2, coop_d_SpectateRefused}, /* SpectateRefused */
   {41, 3, coop_d_VisemePlay}, /* VisemePlay */
+  {42, 13, coop_d_RemoteEntityStates}, /* RemoteEntityStates */
 };
-#define COOP_READ_MESSAGE_COUNT 23
+#define COOP_READ_MESSAGE_COUNT 24
 
 /* Engine natives (bridge/codegen/natives.ts ENGINE_NATIVES): each handler is written by hand in
  * native-shims/plugin/engine-natives.c; one missing there fails the link. */

@@ -59,6 +59,13 @@ public struct CoopProgressItemAttr {
   public let text: String;
 }
 
+public struct CoopEntityState {
+  public let entityId: Uint32;
+  public let pos: CoopVec3;
+  public let rot: CoopQuat;
+  public let vel: CoopVec3;
+}
+
 // The local player's transform, sent every game frame. (from game; hook: PlayerPuppet (per frame))
 public struct CoopMsgPlayerTransform {
   public let entityId: Uint32;
@@ -112,7 +119,7 @@ public struct CoopMsgMicIconHide {
   public let peerId: Uint32;
 }
 
-// An interpolated state of a remote entity (avatar, NPC, vehicle) for its proxy. (from sidecar; hook: SnapshotInterpolator)
+// An interpolated state of a remote entity (avatar, NPC, vehicle) for its proxy. Superseded by RemoteEntityStates (one frame for all): the sidecar no longer sends it; kept so a game built against it still reads the ring. (from sidecar; hook: SnapshotInterpolator)
 public struct CoopMsgRemoteEntityState {
   public let entityId: Uint32;
   public let tick: Uint32;
@@ -339,6 +346,12 @@ public struct CoopMsgVisemePlay {
   public let npcId: Uint32;
   public let visemeId: Uint8;
   public let serverTimeMs: Double;
+}
+
+// The interpolated states of every remote entity (avatar, NPC, vehicle) that moved since the last frame, for their proxies: one frame instead of one RemoteEntityState each (tick: the sidecar's sample clock, us mod 2^32). (from sidecar; hook: SnapshotInterpolator (one frame per game frame))
+public struct CoopMsgRemoteEntityStates {
+  public let tick: Uint32;
+  public let states: array<CoopEntityState>;
 }
 
 // Natives (CoopBridge.dll). Send: false when the bridge is closed or its ring is full (dropped, counted).
@@ -573,6 +586,15 @@ public static func CoopReadProgressItemAttr() -> CoopProgressItemAttr {
   return v;
 }
 
+public static func CoopReadEntityState() -> CoopEntityState {
+  let v: CoopEntityState;
+  v.entityId = CoopNativeReadU32();
+  v.pos = CoopReadVec3();
+  v.rot = CoopReadQuat();
+  v.vel = CoopReadVec3();
+  return v;
+}
+
 public static func CoopBridgeReadSeekCinematic() -> CoopMsgSeekCinematic {
   let v: CoopMsgSeekCinematic;
   v.sceneId = CoopNativeReadString();
@@ -797,6 +819,18 @@ public static func CoopBridgeReadVisemePlay() -> CoopMsgVisemePlay {
   return v;
 }
 
+public static func CoopBridgeReadRemoteEntityStates() -> CoopMsgRemoteEntityStates {
+  let v: CoopMsgRemoteEntityStates;
+  v.tick = CoopNativeReadU32();
+  let n_states: Int32 = CoopNativeReadCount();
+  let i_states: Int32 = 0;
+  while i_states < n_states {
+    ArrayPush(v.states, CoopReadEntityState());
+    i_states += 1;
+  }
+  return v;
+}
+
 // Extend this and override what you handle; CoopBridgePoll calls it once per waiting frame.
 public abstract class CoopBridgeHandler {
   public func OnSeekCinematic(msg: CoopMsgSeekCinematic) -> Void {}
@@ -822,6 +856,7 @@ public abstract class CoopBridgeHandler {
   public func OnDialogueEnded(msg: CoopMsgDialogueEnded) -> Void {}
   public func OnSpectateRefused(msg: CoopMsgSpectateRefused) -> Void {}
   public func OnVisemePlay(msg: CoopMsgVisemePlay) -> Void {}
+  public func OnRemoteEntityStates(msg: CoopMsgRemoteEntityStates) -> Void {}
 }
 
 public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
@@ -897,6 +932,9 @@ public static func CoopBridgePoll(h: ref<CoopBridgeHandler>) -> Int32 {
         break;
       case 41:
         h.OnVisemePlay(CoopBridgeReadVisemePlay());
+        break;
+      case 42:
+        h.OnRemoteEntityStates(CoopBridgeReadRemoteEntityStates());
         break;
       default:
         break;

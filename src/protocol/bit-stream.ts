@@ -5,13 +5,14 @@
 /** Longest Exp-Golomb prefix accepted: values up to 2^32 − 1 need at most 32 zeros. */
 const MAX_GOLOMB_ZEROS = 32;
 /** Widest write into the accumulator (it holds < 8 leftover bits, so < 32 in all). */
-const CHUNK_BITS = 24;
-const TWO_24 = 2 ** CHUNK_BITS;
+export const CHUNK_BITS = 24;
+export const TWO_24 = 2 ** CHUNK_BITS;
+const CHUNK_VALUE_MASK = TWO_24 - 1;
 /** Values below this (12 bits) code in ≤ 23 bits: one write. */
-const SHORT_CODE_LIMIT = 1 << 12;
+export const SHORT_CODE_LIMIT = 1 << 12;
 
 /** Bits needed for v ≥ 1 (v < 2^33). */
-const bitLength = (v: number): number => (v < 2 ** 32 ? 32 - Math.clz32(v) : 33);
+export const bitLength = (v: number): number => (v < 2 ** 32 ? 32 - Math.clz32(v) : 33);
 
 export class BitWriter {
   #buf = new Uint8Array(4096);
@@ -102,6 +103,32 @@ export class BitWriter {
       plen += len;
     }
     this.bits(pend, plen);
+  }
+
+  /**
+   * Writes chunks[start .. start + count), each (bit count << CHUNK_BITS) | value (count ≤ 24):
+   * a cached record (snapshot-shared-encoder.ts) in one call with the state in locals.
+   */
+  chunks(chunks: Int32Array, start: number, count: number): void {
+    this.reserve(count * 3 + 1);
+    const buf = this.#buf;
+    let acc = this.#acc,
+      n = this.#n,
+      pos = this.#pos;
+    for (let i = start, end = start + count; i < end; i++) {
+      const c = chunks[i];
+      const len = c >>> CHUNK_BITS;
+      acc = (acc << len) | (c & CHUNK_VALUE_MASK);
+      n += len;
+      while (n >= 8) {
+        n -= 8;
+        buf[pos++] = (acc >>> n) & 0xff;
+      }
+      acc &= (1 << n) - 1;
+    }
+    this.#acc = acc;
+    this.#n = n;
+    this.#pos = pos;
   }
 
   /** Pad the last byte with zeros; a view into the reused buffer, valid until reset(). */

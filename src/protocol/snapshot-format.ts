@@ -16,10 +16,10 @@ export const F_X = 0,
   F_VZ = 6;
 export const FIELD_COUNT = 7;
 /** Fields in stream order: velocities first, since the predicted position uses them. */
-const STREAM_ORDER = [F_VX, F_VY, F_VZ, F_YAW, F_X, F_Y, F_Z] as const;
+export const STREAM_ORDER = [F_VX, F_VY, F_VZ, F_YAW, F_X, F_Y, F_Z] as const;
 const MS_PER_S = 1000;
 /** Membership bits gathered before one write. */
-const KEPT_BITS_PER_WRITE = 24;
+export const KEPT_BITS_PER_WRITE = 24;
 
 export const POS_QUANT_M = 0.01; // 1 cm
 export const VEL_QUANT_MPS = 0.01; // 1 cm/s
@@ -33,7 +33,7 @@ export const MAX_SNAPSHOT_ENTITIES = 8192;
 /** Longest elapsed time a delta may predict across, ms (the server keeps 32 ticks). */
 export const MAX_PREDICT_MS = 60_000;
 /** Worst case of one record: an id gap and 7 values of 66 bits each, plus the flags. */
-const MAX_RECORD_BYTES = Math.ceil((66 * (FIELD_COUNT + 1) + 2) / 8);
+export const MAX_RECORD_BYTES = Math.ceil((66 * (FIELD_COUNT + 1) + 2) / 8);
 /** Fewest bits an added entity costs (id gap and 7 values of 1 bit): bounds the count read. */
 const MIN_ADDED_BITS = 1 + FIELD_COUNT;
 const TWO_PI = Math.PI * 2;
@@ -75,12 +75,12 @@ export function ensureCapacity(s: SnapshotState, n: number): void {
   s.vals = vals;
 }
 
-const wrapYaw = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
+export const wrapYaw = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
 const addYaw = (v: number, d: number): number => (((v + d) % YAW_STEPS) + YAW_STEPS) % YAW_STEPS;
 /** Seconds the prediction spans; computed once per snapshot by both sides (same IEEE double). */
-const predictSeconds = (elapsedMs: number): number => elapsedMs / MS_PER_S;
+export const predictSeconds = (elapsedMs: number): number => elapsedMs / MS_PER_S;
 /** Position predicted from the base one and the current velocity (int32 result, both sides). */
-const predict = (basePos: number, vel: number, seconds: number): number => (basePos + Math.round(vel * seconds)) | 0;
+export const predict = (basePos: number, vel: number, seconds: number): number => (basePos + Math.round(vel * seconds)) | 0;
 
 /** Writes one snapshot into a buffer reused across ticks and clients. */
 export class SnapshotEncoder {

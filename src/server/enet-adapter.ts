@@ -1,7 +1,7 @@
 // Binds CoopServer to an ENet host over UDP (or another datagram transport, e.g. ICE): every
 // ENet peer becomes a Connection via PeerLink.
 import type { PeerNetView } from './admin/session-view.js';
-import { EnetHost, UdpTransport, type EnetPeer } from '../net/enet/index.js';
+import { EnetHost, UdpTransport, type EnetPeer, type SendOptions } from '../net/enet/index.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
 import type { Connection, PeerLink } from './connection.js';
@@ -32,12 +32,19 @@ function udpNet(peer: EnetPeer): PeerNetView {
   return { path: 'udp', connectMs: null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived };
 }
 
+/** How a message on `channel` goes out: snapshots and voice unreliable (fragments too), the rest reliable. */
+export function enetSendOptions(channel: number, reliable: boolean): SendOptions {
+  const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
+  return reliable || !unreliable ? RELIABLE : UNRELIABLE;
+}
+const RELIABLE: SendOptions = { reliable: true };
+const UNRELIABLE: SendOptions = { unreliableFragment: true };
+
 function linkFor(peer: EnetPeer, netOf: ((address: string) => PeerNetView | undefined) | undefined, aborted: () => void): PeerLink {
   return {
     send(channel, bytes, reliable) {
       if (!peer.connected) return;
-      const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
-      peer.send(channel, bytes, reliable || !unreliable ? { reliable: true } : { unreliableFragment: true });
+      peer.send(channel, bytes, enetSendOptions(channel, reliable));
     },
     close() {
       peer.disconnectLater(0);

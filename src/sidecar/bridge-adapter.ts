@@ -1,6 +1,6 @@
 // GameLink over the shared-memory bridge (bridge/), sidecar role.
 import type { Bridge } from '../../bridge/index.js';
-import type { GameLink, Transform } from './sidecar.js';
+import type { EntityState, GameLink, Transform } from './sidecar.js';
 
 export function bridgeGameLink(bridge: Bridge): GameLink {
   return {
@@ -13,8 +13,8 @@ export function bridgeGameLink(bridge: Bridge): GameLink {
     despawn(entityId) {
       bridge.trySend('DespawnProxy', { entityId });
     },
-    entityState(entityId, tick, pos, rot, vel) {
-      bridge.trySend('RemoteEntityState', { entityId, tick, pos, rot, vel });
+    entityStates(tick, states) {
+      return bridge.state !== 'closed' && bridge.trySend('RemoteEntityStates', { tick, states: states as EntityState[] });
     },
     interpDelay(delayMs) {
       bridge.trySend('InterpDelayChanged', { delayMs });

@@ -34,9 +34,13 @@ interface Buffered {
 }
 
 const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
+/** An angle wrapped into [-π, π] (inputs within one turn of it: yaws and their differences). */
+function wrapAngle(a: number): number {
+  return a > Math.PI ? a - 2 * Math.PI : a < -Math.PI ? a + 2 * Math.PI : a;
+}
+/** The shorter way from yaw a to yaw b (both in [-π, π]); arithmetic, not four trig calls a proxy a frame. */
 function lerpAngle(a: number, b: number, t: number): number {
-  const d = Math.atan2(Math.sin(b - a), Math.cos(b - a));
-  return Math.atan2(Math.sin(a + d * t), Math.cos(a + d * t));
+  return wrapAngle(a + wrapAngle(b - a) * t);
 }
 
 export class SnapshotInterpolator {
@@ -48,6 +52,8 @@ export class SnapshotInterpolator {
   #playoutMs: number | null = null; // in server time
   #lastLocalMs = 0;
   #out: InterpolatedEntity[] = [];
+  /** The entity objects sample() hands out, rewritten each call (no garbage per frame). */
+  readonly #pool: InterpolatedEntity[] = [];
 
   constructor(tickMs = TICK_FAST_MS, fixedDelayMs: number | null = null) {
     this.#fixedDelayMs = fixedDelayMs;
@@ -91,7 +97,8 @@ export class SnapshotInterpolator {
     if (this.#buf.length > BUFFER_MAX_SNAPSHOTS) this.#buf.shift();
   }
 
-  /** Advances the playout clock to localNowMs and returns the entities to show (reused array). */
+  /** Advances the playout clock to localNowMs and returns the entities to show (the array and
+   * its objects are reused by the next call: copy what you keep). */
   sample(localNowMs: number): InterpolatedEntity[] {
     const out = this.#out;
     out.length = 0;
@@ -158,6 +165,18 @@ export class SnapshotInterpolator {
       y += vy * aheadS;
       z += vz * aheadS;
     }
-    this.#out.push({ id: s.ids[i], x, y, z, yaw, vx, vy, vz, extrapolated: aheadS > 0 });
+    const n = this.#out.length;
+    let e = this.#pool[n];
+    if (!e) this.#pool.push((e = { id: 0, x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, extrapolated: false }));
+    e.id = s.ids[i];
+    e.x = x;
+    e.y = y;
+    e.z = z;
+    e.yaw = yaw;
+    e.vx = vx;
+    e.vy = vy;
+    e.vz = vz;
+    e.extrapolated = aheadS > 0;
+    this.#out.push(e);
   }
 }

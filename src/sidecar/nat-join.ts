@@ -9,6 +9,7 @@ import { IceDatagramTransport } from '../net/nat/ice-transport.js';
 import { MasterSignal, cachedTurnCredentials, playerIdentityFrom } from '../net/nat/master-client.js';
 import { NAT_JOIN_MAX_ATTEMPTS, NAT_JOIN_RETRY_MS } from '../net/nat/constants.js';
 import { MasterPool } from '../net/nat/master-pool.js';
+import { describePath } from '../net/nat/netcheck-nat.js';
 import type { IdentityKeys } from '../protocol/identity.js';
 import type { TurnCredentials } from '../protocol/master-wire.js';
 
@@ -31,6 +32,8 @@ export interface NatJoined {
   /** Where ENet connects: the server's ICE path. */
   readonly address: DatagramAddress;
   stats(): ConnectionStats;
+  /** The path taken, for the player (netcheck's wording). */
+  describe(): string;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ async function joinOnce(o: NatJoinOptions, master: string, getTurnCredentials: (
       transport,
       address: c.address as DatagramAddress,
       stats: () => c.stats(),
+      describe: () => describePath(c.stats()),
       async close() {
         await c.close();
         transport.close();

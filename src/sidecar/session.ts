@@ -48,6 +48,12 @@ export interface CoopClientOptions {
   protocolVersion?: number; // tests only: pretend to be another version
   /** Show remote entities this many ms in the past instead of max(2 × tick, 80) (bench:e2e uses 0). */
   interpDelayMs?: number;
+  /**
+   * Hold a snapshot's ack for the next input (sendPlayerState) or flushAck(), so both leave in
+   * one datagram: beside a game reporting every frame that is one send a snapshot fewer (a UDP
+   * send was the sidecar's largest CPU cost). Default: ack at once.
+   */
+  ackWithInput?: boolean;
 }
 
 export class CoopClient {
@@ -63,6 +69,9 @@ export class CoopClient {
   drops = 0;
   #state: ClientStateValue = ClientState.IDLE;
   #seq = 0;
+  readonly #visible: InterpolatedEntity[] = [];
+  /** The newest snapshot tick not yet acked (ackWithInput), or -1. */
+  #pendingAck = -1;
   readonly #o: CoopClientOptions;
   readonly #ev: ClientEvents;
 
@@ -113,6 +122,7 @@ export class CoopClient {
     this.known.clear();
     this.receiver = new SnapshotReceiver();
     this.interp = new SnapshotInterpolator(undefined, this.#o.interpDelayMs ?? null);
+    this.#pendingAck = -1;
     this.peerId = 0;
     this.#setState(ClientState.IDLE);
   }
@@ -135,6 +145,15 @@ export class CoopClient {
   sendPlayerState(ps: Omit<PlayerState, 'seq'>): void {
     if (this.#state !== ClientState.IN_WORLD) return;
     this.#send({ playerState: { ...ps, seq: ++this.#seq } }, CHANNEL_SNAPSHOT);
+    this.flushAck();
+  }
+
+  /** Sends the held snapshot ack, if any (ackWithInput). */
+  flushAck(): void {
+    if (this.#pendingAck < 0) return;
+    const tick = this.#pendingAck;
+    this.#pendingAck = -1;
+    if (this.#state === ClientState.IN_WORLD) this.#send({ snapshotAck: { tick } }, CHANNEL_SNAPSHOT);
   }
 
   sendChat(text: string): void {
@@ -149,10 +168,13 @@ export class CoopClient {
     this.#setState(ClientState.CLOSED);
   }
 
-  /** Interpolated entities the game should show now (only those spawned via InterestAdd). */
+  /** Interpolated entities the game should show now (only those spawned via InterestAdd); the
+   * array and its objects are reused by the next call. */
   sample(nowMs: number): InterpolatedEntity[] {
-    const all = this.interp.sample(nowMs);
-    return all.filter((e) => this.known.has(e.id));
+    const out = this.#visible;
+    out.length = 0;
+    for (const e of this.interp.sample(nowMs)) if (this.known.has(e.id)) out.push(e);
+    return out;
   }
 
   receive(bytes: Uint8Array): void {
@@ -231,7 +253,10 @@ export class CoopClient {
         }
         const now = this.#o.now();
         this.interp.push(s.serverTimeMs ?? 0, r.state, now);
-        if (r.tick === this.receiver.newestTick) this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+        if (r.tick === this.receiver.newestTick) {
+          if (this.#o.ackWithInput) this.#pendingAck = r.tick;
+          else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+        }
         this.#ev.snapshot?.(r.tick);
         return;
       }

@@ -1,23 +1,40 @@
 // The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient):
 // the player's transform goes up as soon as the game reports it (no timer: a timer made every
-// move wait half a tick on average); interpolated remote entities come down on every game frame
-// and as soon as a snapshot arrives (snapshotArrived); InterestAdd/Remove become
+// move wait half a tick on average; a report over the input rate goes out when the rate allows,
+// not at the next report); interpolated remote entities come down on every game frame and, when
+// the interpolation delay is under a frame, as soon as a snapshot arrives (snapshotArrived), the
+// moved ones in one RemoteEntityStates frame (entity-batch.ts); InterestAdd/Remove become
 // SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
 import type { CoopClient } from './session.js';
 import type { InterpolatedEntity } from './interpolator.js';
+import { EntityStateBatch } from './entity-batch.js';
 import { EntityKind } from '../protocol/schema.gen.js';
+import { TokenBucket } from '../util/rate-limit.js';
 
 export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
-/** Inputs no closer than this (a game at 144 Hz is not sent 144 times a second). */
-export const INPUT_MIN_INTERVAL_MS = 10;
-/** Frames no closer than this (a snapshot arriving just after a game frame adds nothing). */
-export const FRAME_MIN_INTERVAL_MS = 4;
+/**
+ * Player reports sent to the server: INPUT_MAX_HZ on average (a game at 144 Hz is not sent 144
+ * times a second), INPUT_BURST at once, so a 60 Hz game and a report between its frames are
+ * never held back.
+ */
+export const INPUT_MAX_HZ = 100;
+export const INPUT_BURST = 2;
 /** No game frame for this long: frames follow the snapshots instead. */
 export const FRAME_STALE_MS = 2 * FRAME_MS;
 /** Enough to cover one or two game frames; more would overshoot when the game itself stalls. */
 export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
+
+/** The one timer the sidecar arms (a held report); injected so tests run it on their clock. */
+export interface SidecarTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+const realTimers: SidecarTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 export interface Vec3 {
   x: number;
@@ -36,12 +53,24 @@ export interface Transform {
   vel: Vec3;
 }
 
+/** One proxy's state in a frame (the bridge's EntityState). */
+export interface EntityState {
+  entityId: number;
+  pos: Vec3;
+  rot: Quat;
+  vel: Vec3;
+}
+
 /** What the sidecar needs of the game; bridge-adapter.ts implements it over the bridge. */
 export interface GameLink {
   onPlayerTransform(cb: (t: Transform) => void): void;
   spawn(entityId: number, kind: number, template: string, pos: Vec3, rot: Quat): void;
   despawn(entityId: number): void;
-  entityState(entityId: number, tick: number, pos: Vec3, rot: Quat, vel: Vec3): void;
+  /**
+   * The moved proxies of one frame; false when the game could not take it (ring full). The
+   * objects are reused after the call: copy what you keep.
+   */
+  entityStates(tick: number, states: readonly EntityState[]): boolean;
   interpDelay(ms: number): void;
   notify(kind: number, title: string, text: string): void;
 }
@@ -58,20 +87,48 @@ export class Sidecar {
   readonly #now: () => number;
   #last: Transform | null = null;
   #lastAtMs = 0;
-  #lastInputMs = -Infinity;
   #lastFrameMs = -Infinity;
   #spawned = new Set<number>();
+  readonly #inputs: TokenBucket;
+  readonly #timers: SidecarTimers;
+  /** A report the rate held back is due (its timer handle), or null. */
+  #held: unknown = null;
+  readonly #batch = new EntityStateBatch();
 
-  constructor(game: GameLink, client: CoopClient, now: () => number) {
+  constructor(game: GameLink, client: CoopClient, now: () => number, options: { timers?: SidecarTimers } = {}) {
     this.#game = game;
     this.#client = client;
     this.#now = now;
+    this.#timers = options.timers ?? realTimers;
+    this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
     game.onPlayerTransform((t) => {
       this.#last = t;
       this.#lastAtMs = now();
-      if (this.#lastAtMs - this.#lastInputMs >= INPUT_MIN_INTERVAL_MS) this.sendInput();
+      this.#report();
       this.frame();
     });
+  }
+
+  /** Sends the report now when the rate allows, else once it does (the latest report then). */
+  #report(): void {
+    if (this.#held !== null) return; // the held send will carry this report
+    if (this.#inputs.take(this.#lastAtMs)) {
+      this.sendInput();
+      return;
+    }
+    const dueMs = this.#lastAtMs + this.#inputs.msUntil(this.#lastAtMs);
+    this.#held = this.#timers.setTimeout(() => {
+      this.#held = null;
+      // A timer may fire up to a millisecond before its time on the caller's clock: it was due.
+      this.#inputs.take(Math.max(this.#now(), dueMs));
+      this.sendInput();
+    }, dueMs - this.#lastAtMs);
+  }
+
+  /** Cancels a held report (the session is over). */
+  close(): void {
+    if (this.#held !== null) this.#timers.clearTimeout(this.#held);
+    this.#held = null;
   }
 
   get lastTransform(): Transform | null {
@@ -85,24 +142,27 @@ export class Sidecar {
   forgetAll(): void {
     for (const id of this.#spawned) this.#game.despawn(id);
     this.#spawned.clear();
+    this.#batch.forgetAll();
   }
 
   /** Call on InterestRemove (the client's despawn event). */
   despawned(id: number): void {
     if (this.#spawned.delete(id)) this.#game.despawn(id);
+    this.#batch.forget(id);
   }
 
   /**
-   * A snapshot was decoded: with an interpolation delay under a frame, show it now rather than
-   * at the next game frame. With a longer delay it is not on screen before the playout clock
-   * reaches it, which the next game frame shows anyway: an extra frame would only cost CPU
-   * (unless the game reports no frames).
+   * A snapshot was decoded: with an interpolation delay under a frame, show it now, however
+   * recent the last game frame (that frame had not got it; the next one is up to a frame away).
+   * With a longer delay it is not on screen before the playout clock reaches it, which the next
+   * game frame shows anyway: an extra frame would only cost CPU (unless the game reports no
+   * frames).
    */
   snapshotArrived(): void {
-    const sinceFrame = this.#now() - this.#lastFrameMs;
+    // The ack waits for the next input (one datagram for both) unless the game went quiet.
+    if (this.#now() - this.#lastAtMs >= FRAME_STALE_MS) this.#client.flushAck();
     // A game that stopped reporting frames (loading, paused) still gets its proxies moved.
-    if (sinceFrame >= FRAME_STALE_MS) this.frame();
-    else if (this.#client.interp.interpDelayMs < FRAME_MS && sinceFrame >= FRAME_MIN_INTERVAL_MS) this.frame();
+    if (this.#client.interp.interpDelayMs < FRAME_MS || this.#now() - this.#lastFrameMs >= FRAME_STALE_MS) this.frame();
   }
 
   /**
@@ -113,7 +173,6 @@ export class Sidecar {
     const t = this.#last;
     if (!t) return;
     const now = this.#now();
-    this.#lastInputMs = now;
     const a = Math.min(Math.max(0, now - this.#lastAtMs), INPUT_EXTRAPOLATE_MAX_MS) / 1000;
     this.#client.sendPlayerState({
       x: t.pos.x + t.vel.x * a,
@@ -132,17 +191,21 @@ export class Sidecar {
   frame(): void {
     const now = this.#now();
     this.#lastFrameMs = now;
-    const tick = sampleTickUs(now);
     const out: InterpolatedEntity[] = this.#client.sample(now);
+    const batch = this.#batch;
+    batch.begin();
     for (const e of out) {
-      const pos = { x: e.x, y: e.y, z: e.z },
-        rot = quatFromYaw(e.yaw);
+      const s = batch.add(e);
       if (!this.#spawned.has(e.id)) {
         const info = this.#client.known.get(e.id);
         this.#spawned.add(e.id);
-        this.#game.spawn(e.id, BRIDGE_KIND[info?.kind ?? 0] ?? 1, info?.name ?? '', pos, rot);
+        this.#game.spawn(e.id, BRIDGE_KIND[info?.kind ?? 0] ?? 1, info?.name ?? '', s.pos, s.rot);
       }
-      this.#game.entityState(e.id, tick, pos, rot, { x: e.vx, y: e.vy, z: e.vz });
+    }
+    const tick = sampleTickUs(now);
+    for (const states of batch.chunks()) {
+      // Not taken: these go again next frame even if they stop moving.
+      if (!this.#game.entityStates(tick, states)) for (const s of states) batch.forget(s.entityId);
     }
   }
 }

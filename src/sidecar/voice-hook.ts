@@ -40,9 +40,11 @@ class GameSink implements AudioSink {
   constructor(bridge: Bridge) {
     this.#bridge = bridge;
   }
-  write(pcm: Int16Array): void {
+  /** seq: the frame's index on the playout timeline, so the game sees the silences between talk. */
+  write(pcm: Int16Array, frameIndex?: number): void {
     if (this.#bridge.state === 'closed') return;
-    if (!this.#bridge.trySend('VoicePlayback', { seq: this.#seq++ >>> 0, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) })) this.dropped += 1;
+    this.#seq = frameIndex ?? this.#seq + 1;
+    if (!this.#bridge.trySend('VoicePlayback', { seq: this.#seq >>> 0, pcm: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) })) this.dropped += 1;
   }
   close(): void {}
 }

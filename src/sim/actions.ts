@@ -175,6 +175,7 @@ export const ACTIONS: Record<string, Action> = {
   recordVoice: define(z.object({ wav: z.string().min(1) }), (s, ctx) => {
     const sink = new WavFileSink(s.wav);
     ctx.state.set('voiceSink', sink);
+    ctx.state.set('voiceSinkStartMs', ctx.now());
     ctx.atStop(() => {
       sink.close();
       ctx.log({ event: 'voiceRecorded', wav: s.wav, samples: sink.samplesWritten });

@@ -37,7 +37,7 @@ usage: coop-sim --bridge NAME [options]
   --bridge NAME        the bridge's name (A-Z a-z 0-9 _ -)
   --scenario FILE      scenario JSON (steps the scripted player runs once the sidecar attaches)
   --echo               send every received message straight back (tests, bench)
-  --quiet-frames       do not log PlayerTransform / RemoteEntityState / voice audio lines
+  --quiet-frames       do not log PlayerTransform / RemoteEntityState(s) / voice audio lines
   --quiet              log lifecycle events only, no traffic
   --exit-when-done     play the scenario once (even if it repeats), then stop
   --ring-bytes N       ring capacity if this process creates the region (power of two, ${RING_MIN_BYTES}..${RING_MAX_BYTES})

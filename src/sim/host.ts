@@ -7,6 +7,7 @@ import { checkSteps, runStep } from './actions.js';
 import type { SimContext } from './context.js';
 import type { LogSink } from './log.js';
 import { react } from './reactions.js';
+import { proxiesOf } from './proxies.js';
 import type { Scenario } from './scenario.js';
 import { machineClock, type Clock } from '../util/clock.js';
 
@@ -15,7 +16,7 @@ export interface SimHostOptions {
   scenario: Scenario;
   log: LogSink;
   echo?: boolean;
-  /** Do not log PlayerTransform/RemoteEntityState lines (the per-frame noise). */
+  /** Do not log PlayerTransform/RemoteEntityState(s) lines (the per-frame noise). */
   quietFrames?: boolean;
   /** Log lifecycle events only, no traffic (bench, bulk tests). */
   quiet?: boolean;
@@ -27,7 +28,7 @@ export interface SimHostOptions {
 
 /** Shortest round of a repeating scenario, ms (see #play). */
 export const SCENARIO_REPEAT_MIN_MS = 1_000;
-const FRAME_NOISE = new Set<MessageName>(['PlayerTransform', 'RemoteEntityState', 'VoicePlayback', 'MicAudioFrame']);
+const FRAME_NOISE = new Set<MessageName>(['PlayerTransform', 'RemoteEntityState', 'RemoteEntityStates', 'VoicePlayback', 'MicAudioFrame']);
 
 export class SimHost {
   readonly bridge: Bridge;
@@ -79,7 +80,7 @@ export class SimHost {
     });
     this.bridge.on('peerGone', ({ reason }) => log({ event: 'peerGone', reason }));
     this.bridge.on('closed', ({ reason }) => {
-      log({ event: 'closed', reason, counters: this.bridge.counters() });
+      log({ event: 'closed', reason, counters: this.bridge.counters(), proxies: proxiesOf(this.#ctx.state).counters });
       this.#stopTimers();
     });
     log({

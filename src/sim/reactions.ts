@@ -4,6 +4,11 @@ import type { MessageMap, MessageName } from '../../bridge/index.js';
 import type { SimContext } from './context.js';
 import type { WavFileSink } from '../voice/wav-io.js';
 import { seekScene, stopScene } from './scene.js';
+import { proxiesOf } from './proxies.js';
+import { VOICE_FRAME_MS } from '../voice/constants.js';
+
+/** Longest silence a recording fills between played frames: 60 s of 20 ms frames. */
+export const PLAYBACK_GAP_FILL_MAX_FRAMES = 3_000;
 import type { ProgressData } from '../../bridge/index.js';
 import { decodeDat } from '../merge/index.js';
 import { fieldsFromProgress, type ProgressFields } from '../sidecar/progress-fields.js';
@@ -46,6 +51,15 @@ export const REACTIONS: Reactions = {
     if (!sink || m.pcm.length % 2 !== 0) return;
     const pcm = new Int16Array(m.pcm.length / 2);
     new Uint8Array(pcm.buffer).set(m.pcm);
+    // The sidecar plays nothing while nobody talks: its seq jumps over the silence, which the
+    // recording keeps (as a game's audio output would), up to PLAYBACK_GAP_FILL_MAX_FRAMES;
+    // before the first frame, the silence since the recording started (this game's clock).
+    const last = ctx.state.get('voiceSeq') as number | undefined;
+    const startMs = ctx.state.get('voiceSinkStartMs') as number | undefined;
+    const lead = startMs === undefined ? 0 : Math.floor((ctx.now() - startMs) / VOICE_FRAME_MS) - 1;
+    const gap = last === undefined ? Math.max(0, lead) : ((m.seq - last) >>> 0) - 1;
+    for (let i = 0; i < Math.min(gap, PLAYBACK_GAP_FILL_MAX_FRAMES); i++) sink.write(new Int16Array(pcm.length));
+    ctx.state.set('voiceSeq', m.seq);
     sink.write(pcm);
   },
   SpectateEnter: (_m, ctx) => void ctx.state.set('spectating', true),
@@ -53,6 +67,10 @@ export const REACTIONS: Reactions = {
   SeekCinematic: (m, ctx) => seekScene(ctx, m.sceneId, m.timeS, m.localTimeMs),
   StopCinematic: (m, ctx) => stopScene(ctx, m.sceneId, m.reason),
   ServerTimeReply: (m, ctx) => void ctx.state.set('serverTime', m),
+  SpawnProxy: (m, ctx) => proxiesOf(ctx.state).spawn(m),
+  DespawnProxy: (m, ctx) => proxiesOf(ctx.state).despawn(m.entityId),
+  RemoteEntityStates: (m, ctx) => proxiesOf(ctx.state).applyFrame(m),
+  RemoteEntityState: (m, ctx) => proxiesOf(ctx.state).applyOne(m),
 };
 
 export function react(name: MessageName, msg: MessageMap[MessageName], ctx: SimContext): void {

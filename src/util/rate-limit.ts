@@ -4,6 +4,8 @@
 // edge where a fixed counter lets 2N through. Time is passed in, never read here.
 
 export const MS_PER_S = 1000;
+/** Float rounding allowed in a refill: a take at exactly the time msUntil named succeeds. */
+const TOKEN_EPSILON = 1e-9;
 
 export interface RateLimit {
   /** Tokens a full bucket holds: the most events let through at once. */
@@ -35,9 +37,19 @@ export class TokenBucket {
    */
   take(nowMs: number, count = 1): boolean {
     this.#refill(nowMs);
-    if (this.#tokens < count) return false;
-    this.#tokens -= count;
+    if (this.#tokens + TOKEN_EPSILON < count) return false;
+    this.#tokens = Math.max(0, this.#tokens - count);
     return true;
+  }
+
+  /**
+   * Ms from `nowMs` until take(count) would succeed (0 = now; Infinity when `count` is more than
+   * the bucket holds): when to try again rather than drop.
+   */
+  msUntil(nowMs: number, count = 1): number {
+    if (count > this.#limit.burst) return Infinity;
+    this.#refill(nowMs);
+    return this.#tokens + TOKEN_EPSILON >= count ? 0 : ((count - this.#tokens) * MS_PER_S) / this.#limit.perSecond;
   }
 
   /** True when the bucket has refilled completely: it remembers nothing and can be forgotten. */

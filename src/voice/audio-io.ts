@@ -12,6 +12,8 @@ export interface AudioSource {
 /** Accepts played frames (960 samples each, in order). */
 export interface AudioSink {
   readonly name: string;
-  write(pcm: Int16Array): void;
+  /** frameIndex: the frame's place on the 20 ms playout timeline (it jumps over the silences
+   * in which nothing is played, so a sink that keeps time can fill them). */
+  write(pcm: Int16Array, frameIndex?: number): void;
   close(): void;
 }

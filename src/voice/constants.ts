@@ -51,6 +51,11 @@ export const JITTER_DELAY_FACTOR = 4;
 export const JITTER_MAX_CONCEAL_FRAMES = 5;
 /** After this long without a packet the next packet starts a fresh stream (any seq). */
 export const JITTER_IDLE_RESET_MS = 1_000;
+/** The playout clock stops this long after the last packet and restarts with the next one: a
+ * silent session wakes nothing. Longer than JITTER_IDLE_RESET_MS, so the packet that restarts it
+ * starts a fresh stream (a pause inside speech, DTX, keeps the clock and the stream's timeline
+ * going), plus the buffered frames and the concealment (the icon's hold is shorter). */
+export const VOICE_PLAYOUT_IDLE_MS = JITTER_IDLE_RESET_MS + JITTER_MAX_DELAY_MS + JITTER_MAX_CONCEAL_FRAMES * VOICE_FRAME_MS;
 
 /** Server relay: a sender may send at most this many packets a second (50 needed) … */
 export const VOICE_RELAY_MAX_PACKETS_PER_S = 60;

@@ -3,7 +3,7 @@
 // for the sink. A talker's decoder is freed when its stream has been idle for
 // VOICE_STREAM_FREE_MS, or at once when the talker leaves.
 import type { AudioSink } from './audio-io.js';
-import { VOICE_FRAME_SAMPLES, VOICE_VOLUME_DEFAULT, VOICE_VOLUME_MAX } from './constants.js';
+import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_VOLUME_DEFAULT, VOICE_VOLUME_MAX } from './constants.js';
 import { VoiceDecoder } from './decoder.js';
 import { VoiceJitterBuffer, type PlayoutFrame } from './jitter-buffer.js';
 import { gainOfAttenuation } from './relay.js';
@@ -53,6 +53,12 @@ export class VoiceReceiver {
     return this.#streams.size;
   }
 
+  /** Whether any talker's stream is playing (or inside its icon hold). */
+  get anyTalking(): boolean {
+    for (const s of this.#streams.values()) if (s.talking) return true;
+    return false;
+  }
+
   /** Drop counters of one talker's jitter buffer and decoder. */
   streamStats(peerId: number): { drops: VoiceJitterBuffer['drops']; played: VoiceJitterBuffer['played']; decoder: VoiceDecoder['counters'] } | null {
     const s = this.#streams.get(peerId);
@@ -85,7 +91,7 @@ export class VoiceReceiver {
     }
     const out = new Int16Array(VOICE_FRAME_SAMPLES);
     for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(this.#mix[i]! * this.#volume)));
-    this.#o.sink.write(out);
+    this.#o.sink.write(out, Math.round(nowMs / VOICE_FRAME_MS));
     this.counters.framesOut += 1;
   }
 

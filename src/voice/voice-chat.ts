@@ -1,13 +1,14 @@
 // A sidecar's voice: one transmitter (push-to-talk / VOX, mic icon) and one receiver (a jitter
-// buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock.
+// buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock. The clock
+// runs only while someone talks (first packet → VOICE_PLAYOUT_IDLE_MS after the last one): a
+// silent session plays no silence and wakes the process for nothing.
 // Transport- and game-free: the sidecar wires it to the bridge and the server connection.
 import type { AudioSink } from './audio-io.js';
-import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_SAMPLE_RATE_HZ } from './constants.js';
+import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_PLAYOUT_IDLE_MS, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceReceiver, type IncomingVoice } from './receiver.js';
 import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 
-const PLAYOUT_POLL_MS = 5;
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
 const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
 
@@ -35,6 +36,8 @@ export class VoiceChat {
   #o: VoiceChatOptions;
   #clock: Clock;
   #timer: NodeJS.Timeout | null = null;
+  #started = false;
+  #lastPacketMs = -Infinity;
   #wall: () => number;
 
   constructor(o: VoiceChatOptions) {
@@ -89,11 +92,15 @@ export class VoiceChat {
       this.drops.bad_voice_message += 1;
       return;
     }
-    this.rx.onPacket(
-      v.fromPeerId,
-      { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice,
-      this.#clock.now(),
-    );
+    const now = this.#clock.now();
+    this.rx.onPacket(v.fromPeerId, { seq: v.seq, timestamp: v.timestamp, opusBytes: v.opusBytes, attenuationQ8: v.attenuationQ8 } satisfies IncomingVoice, now);
+    this.#lastPacketMs = now;
+    if (this.#started && !this.#timer) this.#runPlayout(now);
+  }
+
+  /** Whether the 20 ms playout clock is running (someone talked within VOICE_PLAYOUT_IDLE_MS). */
+  get playing(): boolean {
+    return this.#timer !== null;
   }
 
   /** The connection's measured packet loss (percent) becomes the encoder's FEC hint (floored). */
@@ -107,24 +114,35 @@ export class VoiceChat {
     this.rx.removePeer(peerId);
   }
 
-  /** Starts the 20 ms playout clock. */
+  /** Enables playout: the 20 ms clock starts with the next packet received. */
   start(): void {
-    if (this.#timer) return;
-    const t0 = this.#clock.now();
+    this.#started = true;
+  }
+
+  /** One frame every VOICE_FRAME_MS from t0, each timer aimed at the next frame's time. */
+  #runPlayout(t0: number): void {
     let played = 0;
-    this.#timer = setInterval(() => {
-      const due = Math.floor((this.#clock.now() - t0) / VOICE_FRAME_MS);
+    const step = (): void => {
+      const now = this.#clock.now();
+      const due = Math.floor((now - t0) / VOICE_FRAME_MS);
       if (due - played > PLAYOUT_MAX_CATCHUP_FRAMES) played = due - PLAYOUT_MAX_CATCHUP_FRAMES;
       while (played < due) {
         played += 1;
         this.rx.tick(t0 + played * VOICE_FRAME_MS);
       }
-    }, PLAYOUT_POLL_MS);
+      if (now - this.#lastPacketMs > VOICE_PLAYOUT_IDLE_MS && !this.rx.anyTalking) {
+        this.#timer = null;
+        return;
+      }
+      this.#timer = setTimeout(step, Math.max(0, t0 + (played + 1) * VOICE_FRAME_MS - this.#clock.now()));
+    };
+    this.#timer = setTimeout(step, VOICE_FRAME_MS);
   }
 
   close(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#started = false;
     this.tx.close();
     this.rx.close();
     this.#o.sink.close();

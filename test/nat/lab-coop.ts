@@ -1,7 +1,7 @@
 // The real programs across the NAT lab: coop-server (announced on coop-master) behind router A,
 // a headless game + coop-sidecar (--master/--join) behind router B (or beside the server for
 // the LAN case). Reliable traffic: the handshake and the game's SpawnProxy messages; unreliable:
-// the snapshots that become the game's RemoteEntityState lines. The path and the bytes are read
+// the snapshots that become the game's RemoteEntityStates lines. The path and the bytes are read
 // from the sidecar's own report and from the server dashboard's GET /status (fetched inside A).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { LAB_MASTER_PORT, LAB_TURN_PORT } from './lab-run.js';
 const NODE = [process.execPath, '--import', 'tsx'];
 const START_TIMEOUT_MS = 30_000;
 const TRAFFIC_TIMEOUT_MS = 45_000;
-/** Snapshot-driven RemoteEntityState lines the game must see before the traffic counts as flowing. */
+/** Snapshot-driven entity states (in RemoteEntityStates lines) the game must see before the traffic counts as flowing. */
 const MIN_REMOTE_STATES = 150;
 const NPCS = 4;
 
@@ -124,7 +124,10 @@ export async function runCoopOverNat(lab: Lab, serverNs: string, sidecarNs: stri
   );
   await sidecar.waitForText(/joined as peer \d+/, START_TIMEOUT_MS, 'sidecar in world');
 
-  const remoteStates = (): number => game.lines.filter((l) => l.dir === 'in' && l.type === 'RemoteEntityState').length;
+  const remoteStates = (): number =>
+    game.lines
+      .filter((l) => l.dir === 'in' && l.type === 'RemoteEntityStates')
+      .reduce((n, l) => n + ((l.msg as { states?: unknown[] } | undefined)?.states?.length ?? 0), 0);
   const spawns = (): number => game.lines.filter((l) => l.dir === 'in' && l.type === 'SpawnProxy').length;
   const deadline = Date.now() + TRAFFIC_TIMEOUT_MS;
   while ((remoteStates() < MIN_REMOTE_STATES || spawns() < 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));

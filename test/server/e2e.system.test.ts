@@ -58,10 +58,13 @@ function gameLog(lines: JsonLine[]): GameLog {
     const m = j.msg as { entityId: number; kind: number; template: string; tick: number; pos: { x: number; y: number; z: number } };
     if (j.type === 'SpawnProxy') log.spawns.push({ id: m.entityId, kind: m.kind, name: m.template });
     else if (j.type === 'DespawnProxy') log.despawns.push(m.entityId);
-    else if (j.type === 'RemoteEntityState') {
-      const list = log.states.get(m.entityId) ?? [];
-      list.push({ tMs: m.tick / 1000, ...m.pos });
-      log.states.set(m.entityId, list);
+    else if (j.type === 'RemoteEntityStates') {
+      const f = j.msg as { tick: number; states: { entityId: number; pos: { x: number; y: number; z: number } }[] };
+      for (const s of f.states) {
+        const list = log.states.get(s.entityId) ?? [];
+        list.push({ tMs: f.tick / 1000, ...s.pos });
+        log.states.set(s.entityId, list);
+      }
     }
   }
   return log;

@@ -39,7 +39,7 @@ export class Harness {
   add(
     name: string,
     initial: PlayerState,
-    extra: { protocolVersion?: number; events?: ClientEvents; identity?: IdentityKeys; password?: string } = {},
+    extra: { protocolVersion?: number; events?: ClientEvents; identity?: IdentityKeys; password?: string; interpDelayMs?: number; ackWithInput?: boolean } = {},
   ): TestPeer {
     const link = new FakeLink();
     const conn = this.server.peerConnected(link);
@@ -52,6 +52,8 @@ export class Harness {
       now: () => this.t,
       protocolVersion: extra.protocolVersion,
       password: extra.password,
+      interpDelayMs: extra.interpDelayMs,
+      ackWithInput: extra.ackWithInput,
       send: (channel, bytes) => toServer.push({ channel, bytes: bytes.slice() }),
       events: {
         spawn: (i) => events.spawned.push(i.id),

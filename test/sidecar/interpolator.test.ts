@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { SnapshotInterpolator, MAX_EXTRAPOLATION_MS, SLEW_MAX_RATE } from '../../src/sidecar/interpolator.js';
-import { emptyState, quantPos, quantVel, FIELD_COUNT, F_X, F_VX } from '../../src/protocol/snapshot-format.js';
+import { emptyState, quantPos, quantVel, quantYaw, FIELD_COUNT, F_X, F_VX, F_YAW } from '../../src/protocol/snapshot-format.js';
 import { seededRandom } from '../../src/util/random.js';
 
 const SPEED = 5; // m/s along x
@@ -96,5 +96,29 @@ describe('SnapshotInterpolator (IMT-4)', () => {
     }
     expect(FIELD_COUNT).toBe(7);
     expect(F_VX).toBe(4);
+  });
+});
+
+describe('SnapshotInterpolator yaw', () => {
+  it('turns the short way across ±π, and the objects it hands out are rewritten by the next sample', () => {
+    const it = new SnapshotInterpolator(25, 0);
+    const withYaw = (yaw: number) => {
+      const s = snap(3, 0, 0);
+      s.vals[F_YAW] = quantYaw(yaw);
+      return s;
+    };
+    it.push(1000, withYaw(Math.PI - 0.1), 0);
+    it.push(1100, withYaw(-Math.PI + 0.1), 100);
+    const yaws: number[] = [];
+    for (let t = 0; t <= 100; t += 25) {
+      const out = it.sample(t);
+      yaws.push(out[0]!.yaw);
+    }
+    // Through π (0.2 rad the short way), never back through 0.
+    for (const y of yaws) expect(Math.abs(y)).toBeGreaterThan(Math.PI - 0.11);
+    expect(Math.abs(yaws[2]!)).toBeCloseTo(Math.PI, 2);
+    const a = it.sample(100)[0]!;
+    const b = it.sample(100)[0]!;
+    expect(a).toBe(b);
   });
 });

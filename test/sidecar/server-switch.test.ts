@@ -43,6 +43,7 @@ function standInMaster(port: number, asked: string[]): SidecarDeps['joinThroughM
       transport: transport as never,
       address: { address: '127.0.0.1', port },
       stats: () => ({ path: 'host', localCandidate: 'host', remoteCandidate: 'host', attempt: 1, bytesSent: 0, bytesReceived: 0 }) as never,
+      describe: () => 'path host (stand-in master: plain UDP)',
       close: async () => transport.close(),
     };
   };

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness, at } from '../server/harness.js';
-import { Sidecar, FRAME_MS, type GameLink, type Transform, type Vec3 } from '../../src/sidecar/sidecar.js';
+import { Sidecar, FRAME_MS, type EntityState, type GameLink, type Transform, type Vec3 } from '../../src/sidecar/sidecar.js';
 import { loadOrCreateIdentity } from '../../src/protocol/identity-store.js';
 import { fingerprint } from '../../src/protocol/identity.js';
 import { jerkStats } from '../helpers/jerk.js';
@@ -28,8 +28,9 @@ class FakeGame implements GameLink {
     this.despawned.push(id);
     this.spawned.delete(id);
   }
-  entityState(id: number, tick: number, pos: Vec3) {
-    (this.states.get(id) ?? this.states.set(id, []).get(id)!).push({ tUs: tick, pos });
+  entityStates(tick: number, states: readonly EntityState[]) {
+    for (const s of states) (this.states.get(s.entityId) ?? this.states.set(s.entityId, []).get(s.entityId)!).push({ tUs: tick, pos: { ...s.pos } });
+    return true;
   }
   interpDelay() {}
   notify() {}

@@ -52,6 +52,21 @@ describe('token bucket', () => {
   });
 });
 
+describe('token bucket: when to try again', () => {
+  it('says how long until the next token, and a take succeeds exactly then', () => {
+    const b = new TokenBucket({ burst: 2, perSecond: 100 }, 0); // one token per 10 ms
+    expect(b.msUntil(0)).toBe(0);
+    expect(b.take(0)).toBe(true);
+    expect(b.take(3)).toBe(true); // 0.3 tokens back: 0.3 left
+    expect(b.take(3)).toBe(false);
+    expect(b.msUntil(3)).toBeCloseTo(7, 9);
+    expect(b.take(9.9)).toBe(false);
+    expect(b.take(10)).toBe(true);
+    expect(b.msUntil(10, 2)).toBeCloseTo(20, 9);
+    expect(b.msUntil(10, 3)).toBe(Infinity); // more than the bucket ever holds
+  });
+});
+
 describe('keyed rate limiter', () => {
   it('keeps one bucket per key', () => {
     const r = new KeyedRateLimiter<string>({ burst: 1, perSecond: 1 }, 100);

@@ -207,7 +207,10 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     expect(share(runs[0]!)).toBeGreaterThan(0.8);
     // muted: B receives nothing A sent while the mute held (and the mute covered most of the spurt)
     const sentAt = new Map(sent.map((e) => [e.seq, e.atMs]));
-    const inMute = runs[1]!.filter((q) => sentAt.get(q)! > mutedAtMs && sentAt.get(q)! < unmutedAtMs);
+    // A frame sent just before the unmute can reach the server after it (a loaded machine delays
+    // it by tens of ms): only frames sent UNMUTE_TRANSIT_MARGIN_MS before the unmute must be dropped.
+    const UNMUTE_TRANSIT_MARGIN_MS = 250;
+    const inMute = runs[1]!.filter((q) => sentAt.get(q)! > mutedAtMs && sentAt.get(q)! < unmutedAtMs - UNMUTE_TRANSIT_MARGIN_MS);
     expect(inMute.length / runs[1]!.length).toBeGreaterThan(0.8);
     expect(share(inMute)).toBe(0);
     expect(share(runs[2]!)).toBeGreaterThan(0.8);

@@ -1,7 +1,6 @@
-// The queued command records of a peer (ENet's ENetOutgoingCommand, ENetIncomingCommand,
-// ENetAcknowledgement) and the encoder of an outgoing command into a datagram.
+// The queued command records of a peer (ENet's ENetOutgoingCommand, ENetIncomingCommand; the
+// acknowledgements it owes are in ack-queue.ts) and the encoder of an outgoing command into a datagram.
 import { ListNode } from './list.js';
-import type { EnetPacket } from './packet.js';
 import { Command, COMMAND_MASK, SEND_FRAGMENT, SEND_RELIABLE, SEND_UNRELIABLE, SEND_UNSEQUENCED, writeU16, writeU32 } from './protocol.js';
 
 export class OutgoingCommand extends ListNode {
@@ -22,13 +21,35 @@ export class OutgoingCommand extends ListNode {
     /** Command byte: number | flags. */
     public commandByte: number,
     public channelID: number,
-    public packet: EnetPacket | null,
+    /** The packet's bytes (our copy; shared by its fragments and by a broadcast's peers), null for control commands. */
+    public data: Uint8Array | null,
     public fragmentOffset: number,
     public fragmentLength: number,
     /** Pre-encoded fields after the command header, for control commands. */
     public body: Uint8Array | null,
   ) {
     super();
+  }
+
+  /** Make a retired command (outgoing.ts's pool) a new one: every field as the constructor leaves it. */
+  reuse(commandByte: number, channelID: number, data: Uint8Array | null, fragmentOffset: number, fragmentLength: number, body: Uint8Array | null): this {
+    this.reliableSequenceNumber = 0;
+    this.unreliableSequenceNumber = 0;
+    this.sentTime = 0;
+    this.roundTripTimeout = 0;
+    this.roundTripTimeoutLimit = 0;
+    this.sendAttempts = 0;
+    this.unsequencedGroup = 0;
+    this.startSequenceNumber = 0;
+    this.fragmentCount = 0;
+    this.fragmentNumber = 0;
+    this.commandByte = commandByte;
+    this.channelID = channelID;
+    this.data = data;
+    this.fragmentOffset = fragmentOffset;
+    this.fragmentLength = fragmentLength;
+    this.body = body;
+    return this;
   }
 
   get commandNumber(): number {
@@ -59,7 +80,7 @@ export function encodeOutgoingCommand(b: Uint8Array, o: number, c: OutgoingComma
       writeU16(b, o + SEND_FRAGMENT.DATA_LENGTH, c.fragmentLength);
       writeU32(b, o + SEND_FRAGMENT.FRAGMENT_COUNT, c.fragmentCount);
       writeU32(b, o + SEND_FRAGMENT.FRAGMENT_NUMBER, c.fragmentNumber);
-      writeU32(b, o + SEND_FRAGMENT.TOTAL_LENGTH, c.packet ? c.packet.data.length : 0);
+      writeU32(b, o + SEND_FRAGMENT.TOTAL_LENGTH, c.data !== null ? c.data.length : 0);
       writeU32(b, o + SEND_FRAGMENT.FRAGMENT_OFFSET, c.fragmentOffset);
       return 24;
     default: {
@@ -81,16 +102,12 @@ export class IncomingCommand extends ListNode {
     public reliableSequenceNumber: number,
     public unreliableSequenceNumber: number,
     public fragmentCount: number,
-    public packet: EnetPacket,
+    /** The packet's bytes (ENet's packet->data; a fragmented one fills in as fragments arrive). */
+    public data: Uint8Array,
+    /** Its ENET_PACKET_FLAG_* bits. */
+    public flags: number,
   ) {
     super();
     this.fragmentsRemaining = fragmentCount;
   }
-}
-
-export interface Acknowledgement {
-  channelID: number;
-  reliableSequenceNumber: number;
-  commandNumber: number;
-  sentTime: number;
 }

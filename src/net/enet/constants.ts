@@ -69,6 +69,12 @@ export const HOST_SERVICE_INTERVAL_MS = 5;
 export const HOST_HALF_OPEN_PER_ADDRESS = 4;
 /** Half-open connections in all; past it the oldest is evicted (half-open.ts). */
 export const HOST_HALF_OPEN_TOTAL = 32;
+/** Outgoing datagrams are carved from slabs this big (datagram-builder.ts): one allocation per ≈ 45 full datagrams. */
+export const HOST_DATAGRAM_SLAB_BYTES = 64 * 1024;
+/** Retired outgoing command records a host keeps for reuse (outgoing.ts); beyond, they are left to the GC. */
+export const HOST_COMMAND_POOL_MAX_COMMANDS = 4096;
+/** Where the next datagram starts in a slab is rounded up to this. */
+export const HOST_DATAGRAM_ALIGN_BYTES = 8;
 
 export interface HostDefaults {
   peerLimit: number;

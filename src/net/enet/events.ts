@@ -6,10 +6,18 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
   readonly #listeners = new Map<keyof Events, Array<Events[keyof Events]>>();
 
   on<K extends keyof Events>(event: K, listener: Events[K]): this {
-    const list = this.#listeners.get(event);
-    if (list) list.push(listener);
-    else this.#listeners.set(event, [listener]);
+    this.listenersOf(event).push(listener);
     return this;
+  }
+
+  /** The live listener list of `event` (the same array for the emitter's lifetime, changed in place by on and off). */
+  protected listenersOf<K extends keyof Events>(event: K): Array<Events[K]> {
+    let list = this.#listeners.get(event) as Array<Events[K]> | undefined;
+    if (list === undefined) {
+      list = [];
+      this.#listeners.set(event, list);
+    }
+    return list;
   }
 
   off<K extends keyof Events>(event: K, listener: Events[K]): this {

@@ -54,7 +54,7 @@ function storeFragment(start: IncomingCommand, f: FragmentFields, b: Uint8Array,
   if ((fragments[word] & bit) !== 0) return false;
   start.fragmentsRemaining--;
   fragments[word] |= bit;
-  const data = start.packet.data;
+  const data = start.data;
   const length = Math.min(fragmentLength, data.length - f.fragmentOffset);
   data.set(b.subarray(dataStart, dataStart + length), f.fragmentOffset);
   return start.fragmentsRemaining <= 0;
@@ -62,7 +62,7 @@ function storeFragment(start: IncomingCommand, f: FragmentFields, b: Uint8Array,
 
 /** A fragment must agree with the packet its start sequence number already began. */
 function sameFragmentedPacket(start: IncomingCommand, command: number, f: FragmentFields): boolean {
-  return start.commandNumber === command && f.totalLength === start.packet.data.length && f.fragmentCount === start.fragmentCount;
+  return start.commandNumber === command && f.totalLength === start.data.length && f.fragmentCount === start.fragmentCount;
 }
 
 /** SEND_FRAGMENT at `o` with its payload at `dataStart`. Returns false on a protocol error. */

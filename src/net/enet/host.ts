@@ -1,8 +1,9 @@
 // An ENet host (ENet's host.c and the service loop of protocol.c): peer slots, the datagram
 // transport, the clock, and service(), which takes in queued datagrams, emits events and
-// sends. In real-time mode (autoService, the default) the host services itself on a timer
-// and whenever a datagram arrives or a packet is queued; on a simulated clock the caller
-// drives service() by hand.
+// sends. In real-time mode (autoService, the default) the host services itself as soon as a
+// datagram arrives, and a queued packet leaves at the end of the macrotask that queued it
+// (flushSoon): neither waits for the service timer, which only paces resends, pings and
+// timeouts. On a simulated clock the caller drives service() by hand.
 import { randomInt } from 'node:crypto';
 import { bandwidthThrottle } from './bandwidth.js';
 import {
@@ -23,7 +24,7 @@ import { EnetError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { takeDispatched } from './incoming.js';
 import { queueOutgoingCommand, sendPacket } from './outgoing.js';
-import { createPacket, packetFlagsFrom, type SendOptions } from './packet.js';
+import { copyPacketData, packetFlagsFrom, type SendOptions } from './packet.js';
 import { Peer } from './peer.js';
 import type { EnetPeer } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.js';
@@ -31,9 +32,12 @@ import { Command, COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID } from './protoco
 import { RangeCoder } from './range-coder.js';
 import { handleDatagram, type DropReason } from './receive.js';
 import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
-import { DatagramBuilder, sendOutgoingCommands } from './send.js';
+import type { OutgoingCommand } from './commands.js';
+import { DatagramBuilder } from './datagram-builder.js';
+import { sendOutgoingCommands } from './send.js';
 import { timeDifference, timeFromMs } from './time.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import { RingQueue } from '../../util/ring-queue.js';
 import type { DatagramAddress, DatagramTransport } from './transport.js';
 
 export interface EnetLogger {
@@ -139,8 +143,12 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   bandwidthLimitedPeers = 0;
   throttledPackets = 0;
   readonly builder = new DatagramBuilder();
+  /** Retired outgoing command records for reuse (outgoing.ts). */
+  readonly commandPool: OutgoingCommand[] = [];
   // ----
-  readonly #dispatchQueue: Peer[] = [];
+  /** Peers with events to emit, each once (Peer.needsDispatch), served round-robin. */
+  readonly #dispatchQueue = new RingQueue<Peer>();
+  readonly #receiveListeners = this.listenersOf('receive');
   #inbox: Array<[Uint8Array, DatagramAddress]> = [];
   readonly #drops: Record<DropReason, number> = { short: 0, peer: 0, compressed: 0, decompress: 0, checksum: 0, command: 0, inbox: 0 };
   #datagramsSent = 0;
@@ -151,6 +159,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly #autoService: boolean;
   #timer: NodeJS.Timeout | null = null;
   #wakeScheduled = false;
+  #flushScheduled = false;
   #servicing = false;
   #destroyed = false;
   readonly #logger: EnetLogger | undefined;
@@ -252,7 +261,8 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   /** Queue one packet to every connected peer. */
   broadcast(channelId: number, data: Uint8Array, options?: SendOptions | number): void {
-    const packet = createPacket(data, packetFlagsFrom(options));
+    const copy = copyPacketData(data);
+    const flags = packetFlagsFrom(options);
     for (const peer of this.slots) {
       if (
         peer.state !== PeerState.CONNECTED ||
@@ -262,9 +272,9 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
         data.length > this.maximumPacketSize
       )
         continue;
-      sendPacket(peer, channelId, packet);
+      sendPacket(peer, channelId, copy, flags);
     }
-    this.wake();
+    this.flushSoon();
   }
 
   /**
@@ -352,6 +362,20 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     });
   }
 
+  /**
+   * Real-time mode: a packet was queued. Send it once the current macrotask is done (a
+   * microtask: every packet queued by the same callback, e.g. one server tick, shares the pass),
+   * not at the next service. Inside service() its own send covers it.
+   */
+  flushSoon(): void {
+    if (!this.#autoService || this.#flushScheduled || this.#servicing || this.#destroyed) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.flush();
+    });
+  }
+
   drop(reason: DropReason): void {
     this.#drops[reason]++;
   }
@@ -369,8 +393,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   }
 
   unqueueDispatch(peer: Peer): void {
-    const i = this.#dispatchQueue.indexOf(peer);
-    if (i >= 0) this.#dispatchQueue.splice(i, 1);
+    this.#dispatchQueue.remove(peer);
     peer.needsDispatch = false;
   }
 
@@ -442,7 +465,10 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
           if (command === undefined) break;
           if (!peer.dispatchedCommands.empty) this.queueDispatch(peer);
           events++;
-          this.emit('receive', peer, command.channelID, command.packet.data, command.packet.flags);
+          // The common case (one listener) without emit's lookup and argument spreading.
+          const listeners = this.#receiveListeners;
+          if (listeners.length === 1) listeners[0](peer, command.channelID, command.data, command.flags);
+          else this.emit('receive', peer, command.channelID, command.data, command.flags);
           break;
         }
         default:

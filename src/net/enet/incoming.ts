@@ -122,9 +122,9 @@ export function queueIncomingCommand(
       return discard;
   }
   if (peer.totalWaitingData >= peer.host.maximumWaitingData) return null;
-  const data = new Uint8Array(length);
-  if (fragmentCount === 0 && source !== null) copyBytes(data, source, offset, length);
-  const command = new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, { data, flags });
+  // A whole packet is one slice (allocation and copy in one builtin); a fragmented one starts zeroed.
+  const data = fragmentCount === 0 && source !== null ? sliceBytes(source, offset, length) : new Uint8Array(length);
+  const command = new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, data, flags);
   if (fragmentCount > 0) command.fragments = new Uint32Array(Math.ceil(fragmentCount / 32));
   peer.totalWaitingData += length;
   insertAfter(position, command);
@@ -136,15 +136,9 @@ export function queueIncomingCommand(
   return command;
 }
 
-/** Below this many bytes a loop beats set(subarray(…)), which allocates a view (a Buffer's subarray goes through its species constructor). */
-const SMALL_COPY_BYTES = 64;
-
-function copyBytes(to: Uint8Array, from: Uint8Array, offset: number, length: number): void {
-  if (length <= SMALL_COPY_BYTES) {
-    for (let i = 0; i < length; i++) to[i] = from[offset + i];
-  } else {
-    to.set(new Uint8Array(from.buffer, from.byteOffset + offset, length));
-  }
+/** A copy of `from[offset, offset+length)` as a plain Uint8Array (Buffer's own slice would be a view). */
+function sliceBytes(from: Uint8Array, offset: number, length: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(from, offset, offset + length);
 }
 
 function releaseToDispatch(peer: Peer, first: ListNode, last: ListNode): void {
@@ -209,7 +203,7 @@ function removeIncomingCommands(peer: Peer, list: List<IncomingCommand>, stop: L
     current = current.next;
     if (c === keep) continue;
     unlink(c);
-    peer.totalWaitingData -= c.packet.data.length;
+    peer.totalWaitingData -= c.data.length;
   }
 }
 
@@ -226,6 +220,6 @@ export function takeDispatched(peer: Peer): IncomingCommand | undefined {
   const c = peer.dispatchedCommands.front();
   if (c === undefined) return undefined;
   unlink(c);
-  peer.totalWaitingData -= c.packet.data.length;
+  peer.totalWaitingData -= c.data.length;
   return c;
 }

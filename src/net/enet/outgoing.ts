@@ -12,9 +12,10 @@ import {
   ENET_PEER_RELIABLE_WINDOWS,
   ENET_PEER_RELIABLE_WINDOW_SIZE,
   ENET_PROTOCOL_MAXIMUM_FRAGMENT_COUNT,
+  HOST_COMMAND_POOL_MAX_COMMANDS,
 } from './constants.js';
 import { unlink } from './list.js';
-import { createPacket, type EnetPacket } from './packet.js';
+import { copyPacketData } from './packet.js';
 import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
 import {
@@ -51,14 +52,13 @@ export function peerSend(peer: Peer, channelID: number, data: Uint8Array, flags:
   ) {
     return false;
   }
-  return sendPacket(peer, channelID, createPacket(data, flags));
+  return sendPacket(peer, channelID, copyPacketData(data), flags);
 }
 
-/** Queue an already built packet (shared between peers by host.broadcast). */
-export function sendPacket(peer: Peer, channelID: number, packet: EnetPacket): boolean {
+/** Queue a packet's bytes, already our copy (host.broadcast shares one between peers). */
+export function sendPacket(peer: Peer, channelID: number, data: Uint8Array, flags: number): boolean {
   const channel = peer.channels[channelID];
-  const length = packet.data.length;
-  const flags = packet.flags;
+  const length = data.length;
   const fragmentLength = fragmentPayloadSize(peer);
   if (length > fragmentLength) {
     const fragmentCount = Math.ceil(length / fragmentLength);
@@ -76,7 +76,7 @@ export function sendPacket(peer: Peer, channelID: number, packet: EnetPacket): b
       startSequenceNumber = (channel.outgoingReliableSequenceNumber + 1) & 0xffff;
     }
     for (let number = 0, offset = 0; offset < length; number++, offset += fragmentLength) {
-      const fragment = new OutgoingCommand(commandByte, channelID, packet, offset, Math.min(fragmentLength, length - offset), null);
+      const fragment = takeCommand(peer, commandByte, channelID, data, offset, Math.min(fragmentLength, length - offset), null);
       fragment.startSequenceNumber = startSequenceNumber;
       fragment.fragmentCount = fragmentCount;
       fragment.fragmentNumber = number;
@@ -92,7 +92,7 @@ export function sendPacket(peer: Peer, channelID: number, packet: EnetPacket): b
   } else {
     commandByte = Command.SEND_UNRELIABLE;
   }
-  queueOutgoingCommand(peer, commandByte, channelID, packet, 0, length, null);
+  queueOutgoingCommand(peer, commandByte, channelID, data, 0, length, null);
   return true;
 }
 
@@ -100,14 +100,45 @@ export function queueOutgoingCommand(
   peer: Peer,
   commandByte: number,
   channelID: number,
-  packet: EnetPacket | null,
+  data: Uint8Array | null,
   offset: number,
   length: number,
   body: Uint8Array | null,
 ): OutgoingCommand {
-  const command = new OutgoingCommand(commandByte, channelID, packet, offset, length, body);
+  const command = takeCommand(peer, commandByte, channelID, data, offset, length, body);
   setupOutgoingCommand(peer, command);
   return command;
+}
+
+/**
+ * A command record: a retired one when the host has some (host.commandPool), else a new one.
+ * Reliable commands live until acknowledged, long enough for the garbage collector to copy
+ * and promote thousands of them; reusing them keeps that work off the hot path.
+ */
+function takeCommand(
+  peer: Peer,
+  commandByte: number,
+  channelID: number,
+  data: Uint8Array | null,
+  offset: number,
+  length: number,
+  body: Uint8Array | null,
+): OutgoingCommand {
+  const c = peer.host.commandPool.pop();
+  return c === undefined
+    ? new OutgoingCommand(commandByte, channelID, data, offset, length, body)
+    : c.reuse(commandByte, channelID, data, offset, length, body);
+}
+
+/** Give back a command that is in no list any more and referenced by nothing. */
+export function retireCommand(peer: Peer, c: OutgoingCommand): void {
+  const pool = peer.host.commandPool;
+  if (pool.length >= HOST_COMMAND_POOL_MAX_COMMANDS) return;
+  c.data = null;
+  c.body = null;
+  c.prev = c; // no stale links into a list it left
+  c.next = c;
+  pool.push(c);
 }
 
 /** Assign sequence numbers and append to the peer's outgoing queue. */
@@ -154,7 +185,7 @@ export function queueAcknowledgement(peer: Peer, commandNumber: number, channelI
     if (reliableWindow >= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS - 1 && reliableWindow <= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS) return;
   }
   peer.outgoingDataTotal += COMMAND_SIZES[Command.ACKNOWLEDGE];
-  peer.acknowledgements.push({ channelID, reliableSequenceNumber, commandNumber, sentTime });
+  peer.acknowledgements.push(channelID, reliableSequenceNumber, commandNumber, sentTime);
 }
 
 /** Retire the reliable command (seq, channel); returns its command number or NONE. */
@@ -193,7 +224,8 @@ export function removeSentReliableCommand(peer: Peer, reliableSequenceNumber: nu
   }
   const commandNumber = found.commandNumber;
   unlink(found);
-  if (found.packet !== null && wasSent) peer.reliableDataInTransit -= found.fragmentLength;
+  if (found.data !== null && wasSent) peer.reliableDataInTransit -= found.fragmentLength;
+  retireCommand(peer, found);
   const front = sent.front();
   if (front !== undefined) peer.nextTimeout = (front.sentTime + front.roundTripTimeout) >>> 0;
   return commandNumber;

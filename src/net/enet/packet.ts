@@ -31,7 +31,7 @@ export function packetFlagsFrom(options: SendOptions | number | undefined): numb
   );
 }
 
-/** A packet owning a private copy of `data` (the caller may reuse its buffer afterwards). */
-export function createPacket(data: Uint8Array, flags: number): EnetPacket {
-  return { data: Uint8Array.prototype.slice.call(data), flags };
+/** Our private copy of a packet's bytes (the caller may reuse its buffer afterwards); a plain Uint8Array even from a Buffer. */
+export function copyPacketData(data: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(data);
 }

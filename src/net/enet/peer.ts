@@ -3,7 +3,8 @@
 // here are ENet's own (queueing in outgoing.ts and incoming.ts, wire handling in the host's
 // modules), and `state` has one writer, setState.
 import { Channel } from './channel.js';
-import type { Acknowledgement, IncomingCommand, OutgoingCommand } from './commands.js';
+import { AckQueue } from './ack-queue.js';
+import type { IncomingCommand, OutgoingCommand } from './commands.js';
 import {
   ENET_PEER_DEFAULT_PACKET_THROTTLE,
   ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS,
@@ -77,7 +78,7 @@ export class Peer implements EnetPeer {
   windowSize!: number;
   reliableDataInTransit!: number;
   outgoingReliableSequenceNumber!: number;
-  acknowledgements: Acknowledgement[] = [];
+  readonly acknowledgements = new AckQueue();
   readonly sentReliableCommands = new List<OutgoingCommand>();
   readonly sentUnreliableCommands = new List<OutgoingCommand>();
   readonly outgoingCommands = new List<OutgoingCommand>();
@@ -146,7 +147,7 @@ export class Peer implements EnetPeer {
    */
   send(channelId: number, data: Uint8Array, options?: SendOptions | number): boolean {
     const ok = peerSend(this, channelId, data, packetFlagsFrom(options));
-    if (ok) this.host.wake();
+    if (ok) this.host.flushSoon();
     return ok;
   }
 
@@ -319,7 +320,7 @@ export class Peer implements EnetPeer {
   resetQueues(): void {
     if (this.needsDispatch) this.host.unqueueDispatch(this);
     this.connectEventPending = false;
-    this.acknowledgements = [];
+    this.acknowledgements.clear();
     resetOutgoingQueues(this);
     resetIncomingQueues(this);
     this.channels = [];

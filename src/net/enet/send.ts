@@ -3,6 +3,8 @@
 // and queued commands while they fit the MTU, the reliable window and the throttle.
 import { encodeOutgoingCommand, type OutgoingCommand } from './commands.js';
 import { notifyDisconnect } from './connect.js';
+import { retireCommand } from './outgoing.js';
+import { HEADER_RESERVE } from './datagram-builder.js';
 import { crc32 } from './checksum.js';
 import {
   ENET_BUFFER_MAXIMUM,
@@ -36,44 +38,9 @@ import {
 } from './protocol.js';
 import { timeDifference, timeGreaterEqual, timeLess } from './time.js';
 
-/** Room before the first command for the largest header (sent time and checksum). */
-const HEADER_RESERVE = HEADER_SIZE + CHECKSUM_SIZE;
 const ACK_SIZE = COMMAND_SIZES[Command.ACKNOWLEDGE];
 const PING_SIZE = COMMAND_SIZES[Command.PING];
 const WINDOW_MASK = (1 << (ENET_PEER_FREE_RELIABLE_WINDOWS + 2)) - 1;
-
-/** The datagram being built for one peer (ENet keeps these fields on the host). */
-export class DatagramBuilder {
-  buffer: Uint8Array = new Uint8Array(0);
-  /** Write position in `buffer` (commands start at HEADER_RESERVE). */
-  offset = HEADER_RESERVE;
-  headerFlags = 0;
-  commandCount = 0;
-  bufferCount = 1;
-  /** ENet's packetSize: the full header plus every command and payload so far. */
-  packetSize = HEADER_SIZE;
-  continueSending = false;
-  /** Set once `buffer` went to the transport: the transport may keep it, so take a new one. */
-  private handedOver = true;
-
-  begin(mtu: number): void {
-    const size = HEADER_RESERVE + mtu + CHECKSUM_SIZE;
-    if (this.handedOver || this.buffer.length < size) {
-      this.buffer = Buffer.allocUnsafe(size);
-      this.handedOver = false;
-    }
-    this.offset = HEADER_RESERVE;
-    this.headerFlags = 0;
-    this.commandCount = 0;
-    this.bufferCount = 1;
-    this.packetSize = HEADER_SIZE;
-  }
-
-  handOver(start: number, end: number): Uint8Array {
-    this.handedOver = true;
-    return this.buffer.subarray(start, end);
-  }
-}
 
 export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean): void {
   const d = host.builder;
@@ -170,21 +137,21 @@ function sendAcknowledgements(host: EnetHost, peer: Peer): void {
       d.continueSending = true;
       break;
     }
-    const ack = acks[i++];
     const o = d.offset;
+    const sequence = acks.reliableSequenceNumber(i);
     b[o] = Command.ACKNOWLEDGE;
-    b[o + 1] = ack.channelID;
-    writeU16(b, o + 2, ack.reliableSequenceNumber);
-    writeU16(b, o + 4, ack.reliableSequenceNumber);
-    writeU16(b, o + 6, ack.sentTime);
+    b[o + 1] = acks.channelID(i);
+    writeU16(b, o + 2, sequence);
+    writeU16(b, o + 4, sequence);
+    writeU16(b, o + 6, acks.sentTime(i));
     d.offset += ACK_SIZE;
     d.packetSize += ACK_SIZE;
     d.commandCount++;
     d.bufferCount++;
-    if (ack.commandNumber === Command.DISCONNECT) peer.dispatchState(PeerState.ZOMBIE);
+    if (acks.commandNumber(i) === Command.DISCONNECT) peer.dispatchState(PeerState.ZOMBIE);
+    i++;
   }
-  if (i === acks.length) peer.acknowledgements = [];
-  else acks.splice(0, i);
+  acks.dropFront(i);
 }
 
 /** Resend what timed out; true when the peer itself timed out (it is then a zombie). */
@@ -204,7 +171,7 @@ function checkTimeouts(host: EnetHost, peer: Peer): boolean {
         return true;
       }
     }
-    if (c.packet !== null) peer.reliableDataInTransit -= c.fragmentLength;
+    if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
     peer.packetsLost++;
     peer.totalPacketsLost++;
     c.roundTripTimeout *= 2;
@@ -225,13 +192,15 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
   let windowExceeded = false;
   let windowWrap = false;
   let canPing = true;
+  // The throttled window is the same for every command of this pass (nothing below moves it).
+  const windowLimit = Math.max(Math.floor((peer.packetThrottle * peer.windowSize) / ENET_PEER_PACKET_THROTTLE_SCALE), peer.mtu);
   let current: ListNode = outgoing.sentinel.next;
   while (current !== outgoing.sentinel) {
     let c = current as OutgoingCommand;
     const reliable = (c.commandByte & COMMAND_FLAG_ACKNOWLEDGE) !== 0;
     // Once the window is full every reliable packet behind it waits (the window-wrap test
     // below only ever skips more of those): skip them first, as the queue can be thousands long.
-    if (windowExceeded && reliable && c.packet !== null) {
+    if (windowExceeded && reliable && c.data !== null) {
       current = current.next;
       continue;
     }
@@ -253,10 +222,9 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
           continue;
         }
       }
-      if (c.packet !== null) {
+      if (c.data !== null) {
         if (!windowExceeded) {
-          const windowSize = Math.floor((peer.packetThrottle * peer.windowSize) / ENET_PEER_PACKET_THROTTLE_SCALE);
-          if (peer.reliableDataInTransit + c.fragmentLength > Math.max(windowSize, peer.mtu)) windowExceeded = true;
+          if (peer.reliableDataInTransit + c.fragmentLength > windowLimit) windowExceeded = true;
         }
         if (windowExceeded) {
           current = current.next;
@@ -271,7 +239,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
       d.commandCount >= ENET_PROTOCOL_MAXIMUM_PACKET_COMMANDS ||
       d.bufferCount + 1 >= ENET_BUFFER_MAXIMUM ||
       room < commandSize ||
-      (c.packet !== null && (room & 0xffff) < ((commandSize + c.fragmentLength) & 0xffff))
+      (c.data !== null && (room & 0xffff) < ((commandSize + c.fragmentLength) & 0xffff))
     ) {
       d.continueSending = true;
       break;
@@ -294,7 +262,7 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
       d.headerFlags |= HEADER_FLAG_SENT_TIME;
       peer.reliableDataInTransit += c.fragmentLength;
     } else {
-      if (c.packet !== null && c.fragmentOffset === 0) {
+      if (c.data !== null && c.fragmentOffset === 0) {
         peer.packetThrottleCounter = (peer.packetThrottleCounter + ENET_PEER_PACKET_THROTTLE_COUNTER) % ENET_PEER_PACKET_THROTTLE_SCALE;
         if (peer.packetThrottleCounter > peer.packetThrottle) {
           // Throttled: drop this unreliable packet with all its fragments.
@@ -312,15 +280,15 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
         }
       }
       unlink(c);
-      if (c.packet !== null) peer.sentUnreliableCommands.pushBack(c);
+      if (c.data !== null) peer.sentUnreliableCommands.pushBack(c);
     }
     const written = encodeOutgoingCommand(d.buffer, d.offset, c);
     d.offset += written;
     d.packetSize += commandSize;
     d.commandCount++;
     d.bufferCount++;
-    if (c.packet !== null) {
-      copyPayload(d.buffer, d.offset, c.packet.data, c.fragmentOffset, c.fragmentLength);
+    if (c.data !== null) {
+      copyPayload(d.buffer, d.offset, c.data, c.fragmentOffset, c.fragmentLength);
       d.offset += c.fragmentLength;
       d.packetSize += c.fragmentLength;
       d.bufferCount++;
@@ -334,19 +302,21 @@ function checkOutgoingCommands(host: EnetHost, peer: Peer): boolean {
   return canPing;
 }
 
-const SMALL_COPY_BYTES = 64;
-
+/** A whole packet is one set() (a memcpy); only a fragment needs a view of its part. */
 function copyPayload(to: Uint8Array, at: number, from: Uint8Array, offset: number, length: number): void {
-  if (length <= SMALL_COPY_BYTES) {
-    for (let i = 0; i < length; i++) to[at + i] = from[offset + i];
-  } else {
-    to.set(from.subarray(offset, offset + length), at);
-  }
+  if (offset === 0 && length === from.length) to.set(from, at);
+  else to.set(new Uint8Array(from.buffer, from.byteOffset + offset, length), at);
 }
 
 function removeSentUnreliableCommands(peer: Peer): void {
-  if (peer.sentUnreliableCommands.empty) return;
-  peer.sentUnreliableCommands.clear();
+  const sent = peer.sentUnreliableCommands;
+  if (sent.empty) return;
+  for (let n = sent.sentinel.next; n !== sent.sentinel;) {
+    const c = n as OutgoingCommand;
+    n = n.next;
+    retireCommand(peer, c);
+  }
+  sent.clear();
   if (peer.state === PeerState.DISCONNECT_LATER && peer.outgoingCommands.empty && peer.sentReliableCommands.empty) {
     peer.disconnect(peer.eventData);
   }

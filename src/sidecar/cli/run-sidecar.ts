@@ -2,6 +2,8 @@
 // either --import or a server session (./session-wiring.ts). Every exit path (a signal, the game
 // going away, a refusal, a fatal error, the end of --import) settles one ExitLatch and runs the
 // one Teardown list, so the bridge and the ENet host are closed the same way whatever ended it.
+// The NAT path (ICE, werift-ice, ws) and --import (the merge code, zod) are loaded with import()
+// only when asked for: a direct --server join never loads them (≈ 15 MB of RSS and start-up).
 import pino from 'pino';
 import { openBridge, type Bridge } from '../../../bridge/index.js';
 import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js';
@@ -11,8 +13,7 @@ import { UdpTransport } from '../../net/enet/index.js';
 import type { DatagramTransport } from '../../net/enet/transport.js';
 import { fingerprint } from '../../protocol/identity.js';
 import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
-import { runImportMode } from '../import-mode.js';
-import { joinThroughMaster } from '../nat-join.js';
+import type { joinThroughMaster } from '../nat-join.js';
 import { runSession } from './session-wiring.js';
 import { defaultDataDir, sidecarHelp, sidecarOptionsFrom, type SidecarOptions } from './sidecar-options.js';
 
@@ -31,7 +32,7 @@ export interface SidecarDeps {
 export const SIDECAR_DEPS: SidecarDeps = {
   openBridge,
   bindUdp: () => UdpTransport.bind({ address: '0.0.0.0', port: 0 }),
-  joinThroughMaster,
+  joinThroughMaster: async (o) => (await import('../nat-join.js')).joinThroughMaster(o),
   loadIdentity: loadOrCreateIdentity,
 };
 
@@ -67,6 +68,7 @@ async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: 
   const identity = deps.loadIdentity(o.dataDir);
   if (identity.created) say('made a new player identity');
   if (o.import) {
+    const { runImportMode } = await import('../import-mode.js');
     const code = await runImportMode({ bridge, sessionPath: o.import, playerId: fingerprint(identity.keys.publicKeyRaw), out: o.out, say });
     exit.finish(code, 'import done');
     return;

@@ -9,7 +9,6 @@ import { oneLine } from '../../cli/command.js';
 import type { ExitLatch, Teardown } from '../../cli/teardown.js';
 import { EnetHost, type EnetPeer } from '../../net/enet/index.js';
 import type { DatagramTransport } from '../../net/enet/transport.js';
-import { describePath } from '../../net/nat/netcheck-nat.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../protocol/constants.js';
 import type { IdentityKeys } from '../../protocol/identity.js';
 import type { PlayerState } from '../../protocol/schema.gen.js';
@@ -139,7 +138,7 @@ export class ServerLink {
       host.flush();
       peer?.disconnectLater(0);
       await new Promise((r) => setTimeout(r, SIDECAR_GOODBYE_DRAIN_MS));
-      if (nat) this.#c.say(`connection at exit: ${describePath(nat.stats())}`);
+      if (nat) this.#c.say(`connection at exit: ${nat.describe()}`);
       host.destroy();
     }
     if (nat) await nat.close().catch(() => undefined);
@@ -170,7 +169,7 @@ export class ServerLink {
         return;
       }
       if (stale()) return void (await nat.close().catch(() => undefined));
-      say(`connected: ${describePath(nat.stats())}`);
+      say(`connected: ${nat.describe()}`);
       transport = nat.transport;
       address = nat.address;
     } else {

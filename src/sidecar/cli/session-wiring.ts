@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import type { Bridge } from '../../../bridge/index.js';
 import { EXIT_OK, oneLine } from '../../cli/command.js';
 import type { ExitLatch, Teardown } from '../../cli/teardown.js';
-import { describePath } from '../../net/nat/netcheck-nat.js';
 import { fingerprint, type IdentityKeys } from '../../protocol/identity.js';
 import { RefuseCode, type PlayerState } from '../../protocol/schema.gen.js';
 import { bridgeGameLink } from '../bridge-adapter.js';
@@ -56,6 +55,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     password: o.password,
     now,
     interpDelayMs: o.interpDelayMs,
+    ackWithInput: true,
     send: (channel, bytes, reliable) => link.send(channel, bytes, reliable),
     events: {
       state: (from, to) => log.info({ event: 'client.state', from, to }, 'client state'),
@@ -63,7 +63,7 @@ export async function runSession(c: SessionContext): Promise<void> {
         link.welcomed();
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
         const nat = link.nat;
-        if (nat) say(`connection: ${describePath(nat.stats())}`);
+        if (nat) say(`connection: ${nat.describe()}`);
         game.interpDelay(client.interp.interpDelayMs);
         story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
@@ -132,6 +132,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
   const sidecar = new Sidecar(game, client, now);
+  teardown.add('held report', () => sidecar.close());
   let first: PlayerState | undefined;
   const link: ServerLink = new ServerLink({
     deps: c.deps,

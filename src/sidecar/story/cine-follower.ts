@@ -111,6 +111,12 @@ export class CineFollower {
     this.#game.trySend('SeekCinematic', { sceneId, timeS: Math.max(0, localTimeMs + clock.offsetMs - f.startTimeMs) / MS_PER_S, localTimeMs });
   }
 
+  /** Whether a scene waits for its seek (pump() has work). */
+  get pending(): boolean {
+    for (const f of this.#scenes.values()) if (!f.seeked) return true;
+    return false;
+  }
+
   /** Seeks scenes told of before the clock was synced (call often). */
   pump(): void {
     for (const [sceneId, f] of this.#scenes) if (!f.seeked) this.#seek(sceneId);

@@ -12,7 +12,8 @@ import { VisemePlayout } from './viseme-playout.js';
 import { VoiceVisemes } from './voice-visemes.js';
 import type { ServerSend, StoryGame } from './game-port.js';
 
-/** How often time-driven story work runs (pending seeks, viseme playout), ms. */
+/** How often time-driven story work runs (pending seeks, viseme playout), ms; only while
+ * there is some: the pump starts with the server message that queues it and stops when done. */
 export const STORY_PUMP_MS = 10;
 
 export interface StoryOptions {
@@ -61,17 +62,30 @@ export class Story {
     this.#peerId = peerId;
     this.clock.start();
     this.visemesOut.start();
-    if (!this.#pump) {
-      this.#pump = setInterval(() => {
-        this.cine.pump();
-        this.visemesIn.pump(this.clock.clock.serverNow());
-      }, STORY_PUMP_MS);
-      this.#pump.unref();
-    }
+  }
+
+  /** Runs the pump while seeks or visemes wait. */
+  #kick(): void {
+    if (this.#pump || !(this.cine.pending || this.visemesIn.pending)) return;
+    this.#pump = setInterval(() => {
+      this.cine.pump();
+      this.visemesIn.pump(this.clock.clock.serverNow());
+      if (!this.cine.pending && !this.visemesIn.pending && this.#pump) {
+        clearInterval(this.#pump);
+        this.#pump = null;
+      }
+    }, STORY_PUMP_MS);
+    this.#pump.unref();
   }
 
   /** A server message the core session did not handle; true when it was story's. */
   message(kind: string, m: EMsg): boolean {
+    const mine = this.#message(kind, m);
+    if (mine) this.#kick();
+    return mine;
+  }
+
+  #message(kind: string, m: EMsg): boolean {
     if (kind === 'clockReply') {
       this.clock.reply(m.clockReply ?? {});
       return true;

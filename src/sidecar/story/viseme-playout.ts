@@ -52,6 +52,11 @@ export class VisemePlayout {
     }
   }
 
+  /** Whether visemes wait to be played (pump() has work). */
+  get pending(): boolean {
+    return this.#queues.size > 0;
+  }
+
   /** Hands every due viseme to the game, oldest first (call often; serverNow NaN = no clock yet). */
   pump(serverNow: number): void {
     if (!Number.isFinite(serverNow)) return;

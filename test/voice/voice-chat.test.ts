@@ -1,0 +1,114 @@
+// VoiceChat's playout clock: it runs only while someone talks. A silent session plays nothing
+// (no silence frames to the game, no 20 ms wake-ups); the first packet starts it, and it stops
+// once the talker has been quiet long enough for the buffered audio, the concealment and the mic
+// icon's hold to be done. Fake timers and a clock that follows them.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { VoiceChat } from '../../src/voice/voice-chat.js';
+import { VoiceTransmitter, type OutgoingVoice } from '../../src/voice/transmitter.js';
+import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_PLAYOUT_IDLE_MS } from '../../src/voice/constants.js';
+import type { AudioSink } from '../../src/voice/audio-io.js';
+
+class CountingSink implements AudioSink {
+  readonly name = 'count';
+  frames = 0;
+  loud = 0;
+  readonly indexes: number[] = [];
+  write(pcm: Int16Array, frameIndex?: number): void {
+    this.frames++;
+    this.indexes.push(frameIndex ?? NaN);
+    if (pcm.some((s) => s !== 0)) this.loud++;
+  }
+  close(): void {}
+}
+
+const tone = (i: number): Int16Array => {
+  const f = new Int16Array(VOICE_FRAME_SAMPLES);
+  for (let k = 0; k < f.length; k++) f[k] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * (i * VOICE_FRAME_SAMPLES + k)) / 48_000));
+  return f;
+};
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('VoiceChat playout clock', () => {
+  it('plays nothing while nobody talks, plays a talkspurt, then stops with the icon off', () => {
+    const sink = new CountingSink();
+    const icons: Array<[number, boolean]> = [];
+    const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: (p, on) => icons.push([p, on]), localPeerId: () => 1, clock: { now: () => Date.now() } });
+    chat.start();
+    vi.advanceTimersByTime(2_000);
+    expect(sink.frames).toBe(0);
+    expect(chat.playing).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+
+    const packets: OutgoingVoice[] = [];
+    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
+    tx.setPushToTalk(true);
+    const spurt = 50; // 1 s of talk
+    for (let i = 0; i < spurt; i++) {
+      tx.onMicFrame(tone(i));
+      for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
+      expect(chat.playing).toBe(true);
+      vi.advanceTimersByTime(VOICE_FRAME_MS);
+    }
+    tx.setPushToTalk(false);
+    tx.close();
+    expect(icons).toContainEqual([2, true]);
+    vi.advanceTimersByTime(VOICE_PLAYOUT_IDLE_MS + 10 * VOICE_FRAME_MS);
+    expect(chat.playing).toBe(false);
+    expect(icons[icons.length - 1]).toEqual([2, false]);
+    // Every frame of the spurt was played (plus the jitter delay's and the tail's frames), then none.
+    expect(sink.loud).toBeGreaterThanOrEqual(spurt - 2);
+    const played = sink.frames;
+    expect(played).toBeLessThanOrEqual(spurt + (VOICE_PLAYOUT_IDLE_MS + 10 * VOICE_FRAME_MS) / VOICE_FRAME_MS + 1);
+    vi.advanceTimersByTime(5_000);
+    expect(sink.frames).toBe(played);
+    expect(vi.getTimerCount()).toBe(0);
+    chat.close();
+  });
+
+  it('a packet after the clock stopped starts it again; close stops it', () => {
+    const sink = new CountingSink();
+    const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() } });
+    const packets: OutgoingVoice[] = [];
+    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
+    tx.setPushToTalk(true);
+    chat.start();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10; i++) {
+        tx.onMicFrame(tone(i));
+        for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 3 });
+        vi.advanceTimersByTime(VOICE_FRAME_MS);
+      }
+      vi.advanceTimersByTime(VOICE_PLAYOUT_IDLE_MS + 20 * VOICE_FRAME_MS);
+      expect(chat.playing).toBe(false);
+    }
+    expect(sink.loud).toBeGreaterThanOrEqual(2 * 8);
+    // Frame indexes count up by one while playing and jump over the silence between the spurts.
+    const steps = sink.indexes.slice(1).map((x, i) => x - sink.indexes[i]!);
+    expect(steps.filter((d) => d !== 1)).toHaveLength(1);
+    expect(Math.max(...steps)).toBeGreaterThanOrEqual(20);
+    tx.onMicFrame(tone(0));
+    for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 3 });
+    expect(chat.playing).toBe(true);
+    chat.close();
+    expect(chat.playing).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    tx.close();
+  });
+
+  it('before start() packets are buffered but nothing plays', () => {
+    const sink = new CountingSink();
+    const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() } });
+    const packets: OutgoingVoice[] = [];
+    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
+    tx.setPushToTalk(true);
+    tx.onMicFrame(tone(0));
+    for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 3 });
+    vi.advanceTimersByTime(1_000);
+    expect(sink.frames).toBe(0);
+    expect(chat.playing).toBe(false);
+    chat.close();
+    tx.close();
+  });
+});
