@@ -6,7 +6,7 @@
 //
 // Each frame the service drains the sidecar -> game ring (CoopBridgePoll) into CoopGameHandler.
 
-// Engine actions (seek, spawn, progress...): CoopEngine.reds and CoopProxies.reds (docs/mod.md).
+// Engine actions (seek, spawn...): CoopEngine.reds and CoopProxies.reds; progress: CoopProgress.reds (docs/mod.md).
 
 public class CoopBridgeService extends ScriptableSystem {
   private let m_handler: ref<CoopGameHandler>;
@@ -115,17 +115,17 @@ public class CoopGameHandler extends CoopBridgeHandler {
     this.m_hud.Notify(this.m_game, msg.title, msg.text, msg.durationMs);
   }
 
+  // No player yet: no answer; the sidecar asks again (REQUEST_RETRY_MS).
   public func OnExportProgressRequest(msg: CoopMsgExportProgressRequest) -> Void {
-    let out: CoopMsgProgressData;
-    out.requestId = msg.requestId;
-    out.data = CoopEngineExportProgress();
-    CoopBridgeSendProgressData(out);
+    if !IsDefined(this.m_player) { return; }
+    CoopBridgeSendProgressData(CoopProgressExport(this.m_player, msg.requestId, msg.factNames));
   }
 
   public func OnApplyProgress(msg: CoopMsgApplyProgress) -> Void {
+    if !IsDefined(this.m_player) { return; }
     let out: CoopMsgApplyProgressResult;
     out.requestId = msg.requestId;
-    out.error = CoopEngineApplyProgress(msg.data);
+    out.error = CoopProgressApply(this.m_player, msg);
     out.ok = Equals(out.error, "");
     CoopBridgeSendApplyProgressResult(out);
   }

@@ -43,7 +43,8 @@ public static func CoopEngineStopScene(sceneId: String) -> Bool {
 }
 
 // ---- CC-3 dialogue: the UIInteractionsDef blackboard. Script can move the wheel's selection
-// (SelectedIndex) but not take a choice: that is the interaction system's native input path.
+// (SelectedIndex) but not take a choice: that is the interaction system's native input path, and
+// no script function takes one (docs/mod.md "Searched, not found" lists what was looked at).
 
 public static func CoopEngineInteractions() -> ref<IBlackboard> {
   return GameInstance.GetBlackboardSystem(GetGameInstance()).Get(GetAllBlackboardDefs().UIInteractions);
@@ -108,15 +109,5 @@ public static func CoopEngineFollowEntity(entityId: Uint32) -> Bool {
   return CoopProxies.Get().Follow(entityId);
 }
 
-// ---- progress (PP-3): NOT DONE. The export is the project's .dat (protobuf with a CRC-32);
-// which game facts make up quest progress is not settled, and no encoder exists on this side.
-public static func CoopEngineExportProgress() -> array<Uint8> {
-  CoopEngineLog("progress export is not implemented yet");
-  let none: array<Uint8>;
-  return none;
-}
-
-public static func CoopEngineApplyProgress(data: array<Uint8>) -> String {
-  CoopEngineLog("progress apply is not implemented yet");
-  return "progress apply is not implemented in the game yet";
-}
+// ---- progress (PP-3): CoopProgress.reds, plain fields through the game's script API (quest
+// facts, the Level proficiency, TransactionSystem); the sidecar owns the .dat format.

@@ -95,6 +95,55 @@ function read_MergeDecision(r: FrameReader): T.MergeDecision {
   return { id: dv.getUint32(p + 0, true), accept: r.boolAt(p + 4) };
 }
 
+function size_ProgressFact(v: T.ProgressFact): number {
+  return strBytes(v.name) + 4;
+}
+function write_ProgressFact(w: FrameWriter, v: T.ProgressFact): void {
+  w.str(v.name);
+  w.u32(v.value);
+}
+function read_ProgressFact(r: FrameReader): T.ProgressFact {
+  return { name: r.str(), value: r.u32(), };
+}
+
+function size_ProgressItem(v: T.ProgressItem): number {
+  return strBytes(v.recordId) + 4 + 4 + strBytes(v.quality);
+}
+function write_ProgressItem(w: FrameWriter, v: T.ProgressItem): void {
+  w.str(v.recordId);
+  w.u32(v.seed);
+  w.u32(v.quantity);
+  w.str(v.quality);
+}
+function read_ProgressItem(r: FrameReader): T.ProgressItem {
+  return { recordId: r.str(), seed: r.u32(), quantity: r.u32(), quality: r.str(), };
+}
+
+function size_ProgressItemMod(v: T.ProgressItemMod): number {
+  return 4 + strBytes(v.recordId);
+}
+function write_ProgressItemMod(w: FrameWriter, v: T.ProgressItemMod): void {
+  w.u32(v.item);
+  w.str(v.recordId);
+}
+function read_ProgressItemMod(r: FrameReader): T.ProgressItemMod {
+  return { item: r.u32(), recordId: r.str(), };
+}
+
+function size_ProgressItemAttr(v: T.ProgressItemAttr): number {
+  return 4 + strBytes(v.name) + 1 + 8 + strBytes(v.text);
+}
+function write_ProgressItemAttr(w: FrameWriter, v: T.ProgressItemAttr): void {
+  w.u32(v.item);
+  w.str(v.name);
+  w.u8(v.kind);
+  w.f64(v.num);
+  w.str(v.text);
+}
+function read_ProgressItemAttr(r: FrameReader): T.ProgressItemAttr {
+  return { item: r.u32(), name: r.str(), kind: r.u8(), num: r.f64(), text: r.str(), };
+}
+
 function size_EntityState(_v: T.EntityState): number {
   return 44;
 }
@@ -356,39 +405,56 @@ function read_Notification(r: FrameReader): T.Notification {
   return { kind: r.u8(), title: r.str(), text: r.str(), durationMs: r.u32(), };
 }
 
-function size_ExportProgressRequest(_v: T.ExportProgressRequest): number {
-  return 4;
+function size_ExportProgressRequest(v: T.ExportProgressRequest): number {
+  return 4 + sumSizes(v.factNames, (e) => strBytes(e));
 }
 function write_ExportProgressRequest(w: FrameWriter, v: T.ExportProgressRequest): void {
   w.u32(v.requestId);
+  w.u32(v.factNames.length);
+  for (const e of v.factNames) w.str(e);
 }
 function read_ExportProgressRequest(r: FrameReader): T.ExportProgressRequest {
-  const p = r.take(4);
-  if (p < 0) return { requestId: 0 };
-  const dv = r.dv;
-  return { requestId: dv.getUint32(p + 0, true) };
+  return { requestId: r.u32(), factNames: readArray(r, 4, () => r.str()), };
 }
 
 function size_ProgressData(v: T.ProgressData): number {
-  return 4 + 4 + v.data.byteLength;
+  return 4 + 4 + 4 + sumSizes(v.facts, (e) => size_ProgressFact(e)) + sumSizes(v.items, (e) => size_ProgressItem(e)) + sumSizes(v.mods, (e) => size_ProgressItemMod(e)) + sumSizes(v.attrs, (e) => size_ProgressItemAttr(e));
 }
 function write_ProgressData(w: FrameWriter, v: T.ProgressData): void {
   w.u32(v.requestId);
-  w.bytes(v.data);
+  w.u32(v.level);
+  w.u32(v.xp);
+  w.u32(v.facts.length);
+  for (const e of v.facts) write_ProgressFact(w, e);
+  w.u32(v.items.length);
+  for (const e of v.items) write_ProgressItem(w, e);
+  w.u32(v.mods.length);
+  for (const e of v.mods) write_ProgressItemMod(w, e);
+  w.u32(v.attrs.length);
+  for (const e of v.attrs) write_ProgressItemAttr(w, e);
 }
 function read_ProgressData(r: FrameReader): T.ProgressData {
-  return { requestId: r.u32(), data: r.bytes(), };
+  return { requestId: r.u32(), level: r.u32(), xp: r.u32(), facts: readArray(r, 8, () => read_ProgressFact(r)), items: readArray(r, 16, () => read_ProgressItem(r)), mods: readArray(r, 8, () => read_ProgressItemMod(r)), attrs: readArray(r, 21, () => read_ProgressItemAttr(r)), };
 }
 
 function size_ApplyProgress(v: T.ApplyProgress): number {
-  return 4 + 4 + v.data.byteLength;
+  return 4 + 4 + 4 + sumSizes(v.facts, (e) => size_ProgressFact(e)) + sumSizes(v.items, (e) => size_ProgressItem(e)) + sumSizes(v.mods, (e) => size_ProgressItemMod(e)) + sumSizes(v.attrs, (e) => size_ProgressItemAttr(e));
 }
 function write_ApplyProgress(w: FrameWriter, v: T.ApplyProgress): void {
   w.u32(v.requestId);
-  w.bytes(v.data);
+  w.u32(v.level);
+  w.u32(v.xp);
+  w.u32(v.facts.length);
+  for (const e of v.facts) write_ProgressFact(w, e);
+  w.u32(v.items.length);
+  for (const e of v.items) write_ProgressItem(w, e);
+  w.u32(v.mods.length);
+  for (const e of v.mods) write_ProgressItemMod(w, e);
+  w.u32(v.attrs.length);
+  for (const e of v.attrs) write_ProgressItemAttr(w, e);
 }
 function read_ApplyProgress(r: FrameReader): T.ApplyProgress {
-  return { requestId: r.u32(), data: r.bytes(), };
+  return { requestId: r.u32(), level: r.u32(), xp: r.u32(), facts: readArray(r, 8, () => read_ProgressFact(r)), items: readArray(r, 16, () => read_ProgressItem(r)), mods: readArray(r, 8, () => read_ProgressItemMod(r)), attrs: readArray(r, 21, () => read_ProgressItemAttr(r)), };
 }
 
 function size_ApplyProgressResult(v: T.ApplyProgressResult): number {

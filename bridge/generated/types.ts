@@ -32,6 +32,31 @@ export interface MergeDecision {
   accept: boolean;
 }
 
+export interface ProgressFact {
+  name: string;
+  value: number;
+}
+
+export interface ProgressItem {
+  recordId: string;
+  seed: number;
+  quantity: number;
+  quality: string;
+}
+
+export interface ProgressItemMod {
+  item: number;
+  recordId: string;
+}
+
+export interface ProgressItemAttr {
+  item: number;
+  name: string;
+  kind: number;
+  num: number;
+  text: string;
+}
+
 export interface EntityState {
   entityId: number;
   pos: Vec3;
@@ -162,24 +187,35 @@ export interface Notification {
   durationMs: number;
 }
 
-/** Command: export the player's progress (quests, items, XP). (from sidecar; hook: progress export) */
+/** Command: export the player's progress: level, XP, the quest facts named in factNames besides the game's own list, the inventory. (from sidecar; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem)) */
 export interface ExportProgressRequest {
   requestId: number;
+  factNames: string[];
 }
 
-/** The exported progress (the project's versioned binary format). (from game; hook: progress export) */
+/** The exported progress as plain fields (the sidecar makes the .dat of it; the game never sees protobuf). A fact the game does not have is 0. mods and attrs point into items by index; attr kind: 0 number (num), 1 text, 2 flag (num 0 or 1). (from game; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem)) */
 export interface ProgressData {
   requestId: number;
-  data: Uint8Array;
+  level: number;
+  xp: number;
+  facts: ProgressFact[];
+  items: ProgressItem[];
+  mods: ProgressItemMod[];
+  attrs: ProgressItemAttr[];
 }
 
-/** Command: apply merged progress in game. (from sidecar; hook: progress apply) */
+/** Command: apply merged progress in game, in ProgressData's fields (made by the sidecar from the merged .dat). (from sidecar; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem)) */
 export interface ApplyProgress {
   requestId: number;
-  data: Uint8Array;
+  level: number;
+  xp: number;
+  facts: ProgressFact[];
+  items: ProgressItem[];
+  mods: ProgressItemMod[];
+  attrs: ProgressItemAttr[];
 }
 
-/** Whether ApplyProgress worked; error is empty when ok. (from game; hook: progress apply) */
+/** Whether ApplyProgress worked; error is empty when ok. (from game; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem)) */
 export interface ApplyProgressResult {
   requestId: number;
   ok: boolean;
@@ -454,4 +490,4 @@ export const MESSAGE_FROM = {
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0x9fa2a362;
+export const SCHEMA_HASH = 0x5523ca6b;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define COOP_SCHEMA_HASH 0x9fa2a362u
+#define COOP_SCHEMA_HASH 0x5523ca6bu
 
 enum coop_msg_type {
   COOP_MSG_PLAYER_TRANSFORM = 1, /* from game: PlayerPuppet (per frame) */
@@ -26,10 +26,10 @@ enum coop_msg_type {
   COOP_MSG_SPECTATE_ENTER = 17, /* from sidecar: SpectatorCam */
   COOP_MSG_SPECTATE_EXIT = 18, /* from sidecar: SpectatorCam */
   COOP_MSG_NOTIFICATION = 19, /* from sidecar: HUD notifications */
-  COOP_MSG_EXPORT_PROGRESS_REQUEST = 20, /* from sidecar: progress export */
-  COOP_MSG_PROGRESS_DATA = 21, /* from game: progress export */
-  COOP_MSG_APPLY_PROGRESS = 22, /* from sidecar: progress apply */
-  COOP_MSG_APPLY_PROGRESS_RESULT = 23, /* from game: progress apply */
+  COOP_MSG_EXPORT_PROGRESS_REQUEST = 20, /* from sidecar: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem) */
+  COOP_MSG_PROGRESS_DATA = 21, /* from game: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem) */
+  COOP_MSG_APPLY_PROGRESS = 22, /* from sidecar: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem) */
+  COOP_MSG_APPLY_PROGRESS_RESULT = 23, /* from game: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem) */
   COOP_MSG_MERGE_CONFLICTS = 24, /* from sidecar: MergePrompt */
   COOP_MSG_MERGE_ANSWER = 25, /* from game: MergePrompt */
   COOP_MSG_MIC_AUDIO_FRAME = 26, /* from game: microphone capture */
@@ -130,12 +130,9 @@ typedef struct {
 #define COOP_MSG_SPECTATE_ENTER_BYTES 6u
 /* coop_msg_spectate_exit: variable size; fields in order: reason string */
 /* coop_msg_notification: variable size; fields in order: kind u8, title string, text string, durationMs u32 */
-typedef struct {
-  uint32_t request_id;
-} coop_msg_export_progress_request;
-#define COOP_MSG_EXPORT_PROGRESS_REQUEST_BYTES 4u
-/* coop_msg_progress_data: variable size; fields in order: requestId u32, data bytes */
-/* coop_msg_apply_progress: variable size; fields in order: requestId u32, data bytes */
+/* coop_msg_export_progress_request: variable size; fields in order: requestId u32, factNames string[] */
+/* coop_msg_progress_data: variable size; fields in order: requestId u32, level u32, xp u32, facts ProgressFact[], items ProgressItem[], mods ProgressItemMod[], attrs ProgressItemAttr[] */
+/* coop_msg_apply_progress: variable size; fields in order: requestId u32, level u32, xp u32, facts ProgressFact[], items ProgressItem[], mods ProgressItemMod[], attrs ProgressItemAttr[] */
 /* coop_msg_apply_progress_result: variable size; fields in order: requestId u32, ok bool, error string */
 /* coop_msg_merge_conflicts: variable size; fields in order: requestId u32, conflicts MergeConflict[] */
 /* coop_msg_merge_answer: variable size; fields in order: requestId u32, decisions MergeDecision[] */
@@ -198,7 +195,6 @@ _Static_assert(sizeof(coop_msg_remote_entity_state) == 48, "coop_msg_remote_enti
 _Static_assert(sizeof(coop_msg_despawn_proxy) == 4, "coop_msg_despawn_proxy wire size");
 _Static_assert(sizeof(coop_msg_interp_delay_changed) == 4, "coop_msg_interp_delay_changed wire size");
 _Static_assert(sizeof(coop_msg_spectate_enter) == 6, "coop_msg_spectate_enter wire size");
-_Static_assert(sizeof(coop_msg_export_progress_request) == 4, "coop_msg_export_progress_request wire size");
 _Static_assert(sizeof(coop_msg_server_time_request) == 4, "coop_msg_server_time_request wire size");
 _Static_assert(sizeof(coop_msg_server_time_reply) == 25, "coop_msg_server_time_reply wire size");
 _Static_assert(sizeof(coop_msg_dialogue_suggest) == 10, "coop_msg_dialogue_suggest wire size");

@@ -41,9 +41,9 @@ static const uint8_t coop_p_SettingsChanged[] = {COOP_PK_STRING, COOP_PK_BOOL, C
 static const coop_wire_op coop_o_SettingsChanged[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 1, 0}, {COOP_OP_FIELD, COOP_PK_F32, 2, 0}, {COOP_OP_FIELD, COOP_PK_F32, 3, 0}, {COOP_OP_FIELD, COOP_PK_U8, 4, 0}};
 static void coop_h_SettingsChanged(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(7, ctx, frame, out); }
 
-/* CoopNativeSendProgressData(requestId, data[]) -> Bool */
-static const uint8_t coop_p_ProgressData[] = {COOP_PK_U32, COOP_PK_U8 | COOP_PK_ARRAY};
-static const coop_wire_op coop_o_ProgressData[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_ARRAY, COOP_PK_U8, 1, 0}};
+/* CoopNativeSendProgressData(requestId, level, xp, factsName[], factsValue[], itemsRecordId[], itemsSeed[], itemsQuantity[], itemsQuality[], modsItem[], modsRecordId[], attrsItem[], attrsName[], attrsKind[], attrsNum[], attrsText[]) -> Bool */
+static const uint8_t coop_p_ProgressData[] = {COOP_PK_U32, COOP_PK_U32, COOP_PK_U32, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U32 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U32 | COOP_PK_ARRAY, COOP_PK_U32 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U32 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U32 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY, COOP_PK_U8 | COOP_PK_ARRAY, COOP_PK_F64 | COOP_PK_ARRAY, COOP_PK_STRING | COOP_PK_ARRAY};
+static const coop_wire_op coop_o_ProgressData[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U32, 2, 0}, {COOP_OP_STRUCT_ARRAY, 0, 3, 2}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}, {COOP_OP_FIELD, COOP_PK_U32, 4, 0}, {COOP_OP_STRUCT_ARRAY, 0, 5, 4}, {COOP_OP_FIELD, COOP_PK_STRING, 5, 0}, {COOP_OP_FIELD, COOP_PK_U32, 6, 0}, {COOP_OP_FIELD, COOP_PK_U32, 7, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 8, 0}, {COOP_OP_STRUCT_ARRAY, 0, 9, 2}, {COOP_OP_FIELD, COOP_PK_U32, 9, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 10, 0}, {COOP_OP_STRUCT_ARRAY, 0, 11, 5}, {COOP_OP_FIELD, COOP_PK_U32, 11, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 12, 0}, {COOP_OP_FIELD, COOP_PK_U8, 13, 0}, {COOP_OP_FIELD, COOP_PK_F64, 14, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 15, 0}};
 static void coop_h_ProgressData(void *ctx, r4e_stack_frame *frame, void *out, int64_t a4) { (void)a4; coop_native_send(8, ctx, frame, out); }
 
 /* CoopNativeSendApplyProgressResult(requestId, ok, error) -> Bool */
@@ -105,7 +105,7 @@ static const coop_send_native COOP_SEND_NATIVES[] = {
   {"CoopNativeSendPushToTalkDown", 14, 0, coop_p_PushToTalkDown, 0, coop_o_PushToTalkDown, coop_h_PushToTalkDown},
   {"CoopNativeSendPushToTalkUp", 15, 0, coop_p_PushToTalkUp, 0, coop_o_PushToTalkUp, coop_h_PushToTalkUp},
   {"CoopNativeSendSettingsChanged", 16, 5, coop_p_SettingsChanged, 5, coop_o_SettingsChanged, coop_h_SettingsChanged},
-  {"CoopNativeSendProgressData", 21, 2, coop_p_ProgressData, 2, coop_o_ProgressData, coop_h_ProgressData},
+  {"CoopNativeSendProgressData", 21, 16, coop_p_ProgressData, 20, coop_o_ProgressData, coop_h_ProgressData},
   {"CoopNativeSendApplyProgressResult", 23, 3, coop_p_ApplyProgressResult, 3, coop_o_ApplyProgressResult, coop_h_ApplyProgressResult},
   {"CoopNativeSendMergeAnswer", 25, 3, coop_p_MergeAnswer, 4, coop_o_MergeAnswer, coop_h_MergeAnswer},
   {"CoopNativeSendMicAudioFrame", 26, 4, coop_p_MicAudioFrame, 4, coop_o_MicAudioFrame, coop_h_MicAudioFrame},
@@ -130,8 +130,8 @@ static const coop_wire_op coop_d_InterpDelayChanged[] = {{COOP_OP_FIELD, COOP_PK
 static const coop_wire_op coop_d_SpectateEnter[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 1, 0}, {COOP_OP_FIELD, COOP_PK_BOOL, 2, 0}};
 static const coop_wire_op coop_d_SpectateExit[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}};
 static const coop_wire_op coop_d_Notification[] = {{COOP_OP_FIELD, COOP_PK_U8, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 2, 0}, {COOP_OP_FIELD, COOP_PK_U32, 3, 0}};
-static const coop_wire_op coop_d_ExportProgressRequest[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}};
-static const coop_wire_op coop_d_ApplyProgress[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_ARRAY, COOP_PK_U8, 1, 0}};
+static const coop_wire_op coop_d_ExportProgressRequest[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_ARRAY, COOP_PK_STRING, 1, 0}};
+static const coop_wire_op coop_d_ApplyProgress[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_U32, 2, 0}, {COOP_OP_STRUCT_ARRAY, 0, 3, 2}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}, {COOP_OP_FIELD, COOP_PK_U32, 4, 0}, {COOP_OP_STRUCT_ARRAY, 0, 5, 4}, {COOP_OP_FIELD, COOP_PK_STRING, 5, 0}, {COOP_OP_FIELD, COOP_PK_U32, 6, 0}, {COOP_OP_FIELD, COOP_PK_U32, 7, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 8, 0}, {COOP_OP_STRUCT_ARRAY, 0, 9, 2}, {COOP_OP_FIELD, COOP_PK_U32, 9, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 10, 0}, {COOP_OP_STRUCT_ARRAY, 0, 11, 5}, {COOP_OP_FIELD, COOP_PK_U32, 11, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 12, 0}, {COOP_OP_FIELD, COOP_PK_U8, 13, 0}, {COOP_OP_FIELD, COOP_PK_F64, 14, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 15, 0}};
 static const coop_wire_op coop_d_MergeConflicts[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_STRUCT_ARRAY, 0, 1, 5}, {COOP_OP_FIELD, COOP_PK_U32, 1, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 2, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 3, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 4, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 5, 0}};
 static const coop_wire_op coop_d_VoicePlayback[] = {{COOP_OP_FIELD, COOP_PK_U32, 0, 0}, {COOP_OP_ARRAY, COOP_PK_U8, 1, 0}};
 static const coop_wire_op coop_d_StopCinematic[] = {{COOP_OP_FIELD, COOP_PK_STRING, 0, 0}, {COOP_OP_FIELD, COOP_PK_STRING, 1, 0}};
@@ -157,8 +157,8 @@ static const coop_read_message COOP_READ_MESSAGES[] = {
   {17, 3, coop_d_SpectateEnter}, /* SpectateEnter */
   {18, 1, coop_d_SpectateExit}, /* SpectateExit */
   {19, 4, coop_d_Notification}, /* Notification */
-  {20, 1, coop_d_ExportProgressRequest}, /* ExportProgressRequest */
-  {22, 2, coop_d_ApplyProgress}, /* ApplyProgress */
+  {20, 2, coop_d_ExportProgressRequest}, /* ExportProgressRequest */
+  {22, 20, coop_d_ApplyProgress}, /* ApplyProgress */
   {24, 7, coop_d_MergeConflicts}, /* MergeConflicts */
   {27, 2, coop_d_VoicePlayback}, /* VoicePlayback */
   {29, 2, coop_d_StopCinematic}, /* StopCinematic */

@@ -34,6 +34,31 @@ public struct CoopMergeDecision {
   public let accept: Bool;
 }
 
+public struct CoopProgressFact {
+  public let name: String;
+  public let value: Uint32;
+}
+
+public struct CoopProgressItem {
+  public let recordId: String;
+  public let seed: Uint32;
+  public let quantity: Uint32;
+  public let quality: String;
+}
+
+public struct CoopProgressItemMod {
+  public let item: Uint32;
+  public let recordId: String;
+}
+
+public struct CoopProgressItemAttr {
+  public let item: Uint32;
+  public let name: String;
+  public let kind: Uint8;
+  public let num: Double;
+  public let text: String;
+}
+
 public struct CoopEntityState {
   public let entityId: Uint32;
   public let pos: CoopVec3;
@@ -166,24 +191,35 @@ public struct CoopMsgNotification {
   public let durationMs: Uint32;
 }
 
-// Command: export the player's progress (quests, items, XP). (from sidecar; hook: progress export)
+// Command: export the player's progress: level, XP, the quest facts named in factNames besides the game's own list, the inventory. (from sidecar; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem))
 public struct CoopMsgExportProgressRequest {
   public let requestId: Uint32;
+  public let factNames: array<String>;
 }
 
-// The exported progress (the project's versioned binary format). (from game; hook: progress export)
+// The exported progress as plain fields (the sidecar makes the .dat of it; the game never sees protobuf). A fact the game does not have is 0. mods and attrs point into items by index; attr kind: 0 number (num), 1 text, 2 flag (num 0 or 1). (from game; hook: CoopProgress.reds (QuestsSystem, PlayerDevelopmentSystem, TransactionSystem))
 public struct CoopMsgProgressData {
   public let requestId: Uint32;
-  public let data: array<Uint8>;
+  public let level: Uint32;
+  public let xp: Uint32;
+  public let facts: array<CoopProgressFact>;
+  public let items: array<CoopProgressItem>;
+  public let mods: array<CoopProgressItemMod>;
+  public let attrs: array<CoopProgressItemAttr>;
 }
 
-// Command: apply merged progress in game. (from sidecar; hook: progress apply)
+// Command: apply merged progress in game, in ProgressData's fields (made by the sidecar from the merged .dat). (from sidecar; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem))
 public struct CoopMsgApplyProgress {
   public let requestId: Uint32;
-  public let data: array<Uint8>;
+  public let level: Uint32;
+  public let xp: Uint32;
+  public let facts: array<CoopProgressFact>;
+  public let items: array<CoopProgressItem>;
+  public let mods: array<CoopProgressItemMod>;
+  public let attrs: array<CoopProgressItemAttr>;
 }
 
-// Whether ApplyProgress worked; error is empty when ok. (from game; hook: progress apply)
+// Whether ApplyProgress worked; error is empty when ok. (from game; hook: CoopProgress.reds (SetFact, AddExperience, GiveItem/RemoveItem))
 public struct CoopMsgApplyProgressResult {
   public let requestId: Uint32;
   public let ok: Bool;
@@ -328,7 +364,7 @@ public static native func CoopNativeSendConsoleCommand(text: String) -> Bool;
 public static native func CoopNativeSendPushToTalkDown() -> Bool;
 public static native func CoopNativeSendPushToTalkUp() -> Bool;
 public static native func CoopNativeSendSettingsChanged(pttKey: String, voiceActivation: Bool, voxThresholdDbfs: Float, voiceVolume: Float, serverSlot: Uint8) -> Bool;
-public static native func CoopNativeSendProgressData(requestId: Uint32, data: array<Uint8>) -> Bool;
+public static native func CoopNativeSendProgressData(requestId: Uint32, level: Uint32, xp: Uint32, factsName: array<String>, factsValue: array<Uint32>, itemsRecordId: array<String>, itemsSeed: array<Uint32>, itemsQuantity: array<Uint32>, itemsQuality: array<String>, modsItem: array<Uint32>, modsRecordId: array<String>, attrsItem: array<Uint32>, attrsName: array<String>, attrsKind: array<Uint8>, attrsNum: array<Double>, attrsText: array<String>) -> Bool;
 public static native func CoopNativeSendApplyProgressResult(requestId: Uint32, ok: Bool, error: String) -> Bool;
 public static native func CoopNativeSendMergeAnswer(requestId: Uint32, decisionsId: array<Uint32>, decisionsAccept: array<Bool>) -> Bool;
 public static native func CoopNativeSendMicAudioFrame(seq: Uint32, sampleRate: Uint32, channels: Uint8, pcm: array<Uint8>) -> Bool;
@@ -392,7 +428,41 @@ public static func CoopBridgeSendSettingsChanged(msg: CoopMsgSettingsChanged) ->
 }
 
 public static func CoopBridgeSendProgressData(msg: CoopMsgProgressData) -> Bool {
-  return CoopNativeSendProgressData(msg.requestId, msg.data);
+  let factsName: array<String>;
+  let factsValue: array<Uint32>;
+  for item in msg.facts {
+    ArrayPush(factsName, item.name);
+    ArrayPush(factsValue, item.value);
+  }
+  let itemsRecordId: array<String>;
+  let itemsSeed: array<Uint32>;
+  let itemsQuantity: array<Uint32>;
+  let itemsQuality: array<String>;
+  for item in msg.items {
+    ArrayPush(itemsRecordId, item.recordId);
+    ArrayPush(itemsSeed, item.seed);
+    ArrayPush(itemsQuantity, item.quantity);
+    ArrayPush(itemsQuality, item.quality);
+  }
+  let modsItem: array<Uint32>;
+  let modsRecordId: array<String>;
+  for item in msg.mods {
+    ArrayPush(modsItem, item.item);
+    ArrayPush(modsRecordId, item.recordId);
+  }
+  let attrsItem: array<Uint32>;
+  let attrsName: array<String>;
+  let attrsKind: array<Uint8>;
+  let attrsNum: array<Double>;
+  let attrsText: array<String>;
+  for item in msg.attrs {
+    ArrayPush(attrsItem, item.item);
+    ArrayPush(attrsName, item.name);
+    ArrayPush(attrsKind, item.kind);
+    ArrayPush(attrsNum, item.num);
+    ArrayPush(attrsText, item.text);
+  }
+  return CoopNativeSendProgressData(msg.requestId, msg.level, msg.xp, factsName, factsValue, itemsRecordId, itemsSeed, itemsQuantity, itemsQuality, modsItem, modsRecordId, attrsItem, attrsName, attrsKind, attrsNum, attrsText);
 }
 
 public static func CoopBridgeSendApplyProgressResult(msg: CoopMsgApplyProgressResult) -> Bool {
@@ -480,6 +550,39 @@ public static func CoopReadMergeDecision() -> CoopMergeDecision {
   let v: CoopMergeDecision;
   v.id = CoopNativeReadU32();
   v.accept = CoopNativeReadBool();
+  return v;
+}
+
+public static func CoopReadProgressFact() -> CoopProgressFact {
+  let v: CoopProgressFact;
+  v.name = CoopNativeReadString();
+  v.value = CoopNativeReadU32();
+  return v;
+}
+
+public static func CoopReadProgressItem() -> CoopProgressItem {
+  let v: CoopProgressItem;
+  v.recordId = CoopNativeReadString();
+  v.seed = CoopNativeReadU32();
+  v.quantity = CoopNativeReadU32();
+  v.quality = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopReadProgressItemMod() -> CoopProgressItemMod {
+  let v: CoopProgressItemMod;
+  v.item = CoopNativeReadU32();
+  v.recordId = CoopNativeReadString();
+  return v;
+}
+
+public static func CoopReadProgressItemAttr() -> CoopProgressItemAttr {
+  let v: CoopProgressItemAttr;
+  v.item = CoopNativeReadU32();
+  v.name = CoopNativeReadString();
+  v.kind = CoopNativeReadU8();
+  v.num = CoopNativeReadF64();
+  v.text = CoopNativeReadString();
   return v;
 }
 
@@ -579,17 +682,43 @@ public static func CoopBridgeReadNotification() -> CoopMsgNotification {
 public static func CoopBridgeReadExportProgressRequest() -> CoopMsgExportProgressRequest {
   let v: CoopMsgExportProgressRequest;
   v.requestId = CoopNativeReadU32();
+  let n_factNames: Int32 = CoopNativeReadCount();
+  let i_factNames: Int32 = 0;
+  while i_factNames < n_factNames {
+    ArrayPush(v.factNames, CoopNativeReadString());
+    i_factNames += 1;
+  }
   return v;
 }
 
 public static func CoopBridgeReadApplyProgress() -> CoopMsgApplyProgress {
   let v: CoopMsgApplyProgress;
   v.requestId = CoopNativeReadU32();
-  let n_data: Int32 = CoopNativeReadCount();
-  let i_data: Int32 = 0;
-  while i_data < n_data {
-    ArrayPush(v.data, CoopNativeReadU8());
-    i_data += 1;
+  v.level = CoopNativeReadU32();
+  v.xp = CoopNativeReadU32();
+  let n_facts: Int32 = CoopNativeReadCount();
+  let i_facts: Int32 = 0;
+  while i_facts < n_facts {
+    ArrayPush(v.facts, CoopReadProgressFact());
+    i_facts += 1;
+  }
+  let n_items: Int32 = CoopNativeReadCount();
+  let i_items: Int32 = 0;
+  while i_items < n_items {
+    ArrayPush(v.items, CoopReadProgressItem());
+    i_items += 1;
+  }
+  let n_mods: Int32 = CoopNativeReadCount();
+  let i_mods: Int32 = 0;
+  while i_mods < n_mods {
+    ArrayPush(v.mods, CoopReadProgressItemMod());
+    i_mods += 1;
+  }
+  let n_attrs: Int32 = CoopNativeReadCount();
+  let i_attrs: Int32 = 0;
+  while i_attrs < n_attrs {
+    ArrayPush(v.attrs, CoopReadProgressItemAttr());
+    i_attrs += 1;
   }
   return v;
 }

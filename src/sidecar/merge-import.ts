@@ -1,22 +1,24 @@
 // Importing co-op progress into the game, sidecar side (PP-2/PP-3 through the bridge):
-//   ExportProgressRequest → ProgressData   the game's single-player progress (.dat bytes)
+//   ExportProgressRequest → ProgressData   the game's single-player progress (plain fields, made
+//                                          a Progress here: progress-fields.ts)
 //   three-way merge (src/merge)            base = baseline, ours = the game, theirs = the session
 //   MergeConflicts → MergeAnswer           the MergePrompt, only when both sides changed a thing
 //   merged.dat written atomically          the answer applied (coop-merge --resolve semantics)
-//   ApplyProgress → ApplyProgressResult    the game applies the merged progress
-import type { ApplyProgressResult, MergeAnswer, MergeConflicts, ProgressData } from '../../bridge/index.js';
+//   ApplyProgress → ApplyProgressResult    the game applies the merged progress (plain fields)
+import type { ApplyProgress, ApplyProgressResult, ExportProgressRequest, MergeAnswer, MergeConflicts, ProgressData } from '../../bridge/index.js';
 import {
   answersFromDecisions,
   coopSideFor,
-  decodeDat,
   encodeDat,
   mergeWithAnswers,
   promptRows,
   type Answers,
   type Conflict,
   type MergeOutcome,
+  type Progress,
   type SessionFile,
 } from '../merge/index.js';
+import { fieldsFromProgress, progressFromFields } from './progress-fields.js';
 import { writeFileAtomicSync } from '../util/atomic-file.js';
 
 /** How long the game may take to answer a request; the prompt waits for a person. */
@@ -27,9 +29,9 @@ export const REQUEST_RETRY_MS = 1000;
 
 /** The part of the bridge this flow uses (the sidecar role of bridge/Bridge). */
 export interface ImportBridge {
-  send(name: 'ExportProgressRequest', msg: { requestId: number }): boolean;
+  send(name: 'ExportProgressRequest', msg: ExportProgressRequest): boolean;
   send(name: 'MergeConflicts', msg: MergeConflicts): boolean;
-  send(name: 'ApplyProgress', msg: { requestId: number; data: Uint8Array }): boolean;
+  send(name: 'ApplyProgress', msg: ApplyProgress): boolean;
   on(name: 'ProgressData', handler: (m: ProgressData) => void): () => void;
   on(name: 'MergeAnswer', handler: (m: MergeAnswer) => void): () => void;
   on(name: 'ApplyProgressResult', handler: (m: ApplyProgressResult) => void): () => void;
@@ -38,7 +40,7 @@ export interface ImportBridge {
 export class ImportError extends Error {
   override name = 'ImportError';
   constructor(
-    readonly code: 'TIMEOUT' | 'SEND_FAILED' | 'APPLY_FAILED',
+    readonly code: 'TIMEOUT' | 'SEND_FAILED' | 'APPLY_FAILED' | 'BAD_EXPORT',
     message: string,
   ) {
     super(message);
@@ -87,14 +89,25 @@ function request<R extends { requestId: number }>(
   });
 }
 
-export async function exportProgress(bridge: ImportBridge, timeoutMs = EXPORT_TIMEOUT_MS): Promise<Uint8Array> {
+/**
+ * The game's progress as this player's Progress. factNames: the quest facts to read besides the
+ * game's own list (the import asks for every quest the session or the baseline knows).
+ */
+export async function exportProgress(
+  bridge: ImportBridge,
+  who: { playerId: string; name: string },
+  factNames: readonly string[] = [],
+  timeoutMs = EXPORT_TIMEOUT_MS,
+): Promise<Progress> {
   const m = await request<ProgressData>(
-    (id) => bridge.send('ExportProgressRequest', { requestId: id }),
+    (id) => bridge.send('ExportProgressRequest', { requestId: id, factNames: [...factNames] }),
     (h) => bridge.on('ProgressData', h),
     'ExportProgressRequest',
     timeoutMs,
   );
-  return m.data;
+  const r = progressFromFields(m, who);
+  if (!r.ok) throw new ImportError('BAD_EXPORT', `the game's export was refused (${r.reason}): ${r.detail}`);
+  return r.progress;
 }
 
 /** Shows the conflicts in game (MergePrompt) and returns the player's answer as an answers file. */
@@ -109,9 +122,10 @@ export async function promptConflicts(bridge: ImportBridge, conflicts: readonly 
   return answersFromDecisions(conflicts, m.decisions);
 }
 
-export async function applyProgress(bridge: ImportBridge, data: Uint8Array, timeoutMs = EXPORT_TIMEOUT_MS): Promise<void> {
+export async function applyProgress(bridge: ImportBridge, progress: Progress, timeoutMs = EXPORT_TIMEOUT_MS): Promise<void> {
+  const fields = fieldsFromProgress(progress);
   const r = await request<ApplyProgressResult>(
-    (id) => bridge.send('ApplyProgress', { requestId: id, data }),
+    (id) => bridge.send('ApplyProgress', { requestId: id, ...fields }),
     (h) => bridge.on('ApplyProgressResult', h),
     'ApplyProgress',
     timeoutMs,
@@ -140,8 +154,10 @@ export async function importCoopProgress(opts: {
   exportTimeoutMs?: number;
 }): Promise<ImportResult> {
   const { bridge, session, playerId, mergedPath } = opts;
-  const ours = decodeDat(await exportProgress(bridge, opts.exportTimeoutMs), 'game export');
   const { base, theirs } = coopSideFor(session, playerId);
+  // The game names no player: the .dat it stands for is this player's, under the session's name.
+  const factNames = [...new Set([...Object.keys(base.quests), ...Object.keys(theirs.quests)])];
+  const ours = await exportProgress(bridge, { playerId, name: theirs.name }, factNames, opts.exportTimeoutMs);
   let outcome = mergeWithAnswers({ base, ours, theirs }, undefined);
   let answers: Answers | undefined;
   if (outcome.conflicts.length > 0) {
@@ -150,6 +166,6 @@ export async function importCoopProgress(opts: {
   }
   const bytes = encodeDat(outcome.result);
   writeFileAtomicSync(mergedPath, bytes);
-  await applyProgress(bridge, bytes, opts.exportTimeoutMs);
+  await applyProgress(bridge, outcome.result, opts.exportTimeoutMs);
   return { outcome, answers, mergedPath, resolved: () => outcome.resolved.map((r) => [r.conflict.id, r.choice]) };
 }

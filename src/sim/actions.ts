@@ -7,6 +7,7 @@ import { WavFileSink, WavFileSource } from '../voice/wav-io.js';
 import { VAD_ABS_THRESHOLD_DBFS, VOICE_SAMPLE_RATE_HZ, VOICE_VOLUME_DEFAULT } from '../voice/constants.js';
 import type { Step } from './scenario.js';
 import { playScene, runningScene } from './scene.js';
+import { exportFields, progressMessage } from './reactions.js';
 import { describeZodError } from '../util/zod-text.js';
 
 export interface Action<S extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -199,13 +200,14 @@ export const ACTIONS: Record<string, Action> = {
   }),
   /**
    * The player's progress changed (a quest moved, an item was picked up): from now on the game
-   * exports `base64` (a .dat, src/merge), and pushes it unasked (ProgressData, requestId 0).
+   * exports `base64` (a .dat, src/merge, sent as ProgressData's plain fields: reactions.ts exportFields),
+   * and pushes it unasked (ProgressData, requestId 0).
    * With afterExports N it waits until the sidecar asked for the progress N times.
    */
   progress: define(z.object({ base64: z.string().min(1), afterExports: z.number().int().min(0).default(0) }), (s, ctx) => {
     const apply = () => {
       ctx.state.set('progressBase64', s.base64);
-      ctx.send('ProgressData', { requestId: 0, data: new Uint8Array(Buffer.from(s.base64, 'base64')) });
+      ctx.send('ProgressData', progressMessage(0, exportFields(s.base64, [])));
     };
     // afterExports: only once the sidecar has asked that many times (e.g. 1 = after the baseline).
     const exported = () => ((ctx.state.get('exports') as number | undefined) ?? 0) >= s.afterExports;

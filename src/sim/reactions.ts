@@ -9,6 +9,25 @@ import { VOICE_FRAME_MS } from '../voice/constants.js';
 
 /** Longest silence a recording fills between played frames: 60 s of 20 ms frames. */
 export const PLAYBACK_GAP_FILL_MAX_FRAMES = 3_000;
+import type { ProgressData } from '../../bridge/index.js';
+import { decodeDat } from '../merge/index.js';
+import { fieldsFromProgress, type ProgressFields } from '../sidecar/progress-fields.js';
+
+// The game's progress is exported as the game script does (CoopProgress.reds): plain fields,
+// never the .dat. The scenario writes it as a .dat (base64) only because tests write progress so.
+/**
+ * What the game answers an ExportProgressRequest with: its own facts (the scenario's quests, as
+ * the game script's own list) and every asked-for fact, 0 when the game has none (GetFact's answer).
+ */
+export function exportFields(progressBase64: string, factNames: readonly string[]): ProgressFields {
+  if (progressBase64 === '') return { level: 1, xp: 0, facts: factNames.map((name) => ({ name, value: 0 })), items: [], mods: [], attrs: [] };
+  const fields = fieldsFromProgress(decodeDat(Buffer.from(progressBase64, 'base64'), 'scenario progress'));
+  const own = new Set(fields.facts.map((f) => f.name));
+  const asked = [...new Set(factNames)].filter((n) => !own.has(n));
+  return { ...fields, facts: [...fields.facts, ...asked.map((name) => ({ name, value: 0 }))] };
+}
+
+export const progressMessage = (requestId: number, fields: ProgressFields): ProgressData => ({ requestId, ...fields });
 
 export type Reactions = { [K in MessageName]?: (msg: MessageMap[K], ctx: SimContext) => void };
 
@@ -16,10 +35,10 @@ export const REACTIONS: Reactions = {
   ExportProgressRequest: (m, ctx) => {
     ctx.state.set('exports', ((ctx.state.get('exports') as number | undefined) ?? 0) + 1);
     const current = (ctx.state.get('progressBase64') as string | undefined) ?? ctx.scenario.progressBase64;
-    ctx.send('ProgressData', { requestId: m.requestId, data: new Uint8Array(Buffer.from(current, 'base64')) });
+    ctx.send('ProgressData', progressMessage(m.requestId, exportFields(current, m.factNames)));
   },
   ApplyProgress: (m, ctx) => {
-    ctx.state.set('appliedProgress', m.data);
+    ctx.state.set('appliedProgress', m);
     ctx.send('ApplyProgressResult', { requestId: m.requestId, ok: true, error: '' });
   },
   MergeConflicts: (m, ctx) => {

@@ -126,7 +126,7 @@ describe('ring: C frames <-> JS frames', () => {
 
   it('refuses oversized sends with FRAME_TOO_LARGE, and closed bridges with CLOSED', async () => {
     const b = sidecar(sessionName('big'));
-    expect(() => b.send('ProgressData', { requestId: 1, data: new Uint8Array(4096) })).toThrow(/FRAME_TOO_LARGE|a frame may carry/);
+    expect(() => b.send('VoicePlayback', { seq: 1, pcm: new Uint8Array(4096) })).toThrow(/FRAME_TOO_LARGE|a frame may carry/);
     await b.close();
     expect(() => b.send('DespawnProxy', { entityId: 1 })).toThrow(/closed/);
   });

@@ -4,15 +4,36 @@ import fc from 'fast-check';
 import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BridgeError, MESSAGE_IDS, openBridge, type Bridge, type BridgeOptions, type MessageMap, type PeerGoneReason } from '../../bridge/index.js';
+import {
+  BridgeError,
+  MESSAGE_IDS,
+  openBridge,
+  type Bridge,
+  type BridgeOptions,
+  type MessageMap,
+  type PeerGoneReason,
+  type ProgressData,
+} from '../../bridge/index.js';
 import { maxPayloadBytes } from '../../bridge/layout.js';
 import { loadNative } from '../../bridge/native.js';
 import { BRIDGE_STALE_MIN_AGE_S } from '../../bridge/constants.js';
 import { MESSAGE_NAMES, encode, messageArb } from './arbitrary.js';
 import { proc, run, type Proc } from '../helpers/proc.js';
 import { WAIT, removeSessions, sessionName } from './util.js';
+import { encodeDat } from '../../src/merge/index.js';
+import type { Progress } from '../../src/merge/index.js';
 
 const RING_BYTES = 4096;
+/** The headless game's progress (its scenario writes it as a .dat; it exports plain fields). */
+const SIM_PROGRESS: Progress = {
+  schemaVersion: 1,
+  playerId: 'sim',
+  name: 'V',
+  level: 7,
+  xp: 1234,
+  quests: { q001_intro: 3 },
+  inventory: [{ id: 'Items.money', seed: 0, quantity: 5, quality: 'Common', mods: [], attrs: {} }],
+};
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -66,7 +87,7 @@ describe('bridge between two processes', () => {
         for (const msg of fc.sample(arb, { seed: seed++, numRuns: 3 })) add(name, msg);
       }
       // Bulk between the rounds so the 4 KB rings wrap many times with every type in flight.
-      for (let i = 0; i < 8; i++) add('ApplyProgress', { requestId: i, data: new Uint8Array(900).map((_, j) => (j * 7 + i + round) & 0xff) });
+      for (let i = 0; i < 8; i++) add('VoicePlayback', { seq: i, pcm: new Uint8Array(900).map((_, j) => (j * 7 + i + round) & 0xff) });
     }
     b.onFrame((type, payload) => got.push(`${type}:${Buffer.from(payload).toString('hex')}`));
     for (const send of plan) send();
@@ -86,7 +107,7 @@ describe('bridge between two processes', () => {
     const b = sidecar(s);
     const path = scenarioFile({
       name: 'test',
-      progressBase64: Buffer.from('progress-v1').toString('base64'),
+      progressBase64: encodeDat(SIM_PROGRESS).toString('base64'),
       mergePolicy: 'alternate',
       steps: [
         {
@@ -104,7 +125,7 @@ describe('bridge between two processes', () => {
         { at: 100, do: 'ptt', holdMs: 50 },
         { at: 200, do: 'console', text: 'coop.status' },
         { at: 210, do: 'settings', pttKey: 'B', voiceActivation: true },
-        { at: 220, do: 'send', message: 'ProgressData', fields: { requestId: 77, data: { $bytes: 'AAEC' } } },
+        { at: 220, do: 'send', message: 'ProgressData', fields: { requestId: 77, level: 9, xp: 99, facts: [], items: [], mods: [], attrs: [] } },
         { at: 400, do: 'flush' },
       ],
     });
@@ -113,14 +134,14 @@ describe('bridge between two processes', () => {
     const transforms: number[] = [];
     b.on('PlayerTransform', (m) => transforms.push(m.pos.x));
     b.on('StartCinematic', (m) => b.send('SeekCinematic', { sceneId: m.sceneId, timeS: m.timeS + 10, localTimeMs: 7 }));
-    const progress: Uint8Array[] = [];
-    b.on('ProgressData', (m) => progress.push(m.data));
+    const progress: ProgressData[] = [];
+    b.on('ProgressData', (m) => progress.push(m));
     const answers: boolean[][] = [];
     b.on('MergeAnswer', (m) => answers.push(m.decisions.map((d) => d.accept)));
     const gone = new Promise<PeerGoneReason>((r) => b.once('peerGone', (e) => r(e.reason)));
     const game = sim(['--bridge', s, '--scenario', path]);
     await attached(b);
-    b.send('ExportProgressRequest', { requestId: 5 });
+    b.send('ExportProgressRequest', { requestId: 5, factNames: ['q_asked'] });
     b.send('MergeConflicts', { requestId: 6, conflicts: [1, 2, 3].map((id) => ({ id, path: `quest/${id}`, base: '', ours: 'a', theirs: 'b' })) });
     await game.jsonLine((l) => l.event === 'flushed');
     await vi.waitUntil(() => answers.length === 1 && progress.length === 2, WAIT);
@@ -139,7 +160,20 @@ describe('bridge between two processes', () => {
     expect(seen.indexOf('DialogueWheelShown')).toBeLessThan(seen.indexOf('DialogueChoiceSelected'));
     expect(transforms.at(-1)).toBe(1); // walked to the end of the path
     expect(transforms.every((x, i) => i === 0 || x >= transforms[i - 1])).toBe(true);
-    expect(progress.map((p) => Buffer.from(p).toString())).toEqual(expect.arrayContaining(['progress-v1', '\u0000\u0001\u0002']));
+    // The game's export as plain fields: its own fact, the asked one at 0 (it has none), its item.
+    expect(progress.find((p) => p.requestId === 5)).toEqual({
+      requestId: 5,
+      level: 7,
+      xp: 1234,
+      facts: [
+        { name: 'q001_intro', value: 3 },
+        { name: 'q_asked', value: 0 },
+      ],
+      items: [{ recordId: 'Items.money', seed: 0, quantity: 5, quality: 'Common' }],
+      mods: [],
+      attrs: [],
+    });
+    expect(progress.find((p) => p.requestId === 77)).toMatchObject({ level: 9, xp: 99 });
     expect(answers[0]).toEqual([true, false, true]);
     // The game logged what the sidecar sent it.
     const seek = await game.jsonLine((l) => l.dir === 'in' && l.type === 'SeekCinematic');

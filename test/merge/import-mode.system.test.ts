@@ -58,6 +58,7 @@ describe('coop-sidecar --import', () => {
     const merged = decodeDat(readFileSync(out));
     expect(merged).toEqual({
       ...save,
+      playerId: me, // the game names no player: the sidecar files its export under this install's identity
       xp: 700,
       level: 3,
       quests: { q1: 5, q2: 4 },

@@ -175,7 +175,7 @@ describe('end to end: session → Ctrl-C → coop-merge → MergePrompt in the h
     ]);
 
     // And the game applies it.
-    await applyProgress(bridge, readFileSync(out));
+    await applyProgress(bridge, decodeDat(readFileSync(out)));
     const line = await game.line(/"dir":"in".*"type":"ApplyProgress"/);
     expect(line).toBeTruthy();
   }, 180_000);

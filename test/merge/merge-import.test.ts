@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importCoopProgress, ImportError, type ImportBridge } from '../../src/sidecar/merge-import.js';
-import { decodeDat, encodeDat } from '../../src/merge/dat.js';
+import { decodeDat } from '../../src/merge/dat.js';
+import { fieldsFromProgress, progressFromFields, type ProgressFields } from '../../src/sidecar/progress-fields.js';
 import type { Progress } from '../../src/merge/model.js';
 import { item, progress, sessionOf } from './arbitraries.js';
 import { tempDir } from './cli-helpers.js';
@@ -15,7 +16,7 @@ type Decide = (row: { id: number; path: string }) => boolean | undefined;
 /** A game that exports `save`, answers the prompt with `decide`, and records what it applied. */
 function fakeGame(save: Progress, decide: Decide) {
   const ee = new EventEmitter();
-  const seen = { prompts: [] as { path: string; base: string; ours: string; theirs: string }[][], applied: [] as Uint8Array[] };
+  const seen = { prompts: [] as { path: string; base: string; ours: string; theirs: string }[][], applied: [] as ProgressFields[] };
   const bridge = {
     on: (name: string, h: (m: unknown) => void) => {
       ee.on(name, h);
@@ -23,10 +24,10 @@ function fakeGame(save: Progress, decide: Decide) {
     },
     send: (
       name: string,
-      msg: { requestId: number; conflicts?: { id: number; path: string; base: string; ours: string; theirs: string }[]; data?: Uint8Array },
+      msg: { requestId: number; conflicts?: { id: number; path: string; base: string; ours: string; theirs: string }[] } & Partial<ProgressFields>,
     ) => {
       queueMicrotask(() => {
-        if (name === 'ExportProgressRequest') ee.emit('ProgressData', { requestId: msg.requestId, data: encodeDat(save) });
+        if (name === 'ExportProgressRequest') ee.emit('ProgressData', { requestId: msg.requestId, ...fieldsFromProgress(save) });
         if (name === 'MergeConflicts') {
           seen.prompts.push(msg.conflicts!.map(({ path, base, ours, theirs }) => ({ path, base, ours, theirs })));
           const decisions = msg.conflicts!.flatMap((c) => {
@@ -37,7 +38,7 @@ function fakeGame(save: Progress, decide: Decide) {
           ee.emit('MergeAnswer', { requestId: msg.requestId, decisions });
         }
         if (name === 'ApplyProgress') {
-          seen.applied.push(msg.data!);
+          seen.applied.push(msg as ProgressFields);
           ee.emit('ApplyProgressResult', { requestId: msg.requestId, ok: true, error: '' });
         }
       });
@@ -65,7 +66,8 @@ describe('importCoopProgress', () => {
     ]);
     const merged = decodeDat(readFileSync(mergedPath));
     expect(merged).toEqual({ ...save, xp: 500, quests: { q1: 4, q2: 5 }, inventory: [item('Items.money', { quantity: 150 }), item('Items.Gun', { seed: 3 })] });
-    expect(decodeDat(seen.applied[0])).toEqual(merged);
+    // The game got the merged progress as plain fields that make the same progress again.
+    expect(progressFromFields(seen.applied[0]!, { playerId: 'p1', name: 'V' })).toEqual({ ok: true, progress: merged, qualityFolded: 0 });
     expect(r.outcome.conflicts).toEqual([]);
   });
 
@@ -73,7 +75,10 @@ describe('importCoopProgress', () => {
     const { bridge, seen } = fakeGame(base, () => true);
     await importCoopProgress({ bridge, session, playerId: 'p1', mergedPath: join(tempDir(), 'm.dat') });
     expect(seen.prompts).toEqual([]);
-    expect(decodeDat(seen.applied[0]).quests).toEqual({ q1: 4, q2: 5 });
+    expect(seen.applied[0]!.facts).toEqual([
+      { name: 'q1', value: 4 },
+      { name: 'q2', value: 5 },
+    ]);
   });
 
   it('a game that never answers is a timeout, not a hang', async () => {

@@ -52,7 +52,7 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
         for (const msg of fc.sample(arb, { seed: seed++, numRuns: 3 })) add(name, msg);
       }
       // Bulk between rounds so the 4 KB rings wrap many times with every type in flight.
-      for (let i = 0; i < 8; i++) add('ApplyProgress', { requestId: i, data: new Uint8Array(900).map((_, j) => (j * 7 + i + round) & 0xff) });
+      for (let i = 0; i < 8; i++) add('VoicePlayback', { seq: i, pcm: new Uint8Array(900).map((_, j) => (j * 7 + i + round) & 0xff) });
     }
     const plan = join(dir, `${s}.plan`);
     writeFileSync(plan, `${sent.join('\n')}\n`);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Bridge } from '../../../bridge/index.js';
 import { EXIT_OK, oneLine } from '../../cli/command.js';
 import type { ExitLatch, Teardown } from '../../cli/teardown.js';
-import type { IdentityKeys } from '../../protocol/identity.js';
+import { fingerprint, type IdentityKeys } from '../../protocol/identity.js';
 import { RefuseCode, type PlayerState } from '../../protocol/schema.gen.js';
 import { bridgeGameLink } from '../bridge-adapter.js';
 import { relayProgress } from '../progress-relay.js';
@@ -149,6 +149,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
+    who: { playerId: fingerprint(c.identity.publicKeyRaw), name: o.name },
   });
   teardown.add('progress relay', () => progress.stop());
   bridge.on('closed', () => {
