@@ -1,5 +1,6 @@
 // Test harness: two or more EnetHosts on one seeded SimNetwork, stepped by hand.
-import { EnetHost, type EnetHostOptions } from '../../src/net/enet/host.js';
+import { EnetHost } from '../../src/net/enet/host.js';
+import type { EnetHostOptions } from '../../src/net/enet/host-options.js';
 import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import type { Peer } from '../../src/net/enet/peer.js';
 import { SimNetwork, type SimNetworkOptions } from '../../src/net/enet/sim-network.js';

@@ -1,7 +1,8 @@
-// The connection handshake (ENet's handle_connect, handle_verify_connect, notify_connect,
-// notify_disconnect): CONNECT takes a free peer slot and answers VERIFY_CONNECT; the window
-// size follows both sides' bandwidth limits. Before a CONNECT takes a slot, half-open.ts makes
-// room within the half-open bounds.
+// The connection handshake (ENet's enet_host_connect, handle_connect, handle_verify_connect,
+// notify_connect, notify_disconnect): our CONNECT goes out from a free slot; a CONNECT received
+// takes a free peer slot and answers VERIFY_CONNECT; the window size follows both sides'
+// bandwidth limits. Before a CONNECT takes a slot, half-open.ts makes room within the
+// half-open bounds.
 import {
   ENET_PEER_WINDOW_SIZE_SCALE,
   ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT,
@@ -76,6 +77,37 @@ export function handshakeBody(
   writeU32(whole, CONNECT.CONNECT_ID, f.connectID);
   if (kind === 'connect') writeU32(whole, CONNECT.DATA, f.data ?? 0);
   return whole.subarray(4);
+}
+
+/** Our side starts a handshake: `peer` (a free slot) takes `address` and queues CONNECT with `data`. */
+export function startConnect(host: EnetHost, peer: Peer, address: DatagramAddress, channelCount: number, connectID: number, data: number): void {
+  peer.initChannels(channelCount);
+  peer.setState(PeerState.CONNECTING);
+  peer.address = { address: address.address, port: address.port };
+  peer.connectID = connectID;
+  peer.windowSize =
+    host.outgoingBandwidth === 0
+      ? ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE
+      : Math.min(
+          ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE,
+          Math.max(ENET_PROTOCOL_MINIMUM_WINDOW_SIZE, Math.floor(host.outgoingBandwidth / ENET_PEER_WINDOW_SIZE_SCALE) * ENET_PROTOCOL_MINIMUM_WINDOW_SIZE),
+        );
+  const body = handshakeBody('connect', {
+    outgoingPeerID: peer.incomingPeerID,
+    incomingSessionID: peer.incomingSessionID,
+    outgoingSessionID: peer.outgoingSessionID,
+    mtu: peer.mtu,
+    windowSize: peer.windowSize,
+    channelCount,
+    incomingBandwidth: host.incomingBandwidth,
+    outgoingBandwidth: host.outgoingBandwidth,
+    throttleInterval: peer.packetThrottleInterval,
+    throttleAcceleration: peer.packetThrottleAcceleration,
+    throttleDeceleration: peer.packetThrottleDeceleration,
+    connectID,
+    data,
+  });
+  queueOutgoingCommand(peer, Command.CONNECT | COMMAND_FLAG_ACKNOWLEDGE, CONTROL_CHANNEL_ID, null, 0, 0, body);
 }
 
 /** CONNECT at `o` from `from`: the new peer, or null when refused (full, duplicate, bad). */

@@ -65,6 +65,8 @@ export const ENET_TIME_OVERFLOW_MS = 86_400_000;
 export const HOST_INBOX_LIMIT_DATAGRAMS = 4096;
 /** Real-time mode: how often the host services itself when nothing else wakes it. */
 export const HOST_SERVICE_INTERVAL_MS = 5;
+/** Longest service timer period a host accepts (serviceIntervalMs). */
+export const HOST_SERVICE_INTERVAL_MAX_MS = 60_000;
 /** Half-open connections (CONNECT received, VERIFY_CONNECT not acknowledged) from one IP address (half-open.ts). */
 export const HOST_HALF_OPEN_PER_ADDRESS = 4;
 /** Half-open connections in all; past it the oldest is evicted (half-open.ts). */

@@ -18,7 +18,9 @@
 // Events are emitted from inside service() only, never re-entrantly. Hostile datagrams are
 // counted in host.stats.drops and never throw.
 export { EnetHost } from './host.js';
-export type { EnetHostEvents, EnetHostOptions, EnetLogger, HostStats } from './host.js';
+export type { EnetHostEvents } from './host.js';
+export type { EnetHostOptions, EnetLogger } from './host-options.js';
+export type { HostStats } from './host-traffic.js';
 export type { EnetPeer, PeerStats } from './peer-api.js';
 export { PeerState, PEER_STATE_NAMES } from './peer-state.js';
 export type { PeerStateName, PeerStateValue } from './peer-state.js';
