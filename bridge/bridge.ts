@@ -1,29 +1,22 @@
 // The typed game <-> sidecar bridge: one object per process and bridge name, in the game or the
 // sidecar role. Frames move through plain shared memory; the reader spins briefly, then sleeps
-// on a futex through koffi's asynchronous call (finite slices), so the event loop never blocks
-// and an idle bridge costs ~0 CPU. Lifecycle: waiting -> attached -> closed.
-import {
-  BRIDGE_DEFAULTS,
-  BRIDGE_FRAMES_PER_TURN,
-  BRIDGE_OUT_RETRY_MS,
-  BRIDGE_SPIN_MIN_US,
-  BRIDGE_SPIN_PAYOFF_US,
-  BRIDGE_SPIN_PROBE_EVERY,
-  BRIDGE_STALE_MIN_AGE_S,
-  BRIDGE_WAIT_SLICE_MS,
-} from './constants.js';
-import { FrameReader, FrameWriter } from './codec.js';
+// (reader-loop.ts), so the event loop never blocks and an idle bridge costs ~0 CPU; the writer
+// queues in JS when the ring is full (sender.ts); inbound frames are decoded for the handler
+// table (frame-decoder.ts, dispatch.ts). This file holds the lifecycle: waiting -> attached ->
+// closed.
+import { BRIDGE_DEFAULTS, BRIDGE_STALE_MIN_AGE_S, BRIDGE_WAIT_SLICE_MS } from './constants.js';
 import { BridgeError } from './errors.js';
-import { CODECS, CODECS_BY_ID } from './generated/codecs.js';
 import type { MessageMap, MessageName } from './generated/types.js';
 import { IN_RING, OUT_RING, type Role } from './layout.js';
 import { loadNative, type NativeShim } from './native.js';
 import { PeerMonitor, type PeerGoneReason } from './peer.js';
 import { openRegion, type OpenedRegion } from './region.js';
+import { ReaderLoop } from './reader-loop.js';
 import { RingReader, RingWriter } from './ring.js';
-import { Outbox } from './outbox.js';
+import { Sender } from './sender.js';
 import { Dispatcher, type AnyHandler, type FrameHandler } from './dispatch.js';
-import { FutexSleeper, PipeSleeper, type Sleeper } from './sleeper.js';
+import { FrameDecoder } from './frame-decoder.js';
+import { createSleeper } from './sleeper.js';
 
 export interface BridgeOptions {
   /** The bridge's name: the game and its sidecar open the same name (A-Z a-z 0-9 _ -, 1-64). */
@@ -88,24 +81,12 @@ export class Bridge {
   #state: BridgeState = 'waiting';
   #native: NativeShim;
   #region: OpenedRegion;
-  #out: RingWriter;
-  #in: RingReader;
-  #w: FrameWriter;
-  #r: FrameReader;
   #d = new Dispatcher<BridgeEvents>();
+  #decoder: FrameDecoder<BridgeEvents>;
   #peer: PeerMonitor;
-  #outbox: Outbox;
-  #sleeper: Sleeper;
-  #released = false;
-  #settled = false;
-  #draining = false;
-  /** Spin budget: up to spinUs, halved each time a spin finds nothing, reset when it pays off. */
-  #spinMaxMs: number;
-  #spinMs: number;
-  #sleepsSinceProbe = 0;
-  #scheduled = false;
+  #sender: Sender;
+  #reader: ReaderLoop;
   #closeOnPeerGone: boolean;
-  #c = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, malformed: 0, unknownType: 0, sleeps: 0, rescues: 0 };
   #closedPromise: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -126,14 +107,17 @@ export class Bridge {
     this.created = this.#region.created;
     const { view, handle } = this.#region;
     const outRing = OUT_RING[this.role];
-    this.#out = new RingWriter(view, outRing, this.ringBytes, () => this.#native.wake(handle, outRing));
-    this.#in = new RingReader(view, IN_RING[this.role], this.ringBytes);
-    this.#w = new FrameWriter(view, this.#out.dataOffset, this.ringBytes);
-    this.#r = new FrameReader(view, this.#in.dataOffset, this.ringBytes);
-    this.#spinMaxMs = this.#spinMs = o.spinUs / 1000;
-    this.#outbox = new Outbox(o.outQueueMaxBytes, BRIDGE_OUT_RETRY_MS, (f) => this.#writeRaw(f.type, f.payload));
-    const fd = opts.wake === 'futex' ? -1 : this.#native.wakeFd(handle, IN_RING[this.role]);
-    this.#sleeper = fd >= 0 ? new PipeSleeper(fd) : new FutexSleeper(this.#native, handle, IN_RING[this.role], BRIDGE_WAIT_SLICE_MS);
+    const out = new RingWriter(view, outRing, this.ringBytes, () => this.#native.wake(handle, outRing));
+    const inRing = new RingReader(view, IN_RING[this.role], this.ringBytes);
+    this.#decoder = new FrameDecoder(view, inRing.dataOffset, this.ringBytes, this.#d);
+    this.#sender = new Sender(out, view, this.ringBytes, o.outQueueMaxBytes);
+    this.#reader = new ReaderLoop({
+      ring: inRing,
+      sleeper: createSleeper(this.#native, handle, IN_RING[this.role], opts.wake, BRIDGE_WAIT_SLICE_MS),
+      spinUs: o.spinUs,
+      onFrame: this.#decoder.onFrame,
+      onBad: this.#decoder.onBad,
+    });
     this.#closeOnPeerGone = o.closeOnPeerGone;
     this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#peer = new PeerMonitor({
@@ -146,7 +130,7 @@ export class Bridge {
         this.#setState('attached');
         this.#d.emit('peerAttached', { pid });
       },
-      onTick: () => this.#rescue(),
+      onTick: () => this.#reader.rescue(),
       onGone: (reason) => {
         this.#d.emit('peerGone', { reason });
         if (this.#closeOnPeerGone) void this.close(`peer ${reason}`);
@@ -154,7 +138,7 @@ export class Bridge {
       },
     });
     this.#peer.start();
-    this.#pump();
+    this.#reader.start();
   }
 
   get state(): BridgeState {
@@ -187,58 +171,51 @@ export class Bridge {
   /** Sends a message. When the ring is full it waits in a JS queue (bounded; beyond it the
    * frame is dropped and counted). Returns false when it did not go straight into the ring. */
   send<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
-    if (this.trySend(name, msg)) return true;
-    const codec = CODECS[name];
-    const scratch = new ArrayBuffer(codec.size(msg));
-    const w = new FrameWriter(scratch);
-    codec.write(w, msg);
-    this.#outbox.push({ type: codec.id, payload: new Uint8Array(scratch) });
-    return false;
+    this.#assertOpen();
+    return this.#sender.send(name, msg);
   }
 
   /** Sends a message only if the ring has room right now (and nothing is queued before it). */
   trySend<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
     this.#assertOpen();
-    const codec = CODECS[name];
-    if (!codec) throw new BridgeError('BAD_OPTIONS', `unknown message '${String(name)}'`);
-    if (this.#outbox.length > 0) return false;
-    const len = codec.size(msg);
-    if (len > this.#out.maxPayload)
-      throw new BridgeError('FRAME_TOO_LARGE', `${name} is ${len} bytes; a frame may carry ${this.#out.maxPayload} with ${this.ringBytes}-byte rings`);
-    const at = this.#out.reserve(codec.id, len);
-    if (at < 0) return false;
-    this.#w.pos = at;
-    codec.write(this.#w, msg);
-    this.#out.commit();
-    this.#c.framesOut++;
-    this.#c.bytesOut += len;
-    return true;
+    return this.#sender.trySend(name, msg);
   }
 
   /** Sends a raw frame (tools and tests: any type id, any bytes). Queues like send(). */
   sendRaw(type: number, payload: Uint8Array): boolean {
     this.#assertOpen();
-    if (!Number.isInteger(type) || type < 1 || type > 0xfffe) throw new BridgeError('BAD_OPTIONS', `frame type must be 1..65534, got ${type}`);
-    if (payload.byteLength > this.#out.maxPayload)
-      throw new BridgeError('FRAME_TOO_LARGE', `raw frame of ${payload.byteLength} bytes exceeds ${this.#out.maxPayload}`);
-    if (this.#outbox.length === 0 && this.#writeRaw(type, payload)) return true;
-    this.#outbox.push({ type, payload: payload.slice() });
-    return false;
+    return this.#sender.sendRaw(type, payload);
   }
 
   /** Test hook: publishes a frame header whose length lies (the reader must drop it). */
   writeBadLengthFrameForTest(claimedBytes: number): boolean {
     this.#assertOpen();
-    return this.#out.writeBadLength(claimedBytes);
+    return this.#sender.writeBadLength(claimedBytes);
   }
 
   counters(): BridgeCounters {
-    return { ...this.#c, dropped: this.#outbox.dropped, queued: this.#outbox.length, wakes: this.#out.wakes, spinUs: this.#spinMs * 1000 };
+    const c = this.#decoder;
+    const sender = this.#sender;
+    const reader = this.#reader;
+    return {
+      framesIn: c.framesIn,
+      framesOut: sender.framesOut,
+      bytesIn: c.bytesIn,
+      bytesOut: sender.bytesOut,
+      malformed: c.malformed,
+      unknownType: c.unknownType,
+      sleeps: reader.sleeps,
+      rescues: reader.rescues,
+      dropped: sender.dropped,
+      queued: sender.queued,
+      wakes: sender.wakes,
+      spinUs: reader.spinUs,
+    };
   }
 
   /** Resolves once the peer has consumed everything this side wrote (or the bridge closed). */
   async flushed(pollMs = 1): Promise<void> {
-    while (this.#state !== 'closed' && (this.#outbox.length > 0 || this.#out.pending() > 0)) {
+    while (this.#state !== 'closed' && this.#sender.pending) {
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -252,27 +229,16 @@ export class Bridge {
   close(reason = 'closed by owner'): Promise<void> {
     if (this.#state === 'closed') return this.#closedPromise;
     this.#setState('closed');
+    this.#decoder.stop();
     this.#peer.stop();
-    this.#outbox.clear();
-    // A pending native wait must return before the region is unmapped.
-    this.#sleeper.cancel(() => {
-      this.#settled = true;
-      setImmediate(() => this.#release());
+    this.#sender.clear();
+    // The region stays mapped until the reader has no native wait and no drain in progress.
+    this.#reader.stop(() => {
+      this.#native.close(this.#region.handle);
+      this.#resolveClosed();
     });
     this.#d.emit('closed', { reason });
     return this.#closedPromise;
-  }
-
-  #release(): void {
-    if (!this.#settled || this.#draining || this.#released) return;
-    this.#released = true;
-    this.#sleeper.close();
-    this.#native.close(this.#region.handle);
-    this.#resolveClosed();
-  }
-
-  #isClosed(): boolean {
-    return this.#state === 'closed';
   }
 
   #assertOpen(): void {
@@ -285,111 +251,6 @@ export class Bridge {
     this.#state = to;
     this.#d.emit('state', { from, to });
   }
-
-  #writeRaw(type: number, payload: Uint8Array): boolean {
-    const at = this.#out.reserve(type, payload.byteLength);
-    if (at < 0) return false;
-    this.#w.buf.set(payload, at);
-    this.#out.commit();
-    this.#c.framesOut++;
-    this.#c.bytesOut += payload.byteLength;
-    return true;
-  }
-
-  #onFrame = (type: number, pos: number, len: number): void => {
-    this.#c.framesIn++;
-    this.#c.bytesIn += len;
-    if (this.#state === 'closed') return;
-    if (this.#d.hasFrameTaps) this.#d.frame(type, this.#r.buf.subarray(pos, pos + len));
-    const codec = CODECS_BY_ID.get(type);
-    if (!codec) {
-      this.#c.unknownType++;
-      return;
-    }
-    const r = this.#r;
-    r.reset(pos, pos + len);
-    const msg = codec.read(r);
-    if (!r.ok || r.pos !== pos + len) {
-      this.#c.malformed++;
-      return;
-    }
-    this.#d.message(codec.name, msg);
-  };
-
-  #onBad = (): void => {
-    this.#c.malformed++;
-  };
-
-  /** Drain, spin briefly (adaptive), then sleep; re-entered when woken. */
-  #pump = (): void => {
-    if (this.#isClosed()) return this.#release();
-    this.#draining = true;
-    try {
-      let n = this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
-      if (n >= BRIDGE_FRAMES_PER_TURN) return void this.#schedule();
-      if (this.#spinMs > 0) {
-        // Spin while the peer answers fast; a slow or missing answer means it is not running
-        // right now (no free core), so spinning only steals its CPU: back off to sleeping.
-        let last = performance.now();
-        let until = last + this.#spinMs;
-        let slowest = Infinity;
-        while (!this.#isClosed()) {
-          if (this.#in.hasData()) {
-            const now = performance.now();
-            slowest = slowest === Infinity ? now - last : Math.max(slowest, now - last);
-            n += this.#in.drain(this.#onFrame, BRIDGE_FRAMES_PER_TURN, this.#onBad);
-            if (n >= BRIDGE_FRAMES_PER_TURN) return void this.#schedule();
-            last = performance.now();
-            until = last + this.#spinMs;
-          } else if (performance.now() >= until) break;
-        }
-        const paidOff = slowest <= BRIDGE_SPIN_PAYOFF_US / 1000;
-        this.#spinMs = paidOff ? this.#spinMaxMs : this.#spinMs / 2 < BRIDGE_SPIN_MIN_US / 1000 ? 0 : this.#spinMs / 2;
-      } else if (++this.#sleepsSinceProbe >= BRIDGE_SPIN_PROBE_EVERY) {
-        this.#sleepsSinceProbe = 0;
-        this.#spinMs = this.#spinMaxMs; // try spinning again now and then: the load may have changed
-      }
-    } finally {
-      this.#draining = false;
-    }
-    if (this.#isClosed()) return this.#release();
-    this.#sleep();
-  };
-
-  /** Heartbeat-tick safety net: data waiting while the reader is not about to run means a wake
-   * was lost; deliver it now (at most one check period late) and count it. */
-  #rescue(): void {
-    if (this.#isClosed() || this.#draining || this.#scheduled || !this.#in.hasData()) return;
-    if (this.#sleeper.sleeping) {
-      if (!(this.#sleeper instanceof PipeSleeper)) return; // the futex slice returns by itself
-      this.#sleeper.poke();
-    } else {
-      this.#pump();
-    }
-    this.#c.rescues++;
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      this.#pump();
-    });
-  }
-
-  #sleep(): void {
-    const seq = this.#in.prepareSleep();
-    if (seq === undefined) return this.#schedule();
-    this.#c.sleeps++;
-    this.#sleeper.sleep(seq, this.#woken);
-  }
-
-  #woken = (): void => {
-    if (this.#isClosed()) return this.#release();
-    this.#in.endSleep();
-    this.#pump();
-  };
 }
 
 const swept = new WeakSet<NativeShim>();

@@ -102,3 +102,10 @@ export class FutexSleeper implements Sleeper {
     this.#onWake = undefined;
   }
 }
+
+/** The reader's sleeper for `ring`: the wake pipe when asked for and the shim has one (Linux),
+ * otherwise the futex (Windows: the ring's event) wait in slices of `sliceMs`. */
+export function createSleeper(native: NativeShim, handle: RegionHandle, ring: number, wake: 'pipe' | 'futex' | undefined, sliceMs: number): Sleeper {
+  const fd = wake === 'futex' ? -1 : native.wakeFd(handle, ring);
+  return fd >= 0 ? new PipeSleeper(fd) : new FutexSleeper(native, handle, ring, sliceMs);
+}
