@@ -35,6 +35,10 @@ public class CoopBridgeService extends ScriptableSystem {
     this.m_handler.SetPlayer(player);
   }
 
+  public func Hud() -> ref<CoopHud> {
+    return this.m_handler.Hud();
+  }
+
   // Called once per frame by CoopFrameTick (CoopHooks.reds).
   public func Tick() -> Void {
     CoopBridgePoll(this.m_handler);
@@ -61,7 +65,10 @@ public class CoopGameHandler extends CoopBridgeHandler {
 
   public func SetPlayer(player: ref<PlayerPuppet>) -> Void {
     this.m_player = player;
-    this.m_hud.Attach(player);
+  }
+
+  public func Hud() -> ref<CoopHud> {
+    return this.m_hud;
   }
 
   public func OnSeekCinematic(msg: CoopMsgSeekCinematic) -> Void {

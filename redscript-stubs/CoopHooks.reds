@@ -31,6 +31,18 @@ protected cb func OnGameAttached() -> Bool {
   return r;
 }
 
+// The HUD layer for the mic icons: the phone HUD controller is built with the HUD (CyberpunkMP
+// models its own HUD controller on it); its root takes CoopHud's widgets.
+@wrapMethod(NewHudPhoneGameController)
+protected cb func OnInitialize() -> Bool {
+  let r: Bool = wrappedMethod();
+  let owner: ref<GameObject> = this.GetPlayerControlledObject();
+  if IsDefined(owner) {
+    CoopBridgeService.Get(owner.GetGame()).Hud().AttachRoot(this.GetRootCompoundWidget());
+  }
+  return r;
+}
+
 // Once per frame: the game's delay system calls back on the next frame, and the callback
 // re-queues itself while the player is attached. It drives the bridge service, the proxies and
 // the conversation count; a menu opening lets go of push-to-talk (its release would go to the

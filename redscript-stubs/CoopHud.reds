@@ -8,11 +8,11 @@ public class CoopHud {
   private let m_icons: array<ref<inkText>>;
   private let m_peers: array<Uint32>;
 
-  public func Attach(player: ref<PlayerPuppet>) -> Void {
-    let hud: ref<inkGameController> = GameInstance.GetUISystem(player.GetGame()) as inkGameController;
-    if IsDefined(hud) {
-      this.m_root = hud.GetRootCompoundWidget();
-    }
+  // The HUD layer: the phone HUD controller's root, handed over when the game builds it
+  // (CoopHooks.reds wraps NewHudPhoneGameController.OnInitialize; that controller is on screen
+  // whenever the HUD is). Icons asked for before it exists are not shown.
+  public func AttachRoot(root: ref<inkCompoundWidget>) -> Void {
+    this.m_root = root;
   }
 
   public func ShowMic(peerId: Uint32, name: String) -> Void {

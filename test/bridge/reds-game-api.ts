@@ -27,6 +27,7 @@ export const GAME_API: Readonly<Record<string, string>> = {
   IBlackboard: `${CMP}World/NetworkWorldSystem.reds`,
   ListenerAction: `${CMP}Ink/ChatController.reds`,
   ListenerActionConsumer: `${CMP}Ink/ChatController.reds`,
+  NewHudPhoneGameController: `${TD}classes/NewHudPhoneGameController.lua (extends gameuiNewHudPhoneGameController → gameuiHUDGameController)`,
   PlayerPuppet: `${TD}classes/PlayerPuppet.lua`,
   Quaternion: `${TD}classes/Quaternion.lua`,
   ScriptableSystem: `${TD}classes/gameScriptableSystem.lua (as ScriptableSystem)`,
@@ -91,6 +92,7 @@ export const GAME_API: Readonly<Record<string, string>> = {
   'TDBID.ToStringDEBUG': `${TD}classes/gamedataTDBIDHelper.lua (as TDBID); ${CMP}World/AppearanceSystem.reds`,
   'Vector4.Length': `${TD}classes/Vector4.lua`,
   // Game methods our scripts wrap
+  'NewHudPhoneGameController.OnInitialize': `${TD}classes/NewHudPhoneGameController.lua`,
   'PlayerPuppet.OnGameAttached': `${TD}classes/PlayerPuppet.lua`,
   'dialogWidgetGameController.OnDialogsActivateHub': `${TD}classes/dialogWidgetGameController.lua`,
   'dialogWidgetGameController.OnDialogsSelectIndex': `${TD}classes/dialogWidgetGameController.lua`,

@@ -110,4 +110,26 @@ export class IncomingCommand extends ListNode {
     super();
     this.fragmentsRemaining = fragmentCount;
   }
+
+  /** Make a released record (incoming.ts's pool) a new one: every field as the constructor leaves it. */
+  reuse(
+    commandNumber: number,
+    channelID: number,
+    reliableSequenceNumber: number,
+    unreliableSequenceNumber: number,
+    fragmentCount: number,
+    data: Uint8Array,
+    flags: number,
+  ): this {
+    this.fragmentsRemaining = fragmentCount;
+    this.fragments = null;
+    this.commandNumber = commandNumber;
+    this.channelID = channelID;
+    this.reliableSequenceNumber = reliableSequenceNumber;
+    this.unreliableSequenceNumber = unreliableSequenceNumber;
+    this.fragmentCount = fragmentCount;
+    this.data = data;
+    this.flags = flags;
+    return this;
+  }
 }

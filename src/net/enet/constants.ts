@@ -75,6 +75,8 @@ export const HOST_HALF_OPEN_TOTAL = 32;
 export const HOST_DATAGRAM_SLAB_BYTES = 64 * 1024;
 /** Retired outgoing command records a host keeps for reuse (outgoing.ts); beyond, they are left to the GC. */
 export const HOST_COMMAND_POOL_MAX_COMMANDS = 4096;
+/** Released incoming command records a peer keeps for reuse (incoming.ts); beyond, they are left to the GC. */
+export const PEER_INCOMING_POOL_MAX_COMMANDS = 1024;
 /** Where the next datagram starts in a slab is rounded up to this. */
 export const HOST_DATAGRAM_ALIGN_BYTES = 8;
 

@@ -3,7 +3,7 @@
 // ones never behind the newest released, unsequenced ones at once.
 import type { Channel } from './channel.js';
 import { IncomingCommand } from './commands.js';
-import { ENET_PEER_FREE_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOW_SIZE } from './constants.js';
+import { ENET_PEER_FREE_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOWS, ENET_PEER_RELIABLE_WINDOW_SIZE, PEER_INCOMING_POOL_MAX_COMMANDS } from './constants.js';
 import { insertAfter, ListNode, moveRange, unlink, type List } from './list.js';
 import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
@@ -14,8 +14,9 @@ export type QueueResult = IncomingCommand | typeof DISCARDED | null;
 
 /** Is `sequence` outside the receive window that starts at `incoming`? (ENet's window test.) */
 export function outsideReliableWindow(sequence: number, incoming: number): boolean {
-  let reliableWindow = Math.floor(sequence / ENET_PEER_RELIABLE_WINDOW_SIZE);
-  const currentWindow = Math.floor(incoming / ENET_PEER_RELIABLE_WINDOW_SIZE);
+  // Sequence numbers are 16-bit: the window index is an integer division (a shift: the size is a power of two).
+  let reliableWindow = (sequence / ENET_PEER_RELIABLE_WINDOW_SIZE) | 0;
+  const currentWindow = (incoming / ENET_PEER_RELIABLE_WINDOW_SIZE) | 0;
   if (sequence < incoming) reliableWindow += ENET_PEER_RELIABLE_WINDOWS;
   return reliableWindow < currentWindow || reliableWindow >= currentWindow + ENET_PEER_FREE_RELIABLE_WINDOWS - 1;
 }
@@ -98,6 +99,9 @@ export function queueIncomingCommand(
   if (commandNumber !== Command.SEND_UNSEQUENCED && outsideReliableWindow(reliableSequenceNumber, channel.incomingReliableSequenceNumber)) return discard;
   const incomingReliable = channel.incomingReliableSequenceNumber;
   let position: ListNode;
+  if (commandNumber === Command.SEND_RELIABLE && reliableSequenceNumber === ((incomingReliable + 1) & 0xffff) && channel.incomingReliableCommands.empty) {
+    return queueNextReliable(peer, channel, channelID, reliableSequenceNumber, source, offset, length, flags);
+  }
   switch (commandNumber) {
     case Command.SEND_FRAGMENT:
     case Command.SEND_RELIABLE: {
@@ -124,7 +128,7 @@ export function queueIncomingCommand(
   if (peer.totalWaitingData >= peer.host.maximumWaitingData) return null;
   // A whole packet is one slice (allocation and copy in one builtin); a fragmented one starts zeroed.
   const data = fragmentCount === 0 && source !== null ? sliceBytes(source, offset, length) : new Uint8Array(length);
-  const command = new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, data, flags);
+  const command = takeIncomingCommand(peer, commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber & 0xffff, fragmentCount, data, flags);
   if (fragmentCount > 0) command.fragments = new Uint32Array(Math.ceil(fragmentCount / 32));
   peer.totalWaitingData += length;
   insertAfter(position, command);
@@ -134,6 +138,49 @@ export function queueIncomingCommand(
     dispatchIncomingUnreliableCommands(peer, channel, command);
   }
   return command;
+}
+
+/**
+ * The common case: a whole reliable packet, the next one expected, nothing queued before it. It
+ * is released at once, as dispatchIncomingReliableCommands would, without the queue walks.
+ */
+function queueNextReliable(
+  peer: Peer,
+  channel: Channel,
+  channelID: number,
+  sequence: number,
+  source: Uint8Array | null,
+  offset: number,
+  length: number,
+  flags: number,
+): QueueResult {
+  if (peer.totalWaitingData >= peer.host.maximumWaitingData) return null;
+  const data = source !== null ? sliceBytes(source, offset, length) : new Uint8Array(length);
+  const command = takeIncomingCommand(peer, Command.SEND_RELIABLE, channelID, sequence, 0, 0, data, flags);
+  peer.totalWaitingData += length;
+  channel.incomingReliableSequenceNumber = sequence;
+  channel.incomingUnreliableSequenceNumber = 0;
+  insertAfter(peer.dispatchedCommands.sentinel.prev, command);
+  peer.host.queueDispatch(peer);
+  if (!channel.incomingUnreliableCommands.empty) dispatchIncomingUnreliableCommands(peer, channel, command);
+  return command;
+}
+
+/** A record from the peer's pool (released ones), else a new one. */
+function takeIncomingCommand(
+  peer: Peer,
+  commandNumber: number,
+  channelID: number,
+  reliableSequenceNumber: number,
+  unreliableSequenceNumber: number,
+  fragmentCount: number,
+  data: Uint8Array,
+  flags: number,
+): IncomingCommand {
+  const pooled = peer.incomingPool.pop();
+  return pooled === undefined
+    ? new IncomingCommand(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber, fragmentCount, data, flags)
+    : pooled.reuse(commandNumber, channelID, reliableSequenceNumber, unreliableSequenceNumber, fragmentCount, data, flags);
 }
 
 /** A copy of `from[offset, offset+length)` as a plain Uint8Array (Buffer's own slice would be a view). */
@@ -204,7 +251,19 @@ function removeIncomingCommands(peer: Peer, list: List<IncomingCommand>, stop: L
     if (c === keep) continue;
     unlink(c);
     peer.totalWaitingData -= c.data.length;
+    c.data = NO_DATA;
+    releaseIncomingCommand(peer, c);
   }
+}
+
+const NO_DATA = new Uint8Array(0);
+
+/** Give back a record that is in no list any more; queueIncomingCommand reuses it. */
+export function releaseIncomingCommand(peer: Peer, c: IncomingCommand): void {
+  const pool = peer.incomingPool;
+  if (pool.length >= PEER_INCOMING_POOL_MAX_COMMANDS) return;
+  c.fragments = null;
+  pool.push(c);
 }
 
 export function resetIncomingQueues(peer: Peer): void {
@@ -215,11 +274,17 @@ export function resetIncomingQueues(peer: Peer): void {
   }
 }
 
-/** Take the next packet released to the application, or undefined. */
+/**
+ * Take the next packet released to the application, or undefined. The record goes back to the
+ * peer's pool at once: read its fields before anything else is received (the host hands them to
+ * the listener straight away). Its `data` stays the application's; the record keeps a reference
+ * to it only until reused.
+ */
 export function takeDispatched(peer: Peer): IncomingCommand | undefined {
   const c = peer.dispatchedCommands.front();
   if (c === undefined) return undefined;
   unlink(c);
   peer.totalWaitingData -= c.data.length;
+  releaseIncomingCommand(peer, c);
   return c;
 }

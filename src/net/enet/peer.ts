@@ -83,6 +83,8 @@ export class Peer implements EnetPeer {
   readonly sentUnreliableCommands = new List<OutgoingCommand>();
   readonly outgoingCommands = new List<OutgoingCommand>();
   readonly dispatchedCommands = new List<IncomingCommand>();
+  /** Released incoming command records, reused by incoming.ts (at most PEER_INCOMING_POOL_MAX_COMMANDS). */
+  readonly incomingPool: IncomingCommand[] = [];
   needsDispatch = false;
   /** The handshake completed; the `connect` event is still to be emitted. */
   connectEventPending = false;
