@@ -15,6 +15,7 @@ import {
   HOST_COMMAND_POOL_MAX_COMMANDS,
 } from './constants.js';
 import { unlink } from './list.js';
+import { isPassable } from './outgoing-walk.js';
 import { copyPacketData } from './packet.js';
 import type { Peer } from './peer.js';
 import { PeerState } from './peer-state.js';
@@ -170,6 +171,7 @@ export function setupOutgoingCommand(peer: Peer, command: OutgoingCommand): void
   command.roundTripTimeoutLimit = 0;
   if ((command.commandByte & COMMAND_MASK) === Command.SEND_UNSEQUENCED) command.unsequencedGroup = peer.outgoingUnsequencedGroup;
   peer.outgoingCommands.pushBack(command);
+  if (isPassable(command)) peer.outgoingPassableCommands++;
 }
 
 /**
@@ -223,6 +225,7 @@ export function removeSentReliableCommand(peer: Peer, reliableSequenceNumber: nu
     }
   }
   const commandNumber = found.commandNumber;
+  if (!wasSent && found.data === null) peer.outgoingPassableCommands--;
   unlink(found);
   if (found.data !== null && wasSent) peer.reliableDataInTransit -= found.fragmentLength;
   retireCommand(peer, found);
@@ -235,4 +238,5 @@ export function resetOutgoingQueues(peer: Peer): void {
   peer.sentReliableCommands.clear();
   peer.sentUnreliableCommands.clear();
   peer.outgoingCommands.clear();
+  peer.outgoingPassableCommands = 0;
 }

@@ -82,6 +82,8 @@ export class Peer implements EnetPeer {
   readonly sentReliableCommands = new List<OutgoingCommand>();
   readonly sentUnreliableCommands = new List<OutgoingCommand>();
   readonly outgoingCommands = new List<OutgoingCommand>();
+  /** Commands in outgoingCommands a full send window does not hold back (outgoing-walk.ts). */
+  outgoingPassableCommands = 0;
   readonly dispatchedCommands = new List<IncomingCommand>();
   /** Released incoming command records, reused by incoming.ts (at most PEER_INCOMING_POOL_MAX_COMMANDS). */
   readonly incomingPool: IncomingCommand[] = [];
