@@ -54,7 +54,7 @@ describe('CoopBridge.dll under a RED4ext it does not fit (wine)', () => {
       expect(logFiles('coop-sidecar')).toEqual([]);
       expect(wineProcessesWith(game)).toEqual([]);
     },
-    60_000,
+    120_000,
   );
 
   it('control: a RED4ext built with exactly SDK 0.5.0 loads it and its sidecar starts', async () => {
@@ -67,5 +67,5 @@ describe('CoopBridge.dll under a RED4ext it does not fit (wine)', () => {
     expect(g.json().filter((l) => l.event === 'loaded')).toHaveLength(1);
     expect(g.json().filter((l) => l.event === 'rejected')).toEqual([]);
     expect(wineProcessesWith(game)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });
