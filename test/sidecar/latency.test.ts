@@ -66,14 +66,20 @@ function reportsSent(p: TestPeer): number[] {
   return zs;
 }
 
+/** One sidecar on hand-driven timers, its join's reports already taken. */
+function reportingSidecar() {
+  const h = new Harness();
+  const a = h.add('A', at(0, 0));
+  const timers = new HandTimers(h);
+  const game = new FakeGame();
+  new Sidecar(game, a.client, () => h.t, { timers });
+  reportsSent(a);
+  return { h, a, timers, game };
+}
+
 describe('sidecar: reports to the server', () => {
   it('sends a report between frames at once; one over the rate goes out when the rate allows, carrying the latest', () => {
-    const h = new Harness();
-    const a = h.add('A', at(0, 0));
-    const timers = new HandTimers(h);
-    const game = new FakeGame();
-    new Sidecar(game, a.client, () => h.t, { timers });
-    reportsSent(a);
+    const { h, a, timers, game } = reportingSidecar();
     game.report(1);
     h.t += 1;
     game.report(2); // a report between frames: within the burst
@@ -92,12 +98,7 @@ describe('sidecar: reports to the server', () => {
   });
 
   it('never holds a 60 Hz game, even with an extra report between frames', () => {
-    const h = new Harness();
-    const a = h.add('A', at(0, 0));
-    const timers = new HandTimers(h);
-    const game = new FakeGame();
-    new Sidecar(game, a.client, () => h.t, { timers });
-    reportsSent(a);
+    const { h, a, timers, game } = reportingSidecar();
     const start = h.t;
     let sent = 0;
     for (let f = 1; f <= 120; f++) {
@@ -115,12 +116,7 @@ describe('sidecar: reports to the server', () => {
   });
 
   it('holds a 144 Hz game to the rate, each held report out within one token time', () => {
-    const h = new Harness();
-    const a = h.add('A', at(0, 0));
-    const timers = new HandTimers(h);
-    const game = new FakeGame();
-    new Sidecar(game, a.client, () => h.t, { timers });
-    reportsSent(a);
+    const { h, a, timers, game } = reportingSidecar();
     const start = h.t;
     const stepMs = 0.25;
     let nextFrame = start;
