@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LAUNCH_UNKNOWN, loadNative } from '../../bridge/index.js';
 import { resolveProgram } from '../../src/sim/launch.js';
 import { proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { WAIT, removeSessions, sessionName } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-launch-'));
@@ -58,27 +59,9 @@ describe('native launcher (coop_launch)', () => {
   }, 60_000);
 
   it('the game launches the sidecar, which joins the server; a SIGKILLed game takes it along', async () => {
-    const server = proc([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--no-dash',
-      '--no-console',
-      '--data-dir',
-      join(dir, 'srv'),
-      '--npcs',
-      '3',
-      '--vehicles',
-      '0',
-      '--area-m',
-      '30',
-      '--log-level',
-      'silent',
-    ]);
+    const server = proc(testServerArgs({ dataDir: join(dir, 'srv'), npcs: 3, areaM: 30, logLevel: 'silent' }));
     try {
-      const port = Number((await server.line(/listening on udp [^:]+:(\d+)/, WAIT.timeout))[1]);
+      const port = await listeningPort(server, WAIT.timeout);
       const scenario = join(dir, 'stand.json');
       writeFileSync(
         scenario,

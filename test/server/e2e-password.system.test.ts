@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proc, type Proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-pw-e2e-'));
 const PASSWORD = 'e2e long random password';
@@ -29,26 +30,8 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
   it('without the password: refused, one clear line, exit 3; with it: joined', async () => {
     const pwFile = join(dir, 'password.txt');
     writeFileSync(pwFile, `${PASSWORD}\n`);
-    const server = started([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--no-dash',
-      '--no-console',
-      '--data-dir',
-      join(dir, 'srv'),
-      '--npcs',
-      '0',
-      '--vehicles',
-      '0',
-      '--log-level',
-      'warn',
-      '--password-file',
-      pwFile,
-    ]);
-    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
+    const server = started(testServerArgs({ dataDir: join(dir, 'srv'), extra: ['--password-file', pwFile] }));
+    const port = await listeningPort(server);
     expect(port, server.err()).toBeGreaterThan(0);
     // The line follows the listening line.
     await server.line(/^coop-server: players need the session password \(--password-file\)$/);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jerkStats } from '../helpers/jerk.js';
 import { proc, type JsonLine, type Proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const RUN_MS = 7000;
 const JERK_BOUND_MPS3 = 50; // m/s³ over 100 ms spans (test/helpers/jerk.ts); the true path has 0.18
@@ -72,27 +73,9 @@ function gameLog(lines: JsonLine[]): GameLog {
 
 describe('end to end: coop-server + 3 sidecars + 3 headless games (real processes, ENet, loopback)', () => {
   it('each game is told about exactly the others in range, and positions move smoothly', async () => {
-    const server = started([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--no-dash',
-      '--no-console',
-      '--data-dir',
-      join(dir, 'srv'),
-      // A few NPCs near the origin only: every proxy state is a JSON line the test parses.
-      '--npcs',
-      '6',
-      '--vehicles',
-      '0',
-      '--area-m',
-      '60',
-      '--log-level',
-      'warn',
-    ]);
-    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/, START_MS))[1]);
+    // A few NPCs near the origin only: every proxy state is a JSON line the test parses.
+    const server = started(testServerArgs({ dataDir: join(dir, 'srv'), npcs: 6, areaM: 60 }));
+    const port = await listeningPort(server, START_MS);
 
     // V and Judy circle 40 m apart (always within 120 m of each other); Panam is 1 km away.
     const players = [

@@ -17,6 +17,7 @@ import { encodeMsg } from '../../src/protocol/codec.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { generateIdentity } from '../../src/protocol/identity.js';
 import { proc, type Proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const ADDRESSES = 30;
 const ENET_LEVEL_ADDRESSES = 10;
@@ -94,27 +95,8 @@ async function refusals(dash: string): Promise<Record<string, number>> {
 
 describe('half-open handshakes never lock players out (real processes)', () => {
   it(`a player joins while 300 half-open handshakes from ${ADDRESSES} addresses are held`, async () => {
-    const server = started([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--no-console',
-      '--dash-port',
-      '0',
-      '--data-dir',
-      join(dir, 'srv'),
-      '--max-players',
-      '2',
-      '--npcs',
-      '0',
-      '--vehicles',
-      '0',
-      '--log-level',
-      'silent',
-    ]);
-    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
+    const server = started(testServerArgs({ dataDir: join(dir, 'srv'), dash: true, logLevel: 'silent', extra: ['--max-players', '2'] }));
+    const port = await listeningPort(server);
     const dash = (await server.line(/dashboard: (http:\/\/\S+)/))[1];
     const target = { address: '127.0.0.1', port };
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REJOIN_ATTEMPTS, RejoinSchedule } from '../../src/sidecar/rejoin.js';
 import { PROC_WAIT_MS, proc, type Proc } from '../helpers/proc.js';
+import { testServerArgs } from '../helpers/coop-server.js';
 
 describe('RejoinSchedule', () => {
   it('doubles the pause up to the cap, stops after the limit, and starts over after a join', () => {
@@ -49,25 +50,7 @@ function freeUdpPort(): Promise<number> {
 describe('sidecar re-joins after the server is lost (real processes)', () => {
   it('server killed and restarted on its port: proxies leave the game, the sidecar joins again', async () => {
     const port = await freeUdpPort();
-    const serverArgs = (n: number) => [
-      'src/server/main.ts',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--no-dash',
-      '--no-console',
-      '--data-dir',
-      join(dir, `srv-${n}`),
-      '--npcs',
-      '3',
-      '--vehicles',
-      '0',
-      '--area-m',
-      '30',
-      '--log-level',
-      'silent',
-    ];
+    const serverArgs = (n: number) => testServerArgs({ dataDir: join(dir, `srv-${n}`), port, npcs: 3, areaM: 30, logLevel: 'silent' });
     const first = started(serverArgs(1));
     await first.line(/listening on udp/);
 

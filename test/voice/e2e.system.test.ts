@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proc, type Proc } from '../helpers/proc.js';
+import { testServerArgs } from '../helpers/coop-server.js';
 import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { align, windowedCorrelation } from './fixtures/quality.js';
@@ -88,25 +89,7 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
     const speechMs = Math.ceil((speech.samples.length / VOICE_SAMPLE_RATE_HZ) * 1000);
     const outB = join(dir, 'b-out.wav');
 
-    const server = proc(
-      [
-        'src/server/main.ts',
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--npcs',
-        '0',
-        '--vehicles',
-        '0',
-        '--data-dir',
-        join(dir, 'server'),
-        '--no-dash',
-        '--log-level',
-        'warn',
-      ],
-      { name: 'server', stdin: true },
-    );
+    const server = proc(testServerArgs({ dataDir: join(dir, 'server'), console: true }), { name: 'server', stdin: true });
     procs.push(server);
     const listen = await server.line(/listening on udp [^:]+:(\d+)/);
     const addr = `127.0.0.1:${listen[1]}`;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { makeRelease } from '../../scripts/release.mjs';
 import { WIN_SIDECAR_METAFILE } from '../../scripts/win/paths.mjs';
 import { proc, type Proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { addStandins, askQuit, startStandinGame, writeIni } from './fake-game.js';
 import { modRuleProblems } from './mod-rules.js';
 import { scratchDir, windowsBuilt, winPath, wineProcessesWith, WINE_WAIT_MS } from './wine.js';
@@ -95,25 +96,9 @@ describe('the release zip', () => {
 
   it('installed in a fake game: the stand-in loader runs the plugin, its sidecar joins a Linux server, both players see each other', async () => {
     addStandins(game); // the game's own files, after the rules check (they are not the mod's)
-    const server = proc([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--npcs',
-      '0',
-      '--vehicles',
-      '0',
-      '--data-dir',
-      join(dir, 'server'),
-      '--no-dash',
-      '--no-console',
-      '--log-level',
-      'warn',
-    ]);
+    const server = proc(testServerArgs({ dataDir: join(dir, 'server') }));
     linux.push(server);
-    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
+    const port = await listeningPort(server);
 
     // B: Linux headless game + Linux sidecar, standing B_X metres away.
     const scenarioB = join(dir, 'b.json');

@@ -15,6 +15,7 @@ import { WINDOWS_NO_PORTAUDIO } from '../../src/voice/portaudio.js';
 import { makeSpeech } from '../voice/fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { proc, type Proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
 
 /** B's recording must correlate with A's speech at least this much (as test/voice/e2e). */
@@ -70,24 +71,8 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     const speechMs = (speech.samples.length / VOICE_SAMPLE_RATE_HZ) * 1000;
     const frameMs = (VOICE_FRAME_SAMPLES / VOICE_SAMPLE_RATE_HZ) * 1000;
 
-    const server = start([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--npcs',
-      '0',
-      '--vehicles',
-      '0',
-      '--data-dir',
-      join(dir, 'server'),
-      '--no-dash',
-      '--no-console',
-      '--log-level',
-      'warn',
-    ]);
-    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
+    const server = start(testServerArgs({ dataDir: join(dir, 'server') }));
+    const port = await listeningPort(server);
 
     // B: the Linux game stands 5 m from A and records what its sidecar plays.
     const outB = join(dir, 'b-out.wav');
