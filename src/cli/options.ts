@@ -55,12 +55,19 @@ export interface HostPort {
   readonly port: number;
 }
 
-/** HOST:PORT (a name or IPv4 address, port 1..65535: something to send to, so never 0). */
+/** HOST:PORT (a name or IPv4 address, port 1..65535: something to send to, so never 0), else undefined. */
+export function parseHostPort(value: string): HostPort | undefined {
+  const m = /^([^\s:]+):(\d{1,5})$/.exec(value);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > PORT_MAX) return undefined;
+  return { host: m[1], port: Number(m[2]) };
+}
+
+/** HOST:PORT as parseHostPort reads it; anything else is a usage error. */
 export function readHostPort(value: string | undefined, flag: string): HostPort | undefined {
   if (value === undefined) return undefined;
-  const m = /^([^\s:]+):(\d{1,5})$/.exec(value);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > PORT_MAX) throw bad(flag, 'HOST:PORT', value);
-  return { host: m[1], port: Number(m[2]) };
+  const hp = parseHostPort(value);
+  if (!hp) throw bad(flag, 'HOST:PORT', value);
+  return hp;
 }
 
 /** An id of A-Z a-z 0-9 _ -; `what` says which kind (e.g. "a bridge name"). */

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { natSettingsFrom, type NatSettings } from '../cli/option-groups.js';
 import { oneLine } from '../cli/command.js';
+import { parseHostPort } from '../cli/options.js';
 
 /** Slots the menu offers besides slot 0 (the ini's own server/lobby); CoopSettings.reds matches. */
 export const SAVED_SERVER_SLOTS = 8;
@@ -14,7 +15,6 @@ export const SAVED_SERVER_SLOTS = 8;
 export const LOBBY_ID_PATTERN = /^[A-Za-z0-9_-]{4,64}$/;
 /** Larger files are not a coop-bridge.ini: not read. */
 export const SAVED_SERVERS_MAX_BYTES = 64 * 1024;
-const PORT_MAX = 65_535;
 
 export type ServerTarget =
   | { readonly kind: 'server'; readonly address: string; readonly port: number; readonly label: string }
@@ -28,11 +28,10 @@ export interface SavedServers {
 
 /** A direct server target from HOST:PORT, or undefined when it is not one. */
 export function serverTarget(value: string): ServerTarget | undefined {
-  const m = /^([^\s:]+):(\d{1,5})$/.exec(value);
-  const port = Number(m?.[2]);
-  if (!m?.[1] || port < 1 || port > PORT_MAX) return undefined;
-  const address = m[1] === 'localhost' ? '127.0.0.1' : m[1];
-  return { kind: 'server', address, port, label: `${address}:${port}` };
+  const hp = parseHostPort(value);
+  if (!hp) return undefined;
+  const address = hp.host === 'localhost' ? '127.0.0.1' : hp.host;
+  return { kind: 'server', address, port: hp.port, label: `${address}:${hp.port}` };
 }
 
 export function lobbyTarget(lobbyId: string, nat: NatSettings): ServerTarget {
