@@ -3,33 +3,29 @@
 // PushToTalkUp. A release can be lost (the game swallows it when the same key also picks an item
 // up, or the focus moves mid-press), so a press not confirmed within PTT_RELEASE_TIMEOUT_MS is
 // let go here; each new press starts the wait again. Time is injected: tests run the clock.
+import { nodeTimers, type Timers } from '../util/clock.js';
 
 /** Longest a press is trusted without its release, ms. */
 export const PTT_RELEASE_TIMEOUT_MS = 30_000;
 
 export type PttChange = 'press' | 'release' | 'timeout';
 
-/** The timer the latch uses; the default is Node's, unref'd (it never keeps the sidecar alive). */
-export interface PttTimers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const NODE_TIMERS: PttTimers = {
-  set: (fn, ms) => setTimeout(fn, ms).unref(),
-  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+/** The latch's default timers: Node's, unref'd (the release timeout never keeps the sidecar alive). */
+const UNREF_TIMERS: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: nodeTimers.clearTimeout,
 };
 
 export interface PushToTalkOptions {
   /** The talk state changed (down: talking), and why. */
   onChange: (down: boolean, why: PttChange) => void;
   timeoutMs?: number;
-  timers?: PttTimers;
+  timers?: Timers;
 }
 
 export class PushToTalkLatch {
   readonly #o: PushToTalkOptions;
-  readonly #timers: PttTimers;
+  readonly #timers: Timers;
   readonly timeoutMs: number;
   #held = false;
   #timer: unknown;
@@ -37,7 +33,7 @@ export class PushToTalkLatch {
 
   constructor(o: PushToTalkOptions) {
     this.#o = o;
-    this.#timers = o.timers ?? NODE_TIMERS;
+    this.#timers = o.timers ?? UNREF_TIMERS;
     this.timeoutMs = o.timeoutMs ?? PTT_RELEASE_TIMEOUT_MS;
   }
 
@@ -49,7 +45,7 @@ export class PushToTalkLatch {
   down(): void {
     if (this.#closed) return;
     this.#disarm();
-    this.#timer = this.#timers.set(() => this.#let('timeout'), this.timeoutMs);
+    this.#timer = this.#timers.setTimeout(() => this.#let('timeout'), this.timeoutMs);
     if (this.#held) return;
     this.#held = true;
     this.#o.onChange(true, 'press');
@@ -73,7 +69,7 @@ export class PushToTalkLatch {
   }
 
   #disarm(): void {
-    if (this.#timer !== undefined) this.#timers.clear(this.#timer);
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 }

@@ -10,6 +10,7 @@ import type { InterpolatedEntity } from './interpolator.js';
 import { EntityStateBatch } from './entity-batch.js';
 import { EntityKind } from '../protocol/schema.gen.js';
 import { TokenBucket } from '../util/rate-limit.js';
+import { nodeTimers, type Timers } from '../util/clock.js';
 
 export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
 /**
@@ -27,14 +28,6 @@ export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
 
 /** The one timer the sidecar arms (a held report); injected so tests run it on their clock. */
-export interface SidecarTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-const realTimers: SidecarTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 export interface Vec3 {
   x: number;
@@ -90,16 +83,16 @@ export class Sidecar {
   #lastFrameMs = -Infinity;
   #spawned = new Set<number>();
   readonly #inputs: TokenBucket;
-  readonly #timers: SidecarTimers;
+  readonly #timers: Timers;
   /** A report the rate held back is due (its timer handle), or null. */
   #held: unknown = null;
   readonly #batch = new EntityStateBatch();
 
-  constructor(game: GameLink, client: CoopClient, now: () => number, options: { timers?: SidecarTimers } = {}) {
+  constructor(game: GameLink, client: CoopClient, now: () => number, options: { timers?: Timers } = {}) {
     this.#game = game;
     this.#client = client;
     this.#now = now;
-    this.#timers = options.timers ?? realTimers;
+    this.#timers = options.timers ?? nodeTimers;
     this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
     game.onPlayerTransform((t) => {
       this.#last = t;

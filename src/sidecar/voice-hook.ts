@@ -11,7 +11,8 @@ import type { EMsg } from '../protocol/schema.gen.js';
 import type { AudioSink } from '../voice/audio-io.js';
 import { PortAudioPlayback, startCapture } from '../voice/portaudio.js';
 import { VoiceChat, type VoiceTraceEvent } from '../voice/voice-chat.js';
-import { PushToTalkLatch, type PttTimers } from './push-to-talk.js';
+import { PushToTalkLatch } from './push-to-talk.js';
+import type { Timers } from '../util/clock.js';
 
 export interface VoiceHookOptions {
   /** Sends an EMsg to the server on a channel (CoopClient.sendRaw). */
@@ -27,7 +28,7 @@ export interface VoiceHookOptions {
   /** Each talker's decoded frame as it is played (their avatar's mouth, story/voice-visemes.ts). */
   onDecoded?: (peerId: number, pcm: Int16Array) => void;
   /** Push-to-talk's release timeout runs on these (tests: a clock they advance). */
-  pttTimers?: PttTimers;
+  pttTimers?: Timers;
 }
 
 /** Played frames go to the game over the bridge. */

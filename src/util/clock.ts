@@ -40,3 +40,15 @@ export function offsetClock(offsetMs: number, base: Clock = machineClock): Clock
   if (!Number.isFinite(offsetMs)) throw new TypeError(`clock offset must be a finite number of ms, got ${offsetMs}`);
   return { now: () => base.now() + offsetMs };
 }
+
+/** One-shot timers, injected so that tests fire them by hand. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Node's timers. */
+export const nodeTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};

@@ -3,18 +3,9 @@
 // game frame. On the in-process harness with a hand-moved clock and hand-fired timers.
 import { describe, it, expect } from 'vitest';
 import { Harness, at, type TestPeer } from '../server/harness.js';
-import {
-  Sidecar,
-  INPUT_BURST,
-  INPUT_MAX_HZ,
-  sampleTickUs,
-  type EntityState,
-  type GameLink,
-  type SidecarTimers,
-  type Transform,
-  type Vec3,
-} from '../../src/sidecar/sidecar.js';
+import { Sidecar, INPUT_BURST, INPUT_MAX_HZ, sampleTickUs, type EntityState, type GameLink, type Transform, type Vec3 } from '../../src/sidecar/sidecar.js';
 import { decodeMsg } from '../../src/protocol/codec.js';
+import type { Timers } from '../../src/util/clock.js';
 
 class FakeGame implements GameLink {
   cb: ((t: Transform) => void) | null = null;
@@ -37,7 +28,7 @@ class FakeGame implements GameLink {
 }
 
 /** Timers fired by hand at the harness time they are due. */
-class HandTimers implements SidecarTimers {
+class HandTimers implements Timers {
   pending: { dueMs: number; fn: () => void }[] = [];
   constructor(private readonly h: Harness) {}
   setTimeout(fn: () => void, ms: number): unknown {

@@ -7,19 +7,20 @@ import { openBridge } from '../../bridge/index.js';
 import { attachVoice } from '../../src/sidecar/voice-hook.js';
 import { TxState } from '../../src/voice/transmitter.js';
 import { WAIT, removeSessions, sessionName } from '../bridge/util.js';
-import { PTT_RELEASE_TIMEOUT_MS, PushToTalkLatch, type PttChange, type PttTimers } from '../../src/sidecar/push-to-talk.js';
+import { PTT_RELEASE_TIMEOUT_MS, PushToTalkLatch, type PttChange } from '../../src/sidecar/push-to-talk.js';
+import type { Timers } from '../../src/util/clock.js';
 
 /** Timers on a clock the test advances. */
-class ManualClock implements PttTimers {
+class ManualClock implements Timers {
   now = 0;
   #next = 1;
   #due = new Map<number, { at: number; fn: () => void }>();
-  set(fn: () => void, ms: number): unknown {
+  setTimeout(fn: () => void, ms: number): unknown {
     const id = this.#next++;
     this.#due.set(id, { at: this.now + ms, fn });
     return id;
   }
-  clear(handle: unknown): void {
+  clearTimeout(handle: unknown): void {
     this.#due.delete(handle as number);
   }
   get pending(): number {
