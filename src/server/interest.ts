@@ -61,31 +61,32 @@ export class InterestManager {
     const old = st.members;
     for (let i = 0; i < old.length; i++) member[old[i]] = s;
     const found = this.#scratch;
-    found.length = 0;
-    world.grid.query(ax, ay, this.#radii.exitM, found);
+    const nFound = world.grid.query(ax, ay, this.#radii.exitM, found);
+    // Written by index and cut to length at the end: `length = 0` would free the list's storage.
     const next = st.spare;
-    next.length = 0;
+    let nNext = 0;
     const enter2 = this.#radii.enterM * this.#radii.enterM;
     const wx = world.x,
       wy = world.y,
       hidden = world.hidden.size > 0 ? world.hidden : null;
     const addedBefore = added.length,
       removedBefore = removed.length;
-    for (let i = 0; i < found.length; i++) {
+    for (let i = 0; i < nFound; i++) {
       const id = found[i];
       if (id === selfId || (hidden !== null && hidden.has(id))) continue;
       if (member[id] === s) {
         seen[id] = s;
-        next.push(id);
+        next[nNext++] = id;
       } else {
         const dx = wx[id] - ax,
           dy = wy[id] - ay;
         if (dx * dx + dy * dy <= enter2) {
-          next.push(id);
+          next[nNext++] = id;
           added.push(id);
         }
       }
     }
+    next.length = nNext;
     for (let i = 0; i < old.length; i++) if (seen[old[i]] !== s) removed.push(old[i]);
     st.swap();
     if (added.length !== addedBefore || removed.length !== removedBefore) st.generation++;

@@ -99,7 +99,12 @@ export class SpatialGrid {
     this.#size--;
   }
 
-  /** Appends to out the ids within radius (planar, inclusive) of (x, y); returns how many. */
+  /**
+   * Puts the ids within radius (planar, inclusive) of (x, y) in out[0..n) and returns n; what
+   * out holds past n is stale. out is overwritten, never shrunk, so a scratch array keeps its
+   * capacity between queries (emptying it with `length = 0` frees it: the interest pass of 256
+   * clients reallocated ≈ 1.3 MB a tick that way, bench:server).
+   */
   query(x: number, y: number, radius: number, out: number[]): number {
     const r2 = radius * radius;
     const inv = this.#inv;
@@ -119,8 +124,7 @@ export class SpatialGrid {
           const dx = px[id] - x,
             dy = py[id] - y;
           if (dx * dx + dy * dy <= r2) {
-            out.push(id);
-            n++;
+            out[n++] = id;
           }
           id = next[id];
         }

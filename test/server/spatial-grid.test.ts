@@ -41,9 +41,9 @@ describe('SpatialGrid (IMT-1)', () => {
               }
             }
             expect(g.size).toBe(truth.size);
+            const scratch: number[] = []; // reused: query overwrites it, stale entries past n
             for (const [qx, qy, r] of queries) {
-              const got: number[] = [];
-              g.query(qx, qy, r, got);
+              const got = scratch.slice(0, g.query(qx, qy, r, scratch));
               const want = [...truth].filter(([, [x, y]]) => (x - qx) ** 2 + (y - qy) ** 2 <= r * r).map(([id]) => id);
               expect(got.sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
             }
