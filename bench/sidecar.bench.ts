@@ -22,6 +22,10 @@ const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
 /** Node/V8 flags for the measured sidecar (space-separated; default: the plugin launcher's). */
 const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? SIDECAR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
+/** The measured bundle, and optionally a second one (e.g. main's, built elsewhere) measured in
+ * each repetition on the same server and talker, right before it: a before/after in one run. */
+const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
+const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE;
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
 const BASELINE_MEASURE_S = Math.min(MEASURE_S, 8);
@@ -73,12 +77,13 @@ interface Measured {
 
 interface Rep {
   city: Measured;
+  compare?: Measured;
   idle: Measured;
   floor: { cpuPct: number; rssMb: number };
 }
 
 /** Runs the sidecar bundle for its game until measured; `server` null = the no-server baseline. */
-async function measureSidecar(dir: string, tag: string, server: string, measureS: number): Promise<Measured> {
+async function measureSidecar(dir: string, tag: string, server: string, measureS: number, bundle = BUNDLE): Promise<Measured> {
   const session = `sb${process.pid}${tag}`;
   const game: Bridge = openBridge({ name: session, role: 'game' });
   let proxies = 0,
@@ -91,7 +96,7 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
-    [...NODE_FLAGS, 'dist/coop-sidecar.js', '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    [...NODE_FLAGS, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   try {
@@ -161,7 +166,8 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     procs.push(server);
     const port = (await server.line(/listening on udp [^:]+:(\d+)/))[1];
     // The talker: a headless game walking in place beside us, push-to-talk half the time.
-    const total = (WARMUP_S + MEASURE_S + 5) * 1000;
+    // (long enough for both measured bundles and their start-up)
+    const total = ((COMPARE_BUNDLE === undefined ? 1 : 2) * (WARMUP_S + MEASURE_S) + 15) * 1000;
     const steps: unknown[] = [
       {
         at: 0,
@@ -196,8 +202,9 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     ]);
     procs.push(sc);
     await sc.line(/joined as peer/);
+    const compare = COMPARE_BUNDLE === undefined ? undefined : await measureSidecar(dir, `cmp${rep}`, `127.0.0.1:${port}`, MEASURE_S, COMPARE_BUNDLE);
     const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, MEASURE_S);
-    return { city, idle, floor };
+    return { city, idle, floor, compare };
   } finally {
     silent.close();
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);
@@ -217,7 +224,7 @@ async function main(): Promise<void> {
     load.push(os.loadavg()[0]);
     const x = reps[reps.length - 1];
     console.error(
-      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames); idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB; floor ${x.floor.cpuPct.toFixed(2)} % ${x.floor.rssMb.toFixed(1)} MB`,
+      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames);${x.compare ? ` compare ${x.compare.cpuPct.toFixed(2)} % ${x.compare.rssMb.toFixed(1)} MB;` : ''} idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB; floor ${x.floor.cpuPct.toFixed(2)} % ${x.floor.rssMb.toFixed(1)} MB`,
     );
   }
   const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
@@ -234,6 +241,7 @@ async function main(): Promise<void> {
     wake_floor_rss_mb: m((r) => r.floor.rssMb),
     proxies_in_interest: m((r) => r.city.proxies),
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
+    ...(COMPARE_BUNDLE === undefined ? {} : { compare_cpu_pct: m((r) => r.compare!.cpuPct), compare_rss_mb: m((r) => r.compare!.rssMb) }),
   };
   const out = {
     benchmark: 'bench:sidecar',
@@ -253,6 +261,8 @@ async function main(): Promise<void> {
       wake_floor: `a bare node process with a ${FLOOR_WAKES_HZ} Hz empty timer, over ${BASELINE_MEASURE_S} s`,
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core',
       node_flags: NODE_FLAGS.join(' '),
+      bundle: BUNDLE,
+      ...(COMPARE_BUNDLE === undefined ? {} : { compare_bundle: COMPARE_BUNDLE }),
     },
     load_average_1m: load,
     machine: machineInfo(),
@@ -271,6 +281,10 @@ async function main(): Promise<void> {
   console.log(
     `floor: a bare node woken ${FLOOR_WAKES_HZ}/s: ${results.wake_floor_cpu_pct} % of a core, ${results.wake_floor_rss_mb} MB (city/floor ${(results.sidecar_cpu_pct / results.wake_floor_cpu_pct).toFixed(2)}, ${(results.sidecar_rss_mb / results.wake_floor_rss_mb).toFixed(2)})`,
   );
+  if (results.compare_cpu_pct !== undefined)
+    console.log(
+      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)}`,
+    );
   console.log(
     `${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,
   );
