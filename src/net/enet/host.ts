@@ -108,7 +108,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.#scheduler = new ServiceScheduler(
       o.serviceIntervalMs,
       () => this.service(),
-      () => this.flush(),
+      () => this.#flushChecked(),
     );
   }
 
@@ -161,6 +161,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
       this.#receive();
       const events = this.#events.run();
       if (!this.#destroyed) sendOutgoingCommands(this, true);
+      this.#scheduler.serviced();
       return events;
     } finally {
       this.#servicing = false;
@@ -252,6 +253,15 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   onPeerState(peer: Peer, from: PeerStateValue, to: PeerStateValue): void {
     this.#logger?.debug({ peer: peer.incomingPeerID, from: PEER_STATE_NAMES[from], to: PEER_STATE_NAMES[to] }, 'enet peer state');
+  }
+
+  /** The deferred flush (real-time mode): also the resends and timeouts a service would check,
+   * so it counts as one for the periodic timer (service-scheduler.ts). Events it queues (a
+   * timed-out peer) are emitted by the next service. */
+  #flushChecked(): void {
+    if (this.#destroyed) return;
+    this.serviceTime = timeFromMs(this.clock.now());
+    sendOutgoingCommands(this, true);
   }
 
   #onDatagram(data: Uint8Array, from: DatagramAddress): void {
