@@ -1,14 +1,14 @@
 // bench:sidecar — what the sidecar costs beside the game (docs/benchmarks.md "bench:sidecar").
 // The sidecar bundle (dist/coop-sidecar.js, as shipped) joins coop-server with a city around it
 // (NPCs and vehicles in a 200 m square: ≈ 120 in interest, 40 Hz); this process plays its game on
-// the real bridge (transform at 60 Hz, every proxy message taken); the sidecar gets the plugin
+// the real bridge (transform at 60 Hz, every proxy message taken, read once per frame as the plugin does); the sidecar gets the plugin
 // launcher's Node flags (SIDECAR_NODE_FLAGS). A second player (coop-sim + its sidecar) stands
 // near and talks half the time (push-to-talk 5 s on, 5 s off), so voice is received, decoded
 // and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
 // core) and RSS over MEASURE_S after WARMUP_S. Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
@@ -26,6 +26,16 @@ const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
  * each repetition on the same server and talker, right before it: a before/after in one run. */
 const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
 const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE;
+/** How the bench's game reads the sidecar's frames: 'poll' once per frame before it reports its
+ * transform, as the game's plugin does (CoopFrameTick → CoopBridgePoll), so the sidecar's writes
+ * wake nothing; 'wake' sleeps on the wake pipe (a wake per write). The compared bundle's game
+ * may read otherwise (SIDECAR_BENCH_COMPARE_GAME_READ), to measure this very choice. */
+type GameRead = 'poll' | 'wake';
+/** The measured sidecar's stdout (e.g. --trace-opt via SIDECAR_BENCH_NODE_FLAGS), each line
+ * prefixed with the seconds since it started, is appended to this file. */
+const TRACE_FILE = process.env.SIDECAR_BENCH_TRACE_FILE;
+const GAME_READ = (process.env.SIDECAR_BENCH_GAME_READ ?? 'poll') as GameRead;
+const COMPARE_GAME_READ = (process.env.SIDECAR_BENCH_COMPARE_GAME_READ ?? GAME_READ) as GameRead;
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
 const BASELINE_MEASURE_S = Math.min(MEASURE_S, 8);
@@ -61,6 +71,13 @@ function rssSplit(pid: number): { anonMb: number; fileMb: number; shmemMb: numbe
   return { anonMb: kb('RssAnon'), fileMb: kb('RssFile'), shmemMb: kb('RssShmem') };
 }
 
+/** Voluntary context switches of a process's main thread (the event loop): how often it went
+ * to sleep and was woken, a count that load on the machine does not blur as CPU time is. */
+function mainThreadWakes(pid: number): number {
+  const st = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(st)?.[1] ?? NaN);
+}
+
 function transform(x: number): Msg<'PlayerTransform'> {
   return { entityId: 0, pos: { x, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } };
 }
@@ -72,6 +89,8 @@ interface Measured {
   rssMaxMb: number;
   proxies: number;
   voiceFrames: number;
+  /** The event loop's wakes per second (mainThreadWakes). */
+  wakesPerS: number;
   split: { anonMb: number; fileMb: number; shmemMb: number };
 }
 
@@ -83,26 +102,38 @@ interface Rep {
 }
 
 /** Runs the sidecar bundle for its game until measured; `server` null = the no-server baseline. */
-async function measureSidecar(dir: string, tag: string, server: string, measureS: number, bundle = BUNDLE): Promise<Measured> {
+async function measureSidecar(dir: string, tag: string, server: string, measureS: number, bundle = BUNDLE, read = GAME_READ): Promise<Measured> {
   const session = `sb${process.pid}${tag}`;
-  const game: Bridge = openBridge({ name: session, role: 'game' });
+  const game: Bridge = openBridge({ name: session, role: 'game', read });
   let proxies = 0,
     voiceFrames = 0;
   game.on('SpawnProxy', () => proxies++);
   game.on('DespawnProxy', () => proxies--);
   game.on('VoicePlayback', () => voiceFrames++);
   const frames = setInterval(() => {
+    if (read === 'poll') game.poll();
     if (game.state === 'attached') game.send('PlayerTransform', transform(0));
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
     [...NODE_FLAGS, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', TRACE_FILE !== undefined && bundle === BUNDLE ? 'pipe' : 'ignore', 'inherit'] },
   );
+  if (child.stdout) {
+    const t0 = performance.now();
+    let rest = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop()!;
+      const at = ((performance.now() - t0) / 1000).toFixed(1);
+      appendFileSync(TRACE_FILE!, lines.map((l) => `${at} ${l}\n`).join(''));
+    });
+  }
   try {
     await sleep(WARMUP_S * 1000);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) during warm-up`);
     const a = procStat(child.pid!);
+    const w0 = mainThreadWakes(child.pid!);
     const v0 = voiceFrames;
     let rssMax = a.rssMb;
     for (let s = 0; s < measureS; s++) {
@@ -110,9 +141,18 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
       rssMax = Math.max(rssMax, procStat(child.pid!).rssMb);
     }
     const b = procStat(child.pid!);
+    const wakesPerS = (mainThreadWakes(child.pid!) - w0) / measureS;
     const split = rssSplit(child.pid!);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) while measured`);
-    return { cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100, rssMb: b.rssMb, rssMaxMb: rssMax, proxies, voiceFrames: (voiceFrames - v0) / measureS, split };
+    return {
+      cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100,
+      rssMb: b.rssMb,
+      rssMaxMb: rssMax,
+      proxies,
+      voiceFrames: (voiceFrames - v0) / measureS,
+      wakesPerS,
+      split,
+    };
   } finally {
     clearInterval(frames);
     child.kill('SIGTERM');
@@ -202,7 +242,8 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     ]);
     procs.push(sc);
     await sc.line(/joined as peer/);
-    const compare = COMPARE_BUNDLE === undefined ? undefined : await measureSidecar(dir, `cmp${rep}`, `127.0.0.1:${port}`, MEASURE_S, COMPARE_BUNDLE);
+    const compare =
+      COMPARE_BUNDLE === undefined ? undefined : await measureSidecar(dir, `cmp${rep}`, `127.0.0.1:${port}`, MEASURE_S, COMPARE_BUNDLE, COMPARE_GAME_READ);
     const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, MEASURE_S);
     return { city, idle, floor, compare };
   } finally {
@@ -224,7 +265,7 @@ async function main(): Promise<void> {
     load.push(os.loadavg()[0]);
     const x = reps[reps.length - 1];
     console.error(
-      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames);${x.compare ? ` compare ${x.compare.cpuPct.toFixed(2)} % ${x.compare.rssMb.toFixed(1)} MB;` : ''} idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB; floor ${x.floor.cpuPct.toFixed(2)} % ${x.floor.rssMb.toFixed(1)} MB`,
+      `rep ${r + 1}/${REPS}: city ${x.city.cpuPct.toFixed(2)} % ${x.city.rssMb.toFixed(1)} MB (${x.city.proxies} proxies, ${x.city.voiceFrames} voice frames, ${x.city.wakesPerS.toFixed(0)} wakes/s);${x.compare ? ` compare ${x.compare.cpuPct.toFixed(2)} % ${x.compare.rssMb.toFixed(1)} MB ${x.compare.wakesPerS.toFixed(0)} wakes/s;` : ''} idle ${x.idle.cpuPct.toFixed(2)} % ${x.idle.rssMb.toFixed(1)} MB; floor ${x.floor.cpuPct.toFixed(2)} % ${x.floor.rssMb.toFixed(1)} MB`,
     );
   }
   const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
@@ -241,7 +282,11 @@ async function main(): Promise<void> {
     wake_floor_rss_mb: m((r) => r.floor.rssMb),
     proxies_in_interest: m((r) => r.city.proxies),
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
-    ...(COMPARE_BUNDLE === undefined ? {} : { compare_cpu_pct: m((r) => r.compare!.cpuPct), compare_rss_mb: m((r) => r.compare!.rssMb) }),
+    sidecar_wakes_per_s: m((r) => r.city.wakesPerS),
+    baseline_wakes_per_s: m((r) => r.idle.wakesPerS),
+    ...(COMPARE_BUNDLE === undefined
+      ? {}
+      : { compare_cpu_pct: m((r) => r.compare!.cpuPct), compare_rss_mb: m((r) => r.compare!.rssMb), compare_wakes_per_s: m((r) => r.compare!.wakesPerS) }),
   };
   const out = {
     benchmark: 'bench:sidecar',
@@ -262,7 +307,8 @@ async function main(): Promise<void> {
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core',
       node_flags: NODE_FLAGS.join(' '),
       bundle: BUNDLE,
-      ...(COMPARE_BUNDLE === undefined ? {} : { compare_bundle: COMPARE_BUNDLE }),
+      game_read: GAME_READ,
+      ...(COMPARE_BUNDLE === undefined ? {} : { compare_bundle: COMPARE_BUNDLE, compare_game_read: COMPARE_GAME_READ }),
     },
     load_average_1m: load,
     machine: machineInfo(),
@@ -275,6 +321,7 @@ async function main(): Promise<void> {
   console.log(`${'figure'.padEnd(16)} ${'city'.padStart(8)} ${'no server'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
   console.log(row('cpu % of a core', results.sidecar_cpu_pct, results.baseline_cpu_pct, '≤ 1'));
   console.log(row('rss MB', results.sidecar_rss_mb, results.baseline_rss_mb, '≤ 64'));
+  console.log(row('loop wakes/s', results.sidecar_wakes_per_s, results.baseline_wakes_per_s, ''));
   console.log(
     `city rss: ${results.sidecar_rss_anon_mb} MB anonymous (heap), ${results.sidecar_rss_file_mb} MB file-backed (node, libraries), ${results.sidecar_rss_shmem_mb} MB bridge rings (shared with the game)`,
   );
@@ -283,7 +330,7 @@ async function main(): Promise<void> {
   );
   if (results.compare_cpu_pct !== undefined)
     console.log(
-      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)}`,
+      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, wakes ${results.compare_wakes_per_s} -> ${results.sidecar_wakes_per_s}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)}`,
     );
   console.log(
     `${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,

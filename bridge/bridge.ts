@@ -34,6 +34,9 @@ export interface BridgeOptions {
   /** How the reader sleeps: 'pipe' (the event loop polls a wake pipe; default on Linux) or
    * 'futex' (koffi async futex wait on libuv's pool). */
   wake?: 'pipe' | 'futex';
+  /** 'poll': this side reads only when it calls poll() (once per frame, as the game's plugin
+   * does): it never sleeps, so the writer never pays a wake for it. Default 'wake'. */
+  read?: 'wake' | 'poll';
   /** Tests only: open as another build would. */
   abiVersion?: number;
   schemaHash?: number;
@@ -113,10 +116,12 @@ export class Bridge {
     this.#sender = new Sender(out, view, this.ringBytes, o.outQueueMaxBytes);
     this.#reader = new ReaderLoop({
       ring: inRing,
-      sleeper: createSleeper(this.#native, handle, IN_RING[this.role], opts.wake, BRIDGE_WAIT_SLICE_MS),
+      // a polled reader never sleeps: no wake pipe held open (the futex sleeper is never used)
+      sleeper: createSleeper(this.#native, handle, IN_RING[this.role], opts.read === 'poll' ? 'futex' : opts.wake, BRIDGE_WAIT_SLICE_MS),
       spinUs: o.spinUs,
       onFrame: this.#decoder.onFrame,
       onBad: this.#decoder.onBad,
+      polled: opts.read === 'poll',
     });
     this.#closeOnPeerGone = o.closeOnPeerGone;
     this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
@@ -143,6 +148,11 @@ export class Bridge {
 
   get state(): BridgeState {
     return this.#state;
+  }
+
+  /** `read: 'poll'` only: handles every frame the peer has written so far; returns how many. */
+  poll(): number {
+    return this.#state === 'closed' ? 0 : this.#reader.poll();
   }
 
   /** Subscribes to a message (PascalCase name) or a lifecycle event; returns the unsubscribe. */

@@ -2,7 +2,9 @@
 // Sleeper until the writer wakes us; re-entered when woken. The event loop never blocks: a
 // burst yields after BRIDGE_FRAMES_PER_TURN frames, and the spin is short and backs off when
 // it does not pay. Stopping waits for any native wait and any drain in progress, since only
-// then may the region under the ring be unmapped.
+// then may the region under the ring be unmapped. A polled reader (a game that reads once per
+// frame, as the plugin does) never sleeps: it drains when its owner calls poll(), and since it
+// never flags itself waiting, the writer never wakes it.
 import { BRIDGE_FRAMES_PER_TURN, BRIDGE_SPIN_MIN_US, BRIDGE_SPIN_PAYOFF_US, BRIDGE_SPIN_PROBE_EVERY } from './constants.js';
 import type { RingReader } from './ring.js';
 import { PipeSleeper, type Sleeper } from './sleeper.js';
@@ -16,6 +18,8 @@ export interface ReaderLoopOptions {
   onFrame: (type: number, pos: number, len: number) => void;
   /** A frame header whose length lies (the backlog was dropped). */
   onBad: () => void;
+  /** Read only when poll() is called: no pump, no sleep, no wake (default false). */
+  polled?: boolean;
 }
 
 export class ReaderLoop {
@@ -23,6 +27,7 @@ export class ReaderLoop {
   readonly #sleeper: Sleeper;
   readonly #onFrame: (type: number, pos: number, len: number) => void;
   readonly #onBad: () => void;
+  readonly #polled: boolean;
   /** Spin budget: up to spinUs, halved each time a spin finds nothing, reset when it pays off. */
   readonly #spinMaxMs: number;
   #spinMs: number;
@@ -41,6 +46,7 @@ export class ReaderLoop {
     this.#sleeper = o.sleeper;
     this.#onFrame = o.onFrame;
     this.#onBad = o.onBad;
+    this.#polled = o.polled ?? false;
     this.#spinMaxMs = this.#spinMs = o.spinUs / 1000;
   }
 
@@ -60,7 +66,18 @@ export class ReaderLoop {
   }
 
   start(): void {
-    this.#pump();
+    if (!this.#polled) this.#pump();
+  }
+
+  /** Polled reader: delivers every frame published so far; returns how many. */
+  poll(): number {
+    if (!this.#polled || this.#stopped || this.#draining) return 0;
+    this.#draining = true;
+    try {
+      return this.#in.drain(this.#onFrame, Infinity, this.#onBad);
+    } finally {
+      this.#draining = false;
+    }
   }
 
   /**
@@ -80,7 +97,7 @@ export class ReaderLoop {
   /** Heartbeat-tick safety net: data waiting while the reader is not about to run means a wake
    * was lost; deliver it now (at most one check period late) and count it. */
   rescue(): void {
-    if (this.#stopped || this.#draining || this.#scheduled || !this.#in.hasData()) return;
+    if (this.#polled || this.#stopped || this.#draining || this.#scheduled || !this.#in.hasData()) return;
     if (this.#sleeper.sleeping) {
       if (!(this.#sleeper instanceof PipeSleeper)) return; // the futex slice returns by itself
       this.#sleeper.poke();

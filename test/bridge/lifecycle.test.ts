@@ -38,6 +38,34 @@ describe('bridge lifecycle (in process)', () => {
     });
   }
 
+  it('a polled reader (read: poll) gets frames only when it polls, and its writer never wakes it', async () => {
+    const s = sessionName('poll');
+    const side = open(s, { role: 'sidecar' });
+    const game = open(s, { role: 'game', read: 'poll' });
+    const got: number[] = [];
+    game.on('DespawnProxy', (m) => got.push(m.entityId));
+    await vi.waitUntil(() => side.state === 'attached' && game.state === 'attached', WAIT);
+    for (let i = 0; i < 5; i++) {
+      side.send('DespawnProxy', { entityId: i });
+      await tick(10);
+    }
+    expect(got).toEqual([]); // nothing read before a poll
+    expect(game.poll()).toBe(5);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    expect(game.poll()).toBe(0);
+    side.send('DespawnProxy', { entityId: 5 });
+    expect(game.poll()).toBe(1);
+    expect(side.counters().wakes).toBe(0);
+    expect(game.counters().sleeps).toBe(0);
+    // the other direction still wakes a sleeping sidecar
+    const back: number[] = [];
+    side.on('DespawnProxy', (m) => back.push(m.entityId));
+    await tick(30);
+    game.send('DespawnProxy', { entityId: 9 });
+    await vi.waitUntil(() => back.length === 1, WAIT);
+    expect(game.counters().wakes).toBeGreaterThanOrEqual(1);
+  });
+
   it('an idle reader stops spinning (spin budget falls to 0 without traffic)', async () => {
     const s = sessionName('spin');
     const side = open(s, { role: 'sidecar' });
