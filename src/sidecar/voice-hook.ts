@@ -79,6 +79,8 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
     },
     timers: o.pttTimers,
   });
+  // The game's frames wake the sidecar 60 times a second: the playout rides on them.
+  bridge.on('PlayerTransform', () => chat.catchUp());
   bridge.on('PushToTalkDown', () => ptt.down());
   bridge.on('PushToTalkUp', () => ptt.up());
   bridge.on('closed', () => ptt.close());

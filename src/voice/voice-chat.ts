@@ -1,7 +1,10 @@
 // A sidecar's voice: one transmitter (push-to-talk / VOX, mic icon) and one receiver (a jitter
 // buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock. The clock
 // runs only while someone talks (first packet → VOICE_PLAYOUT_IDLE_MS after the last one): a
-// silent session plays no silence and wakes the process for nothing.
+// silent session plays no silence and wakes the process for nothing. While the owner is woken
+// often anyway (the sidecar: a game frame every 16.7 ms) it calls catchUp() on those wakes and
+// the clock's timer waits VOICE_PLAYOUT_FOLLOW_MS past each frame's time for one of them: the
+// frames ride on the game's wakes (up to one game frame late) instead of 50 wakes a second.
 // Transport- and game-free: the sidecar wires it to the bridge and the server connection.
 import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_PLAYOUT_IDLE_MS, VOICE_SAMPLE_RATE_HZ } from './constants.js';
@@ -11,6 +14,9 @@ import { systemClock, type Clock } from '../util/clock.js';
 
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
 const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
+/** While catchUp() comes at least this often, the timer waits this long past a frame's time for
+ * the next catchUp to play it; otherwise the timer plays each frame on its time. */
+export const VOICE_PLAYOUT_FOLLOW_MS = VOICE_FRAME_MS;
 
 export type VoiceTraceEvent = { ev: 'sent'; seq: number; atMs: number } | { ev: 'played'; from: number; seq: number; atMs: number };
 
@@ -38,6 +44,10 @@ export class VoiceChat {
   #timer: NodeJS.Timeout | null = null;
   #started = false;
   #lastPacketMs = -Infinity;
+  #lastCatchUpMs = -Infinity;
+  /** The playout timeline: frame n plays at t0 + n * VOICE_FRAME_MS; `played` frames so far. */
+  #t0 = 0;
+  #played = 0;
   #wall: () => number;
 
   constructor(o: VoiceChatOptions) {
@@ -119,24 +129,54 @@ export class VoiceChat {
     this.#started = true;
   }
 
-  /** One frame every VOICE_FRAME_MS from t0, each timer aimed at the next frame's time. */
+  /**
+   * The owner is awake anyway (the sidecar: a game frame): plays the frames due by now, so the
+   * timer need not wake the process for them. Does nothing while no one talks.
+   */
+  catchUp(): void {
+    if (this.#timer === null) return;
+    const now = this.#clock.now();
+    this.#lastCatchUpMs = now;
+    const before = this.#played;
+    this.#playDue(now);
+    if (this.#played !== before || this.#idle(now)) this.#arm(now);
+  }
+
+  /** One frame every VOICE_FRAME_MS from t0, played by catchUp() or by the timer. */
   #runPlayout(t0: number): void {
-    let played = 0;
-    const step = (): void => {
-      const now = this.#clock.now();
-      const due = Math.floor((now - t0) / VOICE_FRAME_MS);
-      if (due - played > PLAYOUT_MAX_CATCHUP_FRAMES) played = due - PLAYOUT_MAX_CATCHUP_FRAMES;
-      while (played < due) {
-        played += 1;
-        this.rx.tick(t0 + played * VOICE_FRAME_MS);
-      }
-      if (now - this.#lastPacketMs > VOICE_PLAYOUT_IDLE_MS && !this.rx.anyTalking) {
-        this.#timer = null;
-        return;
-      }
-      this.#timer = setTimeout(step, Math.max(0, t0 + (played + 1) * VOICE_FRAME_MS - this.#clock.now()));
-    };
-    this.#timer = setTimeout(step, VOICE_FRAME_MS);
+    this.#t0 = t0;
+    this.#played = 0;
+    this.#timer = setTimeout(this.#step, VOICE_FRAME_MS);
+  }
+
+  #step = (): void => {
+    const now = this.#clock.now();
+    this.#playDue(now);
+    this.#arm(now);
+  };
+
+  #playDue(now: number): void {
+    const due = Math.floor((now - this.#t0) / VOICE_FRAME_MS);
+    if (due - this.#played > PLAYOUT_MAX_CATCHUP_FRAMES) this.#played = due - PLAYOUT_MAX_CATCHUP_FRAMES;
+    while (this.#played < due) {
+      this.#played += 1;
+      this.rx.tick(this.#t0 + this.#played * VOICE_FRAME_MS);
+    }
+  }
+
+  #idle(now: number): boolean {
+    return now - this.#lastPacketMs > VOICE_PLAYOUT_IDLE_MS && !this.rx.anyTalking;
+  }
+
+  /** The timer for the next frame (its time, or later while catchUp() follows), or none when idle. */
+  #arm(now: number): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#idle(now)) {
+      this.#timer = null;
+      return;
+    }
+    const follow = now - this.#lastCatchUpMs <= VOICE_PLAYOUT_FOLLOW_MS ? VOICE_PLAYOUT_FOLLOW_MS : 0;
+    this.#timer = setTimeout(this.#step, Math.max(0, this.#t0 + (this.#played + 1) * VOICE_FRAME_MS + follow - now));
   }
 
   close(): void {

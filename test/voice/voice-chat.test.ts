@@ -67,6 +67,51 @@ describe('VoiceChat playout clock', () => {
     chat.close();
   });
 
+  it('frames ride on catchUp() while the owner is woken every game frame; the timer plays them once it stops', () => {
+    vi.setSystemTime(0);
+    const GAME_FRAME_MS = 16;
+    let inCatchUp = false;
+    const late: number[] = [];
+    let fromTimer = 0;
+    const sink = new CountingSink();
+    const write = sink.write.bind(sink);
+    sink.write = (pcm, frameIndex) => {
+      if (inCatchUp) late.push(Date.now() - (frameIndex ?? NaN) * VOICE_FRAME_MS);
+      else fromTimer++;
+      write(pcm, frameIndex);
+    };
+    const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() } });
+    chat.start();
+    const packets: OutgoingVoice[] = [];
+    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
+    tx.setPushToTalk(true);
+    const talk = (ms: number, gameFrames: boolean): void => {
+      for (let i = 0; i < ms; i++) {
+        if (Date.now() % VOICE_FRAME_MS === 0) {
+          tx.onMicFrame(tone(Date.now() / VOICE_FRAME_MS));
+          for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
+        }
+        if (gameFrames && Date.now() % GAME_FRAME_MS === 0) {
+          inCatchUp = true;
+          chat.catchUp();
+          inCatchUp = false;
+        }
+        vi.advanceTimersByTime(1);
+      }
+    };
+    talk(2_000, true);
+    expect(sink.frames).toBeGreaterThanOrEqual(2_000 / VOICE_FRAME_MS - 3);
+    expect(fromTimer).toBeLessThanOrEqual(1); // the first frame, before catchUp took over
+    expect(Math.max(...late)).toBeLessThan(GAME_FRAME_MS); // at most one game frame late
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(0); // never before its time
+    const before = sink.frames;
+    talk(1_000, false);
+    expect(fromTimer).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);
+    expect(sink.frames - before).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);
+    tx.close();
+    chat.close();
+  });
+
   it('a packet after the clock stopped starts it again; close stops it', () => {
     const sink = new CountingSink();
     const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() } });
