@@ -5,6 +5,7 @@ import { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
 import { EnetError } from '../../src/net/enet/errors.js';
+import { until } from '../helpers/wait.js';
 
 const hosts: EnetHost[] = [];
 afterEach(() => {
@@ -85,5 +86,37 @@ describe('udp transport', () => {
     const a = await UdpTransport.bind({ address: '127.0.0.1' });
     a.close();
     expect(a.send(new Uint8Array(4), { address: '127.0.0.1', port: 9 })).toBe(false);
+  });
+  it('connected to one address (connectTo): sends to it, refuses others, hears only it', async () => {
+    const server = await UdpTransport.bind({ address: '127.0.0.1' });
+    const stranger = await UdpTransport.bind({ address: '127.0.0.1' });
+    const client = await UdpTransport.bind({ address: '127.0.0.1', connectTo: server.localAddress() });
+    try {
+      const atServer: number[] = [];
+      const atClient: number[] = [];
+      server.onDatagram((d) => atServer.push(d[0]!));
+      client.onDatagram((d) => atClient.push(d[0]!));
+      expect(client.send(Uint8Array.of(1), server.localAddress())).toBe(true);
+      expect(client.send(Uint8Array.of(2), stranger.localAddress())).toBe(false);
+      await until(() => atServer.length === 1, 'the datagram at the server');
+      // the kernel drops the stranger's datagram; the server's, sent after it, arrives
+      stranger.send(Uint8Array.of(7), client.localAddress());
+      server.send(Uint8Array.of(8), client.localAddress());
+      await until(() => atClient.length >= 1, "the server's datagram at the client");
+      expect(atServer).toEqual([1]);
+      expect(atClient).toEqual([8]);
+      // ENet over it, as the sidecar uses it
+      const h = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }) });
+      hosts.push(h);
+      const c = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1', connectTo: h.address() }) });
+      hosts.push(c);
+      const up = waitFor<void>((r) => c.on('connect', () => r()), 'connect over a connected socket');
+      c.connect(h.address(), 1, 0);
+      await up;
+    } finally {
+      server.close();
+      stranger.close();
+      client.close();
+    }
   });
 });

@@ -40,8 +40,8 @@ function watchedDeps(over: Partial<SidecarDeps> = {}) {
   const deps: SidecarDeps = {
     ...SIDECAR_DEPS,
     openBridge: (o) => (seen.bridge = SIDECAR_DEPS.openBridge(o)),
-    bindUdp: async () => {
-      const t = await SIDECAR_DEPS.bindUdp();
+    bindUdp: async (server) => {
+      const t = await SIDECAR_DEPS.bindUdp(server);
       const close = t.close.bind(t);
       t.close = () => {
         seen.transportClosed = true;

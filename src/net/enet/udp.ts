@@ -15,6 +15,13 @@ export interface UdpBindOptions {
   type?: SocketType;
   /** udp6 only: also accept IPv4 (dual stack). Default false. */
   dualStack?: boolean;
+  /**
+   * The one address this socket talks to (a client of one server): the socket is connected, so
+   * a send skips dgram's per-send address lookup and the kernel drops datagrams from anyone
+   * else; send() to another address returns false. If the connect fails (e.g. a name that does
+   * not resolve), the socket stays unconnected and sends as without this option.
+   */
+  connectTo?: DatagramAddress;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
@@ -34,6 +41,8 @@ export class UdpTransport implements DatagramTransport {
   #handler: DatagramHandler | null = null;
   #closed = false;
   readonly #local: DatagramAddress;
+  /** Set once the socket is connected to it (UdpBindOptions.connectTo). */
+  #peer: DatagramAddress | null = null;
 
   private constructor(private readonly socket: Socket) {
     const a = socket.address();
@@ -64,7 +73,13 @@ export class UdpTransport implements DatagramTransport {
       socket.once('error', onError);
       socket.bind(options.port ?? 0, address, () => {
         socket.off('error', onError);
-        resolve(new UdpTransport(socket));
+        const t = new UdpTransport(socket);
+        if (options.connectTo === undefined) return resolve(t);
+        const peer = { address: options.connectTo.address, port: options.connectTo.port };
+        socket.connect(peer.port, peer.address, (err?: Error) => {
+          if (!err) t.#peer = peer;
+          resolve(t);
+        });
       });
     });
   }
@@ -72,7 +87,10 @@ export class UdpTransport implements DatagramTransport {
   send(data: Uint8Array, to: DatagramAddress): boolean {
     if (this.#closed) return false;
     try {
-      this.socket.send(data, to.port, to.address);
+      const peer = this.#peer;
+      if (peer === null) this.socket.send(data, to.port, to.address);
+      else if (to.port === peer.port && to.address === peer.address) this.socket.send(data);
+      else return false;
       return true;
     } catch {
       return false;

@@ -10,7 +10,7 @@ import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js
 import type { CliIo } from '../../cli/io.js';
 import { ExitLatch, Teardown } from '../../cli/teardown.js';
 import { UdpTransport } from '../../net/enet/index.js';
-import type { DatagramTransport } from '../../net/enet/transport.js';
+import type { DatagramAddress, DatagramTransport } from '../../net/enet/transport.js';
 import { fingerprint } from '../../protocol/identity.js';
 import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
 import type { joinThroughMaster } from '../nat-join.js';
@@ -23,15 +23,16 @@ const DEFAULT_CLOSE_REASON = 'sidecar stopping';
 /** What the sidecar opens in the outside world; tests replace parts to watch them close. */
 export interface SidecarDeps {
   openBridge(opts: { name: string; role: 'sidecar' }): Bridge;
-  /** The UDP socket ENet rides on for a direct --server join. */
-  bindUdp(): Promise<DatagramTransport>;
+  /** The UDP socket ENet rides on for a direct --server join, connected to that server when
+   * given (its sends skip a per-datagram address lookup). */
+  bindUdp(server?: DatagramAddress): Promise<DatagramTransport>;
   joinThroughMaster: typeof joinThroughMaster;
   loadIdentity: typeof loadOrCreateIdentity;
 }
 
 export const SIDECAR_DEPS: SidecarDeps = {
   openBridge,
-  bindUdp: () => UdpTransport.bind({ address: '0.0.0.0', port: 0 }),
+  bindUdp: (server) => UdpTransport.bind({ address: '0.0.0.0', port: 0, connectTo: server }),
   joinThroughMaster: async (o) => (await import('../nat-join.js')).joinThroughMaster(o),
   loadIdentity: loadOrCreateIdentity,
 };

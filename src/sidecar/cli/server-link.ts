@@ -173,9 +173,9 @@ export class ServerLink {
       transport = nat.transport;
       address = nat.address;
     } else {
-      transport = await deps.bindUdp();
-      if (stale()) return transport.close();
       address = { address: target.address, port: target.port };
+      transport = await deps.bindUdp(address);
+      if (stale()) return transport.close();
     }
     const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
     this.#host = host;
