@@ -21,9 +21,11 @@ import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
 /** Node/V8 flags for the measured sidecar (space-separated; default: the plugin launcher's). */
 const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? SIDECAR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+/** The compared bundle's flags (default: the same). */
+const COMPARE_NODE_FLAGS = (process.env.SIDECAR_BENCH_COMPARE_NODE_FLAGS ?? NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
 /** The measured bundle, and optionally a second one (e.g. main's, built elsewhere) measured in
- * each repetition on the same server and talker, right before it: a before/after in one run. */
+ * each repetition on the same server and talker (first or second by turns): a before/after in one run. */
 const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
 const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE;
 /** How the bench's game reads the sidecar's frames: 'poll' once per frame before it reports its
@@ -39,6 +41,7 @@ const COMPARE_GAME_READ = (process.env.SIDECAR_BENCH_COMPARE_GAME_READ ?? GAME_R
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
 const BASELINE_MEASURE_S = Math.min(MEASURE_S, 8);
+const BASELINE_WARMUP_S = Math.min(WARMUP_S, 5);
 const CITY_NPCS = 100;
 const CITY_VEHICLES = 40;
 const CITY_AREA_M = 200;
@@ -101,8 +104,17 @@ interface Rep {
   floor: { cpuPct: number; rssMb: number };
 }
 
-/** Runs the sidecar bundle for its game until measured; `server` null = the no-server baseline. */
-async function measureSidecar(dir: string, tag: string, server: string, measureS: number, bundle = BUNDLE, read = GAME_READ): Promise<Measured> {
+/** Runs the sidecar bundle for its game until measured (the no-server baseline: a `server` that never answers). */
+interface MeasureOptions {
+  measureS: number;
+  warmupS?: number;
+  bundle?: string;
+  read?: GameRead;
+  flags?: string[];
+}
+
+async function measureSidecar(dir: string, tag: string, server: string, o: MeasureOptions): Promise<Measured> {
+  const { measureS, warmupS = WARMUP_S, bundle = BUNDLE, read = GAME_READ, flags = NODE_FLAGS } = o;
   const session = `sb${process.pid}${tag}`;
   const game: Bridge = openBridge({ name: session, role: 'game', read });
   let proxies = 0,
@@ -116,7 +128,7 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
-    [...NODE_FLAGS, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    [...flags, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
     { stdio: ['ignore', TRACE_FILE !== undefined && bundle === BUNDLE ? 'pipe' : 'ignore', 'inherit'] },
   );
   if (child.stdout) {
@@ -130,7 +142,7 @@ async function measureSidecar(dir: string, tag: string, server: string, measureS
     });
   }
   try {
-    await sleep(WARMUP_S * 1000);
+    await sleep(warmupS * 1000);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) during warm-up`);
     const a = procStat(child.pid!);
     const w0 = mainThreadWakes(child.pid!);
@@ -183,7 +195,7 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
   try {
     const floor = await measureFloor();
-    const idle = await measureSidecar(dir, `idle${rep}`, `127.0.0.1:${silent.address().port}`, BASELINE_MEASURE_S);
+    const idle = await measureSidecar(dir, `idle${rep}`, `127.0.0.1:${silent.address().port}`, { measureS: BASELINE_MEASURE_S, warmupS: BASELINE_WARMUP_S });
     const server = proc([
       'src/server/main.ts',
       '--port',
@@ -242,10 +254,20 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     ]);
     procs.push(sc);
     await sc.line(/joined as peer/);
-    const compare =
-      COMPARE_BUNDLE === undefined ? undefined : await measureSidecar(dir, `cmp${rep}`, `127.0.0.1:${port}`, MEASURE_S, COMPARE_BUNDLE, COMPARE_GAME_READ);
-    const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, MEASURE_S);
-    return { city, idle, floor, compare };
+    const measureCompare = (): Promise<Measured | undefined> =>
+      COMPARE_BUNDLE === undefined
+        ? Promise.resolve(undefined)
+        : measureSidecar(dir, `cmp${rep}`, `127.0.0.1:${port}`, {
+            measureS: MEASURE_S,
+            bundle: COMPARE_BUNDLE,
+            read: COMPARE_GAME_READ,
+            flags: COMPARE_NODE_FLAGS,
+          });
+    // the compared bundle goes first in even repetitions, second in odd ones: neither gets the
+    // earlier (or later) machine state every time
+    const compare = rep % 2 === 0 ? await measureCompare() : undefined;
+    const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, { measureS: MEASURE_S });
+    return { city, idle, floor, compare: compare ?? (await measureCompare()) };
   } finally {
     silent.close();
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);
@@ -302,13 +324,15 @@ async function main(): Promise<void> {
       area_m: CITY_AREA_M,
       game_transform_hz: 60,
       talker: `push-to-talk ${TALK_ON_MS} ms on, ${TALK_ON_MS} ms off`,
-      baseline: `same bundle and game, server address that never answers, measured over ${BASELINE_MEASURE_S} s (the connect gives up later)`,
+      baseline: `same bundle and game, server address that never answers, measured over ${BASELINE_MEASURE_S} s after ${BASELINE_WARMUP_S} s (the connect gives up later)`,
       wake_floor: `a bare node process with a ${FLOOR_WAKES_HZ} Hz empty timer, over ${BASELINE_MEASURE_S} s`,
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core',
       node_flags: NODE_FLAGS.join(' '),
       bundle: BUNDLE,
       game_read: GAME_READ,
-      ...(COMPARE_BUNDLE === undefined ? {} : { compare_bundle: COMPARE_BUNDLE, compare_game_read: COMPARE_GAME_READ }),
+      ...(COMPARE_BUNDLE === undefined
+        ? {}
+        : { compare_bundle: COMPARE_BUNDLE, compare_game_read: COMPARE_GAME_READ, compare_node_flags: COMPARE_NODE_FLAGS.join(' ') }),
     },
     load_average_1m: load,
     machine: machineInfo(),
