@@ -14,8 +14,9 @@ import { systemClock, type Clock } from '../util/clock.js';
 
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
 const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
-/** While catchUp() comes at least this often, the timer waits this long past a frame's time for
- * the next catchUp to play it; otherwise the timer plays each frame on its time. */
+/** While catchUp() comes at least this often (its last two calls, and the last one, within this),
+ * the timer waits this long past a frame's time for the next catchUp to play it; otherwise (no
+ * game frames, or a game slower than 50 frames a second) the timer plays each frame on time. */
 export const VOICE_PLAYOUT_FOLLOW_MS = VOICE_FRAME_MS;
 
 export type VoiceTraceEvent = { ev: 'sent'; seq: number; atMs: number } | { ev: 'played'; from: number; seq: number; atMs: number };
@@ -45,6 +46,7 @@ export class VoiceChat {
   #started = false;
   #lastPacketMs = -Infinity;
   #lastCatchUpMs = -Infinity;
+  #prevCatchUpMs = -Infinity;
   /** The playout timeline: frame n plays at t0 + n * VOICE_FRAME_MS; `played` frames so far. */
   #t0 = 0;
   #played = 0;
@@ -136,6 +138,7 @@ export class VoiceChat {
   catchUp(): void {
     if (this.#timer === null) return;
     const now = this.#clock.now();
+    this.#prevCatchUpMs = this.#lastCatchUpMs;
     this.#lastCatchUpMs = now;
     const before = this.#played;
     this.#playDue(now);
@@ -175,7 +178,8 @@ export class VoiceChat {
       this.#timer = null;
       return;
     }
-    const follow = now - this.#lastCatchUpMs <= VOICE_PLAYOUT_FOLLOW_MS ? VOICE_PLAYOUT_FOLLOW_MS : 0;
+    const last = this.#lastCatchUpMs;
+    const follow = now - last <= VOICE_PLAYOUT_FOLLOW_MS && last - this.#prevCatchUpMs <= VOICE_PLAYOUT_FOLLOW_MS ? VOICE_PLAYOUT_FOLLOW_MS : 0;
     this.#timer = setTimeout(this.#step, Math.max(0, this.#t0 + (this.#played + 1) * VOICE_FRAME_MS + follow - now));
   }
 

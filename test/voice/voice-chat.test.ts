@@ -71,13 +71,18 @@ describe('VoiceChat playout clock', () => {
     vi.setSystemTime(0);
     const GAME_FRAME_MS = 16;
     let inCatchUp = false;
-    const late: number[] = [];
+    let late: number[] = [];
+    let timerLate: number[] = [];
     let fromTimer = 0;
     const sink = new CountingSink();
     const write = sink.write.bind(sink);
     sink.write = (pcm, frameIndex) => {
-      if (inCatchUp) late.push(Date.now() - (frameIndex ?? NaN) * VOICE_FRAME_MS);
-      else fromTimer++;
+      const lateMs = Date.now() - (frameIndex ?? NaN) * VOICE_FRAME_MS;
+      if (inCatchUp) late.push(lateMs);
+      else {
+        fromTimer++;
+        timerLate.push(lateMs);
+      }
       write(pcm, frameIndex);
     };
     const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() } });
@@ -85,13 +90,13 @@ describe('VoiceChat playout clock', () => {
     const packets: OutgoingVoice[] = [];
     const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
     tx.setPushToTalk(true);
-    const talk = (ms: number, gameFrames: boolean): void => {
+    const talk = (ms: number, gameFrameMs: number | null): void => {
       for (let i = 0; i < ms; i++) {
         if (Date.now() % VOICE_FRAME_MS === 0) {
           tx.onMicFrame(tone(Date.now() / VOICE_FRAME_MS));
           for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
         }
-        if (gameFrames && Date.now() % GAME_FRAME_MS === 0) {
+        if (gameFrameMs !== null && Date.now() % gameFrameMs === 0) {
           inCatchUp = true;
           chat.catchUp();
           inCatchUp = false;
@@ -99,15 +104,21 @@ describe('VoiceChat playout clock', () => {
         vi.advanceTimersByTime(1);
       }
     };
-    talk(2_000, true);
+    talk(2_000, GAME_FRAME_MS);
     expect(sink.frames).toBeGreaterThanOrEqual(2_000 / VOICE_FRAME_MS - 3);
     expect(fromTimer).toBeLessThanOrEqual(1); // the first frame, before catchUp took over
     expect(Math.max(...late)).toBeLessThan(GAME_FRAME_MS); // at most one game frame late
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0); // never before its time
     const before = sink.frames;
-    talk(1_000, false);
+    talk(1_000, null);
     expect(fromTimer).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);
     expect(sink.frames - before).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);
+    // a game slower than the voice frames (10 Hz) does not hold the timer back: frames on time
+    late = [];
+    timerLate = [];
+    talk(1_000, 100);
+    expect(Math.max(...late, ...timerLate)).toBe(0);
+    expect(late.length + timerLate.length).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 1);
     tx.close();
     chat.close();
   });
