@@ -85,7 +85,9 @@ void coop_native_send(int index, void *ctx, r4e_stack_frame *frame, void *out) {
       o += op->n;
     }
   }
+  /* coop_write_frame wakes the sidecar when it sleeps (its reader-waiting flag). No coop_wake of
+   * our own: on Windows it left the ring's event set, so the sidecar's next wait returned at
+   * once: a second, empty wake of the sidecar for every frame the game sent. */
   int ok = w.ok && plugin_region != NULL && coop_write_frame(plugin_region, n->type, frame_out, w.at) == 0;
-  if (ok) coop_wake(plugin_region, 0);
   if (out) *(_Bool *)out = ok;
 }
