@@ -21,6 +21,13 @@ import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
 /** Node/V8 flags for the measured sidecar (space-separated; default: the plugin launcher's). */
 const NODE_FLAGS = (process.env.SIDECAR_BENCH_NODE_FLAGS ?? SIDECAR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+/** Extra environment for the measured bundle only ("K=V K2=V2"), e.g. MALLOC_ARENA_MAX=2. */
+const SIDECAR_ENV = Object.fromEntries(
+  (process.env.SIDECAR_BENCH_SIDECAR_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 /** The compared bundle's flags (default: the same). */
 const COMPARE_NODE_FLAGS = (process.env.SIDECAR_BENCH_COMPARE_NODE_FLAGS ?? NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
@@ -111,6 +118,7 @@ interface MeasureOptions {
   bundle?: string;
   read?: GameRead;
   flags?: string[];
+  env?: Record<string, string>;
 }
 
 async function measureSidecar(dir: string, tag: string, server: string, o: MeasureOptions): Promise<Measured> {
@@ -129,7 +137,10 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
   const child: ChildProcess = spawn(
     process.execPath,
     [...flags, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
-    { stdio: ['ignore', TRACE_FILE !== undefined && bundle === BUNDLE ? 'pipe' : 'ignore', 'inherit'] },
+    {
+      stdio: ['ignore', TRACE_FILE !== undefined && bundle === BUNDLE ? 'pipe' : 'ignore', 'inherit'],
+      env: o.env === undefined ? process.env : { ...process.env, ...o.env },
+    },
   );
   if (child.stdout) {
     const t0 = performance.now();
@@ -266,7 +277,7 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     // the compared bundle goes first in even repetitions, second in odd ones: neither gets the
     // earlier (or later) machine state every time
     const compare = rep % 2 === 0 ? await measureCompare() : undefined;
-    const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, { measureS: MEASURE_S });
+    const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, { measureS: MEASURE_S, env: SIDECAR_ENV });
     return { city, idle, floor, compare: compare ?? (await measureCompare()) };
   } finally {
     silent.close();
@@ -330,6 +341,7 @@ async function main(): Promise<void> {
       node_flags: NODE_FLAGS.join(' '),
       bundle: BUNDLE,
       game_read: GAME_READ,
+      sidecar_env: process.env.SIDECAR_BENCH_SIDECAR_ENV ?? '',
       ...(COMPARE_BUNDLE === undefined
         ? {}
         : { compare_bundle: COMPARE_BUNDLE, compare_game_read: COMPARE_GAME_READ, compare_node_flags: COMPARE_NODE_FLAGS.join(' ') }),

@@ -18,6 +18,9 @@ export interface LatencyResult {
   frames: number;
 }
 
+/** How often the headless games report their transform (the sidecar plays voice on these frames
+ * when they come at least every 20 ms): 10 by default, VOICE_BENCH_GAME_HZ=60 as a real game. */
+export const GAME_HZ = Number(process.env.VOICE_BENCH_GAME_HZ ?? 10);
 const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 function summarize(sent: VoiceTraceEvent[], played: VoiceTraceEvent[]): LatencyResult {
@@ -81,7 +84,7 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
                   [3, 0.1, 0],
                 ],
           speedMps: 0.001,
-          hz: 10,
+          hz: GAME_HZ,
         },
       ];
       if (tag === 'A')

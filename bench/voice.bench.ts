@@ -12,7 +12,7 @@ import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES } from '../src/voice/constants.js';
 import { loadOpus } from '../src/voice/opus-native.js';
 import { writeWav } from '../src/voice/wav.js';
 import { seededRandom } from '../src/util/random.js';
-import { mouthToEarInProcess, mouthToEarProcesses } from './voice-latency.js';
+import { GAME_HZ, mouthToEarInProcess, mouthToEarProcesses } from './voice-latency.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,7 @@ const m2e50 = median(runs.map((r) => r.p50)),
 Object.assign(results, {
   mouth_to_ear_ms_p50: +m2e50.toFixed(1),
   mouth_to_ear_ms_p95: +m2e95.toFixed(1),
+  mouth_to_ear_game_transform_hz: GAME_HZ,
   mouth_to_ear_runs: runs.map((r) => ({ p50: +r.p50.toFixed(1), p95: +r.p95.toFixed(1), frames: r.frames })),
   baseline_in_process_ms_p50: +baseLat.p50.toFixed(1),
   baseline_in_process_ms_p95: +baseLat.p95.toFixed(1),
