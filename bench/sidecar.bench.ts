@@ -5,7 +5,7 @@
 // launcher's Node flags (SIDECAR_NODE_FLAGS). A second player (coop-sim + its sidecar) stands
 // near and talks half the time (push-to-talk 5 s on, 5 s off), so voice is received, decoded
 // and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
-// core) and RSS over MEASURE_S after WARMUP_S. Baseline, same run: the same bundle attached to
+// core) and RSS over MEASURE_S after WARMUP_S (60 s: V8's optimising settles). Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,9 @@ const SIDECAR_ENV = Object.fromEntries(
 );
 /** The compared bundle's flags (default: the same). */
 const COMPARE_NODE_FLAGS = (process.env.SIDECAR_BENCH_COMPARE_NODE_FLAGS ?? NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
-const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 5);
+/** V8 keeps optimising the sidecar's code for about a minute (docs/benchmarks.md): measured after
+ * that, as it runs for hours beside a game. SIDECAR_BENCH_WARMUP_S=5 gives the first minute. */
+const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 60);
 /** The measured bundle, and optionally a second one (e.g. main's, built elsewhere) measured in
  * each repetition on the same server and talker (first or second by turns): a before/after in one run. */
 const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
