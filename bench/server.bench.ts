@@ -260,6 +260,7 @@ if (process.env.SERVER_BENCH_SEND !== '0') {
   results[`snapshots_rejected_by_clients_${key}`] = Math.max(...runs.map((r) => r.rejected));
   results[`acks_never_sent_${key}`] = Math.max(...runs.map((r) => r.acksNeverSent));
   results[`client_disconnects_${key}`] = Math.max(...runs.map((r) => r.disconnects));
+  results[`send_run_server_and_clients_on_own_cores_${key}`] = runs.every((r) => r.pinned) ? 1 : 0;
   results[`send_snapshot_bytes_per_entity_${key}`] = m((r) => r.bytesPerEntity, 2);
   const base = results[`tick_p99_ms_${key}`];
   if (base) results[`tick_with_send_over_tick_p99_${key}`] = +(results[`tick_with_send_p99_ms_${key}`] / base).toFixed(2);
