@@ -10,7 +10,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnetHost, UdpTransport, type EnetPeer } from '../src/net/enet/index.js';
 import { ENET_PEER_PACKET_THROTTLE_ACCELERATION, ENET_PEER_PACKET_THROTTLE_INTERVAL_MS } from '../src/net/enet/constants.js';
-import { enetSendOptions } from '../src/server/enet-adapter.js';
+import { enetSendOptions, serverUdpOptions } from '../src/server/enet-adapter.js';
 import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
 import { decodeMsg } from '../src/protocol/codec.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../src/protocol/constants.js';
@@ -96,10 +96,11 @@ interface ClientStats {
   cpuMs: number;
 }
 
-export async function tickSendRun(nClients: number, nEntities: number, seed: number): Promise<SendRun> {
+/** `batchSends` false: the server's datagrams leave one dgram send each (the baseline of the batched sends). */
+export async function tickSendRun(nClients: number, nEntities: number, seed: number, batchSends = true): Promise<SendRun> {
   const { world, sim, clients, rng } = buildWorld(nClients, nEntities, seed);
   const pipe = new TickPipeline(world, sim);
-  const transport = await UdpTransport.bind({ address: '127.0.0.1', port: 0 });
+  const transport = await UdpTransport.bind({ ...serverUdpOptions('127.0.0.1', 0), batchSends });
   const host = new EnetHost({ transport, peerLimit: nClients + SPARE_PEER_SLOTS, channelLimit: CHANNEL_COUNT });
   const peerOf = new Map<TickClient, EnetPeer>();
   const clientOf = new Map<EnetPeer, TickClient>();
