@@ -24,6 +24,8 @@ export interface EnetListenOptions {
 export interface EnetListener {
   readonly host: EnetHost;
   readonly port: number;
+  /** How datagrams leave, for the startup log: batched, or one by one and why. */
+  readonly udpSends: string;
   close(): void;
 }
 
@@ -95,9 +97,16 @@ export async function listenEnet(server: CoopServer, opts: EnetListenOptions): P
     conns.delete(peer);
     server.peerGone(c, 'link closed');
   });
+  const udpSends =
+    transport instanceof UdpTransport
+      ? transport.batching
+        ? "a tick's datagrams in one sendmmsg"
+        : `one send a datagram (${transport.batchUnavailable ?? 'not asked'})`
+      : 'through its own transport';
   return {
     host,
     port: transport.localAddress().port,
+    udpSends,
     close() {
       host.flush();
       host.destroy();
