@@ -78,7 +78,7 @@ export class SnapshotWriter {
     if (this.#worldTick[slot] !== tick) this.#capture(slot, tick, world, simTimeMs);
     const n = ids.length;
     if (client.ringIds[slot].length < n) client.ringIds[slot] = new Uint32Array(n * 2);
-    const sorted = this.#sortByPrevious(client, ids, client.ringIds[slot]);
+    const sorted = this.#sortByPrevious(client, ids, client.ringIds[slot]); // its first n entries
     let b = client.baseSlotFor(tick);
     // A base older than this writer's copies of the world (another writer's client) is no base.
     if (b >= 0 && this.#worldTick[b] !== client.ackedTick) b = -1;
@@ -102,7 +102,8 @@ export class SnapshotWriter {
   }
 
   /**
-   * ids ascending into `into`. Interest changes little from tick to tick, so the last snapshot's
+   * ids ascending into `into` (its first ids.length entries; `into` is returned, no view made for
+   * each client). Interest changes little from tick to tick, so the last snapshot's
    * ids (already ascending) give the order: keep those still present, merge in the few new ones.
    * A sort of every client's ids cost more than half of write() (profiled).
    */
@@ -110,9 +111,9 @@ export class SnapshotWriter {
     const n = ids.length;
     const prevSlot = client.lastSentTick < 0 ? -1 : client.lastSentTick % SNAPSHOT_HISTORY;
     if (prevSlot < 0 || client.ringTick[prevSlot] !== client.lastSentTick) {
-      const sorted = into.subarray(0, n);
-      for (let i = 0; i < n; i++) sorted[i] = ids[i];
-      return sorted.sort();
+      for (let i = 0; i < n; i++) into[i] = ids[i];
+      into.subarray(0, n).sort();
+      return into;
     }
     let limit = 0;
     for (let i = 0; i < n; i++) if (ids[i] >= limit) limit = ids[i] + 1;
@@ -140,7 +141,7 @@ export class SnapshotWriter {
     const fresh = this.#fresh.length < n ? (this.#fresh = new Uint32Array(n * 2)) : this.#fresh;
     let f = 0;
     for (let i = 0; i < n; i++) if (mark[ids[i]] === s) fresh[f++] = ids[i];
-    fresh.subarray(0, f).sort();
+    if (f > 1) fresh.subarray(0, f).sort();
     let i = 0,
       j = 0,
       o = 0;
@@ -150,9 +151,9 @@ export class SnapshotWriter {
     if (o !== n) {
       // Repeated ids (never from InterestManager): the plain sort keeps them all.
       for (let x = 0; x < n; x++) into[x] = ids[x];
-      return into.subarray(0, n).sort();
+      into.subarray(0, n).sort();
     }
-    return into.subarray(0, n);
+    return into;
   }
 
   /** Keeps the world's quantised state at `tick` (one copy per tick, shared by every client). */
