@@ -5,6 +5,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES, ENET_HOST_SEND_BUFFER_SIZE_BYTES } from './constants.js';
 import { EnetError } from './errors.js';
 import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
+import { ipv4Number, openSendBatch, type SendBatch } from './udp-batch.js';
 
 export interface UdpBindOptions {
   /** Local address; default 0.0.0.0, or :: when `type` is udp6. */
@@ -15,7 +16,14 @@ export interface UdpBindOptions {
   type?: SocketType;
   /** udp6 only: also accept IPv4 (dual stack). Default false. */
   dualStack?: boolean;
+  /**
+   * Gather each send pass's IPv4 datagrams into one sendmmsg (udp-batch.ts) where the platform
+   * has it; elsewhere (batchUnavailable says why) each goes out by itself as without. Default false.
+   */
+  batchSends?: boolean;
 }
+
+const ipv4Text = (ip: number): string => `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
@@ -34,10 +42,22 @@ export class UdpTransport implements DatagramTransport {
   #handler: DatagramHandler | null = null;
   #closed = false;
   readonly #local: DatagramAddress;
+  #batch: SendBatch | null = null;
+  #flushQueued = false;
+  /** Why sends are not batched although asked (batchSends), or undefined. */
+  readonly batchUnavailable: string | undefined;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    batchSends: boolean,
+  ) {
     const a = socket.address();
     this.#local = { address: a.address, port: a.port };
+    if (batchSends) {
+      const batch = openSendBatch(socket);
+      if (typeof batch === 'string') this.batchUnavailable = batch;
+      else this.#batch = batch;
+    }
     socket.on('message', (msg, rinfo) => {
       if (this.#handler !== null) this.#handler(msg, { address: rinfo.address, port: rinfo.port });
     });
@@ -64,15 +84,53 @@ export class UdpTransport implements DatagramTransport {
       socket.once('error', onError);
       socket.bind(options.port ?? 0, address, () => {
         socket.off('error', onError);
-        resolve(new UdpTransport(socket));
+        resolve(new UdpTransport(socket, options.batchSends === true));
       });
     });
   }
 
+  /** Whether sends are gathered into one system call a pass. */
+  get batching(): boolean {
+    return this.#batch !== null;
+  }
+
   send(data: Uint8Array, to: DatagramAddress): boolean {
     if (this.#closed) return false;
+    if (this.#batch !== null) {
+      const ip = ipv4Number(to.address);
+      if (ip >= 0) {
+        if (this.#batch.add(data, ip, to.port)) return this.#flushLater();
+        this.sendGathered(); // full: send what is gathered, then gather this one
+        if (this.#batch.add(data, ip, to.port)) return this.#flushLater();
+      }
+    }
+    return this.#sendNow(data, to.port, to.address);
+  }
+
+  /** Sends the gathered datagrams in one call; any the kernel did not take go out one by one. */
+  sendGathered(): void {
+    if (this.#batch !== null && this.#batch.count > 0) this.#batch.send(this.#unsent);
+  }
+
+  #unsent = (data: Uint8Array, ip: number, port: number): void => {
+    this.#sendNow(data, port, ipv4Text(ip));
+  };
+
+  /** A send outside a host's pass still leaves this turn (the host flushes at the end of its own). */
+  #flushLater(): boolean {
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        if (!this.#closed) this.sendGathered();
+      });
+    }
+    return true;
+  }
+
+  #sendNow(data: Uint8Array, port: number, address: string): boolean {
     try {
-      this.socket.send(data, to.port, to.address);
+      this.socket.send(data, port, address);
       return true;
     } catch {
       return false;
@@ -89,8 +147,11 @@ export class UdpTransport implements DatagramTransport {
 
   close(): void {
     if (this.#closed) return;
+    this.sendGathered();
     this.#closed = true;
     this.#handler = null;
+    this.#batch?.close();
+    this.#batch = null;
     this.socket.close();
   }
 }
