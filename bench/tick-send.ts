@@ -29,6 +29,8 @@ const SPARE_PEER_SLOTS = 64;
 /** The server's core and the clients' (Linux, ≥ 2 cores, taskset): the goal is a tick on one core. */
 const SERVER_CPU = 0;
 const CLIENTS_CPU = 1;
+/** Cores this process may use, read before any pinning (availableParallelism follows the affinity). */
+const CORES = os.availableParallelism();
 
 /**
  * Gives the server (this process, every thread) one core and the clients' process the other: the
@@ -36,7 +38,7 @@ const CLIENTS_CPU = 1;
  * where the clients ran on the server's core. False (nothing pinned) without taskset or 2 cores.
  */
 function pinCores(clientsPid: number | undefined): boolean {
-  if (process.platform !== 'linux' || os.availableParallelism() < 2 || clientsPid === undefined) return false;
+  if (process.platform !== 'linux' || CORES < 2 || clientsPid === undefined) return false;
   try {
     execFileSync('taskset', ['-a', '-p', '-c', String(SERVER_CPU), String(process.pid)], { stdio: 'ignore' });
     execFileSync('taskset', ['-a', '-p', '-c', String(CLIENTS_CPU), String(clientsPid)], { stdio: 'ignore' });
@@ -50,7 +52,7 @@ function pinCores(clientsPid: number | undefined): boolean {
 function unpin(): void {
   if (process.platform !== 'linux') return;
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', `0-${os.availableParallelism() - 1}`, String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', `0-${CORES - 1}`, String(process.pid)], { stdio: 'ignore' });
   } catch {
     // nothing was pinned
   }
