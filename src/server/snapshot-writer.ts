@@ -21,6 +21,8 @@ export class ClientSnapshots {
   firstSentTick = -1;
   lastSentTick = -1;
   ackedTick = -1;
+  /** The interest generation of the ids last written (-1: none given). */
+  sentGeneration = -1;
 
   /** Validates and records an ack. 'never_sent' is a bad message; 'stale' is harmless. */
   ack(tick: number): AckResult {
@@ -71,14 +73,22 @@ export class SnapshotWriter {
    * Encodes tick's snapshot of `ids` for one client and records it in that client's ring.
    * simTimeMs: the simulation's time at this tick (what moved the entities, not the wall clock).
    * The world must not change between the writes of one tick.
+   * generation: the interest generation of `ids` (InterestState.generation, bumped on every change
+   * of the set), when the caller has one: the same generation as the last write means the same
+   * ids, so their order is copied from the last snapshot instead of worked out again (most
+   * clients' interest does not change in a tick).
    */
-  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World, simTimeMs: number): WrittenSnapshot {
+  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World, simTimeMs: number, generation = -1): WrittenSnapshot {
     if (tick <= client.lastSentTick) throw new TypeError(`tick ${tick} not after ${client.lastSentTick}`);
     const slot = tick % SNAPSHOT_HISTORY;
     if (this.#worldTick[slot] !== tick) this.#capture(slot, tick, world, simTimeMs);
     const n = ids.length;
     if (client.ringIds[slot].length < n) client.ringIds[slot] = new Uint32Array(n * 2);
-    const sorted = this.#sortByPrevious(client, ids, client.ringIds[slot]); // its first n entries
+    const sorted =
+      generation >= 0 && generation === client.sentGeneration
+        ? this.#copyPrevious(client, ids, client.ringIds[slot])
+        : this.#sortByPrevious(client, ids, client.ringIds[slot]); // its first n entries
+    client.sentGeneration = generation;
     let b = client.baseSlotFor(tick);
     // A base older than this writer's copies of the world (another writer's client) is no base.
     if (b >= 0 && this.#worldTick[b] !== client.ackedTick) b = -1;
@@ -99,6 +109,16 @@ export class SnapshotWriter {
     this.#out.baseTick = base ? client.ackedTick : 0;
     this.#out.count = n;
     return this.#out;
+  }
+
+  /** The last snapshot's ids (the same set as `ids`, ascending) into `into`; sorts when that snapshot is not recorded. */
+  #copyPrevious(client: ClientSnapshots, ids: readonly number[], into: Uint32Array): Uint32Array {
+    const prevSlot = client.lastSentTick < 0 ? -1 : client.lastSentTick % SNAPSHOT_HISTORY;
+    const n = ids.length;
+    if (prevSlot < 0 || client.ringTick[prevSlot] !== client.lastSentTick || client.ringCount[prevSlot] !== n) return this.#sortByPrevious(client, ids, into);
+    const prev = client.ringIds[prevSlot];
+    for (let i = 0; i < n; i++) into[i] = prev[i];
+    return into;
   }
 
   /**
