@@ -5,7 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
-import { SendBatch, ipv4Number } from '../../src/net/enet/udp-batch.js';
+import { createSendBatch, ipv4Number } from '../../src/net/enet/udp-batch.js';
 
 const open: Array<{ close(): void }> = [];
 afterEach(() => {
@@ -40,9 +40,9 @@ describe('ipv4Number', () => {
 });
 
 describe('SendBatch', () => {
-  it('hands back what the kernel did not take, as copies in order, and refuses past its limits', () => {
+  it('hands back what the kernel did not take, as copies in order, and refuses past its limits', async () => {
     let calls = 0;
-    const batch = new SendBatch(() => (calls++, 2), -1, 4, 64);
+    const batch = await createSendBatch(() => (calls++, 2), -1, 4, 64);
     open.push(batch);
     const data = [1, 2, 3, 4].map((k) => new Uint8Array(10).fill(k));
     data.forEach((d, k) => expect(batch.add(d, 0x7f000001 + k, 5000 + k)).toBe(true));

@@ -6,8 +6,15 @@
 // length and its address are written. Where any of this is missing (not Linux, no glibc, not an
 // IPv4 socket, Node's socket hides its descriptor) openSendBatch says why and the caller keeps
 // dgram, which sends the same bytes.
-import koffi from 'koffi';
 import type { Socket } from 'node:dgram';
+import type KoffiModule from 'koffi';
+
+type Koffi = typeof KoffiModule;
+/** koffi, loaded on the first batch asked for: a plain UDP user of ENet never loads it. */
+let koffi: Koffi;
+const loadKoffi = async (): Promise<void> => {
+  koffi ??= ((await import('koffi')) as { default: Koffi }).default;
+};
 
 /** Datagrams gathered before a send must go out. */
 export const SEND_BATCH_MAX_DATAGRAMS = 1024;
@@ -23,10 +30,11 @@ export interface Sendmmsg {
 let libc: { sendmmsg: Sendmmsg } | string | null = null;
 
 /** libc's sendmmsg, or why there is none here. */
-function loadSendmmsg(): { sendmmsg: Sendmmsg } | string {
+async function loadSendmmsg(): Promise<{ sendmmsg: Sendmmsg } | string> {
   if (libc !== null) return libc;
   if (process.platform !== 'linux') return (libc = `sendmmsg is Linux's (this is ${process.platform})`);
   try {
+    await loadKoffi();
     const lib = koffi.load('libc.so.6');
     libc = { sendmmsg: lib.func('int sendmmsg(int fd, void *msgvec, unsigned int vlen, int flags)') as Sendmmsg };
   } catch (err) {
@@ -119,7 +127,7 @@ export class SendBatch {
   #dataUsed = 0;
   #closed = false;
 
-  /** `sendmmsg`: libc's (tests pass their own); the limits default to the SEND_BATCH_ ones. */
+  /** Use createSendBatch (it loads koffi first). */
   constructor(sendmmsg: Sendmmsg, fd: number, maxDatagrams = SEND_BATCH_MAX_DATAGRAMS, dataBytes = SEND_BATCH_DATA_BYTES) {
     this.#sendmmsg = sendmmsg;
     this.#fd = fd;
@@ -206,12 +214,18 @@ export class SendBatch {
   }
 }
 
+/** A batch over `fd` with this `sendmmsg` (libc's, or a test's); the limits default to the SEND_BATCH_ ones. */
+export async function createSendBatch(sendmmsg: Sendmmsg, fd: number, maxDatagrams?: number, dataBytes?: number): Promise<SendBatch> {
+  await loadKoffi();
+  return new SendBatch(sendmmsg, fd, maxDatagrams, dataBytes);
+}
+
 /** A batch for this bound socket, or the reason there is none (the caller keeps dgram). */
-export function openSendBatch(socket: Socket): SendBatch | string {
-  const lib = loadSendmmsg();
+export async function openSendBatch(socket: Socket): Promise<SendBatch | string> {
+  const lib = await loadSendmmsg();
   if (typeof lib === 'string') return lib;
   if (socket.address().family !== 'IPv4') return 'batched sends are for IPv4 sockets';
   const fd = socketFd(socket);
   if (fd < 0) return "Node's socket does not show its descriptor";
-  return new SendBatch(lib.sendmmsg, fd);
+  return createSendBatch(lib.sendmmsg, fd);
 }

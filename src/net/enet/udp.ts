@@ -47,17 +47,15 @@ export class UdpTransport implements DatagramTransport {
   /** Why sends are not batched although asked (batchSends), or undefined. */
   readonly batchUnavailable: string | undefined;
 
+  /** batch: a SendBatch for this socket, why there is none, or undefined (not asked). */
   private constructor(
     private readonly socket: Socket,
-    batchSends: boolean,
+    batch: SendBatch | string | undefined,
   ) {
     const a = socket.address();
     this.#local = { address: a.address, port: a.port };
-    if (batchSends) {
-      const batch = openSendBatch(socket);
-      if (typeof batch === 'string') this.batchUnavailable = batch;
-      else this.#batch = batch;
-    }
+    if (typeof batch === 'string') this.batchUnavailable = batch;
+    else if (batch !== undefined) this.#batch = batch;
     socket.on('message', (msg, rinfo) => {
       if (this.#handler !== null) this.#handler(msg, { address: rinfo.address, port: rinfo.port });
     });
@@ -84,7 +82,10 @@ export class UdpTransport implements DatagramTransport {
       socket.once('error', onError);
       socket.bind(options.port ?? 0, address, () => {
         socket.off('error', onError);
-        resolve(new UdpTransport(socket, options.batchSends === true));
+        if (options.batchSends !== true) return resolve(new UdpTransport(socket, undefined));
+        void openSendBatch(socket)
+          .catch((err: Error) => `no send batch: ${err.message}`)
+          .then((batch) => resolve(new UdpTransport(socket, batch)));
       });
     });
   }
