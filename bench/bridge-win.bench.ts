@@ -9,10 +9,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_GAME_EXE, WIN_NODE_EXE, wineEnv } from '../scripts/win/paths.mjs';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
-import { machineInfo } from './machine.js';
+import { median, startBenchReport } from './report.js';
 
 /** 3 by default, as bench:bridge; BENCH_REPS=1 for a quick look. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -84,11 +83,9 @@ async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures
   return JSON.parse(line) as Figures;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
 async function main(): Promise<void> {
   ensureWinePrefix(console.log);
-  const loadBefore = os.loadavg()[0];
+  const report = startBenchReport();
   const runs: Record<'linux' | 'wine', Figures[]> = { linux: [], wine: [] };
   for (let rep = 0; rep < REPS; rep++) {
     for (const p of ['linux', 'wine'] as const) runs[p].push(await runOnce(p, rep));
@@ -101,11 +98,7 @@ async function main(): Promise<void> {
   const result = {
     bench: 'bridge-win',
     date: new Date().toISOString(),
-    machine: {
-      ...machineInfo(),
-      loadavg_1m_before: loadBefore,
-      loadavg_1m_after: os.loadavg()[0],
-    },
+    machine: report.machine(),
     workload: {
       pair: 'C test game (echo) <-> frame-peer (bridge TS)',
       payload_bytes: runs.linux[0]?.payloadBytes,
@@ -117,16 +110,7 @@ async function main(): Promise<void> {
     median: { linux: summary('linux'), wine: summary('wine') },
     runs,
   };
-  writeFileAtomicSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(
-    '\nbench:bridge:win (median of %d)  %s, %d cores, node %s, load average %s -> %s',
-    REPS,
-    result.machine.cpu,
-    result.machine.cores,
-    process.version,
-    loadBefore.toFixed(1),
-    os.loadavg()[0].toFixed(1),
-  );
+  report.printHeader('bench:bridge:win', REPS);
   console.log('                          RTT p50     RTT p99     echoed msgs/s');
   for (const p of ['linux', 'wine'] as const) {
     const s = result.median[p];
@@ -134,7 +118,7 @@ async function main(): Promise<void> {
       `  ${p === 'linux' ? 'Linux (.so)          ' : 'wine (DLL, events)   '}  ${s.rtt_p50_us.toFixed(1).padStart(7)} us  ${s.rtt_p99_us.toFixed(1).padStart(7)} us  ${Math.round(s.msgs_per_s).toLocaleString('en-US').padStart(12)}`,
     );
   }
-  console.log(`wrote ${RESULT_FILE}`);
+  report.write(RESULT_FILE, result);
   rmSync(dir, { recursive: true, force: true });
 }
 

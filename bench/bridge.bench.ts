@@ -3,14 +3,11 @@
 // in the same run, over a ws WebSocket on 127.0.0.1. Prints a table and writes
 // bench/results/bridge.json (median of REPS repetitions, machine info, ratios).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { loadNative, MESSAGE_IDS, openBridge, type Bridge, type Msg } from '../bridge/index.js';
 import { transformFor, wsDecode, wsEncode } from './bridge-peer.js';
-import { writeFileAtomicSync } from '../src/util/atomic-file.js';
-import { machineInfo } from './machine.js';
+import { median, startBenchReport } from './report.js';
 
 /** 3 by default (docs/benchmarks.md); BENCH_REPS=1 for a quick look while developing. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -34,7 +31,6 @@ interface Transport {
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function startPeer(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'bench/bridge-peer.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -176,7 +172,7 @@ function freshHandlers(t: Transport): Transport {
 
 async function main(): Promise<void> {
   // Other work on this machine (load) decides whether spinning can pay off: record it.
-  const loadBefore = os.loadavg()[0];
+  const report = startBenchReport();
   const reps: Rep[] = [];
   for (let i = 0; i < REPS; i++) {
     process.stderr.write(`bench:bridge rep ${i + 1}/${REPS}...\n`);
@@ -196,11 +192,7 @@ async function main(): Promise<void> {
   const result = {
     bench: 'bridge',
     date: new Date().toISOString(),
-    machine: {
-      ...machineInfo(),
-      loadavg_1m_before: loadBefore,
-      loadavg_1m_after: os.loadavg()[0],
-    },
+    machine: report.machine(),
     workload: {
       message: 'PlayerTransform (44-byte payload, 52-byte frame)',
       reps: REPS,
@@ -217,20 +209,10 @@ async function main(): Promise<void> {
     reps,
   };
   const fmt = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log(
-    '\nbench:bridge (median of %d)  %s, %d cores, node %s, load average %s -> %s',
-    REPS,
-    result.machine.cpu,
-    result.machine.cores,
-    process.version,
-    loadBefore.toFixed(1),
-    os.loadavg()[0].toFixed(1),
-  );
+  report.printHeader('bench:bridge', REPS);
   console.table(keys.map((k) => ({ metric: k, median: fmt(med[k]), ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, fmt(x[k])])) })));
   console.table(Object.entries({ ...ratios, ...goals }).map(([k, v]) => ({ ratio_or_goal: k, value: typeof v === 'number' ? v.toFixed(1) : String(v) })));
-  mkdirSync('bench/results', { recursive: true });
-  writeFileAtomicSync('bench/results/bridge.json', `${JSON.stringify(result, null, 2)}\n`);
-  console.log('wrote bench/results/bridge.json');
+  report.write('bench/results/bridge.json', result);
 }
 
 await main();

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
+import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { TICK_FAST_MS } from '../src/protocol/constants.js';
 import { bridgeOneWayMs, enetOneWayMs } from './e2e-floor.js';
@@ -48,25 +49,9 @@ async function oneRep(dir: string, rep: number): Promise<RepResult> {
   const procs: Proc[] = [];
   const bridges: Bridge[] = [];
   try {
-    const server = proc([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--npcs',
-      '0',
-      '--vehicles',
-      '0',
-      '--data-dir',
-      join(dir, `srv${rep}`),
-      '--no-dash',
-      '--no-console',
-      '--log-level',
-      'warn',
-    ]);
+    const server = proc(testServerArgs({ dataDir: join(dir, `srv${rep}`) }));
     procs.push(server);
-    const port = Number((await server.line(/listening on udp [^:]+:(\d+)/))[1]);
+    const port = await listeningPort(server);
     const session = (tag: string): string => `e2e${process.pid}${rep}${tag}`;
     const games = { A: openBridge({ name: session('A'), role: 'game' }), B: openBridge({ name: session('B'), role: 'game' }) };
     bridges.push(games.A, games.B);

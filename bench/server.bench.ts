@@ -242,6 +242,8 @@ if (process.env.SERVER_BENCH_SEND !== '0') {
   const key = `${c}c_${e}e`;
   const runs: SendRun[] = [];
   for (let r = 0; r < REPS; r++) runs.push(await tickSendRun(c, e, 1000 + r));
+  // Baseline in the same run: one run whose datagrams leave one dgram send each (no sendmmsg).
+  const unbatched = await tickSendRun(c, e, 1000, false);
   const m = (f: (r: SendRun) => number, digits = 3): number => +median(runs.map(f)).toFixed(digits);
   results[`tick_with_send_p50_ms_${key}`] = m((r) => r.p50);
   results[`tick_with_send_p99_ms_${key}`] = m((r) => r.p99);
@@ -249,6 +251,10 @@ if (process.env.SERVER_BENCH_SEND !== '0') {
   results[`tick_with_send_wall_p99_ms_${key}`] = m((r) => r.wallP99);
   results[`send_flush_p50_ms_${key}`] = m((r) => r.flushP50);
   results[`send_flush_p99_ms_${key}`] = m((r) => r.flushP99);
+  results[`send_flush_p50_ms_unbatched_${key}`] = +unbatched.flushP50.toFixed(3);
+  results[`tick_with_send_p50_ms_unbatched_${key}`] = +unbatched.p50.toFixed(3);
+  results[`tick_with_send_p99_ms_unbatched_${key}`] = +unbatched.p99.toFixed(3);
+  results[`send_flush_unbatched_over_batched_p50_${key}`] = +(unbatched.flushP50 / results[`send_flush_p50_ms_${key}`]).toFixed(2);
   results[`server_cpu_ms_per_tick_with_receive_${key}`] = m((r) => r.cpuPerTickAll);
   results[`send_datagrams_per_tick_${key}`] = m((r) => r.datagramsPerTick, 1);
   results[`snapshots_sent_per_s_${key}`] = m((r) => r.snapshotsSentPerS, 0);
@@ -260,6 +266,7 @@ if (process.env.SERVER_BENCH_SEND !== '0') {
   results[`snapshots_rejected_by_clients_${key}`] = Math.max(...runs.map((r) => r.rejected));
   results[`acks_never_sent_${key}`] = Math.max(...runs.map((r) => r.acksNeverSent));
   results[`client_disconnects_${key}`] = Math.max(...runs.map((r) => r.disconnects));
+  results[`send_run_server_and_clients_on_own_cores_${key}`] = runs.every((r) => r.pinned) ? 1 : 0;
   results[`send_snapshot_bytes_per_entity_${key}`] = m((r) => r.bytesPerEntity, 2);
   const base = results[`tick_p99_ms_${key}`];
   if (base) results[`tick_with_send_over_tick_p99_${key}`] = +(results[`tick_with_send_p99_ms_${key}`] / base).toFixed(2);

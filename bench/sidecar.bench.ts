@@ -13,6 +13,7 @@ import os from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
+import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
@@ -209,27 +210,9 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
   try {
     const floor = await measureFloor();
     const idle = await measureSidecar(dir, `idle${rep}`, `127.0.0.1:${silent.address().port}`, { measureS: BASELINE_MEASURE_S, warmupS: BASELINE_WARMUP_S });
-    const server = proc([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--npcs',
-      String(CITY_NPCS),
-      '--vehicles',
-      String(CITY_VEHICLES),
-      '--area-m',
-      String(CITY_AREA_M),
-      '--data-dir',
-      join(dir, `srv${rep}`),
-      '--no-dash',
-      '--no-console',
-      '--log-level',
-      'warn',
-    ]);
+    const server = proc(testServerArgs({ dataDir: join(dir, `srv${rep}`), npcs: CITY_NPCS, vehicles: CITY_VEHICLES, areaM: CITY_AREA_M }));
     procs.push(server);
-    const port = (await server.line(/listening on udp [^:]+:(\d+)/))[1];
+    const port = await listeningPort(server);
     // The talker: a headless game walking in place beside us, push-to-talk half the time.
     // (long enough for both measured bundles and their start-up)
     const total = ((COMPARE_BUNDLE === undefined ? 1 : 2) * (WARMUP_S + MEASURE_S) + 15) * 1000;

@@ -18,6 +18,7 @@ import { sceneTimeAt } from '../src/sim/scene.js';
 import { machineClock, offsetClock } from '../src/util/clock.js';
 import { seededRandom } from '../src/util/random.js';
 import type { LogLine } from '../src/sim/log.js';
+import { testServerArgs } from '../test/helpers/coop-server.js';
 import { DelayLink, type LinkParams } from './sync-link.js';
 
 const REPS = 3;
@@ -73,26 +74,7 @@ const act = (p: Player, step: Record<string, unknown>) => runStep({ at: 0, ...st
 const inbound = (p: Player, type: string) => p.lines.filter((l) => l.dir === 'in' && l.type === type);
 
 async function setup(dir: string, asymMs: number): Promise<{ players: Player[]; stop: () => Promise<void> }> {
-  const server = node([
-    'src/server/main.ts',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--npcs',
-    '0',
-    '--vehicles',
-    '0',
-    '--no-dash',
-    '--no-console',
-    '--fixed-tick',
-    '--tick-ms',
-    String(TICK_MS),
-    '--data-dir',
-    join(dir, 'server'),
-    '--log-level',
-    'warn',
-  ]);
+  const server = node(testServerArgs({ dataDir: join(dir, 'server'), extra: ['--fixed-tick', '--tick-ms', String(TICK_MS)] }));
   await until(() => server.lines.some((l) => /listening on udp/.test(l)), `coop-server (${server.err})`);
   const port = Number(/:(\d+) session/.exec(server.lines.find((l) => /listening on udp/.test(l))!)![1]);
   const rng = seededRandom(asymMs + 1);

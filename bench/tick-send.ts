@@ -5,17 +5,21 @@
 // tick's time includes ENet's queueing, datagram building and the sendto syscalls. The clients
 // are real ENet peers in another process (tick-clients.ts) that acknowledge as sidecars do; the
 // server takes their SnapshotAcks between ticks, as coop-server does. Ticks are paced at TICK_MS.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnetHost, UdpTransport, type EnetPeer } from '../src/net/enet/index.js';
 import { ENET_PEER_PACKET_THROTTLE_ACCELERATION, ENET_PEER_PACKET_THROTTLE_INTERVAL_MS } from '../src/net/enet/constants.js';
-import { enetSendOptions } from '../src/server/enet-adapter.js';
+import { enetSendOptions, serverUdpOptions } from '../src/server/enet-adapter.js';
 import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
 import { decodeMsg } from '../src/protocol/codec.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../src/protocol/constants.js';
 import { proc } from '../test/helpers/proc.js';
 import { buildWorld, moveAvatars, pct, TICK_MS } from './server-workload.js';
 
-const WARMUP_TICKS = 100;
+/** 10 s of ticks before measuring: a server runs for hours, and in a fresh process V8 was still
+ * optimising the pipeline after 100 ticks (p99 11.5–11.8 ms measured after 100, 8.8–9.5 after 400). */
+const WARMUP_TICKS = 400;
 const MEASURED_TICKS = 300;
 /** Every n-th client decodes its snapshots in full (tick-clients.ts). */
 const DECODE_EVERY = Number(process.env.SERVER_BENCH_DECODE_EVERY ?? 8);
@@ -24,6 +28,37 @@ const CLIENTS_READY_TIMEOUT_MS = 180_000;
 const DRAIN_MS = 300;
 /** Server peer slots beside the players, as enetPeerLimit leaves for handshakes. */
 const SPARE_PEER_SLOTS = 64;
+/** The server's core and the clients' (Linux, ≥ 2 cores, taskset): the goal is a tick on one core. */
+const SERVER_CPU = 0;
+const CLIENTS_CPU = 1;
+/** Cores this process may use, read before any pinning (availableParallelism follows the affinity). */
+const CORES = os.availableParallelism();
+
+/**
+ * Gives the server (this process, every thread) one core and the clients' process the other: the
+ * goal is the server's tick on one core, and 256 clients sharing it made the slowest ticks those
+ * where the clients ran on the server's core. False (nothing pinned) without taskset or 2 cores.
+ */
+function pinCores(clientsPid: number | undefined): boolean {
+  if (process.platform !== 'linux' || CORES < 2 || clientsPid === undefined) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(SERVER_CPU), String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', String(CLIENTS_CPU), String(clientsPid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Back to every core (the rest of bench:server runs unpinned). */
+function unpin(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', `0-${CORES - 1}`, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    // nothing was pinned
+  }
+}
 
 export interface SendRun {
   p50: number;
@@ -40,6 +75,8 @@ export interface SendRun {
   decoded: number;
   rejected: number;
   acksNeverSent: number;
+  /** The server and the clients ran on cores of their own (pinCores). */
+  pinned: boolean;
   /** Client peers the server lost during the run (ENet timeout: a starved client process). */
   disconnects: number;
   datagramsPerTick: number;
@@ -63,10 +100,11 @@ interface ClientStats {
   cpuMs: number;
 }
 
-export async function tickSendRun(nClients: number, nEntities: number, seed: number): Promise<SendRun> {
+/** `batchSends` false: the server's datagrams leave one dgram send each (the baseline of the batched sends). */
+export async function tickSendRun(nClients: number, nEntities: number, seed: number, batchSends = true): Promise<SendRun> {
   const { world, sim, clients, rng } = buildWorld(nClients, nEntities, seed);
   const pipe = new TickPipeline(world, sim);
-  const transport = await UdpTransport.bind({ address: '127.0.0.1', port: 0 });
+  const transport = await UdpTransport.bind({ ...serverUdpOptions('127.0.0.1', 0), batchSends });
   const host = new EnetHost({ transport, peerLimit: nClients + SPARE_PEER_SLOTS, channelLimit: CHANNEL_COUNT });
   const peerOf = new Map<TickClient, EnetPeer>();
   const clientOf = new Map<EnetPeer, TickClient>();
@@ -96,8 +134,10 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
     child.write('stats');
     return child.jsonLine((l) => child.json.indexOf(l) >= before && 'snapshots' in l, CLIENTS_READY_TIMEOUT_MS);
   };
+  let pinned = false;
   try {
     await child.line(/^ready /, CLIENTS_READY_TIMEOUT_MS);
+    pinned = pinCores(child.child.pid);
     while (clientOf.size < nClients) await sleep(10);
     const cpu0 = ((await ask()) as ClientStats).cpuMs;
     let sent = 0,
@@ -158,6 +198,7 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
       decoded: got.decoded,
       rejected: got.rejected,
       acksNeverSent,
+      pinned,
       disconnects,
       datagramsPerTick: datagrams / MEASURED_TICKS,
       throttledPackets: host.stats.throttledPackets,
@@ -168,6 +209,7 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
       avgInterest: entities / MEASURED_TICKS / nClients,
     };
   } finally {
+    if (pinned) unpin();
     child.write('quit');
     await child.stop('SIGTERM');
     host.destroy();

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { writeSpeechWav, type SpeechTrack } from '../test/voice/fixtures/speech.js';
 import { VoiceChat, type VoiceTraceEvent } from '../src/voice/voice-chat.js';
@@ -46,28 +47,9 @@ export async function mouthToEarProcesses(track: SpeechTrack, reps: number): Pro
   const ms = Math.ceil((track.samples.length / 48_000) * 1000);
   const procs: Proc[] = [];
   try {
-    const server = proc(
-      [
-        'src/server/main.ts',
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--npcs',
-        '0',
-        '--vehicles',
-        '0',
-        '--data-dir',
-        join(dir, 'srv'),
-        '--no-dash',
-        '--no-console',
-        '--log-level',
-        'warn',
-      ],
-      { name: 'server' },
-    );
+    const server = proc(testServerArgs({ dataDir: join(dir, 'srv') }), { name: 'server' });
     procs.push(server);
-    const port = (await server.line(/listening on udp [^:]+:(\d+)/))[1];
+    const port = await listeningPort(server);
     const steps = (tag: string): unknown[] => {
       const s: unknown[] = [
         {

@@ -131,6 +131,36 @@ export class BitWriter {
     this.#pos = pos;
   }
 
+  /**
+   * chunks() of the records of ids[0..count), record `id` being pool[starts[id] ..
+   * starts[id] + counts[id]): a client's cached records in one call, the writer's state in
+   * locals throughout (`totalChunks`: their sum, to reserve once).
+   */
+  recordChunks(pool: Int32Array, starts: Int32Array, counts: Uint8Array, ids: Uint32Array, count: number, totalChunks: number): void {
+    this.reserve(totalChunks * 3 + 1);
+    const buf = this.#buf;
+    let acc = this.#acc,
+      n = this.#n,
+      pos = this.#pos;
+    for (let k = 0; k < count; k++) {
+      const id = ids[k];
+      for (let i = starts[id], end = i + counts[id]; i < end; i++) {
+        const c = pool[i];
+        const len = c >>> CHUNK_BITS;
+        acc = (acc << len) | (c & CHUNK_VALUE_MASK);
+        n += len;
+        while (n >= 8) {
+          n -= 8;
+          buf[pos++] = (acc >>> n) & 0xff;
+        }
+        acc &= (1 << n) - 1;
+      }
+    }
+    this.#acc = acc;
+    this.#n = n;
+    this.#pos = pos;
+  }
+
   /** Pad the last byte with zeros; a view into the reused buffer, valid until reset(). */
   finish(): Uint8Array {
     if (this.#n > 0) {

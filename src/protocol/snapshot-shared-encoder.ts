@@ -165,6 +165,21 @@ export class SharedSnapshotEncoder {
       slot = this.#slots[base.tick % RECORD_CACHE_SLOTS];
       if (slot.use(tick, base.tick, q.length / FC)) this.#maybePrecompute(slot, tick, q, base.q, k);
     }
+    if (slot !== null && added === 0) {
+      // Every entity has a cached record (the common case: interest rarely changes in a tick):
+      // make sure each is computed, then copy them all in one writer call.
+      let total = 0;
+      for (let i = 0; i < count; i++) {
+        const id = ids[i];
+        if (slot.stamp[id] !== slot.gen) {
+          record(slot, id, q, (base as DeltaBase).q, k, this.#res);
+          this.stats.computed++;
+        } else this.stats.reused++;
+        total += slot.chunks[id];
+      }
+      w.recordChunks(slot.pool, slot.start, slot.chunks, ids, count, total);
+      return w.finish();
+    }
     for (let i = 0; i < count; i++) {
       const id = ids[i];
       if (slot === null || !inBase[i]) {

@@ -1,7 +1,7 @@
 // Binds CoopServer to an ENet host over UDP (or another datagram transport, e.g. ICE): every
 // ENet peer becomes a Connection via PeerLink.
 import type { PeerNetView } from './admin/session-view.js';
-import { EnetHost, UdpTransport, type EnetPeer, type SendOptions } from '../net/enet/index.js';
+import { EnetHost, UdpTransport, type EnetPeer, type SendOptions, type UdpBindOptions } from '../net/enet/index.js';
 import type { DatagramTransport } from '../net/enet/transport.js';
 import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
 import type { Connection, PeerLink } from './connection.js';
@@ -24,6 +24,8 @@ export interface EnetListenOptions {
 export interface EnetListener {
   readonly host: EnetHost;
   readonly port: number;
+  /** How datagrams leave, for the startup log: batched, or one by one and why. */
+  readonly udpSends: string;
   close(): void;
 }
 
@@ -62,8 +64,12 @@ function linkFor(peer: EnetPeer, netOf: ((address: string) => PeerNetView | unde
   };
 }
 
+/** The server's UDP socket (bench:server binds its own the same way). */
+export const serverUdpOptions = (address: string, port: number): UdpBindOptions => ({ address, port, batchSends: true });
+
 export async function listenEnet(server: CoopServer, opts: EnetListenOptions): Promise<EnetListener> {
-  const transport = opts.transport ?? (await UdpTransport.bind({ address: opts.host, port: opts.port }));
+  // A tick sends a datagram to every player at once: one sendmmsg for them all where there is one.
+  const transport = opts.transport ?? (await UdpTransport.bind(serverUdpOptions(opts.host, opts.port)));
   const host = new EnetHost({
     transport,
     peerLimit: opts.peerLimit,
@@ -91,9 +97,16 @@ export async function listenEnet(server: CoopServer, opts: EnetListenOptions): P
     conns.delete(peer);
     server.peerGone(c, 'link closed');
   });
+  const udpSends =
+    transport instanceof UdpTransport
+      ? transport.batching
+        ? "a tick's datagrams in one sendmmsg"
+        : `one send a datagram (${transport.batchUnavailable ?? 'not asked'})`
+      : 'through its own transport';
   return {
     host,
     port: transport.localAddress().port,
+    udpSends,
     close() {
       host.flush();
       host.destroy();

@@ -102,6 +102,9 @@ export class NpcSim {
         n.want = dx * dx + dy * dy > NPC_LEASH_M * NPC_LEASH_M ? Math.atan2(dy, dx) : n.heading + (rng() - 0.5) * Math.PI;
         n.retargetS = this.#retarget();
       }
+      let vx = w.vx[id],
+        vy = w.vy[id];
+      // Walking straight keeps its velocity: the sine and cosine only when the heading turns.
       if (n.want !== n.heading) {
         const d = Math.atan2(Math.sin(n.want - n.heading), Math.cos(n.want - n.heading));
         const stepRad = NPC_TURN_RAD_PER_S * dtS;
@@ -110,12 +113,10 @@ export class NpcSim {
         if (n.heading === n.want) {
           n.want = n.heading = Math.atan2(Math.sin(n.heading), Math.cos(n.heading));
         }
+        vx = w.vx[id] = Math.cos(n.heading) * NPC_SPEED_MPS;
+        vy = w.vy[id] = Math.sin(n.heading) * NPC_SPEED_MPS;
+        w.yaw[id] = n.heading;
       }
-      const vx = Math.cos(n.heading) * NPC_SPEED_MPS,
-        vy = Math.sin(n.heading) * NPC_SPEED_MPS;
-      w.vx[id] = vx;
-      w.vy[id] = vy;
-      w.yaw[id] = n.heading;
       w.x[id] += vx * dtS;
       w.y[id] += vy * dtS;
       w.commitMove(id);

@@ -21,6 +21,8 @@ export class ClientSnapshots {
   firstSentTick = -1;
   lastSentTick = -1;
   ackedTick = -1;
+  /** The interest generation of the ids last written (-1: none given). */
+  sentGeneration = -1;
 
   /** Validates and records an ack. 'never_sent' is a bad message; 'stale' is harmless. */
   ack(tick: number): AckResult {
@@ -71,14 +73,22 @@ export class SnapshotWriter {
    * Encodes tick's snapshot of `ids` for one client and records it in that client's ring.
    * simTimeMs: the simulation's time at this tick (what moved the entities, not the wall clock).
    * The world must not change between the writes of one tick.
+   * generation: the interest generation of `ids` (InterestState.generation, bumped on every change
+   * of the set), when the caller has one: the same generation as the last write means the same
+   * ids, so their order is copied from the last snapshot instead of worked out again (most
+   * clients' interest does not change in a tick).
    */
-  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World, simTimeMs: number): WrittenSnapshot {
+  write(client: ClientSnapshots, tick: number, ids: readonly number[], world: World, simTimeMs: number, generation = -1): WrittenSnapshot {
     if (tick <= client.lastSentTick) throw new TypeError(`tick ${tick} not after ${client.lastSentTick}`);
     const slot = tick % SNAPSHOT_HISTORY;
     if (this.#worldTick[slot] !== tick) this.#capture(slot, tick, world, simTimeMs);
     const n = ids.length;
     if (client.ringIds[slot].length < n) client.ringIds[slot] = new Uint32Array(n * 2);
-    const sorted = this.#sortByPrevious(client, ids, client.ringIds[slot]);
+    const sorted =
+      generation >= 0 && generation === client.sentGeneration
+        ? this.#copyPrevious(client, ids, client.ringIds[slot])
+        : this.#sortByPrevious(client, ids, client.ringIds[slot]); // its first n entries
+    client.sentGeneration = generation;
     let b = client.baseSlotFor(tick);
     // A base older than this writer's copies of the world (another writer's client) is no base.
     if (b >= 0 && this.#worldTick[b] !== client.ackedTick) b = -1;
@@ -101,8 +111,19 @@ export class SnapshotWriter {
     return this.#out;
   }
 
+  /** The last snapshot's ids (the same set as `ids`, ascending) into `into`; sorts when that snapshot is not recorded. */
+  #copyPrevious(client: ClientSnapshots, ids: readonly number[], into: Uint32Array): Uint32Array {
+    const prevSlot = client.lastSentTick < 0 ? -1 : client.lastSentTick % SNAPSHOT_HISTORY;
+    const n = ids.length;
+    if (prevSlot < 0 || client.ringTick[prevSlot] !== client.lastSentTick || client.ringCount[prevSlot] !== n) return this.#sortByPrevious(client, ids, into);
+    const prev = client.ringIds[prevSlot];
+    for (let i = 0; i < n; i++) into[i] = prev[i];
+    return into;
+  }
+
   /**
-   * ids ascending into `into`. Interest changes little from tick to tick, so the last snapshot's
+   * ids ascending into `into` (its first ids.length entries; `into` is returned, no view made for
+   * each client). Interest changes little from tick to tick, so the last snapshot's
    * ids (already ascending) give the order: keep those still present, merge in the few new ones.
    * A sort of every client's ids cost more than half of write() (profiled).
    */
@@ -110,9 +131,9 @@ export class SnapshotWriter {
     const n = ids.length;
     const prevSlot = client.lastSentTick < 0 ? -1 : client.lastSentTick % SNAPSHOT_HISTORY;
     if (prevSlot < 0 || client.ringTick[prevSlot] !== client.lastSentTick) {
-      const sorted = into.subarray(0, n);
-      for (let i = 0; i < n; i++) sorted[i] = ids[i];
-      return sorted.sort();
+      for (let i = 0; i < n; i++) into[i] = ids[i];
+      into.subarray(0, n).sort();
+      return into;
     }
     let limit = 0;
     for (let i = 0; i < n; i++) if (ids[i] >= limit) limit = ids[i] + 1;
@@ -140,7 +161,7 @@ export class SnapshotWriter {
     const fresh = this.#fresh.length < n ? (this.#fresh = new Uint32Array(n * 2)) : this.#fresh;
     let f = 0;
     for (let i = 0; i < n; i++) if (mark[ids[i]] === s) fresh[f++] = ids[i];
-    fresh.subarray(0, f).sort();
+    if (f > 1) fresh.subarray(0, f).sort();
     let i = 0,
       j = 0,
       o = 0;
@@ -150,9 +171,9 @@ export class SnapshotWriter {
     if (o !== n) {
       // Repeated ids (never from InterestManager): the plain sort keeps them all.
       for (let x = 0; x < n; x++) into[x] = ids[x];
-      return into.subarray(0, n).sort();
+      into.subarray(0, n).sort();
     }
-    return into.subarray(0, n);
+    return into;
   }
 
   /** Keeps the world's quantised state at `tick` (one copy per tick, shared by every client). */

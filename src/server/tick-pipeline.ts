@@ -72,7 +72,7 @@ export class TickPipeline {
         const entities = added.map((id) => ({ id, kind: world.kind[id], ownerPeerId: world.owner[id], name: world.names[id] ?? '' }));
         out(c, 'interest', encodeMsg({ interestAdd: { generation: c.interest.generation, entities } }));
       }
-      const w = this.writer.write(c.snaps, tick, c.interest.members, world, this.#simTimeMs);
+      const w = this.writer.write(c.snaps, tick, c.interest.members, world, this.#simTimeMs, c.interest.generation);
       const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data, this.#envelope);
       out(c, 'snapshot', bytes);
       st.clients++;

@@ -47,6 +47,13 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** Repeating timers, injected so that tests fire them by hand. Apart from Timers: a user of one
+ * pair (and its fakes) need not carry the other. */
+export interface IntervalTimers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
 /** Node's timers. */
 export const nodeTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),

@@ -1,6 +1,7 @@
 // coop-server as a real child process for the admin tests (test/helpers/proc.ts): console on its
 // stdin, answers and start-up lines on its stdout, pino logs on stderr.
 import { expect, vi } from 'vitest';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { proc, type Proc } from '../helpers/proc.js';
 
 export interface ServerProcOptions {
@@ -19,24 +20,7 @@ export class ServerProc {
   token = '';
 
   private constructor(opts: ServerProcOptions) {
-    const args = [
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--dash-port',
-      '0',
-      '--data-dir',
-      opts.dataDir,
-      '--npcs',
-      '0',
-      '--vehicles',
-      '0',
-      '--log-level',
-      'warn',
-      ...(opts.extraArgs ?? []),
-    ];
+    const args = testServerArgs({ dataDir: opts.dataDir, dash: true, console: true, extra: opts.extraArgs });
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
     if (!opts.env?.COOP_ADMIN_TOKEN) delete env.COOP_ADMIN_TOKEN;
     this.proc = proc(args, { env, stdin: true, name: 'coop-server' });
@@ -52,7 +36,7 @@ export class ServerProc {
 
   static async start(opts: ServerProcOptions): Promise<ServerProc> {
     const p = new ServerProc(opts);
-    p.port = Number((await p.proc.line(/^coop-server: listening on udp [^\s]+:(\d+)/, START_MS))[1]);
+    p.port = await listeningPort(p.proc, START_MS);
     // The dashboard and a generated token are announced before the UDP port.
     for (const l of p.lines) {
       let m: RegExpExecArray | null;

@@ -6,7 +6,12 @@ import type { Proc } from './proc.js';
 export interface TestServerOptions {
   dataDir: string;
   port?: number;
-  npcs?: number;
+  /** The interface to bind; null gives no --host (the server's 0.0.0.0: a NAT lab namespace). */
+  host?: string | null;
+  /** null gives no --npcs (the server's default world). */
+  npcs?: number | null;
+  /** null gives no --vehicles (the server's default world). */
+  vehicles?: number | null;
   areaM?: number;
   logLevel?: 'silent' | 'warn' | 'info';
   /** Keep the admin console on stdin (tests that type admin commands). */
@@ -17,21 +22,21 @@ export interface TestServerOptions {
   extra?: readonly string[];
 }
 
+/** ['--flag', value], or nothing for null (the server's default). */
+const flag = (name: string, value: string | number | null): string[] => (value === null ? [] : [name, String(value)]);
+
 export function testServerArgs(o: TestServerOptions): string[] {
   return [
     'src/server/main.ts',
     '--port',
     String(o.port ?? 0),
-    '--host',
-    '127.0.0.1',
+    ...flag('--host', o.host === undefined ? '127.0.0.1' : o.host),
     ...(o.dash ? ['--dash-port', '0'] : ['--no-dash']),
     ...(o.console ? [] : ['--no-console']),
     '--data-dir',
     o.dataDir,
-    '--npcs',
-    String(o.npcs ?? 0),
-    '--vehicles',
-    '0',
+    ...flag('--npcs', o.npcs === undefined ? 0 : o.npcs),
+    ...flag('--vehicles', o.vehicles === undefined ? 0 : o.vehicles),
     ...(o.areaM === undefined ? [] : ['--area-m', String(o.areaM)]),
     '--log-level',
     o.logLevel ?? 'warn',

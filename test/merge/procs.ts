@@ -2,6 +2,7 @@
 // `node --import tsx <entry>`, with their stdout lines kept and waitable.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { proc, type Proc } from '../helpers/proc.js';
 
 export { proc, type Proc } from '../helpers/proc.js';
@@ -12,28 +13,8 @@ export interface ServerProc extends Proc {
 }
 
 export async function startServer(dataDir: string, sessionId: string, autosaveS: number): Promise<ServerProc> {
-  const p = proc([
-    'src/server/main.ts',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--no-dash',
-    '--no-console',
-    '--data-dir',
-    dataDir,
-    '--session-id',
-    sessionId,
-    '--autosave-s',
-    String(autosaveS),
-    '--npcs',
-    '0',
-    '--vehicles',
-    '0',
-    '--log-level',
-    'warn',
-  ]);
-  const port = Number((await p.line(/listening on udp [^:]+:(\d+)/))[1]);
+  const p = proc(testServerArgs({ dataDir, extra: ['--session-id', sessionId, '--autosave-s', String(autosaveS)] }));
+  const port = await listeningPort(p);
   const sessionFile = (await p.line(/session file (.+)$/))[1];
   return { ...p, port, sessionFile };
 }

@@ -6,6 +6,7 @@ import { SessionRecord } from '../../src/merge/session-record.js';
 import { parseSessionText } from '../../src/merge/io.js';
 import { MergeError } from '../../src/merge/errors.js';
 import { SessionSaver, sessionSavePath } from '../../src/server/persistence/session-saver.js';
+import type { IntervalTimers } from '../../src/util/clock.js';
 import { installShutdownSave } from '../../src/server/persistence/shutdown-save.js';
 import { item, progress } from './arbitraries.js';
 import { tempDir } from './cli-helpers.js';
@@ -38,7 +39,7 @@ describe('SessionRecord', () => {
   });
 });
 
-class FakeTimers {
+class FakeTimers implements IntervalTimers {
   fns: (() => void)[] = [];
   setInterval(fn: () => void) {
     this.fns.push(fn);

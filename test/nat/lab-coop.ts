@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testServerArgs } from '../helpers/coop-server.js';
 import { JsonLines, LAB_PUBLIC_IP, type Lab } from './lab.js';
 import { LAB_MASTER_PORT, LAB_TURN_PORT } from './lab-run.js';
 
@@ -50,28 +51,14 @@ export async function runCoopOverNat(lab: Lab, serverNs: string, sidecarNs: stri
   const server = new JsonLines(
     lab.spawnIn(serverNs, [
       ...NODE,
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--dash-port',
-      '0',
-      '--no-console',
-      '--data-dir',
-      join(dir, 'srv'),
-      '--npcs',
-      String(NPCS),
-      '--vehicles',
-      '0',
-      '--area-m',
-      '40',
-      '--log-level',
-      'warn',
-      '--master',
-      master,
-      '--stun',
-      stun,
-      '--lobby-name',
-      'nat lab',
+      ...testServerArgs({
+        dataDir: join(dir, 'srv'),
+        host: null,
+        dash: true,
+        npcs: NPCS,
+        areaM: 40,
+        extra: ['--master', master, '--stun', stun, '--lobby-name', 'nat lab'],
+      }),
     ]),
   );
   const lobby = (await server.waitForText(/announced on coop-master \S+ as lobby session ([A-Za-z0-9_-]+)/, START_TIMEOUT_MS, 'coop-server announce'))[1];

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testServerArgs } from '../helpers/coop-server.js';
 import { run } from '../helpers/proc.js';
 
 describe('coop-server and coop-sidecar command lines', () => {
@@ -78,19 +79,9 @@ describe('coop-server and coop-sidecar command lines', () => {
 
   it('an unreachable coop-master: coop-server says so and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-cli-'));
-    const r = await run([
-      'src/server/main.ts',
-      '--port',
-      '0',
-      '--no-dash',
-      '--no-console',
-      '--data-dir',
-      dir,
-      '--master',
-      'http://127.0.0.1:1',
-      '--log-level',
-      'silent',
-    ]);
+    const r = await run(
+      testServerArgs({ dataDir: dir, host: null, npcs: null, vehicles: null, logLevel: 'silent', extra: ['--master', 'http://127.0.0.1:1'] }),
+    );
     rmSync(dir, { recursive: true, force: true });
     expect(r.stderr).toMatch(/^coop-server: could not announce on coop-master http:\/\/127\.0\.0\.1:1: /m);
     expect(r.code).toBe(1);

@@ -10,6 +10,7 @@ import { CHANNEL_COUNT, CHANNEL_RELIABLE, PROTOCOL_VERSION } from '../../src/pro
 import { decodeMsg } from '../../src/protocol/codec.js';
 import { CoopClient, ClientState } from '../../src/sidecar/session.js';
 import { generateIdentity } from '../../src/protocol/identity.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { proc, type Proc } from '../helpers/proc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-bad-'));
@@ -25,22 +26,8 @@ afterAll(async () => {
 });
 
 async function startServer(): Promise<number> {
-  server = proc([
-    'src/server/main.ts',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--no-dash',
-    '--no-console',
-    '--data-dir',
-    join(dir, 'srv'),
-    '--npcs',
-    '5',
-    '--log-level',
-    'warn',
-  ]);
-  return Number((await server.line(/listening on udp [^:]+:(\d+)/, 60_000))[1]);
+  server = proc(testServerArgs({ dataDir: join(dir, 'srv'), npcs: 5, vehicles: null }));
+  return listeningPort(server, 60_000);
 }
 
 async function connect(port: number): Promise<{ host: EnetHost; peer: EnetPeer; inbox: Uint8Array[] }> {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeDat } from '../../src/merge/dat.js';
 import { parseSessionText } from '../../src/merge/io.js';
 import type { SessionFile } from '../../src/merge/model.js';
+import { testServerArgs } from '../helpers/coop-server.js';
 import { proc, type Proc } from '../helpers/proc.js';
 import { item, progress } from '../merge/arbitraries.js';
 import { standAt, startPlayer, stopAll } from '../merge/procs.js';
@@ -35,27 +36,7 @@ function freeUdpPort(): Promise<number> {
 }
 
 function startServer(port: number): Proc {
-  const p = proc([
-    'src/server/main.ts',
-    '--port',
-    String(port),
-    '--host',
-    '127.0.0.1',
-    '--no-dash',
-    '--no-console',
-    '--data-dir',
-    join(dir, 'srv'),
-    '--session-id',
-    SESSION_ID,
-    '--autosave-s',
-    '1',
-    '--npcs',
-    '0',
-    '--vehicles',
-    '0',
-    '--log-level',
-    'warn',
-  ]);
+  const p = proc(testServerArgs({ dataDir: join(dir, 'srv'), port, extra: ['--session-id', SESSION_ID, '--autosave-s', '1'] }));
   procs.push(p);
   return p;
 }

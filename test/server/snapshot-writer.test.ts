@@ -65,7 +65,8 @@ describe('SnapshotWriter', () => {
             const acked = c.snaps.ackedTick;
             const base = acked > t - SNAPSHOT_HISTORY && acked >= 0 ? c.held.get(acked) : undefined;
             const want = reference.encode(copyOf(c.interest.members, world), base?.state ?? null, base ? simTimeMs - base.timeMs : 0).slice();
-            const w = writer.write(c.snaps, t, c.interest.members, world, simTimeMs);
+            // Half the clients give their interest generation (the order is copied while it holds).
+            const w = writer.write(c.snaps, t, c.interest.members, world, simTimeMs, c.avatar % 2 ? c.interest.generation : -1);
             expect(w.baseTick).toBe(base ? acked : 0);
             expect(w.data.slice()).toEqual(want);
             c.held.set(t, { state: copyOf(c.interest.members, world), timeMs: simTimeMs });

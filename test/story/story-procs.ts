@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { proc, type Proc } from '../helpers/proc.js';
 import { until } from '../helpers/wait.js';
 import { SimHost } from '../../src/sim/host.js';
@@ -36,29 +37,9 @@ export class StoryRig {
 
   /** coop-server with its admin console on a pipe (console(line) types into it). */
   async startServer(extra: string[] = []): Promise<void> {
-    this.server = proc(
-      [
-        'src/server/main.ts',
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--npcs',
-        '0',
-        '--vehicles',
-        '0',
-        '--no-dash',
-        '--data-dir',
-        join(this.dir, 'server'),
-        '--log-level',
-        'warn',
-        ...extra,
-      ],
-      { stdin: true },
-    );
+    this.server = proc(testServerArgs({ dataDir: join(this.dir, 'server'), console: true, extra }), { stdin: true });
     this.procs.push(this.server);
-    const m = await this.server.line(/listening on udp [^:]+:(\d+)/);
-    this.addr = `127.0.0.1:${m[1]}`;
+    this.addr = `127.0.0.1:${await listeningPort(this.server)}`;
   }
 
   console(line: string): void {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proc, type Proc } from '../helpers/proc.js';
-import { testServerArgs } from '../helpers/coop-server.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { makeSpeech, writeSpeechWav } from './fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { align, windowedCorrelation } from './fixtures/quality.js';
@@ -91,8 +91,7 @@ describe('voice end to end (server + 2 sidecars + 2 headless games)', () => {
 
     const server = proc(testServerArgs({ dataDir: join(dir, 'server'), console: true }), { name: 'server', stdin: true });
     procs.push(server);
-    const listen = await server.line(/listening on udp [^:]+:(\d+)/);
-    const addr = `127.0.0.1:${listen[1]}`;
+    const addr = `127.0.0.1:${await listeningPort(server)}`;
 
     // B stands 5 m from A and records what it hears.
     const b = await player('B', addr, [

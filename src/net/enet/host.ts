@@ -160,7 +160,10 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
       if (timeDifference(this.serviceTime, this.bandwidthThrottleEpoch) >= ENET_HOST_BANDWIDTH_THROTTLE_INTERVAL_MS) bandwidthThrottle(this);
       this.#receive();
       const events = this.#events.run();
-      if (!this.#destroyed) sendOutgoingCommands(this, true);
+      if (!this.#destroyed) {
+        sendOutgoingCommands(this, true);
+        this.transport.sendGathered?.();
+      }
       this.#scheduler.serviced();
       return events;
     } finally {
@@ -173,6 +176,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     if (this.#destroyed) return;
     this.serviceTime = timeFromMs(this.clock.now());
     sendOutgoingCommands(this, false);
+    this.transport.sendGathered?.();
   }
 
   /** ENet's enet_host_bandwidth_limit (bytes/s, 0 = unlimited). */
@@ -262,6 +266,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     if (this.#destroyed) return;
     this.serviceTime = timeFromMs(this.clock.now());
     sendOutgoingCommands(this, true);
+    this.transport.sendGathered?.();
   }
 
   #onDatagram(data: Uint8Array, from: DatagramAddress): void {

@@ -6,33 +6,26 @@ import { Channel } from './channel.js';
 import { AckQueue } from './ack-queue.js';
 import type { IncomingCommand, OutgoingCommand } from './commands.js';
 import {
-  ENET_PEER_DEFAULT_PACKET_THROTTLE,
-  ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS,
   ENET_PEER_PACKET_LOSS_SCALE,
-  ENET_PEER_PACKET_THROTTLE_ACCELERATION,
-  ENET_PEER_PACKET_THROTTLE_DECELERATION,
-  ENET_PEER_PACKET_THROTTLE_INTERVAL_MS,
-  ENET_PEER_PACKET_THROTTLE_SCALE,
   ENET_PEER_PING_INTERVAL_MS,
   ENET_PEER_TIMEOUT_LIMIT,
   ENET_PEER_TIMEOUT_MAXIMUM_MS,
   ENET_PEER_TIMEOUT_MINIMUM_MS,
   ENET_PEER_UNSEQUENCED_WINDOW_SIZE,
-  ENET_PROTOCOL_MAXIMUM_PEER_ID,
-  ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE,
 } from './constants.js';
 import type { EnetHost } from './host.js';
 import { List } from './list.js';
 import { controlBody, peerSend, queueOutgoingCommand, resetOutgoingQueues } from './outgoing.js';
 import { resetIncomingQueues } from './incoming.js';
 import { packetFlagsFrom, type SendOptions } from './packet.js';
+import { resetLink } from './peer-link.js';
 import type { EnetPeer, PeerStats } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, isUp, type PeerStateName, type PeerStateValue } from './peer-state.js';
 import type { DatagramAddress } from './transport.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_FLAG_UNSEQUENCED, CONTROL_CHANNEL_ID, DISCONNECT, THROTTLE_CONFIGURE } from './protocol.js';
 
 export class Peer implements EnetPeer {
-  // ---- identity and link (see ENetPeer); the `!` fields are set by #resetLink ----
+  // ---- identity and link (see ENetPeer); the `!` fields are set by resetLink ----
   outgoingPeerID!: number;
   connectID!: number;
   outgoingSessionID = 0xff;
@@ -108,7 +101,7 @@ export class Peer implements EnetPeer {
     /** Our id for this peer, its index in the host (ENet's incomingPeerID). */
     readonly incomingPeerID: number,
   ) {
-    this.#resetLink();
+    resetLink(this);
   }
 
   // ---------------------------------------------------------------- public API
@@ -244,55 +237,9 @@ export class Peer implements EnetPeer {
   /** Forget the peer without telling the remote (it will time out). No event. */
   reset(): void {
     this.setState(PeerState.DISCONNECTED);
-    this.#resetLink();
+    resetLink(this);
     this.unsequencedWindow.fill(0);
     this.resetQueues();
-  }
-
-  /** The link's figures back to ENet's defaults (enet_peer_reset; also the initial values). */
-  #resetLink(): void {
-    this.outgoingPeerID = ENET_PROTOCOL_MAXIMUM_PEER_ID;
-    this.connectID = 0;
-    this.incomingBandwidth = 0;
-    this.outgoingBandwidth = 0;
-    this.incomingBandwidthThrottleEpoch = 0;
-    this.outgoingBandwidthThrottleEpoch = 0;
-    this.incomingDataTotal = 0;
-    this.outgoingDataTotal = 0;
-    this.lastSendTime = 0;
-    this.lastReceiveTime = 0;
-    this.nextTimeout = 0;
-    this.earliestTimeout = 0;
-    this.packetLossEpoch = 0;
-    this.packetsSent = 0;
-    this.packetsLost = 0;
-    this.packetLoss = 0;
-    this.packetLossVariance = 0;
-    this.packetThrottle = ENET_PEER_DEFAULT_PACKET_THROTTLE;
-    this.packetThrottleLimit = ENET_PEER_PACKET_THROTTLE_SCALE;
-    this.packetThrottleCounter = 0;
-    this.packetThrottleEpoch = 0;
-    this.packetThrottleAcceleration = ENET_PEER_PACKET_THROTTLE_ACCELERATION;
-    this.packetThrottleDeceleration = ENET_PEER_PACKET_THROTTLE_DECELERATION;
-    this.packetThrottleInterval = ENET_PEER_PACKET_THROTTLE_INTERVAL_MS;
-    this.pingInterval = ENET_PEER_PING_INTERVAL_MS;
-    this.timeoutLimit = ENET_PEER_TIMEOUT_LIMIT;
-    this.timeoutMinimum = ENET_PEER_TIMEOUT_MINIMUM_MS;
-    this.timeoutMaximum = ENET_PEER_TIMEOUT_MAXIMUM_MS;
-    this.lastRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
-    this.lowestRoundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
-    this.lastRoundTripTimeVariance = 0;
-    this.highestRoundTripTimeVariance = 0;
-    this.roundTripTime = ENET_PEER_DEFAULT_ROUND_TRIP_TIME_MS;
-    this.roundTripTimeVariance = 0;
-    this.mtu = this.host.mtu;
-    this.reliableDataInTransit = 0;
-    this.outgoingReliableSequenceNumber = 0;
-    this.windowSize = ENET_PROTOCOL_MAXIMUM_WINDOW_SIZE;
-    this.incomingUnsequencedGroup = 0;
-    this.outgoingUnsequencedGroup = 0;
-    this.eventData = 0;
-    this.totalWaitingData = 0;
   }
 
   // ---------------------------------------------------------------- internal

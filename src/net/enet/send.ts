@@ -42,6 +42,16 @@ export function sendOutgoingCommands(host: EnetHost, checkForTimeouts: boolean):
     d.continueSending = false;
     for (const peer of host.slots) {
       if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
+      // Nothing to acknowledge, send, resend or ping: what the walk below would conclude, found
+      // without setting up a datagram (a server services on every burst of datagrams in, and most
+      // of its peers are idle at each of those passes).
+      if (
+        peer.acknowledgements.length === 0 &&
+        peer.outgoingCommands.empty &&
+        peer.sentReliableCommands.empty &&
+        timeDifference(host.serviceTime, peer.lastReceiveTime) < peer.pingInterval
+      )
+        continue;
       d.begin(peer.mtu);
       if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer);
       if (checkForTimeouts && !peer.sentReliableCommands.empty && timeGreaterEqual(host.serviceTime, peer.nextTimeout) && checkTimeouts(host, peer)) {

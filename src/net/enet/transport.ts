@@ -13,6 +13,11 @@ export type DatagramHandler = (data: Uint8Array, from: DatagramAddress) => void;
 export interface DatagramTransport {
   /** Queue one datagram. Returns false when it was dropped locally (closed, too big, buffer full). */
   send(data: Uint8Array, to: DatagramAddress): boolean;
+  /**
+   * Sends what send() gathered, for a transport that gathers a pass's datagrams into one system
+   * call (UdpTransport with batchSends); the host calls it at the end of each of its send passes.
+   */
+  sendGathered?(): void;
   /** The single receive handler; set once by the host that owns this transport. */
   onDatagram(handler: DatagramHandler): void;
   /** The address this transport is bound to (for logs and tests). */

@@ -5,6 +5,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES, ENET_HOST_SEND_BUFFER_SIZE_BYTES } from './constants.js';
 import { EnetError } from './errors.js';
 import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
+import { ipv4Number, openSendBatch, type SendBatch } from './udp-batch.js';
 
 export interface UdpBindOptions {
   /** Local address; default 0.0.0.0, or :: when `type` is udp6. */
@@ -19,10 +20,18 @@ export interface UdpBindOptions {
    * The one address this socket talks to (a client of one server): the socket is connected, so
    * a send skips dgram's per-send address lookup and the kernel drops datagrams from anyone
    * else; send() to another address returns false. If the connect fails (e.g. a name that does
-   * not resolve), the socket stays unconnected and sends as without this option.
+   * not resolve), the socket stays unconnected and sends as without this option. A connected
+   * socket does not batch (batchSends is for a server's many peers).
    */
   connectTo?: DatagramAddress;
+  /**
+   * Gather each send pass's IPv4 datagrams into one sendmmsg (udp-batch.ts) where the platform
+   * has it; elsewhere (batchUnavailable says why) each goes out by itself as without. Default false.
+   */
+  batchSends?: boolean;
 }
+
+const ipv4Text = (ip: number): string => `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
@@ -43,10 +52,20 @@ export class UdpTransport implements DatagramTransport {
   readonly #local: DatagramAddress;
   /** Set once the socket is connected to it (UdpBindOptions.connectTo). */
   #peer: DatagramAddress | null = null;
+  #batch: SendBatch | null = null;
+  #flushQueued = false;
+  /** Why sends are not batched although asked (batchSends), or undefined. */
+  readonly batchUnavailable: string | undefined;
 
-  private constructor(private readonly socket: Socket) {
+  /** batch: a SendBatch for this socket, why there is none, or undefined (not asked). */
+  private constructor(
+    private readonly socket: Socket,
+    batch: SendBatch | string | undefined,
+  ) {
     const a = socket.address();
     this.#local = { address: a.address, port: a.port };
+    if (typeof batch === 'string') this.batchUnavailable = batch;
+    else if (batch !== undefined) this.#batch = batch;
     socket.on('message', (msg, rinfo) => {
       if (this.#handler !== null) this.#handler(msg, { address: rinfo.address, port: rinfo.port });
     });
@@ -73,24 +92,75 @@ export class UdpTransport implements DatagramTransport {
       socket.once('error', onError);
       socket.bind(options.port ?? 0, address, () => {
         socket.off('error', onError);
-        const t = new UdpTransport(socket);
-        if (options.connectTo === undefined) return resolve(t);
-        const peer = { address: options.connectTo.address, port: options.connectTo.port };
-        socket.connect(peer.port, peer.address, (err?: Error) => {
-          if (!err) t.#peer = peer;
-          resolve(t);
-        });
+        if (options.connectTo !== undefined) {
+          const peer = { address: options.connectTo.address, port: options.connectTo.port };
+          socket.connect(peer.port, peer.address, (err?: Error) => {
+            const t = new UdpTransport(socket, undefined);
+            if (!err) t.#peer = peer;
+            resolve(t);
+          });
+          return;
+        }
+        if (options.batchSends !== true) return resolve(new UdpTransport(socket, undefined));
+        void openSendBatch(socket)
+          .catch((err: Error) => `no send batch: ${err.message}`)
+          .then((batch) => resolve(new UdpTransport(socket, batch)));
       });
     });
   }
 
+  /** Whether sends are gathered into one system call a pass. */
+  get batching(): boolean {
+    return this.#batch !== null;
+  }
+
   send(data: Uint8Array, to: DatagramAddress): boolean {
     if (this.#closed) return false;
+    const peer = this.#peer;
+    if (peer !== null) {
+      if (to.port !== peer.port || to.address !== peer.address) return false;
+      try {
+        this.socket.send(data);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    if (this.#batch !== null) {
+      const ip = ipv4Number(to.address);
+      if (ip >= 0) {
+        if (this.#batch.add(data, ip, to.port)) return this.#flushLater();
+        this.sendGathered(); // full: send what is gathered, then gather this one
+        if (this.#batch.add(data, ip, to.port)) return this.#flushLater();
+      }
+    }
+    return this.#sendNow(data, to.port, to.address);
+  }
+
+  /** Sends the gathered datagrams in one call; any the kernel did not take go out one by one. */
+  sendGathered(): void {
+    if (this.#batch !== null && this.#batch.count > 0) this.#batch.send(this.#unsent);
+  }
+
+  #unsent = (data: Uint8Array, ip: number, port: number): void => {
+    this.#sendNow(data, port, ipv4Text(ip));
+  };
+
+  /** A send outside a host's pass still leaves this turn (the host flushes at the end of its own). */
+  #flushLater(): boolean {
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        if (!this.#closed) this.sendGathered();
+      });
+    }
+    return true;
+  }
+
+  #sendNow(data: Uint8Array, port: number, address: string): boolean {
     try {
-      const peer = this.#peer;
-      if (peer === null) this.socket.send(data, to.port, to.address);
-      else if (to.port === peer.port && to.address === peer.address) this.socket.send(data);
-      else return false;
+      this.socket.send(data, port, address);
       return true;
     } catch {
       return false;
@@ -107,8 +177,11 @@ export class UdpTransport implements DatagramTransport {
 
   close(): void {
     if (this.#closed) return;
+    this.sendGathered();
     this.#closed = true;
     this.#handler = null;
+    this.#batch?.close();
+    this.#batch = null;
     this.socket.close();
   }
 }

@@ -127,6 +127,7 @@ async function serve(o: ServerOptions, io: CliIo, teardown: Teardown): Promise<n
     await new Promise((r) => setTimeout(r, SERVER_GOODBYE_DRAIN_MS));
   });
   io.stdout(`${NAME}: listening on udp ${o.host}:${listener.port} session ${o.sessionId}\n`);
+  io.stdout(`${NAME}: udp sends: ${listener.udpSends}\n`);
   io.stdout(`${NAME}: session file ${sessionSave.saver.path}\n`);
   if (sessionSave.resumedPlayers !== undefined) io.stdout(`${NAME}: resumed the session (${sessionSave.resumedPlayers} players recorded)\n`);
   if (o.passwordFrom) io.stdout(`${NAME}: players need the session password (${o.passwordFrom})\n`);

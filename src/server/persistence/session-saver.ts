@@ -8,16 +8,12 @@ import { join } from 'node:path';
 import { backUpSessionFile } from './session-resume.js';
 import { SESSION_SAVE_SUBDIR, type SaveReason, type SessionFile } from '../../merge/index.js';
 import { sweepTempFilesSync, writeFileAtomicSync } from '../../util/atomic-file.js';
+import type { IntervalTimers } from '../../util/clock.js';
 
 /** Default autosave period (the server's --autosave-s). */
 export const AUTOSAVE_DEFAULT_S = 30;
 export const AUTOSAVE_MAX_S = 24 * 60 * 60;
 export const MS_PER_S = 1000;
-
-export interface SaverTimers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
 
 export interface SessionSaverOptions {
   dataDir: string;
@@ -27,7 +23,8 @@ export interface SessionSaverOptions {
   /** 0 turns autosave off. */
   autosaveMs: number;
   now?: () => Date;
-  timers?: SaverTimers;
+  /** Default: Node's, unref'd (autosave never keeps the process alive). */
+  timers?: IntervalTimers;
   /** Told about every save and every failed save (a failed save never throws from a timer). */
   onSaved?: (info: { path: string; reason: SaveReason; seq: number }) => void;
   onError?: (err: Error, reason: SaveReason) => void;
@@ -44,7 +41,7 @@ export class SessionSaver {
   #opts: SessionSaverOptions;
   #timer: unknown = undefined;
   #now: () => Date;
-  #timers: SaverTimers;
+  #timers: IntervalTimers;
   #finished = false;
   /** Whether the file at `path` is one we know is good (resumed, or written by us). */
   #onDiskGood: boolean;
