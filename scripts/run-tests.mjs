@@ -4,7 +4,8 @@
 // failure, or when no test ran. `--no-lint` skips the lint (npm run test:unit); other arguments
 // go to vitest (e.g. `--project unit`).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { WINE_PREFIX_DIR, wineEnv } from './win/paths.mjs';
 
 const REPORT = 'test-results/vitest.json';
 const argv = process.argv.slice(2);
@@ -27,8 +28,16 @@ if (lint) {
 
 mkdirSync('test-results', { recursive: true });
 rmSync(REPORT, { force: true });
+// wine's server exits a few seconds after the prefix's last process, and a wine test starting
+// in that moment dies with "wine client error: recvmsg: Connection reset by peer" (seen once in
+// CI). One persistent wineserver for the prefix serves the whole run, then is stopped.
+const wine = existsSync(WINE_PREFIX_DIR) && spawnSync('sh', ['-c', 'command -v wineserver'], { stdio: 'ignore' }).status === 0;
+const WINESERVER_STEP_TIMEOUT_MS = 30_000;
+if (wine) spawnSync('wineserver', ['-p'], { env: wineEnv(), stdio: 'ignore', timeout: WINESERVER_STEP_TIMEOUT_MS });
+
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORT}`, ...vitestArgs];
 const run = spawnSync('npx', args, { stdio: 'inherit', env: process.env });
+if (wine) spawnSync('wineserver', ['-k'], { env: wineEnv(), stdio: 'ignore', timeout: WINESERVER_STEP_TIMEOUT_MS });
 
 let tests = 0;
 try {

@@ -127,15 +127,21 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       .run()
       .then(
         (c) => {
-          if (closed || joiners.get(peerId) !== letGoHandshake) {
+          // ENet may already be up over this path (our side of ICE finished after the joiner's,
+          // and a loaded machine ran this late): onPeerUp took it off the joiners then, which is
+          // not an eviction. Closing it here cut the live connection (seen in CI).
+          const onEnet = enetUp.has(peerId);
+          if (closed || (!onEnet && joiners.get(peerId) !== letGoHandshake)) {
             void c.close();
             return;
           } // evicted meanwhile
-          joiners.set(peerId, () => dropIce(peerId)); // same place in the age order
           conns.set(peerId, c);
-          setTimeout(() => {
-            if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId);
-          }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
+          if (!onEnet) {
+            joiners.set(peerId, () => dropIce(peerId)); // same place in the age order
+            setTimeout(() => {
+              if (!enetUp.has(peerId) && conns.get(peerId) === c) dropIce(peerId);
+            }, NAT_ENET_ATTACH_TIMEOUT_MS).unref();
+          }
           const s = c.stats();
           o.log.info(
             { event: 'nat.connected', peerId, path: s.path, connectMs: Math.round(s.connectMs ?? 0), attempt: s.attempt },
