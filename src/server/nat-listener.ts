@@ -4,7 +4,7 @@
 // UDP port keeps working for LAN and forwarded-port players. Per peer the dashboard shows the
 // path chosen, the handshake time and the bytes moved.
 import type { IdentityKeys } from '../protocol/identity.js';
-import { NatConnection } from '../net/nat/handshake.js';
+import { NatConnection, type HandshakeOptions } from '../net/nat/handshake.js';
 import { ICE_PATH_PREFIX, IceDatagramTransport } from '../net/nat/ice-transport.js';
 import { HostBinding } from '../net/nat/host-binding.js';
 import { cachedTurnCredentials, playerIdentityFrom, type MasterSignal } from '../net/nat/master-client.js';
@@ -41,6 +41,8 @@ export interface NatListenOptions {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
   /** Default NAT_PENDING_JOINERS_MAX. */
   pendingJoinersMax?: number;
+  /** Makes the server's side of each ICE handshake; default a NatConnection (tests slow it down). */
+  newHandshake?: (o: HandshakeOptions) => NatConnection;
 }
 
 export interface NatListener {
@@ -108,7 +110,7 @@ export async function listenNat(server: CoopServer, o: NatListenOptions): Promis
       server.countEviction('ice_handshake');
       o.log.warn({ event: 'nat.evicted', peerId: oldestId }, 'oldest pending joiner evicted for a newer one');
     }
-    const handshake = new NatConnection({
+    const handshake = (o.newHandshake ?? ((h: HandshakeOptions) => new NatConnection(h)))({
       peerId,
       role: 'host',
       signal: sig.link(peerId, true),

@@ -11,6 +11,7 @@ import { sessionViewOf } from '../../src/server/session-view.js';
 import { joinThroughMaster, type NatJoined } from '../../src/sidecar/nat-join.js';
 import { EnetHost } from '../../src/net/enet/index.js';
 import { MasterSignal } from '../../src/net/nat/master-client.js';
+import { NatConnection, type HandshakeOptions } from '../../src/net/nat/handshake.js';
 import { CHANNEL_COUNT } from '../../src/protocol/constants.js';
 import { loopbackWorld, type LoopbackWorld } from './fixture.js';
 import { startMaster } from '../../src/master/server.js';
@@ -32,6 +33,7 @@ async function serverOnMaster(
   master = w.master.url,
   password?: string,
   pendingJoinersMax?: number,
+  newHandshake?: (o: HandshakeOptions) => NatConnection,
 ): Promise<{ server: CoopServer; nat: NatListener }> {
   const server = new CoopServer({ sessionId: 'nat-listener-test', password });
   const nat = await listenNat(server, {
@@ -45,6 +47,7 @@ async function serverOnMaster(
     bindAddress: '127.0.0.1',
     log: silent,
     pendingJoinersMax,
+    newHandshake,
   });
   return { server, nat };
 }
@@ -92,6 +95,51 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       expect(net?.bytesSent).toBeGreaterThan(0);
       expect(j.stats().bytesReceived).toBeGreaterThanOrEqual(net!.bytesSent);
       expect(server.inWorld()).toHaveLength(0); // ENet is up; the game handshake is the client's next step
+      client.destroy();
+      await j.close();
+    } finally {
+      await nat.close();
+    }
+  }, 60_000);
+
+  it("keeps a joiner's ICE path when ENet came up over it before the server's side of the handshake resolved", async () => {
+    // The server's side resolves only once ENet is up over the path (a loaded machine ran it that
+    // late in CI): taking that for an eviction closed the live connection.
+    let enetUp = (): boolean => false;
+    class LateHandshake extends NatConnection {
+      override async run(): Promise<this> {
+        const c = await super.run();
+        for (let i = 0; i < 1000 && !enetUp(); i++) await new Promise((r) => setTimeout(r, 10));
+        return c;
+      }
+    }
+    const { nat } = await serverOnMaster(4, undefined, undefined, undefined, (o) => new LateHandshake(o));
+    enetUp = () => nat.enet.host.peers.some((p) => p.connected);
+    try {
+      const j = await joinThroughMaster({
+        master: w.master.url,
+        lobbyId: nat.lobbyId,
+        stunServer: `127.0.0.1:${w.coturn.port}`,
+        relay: true,
+        identity: generateIdentity(),
+        bindAddress: '127.0.0.1',
+      });
+      const client = await enetOver(j);
+      const peerOnClient = client.peers.find((p) => p.connected)!;
+      await vi.waitFor(() => expect(enetUp()).toBe(true), { timeout: 15_000, interval: 20 });
+      const [peer] = nat.enet.host.peers.filter((p) => p.connected);
+      for (let i = 0; i < 5; i++) peerOnClient.send(0, new Uint8Array(100), { reliable: true });
+      await vi.waitFor(() => expect(nat.netOf(peer.address.address)?.bytesReceived ?? 0).toBeGreaterThanOrEqual(500), { timeout: 15_000, interval: 20 });
+      // Still carried a moment later: more data gets through and both ends stay connected.
+      const before = nat.netOf(peer.address.address)!.bytesReceived;
+      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 0; i < 5; i++) peerOnClient.send(0, new Uint8Array(100), { reliable: true });
+      await vi.waitFor(() => expect(nat.netOf(peer.address.address)?.bytesReceived ?? 0).toBeGreaterThanOrEqual(before + 500), {
+        timeout: 15_000,
+        interval: 20,
+      });
+      expect(peer.connected).toBe(true);
+      expect(peerOnClient.connected).toBe(true);
       client.destroy();
       await j.close();
     } finally {
