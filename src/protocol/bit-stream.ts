@@ -106,43 +106,18 @@ export class BitWriter {
   }
 
   /**
-   * Writes chunks[start .. start + count), each (bit count << CHUNK_BITS) | value (count ≤ 24):
-   * a cached record (snapshot-shared-encoder.ts) in one call with the state in locals.
+   * Writes the cached records of ids[from..to) (snapshot-shared-encoder.ts), record `id` being
+   * pool[starts[id] .. starts[id] + counts[id]), each chunk (bit count << CHUNK_BITS) | value
+   * (count ≤ 24): a run of records in one call, the writer's state in locals throughout
+   * (`totalChunks`: their sum, to reserve once).
    */
-  chunks(chunks: Int32Array, start: number, count: number): void {
-    this.reserve(count * 3 + 1);
-    const buf = this.#buf;
-    let acc = this.#acc,
-      n = this.#n,
-      pos = this.#pos;
-    for (let i = start, end = start + count; i < end; i++) {
-      const c = chunks[i];
-      const len = c >>> CHUNK_BITS;
-      acc = (acc << len) | (c & CHUNK_VALUE_MASK);
-      n += len;
-      while (n >= 8) {
-        n -= 8;
-        buf[pos++] = (acc >>> n) & 0xff;
-      }
-      acc &= (1 << n) - 1;
-    }
-    this.#acc = acc;
-    this.#n = n;
-    this.#pos = pos;
-  }
-
-  /**
-   * chunks() of the records of ids[0..count), record `id` being pool[starts[id] ..
-   * starts[id] + counts[id]): a client's cached records in one call, the writer's state in
-   * locals throughout (`totalChunks`: their sum, to reserve once).
-   */
-  recordChunks(pool: Int32Array, starts: Int32Array, counts: Uint8Array, ids: Uint32Array, count: number, totalChunks: number): void {
+  recordChunks(pool: Int32Array, starts: Int32Array, counts: Uint8Array, ids: Uint32Array, from: number, to: number, totalChunks: number): void {
     this.reserve(totalChunks * 3 + 1);
     const buf = this.#buf;
     let acc = this.#acc,
       n = this.#n,
       pos = this.#pos;
-    for (let k = 0; k < count; k++) {
+    for (let k = from; k < to; k++) {
       const id = ids[k];
       for (let i = starts[id], end = i + counts[id]; i < end; i++) {
         const c = pool[i];

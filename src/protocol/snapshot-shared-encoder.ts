@@ -42,7 +42,7 @@ const RECORD_CACHE_SLOTS = 32;
  * one of the last two ticks; rarer bases are computed record by record.
  */
 const PRECOMPUTED_PAIRS_PER_TICK = 2;
-/** A chunk is (bit count << CHUNK_LEN_SHIFT) | value, value < 2^CHUNK_BITS (BitWriter.chunks writes them). */
+/** A chunk is (bit count << CHUNK_LEN_SHIFT) | value, value < 2^CHUNK_BITS (BitWriter.recordChunks writes them). */
 const CHUNK_LEN_SHIFT = CHUNK_BITS;
 /** Most chunks one record takes: per field the pending bits, ≤ 2 zero runs and 2 value pieces; then the last pending bits. */
 const MAX_RECORD_CHUNKS = FIELD_COUNT * 5 + 1;
@@ -165,11 +165,18 @@ export class SharedSnapshotEncoder {
       slot = this.#slots[base.tick % RECORD_CACHE_SLOTS];
       if (slot.use(tick, base.tick, q.length / FC)) this.#maybePrecompute(slot, tick, q, base.q, k);
     }
-    if (slot !== null && added === 0) {
-      // Every entity has a cached record (the common case: interest rarely changes in a tick):
-      // make sure each is computed, then copy them all in one writer call.
+    // Added entities in full; each run of kept ones (all of them, in the common case: interest
+    // rarely changes in a tick) as cached records, computed where missing, in one writer call.
+    for (let i = 0; i < count;) {
+      if (slot === null || !inBase[i]) {
+        w.reserve(MAX_RECORD_BYTES);
+        const o = ids[i++] * FC;
+        for (const f of STREAM_ORDER) w.se(q[o + f]);
+        continue;
+      }
+      const from = i;
       let total = 0;
-      for (let i = 0; i < count; i++) {
+      for (; i < count && inBase[i]; i++) {
         const id = ids[i];
         if (slot.stamp[id] !== slot.gen) {
           record(slot, id, q, (base as DeltaBase).q, k, this.#res);
@@ -177,22 +184,7 @@ export class SharedSnapshotEncoder {
         } else this.stats.reused++;
         total += slot.chunks[id];
       }
-      w.recordChunks(slot.pool, slot.start, slot.chunks, ids, count, total);
-      return w.finish();
-    }
-    for (let i = 0; i < count; i++) {
-      const id = ids[i];
-      if (slot === null || !inBase[i]) {
-        w.reserve(MAX_RECORD_BYTES);
-        const o = id * FC;
-        for (const f of STREAM_ORDER) w.se(q[o + f]);
-        continue;
-      }
-      if (slot.stamp[id] !== slot.gen) {
-        record(slot, id, q, (base as DeltaBase).q, k, this.#res);
-        this.stats.computed++;
-      } else this.stats.reused++;
-      w.chunks(slot.pool, slot.start[id], slot.chunks[id]);
+      w.recordChunks(slot.pool, slot.start, slot.chunks, ids, from, i, total);
     }
     return w.finish();
   }
