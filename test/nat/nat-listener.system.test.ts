@@ -52,6 +52,11 @@ async function serverOnMaster(
   return { server, nat };
 }
 
+/** A sidecar's join of `lobbyId` through coop-master and coturn on loopback (fresh identity). */
+function joinLobby(lobbyId: string, relay: boolean, master = w.master.url): Promise<NatJoined> {
+  return joinThroughMaster({ master, lobbyId, stunServer: `127.0.0.1:${w.coturn.port}`, relay, identity: generateIdentity(), bindAddress: '127.0.0.1' });
+}
+
 async function enetOver(j: NatJoined): Promise<EnetHost> {
   const host = new EnetHost({ transport: j.transport, peerLimit: 1, channelLimit: CHANNEL_COUNT });
   const up = new Promise<void>((resolve) => host.on('connect', () => resolve()));
@@ -69,14 +74,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       };
       expect(sessions.find((r) => r.sessionId === nat.lobbyId)).toMatchObject({ name: 'listener test', password: false });
 
-      const j = await joinThroughMaster({
-        master: w.master.url,
-        lobbyId: nat.lobbyId,
-        stunServer: `127.0.0.1:${w.coturn.port}`,
-        relay: true,
-        identity: generateIdentity(),
-        bindAddress: '127.0.0.1',
-      });
+      const j = await joinLobby(nat.lobbyId, true);
       const client = await enetOver(j);
       for (let i = 0; i < 200 && !nat.enet.host.peers.some((p) => p.connected); i++) await new Promise((r) => setTimeout(r, 10));
       const [peer] = nat.enet.host.peers.filter((p) => p.connected);
@@ -116,14 +114,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     const { nat } = await serverOnMaster(4, undefined, undefined, undefined, (o) => new LateHandshake(o));
     enetUp = () => nat.enet.host.peers.some((p) => p.connected);
     try {
-      const j = await joinThroughMaster({
-        master: w.master.url,
-        lobbyId: nat.lobbyId,
-        stunServer: `127.0.0.1:${w.coturn.port}`,
-        relay: true,
-        identity: generateIdentity(),
-        bindAddress: '127.0.0.1',
-      });
+      const j = await joinLobby(nat.lobbyId, true);
       const client = await enetOver(j);
       const peerOnClient = client.peers.find((p) => p.connected)!;
       await vi.waitFor(() => expect(enetUp()).toBe(true), { timeout: 15_000, interval: 20 });
@@ -168,15 +159,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
     try {
       await master.close();
       master = await startMaster({ host: '127.0.0.1', port, statePath, ...turn });
-      const join = () =>
-        joinThroughMaster({
-          master: url,
-          lobbyId: nat.lobbyId,
-          stunServer: `127.0.0.1:${w.coturn.port}`,
-          relay: false,
-          identity: generateIdentity(),
-          bindAddress: '127.0.0.1',
-        });
+      const join = () => joinLobby(nat.lobbyId, false, url);
       // Until the server's next heartbeat the session is listed but nobody hosts its socket.
       let joined: NatJoined | undefined;
       for (let i = 0; i < 30 && !joined; i++) {
@@ -211,14 +194,7 @@ describe('coop-server NAT listener (loopback master + coturn)', () => {
       expect(nat.pendingJoiners).toBe(bound);
       expect(nat.runningHandshakes).toBe(bound);
       // the flood is still there, and a real joiner gets through it
-      const j = await joinThroughMaster({
-        master: w.master.url,
-        lobbyId: nat.lobbyId,
-        stunServer: `127.0.0.1:${w.coturn.port}`,
-        relay: false,
-        identity: generateIdentity(),
-        bindAddress: '127.0.0.1',
-      });
+      const j = await joinLobby(nat.lobbyId, false);
       const client = await enetOver(j);
       expect(client.connectedPeerCount).toBe(1);
       expect(nat.evictedJoiners).toBe(4);
