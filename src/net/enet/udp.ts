@@ -117,15 +117,7 @@ export class UdpTransport implements DatagramTransport {
   send(data: Uint8Array, to: DatagramAddress): boolean {
     if (this.#closed) return false;
     const peer = this.#peer;
-    if (peer !== null) {
-      if (to.port !== peer.port || to.address !== peer.address) return false;
-      try {
-        this.socket.send(data);
-        return true;
-      } catch {
-        return false;
-      }
-    }
+    if (peer !== null) return to.port === peer.port && to.address === peer.address && this.#sendNow(data, to.port, to.address);
     if (this.#batch !== null) {
       const ip = ipv4Number(to.address);
       if (ip >= 0) {
@@ -158,9 +150,11 @@ export class UdpTransport implements DatagramTransport {
     return true;
   }
 
+  /** One datagram now (a connected socket names no address: the kernel has it). */
   #sendNow(data: Uint8Array, port: number, address: string): boolean {
     try {
-      this.socket.send(data, port, address);
+      if (this.#peer !== null) this.socket.send(data);
+      else this.socket.send(data, port, address);
       return true;
     } catch {
       return false;
