@@ -34,30 +34,24 @@ const CLIENTS_CPU = 1;
 /** Cores this process may use, read before any pinning (availableParallelism follows the affinity). */
 const CORES = os.availableParallelism();
 
-/**
- * Gives the server (this process, every thread) one core and the clients' process the other: the
- * goal is the server's tick on one core, and 256 clients sharing it made the slowest ticks those
- * where the clients ran on the server's core. False (nothing pinned) without taskset or 2 cores.
- */
-function pinCores(clientsPid: number | undefined): boolean {
-  if (process.platform !== 'linux' || CORES < 2 || clientsPid === undefined) return false;
+/** Every thread of `pid` on `cpus` (taskset's list); false when that could not be done. */
+function setAffinity(pid: number, cpus: string): boolean {
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(SERVER_CPU), String(process.pid)], { stdio: 'ignore' });
-    execFileSync('taskset', ['-a', '-p', '-c', String(CLIENTS_CPU), String(clientsPid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
 
-/** Back to every core (the rest of bench:server runs unpinned). */
-function unpin(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', `0-${CORES - 1}`, String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    // nothing was pinned
-  }
+/**
+ * Gives the server (this process, every thread) one core and the clients' process the other: the
+ * goal is the server's tick on one core, and unpinned the scheduler may run the 256 clients on
+ * the server's core during a tick. False (nothing pinned) without taskset or 2 cores.
+ */
+function pinCores(clientsPid: number | undefined): boolean {
+  if (process.platform !== 'linux' || CORES < 2 || clientsPid === undefined) return false;
+  return setAffinity(process.pid, String(SERVER_CPU)) && setAffinity(clientsPid, String(CLIENTS_CPU));
 }
 
 export interface SendRun {
@@ -209,7 +203,7 @@ export async function tickSendRun(nClients: number, nEntities: number, seed: num
       avgInterest: entities / MEASURED_TICKS / nClients,
     };
   } finally {
-    if (pinned) unpin();
+    if (CORES >= 2 && process.platform === 'linux') setAffinity(process.pid, `0-${CORES - 1}`); // the rest of bench:server runs unpinned
     child.write('quit');
     await child.stop('SIGTERM');
     host.destroy();
