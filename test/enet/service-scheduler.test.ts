@@ -1,8 +1,11 @@
-// The real-time host's periodic service (resends, pings, timeouts) fires only after a whole
-// interval with no other service: while datagrams or deferred flushes keep servicing the host
-// the timer stays quiet (no wake of its own), and once they stop it fires every interval again.
+// The real-time host's periodic service (resends, pings, timeouts) runs only after a whole
+// interval with no other service. While datagrams or deferred flushes keep servicing the host,
+// its timer looks only every HOST_SERVICE_BUSY_CHECK_MS (a timer pushed back on every service
+// still woke Node at its old expiry: service-scheduler.ts) and services nothing; once they stop,
+// it services the host within that check and every interval after.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServiceScheduler } from '../../src/net/enet/service-scheduler.js';
+import { HOST_SERVICE_BUSY_CHECK_MS } from '../../src/net/enet/constants.js';
 import { EnetHost } from '../../src/net/enet/host.js';
 import { SimNetwork } from '../../src/net/enet/sim-network.js';
 
@@ -10,64 +13,98 @@ const INTERVAL_MS = 25;
 /** Activity faster than the interval, like a 60 Hz game's frames. */
 const ACTIVITY_MS = 16;
 
+let nowMs = 0;
+/** Advances the faked timers and the scheduler's clock together. */
+function advance(ms: number): void {
+  for (let i = 0; i < ms; i++) {
+    nowMs += 1;
+    vi.advanceTimersByTime(1);
+  }
+}
+
+/** Milliseconds until the first service (steps of 1 ms; gives up after 10 s). */
+function msUntilServiced(services: () => number): number {
+  const from = services();
+  let ms = 0;
+  while (services() === from && ms < 10_000) {
+    advance(1);
+    ms++;
+  }
+  return ms;
+}
+
 beforeEach(() => {
+  nowMs = 0;
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
 });
 afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A scheduler counting its services, its flushes and its timer's runs (each one a wake of the
+ * process: every run re-arms it once, so runs = setTimeout calls − 1). */
+function counted(): { s: ServiceScheduler; services: () => number; timerRuns: () => number; flushes: () => number } {
+  let services = 0,
+    flushes = 0;
+  const arms = vi.spyOn(globalThis, 'setTimeout');
+  const s = new ServiceScheduler({ intervalMs: INTERVAL_MS, now: () => nowMs, service: () => services++, flush: () => flushes++ });
+  return { s, services: () => services, timerRuns: () => arms.mock.calls.length - 1, flushes: () => flushes };
+}
+
 describe('ServiceScheduler: the periodic timer', () => {
-  it('does not fire while services happen within the interval, and fires each interval once they stop', () => {
-    let fromTimer = 0;
-    const s = new ServiceScheduler(
-      INTERVAL_MS,
-      () => fromTimer++,
-      () => undefined,
-    );
-    for (let t = 0; t < 1_000; t += ACTIVITY_MS) {
-      vi.advanceTimersByTime(ACTIVITY_MS);
-      s.serviced();
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('while services keep coming its timer runs only every busy check and services nothing; once they stop it services each interval', () => {
+    const c = counted();
+    for (let t = 0; t < 2_000; t += ACTIVITY_MS) {
+      advance(ACTIVITY_MS);
+      c.s.serviced();
     }
-    expect(fromTimer).toBe(0);
-    vi.advanceTimersByTime(INTERVAL_MS - 1);
-    expect(fromTimer).toBe(0);
-    vi.advanceTimersByTime(1);
-    expect(fromTimer).toBe(1);
-    vi.advanceTimersByTime(4 * INTERVAL_MS);
-    expect(fromTimer).toBe(5);
-    s.stop();
-    vi.advanceTimersByTime(4 * INTERVAL_MS);
-    expect(fromTimer).toBe(5);
+    expect(c.services()).toBe(0);
+    // 2 s of activity: a look every 200 ms (plus the first interval), not one per service
+    expect(c.timerRuns()).toBeLessThanOrEqual(Math.ceil(2_000 / HOST_SERVICE_BUSY_CHECK_MS) + 1);
+    expect(c.timerRuns()).toBeGreaterThan(0);
+    // the traffic stops: a later look services the host, at most a busy check (and the
+    // interval it must find quiet) after the last service
+    expect(msUntilServiced(c.services)).toBeLessThanOrEqual(HOST_SERVICE_BUSY_CHECK_MS + INTERVAL_MS);
+    expect(c.services()).toBe(1);
+    // then every interval
+    advance(4 * INTERVAL_MS);
+    expect(c.services()).toBe(5);
+    c.s.stop();
+    advance(4 * INTERVAL_MS);
+    expect(c.services()).toBe(5);
+  });
+
+  it('a quiet host is serviced every interval from the start', () => {
+    const c = counted();
+    advance(INTERVAL_MS - 1);
+    expect(c.services()).toBe(0);
+    advance(1);
+    expect(c.services()).toBe(1);
+    advance(3 * INTERVAL_MS);
+    expect(c.services()).toBe(4);
+    c.s.stop();
   });
 
   it('a deferred flush counts as a service', async () => {
-    let fromTimer = 0,
-      flushes = 0;
-    const s = new ServiceScheduler(
-      INTERVAL_MS,
-      () => fromTimer++,
-      () => flushes++,
-    );
+    const c = counted();
     for (let t = 0; t < 500; t += ACTIVITY_MS) {
-      vi.advanceTimersByTime(ACTIVITY_MS);
-      s.flushSoon();
-      s.flushSoon(); // coalesced
+      advance(ACTIVITY_MS);
+      c.s.flushSoon();
+      c.s.flushSoon(); // coalesced
       await Promise.resolve();
     }
-    expect(flushes).toBe(Math.ceil(500 / ACTIVITY_MS));
-    expect(fromTimer).toBe(0);
-    vi.advanceTimersByTime(INTERVAL_MS);
-    expect(fromTimer).toBe(1);
-    s.stop();
+    expect(c.flushes()).toBe(Math.ceil(500 / ACTIVITY_MS));
+    expect(c.services()).toBe(0);
+    expect(msUntilServiced(c.services)).toBeLessThanOrEqual(HOST_SERVICE_BUSY_CHECK_MS + INTERVAL_MS);
+    c.s.stop();
   });
 
   it('manual mode arms no timer', () => {
-    const s = new ServiceScheduler(
-      null,
-      () => undefined,
-      () => undefined,
-    );
+    const s = new ServiceScheduler({ intervalMs: null, now: () => nowMs, service: () => undefined, flush: () => undefined });
     s.serviced();
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -65,6 +65,12 @@ export const ENET_TIME_OVERFLOW_MS = 86_400_000;
 export const HOST_INBOX_LIMIT_DATAGRAMS = 4096;
 /** Real-time mode: how often the host services itself when nothing else wakes it. */
 export const HOST_SERVICE_INTERVAL_MS = 5;
+/**
+ * Real-time mode: while other traffic keeps the host serviced (datagrams in, packets flushed),
+ * its timer only looks this often (service-scheduler.ts); the periodic work is at most this late
+ * once the traffic stops.
+ */
+export const HOST_SERVICE_BUSY_CHECK_MS = 200;
 /** Longest service timer period a host accepts (serviceIntervalMs). */
 export const HOST_SERVICE_INTERVAL_MAX_MS = 60_000;
 /** Half-open connections (CONNECT received, VERIFY_CONNECT not acknowledged) from one IP address (half-open.ts). */

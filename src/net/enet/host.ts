@@ -105,11 +105,12 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     this.slots = [];
     for (let i = 0; i < o.peerLimit; i++) this.slots.push(new Peer(this, i));
     this.transport.onDatagram((data, from) => this.#onDatagram(data, from));
-    this.#scheduler = new ServiceScheduler(
-      o.serviceIntervalMs,
-      () => this.service(),
-      () => this.#flushChecked(),
-    );
+    this.#scheduler = new ServiceScheduler({
+      intervalMs: o.serviceIntervalMs,
+      now: () => this.clock.now(),
+      service: () => this.service(),
+      flush: () => this.#flushChecked(),
+    });
   }
 
   // ---------------------------------------------------------------- public API
