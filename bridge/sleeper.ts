@@ -1,12 +1,14 @@
 // How the reader sleeps between bursts without blocking the event loop. Two ways, same contract:
 // - PipeSleeper (Linux default): the event loop itself polls the ring's wake pipe (a FIFO the
-//   writer's coop_wake writes a byte to): one thread hop per wake.
+//   writer's coop_wake writes a byte to): one thread hop per wake. The bytes are read into one
+//   reused buffer (net.Socket's `onread`), past the stream machinery: no Buffer, no 'data'
+//   event per wake.
 // - FutexSleeper: a futex wait on libuv's pool through koffi `.async`, in finite slices: two
 //   hops per wake (pool thread, then the loop), and it holds a pool thread while asleep. On
 //   Windows (no wake pipe) this is the sleeper, and coop_wait waits on the ring's named event.
 // Either way a lost wake costs at most one slice: the bridge re-checks the ring on every
 // heartbeat tick too.
-import { Socket } from 'node:net';
+import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import type { NativeShim, RegionHandle } from './native.js';
 
 export interface Sleeper {
@@ -20,14 +22,29 @@ export interface Sleeper {
   close(): void;
 }
 
+/** The wake bytes of one read (a writer writes one per wake; a few may pile up). */
+const WAKE_READ_BYTES = 64;
+
 export class PipeSleeper implements Sleeper {
   readonly kind = 'pipe';
   #sock: Socket;
   #onWake: (() => void) | undefined;
 
   constructor(fd: number) {
-    this.#sock = new Socket({ fd, readable: true, writable: false });
-    this.#sock.on('data', () => this.#fire());
+    // `onread` is honoured by the constructor too (Node ≥ 12), though typed only for connect()
+    const opts: SocketConstructorOpts & { onread: OnReadOpts } = {
+      fd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: Buffer.alloc(WAKE_READ_BYTES),
+        callback: () => {
+          this.#fire();
+          return true;
+        },
+      },
+    };
+    this.#sock = new Socket(opts);
     this.#sock.on('error', () => this.#fire());
   }
 
