@@ -2,9 +2,12 @@
 // buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock. The clock
 // runs only while someone talks (first packet → VOICE_PLAYOUT_IDLE_MS after the last one): a
 // silent session plays no silence and wakes the process for nothing. While the owner is woken
-// often anyway (the sidecar: a game frame every 16.7 ms) it calls catchUp() on those wakes and
-// the clock's timer waits VOICE_PLAYOUT_FOLLOW_MS past each frame's time for one of them: the
-// frames ride on the game's wakes (up to one game frame late) instead of 50 wakes a second.
+// often anyway (the sidecar: a game frame every 16.7 ms) it calls catchUp() on those wakes: the
+// frames ride on the game's wakes (up to one game frame late) instead of 50 wakes a second, and
+// the clock's timer only looks every VOICE_PLAYOUT_WATCHDOG_MS for an owner that stopped calling.
+// The timer is not re-armed on each catchUp(): Node wakes the process at a cleared timer's
+// expiry anyway (the first version, re-armed every frame, woke the sidecar ≈ 40 times a second
+// for nothing while someone talked).
 // Transport- and game-free: the sidecar wires it to the bridge and the server connection.
 import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_PLAYOUT_IDLE_MS, VOICE_SAMPLE_RATE_HZ } from './constants.js';
@@ -18,6 +21,9 @@ const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
  * the timer waits this long past a frame's time for the next catchUp to play it; otherwise (no
  * game frames, or a game slower than 50 frames a second) the timer plays each frame on time. */
 export const VOICE_PLAYOUT_FOLLOW_MS = VOICE_FRAME_MS;
+/** While catchUp() follows, the timer looks this often whether it still does; when it stopped,
+ * the frames due play at once (at most this late, once) and the timer plays each on time again. */
+export const VOICE_PLAYOUT_WATCHDOG_MS = 5 * VOICE_FRAME_MS;
 
 export type VoiceTraceEvent = { ev: 'sent'; seq: number; atMs: number } | { ev: 'played'; from: number; seq: number; atMs: number };
 
@@ -140,9 +146,15 @@ export class VoiceChat {
     const now = this.#clock.now();
     this.#prevCatchUpMs = this.#lastCatchUpMs;
     this.#lastCatchUpMs = now;
-    const before = this.#played;
     this.#playDue(now);
-    if (this.#played !== before || this.#idle(now)) this.#arm(now);
+    // the timer is left as it is (see the file comment), unless the talk is over
+    if (this.#idle(now)) this.#arm(now);
+  }
+
+  /** catchUp() came at least every VOICE_PLAYOUT_FOLLOW_MS lately, the last one recently. */
+  #following(now: number): boolean {
+    const last = this.#lastCatchUpMs;
+    return now - last <= VOICE_PLAYOUT_FOLLOW_MS && last - this.#prevCatchUpMs <= VOICE_PLAYOUT_FOLLOW_MS;
   }
 
   /** One frame every VOICE_FRAME_MS from t0, played by catchUp() or by the timer. */
@@ -154,7 +166,8 @@ export class VoiceChat {
 
   #step = (): void => {
     const now = this.#clock.now();
-    this.#playDue(now);
+    // while catchUp() follows, it plays the frames (the timer only looks)
+    if (!this.#following(now)) this.#playDue(now);
     this.#arm(now);
   };
 
@@ -171,16 +184,15 @@ export class VoiceChat {
     return now - this.#lastPacketMs > VOICE_PLAYOUT_IDLE_MS && !this.rx.anyTalking;
   }
 
-  /** The timer for the next frame (its time, or later while catchUp() follows), or none when idle. */
+  /** The timer for the next frame (its time, or the watchdog's while catchUp() follows), or none when idle. */
   #arm(now: number): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#idle(now)) {
       this.#timer = null;
       return;
     }
-    const last = this.#lastCatchUpMs;
-    const follow = now - last <= VOICE_PLAYOUT_FOLLOW_MS && last - this.#prevCatchUpMs <= VOICE_PLAYOUT_FOLLOW_MS ? VOICE_PLAYOUT_FOLLOW_MS : 0;
-    this.#timer = setTimeout(this.#step, Math.max(0, this.#t0 + (this.#played + 1) * VOICE_FRAME_MS + follow - now));
+    const ms = this.#following(now) ? VOICE_PLAYOUT_WATCHDOG_MS : this.#t0 + (this.#played + 1) * VOICE_FRAME_MS - now;
+    this.#timer = setTimeout(this.#step, Math.max(0, ms));
   }
 
   close(): void {

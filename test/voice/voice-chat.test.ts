@@ -3,7 +3,7 @@
 // once the talker has been quiet long enough for the buffered audio, the concealment and the mic
 // icon's hold to be done. Fake timers and a clock that follows them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { VoiceChat } from '../../src/voice/voice-chat.js';
+import { VOICE_PLAYOUT_WATCHDOG_MS, VoiceChat } from '../../src/voice/voice-chat.js';
 import { VoiceTransmitter, type OutgoingVoice } from '../../src/voice/transmitter.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_PLAYOUT_IDLE_MS } from '../../src/voice/constants.js';
 import type { AudioSink } from '../../src/voice/audio-io.js';
@@ -104,14 +104,20 @@ describe('VoiceChat playout clock', () => {
         vi.advanceTimersByTime(1);
       }
     };
+    const arms = vi.spyOn(globalThis, 'setTimeout');
     talk(2_000, GAME_FRAME_MS);
     expect(sink.frames).toBeGreaterThanOrEqual(2_000 / VOICE_FRAME_MS - 3);
     expect(fromTimer).toBeLessThanOrEqual(1); // the first frame, before catchUp took over
+    // while catchUp() follows, the timer (each run a wake) only looks every watchdog period
+    expect(arms.mock.calls.length).toBeLessThanOrEqual(2_000 / VOICE_PLAYOUT_WATCHDOG_MS + 3);
+    arms.mockRestore();
     expect(Math.max(...late)).toBeLessThan(GAME_FRAME_MS); // at most one game frame late
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0); // never before its time
     const before = sink.frames;
     talk(1_000, null);
     expect(fromTimer).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);
+    // the game stopped: the frames due were played by the watchdog at most its period late
+    expect(Math.max(...timerLate)).toBeLessThanOrEqual(VOICE_PLAYOUT_WATCHDOG_MS);
     expect(sink.frames - before).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);
     // a game slower than the voice frames (10 Hz) does not hold the timer back: frames on time
     late = [];
