@@ -50,8 +50,12 @@ export interface LifecycleEvents {
   state: { from: BridgeState; to: BridgeState };
   closed: { reason: string };
   handlerError: { name: string; error: unknown };
+  /** The heartbeat check ran (every heartbeatMs, 200 ms by default): slow housekeeping can ride
+   * on it instead of waking the process with a timer of its own. */
+  heartbeat: Record<string, never>;
 }
 export type BridgeEvents = MessageMap & LifecycleEvents;
+const HEARTBEAT: LifecycleEvents['heartbeat'] = Object.freeze({});
 
 export interface BridgeCounters {
   framesIn: number;
@@ -135,7 +139,10 @@ export class Bridge {
         this.#setState('attached');
         this.#d.emit('peerAttached', { pid });
       },
-      onTick: () => this.#reader.rescue(),
+      onTick: () => {
+        this.#reader.rescue();
+        this.#d.emit('heartbeat', HEARTBEAT);
+      },
       onGone: (reason) => {
         this.#d.emit('peerGone', { reason });
         if (this.#closeOnPeerGone) void this.close(`peer ${reason}`);

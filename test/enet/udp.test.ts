@@ -119,4 +119,57 @@ describe('udp transport', () => {
       client.close();
     }
   });
+
+  it('setReceiving(false) leaves datagrams in the OS buffer, unread, until setReceiving(true)', async () => {
+    const rx = await UdpTransport.bind({ address: '127.0.0.1' });
+    const tx = await UdpTransport.bind({ address: '127.0.0.1' });
+    try {
+      const got: number[] = [];
+      rx.onDatagram((d) => got.push(d[0]!));
+      rx.setReceiving(false);
+      expect(rx.receiving).toBe(false);
+      for (let i = 1; i <= 3; i++) tx.send(Uint8Array.of(i), rx.localAddress());
+      // loopback delivers within sendto: they are in rx's buffer now; a reading socket would
+      // take them in the next turns
+      for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(got).toEqual([]);
+      rx.setReceiving(true);
+      await until(() => got.length === 3, 'the held datagrams');
+      expect(got).toEqual([1, 2, 3]);
+      tx.send(Uint8Array.of(4), rx.localAddress());
+      await until(() => got.length === 4, 'a datagram after the resume');
+    } finally {
+      rx.close();
+      tx.close();
+    }
+  });
+
+  it('a connected socket reads on demand: receiveWaiting() takes what waits, in order, from its peer', async () => {
+    const server = await UdpTransport.bind({ address: '127.0.0.1' });
+    const client = await UdpTransport.bind({ address: '127.0.0.1', connectTo: server.localAddress() });
+    try {
+      const got: Array<[number, number]> = [];
+      client.onDatagram((d, from) => got.push([d[0]!, from.port]));
+      expect(client.readsOnDemand).toBe(process.platform === 'linux');
+      if (!client.readsOnDemand) return void expect(client.receiveWaiting()).toBe(-1);
+      client.setReceiving(false);
+      expect(client.receiveWaiting()).toBe(0);
+      for (let i = 1; i <= 3; i++) server.send(Uint8Array.of(i, 0, 0, 0, 0, 0, 0, 0), client.localAddress());
+      expect(client.receiveWaiting()).toBe(3);
+      const port = server.localAddress().port;
+      expect(got).toEqual([
+        [1, port],
+        [2, port],
+        [3, port],
+      ]);
+      expect(client.receiveWaiting()).toBe(0);
+      // an unconnected socket cannot: it would not know who sent
+      expect(server.readsOnDemand).toBe(false);
+      expect(server.receiveWaiting()).toBe(-1);
+    } finally {
+      server.close();
+      client.close();
+    }
+  });
 });

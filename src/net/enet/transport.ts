@@ -18,6 +18,16 @@ export interface DatagramTransport {
    * call (UdpTransport with batchSends); the host calls it at the end of each of its send passes.
    */
   sendGathered?(): void;
+  /**
+   * Where the transport can read on demand (UdpTransport on a connected socket, Linux): stops
+   * (false) or resumes (true) taking datagrams in as they come; stopped, they wait in the OS
+   * buffer, wake nobody, and receiveWaiting() hands them to the handler when the owner asks.
+   */
+  setReceiving?(on: boolean): void;
+  /** Hands the waiting datagrams to the handler now; how many, or -1 where it cannot. */
+  receiveWaiting?(): number;
+  /** Whether receiveWaiting() can read here. */
+  readonly readsOnDemand?: boolean;
   /** The single receive handler; set once by the host that owns this transport. */
   onDatagram(handler: DatagramHandler): void;
   /** The address this transport is bound to (for logs and tests). */

@@ -44,7 +44,7 @@ async function loadSendmmsg(): Promise<{ sendmmsg: Sendmmsg } | string> {
 }
 
 /** The socket's file descriptor: Node keeps it in the socket's internal state (no public API). */
-function socketFd(socket: Socket): number {
+export function socketFd(socket: Socket): number {
   const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
   const fd = state === undefined ? undefined : (socket as unknown as Record<symbol, { handle?: { fd?: unknown } }>)[state]?.handle?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : -1;

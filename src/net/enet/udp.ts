@@ -6,6 +6,7 @@ import { ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES, ENET_HOST_SEND_BUFFER_SIZE_BYTES }
 import { EnetError } from './errors.js';
 import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
 import { ipv4Number, openSendBatch, type SendBatch } from './udp-batch.js';
+import { openSocketReader, type SocketReader } from './udp-recv.js';
 
 export interface UdpBindOptions {
   /** Local address; default 0.0.0.0, or :: when `type` is udp6. */
@@ -46,6 +47,21 @@ function literalFirstLookup(hostname: string, options: LookupOneOptions | number
   else dnsLookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
 
+/** The receive switch of a dgram socket's libuv handle, or null where this Node's dgram keeps it
+ * elsewhere. node:dgram has no public pause: its state (the handle among it) sits under a symbol
+ * described 'state symbol' (Node 12–22), and the handle's recvStop/recvStart are what dgram's own
+ * bind and close call. */
+interface RecvSwitch {
+  recvStart(): number;
+  recvStop(): number;
+}
+function recvSwitchOf(socket: Socket): RecvSwitch | null {
+  const sym = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  const state = sym === undefined ? undefined : (socket as unknown as Record<symbol, { handle?: Partial<RecvSwitch> } | undefined>)[sym];
+  const h = state?.handle;
+  return h !== undefined && typeof h.recvStart === 'function' && typeof h.recvStop === 'function' ? (h as RecvSwitch) : null;
+}
+
 export class UdpTransport implements DatagramTransport {
   #handler: DatagramHandler | null = null;
   #closed = false;
@@ -54,6 +70,9 @@ export class UdpTransport implements DatagramTransport {
   #peer: DatagramAddress | null = null;
   #batch: SendBatch | null = null;
   #flushQueued = false;
+  #receiving = true;
+  /** Reads a connected socket on demand (receiveWaiting), where the platform allows. */
+  #reader: SocketReader | null = null;
   /** Why sends are not batched although asked (batchSends), or undefined. */
   readonly batchUnavailable: string | undefined;
 
@@ -96,8 +115,12 @@ export class UdpTransport implements DatagramTransport {
           const peer = { address: options.connectTo.address, port: options.connectTo.port };
           socket.connect(peer.port, peer.address, (err?: Error) => {
             const t = new UdpTransport(socket, undefined);
-            if (!err) t.#peer = peer;
-            resolve(t);
+            if (err) return resolve(t);
+            t.#peer = peer;
+            void openSocketReader(socket).then((reader) => {
+              if (typeof reader !== 'string') t.#reader = reader;
+              resolve(t);
+            });
           });
           return;
         }
@@ -163,6 +186,41 @@ export class UdpTransport implements DatagramTransport {
 
   onDatagram(handler: DatagramHandler): void {
     this.#handler = handler;
+  }
+
+  /**
+   * Stops (false) or resumes (true) taking datagrams in: while stopped they wait in the socket's
+   * OS buffer and the event loop is not woken for them. Does nothing on a Node whose dgram is not
+   * as expected (datagrams then keep coming as they arrive).
+   */
+  setReceiving(on: boolean): void {
+    if (this.#closed || on === this.#receiving) return;
+    const sw = recvSwitchOf(this.socket);
+    if (sw === null) return;
+    this.#receiving = on;
+    if (on) sw.recvStart();
+    else sw.recvStop();
+  }
+
+  /** Whether datagrams are taken in as they come (setReceiving). */
+  get receiving(): boolean {
+    return this.#receiving;
+  }
+
+  /** Whether receiveWaiting() can read (a connected socket on Linux: udp-recv.ts). */
+  get readsOnDemand(): boolean {
+    return this.#reader !== null && !this.#closed;
+  }
+
+  /**
+   * Hands the datagrams waiting in the socket's OS buffer to the handler now (a connected
+   * socket's, so from its peer); returns how many, or -1 where it cannot read on demand.
+   */
+  receiveWaiting(): number {
+    const reader = this.#reader,
+      peer = this.#peer;
+    if (reader === null || peer === null || this.#closed) return -1;
+    return reader.readWaiting((d) => this.#handler?.(d, peer));
   }
 
   localAddress(): DatagramAddress {

@@ -13,6 +13,7 @@ import { CHANNEL_COUNT, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../protocol/c
 import type { IdentityKeys } from '../../protocol/identity.js';
 import type { PlayerState } from '../../protocol/schema.gen.js';
 import type { NatJoined } from '../nat-join.js';
+import { ReceiveGate } from '../receive-gate.js';
 import { RejoinSchedule } from '../rejoin.js';
 import type { ServerTarget } from '../saved-servers.js';
 import { CoopClient, ClientState } from '../session.js';
@@ -48,6 +49,8 @@ export class ServerLink {
   readonly #rejoin = new RejoinSchedule();
   #host: EnetHost | null = null;
   #peer: EnetPeer | null = null;
+  /** The current transport's datagrams ride on the game's frames, where it can hold them. */
+  #gate: ReceiveGate | null = null;
   #nat: NatJoined | undefined;
   #target: ServerTarget | undefined;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
@@ -82,6 +85,17 @@ export class ServerLink {
     if (!this.#peer?.connected) return;
     const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
     this.#peer.send(channel, bytes, reliable || !unreliable ? { reliable: true } : { unreliableFragment: true });
+  }
+
+  /** A game frame: the server's datagrams that wait are read now, later ones wait for the next
+   * frame (receive-gate.ts); `mayHold` false (an interpolation delay under a frame): they come as they arrive. */
+  gameFrame(nowMs: number, mayHold: boolean): void {
+    this.#gate?.frame(nowMs, mayHold);
+  }
+
+  /** The bridge's heartbeat: once the game has stopped sending frames, datagrams are read as they come. */
+  heartbeat(nowMs: number): void {
+    this.#gate?.check(nowMs);
   }
 
   /** The server welcomed us: the next lost link starts counting its attempts again. */
@@ -133,6 +147,8 @@ export class ServerLink {
     this.#host = null;
     this.#peer = null;
     this.#nat = undefined;
+    this.#gate?.close(); // the goodbye's answer is read as it comes
+    this.#gate = null;
     this.#generation++;
     if (host) {
       host.flush();
@@ -179,6 +195,10 @@ export class ServerLink {
     }
     const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
     this.#host = host;
+    this.#gate =
+      transport.readsOnDemand === true && transport.setReceiving && transport.receiveWaiting
+        ? new ReceiveGate({ setReceiving: transport.setReceiving.bind(transport), receiveWaiting: transport.receiveWaiting.bind(transport) })
+        : null;
     this.#nat = nat;
     this.#rejoin.joined();
     say(`game attached; ENet connecting to ${address.address}:${address.port}`);

@@ -12,7 +12,7 @@ import { RefuseCode, type PlayerState } from '../../protocol/schema.gen.js';
 import { bridgeGameLink } from '../bridge-adapter.js';
 import { relayProgress } from '../progress-relay.js';
 import { CoopClient, ClientState } from '../session.js';
-import { Sidecar, yawFromQuat } from '../sidecar.js';
+import { FRAME_MS, Sidecar, yawFromQuat } from '../sidecar.js';
 import { attachVoice, voiceMessage } from '../voice-hook.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import type { SidecarOptions } from './sidecar-options.js';
@@ -146,6 +146,10 @@ export async function runSession(c: SessionContext): Promise<void> {
     teardown,
     first: () => first ?? { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 },
   });
+  // The server's datagrams ride on the game's frames (receive-gate.ts), unless each snapshot is
+  // to be shown as it comes (an interpolation delay under a frame).
+  bridge.on('PlayerTransform', () => link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS));
+  bridge.on('heartbeat', () => link.heartbeat(now()));
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),

@@ -1,0 +1,67 @@
+// Datagrams from the server ride on the game's frames. While the game sends frames, the UDP
+// socket is not watched by the event loop, so a snapshot or a voice packet does not wake the
+// process by itself (beside a 60 Hz game that was 40 snapshots and up to 50 voice packets a
+// second, each a wake); each game frame, which wakes it anyway, reads what waits in the socket's
+// OS buffer (UdpTransport.receiveWaiting: recv(2) on demand). A datagram thus waits up to one game
+// frame, which nothing the game shows is later for while the interpolation delay is a frame or
+// more: a snapshot is not on screen before its playout time anyway, its ack rides with the next
+// input, and voice plays on game frames. So the socket is watched as usual whenever that does not
+// hold: an interpolation delay under a frame (bench:e2e shows each snapshot as it arrives), a game
+// that stopped sending frames (loading, a stall: noticed on the bridge's heartbeat check, so a
+// datagram then waits at most one check), and once the link closes.
+import { FRAME_STALE_MS } from './sidecar.js';
+
+/** A datagram source that can stop taking datagrams in as they come and read them on demand. */
+export interface Receivable {
+  setReceiving(on: boolean): void;
+  /** Hands the waiting datagrams on; how many. */
+  receiveWaiting(): number;
+}
+
+export class ReceiveGate {
+  readonly #source: Receivable;
+  /** The event loop watches the socket (datagrams come as they arrive). */
+  #watched = true;
+  #lastFrameMs = -Infinity;
+  #closed = false;
+  /** Datagrams read on game frames so far. */
+  readOnFrames = 0;
+
+  constructor(source: Receivable) {
+    this.#source = source;
+  }
+
+  /** Whether the event loop watches the socket now (false: datagrams wait for a game frame). */
+  get watched(): boolean {
+    return this.#watched;
+  }
+
+  /**
+   * A game frame at nowMs: reads what waits. `mayHold`: later datagrams may wait for the next
+   * frame (false while the interpolation delay is under a frame: then they come as they arrive).
+   */
+  frame(nowMs: number, mayHold: boolean): void {
+    if (this.#closed) return;
+    this.#lastFrameMs = nowMs;
+    this.#watch(!mayHold);
+    if (!this.#watched) this.readOnFrames += this.#source.receiveWaiting();
+  }
+
+  /** The bridge's heartbeat check: a game that stopped sending frames gets datagrams as they come. */
+  check(nowMs: number): void {
+    if (nowMs - this.#lastFrameMs >= FRAME_STALE_MS) this.#watch(true);
+  }
+
+  /** The link is going away: datagrams come as they arrive from now on. */
+  close(): void {
+    this.#watch(true);
+    this.#closed = true;
+  }
+
+  #watch(on: boolean): void {
+    if (this.#closed || on === this.#watched) return;
+    this.#watched = on;
+    // watched again, what waits is read on the next turn
+    this.#source.setReceiving(on);
+  }
+}

@@ -1,0 +1,92 @@
+// The server's datagrams ride on the game's frames (receive-gate.ts): while frames come, the
+// socket is not watched and each frame reads what waits; it is watched as usual while the
+// interpolation delay is under a frame, once the game has stopped sending frames (the heartbeat
+// notices), and after the link closed. A fake source holds "datagrams in the OS buffer".
+import { describe, expect, it } from 'vitest';
+import { ReceiveGate } from '../../src/sidecar/receive-gate.js';
+import { FRAME_MS, FRAME_STALE_MS } from '../../src/sidecar/sidecar.js';
+
+/** A source whose waiting datagrams are a counter: watched, they are taken as they come. */
+function rig(): { gate: ReceiveGate; switches: boolean[]; arrive: (n: number) => void; delivered: () => number } {
+  const switches: boolean[] = [];
+  let watched = true,
+    waiting = 0,
+    delivered = 0;
+  const gate = new ReceiveGate({
+    setReceiving: (on) => {
+      switches.push(on);
+      watched = on;
+      if (!on) return;
+      delivered += waiting; // the event loop reads them next turn
+      waiting = 0;
+    },
+    receiveWaiting: () => {
+      const n = waiting;
+      delivered += n;
+      waiting = 0;
+      return n;
+    },
+  });
+  const arrive = (n: number): void => {
+    if (watched) delivered += n;
+    else waiting += n;
+  };
+  return { gate, switches, arrive, delivered: () => delivered };
+}
+
+describe('ReceiveGate', () => {
+  it('while game frames come, datagrams wait unwatched and each frame reads them', () => {
+    const r = rig();
+    expect(r.gate.watched).toBe(true);
+    r.gate.frame(0, true);
+    expect(r.gate.watched).toBe(false);
+    for (let f = 1; f <= 10; f++) {
+      r.arrive(2); // a snapshot and a voice packet between two frames: nobody woken
+      expect(r.delivered()).toBe(2 * (f - 1));
+      r.gate.frame(f * FRAME_MS, true);
+      expect(r.delivered()).toBe(2 * f);
+    }
+    expect(r.gate.readOnFrames).toBe(20);
+    expect(r.switches).toEqual([false]); // one switch, not one per frame
+  });
+
+  it('datagrams come as they arrive while the interpolation delay is under a frame', () => {
+    const r = rig();
+    for (let f = 0; f < 5; f++) {
+      r.gate.frame(f * FRAME_MS, false);
+      r.arrive(1);
+      expect(r.delivered()).toBe(f + 1);
+    }
+    expect(r.gate.watched).toBe(true);
+    expect(r.switches).toEqual([]);
+    r.gate.frame(5 * FRAME_MS, true); // the delay grew past a frame: held from now on
+    expect(r.gate.watched).toBe(false);
+  });
+
+  it('a game that stopped sending frames is noticed on the heartbeat: watched again, what waited read', () => {
+    const r = rig();
+    r.gate.frame(1_000, true);
+    r.arrive(3);
+    r.gate.check(1_000 + FRAME_STALE_MS - 1); // still fresh
+    expect(r.gate.watched).toBe(false);
+    expect(r.delivered()).toBe(0);
+    r.gate.check(1_000 + FRAME_STALE_MS);
+    expect(r.gate.watched).toBe(true);
+    expect(r.delivered()).toBe(3);
+    r.arrive(1);
+    expect(r.delivered()).toBe(4);
+    // frames come back: unwatched again
+    r.gate.frame(2_000, true);
+    expect(r.gate.watched).toBe(false);
+  });
+
+  it('after close() the socket is watched, whatever the frames say', () => {
+    const r = rig();
+    r.gate.frame(0, true);
+    r.gate.close();
+    expect(r.gate.watched).toBe(true);
+    r.gate.frame(FRAME_MS, true);
+    expect(r.gate.watched).toBe(true);
+    expect(r.switches).toEqual([false, true]);
+  });
+});
