@@ -7,6 +7,7 @@
 // more: a snapshot is not on screen before its playout time anyway, its ack rides with the next
 // input, and voice plays on game frames. So the socket is watched as usual whenever that does not
 // hold: an interpolation delay under a frame (bench:e2e shows each snapshot as it arrives), a game
+// whose frames come further apart than FRAME_STALE_MS (a voice packet would wait too long), a game
 // that stopped sending frames (loading, a stall: noticed on the bridge's heartbeat check, so a
 // datagram then waits at most one check), and once the link closes.
 import { FRAME_STALE_MS } from './sidecar.js';
@@ -42,8 +43,10 @@ export class ReceiveGate {
    */
   frame(nowMs: number, mayHold: boolean): void {
     if (this.#closed) return;
+    // a game slower than FRAME_STALE_MS a frame would hold datagrams too long (voice at 10 Hz)
+    const often = nowMs - this.#lastFrameMs <= FRAME_STALE_MS;
     this.#lastFrameMs = nowMs;
-    this.#watch(!mayHold);
+    this.#watch(!(mayHold && often));
     if (!this.#watched) this.readOnFrames += this.#source.receiveWaiting();
   }
 

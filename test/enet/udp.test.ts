@@ -172,4 +172,30 @@ describe('udp transport', () => {
       client.close();
     }
   });
+
+  it('EnetHost.serviceWaiting(): a host whose socket is read on demand gets its events within the call', async () => {
+    if (process.platform !== 'linux') return;
+    const server = new EnetHost({ transport: await UdpTransport.bind({ address: '127.0.0.1' }) });
+    hosts.push(server);
+    const transport = await UdpTransport.bind({ address: '127.0.0.1', connectTo: server.address() });
+    const client = new EnetHost({ transport });
+    hosts.push(client);
+    const serverPeer = waitFor<EnetPeer>((r) => server.on('connect', (p) => r(p)), 'server connect');
+    const up = waitFor<void>((r) => client.on('connect', () => r()), 'client connect');
+    client.connect(server.address(), 1, 0);
+    const [peer] = await Promise.all([serverPeer, up]);
+    transport.setReceiving(false);
+    const got: number[] = [];
+    client.on('receive', (_p, _ch, data) => got.push(data[0]!));
+    peer.send(0, Uint8Array.of(42), { reliable: true });
+    // the server flushes at the end of this macrotask; loopback delivers within its sendto
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([]); // nobody reads the held socket
+    expect(client.serviceWaiting()).toBeGreaterThanOrEqual(1);
+    expect(got).toEqual([42]); // emitted within the call
+    expect(client.serviceWaiting()).toBe(0);
+    // a host over a transport that cannot read on demand says so
+    expect(server.serviceWaiting()).toBe(-1);
+  });
 });

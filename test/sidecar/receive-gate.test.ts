@@ -1,7 +1,7 @@
 // The server's datagrams ride on the game's frames (receive-gate.ts): while frames come, the
 // socket is not watched and each frame reads what waits; it is watched as usual while the
-// interpolation delay is under a frame, once the game has stopped sending frames (the heartbeat
-// notices), and after the link closed. A fake source holds "datagrams in the OS buffer".
+// interpolation delay is under a frame, while frames come less often than FRAME_STALE_MS, once
+// the game has stopped sending frames (the heartbeat notices), and after the link closed. A fake source holds "datagrams in the OS buffer".
 import { describe, expect, it } from 'vitest';
 import { ReceiveGate } from '../../src/sidecar/receive-gate.js';
 import { FRAME_MS, FRAME_STALE_MS } from '../../src/sidecar/sidecar.js';
@@ -38,13 +38,15 @@ describe('ReceiveGate', () => {
   it('while game frames come, datagrams wait unwatched and each frame reads them', () => {
     const r = rig();
     expect(r.gate.watched).toBe(true);
-    r.gate.frame(0, true);
+    r.gate.frame(0, true); // the first frame: how often frames come is not known yet
+    expect(r.gate.watched).toBe(true);
+    r.gate.frame(FRAME_MS, true);
     expect(r.gate.watched).toBe(false);
-    for (let f = 1; f <= 10; f++) {
+    for (let f = 2; f <= 11; f++) {
       r.arrive(2); // a snapshot and a voice packet between two frames: nobody woken
-      expect(r.delivered()).toBe(2 * (f - 1));
+      expect(r.delivered()).toBe(2 * (f - 2));
       r.gate.frame(f * FRAME_MS, true);
-      expect(r.delivered()).toBe(2 * f);
+      expect(r.delivered()).toBe(2 * (f - 1));
     }
     expect(r.gate.readOnFrames).toBe(20);
     expect(r.switches).toEqual([false]); // one switch, not one per frame
@@ -63,8 +65,20 @@ describe('ReceiveGate', () => {
     expect(r.gate.watched).toBe(false);
   });
 
+  it('a game whose frames come further apart than FRAME_STALE_MS (10 Hz) gets datagrams as they come', () => {
+    const r = rig();
+    for (let f = 0; f < 5; f++) {
+      r.gate.frame(f * 100, true);
+      expect(r.gate.watched).toBe(true);
+      r.arrive(5); // five voice packets between two frames: not held back 100 ms
+      expect(r.delivered()).toBe(5 * (f + 1));
+    }
+    expect(r.switches).toEqual([]);
+  });
+
   it('a game that stopped sending frames is noticed on the heartbeat: watched again, what waited read', () => {
     const r = rig();
+    r.gate.frame(1_000 - FRAME_MS, true);
     r.gate.frame(1_000, true);
     r.arrive(3);
     r.gate.check(1_000 + FRAME_STALE_MS - 1); // still fresh
@@ -75,17 +89,19 @@ describe('ReceiveGate', () => {
     expect(r.delivered()).toBe(3);
     r.arrive(1);
     expect(r.delivered()).toBe(4);
-    // frames come back: unwatched again
+    // frames come back: unwatched again from their second one
     r.gate.frame(2_000, true);
+    r.gate.frame(2_000 + FRAME_MS, true);
     expect(r.gate.watched).toBe(false);
   });
 
   it('after close() the socket is watched, whatever the frames say', () => {
     const r = rig();
     r.gate.frame(0, true);
+    r.gate.frame(FRAME_MS, true);
     r.gate.close();
     expect(r.gate.watched).toBe(true);
-    r.gate.frame(FRAME_MS, true);
+    r.gate.frame(2 * FRAME_MS, true);
     expect(r.gate.watched).toBe(true);
     expect(r.switches).toEqual([false, true]);
   });

@@ -77,6 +77,8 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
   readonly #scheduler: ServiceScheduler;
   readonly #traffic = new HostTraffic();
   #servicing = false;
+  /** serviceWaiting() is reading: its datagrams need no wake (it services at once). */
+  #readingWaiting = false;
   #destroyed = false;
   readonly #logger: EnetLogger | undefined;
   readonly #random: () => number;
@@ -170,6 +172,26 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
     } finally {
       this.#servicing = false;
     }
+  }
+
+  /**
+   * For a transport that reads on demand (DatagramTransport.receiveWaiting, e.g. a sidecar's
+   * socket read on the game's frames): takes in the datagrams waiting there now and services the
+   * host in this call (their events emitted before it returns, no later turn). Returns how many
+   * were read, or -1 where the transport cannot read on demand.
+   */
+  serviceWaiting(): number {
+    const t = this.transport;
+    if (this.#destroyed || t.receiveWaiting === undefined) return -1;
+    this.#readingWaiting = true;
+    let n: number;
+    try {
+      n = t.receiveWaiting();
+    } finally {
+      this.#readingWaiting = false;
+    }
+    if (n > 0) this.service();
+    return n;
   }
 
   /** Send what is queued now, without waiting for the next service. */
@@ -272,7 +294,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   #onDatagram(data: Uint8Array, from: DatagramAddress): void {
     if (this.#destroyed) return;
-    if (this.#traffic.accept(data, from)) this.wake();
+    if (this.#traffic.accept(data, from) && !this.#readingWaiting) this.wake();
   }
 
   #receive(): void {

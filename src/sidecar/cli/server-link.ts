@@ -195,9 +195,10 @@ export class ServerLink {
     }
     const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
     this.#host = host;
+    // read on the game's frames and serviced at once (the snapshot is in before the frame's work)
     this.#gate =
-      transport.readsOnDemand === true && transport.setReceiving && transport.receiveWaiting
-        ? new ReceiveGate({ setReceiving: transport.setReceiving.bind(transport), receiveWaiting: transport.receiveWaiting.bind(transport) })
+      transport.readsOnDemand === true && transport.setReceiving
+        ? new ReceiveGate({ setReceiving: transport.setReceiving.bind(transport), receiveWaiting: () => host.serviceWaiting() })
         : null;
     this.#nat = nat;
     this.#rejoin.joined();

@@ -131,6 +131,11 @@ export async function runSession(c: SessionContext): Promise<void> {
     if (loss !== undefined) voice.setMeasuredLoss(loss * 100);
   }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
+  // The server's datagrams ride on the game's frames (receive-gate.ts), unless each snapshot is
+  // to be shown as it comes (an interpolation delay under a frame). Read before the Sidecar's own
+  // handler runs, so the frame it shows has them.
+  bridge.on('PlayerTransform', () => link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS));
+  bridge.on('heartbeat', () => link.heartbeat(now()));
   const sidecar = new Sidecar(game, client, now);
   teardown.add('held report', () => sidecar.close());
   let first: PlayerState | undefined;
@@ -146,10 +151,6 @@ export async function runSession(c: SessionContext): Promise<void> {
     teardown,
     first: () => first ?? { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 },
   });
-  // The server's datagrams ride on the game's frames (receive-gate.ts), unless each snapshot is
-  // to be shown as it comes (an interpolation delay under a frame).
-  bridge.on('PlayerTransform', () => link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS));
-  bridge.on('heartbeat', () => link.heartbeat(now()));
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
