@@ -131,12 +131,13 @@ export async function runSession(c: SessionContext): Promise<void> {
     if (loss !== undefined) voice.setMeasuredLoss(loss * 100);
   }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
+  const sidecar = new Sidecar(game, client, now);
   // The server's datagrams ride on the game's frames (receive-gate.ts), unless each snapshot is
-  // to be shown as it comes (an interpolation delay under a frame). Read before the Sidecar's own
-  // handler runs, so the frame it shows has them.
+  // to be shown as it comes (an interpolation delay under a frame). Read after the Sidecar's own
+  // handler: the player's input leaves first (the latency that counts); what is read now is
+  // shown from the next frame, well inside the interpolation delay.
   bridge.on('PlayerTransform', () => link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS));
   bridge.on('heartbeat', () => link.heartbeat(now()));
-  const sidecar = new Sidecar(game, client, now);
   teardown.add('held report', () => sidecar.close());
   let first: PlayerState | undefined;
   const link: ServerLink = new ServerLink({
