@@ -1,7 +1,9 @@
 // CC-2, the speaking side: the game that owns a line reports each mouth-shape change
 // (VisemeEvent, game clock); the sidecar stamps it in server time and, every VISEME_BATCH_MS,
 // sends each speaker's changes of that window in one VisemeBatch — mouths move at phoneme rate
-// while packets stay four a second. Repeats of the same shape are not sent.
+// while packets stay four a second. Repeats of the same shape are not sent. The window's timer
+// runs only while changes come (until a window with none), so a session without lines never
+// wakes the sidecar for it.
 import { CHANNEL_RELIABLE } from '../../protocol/constants.js';
 import { VISEME_BATCH_MS, VISEME_COUNT } from '../../protocol/visemes.js';
 import type { ServerClock } from './server-clock.js';
@@ -19,6 +21,7 @@ export class VisemeSender {
   readonly #last = new Map<number, number>();
   readonly #off: () => void;
   #timer: NodeJS.Timeout | null = null;
+  #started = false;
   readonly counts = { events: 0, batches: 0, repeats: 0, invalid: 0, unsynced: 0 };
 
   constructor(o: { game: StoryGame; send: ServerSend; clock: () => ServerClock }) {
@@ -50,16 +53,28 @@ export class VisemeSender {
     this.#last.set(npcId, visemeId);
     list.push({ visemeId, timeMs: timeMs + clock.offsetMs });
     this.counts.events++;
+    this.#arm();
   }
 
+  /** Sends from now on: each VISEME_BATCH_MS while changes wait. */
   start(): void {
-    if (this.#timer) return;
+    this.#started = true;
+    if (this.#pending.size > 0) this.#arm();
+  }
+
+  #arm(): void {
+    if (!this.#started || this.#timer) return;
     this.#timer = setInterval(() => this.flush(), VISEME_BATCH_MS);
     this.#timer.unref();
   }
 
   /** Sends every speaker's pending changes (one VisemeBatch each). */
   flush(): void {
+    // a window with nothing to send stops the timer (the next change starts it again)
+    if (this.#pending.size === 0 && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = null;
+    }
     for (const [npcId, list] of this.#pending) {
       const events = list.splice(0, VISEME_SEND_BATCH_MAX).map((e) => ({ npcId, visemeId: e.visemeId, timeMs: e.timeMs }));
       if (list.length === 0) this.#pending.delete(npcId);
@@ -68,6 +83,7 @@ export class VisemeSender {
   }
 
   stop(): void {
+    this.#started = false;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.#pending.clear();
