@@ -14,10 +14,12 @@ import { machineInfo } from './machine.js';
 import { spatialRun } from './spatial-compare.js';
 
 const ACK_LAG_TICKS = 3; // clients ack what they got ~75 ms ago (a LAN round trip plus a frame)
-const WARMUP_TICKS = 100;
+/** As many warm-up ticks as the tick with its sends (tick-send.ts): V8 optimises a function
+ * called once a tick only after hundreds of ticks. */
+const WARMUP_TICKS = 1200;
 const MEASURED_TICKS = 300;
 const REPS = Number(process.env.SERVER_BENCH_REPS ?? 3);
-/** One send run: 256 clients' set-up (≤ 180 s on a loaded machine) plus 700 paced ticks. */
+/** One send run: 256 clients' set-up (≤ 180 s on a loaded machine) plus 1,500 paced ticks. */
 const SEND_RUN_TIMEOUT_MS = 300_000;
 /** A host with 8 players at the city density of 256 clients × 10,000 entities (≈ 39 entities a player). */
 const HOST_PLAYERS = 8;
