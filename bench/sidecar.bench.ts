@@ -35,7 +35,7 @@ const COMPARE_NODE_FLAGS = (process.env.SIDECAR_BENCH_COMPARE_NODE_FLAGS ?? NODE
  * that, as it runs for hours beside a game. SIDECAR_BENCH_WARMUP_S=5 gives the first minute. */
 const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 60);
 /** The measured bundle, and optionally a second one (e.g. main's, built elsewhere) measured in
- * each repetition on the same server and talker (first or second by turns): a before/after in one run. */
+ * each repetition at the same time, on the same server and talker: a before/after in one run. */
 const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
 const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE;
 /** How the bench's game reads the sidecar's frames: 'poll' once per frame before it reports its
@@ -214,8 +214,8 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     procs.push(server);
     const port = await listeningPort(server);
     // The talker: a headless game walking in place beside us, push-to-talk half the time.
-    // (long enough for both measured bundles and their start-up)
-    const total = ((COMPARE_BUNDLE === undefined ? 1 : 2) * (WARMUP_S + MEASURE_S) + 15) * 1000;
+    // (long enough for the measured bundles and their start-up)
+    const total = (WARMUP_S + MEASURE_S + 15) * 1000;
     const steps: unknown[] = [
       {
         at: 0,
@@ -259,11 +259,14 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
             read: COMPARE_GAME_READ,
             flags: COMPARE_NODE_FLAGS,
           });
-    // the compared bundle goes first in even repetitions, second in odd ones: neither gets the
-    // earlier (or later) machine state every time
-    const compare = rep % 2 === 0 ? await measureCompare() : undefined;
-    const city = await measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, { measureS: MEASURE_S, env: SIDECAR_ENV });
-    return { city, idle, floor, compare: compare ?? (await measureCompare()) };
+    // Both bundles run at the same time, each with its own game, on the same server and talker:
+    // whatever else the machine does in that window weighs on both alike. (One after the other,
+    // two 20–30 s windows differed by ±15 % for the same bundle on this shared VM.)
+    const [city, compare] = await Promise.all([
+      measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, { measureS: MEASURE_S, env: SIDECAR_ENV }),
+      measureCompare(),
+    ]);
+    return { city, idle, floor, compare };
   } finally {
     silent.close();
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);

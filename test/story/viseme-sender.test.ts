@@ -27,7 +27,7 @@ describe('VisemeSender', () => {
     }
     vi.advanceTimersByTime(VISEME_BATCH_MS);
     const batches = server.sent.map((m) => m.visemeBatch!);
-    expect(batches.flatMap((b) => b.events.map((e) => e.timeMs))).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);
+    expect(batches.flatMap((b) => (b.events ?? []).map((e) => e.timeMs))).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);
     expect(batches.length).toBeLessThanOrEqual(Math.ceil(800 / VISEME_BATCH_MS) + 1);
     // one empty window later the timer is gone; the next change starts it again
     vi.advanceTimersByTime(2 * VISEME_BATCH_MS);
