@@ -17,6 +17,7 @@ import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
+import { rssMap, type RssMap, type RssPart } from './rss-map.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
@@ -105,6 +106,8 @@ interface Measured {
   /** The event loop's wakes per second (mainThreadWakes). */
   wakesPerS: number;
   split: { anonMb: number; fileMb: number; shmemMb: number };
+  /** The same RSS by mapping (bench/rss-map.ts). */
+  map: RssMap;
 }
 
 interface Rep {
@@ -169,6 +172,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
     const b = procStat(child.pid!);
     const wakesPerS = (mainThreadWakes(child.pid!) - w0) / measureS;
     const split = rssSplit(child.pid!);
+    const map = rssMap(child.pid!);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) while measured`);
     return {
       cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100,
@@ -178,6 +182,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
       voiceFrames: (voiceFrames - v0) / measureS,
       wakesPerS,
       split,
+      map,
     };
   } finally {
     clearInterval(frames);
@@ -270,6 +275,20 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
   }
 }
 
+/** The median of each part over the repetitions. */
+function mapMedian(maps: RssMap[]): RssMap {
+  const out = { ...maps[0] };
+  for (const k of Object.keys(out) as RssPart[]) out[k] = median(maps.map((x) => x[k]));
+  return out;
+}
+
+/** The city sidecar's RSS by mapping, beside the no-server baseline's (and the compared bundle's). */
+function printMap(city: RssMap, idle: RssMap, compare?: RssMap): void {
+  console.log(`\n${'rss by mapping, MB'.padEnd(20)} ${'city'.padStart(8)} ${'no server'.padStart(10)}${compare ? ' compare'.padStart(10) : ''}`);
+  for (const k of Object.keys(city) as RssPart[])
+    console.log(`${k.padEnd(20)} ${city[k].toFixed(2).padStart(8)} ${idle[k].toFixed(2).padStart(10)}${compare ? compare[k].toFixed(2).padStart(10) : ''}`);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-bench-'));
   const wav = join(dir, 'talk.wav');
@@ -302,9 +321,16 @@ async function main(): Promise<void> {
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
     sidecar_wakes_per_s: m((r) => r.city.wakesPerS),
     baseline_wakes_per_s: m((r) => r.idle.wakesPerS),
+    sidecar_rss_map_mb: mapMedian(reps.map((r) => r.city.map)),
+    baseline_rss_map_mb: mapMedian(reps.map((r) => r.idle.map)),
     ...(COMPARE_BUNDLE === undefined
       ? {}
-      : { compare_cpu_pct: m((r) => r.compare!.cpuPct), compare_rss_mb: m((r) => r.compare!.rssMb), compare_wakes_per_s: m((r) => r.compare!.wakesPerS) }),
+      : {
+          compare_rss_map_mb: mapMedian(reps.map((r) => r.compare!.map)),
+          compare_cpu_pct: m((r) => r.compare!.cpuPct),
+          compare_rss_mb: m((r) => r.compare!.rssMb),
+          compare_wakes_per_s: m((r) => r.compare!.wakesPerS),
+        }),
   };
   const out = {
     benchmark: 'bench:sidecar',
@@ -349,6 +375,7 @@ async function main(): Promise<void> {
   console.log(
     `floor: a bare node woken ${FLOOR_WAKES_HZ}/s: ${results.wake_floor_cpu_pct} % of a core, ${results.wake_floor_rss_mb} MB (city/floor ${(results.sidecar_cpu_pct / results.wake_floor_cpu_pct).toFixed(2)}, ${(results.sidecar_rss_mb / results.wake_floor_rss_mb).toFixed(2)})`,
   );
+  printMap(results.sidecar_rss_map_mb, results.baseline_rss_map_mb, results.compare_rss_map_mb);
   if (results.compare_cpu_pct !== undefined)
     console.log(
       `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, wakes ${results.compare_wakes_per_s} -> ${results.sidecar_wakes_per_s}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)}`,
