@@ -8,7 +8,7 @@
 // core) and RSS over MEASURE_S after WARMUP_S (60 s: V8's optimising settles). Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
 import { rssMap, type RssMap, type RssPart } from './rss-map.js';
+import { mainThreadWakes, procStat, rssSplit } from './proc-stat.js';
+import { answerProgress, midGameProgress } from './sidecar-game.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
@@ -62,35 +64,11 @@ const TALK_ON_MS = 5_000;
  * 25 ms service timer 40), doing nothing else: what the wakes alone cost on this machine. */
 const FLOOR_WAKES_HZ = 60 + 40 + 40;
 const FLOOR_WARMUP_MS = 2_000;
-const CLK_TCK = 100; // /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
-const PAGE_BYTES = 4096;
+
+const PROGRESS = midGameProgress();
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** utime + stime in seconds and RSS in MB of a process, from /proc. */
-function procStat(pid: number): { cpuS: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the command: state is [0], utime [11], stime [12], rss (pages) [21].
-  return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, rssMb: (Number(f[21]) * PAGE_BYTES) / 1e6 };
-}
-
-/** RSS split as the kernel counts it (/proc/<pid>/status, MB): anonymous (the heap, private),
- * file-backed (node's binary and libraries, shared) and shared memory (the bridge rings, which the
- * game maps too: pages the sidecar has touched). */
-function rssSplit(pid: number): { anonMb: number; fileMb: number; shmemMb: number } {
-  const st = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(st)?.[1] ?? NaN) / 1000;
-  return { anonMb: kb('RssAnon'), fileMb: kb('RssFile'), shmemMb: kb('RssShmem') };
-}
-
-/** Voluntary context switches of a process's main thread (the event loop): how often it went
- * to sleep and was woken, a count that load on the machine does not blur as CPU time is. */
-function mainThreadWakes(pid: number): number {
-  const st = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
-  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(st)?.[1] ?? NaN);
-}
 
 function transform(x: number): Msg<'PlayerTransform'> {
   return { entityId: 0, pos: { x, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } };
@@ -106,6 +84,8 @@ interface Measured {
   /** The event loop's wakes per second (mainThreadWakes). */
   wakesPerS: number;
   split: { anonMb: number; fileMb: number; shmemMb: number };
+  /** Progress exports the game answered (the sidecar asks at join and every 10 s). */
+  progressExports: number;
   /** The same RSS by mapping (bench/rss-map.ts). */
   map: RssMap;
 }
@@ -136,6 +116,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
   game.on('SpawnProxy', () => proxies++);
   game.on('DespawnProxy', () => proxies--);
   game.on('VoicePlayback', () => voiceFrames++);
+  const exports = answerProgress(game, PROGRESS);
   const frames = setInterval(() => {
     if (read === 'poll') game.poll();
     if (game.state === 'attached') game.send('PlayerTransform', transform(0));
@@ -179,6 +160,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
       rssMb: b.rssMb,
       rssMaxMb: rssMax,
       proxies,
+      progressExports: exports.answered,
       voiceFrames: (voiceFrames - v0) / measureS,
       wakesPerS,
       split,
@@ -318,6 +300,7 @@ async function main(): Promise<void> {
     wake_floor_cpu_pct: m((r) => r.floor.cpuPct),
     wake_floor_rss_mb: m((r) => r.floor.rssMb),
     proxies_in_interest: m((r) => r.city.proxies),
+    progress_exports_answered: m((r) => r.city.progressExports),
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
     sidecar_wakes_per_s: m((r) => r.city.wakesPerS),
     baseline_wakes_per_s: m((r) => r.idle.wakesPerS),
