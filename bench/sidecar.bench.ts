@@ -79,6 +79,9 @@ interface Measured {
   cpuPct: number;
   rssMb: number;
   rssMaxMb: number;
+  /** The mean of the 1 s samples over the window: steadier than one sample (a heap's growth
+   * between two full collections moves the end sample by ± 2 MB from one process to the next). */
+  rssMeanMb: number;
   proxies: number;
   voiceFrames: number;
   /** The event loop's wakes per second (mainThreadWakes). */
@@ -145,10 +148,13 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
     const a = procStat(child.pid!);
     const w0 = mainThreadWakes(child.pid!);
     const v0 = voiceFrames;
-    let rssMax = a.rssMb;
+    let rssMax = a.rssMb,
+      rssSum = 0;
     for (let s = 0; s < measureS; s++) {
       await sleep(1000);
-      rssMax = Math.max(rssMax, procStat(child.pid!).rssMb);
+      const rss = procStat(child.pid!).rssMb;
+      rssMax = Math.max(rssMax, rss);
+      rssSum += rss;
     }
     const b = procStat(child.pid!);
     const wakesPerS = (mainThreadWakes(child.pid!) - w0) / measureS;
@@ -159,6 +165,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
       cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100,
       rssMb: b.rssMb,
       rssMaxMb: rssMax,
+      rssMeanMb: rssSum / measureS,
       proxies,
       progressExports: exports.answered,
       voiceFrames: (voiceFrames - v0) / measureS,
@@ -292,6 +299,7 @@ async function main(): Promise<void> {
     sidecar_cpu_pct: m((r) => r.city.cpuPct),
     sidecar_rss_mb: m((r) => r.city.rssMb),
     sidecar_rss_max_mb: m((r) => r.city.rssMaxMb),
+    sidecar_rss_mean_mb: m((r) => r.city.rssMeanMb),
     baseline_cpu_pct: m((r) => r.idle.cpuPct),
     baseline_rss_mb: m((r) => r.idle.rssMb),
     sidecar_rss_anon_mb: m((r) => r.city.split.anonMb),
@@ -312,6 +320,7 @@ async function main(): Promise<void> {
           compare_rss_map_mb: mapMedian(reps.map((r) => r.compare!.map)),
           compare_cpu_pct: m((r) => r.compare!.cpuPct),
           compare_rss_mb: m((r) => r.compare!.rssMb),
+          compare_rss_mean_mb: m((r) => r.compare!.rssMeanMb),
           compare_wakes_per_s: m((r) => r.compare!.wakesPerS),
         }),
   };
@@ -351,6 +360,7 @@ async function main(): Promise<void> {
   console.log(`${'figure'.padEnd(16)} ${'city'.padStart(8)} ${'no server'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
   console.log(row('cpu % of a core', results.sidecar_cpu_pct, results.baseline_cpu_pct, '≤ 1'));
   console.log(row('rss MB', results.sidecar_rss_mb, results.baseline_rss_mb, '≤ 64'));
+  console.log(`${'rss MB, mean'.padEnd(16)} ${String(results.sidecar_rss_mean_mb).padStart(8)}`);
   console.log(row('loop wakes/s', results.sidecar_wakes_per_s, results.baseline_wakes_per_s, ''));
   console.log(
     `city rss: ${results.sidecar_rss_anon_mb} MB anonymous (heap), ${results.sidecar_rss_file_mb} MB file-backed (node, libraries), ${results.sidecar_rss_shmem_mb} MB bridge rings (shared with the game)`,
@@ -361,7 +371,7 @@ async function main(): Promise<void> {
   printMap(results.sidecar_rss_map_mb, results.baseline_rss_map_mb, results.compare_rss_map_mb);
   if (results.compare_cpu_pct !== undefined)
     console.log(
-      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, wakes ${results.compare_wakes_per_s} -> ${results.sidecar_wakes_per_s}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)}`,
+      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, wakes ${results.compare_wakes_per_s} -> ${results.sidecar_wakes_per_s}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)} (mean over the window ${results.sidecar_rss_mean_mb} / ${results.compare_rss_mean_mb} MB, ${(results.sidecar_rss_mean_mb / results.compare_rss_mean_mb!).toFixed(2)})`,
     );
   console.log(
     `${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,
