@@ -5,19 +5,22 @@
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import os from 'node:os';
-import RBush from 'rbush';
 import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
-import { SpatialGrid } from '../src/server/spatial-grid.js';
 import { encodeFullState } from '../src/protocol/codec.js';
-import { INTEREST_RADIUS_M } from '../src/protocol/constants.js';
 import { buildWorld, median, moveAvatars, pct, TICK_MS, WORLD_M } from './server-workload.js';
-import { tickSendRun, type SendRun } from './tick-send.js';
+import type { SendRun } from './tick-send.js';
+import { proc } from '../test/helpers/proc.js';
 import { machineInfo } from './machine.js';
+import { spatialRun } from './spatial-compare.js';
 
 const ACK_LAG_TICKS = 3; // clients ack what they got ~75 ms ago (a LAN round trip plus a frame)
-const WARMUP_TICKS = 100;
+/** As many warm-up ticks as the tick with its sends (tick-send.ts): V8 optimises a function
+ * called once a tick only after hundreds of ticks. */
+const WARMUP_TICKS = 1200;
 const MEASURED_TICKS = 300;
 const REPS = Number(process.env.SERVER_BENCH_REPS ?? 3);
+/** One send run: 256 clients' set-up (≤ 180 s on a loaded machine) plus 1,500 paced ticks. */
+const SEND_RUN_TIMEOUT_MS = 300_000;
 /** A host with 8 players at the city density of 256 clients × 10,000 entities (≈ 39 entities a player). */
 const HOST_PLAYERS = 8;
 const HOST_ENTITIES = Math.round((10_000 * HOST_PLAYERS) / 256);
@@ -94,91 +97,6 @@ function tickRun(nClients: number, nEntities: number, seed: number, measureFull:
   };
 }
 
-/** Grid vs rbush vs plain scan on the same moving workload: (moves + queries) per second. */
-function spatialRun(seed: number) {
-  const ROUNDS = 30;
-  const { world, sim, clients } = buildWorld(256, 10_000, seed);
-  const n = world.idLimit;
-  const frames: Float64Array[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    sim.step(TICK_MS / 1000);
-    frames.push(Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 ? world.y[i >> 1] : world.x[i >> 1])));
-  }
-  const qs = clients.map((c) => [world.x[c.avatarId], world.y[c.avatarId]] as const);
-  const ids: number[] = [];
-  for (let id = 1; id < n; id++) if (world.isAlive(id)) ids.push(id);
-  const ops = ROUNDS * (ids.length + qs.length);
-  const R = INTEREST_RADIUS_M,
-    out: number[] = [];
-  let check = 0;
-  const timeIt = (fn: () => void): number => {
-    const t0 = performance.now();
-    fn();
-    return ops / ((performance.now() - t0) / 1000);
-  };
-
-  const gridOps = (half: number) => {
-    const g = new SpatialGrid({ halfExtentM: half });
-    for (const id of ids) g.add(id, frames[0][2 * id], frames[0][2 * id + 1]);
-    return timeIt(() => {
-      for (const f of frames) {
-        for (const id of ids) g.move(id, f[2 * id], f[2 * id + 1]);
-        for (const [x, y] of qs) {
-          check += g.query(x, y, R, out);
-        }
-      }
-    });
-  };
-  type Item = { minX: number; minY: number; maxX: number; maxY: number; id: number };
-  const rbushOps = () => {
-    const tree = new RBush<Item>();
-    const items: Item[] = [];
-    for (const id of ids) {
-      const x = frames[0][2 * id],
-        y = frames[0][2 * id + 1];
-      items[id] = { minX: x, minY: y, maxX: x, maxY: y, id };
-      tree.insert(items[id]);
-    }
-    return timeIt(() => {
-      for (const f of frames) {
-        for (const id of ids) {
-          const it = items[id];
-          tree.remove(it);
-          it.minX = it.maxX = f[2 * id];
-          it.minY = it.maxY = f[2 * id + 1];
-          tree.insert(it);
-        }
-        for (const [x, y] of qs) {
-          out.length = 0;
-          for (const it of tree.search({ minX: x - R, minY: y - R, maxX: x + R, maxY: y + R }))
-            if ((it.minX - x) ** 2 + (it.minY - y) ** 2 <= R * R) out.push(it.id);
-          check += out.length;
-        }
-      }
-    });
-  };
-  const bruteOps = () => {
-    const px = new Float64Array(n),
-      py = new Float64Array(n);
-    return timeIt(() => {
-      for (const f of frames) {
-        for (const id of ids) {
-          px[id] = f[2 * id];
-          py[id] = f[2 * id + 1];
-        }
-        for (const [x, y] of qs) {
-          out.length = 0;
-          for (const id of ids) if ((px[id] - x) ** 2 + (py[id] - y) ** 2 <= R * R) out.push(id);
-          check += out.length;
-        }
-      }
-    });
-  };
-  const res = { dense: gridOps(8192), map: gridOps(0), rbush: rbushOps(), brute: bruteOps() };
-  if (check < 0) console.log(check);
-  return res;
-}
-
 const configs = (
   process.env.SERVER_BENCH_CONFIGS
     ? JSON.parse(process.env.SERVER_BENCH_CONFIGS)
@@ -235,15 +153,22 @@ results.grid_vs_rbush_speedup = +median(sp.map((s) => s.dense / s.rbush)).toFixe
 results.grid_vs_bruteforce_speedup = +median(sp.map((s) => s.dense / s.brute)).toFixed(2);
 results.grid_dense_vs_map_cells_speedup = +median(sp.map((s) => s.dense / s.map)).toFixed(2);
 
-// The tick with its ENet sends to real peers in another process (tick-send.ts), 256 × 10,000.
+// The tick with its ENet sends to real peers in another process (tick-send.ts), 256 × 10,000,
+// each run in a fresh process (tick-send-run.ts), as a server holds one world.
+async function tickSendRunAlone(clients: number, entities: number, seed: number, batchSends: boolean): Promise<SendRun> {
+  const p = proc(['bench/tick-send-run.ts', JSON.stringify({ clients, entities, seed, batchSends })], { name: 'tick-send-run' });
+  const line = await p.jsonLine((l) => 'sendRun' in l, SEND_RUN_TIMEOUT_MS);
+  await p.exited;
+  return line.sendRun as SendRun;
+}
 const SEND_CONFIG: [number, number] = [256, 10_000];
 if (process.env.SERVER_BENCH_SEND !== '0') {
   const [c, e] = SEND_CONFIG;
   const key = `${c}c_${e}e`;
   const runs: SendRun[] = [];
-  for (let r = 0; r < REPS; r++) runs.push(await tickSendRun(c, e, 1000 + r));
+  for (let r = 0; r < REPS; r++) runs.push(await tickSendRunAlone(c, e, 1000 + r, true));
   // Baseline in the same run: one run whose datagrams leave one dgram send each (no sendmmsg).
-  const unbatched = await tickSendRun(c, e, 1000, false);
+  const unbatched = await tickSendRunAlone(c, e, 1000, false);
   const m = (f: (r: SendRun) => number, digits = 3): number => +median(runs.map(f)).toFixed(digits);
   results[`tick_with_send_p50_ms_${key}`] = m((r) => r.p50);
   results[`tick_with_send_p99_ms_${key}`] = m((r) => r.p99);

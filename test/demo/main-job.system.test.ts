@@ -13,7 +13,13 @@ interface Peer {
 const STATUS_POLL_MS = 500;
 /** Dashboard polls that may be refused in a row before the test gives up (10 s at 500 ms). */
 const STATUS_REFUSALS_MAX = 20;
-const RUN_TIMEOUT_MS = 90_000;
+/** The demo must be up with its three players moving bytes within this. */
+const READY_TIMEOUT_MS = 75_000;
+/** The demo stops its children within 5 s of Ctrl-C (SIGKILL after): room to see it exit. */
+const STOP_TIMEOUT_MS = 15_000;
+/** The test's own limits end before vitest's, so that its `finally` always stops the demo (a
+ * test vitest abandons at its timeout left coop-master, coturn and coop-server running). */
+const RUN_TIMEOUT_MS = READY_TIMEOUT_MS + STOP_TIMEOUT_MS + 5_000;
 
 describe('npm start (scripts/demo.mjs)', () => {
   it(
@@ -23,11 +29,14 @@ describe('npm start (scripts/demo.mjs)', () => {
       const demo = p.child;
       const out = p.lines;
       try {
-        const dash = (await p.line(/\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, RUN_TIMEOUT_MS))[1];
+        const deadline = Date.now() + READY_TIMEOUT_MS;
+        const dash = (await p.line(/\[server\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, READY_TIMEOUT_MS))[1];
         let peers: Peer[] = [];
         const ready = (): boolean => peers.length === 3 && peers.every((p) => p.net !== null && p.net.bytesSent > 1_000 && p.net.bytesReceived > 500);
         let refused = 0;
         while (!ready() && demo.exitCode === null) {
+          if (Date.now() > deadline)
+            throw new Error(`not ready after ${READY_TIMEOUT_MS} ms: ${JSON.stringify(peers)}; demo said:\n${out.slice(-30).join('\n')}\n${p.err()}`);
           await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
           try {
             peers = ((await (await fetch(`${dash}/status`)).json()) as { peers: Peer[] }).peers;
@@ -48,6 +57,8 @@ describe('npm start (scripts/demo.mjs)', () => {
         expect(out.some((l) => /\[sidecar:Judy\] .*connected: path host/.test(l))).toBe(true);
       } finally {
         demo.kill('SIGINT');
+        const stopped = await Promise.race([p.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), STOP_TIMEOUT_MS))]);
+        if (!stopped) demo.kill('SIGKILL');
       }
       expect(await p.exited).toBe(0);
       expect(out).toContain('[demo] stopped');
