@@ -8,7 +8,7 @@
 // core) and RSS over MEASURE_S after WARMUP_S (60 s: V8's optimising settles). Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
@@ -17,6 +17,9 @@ import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
+import { rssMap, type RssMap, type RssPart } from './rss-map.js';
+import { mainThreadWakes, procStat, rssSplit } from './proc-stat.js';
+import { answerProgress, midGameProgress } from './sidecar-game.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
@@ -61,35 +64,11 @@ const TALK_ON_MS = 5_000;
  * 25 ms service timer 40), doing nothing else: what the wakes alone cost on this machine. */
 const FLOOR_WAKES_HZ = 60 + 40 + 40;
 const FLOOR_WARMUP_MS = 2_000;
-const CLK_TCK = 100; // /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
-const PAGE_BYTES = 4096;
+
+const PROGRESS = midGameProgress();
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** utime + stime in seconds and RSS in MB of a process, from /proc. */
-function procStat(pid: number): { cpuS: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the command: state is [0], utime [11], stime [12], rss (pages) [21].
-  return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, rssMb: (Number(f[21]) * PAGE_BYTES) / 1e6 };
-}
-
-/** RSS split as the kernel counts it (/proc/<pid>/status, MB): anonymous (the heap, private),
- * file-backed (node's binary and libraries, shared) and shared memory (the bridge rings, which the
- * game maps too: pages the sidecar has touched). */
-function rssSplit(pid: number): { anonMb: number; fileMb: number; shmemMb: number } {
-  const st = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(st)?.[1] ?? NaN) / 1000;
-  return { anonMb: kb('RssAnon'), fileMb: kb('RssFile'), shmemMb: kb('RssShmem') };
-}
-
-/** Voluntary context switches of a process's main thread (the event loop): how often it went
- * to sleep and was woken, a count that load on the machine does not blur as CPU time is. */
-function mainThreadWakes(pid: number): number {
-  const st = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
-  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(st)?.[1] ?? NaN);
-}
 
 function transform(x: number): Msg<'PlayerTransform'> {
   return { entityId: 0, pos: { x, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } };
@@ -100,11 +79,18 @@ interface Measured {
   cpuPct: number;
   rssMb: number;
   rssMaxMb: number;
+  /** The mean of the 1 s samples over the window: steadier than one sample (a heap's growth
+   * between two full collections moves the end sample by ± 2 MB from one process to the next). */
+  rssMeanMb: number;
   proxies: number;
   voiceFrames: number;
   /** The event loop's wakes per second (mainThreadWakes). */
   wakesPerS: number;
   split: { anonMb: number; fileMb: number; shmemMb: number };
+  /** Progress exports the game answered (the sidecar asks at join and every 10 s). */
+  progressExports: number;
+  /** The same RSS by mapping (bench/rss-map.ts). */
+  map: RssMap;
 }
 
 interface Rep {
@@ -133,6 +119,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
   game.on('SpawnProxy', () => proxies++);
   game.on('DespawnProxy', () => proxies--);
   game.on('VoicePlayback', () => voiceFrames++);
+  const exports = answerProgress(game, PROGRESS);
   const frames = setInterval(() => {
     if (read === 'poll') game.poll();
     if (game.state === 'attached') game.send('PlayerTransform', transform(0));
@@ -161,23 +148,30 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
     const a = procStat(child.pid!);
     const w0 = mainThreadWakes(child.pid!);
     const v0 = voiceFrames;
-    let rssMax = a.rssMb;
+    let rssMax = a.rssMb,
+      rssSum = 0;
     for (let s = 0; s < measureS; s++) {
       await sleep(1000);
-      rssMax = Math.max(rssMax, procStat(child.pid!).rssMb);
+      const rss = procStat(child.pid!).rssMb;
+      rssMax = Math.max(rssMax, rss);
+      rssSum += rss;
     }
     const b = procStat(child.pid!);
     const wakesPerS = (mainThreadWakes(child.pid!) - w0) / measureS;
     const split = rssSplit(child.pid!);
+    const map = rssMap(child.pid!);
     if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) while measured`);
     return {
       cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100,
       rssMb: b.rssMb,
       rssMaxMb: rssMax,
+      rssMeanMb: rssSum / measureS,
       proxies,
+      progressExports: exports.answered,
       voiceFrames: (voiceFrames - v0) / measureS,
       wakesPerS,
       split,
+      map,
     };
   } finally {
     clearInterval(frames);
@@ -273,6 +267,20 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
   }
 }
 
+/** The median of each part over the repetitions. */
+function mapMedian(maps: RssMap[]): RssMap {
+  const out = { ...maps[0] };
+  for (const k of Object.keys(out) as RssPart[]) out[k] = median(maps.map((x) => x[k]));
+  return out;
+}
+
+/** The city sidecar's RSS by mapping, beside the no-server baseline's (and the compared bundle's). */
+function printMap(city: RssMap, idle: RssMap, compare?: RssMap): void {
+  console.log(`\n${'rss by mapping, MB'.padEnd(20)} ${'city'.padStart(8)} ${'no server'.padStart(10)}${compare ? ' compare'.padStart(10) : ''}`);
+  for (const k of Object.keys(city) as RssPart[])
+    console.log(`${k.padEnd(20)} ${city[k].toFixed(2).padStart(8)} ${idle[k].toFixed(2).padStart(10)}${compare ? compare[k].toFixed(2).padStart(10) : ''}`);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-bench-'));
   const wav = join(dir, 'talk.wav');
@@ -294,6 +302,7 @@ async function main(): Promise<void> {
     sidecar_cpu_pct: m((r) => r.city.cpuPct),
     sidecar_rss_mb: m((r) => r.city.rssMb),
     sidecar_rss_max_mb: m((r) => r.city.rssMaxMb),
+    sidecar_rss_mean_mb: m((r) => r.city.rssMeanMb),
     baseline_cpu_pct: m((r) => r.idle.cpuPct),
     baseline_rss_mb: m((r) => r.idle.rssMb),
     sidecar_rss_anon_mb: m((r) => r.city.split.anonMb),
@@ -302,12 +311,21 @@ async function main(): Promise<void> {
     wake_floor_cpu_pct: m((r) => r.floor.cpuPct),
     wake_floor_rss_mb: m((r) => r.floor.rssMb),
     proxies_in_interest: m((r) => r.city.proxies),
+    progress_exports_answered: m((r) => r.city.progressExports),
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
     sidecar_wakes_per_s: m((r) => r.city.wakesPerS),
     baseline_wakes_per_s: m((r) => r.idle.wakesPerS),
+    sidecar_rss_map_mb: mapMedian(reps.map((r) => r.city.map)),
+    baseline_rss_map_mb: mapMedian(reps.map((r) => r.idle.map)),
     ...(COMPARE_BUNDLE === undefined
       ? {}
-      : { compare_cpu_pct: m((r) => r.compare!.cpuPct), compare_rss_mb: m((r) => r.compare!.rssMb), compare_wakes_per_s: m((r) => r.compare!.wakesPerS) }),
+      : {
+          compare_rss_map_mb: mapMedian(reps.map((r) => r.compare!.map)),
+          compare_cpu_pct: m((r) => r.compare!.cpuPct),
+          compare_rss_mb: m((r) => r.compare!.rssMb),
+          compare_rss_mean_mb: m((r) => r.compare!.rssMeanMb),
+          compare_wakes_per_s: m((r) => r.compare!.wakesPerS),
+        }),
   };
   const out = {
     benchmark: 'bench:sidecar',
@@ -345,6 +363,7 @@ async function main(): Promise<void> {
   console.log(`${'figure'.padEnd(16)} ${'city'.padStart(8)} ${'no server'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
   console.log(row('cpu % of a core', results.sidecar_cpu_pct, results.baseline_cpu_pct, '≤ 1'));
   console.log(row('rss MB', results.sidecar_rss_mb, results.baseline_rss_mb, '≤ 64'));
+  console.log(`${'rss MB, mean'.padEnd(16)} ${String(results.sidecar_rss_mean_mb).padStart(8)}`);
   console.log(row('loop wakes/s', results.sidecar_wakes_per_s, results.baseline_wakes_per_s, ''));
   console.log(
     `city rss: ${results.sidecar_rss_anon_mb} MB anonymous (heap), ${results.sidecar_rss_file_mb} MB file-backed (node, libraries), ${results.sidecar_rss_shmem_mb} MB bridge rings (shared with the game)`,
@@ -352,9 +371,10 @@ async function main(): Promise<void> {
   console.log(
     `floor: a bare node woken ${FLOOR_WAKES_HZ}/s: ${results.wake_floor_cpu_pct} % of a core, ${results.wake_floor_rss_mb} MB (city/floor ${(results.sidecar_cpu_pct / results.wake_floor_cpu_pct).toFixed(2)}, ${(results.sidecar_rss_mb / results.wake_floor_rss_mb).toFixed(2)})`,
   );
+  printMap(results.sidecar_rss_map_mb, results.baseline_rss_map_mb, results.compare_rss_map_mb);
   if (results.compare_cpu_pct !== undefined)
     console.log(
-      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, wakes ${results.compare_wakes_per_s} -> ${results.sidecar_wakes_per_s}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)}`,
+      `compare ${COMPARE_BUNDLE}: ${results.compare_cpu_pct} % / ${results.compare_rss_mb} MB; this bundle / compare: cpu ${(results.sidecar_cpu_pct / results.compare_cpu_pct).toFixed(2)}, wakes ${results.compare_wakes_per_s} -> ${results.sidecar_wakes_per_s}, rss ${(results.sidecar_rss_mb / results.compare_rss_mb!).toFixed(2)} (mean over the window ${results.sidecar_rss_mean_mb} / ${results.compare_rss_mean_mb} MB, ${(results.sidecar_rss_mean_mb / results.compare_rss_mean_mb!).toFixed(2)})`,
     );
   console.log(
     `${results.proxies_in_interest} proxies, ${results.voice_frames_played_per_s} voice frames/s; load ${load.map((l) => l.toFixed(1)).join(' ')}; median of ${REPS}`,

@@ -64,6 +64,8 @@ export interface BridgeCounters {
   bytesOut: number;
   /** Outbound frames lost because the ring and the JS queue were full. */
   dropped: number;
+  /** trySend() calls turned away because the ring had no room (or frames were queued before). */
+  refused: number;
   /** Inbound frames with a bad length (the backlog was dropped) or an undecodable payload. */
   malformed: number;
   /** Inbound frames of a type this build does not know (skipped). */
@@ -224,6 +226,7 @@ export class Bridge {
       sleeps: reader.sleeps,
       rescues: reader.rescues,
       dropped: sender.dropped,
+      refused: sender.refused,
       queued: sender.queued,
       wakes: sender.wakes,
       spinUs: reader.spinUs,

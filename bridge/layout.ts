@@ -22,7 +22,13 @@ export const CTRL_READ_IDX = 64;
 export const HEADER_BYTES = 512;
 export const RING_MIN_BYTES = 4096;
 export const RING_MAX_BYTES = 64 * 1024 * 1024;
-export const RING_DEFAULT_BYTES = 4 * 1024 * 1024;
+/** Each ring's capacity when the creator does not say (COOP_RING_DEFAULT_BYTES: the game's plugin,
+ * coop-sim and the benches create rings of this size). A frame may carry a quarter of it
+ * (maxPayloadBytes: 256 KiB, a progress export or 1024 entity states), and a game that stops
+ * reading for ≈ 3 s of the city's entity states (≈ 300 KB/s) fills it: then the sidecar's states
+ * wait (dropped, sent again whole) and its commands queue in the outbox. Each process keeps the
+ * pages of both rings it has touched resident (4 MiB rings cost the sidecar 4.4 MB of RSS). */
+export const RING_DEFAULT_BYTES = 1024 * 1024;
 
 export const FRAME_HEADER_BYTES = 8; // u32 payload length, u16 type, u16 flags
 export const FRAME_ALIGN_BYTES = 8;

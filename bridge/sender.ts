@@ -20,6 +20,7 @@ export class Sender {
   readonly #outbox: Outbox;
   #framesOut = 0;
   #bytesOut = 0;
+  #refused = 0;
 
   constructor(out: RingWriter, view: ArrayBuffer, ringBytes: number, outQueueMaxBytes: number) {
     this.#out = out;
@@ -41,6 +42,11 @@ export class Sender {
     return this.#outbox.dropped;
   }
 
+  /** trySend() calls turned away (ring full, or frames queued before): the caller's frame is not sent. */
+  get refused(): number {
+    return this.#refused;
+  }
+
   /** Frames waiting in the outbox for ring space. */
   get queued(): number {
     return this.#outbox.length;
@@ -58,7 +64,7 @@ export class Sender {
 
   /** Encodes into the ring, or into the outbox when that is not possible now; false when queued. */
   send<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
-    if (this.trySend(name, msg)) return true;
+    if (this.#tryWrite(name, msg)) return true;
     const codec = CODECS[name];
     const scratch = new ArrayBuffer(codec.size(msg));
     const w = new FrameWriter(scratch);
@@ -69,6 +75,12 @@ export class Sender {
 
   /** Encodes into the ring only if it has room right now and nothing is queued before it. */
   trySend<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
+    if (this.#tryWrite(name, msg)) return true;
+    this.#refused++;
+    return false;
+  }
+
+  #tryWrite<K extends MessageName>(name: K, msg: MessageMap[K]): boolean {
     const codec = CODECS[name];
     if (!codec) throw new BridgeError('BAD_OPTIONS', `unknown message '${String(name)}'`);
     if (this.#outbox.length > 0) return false;

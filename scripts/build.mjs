@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { buildWindows } from './build-win.mjs';
+import { SIDECAR_BUNDLE_OPTIONS } from './sidecar-bundle.mjs';
 
 if (existsSync('native-shims/Makefile')) {
   execFileSync('make', ['-s', '-C', 'native-shims'], { stdio: 'inherit' });
@@ -26,14 +27,9 @@ export const ENTRIES = {
   'coop-sim': 'src/sim/main.ts',
 };
 
-/** ESM bundles of CommonJS packages need a require() for Node's built-ins. */
-const ESM_REQUIRE_BANNER = "import { createRequire as __coopCreateRequire } from 'node:module'; const require = __coopCreateRequire(import.meta.url);";
-/**
- * The sidecar runs beside the game, where every MB counts: its packages are bundled in as in the
- * Windows layout (node_modules resolution and one file per module cost ≈ 8 MB of RSS), all but
- * koffi (native binaries). Other programs keep their packages in node_modules.
- */
-const PACKAGES_BUNDLED = { 'coop-sidecar': { external: ['koffi'], banner: { js: ESM_REQUIRE_BANNER } } };
+/** The sidecar runs beside the game: its own options (scripts/sidecar-bundle.mjs). Other programs
+ * keep their packages in node_modules. */
+const PACKAGES_BUNDLED = { 'coop-sidecar': SIDECAR_BUNDLE_OPTIONS };
 
 mkdirSync('dist/chunks', { recursive: true });
 const present = Object.entries(ENTRIES).filter(([, src]) => existsSync(src));

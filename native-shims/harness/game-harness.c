@@ -28,7 +28,6 @@
 /* Exported by the shim (hooks_check.c): the manifest hash the library was built from. */
 COOP_IMPORT uint32_t coop_hooks_schema_hash(void);
 
-#define HARNESS_RING_DEFAULT_BYTES (1u << 20)
 #define HARNESS_WAIT_SLICE_MS 50
 #define HARNESS_BEAT_EVERY_MS 100
 #define HARNESS_LOG_HEX_MAX_BYTES 512 /* inbound payloads up to this size are logged in hex */
@@ -41,7 +40,7 @@ typedef struct {
 } options;
 
 static int parse(int argc, char **argv, options *o) {
-  *o = (options){NULL, "idle", NULL, NULL, NULL, COOP_ABI_VERSION, HARNESS_RING_DEFAULT_BYTES, -1, -1, NULL};
+  *o = (options){NULL, "idle", NULL, NULL, NULL, COOP_ABI_VERSION, COOP_RING_DEFAULT_BYTES, -1, -1, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--") == 0) {

@@ -48,6 +48,11 @@ extern "C" {
 #define COOP_HEADER_BYTES 512u
 #define COOP_RING_MIN_BYTES 4096u
 #define COOP_RING_MAX_BYTES (64u * 1024u * 1024u)
+/* The capacity a game creates each ring with (1 MiB; bridge/layout.ts RING_DEFAULT_BYTES): a frame
+ * may carry a quarter (256 KiB: a progress export, 1024 entity states), and a game that stops
+ * reading for a few seconds (≈ 300 KB/s of entity states) fills it. Both processes map the
+ * pages they touch: a larger ring only costs memory. */
+#define COOP_RING_DEFAULT_BYTES 1048576u
 
 /* ---- frames: 8-byte header, payload, padded to 8 bytes ---- */
 #define COOP_FRAME_HEADER_BYTES 8u /* u32 payload length, u16 type, u16 flags (0) */

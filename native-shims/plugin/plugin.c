@@ -19,8 +19,6 @@
 #define COOP_VERSION_PATCH 0
 #endif
 
-/* Ring capacity of the region the game creates, per direction (voice frames are the bulk). */
-#define PLUGIN_RING_BYTES (1u << 20)
 /* Our script folder, relative to the plugin's folder (RED4ext resolves it so). */
 #define PLUGIN_SCRIPTS_DIR L"scripts"
 #define PLUGIN_LOG_LINE_MAX 1024
@@ -45,7 +43,7 @@ void plugin_log(int level, const char *fmt, ...) {
 static _Bool on_running_enter(void *app) {
   (void)app;
   snprintf(session, sizeof session, "cb%lu", (unsigned long)GetCurrentProcessId());
-  coop_region *r = coop_open(session, COOP_ROLE_GAME, PLUGIN_RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
+  coop_region *r = coop_open(session, COOP_ROLE_GAME, COOP_RING_DEFAULT_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
   if (r == NULL || coop_status(r) != COOP_OK) {
     plugin_log(PLOG_ERROR, "cannot open the bridge region '%s': status %d, os error %d", session, r ? coop_status(r) : -1, r ? coop_os_error(r) : 0);
     if (r) coop_close(r);

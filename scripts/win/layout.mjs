@@ -16,6 +16,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, stat
 import { basename, dirname, join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
+import { ESM_REQUIRE_BANNER, SIDECAR_BUNDLE_OPTIONS } from '../sidecar-bundle.mjs';
 import {
   ROOT_DIR,
   WIN_FRAME_PEER_BUNDLE,
@@ -30,8 +31,6 @@ import {
 
 const FRAME_PEER_ENTRY = 'test/windows/frame-peer.ts';
 const OPUS_CHECK_ENTRY = 'test/windows/opus-check.ts';
-/** ESM bundles of CommonJS packages need a require() for Node's built-ins. */
-const ESM_REQUIRE_BANNER = "import { createRequire as __coopCreateRequire } from 'node:module'; const require = __coopCreateRequire(import.meta.url);";
 
 /** The koffi version package-lock.json pins (its Windows binary must match it exactly). */
 function lockedKoffiVersion() {
@@ -48,9 +47,10 @@ function copyIfNewer(from, to) {
 
 /**
  * Bundles entry. `split`: code loaded with import() goes to chunks/ beside outfile (read only
- * when used); `metafile`: the list of bundled inputs (every chunk's too) is written there.
+ * when used); `metafile`: the list of bundled inputs (every chunk's too) is written there;
+ * `options`: esbuild's options for this bundle (the sidecar's own: SIDECAR_BUNDLE_OPTIONS).
  */
-async function bundle(entry, outfile, { split = false, metafile } = {}) {
+async function bundle(entry, outfile, { split = false, metafile, options = { external: ['koffi'], banner: { js: ESM_REQUIRE_BANNER } } } = {}) {
   const name = basename(outfile, '.mjs');
   if (split) rmSync(join(dirname(outfile), 'chunks'), { recursive: true, force: true });
   const r = await build({
@@ -65,10 +65,9 @@ async function bundle(entry, outfile, { split = false, metafile } = {}) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['koffi'],
-    banner: { js: ESM_REQUIRE_BANNER },
     sourcemap: true,
     logLevel: 'warning',
+    ...options,
   });
   if (metafile) writeFileSync(metafile, JSON.stringify(r.metafile));
 }
@@ -89,7 +88,7 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   cpSync(join(ROOT_DIR, 'node_modules', 'koffi'), koffiDest, { recursive: true, filter: (p) => !p.includes(`${join('koffi', 'build')}`) });
   copyIfNewer(await buildOpusDll(log), WIN_OPUS_DLL);
   await Promise.all([
-    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, { split: true, metafile: WIN_SIDECAR_METAFILE }),
+    bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, { split: true, metafile: WIN_SIDECAR_METAFILE, options: SIDECAR_BUNDLE_OPTIONS }),
     bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE),
     bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE),
   ]);

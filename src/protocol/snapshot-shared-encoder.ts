@@ -48,6 +48,8 @@ const CHUNK_LEN_SHIFT = CHUNK_BITS;
 const MAX_RECORD_CHUNKS = FIELD_COUNT * 5 + 1;
 /** The record of an entity that kept its velocity and yaw and moved as predicted: one 0 bit. */
 const ZERO_RECORD_CHUNK = 1 << CHUNK_LEN_SHIFT;
+/** KEPT_BITS_PER_WRITE one bits: a base whose every id is kept. */
+const ALL_KEPT_BITS = 2 ** KEPT_BITS_PER_WRITE - 1;
 
 /** The base a client's snapshot is a delta against. */
 export interface DeltaBase {
@@ -130,9 +132,17 @@ export class SharedSnapshotEncoder {
     w.ue(elapsed);
     if (this.#inBase.length < count) this.#inBase = new Uint8Array(count * 2);
     const inBase = this.#inBase;
-    inBase.fill(0, 0, count);
     let added = count;
-    if (base !== null) {
+    if (base !== null && sameIds(base.ids, ids, count, base.count)) {
+      // The common case (interest rarely changes in a tick): every base id kept, none added.
+      inBase.fill(1, 0, count);
+      for (let left = count; left > 0; left -= KEPT_BITS_PER_WRITE) {
+        const n = Math.min(left, KEPT_BITS_PER_WRITE);
+        w.bits(ALL_KEPT_BITS >>> (KEPT_BITS_PER_WRITE - n), n);
+      }
+      added = 0;
+    } else if (base !== null) {
+      inBase.fill(0, 0, count);
       const bIds = base.ids;
       let ci = 0,
         pend = 0,
@@ -150,11 +160,11 @@ export class SharedSnapshotEncoder {
         }
       }
       w.bits(pend, plen);
-    }
+    } else inBase.fill(0, 0, count);
     w.reserve(9 * added + 8); // a gap's code is at most 65 bits
     w.ue(added);
     let prevId = -1;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; added > 0 && i < count; i++) {
       if (inBase[i]) continue;
       w.ue(ids[i] - prevId - 1);
       prevId = ids[i];
@@ -201,6 +211,13 @@ export class SharedSnapshotEncoder {
     for (let id = 0; id < ids; id++) record(slot, id, q, bq, k, this.#res);
     this.stats.computed += ids;
   }
+}
+
+/** Whether the first `count` of `a` (holding `aCount`) and of `b` are the same ids. */
+function sameIds(a: Uint32Array, b: Uint32Array, count: number, aCount: number): boolean {
+  if (aCount !== count) return false;
+  for (let i = 0; i < count; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Computes the record of `id` against its base values into the slot's chunk pool. */

@@ -116,6 +116,25 @@ export class SpatialGrid {
       py = this.#y,
       next = this.#next;
     let n = 0;
+    const ix0 = cx0 - this.#originCell,
+      ix1 = cx1 - this.#originCell,
+      iy0 = cy0 - this.#originCell,
+      iy1 = cy1 - this.#originCell,
+      perAxis = this.#cellsPerAxis;
+    if (ix0 >= 0 && iy0 >= 0 && ix1 < perAxis && iy1 < perAxis) {
+      // All in the dense region (the usual query): a column's cells are adjacent heads.
+      const heads = this.#heads;
+      for (let ix = ix0; ix <= ix1; ix++) {
+        for (let cell = ix * perAxis + iy0, end = ix * perAxis + iy1; cell <= end; cell++) {
+          for (let id = heads[cell]; id !== NONE; id = next[id]) {
+            const dx = px[id] - x,
+              dy = py[id] - y;
+            if (dx * dx + dy * dy <= r2) out[n++] = id;
+          }
+        }
+      }
+      return n;
+    }
     for (let cx = cx0; cx <= cx1; cx++) {
       for (let cy = cy0; cy <= cy1; cy++) {
         const dense = this.#denseIndex(cx, cy);

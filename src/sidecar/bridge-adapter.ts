@@ -1,4 +1,6 @@
-// GameLink over the shared-memory bridge (bridge/), sidecar role.
+// GameLink over the shared-memory bridge (bridge/), sidecar role. Spawns and despawns are queued
+// when the ring is full (a game that stopped reading for a while), so a proxy is never lost or
+// left behind; entity states are only sent when there is room (the sidecar sends them again).
 import type { Bridge } from '../../bridge/index.js';
 import type { EntityState, GameLink, Transform } from './sidecar.js';
 
@@ -8,10 +10,10 @@ export function bridgeGameLink(bridge: Bridge): GameLink {
       bridge.on('PlayerTransform', (m) => cb({ pos: m.pos, rot: m.rot, vel: m.vel }));
     },
     spawn(entityId, kind, template, pos, rot) {
-      bridge.trySend('SpawnProxy', { entityId, kind, template, pos, rot });
+      bridge.send('SpawnProxy', { entityId, kind, template, pos, rot });
     },
     despawn(entityId) {
-      bridge.trySend('DespawnProxy', { entityId });
+      bridge.send('DespawnProxy', { entityId });
     },
     entityStates(tick, states) {
       return bridge.state !== 'closed' && bridge.trySend('RemoteEntityStates', { tick, states: states as EntityState[] });

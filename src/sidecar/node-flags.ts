@@ -1,10 +1,14 @@
 // The Node/V8 flags the sidecar is started with beside the game. The RED4ext plugin's launcher
 // (native-shims/plugin/supervise.c) passes the same; test/sidecar/node-flags.test.ts keeps them
-// in step. Measured with bench:sidecar (docs/sidecar.md): the young generation otherwise grows to
-// 2 × 4 MB under the city's snapshot traffic although ≈ 0.7 MB of it is live; capped at 1 MB it
-// costs ≈ 6 MB less RSS and no measurable CPU. One V8 worker thread (--v8-pool-size=1, for
-// TurboFan's background compiles and GC helpers; default 4) costs ≈ 2 MB less RSS and no
-// measurable CPU once warm: the sidecar's heap is small. --lite-mode saved 17 MB but doubled the CPU;
-// --max-old-space-size is left alone (a heap limit beside the game would only turn a leak into
-// a crash).
-export const SIDECAR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1'];
+// in step. Measured with bench:sidecar (docs/sidecar.md), each against the flags before it:
+// - --max-semi-space-size=1: the young generation otherwise grows to 2 × 4 MB under the city's
+//   snapshot traffic although ≈ 0.7 MB of it is live; ≈ 6 MB less RSS, no measurable CPU.
+// - --v8-pool-size=1: one V8 worker thread (TurboFan's background compiles, GC helpers; default
+//   4), ≈ 2 MB less once warm: the sidecar's heap is small.
+// - --no-expose-wasm: protobufjs's 64-bit helper (long.js) compiles a WebAssembly module at load
+//   when it can (it falls back to plain JS), which pages in V8's wasm compiler: 0.7 MB. Nothing
+//   in the sidecar uses WebAssembly (test/sidecar/node-flags.system.test.ts loads every chunk).
+// Not kept: --lite-mode (17 MB less, twice the CPU), --single-threaded-gc and
+// --optimize-for-size (no change over 30 s after a 60 s warm-up),
+// --max-old-space-size (a heap limit beside the game only turns a leak into a crash).
+export const SIDECAR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--no-expose-wasm'];
