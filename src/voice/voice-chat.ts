@@ -13,7 +13,7 @@ import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_PLAYOUT_IDLE_MS, VOICE_SAMPLE_RATE_HZ } from './constants.js';
 import { VoiceReceiver, type IncomingVoice } from './receiver.js';
 import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import { nodeTimers, systemClock, type Clock, type Timers } from '../util/clock.js';
 
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
 const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
@@ -35,6 +35,8 @@ export interface VoiceChatOptions {
   sink: AudioSink;
   voiceActivation?: boolean;
   clock?: Clock;
+  /** The playout timer's (tests: their own, to count). */
+  timers?: Timers;
   /** Wall-clock ms comparable across processes on one machine (latency traces). */
   wallMs?: () => number;
   trace?: (e: VoiceTraceEvent) => void;
@@ -48,7 +50,8 @@ export class VoiceChat {
   readonly drops = { bad_mic_frame: 0, bad_voice_message: 0 };
   #o: VoiceChatOptions;
   #clock: Clock;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: unknown = null;
+  readonly #timers: Timers;
   #started = false;
   #lastPacketMs = -Infinity;
   #lastCatchUpMs = -Infinity;
@@ -61,6 +64,7 @@ export class VoiceChat {
   constructor(o: VoiceChatOptions) {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
+    this.#timers = o.timers ?? nodeTimers;
     this.#wall = o.wallMs ?? (() => performance.timeOrigin + performance.now());
     this.tx = new VoiceTransmitter({
       voiceActivation: o.voiceActivation,
@@ -161,7 +165,7 @@ export class VoiceChat {
   #runPlayout(t0: number): void {
     this.#t0 = t0;
     this.#played = 0;
-    this.#timer = setTimeout(this.#step, VOICE_FRAME_MS);
+    this.#timer = this.#timers.setTimeout(this.#step, VOICE_FRAME_MS);
   }
 
   #step = (): void => {
@@ -186,17 +190,17 @@ export class VoiceChat {
 
   /** The timer for the next frame (its time, or the watchdog's while catchUp() follows), or none when idle. */
   #arm(now: number): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
     if (this.#idle(now)) {
       this.#timer = null;
       return;
     }
     const ms = this.#following(now) ? VOICE_PLAYOUT_WATCHDOG_MS : this.#t0 + (this.#played + 1) * VOICE_FRAME_MS - now;
-    this.#timer = setTimeout(this.#step, Math.max(0, ms));
+    this.#timer = this.#timers.setTimeout(this.#step, Math.max(0, ms));
   }
 
   close(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
     this.#timer = null;
     this.#started = false;
     this.tx.close();

@@ -42,20 +42,24 @@ afterEach(() => {
 });
 
 /** A scheduler counting its services, its flushes and its timer's runs (each one a wake of the
- * process: every run re-arms it once, so runs = setTimeout calls − 1). */
+ * process), on the faked timers. */
 function counted(): { s: ServiceScheduler; services: () => number; timerRuns: () => number; flushes: () => number } {
   let services = 0,
-    flushes = 0;
-  const arms = vi.spyOn(globalThis, 'setTimeout');
-  const s = new ServiceScheduler({ intervalMs: INTERVAL_MS, now: () => nowMs, service: () => services++, flush: () => flushes++ });
-  return { s, services: () => services, timerRuns: () => arms.mock.calls.length - 1, flushes: () => flushes };
+    flushes = 0,
+    runs = 0;
+  const timers = {
+    setTimeout: (fn: () => void, ms: number) =>
+      setTimeout(() => {
+        runs++;
+        fn();
+      }, ms),
+    clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+  const s = new ServiceScheduler({ intervalMs: INTERVAL_MS, now: () => nowMs, service: () => services++, flush: () => flushes++, timers });
+  return { s, services: () => services, timerRuns: () => runs, flushes: () => flushes };
 }
 
 describe('ServiceScheduler: the periodic timer', () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it('while services keep coming its timer runs only every busy check and services nothing; once they stop it services each interval', () => {
     const c = counted();
     for (let t = 0; t < 2_000; t += ACTIVITY_MS) {

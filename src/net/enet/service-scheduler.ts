@@ -13,13 +13,15 @@
 // comes back. So a busy host is woken by its timer only every HOST_SERVICE_BUSY_CHECK_MS, and
 // when the traffic stops its periodic work is at most that late once.
 import { HOST_SERVICE_BUSY_CHECK_MS } from './constants.js';
+import { nodeTimers, type Timers } from '../../util/clock.js';
 
 export class ServiceScheduler {
   readonly #intervalMs: number | null;
   readonly #now: () => number;
   readonly #service: () => void;
   readonly #flush: () => void;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #timers: Timers;
+  #timer: unknown = null;
   #lastServicedMs: number;
   #wakeScheduled = false;
   #flushScheduled = false;
@@ -28,9 +30,10 @@ export class ServiceScheduler {
   /**
    * `intervalMs` null = manual mode: wake() and flushSoon() do nothing and no timer runs.
    * `flush` is the deferred flush; it must check resends and timeouts (it stands in for a
-   * service). `now` is the host's clock (ms).
+   * service). `now` is the host's clock (ms); `timers` Node's (tests: their own, to count).
    */
-  constructor(o: { intervalMs: number | null; now: () => number; service: () => void; flush: () => void }) {
+  constructor(o: { intervalMs: number | null; now: () => number; service: () => void; flush: () => void; timers?: Timers }) {
+    this.#timers = o.timers ?? nodeTimers;
     this.#intervalMs = o.intervalMs;
     this.#now = o.now;
     this.#service = o.service;
@@ -70,14 +73,14 @@ export class ServiceScheduler {
   /** No more timer, wakes or flushes (the host is destroyed). */
   stop(): void {
     this.#stopped = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
     this.#timer = null;
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(this.#onTimer, ms);
+    this.#timer = this.#timers.setTimeout(this.#onTimer, ms);
     // the timer alone never keeps the process alive (the transport's socket does)
-    this.#timer.unref();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 
   #onTimer = (): void => {
