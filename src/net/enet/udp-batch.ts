@@ -7,14 +7,10 @@
 // IPv4 socket, Node's socket hides its descriptor) openSendBatch says why and the caller keeps
 // dgram, which sends the same bytes.
 import type { Socket } from 'node:dgram';
-import type KoffiModule from 'koffi';
+import { loadKoffi, loadLibc, socketFd, type Koffi } from './udp-native.js';
 
-type Koffi = typeof KoffiModule;
-/** koffi, loaded on the first batch asked for: a plain UDP user of ENet never loads it. */
+/** koffi, set by the first batch asked for (udp-native.ts loads it on first use). */
 let koffi: Koffi;
-const loadKoffi = async (): Promise<void> => {
-  koffi ??= ((await import('koffi')) as { default: Koffi }).default;
-};
 
 /** Datagrams gathered before a send must go out. */
 export const SEND_BATCH_MAX_DATAGRAMS = 1024;
@@ -32,22 +28,9 @@ let libc: { sendmmsg: Sendmmsg } | string | null = null;
 /** libc's sendmmsg, or why there is none here. */
 async function loadSendmmsg(): Promise<{ sendmmsg: Sendmmsg } | string> {
   if (libc !== null) return libc;
-  if (process.platform !== 'linux') return (libc = `sendmmsg is Linux's (this is ${process.platform})`);
-  try {
-    await loadKoffi();
-    const lib = koffi.load('libc.so.6');
-    libc = { sendmmsg: lib.func('int sendmmsg(int fd, void *msgvec, unsigned int vlen, int flags)') as Sendmmsg };
-  } catch (err) {
-    libc = `no glibc sendmmsg: ${(err as Error).message}`;
-  }
+  const lib = await loadLibc('sendmmsg');
+  libc = typeof lib === 'string' ? lib : { sendmmsg: lib.func('int sendmmsg(int fd, void *msgvec, unsigned int vlen, int flags)') as Sendmmsg };
   return libc;
-}
-
-/** The socket's file descriptor: Node keeps it in the socket's internal state (no public API). */
-export function socketFd(socket: Socket): number {
-  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
-  const fd = state === undefined ? undefined : (socket as unknown as Record<symbol, { handle?: { fd?: unknown } }>)[state]?.handle?.fd;
-  return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
 
 /** An IPv4 literal as a 32-bit number, or -1. */
@@ -216,7 +199,7 @@ export class SendBatch {
 
 /** A batch over `fd` with this `sendmmsg` (libc's, or a test's); the limits default to the SEND_BATCH_ ones. */
 export async function createSendBatch(sendmmsg: Sendmmsg, fd: number, maxDatagrams?: number, dataBytes?: number): Promise<SendBatch> {
-  await loadKoffi();
+  koffi = await loadKoffi();
   return new SendBatch(sendmmsg, fd, maxDatagrams, dataBytes);
 }
 

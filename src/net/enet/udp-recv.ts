@@ -5,10 +5,8 @@
 // (not Linux, no glibc, Node's socket hides its descriptor) openSocketReader says why and the
 // caller keeps dgram's reading.
 import type { Socket } from 'node:dgram';
-import type KoffiModule from 'koffi';
-import { socketFd } from './udp-batch.js';
+import { loadLibc, socketFd } from './udp-native.js';
 
-type Koffi = typeof KoffiModule;
 type Recv = (fd: number, buf: Uint8Array, len: number, flags: number) => number | bigint;
 
 /** Linux's MSG_DONTWAIT: return at once when nothing waits. */
@@ -23,14 +21,8 @@ let libc: { recv: Recv } | string | null = null;
 /** libc's recv, or why there is none here. */
 async function loadRecv(): Promise<{ recv: Recv } | string> {
   if (libc !== null) return libc;
-  if (process.platform !== 'linux') return (libc = `reading on demand uses Linux's recv (this is ${process.platform})`);
-  try {
-    const koffi = ((await import('koffi')) as { default: Koffi }).default;
-    const lib = koffi.load('libc.so.6');
-    libc = { recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as Recv };
-  } catch (err) {
-    libc = `no glibc recv: ${(err as Error).message}`;
-  }
+  const lib = await loadLibc('reading on demand');
+  libc = typeof lib === 'string' ? lib : { recv: lib.func('intptr_t recv(int fd, void *buf, size_t len, int flags)') as Recv };
   return libc;
 }
 

@@ -7,6 +7,7 @@ import { EnetError } from './errors.js';
 import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
 import { ipv4Number, openSendBatch, type SendBatch } from './udp-batch.js';
 import { openSocketReader, type SocketReader } from './udp-recv.js';
+import { dgramHandle } from './udp-native.js';
 
 export interface UdpBindOptions {
   /** Local address; default 0.0.0.0, or :: when `type` is udp6. */
@@ -47,18 +48,15 @@ function literalFirstLookup(hostname: string, options: LookupOneOptions | number
   else dnsLookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
 
-/** The receive switch of a dgram socket's libuv handle, or null where this Node's dgram keeps it
- * elsewhere. node:dgram has no public pause: its state (the handle among it) sits under a symbol
- * described 'state symbol' (Node 12–22), and the handle's recvStop/recvStart are what dgram's own
- * bind and close call. */
+/** The receive switch of a dgram socket's libuv handle (udp-native.ts), or null where this Node's
+ * dgram keeps it elsewhere: node:dgram has no public pause, and the handle's recvStop/recvStart
+ * are what dgram's own bind and close call. */
 interface RecvSwitch {
   recvStart(): number;
   recvStop(): number;
 }
 function recvSwitchOf(socket: Socket): RecvSwitch | null {
-  const sym = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
-  const state = sym === undefined ? undefined : (socket as unknown as Record<symbol, { handle?: Partial<RecvSwitch> } | undefined>)[sym];
-  const h = state?.handle;
+  const h = dgramHandle(socket);
   return h !== undefined && typeof h.recvStart === 'function' && typeof h.recvStop === 'function' ? (h as RecvSwitch) : null;
 }
 
