@@ -2,11 +2,11 @@
 // only what changed, the real bridge carries it byte for byte (a truncated frame is a counted
 // drop, never a throw), and the headless game's proxy table applies every entity in it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CODECS, openBridge, type Bridge, type MessageMap } from '../../bridge/index.js';
+import { CODECS, type Bridge, type MessageMap } from '../../bridge/index.js';
 import { ENTITY_STATES_MAX_PER_FRAME, EntityStateBatch } from '../../src/sidecar/entity-batch.js';
 import type { InterpolatedEntity } from '../../src/sidecar/interpolator.js';
 import { ProxyTable } from '../../src/sim/proxies.js';
-import { WAIT, removeSessions, sessionName } from '../bridge/util.js';
+import { WAIT, bridgePair, removeSessions } from '../bridge/util.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -63,16 +63,7 @@ describe('EntityStateBatch', () => {
 });
 
 describe('RemoteEntityStates over the bridge', () => {
-  function pair(tag: string): { side: Bridge; game: Bridge } {
-    const s = sessionName(tag);
-    const side = openBridge({ name: s, role: 'sidecar', ringBytes: 64 * 1024 });
-    const game = openBridge({ name: s, role: 'game', ringBytes: 64 * 1024 });
-    cleanups.push(
-      () => side.close(),
-      () => game.close(),
-    );
-    return { side, game };
-  }
+  const pair = (tag: string): { side: Bridge; game: Bridge } => bridgePair(tag, cleanups, { ringBytes: 64 * 1024 });
 
   it('every entity of a frame reaches the game and its proxy table applies each one', async () => {
     const { side, game } = pair('batch');

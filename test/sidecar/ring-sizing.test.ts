@@ -2,7 +2,7 @@
 // sidecar's largest frames and its burst at join; a ring filled by a game that stopped reading
 // turns entity states away (counted), queues spawns, and never throws.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CODECS, RING_DEFAULT_BYTES, openBridge, type Bridge } from '../../bridge/index.js';
+import { CODECS, RING_DEFAULT_BYTES, type Bridge } from '../../bridge/index.js';
 import { maxPayloadBytes } from '../../bridge/layout.js';
 import { bridgeGameLink } from '../../src/sidecar/bridge-adapter.js';
 import { ENTITY_STATES_MAX_PER_FRAME } from '../../src/sidecar/entity-batch.js';
@@ -11,7 +11,7 @@ import { fieldsFromProgress } from '../../src/sidecar/progress-fields.js';
 import type { EntityState } from '../../src/sidecar/sidecar.js';
 import { encodeDat, type ItemSnap, type Progress } from '../../src/merge/index.js';
 import { item, progress } from '../merge/arbitraries.js';
-import { WAIT, removeSessions, sessionName } from '../bridge/util.js';
+import { WAIT, bridgePair, removeSessions } from '../bridge/util.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -52,16 +52,7 @@ describe('the default ring size', () => {
     }
   });
 
-  function pair(tag: string): { side: Bridge; game: Bridge } {
-    const s = sessionName(tag);
-    const side = openBridge({ name: s, role: 'sidecar' });
-    const game = openBridge({ name: s, role: 'game', read: 'poll' });
-    cleanups.push(
-      () => side.close(),
-      () => game.close(),
-    );
-    return { side, game };
-  }
+  const pair = (tag: string): { side: Bridge; game: Bridge } => bridgePair(tag, cleanups, { gameRead: 'poll' });
 
   it('holds a join burst the game has not read yet: every spawn and every entity state', async () => {
     const { side, game } = pair('join');
