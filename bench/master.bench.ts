@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import { MemoryStore } from '../src/master/store/memory-store.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis.js';
+import { procStat } from './proc-stat.js';
 
 const SESSIONS = 10_000;
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -26,12 +27,7 @@ const median = (xs: number[]): number => {
   const ok = xs.filter(Number.isFinite).sort((a, b) => a - b);
   return ok.length === 0 ? NaN : ok[Math.floor(ok.length / 2)];
 };
-const CLK_TCK = 100;
-
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
-}
+const cpuSeconds = (pid: number): number => procStat(pid).cpuS;
 
 interface Line {
   next(): Promise<string>;
