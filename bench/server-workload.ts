@@ -17,6 +17,12 @@ const NPC_FRACTION = 0.7;
 const AVATAR_SPEED_MPS = 5;
 const AVATAR_LEASH_M = 80;
 export const TICK_MS = 25;
+/** Ticks before measuring, with and without sends (30 s when paced): a server runs for hours,
+ * and V8 optimises a function called once a tick only after hundreds of ticks, on a worker thread
+ * that shares the server's one core and its CPU time. After 100 ticks p99 was 11.5–11.8 ms (8.8–9.5 after 400); after 400,
+ * TurboFan still compiled the tick's avatar moves at tick ≈ 640 (19 ms of a worker thread, inside
+ * one measured tick: --trace-opt) and timer and ENet functions until ≈ tick 900. */
+export const WARMUP_TICKS = 1200;
 
 export interface BenchClient extends TickClient {
   heading: number;

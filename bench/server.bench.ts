@@ -7,16 +7,13 @@ import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import os from 'node:os';
 import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
 import { encodeFullState } from '../src/protocol/codec.js';
-import { buildWorld, median, moveAvatars, pct, TICK_MS, WORLD_M } from './server-workload.js';
+import { buildWorld, median, moveAvatars, pct, TICK_MS, WARMUP_TICKS, WORLD_M } from './server-workload.js';
 import type { SendRun } from './tick-send.js';
 import { proc } from '../test/helpers/proc.js';
 import { machineInfo } from './machine.js';
 import { spatialRun } from './spatial-compare.js';
 
 const ACK_LAG_TICKS = 3; // clients ack what they got ~75 ms ago (a LAN round trip plus a frame)
-/** As many warm-up ticks as the tick with its sends (tick-send.ts): V8 optimises a function
- * called once a tick only after hundreds of ticks. */
-const WARMUP_TICKS = 1200;
 const MEASURED_TICKS = 300;
 const REPS = Number(process.env.SERVER_BENCH_REPS ?? 3);
 /** One send run: 256 clients' set-up (≤ 180 s on a loaded machine) plus 1,500 paced ticks. */

@@ -15,14 +15,8 @@ import { TickPipeline, type TickClient } from '../src/server/tick-pipeline.js';
 import { decodeMsg } from '../src/protocol/codec.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../src/protocol/constants.js';
 import { proc } from '../test/helpers/proc.js';
-import { buildWorld, moveAvatars, pct, TICK_MS } from './server-workload.js';
+import { buildWorld, moveAvatars, pct, TICK_MS, WARMUP_TICKS } from './server-workload.js';
 
-/** 30 s of ticks before measuring: a server runs for hours, and V8 optimises a function called
- * once a tick only after hundreds of ticks, on a worker thread, which shares the server's one
- * core and its CPU time. After 100 ticks p99 was 11.5–11.8 ms (8.8–9.5 after 400); after 400,
- * TurboFan still compiled the tick's avatar moves at tick ≈ 640 (19 ms of a worker thread, inside
- * one measured tick: --trace-opt) and timer and ENet functions until ≈ tick 900. */
-const WARMUP_TICKS = 1200;
 const MEASURED_TICKS = 300;
 /** Every n-th client decodes its snapshots in full (tick-clients.ts). */
 const DECODE_EVERY = Number(process.env.SERVER_BENCH_DECODE_EVERY ?? 8);
