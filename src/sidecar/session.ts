@@ -55,6 +55,9 @@ export interface CoopClientOptions {
    * send was the sidecar's largest CPU cost). Default: ack at once.
    */
   ackWithInput?: boolean;
+  /** False while the datagrams being read waited for a paced tick (receive-gate.ts): their read
+   * time is not their arrival. Default: always known. */
+  arrivalKnown?: () => boolean;
 }
 
 export class CoopClient {
@@ -253,7 +256,7 @@ export class CoopClient {
           return;
         }
         const now = this.#o.now();
-        this.interp.push(s.serverTimeMs ?? 0, r.state, now);
+        this.interp.push(s.serverTimeMs ?? 0, r.state, now, this.#o.arrivalKnown?.() ?? true);
         if (r.tick === this.receiver.newestTick) {
           if (this.#o.ackWithInput) this.#pendingAck = r.tick;
           else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
