@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { driftedFiles, generateAll } from '../../bridge/codegen/generate.js';
 import { loadManifest, parseManifest, ManifestError } from '../../bridge/codegen/manifest.js';
 import * as L from '../../bridge/layout.js';
-import { MESSAGE_IDS, SCHEMA_HASH } from '../../bridge/index.js';
+import { LAZY_MESSAGES, MESSAGE_IDS, SCHEMA_HASH } from '../../bridge/index.js';
+import { LAZY_TYPES } from '../../bridge/generated/types.js';
 
 describe('hook manifest codegen', () => {
   it('every generated file matches the manifest (run `npm run gen` when this fails)', () => {
@@ -75,6 +76,30 @@ describe('hook manifest codegen', () => {
     const badFrom = base();
     badFrom.messages.Dir = { id: 998, from: 'server', fields: {} };
     expect(() => parseManifest(badFrom)).toThrow(/from must be game, sidecar or both/);
+  });
+
+  it('lazy: a boolean only, part of the schema hash, and in the TS table and the C test', () => {
+    const base = () => JSON.parse(readFileSync('bridge/hooks.manifest.json', 'utf8'));
+    const yes = base();
+    yes.messages.PlayerTransform.lazy = 'yes';
+    expect(() => parseManifest(yes)).toThrow(/message PlayerTransform: lazy must be true or false \(got "yes"\)/);
+    // Builds that disagree on lazy refuse each other: the hash moves when it flips.
+    const eager = base();
+    eager.messages.PlayerTransform.lazy = false;
+    const eagerHash = parseManifest(eager).schemaHash;
+    expect(eagerHash).not.toBe(SCHEMA_HASH);
+    delete eager.messages.PlayerTransform.lazy; // absent means false
+    expect(parseManifest(eager).schemaHash).toBe(eagerHash);
+    expect(LAZY_MESSAGES).toEqual(['PlayerTransform']);
+    expect([...LAZY_TYPES.keys()].filter((id) => LAZY_TYPES[id] === 1)).toEqual([MESSAGE_IDS.PlayerTransform]);
+    expect(LAZY_TYPES[MESSAGE_IDS.ConsoleCommand] ?? 0).toBe(0);
+    const two = base();
+    two.messages.ConsoleCommand.lazy = true;
+    const files = generateAll(parseManifest(two));
+    expect(files.get('native-shims/generated/coop_hooks.h')).toContain(
+      'static inline int coop_msg_is_lazy(uint16_t type) { return type == COOP_MSG_PLAYER_TRANSFORM || type == COOP_MSG_CONSOLE_COMMAND; }',
+    );
+    expect(files.get('bridge/generated/types.ts')).toContain("LAZY_MESSAGES: readonly MessageName[] = ['PlayerTransform', 'ConsoleCommand']");
   });
 
   it('the C header and the TS layout agree on every offset', () => {
