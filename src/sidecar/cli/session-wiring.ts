@@ -140,6 +140,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   // Paced: each tick first takes in what waits, from the game (its frames did not wake us) and
   // from the server.
   const sidecar = new Sidecar(game, client, now, {
+    mayPace: o.pace === 'tick',
     beforePacedTick: () => {
       game.drain?.();
       link.pacedTick(now());
