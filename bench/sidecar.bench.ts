@@ -127,7 +127,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
   game.on('VoicePlayback', () => voiceFrames++);
   const exports = answerProgress(game, PROGRESS);
   const frames = setInterval(() => {
-    if (read === 'poll') game.poll();
+    if (read === 'poll') game.drain();
     if (game.state === 'attached') game.send('PlayerTransform', transform(0));
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(

@@ -4,13 +4,13 @@
 // queues in JS when the ring is full (sender.ts); inbound frames are decoded for the handler
 // table (frame-decoder.ts, dispatch.ts). This file holds the lifecycle: waiting -> attached ->
 // closed.
-import { BRIDGE_DEFAULTS, BRIDGE_STALE_MIN_AGE_S, BRIDGE_WAIT_SLICE_MS } from './constants.js';
+import { BRIDGE_DEFAULTS, BRIDGE_WAIT_SLICE_MS } from './constants.js';
 import { BridgeError } from './errors.js';
 import { LAZY_TYPES, type MessageMap, type MessageName } from './generated/types.js';
 import { IN_RING, OUT_RING, type Role } from './layout.js';
 import { loadNative, type NativeShim } from './native.js';
 import { PeerMonitor, type PeerGoneReason } from './peer.js';
-import { openRegion, type OpenedRegion } from './region.js';
+import { openRegion, sweepOnce, type OpenedRegion } from './region.js';
 import { ReaderLoop } from './reader-loop.js';
 import { RingReader, RingWriter } from './ring.js';
 import { Sender } from './sender.js';
@@ -34,7 +34,7 @@ export interface BridgeOptions {
   /** How the reader sleeps: 'pipe' (the event loop polls a wake pipe; default on Linux) or
    * 'futex' (koffi async futex wait on libuv's pool). */
   wake?: 'pipe' | 'futex';
-  /** 'poll': this side reads only when it calls drain() / poll() (once per frame, as the game's
+  /** 'poll': this side reads only when it calls drain() (once per frame, as the game's
    * plugin does): it never sleeps, so the writer never pays a wake for it. Default 'wake'. */
   read?: 'wake' | 'poll';
   /** Tests only: open as another build would. */
@@ -169,11 +169,6 @@ export class Bridge {
     return this.#state === 'closed' ? 0 : this.#reader.drain();
   }
 
-  /** The name polled bridges use: the same as drain(). */
-  poll(): number {
-    return this.drain();
-  }
-
   /**
    * While on, this side's sleeps are not ended by lazy frames (manifest `lazy`: PlayerTransform,
    * written every game frame): they stay in the ring until the next wake — a frame that is not
@@ -293,14 +288,6 @@ export class Bridge {
     this.#state = to;
     this.#d.emit('state', { from, to });
   }
-}
-
-const swept = new WeakSet<NativeShim>();
-/** Once per process: remove regions that crashed processes left in /dev/shm. */
-function sweepOnce(native: NativeShim): void {
-  if (swept.has(native)) return;
-  swept.add(native);
-  native.sweepStale(BRIDGE_STALE_MIN_AGE_S);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,5 +1,6 @@
 // Opens (or creates) a bridge's shared region through the native shim and maps every status
 // to a BridgeError that says what was found, e.g. both ABI versions.
+import { BRIDGE_STALE_MIN_AGE_S } from './constants.js';
 import { BridgeError } from './errors.js';
 import { BRIDGE_ABI_VERSION, HEADER_BYTES, OFF_RING_BYTES, RING_MAX_BYTES, RING_MIN_BYTES, ROLE_CODE, type Role } from './layout.js';
 import { type NativeShim, type RegionHandle } from './native.js';
@@ -99,4 +100,12 @@ function describe(native: NativeShim, h: RegionHandle, st: number, req: RegionRe
     default:
       return new BridgeError('SHM', `${at}: shared memory failed (status ${st}, errno ${native.osError(h)})`, { bridge: s });
   }
+}
+
+const swept = new WeakSet<NativeShim>();
+/** Once per process: remove regions that crashed processes left in /dev/shm. */
+export function sweepOnce(native: NativeShim): void {
+  if (swept.has(native)) return;
+  swept.add(native);
+  native.sweepStale(BRIDGE_STALE_MIN_AGE_S);
 }

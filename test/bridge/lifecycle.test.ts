@@ -50,11 +50,11 @@ describe('bridge lifecycle (in process)', () => {
       await tick(10);
     }
     expect(got).toEqual([]); // nothing read before a poll
-    expect(game.poll()).toBe(5);
+    expect(game.drain()).toBe(5);
     expect(got).toEqual([0, 1, 2, 3, 4]);
-    expect(game.poll()).toBe(0);
+    expect(game.drain()).toBe(0);
     side.send('DespawnProxy', { entityId: 5 });
-    expect(game.poll()).toBe(1);
+    expect(game.drain()).toBe(1);
     expect(side.counters().wakes).toBe(0);
     expect(game.counters().sleeps).toBe(0);
     // the other direction still wakes a sleeping sidecar

@@ -66,7 +66,7 @@ describe('the default ring size', () => {
     for (let i = 0; i < JOIN_PROXIES; i += ENTITY_STATES_MAX_PER_FRAME)
       expect(link.entityStates(1, states(i, Math.min(ENTITY_STATES_MAX_PER_FRAME, JOIN_PROXIES - i)))).toBe(true);
     expect(side.counters()).toMatchObject({ queued: 0, refused: 0, dropped: 0 });
-    await vi.waitUntil(() => (game.poll(), spawned === JOIN_PROXIES && moved === JOIN_PROXIES), WAIT);
+    await vi.waitUntil(() => (game.drain(), spawned === JOIN_PROXIES && moved === JOIN_PROXIES), WAIT);
     expect(game.counters().malformed).toBe(0);
   });
 
@@ -88,7 +88,7 @@ describe('the default ring size', () => {
     expect(side.counters().queued).toBe(10);
     expect(link.entityStates(sent, states(0, 1))).toBe(false); // nothing overtakes the queued spawns
     expect(side.counters().refused).toBe(refused + 1);
-    await vi.waitUntil(() => (game.poll(), spawns.length === 10), WAIT);
+    await vi.waitUntil(() => (game.drain(), spawns.length === 10), WAIT);
     expect(spawns).toEqual(Array.from({ length: 10 }, (_, i) => 5_000 + i));
     expect(frames).toBe(sent);
     expect(side.counters()).toMatchObject({ queued: 0, dropped: 0 });
