@@ -8,15 +8,26 @@
 //
 // Where "just before" lies is measured, not guessed: each snapshot says how long before its tick
 // our newest input arrived (Snapshot.input_lead_us). The pacer moves its next wake by a part of
-// the difference to PACE_TARGET_LEAD_MS: a control loop, not a clock estimate, so neither the
+// the difference to its target lead: a control loop, not a clock estimate, so neither the
 // clocks' offset nor the path's latency needs to be known, and timer lateness is corrected too.
+// The target is as small as the measured jitter allows: every ms of lead is a ms the input waits
+// at the server that a send at the game's frame would not have (bench:e2e's p50 rose 4.2 ms with
+// a fixed 4 ms); a lead under the jitter makes inputs miss their tick (a tick later each).
 import type { Timers } from '../util/clock.js';
 
-/** The lead on the server's tick to aim for: enough for a late timer and the path's jitter. */
-export const PACE_TARGET_LEAD_MS = 4;
+/** The least lead on the server's tick to aim for (a timer fires up to a ms late). */
+export const PACE_LEAD_MIN_MS = 1;
+/** The most: a path so jittery is better served a tick early now and then than a tick late. */
+export const PACE_LEAD_MAX_MS = 8;
+/** The target lead is the minimum plus this many times the leads' mean deviation from it. */
+export const PACE_LEAD_JITTER_FACTOR = 3;
+/** Weight of each report in the mean deviation (≈ the last 20 reports). */
+export const PACE_JITTER_SMOOTHING = 0.05;
+/** The mean deviation assumed before any report, ms (a first target of 4 ms). */
+const PACE_JITTER_START_MS = 1;
 /** Share of a measured error corrected at once. A report comes a round trip late (≈ 5 ticks over
  * 120 ms): a larger gain over-corrects on a long path and oscillates (0.2 did at 60 ms each way);
- * this one settles within ≈ 2 s from any phase (test/sidecar/tick-pacer.test.ts). */
+ * this one settles from any phase, its target lead too, within ≈ 5 s (tick-pacer.test.ts). */
 export const PACE_GAIN = 0.15;
 /** At most this share of a tick is corrected at once (one odd report cannot throw the phase). */
 export const PACE_MAX_STEP_SHARE = 0.25;
@@ -29,8 +40,8 @@ export const paceable = (interpDelayMs: number, tickMs: number): boolean => tick
 
 /** The error of a reported lead against the target, wrapped into (−tick/2, tick/2]: a lead of
  * almost a tick is an input that just missed its tick (counted in the next), i.e. too late. */
-export function leadErrorMs(leadMs: number, tickMs: number): number {
-  const e = (leadMs - PACE_TARGET_LEAD_MS) % tickMs;
+export function leadErrorMs(leadMs: number, tickMs: number, targetMs: number): number {
+  const e = (leadMs - targetMs) % tickMs;
   const wrapped = e < 0 ? e + tickMs : e;
   return wrapped > tickMs / 2 ? wrapped - tickMs : wrapped;
 }
@@ -43,6 +54,8 @@ export class TickPacer {
   /** The next wake as planned (local ms); planned times, not firing times, so lateness does not add up. */
   #dueMs = 0;
   #handle: unknown = null;
+  /** Mean deviation of the reported leads from the target, ms. */
+  #jitterMs = PACE_JITTER_START_MS;
   /** Reports taken and corrections made (tests, logs). */
   reports = 0;
 
@@ -58,6 +71,10 @@ export class TickPacer {
   /** The next wake (local ms), while running. */
   get dueMs(): number {
     return this.#dueMs;
+  }
+  /** The lead on the server's tick aimed for now, ms. */
+  get targetLeadMs(): number {
+    return Math.min(PACE_LEAD_MAX_MS, PACE_LEAD_MIN_MS + PACE_LEAD_JITTER_FACTOR * this.#jitterMs);
   }
 
   /** Starts waking every tickMs, the first a tick from now (the reports then find the phase). */
@@ -78,7 +95,10 @@ export class TickPacer {
     if (!this.running || leadUs <= 0) return;
     this.reports++;
     const maxStep = this.#tickMs * PACE_MAX_STEP_SHARE;
-    const step = Math.min(maxStep, Math.max(-maxStep, PACE_GAIN * leadErrorMs(leadUs / 1000, this.#tickMs)));
+    const error = leadErrorMs(leadUs / 1000, this.#tickMs, this.targetLeadMs);
+    // an error beyond the largest target is the phase still being found, not jitter
+    this.#jitterMs += (Math.min(Math.abs(error), PACE_LEAD_MAX_MS) - this.#jitterMs) * PACE_JITTER_SMOOTHING;
+    const step = Math.min(maxStep, Math.max(-maxStep, PACE_GAIN * error));
     // too early (positive error): wake later; too late: earlier
     this.#dueMs += step;
     this.#rearm();
