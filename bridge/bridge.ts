@@ -6,7 +6,7 @@
 // closed.
 import { BRIDGE_DEFAULTS, BRIDGE_STALE_MIN_AGE_S, BRIDGE_WAIT_SLICE_MS } from './constants.js';
 import { BridgeError } from './errors.js';
-import type { MessageMap, MessageName } from './generated/types.js';
+import { LAZY_TYPES, type MessageMap, type MessageName } from './generated/types.js';
 import { IN_RING, OUT_RING, type Role } from './layout.js';
 import { loadNative, type NativeShim } from './native.js';
 import { PeerMonitor, type PeerGoneReason } from './peer.js';
@@ -34,8 +34,8 @@ export interface BridgeOptions {
   /** How the reader sleeps: 'pipe' (the event loop polls a wake pipe; default on Linux) or
    * 'futex' (koffi async futex wait on libuv's pool). */
   wake?: 'pipe' | 'futex';
-  /** 'poll': this side reads only when it calls poll() (once per frame, as the game's plugin
-   * does): it never sleeps, so the writer never pays a wake for it. Default 'wake'. */
+  /** 'poll': this side reads only when it calls drain() / poll() (once per frame, as the game's
+   * plugin does): it never sleeps, so the writer never pays a wake for it. Default 'wake'. */
   read?: 'wake' | 'poll';
   /** Tests only: open as another build would. */
   abiVersion?: number;
@@ -116,7 +116,7 @@ export class Bridge {
     this.created = this.#region.created;
     const { view, handle } = this.#region;
     const outRing = OUT_RING[this.role];
-    const out = new RingWriter(view, outRing, this.ringBytes, () => this.#native.wake(handle, outRing));
+    const out = new RingWriter(view, outRing, this.ringBytes, () => this.#native.wake(handle, outRing), LAZY_TYPES);
     const inRing = new RingReader(view, IN_RING[this.role], this.ringBytes);
     this.#decoder = new FrameDecoder(view, inRing.dataOffset, this.ringBytes, this.#d);
     this.#sender = new Sender(out, view, this.ringBytes, o.outQueueMaxBytes);
@@ -159,9 +159,31 @@ export class Bridge {
     return this.#state;
   }
 
-  /** `read: 'poll'` only: handles every frame the peer has written so far; returns how many. */
+  /**
+   * Handles every frame the peer has written so far, now: their handlers have run when it
+   * returns; returns how many. The only way a `read: 'poll'` bridge reads; on a waking bridge
+   * it may be called at any time, asleep included (the sleep goes on, and the next frame that
+   * should wake this side still does). 0 when closed, or from a handler during a drain.
+   */
+  drain(): number {
+    return this.#state === 'closed' ? 0 : this.#reader.drain();
+  }
+
+  /** The name polled bridges use: the same as drain(). */
   poll(): number {
-    return this.#state === 'closed' ? 0 : this.#reader.poll();
+    return this.drain();
+  }
+
+  /**
+   * While on, this side's sleeps are not ended by lazy frames (manifest `lazy`: PlayerTransform,
+   * written every game frame): they stay in the ring until the next wake — a frame that is not
+   * lazy, the heartbeat check (every heartbeatMs) or a drain() — so a reader paced by something
+   * else (the sidecar, by the server's tick) is not woken 60 times a second. Other frames still
+   * wake it at once. Off by default; may be toggled at any time (off: lazy frames that came in
+   * meanwhile are handled on the next turn). No effect on a `read: 'poll'` bridge.
+   */
+  sleepThroughLazy(on: boolean): void {
+    if (this.#state !== 'closed') this.#reader.sleepThroughLazy(on);
   }
 
   /** Subscribes to a message (PascalCase name) or a lifecycle event; returns the unsubscribe. */

@@ -6,7 +6,7 @@ export type { BridgeErrorCode } from './errors.js';
 export type { PeerGoneReason } from './peer.js';
 export type { Role } from './layout.js';
 export { BRIDGE_ABI_VERSION, RING_DEFAULT_BYTES, RING_MIN_BYTES, RING_MAX_BYTES } from './layout.js';
-export { MESSAGE_IDS, MESSAGE_FROM, SCHEMA_HASH } from './generated/types.js';
+export { MESSAGE_IDS, MESSAGE_FROM, LAZY_MESSAGES, SCHEMA_HASH } from './generated/types.js';
 export type {
   MessageMap,
   MessageName,

@@ -18,6 +18,11 @@ export const OFF_RING1_CTRL = 192; // sidecar -> game
 export const CTRL_WRITE_IDX = 0;
 export const CTRL_WAKE_SEQ = 4;
 export const CTRL_READER_WAITING = 8;
+/** The reader-waiting word's values: the writer wakes a reader that waits for any frame, and one
+ * that sleeps through lazy frames only for a frame that is not lazy (docs/bridge-ring.md). */
+export const READER_NOT_WAITING = 0;
+export const READER_WAITING_ANY = 1;
+export const READER_WAITING_NOT_LAZY = 2;
 export const CTRL_READ_IDX = 64;
 export const HEADER_BYTES = 512;
 export const RING_MIN_BYTES = 4096;

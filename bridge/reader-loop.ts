@@ -3,8 +3,11 @@
 // burst yields after BRIDGE_FRAMES_PER_TURN frames, and the spin is short and backs off when
 // it does not pay. Stopping waits for any native wait and any drain in progress, since only
 // then may the region under the ring be unmapped. A polled reader (a game that reads once per
-// frame, as the plugin does) never sleeps: it drains when its owner calls poll(), and since it
-// never flags itself waiting, the writer never wakes it.
+// frame, as the plugin does) never sleeps: it drains when its owner calls drain(), and since it
+// never flags itself waiting, the writer never wakes it. A reader that sleeps through lazy
+// frames (a sidecar paced by the server's tick) is woken only by frames that are not lazy; the
+// lazy ones wait for that wake, the heartbeat check or its owner's drain(), which reads in
+// place while the sleep goes on (the waiting word untouched, so no later wake is lost).
 import { BRIDGE_FRAMES_PER_TURN, BRIDGE_SPIN_MIN_US, BRIDGE_SPIN_PAYOFF_US, BRIDGE_SPIN_PROBE_EVERY } from './constants.js';
 import type { RingReader } from './ring.js';
 import { PipeSleeper, type Sleeper } from './sleeper.js';
@@ -18,7 +21,7 @@ export interface ReaderLoopOptions {
   onFrame: (type: number, pos: number, len: number) => void;
   /** A frame header whose length lies (the backlog was dropped). */
   onBad: () => void;
-  /** Read only when poll() is called: no pump, no sleep, no wake (default false). */
+  /** Read only when drain() is called: no pump, no sleep, no wake (default false). */
   polled?: boolean;
 }
 
@@ -34,6 +37,9 @@ export class ReaderLoop {
   #sleepsSinceProbe = 0;
   #scheduled = false;
   #draining = false;
+  /** Sleeps are not ended by lazy frames (the waiting word says READER_WAITING_NOT_LAZY). */
+  #throughLazy = false;
+  #drainQueued = false;
   #stopped = false;
   #settled = false;
   #finished = false;
@@ -69,15 +75,31 @@ export class ReaderLoop {
     if (!this.#polled) this.#pump();
   }
 
-  /** Polled reader: delivers every frame published so far; returns how many. */
-  poll(): number {
-    if (!this.#polled || this.#stopped || this.#draining) return 0;
+  /**
+   * Delivers every frame published so far, now; returns how many. Any state: while asleep it
+   * reads in place and leaves the sleep and its waiting word as they are, so the next frame
+   * that should wake the reader still does. 0 after stop() or when called from a handler
+   * during a drain (that drain goes on and the reader loop reads what comes after).
+   */
+  drain(): number {
+    if (this.#stopped || this.#draining) return 0;
     this.#draining = true;
     try {
       return this.#in.drain(this.#onFrame, Infinity, this.#onBad);
     } finally {
       this.#draining = false;
     }
+  }
+
+  /** While on, lazy frames do not end a sleep (no effect on a polled reader: it never sleeps).
+   * Asleep, the waiting word is switched at once; turned off, lazy frames that came in while it
+   * was on are delivered on the next turn. */
+  sleepThroughLazy(on: boolean): void {
+    if (this.#throughLazy === on) return;
+    this.#throughLazy = on;
+    if (this.#polled || this.#stopped || !this.#sleeper.sleeping) return; // the next sleep uses it
+    // false: a writer already took the word and its wake is on the way (it reads everything)
+    if (this.#in.retarget(on) && !on && this.#in.hasData()) this.#queueDrain();
   }
 
   /**
@@ -99,6 +121,9 @@ export class ReaderLoop {
   rescue(): void {
     if (this.#polled || this.#stopped || this.#draining || this.#scheduled || !this.#in.hasData()) return;
     if (this.#sleeper.sleeping) {
+      // Sleeping through lazy frames, data waiting is expected (lazy frames wake nobody): this
+      // check is one of the wakes that read them, in place. Not counted as a lost wake.
+      if (this.#throughLazy) return void this.drain();
       if (!(this.#sleeper instanceof PipeSleeper)) return; // the futex slice returns by itself
       this.#sleeper.poke();
     } else {
@@ -159,8 +184,18 @@ export class ReaderLoop {
     });
   }
 
+  /** A drain on the next turn (at most one queued); drain() itself refuses once stopped. */
+  #queueDrain(): void {
+    if (this.#drainQueued) return;
+    this.#drainQueued = true;
+    setImmediate(() => {
+      this.#drainQueued = false;
+      this.drain();
+    });
+  }
+
   #sleep(): void {
-    const seq = this.#in.prepareSleep();
+    const seq = this.#in.prepareSleep(this.#throughLazy);
     if (seq === undefined) return this.#schedule();
     this.#sleeps++;
     this.#sleeper.sleep(seq, this.#woken);

@@ -8,6 +8,9 @@ import {
   CTRL_WRITE_IDX,
   FRAME_HEADER_BYTES,
   FRAME_TYPE_PAD,
+  READER_NOT_WAITING,
+  READER_WAITING_ANY,
+  READER_WAITING_NOT_LAZY,
   alignFrame,
   maxPayloadBytes,
   ringCtrlOffset,
@@ -54,14 +57,19 @@ abstract class RingSide {
 export class RingWriter extends RingSide {
   readonly maxPayload: number;
   private next = 0;
+  /** Whether the reserved frame is lazy (its type's entry in the lazy table). */
+  private nextLazy = false;
   /** Bumps the wake word and wakes a sleeping reader (a native call). */
   private readonly wake: () => void;
+  /** 1 at each lazy frame type (generated LAZY_TYPES): read once per reserve, no map lookup. */
+  private readonly lazyTypes: Uint8Array;
   wakes = 0;
 
-  constructor(region: ArrayBuffer, ring: 0 | 1, ringBytes: number, wake: () => void) {
+  constructor(region: ArrayBuffer, ring: 0 | 1, ringBytes: number, wake: () => void, lazyTypes: Uint8Array) {
     super(region, ring, ringBytes);
     this.maxPayload = maxPayloadBytes(ringBytes);
     this.wake = wake;
+    this.lazyTypes = lazyTypes;
   }
 
   /** Reserves a frame for `len` payload bytes; returns the payload's offset in the data area,
@@ -82,13 +90,19 @@ export class RingWriter extends RingSide {
     }
     this.header(pos, len, type);
     this.next = (at + need) | 0;
+    this.nextLazy = this.lazyTypes[type] === 1;
     return pos + FRAME_HEADER_BYTES;
   }
 
-  /** Publishes the reserved frame and wakes the reader if it sleeps. */
+  /** Publishes the reserved frame and wakes the reader if it sleeps: one waiting for any frame,
+   * or one sleeping through lazy frames when this frame is not lazy. */
   commit(): void {
+    // Atomics are sequentially consistent: store the index, then load the word; the reader
+    // stores the word, then re-checks the index, so one of the two sees the other.
     Atomics.store(this.i32, this.writeIdx, this.next);
-    if (Atomics.compareExchange(this.i32, this.waiting, 1, 0) === 1) {
+    const w = Atomics.load(this.i32, this.waiting);
+    if (w !== READER_WAITING_ANY && (w !== READER_WAITING_NOT_LAZY || this.nextLazy)) return;
+    if (Atomics.compareExchange(this.i32, this.waiting, w, READER_NOT_WAITING) === w) {
       this.wakes++;
       this.wake();
     }
@@ -153,19 +167,28 @@ export class RingReader extends RingSide {
   }
 
   /** The reader's sleep handshake: returns the wake word to wait on, or undefined when data
-   * arrived meanwhile (then do not sleep). */
-  prepareSleep(): number | undefined {
+   * arrived meanwhile (then do not sleep). `throughLazy`: only a frame that is not lazy wakes it. */
+  prepareSleep(throughLazy: boolean): number | undefined {
     const seq = Atomics.load(this.i32, this.wakeSeq);
-    Atomics.store(this.i32, this.waiting, 1);
+    Atomics.store(this.i32, this.waiting, throughLazy ? READER_WAITING_NOT_LAZY : READER_WAITING_ANY);
     if (this.hasData()) {
-      Atomics.store(this.i32, this.waiting, 0);
+      Atomics.store(this.i32, this.waiting, READER_NOT_WAITING);
       return undefined;
     }
     return seq;
   }
 
+  /** While asleep: switch between waiting for any frame and sleeping through lazy frames. False
+   * when the reader was not waiting any more (a writer took the word: its wake is on the way). */
+  retarget(throughLazy: boolean): boolean {
+    const from = throughLazy ? READER_WAITING_ANY : READER_WAITING_NOT_LAZY;
+    const to = throughLazy ? READER_WAITING_NOT_LAZY : READER_WAITING_ANY;
+    const seen = Atomics.compareExchange(this.i32, this.waiting, from, to);
+    return seen === from || seen === to;
+  }
+
   endSleep(): void {
-    Atomics.store(this.i32, this.waiting, 0);
+    Atomics.store(this.i32, this.waiting, READER_NOT_WAITING);
   }
 
   private bad(w: number, n: number, onBad: () => void): number {

@@ -19,6 +19,18 @@ function cStruct(cname: string, fields: Field[]): string {
   return `typedef struct {\n${body}\n} ${cname};`;
 }
 
+/** coop_msg_is_lazy: the writer's test whether a frame may leave a reader asleep that sleeps
+ * through lazy frames (reader-waiting word COOP_READER_WAITING_NOT_LAZY). */
+function lazyFn(m: Manifest): string {
+  const lazy = m.messages.filter((x) => x.lazy);
+  const test = lazy.length ? lazy.map((x) => `type == COOP_MSG_${snake(x.name).toUpperCase()}`).join(' || ') : '(void)type, 0';
+  return [
+    '/* Lazy messages (manifest "lazy": true) never wake a reader that sleeps through lazy frames;',
+    ' * it reads them at its next wake (docs/bridge-ring.md "Sleep and wake"). */',
+    `static inline int coop_msg_is_lazy(uint16_t type) { return ${test}; }\n`,
+  ].join('\n');
+}
+
 export function emitCHeader(m: Manifest): string {
   const structs = new Map<string, StructDef>(m.structs.map((s) => [s.name, s]));
   const out = [
@@ -26,6 +38,7 @@ export function emitCHeader(m: Manifest): string {
     '#ifndef COOP_HOOKS_H\n#define COOP_HOOKS_H\n\n#include <stdint.h>\n',
     `#define COOP_SCHEMA_HASH 0x${m.schemaHash.toString(16).padStart(8, '0')}u\n`,
     `enum coop_msg_type {\n${m.messages.map((x) => `  COOP_MSG_${snake(x.name).toUpperCase()} = ${x.id}, /* from ${x.from}: ${x.hook} */`).join('\n')}\n};\n`,
+    lazyFn(m),
     '/* Wire layout: little-endian, packed. string/bytes/arrays: u32 count, then the items. */',
     '#pragma pack(push, 1)',
   ];

@@ -32,17 +32,34 @@ function iface(name: string, doc: string, fields: Field[]): string {
 export function emitTypes(m: Manifest): string {
   const out = [`// ${GENERATED_BANNER}\n`];
   for (const s of m.structs) out.push(iface(s.name, '', s.fields));
-  for (const msg of m.messages) out.push(iface(msg.name, `${msg.doc} (from ${msg.from}; hook: ${msg.hook})`, msg.fields));
+  for (const msg of m.messages) out.push(iface(msg.name, `${msg.doc} (from ${msg.from}; hook: ${msg.hook}${msg.lazy ? '; lazy' : ''})`, msg.fields));
   out.push(`/** Every message by name. */\nexport interface MessageMap {\n${m.messages.map((x) => `  ${x.name}: ${x.name};`).join('\n')}\n}\n`);
   out.push('export type MessageName = keyof MessageMap;\n');
   out.push(`export const MESSAGE_IDS = {\n${m.messages.map((x) => `  ${x.name}: ${x.id},`).join('\n')}\n} as const satisfies Record<MessageName, number>;\n`);
   out.push(
     `/** Who sends each message: the game, the sidecar, or both. */\nexport const MESSAGE_FROM = {\n${m.messages.map((x) => `  ${x.name}: '${x.from}',`).join('\n')}\n} as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;\n`,
   );
+  out.push(lazyTable(m));
   out.push(
     `/** Hash of the manifest's wire-relevant parts; both sides must agree. */\nexport const SCHEMA_HASH = 0x${m.schemaHash.toString(16).padStart(8, '0')};\n`,
   );
   return out.join('\n');
+}
+
+/** The lazy messages by name, and a table by frame type the writer reads once per frame. */
+function lazyTable(m: Manifest): string {
+  const lazy = m.messages.filter((x) => x.lazy);
+  return [
+    `/** Messages whose frames never wake a reader that sleeps through lazy frames (manifest \`lazy\`). */`,
+    `export const LAZY_MESSAGES: readonly MessageName[] = [${lazy.map((x) => `'${x.name}'`).join(', ')}];`,
+    '/** 1 at each lazy frame type (a type past its end is not lazy): one array read per frame. */',
+    lazy.length === 0
+      ? 'export const LAZY_TYPES: Uint8Array = new Uint8Array(1);'
+      : `export const LAZY_TYPES: Uint8Array = Uint8Array.from({ length: ${Math.max(...lazy.map((x) => x.id)) + 1} }, (_, id) => (${lazy
+          .map((x) => `id === ${x.id}`)
+          .join(' || ')} ? 1 : 0));`,
+    '',
+  ].join('\n');
 }
 
 function sizeExpr(f: Field, v: string, structs: Map<string, StructDef>): string {

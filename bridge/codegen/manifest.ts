@@ -27,12 +27,14 @@ export interface MessageDef {
   from: Direction;
   hook: string;
   doc: string;
+  /** Never wakes a reader that sleeps through lazy frames (docs/bridge-ring.md "Sleep and wake"). */
+  lazy: boolean;
   fields: Field[];
 }
 export interface Manifest {
   structs: StructDef[];
   messages: MessageDef[];
-  /** FNV-1a of the wire-relevant parts (names, ids, field types): docs do not change it. */
+  /** FNV-1a of the wire-relevant parts (names, ids, field types, lazy): docs do not change it. */
   schemaHash: number;
 }
 
@@ -100,12 +102,16 @@ function parseMessages(raw: unknown, structNames: Set<string>): MessageDef[] {
     if (m.from !== 'game' && m.from !== 'sidecar' && m.from !== 'both') {
       throw new ManifestError(`${where}: from must be game, sidecar or both`);
     }
+    if (m.lazy !== undefined && typeof m.lazy !== 'boolean') {
+      throw new ManifestError(`${where}: lazy must be true or false (got ${JSON.stringify(m.lazy)})`);
+    }
     return {
       name,
       id,
       from: m.from,
       hook: typeof m.hook === 'string' ? m.hook : '',
       doc: typeof m.doc === 'string' ? m.doc : '',
+      lazy: m.lazy === true,
       fields: parseFields(m.fields ?? {}, where, structNames),
     };
   });
@@ -127,7 +133,8 @@ export function parseManifest(json: unknown): Manifest {
   const messages = parseMessages(json.messages, new Set(structs.map((s) => s.name)));
   const wire = JSON.stringify({
     structs: structs.map((s) => [s.name, s.fields.map((f) => [f.name, f.spelled])]),
-    messages: messages.map((m) => [m.name, m.id, m.fields.map((f) => [f.name, f.spelled])]),
+    // lazy changes who wakes whom: a game and a sidecar that disagree on it must refuse each other
+    messages: messages.map((m) => [m.name, m.id, m.fields.map((f) => [f.name, f.spelled]), m.lazy]),
   });
   return { structs, messages, schemaHash: fnv1a32(wire) };
 }

@@ -64,7 +64,7 @@ export interface EntityState {
   vel: Vec3;
 }
 
-/** The local player's transform, sent every game frame. (from game; hook: PlayerPuppet (per frame)) */
+/** The local player's transform, sent every game frame; lazy: the sidecar reads the latest at its own pace (once per server tick) instead of waking for each. (from game; hook: PlayerPuppet (per frame); lazy) */
 export interface PlayerTransform {
   entityId: number;
   pos: Vec3;
@@ -489,5 +489,10 @@ export const MESSAGE_FROM = {
   RemoteEntityStates: 'sidecar',
 } as const satisfies Record<MessageName, 'game' | 'sidecar' | 'both'>;
 
+/** Messages whose frames never wake a reader that sleeps through lazy frames (manifest `lazy`). */
+export const LAZY_MESSAGES: readonly MessageName[] = ['PlayerTransform'];
+/** 1 at each lazy frame type (a type past its end is not lazy): one array read per frame. */
+export const LAZY_TYPES: Uint8Array = Uint8Array.from({ length: 2 }, (_, id) => (id === 1 ? 1 : 0));
+
 /** Hash of the manifest's wire-relevant parts; both sides must agree. */
-export const SCHEMA_HASH = 0x5523ca6b;
+export const SCHEMA_HASH = 0x6a3abc3a;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define COOP_SCHEMA_HASH 0x5523ca6bu
+#define COOP_SCHEMA_HASH 0x6a3abc3au
 
 enum coop_msg_type {
   COOP_MSG_PLAYER_TRANSFORM = 1, /* from game: PlayerPuppet (per frame) */
@@ -50,6 +50,10 @@ enum coop_msg_type {
   COOP_MSG_VISEME_PLAY = 41, /* from sidecar: facial animation (lip-sync override) */
   COOP_MSG_REMOTE_ENTITY_STATES = 42, /* from sidecar: SnapshotInterpolator (one frame per game frame) */
 };
+
+/* Lazy messages (manifest "lazy": true) never wake a reader that sleeps through lazy frames;
+ * it reads them at its next wake (docs/bridge-ring.md "Sleep and wake"). */
+static inline int coop_msg_is_lazy(uint16_t type) { return type == COOP_MSG_PLAYER_TRANSFORM; }
 
 /* Wire layout: little-endian, packed. string/bytes/arrays: u32 count, then the items. */
 #pragma pack(push, 1)

@@ -85,11 +85,11 @@ static void sleep_inbound(coop_region *r) {
   uint8_t *base = coop_base(r);
   volatile uint32_t *ctrl = (volatile uint32_t *)(base + COOP_OFF_RING1_CTRL);
   uint32_t seq = __atomic_load_n(&ctrl[COOP_CTRL_WAKE_SEQ / 4], __ATOMIC_ACQUIRE);
-  __atomic_store_n(&ctrl[COOP_CTRL_READER_WAITING / 4], 1, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&ctrl[COOP_CTRL_READER_WAITING / 4], COOP_READER_WAITING_ANY, __ATOMIC_SEQ_CST);
   uint32_t w = __atomic_load_n(&ctrl[COOP_CTRL_WRITE_IDX / 4], __ATOMIC_ACQUIRE);
   uint32_t rd = __atomic_load_n(&ctrl[COOP_CTRL_READ_IDX / 4], __ATOMIC_ACQUIRE);
   if (w == rd) coop_wait(r, 1, (int32_t)seq, HARNESS_WAIT_SLICE_MS);
-  __atomic_store_n(&ctrl[COOP_CTRL_READER_WAITING / 4], 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&ctrl[COOP_CTRL_READER_WAITING / 4], COOP_READER_NOT_WAITING, __ATOMIC_SEQ_CST);
 }
 
 static uint32_t sidecar_pid(coop_region *r) {

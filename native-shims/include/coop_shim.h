@@ -43,7 +43,10 @@ extern "C" {
 /* ring control block (128 bytes): producer words first, consumer word on its own cache line */
 #define COOP_CTRL_WRITE_IDX 0      /* bytes ever published (wraps at 2^32) */
 #define COOP_CTRL_WAKE_SEQ 4       /* futex word: bumped by the producer when it wakes the reader */
-#define COOP_CTRL_READER_WAITING 8 /* 1 while the consumer is (about to be) asleep */
+#define COOP_CTRL_READER_WAITING 8 /* non-0 while the consumer is (about to be) asleep: */
+#define COOP_READER_NOT_WAITING 0u
+#define COOP_READER_WAITING_ANY 1u      /* any frame wakes it */
+#define COOP_READER_WAITING_NOT_LAZY 2u /* only a frame that is not lazy (coop_msg_is_lazy) wakes it */
 #define COOP_CTRL_READ_IDX 64      /* bytes ever consumed (wraps at 2^32) */
 #define COOP_HEADER_BYTES 512u
 #define COOP_RING_MIN_BYTES 4096u

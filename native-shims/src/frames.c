@@ -4,6 +4,7 @@
  * consumer per ring, indices published with release/acquire atomics. */
 #include <string.h>
 
+#include "coop_hooks.h"
 #include "internal.h"
 
 static uint32_t align_up(uint32_t n) { return (n + COOP_FRAME_ALIGN_BYTES - 1u) & ~(COOP_FRAME_ALIGN_BYTES - 1u); }
@@ -19,6 +20,15 @@ static void put_header(uint8_t *at, uint32_t len, uint16_t type) {
   memcpy(at, &len, 4); /* little-endian hosts only (x86-64, arm64), as the game runs on */
   memcpy(at + 4, &type, 2);
   memcpy(at + 6, &flags, 2);
+}
+
+/* A reader waiting for any frame is woken; one sleeping through lazy frames only by a frame
+ * that is not lazy. Whoever takes the word back to 0 wakes (once). */
+static void wake_if_waiting(coop_region *r, int ring, uint32_t ctrl, uint16_t type) {
+  _Atomic uint32_t *word = coop_word(r, ctrl + COOP_CTRL_READER_WAITING);
+  uint32_t waiting = atomic_load(word);
+  if (waiting != COOP_READER_WAITING_ANY && (waiting != COOP_READER_WAITING_NOT_LAZY || coop_msg_is_lazy(type))) return;
+  if (atomic_compare_exchange_strong(word, &waiting, COOP_READER_NOT_WAITING)) coop_wake(r, ring);
 }
 
 uint32_t coop_max_payload(const coop_region *r) {
@@ -43,9 +53,10 @@ int coop_write_frame(coop_region *r, uint16_t type, const void *payload, uint32_
   }
   put_header(data + pos, len, type);
   if (len) memcpy(data + pos + COOP_FRAME_HEADER_BYTES, payload, len);
-  atomic_store_explicit(coop_word(r, ctrl + COOP_CTRL_WRITE_IDX), w + need, memory_order_release);
-  uint32_t waiting = 1;
-  if (atomic_compare_exchange_strong(coop_word(r, ctrl + COOP_CTRL_READER_WAITING), &waiting, 0)) coop_wake(r, ring);
+  /* seq_cst store, then load: with the reader's store of the waiting word and re-check of the
+   * write index, one of the two sees the other (no lost wake). */
+  atomic_store(coop_word(r, ctrl + COOP_CTRL_WRITE_IDX), w + need);
+  wake_if_waiting(r, ring, ctrl, type);
   return 0;
 }
 

@@ -66,7 +66,7 @@ public struct CoopEntityState {
   public let vel: CoopVec3;
 }
 
-// The local player's transform, sent every game frame. (from game; hook: PlayerPuppet (per frame))
+// The local player's transform, sent every game frame; lazy: the sidecar reads the latest at its own pace (once per server tick) instead of waking for each. (from game; hook: PlayerPuppet (per frame))
 public struct CoopMsgPlayerTransform {
   public let entityId: Uint32;
   public let pos: CoopVec3;

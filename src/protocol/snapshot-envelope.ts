@@ -13,6 +13,7 @@ const TAG_BASE = (2 << 3) | WIRE_VARINT;
 const TAG_TIME = (3 << 3) | WIRE_FIXED64;
 const TAG_TICK_MS = (4 << 3) | WIRE_VARINT;
 const TAG_DATA = (5 << 3) | WIRE_LEN;
+const TAG_INPUT_LEAD = (6 << 3) | WIRE_VARINT;
 
 const varintLen = (v: number): number => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
 
@@ -31,6 +32,8 @@ export interface SnapshotHeader {
   baseTick: number;
   serverTimeMs: number;
   tickMs: number;
+  /** Snapshot.input_lead_us: 0 (left out) when no input arrived since the previous tick. */
+  inputLeadUs?: number;
 }
 
 export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into?: { buf: Uint8Array }): Uint8Array {
@@ -39,7 +42,8 @@ export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into
     (h.baseTick ? 1 + varintLen(h.baseTick) : 0) +
     (h.serverTimeMs ? 9 : 0) +
     (h.tickMs ? 1 + varintLen(h.tickMs) : 0) +
-    (data.length ? 1 + varintLen(data.length) + data.length : 0);
+    (data.length ? 1 + varintLen(data.length) + data.length : 0) +
+    (h.inputLeadUs ? 1 + varintLen(h.inputLeadUs) : 0);
   const total = varintLen(TAG_SNAPSHOT) + varintLen(inner) + inner;
   if (into && into.buf.length < total) into.buf = new Uint8Array(Math.max(total, into.buf.length * 2));
   const out = into ? into.buf.subarray(0, total) : new Uint8Array(total);
@@ -66,6 +70,11 @@ export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into
     out[p++] = TAG_DATA;
     p = putVarint(out, p, data.length);
     out.set(data, p);
+    p += data.length;
+  }
+  if (h.inputLeadUs) {
+    out[p++] = TAG_INPUT_LEAD;
+    p = putVarint(out, p, h.inputLeadUs);
   }
   return out;
 }

@@ -49,6 +49,8 @@ export class Connection implements TickClient {
   /** The last pose the client reported and when it arrived (server ms). */
   reported: EntityPose | null = null;
   reportedAtMs = 0;
+  /** When the newest PlayerState arrived (server ms): its lead on the next tick goes back in the snapshot. */
+  inputArrivedMs = -Infinity;
   /** server time − client time, min-filtered (see CLIENT_CLOCK_CREEP_MS_PER_S); null until known. */
   clockOffsetMs: number | null = null;
   clockOffsetAtMs = 0;

@@ -38,6 +38,8 @@ export const SERVER_DEFAULT_AREA_M = 600;
  * ticks, at the client's own rate), for at most this long after the last report.
  */
 export const AVATAR_EXTRAPOLATE_MAX_MS = 100;
+/** Snapshot.input_lead_us is capped here (µs): a lead longer than a second says nothing more. */
+export const INPUT_LEAD_MAX_US = 1_000_000;
 /**
  * PlayerState.client_time_ms is mapped to server time with a per-peer offset: the smallest
  * (arrival − client time) seen, allowed to creep up this fast so it recovers from an outlier.

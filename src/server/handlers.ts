@@ -175,6 +175,7 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
       conn.lastInputSeq = seq;
       conn.mode = mode;
       const now = ctx.now();
+      conn.inputArrivedMs = now;
       conn.reported = pose;
       conn.reportedAtMs = poseTime(conn, ps.clientTimeMs ?? 0, now);
       ctx.moveAvatar(conn.avatarId, pose);

@@ -7,6 +7,7 @@ import { InterestManager, InterestState } from './interest.js';
 import { SnapshotWriter, ClientSnapshots } from './snapshot-writer.js';
 import type { World } from './world.js';
 import type { NpcSim } from './npc-sim.js';
+import { INPUT_LEAD_MAX_US } from './constants.js';
 
 /** What the pipeline needs of a connection (Connection implements it). */
 export interface TickClient {
@@ -17,6 +18,8 @@ export interface TickClient {
   readonly inWorld: boolean;
   /** Interest centre when it is not the avatar (a spectator's camera, SA-1); null = the avatar. */
   readonly view?: { readonly x: number; readonly y: number } | null;
+  /** Server ms at which the newest PlayerState arrived (-Infinity: none yet). */
+  readonly inputArrivedMs?: number;
 }
 
 /** bytes may be a view into a buffer the pipeline reuses: send (the transport copies) or copy it now. */
@@ -41,6 +44,8 @@ export class TickPipeline {
   readonly #envelope = { buf: new Uint8Array(4096) };
   /** Sum of the ticks' simulated time, ms: snapshot deltas predict positions across it. */
   #simTimeMs = 0;
+  /** The previous tick's start (server ms): inputs after it are this tick's. */
+  #prevTickAtMs = -Infinity;
 
   constructor(world: World, sim: NpcSim | null) {
     this.world = world;
@@ -73,7 +78,8 @@ export class TickPipeline {
         out(c, 'interest', encodeMsg({ interestAdd: { generation: c.interest.generation, entities } }));
       }
       const w = this.writer.write(c.snaps, tick, c.interest.members, world, this.#simTimeMs, c.interest.generation);
-      const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs }, w.data, this.#envelope);
+      const inputLeadUs = inputLead(c.inputArrivedMs ?? -Infinity, this.#prevTickAtMs, serverTimeMs);
+      const bytes = encodeSnapshotEnvelope({ tick, baseTick: w.baseTick, serverTimeMs, tickMs, inputLeadUs }, w.data, this.#envelope);
       out(c, 'snapshot', bytes);
       st.clients++;
       st.interestTotal += w.count;
@@ -81,5 +87,13 @@ export class TickPipeline {
       st.added += added.length;
       st.removed += removed.length;
     }
+    this.#prevTickAtMs = serverTimeMs;
   }
+}
+
+/** Snapshot.input_lead_us: how long before this tick began its newest input arrived (≥ 1 µs, so
+ * that 0 can mean none since the previous tick), capped at INPUT_LEAD_MAX_US. */
+export function inputLead(arrivedMs: number, prevTickAtMs: number, tickAtMs: number): number {
+  if (!(arrivedMs > prevTickAtMs) || arrivedMs > tickAtMs) return 0;
+  return Math.min(INPUT_LEAD_MAX_US, Math.max(1, Math.round((tickAtMs - arrivedMs) * 1000)));
 }

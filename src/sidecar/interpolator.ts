@@ -54,6 +54,14 @@ export class SnapshotInterpolator {
   #out: InterpolatedEntity[] = [];
   /** The entity objects sample() hands out, rewritten each call (no garbage per frame). */
   readonly #pool: InterpolatedEntity[] = [];
+  /**
+   * Paced (tick-pacer.ts): each sample's velocities become those that carry every entity to
+   * where the interpolated path puts it this many ms of playout later — where the next paced
+   * sample will put it — instead of the reported ones. A game that coasts on a state's velocity
+   * until the next state (CoopProxies.Tick) then draws one continuous path through the samples.
+   * null: the reported velocities.
+   */
+  pathAheadMs: number | null = null;
 
   constructor(tickMs = TICK_FAST_MS, fixedDelayMs: number | null = null) {
     this.#fixedDelayMs = fixedDelayMs;
@@ -76,15 +84,17 @@ export class SnapshotInterpolator {
     this.#targetDelayMs = this.#fixedDelayMs ?? interpDelayForTick(tickMs);
   }
 
-  /** Adds a decoded snapshot stamped with the server's time, received at localNowMs. */
-  push(serverTimeMs: number, state: SnapshotState, localNowMs: number): void {
+  /** Adds a decoded snapshot stamped with the server's time, received at localNowMs.
+   * `arrivalKnown` false: it waited for a paced tick before it was read (receive-gate.ts), so
+   * localNowMs is not its arrival and teaches the clock offset nothing. */
+  push(serverTimeMs: number, state: SnapshotState, localNowMs: number, arrivalKnown = true): void {
     if (!Number.isFinite(serverTimeMs)) return;
     const sample = serverTimeMs - localNowMs;
     // The fastest arrival is the truest clock offset (slower ones only waited longer): follow a
     // faster one at once, drift down slowly. A mean would put the playout behind half the
     // snapshots by their extra transit, which the interpolation delay then has to absorb.
-    if (this.#offsetMs === null || sample > this.#offsetMs) this.#offsetMs = sample;
-    else this.#offsetMs += (sample - this.#offsetMs) * OFFSET_SMOOTHING;
+    if (this.#offsetMs === null || (arrivalKnown && sample > this.#offsetMs)) this.#offsetMs = sample;
+    else if (arrivalKnown) this.#offsetMs += (sample - this.#offsetMs) * OFFSET_SMOOTHING;
     const last = this.#buf[this.#buf.length - 1];
     if (last && serverTimeMs <= last.timeMs) return; // late or duplicate: already past it
     const n = state.count;
@@ -100,6 +110,47 @@ export class SnapshotInterpolator {
   /** Advances the playout clock to localNowMs and returns the entities to show (the array and
    * its objects are reused by the next call: copy what you keep). */
   sample(localNowMs: number): InterpolatedEntity[] {
+    const out = this.#sampleNow(localNowMs);
+    if (this.pathAheadMs !== null && this.#playoutMs !== null) this.#pathVelocities(this.#playoutMs + this.pathAheadMs, this.pathAheadMs);
+    return out;
+  }
+
+  /** Sets each emitted entity's velocity to reach its interpolated position at playout time t2
+   * (aheadMs on); left as reported where t2 lies past the newest snapshot or the entity is gone by then. */
+  #pathVelocities(t2: number, aheadMs: number): void {
+    const buf = this.#buf;
+    let i = 0;
+    while (i + 2 < buf.length && buf[i + 1].timeMs <= t2) i++;
+    const a = buf[i],
+      b = buf.length > i + 1 ? buf[i + 1] : null;
+    if (!b || t2 > b.timeMs || t2 < a.timeMs) return;
+    const f = (t2 - a.timeMs) / (b.timeMs - a.timeMs),
+      perS = 1000 / aheadMs;
+    let ai = 0,
+      bi = 0;
+    for (const e of this.#out) {
+      while (bi < b.count && b.ids[bi] < e.id) bi++;
+      if (bi >= b.count || b.ids[bi] !== e.id) continue;
+      while (ai < a.count && a.ids[ai] < e.id) ai++;
+      const o = bi * FIELD_COUNT,
+        v = b.vals;
+      let x = dequantPos(v[o + F_X]),
+        y = dequantPos(v[o + F_Y]),
+        z = dequantPos(v[o + F_Z]);
+      if (ai < a.count && a.ids[ai] === e.id) {
+        const p = ai * FIELD_COUNT,
+          w = a.vals;
+        x = lerp(dequantPos(w[p + F_X]), x, f);
+        y = lerp(dequantPos(w[p + F_Y]), y, f);
+        z = lerp(dequantPos(w[p + F_Z]), z, f);
+      }
+      e.vx = (x - e.x) * perS;
+      e.vy = (y - e.y) * perS;
+      e.vz = (z - e.z) * perS;
+    }
+  }
+
+  #sampleNow(localNowMs: number): InterpolatedEntity[] {
     const out = this.#out;
     out.length = 0;
     if (this.#offsetMs === null || this.#buf.length === 0) return out;

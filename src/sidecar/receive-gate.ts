@@ -10,7 +10,14 @@
 // whose frames come further apart than FRAME_STALE_MS (a voice packet would wait too long), a game
 // that stopped sending frames (loading, a stall: noticed on the bridge's heartbeat check, so a
 // datagram then waits at most one check), and once the link closes.
+// Paced by the server's tick (tick-pacer.ts), datagrams ride on the paced ticks instead, up to a
+// tick late: a held snapshot's read time is then not its arrival (`holding` says so while it is
+// read), so every PACED_CALIBRATE_MS the socket is watched for one tick and that tick's
+// datagrams come as they arrive, with true times for the interpolator's clock offset.
 import { FRAME_STALE_MS } from './sidecar.js';
+
+/** How often a paced sidecar lets one tick's datagrams come as they arrive (one wake or two). */
+export const PACED_CALIBRATE_MS = 1_000;
 
 /** A datagram source that can stop taking datagrams in as they come and read them on demand. */
 export interface Receivable {
@@ -25,7 +32,9 @@ export class ReceiveGate {
   #watched = true;
   #lastFrameMs = -Infinity;
   #closed = false;
-  /** Datagrams read on game frames so far. */
+  #calibratedMs = -Infinity;
+  #holding = false;
+  /** Datagrams read on game frames (and paced ticks) so far. */
   readOnFrames = 0;
 
   constructor(source: Receivable) {
@@ -48,6 +57,29 @@ export class ReceiveGate {
     this.#lastFrameMs = nowMs;
     this.#watch(!(mayHold && often));
     if (!this.#watched) this.readOnFrames += this.#source.receiveWaiting();
+  }
+
+  /** Whether the datagrams being handed on now waited for a paced tick (their arrival unknown). */
+  get holding(): boolean {
+    return this.#holding;
+  }
+
+  /** A paced tick at nowMs (tick-pacer.ts): reads what waits; now and then the socket is then
+   * watched until the next paced tick (calibration, above). */
+  pacedTick(nowMs: number): void {
+    if (this.#closed) return;
+    this.#lastFrameMs = nowMs;
+    this.#watch(false);
+    this.#holding = true;
+    try {
+      this.readOnFrames += this.#source.receiveWaiting();
+    } finally {
+      this.#holding = false;
+    }
+    if (nowMs - this.#calibratedMs >= PACED_CALIBRATE_MS) {
+      this.#calibratedMs = nowMs;
+      this.#watch(true);
+    }
   }
 
   /** The bridge's heartbeat check: a game that stopped sending frames gets datagrams as they come. */

@@ -30,8 +30,9 @@ export interface ClientEvents {
   tickRate?(tickMs: number, interpDelayMs: number): void;
   chat?(fromPeerId: number, fromName: string, text: string): void;
   notice?(text: string, level: number): void;
-  /** A snapshot was decoded and buffered for interpolation. */
-  snapshot?(tick: number): void;
+  /** A snapshot was decoded and buffered for interpolation; inputLeadUs: how long before its
+   * tick our newest input reached the server (0: none since the tick before). */
+  snapshot?(tick: number, inputLeadUs: number): void;
   /** Any other kind (voice, cineStart, …) for the sidecar's other parts. */
   other?(kind: string, msg: EMsg): void;
 }
@@ -54,6 +55,9 @@ export interface CoopClientOptions {
    * send was the sidecar's largest CPU cost). Default: ack at once.
    */
   ackWithInput?: boolean;
+  /** False while the datagrams being read waited for a paced tick (receive-gate.ts): their read
+   * time is not their arrival. Default: always known. */
+  arrivalKnown?: () => boolean;
 }
 
 export class CoopClient {
@@ -252,12 +256,12 @@ export class CoopClient {
           return;
         }
         const now = this.#o.now();
-        this.interp.push(s.serverTimeMs ?? 0, r.state, now);
+        this.interp.push(s.serverTimeMs ?? 0, r.state, now, this.#o.arrivalKnown?.() ?? true);
         if (r.tick === this.receiver.newestTick) {
           if (this.#o.ackWithInput) this.#pendingAck = r.tick;
           else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
         }
-        this.#ev.snapshot?.(r.tick);
+        this.#ev.snapshot?.(r.tick, s.inputLeadUs ?? 0);
         return;
       }
       case 'tickRateChange': {

@@ -1,16 +1,24 @@
-// The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient):
-// the player's transform goes up as soon as the game reports it (no timer: a timer made every
-// move wait half a tick on average; a report over the input rate goes out when the rate allows,
-// not at the next report); interpolated remote entities come down on every game frame and, when
-// the interpolation delay is under a frame, as soon as a snapshot arrives (snapshotArrived), the
-// moved ones in one RemoteEntityStates frame (entity-batch.ts); InterestAdd/Remove become
-// SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
+// The sidecar's glue between the game (GameLink: the bridge) and the server (CoopClient), in one
+// of two paces:
+// - Paced by the server's tick (tick-pacer.ts), whenever the interpolation delay covers a
+//   snapshot held for a tick and the server reports our inputs' lead: one wake a tick, just
+//   before the server's, sends the newest transform and hands the game its proxies, each with the
+//   velocity that carries it along its interpolated path until the next tick (the game coasts on
+//   it between states). The game's frames do not wake the sidecar.
+// - Frame by frame otherwise (bench:e2e's delay of 0, a server that does not report the lead):
+//   the player's transform goes up as soon as the game reports it (a report over the input rate
+//   goes out when the rate allows, not at the next report); interpolated remote entities come
+//   down on every game frame and, when the interpolation delay is under a frame, as soon as a
+//   snapshot arrives (snapshotArrived).
+// Either way the moved proxies go in one RemoteEntityStates frame (entity-batch.ts);
+// InterestAdd/Remove become SpawnProxy/DespawnProxy; TickRateChange retunes the delay.
 import type { CoopClient } from './session.js';
 import type { InterpolatedEntity } from './interpolator.js';
 import { EntityStateBatch } from './entity-batch.js';
 import { EntityKind } from '../protocol/schema.gen.js';
 import { TokenBucket } from '../util/rate-limit.js';
 import { nodeTimers, type Timers } from '../util/clock.js';
+import { TickPacer, paceable } from './tick-pacer.js';
 
 export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
 /**
@@ -26,8 +34,6 @@ export const FRAME_STALE_MS = 2 * FRAME_MS;
 export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
-
-/** The one timer the sidecar arms (a held report); injected so tests run it on their clock. */
 
 export interface Vec3 {
   x: number;
@@ -66,6 +72,18 @@ export interface GameLink {
   entityStates(tick: number, states: readonly EntityState[]): boolean;
   interpDelay(ms: number): void;
   notify(kind: number, title: string, text: string): void;
+  /** Paced: the game's per-frame transforms wait for the sidecar's own wake instead of waking it
+   * (the bridge's lazy frames); optional for games that cannot. */
+  sleepThroughFrames?(on: boolean): void;
+  /** Handles what the game wrote that waits unread (paced: its frames did not wake us). */
+  drain?(): void;
+}
+
+export interface SidecarOptions {
+  /** The one timer the sidecar arms (a held report; the pacer); injected so tests run it on their clock. */
+  timers?: Timers;
+  /** Runs first on each paced tick: take in what waits from the game and the server. */
+  beforePacedTick?: () => void;
 }
 
 export const yawFromQuat = (q: Quat): number => Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
@@ -87,19 +105,59 @@ export class Sidecar {
   /** A report the rate held back is due (its timer handle), or null. */
   #held: unknown = null;
   readonly #batch = new EntityStateBatch();
+  readonly #pacer: TickPacer;
+  readonly #beforePacedTick: (() => void) | undefined;
 
-  constructor(game: GameLink, client: CoopClient, now: () => number, options: { timers?: Timers } = {}) {
+  constructor(game: GameLink, client: CoopClient, now: () => number, options: SidecarOptions = {}) {
     this.#game = game;
     this.#client = client;
     this.#now = now;
     this.#timers = options.timers ?? nodeTimers;
+    this.#beforePacedTick = options.beforePacedTick;
+    this.#pacer = new TickPacer({ timers: this.#timers, now, onTick: () => this.#pacedTick() });
     this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
     game.onPlayerTransform((t) => {
       this.#last = t;
       this.#lastAtMs = now();
+      if (this.#pacer.running) return; // the next paced tick sends it
       this.#report();
       this.frame();
     });
+  }
+
+  /** Paced by the server's tick (one wake a tick) rather than by the game's frames. */
+  get paced(): boolean {
+    return this.#pacer.running;
+  }
+  /** The pacer (tests and logs read its reports and next wake). */
+  get pacer(): TickPacer {
+    return this.#pacer;
+  }
+
+  #setPaced(on: boolean): void {
+    if (on === this.#pacer.running) return;
+    if (on) this.#pacer.start(this.#client.tickMs);
+    else this.#pacer.stop();
+    this.#client.interp.pathAheadMs = on ? this.#client.tickMs : null;
+    this.#game.sleepThroughFrames?.(on);
+  }
+
+  /** The tick rate or the delay changed: paced at the new tick, or by frames if the delay no longer covers one. */
+  retune(): void {
+    if (!this.#pacer.running) return;
+    if (paceable(this.#client.interp.interpDelayMs, this.#client.tickMs)) {
+      this.#pacer.start(this.#client.tickMs);
+      this.#client.interp.pathAheadMs = this.#client.tickMs;
+    } else this.#setPaced(false);
+  }
+
+  /** One paced tick: what waits is taken in, the newest transform goes up, the proxies down. */
+  #pacedTick(): void {
+    this.#beforePacedTick?.();
+    if (!this.#pacer.running) return; // what came in ended the session
+    if (this.#last) this.sendInput();
+    else this.#client.flushAck();
+    this.frame();
   }
 
   /** Sends the report now when the rate allows, else once it does (the latest report then). */
@@ -122,6 +180,7 @@ export class Sidecar {
   close(): void {
     if (this.#held !== null) this.#timers.clearTimeout(this.#held);
     this.#held = null;
+    this.#setPaced(false);
   }
 
   get lastTransform(): Transform | null {
@@ -133,6 +192,7 @@ export class Sidecar {
 
   /** The server session is gone (link lost): every proxy leaves the game. */
   forgetAll(): void {
+    this.#setPaced(false);
     for (const id of this.#spawned) this.#game.despawn(id);
     this.#spawned.clear();
     this.#batch.forgetAll();
@@ -145,13 +205,23 @@ export class Sidecar {
   }
 
   /**
-   * A snapshot was decoded: with an interpolation delay under a frame, show it now, however
+   * A snapshot was decoded; inputLeadUs: how long before its tick our newest input arrived
+   * (Snapshot.input_lead_us: the server reports it, so pacing can start). Paced: the lead steers
+   * the pacer. By frames: with an interpolation delay under a frame, show it now, however
    * recent the last game frame (that frame had not got it; the next one is up to a frame away).
    * With a longer delay it is not on screen before the playout clock reaches it, which the next
    * game frame shows anyway: an extra frame would only cost CPU (unless the game reports no
    * frames).
    */
-  snapshotArrived(): void {
+  snapshotArrived(inputLeadUs = 0): void {
+    if (this.#pacer.running) {
+      this.#pacer.report(inputLeadUs); // shown and acked on the next paced tick
+      return;
+    }
+    if (inputLeadUs > 0 && paceable(this.#client.interp.interpDelayMs, this.#client.tickMs)) {
+      this.#setPaced(true);
+      return;
+    }
     // The ack waits for the next input (one datagram for both) unless the game went quiet.
     if (this.#now() - this.#lastAtMs >= FRAME_STALE_MS) this.#client.flushAck();
     // A game that stopped reporting frames (loading, paused) still gets its proxies moved.

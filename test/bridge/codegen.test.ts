@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { driftedFiles, generateAll } from '../../bridge/codegen/generate.js';
 import { loadManifest, parseManifest, ManifestError } from '../../bridge/codegen/manifest.js';
 import * as L from '../../bridge/layout.js';
-import { MESSAGE_IDS, SCHEMA_HASH } from '../../bridge/index.js';
+import { LAZY_MESSAGES, MESSAGE_IDS, SCHEMA_HASH } from '../../bridge/index.js';
+import { LAZY_TYPES } from '../../bridge/generated/types.js';
 
 describe('hook manifest codegen', () => {
   it('every generated file matches the manifest (run `npm run gen` when this fails)', () => {
@@ -77,6 +78,30 @@ describe('hook manifest codegen', () => {
     expect(() => parseManifest(badFrom)).toThrow(/from must be game, sidecar or both/);
   });
 
+  it('lazy: a boolean only, part of the schema hash, and in the TS table and the C test', () => {
+    const base = () => JSON.parse(readFileSync('bridge/hooks.manifest.json', 'utf8'));
+    const yes = base();
+    yes.messages.PlayerTransform.lazy = 'yes';
+    expect(() => parseManifest(yes)).toThrow(/message PlayerTransform: lazy must be true or false \(got "yes"\)/);
+    // Builds that disagree on lazy refuse each other: the hash moves when it flips.
+    const eager = base();
+    eager.messages.PlayerTransform.lazy = false;
+    const eagerHash = parseManifest(eager).schemaHash;
+    expect(eagerHash).not.toBe(SCHEMA_HASH);
+    delete eager.messages.PlayerTransform.lazy; // absent means false
+    expect(parseManifest(eager).schemaHash).toBe(eagerHash);
+    expect(LAZY_MESSAGES).toEqual(['PlayerTransform']);
+    expect([...LAZY_TYPES.keys()].filter((id) => LAZY_TYPES[id] === 1)).toEqual([MESSAGE_IDS.PlayerTransform]);
+    expect(LAZY_TYPES[MESSAGE_IDS.ConsoleCommand] ?? 0).toBe(0);
+    const two = base();
+    two.messages.ConsoleCommand.lazy = true;
+    const files = generateAll(parseManifest(two));
+    expect(files.get('native-shims/generated/coop_hooks.h')).toContain(
+      'static inline int coop_msg_is_lazy(uint16_t type) { return type == COOP_MSG_PLAYER_TRANSFORM || type == COOP_MSG_CONSOLE_COMMAND; }',
+    );
+    expect(files.get('bridge/generated/types.ts')).toContain("LAZY_MESSAGES: readonly MessageName[] = ['PlayerTransform', 'ConsoleCommand']");
+  });
+
   it('the C header and the TS layout agree on every offset', () => {
     const h = readFileSync('native-shims/include/coop_shim.h', 'utf8');
     const def = (name: string): number => {
@@ -101,6 +126,9 @@ describe('hook manifest codegen', () => {
       ['COOP_CTRL_WRITE_IDX', L.CTRL_WRITE_IDX],
       ['COOP_CTRL_WAKE_SEQ', L.CTRL_WAKE_SEQ],
       ['COOP_CTRL_READER_WAITING', L.CTRL_READER_WAITING],
+      ['COOP_READER_NOT_WAITING', L.READER_NOT_WAITING],
+      ['COOP_READER_WAITING_ANY', L.READER_WAITING_ANY],
+      ['COOP_READER_WAITING_NOT_LAZY', L.READER_WAITING_NOT_LAZY],
       ['COOP_CTRL_READ_IDX', L.CTRL_READ_IDX],
       ['COOP_HEADER_BYTES', L.HEADER_BYTES],
       ['COOP_RING_MIN_BYTES', L.RING_MIN_BYTES],

@@ -127,11 +127,12 @@ describe('hand-written snapshot envelope', () => {
         fc.double({ min: 0, max: 1e12, noNaN: true }),
         fc.integer({ min: 0, max: 50 }),
         fc.uint8Array({ maxLength: 3000 }),
-        (tick, baseTick, serverTimeMs, tickMs, data) => {
-          const mine = encodeSnapshotEnvelope({ tick, baseTick, serverTimeMs, tickMs }, data);
-          expect(Buffer.from(mine).equals(Buffer.from(encodeMsg({ snapshot: { tick, baseTick, serverTimeMs, tickMs, data } })))).toBe(true);
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (tick, baseTick, serverTimeMs, tickMs, data, inputLeadUs) => {
+          const mine = encodeSnapshotEnvelope({ tick, baseTick, serverTimeMs, tickMs, inputLeadUs }, data);
+          expect(Buffer.from(mine).equals(Buffer.from(encodeMsg({ snapshot: { tick, baseTick, serverTimeMs, tickMs, data, inputLeadUs } })))).toBe(true);
           const r = decodeMsg(mine);
-          expect(r.ok && r.kind === 'snapshot' && r.msg.snapshot?.tick === tick).toBe(true);
+          expect(r.ok && r.kind === 'snapshot' && r.msg.snapshot?.tick === tick && (r.msg.snapshot?.inputLeadUs ?? 0) === inputLeadUs).toBe(true);
         },
       ),
       { numRuns: 500 },

@@ -124,4 +124,18 @@ describe('coop-server sessions (in-process, fake links)', () => {
     expect(seen).toEqual(['A:voice', 'A:dialogChoice']);
     expect(voiceAtB).toHaveLength(1); // the plugin took it
   });
+
+  it("each snapshot tells its client how long before the tick the client's newest input arrived, and 0 when none came", () => {
+    const h = new Harness();
+    const leads: number[] = [];
+    const a = h.add('A', at(0, 0), { events: { snapshot: (_tick, leadUs) => leads.push(leadUs) } });
+    h.tick(); // the first tick: no input since the previous one
+    a.client.sendPlayerState(at(1, 0));
+    h.t -= 3; // h.t is the next tick's time: the input arrives 3 ms before it
+    h.pump();
+    h.t += 3;
+    h.tick();
+    h.tick(); // no input in between
+    expect(leads).toEqual([0, 3000, 0]);
+  });
 });

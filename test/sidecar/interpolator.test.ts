@@ -121,4 +121,25 @@ describe('SnapshotInterpolator yaw', () => {
     const b = it.sample(100)[0]!;
     expect(a).toBe(b);
   });
+
+  it('learns the clock offset only from snapshots whose arrival is known (not from ones held for a paced tick)', () => {
+    /** Playout time at each 25 ms step; snapshots read 20 ms after they came, known or not. */
+    const playout = (arrivalKnown: boolean): number[] => {
+      const it = new SnapshotInterpolator(25, 80);
+      it.push(10_000, snap(7, 0, SPEED), 1_000); // arrived at 1000: server − local = 9000
+      const out: number[] = [];
+      for (let k = 1; k <= 80; k++) {
+        it.push(10_000 + 25 * k, snap(7, (25 * k * SPEED) / 1000, SPEED), 1_000 + 25 * k + 20, arrivalKnown);
+        it.sample(1_000 + 25 * k + 20);
+        out.push(it.playoutMs!);
+      }
+      return out;
+    };
+    const held = playout(false),
+      asRead = playout(true);
+    // held: the playout keeps the first arrival's clock: server time − 80 ms at every step
+    held.forEach((p, i) => expect(p).toBeCloseTo(10_000 + 25 * (i + 1) + 20 - 80, 0));
+    // taken as arrivals, the late reads pull the clock (and what is shown) back towards 20 ms later
+    expect(held[79] - asRead[79]).toBeGreaterThan(10);
+  });
 });

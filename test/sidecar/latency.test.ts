@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { Harness, at, type TestPeer } from '../server/harness.js';
 import { Sidecar, INPUT_BURST, INPUT_MAX_HZ, sampleTickUs, type EntityState, type GameLink, type Transform, type Vec3 } from '../../src/sidecar/sidecar.js';
 import { decodeMsg } from '../../src/protocol/codec.js';
-import type { Timers } from '../../src/util/clock.js';
+import { HandTimers } from '../helpers/hand-timers.js';
 
 class FakeGame implements GameLink {
   cb: ((t: Transform) => void) | null = null;
@@ -25,26 +25,6 @@ class FakeGame implements GameLink {
   }
   interpDelay() {}
   notify() {}
-}
-
-/** Timers fired by hand at the harness time they are due. */
-class HandTimers implements Timers {
-  pending: { dueMs: number; fn: () => void }[] = [];
-  constructor(private readonly h: Harness) {}
-  setTimeout(fn: () => void, ms: number): unknown {
-    const t = { dueMs: this.h.t + ms, fn };
-    this.pending.push(t);
-    return t;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending = this.pending.filter((t) => t !== handle);
-  }
-  /** Fires every timer due by the harness time. */
-  fireDue(): void {
-    const due = this.pending.filter((t) => t.dueMs <= this.h.t);
-    this.pending = this.pending.filter((t) => t.dueMs > this.h.t);
-    for (const t of due) t.fn();
-  }
 }
 
 /** Heights of the player reports the server got from this peer since the last call. */

@@ -7,8 +7,9 @@ import { ReceiveGate } from '../../src/sidecar/receive-gate.js';
 import { FRAME_MS, FRAME_STALE_MS } from '../../src/sidecar/sidecar.js';
 
 /** A source whose waiting datagrams are a counter: watched, they are taken as they come. */
-function rig(): { gate: ReceiveGate; switches: boolean[]; arrive: (n: number) => void; delivered: () => number } {
+function rig(): { gate: ReceiveGate; switches: boolean[]; arrive: (n: number) => void; delivered: () => number; heldWhileRead: boolean[] } {
   const switches: boolean[] = [];
+  const heldWhileRead: boolean[] = [];
   let watched = true,
     waiting = 0,
     delivered = 0;
@@ -21,6 +22,7 @@ function rig(): { gate: ReceiveGate; switches: boolean[]; arrive: (n: number) =>
       waiting = 0;
     },
     receiveWaiting: () => {
+      heldWhileRead.push(gate.holding);
       const n = waiting;
       delivered += n;
       waiting = 0;
@@ -31,7 +33,7 @@ function rig(): { gate: ReceiveGate; switches: boolean[]; arrive: (n: number) =>
     if (watched) delivered += n;
     else waiting += n;
   };
-  return { gate, switches, arrive, delivered: () => delivered };
+  return { gate, switches, arrive, delivered: () => delivered, heldWhileRead };
 }
 
 describe('ReceiveGate', () => {
@@ -104,5 +106,28 @@ describe('ReceiveGate', () => {
     r.gate.frame(2 * FRAME_MS, true);
     expect(r.gate.watched).toBe(true);
     expect(r.switches).toEqual([false, true]);
+  });
+
+  it('paced: each paced tick reads what waits, flagged as held; once a second one tick comes as it arrives', () => {
+    const r = rig();
+    let t = 0;
+    r.gate.pacedTick(t); // the first calibrates at once: watched until the next tick
+    expect(r.gate.watched).toBe(true);
+    r.arrive(1);
+    expect(r.delivered()).toBe(1); // came as it arrived
+    for (let k = 1; k <= 39; k++) {
+      t += 25;
+      r.arrive(2);
+      r.gate.pacedTick(t);
+      expect(r.gate.watched).toBe(false); // the next tick reads them
+    }
+    expect(r.delivered()).toBe(1 + 2 * 39);
+    // read as held (arrival unknown) while read, and only then
+    expect(r.heldWhileRead.length).toBeGreaterThan(39);
+    expect(r.heldWhileRead.every((h) => h)).toBe(true);
+    expect(r.gate.holding).toBe(false);
+    t += 25; // a second after the last calibration
+    r.gate.pacedTick(t);
+    expect(r.gate.watched).toBe(true);
   });
 });

@@ -14,6 +14,8 @@ import { scratchDir, startWinGame, startWinNode, windowsBuilt, winPath, type Win
 const RING_BYTES = 4096;
 /** Rounds of every manifest message (3 samples each) with bulk frames between them. */
 const ROUNDS = 12;
+/** The lazy run's drain period: a server tick's (25 ms at 40 Hz). */
+const LAZY_DRAIN_MS = 25;
 const dir = scratchDir('bridge');
 const running: WineProc[] = [];
 let n = 0;
@@ -39,40 +41,43 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () => {
-  it('every manifest message crosses both ways byte-exact while the rings wrap many times', async () => {
-    const s = session('echo');
-    const limit = maxPayloadBytes(RING_BYTES);
-    const sent: string[] = [];
-    const add = <K extends (typeof MESSAGE_NAMES)[number]>(name: K, msg: MessageMap[K]) =>
-      sent.push(`${MESSAGE_IDS[name]} ${Buffer.from(encode(name, msg)).toString('hex')}`);
-    let seed = 1;
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const name of MESSAGE_NAMES) {
-        const arb = messageArb(name, { maxString: 12, maxBytes: 300, maxArray: 3 }).filter((m) => encode(name, m).byteLength <= limit);
-        for (const msg of fc.sample(arb, { seed: seed++, numRuns: 3 })) add(name, msg);
+  // lazy: the sidecar sleeps through lazy frames (PlayerTransform) and drains every
+  // LAZY_DRAIN_MS, its drains racing the event sleeper: nothing is lost or reordered either.
+  for (const lazy of [false, true])
+    it(`every manifest message crosses both ways byte-exact while the rings wrap many times${lazy ? ' (sleeping through lazy frames)' : ''}`, async () => {
+      const s = session(lazy ? 'lazy' : 'echo');
+      const limit = maxPayloadBytes(RING_BYTES);
+      const sent: string[] = [];
+      const add = <K extends (typeof MESSAGE_NAMES)[number]>(name: K, msg: MessageMap[K]) =>
+        sent.push(`${MESSAGE_IDS[name]} ${Buffer.from(encode(name, msg)).toString('hex')}`);
+      let seed = 1;
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const name of MESSAGE_NAMES) {
+          const arb = messageArb(name, { maxString: 12, maxBytes: 300, maxArray: 3 }).filter((m) => encode(name, m).byteLength <= limit);
+          for (const msg of fc.sample(arb, { seed: seed++, numRuns: 3 })) add(name, msg);
+        }
+        // Bulk between rounds so the 4 KB rings wrap many times with every type in flight.
+        for (let i = 0; i < 8; i++) add('VoicePlayback', { seq: i, pcm: new Uint8Array(900).map((_, j) => (j * 7 + i + round) & 0xff) });
       }
-      // Bulk between rounds so the 4 KB rings wrap many times with every type in flight.
-      for (let i = 0; i < 8; i++) add('VoicePlayback', { seq: i, pcm: new Uint8Array(900).map((_, j) => (j * 7 + i + round) & 0xff) });
-    }
-    const plan = join(dir, `${s}.plan`);
-    writeFileSync(plan, `${sent.join('\n')}\n`);
-    const g = game('echo', ['--bridge', s, '--mode', 'echo', '--ring-bytes', String(RING_BYTES)]);
-    await g.waitJson((l) => l.event === 'open');
-    const p = peer('echo', ['--mode', 'echo-check', '--bridge', s, '--plan', winPath(plan)]);
-    const done = await p.waitJson((l) => l.event === 'done');
-    const got = p
-      .json()
-      .filter((l) => typeof l.type === 'number')
-      .map((l) => `${l.type} ${l.hex}`);
-    expect(got).toEqual(sent);
-    const c = done.counters as { bytesOut: number; bytesIn: number; dropped: number };
-    expect(c.bytesOut).toBeGreaterThan(20 * RING_BYTES); // each ring wrapped at least 20 times
-    expect(c.bytesIn).toBe(c.bytesOut);
-    expect(c.dropped).toBe(0);
-    // The game echoed every frame through its C API, then saw the sidecar leave.
-    expect((await g.waitJson((l) => l.event === 'exit')).echoed).toBe(sent.length);
-    expect(g.json().find((l) => l.event === 'peerGone')?.reason).toBe('closed');
-  });
+      const plan = join(dir, `${s}.plan`);
+      writeFileSync(plan, `${sent.join('\n')}\n`);
+      const g = game('echo', ['--bridge', s, '--mode', 'echo', '--ring-bytes', String(RING_BYTES)]);
+      await g.waitJson((l) => l.event === 'open');
+      const p = peer('echo', ['--mode', 'echo-check', '--bridge', s, '--plan', winPath(plan), ...(lazy ? ['--lazy-drain-ms', String(LAZY_DRAIN_MS)] : [])]);
+      const done = await p.waitJson((l) => l.event === 'done');
+      const got = p
+        .json()
+        .filter((l) => typeof l.type === 'number')
+        .map((l) => `${l.type} ${l.hex}`);
+      expect(got).toEqual(sent);
+      const c = done.counters as { bytesOut: number; bytesIn: number; dropped: number };
+      expect(c.bytesOut).toBeGreaterThan(20 * RING_BYTES); // each ring wrapped at least 20 times
+      expect(c.bytesIn).toBe(c.bytesOut);
+      expect(c.dropped).toBe(0);
+      // The game echoed every frame through its C API, then saw the sidecar leave.
+      expect((await g.waitJson((l) => l.event === 'exit')).echoed).toBe(sent.length);
+      expect(g.json().find((l) => l.event === 'peerGone')?.reason).toBe('closed');
+    });
 
   it('a killed game is detected by the node.exe sidecar as "died" (pid gone), not by the heartbeat timeout', async () => {
     const s = session('kill');

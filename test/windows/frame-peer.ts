@@ -6,6 +6,8 @@
 //                                  as many frames as it sent (or --expect N)
 //   --mode idle                    holds the sidecar role, prints attach / gone events
 //   --mode bench                   RTT ping-pong and a throughput blast against an echoing game
+//   --lazy-drain-ms N              sleeps through lazy frames and drains every N ms instead (as
+//                                  a sidecar paced by the server's tick does)
 // Output: JSON lines written synchronously to fd 1 (a file: under wine a piped stdout dies).
 import { readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'ring-bytes': { type: 'string' },
     'rtt-samples': { type: 'string', default: '2000' },
     'blast-ms': { type: 'string', default: '2000' },
+    'lazy-drain-ms': { type: 'string' },
   },
 });
 
@@ -139,6 +142,11 @@ async function main(): Promise<void> {
   const b = open();
   if (!b) return;
   say({ event: 'open', pid: process.pid, platform: process.platform, created: b.created });
+  if (values['lazy-drain-ms']) {
+    b.sleepThroughLazy(true);
+    const pace = setInterval(() => b.drain(), Number(values['lazy-drain-ms']));
+    void b.closed().then(() => clearInterval(pace));
+  }
   b.on('peerAttached', (e) => say({ event: 'peerAttached', pid: e.pid }));
   b.on('peerGone', (e) => say({ event: 'peerGone', reason: e.reason, atMs: Date.now() }));
   try {

@@ -93,6 +93,16 @@ export class ServerLink {
     this.#gate?.frame(nowMs, mayHold);
   }
 
+  /** A paced tick (tick-pacer.ts): the server's datagrams that wait are read now. */
+  pacedTick(nowMs: number): void {
+    this.#gate?.pacedTick(nowMs);
+  }
+
+  /** The datagrams being read waited for a paced tick: their read time is not their arrival. */
+  get readingHeld(): boolean {
+    return this.#gate?.holding ?? false;
+  }
+
   /** The bridge's heartbeat: once the game has stopped sending frames, datagrams are read as they come. */
   heartbeat(nowMs: number): void {
     this.#gate?.check(nowMs);

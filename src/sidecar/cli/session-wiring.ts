@@ -56,6 +56,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     now,
     interpDelayMs: o.interpDelayMs,
     ackWithInput: true,
+    arrivalKnown: () => !link.readingHeld,
     send: (channel, bytes, reliable) => link.send(channel, bytes, reliable),
     events: {
       state: (from, to) => log.info({ event: 'client.state', from, to }, 'client state'),
@@ -76,10 +77,15 @@ export async function runSession(c: SessionContext): Promise<void> {
         link.failed(reason);
       },
       despawn: (id) => sidecar.despawned(id),
-      snapshot: () => sidecar.snapshotArrived(),
+      snapshot: (_tick, inputLeadUs) => {
+        const paced = sidecar.paced;
+        sidecar.snapshotArrived(inputLeadUs);
+        if (sidecar.paced !== paced) log.info({ event: 'sidecar.paced', paced: sidecar.paced, tickMs: client.tickMs }, 'paced by the server tick');
+      },
       tickRate: (tickMs, delay) => {
         log.info({ event: 'tick.change', tickMs, delay }, 'tick rate');
         game.interpDelay(delay);
+        sidecar.retune();
       },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
@@ -131,12 +137,21 @@ export async function runSession(c: SessionContext): Promise<void> {
     if (loss !== undefined) voice.setMeasuredLoss(loss * 100);
   }, LOSS_REPORT_MS);
   teardown.add('loss timer', () => clearInterval(lossTimer));
-  const sidecar = new Sidecar(game, client, now);
-  // The server's datagrams ride on the game's frames (receive-gate.ts), unless each snapshot is
-  // to be shown as it comes (an interpolation delay under a frame). Read after the Sidecar's own
-  // handler: the player's input leaves first (the latency that counts); what is read now is
-  // shown from the next frame, well inside the interpolation delay.
-  bridge.on('PlayerTransform', () => link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS));
+  // Paced: each tick first takes in what waits, from the game (its frames did not wake us) and
+  // from the server.
+  const sidecar = new Sidecar(game, client, now, {
+    beforePacedTick: () => {
+      game.drain?.();
+      link.pacedTick(now());
+    },
+  });
+  // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each
+  // snapshot is to be shown as it comes (an interpolation delay under a frame). Read after the
+  // Sidecar's own handler: the player's input leaves first (the latency that counts); what is
+  // read now is shown from the next frame, well inside the interpolation delay.
+  bridge.on('PlayerTransform', () => {
+    if (!sidecar.paced) link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS);
+  });
   bridge.on('heartbeat', () => link.heartbeat(now()));
   teardown.add('held report', () => sidecar.close());
   let first: PlayerState | undefined;
