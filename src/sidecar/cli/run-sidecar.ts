@@ -10,7 +10,6 @@ import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js
 import type { CliIo } from '../../cli/io.js';
 import { ExitLatch, Teardown } from '../../cli/teardown.js';
 import { UdpTransport } from '../../net/enet/index.js';
-import { startHeapTrim } from '../../util/heap-trim.js';
 import type { DatagramAddress, DatagramTransport } from '../../net/enet/transport.js';
 import { fingerprint } from '../../protocol/identity.js';
 import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
@@ -76,8 +75,5 @@ async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: 
     return;
   }
   const log = pino({ level: o.logLevel, base: { svc: NAME, name: o.name } }, pino.destination(2));
-  // Beside the game for hours: V8's heap headroom given back (src/util/heap-trim.ts).
-  const trim = startHeapTrim();
-  teardown.add('heap trim', () => trim.stop());
   await runSession({ o, deps, bridge, identity: identity.keys, teardown, exit, say, log });
 }
