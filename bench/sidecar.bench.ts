@@ -40,7 +40,11 @@ const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 60);
 /** The measured bundle, and optionally a second one (e.g. main's, built elsewhere) measured in
  * each repetition at the same time, on the same server and talker: a before/after in one run. */
 const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
-const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE;
+/** Extra coop-sidecar arguments for the compared run ("--pace frames": the same bundle woken by
+ * the game's frames, against the default paced by the server's tick); with them and no
+ * SIDECAR_BENCH_COMPARE_BUNDLE, the compared bundle is the measured one. */
+const COMPARE_ARGS = (process.env.SIDECAR_BENCH_COMPARE_ARGS ?? '').split(' ').filter(Boolean);
+const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE ?? (COMPARE_ARGS.length ? BUNDLE : undefined);
 /** How the bench's game reads the sidecar's frames: 'poll' once per frame before it reports its
  * transform, as the game's plugin does (CoopFrameTick → CoopBridgePoll), so the sidecar's writes
  * wake nothing; 'wake' sleeps on the wake pipe (a wake per write). The compared bundle's game
@@ -108,10 +112,12 @@ interface MeasureOptions {
   read?: GameRead;
   flags?: string[];
   env?: Record<string, string>;
+  /** Extra coop-sidecar arguments. */
+  args?: string[];
 }
 
 async function measureSidecar(dir: string, tag: string, server: string, o: MeasureOptions): Promise<Measured> {
-  const { measureS, warmupS = WARMUP_S, bundle = BUNDLE, read = GAME_READ, flags = NODE_FLAGS } = o;
+  const { measureS, warmupS = WARMUP_S, bundle = BUNDLE, read = GAME_READ, flags = NODE_FLAGS, args = [] } = o;
   const session = `sb${process.pid}${tag}`;
   const game: Bridge = openBridge({ name: session, role: 'game', read });
   let proxies = 0,
@@ -126,7 +132,7 @@ async function measureSidecar(dir: string, tag: string, server: string, o: Measu
   }, GAME_FRAME_MS);
   const child: ChildProcess = spawn(
     process.execPath,
-    [...flags, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn'],
+    [...flags, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn', ...args],
     {
       stdio: ['ignore', TRACE_FILE !== undefined && bundle === BUNDLE ? 'pipe' : 'ignore', 'inherit'],
       env: o.env === undefined ? process.env : { ...process.env, ...o.env },
@@ -252,6 +258,7 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
             bundle: COMPARE_BUNDLE,
             read: COMPARE_GAME_READ,
             flags: COMPARE_NODE_FLAGS,
+            args: COMPARE_ARGS,
           });
     // Both bundles run at the same time, each with its own game, on the same server and talker:
     // whatever else the machine does in that window weighs on both alike. (One after the other,
@@ -350,7 +357,12 @@ async function main(): Promise<void> {
       sidecar_env: process.env.SIDECAR_BENCH_SIDECAR_ENV ?? '',
       ...(COMPARE_BUNDLE === undefined
         ? {}
-        : { compare_bundle: COMPARE_BUNDLE, compare_game_read: COMPARE_GAME_READ, compare_node_flags: COMPARE_NODE_FLAGS.join(' ') }),
+        : {
+            compare_bundle: COMPARE_BUNDLE,
+            compare_game_read: COMPARE_GAME_READ,
+            compare_node_flags: COMPARE_NODE_FLAGS.join(' '),
+            compare_args: COMPARE_ARGS.join(' '),
+          }),
     },
     load_average_1m: load,
     machine: machineInfo(),

@@ -24,5 +24,12 @@ export function bridgeGameLink(bridge: Bridge): GameLink {
     notify(kind, title, text) {
       bridge.trySend('Notification', { kind, title, text, durationMs: 5000 });
     },
+    // paced (tick-pacer.ts): PlayerTransform is a lazy frame (the manifest): it no longer wakes us
+    sleepThroughFrames(on) {
+      bridge.sleepThroughLazy(on);
+    },
+    drain() {
+      bridge.drain();
+    },
   };
 }

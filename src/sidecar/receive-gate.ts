@@ -13,7 +13,9 @@
 // Paced by the server's tick (tick-pacer.ts), datagrams ride on the paced ticks instead, up to a
 // tick late: a held snapshot's read time is then not its arrival (`holding` says so while it is
 // read), so every PACED_CALIBRATE_MS the socket is watched for one tick and that tick's
-// datagrams come as they arrive, with true times for the interpolator's clock offset.
+// datagrams come as they arrive, with true times for the interpolator's clock offset. So do all
+// of them while story sync waits for a message whose arrival time or latency counts (a clock
+// probe's reply, an open dialogue wheel's advance, a cutscene: Story.prompt).
 import { FRAME_STALE_MS } from './sidecar.js';
 
 /** How often a paced sidecar lets one tick's datagrams come as they arrive (one wake or two). */
@@ -64,9 +66,10 @@ export class ReceiveGate {
     return this.#holding;
   }
 
-  /** A paced tick at nowMs (tick-pacer.ts): reads what waits; now and then the socket is then
-   * watched until the next paced tick (calibration, above). */
-  pacedTick(nowMs: number): void {
+  /** A paced tick at nowMs (tick-pacer.ts): reads what waits; the socket is then watched until
+   * the next paced tick when `mayHold` is false (story sync waits for a message whose arrival
+   * time or latency counts) and now and then (calibration, above). */
+  pacedTick(nowMs: number, mayHold = true): void {
     if (this.#closed) return;
     this.#lastFrameMs = nowMs;
     this.#watch(false);
@@ -80,6 +83,13 @@ export class ReceiveGate {
       this.#calibratedMs = nowMs;
       this.#watch(true);
     }
+    if (!mayHold) this.#watch(true);
+  }
+
+  /** Story sync now waits for such a message (e.g. a clock probe just left): datagrams come as
+   * they arrive until the next paced tick or game frame decides again. */
+  prompt(): void {
+    this.#watch(true);
   }
 
   /** The bridge's heartbeat check: a game that stopped sending frames gets datagrams as they come. */

@@ -84,6 +84,8 @@ export interface SidecarOptions {
   timers?: Timers;
   /** Runs first on each paced tick: take in what waits from the game and the server. */
   beforePacedTick?: () => void;
+  /** False: never paced by the server's tick, always frame by frame (--pace frames). Default true. */
+  mayPace?: boolean;
 }
 
 export const yawFromQuat = (q: Quat): number => Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
@@ -107,6 +109,7 @@ export class Sidecar {
   readonly #batch = new EntityStateBatch();
   readonly #pacer: TickPacer;
   readonly #beforePacedTick: (() => void) | undefined;
+  readonly #mayPace: boolean;
 
   constructor(game: GameLink, client: CoopClient, now: () => number, options: SidecarOptions = {}) {
     this.#game = game;
@@ -114,6 +117,7 @@ export class Sidecar {
     this.#now = now;
     this.#timers = options.timers ?? nodeTimers;
     this.#beforePacedTick = options.beforePacedTick;
+    this.#mayPace = options.mayPace ?? true;
     this.#pacer = new TickPacer({ timers: this.#timers, now, onTick: () => this.#pacedTick() });
     this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
     game.onPlayerTransform((t) => {
@@ -218,7 +222,7 @@ export class Sidecar {
       this.#pacer.report(inputLeadUs); // shown and acked on the next paced tick
       return;
     }
-    if (inputLeadUs > 0 && paceable(this.#client.interp.interpDelayMs, this.#client.tickMs)) {
+    if (this.#mayPace && inputLeadUs > 0 && paceable(this.#client.interp.interpDelayMs, this.#client.tickMs)) {
       this.#setPaced(true);
       return;
     }

@@ -2,8 +2,9 @@
 // buffer and decoder per talker, mixed into the sink), with the 20 ms playout clock. The clock
 // runs only while someone talks (first packet → VOICE_PLAYOUT_IDLE_MS after the last one): a
 // silent session plays no silence and wakes the process for nothing. While the owner is woken
-// often anyway (the sidecar: a game frame every 16.7 ms) it calls catchUp() on those wakes: the
-// frames ride on the game's wakes (up to one game frame late) instead of 50 wakes a second, and
+// often anyway (the sidecar: a game frame every 16.7 ms, or its paced tick every 25 ms) it calls
+// catchUp() on those wakes: the frames ride on them (up to one wake late) instead of 50 wakes a
+// second, and
 // the clock's timer only looks every VOICE_PLAYOUT_WATCHDOG_MS for an owner that stopped calling.
 // The timer is not re-armed on each catchUp(): Node wakes the process at a cleared timer's
 // expiry anyway (the first version, re-armed every frame, woke the sidecar ≈ 40 times a second
@@ -19,8 +20,10 @@ import { nodeTimers, systemClock, type Clock, type Timers } from '../util/clock.
 const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
 /** While catchUp() comes at least this often (its last two calls, and the last one, within this),
  * the timer waits this long past a frame's time for the next catchUp to play it; otherwise (no
- * game frames, or a game slower than 50 frames a second) the timer plays each frame on time. */
-export const VOICE_PLAYOUT_FOLLOW_MS = VOICE_FRAME_MS;
+ * game frames, or a game slower than 25 frames a second) the timer plays each frame on time.
+ * Two frames: a sidecar paced by a 40 Hz server tick calls every 25 ms (tick-pacer.ts); one
+ * frame (20 ms) left it to the timer, 50 wakes a second while someone talked. */
+export const VOICE_PLAYOUT_FOLLOW_MS = 2 * VOICE_FRAME_MS;
 /** While catchUp() follows, the timer looks this often whether it still does; when it stopped,
  * the frames due play at once (at most this late, once) and the timer plays each on time again. */
 export const VOICE_PLAYOUT_WATCHDOG_MS = 5 * VOICE_FRAME_MS;

@@ -95,6 +95,7 @@ const BINS: BinCase[] = [
       join: { args: ['--master', 'http://127.0.0.1:1', '--join', 'a b', '--bridge', 'x'] },
       'password-file': ['--password-file', MISSING_FILE],
       'clock-offset-ms': ['--clock-offset-ms', 'soon'],
+      pace: ['--pace', 'sometimes'],
       'saved-servers': ['--saved-servers', ''],
     },
   },

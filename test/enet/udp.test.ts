@@ -1,6 +1,7 @@
 // The TS host over real UDP sockets on loopback, IPv4 and IPv6, in real-time mode
 // (the host services itself). Waits are event-driven with generous limits, never timed asserts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Socket } from 'node:dgram';
 import { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
@@ -142,6 +143,29 @@ describe('udp transport', () => {
     } finally {
       rx.close();
       tx.close();
+    }
+  });
+
+  it("a connected socket sends through libc (not dgram's JavaScript path): each datagram whole, in order", async () => {
+    const server = await UdpTransport.bind({ address: '127.0.0.1' });
+    const client = await UdpTransport.bind({ address: '127.0.0.1', connectTo: server.localAddress() });
+    try {
+      const got: number[][] = [];
+      server.onDatagram((d) => got.push([d[0]!, d.length]));
+      const viaDgram = vi.spyOn(Socket.prototype, 'send');
+      for (let i = 1; i <= 3; i++) expect(client.send(new Uint8Array(400 * i).fill(i), server.localAddress())).toBe(true);
+      await until(() => got.length === 3, 'three datagrams');
+      expect(got).toEqual([
+        [1, 400],
+        [2, 800],
+        [3, 1200],
+      ]);
+      // on Linux libc took them all; elsewhere dgram did
+      expect(viaDgram).toHaveBeenCalledTimes(process.platform === 'linux' ? 0 : 3);
+      viaDgram.mockRestore();
+    } finally {
+      server.close();
+      client.close();
     }
   });
 

@@ -130,4 +130,19 @@ describe('ReceiveGate', () => {
     r.gate.pacedTick(t);
     expect(r.gate.watched).toBe(true);
   });
+
+  it('paced: while story sync waits for a message whose arrival counts, datagrams come as they arrive', () => {
+    const r = rig();
+    r.gate.pacedTick(0); // (calibrates: watched until the next tick)
+    r.gate.pacedTick(25);
+    expect(r.gate.watched).toBe(false);
+    r.gate.prompt(); // a clock probe just left
+    expect(r.gate.watched).toBe(true);
+    r.arrive(1);
+    expect(r.delivered()).toBe(1); // the reply came as it arrived
+    r.gate.pacedTick(50, false); // still waiting (an open dialogue wheel): stays watched
+    expect(r.gate.watched).toBe(true);
+    r.gate.pacedTick(75, true); // nothing waited for: held again
+    expect(r.gate.watched).toBe(false);
+  });
 });

@@ -56,4 +56,22 @@ describe('DialogueLink (sidecar side of CC-3)', () => {
       vi.useRealTimers();
     }
   });
+
+  it('is open from a wheel until its advance or the conversation ends (a paced sidecar reads the socket at once meanwhile)', () => {
+    const game = new FakeGame();
+    const link = new DialogueLink({ game, send: () => true, myPeerId: () => 2, nameOf: () => 'V' });
+    expect(link.open).toBe(false);
+    link.message('dialogWheel', { dialogWheel: { dialogId: 5, hubId: 3, choices: ['A'], chooserPeerId: 1 } });
+    expect(link.open).toBe(true);
+    link.message('dialogChoice', { dialogChoice: { dialogId: 5, hubId: 3, choiceIdx: 0, fromPeerId: 1 } });
+    expect(link.open).toBe(false);
+    link.message('dialogWheel', { dialogWheel: { dialogId: 6, hubId: 1, choices: ['A'], chooserPeerId: 2 } });
+    link.message('dialogWheel', { dialogWheel: { dialogId: 6, hubId: 2, choices: ['B'], chooserPeerId: 1 } });
+    link.message('dialogEnd', { dialogEnd: { dialogId: 6, reason: 'left' } });
+    expect(link.open).toBe(false);
+    // wheels whose end never came are forgotten past a bound, not kept for ever
+    for (let i = 0; i < 1000; i++) link.message('dialogWheel', { dialogWheel: { dialogId: 7, hubId: i, choices: ['A'], chooserPeerId: 1 } });
+    link.message('dialogEnd', { dialogEnd: { dialogId: 7, reason: 'gone' } });
+    expect(link.open).toBe(false);
+  });
 });

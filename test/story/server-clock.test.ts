@@ -3,7 +3,7 @@
 // reports, an asymmetric path must bias it by half the asymmetry, and forged or broken replies
 // must be refused with a reason.
 import { describe, expect, it } from 'vitest';
-import { CLOCK_PROBE_FAST_MS, CLOCK_PROBE_MS, CLOCK_WINDOW_SAMPLES, ServerClock } from '../../src/sidecar/story/server-clock.js';
+import { CLOCK_PROBE_FAST_MS, CLOCK_PROBE_MS, CLOCK_REPLY_MAX_MS, CLOCK_WINDOW_SAMPLES, ServerClock } from '../../src/sidecar/story/server-clock.js';
 import { seededRandom } from '../../src/util/random.js';
 
 /** One probe over a path with these one-way delays; server = client + offset; hold = server's time between t2 and t3. */
@@ -97,5 +97,17 @@ describe('ServerClock (NTP four timestamps, min-delay filter)', () => {
     t.now += 2;
     expect(clock.reply({ seq: f.seq, t1Ms: f.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe(null);
     expect(clock.reply({ seq: f.seq, t1Ms: f.t1Ms, t2Ms: 1, t3Ms: 1 })).toBe('unknown_probe');
+  });
+
+  it('awaits a reply from a probe until it comes, or until it is too late to count', () => {
+    const t = { now: 1000 };
+    const clock = new ServerClock(() => t.now);
+    expect(clock.awaitingReply).toBe(false);
+    exchange(clock, t, 500, 10, 10);
+    expect(clock.awaitingReply).toBe(false); // answered
+    clock.probe(); // lost
+    expect(clock.awaitingReply).toBe(true);
+    t.now += CLOCK_REPLY_MAX_MS + 1;
+    expect(clock.awaitingReply).toBe(false);
   });
 });

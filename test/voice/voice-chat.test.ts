@@ -116,6 +116,15 @@ describe('VoiceChat playout clock', () => {
     expect(arms).toBeLessThanOrEqual(2_000 / VOICE_PLAYOUT_WATCHDOG_MS + 3);
     expect(Math.max(...late)).toBeLessThan(GAME_FRAME_MS); // at most one game frame late
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0); // never before its time
+    // a sidecar paced by a 40 Hz server tick (catchUp every 25 ms) is followed as well
+    const PACED_TICK_MS = 25;
+    late = [];
+    const timerFrames = fromTimer,
+      armsBefore = arms;
+    talk(1_000, PACED_TICK_MS);
+    expect(fromTimer - timerFrames).toBeLessThanOrEqual(1);
+    expect(arms - armsBefore).toBeLessThanOrEqual(1_000 / VOICE_PLAYOUT_WATCHDOG_MS + 2);
+    expect(Math.max(...late)).toBeLessThan(PACED_TICK_MS);
     const before = sink.frames;
     talk(1_000, null);
     expect(fromTimer).toBeGreaterThanOrEqual(1_000 / VOICE_FRAME_MS - 3);

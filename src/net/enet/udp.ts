@@ -6,7 +6,7 @@ import { ENET_HOST_RECEIVE_BUFFER_SIZE_BYTES, ENET_HOST_SEND_BUFFER_SIZE_BYTES }
 import { EnetError } from './errors.js';
 import type { DatagramAddress, DatagramHandler, DatagramTransport } from './transport.js';
 import { ipv4Number, openSendBatch, type SendBatch } from './udp-batch.js';
-import { openSocketReader, type SocketReader } from './udp-recv.js';
+import { openConnectedSocket, type ConnectedSocket } from './udp-connected.js';
 import { dgramHandle } from './udp-native.js';
 
 export interface UdpBindOptions {
@@ -69,8 +69,8 @@ export class UdpTransport implements DatagramTransport {
   #batch: SendBatch | null = null;
   #flushQueued = false;
   #receiving = true;
-  /** Reads a connected socket on demand (receiveWaiting), where the platform allows. */
-  #reader: SocketReader | null = null;
+  /** Reads (receiveWaiting) and sends a connected socket through libc, where the platform allows (udp-connected.ts). */
+  #connected: ConnectedSocket | null = null;
   /** Why sends are not batched although asked (batchSends), or undefined. */
   readonly batchUnavailable: string | undefined;
 
@@ -115,8 +115,8 @@ export class UdpTransport implements DatagramTransport {
             const t = new UdpTransport(socket, undefined);
             if (err) return resolve(t);
             t.#peer = peer;
-            void openSocketReader(socket).then((reader) => {
-              if (typeof reader !== 'string') t.#reader = reader;
+            void openConnectedSocket(socket).then((reader) => {
+              if (typeof reader !== 'string') t.#connected = reader;
               resolve(t);
             });
           });
@@ -174,8 +174,9 @@ export class UdpTransport implements DatagramTransport {
   /** One datagram now (a connected socket names no address: the kernel has it). */
   #sendNow(data: Uint8Array, port: number, address: string): boolean {
     try {
-      if (this.#peer !== null) this.socket.send(data);
-      else this.socket.send(data, port, address);
+      if (this.#peer !== null) {
+        if (this.#connected === null || !this.#connected.send(data)) this.socket.send(data);
+      } else this.socket.send(data, port, address);
       return true;
     } catch {
       return false;
@@ -207,7 +208,7 @@ export class UdpTransport implements DatagramTransport {
 
   /** Whether receiveWaiting() can read (a connected socket on Linux: udp-recv.ts). */
   get readsOnDemand(): boolean {
-    return this.#reader !== null && !this.#closed;
+    return this.#connected !== null && !this.#closed;
   }
 
   /**
@@ -215,7 +216,7 @@ export class UdpTransport implements DatagramTransport {
    * socket's, so from its peer); returns how many, or -1 where it cannot read on demand.
    */
   receiveWaiting(): number {
-    const reader = this.#reader,
+    const reader = this.#connected,
       peer = this.#peer;
     if (reader === null || peer === null || this.#closed) return -1;
     return reader.readWaiting((d) => this.#handler?.(d, peer));

@@ -93,9 +93,15 @@ export class ServerLink {
     this.#gate?.frame(nowMs, mayHold);
   }
 
-  /** A paced tick (tick-pacer.ts): the server's datagrams that wait are read now. */
-  pacedTick(nowMs: number): void {
-    this.#gate?.pacedTick(nowMs);
+  /** A paced tick (tick-pacer.ts): the server's datagrams that wait are read now; `mayHold`
+   * false: later ones come as they arrive (receive-gate.ts). */
+  pacedTick(nowMs: number, mayHold: boolean): void {
+    this.#gate?.pacedTick(nowMs, mayHold);
+  }
+
+  /** Story sync waits for a message whose arrival counts: datagrams come as they arrive for now. */
+  promptReceive(): void {
+    this.#gate?.prompt();
   }
 
   /** The datagrams being read waited for a paced tick: their read time is not their arrival. */

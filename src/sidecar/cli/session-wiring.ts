@@ -129,6 +129,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     nameOf: (id) => (id === client.peerId ? o.name : (playerNames.get(id) ?? `player ${id}`)),
     avatarOf: (id) => playerAvatars.get(id),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
+    onPrompt: () => link.promptReceive(),
   });
   teardown.add('story sync', () => story.close());
   // The connection's measured loss feeds the encoder's FEC hint.
@@ -140,9 +141,10 @@ export async function runSession(c: SessionContext): Promise<void> {
   // Paced: each tick first takes in what waits, from the game (its frames did not wake us) and
   // from the server.
   const sidecar = new Sidecar(game, client, now, {
+    mayPace: o.pace === 'tick',
     beforePacedTick: () => {
       game.drain?.();
-      link.pacedTick(now());
+      link.pacedTick(now(), !story.prompt);
     },
   });
   // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each

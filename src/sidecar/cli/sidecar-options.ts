@@ -37,6 +37,7 @@ export const SIDECAR_CLI_OPTIONS = {
   import: { type: 'string' },
   out: { type: 'string' },
   'clock-offset-ms': { type: 'string' },
+  pace: { type: 'string' },
   ...NAT_CLI_OPTIONS,
   join: { type: 'string' },
   'saved-servers': { type: 'string' },
@@ -76,6 +77,8 @@ usage: coop-sidecar --server HOST:PORT --bridge NAME [options]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
   --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
   --interp-delay-ms MS   show remote entities MS in the past (0..${MAX_INTERP_DELAY_MS})      [default: max(2 ticks, 80)]
+  --pace tick|frames     tick: wake once a server tick, just before it, whenever the interpolation
+                         delay allows (least CPU); frames: on every game frame   [default: tick]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
@@ -107,6 +110,15 @@ export interface SidecarOptions {
   readonly out: string;
   /** Story sync's clock runs this far ahead of the machine's (tests, benches), ms. */
   readonly clockOffsetMs: number;
+  /** 'tick': paced by the server's tick where it can be (tick-pacer.ts); 'frames': never. */
+  readonly pace: SidecarPace;
+}
+
+export type SidecarPace = 'tick' | 'frames';
+
+function readPace(value: string | undefined): SidecarPace {
+  if (value === undefined || value === 'tick' || value === 'frames') return value ?? 'tick';
+  throw new UsageError(`--pace must be tick or frames, got ${quote(value)}`);
 }
 
 /** Largest --clock-offset-ms (about 11 days), ms. */
@@ -159,5 +171,6 @@ export function sidecarOptionsFrom(argv: readonly string[], env: Readonly<Record
     import: importPath,
     out: readPath(v.out, '--out') ?? join(dataDir, 'merged.dat'),
     clockOffsetMs: readClockOffset(v['clock-offset-ms']),
+    pace: readPace(v.pace),
   };
 }

@@ -16,10 +16,13 @@ export class ClockLink {
   #probeTimer: NodeJS.Timeout | null = null;
   #reportTimer: NodeJS.Timeout | null = null;
   readonly #off: () => void;
+  readonly #onProbe: (() => void) | undefined;
 
-  constructor(o: { game: StoryGame; send: ServerSend; now: () => number }) {
+  /** onProbe: a probe just left; its reply's arrival time counts (a paced sidecar reads the socket as datagrams come until then). */
+  constructor(o: { game: StoryGame; send: ServerSend; now: () => number; onProbe?: () => void }) {
     this.#now = o.now;
     this.#send = o.send;
+    this.#onProbe = o.onProbe;
     this.clock = new ServerClock(o.now);
     this.#off = o.game.on('ServerTimeRequest', (m) => {
       const c = this.clock;
@@ -41,6 +44,7 @@ export class ClockLink {
     const probe = (): void => {
       const p = this.clock.probe();
       this.#send({ clockProbe: p }, CHANNEL_SNAPSHOT);
+      this.#onProbe?.();
       this.#probeTimer = setTimeout(probe, this.clock.probeIntervalMs);
     };
     probe();

@@ -30,6 +30,8 @@ export class DialogueLink {
   /** Hubs this game showed itself (its own wheel: no remote copy needed). */
   readonly #own = new Set<string>();
   #asked: Asked | null = null;
+  /** Wheels shown and not yet advanced or ended (conversation/hub). */
+  readonly #open = new Set<string>();
   readonly #advanced: string[] = [];
   #pickSeq = 0;
 
@@ -70,7 +72,8 @@ export class DialogueLink {
           hubId = w.hubId ?? 0,
           chooser = w.chooserPeerId ?? 0;
         const mine = chooser === this.#myPeerId();
-        if (mine && this.#own.has(`${conversationId}/${hubId}`)) return true; // the game shows it already
+        if (mine && this.#own.has(`${conversationId}/${hubId}`)) return this.#opened(`${conversationId}/${hubId}`); // the game shows it already
+        this.#opened(`${conversationId}/${hubId}`);
         const choices = (w.choices ?? []).map((text, index) => ({ index, text, flags: 0 }));
         this.#game.trySend('DialogueWheelRemote', { conversationId, hubId, choices, chooserName: this.#nameOf(chooser), readOnly: !mine });
         return true;
@@ -78,6 +81,7 @@ export class DialogueLink {
       case 'dialogChoice': {
         const c = m.dialogChoice ?? {};
         const key = `${c.dialogId ?? 0}/${c.hubId ?? 0}`;
+        this.#open.delete(key);
         if (this.#advanced.includes(key)) return true; // the second copy
         this.#advanced.push(key);
         if (this.#advanced.length > ADVANCED_MEMORY) this.#advanced.shift();
@@ -97,12 +101,25 @@ export class DialogueLink {
       case 'dialogEnd': {
         const e = m.dialogEnd ?? {};
         for (const k of [...this.#own]) if (k.startsWith(`${e.dialogId ?? 0}/`)) this.#own.delete(k);
+        for (const k of [...this.#open]) if (k.startsWith(`${e.dialogId ?? 0}/`)) this.#open.delete(k);
         this.#game.trySend('DialogueEnded', { conversationId: e.dialogId ?? 0, reason: e.reason ?? '' });
         return true;
       }
       default:
         return false;
     }
+  }
+
+  /** A wheel is open: its advance is awaited (a paced sidecar then reads the socket as datagrams come). */
+  get open(): boolean {
+    return this.#open.size > 0;
+  }
+
+  #opened(key: string): true {
+    this.#open.add(key);
+    // a wheel whose end never came does not count for ever
+    if (this.#open.size > ADVANCED_MEMORY) this.#open.delete(this.#open.values().next().value as string);
+    return true;
   }
 
   /** The server refused this game's last pick or suggestion: tell the game which and why. */

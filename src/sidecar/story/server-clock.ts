@@ -77,6 +77,13 @@ export class ServerClock {
     return null;
   }
 
+  /** A probe sent within CLOCK_REPLY_MAX_MS still waits for its reply (whose arrival time counts). */
+  get awaitingReply(): boolean {
+    let newest = -Infinity;
+    for (const t1 of this.#pending.values()) newest = Math.max(newest, t1);
+    return this.#now() - newest <= CLOCK_REPLY_MAX_MS;
+  }
+
   get synced(): boolean {
     return this.#best !== null;
   }

@@ -27,6 +27,8 @@ export interface StoryOptions {
   nameOf?: (peerId: number) => string;
   /** A player's avatar entity id by peer id (their mouth), undefined when not in view. */
   avatarOf?: (peerId: number) => number | undefined;
+  /** Story now waits for a server message whose arrival time or latency counts (see `prompt`). */
+  onPrompt?: () => void;
 }
 
 export class Story {
@@ -43,7 +45,7 @@ export class Story {
 
   constructor(o: StoryOptions) {
     this.#say = o.say ?? (() => undefined);
-    this.clock = new ClockLink({ game: o.game, send: o.send, now: o.now });
+    this.clock = new ClockLink({ game: o.game, send: o.send, now: o.now, onProbe: o.onPrompt });
     const clock = () => this.clock.clock;
     const myPeerId = () => this.#peerId;
     this.cine = new CineFollower({ game: o.game, send: o.send, clock, myPeerId, now: o.now });
@@ -55,6 +57,15 @@ export class Story {
     });
     this.spectate = new SpectateLink({ game: o.game, send: o.send, now: o.now });
     this.dialogue = new DialogueLink({ game: o.game, send: o.send, myPeerId, nameOf: o.nameOf ?? ((id) => `player ${id}`) });
+  }
+
+  /**
+   * Whether story sync waits for server messages that must not wait for a paced tick
+   * (receive-gate.ts): a clock probe's reply (its arrival time is the measurement), the advance
+   * of an open dialogue wheel, anything of a cutscene being followed.
+   */
+  get prompt(): boolean {
+    return this.clock.clock.awaitingReply || this.dialogue.open || this.cine.following.size > 0;
   }
 
   /** Welcome: a new server session. */
