@@ -14,6 +14,8 @@ export default tseslint.config(
       'node_modules/**',
       'test-results/**',
       'bench/results/**',
+      // Scratch (git- and prettier-ignored), e.g. main's bundle built aside for bench:sidecar's COMPARE.
+      'tmp/**',
       'native-shims/**',
       'redscript-stubs/**',
       'bridge/generated/**',

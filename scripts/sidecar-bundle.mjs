@@ -21,6 +21,33 @@ export const noZodLocales = {
   },
 };
 
+/** What the sidecar's pino gets instead of its thread machinery (noPinoThreads). */
+const PINO_STUBS = {
+  // Only pino.transport() makes one; the sidecar logs to a file descriptor and never calls it.
+  'thread-stream': "module.exports = class ThreadStream { constructor() { throw new Error('pino transports are not in the sidecar bundle'); } };",
+  // pino asks whether it runs in a worker; the sidecar has no workers.
+  worker_threads: 'module.exports = { isMainThread: true };',
+  // sonic-boom's one check of a file descriptor.
+  assert: 'module.exports = function assert(ok, message) { if (!ok) throw new Error(message); };',
+};
+
+/**
+ * pino loads its transport machinery at start whether or not a transport is used: thread-stream,
+ * and with it Node's worker_threads and assert (≈ 15 built-in modules: their code in node's
+ * read-only pages and their objects in the heap, ≈ 0.3 MB). The sidecar logs with
+ * pino.destination(2) and starts no transport, so pino's and sonic-boom's requires of these
+ * resolve to the small stand-ins above (test/sidecar/lazy-load.system.test.ts checks what loads).
+ */
+export const noPinoThreads = {
+  name: 'no-pino-threads',
+  setup(b) {
+    b.onResolve({ filter: /^(thread-stream|worker_threads|assert)$/ }, (a) =>
+      /[\\/]node_modules[\\/](pino|sonic-boom)[\\/]/.test(a.importer) ? { path: a.path, namespace: 'pino-stub' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'pino-stub' }, (a) => ({ contents: PINO_STUBS[a.path], loader: 'js' }));
+  },
+};
+
 /**
  * V8 keeps each module's source text in its heap for as long as the process runs (lazy
  * compilation reads it again), and a source with one non-ASCII character (a comment's "≈") is
@@ -32,5 +59,5 @@ export const SIDECAR_BUNDLE_OPTIONS = {
   external: ['koffi'],
   banner: { js: ESM_REQUIRE_BANNER },
   minifyWhitespace: true,
-  plugins: [noZodLocales],
+  plugins: [noZodLocales, noPinoThreads],
 };

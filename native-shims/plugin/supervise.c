@@ -58,10 +58,13 @@ static void build_argv(void) {
   argv_buf[n++] = node_exe;
   /* SIDECAR_NODE_FLAGS (src/sidecar/node-flags.ts): a 1 MB young generation, ≈ 6 MB less RSS;
    * one V8 worker thread instead of four, ≈ 2 MB less; no WebAssembly (its compiler's pages),
-   * 0.7 MB less. */
+   * 0.7 MB less; full collections that compact the heap and give back its
+   * emptied pages; no Sparkplug baseline code, 1.2 MB less. */
   argv_buf[n++] = "--max-semi-space-size=1";
   argv_buf[n++] = "--v8-pool-size=1";
   argv_buf[n++] = "--no-expose-wasm";
+  argv_buf[n++] = "--compact-on-every-full-gc";
+  argv_buf[n++] = "--no-sparkplug";
   argv_buf[n++] = bundle;
   argv_buf[n++] = "--bridge";
   argv_buf[n++] = session_name;

@@ -7,11 +7,11 @@
 //  16  payload                 SinglePlayerSave (progress.proto)
 // The parser checks every length before reading and never throws anything but MergeError.
 import protobuf from 'protobufjs';
-import { crc32 } from 'node:zlib';
 import { DAT_FORMAT_VERSION, DAT_HEADER_BYTES, DAT_MAGIC, DAT_MAX_PAYLOAD_BYTES, MERGE_SCHEMA_VERSION } from './constants.js';
 import { MergeError } from './errors.js';
 import { ProgressSchema, type AttrValue, type Progress } from './model.js';
 import { PROGRESS_PROTO } from './progress-proto.js';
+import { crc32 } from '../util/crc32.js';
 import { describeZodError } from '../util/zod-text.js';
 
 const OFFSET_VERSION = 4;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
 import { SimNetwork } from '../../src/net/enet/sim-network.js';
-import { crc32 } from '../../src/net/enet/checksum.js';
+import { crc32 } from '../../src/util/crc32.js';
 import { readU16, readU32 } from '../../src/net/enet/protocol.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));

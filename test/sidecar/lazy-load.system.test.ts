@@ -12,6 +12,7 @@ import { proc, type Proc } from '../helpers/proc.js';
 
 const BUNDLE = 'dist/coop-sidecar.js';
 const TRACE = 'test/helpers/trace-imports.mjs';
+const TRACE_BUILTINS = 'test/helpers/trace-builtins.mjs';
 const FRAME_MS = 16;
 
 /** The dist chunks that hold the ICE code (werift-ice is bundled into the sidecar). */
@@ -40,8 +41,8 @@ function game(name: string): Bridge {
   return g;
 }
 
-function sidecar(args: string[]): Proc {
-  const p = proc(['--import', `./${TRACE}`, BUNDLE, ...args, '--data-dir', mkdtempSync(join(tmpdir(), 'coop-lazy-')), '--log-level', 'warn'], {
+function sidecar(args: string[], trace = TRACE): Proc {
+  const p = proc(['--import', `./${trace}`, BUNDLE, ...args, '--data-dir', mkdtempSync(join(tmpdir(), 'coop-lazy-')), '--log-level', 'warn'], {
     command: process.execPath,
     name: 'coop-sidecar',
   });
@@ -79,5 +80,19 @@ describe('sidecar bundle: lazy NAT path', () => {
     await m.line(/joining lobby session lobby1/);
     await m.line(/could not reach the server through coop-master|trying again/);
     expect(loaded(m).filter((u) => ice.some((c) => u.endsWith(`/${c}`))).length).toBeGreaterThan(0);
+  });
+
+  it("a direct --server join loads none of pino's thread machinery (worker_threads, assert) nor zlib", async () => {
+    const silent: Socket = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    cleanups.push(() => silent.close());
+    const name = `lazy${process.pid}b`;
+    game(name);
+    const d = sidecar(['--server', `127.0.0.1:${silent.address().port}`, '--bridge', name, '--name', 'direct'], TRACE_BUILTINS);
+    await d.line(/ENet connecting to/);
+    await d.stop();
+    const builtins = [...d.err().matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
+    expect(builtins).toContain('dgram'); // the hook saw the program's built-ins
+    expect(builtins.filter((b) => /^(worker_threads|internal\/worker(\/io)?|assert|internal\/assert\/.*|zlib)$/.test(b))).toEqual([]);
   });
 });

@@ -48,4 +48,4 @@ export {
   HOST_HALF_OPEN_PER_ADDRESS,
   HOST_HALF_OPEN_TOTAL,
 } from './constants.js';
-export { crc32 } from './checksum.js';
+export { crc32 } from '../../util/crc32.js';

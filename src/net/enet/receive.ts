@@ -4,7 +4,7 @@
 // counted in host.drops by reason.
 import { handleAcknowledge } from './acknowledge.js';
 import { windowSizeFor, handleConnect, handleVerifyConnect } from './connect.js';
-import { crc32 } from './checksum.js';
+import { crc32 } from '../../util/crc32.js';
 import {
   ENET_PACKET_FLAG_RELIABLE,
   ENET_PACKET_FLAG_UNSEQUENCED,

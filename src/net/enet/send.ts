@@ -6,7 +6,7 @@ import { notifyDisconnect } from './connect.js';
 import { retireCommand } from './outgoing.js';
 import { checkOutgoingCommands } from './outgoing-walk.js';
 import { HEADER_RESERVE } from './datagram-builder.js';
-import { crc32 } from './checksum.js';
+import { crc32 } from '../../util/crc32.js';
 import {
   ENET_BUFFER_MAXIMUM,
   ENET_PEER_PACKET_LOSS_INTERVAL_MS,
