@@ -81,7 +81,7 @@ export interface GameLink {
   drain?(): void;
 }
 
-export interface SidecarOptions {
+export interface SidecarGlueOptions {
   /** The one timer the sidecar arms (a held report; the pacer); injected so tests run it on their clock. */
   timers?: Timers;
   /** Runs first on each paced tick: take in what waits from the game and the server. */
@@ -113,7 +113,7 @@ export class Sidecar {
   readonly #beforePacedTick: (() => void) | undefined;
   readonly #mayPace: boolean;
 
-  constructor(game: GameLink, client: CoopClient, now: () => number, options: SidecarOptions = {}) {
+  constructor(game: GameLink, client: CoopClient, now: () => number, options: SidecarGlueOptions = {}) {
     this.#game = game;
     this.#client = client;
     this.#now = now;
