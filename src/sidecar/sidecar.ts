@@ -135,26 +135,18 @@ export class Sidecar {
   get paced(): boolean {
     return this.#pacer.running;
   }
-  /** The pacer (tests and logs read its reports and next wake). */
-  get pacer(): TickPacer {
-    return this.#pacer;
-  }
-
+  /** Paced (at the current tick; again after a tick change) or by frames. */
   #setPaced(on: boolean): void {
-    if (on === this.#pacer.running) return;
+    const was = this.#pacer.running;
     if (on) this.#pacer.start(this.#client.tickMs);
     else this.#pacer.stop();
     this.#client.interp.pathAheadMs = on ? this.#client.tickMs : null;
-    this.#game.sleepThroughFrames?.(on);
+    if (on !== was) this.#game.sleepThroughFrames?.(on);
   }
 
   /** The tick rate or the delay changed: paced at the new tick, or by frames if the delay no longer covers one. */
   retune(): void {
-    if (!this.#pacer.running) return;
-    if (paceable(this.#client.interp.interpDelayMs, this.#client.tickMs)) {
-      this.#pacer.start(this.#client.tickMs);
-      this.#client.interp.pathAheadMs = this.#client.tickMs;
-    } else this.#setPaced(false);
+    if (this.#pacer.running) this.#setPaced(paceable(this.#client.interp.interpDelayMs, this.#client.tickMs));
   }
 
   /** One paced tick: what waits is taken in, the newest transform goes up, the proxies down. */

@@ -149,10 +149,11 @@ describe('udp transport', () => {
   it("a connected socket sends through libc (not dgram's JavaScript path): each datagram whole, in order", async () => {
     const server = await UdpTransport.bind({ address: '127.0.0.1' });
     const client = await UdpTransport.bind({ address: '127.0.0.1', connectTo: server.localAddress() });
+    // restored in finally: the unit project shares one process (a failed assertion must not leave it behind)
+    const viaDgram = vi.spyOn(Socket.prototype, 'send');
     try {
       const got: number[][] = [];
       server.onDatagram((d) => got.push([d[0]!, d.length]));
-      const viaDgram = vi.spyOn(Socket.prototype, 'send');
       for (let i = 1; i <= 3; i++) expect(client.send(new Uint8Array(400 * i).fill(i), server.localAddress())).toBe(true);
       await until(() => got.length === 3, 'three datagrams');
       expect(got).toEqual([
@@ -162,8 +163,8 @@ describe('udp transport', () => {
       ]);
       // on Linux libc took them all; elsewhere dgram did
       expect(viaDgram).toHaveBeenCalledTimes(process.platform === 'linux' ? 0 : 3);
-      viaDgram.mockRestore();
     } finally {
+      viaDgram.mockRestore();
       server.close();
       client.close();
     }

@@ -206,7 +206,7 @@ export class UdpTransport implements DatagramTransport {
     return this.#receiving;
   }
 
-  /** Whether receiveWaiting() can read (a connected socket on Linux: udp-recv.ts). */
+  /** Whether receiveWaiting() can read (a connected socket on Linux: udp-connected.ts). */
   get readsOnDemand(): boolean {
     return this.#connected !== null && !this.#closed;
   }
