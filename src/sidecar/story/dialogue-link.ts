@@ -72,8 +72,9 @@ export class DialogueLink {
           hubId = w.hubId ?? 0,
           chooser = w.chooserPeerId ?? 0;
         const mine = chooser === this.#myPeerId();
-        if (mine && this.#own.has(`${conversationId}/${hubId}`)) return this.#opened(`${conversationId}/${hubId}`); // the game shows it already
-        this.#opened(`${conversationId}/${hubId}`);
+        const key = `${conversationId}/${hubId}`;
+        this.#opened(key);
+        if (mine && this.#own.has(key)) return true; // the game shows it already
         const choices = (w.choices ?? []).map((text, index) => ({ index, text, flags: 0 }));
         this.#game.trySend('DialogueWheelRemote', { conversationId, hubId, choices, chooserName: this.#nameOf(chooser), readOnly: !mine });
         return true;
@@ -100,8 +101,8 @@ export class DialogueLink {
       }
       case 'dialogEnd': {
         const e = m.dialogEnd ?? {};
-        for (const k of [...this.#own]) if (k.startsWith(`${e.dialogId ?? 0}/`)) this.#own.delete(k);
-        for (const k of [...this.#open]) if (k.startsWith(`${e.dialogId ?? 0}/`)) this.#open.delete(k);
+        forgetConversation(this.#own, e.dialogId ?? 0);
+        forgetConversation(this.#open, e.dialogId ?? 0);
         this.#game.trySend('DialogueEnded', { conversationId: e.dialogId ?? 0, reason: e.reason ?? '' });
         return true;
       }
@@ -115,11 +116,10 @@ export class DialogueLink {
     return this.#open.size > 0;
   }
 
-  #opened(key: string): true {
+  #opened(key: string): void {
     this.#open.add(key);
     // a wheel whose end never came does not count for ever
     if (this.#open.size > ADVANCED_MEMORY) this.#open.delete(this.#open.values().next().value as string);
-    return true;
   }
 
   /** The server refused this game's last pick or suggestion: tell the game which and why. */
@@ -131,4 +131,9 @@ export class DialogueLink {
   close(): void {
     for (const off of this.#offs.splice(0)) off();
   }
+}
+
+/** Drops every conversation/hub key of one conversation. */
+function forgetConversation(keys: Set<string>, dialogId: number): void {
+  for (const k of [...keys]) if (k.startsWith(`${dialogId}/`)) keys.delete(k);
 }
