@@ -20,7 +20,8 @@ import { ServerLink } from './server-link.js';
 import { ServerChoice } from './server-choice.js';
 import { SESSION_PASSWORD_ENV } from '../../cli/option-groups.js';
 import { Story } from '../story/story.js';
-import { offsetClock } from '../../util/clock.js';
+import { nodeTimers, offsetClock } from '../../util/clock.js';
+import { scheduleWorkingSetTrim } from '../working-set.js';
 
 /** How often the connection's measured loss is handed to the voice encoder's FEC. */
 const LOSS_REPORT_MS = 1_000;
@@ -46,6 +47,8 @@ export async function runSession(c: SessionContext): Promise<void> {
   const { o, bridge, teardown, exit, say, log } = c;
   const game = bridgeGameLink(bridge);
   const now = (): number => performance.now();
+  let cancelTrim = (): void => undefined;
+  teardown.add('working-set trim', () => cancelTrim());
   const playerNames = new Map<number, string>();
   const playerAvatars = new Map<number, number>();
   const client: CoopClient = new CoopClient({
@@ -68,6 +71,13 @@ export async function runSession(c: SessionContext): Promise<void> {
         game.interpDelay(client.interp.interpDelayMs);
         story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
+        // A join is the end of start-up (a rejoin too: the handshake's code ran again).
+        cancelTrim();
+        cancelTrim = scheduleWorkingSetTrim(nodeTimers, (r) =>
+          typeof r === 'string'
+            ? log.info({ event: 'working-set.kept', reason: r }, 'start-up pages kept')
+            : log.info({ event: 'working-set.trimmed', mappings: r.mappings, mb: +(r.bytes / 1e6).toFixed(1) }, 'start-up pages given back'),
+        );
       },
       closed: (reason) => {
         say(reason);
