@@ -1,8 +1,13 @@
 // Hot path: EMsg{snapshot} written by hand (protobuf wire format) straight from the packed
-// delta bytes. Decodes with the ordinary codec (tested). With `into`, the bytes are written
+// delta bytes, and read back by hand on the sidecar, 40 times a second: protobufjs's decode and
+// toObject build two objects and a default for every field. With `into`, the bytes are written
 // into that reused buffer and a view is returned (valid until its next use: the transport
-// copies what it queues); without it, a fresh exact-size buffer.
+// copies what it queues); without it, a fresh exact-size buffer. The reader takes only what it
+// fully understands (each field at most once, the wire types and sizes the schema gives):
+// anything else returns null and goes to the ordinary codec, which decodes or rejects it, so
+// both paths give the same message for the same bytes (snapshot-format.test.ts).
 import { EMSG_FIELD_IDS } from './schema.gen.js';
+import { MAX_MESSAGE_BYTES } from './constants.js';
 import { WIRE_VARINT, WIRE_FIXED64, WIRE_LEN, varintLen, putVarint } from './proto-wire.js';
 
 const TAG_SNAPSHOT = (EMSG_FIELD_IDS.snapshot << 3) | WIRE_LEN;
@@ -61,6 +66,63 @@ export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into
   if (h.inputLeadUs) {
     out[p++] = TAG_INPUT_LEAD;
     p = putVarint(out, p, h.inputLeadUs);
+  }
+  return out;
+}
+
+/** EMsg{snapshot} as read: the header and a view of the packed delta bytes (no copy). */
+export interface SnapshotEnvelope extends Required<SnapshotHeader> {
+  data: Uint8Array;
+}
+
+const UINT32_MAX_VARINT_BYTES = 5;
+const FIXED64_BYTES = 8;
+
+/** A varint's value and end, or null past the end, over 5 bytes or over 2^32 − 1. */
+function getVarint(buf: Uint8Array, pos: number, end: number): { v: number; p: number } | null {
+  let v = 0;
+  for (let i = 0; i < UINT32_MAX_VARINT_BYTES; i++) {
+    if (pos >= end) return null;
+    const b = buf[pos++];
+    v += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) return v <= 0xffffffff ? { v, p: pos } : null;
+  }
+  return null;
+}
+
+/** Reads EMsg{snapshot}; null for anything else (the caller then uses the ordinary codec). */
+export function decodeSnapshotEnvelope(bytes: Uint8Array): SnapshotEnvelope | null {
+  if (bytes.length > MAX_MESSAGE_BYTES) return null; // the codec's rejection, counted there
+  const tag = getVarint(bytes, 0, bytes.length);
+  if (!tag || tag.v !== TAG_SNAPSHOT) return null;
+  const len = getVarint(bytes, tag.p, bytes.length);
+  if (!len || len.p + len.v !== bytes.length) return null;
+  const out: SnapshotEnvelope = { tick: 0, baseTick: 0, serverTimeMs: 0, tickMs: 0, inputLeadUs: 0, data: bytes.subarray(0, 0) };
+  let seen = 0;
+  let p = len.p;
+  const end = bytes.length;
+  while (p < end) {
+    const tag = bytes[p++];
+    if (tag >= 0x80 || seen & (1 << (tag >> 3))) return null; // unknown or repeated field
+    seen |= 1 << (tag >> 3);
+    if (tag === TAG_TIME) {
+      if (p + FIXED64_BYTES > end) return null;
+      out.serverTimeMs = new DataView(bytes.buffer, bytes.byteOffset + p, FIXED64_BYTES).getFloat64(0, true);
+      p += FIXED64_BYTES;
+      continue;
+    }
+    const r = getVarint(bytes, p, end);
+    if (!r) return null;
+    p = r.p;
+    if (tag === TAG_DATA) {
+      if (p + r.v > end) return null;
+      out.data = bytes.subarray(p, p + r.v);
+      p += r.v;
+    } else if (tag === TAG_TICK) out.tick = r.v;
+    else if (tag === TAG_BASE) out.baseTick = r.v;
+    else if (tag === TAG_TICK_MS) out.tickMs = r.v;
+    else if (tag === TAG_INPUT_LEAD) out.inputLeadUs = r.v;
+    else return null;
   }
   return out;
 }

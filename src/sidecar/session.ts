@@ -3,6 +3,7 @@
 // tick-rate changes, chat. The transport hands it bytes; it hands back bytes to send.
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
 import { encodePlayerStateMsg } from '../protocol/input-envelope.js';
+import { decodeSnapshotEnvelope, type SnapshotEnvelope } from '../protocol/snapshot-envelope.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, interpDelayForTick } from '../protocol/constants.js';
 import { signChallenge, type IdentityKeys } from '../protocol/identity.js';
 import { passwordProof } from '../protocol/password-proof.js';
@@ -192,6 +193,13 @@ export class CoopClient {
   }
 
   receive(bytes: Uint8Array): void {
+    // Snapshots, 40 a second, are read by hand; anything else (or anything odd) by the codec.
+    const snap = decodeSnapshotEnvelope(bytes);
+    if (snap) {
+      if (this.#state === ClientState.IN_WORLD) this.#snapshot(snap);
+      else this.drops++;
+      return;
+    }
     const d = decodeMsg(bytes);
     if (!d.ok) {
       this.drops++;
@@ -245,6 +253,22 @@ export class CoopClient {
     return pw === undefined ? { signature } : { signature, passwordProof: passwordProof(pw, nonce, sessionId) };
   }
 
+  #snapshot(s: SnapshotEnvelope): void {
+    const r = this.receiver.receive(s.tick, s.baseTick, s.data);
+    if (!r.ok) {
+      this.drops++;
+      return;
+    }
+    const now = this.#o.now();
+    this.interp.push(s.serverTimeMs, r.state, now, this.#o.arrivalKnown?.() ?? true);
+    if (r.tick === this.receiver.newestTick) {
+      // Tick 0 (never a server's: its ticks start at 1) could not ride as ack_tick, where 0 is none.
+      if (this.#o.ackWithInput && r.tick > 0) this.#pendingAck = r.tick;
+      else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+    }
+    this.#ev.snapshot?.(r.tick, s.inputLeadUs);
+  }
+
   #inWorld(kind: string, m: EMsg): void {
     switch (kind) {
       case 'interestAdd':
@@ -259,20 +283,16 @@ export class CoopClient {
         for (const id of m.interestRemove?.ids ?? []) if (this.known.delete(id)) this.#ev.despawn?.(id);
         return;
       case 'snapshot': {
+        // written otherwise than our server writes it (field order, repeats): as the codec read it
         const s = m.snapshot!;
-        const r = this.receiver.receive(s.tick ?? 0, s.baseTick ?? 0, s.data ?? new Uint8Array(0));
-        if (!r.ok) {
-          this.drops++;
-          return;
-        }
-        const now = this.#o.now();
-        this.interp.push(s.serverTimeMs ?? 0, r.state, now, this.#o.arrivalKnown?.() ?? true);
-        if (r.tick === this.receiver.newestTick) {
-          // Tick 0 (never a server's: its ticks start at 1) could not ride as ack_tick, where 0 is none.
-          if (this.#o.ackWithInput && r.tick > 0) this.#pendingAck = r.tick;
-          else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
-        }
-        this.#ev.snapshot?.(r.tick, s.inputLeadUs ?? 0);
+        this.#snapshot({
+          tick: s.tick ?? 0,
+          baseTick: s.baseTick ?? 0,
+          serverTimeMs: s.serverTimeMs ?? 0,
+          tickMs: s.tickMs ?? 0,
+          inputLeadUs: s.inputLeadUs ?? 0,
+          data: s.data ?? new Uint8Array(0),
+        });
         return;
       }
       case 'tickRateChange': {

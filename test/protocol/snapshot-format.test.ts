@@ -115,7 +115,7 @@ describe('snapshot delta format', () => {
   });
 });
 
-import { encodeSnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
+import { decodeSnapshotEnvelope, encodeSnapshotEnvelope, type SnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
 import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
 
 describe('hand-written snapshot envelope', () => {
@@ -137,6 +137,109 @@ describe('hand-written snapshot envelope', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+/** What the ordinary codec makes of the bytes, in the hand reader's shape (null: not a snapshot or rejected). */
+function viaCodec(bytes: Uint8Array): SnapshotEnvelope | null {
+  const r = decodeMsg(bytes);
+  if (!r.ok || r.kind !== 'snapshot') return null;
+  const s = r.msg.snapshot!;
+  return {
+    tick: s.tick ?? 0,
+    baseTick: s.baseTick ?? 0,
+    serverTimeMs: s.serverTimeMs ?? 0,
+    tickMs: s.tickMs ?? 0,
+    inputLeadUs: s.inputLeadUs ?? 0,
+    data: s.data ?? new Uint8Array(0),
+  };
+}
+const sameEnvelope = (a: SnapshotEnvelope, b: SnapshotEnvelope): boolean =>
+  a.tick === b.tick &&
+  a.baseTick === b.baseTick &&
+  Object.is(a.serverTimeMs, b.serverTimeMs) &&
+  a.tickMs === b.tickMs &&
+  a.inputLeadUs === b.inputLeadUs &&
+  Buffer.from(a.data).equals(Buffer.from(b.data));
+
+/** EMsg's tag for its snapshot field, as protobufjs writes it. */
+const SNAPSHOT_TAG = encodeMsg({ snapshot: {} }).subarray(0, -1);
+
+describe('hand-read snapshot envelope', () => {
+  const header = fc.record({
+    tick: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    baseTick: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    serverTimeMs: fc.double({ noNaN: true }),
+    tickMs: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    inputLeadUs: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  });
+
+  it('reads every snapshot either encoder writes as the ordinary codec does, sharing the delta bytes', () => {
+    fc.assert(
+      fc.property(header, fc.uint8Array({ maxLength: 2000 }), (h, data) => {
+        for (const bytes of [encodeSnapshotEnvelope(h, data), encodeMsg({ snapshot: { ...h, data } })]) {
+          const mine = decodeSnapshotEnvelope(bytes);
+          expect(mine).not.toBeNull();
+          expect(sameEnvelope(mine!, viaCodec(bytes)!)).toBe(true);
+          if (data.length) expect(mine!.data.buffer).toBe(bytes.buffer);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads the fields in any order (protobuf allows it)', () => {
+    const bytes = encodeMsg({ snapshot: { tick: 7, baseTick: 5, serverTimeMs: 12.5, tickMs: 25, data: new Uint8Array([9, 8]), inputLeadUs: 300 } });
+    // EMsg's tag and length (SNAPSHOT_TAG, one byte), then the fields: reverse their order
+    const head = SNAPSHOT_TAG.length + 1;
+    const fields: Uint8Array[] = [];
+    for (let p = head; p < bytes.length;) {
+      const tag = bytes[p];
+      let q = p + 1;
+      if (tag === 0x19) q += 8;
+      else if (tag === 0x2a) q += 1 + bytes[q];
+      else while (bytes[q++] >= 0x80);
+      fields.push(bytes.subarray(p, q));
+      p = q;
+    }
+    const reordered = new Uint8Array(bytes.length);
+    reordered.set(bytes.subarray(0, head));
+    let p = head;
+    for (const f of fields.reverse()) reordered.set(f, (p += f.length) - f.length);
+    expect(sameEnvelope(decodeSnapshotEnvelope(reordered)!, viaCodec(reordered)!)).toBe(true);
+    expect(decodeSnapshotEnvelope(reordered)!.inputLeadUs).toBe(300);
+  });
+
+  it('passes anything it does not fully understand to the ordinary codec, and never throws', () => {
+    const seen = { read: 0, handedOver: 0 };
+    fc.assert(
+      fc.property(
+        header,
+        fc.uint8Array({ maxLength: 64 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        fc.oneof(fc.constant(0), fc.nat(80)),
+        (h, data, flips, cut) => {
+          const bytes = Uint8Array.from(encodeSnapshotEnvelope(h, data));
+          for (const [at, v] of flips) bytes[at % bytes.length] = v;
+          const hostile = bytes.subarray(0, Math.max(0, bytes.length - cut));
+          const mine = decodeSnapshotEnvelope(hostile);
+          seen[mine === null ? 'handedOver' : 'read']++;
+          if (mine !== null) expect(sameEnvelope(mine, viaCodec(hostile) ?? ({} as SnapshotEnvelope))).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(Math.min(seen.read, seen.handedOver)).toBeGreaterThan(300); // both ways were taken
+    // what it hands over: other messages, a repeated field, an unknown field, a too-long varint
+    expect(decodeSnapshotEnvelope(encodeMsg({ snapshotAck: { tick: 3 } }))).toBeNull();
+    const snapshot = (...inner: number[]): Uint8Array => Uint8Array.from([...SNAPSHOT_TAG, inner.length, ...inner]);
+    expect(decodeSnapshotEnvelope(snapshot(0x08, 1, 0x08, 2))).toBeNull();
+    expect(viaCodec(snapshot(0x08, 1, 0x08, 2))?.tick).toBe(2); // the codec takes the last
+    expect(decodeSnapshotEnvelope(snapshot(0x78, 1))).toBeNull();
+    expect(decodeSnapshotEnvelope(snapshot(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01))).toBeNull();
+    expect(decodeSnapshotEnvelope(snapshot(0x0a, 0))).toBeNull(); // tick with the wrong wire type: the codec decides
+    expect(decodeSnapshotEnvelope(new Uint8Array([]))).toBeNull();
+    expect(decodeSnapshotEnvelope(snapshot())).toEqual({ tick: 0, baseTick: 0, serverTimeMs: 0, tickMs: 0, inputLeadUs: 0, data: new Uint8Array(0) });
   });
 });
 
