@@ -1,7 +1,11 @@
 // Protocol constants shared by server and sidecar (the only module both import).
 
-/** Bumped on every incompatible change of coop.proto or the snapshot format. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on every incompatible change of coop.proto or the snapshot format.
+ * 2: PlayerState.ack_tick carries the snapshot ack (a version-1 server would ignore it and never
+ * learn the acks, so every snapshot would be a full one).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** ENet channels. */
 export const CHANNEL_RELIABLE = 0; // handshake, interest, chat, admin, tick rate

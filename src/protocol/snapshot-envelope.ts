@@ -8,10 +8,8 @@
 // both paths give the same message for the same bytes (snapshot-format.test.ts).
 import { EMSG_FIELD_IDS } from './schema.gen.js';
 import { MAX_MESSAGE_BYTES } from './constants.js';
+import { WIRE_VARINT, WIRE_FIXED64, WIRE_LEN, varintLen, putVarint } from './proto-wire.js';
 
-const WIRE_VARINT = 0,
-  WIRE_FIXED64 = 1,
-  WIRE_LEN = 2;
 const TAG_SNAPSHOT = (EMSG_FIELD_IDS.snapshot << 3) | WIRE_LEN;
 const TAG_TICK = (1 << 3) | WIRE_VARINT;
 const TAG_BASE = (2 << 3) | WIRE_VARINT;
@@ -19,18 +17,6 @@ const TAG_TIME = (3 << 3) | WIRE_FIXED64;
 const TAG_TICK_MS = (4 << 3) | WIRE_VARINT;
 const TAG_DATA = (5 << 3) | WIRE_LEN;
 const TAG_INPUT_LEAD = (6 << 3) | WIRE_VARINT;
-
-const varintLen = (v: number): number => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
-
-function putVarint(buf: Uint8Array, pos: number, v: number): number {
-  let n = v >>> 0;
-  while (n >= 0x80) {
-    buf[pos++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  buf[pos++] = n;
-  return pos;
-}
 
 export interface SnapshotHeader {
   tick: number;

@@ -164,6 +164,13 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
   switch (kind) {
     case 'playerState': {
       const ps = msg.playerState!;
+      // The snapshot ack riding in the input is not part of it: taken first and on its own, as
+      // the SnapshotAck sent beside the input used to be, so a stale or bad input still acks.
+      const ackTick = ps.ackTick ?? 0;
+      if (ackTick > 0) {
+        ackSnapshot(ctx, conn, ackTick);
+        if (!conn.inWorld) return; // that bad ack was one too many: the peer is gone
+      }
       const pose = poseFrom(ps);
       const mode = modeFrom(ps);
       if (!pose || mode === null || !Number.isFinite(ps.clientTimeMs ?? 0)) {
@@ -182,7 +189,7 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
       return;
     }
     case 'snapshotAck':
-      if (conn.snaps.ack(msg.snapshotAck?.tick ?? -1) === 'never_sent') ctx.drop(conn, 'ack_never_sent');
+      ackSnapshot(ctx, conn, msg.snapshotAck?.tick ?? -1);
       return;
     case 'entityInteract':
       if (!conn.interest.has(msg.entityInteract?.entityId ?? 0)) ctx.drop(conn, 'not_in_interest');
@@ -219,6 +226,11 @@ function onInWorld(ctx: MessageContext, conn: Connection, kind: EMsgKind, msg: E
     default:
       dispatch(ctx, conn, kind, msg);
   }
+}
+
+/** A snapshot ack (SnapshotAck.tick or PlayerState.ack_tick): a tick never sent is a bad message. */
+function ackSnapshot(ctx: MessageContext, conn: Connection, tick: number): void {
+  if (conn.snaps.ack(tick) === 'never_sent') ctx.drop(conn, 'ack_never_sent');
 }
 
 /**

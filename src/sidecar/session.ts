@@ -2,6 +2,7 @@
 // Proof → Welcome | Refused), interest (spawn/despawn), snapshots (decode, ack, interpolate),
 // tick-rate changes, chat. The transport hands it bytes; it hands back bytes to send.
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
+import { encodePlayerStateMsg } from '../protocol/input-envelope.js';
 import { decodeSnapshotEnvelope, type SnapshotEnvelope } from '../protocol/snapshot-envelope.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, interpDelayForTick } from '../protocol/constants.js';
 import { signChallenge, type IdentityKeys } from '../protocol/identity.js';
@@ -44,6 +45,8 @@ export interface CoopClientOptions {
   sessionId?: string;
   /** Session password, when the server's session has one (sent only as a proof, never as text). */
   password?: string;
+  /** `bytes` may be a view of a buffer the next send reuses: copy what is kept past the call
+   * (the ENet peer copies what it queues). */
   send: (channel: number, bytes: Uint8Array, reliable: boolean) => void;
   now: () => number;
   events?: ClientEvents;
@@ -51,9 +54,9 @@ export interface CoopClientOptions {
   /** Show remote entities this many ms in the past instead of max(2 × tick, 80) (bench:e2e uses 0). */
   interpDelayMs?: number;
   /**
-   * Hold a snapshot's ack for the next input (sendPlayerState) or flushAck(), so both leave in
-   * one datagram: beside a game reporting every frame that is one send a snapshot fewer (a UDP
-   * send was the sidecar's largest CPU cost). Default: ack at once.
+   * Hold a snapshot's ack for the next input (sendPlayerState), which carries it in its ack_tick,
+   * or for flushAck(): beside a game reporting every frame that is one message and one send a
+   * snapshot fewer (a UDP send was the sidecar's largest CPU cost). Default: ack at once.
    */
   ackWithInput?: boolean;
   /** False while the datagrams being read waited for a paced tick (receive-gate.ts): their read
@@ -75,8 +78,11 @@ export class CoopClient {
   #state: ClientStateValue = ClientState.IDLE;
   #seq = 0;
   readonly #visible: InterpolatedEntity[] = [];
-  /** The newest snapshot tick not yet acked (ackWithInput), or -1. */
+  /** The newest snapshot tick not yet acked (ackWithInput; always above 0), or -1. */
   #pendingAck = -1;
+  /** The input's envelope, reused (the transport copies what it queues); bigger than any
+   * PlayerState envelope (at most 65 bytes). */
+  readonly #inputBuf = { buf: new Uint8Array(128) };
   readonly #o: CoopClientOptions;
   readonly #ev: ClientEvents;
 
@@ -147,13 +153,17 @@ export class CoopClient {
     });
   }
 
-  sendPlayerState(ps: Omit<PlayerState, 'seq'>): void {
+  /** Sends the player's state with the held snapshot ack in it (ack_tick, 0 = none): one message.
+   * Encoded by hand (input-envelope.ts): protobufjs's reflection cost more than the rest of the send. */
+  sendPlayerState(ps: Omit<PlayerState, 'seq' | 'ackTick'>): void {
     if (this.#state !== ClientState.IN_WORLD) return;
-    this.#send({ playerState: { ...ps, seq: ++this.#seq } }, CHANNEL_SNAPSHOT);
-    this.flushAck();
+    const ackTick = this.#pendingAck > 0 ? this.#pendingAck : 0;
+    this.#pendingAck = -1;
+    const bytes = encodePlayerStateMsg({ ...ps, seq: ++this.#seq, ackTick }, this.#inputBuf);
+    this.#o.send(CHANNEL_SNAPSHOT, bytes, false);
   }
 
-  /** Sends the held snapshot ack, if any (ackWithInput). */
+  /** Sends the held snapshot ack on its own (SnapshotAck), if any: for when no input goes to carry it. */
   flushAck(): void {
     if (this.#pendingAck < 0) return;
     const tick = this.#pendingAck;
@@ -252,7 +262,8 @@ export class CoopClient {
     const now = this.#o.now();
     this.interp.push(s.serverTimeMs, r.state, now, this.#o.arrivalKnown?.() ?? true);
     if (r.tick === this.receiver.newestTick) {
-      if (this.#o.ackWithInput) this.#pendingAck = r.tick;
+      // Tick 0 (never a server's: its ticks start at 1) could not ride as ack_tick, where 0 is none.
+      if (this.#o.ackWithInput && r.tick > 0) this.#pendingAck = r.tick;
       else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
     }
     this.#ev.snapshot?.(r.tick, s.inputLeadUs);

@@ -14,7 +14,7 @@ const SAMPLES: { [K in EMsgKind]: EMsg[K] } = {
   refused: { code: 1, reason: 'version mismatch', serverProtocolVersion: 1 },
   disconnect: { code: 3, reason: 'too many bad messages' },
   notice: { level: 1, text: 'hi' },
-  playerState: { seq: 5, x: 1.5, y: -2.5, z: 3, yaw: 0.5, vx: 1, vy: 2, vz: 0, mode: 1 },
+  playerState: { seq: 5, x: 1.5, y: -2.5, z: 3, yaw: 0.5, vx: 1, vy: 2, vz: 0, mode: 1, clientTimeMs: 1234.5, ackTick: 41 },
   snapshot: { tick: 10, baseTick: 8, serverTimeMs: 1234.5, tickMs: 25, data: new Uint8Array([1, 2, 3]) },
   snapshotAck: { tick: 10 },
   interestAdd: { generation: 2, entities: [{ id: 4, kind: 2, ownerPeerId: 0, name: 'npc' }] },

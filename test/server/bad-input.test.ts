@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { Harness, at } from './harness.js';
 import { encodeMsg } from '../../src/protocol/codec.js';
-import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../../src/protocol/constants.js';
+import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { BAD_MESSAGE_LIMIT } from '../../src/server/constants.js';
 import { ClientState } from '../../src/sidecar/session.js';
 import { FIELD_COUNT, F_X, dequantPos } from '../../src/protocol/snapshot-format.js';
@@ -36,7 +36,7 @@ describe('bad input from a client', () => {
     send(h, bad, CHANNEL_SNAPSHOT, encodeMsg({ snapshotAck: { tick: 999_999 } }));
     send(h, bad, CHANNEL_RELIABLE, encodeMsg({ entityInteract: { entityId: 123_456, action: 1 } }));
     send(h, bad, CHANNEL_RELIABLE, encodeMsg({ snapshot: { tick: 1 } })); // server-only kind
-    send(h, bad, CHANNEL_RELIABLE, encodeMsg({ hello: { protocolVersion: 1 } })); // second hello
+    send(h, bad, CHANNEL_RELIABLE, encodeMsg({ hello: { protocolVersion: PROTOCOL_VERSION } })); // second hello
     send(h, bad, 7, encodeMsg({ chat: { text: 'x' } }));
     const drops = Object.fromEntries(bad.conn.drops);
     expect(drops).toEqual({

@@ -89,7 +89,7 @@ describe('bad input against a real coop-server over ENet', () => {
 
     const old = await joinAs(port, 'Old', PROTOCOL_VERSION + 1);
     expect(old.state).toBe(ClientState.REFUSED);
-    expect(old.closeReason).toMatch(/protocol version mismatch: client speaks 2, server speaks 1/);
+    expect(old.closeReason).toContain(`protocol version mismatch: client speaks ${PROTOCOL_VERSION + 1}, server speaks ${PROTOCOL_VERSION}`);
     await vi.waitFor(() => expect(server!.err()).toMatch(/protocol version mismatch/), { ...WAIT, timeout: 5000 });
 
     expect(server!.child.exitCode).toBe(null);

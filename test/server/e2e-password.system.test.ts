@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proc, type Proc } from '../helpers/proc.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-pw-e2e-'));
@@ -84,7 +85,9 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
 
     const code = await Promise.race([without.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
     expect(code, `${without.lines.join('\n')}\n${without.err()}`).toBe(3);
-    expect(without.lines).toContain('coop-sidecar[p0]: refused by server: this session needs the right password (server protocol 1, ours 1)');
+    expect(without.lines).toContain(
+      `coop-sidecar[p0]: refused by server: this session needs the right password (server protocol ${PROTOCOL_VERSION}, ours ${PROTOCOL_VERSION})`,
+    );
     expect(without.lines).toContain('coop-sidecar[p0]: this session has a password: give it with --password-file FILE or COOP_SESSION_PASSWORD');
 
     await withPw.line(/joined as peer/);
