@@ -47,7 +47,18 @@ export async function runSession(c: SessionContext): Promise<void> {
   const { o, bridge, teardown, exit, say, log } = c;
   const game = bridgeGameLink(bridge);
   const now = (): number => performance.now();
+  // Start-up's pages are given back 30 s after the sidecar starts (a player may sit in the
+  // game's menus for long before joining) and again after each join.
   let cancelTrim = (): void => undefined;
+  const armTrim = (): void => {
+    cancelTrim();
+    cancelTrim = scheduleWorkingSetTrim(nodeTimers, (r) =>
+      typeof r === 'string'
+        ? log.info({ event: 'working-set.kept', reason: r }, 'start-up pages kept')
+        : log.info({ event: 'working-set.trimmed', mappings: r.mappings, mb: +(r.bytes / 1e6).toFixed(1) }, 'start-up pages given back'),
+    );
+  };
+  armTrim();
   teardown.add('working-set trim', () => cancelTrim());
   const playerNames = new Map<number, string>();
   const playerAvatars = new Map<number, number>();
@@ -71,13 +82,7 @@ export async function runSession(c: SessionContext): Promise<void> {
         game.interpDelay(client.interp.interpDelayMs);
         story.joined(w.peerId);
         progress.requestNow(); // the first report is this player's baseline in the session file
-        // A join is the end of start-up (a rejoin too: the handshake's code ran again).
-        cancelTrim();
-        cancelTrim = scheduleWorkingSetTrim(nodeTimers, (r) =>
-          typeof r === 'string'
-            ? log.info({ event: 'working-set.kept', reason: r }, 'start-up pages kept')
-            : log.info({ event: 'working-set.trimmed', mappings: r.mappings, mb: +(r.bytes / 1e6).toFixed(1) }, 'start-up pages given back'),
-        );
+        armTrim(); // a join ends a start-up (a rejoin ran the handshake's code again)
       },
       closed: (reason) => {
         say(reason);
