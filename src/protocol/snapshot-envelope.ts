@@ -6,7 +6,7 @@
 // fully understands (each field at most once, the wire types and sizes the schema gives):
 // anything else returns null and goes to the ordinary codec, which decodes or rejects it, so
 // both paths give the same message for the same bytes (snapshot-format.test.ts).
-import { EMSG_FIELD_IDS } from './schema.gen.js';
+import { EMSG_FIELD_IDS, type EMsg } from './schema.gen.js';
 import { MAX_MESSAGE_BYTES } from './constants.js';
 import { WIRE_VARINT, WIRE_FIXED64, WIRE_LEN, varintLen, putVarint } from './proto-wire.js';
 
@@ -74,6 +74,16 @@ export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into
 export interface SnapshotEnvelope extends Required<SnapshotHeader> {
   data: Uint8Array;
 }
+
+/** A snapshot as the ordinary codec decoded it (absent fields are their defaults), in the same shape. */
+export const snapshotEnvelopeOf = (s: NonNullable<EMsg['snapshot']>): SnapshotEnvelope => ({
+  tick: s.tick ?? 0,
+  baseTick: s.baseTick ?? 0,
+  serverTimeMs: s.serverTimeMs ?? 0,
+  tickMs: s.tickMs ?? 0,
+  inputLeadUs: s.inputLeadUs ?? 0,
+  data: s.data ?? new Uint8Array(0),
+});
 
 const UINT32_MAX_VARINT_BYTES = 5;
 const FIXED64_BYTES = 8;

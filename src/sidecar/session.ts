@@ -3,7 +3,7 @@
 // tick-rate changes, chat. The transport hands it bytes; it hands back bytes to send.
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
 import { encodePlayerStateMsg } from '../protocol/input-envelope.js';
-import { decodeSnapshotEnvelope, type SnapshotEnvelope } from '../protocol/snapshot-envelope.js';
+import { decodeSnapshotEnvelope, snapshotEnvelopeOf, type SnapshotEnvelope } from '../protocol/snapshot-envelope.js';
 import { PROTOCOL_VERSION, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, interpDelayForTick } from '../protocol/constants.js';
 import { signChallenge, type IdentityKeys } from '../protocol/identity.js';
 import { passwordProof } from '../protocol/password-proof.js';
@@ -284,15 +284,7 @@ export class CoopClient {
         return;
       case 'snapshot': {
         // written otherwise than our server writes it (field order, repeats): as the codec read it
-        const s = m.snapshot!;
-        this.#snapshot({
-          tick: s.tick ?? 0,
-          baseTick: s.baseTick ?? 0,
-          serverTimeMs: s.serverTimeMs ?? 0,
-          tickMs: s.tickMs ?? 0,
-          inputLeadUs: s.inputLeadUs ?? 0,
-          data: s.data ?? new Uint8Array(0),
-        });
+        this.#snapshot(snapshotEnvelopeOf(m.snapshot!));
         return;
       }
       case 'tickRateChange': {

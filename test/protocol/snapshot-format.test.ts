@@ -115,7 +115,7 @@ describe('snapshot delta format', () => {
   });
 });
 
-import { decodeSnapshotEnvelope, encodeSnapshotEnvelope, type SnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
+import { decodeSnapshotEnvelope, encodeSnapshotEnvelope, snapshotEnvelopeOf, type SnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
 import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
 
 describe('hand-written snapshot envelope', () => {
@@ -144,15 +144,7 @@ describe('hand-written snapshot envelope', () => {
 function viaCodec(bytes: Uint8Array): SnapshotEnvelope | null {
   const r = decodeMsg(bytes);
   if (!r.ok || r.kind !== 'snapshot') return null;
-  const s = r.msg.snapshot!;
-  return {
-    tick: s.tick ?? 0,
-    baseTick: s.baseTick ?? 0,
-    serverTimeMs: s.serverTimeMs ?? 0,
-    tickMs: s.tickMs ?? 0,
-    inputLeadUs: s.inputLeadUs ?? 0,
-    data: s.data ?? new Uint8Array(0),
-  };
+  return snapshotEnvelopeOf(r.msg.snapshot!);
 }
 const sameEnvelope = (a: SnapshotEnvelope, b: SnapshotEnvelope): boolean =>
   a.tick === b.tick &&
