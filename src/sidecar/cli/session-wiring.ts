@@ -54,7 +54,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     cancelTrim();
     cancelTrim = scheduleWorkingSetTrim(nodeTimers, (r) =>
       typeof r === 'string'
-        ? log.info({ event: 'working-set.kept', reason: r }, 'start-up pages kept')
+        ? log.debug({ event: 'working-set.kept', reason: r }, 'start-up pages kept')
         : log.info({ event: 'working-set.trimmed', mappings: r.mappings, mb: +(r.bytes / 1e6).toFixed(1) }, 'start-up pages given back'),
     );
   };
