@@ -1,0 +1,103 @@
+// The working-set trim in a real sidecar process: 30 s after it starts (and after its join) it
+// gives back the pages of Node's binary that start-up touched and play does not use, says so in
+// its log, and goes on working: a player who joins afterwards appears in its game.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { WORKING_SET_TRIM_AFTER_MS } from '../../src/sidecar/working-set.js';
+import { PROC_WAIT_MS, proc, type Proc } from '../helpers/proc.js';
+import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'coop-trim-'));
+const children: Proc[] = [];
+afterAll(async () => {
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function started(args: string[]): Proc {
+  const p = proc(args);
+  children.push(p);
+  return p;
+}
+
+/** Resident kB of the mappings of `pid`'s own executable (node's code and read-only data). */
+function executableRssKb(pid: number): number {
+  const exe = readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')[0].split(/\s+/).pop();
+  let kb = 0;
+  let ours = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) ours = line.endsWith(` ${exe}`);
+    else if (ours && line.startsWith('Rss:')) kb += Number(line.split(/\s+/)[1]);
+  }
+  return kb;
+}
+
+/** A headless game and its sidecar (log level info: the trim's line is on its stderr). */
+function player(name: string, port: number): { game: Proc; sidecar: Proc } {
+  const scenario = join(dir, `${name}.json`);
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      steps: [
+        {
+          at: 0,
+          do: 'walk',
+          path: [
+            [0, 0, 0],
+            [1, 0, 0],
+          ],
+          speedMps: 1,
+          hz: 10,
+        },
+      ],
+    }),
+  );
+  const bridge = `trim-${name}-${process.pid}`;
+  const game = started(['src/sim/main.ts', '--bridge', bridge, '--scenario', scenario, '--quiet-frames']);
+  const sidecar = started([
+    'src/sidecar/main.ts',
+    '--server',
+    `127.0.0.1:${port}`,
+    '--bridge',
+    bridge,
+    '--name',
+    name,
+    '--data-dir',
+    join(dir, name),
+    '--log-level',
+    'info',
+  ]);
+  return { game, sidecar };
+}
+
+describe('a sidecar giving back its start-up pages (real processes)', () => {
+  it('trims after start-up, logs what it gave back, and still takes in a player who joins after', async () => {
+    const server = started(testServerArgs({ dataDir: join(dir, 'srv'), npcs: 2, areaM: 20, logLevel: 'silent' }));
+    const port = await listeningPort(server, PROC_WAIT_MS);
+    const a = player('A', port);
+    await a.sidecar.line(/joined as peer \d+/, PROC_WAIT_MS);
+    const pid = a.sidecar.child.pid!;
+    const before = executableRssKb(pid);
+
+    await vi.waitFor(() => expect(a.sidecar.err()).toContain('"event":"working-set.trimmed"'), WORKING_SET_TRIM_AFTER_MS * 2 + PROC_WAIT_MS);
+    const after = executableRssKb(pid);
+    const logged = JSON.parse(
+      a.sidecar
+        .err()
+        .split('\n')
+        .find((l) => l.includes('"event":"working-set.trimmed"'))!,
+    ) as { mappings: number; mb: number };
+    expect(logged.mappings).toBeGreaterThan(0);
+    expect(logged.mb).toBeGreaterThan(5);
+    expect(after).toBeLessThan(before * 0.75);
+
+    // Play goes on: a second player joins and appears in A's game as a proxy.
+    const spawnsBefore = a.game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length;
+    const b = player('B', port);
+    await b.sidecar.line(/joined as peer \d+/, PROC_WAIT_MS);
+    await vi.waitFor(() => expect(a.game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length).toBeGreaterThan(spawnsBefore), PROC_WAIT_MS);
+    expect(a.sidecar.child.exitCode).toBeNull();
+  }, 180_000);
+});
