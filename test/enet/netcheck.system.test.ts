@@ -4,21 +4,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EnetHost } from '../../src/net/enet/host.js';
 import type { EnetPeer } from '../../src/net/enet/peer-api.js';
 import { UdpTransport } from '../../src/net/enet/udp.js';
-import { proc, run, type Proc } from '../helpers/proc.js';
+import { ProcGroup, run, type Proc } from '../helpers/proc.js';
 import { LibEnetHost, type LibEnetEvent } from './libenet.js';
 
 const ENTRY = 'src/net/netcheck-main.ts';
 const WAIT_MS = 90_000;
-const children: Proc[] = [];
+const procs = new ProcGroup();
 afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.stop('SIGKILL')));
+  await procs.stopAll('SIGKILL');
 });
 
-function echoServer(args: string[]): Proc {
-  const p = proc([ENTRY, 'enet-echo', ...args]);
-  children.push(p);
-  return p;
-}
+const echoServer = (args: string[]): Proc => procs.start([ENTRY, 'enet-echo', ...args]);
 
 describe('coop-netcheck', () => {
   it('enet-echo echoes each packet on its channel with its flags and logs connects', async () => {

@@ -140,6 +140,22 @@ export function proc(args: string[], opts: ProcOptions = {}): Proc {
   };
 }
 
+/** The processes one test file starts, stopped together when it ends (its afterAll or afterEach). */
+export class ProcGroup {
+  readonly procs: Proc[] = [];
+
+  start(args: string[], opts?: ProcOptions): Proc {
+    const p = proc(args, opts);
+    this.procs.push(p);
+    return p;
+  }
+
+  /** Stops every process started so far: `signal`, then SIGKILL after graceMs (Proc.stop). */
+  async stopAll(signal?: NodeJS.Signals, graceMs?: number): Promise<void> {
+    await Promise.all(this.procs.splice(0).map((p) => p.stop(signal, graceMs)));
+  }
+}
+
 export interface RunResult {
   code: number | null;
   stdout: string;

@@ -6,24 +6,18 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { proc, type Proc } from '../helpers/proc.js';
+import { ProcGroup, type Proc } from '../helpers/proc.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-pw-e2e-'));
 const PASSWORD = 'e2e long random password';
 
-const children: Proc[] = [];
-function started(args: string[], env: NodeJS.ProcessEnv = process.env): Proc {
-  const p = proc(args, { env });
-  children.push(p);
-  return p;
-}
+const procs = new ProcGroup();
+const started = (args: string[], env: NodeJS.ProcessEnv = process.env): Proc => procs.start(args, { env });
 
 afterAll(async () => {
-  for (const { child } of children) if (child.exitCode === null) child.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 1500));
-  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await procs.stopAll('SIGINT', 1500);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,24 +6,20 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jerkStats } from '../helpers/jerk.js';
-import { proc, type JsonLine, type Proc } from '../helpers/proc.js';
+import { ProcGroup, type JsonLine, type Proc } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const RUN_MS = 7000;
 const JERK_BOUND_MPS3 = 50; // m/s³ over 100 ms spans (test/helpers/jerk.ts); the true path has 0.18
 const dir = mkdtempSync(join(tmpdir(), 'coop-e2e-'));
-const procs: Proc[] = [];
+const procs = new ProcGroup();
 /** Start-up of seven processes can take long on a busy machine. */
 const START_MS = 60_000;
 
-function started(args: string[]): Proc {
-  const p = proc(args);
-  procs.push(p);
-  return p;
-}
+const started = (args: string[]): Proc => procs.start(args);
 
 afterAll(async () => {
-  await Promise.all(procs.map((p) => p.stop('SIGINT', 1500)));
+  await procs.stopAll('SIGINT', 1500);
   rmSync(dir, { recursive: true, force: true });
 });
 

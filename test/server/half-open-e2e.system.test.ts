@@ -16,7 +16,7 @@ import { EnetHost, UdpTransport, type EnetPeer } from '../../src/net/enet/index.
 import { encodeMsg } from '../../src/protocol/codec.js';
 import { CHANNEL_COUNT, CHANNEL_RELIABLE, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { generateIdentity } from '../../src/protocol/identity.js';
-import { proc, type Proc } from '../helpers/proc.js';
+import { ProcGroup, type Proc } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const ADDRESSES = 30;
@@ -26,21 +26,15 @@ const REOPEN_MS = 1000;
 /** Generous (shared 2-core machine): the figure to report is printed, not asserted. */
 const JOIN_BOUND_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'coop-half-open-'));
-const procs: Proc[] = [];
+const procs = new ProcGroup();
 const stops: (() => void)[] = [];
 afterAll(async () => {
   for (const s of stops) s();
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 1000));
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  await procs.stopAll('SIGINT', 1000);
   rmSync(dir, { recursive: true, force: true });
 });
 
-function started(args: string[]): Proc {
-  const p = proc(args);
-  procs.push(p);
-  return p;
-}
+const started = (args: string[]): Proc => procs.start(args);
 
 /** Protocol-level half-open: ENet up, Hello sent, the Challenge ignored; re-opened when evicted. */
 async function helloFlood(ip: string, server: { address: string; port: number }, counts: { open: number }): Promise<() => void> {

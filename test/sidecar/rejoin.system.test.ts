@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REJOIN_ATTEMPTS, RejoinSchedule } from '../../src/sidecar/rejoin.js';
-import { PROC_WAIT_MS, proc, type Proc } from '../helpers/proc.js';
+import { PROC_WAIT_MS, ProcGroup, type Proc } from '../helpers/proc.js';
 import { testServerArgs } from '../helpers/coop-server.js';
 
 describe('RejoinSchedule', () => {
@@ -25,17 +25,12 @@ describe('RejoinSchedule', () => {
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-rejoin-'));
-const children: Proc[] = [];
+const procs = new ProcGroup();
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  await procs.stopAll('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-function started(args: string[]): Proc {
-  const p = proc(args);
-  children.push(p);
-  return p;
-}
+const started = (args: string[]): Proc => procs.start(args);
 
 function freeUdpPort(): Promise<number> {
   return new Promise((resolve) => {

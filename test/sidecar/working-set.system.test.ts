@@ -6,21 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WORKING_SET_TRIM_AFTER_MS } from '../../src/sidecar/working-set.js';
-import { PROC_WAIT_MS, proc, type Proc } from '../helpers/proc.js';
+import { PROC_WAIT_MS, ProcGroup, type Proc } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-trim-'));
-const children: Proc[] = [];
+const procs = new ProcGroup();
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  await procs.stopAll('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-function started(args: string[]): Proc {
-  const p = proc(args);
-  children.push(p);
-  return p;
-}
+const started = (args: string[]): Proc => procs.start(args);
 
 /** Resident kB of the mappings of `pid`'s own executable (node's code and read-only data). */
 function executableRssKb(pid: number): number {
