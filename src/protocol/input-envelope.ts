@@ -5,7 +5,7 @@
 // that reused buffer and a view is returned (valid until its next use: the transport copies what
 // it queues); without it, a fresh exact-size buffer.
 import { EMSG_FIELD_IDS, SCHEMA_JSON, type PlayerState } from './schema.gen.js';
-import { WIRE_VARINT, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, tag, varintLen, putVarint } from './proto-wire.js';
+import { WIRE_VARINT, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, FIXED32_BYTES, FIXED64_BYTES, tag, varintLen, putVarint } from './proto-wire.js';
 
 const FIELDS = SCHEMA_JSON.nested.coop.nested.PlayerState.fields;
 const TAG_PLAYER_STATE = tag(EMSG_FIELD_IDS.playerState, WIRE_LEN);
@@ -21,9 +21,6 @@ const TAG_VZ = tag(FIELDS.vz.id, WIRE_FIXED32);
 const TAG_MODE = tag(FIELDS.mode.id, WIRE_VARINT);
 const TAG_CLIENT_TIME = tag(FIELDS.clientTimeMs.id, WIRE_FIXED64);
 const TAG_ACK_TICK = tag(FIELDS.ackTick.id, WIRE_VARINT);
-
-const FLOAT_BYTES = 4;
-const DOUBLE_BYTES = 8;
 
 /**
  * Whether protobufjs writes a float or double field: it leaves out an absent one and +0 (the
@@ -49,7 +46,7 @@ export function encodePlayerStateMsg(ps: PlayerState, into?: { buf: Uint8Array }
     vy = ps.vy ?? 0,
     vz = ps.vz ?? 0;
   const clientTimeMs = ps.clientTimeMs ?? 0;
-  const floatField = 1 + FLOAT_BYTES;
+  const floatField = 1 + FIXED32_BYTES;
   const inner =
     uintLen(seq) +
     (written(x) ? floatField : 0) +
@@ -60,7 +57,7 @@ export function encodePlayerStateMsg(ps: PlayerState, into?: { buf: Uint8Array }
     (written(vy) ? floatField : 0) +
     (written(vz) ? floatField : 0) +
     uintLen(mode) +
-    (written(clientTimeMs) ? 1 + DOUBLE_BYTES : 0) +
+    (written(clientTimeMs) ? 1 + FIXED64_BYTES : 0) +
     uintLen(ackTick);
   const total = varintLen(TAG_PLAYER_STATE) + varintLen(inner) + inner;
   if (into && into.buf.length < total) into.buf = new Uint8Array(Math.max(total, into.buf.length * 2));
@@ -87,7 +84,7 @@ export function encodePlayerStateMsg(ps: PlayerState, into?: { buf: Uint8Array }
   if (written(clientTimeMs)) {
     out[p++] = TAG_CLIENT_TIME;
     view.setFloat64(p, clientTimeMs, true);
-    p += DOUBLE_BYTES;
+    p += FIXED64_BYTES;
   }
   if (ackTick !== 0) {
     out[p++] = TAG_ACK_TICK;
@@ -101,5 +98,5 @@ function putFloat(out: Uint8Array, view: DataView, p: number, fieldTag: number, 
   if (!written(v)) return p;
   out[p++] = fieldTag;
   view.setFloat32(p, v, true);
-  return p + FLOAT_BYTES;
+  return p + FIXED32_BYTES;
 }

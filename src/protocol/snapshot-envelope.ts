@@ -6,17 +6,19 @@
 // fully understands (each field at most once, the wire types and sizes the schema gives):
 // anything else returns null and goes to the ordinary codec, which decodes or rejects it, so
 // both paths give the same message for the same bytes (snapshot-format.test.ts).
-import { EMSG_FIELD_IDS, type EMsg } from './schema.gen.js';
+import { EMSG_FIELD_IDS, SCHEMA_JSON, type EMsg } from './schema.gen.js';
 import { MAX_MESSAGE_BYTES } from './constants.js';
-import { WIRE_VARINT, WIRE_FIXED64, WIRE_LEN, varintLen, putVarint } from './proto-wire.js';
+import { WIRE_VARINT, WIRE_FIXED64, WIRE_LEN, FIXED64_BYTES, tag, varintLen, putVarint, getVarint } from './proto-wire.js';
 
-const TAG_SNAPSHOT = (EMSG_FIELD_IDS.snapshot << 3) | WIRE_LEN;
-const TAG_TICK = (1 << 3) | WIRE_VARINT;
-const TAG_BASE = (2 << 3) | WIRE_VARINT;
-const TAG_TIME = (3 << 3) | WIRE_FIXED64;
-const TAG_TICK_MS = (4 << 3) | WIRE_VARINT;
-const TAG_DATA = (5 << 3) | WIRE_LEN;
-const TAG_INPUT_LEAD = (6 << 3) | WIRE_VARINT;
+const FIELDS = SCHEMA_JSON.nested.coop.nested.Snapshot.fields;
+const TAG_SNAPSHOT = tag(EMSG_FIELD_IDS.snapshot, WIRE_LEN);
+// Snapshot's field numbers are all below 16, so every tag below is one byte (the reader relies on it).
+const TAG_TICK = tag(FIELDS.tick.id, WIRE_VARINT);
+const TAG_BASE = tag(FIELDS.baseTick.id, WIRE_VARINT);
+const TAG_TIME = tag(FIELDS.serverTimeMs.id, WIRE_FIXED64);
+const TAG_TICK_MS = tag(FIELDS.tickMs.id, WIRE_VARINT);
+const TAG_DATA = tag(FIELDS.data.id, WIRE_LEN);
+const TAG_INPUT_LEAD = tag(FIELDS.inputLeadUs.id, WIRE_VARINT);
 
 export interface SnapshotHeader {
   tick: number;
@@ -31,7 +33,7 @@ export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into
   const inner =
     (h.tick ? 1 + varintLen(h.tick) : 0) +
     (h.baseTick ? 1 + varintLen(h.baseTick) : 0) +
-    (h.serverTimeMs ? 9 : 0) +
+    (h.serverTimeMs ? 1 + FIXED64_BYTES : 0) +
     (h.tickMs ? 1 + varintLen(h.tickMs) : 0) +
     (data.length ? 1 + varintLen(data.length) + data.length : 0) +
     (h.inputLeadUs ? 1 + varintLen(h.inputLeadUs) : 0);
@@ -50,8 +52,8 @@ export function encodeSnapshotEnvelope(h: SnapshotHeader, data: Uint8Array, into
   }
   if (h.serverTimeMs) {
     out[p++] = TAG_TIME;
-    new DataView(out.buffer, out.byteOffset + p, 8).setFloat64(0, h.serverTimeMs, true);
-    p += 8;
+    new DataView(out.buffer, out.byteOffset + p, FIXED64_BYTES).setFloat64(0, h.serverTimeMs, true);
+    p += FIXED64_BYTES;
   }
   if (h.tickMs) {
     out[p++] = TAG_TICK_MS;
@@ -85,37 +87,22 @@ export const snapshotEnvelopeOf = (s: NonNullable<EMsg['snapshot']>): SnapshotEn
   data: s.data ?? new Uint8Array(0),
 });
 
-const UINT32_MAX_VARINT_BYTES = 5;
-const FIXED64_BYTES = 8;
-
-/** A varint's value and end, or null past the end, over 5 bytes or over 2^32 − 1. */
-function getVarint(buf: Uint8Array, pos: number, end: number): { v: number; p: number } | null {
-  let v = 0;
-  for (let i = 0; i < UINT32_MAX_VARINT_BYTES; i++) {
-    if (pos >= end) return null;
-    const b = buf[pos++];
-    v += (b & 0x7f) * 2 ** (7 * i);
-    if (b < 0x80) return v <= 0xffffffff ? { v, p: pos } : null;
-  }
-  return null;
-}
-
 /** Reads EMsg{snapshot}; null for anything else (the caller then uses the ordinary codec). */
 export function decodeSnapshotEnvelope(bytes: Uint8Array): SnapshotEnvelope | null {
   if (bytes.length > MAX_MESSAGE_BYTES) return null; // the codec's rejection, counted there
-  const tag = getVarint(bytes, 0, bytes.length);
-  if (!tag || tag.v !== TAG_SNAPSHOT) return null;
-  const len = getVarint(bytes, tag.p, bytes.length);
+  const outer = getVarint(bytes, 0, bytes.length);
+  if (!outer || outer.v !== TAG_SNAPSHOT) return null;
+  const len = getVarint(bytes, outer.p, bytes.length);
   if (!len || len.p + len.v !== bytes.length) return null;
   const out: SnapshotEnvelope = { tick: 0, baseTick: 0, serverTimeMs: 0, tickMs: 0, inputLeadUs: 0, data: bytes.subarray(0, 0) };
   let seen = 0;
   let p = len.p;
   const end = bytes.length;
   while (p < end) {
-    const tag = bytes[p++];
-    if (tag >= 0x80 || seen & (1 << (tag >> 3))) return null; // unknown or repeated field
-    seen |= 1 << (tag >> 3);
-    if (tag === TAG_TIME) {
+    const fieldTag = bytes[p++];
+    if (fieldTag >= 0x80 || seen & (1 << (fieldTag >> 3))) return null; // unknown or repeated field
+    seen |= 1 << (fieldTag >> 3);
+    if (fieldTag === TAG_TIME) {
       if (p + FIXED64_BYTES > end) return null;
       out.serverTimeMs = new DataView(bytes.buffer, bytes.byteOffset + p, FIXED64_BYTES).getFloat64(0, true);
       p += FIXED64_BYTES;
@@ -124,14 +111,14 @@ export function decodeSnapshotEnvelope(bytes: Uint8Array): SnapshotEnvelope | nu
     const r = getVarint(bytes, p, end);
     if (!r) return null;
     p = r.p;
-    if (tag === TAG_DATA) {
+    if (fieldTag === TAG_DATA) {
       if (p + r.v > end) return null;
       out.data = bytes.subarray(p, p + r.v);
       p += r.v;
-    } else if (tag === TAG_TICK) out.tick = r.v;
-    else if (tag === TAG_BASE) out.baseTick = r.v;
-    else if (tag === TAG_TICK_MS) out.tickMs = r.v;
-    else if (tag === TAG_INPUT_LEAD) out.inputLeadUs = r.v;
+    } else if (fieldTag === TAG_TICK) out.tick = r.v;
+    else if (fieldTag === TAG_BASE) out.baseTick = r.v;
+    else if (fieldTag === TAG_TICK_MS) out.tickMs = r.v;
+    else if (fieldTag === TAG_INPUT_LEAD) out.inputLeadUs = r.v;
     else return null;
   }
   return out;
