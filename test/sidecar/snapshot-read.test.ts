@@ -5,16 +5,17 @@
 import { describe, it, expect } from 'vitest';
 import { encodeMsg } from '../../src/protocol/codec.js';
 import { decodeSnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
+import { putVarint, varintLen } from '../../src/protocol/proto-wire.js';
 import { Harness, at } from '../server/harness.js';
 
 /** EMsg's tag for its snapshot field, as protobufjs writes it. */
 const SNAPSHOT_TAG = encodeMsg({ snapshot: {} }).subarray(0, -1);
 
+/** v as a protobuf varint (proto-wire.ts's writer). */
 function varint(v: number): number[] {
-  const out: number[] = [];
-  for (; v >= 0x80; v = Math.floor(v / 128)) out.push((v & 0x7f) | 0x80);
-  out.push(v);
-  return out;
+  const out = new Uint8Array(varintLen(v));
+  putVarint(out, 0, v);
+  return [...out];
 }
 
 /** The same snapshot with its tick written twice (a valid encoding the hand reader hands over). */
