@@ -1,13 +1,14 @@
 // The working-set trim in a real sidecar process: 30 s after it starts (and after its join) it
 // gives back the pages of Node's binary that start-up touched and play does not use, says so in
 // its log, and goes on working: a player who joins afterwards appears in its game.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WORKING_SET_TRIM_AFTER_MS } from '../../src/sidecar/working-set.js';
 import { PROC_WAIT_MS, ProcGroup, type Proc } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
+import { executableRssKb } from '../helpers/resident.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-trim-'));
 const procs = new ProcGroup();
@@ -16,18 +17,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 const started = (args: string[]): Proc => procs.start(args);
-
-/** Resident kB of the mappings of `pid`'s own executable (node's code and read-only data). */
-function executableRssKb(pid: number): number {
-  const exe = readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')[0].split(/\s+/).pop();
-  let kb = 0;
-  let ours = false;
-  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) ours = line.endsWith(` ${exe}`);
-    else if (ours && line.startsWith('Rss:')) kb += Number(line.split(/\s+/)[1]);
-  }
-  return kb;
-}
 
 /** A headless game and its sidecar (log level info: the trim's line is on its stderr). */
 function player(name: string, port: number): { game: Proc; sidecar: Proc } {

@@ -2,10 +2,10 @@
 // or copied would be lost), and, in this very process, that it gives them back and that the
 // code on them still runs after (each page refaults from the file).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { scheduleWorkingSetTrim, trimmableMappings, trimWorkingSet, WORKING_SET_TRIM_AFTER_MS, type TrimResult } from '../../src/sidecar/working-set.js';
 import type { Timers } from '../../src/util/clock.js';
+import { executableRssKb } from '../helpers/resident.js';
 
 /** One smaps entry: the mapping line, then its Rss and Anonymous fields (kB). */
 const entry = (range: string, perms: string, path: string, rssKb: number, anonKb: number): string =>
@@ -51,31 +51,19 @@ describe('trimmableMappings', () => {
   });
 });
 
-/** Resident kB of this process's own executable's mappings. */
-function executableRssKb(): number {
-  let kb = 0;
-  let ours = false;
-  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
-    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) ours = line.endsWith(process.execPath) || line.endsWith(readlinkExe());
-    else if (ours && line.startsWith('Rss:')) kb += Number(line.split(/\s+/)[1]);
-  }
-  return kb;
-}
-const readlinkExe = (): string => readFileSync('/proc/self/maps', 'utf8').split('\n')[0].split(/\s+/).pop() ?? '';
-
 describe('trimWorkingSet', () => {
   it('gives back most of the executable’s resident pages, and the code on them still runs', async () => {
     const digest = (): string => createHash('sha256').update('coop-bridge').digest('hex');
     const before = digest();
-    const rssBefore = executableRssKb();
+    const rssBefore = executableRssKb(process.pid);
     const r = (await trimWorkingSet()) as TrimResult;
-    const rssAfter = executableRssKb();
+    const rssAfter = executableRssKb(process.pid);
     expect(typeof r).toBe('object');
     expect(r.mappings).toBeGreaterThan(0);
     expect(r.bytes).toBeGreaterThan(rssAfter * 1024);
     expect(rssAfter).toBeLessThan(rssBefore / 2);
     expect(digest()).toBe(before); // OpenSSL's pages, refaulted, compute the same
-    expect(executableRssKb()).toBeGreaterThan(0);
+    expect(executableRssKb(process.pid)).toBeGreaterThan(0);
   });
 
   it('is scheduled WORKING_SET_TRIM_AFTER_MS ahead, reports what it gave back, and a cancel disarms it', async () => {
