@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { ProcGroup, type Proc } from '../helpers/proc.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/constants.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
+import { STAND_SCENARIO, startHeadlessPlayer } from '../helpers/headless-player.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-pw-e2e-'));
 const PASSWORD = 'e2e long random password';
 
 const procs = new ProcGroup();
-const started = (args: string[], env: NodeJS.ProcessEnv = process.env): Proc => procs.start(args, { env });
+const started = (args: string[]): Proc => procs.start(args);
 
 afterAll(async () => {
   await procs.stopAll('SIGINT', 1500);
@@ -32,50 +33,21 @@ describe('end to end: a password-protected coop-server and two sidecars', () => 
     await server.line(/^coop-server: players need the session password \(--password-file\)$/);
     expect(server.lines).toContain('coop-server: players need the session password (--password-file)');
 
-    const scenario = join(dir, 'stand.json');
-    writeFileSync(
-      scenario,
-      JSON.stringify({
-        name: 'stand',
-        repeat: false,
-        steps: [
-          {
-            at: 0,
-            do: 'walk',
-            path: [
-              [0, 0, 0],
-              [1, 0, 0],
-            ],
-            speedMps: 1,
-            hz: 10,
-          },
-        ],
-      }),
-    );
-    const sidecar = (i: number, env: NodeJS.ProcessEnv) => {
-      const session = `pw-${process.pid}-${i}`;
-      started(['src/sim/main.ts', '--bridge', session, '--scenario', scenario]);
-      return started(
-        [
-          'src/sidecar/main.ts',
-          '--server',
-          `127.0.0.1:${port}`,
-          '--bridge',
-          session,
-          '--name',
-          `p${i}`,
-          '--data-dir',
-          join(dir, `id-${i}`),
-          '--log-level',
-          'warn',
-        ],
-        env,
-      );
-    };
+    const sidecar = async (i: number, env: NodeJS.ProcessEnv): Promise<Proc> =>
+      (
+        await startHeadlessPlayer({
+          procs,
+          dir,
+          name: `p${i}`,
+          server: `127.0.0.1:${port}`,
+          env,
+          scenario: { name: 'stand', repeat: false, ...STAND_SCENARIO },
+          quietFrames: false,
+        })
+      ).sidecar;
     const env = { ...process.env };
     delete env.COOP_SESSION_PASSWORD;
-    const without = sidecar(0, env);
-    const withPw = sidecar(1, { ...env, COOP_SESSION_PASSWORD: PASSWORD });
+    const [without, withPw] = await Promise.all([sidecar(0, env), sidecar(1, { ...env, COOP_SESSION_PASSWORD: PASSWORD })]);
 
     const code = await Promise.race([without.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
     expect(code, `${without.lines.join('\n')}\n${without.err()}`).toBe(3);

@@ -2,13 +2,14 @@
 // processes: the server is killed (no goodbye) and started again on the same port; the sidecar
 // tells the game, takes the old proxies out of it, and joins the new server by itself.
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REJOIN_ATTEMPTS, RejoinSchedule } from '../../src/sidecar/rejoin.js';
 import { PROC_WAIT_MS, ProcGroup, type Proc } from '../helpers/proc.js';
 import { testServerArgs } from '../helpers/coop-server.js';
+import { startHeadlessPlayer } from '../helpers/headless-player.js';
 
 describe('RejoinSchedule', () => {
   it('doubles the pause up to the cap, stops after the limit, and starts over after a join', () => {
@@ -49,40 +50,7 @@ describe('sidecar re-joins after the server is lost (real processes)', () => {
     const first = started(serverArgs(1));
     await first.line(/listening on udp/);
 
-    const scenario = join(dir, 'stand.json');
-    writeFileSync(
-      scenario,
-      JSON.stringify({
-        steps: [
-          {
-            at: 0,
-            do: 'walk',
-            path: [
-              [0, 0, 0],
-              [1, 0, 0],
-            ],
-            speedMps: 1,
-            hz: 10,
-          },
-        ],
-      }),
-    );
-    const session = `rejoin-${process.pid}`;
-    const game = started(['src/sim/main.ts', '--bridge', session, '--scenario', scenario, '--quiet-frames']);
-    await game.line(/"event":"open"/);
-    const sidecar = started([
-      'src/sidecar/main.ts',
-      '--server',
-      `127.0.0.1:${port}`,
-      '--bridge',
-      session,
-      '--name',
-      'V',
-      '--data-dir',
-      join(dir, 'player'),
-      '--log-level',
-      'silent',
-    ]);
+    const { game, sidecar } = await startHeadlessPlayer({ procs, dir, name: 'V', server: `127.0.0.1:${port}`, logLevel: 'silent' });
     const spawns = () => game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length;
     await vi.waitFor(() => expect(spawns(), 'the NPC proxies of the first server').toBeGreaterThanOrEqual(3), PROC_WAIT_MS);
 

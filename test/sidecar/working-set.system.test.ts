@@ -1,7 +1,7 @@
 // The working-set trim in a real sidecar process: 30 s after it starts (and after its join) it
 // gives back the pages of Node's binary that start-up touched and play does not use, says so in
 // its log, and goes on working: a player who joins afterwards appears in its game.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { WORKING_SET_TRIM_AFTER_MS } from '../../src/sidecar/working-set.js';
 import { PROC_WAIT_MS, ProcGroup, type Proc } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { executableRssKb } from '../helpers/resident.js';
+import { startHeadlessPlayer } from '../helpers/headless-player.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-trim-'));
 const procs = new ProcGroup();
@@ -18,49 +19,11 @@ afterAll(async () => {
 });
 const started = (args: string[]): Proc => procs.start(args);
 
-/** A headless game and its sidecar (log level info: the trim's line is on its stderr). */
-function player(name: string, port: number): { game: Proc; sidecar: Proc } {
-  const scenario = join(dir, `${name}.json`);
-  writeFileSync(
-    scenario,
-    JSON.stringify({
-      steps: [
-        {
-          at: 0,
-          do: 'walk',
-          path: [
-            [0, 0, 0],
-            [1, 0, 0],
-          ],
-          speedMps: 1,
-          hz: 10,
-        },
-      ],
-    }),
-  );
-  const bridge = `trim-${name}-${process.pid}`;
-  const game = started(['src/sim/main.ts', '--bridge', bridge, '--scenario', scenario, '--quiet-frames']);
-  const sidecar = started([
-    'src/sidecar/main.ts',
-    '--server',
-    `127.0.0.1:${port}`,
-    '--bridge',
-    bridge,
-    '--name',
-    name,
-    '--data-dir',
-    join(dir, name),
-    '--log-level',
-    'info',
-  ]);
-  return { game, sidecar };
-}
-
 describe('a sidecar giving back its start-up pages (real processes)', () => {
   it('trims after start-up, logs what it gave back, and still takes in a player who joins after', async () => {
     const server = started(testServerArgs({ dataDir: join(dir, 'srv'), npcs: 2, areaM: 20, logLevel: 'silent' }));
     const port = await listeningPort(server, PROC_WAIT_MS);
-    const a = player('A', port);
+    const a = await startHeadlessPlayer({ procs, dir, name: 'A', server: `127.0.0.1:${port}`, logLevel: 'info' });
     await a.sidecar.line(/joined as peer \d+/, PROC_WAIT_MS);
     const pid = a.sidecar.child.pid!;
     const before = executableRssKb(pid);
@@ -79,7 +42,7 @@ describe('a sidecar giving back its start-up pages (real processes)', () => {
 
     // Play goes on: a second player joins and appears in A's game as a proxy.
     const spawnsBefore = a.game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length;
-    const b = player('B', port);
+    const b = await startHeadlessPlayer({ procs, dir, name: 'B', server: `127.0.0.1:${port}`, logLevel: 'info' });
     await b.sidecar.line(/joined as peer \d+/, PROC_WAIT_MS);
     await vi.waitFor(() => expect(a.game.lines.filter((l) => l.includes('"type":"SpawnProxy"')).length).toBeGreaterThan(spawnsBefore), PROC_WAIT_MS);
     expect(a.sidecar.child.exitCode).toBeNull();
