@@ -9,6 +9,7 @@ import { LAUNCH_UNKNOWN, loadNative } from '../../bridge/index.js';
 import { resolveProgram } from '../../src/sim/launch.js';
 import { proc } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
+import { STAND_SCENARIO } from '../helpers/headless-player.js';
 import { WAIT, removeSessions, sessionName } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-launch-'));
@@ -63,23 +64,7 @@ describe('native launcher (coop_launch)', () => {
     try {
       const port = await listeningPort(server, WAIT.timeout);
       const scenario = join(dir, 'stand.json');
-      writeFileSync(
-        scenario,
-        JSON.stringify({
-          steps: [
-            {
-              at: 0,
-              do: 'walk',
-              path: [
-                [0, 0, 0],
-                [1, 0, 0],
-              ],
-              speedMps: 1,
-              hz: 10,
-            },
-          ],
-        }),
-      );
+      writeFileSync(scenario, JSON.stringify(STAND_SCENARIO));
       const s = sessionName('launch');
       const game = proc([
         'src/sim/main.ts',
