@@ -8,36 +8,7 @@ import { attachVoice } from '../../src/sidecar/voice-hook.js';
 import { TxState } from '../../src/voice/transmitter.js';
 import { WAIT, removeSessions, sessionName } from '../bridge/util.js';
 import { PTT_RELEASE_TIMEOUT_MS, PushToTalkLatch, type PttChange } from '../../src/sidecar/push-to-talk.js';
-import type { Timers } from '../../src/util/clock.js';
-
-/** Timers on a clock the test advances. */
-class ManualClock implements Timers {
-  now = 0;
-  #next = 1;
-  #due = new Map<number, { at: number; fn: () => void }>();
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.#next++;
-    this.#due.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.#due.delete(handle as number);
-  }
-  get pending(): number {
-    return this.#due.size;
-  }
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const next = [...this.#due].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next) break;
-      this.#due.delete(next[0]);
-      this.now = next[1].at;
-      next[1].fn();
-    }
-    this.now = end;
-  }
-}
+import { ManualClock } from '../helpers/manual-timers.js';
 
 function latch() {
   const clock = new ManualClock();
