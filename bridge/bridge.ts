@@ -9,7 +9,7 @@ import { BridgeError } from './errors.js';
 import { LAZY_TYPES, type MessageMap, type MessageName } from './generated/types.js';
 import { IN_RING, OUT_RING, type Role } from './layout.js';
 import { loadNative, type NativeShim } from './native.js';
-import { PeerMonitor, type PeerGoneReason } from './peer.js';
+import { PeerMonitor, type BridgeIntervals, type PeerGoneReason } from './peer.js';
 import { openRegion, sweepOnce, type OpenedRegion } from './region.js';
 import { ReaderLoop } from './reader-loop.js';
 import { RingReader, RingWriter } from './ring.js';
@@ -27,6 +27,9 @@ export interface BridgeOptions {
   spinUs?: number;
   heartbeatMs?: number;
   peerTimeoutMs?: number;
+  /** The heartbeat check's timer (default Node's setInterval): e.g. timers that ride on wakes
+   * the process has anyway. */
+  intervals?: BridgeIntervals;
   outQueueMaxBytes?: number;
   /** Close by itself when the peer goes away (default true). */
   closeOnPeerGone?: boolean;
@@ -136,6 +139,7 @@ export class Bridge {
       role: this.role,
       heartbeatMs: o.heartbeatMs,
       peerTimeoutMs: o.peerTimeoutMs,
+      intervals: opts.intervals,
       peerAlive: () => this.#native.peerAlive(handle) === 1,
       onAttached: (pid) => {
         this.#setState('attached');

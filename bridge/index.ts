@@ -3,7 +3,7 @@ export { Bridge, openBridge } from './bridge.js';
 export type { BridgeCounters, BridgeEvents, BridgeOptions, BridgeState, LifecycleEvents } from './bridge.js';
 export { BridgeError } from './errors.js';
 export type { BridgeErrorCode } from './errors.js';
-export type { PeerGoneReason } from './peer.js';
+export type { BridgeIntervals, PeerGoneReason } from './peer.js';
 export type { Role } from './layout.js';
 export { BRIDGE_ABI_VERSION, RING_DEFAULT_BYTES, RING_MIN_BYTES, RING_MAX_BYTES } from './layout.js';
 export { MESSAGE_IDS, MESSAGE_FROM, LAZY_MESSAGES, SCHEMA_HASH } from './generated/types.js';

@@ -6,6 +6,18 @@ import { BEAT_OFF, PEER_NAME, PID_OFF, type Role } from './layout.js';
 
 export type PeerGoneReason = 'closed' | 'died' | 'timeout';
 
+/** Repeating timers for the heartbeat check (the bridge imports nothing from src/, so the
+ * sidecar's src/util IntervalTimers fits this by shape). */
+export interface BridgeIntervals {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const NODE_INTERVALS: BridgeIntervals = {
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
+
 export interface PeerMonitorOptions {
   view: ArrayBuffer;
   role: Role;
@@ -17,6 +29,10 @@ export interface PeerMonitorOptions {
   onTick?: () => void;
   onGone: (reason: PeerGoneReason) => void;
   now?: () => number;
+  /** The heartbeat check's timer; default Node's. A sidecar passes timers that ride on the
+   * game's frames (the check may then run up to their slack late: the freeze detection counts
+   * its own checks, and the peer timeout is seconds). */
+  intervals?: BridgeIntervals;
 }
 
 export class PeerMonitor {
@@ -25,7 +41,8 @@ export class PeerMonitor {
   readonly #myBeat: number;
   readonly #peerBeat: number;
   readonly #peerPid: number;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
+  readonly #intervals: BridgeIntervals;
   #attachedPid = 0;
   #lastBeat = 0;
   #lastChangeAt = 0;
@@ -33,6 +50,7 @@ export class PeerMonitor {
 
   constructor(o: PeerMonitorOptions) {
     this.#o = o;
+    this.#intervals = o.intervals ?? NODE_INTERVALS;
     this.#i32 = new Int32Array(o.view, 0, 128);
     this.#myBeat = BEAT_OFF[o.role] / 4;
     this.#peerBeat = BEAT_OFF[PEER_NAME[o.role]] / 4;
@@ -41,12 +59,12 @@ export class PeerMonitor {
 
   start(): void {
     // First check on the next turn, so handlers registered right after openBridge() see it.
-    setImmediate(() => this.#timer && this.check());
-    this.#timer = setInterval(() => this.check(), this.#o.heartbeatMs);
+    setImmediate(() => this.#timer !== undefined && this.check());
+    this.#timer = this.#intervals.setInterval(() => this.check(), this.#o.heartbeatMs);
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer !== undefined) this.#intervals.clearInterval(this.#timer);
     this.#timer = undefined;
   }
 

@@ -6,6 +6,7 @@
 import type { ExportProgressRequest, ProgressData } from '../../bridge/index.js';
 import { encodeDat } from '../merge/index.js';
 import { newRefusalCounts, progressFromFields, type RefusalCounts } from './progress-fields.js';
+import { nodeIntervals, type IntervalTimers } from '../util/clock.js';
 
 /** How often the sidecar asks the game for its progress (the server autosaves on its own clock). */
 export const PROGRESS_POLL_MS = 10_000;
@@ -37,6 +38,8 @@ export function relayProgress(opts: {
    */
   factNames?: readonly string[];
   pollMs?: number;
+  /** The poll's timer (default Node's); it may fire late. */
+  intervals?: IntervalTimers;
 }): ProgressRelay {
   const counts = { forwarded: 0, tooBig: 0, refused: newRefusalCounts() };
   let requestId = 0;
@@ -58,13 +61,14 @@ export function relayProgress(opts: {
     requestId = (requestId % 0xffff_fffe) + 1;
     opts.game.trySend('ExportProgressRequest', { requestId, factNames });
   };
-  const timer = setInterval(requestNow, opts.pollMs ?? PROGRESS_POLL_MS);
-  timer.unref();
+  const intervals = opts.intervals ?? nodeIntervals;
+  const timer = intervals.setInterval(requestNow, opts.pollMs ?? PROGRESS_POLL_MS);
+  (timer as { unref?: () => void }).unref?.(); // the poll never keeps the sidecar alive
   return {
     requestNow,
     counts,
     stop: () => {
-      clearInterval(timer);
+      intervals.clearInterval(timer);
       off();
     },
   };

@@ -86,6 +86,10 @@ export interface SidecarGlueOptions {
   timers?: Timers;
   /** Runs first on each paced tick: take in what waits from the game and the server. */
   beforePacedTick?: () => void;
+  /** Runs last on each wake the sidecar works on: a game frame (by frames) or a paced tick,
+   * once the input has left and the proxies went to the game; what else rides on that wake
+   * (the datagrams waiting, by frames; the timers due: util/wake-timers.ts). */
+  afterWake?: () => void;
   /** Paced by the server's tick where the delay allows (--pace tick); default false: frame by frame. */
   mayPace?: boolean;
 }
@@ -111,6 +115,7 @@ export class Sidecar {
   readonly #batch = new EntityStateBatch();
   readonly #pacer: TickPacer;
   readonly #beforePacedTick: (() => void) | undefined;
+  readonly #afterWake: (() => void) | undefined;
   readonly #mayPace: boolean;
 
   constructor(game: GameLink, client: CoopClient, now: () => number, options: SidecarGlueOptions = {}) {
@@ -119,6 +124,7 @@ export class Sidecar {
     this.#now = now;
     this.#timers = options.timers ?? nodeTimers;
     this.#beforePacedTick = options.beforePacedTick;
+    this.#afterWake = options.afterWake;
     this.#mayPace = options.mayPace ?? false;
     this.#pacer = new TickPacer({ timers: this.#timers, now, onTick: () => this.#pacedTick() });
     this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
@@ -128,6 +134,7 @@ export class Sidecar {
       if (this.#pacer.running) return; // the next paced tick sends it
       this.#report();
       this.frame();
+      this.#afterWake?.();
     });
   }
 
@@ -156,6 +163,7 @@ export class Sidecar {
     if (this.#last) this.sendInput();
     else this.#client.flushAck();
     this.frame();
+    this.#afterWake?.();
   }
 
   /** Sends the report now when the rate allows, else once it does (the latest report then). */

@@ -29,6 +29,8 @@ export interface VoiceHookOptions {
   onDecoded?: (peerId: number, pcm: Int16Array) => void;
   /** Push-to-talk's release timeout runs on these (tests: a clock they advance). */
   pttTimers?: Timers;
+  /** The playout watchdog's (VoiceChatOptions.watchdogTimers): timers that ride on the game's frames. */
+  watchdogTimers?: Timers;
 }
 
 /** Played frames go to the game over the bridge. */
@@ -64,6 +66,7 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
     localPeerId: o.localPeerId,
     trace: o.trace,
     onDecoded: o.onDecoded,
+    watchdogTimers: o.watchdogTimers,
     sendVoice: (p) => o.sendToServer({ voice: { seq: p.seq, timestamp: p.timestamp, opusBytes: p.opusBytes } }, CHANNEL_VOICE),
     micIcon: (peerId, on) => {
       if (bridge.state === 'closed') return;

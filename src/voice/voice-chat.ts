@@ -9,6 +9,10 @@
 // The timer is not re-armed on each catchUp(): Node wakes the process at a cleared timer's
 // expiry anyway (the first version, re-armed every frame, woke the sidecar ≈ 40 times a second
 // for nothing while someone talked).
+// The watchdog may run on timers of its own (`watchdogTimers`): the sidecar's ride on the game's
+// frames (util/wake-timers.ts), so while frames come it looks on one of them instead of waking
+// the process; it is late only when the frames stopped, and then so is the game that plays what
+// it writes. A frame played on time (no frames, or a slow game) stays on `timers`: on time.
 // Transport- and game-free: the sidecar wires it to the bridge and the server connection.
 import type { AudioSink } from './audio-io.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_MIN_EXPECTED_LOSS_PCT, VOICE_PLAYOUT_IDLE_MS, VOICE_SAMPLE_RATE_HZ } from './constants.js';
@@ -40,6 +44,8 @@ export interface VoiceChatOptions {
   clock?: Clock;
   /** The playout timer's (tests: their own, to count). */
   timers?: Timers;
+  /** The watchdog's, while catchUp() follows (default `timers`); it may fire late, never early. */
+  watchdogTimers?: Timers;
   /** Wall-clock ms comparable across processes on one machine (latency traces). */
   wallMs?: () => number;
   trace?: (e: VoiceTraceEvent) => void;
@@ -55,6 +61,9 @@ export class VoiceChat {
   #clock: Clock;
   #timer: unknown = null;
   readonly #timers: Timers;
+  readonly #watchdogTimers: Timers;
+  /** The timers #timer is on. */
+  #timerOn: Timers;
   #started = false;
   #lastPacketMs = -Infinity;
   #lastCatchUpMs = -Infinity;
@@ -68,6 +77,8 @@ export class VoiceChat {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#timers = o.timers ?? nodeTimers;
+    this.#watchdogTimers = o.watchdogTimers ?? this.#timers;
+    this.#timerOn = this.#timers;
     this.#wall = o.wallMs ?? (() => performance.timeOrigin + performance.now());
     this.tx = new VoiceTransmitter({
       voiceActivation: o.voiceActivation,
@@ -168,6 +179,7 @@ export class VoiceChat {
   #runPlayout(t0: number): void {
     this.#t0 = t0;
     this.#played = 0;
+    this.#timerOn = this.#timers;
     this.#timer = this.#timers.setTimeout(this.#step, VOICE_FRAME_MS);
   }
 
@@ -193,17 +205,19 @@ export class VoiceChat {
 
   /** The timer for the next frame (its time, or the watchdog's while catchUp() follows), or none when idle. */
   #arm(now: number): void {
-    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timerOn.clearTimeout(this.#timer);
     if (this.#idle(now)) {
       this.#timer = null;
       return;
     }
-    const ms = this.#following(now) ? VOICE_PLAYOUT_WATCHDOG_MS : this.#t0 + (this.#played + 1) * VOICE_FRAME_MS - now;
-    this.#timer = this.#timers.setTimeout(this.#step, Math.max(0, ms));
+    const following = this.#following(now);
+    const ms = following ? VOICE_PLAYOUT_WATCHDOG_MS : this.#t0 + (this.#played + 1) * VOICE_FRAME_MS - now;
+    this.#timerOn = following ? this.#watchdogTimers : this.#timers;
+    this.#timer = this.#timerOn.setTimeout(this.#step, Math.max(0, ms));
   }
 
   close(): void {
-    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timerOn.clearTimeout(this.#timer);
     this.#timer = null;
     this.#started = false;
     this.tx.close();

@@ -108,6 +108,28 @@ describe('bridge lifecycle (in process)', () => {
     expect(events).toEqual(['waiting->attached', 'attached->closed']);
   });
 
+  it("the heartbeat check runs on the intervals given (the sidecar's ride on the game's frames), stopped on close", async () => {
+    const s = sessionName('intervals');
+    const armed: { fn: () => void; ms: number }[] = [];
+    const cleared: unknown[] = [];
+    const intervals = {
+      setInterval: (fn: () => void, ms: number) => (armed.push({ fn, ms }), armed.length),
+      clearInterval: (h: unknown) => cleared.push(h),
+    };
+    const side = open(s, { role: 'sidecar', heartbeatMs: 200, intervals });
+    const game = open(s, { role: 'game' });
+    expect(armed.map((a) => a.ms)).toEqual([200]);
+    let checks = 0;
+    side.on('heartbeat', () => checks++);
+    await vi.waitUntil(() => checks === 1, WAIT); // the first check, on the turn after opening
+    armed[0]!.fn(); // the next ones when the intervals say so (here by hand)
+    expect(side.state).toBe('attached');
+    expect(checks).toBe(2);
+    await side.close();
+    expect(cleared).toEqual([1]);
+    await game.close();
+  });
+
   it('with closeOnPeerGone false the sidecar waits for the next game', async () => {
     const s = sessionName('again');
     const side = open(s, { role: 'sidecar', closeOnPeerGone: false });

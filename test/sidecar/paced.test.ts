@@ -87,7 +87,9 @@ function run(ms: number, interpDelayMs?: number, withVelocity = true) {
     }),
   );
   const games = peers.map(() => new CoastingGame(() => h.t));
-  peers.forEach((p, i) => sidecars.push(new Sidecar(games[i], p.client, () => h.t, { timers, mayPace: true })));
+  /** When sidecar 0 called afterWake (what else rides on its wakes: session-wiring.ts). */
+  const wakes: number[] = [];
+  peers.forEach((p, i) => sidecars.push(new Sidecar(games[i], p.client, () => h.t, { timers, mayPace: true, afterWake: () => i === 0 && wakes.push(h.t) })));
   const screen: { tMs: number; x: number; y: number; z: number }[] = [];
   const seq0 = peers[0].conn.lastInputSeq;
   let nextTick = h.t + 25,
@@ -110,7 +112,7 @@ function run(ms: number, interpDelayMs?: number, withVelocity = true) {
     }
     h.t += 0.5;
   }
-  return { h, peers, games, sidecars, leads, screen, inputs: peers[0].conn.lastInputSeq - seq0 };
+  return { h, peers, games, sidecars, leads, screen, wakes, inputs: peers[0].conn.lastInputSeq - seq0 };
 }
 
 describe('sidecar paced by the server tick (in-process)', () => {
@@ -148,6 +150,15 @@ describe('sidecar paced by the server tick (in-process)', () => {
     expect(sidecars.some((s) => s.paced)).toBe(false);
     expect(games[0].sleepingThroughFrames).toEqual([]);
     expect(inputs).toBeGreaterThan(2 * 60 - 10); // one a game frame
+  });
+
+  it('calls afterWake once a paced tick, and once a game frame when by frames (the timers due ride there)', () => {
+    const lastSecond = (w: number[]) => w.filter((t) => t > w.at(-1)! - 1000).length;
+    const paced = run(3000);
+    expect(paced.sidecars[0].paced).toBe(true);
+    expect(Math.abs(lastSecond(paced.wakes) - 40)).toBeLessThanOrEqual(2);
+    const byFrames = run(2000, 0);
+    expect(Math.abs(lastSecond(byFrames.wakes) - 60)).toBeLessThanOrEqual(2);
   });
 
   it('stops pacing when the session is forgotten (link lost), and the game wakes it on frames again', () => {

@@ -141,6 +141,54 @@ describe('VoiceChat playout clock', () => {
     chat.close();
   });
 
+  it("the watchdog runs on watchdogTimers (they may ride the owner's wakes); frames played on time stay on timers", () => {
+    vi.setSystemTime(0);
+    const counting = () => {
+      const t = {
+        arms: 0,
+        setTimeout: (fn: () => void, ms: number) => (t.arms++, setTimeout(fn, ms)),
+        clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      };
+      return t;
+    };
+    const timers = counting(),
+      watchdogTimers = counting();
+    const sink = new CountingSink();
+    const chat = new VoiceChat({
+      sink,
+      sendVoice: () => {},
+      micIcon: () => {},
+      localPeerId: () => 1,
+      clock: { now: () => Date.now() },
+      timers,
+      watchdogTimers,
+    });
+    chat.start();
+    const packets: OutgoingVoice[] = [];
+    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
+    tx.setPushToTalk(true);
+    const talk = (ms: number, gameFrameMs: number | null): void => {
+      for (let i = 0; i < ms; i++) {
+        if (Date.now() % VOICE_FRAME_MS === 0) {
+          tx.onMicFrame(tone(Date.now() / VOICE_FRAME_MS));
+          for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
+        }
+        if (gameFrameMs !== null && Date.now() % gameFrameMs === 0) chat.catchUp();
+        vi.advanceTimersByTime(1);
+      }
+    };
+    talk(1_000, 16);
+    expect(timers.arms).toBeLessThanOrEqual(2); // the first frames, before catchUp took over
+    expect(watchdogTimers.arms).toBeGreaterThanOrEqual(1_000 / VOICE_PLAYOUT_WATCHDOG_MS - 2);
+    const watchdogArms = watchdogTimers.arms;
+    talk(1_000, null); // no game frames: after the watchdog's look, every frame on time, on timers
+    expect(timers.arms).toBeGreaterThanOrEqual((1_000 - VOICE_PLAYOUT_WATCHDOG_MS) / VOICE_FRAME_MS - 1);
+    expect(watchdogTimers.arms - watchdogArms).toBeLessThanOrEqual(1);
+    tx.close();
+    chat.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('a packet after the clock stopped starts it again; close stops it', () => {
     const sink = new CountingSink();
     const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() } });

@@ -14,7 +14,7 @@ import {
 import { EnetError } from './errors.js';
 import type { HalfOpenEviction, HalfOpenLimits } from './half-open.js';
 import type { DatagramAddress, DatagramTransport } from './transport.js';
-import { systemClock, type Clock } from '../../util/clock.js';
+import { nodeTimers, systemClock, type Clock, type Timers } from '../../util/clock.js';
 
 export interface EnetLogger {
   debug(fields: object, message: string): void;
@@ -51,6 +51,9 @@ export interface EnetHostOptions {
   /** Service on timers and activity (default true); false = the caller calls service(). */
   autoService?: boolean;
   serviceIntervalMs?: number;
+  /** The service timer's (resends, pings, timeouts; default Node's). It may fire late but never
+   * early: e.g. timers that ride on wakes the process has anyway (util/wake-timers.ts). */
+  timers?: Timers;
   logger?: EnetLogger;
   /** Source of connect ids (uint32). Default: crypto.randomInt. */
   random?: () => number;
@@ -82,6 +85,7 @@ export interface ResolvedHostOptions {
   halfOpenLimits: HalfOpenLimits | null;
   /** null = autoService off: the caller drives service() (the interval is then not checked). */
   serviceIntervalMs: number | null;
+  timers: Timers;
   logger: EnetLogger | undefined;
   random: () => number;
   onHalfOpenEvicted: ((address: DatagramAddress, why: HalfOpenEviction) => void) | undefined;
@@ -139,6 +143,7 @@ export function resolveHostOptions(options: EnetHostOptions): ResolvedHostOption
     duplicatePeers,
     halfOpenLimits,
     serviceIntervalMs: autoService ? intOption('serviceIntervalMs', options.serviceIntervalMs, d.serviceIntervalMs, 1, HOST_SERVICE_INTERVAL_MAX_MS) : null,
+    timers: options.timers ?? nodeTimers,
     logger: options.logger,
     random: options.random ?? (() => randomInt(1, 0xffffffff)),
     onHalfOpenEvicted: options.onHalfOpenEvicted,

@@ -112,6 +112,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
       now: () => this.clock.now(),
       service: () => this.service(),
       flush: () => this.#flushChecked(),
+      timers: o.timers,
     });
   }
 

@@ -5,7 +5,7 @@
 // The NAT path (ICE, werift-ice, ws) and --import (the merge code, zod) are loaded with import()
 // only when asked for: a direct --server join never loads them (≈ 15 MB of RSS and start-up).
 import pino from 'pino';
-import { openBridge, type Bridge } from '../../../bridge/index.js';
+import { openBridge, type Bridge, type BridgeIntervals } from '../../../bridge/index.js';
 import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js';
 import type { CliIo } from '../../cli/io.js';
 import { ExitLatch, Teardown } from '../../cli/teardown.js';
@@ -14,6 +14,7 @@ import type { DatagramAddress, DatagramTransport } from '../../net/enet/transpor
 import { fingerprint } from '../../protocol/identity.js';
 import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
 import type { joinThroughMaster } from '../nat-join.js';
+import { WakeTimers } from '../../util/wake-timers.js';
 import { runSession } from './session-wiring.js';
 import { defaultDataDir, sidecarHelp, sidecarOptionsFrom, type SidecarOptions } from './sidecar-options.js';
 
@@ -22,7 +23,7 @@ const DEFAULT_CLOSE_REASON = 'sidecar stopping';
 
 /** What the sidecar opens in the outside world; tests replace parts to watch them close. */
 export interface SidecarDeps {
-  openBridge(opts: { name: string; role: 'sidecar' }): Bridge;
+  openBridge(opts: { name: string; role: 'sidecar'; intervals?: BridgeIntervals }): Bridge;
   /** The UDP socket ENet rides on for a direct --server join, connected to that server when
    * given (its sends skip a per-datagram address lookup). */
   bindUdp(server?: DatagramAddress): Promise<DatagramTransport>;
@@ -64,7 +65,10 @@ export async function runSidecar(argv: readonly string[], io: CliIo, deps: Sidec
 
 async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: Teardown, exit: ExitLatch): Promise<void> {
   const say = (line: string): void => io.stdout(`${NAME}[${o.name}]: ${line}\n`);
-  const bridge = deps.openBridge({ name: o.bridge, role: 'sidecar' });
+  // The slow timers (the bridge's heartbeat check first) ride on the game's frames: the session
+  // calls timers.wake() on each (session-wiring.ts); without frames they fire on their own.
+  const timers = new WakeTimers();
+  const bridge = deps.openBridge({ name: o.bridge, role: 'sidecar', intervals: timers });
   teardown.add('bridge', () => bridge.close(exit.reason ?? DEFAULT_CLOSE_REASON).catch(() => undefined));
   const identity = deps.loadIdentity(o.dataDir);
   if (identity.created) say('made a new player identity');
@@ -75,5 +79,5 @@ async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: 
     return;
   }
   const log = pino({ level: o.logLevel, base: { svc: NAME, name: o.name } }, pino.destination(2));
-  await runSession({ o, deps, bridge, identity: identity.keys, teardown, exit, say, log });
+  await runSession({ o, deps, bridge, identity: identity.keys, teardown, exit, say, log, timers });
 }

@@ -20,6 +20,7 @@ import { CoopClient, ClientState } from '../session.js';
 import { yawFromQuat, type GameLink, type Sidecar } from '../sidecar.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED } from './sidecar-options.js';
+import type { Timers } from '../../util/clock.js';
 
 /** Time for the goodbye (Disconnect) to leave before the socket closes. */
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;
@@ -42,6 +43,8 @@ export interface ServerLinkContext {
   teardown: Teardown;
   /** Where the player was when the game first reported. */
   first: () => PlayerState;
+  /** ENet's service timer's (default Node's): the session's, which ride on the game's frames. */
+  timers?: Timers;
 }
 
 export class ServerLink {
@@ -209,7 +212,13 @@ export class ServerLink {
       transport = await deps.bindUdp(address);
       if (stale()) return transport.close();
     }
-    const host = new EnetHost({ transport, peerLimit: 1, channelLimit: CHANNEL_COUNT, serviceIntervalMs: SIDECAR_ENET_SERVICE_MS });
+    const host = new EnetHost({
+      transport,
+      peerLimit: 1,
+      channelLimit: CHANNEL_COUNT,
+      serviceIntervalMs: SIDECAR_ENET_SERVICE_MS,
+      timers: this.#c.timers,
+    });
     this.#host = host;
     // read on the game's frames and serviced at once (the snapshot is in before the frame's work)
     this.#gate =

@@ -21,6 +21,7 @@ import { ServerChoice } from './server-choice.js';
 import { SESSION_PASSWORD_ENV } from '../../cli/option-groups.js';
 import { Story } from '../story/story.js';
 import { nodeTimers, offsetClock } from '../../util/clock.js';
+import type { WakeTimers } from '../../util/wake-timers.js';
 import { scheduleWorkingSetTrim } from '../working-set.js';
 
 /** How often the connection's measured loss is handed to the voice encoder's FEC. */
@@ -35,6 +36,9 @@ export interface SessionContext {
   exit: ExitLatch;
   say: (line: string) => void;
   log: Logger;
+  /** The session's slow timers, riding on the game's frames and the paced ticks (run-sidecar.ts
+   * made them for the bridge's heartbeat check too). */
+  timers: WakeTimers;
 }
 
 function passwordHint(gavePassword: boolean): string {
@@ -44,7 +48,7 @@ function passwordHint(gavePassword: boolean): string {
 }
 
 export async function runSession(c: SessionContext): Promise<void> {
-  const { o, bridge, teardown, exit, say, log } = c;
+  const { o, bridge, teardown, exit, say, log, timers } = c;
   const game = bridgeGameLink(bridge);
   const now = (): number => performance.now();
   // Start-up's pages are given back 30 s after the sidecar starts (a player may sit in the
@@ -133,6 +137,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     say,
     trace: trace ? (e) => trace.write(`${JSON.stringify(e)}\n`) : undefined,
     onDecoded: (peerId, pcm) => story.voiceFrame(peerId, pcm),
+    watchdogTimers: timers,
   });
   teardown.add('voice', () => voice.close());
   // Story sync (docs/story-sync.md): server clock, cutscenes, dialogue, spectator, visemes.
@@ -145,14 +150,15 @@ export async function runSession(c: SessionContext): Promise<void> {
     avatarOf: (id) => playerAvatars.get(id),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
     onPrompt: () => link.promptReceive(),
+    clockTimers: timers,
   });
   teardown.add('story sync', () => story.close());
   // The connection's measured loss feeds the encoder's FEC hint.
-  const lossTimer = setInterval(() => {
+  const lossTimer = timers.setInterval(() => {
     const loss = link.packetLoss;
     if (loss !== undefined) voice.setMeasuredLoss(loss * 100);
   }, LOSS_REPORT_MS);
-  teardown.add('loss timer', () => clearInterval(lossTimer));
+  teardown.add('loss timer', () => timers.clearInterval(lossTimer));
   // Paced: each tick first takes in what waits, from the game (its frames did not wake us) and
   // from the server.
   const sidecar = new Sidecar(game, client, now, {
@@ -161,13 +167,16 @@ export async function runSession(c: SessionContext): Promise<void> {
       game.drain?.();
       link.pacedTick(now(), !story.prompt);
     },
-  });
-  // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each
-  // snapshot is to be shown as it comes (an interpolation delay under a frame). Read after the
-  // Sidecar's own handler: the player's input leaves first (the latency that counts); what is
-  // read now is shown from the next frame, well inside the interpolation delay.
-  bridge.on('PlayerTransform', () => {
-    if (!sidecar.paced) link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS);
+    // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each
+    // snapshot is to be shown as it comes (an interpolation delay under a frame). Read after the
+    // Sidecar's own work: the player's input leaves first (the latency that counts); what is
+    // read now is shown from the next frame, well inside the interpolation delay. Then the
+    // timers due (heartbeat check, ENet's service timer, clock probes and reports, the loss
+    // report, the progress poll, voice's watchdog) run on this wake instead of waking us again.
+    afterWake: () => {
+      if (!sidecar.paced) link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS);
+      timers.wake();
+    },
   });
   bridge.on('heartbeat', () => link.heartbeat(now()));
   teardown.add('held report', () => sidecar.close());
@@ -183,11 +192,13 @@ export async function runSession(c: SessionContext): Promise<void> {
     exit,
     teardown,
     first: () => first ?? { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 },
+    timers,
   });
   const progress = relayProgress({
     game: bridge,
     send: (dat) => client.state === ClientState.IN_WORLD && (client.sendRaw({ playerProgress: { dat } }), true),
     who: { playerId: fingerprint(c.identity.publicKeyRaw), name: o.name },
+    intervals: timers,
   });
   teardown.add('progress relay', () => progress.stop());
   bridge.on('closed', () => {

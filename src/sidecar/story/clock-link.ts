@@ -5,6 +5,12 @@ import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../../protocol/constants.js'
 import type { EMsg } from '../../protocol/schema.gen.js';
 import type { ServerSend, StoryGame } from './game-port.js';
 import { ServerClock } from './server-clock.js';
+import { nodeIntervals, nodeTimers, type IntervalTimers, type Timers } from '../../util/clock.js';
+
+/** The probe's and the report's timers. Either may fire late (never early): a probe's times are
+ * taken when it leaves and when its reply comes, and the report is for a dashboard. */
+export type ClockLinkTimers = Timers & IntervalTimers;
+const NODE_TIMERS: ClockLinkTimers = { ...nodeTimers, ...nodeIntervals };
 
 /** How often the sidecar tells the server its clock error bound. */
 export const CLOCK_REPORT_MS = 2_000;
@@ -13,14 +19,16 @@ export class ClockLink {
   clock: ServerClock;
   readonly #now: () => number;
   readonly #send: ServerSend;
-  #probeTimer: NodeJS.Timeout | null = null;
-  #reportTimer: NodeJS.Timeout | null = null;
+  readonly #timers: ClockLinkTimers;
+  #probeTimer: unknown = null;
+  #reportTimer: unknown = null;
   readonly #off: () => void;
   readonly #onProbe: (() => void) | undefined;
 
   /** onProbe: a probe just left; its reply's arrival time counts (a paced sidecar reads the socket as datagrams come until then). */
-  constructor(o: { game: StoryGame; send: ServerSend; now: () => number; onProbe?: () => void }) {
+  constructor(o: { game: StoryGame; send: ServerSend; now: () => number; onProbe?: () => void; timers?: ClockLinkTimers }) {
     this.#now = o.now;
+    this.#timers = o.timers ?? NODE_TIMERS;
     this.#send = o.send;
     this.#onProbe = o.onProbe;
     this.clock = new ServerClock(o.now);
@@ -45,10 +53,10 @@ export class ClockLink {
       const p = this.clock.probe();
       this.#send({ clockProbe: p }, CHANNEL_SNAPSHOT);
       this.#onProbe?.();
-      this.#probeTimer = setTimeout(probe, this.clock.probeIntervalMs);
+      this.#probeTimer = this.#timers.setTimeout(probe, this.clock.probeIntervalMs);
     };
     probe();
-    this.#reportTimer = setInterval(() => {
+    this.#reportTimer = this.#timers.setInterval(() => {
       if (this.clock.synced) this.#send({ clockReport: { errorBoundMs: this.clock.errorBoundMs, bestRttMs: this.clock.bestRttMs } }, CHANNEL_RELIABLE);
     }, CLOCK_REPORT_MS);
   }
@@ -58,8 +66,8 @@ export class ClockLink {
   }
 
   stop(): void {
-    if (this.#probeTimer) clearTimeout(this.#probeTimer);
-    if (this.#reportTimer) clearInterval(this.#reportTimer);
+    if (this.#probeTimer !== null) this.#timers.clearTimeout(this.#probeTimer);
+    if (this.#reportTimer !== null) this.#timers.clearInterval(this.#reportTimer);
     this.#probeTimer = this.#reportTimer = null;
   }
 

@@ -3,7 +3,7 @@
 // they belong to: cinematics (cine-follower.ts), dialogue (dialogue-link.ts), spectator
 // (spectate-link.ts), visemes (viseme-sender.ts, viseme-playout.ts, voice-visemes.ts).
 import type { EMsg } from '../../protocol/schema.gen.js';
-import { ClockLink } from './clock-link.js';
+import { ClockLink, type ClockLinkTimers } from './clock-link.js';
 import { CineFollower } from './cine-follower.js';
 import { DialogueLink } from './dialogue-link.js';
 import { SpectateLink } from './spectate-link.js';
@@ -29,6 +29,8 @@ export interface StoryOptions {
   avatarOf?: (peerId: number) => number | undefined;
   /** Story now waits for a server message whose arrival time or latency counts (see `prompt`). */
   onPrompt?: () => void;
+  /** The clock probes' and reports' timers (default Node's). */
+  clockTimers?: ClockLinkTimers;
 }
 
 export class Story {
@@ -45,7 +47,7 @@ export class Story {
 
   constructor(o: StoryOptions) {
     this.#say = o.say ?? (() => undefined);
-    this.clock = new ClockLink({ game: o.game, send: o.send, now: o.now, onProbe: o.onPrompt });
+    this.clock = new ClockLink({ game: o.game, send: o.send, now: o.now, onProbe: o.onPrompt, timers: o.clockTimers });
     const clock = () => this.clock.clock;
     const myPeerId = () => this.#peerId;
     this.cine = new CineFollower({ game: o.game, send: o.send, clock, myPeerId, now: o.now });
