@@ -51,6 +51,8 @@ export async function runSession(c: SessionContext): Promise<void> {
   const { o, bridge, teardown, exit, say, log, timers } = c;
   const game = bridgeGameLink(bridge);
   const now = (): number => performance.now();
+  // How the slow timers ran: on the game's frames (paced ticks), or waking the process.
+  teardown.add('timer counts', () => log.info({ event: 'timers.ran', ...timers.counts }, 'timers ran on wakes or on their own'));
   // Start-up's pages are given back 30 s after the sidecar starts (a player may sit in the
   // game's menus for long before joining) and again after each join.
   let cancelTrim = (): void => undefined;
