@@ -9,7 +9,8 @@
 // hold: an interpolation delay under a frame (bench:e2e shows each snapshot as it arrives), a game
 // whose frames come further apart than FRAME_STALE_MS (a voice packet would wait too long), a game
 // that stopped sending frames (loading, a stall: noticed on the bridge's heartbeat check, so a
-// datagram then waits at most one check), and once the link closes.
+// datagram then waits at most one check, and once, when the frames stop, the check's own lateness:
+// it rides on the frames, util/wake-timers.ts), and once the link closes.
 // Paced by the server's tick (tick-pacer.ts), datagrams ride on the paced ticks instead, up to a
 // tick late: a held snapshot's read time is then not its arrival (`holding` says so while it is
 // read), so every PACED_CALIBRATE_MS the socket is watched for one tick and that tick's

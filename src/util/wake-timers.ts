@@ -7,7 +7,7 @@
 // One fallback timer for all of them, never moved later while wakes come: Node wakes the
 // process at a timer's old expiry even after clearTimeout() or refresh() (it keeps the earliest
 // expiry it scheduled; measured: a timer cleared and re-armed 250 ms ahead on each of 60 wakes a
-// second still added ≈ 4 wakes a second). So a fallback per timer, cancelled when its timer rides
+// second took them from 55.3 to 58.6 a second). So a fallback per timer, cancelled when its timer rides
 // a wake, would cost as many wakes as the timers themselves. Instead, while wakes come (the last
 // one within the slack), the fallback only looks every WAKE_TIMERS_WATCH_MS whether they still
 // do; when they stopped, it runs what is due and from then on fires at each due time plus the
