@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROC_WAIT_MS, ProcGroup } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
-import { startHeadlessPlayer } from '../helpers/headless-player.js';
+import { STAND_SCENARIO, startHeadlessPlayer } from '../helpers/headless-player.js';
 import { mainThreadWakes } from '../helpers/wakes.js';
 import { WAKE_TIMERS_WATCH_MS } from '../../src/util/wake-timers.js';
 
@@ -41,13 +41,11 @@ describe("a sidecar's timers riding on the game's frames (real processes)", () =
     const scenario = {
       steps: [
         {
-          at: 0,
-          do: 'walk',
+          ...STAND_SCENARIO.steps[0],
           path: [
             [0, 0, 0],
             [60, 0, 0],
           ],
-          speedMps: 1,
           hz: GAME_HZ,
         },
       ],

@@ -27,6 +27,35 @@ const tone = (i: number): Int16Array => {
   return f;
 };
 
+/** Node's (faked) timers, counting how often they are armed (each run a wake of the process). */
+function countingTimers() {
+  const t = {
+    arms: 0,
+    setTimeout: (fn: () => void, ms: number) => (t.arms++, setTimeout(fn, ms)),
+    clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+  return t;
+}
+
+/** Peer 2 talking into `chat`, 1 ms a step on the faked clock: a mic frame every 20 ms, and a
+ * game frame (`catchUp`, default chat.catchUp()) every `gameFrameMs` (null: no game frames). */
+function talker(chat: VoiceChat, catchUp = () => chat.catchUp()) {
+  const packets: OutgoingVoice[] = [];
+  const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
+  tx.setPushToTalk(true);
+  const talk = (ms: number, gameFrameMs: number | null): void => {
+    for (let i = 0; i < ms; i++) {
+      if (Date.now() % VOICE_FRAME_MS === 0) {
+        tx.onMicFrame(tone(Date.now() / VOICE_FRAME_MS));
+        for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
+      }
+      if (gameFrameMs !== null && Date.now() % gameFrameMs === 0) catchUp();
+      vi.advanceTimersByTime(1);
+    }
+  };
+  return { tx, talk };
+}
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
@@ -85,45 +114,29 @@ describe('VoiceChat playout clock', () => {
       }
       write(pcm, frameIndex);
     };
-    let arms = 0; // the playout timer's, each run a wake
-    const timers = {
-      setTimeout: (fn: () => void, ms: number) => (arms++, setTimeout(fn, ms)),
-      clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    };
+    const timers = countingTimers(); // the playout timer's
     const chat = new VoiceChat({ sink, sendVoice: () => {}, micIcon: () => {}, localPeerId: () => 1, clock: { now: () => Date.now() }, timers });
     chat.start();
-    const packets: OutgoingVoice[] = [];
-    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
-    tx.setPushToTalk(true);
-    const talk = (ms: number, gameFrameMs: number | null): void => {
-      for (let i = 0; i < ms; i++) {
-        if (Date.now() % VOICE_FRAME_MS === 0) {
-          tx.onMicFrame(tone(Date.now() / VOICE_FRAME_MS));
-          for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
-        }
-        if (gameFrameMs !== null && Date.now() % gameFrameMs === 0) {
-          inCatchUp = true;
-          chat.catchUp();
-          inCatchUp = false;
-        }
-        vi.advanceTimersByTime(1);
-      }
-    };
+    const { tx, talk } = talker(chat, () => {
+      inCatchUp = true;
+      chat.catchUp();
+      inCatchUp = false;
+    });
     talk(2_000, GAME_FRAME_MS);
     expect(sink.frames).toBeGreaterThanOrEqual(2_000 / VOICE_FRAME_MS - 3);
     expect(fromTimer).toBeLessThanOrEqual(1); // the first frame, before catchUp took over
     // while catchUp() follows, the timer only looks every watchdog period (not re-armed per frame)
-    expect(arms).toBeLessThanOrEqual(2_000 / VOICE_PLAYOUT_WATCHDOG_MS + 3);
+    expect(timers.arms).toBeLessThanOrEqual(2_000 / VOICE_PLAYOUT_WATCHDOG_MS + 3);
     expect(Math.max(...late)).toBeLessThan(GAME_FRAME_MS); // at most one game frame late
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0); // never before its time
     // a sidecar paced by a 40 Hz server tick (catchUp every 25 ms) is followed as well
     const PACED_TICK_MS = 25;
     late = [];
     const timerFrames = fromTimer,
-      armsBefore = arms;
+      armsBefore = timers.arms;
     talk(1_000, PACED_TICK_MS);
     expect(fromTimer - timerFrames).toBeLessThanOrEqual(1);
-    expect(arms - armsBefore).toBeLessThanOrEqual(1_000 / VOICE_PLAYOUT_WATCHDOG_MS + 2);
+    expect(timers.arms - armsBefore).toBeLessThanOrEqual(1_000 / VOICE_PLAYOUT_WATCHDOG_MS + 2);
     expect(Math.max(...late)).toBeLessThan(PACED_TICK_MS);
     const before = sink.frames;
     talk(1_000, null);
@@ -143,16 +156,8 @@ describe('VoiceChat playout clock', () => {
 
   it("the watchdog runs on watchdogTimers (they may ride the owner's wakes); frames played on time stay on timers", () => {
     vi.setSystemTime(0);
-    const counting = () => {
-      const t = {
-        arms: 0,
-        setTimeout: (fn: () => void, ms: number) => (t.arms++, setTimeout(fn, ms)),
-        clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      };
-      return t;
-    };
-    const timers = counting(),
-      watchdogTimers = counting();
+    const timers = countingTimers(),
+      watchdogTimers = countingTimers();
     const sink = new CountingSink();
     const chat = new VoiceChat({
       sink,
@@ -164,19 +169,7 @@ describe('VoiceChat playout clock', () => {
       watchdogTimers,
     });
     chat.start();
-    const packets: OutgoingVoice[] = [];
-    const tx = new VoiceTransmitter({ micIcon: () => {}, send: (p) => packets.push(p) });
-    tx.setPushToTalk(true);
-    const talk = (ms: number, gameFrameMs: number | null): void => {
-      for (let i = 0; i < ms; i++) {
-        if (Date.now() % VOICE_FRAME_MS === 0) {
-          tx.onMicFrame(tone(Date.now() / VOICE_FRAME_MS));
-          for (const p of packets.splice(0)) chat.onVoice({ ...p, fromPeerId: 2 });
-        }
-        if (gameFrameMs !== null && Date.now() % gameFrameMs === 0) chat.catchUp();
-        vi.advanceTimersByTime(1);
-      }
-    };
+    const { tx, talk } = talker(chat);
     talk(1_000, 16);
     expect(timers.arms).toBeLessThanOrEqual(2); // the first frames, before catchUp took over
     expect(watchdogTimers.arms).toBeGreaterThanOrEqual(1_000 / VOICE_PLAYOUT_WATCHDOG_MS - 2);
