@@ -6,12 +6,12 @@
 //
 // One fallback timer for all of them, never moved later while wakes come: Node wakes the
 // process at a timer's old expiry even after clearTimeout() or refresh() (it keeps the earliest
-// expiry it scheduled; measured: a timer cleared and re-armed 250 ms ahead on each of 60 wakes a
-// second took them from 55.3 to 58.6 a second). So a fallback per timer, cancelled when its timer rides
-// a wake, would cost as many wakes as the timers themselves. Instead, while wakes come (the last
-// one within the slack), the fallback only looks every WAKE_TIMERS_WATCH_MS whether they still
-// do; when they stopped, it runs what is due and from then on fires at each due time plus the
-// slack. Moving the fallback earlier is free (Node reschedules at once), so a timer set while no
+// expiry it scheduled; measured: a timer cleared and re-armed 250 ms ahead on each of 60 wakes
+// a second took them from 55.3 to 58.6 a second). So a fallback per timer, cancelled when its
+// timer rides a wake, would cost as many wakes as the timers themselves. Instead, while wakes
+// come (the last two within the slack), the fallback only looks every WAKE_TIMERS_WATCH_MS
+// whether they still do; when they stopped, it runs what is due and from then on fires at each
+// due time plus the slack. Moving the fallback earlier is free (Node reschedules at once), so a timer set while no
 // wakes come is never later than its due time plus the slack.
 import { nodeTimers, systemClock, type Clock, type IntervalTimers, type Timers } from './clock.js';
 
@@ -75,6 +75,7 @@ export class WakeTimers implements Timers, IntervalTimers {
   #fallbackHandle: unknown = null;
   #fallbackAtMs = Infinity;
   #lastWakeMs = -Infinity;
+  #prevWakeMs = -Infinity;
   #running = false;
   /** Timers run on a wake, and by the fallback; the fallback's firings (its wakes). */
   readonly counts = { onWake: 0, byFallback: 0, fallbackFired: 0 };
@@ -108,6 +109,7 @@ export class WakeTimers implements Timers, IntervalTimers {
   /** The process is awake anyway: runs every timer due by now. Cheap when none is. */
   wake(): void {
     const now = this.#clock.now();
+    this.#prevWakeMs = this.#lastWakeMs;
     this.#lastWakeMs = now;
     if (now < this.#nextDueMs || this.#running) return;
     this.counts.onWake += this.#runDue(now);
@@ -176,8 +178,7 @@ export class WakeTimers implements Timers, IntervalTimers {
     }
     this.#nextDueMs = next;
     if (next === Infinity) return this.#disarm();
-    const wakesCome = now - this.#lastWakeMs <= this.#slackMs;
-    const at = wakesCome ? Math.max(next + this.#slackMs, now + this.#watchMs) : next + this.#slackMs;
+    const at = this.#wakesCome(now) ? Math.max(next + this.#slackMs, now + this.#watchMs) : next + this.#slackMs;
     if (at < this.#fallbackAtMs) {
       this.#disarm();
       this.#fallbackAtMs = at;
@@ -187,6 +188,12 @@ export class WakeTimers implements Timers, IntervalTimers {
     const h = this.#fallbackHandle as { ref?: () => void; unref?: () => void } | null;
     if (refed) h?.ref?.();
     else h?.unref?.();
+  }
+
+  /** The last two wakes, and the last one, within the slack: wakes come often enough to carry
+   * every timer in time (a wake alone is not enough: a 10 Hz game's would hold them 100 ms). */
+  #wakesCome(now: number): boolean {
+    return now - this.#lastWakeMs <= this.#slackMs && this.#lastWakeMs - this.#prevWakeMs <= this.#slackMs;
   }
 
   #disarm(): void {
