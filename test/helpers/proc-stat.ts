@@ -1,4 +1,4 @@
-// Per-process figures from /proc (Linux) that bench:sidecar and bench:master read: CPU time, RSS and its split
+// Per-process figures from /proc (Linux) that bench:sidecar, bench:master and the sidecar's system tests read: CPU time, RSS and its split
 // as the kernel counts it, and the event loop's wakes.
 import { readFileSync } from 'node:fs';
 
