@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { writeFileAtomicSync } from '../src/util/atomic-file.js';
 import { MemoryStore } from '../src/master/store/memory-store.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis.js';
-import { procStat } from './proc-stat.js';
+import { procStat } from '../test/helpers/proc-stat.js';
 
 const SESSIONS = 10_000;
 const REPS = Number(process.env.BENCH_REPS ?? 3);

@@ -18,8 +18,7 @@ import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
 import { machineInfo } from './machine.js';
 import { rssMap, type RssMap, type RssPart } from './rss-map.js';
-import { procStat, rssSplit } from './proc-stat.js';
-import { mainThreadWakes } from '../test/helpers/wakes.js';
+import { mainThreadWakes, procStat, rssSplit } from '../test/helpers/proc-stat.js';
 import { answerProgress, midGameProgress } from './sidecar-game.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 

@@ -87,8 +87,8 @@ export interface SidecarGlueOptions {
   /** Runs first on each paced tick: take in what waits from the game and the server. */
   beforePacedTick?: () => void;
   /** Runs last on each wake the sidecar works on: a game frame (by frames) or a paced tick,
-   * once the input has left and the proxies went to the game; what else rides on that wake
-   * (the datagrams waiting, by frames; the timers due: util/wake-timers.ts). */
+   * once the input has left and the proxies went to the game: what else rides on that wake (the
+   * timers due: util/wake-timers.ts). Not on the frames read asleep (out of the world). */
   afterWake?: () => void;
   /** Paced by the server's tick where the delay allows (--pace tick); default false: frame by frame. */
   mayPace?: boolean;
@@ -117,6 +117,10 @@ export class Sidecar {
   readonly #beforePacedTick: (() => void) | undefined;
   readonly #afterWake: (() => void) | undefined;
   readonly #mayPace: boolean;
+  /** Joining, or the link lost: nothing rides on the game's frames (setInWorld). */
+  #outOfWorld = false;
+  /** What the game was last told (sleepThroughFrames). */
+  #framesAsleep = false;
 
   constructor(game: GameLink, client: CoopClient, now: () => number, options: SidecarGlueOptions = {}) {
     this.#game = game;
@@ -131,7 +135,7 @@ export class Sidecar {
     game.onPlayerTransform((t) => {
       this.#last = t;
       this.#lastAtMs = now();
-      if (this.#pacer.running) return; // the next paced tick sends it
+      if (this.#framesAsleep) return; // paced: the next paced tick sends it; out of the world: nothing to send
       this.#report();
       this.frame();
       this.#afterWake?.();
@@ -144,11 +148,29 @@ export class Sidecar {
   }
   /** Paced (at the current tick; again after a tick change) or by frames. */
   #setPaced(on: boolean): void {
-    const was = this.#pacer.running;
     if (on) this.#pacer.start(this.#client.tickMs);
     else this.#pacer.stop();
     this.#client.interp.pathAheadMs = on ? this.#client.tickMs : null;
-    if (on !== was) this.#game.sleepThroughFrames?.(on);
+    this.#sleepThroughFrames();
+  }
+
+  /**
+   * In the world (welcomed) or not (a join or rejoin under way, the link lost, refused). Out of
+   * it the game's frames carry nothing (no input goes up, no proxy comes down), so they do not
+   * wake the sidecar: they are read on the bridge's heartbeat check instead, as when paced. A
+   * player whose server is down plays on beside a sidecar that no longer wakes 60 times a second.
+   * Before the first call the frames wake us: the first one starts the join.
+   */
+  setInWorld(on: boolean): void {
+    this.#outOfWorld = !on;
+    this.#sleepThroughFrames();
+  }
+
+  #sleepThroughFrames(): void {
+    const asleep = this.#pacer.running || this.#outOfWorld;
+    if (asleep === this.#framesAsleep) return;
+    this.#framesAsleep = asleep;
+    this.#game.sleepThroughFrames?.(asleep);
   }
 
   /** The tick rate or the delay changed: paced at the new tick, or by frames if the delay no longer covers one. */

@@ -168,4 +168,26 @@ describe('sidecar paced by the server tick (in-process)', () => {
     expect(sidecars[0].paced).toBe(false);
     expect(games[0].sleepingThroughFrames).toEqual([true, false]);
   });
+
+  it('sleeps through the frames out of the world (joining, link lost), paced or not, and wakes on them again once back in it', () => {
+    const { sidecars, games } = run(1500);
+    expect(games[0].sleepingThroughFrames).toEqual([true]);
+    // the link is lost while paced: the frames stay asleep (out of the world they carry nothing)
+    sidecars[0].setInWorld(false);
+    sidecars[0].forgetAll();
+    expect(sidecars[0].paced).toBe(false);
+    expect(games[0].sleepingThroughFrames).toEqual([true]);
+    // welcomed again, by frames until the server reports the lead
+    sidecars[0].setInWorld(true);
+    expect(games[0].sleepingThroughFrames).toEqual([true, false]);
+    sidecars[0].setInWorld(true);
+    expect(games[0].sleepingThroughFrames).toEqual([true, false]);
+
+    // never paced (a delay under a tick): asleep out of the world only
+    const byFrames = run(500, 0);
+    byFrames.sidecars[1].setInWorld(false);
+    expect(byFrames.games[1].sleepingThroughFrames).toEqual([true]);
+    byFrames.sidecars[1].setInWorld(true);
+    expect(byFrames.games[1].sleepingThroughFrames).toEqual([true, false]);
+  });
 });

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROC_WAIT_MS, ProcGroup } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { STAND_SCENARIO, startHeadlessPlayer } from '../helpers/headless-player.js';
-import { mainThreadWakes } from '../helpers/wakes.js';
+import { mainThreadWakes } from '../helpers/proc-stat.js';
 import { WAKE_TIMERS_WATCH_MS } from '../../src/util/wake-timers.js';
 
 const GAME_HZ = 60;

@@ -79,7 +79,10 @@ export async function runSession(c: SessionContext): Promise<void> {
     arrivalKnown: () => !link.readingHeld,
     send: (channel, bytes, reliable) => link.send(channel, bytes, reliable),
     events: {
-      state: (from, to) => log.info({ event: 'client.state', from, to }, 'client state'),
+      state: (from, to) => {
+        log.info({ event: 'client.state', from, to }, 'client state');
+        sidecar.setInWorld(to === ClientState.IN_WORLD);
+      },
       welcome: (w) => {
         link.welcomed();
         say(`joined as peer ${w.peerId} (identity ${w.identity.slice(0, 16)}…), tick ${w.tickMs} ms`);
@@ -169,16 +172,18 @@ export async function runSession(c: SessionContext): Promise<void> {
       game.drain?.();
       link.pacedTick(now(), !story.prompt);
     },
-    // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each
-    // snapshot is to be shown as it comes (an interpolation delay under a frame). Read after the
-    // Sidecar's own work: the player's input leaves first (the latency that counts); what is
-    // read now is shown from the next frame, well inside the interpolation delay. Then the
-    // timers due (heartbeat check, ENet's service timer, clock probes and reports, the loss
+    // The timers due (heartbeat check, ENet's service timer, clock probes and reports, the loss
     // report, the progress poll, voice's watchdog) run on this wake instead of waking us again.
-    afterWake: () => {
-      if (!sidecar.paced) link.gameFrame(now(), client.interp.interpDelayMs >= FRAME_MS);
-      timers.wake();
-    },
+    afterWake: () => timers.wake(),
+  });
+  // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each
+  // snapshot is to be shown as it comes (an interpolation delay under a frame). Read after the
+  // Sidecar's own handler: the player's input leaves first (the latency that counts); what is
+  // read now is shown from the next frame, well inside the interpolation delay.
+  // Out of the world the frames come on the heartbeat (Sidecar.setInWorld): the handshake's
+  // datagrams then come as they arrive.
+  bridge.on('PlayerTransform', () => {
+    if (!sidecar.paced) link.gameFrame(now(), client.state === ClientState.IN_WORLD && client.interp.interpDelayMs >= FRAME_MS);
   });
   bridge.on('heartbeat', () => link.heartbeat(now()));
   teardown.add('held report', () => sidecar.close());
@@ -227,6 +232,7 @@ export async function runSession(c: SessionContext): Promise<void> {
   ]);
   if (first === undefined || exit.done) return;
   const target = choice.ready();
+  sidecar.setInWorld(false); // until the welcome: the frames have nothing to carry
   if (target) await link.join(target);
   // No input or frame timers: the Sidecar sends on each game report and shows each snapshot.
 }

@@ -1,5 +1,5 @@
-// Per-process figures from /proc (Linux) that bench:sidecar and bench:master read: CPU time, RSS and its split
-// as the kernel counts it. The event loop's wakes: test/helpers/wakes.ts (a test reads them too).
+// Per-process figures from /proc (Linux) that bench:sidecar, bench:master and the sidecar's system tests read: CPU time, RSS and its split
+// as the kernel counts it, and the event loop's wakes.
 import { readFileSync } from 'node:fs';
 
 const CLK_TCK = 100; // /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
@@ -20,4 +20,11 @@ export function rssSplit(pid: number): { anonMb: number; fileMb: number; shmemMb
   const st = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(st)?.[1] ?? NaN) / 1000;
   return { anonMb: kb('RssAnon'), fileMb: kb('RssFile'), shmemMb: kb('RssShmem') };
+}
+
+/** Voluntary context switches of a process's main thread (the event loop): how often it went
+ * to sleep and was woken, a count that load on the machine does not blur as CPU time is. */
+export function mainThreadWakes(pid: number): number {
+  const st = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(st)?.[1] ?? NaN);
 }
