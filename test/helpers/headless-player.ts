@@ -21,6 +21,13 @@ export const STAND_SCENARIO = {
   ],
 };
 
+/** A player walking along x at 1 m/s for `seconds`, reported `hz` times a second: a game that
+ * sends frames all through a test (STAND_SCENARIO's walk stops after a second). */
+export function walkScenario(hz: number, seconds: number): typeof STAND_SCENARIO {
+  const step = STAND_SCENARIO.steps[0]!;
+  return { steps: [{ ...step, path: [step.path[0]!, [seconds * step.speedMps, 0, 0]], hz }] };
+}
+
 export interface HeadlessPlayerOptions {
   procs: ProcGroup;
   /** Where the scenario file and the sidecar's data dir (`<dir>/<name>`) go. */

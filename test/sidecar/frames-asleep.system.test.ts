@@ -11,25 +11,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROC_WAIT_MS, ProcGroup } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
-import { startHeadlessPlayer } from '../helpers/headless-player.js';
+import { startHeadlessPlayer, walkScenario } from '../helpers/headless-player.js';
 import { mainThreadWakes } from '../helpers/proc-stat.js';
 
 const GAME_HZ = 60;
 /** A walk long enough to report frames for the whole test. */
-const WALK_SCENARIO = {
-  steps: [
-    {
-      at: 0,
-      do: 'walk',
-      path: [
-        [0, 0, 0],
-        [300, 0, 0],
-      ],
-      speedMps: 1,
-      hz: GAME_HZ,
-    },
-  ],
-};
+const WALK_SCENARIO = walkScenario(GAME_HZ, 300);
 const MEASURE_MS = 3_000;
 /** In the world most frames wake it: the control that the count sees frames. */
 const AWAKE_MIN_WAKES_PER_S = GAME_HZ * 0.75;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROC_WAIT_MS, ProcGroup } from '../helpers/proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
-import { STAND_SCENARIO, startHeadlessPlayer } from '../helpers/headless-player.js';
+import { startHeadlessPlayer, walkScenario } from '../helpers/headless-player.js';
 import { mainThreadWakes } from '../helpers/proc-stat.js';
 import { WAKE_TIMERS_WATCH_MS } from '../../src/util/wake-timers.js';
 
@@ -38,18 +38,7 @@ describe("a sidecar's timers riding on the game's frames (real processes)", () =
     const server = procs.start(testServerArgs({ dataDir: join(dir, 'srv'), npcs: 2, areaM: 20, logLevel: 'silent' }));
     const port = await listeningPort(server, PROC_WAIT_MS);
     // a 60 s walk reported at 60 Hz: frames all through the test
-    const scenario = {
-      steps: [
-        {
-          ...STAND_SCENARIO.steps[0],
-          path: [
-            [0, 0, 0],
-            [60, 0, 0],
-          ],
-          hz: GAME_HZ,
-        },
-      ],
-    };
+    const scenario = walkScenario(GAME_HZ, 60);
     const a = await startHeadlessPlayer({ procs, dir, name: 'W', server: `127.0.0.1:${port}`, scenario, logLevel: 'info' });
     await a.sidecar.line(/joined as peer \d+/, PROC_WAIT_MS);
     const joinedAt = performance.now();
