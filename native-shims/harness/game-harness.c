@@ -4,14 +4,18 @@
  * decodes. Built for Windows with mingw-w64 (run under wine) and for Linux, from one source.
  *
  *   game-harness --bridge S [--abi N] [--ring-bytes N] [--mode echo|play|idle]
- *                [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N]
- *                [--launch-log FILE] [-- PROGRAM ARGS...]
+ *                [--plan FILE] [--plan-after-type T] [--repeat FILE] [--repeat-hz HZ]
+ *                [--reply-to T --reply FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]
  *
  *   echo: sends every inbound frame back unchanged (type and payload);
  *   play: sends the plan's frames (lines "at_ms type hex") at their times, logs inbound frames;
  *         the plan's clock starts when the sidecar attaches, or with --plan-after-type T at the
  *         first inbound frame of type T; --repeat FILE sends its one frame every at_ms from
- *         the attach on (a game's per-frame transform);
+ *         the attach on (a game's per-frame transform); --repeat-hz HZ sends it HZ times a
+ *         second instead, on a fixed schedule (frame k at k * 1000 / HZ ms after the attach; a
+ *         frame missed by a stall is skipped, not sent late in a bunch): 60 Hz has no whole ms
+ *         period; --reply-to T --reply FILE answers each inbound frame of type T with FILE's
+ *         one frame, its first 4 bytes (the request id) copied from the request's;
  *   idle: holds the role and beats.
  * After `--` it launches PROGRAM through coop_launch_logged (the sidecar) once the region is
  * open. Output: one JSON line per event on stdout. Exit 0 after the sidecar leaves or --run-ms,
@@ -33,14 +37,15 @@ COOP_IMPORT uint32_t coop_hooks_schema_hash(void);
 #define HARNESS_LOG_HEX_MAX_BYTES 512 /* inbound payloads up to this size are logged in hex */
 
 typedef struct {
-  const char *session, *mode, *plan, *repeat, *launch_log;
+  const char *session, *mode, *plan, *repeat, *reply, *launch_log;
   uint32_t abi, ring_bytes;
-  long run_ms, plan_after_type;
+  long run_ms, plan_after_type, reply_to;
+  double repeat_hz;
   char **launch_argv;
 } options;
 
 static int parse(int argc, char **argv, options *o) {
-  *o = (options){NULL, "idle", NULL, NULL, NULL, COOP_ABI_VERSION, COOP_RING_DEFAULT_BYTES, -1, -1, NULL};
+  *o = (options){NULL, "idle", NULL, NULL, NULL, NULL, COOP_ABI_VERSION, COOP_RING_DEFAULT_BYTES, -1, -1, -1, 0, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--") == 0) {
@@ -52,6 +57,9 @@ static int parse(int argc, char **argv, options *o) {
     else if (strcmp(a, "--mode") == 0) o->mode = v;
     else if (strcmp(a, "--plan") == 0) o->plan = v;
     else if (strcmp(a, "--repeat") == 0) o->repeat = v;
+    else if (strcmp(a, "--repeat-hz") == 0) o->repeat_hz = strtod(v, NULL);
+    else if (strcmp(a, "--reply-to") == 0) o->reply_to = strtol(v, NULL, 10);
+    else if (strcmp(a, "--reply") == 0) o->reply = v;
     else if (strcmp(a, "--plan-after-type") == 0) o->plan_after_type = strtol(v, NULL, 10);
     else if (strcmp(a, "--launch-log") == 0) o->launch_log = v;
     else if (strcmp(a, "--abi") == 0) o->abi = (uint32_t)strtoul(v, NULL, 10);
@@ -60,7 +68,7 @@ static int parse(int argc, char **argv, options *o) {
     else return 0;
     i++;
   }
-  return o->session != NULL;
+  return o->session != NULL && (o->reply == NULL) == (o->reply_to < 0) && o->repeat_hz >= 0;
 }
 
 static void say(const char *json) {
@@ -138,13 +146,18 @@ static int launch(const options *o) {
 int main(int argc, char **argv) {
   options o;
   if (!parse(argc, argv, &o)) {
-    fputs("usage: game-harness --bridge S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
+    fputs("usage: game-harness --bridge S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--repeat-hz HZ] [--reply-to T --reply FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
     return 2;
   }
-  size_t plan_n = 0, next = 0, repeat_n = 0;
+  size_t plan_n = 0, next = 0, repeat_n = 0, reply_n = 0;
   planned *plan = o.plan ? load_plan(o.plan, &plan_n) : NULL;
   planned *repeat = o.repeat ? load_plan(o.repeat, &repeat_n) : NULL;
-  if ((o.plan && !plan) || (o.repeat && !repeat)) return 2;
+  planned *reply = o.reply ? load_plan(o.reply, &reply_n) : NULL;
+  if ((o.plan && !plan) || (o.repeat && !repeat) || (o.reply && !reply)) return 2;
+  if (reply && (reply_n != 1 || reply->len < 4)) {
+    fprintf(stderr, "game-harness: --reply %s must hold one frame of 4 bytes or more (a request id first)\n", o.reply);
+    return 2;
+  }
   if (repeat && (repeat_n != 1 || repeat->at_ms <= 0)) {
     fprintf(stderr, "game-harness: --repeat %s must hold one frame whose at_ms is its period (> 0)\n", o.repeat);
     return 2;
@@ -159,7 +172,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   uint8_t *buf = malloc(coop_max_payload(r) + 1);
-  uint64_t start = harness_now_ms(), last_beat = 0, plan_at = 0, last_repeat = 0;
+  uint64_t start = harness_now_ms(), last_beat = 0, plan_at = 0, last_repeat = 0, repeat_t0 = 0, repeat_k = 0;
+  unsigned long replied = 0;
   int attached = 0, plan_started = 0, echo = strcmp(o.mode, "echo") == 0;
   unsigned long echoed = 0;
   while (o.run_ms < 0 || harness_now_ms() - start < (uint64_t)o.run_ms) {
@@ -170,6 +184,7 @@ int main(int argc, char **argv) {
     if (!attached && peer != 0) {
       attached = 1;
       if (o.plan_after_type < 0) plan_started = 1, plan_at = now;
+      repeat_t0 = now;
       say("{\"event\":\"peerAttached\"}");
     } else if (attached && peer == 0) {
       say("{\"event\":\"peerGone\",\"reason\":\"closed\"}");
@@ -183,7 +198,12 @@ int main(int argc, char **argv) {
         break;
       }
     }
-    if (attached && repeat && now - last_repeat >= (uint64_t)repeat->at_ms) {
+    if (attached && repeat && o.repeat_hz > 0) {
+      if (now >= repeat_t0 + (uint64_t)((double)repeat_k * 1000.0 / o.repeat_hz)) {
+        coop_write_frame(r, (uint16_t)repeat->type, repeat->payload, repeat->len); /* full: skip one */
+        repeat_k = (uint64_t)((double)(now - repeat_t0) * o.repeat_hz / 1000.0) + 1;
+      }
+    } else if (attached && repeat && now - last_repeat >= (uint64_t)repeat->at_ms) {
       coop_write_frame(r, (uint16_t)repeat->type, repeat->payload, repeat->len); /* full: skip one */
       last_repeat = now;
     }
@@ -197,6 +217,10 @@ int main(int argc, char **argv) {
     if (got == 1) {
       if (echo) echoed += write_blocking(r, type, buf, len);
       else log_frame("in", now - start, type, buf, len);
+      if (reply && (long)type == o.reply_to && len >= 4) {
+        memcpy(reply->payload, buf, 4);
+        replied += write_blocking(r, (uint16_t)reply->type, reply->payload, reply->len);
+      }
       if (!plan_started && (long)type == o.plan_after_type) {
         plan_started = 1;
         plan_at = now;
@@ -210,7 +234,7 @@ int main(int argc, char **argv) {
       sleep_inbound(r);
     }
   }
-  printf("{\"event\":\"exit\",\"echoed\":%lu,\"sent\":%lu}\n", echoed, (unsigned long)next);
+  printf("{\"event\":\"exit\",\"echoed\":%lu,\"sent\":%lu,\"replied\":%lu,\"repeated\":%llu}\n", echoed, (unsigned long)next, replied, (unsigned long long)repeat_k);
   fflush(stdout);
   coop_close(r);
   free(buf);
