@@ -5,7 +5,7 @@
  *
  *   game-harness --bridge S [--abi N] [--ring-bytes N] [--mode echo|play|idle]
  *                [--plan FILE] [--plan-after-type T] [--repeat FILE] [--repeat-hz HZ]
- *                [--reply-to T --reply FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]
+ *                [--reply-to T --reply FILE] [--quiet-in] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]
  *
  *   echo: sends every inbound frame back unchanged (type and payload);
  *   play: sends the plan's frames (lines "at_ms type hex") at their times, logs inbound frames;
@@ -16,6 +16,7 @@
  *         frame missed by a stall is skipped, not sent late in a bunch): 60 Hz has no whole ms
  *         period; --reply-to T --reply FILE answers each inbound frame of type T with FILE's
  *         one frame, its first 4 bytes (the request id) copied from the request's;
+ *         --quiet-in counts inbound frames instead of logging each (a bench's game);
  *   idle: holds the role and beats.
  * After `--` it launches PROGRAM through coop_launch_logged (the sidecar) once the region is
  * open. Output: one JSON line per event on stdout. Exit 0 after the sidecar leaves or --run-ms,
@@ -41,16 +42,21 @@ typedef struct {
   uint32_t abi, ring_bytes;
   long run_ms, plan_after_type, reply_to;
   double repeat_hz;
+  int quiet_in;
   char **launch_argv;
 } options;
 
 static int parse(int argc, char **argv, options *o) {
-  *o = (options){NULL, "idle", NULL, NULL, NULL, NULL, COOP_ABI_VERSION, COOP_RING_DEFAULT_BYTES, -1, -1, -1, 0, NULL};
+  *o = (options){NULL, "idle", NULL, NULL, NULL, NULL, COOP_ABI_VERSION, COOP_RING_DEFAULT_BYTES, -1, -1, -1, 0, 0, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--") == 0) {
       o->launch_argv = i + 1 < argc ? &argv[i + 1] : NULL;
       break;
+    }
+    if (strcmp(a, "--quiet-in") == 0) {
+      o->quiet_in = 1;
+      continue;
     }
     if (!v) return 0;
     if (strcmp(a, "--bridge") == 0) o->session = v;
@@ -146,7 +152,7 @@ static int launch(const options *o) {
 int main(int argc, char **argv) {
   options o;
   if (!parse(argc, argv, &o)) {
-    fputs("usage: game-harness --bridge S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--repeat-hz HZ] [--reply-to T --reply FILE] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
+    fputs("usage: game-harness --bridge S [--abi N] [--mode echo|play|idle] [--plan FILE] [--plan-after-type T] [--repeat FILE] [--repeat-hz HZ] [--reply-to T --reply FILE] [--quiet-in] [--run-ms N] [--launch-log FILE] [-- PROGRAM ARGS...]\n", stderr);
     return 2;
   }
   size_t plan_n = 0, next = 0, repeat_n = 0, reply_n = 0;
@@ -172,8 +178,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   uint8_t *buf = malloc(coop_max_payload(r) + 1);
-  uint64_t start = harness_now_ms(), last_beat = 0, plan_at = 0, last_repeat = 0, repeat_t0 = 0, repeat_k = 0;
-  unsigned long replied = 0;
+  uint64_t start = harness_now_ms(), last_beat = 0, plan_at = 0, last_repeat = 0, repeat_t0 = 0, repeat_k = 0, repeat_next = 0;
+  unsigned long replied = 0, inbound = 0;
   int attached = 0, plan_started = 0, echo = strcmp(o.mode, "echo") == 0;
   unsigned long echoed = 0;
   while (o.run_ms < 0 || harness_now_ms() - start < (uint64_t)o.run_ms) {
@@ -199,13 +205,16 @@ int main(int argc, char **argv) {
       }
     }
     if (attached && repeat && o.repeat_hz > 0) {
-      if (now >= repeat_t0 + (uint64_t)((double)repeat_k * 1000.0 / o.repeat_hz)) {
+      double frames_due = (double)(now - repeat_t0) * o.repeat_hz / 1000.0; /* frame k is due at k periods */
+      if (frames_due >= (double)repeat_next) {
         coop_write_frame(r, (uint16_t)repeat->type, repeat->payload, repeat->len); /* full: skip one */
-        repeat_k = (uint64_t)((double)(now - repeat_t0) * o.repeat_hz / 1000.0) + 1;
+        repeat_k++;
+        repeat_next = (uint64_t)frames_due + 1;
       }
     } else if (attached && repeat && now - last_repeat >= (uint64_t)repeat->at_ms) {
       coop_write_frame(r, (uint16_t)repeat->type, repeat->payload, repeat->len); /* full: skip one */
       last_repeat = now;
+      repeat_k++;
     }
     while (plan_started && next < plan_n && (long)(now - plan_at) >= plan[next].at_ms) {
       if (!write_blocking(r, (uint16_t)plan[next].type, plan[next].payload, plan[next].len)) break;
@@ -216,6 +225,7 @@ int main(int argc, char **argv) {
     int got = coop_read_frame(r, &type, buf, coop_max_payload(r), &len);
     if (got == 1) {
       if (echo) echoed += write_blocking(r, type, buf, len);
+      else if (o.quiet_in) inbound++;
       else log_frame("in", now - start, type, buf, len);
       if (reply && (long)type == o.reply_to && len >= 4) {
         memcpy(reply->payload, buf, 4);
@@ -234,7 +244,9 @@ int main(int argc, char **argv) {
       sleep_inbound(r);
     }
   }
-  printf("{\"event\":\"exit\",\"echoed\":%lu,\"sent\":%lu,\"replied\":%lu,\"repeated\":%llu}\n", echoed, (unsigned long)next, replied, (unsigned long long)repeat_k);
+  uint64_t end = harness_now_ms();
+  printf("{\"event\":\"exit\",\"echoed\":%lu,\"sent\":%lu,\"replied\":%lu,\"inbound\":%lu,\"repeated\":%llu,\"repeatMs\":%llu}\n", echoed,
+         (unsigned long)next, replied, inbound, (unsigned long long)repeat_k, (unsigned long long)(attached ? end - repeat_t0 : 0));
   fflush(stdout);
   coop_close(r);
   free(buf);
