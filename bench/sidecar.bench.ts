@@ -7,19 +7,26 @@
 // and played. Measured: the sidecar's CPU (utime + stime from /proc, % of one
 // core) and RSS over MEASURE_S after WARMUP_S (60 s: V8's optimising settles). Baseline, same run: the same bundle attached to
 // its game with no server to join (an address that never answers). 3 repetitions, median.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
-import { openBridge, type Bridge, type Msg } from '../bridge/index.js';
-import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
-import { proc, type Proc } from '../test/helpers/proc.js';
-import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
+import { procStat } from '../test/helpers/proc-stat.js';
 import { machineInfo } from './machine.js';
-import { rssMap, type RssMap, type RssPart } from './rss-map.js';
-import { mainThreadWakes, procStat, rssSplit } from '../test/helpers/proc-stat.js';
-import { answerProgress, midGameProgress } from './sidecar-game.js';
+import { type RssMap, type RssPart } from './rss-map.js';
+import {
+  CITY_AREA_M,
+  CITY_NPCS,
+  CITY_VEHICLES,
+  measureWindow,
+  sleep,
+  startCity,
+  startLinuxSidecar,
+  talkWav,
+  TALK_ON_MS,
+  type GameRead,
+} from './sidecar-city.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
@@ -45,11 +52,9 @@ const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
  * SIDECAR_BENCH_COMPARE_BUNDLE, the compared bundle is the measured one. */
 const COMPARE_ARGS = (process.env.SIDECAR_BENCH_COMPARE_ARGS ?? '').split(' ').filter(Boolean);
 const COMPARE_BUNDLE = process.env.SIDECAR_BENCH_COMPARE_BUNDLE ?? (COMPARE_ARGS.length ? BUNDLE : undefined);
-/** How the bench's game reads the sidecar's frames: 'poll' once per frame before it reports its
- * transform, as the game's plugin does (CoopFrameTick → CoopBridgePoll), so the sidecar's writes
- * wake nothing; 'wake' sleeps on the wake pipe (a wake per write). The compared bundle's game
- * may read otherwise (SIDECAR_BENCH_COMPARE_GAME_READ), to measure this very choice. */
-type GameRead = 'poll' | 'wake';
+/* How the bench's game reads the sidecar's frames (GameRead, bench/sidecar-city.ts): the
+ * compared bundle's game may read otherwise (SIDECAR_BENCH_COMPARE_GAME_READ), to measure this
+ * very choice. */
 /** The measured sidecar's stdout (e.g. --trace-opt via SIDECAR_BENCH_NODE_FLAGS), each line
  * prefixed with the seconds since it started, is appended to this file. */
 const TRACE_FILE = process.env.SIDECAR_BENCH_TRACE_FILE;
@@ -59,24 +64,12 @@ const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The baseline's window: an ENet connect that is never answered gives up after ≈ 15–30 s. */
 const BASELINE_MEASURE_S = Math.min(MEASURE_S, 8);
 const BASELINE_WARMUP_S = Math.min(WARMUP_S, 5);
-const CITY_NPCS = 100;
-const CITY_VEHICLES = 40;
-const CITY_AREA_M = 200;
-const GAME_FRAME_MS = 1000 / 60;
-const TALK_ON_MS = 5_000;
 /** The floor: a bare Node process woken this often (game frames 60 + snapshots 40 + ENet's
  * 25 ms service timer 40), doing nothing else: what the wakes alone cost on this machine. */
 const FLOOR_WAKES_HZ = 60 + 40 + 40;
 const FLOOR_WARMUP_MS = 2_000;
 
-const PROGRESS = midGameProgress();
-
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function transform(x: number): Msg<'PlayerTransform'> {
-  return { entityId: 0, pos: { x, y: 0, z: 0 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } };
-}
 
 /** voiceFrames: VoicePlayback frames the game got per second. */
 interface Measured {
@@ -118,72 +111,38 @@ interface MeasureOptions {
 
 async function measureSidecar(dir: string, tag: string, server: string, o: MeasureOptions): Promise<Measured> {
   const { measureS, warmupS = WARMUP_S, bundle = BUNDLE, read = GAME_READ, flags = NODE_FLAGS, args = [] } = o;
-  const session = `sb${process.pid}${tag}`;
-  const game: Bridge = openBridge({ name: session, role: 'game', read });
-  let proxies = 0,
-    voiceFrames = 0;
-  game.on('SpawnProxy', () => proxies++);
-  game.on('DespawnProxy', () => proxies--);
-  game.on('VoicePlayback', () => voiceFrames++);
-  const exports = answerProgress(game, PROGRESS);
-  const frames = setInterval(() => {
-    if (read === 'poll') game.drain();
-    if (game.state === 'attached') game.send('PlayerTransform', transform(0));
-  }, GAME_FRAME_MS);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...flags, bundle, '--server', server, '--bridge', session, '--name', tag, '--data-dir', join(dir, `id${tag}`), '--log-level', 'warn', ...args],
-    {
-      stdio: ['ignore', TRACE_FILE !== undefined && bundle === BUNDLE ? 'pipe' : 'ignore', 'inherit'],
-      env: o.env === undefined ? process.env : { ...process.env, ...o.env },
-    },
-  );
-  if (child.stdout) {
-    const t0 = performance.now();
-    let rest = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const lines = (rest + chunk.toString()).split('\n');
-      rest = lines.pop()!;
-      const at = ((performance.now() - t0) / 1000).toFixed(1);
-      appendFileSync(TRACE_FILE!, lines.map((l) => `${at} ${l}\n`).join(''));
-    });
-  }
+  const sc = startLinuxSidecar({
+    bundle,
+    server,
+    tag,
+    dataDir: join(dir, `id${tag}`),
+    read,
+    flags,
+    args,
+    env: o.env,
+    traceFile: bundle === BUNDLE ? TRACE_FILE : undefined,
+  });
   try {
     await sleep(warmupS * 1000);
-    if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) during warm-up`);
-    const a = procStat(child.pid!);
-    const w0 = mainThreadWakes(child.pid!);
-    const v0 = voiceFrames;
-    let rssMax = a.rssMb,
-      rssSum = 0;
-    for (let s = 0; s < measureS; s++) {
-      await sleep(1000);
-      const rss = procStat(child.pid!).rssMb;
-      rssMax = Math.max(rssMax, rss);
-      rssSum += rss;
-    }
-    const b = procStat(child.pid!);
-    const wakesPerS = (mainThreadWakes(child.pid!) - w0) / measureS;
-    const split = rssSplit(child.pid!);
-    const map = rssMap(child.pid!);
-    if (child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${child.exitCode}) while measured`);
+    if (sc.child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${sc.child.exitCode}) during warm-up`);
+    const v0 = sc.counts().voiceFrames;
+    const { w } = await measureWindow({ w: sc.pid }, measureS, { w: process.execPath });
+    if (sc.child.exitCode !== null) throw new Error(`sidecar ${tag} exited (${sc.child.exitCode}) while measured`);
+    const c = sc.counts();
     return {
-      cpuPct: ((b.cpuS - a.cpuS) / measureS) * 100,
-      rssMb: b.rssMb,
-      rssMaxMb: rssMax,
-      rssMeanMb: rssSum / measureS,
-      proxies,
-      progressExports: exports.answered,
-      voiceFrames: (voiceFrames - v0) / measureS,
-      wakesPerS,
-      split,
-      map,
+      cpuPct: w.cpuPct,
+      rssMb: w.rssMb,
+      rssMaxMb: w.rssMaxMb,
+      rssMeanMb: w.rssMeanMb,
+      proxies: c.proxies,
+      progressExports: c.progressExports,
+      voiceFrames: (c.voiceFrames - v0) / measureS,
+      wakesPerS: w.wakesPerS,
+      split: w.split,
+      map: w.map!,
     };
   } finally {
-    clearInterval(frames);
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    await game.close('bench done').catch(() => undefined);
+    await sc.stop();
   }
 }
 
@@ -202,58 +161,21 @@ async function measureFloor(): Promise<{ cpuPct: number; rssMb: number }> {
   }
 }
 
-async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Promise<Rep> {
-  const procs: Proc[] = [];
+async function oneRep(dir: string, rep: number, talk: { wav: string; talkMs: number }): Promise<Rep> {
   // The baseline: nothing answers on this port (a bound socket that never replies).
   const silent = createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+  let city: Awaited<ReturnType<typeof startCity>> | undefined;
   try {
     const floor = await measureFloor();
     const idle = await measureSidecar(dir, `idle${rep}`, `127.0.0.1:${silent.address().port}`, { measureS: BASELINE_MEASURE_S, warmupS: BASELINE_WARMUP_S });
-    const server = proc(testServerArgs({ dataDir: join(dir, `srv${rep}`), npcs: CITY_NPCS, vehicles: CITY_VEHICLES, areaM: CITY_AREA_M }));
-    procs.push(server);
-    const port = await listeningPort(server);
-    // The talker: a headless game walking in place beside us, push-to-talk half the time.
     // (long enough for the measured bundles and their start-up)
-    const total = (WARMUP_S + MEASURE_S + 15) * 1000;
-    const steps: unknown[] = [
-      {
-        at: 0,
-        do: 'walk',
-        path: [
-          [3, 0, 0],
-          [3, 0.1, 0],
-        ],
-        speedMps: 0.001,
-        hz: 10,
-      },
-    ];
-    for (let t = 1_000; t < total; t += 2 * TALK_ON_MS) steps.push({ at: t, do: 'mic', wav }, { at: t, do: 'ptt', holdMs: Math.min(TALK_ON_MS, talkMs) });
-    const scen = join(dir, `talker${rep}.json`);
-    writeFileSync(scen, JSON.stringify({ name: 'talker', steps }));
-    const tSession = `sbt${process.pid}${rep}`;
-    const sim = proc(['src/sim/main.ts', '--bridge', tSession, '--scenario', scen, '--quiet']);
-    procs.push(sim);
-    await sim.jsonLine((l) => l.event === 'open');
-    const sc = proc([
-      'src/sidecar/main.ts',
-      '--server',
-      `127.0.0.1:${port}`,
-      '--bridge',
-      tSession,
-      '--name',
-      'talker',
-      '--data-dir',
-      join(dir, 'idT'),
-      '--log-level',
-      'warn',
-    ]);
-    procs.push(sc);
-    await sc.line(/joined as peer/);
+    city = await startCity(dir, rep, talk, WARMUP_S + MEASURE_S);
+    const server = `127.0.0.1:${city.port}`;
     const measureCompare = (): Promise<Measured | undefined> =>
       COMPARE_BUNDLE === undefined
         ? Promise.resolve(undefined)
-        : measureSidecar(dir, `cmp${rep}`, `127.0.0.1:${port}`, {
+        : measureSidecar(dir, `cmp${rep}`, server, {
             measureS: MEASURE_S,
             bundle: COMPARE_BUNDLE,
             read: COMPARE_GAME_READ,
@@ -263,14 +185,11 @@ async function oneRep(dir: string, rep: number, wav: string, talkMs: number): Pr
     // Both bundles run at the same time, each with its own game, on the same server and talker:
     // whatever else the machine does in that window weighs on both alike. (One after the other,
     // two 20–30 s windows differed by ±15 % for the same bundle on this shared VM.)
-    const [city, compare] = await Promise.all([
-      measureSidecar(dir, `city${rep}`, `127.0.0.1:${port}`, { measureS: MEASURE_S, env: SIDECAR_ENV }),
-      measureCompare(),
-    ]);
-    return { city, idle, floor, compare };
+    const [measured, compare] = await Promise.all([measureSidecar(dir, `city${rep}`, server, { measureS: MEASURE_S, env: SIDECAR_ENV }), measureCompare()]);
+    return { city: measured, idle, floor, compare };
   } finally {
     silent.close();
-    for (const p of procs.reverse()) await p.stop().catch(() => undefined);
+    await city?.stop();
   }
 }
 
@@ -290,14 +209,11 @@ function printMap(city: RssMap, idle: RssMap, compare?: RssMap): void {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-bench-'));
-  const wav = join(dir, 'talk.wav');
-  const speech = makeSpeech({ minSeconds: TALK_ON_MS / 1000 });
-  writeSpeechWav(wav, speech);
-  const talkMs = Math.floor((speech.samples.length / 48_000) * 1000);
+  const talk = talkWav(dir);
   const reps: Rep[] = [];
   const load = [os.loadavg()[0]];
   for (let r = 0; r < REPS; r++) {
-    reps.push(await oneRep(dir, r, wav, talkMs));
+    reps.push(await oneRep(dir, r, talk));
     load.push(os.loadavg()[0]);
     const x = reps[reps.length - 1];
     console.error(
