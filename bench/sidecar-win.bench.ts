@@ -1,0 +1,416 @@
+// bench:sidecar:win — what the Windows sidecar costs beside the game under wine, as a Proton or
+// Steam Deck player runs it (docs/benchmarks.md "bench:sidecar:win"). Player A is the C test game
+// under wine (native-shims/harness: the bridge's game role through the C frame API, as the
+// plugin), reporting its transform at 60 Hz (--repeat-hz), answering each progress request with
+// a mid-game player's export (--reply-to), reading every frame the sidecar writes without ever
+// flagging itself waiting on ring 1 (so the sidecar's writes wake nothing, as with the plugin's
+// once-a-frame poll), and launching the Windows sidecar (node.exe with the launcher's Node flags,
+// the bundle, koffi's win32 binary, coopbridge.dll) through coop_launch_logged, as the plugin
+// does. Beside it, in the same city and over the same window: the Linux sidecar as bench:sidecar
+// measures it. Measured: node.exe's CPU and RSS (a Linux process under wine: /proc), wineserver's
+// CPU (every event wake is a wineserver round trip) beside a window with the game alone, and the
+// Linux sidecar's. 3 repetitions, median. Writes bench/results/sidecar-win.json.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { CODECS, FrameWriter, MESSAGE_IDS, type MessageMap, type MessageName } from '../bridge/index.js';
+import { WIN_GAME_EXE, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, WINE_PREFIX_DIR, wineEnv } from '../scripts/win/paths.mjs';
+import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
+import { procStat } from '../test/helpers/proc-stat.js';
+import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
+import { median, startBenchReport } from './report.js';
+import { type RssMap, type RssPart } from './rss-map.js';
+import {
+  CITY_AREA_M,
+  CITY_NPCS,
+  CITY_VEHICLES,
+  GAME_TRANSFORM_HZ,
+  measureWindow,
+  sleep,
+  startCity,
+  startLinuxSidecar,
+  talkWav,
+  TALK_ON_MS,
+  transform,
+  type WindowFigures,
+} from './sidecar-city.js';
+import { midGameProgress } from './sidecar-game.js';
+
+const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
+/** Counted from the Windows sidecar's join (node.exe under wine starts in seconds). */
+const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 60);
+const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
+/** The game alone under wine (no sidecar attached), for wineserver's share without the sidecar. */
+const GAME_ALONE_S = Number(process.env.SIDECAR_BENCH_GAME_ALONE_S ?? 10);
+/** Time the game's start, the launch and the sidecar's join may take before the warm-up counts. */
+const JOIN_ALLOW_S = 20;
+/** After the window the game runs out its --run-ms (it then says how many transforms it sent). */
+const GAME_TAIL_S = 3;
+const GAME_OPEN_WAIT_MS = 60_000;
+const GONE_WAIT_MS = 30_000;
+const POLL_MS = 100;
+const LINUX_BUNDLE = 'dist/coop-sidecar.js';
+const RESULT_FILE = 'bench/results/sidecar-win.json';
+
+const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-win-bench-'));
+
+/** The Windows path of a Linux path (wine maps / to drive Z:). */
+const winPath = (p: string): string => `Z:${p.replaceAll('/', '\\')}`;
+
+/** One plan line for the C game: "at_ms type hex" (for --repeat, at_ms is its period). */
+function planLine<K extends MessageName>(atMs: number, name: K, msg: MessageMap[K]): string {
+  const codec = CODECS[name];
+  const ab = new ArrayBuffer(codec.size(msg));
+  codec.write(new FrameWriter(ab), msg);
+  return `${Math.round(atMs)} ${MESSAGE_IDS[name]} ${Buffer.from(ab).toString('hex')}\n`;
+}
+
+interface WineProc {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  json(): Record<string, unknown>[];
+  exited: Promise<number | null>;
+  ended(): boolean;
+}
+
+/** `wine program args`, stdout and stderr in files (under wine a node.exe whose stdout is a pipe
+ * dies at its first write; the game's children inherit nothing else). */
+function startWine(name: string, program: string, args: string[]): WineProc {
+  const outPath = join(dir, `${name}.out`);
+  const errPath = join(dir, `${name}.err`);
+  const out = openSync(outPath, 'w');
+  const err = openSync(errPath, 'w');
+  const child = spawn('wine', [program, ...args], { stdio: ['ignore', out, err], env: wineEnv() });
+  closeSync(out);
+  closeSync(err);
+  let ended = false;
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      ended = true;
+      r(code);
+    }),
+  );
+  const text = (p: string): string => readFileSync(p, 'utf8');
+  const json = (): Record<string, unknown>[] =>
+    text(outPath)
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          return l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : [];
+        } catch {
+          return []; // a line being written right now
+        }
+      });
+  return { child, out: () => text(outPath), err: () => text(errPath), json, exited, ended: () => ended };
+}
+
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number, gone?: WineProc): Promise<T> {
+  const by = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = check();
+    if (hit !== undefined) return hit;
+    if (gone?.ended()) throw new Error(`${what}: the game exited (${gone.child.exitCode}); stderr: ${gone.err().slice(-800)}`);
+    if (Date.now() > by) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Linux pids whose command line's first word ends with `exe` and which holds `marker`. */
+function pidsOf(exe: string, marker: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv[0].toLowerCase().endsWith(exe) && argv.some((a) => a.includes(marker))) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Our prefix's wineserver (the one the game and node.exe share). */
+function wineserverPid(): number {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('wineserver')) continue;
+      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`WINEPREFIX=${WINE_PREFIX_DIR}`)) return Number(d);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  throw new Error(`no wineserver for ${WINE_PREFIX_DIR}`);
+}
+
+/** The game's --repeat (its transform) and --reply (the progress export) files. */
+function gameFiles(): { repeat: string; reply: string } {
+  const repeat = join(dir, 'transform.repeat');
+  const reply = join(dir, 'progress.reply');
+  writeFileSync(repeat, planLine(1000 / GAME_TRANSFORM_HZ, 'PlayerTransform', transform(0)));
+  writeFileSync(reply, planLine(0, 'ProgressData', { requestId: 0, ...midGameProgress() }));
+  return { repeat, reply };
+}
+
+function gameArgs(session: string, runMs: number): string[] {
+  const f = gameFiles();
+  return [
+    '--bridge',
+    session,
+    '--mode',
+    'play',
+    '--repeat',
+    winPath(f.repeat),
+    '--repeat-hz',
+    String(GAME_TRANSFORM_HZ),
+    '--reply-to',
+    String(MESSAGE_IDS.ExportProgressRequest),
+    '--reply',
+    winPath(f.reply),
+    '--quiet-in',
+    '--run-ms',
+    String(runMs),
+  ];
+}
+
+interface GameAlone {
+  wineserverCpuPct: number;
+  gameCpuPct: number;
+}
+
+/** The game alone (nothing attached: it beats and polls its ring) over GAME_ALONE_S. */
+async function measureGameAlone(rep: number): Promise<GameAlone> {
+  const session = `swa${process.pid}${rep}`;
+  const game = startWine(`alone${rep}`, WIN_GAME_EXE, gameArgs(session, (GAME_ALONE_S + 30) * 1000));
+  try {
+    await waitFor('game alone open', () => game.json().find((l) => l.event === 'open'), GAME_OPEN_WAIT_MS, game);
+    await sleep(2_000);
+    const gamePid = game.child.pid!;
+    const ws = wineserverPid();
+    const a = { ws: procStat(ws).cpuS, game: procStat(gamePid).cpuS };
+    await sleep(GAME_ALONE_S * 1000);
+    const pct = (s: number): number => (s / GAME_ALONE_S) * 100;
+    return { wineserverCpuPct: pct(procStat(ws).cpuS - a.ws), gameCpuPct: pct(procStat(gamePid).cpuS - a.game) };
+  } finally {
+    game.child.kill('SIGKILL');
+    await game.exited;
+  }
+}
+
+interface Rep {
+  win: WindowFigures;
+  linux: WindowFigures;
+  wineserverCpuPct: number;
+  gameCpuPct: number;
+  alone: GameAlone;
+  /** From the game's exit line: transforms sent a second from the attach on, progress exports
+   * answered, frames read from the sidecar a second. */
+  game: { transformHz: number; progressReplies: number; inboundPerS: number };
+  /** The Linux baseline's game: proxies held at the window's end, progress exports answered. */
+  linuxGame: { proxies: number; progressExports: number; voiceFramesPerS: number };
+  winJoinS: number;
+}
+
+async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promise<Rep> {
+  const alone = await measureGameAlone(rep);
+  const runS = JOIN_ALLOW_S + WARMUP_S + MEASURE_S + GAME_TAIL_S;
+  const city = await startCity(dir, rep, talk, runS);
+  const server = `127.0.0.1:${city.port}`;
+  const session = `sw${process.pid}${rep}`;
+  const log = join(dir, `sidecar-win${rep}.log`);
+  const t0 = performance.now();
+  const game = startWine(`game${rep}`, WIN_GAME_EXE, [
+    ...gameArgs(session, runS * 1000),
+    '--launch-log',
+    winPath(log),
+    '--',
+    winPath(WIN_NODE_EXE),
+    ...SIDECAR_NODE_FLAGS,
+    winPath(WIN_SIDECAR_BUNDLE),
+    '--server',
+    server,
+    '--bridge',
+    session,
+    '--name',
+    `win${rep}`,
+    '--data-dir',
+    winPath(join(dir, `idW${rep}`)),
+    '--log-level',
+    'warn',
+  ]);
+  const linux = startLinuxSidecar({
+    bundle: LINUX_BUNDLE,
+    server,
+    tag: `lin${rep}`,
+    dataDir: join(dir, `idL${rep}`),
+    read: 'poll',
+    flags: SIDECAR_NODE_FLAGS,
+  });
+  try {
+    await waitFor(
+      'the Windows sidecar joined',
+      () => (existsSync(log) && /joined as peer/.test(readFileSync(log, 'utf8')) ? true : undefined),
+      JOIN_ALLOW_S * 1000,
+      game,
+    );
+    const winJoinS = (performance.now() - t0) / 1000;
+    const nodePid = await waitFor('node.exe', () => pidsOf('node.exe', session)[0], 5_000, game);
+    await sleep(WARMUP_S * 1000);
+    if (linux.child.exitCode !== null) throw new Error(`the Linux sidecar exited (${linux.child.exitCode}) during warm-up`);
+    const v0 = linux.counts().voiceFrames;
+    const w = await measureWindow({ win: nodePid, linux: linux.pid, wineserver: wineserverPid(), game: game.child.pid! }, MEASURE_S, {
+      win: WIN_NODE_EXE,
+      linux: process.execPath,
+    });
+    const c = linux.counts();
+    await linux.stop();
+    // The game runs out its --run-ms, then says how many transforms it sent in how long.
+    await Promise.race([game.exited, sleep((runS + 30) * 1000)]);
+    const exit = game.json().find((l) => l.event === 'exit');
+    if (exit === undefined) throw new Error('the game printed no exit line');
+    const repeatMs = Number(exit.repeatMs);
+    return {
+      win: w.win,
+      linux: w.linux,
+      wineserverCpuPct: w.wineserver.cpuPct,
+      gameCpuPct: w.game.cpuPct,
+      alone,
+      game: {
+        transformHz: (Number(exit.repeated) / repeatMs) * 1000,
+        progressReplies: Number(exit.replied),
+        inboundPerS: (Number(exit.inbound) / repeatMs) * 1000,
+      },
+      linuxGame: { proxies: c.proxies, progressExports: c.progressExports, voiceFramesPerS: (c.voiceFrames - v0) / MEASURE_S },
+      winJoinS,
+    };
+  } catch (e) {
+    console.error(
+      `game stdout: ${game.out().slice(-1500)}\ngame stderr: ${game.err().slice(-1500)}\nsidecar log: ${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '(none)'}`,
+    );
+    throw e;
+  } finally {
+    await linux.stop().catch(() => undefined);
+    if (!game.ended()) game.child.kill('SIGKILL');
+    await game.exited;
+    // The job object ends node.exe with the game.
+    await waitFor('node.exe gone', () => (pidsOf('node.exe', session).length === 0 ? true : undefined), GONE_WAIT_MS).catch((e: Error) =>
+      console.error(e.message),
+    );
+    await city.stop();
+  }
+}
+
+function mapMedian(maps: RssMap[]): RssMap {
+  const out = { ...maps[0] };
+  for (const k of Object.keys(out) as RssPart[]) out[k] = median(maps.map((x) => x[k]));
+  return out;
+}
+
+async function main(): Promise<void> {
+  ensureWinePrefix(console.log);
+  const report = startBenchReport();
+  const talk = talkWav(dir);
+  const reps: Rep[] = [];
+  try {
+    for (let r = 0; r < REPS; r++) {
+      const x = await oneRep(r, talk);
+      reps.push(x);
+      console.error(
+        `rep ${r + 1}/${REPS}: wine node.exe ${x.win.cpuPct.toFixed(2)} % ${x.win.rssMb.toFixed(1)} MB ${x.win.wakesPerS.toFixed(0)} wakes/s, wineserver ${x.wineserverCpuPct.toFixed(2)} % (game alone ${x.alone.wineserverCpuPct.toFixed(2)} %); linux ${x.linux.cpuPct.toFixed(2)} % ${x.linux.rssMb.toFixed(1)} MB ${x.linux.wakesPerS.toFixed(0)} wakes/s; game ${x.game.transformHz.toFixed(1)} Hz, ${x.game.progressReplies} progress replies, join ${x.winJoinS.toFixed(1)} s`,
+      );
+    }
+  } finally {
+    spawnSync('wineserver', ['-k'], { env: wineEnv(), stdio: 'ignore' });
+  }
+  const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
+  const median_ = {
+    win_sidecar_cpu_pct: m((r) => r.win.cpuPct),
+    win_sidecar_rss_mb: m((r) => r.win.rssMb),
+    win_sidecar_rss_mean_mb: m((r) => r.win.rssMeanMb),
+    win_sidecar_rss_max_mb: m((r) => r.win.rssMaxMb),
+    win_sidecar_rss_anon_mb: m((r) => r.win.split.anonMb),
+    win_sidecar_rss_file_mb: m((r) => r.win.split.fileMb),
+    win_sidecar_rss_shmem_mb: m((r) => r.win.split.shmemMb),
+    win_sidecar_wakes_per_s: m((r) => r.win.wakesPerS),
+    wineserver_cpu_pct: m((r) => r.wineserverCpuPct),
+    wineserver_game_alone_cpu_pct: m((r) => r.alone.wineserverCpuPct),
+    /** What the sidecar adds on the machine under wine: node.exe plus wineserver's extra. */
+    win_sidecar_with_wineserver_cpu_pct: m((r) => r.win.cpuPct + r.wineserverCpuPct - r.alone.wineserverCpuPct),
+    game_harness_cpu_pct: m((r) => r.gameCpuPct),
+    game_harness_alone_cpu_pct: m((r) => r.alone.gameCpuPct),
+    linux_sidecar_cpu_pct: m((r) => r.linux.cpuPct),
+    linux_sidecar_rss_mb: m((r) => r.linux.rssMb),
+    linux_sidecar_rss_mean_mb: m((r) => r.linux.rssMeanMb),
+    linux_sidecar_rss_anon_mb: m((r) => r.linux.split.anonMb),
+    linux_sidecar_rss_file_mb: m((r) => r.linux.split.fileMb),
+    linux_sidecar_rss_shmem_mb: m((r) => r.linux.split.shmemMb),
+    linux_sidecar_wakes_per_s: m((r) => r.linux.wakesPerS),
+    cpu_ratio_win_linux: m((r) => r.win.cpuPct / r.linux.cpuPct),
+    cpu_ratio_win_with_wineserver_linux: m((r) => (r.win.cpuPct + r.wineserverCpuPct - r.alone.wineserverCpuPct) / r.linux.cpuPct),
+    rss_ratio_win_linux: m((r) => r.win.rssMb / r.linux.rssMb),
+    game_transform_hz: m((r) => r.game.transformHz),
+    game_progress_replies: m((r) => r.game.progressReplies),
+    game_frames_read_per_s: m((r) => r.game.inboundPerS),
+    linux_game_proxies: m((r) => r.linuxGame.proxies),
+    linux_game_progress_exports: m((r) => r.linuxGame.progressExports),
+    linux_game_voice_frames_per_s: m((r) => r.linuxGame.voiceFramesPerS),
+    win_join_s: m((r) => r.winJoinS),
+    win_sidecar_rss_map_mb: mapMedian(reps.map((r) => r.win.map!)),
+    linux_sidecar_rss_map_mb: mapMedian(reps.map((r) => r.linux.map!)),
+  };
+  const result = {
+    bench: 'sidecar-win',
+    date: new Date().toISOString(),
+    machine: report.machine(),
+    goal: { win_sidecar_cpu_pct: '≤ 1', win_sidecar_rss_mb: '≤ 64' },
+    workload: {
+      warmup_s: WARMUP_S,
+      warmup_from: "the Windows sidecar's join (the Linux sidecar, started with the game, warms up that much longer)",
+      measure_s: MEASURE_S,
+      game_alone_s: GAME_ALONE_S,
+      npcs: CITY_NPCS,
+      vehicles: CITY_VEHICLES,
+      area_m: CITY_AREA_M,
+      game_transform_hz: GAME_TRANSFORM_HZ,
+      talker: `push-to-talk ${TALK_ON_MS} ms on, ${TALK_ON_MS} ms off`,
+      win_game:
+        'C test game (coop-game.exe) under wine: --repeat-hz 60 transform, --reply-to ExportProgressRequest with a mid-game export, reads every frame in its ~1 ms loop (never waits on ring 1), launches node.exe through coop_launch_logged',
+      win_sidecar: `node.exe ${SIDECAR_NODE_FLAGS.join(' ')} coop-sidecar.mjs (koffi win32, coopbridge.dll)`,
+      linux_sidecar: `node ${SIDECAR_NODE_FLAGS.join(' ')} ${LINUX_BUNDLE} beside openBridge({role:'game', read:'poll'}) at 60 Hz`,
+      cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core (node.exe is a Linux process under wine)',
+      wine: spawnSync('wine', ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    },
+    repetitions: REPS,
+    median: median_,
+    runs: reps,
+  };
+  report.printHeader('bench:sidecar:win', REPS);
+  const row = (k: string, win: number, lin: number, goal: string): string =>
+    `${k.padEnd(22)} ${String(win).padStart(10)} ${String(lin).padStart(10)} ${(win / lin).toFixed(2).padStart(7)}  ${goal}`;
+  console.log(`${'figure'.padEnd(22)} ${'wine'.padStart(10)} ${'linux'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
+  console.log(row('cpu % of a core', median_.win_sidecar_cpu_pct, median_.linux_sidecar_cpu_pct, '≤ 1'));
+  console.log(row('  + wineserver extra', median_.win_sidecar_with_wineserver_cpu_pct, median_.linux_sidecar_cpu_pct, ''));
+  console.log(row('rss MB', median_.win_sidecar_rss_mb, median_.linux_sidecar_rss_mb, '≤ 64'));
+  console.log(row('rss MB, mean', median_.win_sidecar_rss_mean_mb, median_.linux_sidecar_rss_mean_mb, ''));
+  console.log(row('loop wakes/s', median_.win_sidecar_wakes_per_s, median_.linux_sidecar_wakes_per_s, ''));
+  console.log(
+    `rss split, MB: wine ${median_.win_sidecar_rss_anon_mb} anon / ${median_.win_sidecar_rss_file_mb} file / ${median_.win_sidecar_rss_shmem_mb} shmem; linux ${median_.linux_sidecar_rss_anon_mb} / ${median_.linux_sidecar_rss_file_mb} / ${median_.linux_sidecar_rss_shmem_mb}`,
+  );
+  console.log(
+    `wineserver: ${median_.wineserver_cpu_pct} % of a core in the window, ${median_.wineserver_game_alone_cpu_pct} % with the test game alone; the test game ${median_.game_harness_cpu_pct} % (alone ${median_.game_harness_alone_cpu_pct} %)`,
+  );
+  console.log(
+    `game: ${median_.game_transform_hz} transforms/s, ${median_.game_progress_replies} progress exports, ${median_.game_frames_read_per_s} frames read/s; linux game: ${median_.linux_game_proxies} proxies, ${median_.linux_game_voice_frames_per_s} voice frames/s`,
+  );
+  console.log(`\n${'rss by mapping, MB'.padEnd(20)} ${'wine'.padStart(8)} ${'linux'.padStart(8)}`);
+  for (const k of Object.keys(median_.win_sidecar_rss_map_mb) as RssPart[])
+    console.log(`${k.padEnd(20)} ${median_.win_sidecar_rss_map_mb[k].toFixed(2).padStart(8)} ${median_.linux_sidecar_rss_map_mb[k].toFixed(2).padStart(8)}`);
+  report.write(RESULT_FILE, result);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+await main();
