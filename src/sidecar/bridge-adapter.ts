@@ -2,7 +2,7 @@
 // when the ring is full (a game that stopped reading for a while), so a proxy is never lost or
 // left behind; entity states are only sent when there is room (the sidecar sends them again).
 import type { Bridge } from '../../bridge/index.js';
-import type { EntityState, GameLink, Transform } from './sidecar.js';
+import type { EntityState, GameLink, Transform } from './game-link.js';
 
 export function bridgeGameLink(bridge: Bridge): GameLink {
   return {

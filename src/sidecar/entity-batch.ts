@@ -3,7 +3,7 @@
 // proxies at 60 Hz were 7,200 bridge frames a second). The state objects are kept per entity and
 // rewritten in place, so a frame allocates nothing once every proxy has been seen.
 import type { InterpolatedEntity } from './interpolator.js';
-import type { EntityState } from './sidecar.js';
+import type { EntityState } from './game-link.js';
 
 /** At most this many entities a frame: a larger set goes as several frames (≈ 45 KB each). */
 export const ENTITY_STATES_MAX_PER_FRAME = 1024;

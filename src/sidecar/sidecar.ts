@@ -21,6 +21,7 @@ import { EntityKind } from '../protocol/schema.gen.js';
 import { TokenBucket } from '../util/rate-limit.js';
 import { nodeTimers, type Timers } from '../util/clock.js';
 import { TickPacer, paceable } from './tick-pacer.js';
+import { yawFromQuat, type GameLink, type Transform } from './game-link.js';
 
 export const FRAME_MS = 16; // a game frame at ~60 Hz (tests pace their fake games with it)
 /**
@@ -37,50 +38,6 @@ export const INPUT_EXTRAPOLATE_MAX_MS = 40;
 /** RemoteEntityState.tick carries the sidecar's sample clock in microseconds (mod 2^32). */
 export const sampleTickUs = (nowMs: number): number => Math.floor(nowMs * 1000) >>> 0;
 
-export interface Vec3 {
-  x: number;
-  y: number;
-  z: number;
-}
-export interface Quat {
-  x: number;
-  y: number;
-  z: number;
-  w: number;
-}
-export interface Transform {
-  pos: Vec3;
-  rot: Quat;
-  vel: Vec3;
-}
-
-/** One proxy's state in a frame (the bridge's EntityState). */
-export interface EntityState {
-  entityId: number;
-  pos: Vec3;
-  rot: Quat;
-  vel: Vec3;
-}
-
-/** What the sidecar needs of the game; bridge-adapter.ts implements it over the bridge. */
-export interface GameLink {
-  onPlayerTransform(cb: (t: Transform) => void): void;
-  spawn(entityId: number, kind: number, template: string, pos: Vec3, rot: Quat): void;
-  despawn(entityId: number): void;
-  /**
-   * The moved proxies of one frame; false when the game could not take it (ring full). The
-   * objects are reused after the call: copy what you keep.
-   */
-  entityStates(tick: number, states: readonly EntityState[]): boolean;
-  interpDelay(ms: number): void;
-  notify(kind: number, title: string, text: string): void;
-  /** Paced: the game's per-frame transforms wait for the sidecar's own wake instead of waking it
-   * (the bridge's lazy frames); optional for games that cannot. */
-  sleepThroughFrames?(on: boolean): void;
-  /** Handles what the game wrote that waits unread (paced: its frames did not wake us). */
-  drain?(): void;
-}
-
 export interface SidecarGlueOptions {
   /** The one timer the sidecar arms (a held report; the pacer); injected so tests run it on their clock. */
   timers?: Timers;
@@ -93,9 +50,6 @@ export interface SidecarGlueOptions {
   /** Paced by the server's tick where the delay allows (--pace tick); default false: frame by frame. */
   mayPace?: boolean;
 }
-
-export const yawFromQuat = (q: Quat): number => Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
-export const quatFromYaw = (yaw: number): Quat => ({ x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) });
 
 /** Bridge kinds: 0 avatar, 1 NPC, 2 vehicle. */
 const BRIDGE_KIND: Record<number, number> = { [EntityKind.KIND_AVATAR]: 0, [EntityKind.KIND_NPC]: 1, [EntityKind.KIND_VEHICLE]: 2 };

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { Harness, at, type TestPeer } from '../server/harness.js';
 import { decodeMsg } from '../../src/protocol/codec.js';
-import { Sidecar, FRAME_STALE_MS, type GameLink, type Transform } from '../../src/sidecar/sidecar.js';
+import { Sidecar, FRAME_STALE_MS } from '../../src/sidecar/sidecar.js';
+import type { GameLink, Transform } from '../../src/sidecar/game-link.js';
 
 /** One server tick delivered to the client, its answers left in toServer (not yet delivered). */
 function tickToClient(h: Harness, p: TestPeer): void {

@@ -3,7 +3,8 @@
 // game frame. On the in-process harness with a hand-moved clock and hand-fired timers.
 import { describe, it, expect } from 'vitest';
 import { Harness, at, type TestPeer } from '../server/harness.js';
-import { Sidecar, INPUT_BURST, INPUT_MAX_HZ, sampleTickUs, type EntityState, type GameLink, type Transform, type Vec3 } from '../../src/sidecar/sidecar.js';
+import { Sidecar, INPUT_BURST, INPUT_MAX_HZ, sampleTickUs } from '../../src/sidecar/sidecar.js';
+import type { EntityState, GameLink, Transform, Vec3 } from '../../src/sidecar/game-link.js';
 import { decodeMsg } from '../../src/protocol/codec.js';
 import { HandTimers } from '../helpers/hand-timers.js';
 

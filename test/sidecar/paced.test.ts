@@ -5,7 +5,8 @@
 // game's screen at 60 Hz. With an interpolation delay under a tick it stays frame by frame.
 import { describe, it, expect } from 'vitest';
 import { Harness, at, type TestPeer } from '../server/harness.js';
-import { Sidecar, type EntityState, type GameLink, type Transform, type Vec3 } from '../../src/sidecar/sidecar.js';
+import { Sidecar } from '../../src/sidecar/sidecar.js';
+import type { EntityState, GameLink, Transform, Vec3 } from '../../src/sidecar/game-link.js';
 import { PACE_LEAD_MIN_MS } from '../../src/sidecar/tick-pacer.js';
 import { HandTimers } from '../helpers/hand-timers.js';
 import { jerkStats } from '../helpers/jerk.js';

@@ -8,7 +8,7 @@ import { bridgeGameLink } from '../../src/sidecar/bridge-adapter.js';
 import { ENTITY_STATES_MAX_PER_FRAME } from '../../src/sidecar/entity-batch.js';
 import { PROGRESS_MAX_BYTES } from '../../src/sidecar/progress-relay.js';
 import { fieldsFromProgress } from '../../src/sidecar/progress-fields.js';
-import type { EntityState } from '../../src/sidecar/sidecar.js';
+import type { EntityState } from '../../src/sidecar/game-link.js';
 import { encodeDat, type ItemSnap, type Progress } from '../../src/merge/index.js';
 import { item, progress } from '../merge/arbitraries.js';
 import { WAIT, bridgePair, removeSessions } from '../bridge/util.js';

@@ -5,7 +5,7 @@
 // slot is told to the player and changes nothing.
 import type { Bridge } from '../../../bridge/index.js';
 import { lobbyTarget, loadSavedServers, type SavedServers, type ServerTarget } from '../saved-servers.js';
-import type { GameLink } from '../sidecar.js';
+import type { GameLink } from '../game-link.js';
 import type { SidecarOptions } from './sidecar-options.js';
 
 const NOTIFY_WARNING = 1;
