@@ -12,6 +12,7 @@ export type {
   MessageName,
   Vec3,
   Quat,
+  EntityState,
   DialogueChoice,
   MergeConflict,
   ProgressFact,

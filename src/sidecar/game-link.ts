@@ -1,27 +1,12 @@
 // What the sidecar needs of the game (GameLink) and the shapes it trades with it: the player's
 // transform up, the proxies' states down. bridge-adapter.ts implements GameLink over the bridge;
-// tests implement it in memory.
+// tests implement it in memory. Vec3, Quat and EntityState (one proxy's state in a frame) are
+// the bridge's own, generated from its manifest.
+import type { EntityState, Quat, Vec3 } from '../../bridge/index.js';
 
-export interface Vec3 {
-  x: number;
-  y: number;
-  z: number;
-}
-export interface Quat {
-  x: number;
-  y: number;
-  z: number;
-  w: number;
-}
+export type { EntityState, Quat, Vec3 };
+
 export interface Transform {
-  pos: Vec3;
-  rot: Quat;
-  vel: Vec3;
-}
-
-/** One proxy's state in a frame (the bridge's EntityState). */
-export interface EntityState {
-  entityId: number;
   pos: Vec3;
   rot: Quat;
   vel: Vec3;
