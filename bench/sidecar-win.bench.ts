@@ -43,6 +43,8 @@ const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 60);
 const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 /** The game alone under wine (no sidecar attached), for wineserver's share without the sidecar. */
 const GAME_ALONE_S = Number(process.env.SIDECAR_BENCH_GAME_ALONE_S ?? 10);
+/** Extra arguments for both sidecars (e.g. "--pace tick": fewer wakes, so fewer wineserver trips). */
+const SIDECAR_ARGS = (process.env.SIDECAR_BENCH_ARGS ?? '').split(' ').filter(Boolean);
 /** Time the game's start, the launch and the sidecar's join may take before the warm-up counts. */
 const JOIN_ALLOW_S = 20;
 /** After the window the game runs out its --run-ms (it then says how many transforms it sent). */
@@ -240,6 +242,7 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
     winPath(join(dir, `idW${rep}`)),
     '--log-level',
     'warn',
+    ...SIDECAR_ARGS,
   ]);
   const linux = startLinuxSidecar({
     bundle: LINUX_BUNDLE,
@@ -248,6 +251,7 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
     dataDir: join(dir, `idL${rep}`),
     read: 'poll',
     flags: SIDECAR_NODE_FLAGS,
+    args: SIDECAR_ARGS,
   });
   try {
     await waitFor(
@@ -381,6 +385,7 @@ async function main(): Promise<void> {
       win_sidecar: `node.exe ${SIDECAR_NODE_FLAGS.join(' ')} coop-sidecar.mjs (koffi win32, coopbridge.dll)`,
       linux_sidecar: `node ${SIDECAR_NODE_FLAGS.join(' ')} ${LINUX_BUNDLE} beside openBridge({role:'game', read:'poll'}) at 60 Hz`,
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core (node.exe is a Linux process under wine)',
+      sidecar_args: SIDECAR_ARGS.join(' '),
       wine: spawnSync('wine', ['--version'], { encoding: 'utf8' }).stdout.trim(),
     },
     repetitions: REPS,
