@@ -5,13 +5,13 @@
 // the .so, or node.exe with coopbridge.dll and koffi's win32 binary. Reported, no goal: wine's
 // event wake-ups are wineserver round trips, not Windows' (docs/windows.md).
 // Writes bench/results/bridge-win.json (median of REPS runs per platform).
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT_DIR, WIN_FRAME_PEER_BUNDLE, WIN_GAME_EXE, WIN_NODE_EXE, wineEnv } from '../scripts/win/paths.mjs';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 import { median, startBenchReport } from './report.js';
+import { startWithFileOutput, type FileOutputProc } from '../test/helpers/file-output-proc.js';
 
 /** 3 by default, as bench:bridge; BENCH_REPS=1 for a quick look. */
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -33,28 +33,7 @@ interface Figures {
 const dir = mkdtempSync(join(os.tmpdir(), 'coop-bench-win-'));
 
 /** Starts a process with stdout/stderr in files (node.exe under wine dies on a piped stdout). */
-function start(
-  name: string,
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): { done: Promise<number | null>; exited: () => boolean; out: () => string; err: () => string } {
-  const outPath = join(dir, `${name}.out`);
-  const errPath = join(dir, `${name}.err`);
-  const out = openSync(outPath, 'w');
-  const err = openSync(errPath, 'w');
-  const child = spawn(cmd, args, { stdio: ['ignore', out, err], env });
-  closeSync(out);
-  closeSync(err);
-  let ended = false;
-  const done = new Promise<number | null>((r) =>
-    child.on('exit', (code) => {
-      ended = true;
-      r(code);
-    }),
-  );
-  return { done, exited: () => ended, out: () => readFileSync(outPath, 'utf8'), err: () => readFileSync(errPath, 'utf8') };
-}
+const start = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): FileOutputProc => startWithFileOutput(name, cmd, args, dir, env);
 
 async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures> {
   const session = `bw${process.pid}${platform}${rep}`;
@@ -67,14 +46,14 @@ async function runOnce(platform: 'linux' | 'wine', rep: number): Promise<Figures
   // The game creates the region first, as in play; the peer attaches to it.
   const openBy = Date.now() + GAME_OPEN_WAIT_MS;
   while (!game.out().includes('"open"')) {
-    if (Date.now() > openBy || game.exited()) throw new Error(`${platform}: the game did not open the region: ${game.err().slice(-500)}`);
+    if (Date.now() > openBy || game.ended()) throw new Error(`${platform}: the game did not open the region: ${game.err().slice(-500)}`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const peer = wine
     ? start(`peer-${session}`, 'wine', [WIN_NODE_EXE, WIN_FRAME_PEER_BUNDLE, ...peerArgs], env)
     : start(`peer-${session}`, process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'test/windows/frame-peer.ts'), ...peerArgs], env);
-  await peer.done;
-  await game.done;
+  await peer.exited;
+  await game.exited;
   const line = peer
     .out()
     .split('\n')

@@ -10,14 +10,15 @@
 // measures it. Measured: node.exe's CPU and RSS (a Linux process under wine: /proc), wineserver's
 // CPU (every event wake is a wineserver round trip) beside a window with the game alone, and the
 // Linux sidecar's. 3 repetitions, median. Writes bench/results/sidecar-win.json.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { CODECS, FrameWriter, MESSAGE_IDS, type MessageMap, type MessageName } from '../bridge/index.js';
+import { MESSAGE_IDS } from '../bridge/index.js';
 import { WIN_GAME_EXE, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, WINE_PREFIX_DIR, wineEnv } from '../scripts/win/paths.mjs';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 import { procStat } from '../test/helpers/proc-stat.js';
+import { planLine, startWithFileOutput, winPath, type FileOutputProc } from '../test/helpers/file-output-proc.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 import { median, startBenchReport } from './report.js';
 import { type RssMap, type RssPart } from './rss-map.js';
@@ -57,58 +58,10 @@ const RESULT_FILE = 'bench/results/sidecar-win.json';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-win-bench-'));
 
-/** The Windows path of a Linux path (wine maps / to drive Z:). */
-const winPath = (p: string): string => `Z:${p.replaceAll('/', '\\')}`;
+/** `wine program args`, stdout and stderr in files (the game's children inherit nothing else). */
+const startWine = (name: string, program: string, args: string[]): FileOutputProc => startWithFileOutput(name, 'wine', [program, ...args], dir, wineEnv());
 
-/** One plan line for the C game: "at_ms type hex" (for --repeat, at_ms is its period). */
-function planLine<K extends MessageName>(atMs: number, name: K, msg: MessageMap[K]): string {
-  const codec = CODECS[name];
-  const ab = new ArrayBuffer(codec.size(msg));
-  codec.write(new FrameWriter(ab), msg);
-  return `${Math.round(atMs)} ${MESSAGE_IDS[name]} ${Buffer.from(ab).toString('hex')}\n`;
-}
-
-interface WineProc {
-  child: ChildProcess;
-  out(): string;
-  err(): string;
-  json(): Record<string, unknown>[];
-  exited: Promise<number | null>;
-  ended(): boolean;
-}
-
-/** `wine program args`, stdout and stderr in files (under wine a node.exe whose stdout is a pipe
- * dies at its first write; the game's children inherit nothing else). */
-function startWine(name: string, program: string, args: string[]): WineProc {
-  const outPath = join(dir, `${name}.out`);
-  const errPath = join(dir, `${name}.err`);
-  const out = openSync(outPath, 'w');
-  const err = openSync(errPath, 'w');
-  const child = spawn('wine', [program, ...args], { stdio: ['ignore', out, err], env: wineEnv() });
-  closeSync(out);
-  closeSync(err);
-  let ended = false;
-  const exited = new Promise<number | null>((r) =>
-    child.on('exit', (code) => {
-      ended = true;
-      r(code);
-    }),
-  );
-  const text = (p: string): string => readFileSync(p, 'utf8');
-  const json = (): Record<string, unknown>[] =>
-    text(outPath)
-      .split('\n')
-      .flatMap((l) => {
-        try {
-          return l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : [];
-        } catch {
-          return []; // a line being written right now
-        }
-      });
-  return { child, out: () => text(outPath), err: () => text(errPath), json, exited, ended: () => ended };
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number, gone?: WineProc): Promise<T> {
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number, gone?: FileOutputProc): Promise<T> {
   const by = Date.now() + timeoutMs;
   for (;;) {
     const hit = check();
@@ -152,8 +105,8 @@ function wineserverPid(): number {
 function gameFiles(): { repeat: string; reply: string } {
   const repeat = join(dir, 'transform.repeat');
   const reply = join(dir, 'progress.reply');
-  writeFileSync(repeat, planLine(1000 / GAME_TRANSFORM_HZ, 'PlayerTransform', transform(0)));
-  writeFileSync(reply, planLine(0, 'ProgressData', { requestId: 0, ...midGameProgress() }));
+  writeFileSync(repeat, `${planLine(1000 / GAME_TRANSFORM_HZ, 'PlayerTransform', transform(0))}\n`);
+  writeFileSync(reply, `${planLine(0, 'ProgressData', { requestId: 0, ...midGameProgress() })}\n`);
   return { repeat, reply };
 }
 

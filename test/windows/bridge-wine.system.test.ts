@@ -121,7 +121,7 @@ describe('bridge under wine: C game (coop-game.exe) <-> node.exe sidecar', () =>
     await first.waitJson((l) => l.event === 'open');
     const late = game('abi2', ['--bridge', s2, '--mode', 'idle', '--abi', '7']);
     expect(await late.exited).toBe(1);
-    expect(late.stderr()).toMatch(/region has ABI version 1, this game speaks ABI version 7/);
+    expect(late.err()).toMatch(/region has ABI version 1, this game speaks ABI version 7/);
     expect(late.json().find((l) => l.event === 'openFailed')).toMatchObject({ foundAbi: 1 });
   });
 });

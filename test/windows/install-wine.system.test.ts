@@ -166,7 +166,7 @@ describe('the release zip', () => {
 
     // The stand-in game exits (Shutdown state, Main(Unload)): no sidecar is left behind.
     askQuit(game);
-    expect(await a.exited, a.stderr()).toBe(0);
+    expect(await a.exited, a.err()).toBe(0);
     expect(a.json().map((l) => l.event)).toContain('unloaded');
     expect(wineProcessesWith(game)).toEqual([]);
     const logs = join(game, 'red4ext', 'logs');

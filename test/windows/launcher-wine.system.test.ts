@@ -39,7 +39,7 @@ describe('Windows launcher under wine (coop_launch_logged)', () => {
     const log = join(dir, `${marker}.log`);
     const g = game('job', [winPath(WIN_NODE_EXE), '-e', FOREVER_JS, marker], log);
     const launched = await g.waitJson((l) => l.event === 'launched' || l.event === 'launchFailed');
-    expect(launched.event, g.stderr()).toBe('launched');
+    expect(launched.event, g.err()).toBe('launched');
     // It runs, no console, stdout a file: it printed (a piped stdout would have killed it).
     await vi.waitFor(() => expect(readFileSync(log, 'utf8')).toContain(`alive ${marker} win32`), { timeout: 60_000, interval: 100 });
     const nodes = wineProcessesWith(marker).filter((pid) => pid !== g.child.pid);
@@ -60,6 +60,6 @@ describe('Windows launcher under wine (coop_launch_logged)', () => {
     const g = game('missing', [winPath(missing), 'whatever.mjs'], join(dir, 'missing.log'));
     expect(await g.exited).toBe(1);
     expect(g.json().find((l) => l.event === 'launchFailed')).toMatchObject({ errno: 2 }); // ENOENT
-    expect(g.stderr()).toContain(`cannot launch the sidecar ${winPath(missing)}: no such file`);
+    expect(g.err()).toContain(`cannot launch the sidecar ${winPath(missing)}: no such file`);
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODECS, FrameReader, FrameWriter, MESSAGE_IDS, type MessageMap, type MessageName } from '../../bridge/index.js';
+import { CODECS, FrameReader, MESSAGE_IDS, type MessageMap, type MessageName } from '../../bridge/index.js';
 import { WIN_NODE_EXE, WIN_SIDECAR_BUNDLE } from '../../scripts/win/paths.mjs';
 import { VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
 import { align, windowedCorrelation } from '../voice/fixtures/quality.js';
@@ -15,6 +15,7 @@ import { WINDOWS_NO_PORTAUDIO } from '../../src/voice/portaudio.js';
 import { makeSpeech } from '../voice/fixtures/speech.js';
 import { readWav } from '../../src/voice/wav.js';
 import { proc, type Proc } from '../helpers/proc.js';
+import { planLine } from '../helpers/file-output-proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
 
@@ -46,14 +47,6 @@ function start(args: string[]): Proc {
   const p = proc(args);
   linux.push(p);
   return p;
-}
-
-/** One plan line for the C game: "at_ms type hex". */
-function frame<K extends MessageName>(atMs: number, name: K, msg: MessageMap[K]): string {
-  const codec = CODECS[name];
-  const ab = new ArrayBuffer(codec.size(msg));
-  codec.write(new FrameWriter(ab), msg);
-  return `${Math.round(atMs)} ${MESSAGE_IDS[name]} ${Buffer.from(ab).toString('hex')}`;
 }
 
 function decode<K extends MessageName>(name: K, hex: string): MessageMap[K] | undefined {
@@ -116,18 +109,18 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
 
     // A: the Windows game reports its transform; once it is told of B's avatar (SpawnProxy), it
     // holds push-to-talk over the speech, one MicAudioFrame per 20 ms.
-    const transform = frame(TRANSFORM_EVERY_MS, 'PlayerTransform', {
+    const transform = planLine(TRANSFORM_EVERY_MS, 'PlayerTransform', {
       entityId: 1,
       pos: { x: 0, y: 0, z: 0 },
       rot: { x: 0, y: 0, z: 0, w: 1 },
       vel: { x: 0, y: 0, z: 0 },
     });
-    const plan = [frame(0, 'PushToTalkDown', {})];
+    const plan = [planLine(0, 'PushToTalkDown', {})];
     for (let i = 0, seq = 0; i + VOICE_FRAME_SAMPLES <= speech.samples.length; i += VOICE_FRAME_SAMPLES, seq++) {
       const pcm = speech.samples.slice(i, i + VOICE_FRAME_SAMPLES);
-      plan.push(frame(seq * frameMs, 'MicAudioFrame', { seq, sampleRate: VOICE_SAMPLE_RATE_HZ, channels: 1, pcm: new Uint8Array(pcm.buffer) }));
+      plan.push(planLine(seq * frameMs, 'MicAudioFrame', { seq, sampleRate: VOICE_SAMPLE_RATE_HZ, channels: 1, pcm: new Uint8Array(pcm.buffer) }));
     }
-    plan.push(frame(speechMs, 'PushToTalkUp', {}));
+    plan.push(planLine(speechMs, 'PushToTalkUp', {}));
     writeFileSync(join(dir, 'a.repeat'), `${transform}\n`);
     writeFileSync(join(dir, 'a.plan'), `${plan.join('\n')}\n`);
     const sessionA = `m${process.pid}a`;
@@ -170,7 +163,7 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
     expect(readFileSync(sidecarLog, 'utf8')).toContain(`voice: ${WINDOWS_NO_PORTAUDIO}; using the game's microphone frames instead`);
     await a.waitJson((l) => l.event === 'planStarted');
     await new Promise((r) => setTimeout(r, speechMs + TAIL_MS));
-    expect(a.child.exitCode, a.stderr()).toBe(null); // A and its sidecar still in the session
+    expect(a.child.exitCode, a.err()).toBe(null); // A and its sidecar still in the session
 
     // A (Windows) was told about B's avatar, standing where B stands.
     const spawnsA = a

@@ -46,7 +46,7 @@ describe("the sidecar's node.exe under wine", () => {
     // the Linux process that runs node.exe: the one with node.exe's file mapped
     let pid: number | undefined;
     while (pid === undefined) {
-      if (performance.now() - started > WINE_WAIT_MS) throw new Error(`node.exe did not start; stderr: ${node.stderr().slice(-800)}`);
+      if (performance.now() - started > WINE_WAIT_MS) throw new Error(`node.exe did not start; stderr: ${node.err().slice(-800)}`);
       if (node.lines().includes('up'))
         pid = wineProcessesWith(marker).find((p) => {
           try {

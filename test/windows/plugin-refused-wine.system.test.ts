@@ -43,7 +43,7 @@ describe('CoopBridge.dll under a RED4ext it does not fit (wine)', () => {
     async (_what, env, why) => {
       rmSync(logs, { recursive: true, force: true });
       const g = startStandinGame(`game-${Object.keys(env)[0]}`, game, dir, ['--run-ms', String(REFUSED_RUN_MS)], env);
-      expect(await g.exited, g.stderr()).toBe(0);
+      expect(await g.exited, g.err()).toBe(0);
       const ev = g.json();
       expect(ev.find((l) => l.event === 'rejected')).toMatchObject({ path: expect.stringMatching(/plugins\/CoopBridge\/CoopBridge\.dll$/), why });
       expect(ev.filter((l) => ['loaded', 'scriptsAdded', 'gameStateAdded', 'nativeRegistered', 'mainLoadFailed'].includes(String(l.event)))).toEqual([]);
@@ -62,7 +62,7 @@ describe('CoopBridge.dll under a RED4ext it does not fit (wine)', () => {
     const g = startStandinGame('game-control', game, dir, [], { STANDIN_RED4EXT_SDK: '0.5.0' });
     await vi.waitFor(() => expect(logFiles('coop-sidecar.log')).toHaveLength(1), { timeout: WINE_WAIT_MS, interval: 200 });
     askQuit(game);
-    expect(await g.exited, g.stderr()).toBe(0);
+    expect(await g.exited, g.err()).toBe(0);
     rmSync(join(game, 'quit'), { force: true });
     expect(g.json().filter((l) => l.event === 'loaded')).toHaveLength(1);
     expect(g.json().filter((l) => l.event === 'rejected')).toEqual([]);

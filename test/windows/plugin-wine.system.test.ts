@@ -54,7 +54,7 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     await vi.waitFor(() => expect(pluginLog().match(/sidecar started/g)?.length ?? 0).toBeGreaterThanOrEqual(2), { timeout: WINE_WAIT_MS, interval: 200 });
     expect(pluginLog()).toMatch(/exited with code 2[\s\S]*restarting the sidecar in 1000 ms/);
     askQuit(game);
-    expect(await g.exited, g.stderr()).toBe(0);
+    expect(await g.exited, g.err()).toBe(0);
 
     const ev = g.json();
     const names = ev.map((l) => String(l.event));
@@ -106,7 +106,7 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
     const note = await g.waitJson((l) => l.event === 'notification', GIVE_UP_WAIT_MS);
     expect(note).toMatchObject({ kind: 2, title: 'Co-op stopped', text: expect.stringContaining('red4ext/logs/coop-sidecar.log') });
     askQuit(game);
-    expect(await g.exited, g.stderr()).toBe(0);
+    expect(await g.exited, g.err()).toBe(0);
     const logs = join(game, 'red4ext', 'logs');
     const text = readdirSync(logs)
       .filter((f) => f.startsWith('coopbridge-'))
@@ -174,7 +174,7 @@ describe('CoopBridge.dll under the stand-in RED4ext loader (wine)', () => {
       `${MESSAGE_IDS.MicAudioFrame} ${encode('MicAudioFrame', { seq: 3, sampleRate: 48000, channels: 1, pcm: Uint8Array.from([1, 2, 3, 4, 5]) }).toString('hex')}`,
     ]);
     askQuit(game);
-    expect(await g.exited, g.stderr()).toBe(0);
+    expect(await g.exited, g.err()).toBe(0);
     expect(spawn).toMatchObject({ entityId: 42, kind: 0, template: 'player', x: 7, y: 0, z: 0 });
     expect(g.json().filter((l) => l.event === 'spawnProxy' || l.event === 'frame')).toHaveLength(1);
   }, 120_000);
