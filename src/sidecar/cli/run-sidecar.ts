@@ -66,9 +66,10 @@ export async function runSidecar(argv: readonly string[], io: CliIo, deps: Sidec
 async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: Teardown, exit: ExitLatch): Promise<void> {
   const say = (line: string): void => io.stdout(`${NAME}[${o.name}]: ${line}\n`);
   // The slow timers (the bridge's heartbeat check first) ride on the game's frames: the session
-  // calls timers.wake() on each (session-wiring.ts); without frames they fire on their own.
+  // calls timers.wake() on each (session-wiring.ts); without frames they fire on their own. The
+  // import mode has no frames to ride: its bridge keeps Node's timers (a check every 200 ms).
   const timers = new WakeTimers();
-  const bridge = deps.openBridge({ name: o.bridge, role: 'sidecar', intervals: timers });
+  const bridge = deps.openBridge({ name: o.bridge, role: 'sidecar', intervals: o.import ? undefined : timers });
   teardown.add('bridge', () => bridge.close(exit.reason ?? DEFAULT_CLOSE_REASON).catch(() => undefined));
   const identity = deps.loadIdentity(o.dataDir);
   if (identity.created) say('made a new player identity');
