@@ -11,14 +11,13 @@
 // CPU (every event wake is a wineserver round trip) beside a window with the game alone, and the
 // Linux sidecar's. 3 repetitions, median. Writes bench/results/sidecar-win.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { MESSAGE_IDS } from '../bridge/index.js';
-import { WIN_GAME_EXE, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, WINE_PREFIX_DIR, wineEnv } from '../scripts/win/paths.mjs';
+import { WIN_GAME_EXE, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, wineEnv } from '../scripts/win/paths.mjs';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 import { procStat } from '../test/helpers/proc-stat.js';
-import { planLine, startWithFileOutput, winPath, type FileOutputProc } from '../test/helpers/file-output-proc.js';
+import { winPath } from '../test/helpers/file-output-proc.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 import { median, startBenchReport } from './report.js';
 import { type RssMap, type RssPart } from './rss-map.js';
@@ -33,10 +32,9 @@ import {
   startLinuxSidecar,
   talkWav,
   TALK_ON_MS,
-  transform,
   type WindowFigures,
 } from './sidecar-city.js';
-import { midGameProgress } from './sidecar-game.js';
+import { gameArgs, pidsOf, startWine, waitFor, wineserverPid } from './sidecar-win-game.js';
 
 const REPS = Number(process.env.SIDECAR_BENCH_REPS ?? 3);
 /** Counted from the Windows sidecar's join (node.exe under wine starts in seconds). */
@@ -52,84 +50,10 @@ const JOIN_ALLOW_S = 20;
 const GAME_TAIL_S = 3;
 const GAME_OPEN_WAIT_MS = 60_000;
 const GONE_WAIT_MS = 30_000;
-const POLL_MS = 100;
 const LINUX_BUNDLE = 'dist/coop-sidecar.js';
 const RESULT_FILE = 'bench/results/sidecar-win.json';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-win-bench-'));
-
-/** `wine program args`, stdout and stderr in files (the game's children inherit nothing else). */
-const startWine = (name: string, program: string, args: string[]): FileOutputProc => startWithFileOutput(name, 'wine', [program, ...args], dir, wineEnv());
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number, gone?: FileOutputProc): Promise<T> {
-  const by = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = check();
-    if (hit !== undefined) return hit;
-    if (gone?.ended()) throw new Error(`${what}: the game exited (${gone.child.exitCode}); stderr: ${gone.err().slice(-800)}`);
-    if (Date.now() > by) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(POLL_MS);
-  }
-}
-
-/** Linux pids whose command line's first word ends with `exe` and which holds `marker`. */
-function pidsOf(exe: string, marker: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      if (argv[0].toLowerCase().endsWith(exe) && argv.some((a) => a.includes(marker))) out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** Our prefix's wineserver (the one the game and node.exe share). */
-function wineserverPid(): number {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (!readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('wineserver')) continue;
-      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`WINEPREFIX=${WINE_PREFIX_DIR}`)) return Number(d);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  throw new Error(`no wineserver for ${WINE_PREFIX_DIR}`);
-}
-
-/** The game's --repeat (its transform) and --reply (the progress export) files. */
-function gameFiles(): { repeat: string; reply: string } {
-  const repeat = join(dir, 'transform.repeat');
-  const reply = join(dir, 'progress.reply');
-  writeFileSync(repeat, `${planLine(1000 / GAME_TRANSFORM_HZ, 'PlayerTransform', transform(0))}\n`);
-  writeFileSync(reply, `${planLine(0, 'ProgressData', { requestId: 0, ...midGameProgress() })}\n`);
-  return { repeat, reply };
-}
-
-function gameArgs(session: string, runMs: number): string[] {
-  const f = gameFiles();
-  return [
-    '--bridge',
-    session,
-    '--mode',
-    'play',
-    '--repeat',
-    winPath(f.repeat),
-    '--repeat-hz',
-    String(GAME_TRANSFORM_HZ),
-    '--reply-to',
-    String(MESSAGE_IDS.ExportProgressRequest),
-    '--reply',
-    winPath(f.reply),
-    '--quiet-in',
-    '--run-ms',
-    String(runMs),
-  ];
-}
 
 interface GameAlone {
   wineserverCpuPct: number;
@@ -139,7 +63,7 @@ interface GameAlone {
 /** The game alone (nothing attached: it beats and polls its ring) over GAME_ALONE_S. */
 async function measureGameAlone(rep: number): Promise<GameAlone> {
   const session = `swa${process.pid}${rep}`;
-  const game = startWine(`alone${rep}`, WIN_GAME_EXE, gameArgs(session, (GAME_ALONE_S + 30) * 1000));
+  const game = startWine(dir, `alone${rep}`, WIN_GAME_EXE, gameArgs(dir, session, (GAME_ALONE_S + 30) * 1000));
   try {
     await waitFor('game alone open', () => game.json().find((l) => l.event === 'open'), GAME_OPEN_WAIT_MS, game);
     await sleep(2_000);
@@ -177,8 +101,8 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
   const session = `sw${process.pid}${rep}`;
   const log = join(dir, `sidecar-win${rep}.log`);
   const t0 = performance.now();
-  const game = startWine(`game${rep}`, WIN_GAME_EXE, [
-    ...gameArgs(session, runS * 1000),
+  const game = startWine(dir, `game${rep}`, WIN_GAME_EXE, [
+    ...gameArgs(dir, session, runS * 1000),
     '--launch-log',
     winPath(log),
     '--',
