@@ -3,6 +3,7 @@
 // file pages are node's code or ICU data, nor whether anonymous pages are V8's heap, malloc or a
 // thread's stack; the mappings do, by name and shape.
 import { readFileSync } from 'node:fs';
+import { median } from './report.js';
 
 /** What a mapping is: node's own binary by section, a library, the bridge rings, or anonymous memory by shape. */
 export type RssPart =
@@ -99,4 +100,11 @@ export function rssMap(pid: number, nodePath = process.execPath): RssMap {
   for (const [v, part] of parts) kb[part] += v.rssKb;
   for (const k of Object.keys(kb) as RssPart[]) kb[k] = +((kb[k] * BYTES_PER_KB) / 1e6).toFixed(2);
   return kb;
+}
+
+/** The median of each part over the repetitions. */
+export function mapMedian(maps: readonly RssMap[]): RssMap {
+  const out = { ...maps[0] };
+  for (const k of Object.keys(out) as RssPart[]) out[k] = median(maps.map((x) => x[k]));
+  return out;
 }

@@ -11,6 +11,7 @@ import { listeningPort, testServerArgs } from '../test/helpers/coop-server.js';
 import { mainThreadWakes, procStat, rssSplit } from '../test/helpers/proc-stat.js';
 import { proc, type Proc } from '../test/helpers/proc.js';
 import { makeSpeech, writeSpeechWav } from '../test/voice/fixtures/speech.js';
+import { median } from './report.js';
 import { rssMap, type RssMap } from './rss-map.js';
 import { answerProgress, midGameProgress } from './sidecar-game.js';
 
@@ -183,6 +184,27 @@ export interface WindowFigures {
   split: { anonMb: number; fileMb: number; shmemMb: number };
   /** The same RSS by mapping (bench/rss-map.ts); only for the processes asked. */
   map?: RssMap;
+}
+
+/** What windowMedians reports of each window, and where it takes it from. */
+const WINDOW_FIGURES = {
+  cpu_pct: (w: WindowFigures) => w.cpuPct,
+  rss_mb: (w: WindowFigures) => w.rssMb,
+  rss_max_mb: (w: WindowFigures) => w.rssMaxMb,
+  rss_mean_mb: (w: WindowFigures) => w.rssMeanMb,
+  rss_anon_mb: (w: WindowFigures) => w.split.anonMb,
+  rss_file_mb: (w: WindowFigures) => w.split.fileMb,
+  rss_shmem_mb: (w: WindowFigures) => w.split.shmemMb,
+  wakes_per_s: (w: WindowFigures) => w.wakesPerS,
+} as const;
+
+/** One process's figures over the repetitions' windows, each the median (2 decimals), under
+ * `<name>_cpu_pct`, `<name>_rss_mb` and the rest of WINDOW_FIGURES' keys. */
+export function windowMedians<N extends string>(name: N, windows: readonly WindowFigures[]): Record<`${N}_${keyof typeof WINDOW_FIGURES}`, number> {
+  return Object.fromEntries(Object.entries(WINDOW_FIGURES).map(([key, pick]) => [`${name}_${key}`, +median(windows.map(pick)).toFixed(2)])) as Record<
+    `${N}_${keyof typeof WINDOW_FIGURES}`,
+    number
+  >;
 }
 
 /** Measures the processes over the same measureS seconds (RSS sampled each second); `mapped`

@@ -20,7 +20,7 @@ import { procStat } from '../test/helpers/proc-stat.js';
 import { winPath } from '../test/helpers/file-output-proc.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 import { median, startBenchReport } from './report.js';
-import { type RssMap, type RssPart } from './rss-map.js';
+import { mapMedian, type RssPart } from './rss-map.js';
 import {
   CITY_AREA_M,
   CITY_NPCS,
@@ -32,6 +32,7 @@ import {
   startLinuxSidecar,
   talkWav,
   TALK_ON_MS,
+  windowMedians,
   type WindowFigures,
 } from './sidecar-city.js';
 import { gameArgs, pidsOf, startWine, waitFor, wineserverPid } from './sidecar-win-game.js';
@@ -184,12 +185,6 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
   }
 }
 
-function mapMedian(maps: RssMap[]): RssMap {
-  const out = { ...maps[0] };
-  for (const k of Object.keys(out) as RssPart[]) out[k] = median(maps.map((x) => x[k]));
-  return out;
-}
-
 async function main(): Promise<void> {
   ensureWinePrefix(console.log);
   const report = startBenchReport();
@@ -208,27 +203,20 @@ async function main(): Promise<void> {
   }
   const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
   const median_ = {
-    win_sidecar_cpu_pct: m((r) => r.win.cpuPct),
-    win_sidecar_rss_mb: m((r) => r.win.rssMb),
-    win_sidecar_rss_mean_mb: m((r) => r.win.rssMeanMb),
-    win_sidecar_rss_max_mb: m((r) => r.win.rssMaxMb),
-    win_sidecar_rss_anon_mb: m((r) => r.win.split.anonMb),
-    win_sidecar_rss_file_mb: m((r) => r.win.split.fileMb),
-    win_sidecar_rss_shmem_mb: m((r) => r.win.split.shmemMb),
-    win_sidecar_wakes_per_s: m((r) => r.win.wakesPerS),
+    ...windowMedians(
+      'win_sidecar',
+      reps.map((r) => r.win),
+    ),
     wineserver_cpu_pct: m((r) => r.wineserverCpuPct),
     wineserver_game_alone_cpu_pct: m((r) => r.alone.wineserverCpuPct),
     /** What the sidecar adds on the machine under wine: node.exe plus wineserver's extra. */
     win_sidecar_with_wineserver_cpu_pct: m((r) => r.win.cpuPct + r.wineserverCpuPct - r.alone.wineserverCpuPct),
     game_harness_cpu_pct: m((r) => r.gameCpuPct),
     game_harness_alone_cpu_pct: m((r) => r.alone.gameCpuPct),
-    linux_sidecar_cpu_pct: m((r) => r.linux.cpuPct),
-    linux_sidecar_rss_mb: m((r) => r.linux.rssMb),
-    linux_sidecar_rss_mean_mb: m((r) => r.linux.rssMeanMb),
-    linux_sidecar_rss_anon_mb: m((r) => r.linux.split.anonMb),
-    linux_sidecar_rss_file_mb: m((r) => r.linux.split.fileMb),
-    linux_sidecar_rss_shmem_mb: m((r) => r.linux.split.shmemMb),
-    linux_sidecar_wakes_per_s: m((r) => r.linux.wakesPerS),
+    ...windowMedians(
+      'linux_sidecar',
+      reps.map((r) => r.linux),
+    ),
     cpu_ratio_win_linux: m((r) => r.win.cpuPct / r.linux.cpuPct),
     cpu_ratio_win_with_wineserver_linux: m((r) => (r.win.cpuPct + r.wineserverCpuPct - r.alone.wineserverCpuPct) / r.linux.cpuPct),
     rss_ratio_win_linux: m((r) => r.win.rssMb / r.linux.rssMb),

@@ -14,7 +14,8 @@ import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { procStat } from '../test/helpers/proc-stat.js';
 import { machineInfo } from './machine.js';
-import { type RssMap, type RssPart } from './rss-map.js';
+import { mapMedian, type RssMap, type RssPart } from './rss-map.js';
+import { median } from './report.js';
 import {
   CITY_AREA_M,
   CITY_NPCS,
@@ -25,7 +26,9 @@ import {
   startLinuxSidecar,
   talkWav,
   TALK_ON_MS,
+  windowMedians,
   type GameRead,
+  type WindowFigures,
 } from './sidecar-city.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 
@@ -69,21 +72,11 @@ const BASELINE_WARMUP_S = Math.min(WARMUP_S, 5);
 const FLOOR_WAKES_HZ = 60 + 40 + 40;
 const FLOOR_WARMUP_MS = 2_000;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** voiceFrames: VoicePlayback frames the game got per second. */
-interface Measured {
-  cpuPct: number;
-  rssMb: number;
-  rssMaxMb: number;
-  /** The mean of the 1 s samples over the window: steadier than one sample (a heap's growth
-   * between two full collections moves the end sample by ± 2 MB from one process to the next). */
-  rssMeanMb: number;
+/** A sidecar's window (sidecar-city.ts) and what its game got. voiceFrames: VoicePlayback
+ * frames a second. */
+interface Measured extends WindowFigures {
   proxies: number;
   voiceFrames: number;
-  /** The event loop's wakes per second (mainThreadWakes). */
-  wakesPerS: number;
-  split: { anonMb: number; fileMb: number; shmemMb: number };
   /** Progress exports the game answered (the sidecar asks at join and every 10 s). */
   progressExports: number;
   /** The same RSS by mapping (bench/rss-map.ts). */
@@ -193,13 +186,6 @@ async function oneRep(dir: string, rep: number, talk: { wav: string; talkMs: num
   }
 }
 
-/** The median of each part over the repetitions. */
-function mapMedian(maps: RssMap[]): RssMap {
-  const out = { ...maps[0] };
-  for (const k of Object.keys(out) as RssPart[]) out[k] = median(maps.map((x) => x[k]));
-  return out;
-}
-
 /** The city sidecar's RSS by mapping, beside the no-server baseline's (and the compared bundle's). */
 function printMap(city: RssMap, idle: RssMap, compare?: RssMap): void {
   console.log(`\n${'rss by mapping, MB'.padEnd(20)} ${'city'.padStart(8)} ${'no server'.padStart(10)}${compare ? ' compare'.padStart(10) : ''}`);
@@ -222,32 +208,29 @@ async function main(): Promise<void> {
   }
   const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
   const results = {
-    sidecar_cpu_pct: m((r) => r.city.cpuPct),
-    sidecar_rss_mb: m((r) => r.city.rssMb),
-    sidecar_rss_max_mb: m((r) => r.city.rssMaxMb),
-    sidecar_rss_mean_mb: m((r) => r.city.rssMeanMb),
-    baseline_cpu_pct: m((r) => r.idle.cpuPct),
-    baseline_rss_mb: m((r) => r.idle.rssMb),
-    sidecar_rss_anon_mb: m((r) => r.city.split.anonMb),
-    sidecar_rss_file_mb: m((r) => r.city.split.fileMb),
-    sidecar_rss_shmem_mb: m((r) => r.city.split.shmemMb),
+    ...windowMedians(
+      'sidecar',
+      reps.map((r) => r.city),
+    ),
+    ...windowMedians(
+      'baseline',
+      reps.map((r) => r.idle),
+    ),
     wake_floor_cpu_pct: m((r) => r.floor.cpuPct),
     wake_floor_rss_mb: m((r) => r.floor.rssMb),
     proxies_in_interest: m((r) => r.city.proxies),
     progress_exports_answered: m((r) => r.city.progressExports),
     voice_frames_played_per_s: m((r) => r.city.voiceFrames),
-    sidecar_wakes_per_s: m((r) => r.city.wakesPerS),
-    baseline_wakes_per_s: m((r) => r.idle.wakesPerS),
     sidecar_rss_map_mb: mapMedian(reps.map((r) => r.city.map)),
     baseline_rss_map_mb: mapMedian(reps.map((r) => r.idle.map)),
     ...(COMPARE_BUNDLE === undefined
       ? {}
       : {
           compare_rss_map_mb: mapMedian(reps.map((r) => r.compare!.map)),
-          compare_cpu_pct: m((r) => r.compare!.cpuPct),
-          compare_rss_mb: m((r) => r.compare!.rssMb),
-          compare_rss_mean_mb: m((r) => r.compare!.rssMeanMb),
-          compare_wakes_per_s: m((r) => r.compare!.wakesPerS),
+          ...windowMedians(
+            'compare',
+            reps.map((r) => r.compare!),
+          ),
         }),
   };
   const out = {
