@@ -1,5 +1,6 @@
 // CoopServer: the authoritative session. Owns the world, the connections and the GameClock;
 // the transport (ENet) feeds it peers and bytes through PeerLink, plugins hook in via use().
+// Its ticks and the real-time loop: tick-loop.ts.
 import { randomBytes } from 'node:crypto';
 import { decodeMsg, encodeMsg } from '../protocol/codec.js';
 import { CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../protocol/constants.js';
@@ -7,19 +8,13 @@ import { DisconnectCode, EntityKind, type EMsg } from '../protocol/schema.gen.js
 import { Connection, ConnState, type PeerLink } from './connection.js';
 import { GameClock } from './game-clock.js';
 import { TickPipeline } from './tick-pipeline.js';
+import { TickLoop } from './tick-loop.js';
 import { World } from './world.js';
 import { NpcSim } from './npc-sim.js';
 import { seededRandom } from '../util/random.js';
 import { handleMessage, type MessageContext } from './handlers.js';
 import { passwordProofOk } from '../protocol/password-proof.js';
-import {
-  AVATAR_EXTRAPOLATE_MAX_MS,
-  DISCONNECT_LINGER_MS,
-  HANDSHAKE_MAX_PER_ADDRESS,
-  HANDSHAKE_MAX_TOTAL,
-  HANDSHAKE_TIMEOUT_MS,
-  type DropReason,
-} from './constants.js';
+import { DISCONNECT_LINGER_MS, HANDSHAKE_MAX_PER_ADDRESS, HANDSHAKE_MAX_TOTAL, type DropReason } from './constants.js';
 import { HandshakeSlots, type HandshakeSlotLimits } from './handshake-slots.js';
 import type { ServerPlugin, ServerStatsView } from './plugin.js';
 
@@ -70,8 +65,7 @@ export class CoopServer {
   readonly handshakes: HandshakeSlots;
   readonly #conns = new Map<number, Connection>();
   #nextPeerId = 1;
-  #timer: NodeJS.Timeout | null = null;
-  #running = false;
+  readonly #ticks: TickLoop;
   readonly #password: string | undefined;
   readonly #handlerContext: MessageContext;
 
@@ -88,6 +82,7 @@ export class CoopServer {
     this.sim = new NpcSim(this.world, seededRandom(opts.seed ?? 1));
     this.clock = new GameClock({ initialTickMs: opts.initialTickMs, adaptive: opts.adaptiveTick ?? true });
     this.pipeline = new TickPipeline(this.world, this.sim);
+    this.#ticks = new TickLoop(this);
     this.#handlerContext = this.#messageContext();
   }
 
@@ -260,65 +255,29 @@ export class CoopServer {
     setTimeout(() => conn.link.close(), DISCONNECT_LINGER_MS).unref();
   }
 
-  // ------------------------------------------------------------ ticking
+  // ------------------------------------------------------------ ticking (tick-loop.ts)
   /** One tick at nowMs: inputs were applied on arrival; simulate, interest, snapshots. */
   runTick(nowMs: number): void {
-    this.tick++;
-    for (const c of this.#conns.values()) {
-      if (!c.inWorld && nowMs - c.connectedAtMs > HANDSHAKE_TIMEOUT_MS && c.state !== ConnState.CLOSED) {
-        this.kick(c.peerId, 'handshake timed out', DisconnectCode.DISCONNECT_TIMEOUT);
-      }
-      const r = c.reported;
-      if (c.inWorld && r) {
-        const ageS = Math.min(Math.max(0, nowMs - c.reportedAtMs), AVATAR_EXTRAPOLATE_MAX_MS) / 1000;
-        this.world.setPose(c.avatarId, { ...r, x: r.x + r.vx * ageS, y: r.y + r.vy * ageS, z: r.z + r.vz * ageS });
-      }
-    }
-    this.pipeline.run(this.tick, nowMs, this.clock.currentTickMs, this.#conns.values(), (c, kind, bytes) => {
-      const conn = c as Connection;
-      if (kind === 'interest') conn.link.send(CHANNEL_RELIABLE, bytes, true);
-      else conn.link.send(CHANNEL_SNAPSHOT, bytes, false);
-    });
-    for (const p of this.plugins) p.tick?.(this.tick, nowMs);
+    this.#ticks.runTick(nowMs);
   }
 
   /** Feeds the GameClock one frame time; broadcasts TickRateChange when the tick changes. */
   recordFrame(frameTimeMs: number, nowMs: number): void {
-    const changed = this.clock.record(frameTimeMs, nowMs);
-    if (changed !== null) this.#announceTick(changed, frameTimeMs);
+    this.#ticks.recordFrame(frameTimeMs, nowMs);
   }
 
   /** Operator override (clamped 20..50). */
   setTickMs(ms: number): void {
-    const changed = this.clock.setTickMs(ms);
-    if (changed !== null) this.#announceTick(changed, NaN);
-  }
-
-  #announceTick(tickMs: number, frameTimeMs: number): void {
-    this.log.info({ event: 'tick.change', tickMs, avgFrameMs: this.clock.averageMs, frameTimeMs }, 'tick rate changed');
-    this.broadcast({ tickRateChange: { tickMs, tick: this.tick } });
+    this.#ticks.setTickMs(ms);
   }
 
   /** Real-time loop: one tick every currentTickMs, frame time measured around the tick. */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    let due = this.now();
-    const loop = (): void => {
-      if (!this.#running) return;
-      const t0 = this.now();
-      this.runTick(t0);
-      const frame = this.now() - t0;
-      this.recordFrame(frame, t0);
-      due = Math.max(due + this.clock.currentTickMs, this.now() - this.clock.currentTickMs);
-      this.#timer = setTimeout(loop, Math.max(0, due - this.now()));
-    };
-    this.#timer = setTimeout(loop, 0);
+    this.#ticks.start();
   }
 
   async stop(reason = 'server shutting down'): Promise<void> {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#ticks.stop();
     for (const c of [...this.#conns.values()]) this.kick(c.peerId, reason, DisconnectCode.DISCONNECT_SERVER_SHUTDOWN);
     for (const p of this.plugins) await p.stop?.();
   }
