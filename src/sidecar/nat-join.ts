@@ -4,7 +4,8 @@
 // (`--master URL,URL…`) a failed attempt (master gone, handshake lost with it) is retried on the
 // next one: the host re-binds its session there meanwhile.
 import type { DatagramAddress } from '../net/enet/transport.js';
-import { natPerformHandshake, type ConnectionStats } from '../net/nat/handshake.js';
+import type { ConnectionStats } from '../net/nat/connection-stats.js';
+import { natPerformHandshake } from '../net/nat/handshake.js';
 import { IceDatagramTransport } from '../net/nat/ice-transport.js';
 import { MasterSignal, cachedTurnCredentials, playerIdentityFrom } from '../net/nat/master-client.js';
 import { NAT_JOIN_MAX_ATTEMPTS, NAT_JOIN_RETRY_MS } from '../net/nat/constants.js';

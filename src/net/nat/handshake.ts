@@ -3,6 +3,7 @@
 // the ENet datagram transport. Relay candidates are gathered from the start, so ICE's own pair
 // priorities race direct against relayed and still prefer direct; if nothing succeeds within
 // 5 s (NT-3, docs/requirements.md#nt-3), fetch fresh TURN credentials and connect relay-only.
+// What a connection reports, read off the selected pair: connection-stats.ts.
 import { CandidatePairState } from 'werift-ice';
 import type { SignalData, TurnCredentials } from '../../protocol/master-wire.js';
 import type { DatagramAddress } from '../enet/transport.js';
@@ -17,7 +18,8 @@ import {
 } from './constants.js';
 import { icePathAddress, type IceDatagramTransport, type PathCounters } from './ice-transport.js';
 import type { SignalLink } from './master-client.js';
-import { NatClient, parseRemoteCandidate, pathOf, type CandidateType, type NatPath } from './nat-client.js';
+import { NatClient, parseRemoteCandidate, pathOf, type CandidateType } from './nat-client.js';
+import { pairEndpoints, remoteCandidateType, type ConnectionStats } from './connection-stats.js';
 
 const INBOX_MAX = 256;
 const EARLY_MAX = 64;
@@ -44,29 +46,6 @@ export interface HandshakeOptions {
   bindAddress?: string;
   now?: () => number;
   onState?: (from: HandshakeState, to: HandshakeState) => void;
-}
-
-/** What the dashboard and coop-netcheck show per connection (NT-3 "Connection stats"). */
-export interface ConnectionStats {
-  peerId: string;
-  state: HandshakeState;
-  path: NatPath | undefined;
-  localCandidate: CandidateType | undefined;
-  remoteCandidate: CandidateType | undefined;
-  /** Types of every local candidate gathered in the final attempt (proves relay raced direct). */
-  gathered: CandidateType[];
-  /** `ip:port` of the local socket behind the selected pair (the relay allocation when relayed). */
-  localEndpoint: string | undefined;
-  /** `ip:port` the selected pair sends to. */
-  remoteEndpoint: string | undefined;
-  /** ms from handshake start to a selected pair. */
-  connectMs: number | undefined;
-  /** 0 = all candidates at once, 1 = relay-only after the 5 s rule. */
-  attempt: number;
-  bytesSent: number;
-  bytesReceived: number;
-  dropsGarbage: number;
-  dropsBadSignal: number;
 }
 
 export class NatConnection {
@@ -113,21 +92,10 @@ export class NatConnection {
     this.o.onState?.(from, to);
   }
 
-  /**
-   * The remote side's candidate type of the selected pair. A peer-reflexive candidate (learnt
-   * from an incoming check before the signalled one arrived) counts as the signalled candidate
-   * with the same address, once that is known.
-   */
+  /** The remote side's candidate type of the selected pair (remoteCandidateType), else the last one known. */
   #remoteType(): CandidateType | undefined {
     const pair = this.#state === 'connected' ? this.#client?.connection.nominated : undefined;
-    if (!pair) return this.#remote;
-    const t = pair.remoteCandidate.type as CandidateType;
-    if (t !== 'prflx' && t !== 'srflx') return t;
-    const [h, p] = pair.remoteAddr;
-    const same = (this.#client as NatClient).connection.remoteCandidates.filter((c) => c.host === h && c.port === p && c.type !== 'prflx');
-    // Without a NAT in between (loopback, one LAN) the srflx address is the host address.
-    const signalled = same.find((c) => c.type === 'host') ?? same[0];
-    return (signalled?.type as CandidateType | undefined) ?? t;
+    return pair ? remoteCandidateType(pair, (this.#client as NatClient).connection.remoteCandidates) : this.#remote;
   }
 
   stats(): ConnectionStats {
@@ -172,10 +140,10 @@ export class NatConnection {
     this.#connectMs = now() - this.#startMs;
     const pair = this.#client?.connection.nominated;
     if (pair) {
-      this.#local = pair.localCandidate.type as CandidateType;
-      const localHost = this.o.bindAddress && pair.localCandidate.type === 'host' ? this.o.bindAddress : pair.localCandidate.host;
-      this.#localEndpoint = `${localHost}:${pair.localCandidate.port}`;
-      this.#remoteEndpoint = `${pair.remoteAddr[0]}:${pair.remoteAddr[1]}`;
+      const ends = pairEndpoints(pair, this.o.bindAddress);
+      this.#local = ends.local;
+      this.#localEndpoint = ends.localEndpoint;
+      this.#remoteEndpoint = ends.remoteEndpoint;
     }
     this.address = icePathAddress(this.o.peerId);
     this.o.transport.flush(this.o.peerId);

@@ -7,7 +7,8 @@ import { readBaseUrl, readHostPort, readId, readText } from '../../cli/options.j
 import { generateIdentity } from '../../protocol/identity.js';
 import { EnetHost } from '../enet/host.js';
 import { NAT_DEFAULT_STUN } from './constants.js';
-import { natPerformHandshake, type ConnectionStats } from './handshake.js';
+import type { ConnectionStats } from './connection-stats.js';
+import { natPerformHandshake } from './handshake.js';
 import { IceDatagramTransport } from './ice-transport.js';
 import { MasterSignal, announceLobby, cachedTurnCredentials, heartbeatLobby, playerIdentityFrom, type PlayerIdentity } from './master-client.js';
 
