@@ -1,7 +1,8 @@
 // In-process server + clients over queued fake links (no sockets), on a manual clock.
 import { CoopServer, type CoopServerOptions } from '../../src/server/server.js';
 import type { Connection, PeerLink } from '../../src/server/connection.js';
-import { CoopClient, type ClientEvents } from '../../src/sidecar/session.js';
+import type { ClientEvents } from '../../src/sidecar/client-options.js';
+import { CoopClient } from '../../src/sidecar/session.js';
 import { generateIdentity, type IdentityKeys } from '../../src/protocol/identity.js';
 import type { PlayerState } from '../../src/protocol/schema.gen.js';
 
