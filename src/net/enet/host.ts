@@ -18,8 +18,8 @@ import { EnetError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { intOption, resolveHostOptions, type EnetHostOptions, type EnetLogger } from './host-options.js';
 import { HostTraffic, type HostStats } from './host-traffic.js';
-import { sendPacket } from './outgoing.js';
-import { copyPacketData, packetFlagsFrom, type SendOptions } from './packet.js';
+import { hostBroadcast } from './outgoing.js';
+import { packetFlagsFrom, type SendOptions } from './packet.js';
 import { Peer } from './peer.js';
 import type { EnetPeer } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, type PeerStateValue } from './peer-state.js';
@@ -136,19 +136,7 @@ export class EnetHost extends TypedEmitter<EnetHostEvents> {
 
   /** Queue one packet to every connected peer. */
   broadcast(channelId: number, data: Uint8Array, options?: SendOptions | number): void {
-    const copy = copyPacketData(data);
-    const flags = packetFlagsFrom(options);
-    for (const peer of this.slots) {
-      if (
-        peer.state !== PeerState.CONNECTED ||
-        !Number.isInteger(channelId) ||
-        channelId < 0 ||
-        channelId >= peer.channels.length ||
-        data.length > this.maximumPacketSize
-      )
-        continue;
-      sendPacket(peer, channelId, copy, flags);
-    }
+    hostBroadcast(this, channelId, data, packetFlagsFrom(options));
     this.flushSoon();
   }
 

@@ -1,9 +1,11 @@
-// Queueing commands to send (ENet's enet_peer_send, enet_peer_queue_outgoing_command,
-// enet_peer_setup_outgoing_command, enet_peer_queue_acknowledgement) and retiring them when
-// acknowledged (remove_sent_reliable_command): sequence numbers and reliable windows are taken
-// and given back here, big packets are split into fragments here.
+// Queueing commands to send (ENet's enet_peer_send, enet_host_broadcast,
+// enet_peer_queue_outgoing_command, enet_peer_setup_outgoing_command,
+// enet_peer_queue_acknowledgement) and retiring them when acknowledged
+// (remove_sent_reliable_command): sequence numbers and reliable windows are taken and given
+// back here, big packets are split into fragments here.
 import type { Channel } from './channel.js';
 import { OutgoingCommand } from './commands.js';
+import type { EnetHost } from './host.js';
 import {
   ENET_PACKET_FLAG_RELIABLE,
   ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT,
@@ -56,7 +58,24 @@ export function peerSend(peer: Peer, channelID: number, data: Uint8Array, flags:
   return sendPacket(peer, channelID, copyPacketData(data), flags);
 }
 
-/** Queue a packet's bytes, already our copy (host.broadcast shares one between peers). */
+/** ENet's enet_host_broadcast: one copy of `data` queued to every connected peer that has the
+ * channel (to none when it is too big). `flags` are ENET_PACKET_FLAG_* bits. */
+export function hostBroadcast(host: EnetHost, channelID: number, data: Uint8Array, flags: number): void {
+  const copy = copyPacketData(data);
+  for (const peer of host.slots) {
+    if (
+      peer.state !== PeerState.CONNECTED ||
+      !Number.isInteger(channelID) ||
+      channelID < 0 ||
+      channelID >= peer.channels.length ||
+      data.length > host.maximumPacketSize
+    )
+      continue;
+    sendPacket(peer, channelID, copy, flags);
+  }
+}
+
+/** Queue a packet's bytes, already our copy (hostBroadcast shares one between peers). */
 export function sendPacket(peer: Peer, channelID: number, data: Uint8Array, flags: number): boolean {
   const channel = peer.channels[channelID];
   const length = data.length;
