@@ -6,7 +6,8 @@
 // fault), exactly as the kernel would after reclaiming it. Pages a mapping holds privately
 // (relocated data, anything ever written) are never given back: a mapping that is writable,
 // shared, anonymous or holds any anonymous page is left alone (dropping such a page would lose
-// what was written). Linux only; Windows trims working sets itself under memory pressure.
+// what was written). On Windows and under wine (Proton) the same pages are found and given back
+// another way: working-set-windows.ts.
 import { readFile } from 'node:fs/promises';
 import { loadLibc } from '../net/enet/udp-native.js';
 import type { Timers } from '../util/clock.js';
@@ -67,6 +68,7 @@ export function trimmableMappings(smaps: string): TrimmableMapping[] {
 
 /** What one trim gave back. */
 export interface TrimResult {
+  /** Mappings (Windows: runs of pages) given back. */
   mappings: number;
   /** Resident bytes of those mappings before the trim (what was given back, less what refaults). */
   bytes: number;
@@ -74,7 +76,8 @@ export interface TrimResult {
 
 /** Gives back this process's clean file pages now; a string says why it cannot here. */
 export async function trimWorkingSet(): Promise<TrimResult | string> {
-  if (process.platform !== 'linux') return `trimming the working set is Linux's (this is ${process.platform})`;
+  if (process.platform === 'win32') return (await import('./working-set-windows.js')).trimWindowsWorkingSet();
+  if (process.platform !== 'linux') return `trimming the working set is for Linux and Windows (this is ${process.platform})`;
   const lib = await loadLibc('trimming the working set');
   if (typeof lib === 'string') return lib;
   const madvise = lib.func('int madvise(uintptr_t addr, size_t len, int advice)') as (addr: bigint, len: bigint, advice: number) => number;
