@@ -14,10 +14,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { WIN_GAME_EXE, WIN_NODE_EXE, WIN_SIDECAR_BUNDLE, wineEnv } from '../scripts/win/paths.mjs';
+import { WIN_GAME_EXE, WIN_NODE_EXE, wineEnv } from '../scripts/win/paths.mjs';
+import { winSidecarLaunchArgs } from '../test/helpers/win-sidecar-launch.js';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 import { procStat } from '../test/helpers/proc-stat.js';
-import { winPath } from '../test/helpers/file-output-proc.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 import { median, startBenchReport } from './report.js';
 import { mapMedian, type RssPart } from './rss-map.js';
@@ -104,23 +104,15 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
   const t0 = performance.now();
   const game = startWine(dir, `game${rep}`, WIN_GAME_EXE, [
     ...gameArgs(dir, session, runS * 1000),
-    '--launch-log',
-    winPath(log),
-    '--',
-    winPath(WIN_NODE_EXE),
-    ...SIDECAR_NODE_FLAGS,
-    winPath(WIN_SIDECAR_BUNDLE),
-    '--server',
-    server,
-    '--bridge',
-    session,
-    '--name',
-    `win${rep}`,
-    '--data-dir',
-    winPath(join(dir, `idW${rep}`)),
-    '--log-level',
-    'warn',
-    ...SIDECAR_ARGS,
+    ...winSidecarLaunchArgs({
+      log,
+      server,
+      session,
+      name: `win${rep}`,
+      dataDir: join(dir, `idW${rep}`),
+      nodeFlags: SIDECAR_NODE_FLAGS,
+      args: ['--log-level', 'warn', ...SIDECAR_ARGS],
+    }),
   ]);
   const linux = startLinuxSidecar({
     bundle: LINUX_BUNDLE,

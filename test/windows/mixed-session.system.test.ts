@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODECS, FrameReader, MESSAGE_IDS, type MessageMap, type MessageName } from '../../bridge/index.js';
-import { WIN_NODE_EXE, WIN_SIDECAR_BUNDLE } from '../../scripts/win/paths.mjs';
+import { winSidecarLaunchArgs } from '../helpers/win-sidecar-launch.js';
 import { VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
 import { align, windowedCorrelation } from '../voice/fixtures/quality.js';
 import { WINDOWS_NO_PORTAUDIO } from '../../src/voice/portaudio.js';
@@ -138,21 +138,14 @@ describe('mixed session: Windows player (wine) + Linux player on one Linux coop-
         winPath(join(dir, 'a.plan')),
         '--plan-after-type',
         String(MESSAGE_IDS.SpawnProxy),
-        '--launch-log',
-        winPath(sidecarLog),
-        '--',
-        winPath(WIN_NODE_EXE),
-        winPath(WIN_SIDECAR_BUNDLE),
-        '--server',
-        `127.0.0.1:${port}`,
-        '--bridge',
-        sessionA,
-        '--name',
-        'A',
-        '--data-dir',
-        winPath(join(dir, 'id-a')),
-        '--mic-device',
-        '',
+        ...winSidecarLaunchArgs({
+          log: sidecarLog,
+          server: `127.0.0.1:${port}`,
+          session: sessionA,
+          name: 'A',
+          dataDir: join(dir, 'id-a'),
+          args: ['--mic-device', ''],
+        }),
       ],
       dir,
     );

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MESSAGE_IDS } from '../../bridge/index.js';
-import { WIN_NODE_EXE, WIN_SIDECAR_BUNDLE } from '../../scripts/win/paths.mjs';
+import { winSidecarLaunchArgs } from '../helpers/win-sidecar-launch.js';
 import { WORKING_SET_TRIM_AFTER_MS } from '../../src/sidecar/working-set.js';
 import { proc, ProcGroup, type Proc } from '../helpers/proc.js';
 import { planLine } from '../helpers/file-output-proc.js';
@@ -62,21 +62,14 @@ describe('the Windows sidecar giving back its start-up pages under wine', () => 
         'play',
         '--repeat',
         winPath(join(dir, 'a.repeat')),
-        '--launch-log',
-        winPath(sidecarLog),
-        '--',
-        winPath(WIN_NODE_EXE),
-        winPath(WIN_SIDECAR_BUNDLE),
-        '--server',
-        `127.0.0.1:${port}`,
-        '--bridge',
-        session,
-        '--name',
-        'A',
-        '--data-dir',
-        winPath(join(dir, 'id-a')),
-        '--log-level',
-        'info',
+        ...winSidecarLaunchArgs({
+          log: sidecarLog,
+          server: `127.0.0.1:${port}`,
+          session,
+          name: 'A',
+          dataDir: join(dir, 'id-a'),
+          args: ['--log-level', 'info'],
+        }),
       ],
       dir,
     );
