@@ -197,12 +197,9 @@ export class CoopServer {
   /** The transport link is gone (timeout, client disconnect, or after our own close). */
   peerGone(conn: Connection, reason = 'disconnected'): void {
     this.handshakes.remove(conn); // a refused connection lingers in the table until its link is gone
-    if (!this.#conns.delete(conn.peerId)) return;
-    const wasInWorld = conn.inWorld;
-    conn.setState(ConnState.CLOSED);
-    if (conn.avatarId) this.world.despawn(conn.avatarId);
+    if (!this.#conns.has(conn.peerId)) return;
     this.log.info({ event: 'peer.leave', peerId: conn.peerId, name: conn.name, reason, drops: conn.dropsTotal }, 'peer left');
-    if (wasInWorld) for (const p of this.plugins) p.left?.(conn, reason);
+    this.#forget(conn, reason);
   }
 
   // ------------------------------------------------------------ sending
@@ -246,13 +243,21 @@ export class CoopServer {
     }
   }
 
+  /** Closes the link after DISCONNECT_LINGER_MS, for what was just sent (a Disconnect or a
+   * Refused) to reach the peer; the connection is gone at once. */
   #closeLater(conn: Connection, reason: string): void {
+    this.#forget(conn, reason);
+    setTimeout(() => conn.link.close(), DISCONNECT_LINGER_MS).unref();
+  }
+
+  /** The connection leaves the registry and its avatar the world; the plugins hear of a player
+   * who was in the world leaving. */
+  #forget(conn: Connection, reason: string): void {
     const wasInWorld = conn.inWorld;
     this.#conns.delete(conn.peerId);
     conn.setState(ConnState.CLOSED);
     if (conn.avatarId) this.world.despawn(conn.avatarId);
     if (wasInWorld) for (const p of this.plugins) p.left?.(conn, reason);
-    setTimeout(() => conn.link.close(), DISCONNECT_LINGER_MS).unref();
   }
 
   // ------------------------------------------------------------ ticking (tick-loop.ts)

@@ -46,33 +46,27 @@ export function fragmentPayloadSize(peer: Peer): number {
 
 /** ENet's enet_peer_send. `flags` are ENET_PACKET_FLAG_* bits. */
 export function peerSend(peer: Peer, channelID: number, data: Uint8Array, flags: number): boolean {
-  if (
-    peer.state !== PeerState.CONNECTED ||
-    !Number.isInteger(channelID) ||
-    channelID < 0 ||
-    channelID >= peer.channels.length ||
-    data.length > peer.host.maximumPacketSize
-  ) {
-    return false;
-  }
+  if (!canTake(peer, channelID, data.length)) return false;
   return sendPacket(peer, channelID, copyPacketData(data), flags);
+}
+
+/** Whether a peer takes a packet of `length` bytes on the channel: connected, the channel is
+ * one of its own, and the packet within the host's maximum. */
+function canTake(peer: Peer, channelID: number, length: number): boolean {
+  return (
+    peer.state === PeerState.CONNECTED &&
+    Number.isInteger(channelID) &&
+    channelID >= 0 &&
+    channelID < peer.channels.length &&
+    length <= peer.host.maximumPacketSize
+  );
 }
 
 /** ENet's enet_host_broadcast: one copy of `data` queued to every connected peer that has the
  * channel (to none when it is too big). `flags` are ENET_PACKET_FLAG_* bits. */
 export function hostBroadcast(host: EnetHost, channelID: number, data: Uint8Array, flags: number): void {
   const copy = copyPacketData(data);
-  for (const peer of host.slots) {
-    if (
-      peer.state !== PeerState.CONNECTED ||
-      !Number.isInteger(channelID) ||
-      channelID < 0 ||
-      channelID >= peer.channels.length ||
-      data.length > host.maximumPacketSize
-    )
-      continue;
-    sendPacket(peer, channelID, copy, flags);
-  }
+  for (const peer of host.slots) if (canTake(peer, channelID, data.length)) sendPacket(peer, channelID, copy, flags);
 }
 
 /** Queue a packet's bytes, already our copy (hostBroadcast shares one between peers). */
