@@ -216,17 +216,24 @@ export async function measureWindow<K extends string>(
   mapped: Partial<Record<K, string>> = {},
 ): Promise<Record<K, WindowFigures>> {
   const keys = Object.keys(pids) as K[];
+  const stat = (k: K): ReturnType<typeof procStat> => {
+    try {
+      return procStat(pids[k]);
+    } catch (err) {
+      throw new Error(`${k} (pid ${pids[k]}) ended during the window: ${(err as Error).message}`);
+    }
+  };
   const a = new Map(
     keys.map((k) => {
-      const stat = procStat(pids[k]);
-      return [k, { stat, wakes: mainThreadWakes(pids[k]), rssMax: stat.rssMb, rssSum: 0 }];
+      const stat0 = stat(k);
+      return [k, { stat: stat0, wakes: mainThreadWakes(pids[k]), rssMax: stat0.rssMb, rssSum: 0 }];
     }),
   );
   for (let s = 0; s < measureS; s++) {
     await sleep(1000);
     for (const k of keys) {
       const x = a.get(k)!;
-      const rss = procStat(pids[k]).rssMb;
+      const rss = stat(k).rssMb;
       x.rssMax = Math.max(x.rssMax, rss);
       x.rssSum += rss;
     }
@@ -234,7 +241,7 @@ export async function measureWindow<K extends string>(
   const out = {} as Record<K, WindowFigures>;
   for (const k of keys) {
     const x = a.get(k)!;
-    const b = procStat(pids[k]);
+    const b = stat(k);
     out[k] = {
       cpuPct: ((b.cpuS - x.stat.cpuS) / measureS) * 100,
       rssMb: b.rssMb,

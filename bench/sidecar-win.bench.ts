@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { WIN_GAME_EXE, WIN_NODE_EXE, wineEnv } from '../scripts/win/paths.mjs';
+import { WIN_GAME_EXE, WIN_NODE_EXE, WINE_PREFIX_DIR, wineEnv } from '../scripts/win/paths.mjs';
 import { winSidecarLaunchArgs } from '../test/helpers/win-sidecar-launch.js';
 import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 import { procStat } from '../test/helpers/proc-stat.js';
@@ -61,6 +61,19 @@ interface GameAlone {
   gameCpuPct: number;
 }
 
+/** procStat of our prefix's wineserver, or an error that says why it may be gone: the last wine
+ * program on a prefix ends its wineserver, so a second wine run that ends meanwhile (another
+ * bench, a wine test) takes it along. */
+function wineserverStat(pid: number): ReturnType<typeof procStat> {
+  try {
+    return procStat(pid);
+  } catch {
+    throw new Error(
+      `wineserver (pid ${pid}) ended during the window: was another wine program using ${WINE_PREFIX_DIR} (a second bench or a wine test)? Run this bench alone`,
+    );
+  }
+}
+
 /** The game alone (nothing attached: it beats and polls its ring) over GAME_ALONE_S. */
 async function measureGameAlone(rep: number): Promise<GameAlone> {
   const session = `swa${process.pid}${rep}`;
@@ -70,10 +83,10 @@ async function measureGameAlone(rep: number): Promise<GameAlone> {
     await sleep(2_000);
     const gamePid = game.child.pid!;
     const ws = wineserverPid();
-    const a = { ws: procStat(ws).cpuS, game: procStat(gamePid).cpuS };
+    const a = { ws: wineserverStat(ws).cpuS, game: procStat(gamePid).cpuS };
     await sleep(GAME_ALONE_S * 1000);
     const pct = (s: number): number => (s / GAME_ALONE_S) * 100;
-    return { wineserverCpuPct: pct(procStat(ws).cpuS - a.ws), gameCpuPct: pct(procStat(gamePid).cpuS - a.game) };
+    return { wineserverCpuPct: pct(wineserverStat(ws).cpuS - a.ws), gameCpuPct: pct(procStat(gamePid).cpuS - a.game) };
   } finally {
     game.child.kill('SIGKILL');
     await game.exited;
