@@ -112,7 +112,8 @@ export async function trimWindowsWorkingSet(): Promise<TrimResult | string> {
   let giveBack: (start: bigint, bytes: number) => boolean;
   if (underWine(koffi)) {
     const virtualAlloc = kernel32.func('uint64_t __stdcall VirtualAlloc(uint64_t, size_t, uint32_t, uint32_t)');
-    giveBack = (start, bytes) => virtualAlloc(start, bytes, MEM_RESET, PAGE_NOACCESS) !== 0n;
+    // koffi gives a 64-bit integer as a number when it fits, else as a BigInt
+    giveBack = (start, bytes) => BigInt(virtualAlloc(start, bytes, MEM_RESET, PAGE_NOACCESS) as number | bigint) !== 0n;
   } else {
     const virtualUnlock = kernel32.func('int __stdcall VirtualUnlock(uint64_t, size_t)');
     giveBack = (start, bytes) => virtualUnlock(start, bytes) !== 0 || lastError() === ERROR_NOT_LOCKED;

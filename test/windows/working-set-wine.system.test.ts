@@ -18,6 +18,8 @@ import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, typ
 
 /** The game reports its transform this often (the sidecar joins once it knows where it stands). */
 const TRANSFORM_EVERY_MS = 100;
+/** node.exe's image must hold at least this much less resident right after the trim (kB). */
+const MIN_DROP_KB = 5_000;
 /** How long a join under wine may take. */
 const JOIN_WAIT_MS = 60_000;
 const dir = scratchDir('trim');
@@ -106,7 +108,10 @@ describe('the Windows sidecar giving back its start-up pages under wine', () => 
     );
     expect(logged.mappings).toBeGreaterThan(0);
     expect(logged.mb).toBeGreaterThan(5);
-    expect(after).toBeLessThan(before * 0.75);
+    // A mapped image's resident pages never shrink by themselves here (no memory pressure), so
+    // a drop of this size is the trim's. How much refaults at once depends on how the kernel
+    // caches node.exe's file: in a fresh checkout 38 -> 29 MB, in an older one 29 -> 17 MB.
+    expect(before - after).toBeGreaterThan(MIN_DROP_KB);
 
     // Play goes on: B joins and appears in A's game as a proxy.
     const spawns = (): number => a.json().filter((l) => l.dir === 'in' && l.type === MESSAGE_IDS.SpawnProxy).length;
