@@ -110,7 +110,8 @@ describe('the Windows sidecar giving back its start-up pages under wine', () => 
     expect(logged.mb).toBeGreaterThan(5);
     // A mapped image's resident pages never shrink by themselves here (no memory pressure), so
     // a drop of this size is the trim's. How much refaults at once depends on how the kernel
-    // caches node.exe's file: in a fresh checkout 38 -> 29 MB, in an older one 29 -> 17 MB.
+    // caches node.exe's file: right after the build wrote it 38 -> 30 MB, read back from disk
+    // 29 -> 17 MB (docs/sidecar.md).
     expect(before - after).toBeGreaterThan(MIN_DROP_KB);
 
     // Play goes on: B joins and appears in A's game as a proxy.
