@@ -12,6 +12,7 @@
 //   sidecar/opus.dll                libopus (opus.mjs), found beside node.exe by koffi.load
 //   sidecar/frame-peer.mjs          test/bench peer (the bridge TS code), not shipped to players
 //   sidecar/opus-check.mjs          test: the sidecar's voice codec under wine, not shipped
+//   sidecar/trim-check.mjs          test: the working-set trim under wine, not shipped
 import { build } from 'esbuild';
 import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -23,6 +24,7 @@ import {
   ROOT_DIR,
   WIN_FRAME_PEER_BUNDLE,
   WIN_OPUS_CHECK_BUNDLE,
+  WIN_TRIM_CHECK_BUNDLE,
   WIN_NODE_EXE,
   WIN_OPUS_DLL,
   WIN_SHIM_DLL,
@@ -33,6 +35,7 @@ import {
 
 const FRAME_PEER_ENTRY = 'test/windows/frame-peer.ts';
 const OPUS_CHECK_ENTRY = 'test/windows/opus-check.ts';
+const TRIM_CHECK_ENTRY = 'test/windows/trim-check.ts';
 
 /** The koffi version package-lock.json pins (its Windows binary must match it exactly). */
 function lockedKoffiVersion() {
@@ -109,5 +112,6 @@ export async function layoutWindowsSidecar({ sidecarEntry, log = () => {} }) {
     bundle(sidecarEntry, WIN_SIDECAR_BUNDLE, { split: true, metafile: WIN_SIDECAR_METAFILE, options: SIDECAR_BUNDLE_OPTIONS }),
     bundle(FRAME_PEER_ENTRY, WIN_FRAME_PEER_BUNDLE),
     bundle(OPUS_CHECK_ENTRY, WIN_OPUS_CHECK_BUNDLE),
+    bundle(TRIM_CHECK_ENTRY, WIN_TRIM_CHECK_BUNDLE),
   ]);
 }

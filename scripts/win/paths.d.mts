@@ -10,6 +10,7 @@ export const WIN_SIDECAR_BUNDLE: string;
 export const WIN_SIDECAR_METAFILE: string;
 export const WIN_FRAME_PEER_BUNDLE: string;
 export const WIN_OPUS_CHECK_BUNDLE: string;
+export const WIN_TRIM_CHECK_BUNDLE: string;
 export const WIN_SHIM_DLL: string;
 export const WIN_GAME_EXE: string;
 export const WIN_OPUS_DLL: string;

@@ -20,6 +20,8 @@ export const WIN_SIDECAR_METAFILE = join(WIN_SIDECAR_DIR, 'coop-sidecar.meta.jso
 /** Test and bench peer: the bridge TS code in node.exe, driven by test/windows/. */
 export const WIN_FRAME_PEER_BUNDLE = join(WIN_SIDECAR_DIR, 'frame-peer.mjs');
 export const WIN_OPUS_CHECK_BUNDLE = join(WIN_SIDECAR_DIR, 'opus-check.mjs');
+/** Test bundle: the working-set trim run twice in node.exe (test/windows/trim-check.ts). */
+export const WIN_TRIM_CHECK_BUNDLE = join(WIN_SIDECAR_DIR, 'trim-check.mjs');
 export const WIN_SHIM_DLL = join(WIN_LAYOUT_DIR, 'coopbridge.dll');
 /** The C test game, built beside the DLL it links. */
 export const WIN_GAME_EXE = join(ROOT_DIR, 'native-shims', 'build', 'coop-game.exe');

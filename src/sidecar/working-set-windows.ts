@@ -90,8 +90,17 @@ export function trimWith(memory: WindowsMemory): TrimResult {
   return result;
 }
 
+/** kernel32's calls, bound once: koffi keeps a struct's name for the process (a second
+ * koffi.struct of it throws), and the trim runs again after each join. */
+let memory: WindowsMemory | undefined;
+
 /** Gives back this process's clean image pages now (Windows or wine); a string says why not. */
 export async function trimWindowsWorkingSet(): Promise<TrimResult | string> {
+  memory ??= await bindWindowsMemory();
+  return trimWith(memory);
+}
+
+async function bindWindowsMemory(): Promise<WindowsMemory> {
   const koffi = await loadKoffi();
   const kernel32 = koffi.load('kernel32.dll');
   const MemoryBasicInformation = koffi.struct('MEMORY_BASIC_INFORMATION', {
@@ -116,9 +125,10 @@ export async function trimWindowsWorkingSet(): Promise<TrimResult | string> {
     giveBack = (start, bytes) => BigInt(virtualAlloc(start, bytes, MEM_RESET, PAGE_NOACCESS) as number | bigint) !== 0n;
   } else {
     const virtualUnlock = kernel32.func('int __stdcall VirtualUnlock(uint64_t, size_t)');
+    // koffi keeps the last error between calls (measured under wine)
     giveBack = (start, bytes) => virtualUnlock(start, bytes) !== 0 || lastError() === ERROR_NOT_LOCKED;
   }
-  return trimWith({
+  return {
     *regions() {
       let at = 0n;
       for (let i = 0; i < MAX_REGIONS; i++) {
@@ -138,7 +148,7 @@ export async function trimWindowsWorkingSet(): Promise<TrimResult | string> {
       return Array.from({ length: pages }, (_, p) => buf.readBigUInt64LE(p * WS_ENTRY_BYTES + 8));
     },
     giveBack,
-  });
+  };
 }
 
 /** True under wine: its ntdll exports wine_get_version, Windows' does not. */

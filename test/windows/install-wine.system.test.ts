@@ -61,7 +61,7 @@ describe('the release zip', () => {
     );
     expect(files.some((f) => /node_modules\/@koromix\/koffi-win32-x64\/.*koffi\.node$/.test(f))).toBe(true);
     expect(files.some((f) => /CoopBridge\/sidecar\/chunks\/coop-sidecar-\w+\.mjs$/.test(f))).toBe(true); // the NAT path, loaded when used
-    expect(files.some((f) => /frame-peer|opus-check|\.map$|\.log$/.test(f))).toBe(false); // test files stay out
+    expect(files.some((f) => /frame-peer|opus-check|trim-check|\.map$|\.log$/.test(f))).toBe(false); // test files stay out
     expect(modRuleProblems([...files, 'bin/x64/CoopBridge.dll', 'red4ext/plugins/CoopBridge/opus.dll', 'extras/readme.zip', 'r6/config/x.xml'])).toHaveLength(
       6,
     );

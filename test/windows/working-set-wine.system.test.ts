@@ -14,7 +14,7 @@ import { planLine } from '../helpers/file-output-proc.js';
 import { listeningPort, testServerArgs } from '../helpers/coop-server.js';
 import { startHeadlessPlayer } from '../helpers/headless-player.js';
 import { mappedFileRssKb } from '../helpers/resident.js';
-import { scratchDir, startWinGame, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
+import { scratchDir, startWinGame, startWinNode, windowsBuilt, winPath, wineProcessesWith, type WineProc } from './wine.js';
 
 /** The game reports its transform this often (the sidecar joins once it knows where it stands). */
 const TRANSFORM_EVERY_MS = 100;
@@ -122,4 +122,20 @@ describe('the Windows sidecar giving back its start-up pages under wine', () => 
     await vi.waitFor(() => expect(spawns()).toBeGreaterThan(spawnsBefore), { timeout: JOIN_WAIT_MS, interval: 200 });
     expect(a.child.exitCode, a.err()).toBe(null);
   }, 240_000);
+
+  it('trims again in the same process, as after a second join, and the code on given-back pages still runs the same', async () => {
+    const check = startWinNode('trim-check', 'trim-check.mjs', [], dir);
+    try {
+      const out = await check.waitJson((l) => 'first' in l || 'error' in l);
+      expect(out.error, check.err()).toBeUndefined();
+      const first = out.first as { mappings: number; bytes: number } | string;
+      const second = out.second as { mappings: number; bytes: number } | string;
+      expect(typeof first, String(first)).toBe('object');
+      expect(typeof second, String(second)).toBe('object'); // a reason string before the binding was kept
+      expect((first as { bytes: number }).bytes).toBeGreaterThan(5e6);
+      expect(out.sameDigest).toBe(true);
+    } finally {
+      await check.kill();
+    }
+  }, 120_000);
 });
