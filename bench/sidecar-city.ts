@@ -216,13 +216,7 @@ export async function measureWindow<K extends string>(
   mapped: Partial<Record<K, string>> = {},
 ): Promise<Record<K, WindowFigures>> {
   const keys = Object.keys(pids) as K[];
-  const stat = (k: K): ReturnType<typeof procStat> => {
-    try {
-      return procStat(pids[k]);
-    } catch (err) {
-      throw new Error(`${k} (pid ${pids[k]}) ended during the window: ${(err as Error).message}`);
-    }
-  };
+  const stat = (k: K): ReturnType<typeof procStat> => procStat(pids[k], k);
   const a = new Map(
     keys.map((k) => {
       const stat0 = stat(k);

@@ -61,18 +61,9 @@ interface GameAlone {
   gameCpuPct: number;
 }
 
-/** procStat of our prefix's wineserver, or an error that says why it may be gone: the last wine
- * program on a prefix ends its wineserver, so a second wine run that ends meanwhile (another
- * bench, a wine test) takes it along. */
-function wineserverStat(pid: number): ReturnType<typeof procStat> {
-  try {
-    return procStat(pid);
-  } catch {
-    throw new Error(
-      `wineserver (pid ${pid}) ended during the window: was another wine program using ${WINE_PREFIX_DIR} (a second bench or a wine test)? Run this bench alone`,
-    );
-  }
-}
+/** The last wine program on a prefix ends its wineserver: a second wine run on ours that ends
+ * meanwhile (another bench, a wine test) takes it along. Named so in procStat's error. */
+const WINESERVER = `wineserver of ${WINE_PREFIX_DIR} (was another wine program using it? run this bench alone)`;
 
 /** The game alone (nothing attached: it beats and polls its ring) over GAME_ALONE_S. */
 async function measureGameAlone(rep: number): Promise<GameAlone> {
@@ -83,10 +74,10 @@ async function measureGameAlone(rep: number): Promise<GameAlone> {
     await sleep(2_000);
     const gamePid = game.child.pid!;
     const ws = wineserverPid();
-    const a = { ws: wineserverStat(ws).cpuS, game: procStat(gamePid).cpuS };
+    const a = { ws: procStat(ws, WINESERVER).cpuS, game: procStat(gamePid, 'the test game alone').cpuS };
     await sleep(GAME_ALONE_S * 1000);
     const pct = (s: number): number => (s / GAME_ALONE_S) * 100;
-    return { wineserverCpuPct: pct(wineserverStat(ws).cpuS - a.ws), gameCpuPct: pct(procStat(gamePid).cpuS - a.game) };
+    return { wineserverCpuPct: pct(procStat(ws, WINESERVER).cpuS - a.ws), gameCpuPct: pct(procStat(gamePid, 'the test game alone').cpuS - a.game) };
   } finally {
     game.child.kill('SIGKILL');
     await game.exited;

@@ -5,9 +5,15 @@ import { readFileSync } from 'node:fs';
 const CLK_TCK = 100; // /proc/<pid>/stat times are in clock ticks (USER_HZ, 100 on Linux)
 const PAGE_BYTES = 4096;
 
-/** utime + stime in seconds and RSS in MB of a process, from /proc. */
-export function procStat(pid: number): { cpuS: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime in seconds and RSS in MB of a process, from /proc; a process that has ended is
+ * named in the error (`what`: which one, for a bench measuring several). */
+export function procStat(pid: number, what = 'process'): { cpuS: number; rssMb: number } {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    throw new Error(`${what} (pid ${pid}) has ended: ${(err as Error).message}`);
+  }
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields after the command: state is [0], utime [11], stime [12], rss (pages) [21].
   return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, rssMb: (Number(f[21]) * PAGE_BYTES) / 1e6 };
