@@ -14,7 +14,7 @@ export class NativeDecoder {
   decode(data: Uint8Array, base: SnapshotState | null, out: SnapshotState): SnapshotReject | null {
     const t = (this.#tick += 2);
     if (base !== null) {
-      const b = this.rx.receive(t - 1, 0, this.#enc.encode(base, null));
+      const b = this.rx.receive(t - 1, 0, this.#enc.encode(base, null, 0));
       expect(b.ok).toBe(true);
     }
     const r = this.rx.receive(t, base === null ? 0 : t - 1, data);
