@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadSnapshotNative } from '../bridge/snapshot-native.js';
+import { loadSnapshotNative } from '../src/sidecar/snapshot-native.js';
 import { SnapshotReceiver } from '../src/sidecar/snapshot-receiver.js';
 import { citySnapshots, type CitySnapshot } from '../test/sidecar/city-snapshots.js';
 import { median, startBenchReport } from './report.js';

@@ -52,6 +52,4 @@ export type Msg<K extends keyof import('./generated/types.js').MessageMap> = imp
 export { CODECS } from './generated/codecs.js';
 export type { MessageCodec } from './generated/codecs.js';
 export { FrameReader, FrameWriter } from './codec.js';
-export { loadNative, LAUNCH_RUNNING, LAUNCH_UNKNOWN } from './native.js';
-export { loadSnapshotNative, SNAPSHOT_REJECTS, SNAP_OK, SNAP_HISTORY, SNAP_MAX_ENTITIES, snapshotRejectCode } from './snapshot-native.js';
-export type { SnapshotNative, SnapshotReject, SnapRxHandle } from './snapshot-native.js';
+export { defaultLibraryPath, loadNative, LAUNCH_RUNNING, LAUNCH_UNKNOWN } from './native.js';

@@ -1,18 +1,10 @@
 // Client side of the snapshot deltas: keeps the recent decoded snapshots (the possible bases),
 // decodes each new one against its base, and says which tick to acknowledge. The decoder and
-// the history are C (native-shims/sidecar/snapshot_receiver.c, through bridge/snapshot-native.ts):
+// the history are C (native-shims/sidecar/snapshot_receiver.c, through snapshot-native.ts):
 // the one decoder of the format, its states in C memory for the native per-frame path to come
 // (docs/sidecar.md "The native path"). Here: the steering, and a state copied out for the
 // interpolator.
-import {
-  loadSnapshotNative,
-  SNAPSHOT_REJECTS,
-  SNAP_HISTORY,
-  SNAP_OK,
-  type SnapRxHandle,
-  type SnapshotNative,
-  type SnapshotReject,
-} from '../../bridge/index.js';
+import { loadSnapshotNative, SNAPSHOT_REJECTS, SNAP_HISTORY, SNAP_OK, type SnapRxHandle, type SnapshotNative, type SnapshotReject } from './snapshot-native.js';
 import { emptyState, ensureCapacity, type SnapshotState } from '../protocol/snapshot-format.js';
 
 /** Decoded snapshots kept as bases; the server never bases on older than its 32-tick history. */

@@ -4,7 +4,7 @@
 // AddressSanitizer: snapshot-asan.system.test.ts.)
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { SNAPSHOT_REJECTS } from '../../bridge/snapshot-native.js';
+import { SNAPSHOT_REJECTS } from '../../src/sidecar/snapshot-native.js';
 import { FIELD_COUNT, F_YAW, MAX_SNAPSHOT_ENTITIES, YAW_STEPS } from '../../src/protocol/snapshot-format.js';
 import { SnapshotReceiver, type ReceiveResult } from '../../src/sidecar/snapshot-receiver.js';
 import { citySnapshots } from './city-snapshots.js';

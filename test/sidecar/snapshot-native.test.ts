@@ -3,7 +3,7 @@
 // history as the sidecar needs it (bases, old ticks, drops, payloads inside larger buffers).
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { SNAPSHOT_REJECTS, SNAP_HISTORY, SNAP_MAX_ENTITIES, snapshotRejectCode } from '../../bridge/snapshot-native.js';
+import { SNAPSHOT_REJECTS, SNAP_HISTORY, SNAP_MAX_ENTITIES, snapshotRejectCode } from '../../src/sidecar/snapshot-native.js';
 import { BitWriter } from '../../src/protocol/bit-stream.js';
 import {
   SnapshotEncoder,

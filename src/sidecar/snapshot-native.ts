@@ -2,11 +2,11 @@
 // native-shims/sidecar/snapshot_receiver.c), in the same shim as the bridge: libcoopbridge.so on
 // Linux, coopbridge.dll on Windows. The receiver and its history of decoded states live in C
 // memory; a state is copied out into caller-owned arrays (a view of C memory would dangle when
-// the state's slot grows). src/sidecar/snapshot-receiver.ts wraps it.
+// the state's slot grows). snapshot-receiver.ts wraps it. It lives with the sidecar, not in bridge/ (which knows no network):
+// only the library file is shared with the bridge.
 import { existsSync } from 'node:fs';
 import koffi, { type LibraryHandle } from 'koffi';
-import { defaultLibraryPath } from './native.js';
-import { BridgeError } from './errors.js';
+import { BridgeError, defaultLibraryPath } from '../../bridge/index.js';
 
 /** Why a snapshot was dropped, by code − 1 (coop_snapshot.h COOP_SNAP_*: the quoted names there
  * are these, checked by test/sidecar/snapshot-native.test.ts). */
