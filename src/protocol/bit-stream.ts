@@ -1,9 +1,7 @@
-// MSB-first bit writer and reader with Exp-Golomb codes, for the snapshot payload
-// (docs/protocol.md "Snapshot deltas"). The writer reuses one growing buffer; the reader never
-// throws: it checks the length before every byte and reports the first error it met.
+// MSB-first bit writer with Exp-Golomb codes, for the snapshot payload (docs/protocol.md
+// "Snapshot deltas"). The writer reuses one growing buffer. The reader is C, in the snapshot
+// decoder (native-shims/sidecar/snapshot_receiver.c).
 
-/** Longest Exp-Golomb prefix accepted: values up to 2^32 − 1 need at most 32 zeros. */
-const MAX_GOLOMB_ZEROS = 32;
 /** Widest write into the accumulator (it holds < 8 leftover bits, so < 32 in all). */
 export const CHUNK_BITS = 24;
 export const TWO_24 = 2 ** CHUNK_BITS;
@@ -144,71 +142,5 @@ export class BitWriter {
       this.#n = 0;
     }
     return this.#buf.subarray(0, this.#pos);
-  }
-}
-
-export type BitReadError = 'truncated' | 'bad-varint';
-
-export class BitReader {
-  #data: Uint8Array = new Uint8Array(0);
-  #pos = 0;
-  #acc = 0;
-  #n = 0;
-  /** The first error met; reads after it return 0. */
-  error: BitReadError | null = null;
-
-  reset(data: Uint8Array): void {
-    this.#data = data;
-    this.#pos = 0;
-    this.#acc = 0;
-    this.#n = 0;
-    this.error = null;
-  }
-
-  /** Bits not read yet (padding included). */
-  get remainingBits(): number {
-    return (this.#data.length - this.#pos) * 8 + this.#n;
-  }
-
-  bit(): number {
-    if (this.#n === 0) {
-      if (this.#pos >= this.#data.length) {
-        this.error ??= 'truncated';
-        return 0;
-      }
-      this.#acc = this.#data[this.#pos++];
-      this.#n = 8;
-    }
-    this.#n--;
-    return (this.#acc >>> this.#n) & 1;
-  }
-
-  ue(): number {
-    let zeros = 0;
-    while (this.bit() === 0) {
-      if (this.error !== null) return 0;
-      if (++zeros > MAX_GOLOMB_ZEROS) {
-        this.error = 'bad-varint';
-        return 0;
-      }
-    }
-    let v = 1;
-    for (let i = 0; i < zeros; i++) v = v * 2 + this.bit();
-    if (this.error !== null) return 0;
-    if (v - 1 > 0xffffffff) {
-      this.error = 'bad-varint';
-      return 0;
-    }
-    return v - 1;
-  }
-
-  se(): number {
-    const n = this.ue();
-    return (n >>> 1) ^ -(n & 1);
-  }
-
-  /** True when every byte was read and the padding bits are zero. */
-  atCleanEnd(): boolean {
-    return this.#pos === this.#data.length && (this.#acc & ((1 << this.#n) - 1)) === 0;
   }
 }

@@ -1,10 +1,11 @@
 // The packed snapshot payload (Snapshot.data), specified in docs/protocol.md "Snapshot deltas".
-// One declarative place for the layout; the encoder writes into a reused buffer, the decoder
-// never throws (length and range checks first, tagged rejection).
+// One declarative place for the layout; the encoder writes into a reused buffer. The decoder is
+// C (native-shims/sidecar/snapshot_receiver.c, the sidecar's SnapshotReceiver): the one decoder
+// of the format, which must reproduce predict() below bit for bit (IEEE doubles).
 // Why bits and a prediction: the city workload's entities mostly keep their velocity, so a
 // position predicted from the base plus velocity × elapsed time is off by a rounding at most;
 // membership against the base costs a bit, an exact prediction a bit (measured: bench:server).
-import { BitReader, BitWriter } from './bit-stream.js';
+import { BitWriter } from './bit-stream.js';
 
 /** Quantised fields per entity, in wire order. */
 export const F_X = 0,
@@ -28,14 +29,12 @@ export const POS_MAX_ERROR_M = POS_QUANT_M / 2;
 export const VEL_MAX_ERROR_MPS = VEL_QUANT_MPS / 2;
 export const YAW_MAX_ERROR_RAD = Math.PI / YAW_STEPS;
 
-/** Decoder limits. */
+/** Decoder limits (native-shims/include/coop_snapshot.h holds the same: a test checks them). */
 export const MAX_SNAPSHOT_ENTITIES = 8192;
 /** Longest elapsed time a delta may predict across, ms (the server keeps 32 ticks). */
 export const MAX_PREDICT_MS = 60_000;
 /** Worst case of one record: an id gap and 7 values of 66 bits each, plus the flags. */
 export const MAX_RECORD_BYTES = Math.ceil((66 * (FIELD_COUNT + 1) + 2) / 8);
-/** Fewest bits an added entity costs (id gap and 7 values of 1 bit): bounds the count read. */
-const MIN_ADDED_BITS = 1 + FIELD_COUNT;
 const TWO_PI = Math.PI * 2;
 
 /**
@@ -91,7 +90,6 @@ export function ensureCapacity(s: SnapshotState, n: number): void {
 }
 
 export const wrapYaw = (d: number): number => (d > 32767 ? d - YAW_STEPS : d < -32768 ? d + YAW_STEPS : d);
-const addYaw = (v: number, d: number): number => (((v + d) % YAW_STEPS) + YAW_STEPS) % YAW_STEPS;
 /** Seconds the prediction spans; computed once per snapshot by both sides (same IEEE double). */
 export const predictSeconds = (elapsedMs: number): number => elapsedMs / MS_PER_S;
 /** Position predicted from the base one and the current velocity (int32 result, both sides). */
@@ -189,88 +187,4 @@ export class SnapshotEncoder {
     }
     return w.finish();
   }
-}
-
-export type SnapshotDecodeReject =
-  'truncated' | 'bad-varint' | 'too-many' | 'id-overflow' | 'missing-base-entity' | 'duplicate-id' | 'bad-elapsed' | 'trailing-bytes';
-
-const reader = new BitReader();
-/** Decoder scratch: the added ids and which base entities were kept (reused, grown on demand). */
-let addedIds = new Float64Array(64);
-let keptFlags = new Uint8Array(64);
-
-/**
- * Decodes data against base (null for a full snapshot) into out (reused). Never throws.
- * Returns null on success or the reason the payload was rejected.
- */
-export function decodeSnapshotData(data: Uint8Array, base: SnapshotState | null, out: SnapshotState): SnapshotDecodeReject | null {
-  const r = reader;
-  r.reset(data);
-  const hasBase = r.bit() === 1;
-  const elapsed = r.ue();
-  if (r.error) return r.error;
-  if (hasBase && base === null) return 'missing-base-entity';
-  if (elapsed > MAX_PREDICT_MS) return 'bad-elapsed';
-  const b = hasBase ? base : null;
-  const k = predictSeconds(elapsed);
-  let kept = 0;
-  if (b !== null) {
-    if (r.remainingBits < b.count) return 'truncated';
-    if (keptFlags.length < b.count) keptFlags = new Uint8Array(b.count * 2);
-    for (let i = 0; i < b.count; i++) kept += keptFlags[i] = r.bit();
-  }
-  const added = r.ue();
-  if (r.error) return r.error;
-  if (kept + added > MAX_SNAPSHOT_ENTITIES || added * MIN_ADDED_BITS > r.remainingBits) return 'too-many';
-  if (addedIds.length < added) addedIds = new Float64Array(added * 2);
-  let prevId = -1;
-  for (let i = 0; i < added; i++) {
-    const id = prevId + 1 + r.ue();
-    if (r.error) return r.error;
-    if (id > 0xffffffff) return 'id-overflow';
-    addedIds[i] = prevId = id;
-  }
-  const count = kept + added;
-  ensureCapacity(out, count);
-  out.count = 0;
-  // Merge the kept base ids and the added ids, both ascending.
-  let bi = 0,
-    ai = 0;
-  const vals = out.vals;
-  for (let i = 0; i < count; i++) {
-    while (b !== null && bi < b.count && keptFlags[bi] === 0) bi++;
-    const baseId = b !== null && bi < b.count ? b.ids[bi] : Infinity;
-    const addId = ai < added ? addedIds[ai] : Infinity;
-    if (baseId === addId) return 'duplicate-id';
-    const o = i * FIELD_COUNT;
-    if (addId < baseId) {
-      for (const f of STREAM_ORDER) vals[o + f] = r.se();
-      vals[o + F_YAW] = addYaw(vals[o + F_YAW], 0);
-      out.ids[i] = addId;
-      ai++;
-    } else {
-      const bv = b!.vals,
-        bo = bi * FIELD_COUNT;
-      if (r.bit() === 0) {
-        for (let f = 0; f < FIELD_COUNT; f++) vals[o + f] = bv[bo + f];
-        vals[o + F_X] = predict(bv[bo + F_X], bv[bo + F_VX], k);
-        vals[o + F_Y] = predict(bv[bo + F_Y], bv[bo + F_VY], k);
-        vals[o + F_Z] = predict(bv[bo + F_Z], bv[bo + F_VZ], k);
-      } else {
-        vals[o + F_VX] = (bv[bo + F_VX] + r.se()) | 0;
-        vals[o + F_VY] = (bv[bo + F_VY] + r.se()) | 0;
-        vals[o + F_VZ] = (bv[bo + F_VZ] + r.se()) | 0;
-        vals[o + F_YAW] = addYaw(bv[bo + F_YAW], r.se());
-        vals[o + F_X] = (predict(bv[bo + F_X], vals[o + F_VX], k) + r.se()) | 0;
-        vals[o + F_Y] = (predict(bv[bo + F_Y], vals[o + F_VY], k) + r.se()) | 0;
-        vals[o + F_Z] = (predict(bv[bo + F_Z], vals[o + F_VZ], k) + r.se()) | 0;
-      }
-      out.ids[i] = baseId;
-      bi++;
-    }
-    if (r.error) return r.error;
-    out.count = i + 1;
-  }
-  if (!r.atCleanEnd()) return 'trailing-bytes';
-  return null;
 }

@@ -91,6 +91,7 @@ export class CoopClient {
 
   #forget(): void {
     this.known.clear();
+    this.receiver.close(); // its history is C memory: freed now, not when collected
     this.receiver = new SnapshotReceiver();
     this.interp = new SnapshotInterpolator(undefined, this.#o.interpDelayMs ?? null);
     this.#pendingAck = -1;

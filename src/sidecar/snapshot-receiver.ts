@@ -1,52 +1,83 @@
 // Client side of the snapshot deltas: keeps the recent decoded snapshots (the possible bases),
-// decodes each new one against its base, and says which tick to acknowledge.
-import { decodeSnapshotData, emptyState, type SnapshotState, type SnapshotDecodeReject } from '../protocol/snapshot-format.js';
+// decodes each new one against its base, and says which tick to acknowledge. The decoder and
+// the history are C (native-shims/sidecar/snapshot_receiver.c, through snapshot-native.ts):
+// the one decoder of the format, its states in C memory for the native per-frame path to come
+// (docs/sidecar.md "The native path"). Here: the steering, and a state copied out for the
+// interpolator.
+import { loadSnapshotNative, SNAPSHOT_REJECTS, SNAP_HISTORY, SNAP_OK, type SnapRxHandle, type SnapshotNative, type SnapshotReject } from './snapshot-native.js';
+import { emptyState, ensureCapacity, type SnapshotState } from '../protocol/snapshot-format.js';
 
 /** Decoded snapshots kept as bases; the server never bases on older than its 32-tick history. */
-export const RECEIVER_HISTORY = 64;
+export const RECEIVER_HISTORY = SNAP_HISTORY;
+/** Entities the copied-out state first has room for (then grown as a snapshot needs). */
+const OUT_INITIAL_ENTITIES = 256;
+/** What the C side takes as "not an integer tick ≥ 0": an old tick, or a missing base. */
+const NOT_A_TICK = -1;
 
-export type ReceiveResult = { ok: true; tick: number; state: SnapshotState } | { ok: false; reason: SnapshotDecodeReject | 'missing-base' | 'old-tick' };
+export type { SnapshotReject };
+export type ReceiveResult = { ok: true; tick: number; state: SnapshotState } | { ok: false; reason: SnapshotReject };
+
+const asTick = (t: number): number => (Number.isSafeInteger(t) && t >= 0 ? t : NOT_A_TICK);
+
+/** Frees a receiver's C memory when its JS object is collected without close(). */
+const finalizer = new FinalizationRegistry<{ native: SnapshotNative; h: SnapRxHandle }>(({ native, h }) => native.destroy(h));
 
 export class SnapshotReceiver {
-  readonly #ring: SnapshotState[] = Array.from({ length: RECEIVER_HISTORY }, () => emptyState(16));
-  readonly #ringTick = new Float64Array(RECEIVER_HISTORY).fill(-1);
-  #newest = -1;
-  drops = 0;
+  readonly #native: SnapshotNative;
+  #h: SnapRxHandle | null;
+  /** The state receive() and state() hand out, copied from C memory: reused by the next call. */
+  readonly #out: SnapshotState = emptyState(OUT_INITIAL_ENTITIES);
+
+  constructor(native: SnapshotNative = loadSnapshotNative()) {
+    this.#native = native;
+    const h = native.create();
+    if (h === null) throw new RangeError('coop_snap_rx_create: out of memory');
+    this.#h = h;
+    finalizer.register(this, { native, h }, this);
+  }
 
   get newestTick(): number {
-    return this.#newest;
+    return this.#h === null ? -1 : Number(this.#native.newest(this.#h));
   }
 
-  /** The decoded state of a tick still held, or null. */
+  /** Snapshots rejected (each receive() that returned ok: false). */
+  get drops(): number {
+    return this.#h === null ? 0 : this.#native.drops(this.#h);
+  }
+
+  /** Frees the C memory now (later calls: nothing held, every receive an 'old-tick'). */
+  close(): void {
+    if (this.#h === null) return;
+    finalizer.unregister(this);
+    this.#native.destroy(this.#h);
+    this.#h = null;
+  }
+
+  /** The decoded state of a tick still held, or null; valid until the next state() or receive(). */
   state(tick: number): SnapshotState | null {
-    const slot = tick % RECEIVER_HISTORY;
-    return this.#ringTick[slot] === tick ? this.#ring[slot] : null;
+    const h = this.#h;
+    const t = asTick(tick);
+    if (h === null || t === NOT_A_TICK) return null;
+    const out = this.#out;
+    let n = this.#native.copy(h, t, out.ids, out.vals, out.ids.length);
+    if (n < 0) return null;
+    if (n > out.ids.length) {
+      ensureCapacity(out, n);
+      n = this.#native.copy(h, t, out.ids, out.vals, out.ids.length);
+    }
+    out.count = n;
+    return out;
   }
 
+  /** Decodes snapshot `tick` against `baseTick` (0: a full one); the state is valid until the
+   * next state() or receive(). Hostile bytes are a rejection with its reason, never a throw. */
   receive(tick: number, baseTick: number, data: Uint8Array): ReceiveResult {
-    if (!Number.isInteger(tick) || tick <= this.#newest - RECEIVER_HISTORY / 2 || this.state(tick)) {
-      this.drops++;
-      return { ok: false, reason: 'old-tick' };
-    }
-    let base: SnapshotState | null = null;
-    if (baseTick !== 0) {
-      base = baseTick < tick && tick - baseTick < RECEIVER_HISTORY ? this.state(baseTick) : null;
-      if (!base) {
-        this.drops++;
-        return { ok: false, reason: 'missing-base' };
-      }
-    }
-    const slot = tick % RECEIVER_HISTORY;
-    // The base is never in this slot: bases at least RECEIVER_HISTORY old are refused above.
-    const out = this.#ring[slot];
-    this.#ringTick[slot] = -1;
-    const err = decodeSnapshotData(data, base, out);
-    if (err) {
-      this.drops++;
-      return { ok: false, reason: err };
-    }
-    this.#ringTick[slot] = tick;
-    if (tick > this.#newest) this.#newest = tick;
-    return { ok: true, tick, state: out };
+    const h = this.#h;
+    if (h === null) return { ok: false, reason: 'old-tick' };
+    const t = asTick(tick);
+    const rc = this.#native.receive(h, t, baseTick === 0 ? 0 : asTick(baseTick), data, data.length);
+    // Every code the C side returns is named (a test holds the table to coop_snapshot.h).
+    if (rc !== SNAP_OK) return { ok: false, reason: SNAPSHOT_REJECTS[rc - 1] };
+    return { ok: true, tick, state: this.state(t)! };
   }
 }

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import {
   roundHalfUp,
   SnapshotEncoder,
-  decodeSnapshotData,
   emptyState,
   FIELD_COUNT,
   F_YAW,
@@ -19,6 +18,12 @@ import {
   POS_MAX_ERROR_M,
   type SnapshotState,
 } from '../../src/protocol/snapshot-format.js';
+import { NativeDecoder } from '../sidecar/native-decoder.js';
+
+// The decoder is C (native-shims/sidecar/snapshot_receiver.c), reached through the sidecar's
+// SnapshotReceiver: these run the TypeScript encoder against it.
+const decoder = new NativeDecoder();
+const decodeSnapshotData = (data: Uint8Array, base: SnapshotState | null, out: SnapshotState): string | null => decoder.decode(data, base, out);
 
 const INT = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 const ENTITY = fc.record({ id: fc.integer({ min: 1, max: 200_000 }), vals: fc.array(INT, { minLength: FIELD_COUNT, maxLength: FIELD_COUNT }) });

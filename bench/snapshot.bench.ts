@@ -1,0 +1,130 @@
+// bench:snapshot — µs per decoded city snapshot on the client: the C receiver
+// (native-shims/sidecar/snapshot_receiver.c) through koffi, against the TypeScript decoder it
+// replaced, in the same process. The workload: test/sidecar/city-snapshots.ts (bench:sidecar's
+// city, ≈ 110 entities moving, written by the server's SnapshotWriter), each a delta against the
+// tick acked two ticks before. Rows:
+//   ts-main      main's SnapshotReceiver and decodeSnapshotData, loaded from git at BASELINE_REV
+//                (the last commit with the TypeScript decoder; `git show` into a temp folder)
+//   c-receiver   this SnapshotReceiver: the C decode, then the state copied out for the
+//                interpolator (what the sidecar runs)
+//   c-bare       coop_snap_rx_receive alone through koffi (the state stays in C memory: what the
+//                native per-frame path will read)
+// Each row runs ≥ SNAPSHOT_BENCH_MS per repetition, rows interleaved; median of REPS. Writes
+// bench/results/snapshot.json. Needs the shim built (npm run build) and the git history.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadSnapshotNative } from '../src/sidecar/snapshot-native.js';
+import { SnapshotReceiver } from '../src/sidecar/snapshot-receiver.js';
+import { citySnapshots, type CitySnapshot } from '../test/sidecar/city-snapshots.js';
+import { median, startBenchReport } from './report.js';
+
+/** main's last commit with the TypeScript decoder (src/protocol/snapshot-format.ts decodeSnapshotData). */
+const BASELINE_REV = '83a44628c186969427676de67c4a438e69e8e3b0';
+const BASELINE_FILES = ['src/protocol/snapshot-format.ts', 'src/protocol/bit-stream.ts', 'src/sidecar/snapshot-receiver.ts'];
+const TICKS = 400;
+/** Full snapshots at the start of the sequence (no base acked yet): decoded, not timed. */
+const FULL_AT_START = 2;
+const REPS = 3;
+const MIN_DURATION_MS = Number(process.env.SNAPSHOT_BENCH_MS ?? 1_000);
+const WARMUP_MS = 500;
+
+interface Receiver {
+  receive(tick: number, baseTick: number, data: Uint8Array): { ok: boolean };
+}
+type Row = 'ts-main' | 'c-receiver' | 'c-bare';
+
+/** main's receiver class, from git into a temp folder (its relative imports kept). */
+async function baselineReceiver(): Promise<{ make: () => Receiver; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'snapshot-bench-'));
+  for (const f of BASELINE_FILES) {
+    const text = execFileSync('git', ['show', `${BASELINE_REV}:${f}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  const mod = (await import(pathToFileURL(join(dir, 'src/sidecar/snapshot-receiver.ts')).href)) as { SnapshotReceiver: new () => Receiver };
+  return { make: () => new mod.SnapshotReceiver(), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The bare C call: receive only, the state left in C memory. */
+function bareReceiver(): Receiver & { close(): void } {
+  const n = loadSnapshotNative();
+  const h = n.create()!;
+  return { receive: (t, b, d) => ({ ok: n.receive(h, t, b, d, d.length) === 0 }), close: () => n.destroy(h) };
+}
+
+/** µs per delta over ≥ ms: passes over the sequence, each on a fresh receiver. */
+function usPerDelta(snaps: CitySnapshot[], make: () => Receiver & { close?(): void }, ms: number): number {
+  let decoded = 0,
+    spent = 0;
+  while (spent < ms) {
+    const rx = make();
+    for (let i = 0; i < FULL_AT_START; i++) rx.receive(snaps[i].tick, snaps[i].baseTick, snaps[i].data);
+    const t0 = performance.now();
+    for (let i = FULL_AT_START; i < snaps.length; i++) {
+      const s = snaps[i];
+      if (!rx.receive(s.tick, s.baseTick, s.data).ok) throw new Error(`tick ${s.tick} rejected`);
+    }
+    spent += performance.now() - t0;
+    decoded += snaps.length - FULL_AT_START;
+    rx.close?.();
+  }
+  return (spent * 1000) / decoded;
+}
+
+async function main(): Promise<void> {
+  const report = startBenchReport();
+  const snaps = citySnapshots(TICKS);
+  if (snaps.slice(0, FULL_AT_START).some((s) => s.baseTick !== 0) || snaps.slice(FULL_AT_START).some((s) => s.baseTick === 0))
+    throw new Error('unexpected sequence');
+  const meanEntities = snaps.slice(FULL_AT_START).reduce((a, s) => a + s.count, 0) / (TICKS - FULL_AT_START);
+  const meanBytes = snaps.slice(FULL_AT_START).reduce((a, s) => a + s.data.length, 0) / (TICKS - FULL_AT_START);
+  const baseline = await baselineReceiver();
+  const makers: Record<Row, () => Receiver & { close?(): void }> = {
+    'ts-main': baseline.make,
+    'c-receiver': () => new SnapshotReceiver(),
+    'c-bare': bareReceiver,
+  };
+  const rows = Object.keys(makers) as Row[];
+  for (const r of rows) usPerDelta(snaps, makers[r], WARMUP_MS);
+  const reps: Record<Row, number>[] = [];
+  for (let i = 0; i < REPS; i++) {
+    process.stderr.write(`bench:snapshot rep ${i + 1}/${REPS}...\n`);
+    reps.push(Object.fromEntries(rows.map((r) => [r, usPerDelta(snaps, makers[r], MIN_DURATION_MS)])) as Record<Row, number>);
+  }
+  baseline.cleanup();
+  const med = Object.fromEntries(rows.map((r) => [r, median(reps.map((x) => x[r]))])) as Record<Row, number>;
+  const ratios = { ts_over_c_receiver: med['ts-main'] / med['c-receiver'], ts_over_c_bare: med['ts-main'] / med['c-bare'] };
+  report.printHeader('bench:snapshot', REPS);
+  console.log(`city deltas: ${meanEntities.toFixed(1)} entities, ${meanBytes.toFixed(0)} bytes on average; µs per decoded delta`);
+  console.table(
+    rows.map((r) => ({
+      row: r,
+      median_us: med[r].toFixed(2),
+      ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, x[r].toFixed(2)])),
+      vs_ts_main: (med['ts-main'] / med[r]).toFixed(2),
+    })),
+  );
+  report.write('bench/results/snapshot.json', {
+    bench: 'snapshot',
+    date: new Date().toISOString(),
+    machine: report.machine(),
+    workload: {
+      ticks: TICKS,
+      timed_deltas_per_pass: TICKS - FULL_AT_START,
+      mean_entities: meanEntities,
+      mean_bytes: meanBytes,
+      baseline_rev: BASELINE_REV,
+      min_duration_ms: MIN_DURATION_MS,
+      reps: REPS,
+    },
+    unit: 'µs per decoded delta snapshot',
+    median: med,
+    ratios,
+    reps,
+  });
+}
+
+await main();

@@ -1,0 +1,353 @@
+/* native-shims/sidecar/: the sidecar's native path (docs/sidecar.md "The native path"): work the
+ * sidecar does for every snapshot or frame, in C beside the bridge, the sidecar only steering.
+ *
+ * snapshot_receiver.c — the client's snapshot receiver: decodes the packed snapshot deltas
+ * (docs/protocol.md "Snapshot deltas"; the encoder is src/protocol/snapshot-format.ts) against
+ * the held base, into a history of COOP_SNAP_HISTORY decoded states owned by this object.
+ * Hostile bytes: the length is checked before every byte read (the bit reader), every count
+ * before it sizes a write, and every reject is a code, never a crash. The arithmetic
+ * reproduces the TypeScript encoder's exactly: positions are predicted with IEEE doubles
+ * (base + roundHalfUp(vel × elapsed / 1000), then wrapped to int32 as JavaScript's `| 0`).
+ * Memory grows with what is held (states doubled on demand), not to the limits up front. */
+#include "coop_snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Field indices (wire order differs: velocities first, the predicted position uses them). */
+enum { F_X = 0, F_Y = 1, F_Z = 2, F_YAW = 3, F_VX = 4, F_VY = 5, F_VZ = 6 };
+#define FIELDS COOP_SNAP_FIELD_COUNT
+/* Longest Exp-Golomb prefix accepted (bits): values up to 2^32 − 1 need at most 32 zeros. */
+#define MAX_GOLOMB_ZEROS 32
+/* Fewest bits an added entity costs (an id gap and FIELDS values of 1 bit each): bounds the
+ * count read before anything is sized by it. */
+#define MIN_ADDED_BITS (1 + FIELDS)
+/* Entities a state's first allocation holds (then doubled). */
+#define MIN_STATE_CAPACITY 64
+#define MS_PER_S 1000.0
+/* Above any id: the merge's end marker. */
+#define NO_ID INT64_MAX
+#define U32_MAX_VALUE 0xffffffffu
+
+typedef struct {
+  int64_t tick; /* -1: empty */
+  uint32_t count, cap;
+  uint32_t *ids;
+  int32_t *vals;
+} snap_state;
+
+struct coop_snap_rx {
+  snap_state ring[COOP_SNAP_HISTORY];
+  int64_t newest;
+  uint32_t drops;
+  /* Decoder scratch, grown on demand: which base entities were kept, the added ids. */
+  uint8_t *kept;
+  uint32_t kept_cap;
+  uint32_t *added;
+  uint32_t added_cap;
+};
+
+/* ---- MSB-first bit reader: never reads data[len] or beyond; the first error sticks and
+ * later reads give 0 ---- */
+typedef struct {
+  const uint8_t *data;
+  uint32_t len, pos; /* pos: the next byte not yet in acc */
+  uint64_t acc;      /* the low n bits are unread */
+  unsigned n;
+  int error; /* 0, COOP_SNAP_TRUNCATED or COOP_SNAP_BAD_VARINT */
+} bit_reader;
+
+static void refill(bit_reader *r) {
+  while (r->n <= 56 && r->pos < r->len) {
+    r->acc = (r->acc << 8) | r->data[r->pos++];
+    r->n += 8;
+  }
+}
+
+static uint64_t low_mask(unsigned bits) { return bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << bits) - 1); }
+
+static unsigned read_bit(bit_reader *r) {
+  if (r->n == 0) {
+    refill(r);
+    if (r->n == 0) {
+      if (!r->error) r->error = COOP_SNAP_TRUNCATED;
+      return 0;
+    }
+  }
+  r->n--;
+  return (unsigned)(r->acc >> r->n) & 1u;
+}
+
+/* Bits not read yet (padding included). */
+static uint64_t remaining_bits(const bit_reader *r) { return (uint64_t)(r->len - r->pos) * 8u + r->n; }
+
+/* Leading zeros of a non-zero 64-bit word. */
+static unsigned clz64(uint64_t v) {
+#if defined(__GNUC__) || defined(__clang__)
+  return (unsigned)__builtin_clzll(v);
+#else
+  unsigned z = 0;
+  while (!(v & ((uint64_t)1 << 63))) {
+    v <<= 1;
+    z++;
+  }
+  return z;
+#endif
+}
+
+/* The slow path of read_ue, bit by bit: where the code is not wholly buffered or is malformed. */
+static uint32_t read_ue_slow(bit_reader *r) {
+  unsigned zeros = 0;
+  while (read_bit(r) == 0) {
+    if (r->error) return 0;
+    if (++zeros > MAX_GOLOMB_ZEROS) {
+      r->error = COOP_SNAP_BAD_VARINT;
+      return 0;
+    }
+  }
+  uint64_t v = 1;
+  for (unsigned i = 0; i < zeros; i++) v = v * 2 + read_bit(r);
+  if (r->error) return 0;
+  if (v - 1 > U32_MAX_VALUE) {
+    r->error = COOP_SNAP_BAD_VARINT;
+    return 0;
+  }
+  return (uint32_t)(v - 1);
+}
+
+/* Exp-Golomb (order 0), 0..2^32 − 1. The common case reads the whole code from the buffered
+ * bits at once; anything else takes the bit-by-bit path, which gives the same value or error. */
+static uint32_t read_ue(bit_reader *r) {
+  if (r->error) return 0;
+  if (r->n < 32) refill(r);
+  if (r->n > 0) {
+    const uint64_t top = r->acc << (64 - r->n); /* the unread bits, left-aligned */
+    if (top != 0) {
+      const unsigned zeros = clz64(top), len = 2 * zeros + 1;
+      if (zeros <= MAX_GOLOMB_ZEROS && len <= r->n) {
+        const uint64_t v = (r->acc >> (r->n - len)) & low_mask(len);
+        r->n -= len;
+        if (v - 1 <= U32_MAX_VALUE) return (uint32_t)(v - 1);
+        r->error = COOP_SNAP_BAD_VARINT;
+        return 0;
+      }
+    }
+  }
+  return read_ue_slow(r);
+}
+
+/* Two's-complement reinterpretation, portable (no implementation-defined conversion). */
+static int32_t as_i32(uint32_t u) { return u <= INT32_MAX ? (int32_t)u : (int32_t)(u - 0x80000000u) - INT32_MAX - 1; }
+/* JavaScript's `x | 0` of an integer-valued x with |x| < 2^63. */
+static int32_t wrap_i32(int64_t x) { return as_i32((uint32_t)((uint64_t)x & U32_MAX_VALUE)); }
+
+/* A signed int32 through zigzag. */
+static int32_t read_se(bit_reader *r) {
+  const uint32_t n = read_ue(r);
+  return as_i32((n >> 1) ^ (0u - (n & 1u)));
+}
+
+static int at_clean_end(const bit_reader *r) { return r->pos == r->len && r->n < 8 && (r->acc & low_mask(r->n)) == 0; }
+
+/* ---- the prediction, as the encoder computes it (IEEE doubles) ---- */
+
+/* floor for |v| < 2^62 without libm (the same source links on Windows and Linux alike). */
+static double floor_small(double v) {
+  const double t = (double)(int64_t)v; /* truncation towards zero */
+  return t > v ? t - 1.0 : t;
+}
+/* snapshot-format.ts roundHalfUp: floor(v) + (v − floor(v) ≥ 0.5). */
+static double round_half_up(double v) {
+  const double f = floor_small(v);
+  return f + (v - f >= 0.5 ? 1.0 : 0.0);
+}
+/* (basePos + roundHalfUp(vel × seconds)) | 0; |vel × seconds| < 2^31 × 60. */
+static int32_t predict(int32_t base_pos, int32_t vel, double seconds) {
+  const double p = (double)base_pos + round_half_up((double)vel * seconds);
+  return wrap_i32((int64_t)p);
+}
+/* ((v + d) % YAW_STEPS + YAW_STEPS) % YAW_STEPS. */
+static int32_t add_yaw(int32_t v, int32_t d) {
+  const int64_t s = ((int64_t)v + d) % COOP_SNAP_YAW_STEPS;
+  return (int32_t)((s + COOP_SNAP_YAW_STEPS) % COOP_SNAP_YAW_STEPS);
+}
+
+/* ---- memory ---- */
+
+/* Room for n entities in s (n ≤ COOP_SNAP_MAX_ENTITIES); 0 when out of memory (s unchanged). */
+static int state_reserve(snap_state *s, uint32_t n) {
+  if (n <= s->cap) return 1;
+  uint32_t cap = s->cap ? s->cap : MIN_STATE_CAPACITY;
+  while (cap < n) cap *= 2;
+  uint32_t *ids = (uint32_t *)realloc(s->ids, (size_t)cap * sizeof *ids);
+  if (!ids) return 0;
+  s->ids = ids;
+  int32_t *vals = (int32_t *)realloc(s->vals, (size_t)cap * FIELDS * sizeof *vals);
+  if (!vals) return 0; /* ids grown, cap not: harmless */
+  s->vals = vals;
+  s->cap = cap;
+  return 1;
+}
+
+/* Scratch of n items of `size` bytes; 0 when out of memory. */
+static int scratch_reserve(void **p, uint32_t *cap, uint32_t n, size_t size) {
+  if (n <= *cap) return 1;
+  uint32_t c = *cap ? *cap : MIN_STATE_CAPACITY;
+  while (c < n) c *= 2;
+  void *q = realloc(*p, (size_t)c * size);
+  if (!q) return 0;
+  *p = q;
+  *cap = c;
+  return 1;
+}
+
+/* ---- the decoder ---- */
+
+static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const snap_state *base, snap_state *out) {
+  bit_reader r = {data, len, 0, 0, 0, 0};
+  const unsigned has_base = read_bit(&r);
+  const uint32_t elapsed = read_ue(&r);
+  if (r.error) return r.error;
+  if (has_base && !base) return COOP_SNAP_MISSING_BASE_ENTITY;
+  if (elapsed > COOP_SNAP_MAX_PREDICT_MS) return COOP_SNAP_BAD_ELAPSED;
+  const snap_state *b = has_base ? base : NULL;
+  const double k = (double)elapsed / MS_PER_S;
+  uint32_t kept = 0;
+  if (b) {
+    if (remaining_bits(&r) < b->count) return COOP_SNAP_TRUNCATED;
+    if (!scratch_reserve((void **)&rx->kept, &rx->kept_cap, b->count, 1)) return COOP_SNAP_NO_MEMORY;
+    for (uint32_t i = 0; i < b->count; i++) kept += rx->kept[i] = (uint8_t)read_bit(&r);
+  }
+  const uint32_t added = read_ue(&r);
+  if (r.error) return r.error;
+  if ((uint64_t)kept + added > COOP_SNAP_MAX_ENTITIES || (uint64_t)added * MIN_ADDED_BITS > remaining_bits(&r)) return COOP_SNAP_TOO_MANY;
+  if (!scratch_reserve((void **)&rx->added, &rx->added_cap, added, sizeof *rx->added)) return COOP_SNAP_NO_MEMORY;
+  int64_t prev = -1;
+  for (uint32_t i = 0; i < added; i++) {
+    const int64_t id = prev + 1 + (int64_t)read_ue(&r);
+    if (r.error) return r.error;
+    if (id > (int64_t)U32_MAX_VALUE) return COOP_SNAP_ID_OVERFLOW;
+    rx->added[i] = (uint32_t)id;
+    prev = id;
+  }
+  const uint32_t count = kept + added;
+  if (!state_reserve(out, count)) return COOP_SNAP_NO_MEMORY;
+  out->count = 0;
+  /* Merge the kept base ids and the added ids, both ascending. */
+  uint32_t bi = 0, ai = 0;
+  int32_t *vals = out->vals;
+  for (uint32_t i = 0; i < count; i++) {
+    while (b && bi < b->count && rx->kept[bi] == 0) bi++;
+    const int64_t base_id = b && bi < b->count ? (int64_t)b->ids[bi] : NO_ID;
+    const int64_t add_id = ai < added ? (int64_t)rx->added[ai] : NO_ID;
+    if (base_id == add_id) return COOP_SNAP_DUPLICATE_ID;
+    int32_t *v = vals + (size_t)i * FIELDS;
+    if (add_id < base_id) {
+      v[F_VX] = read_se(&r);
+      v[F_VY] = read_se(&r);
+      v[F_VZ] = read_se(&r);
+      v[F_YAW] = add_yaw(read_se(&r), 0);
+      v[F_X] = read_se(&r);
+      v[F_Y] = read_se(&r);
+      v[F_Z] = read_se(&r);
+      out->ids[i] = (uint32_t)add_id;
+      ai++;
+    } else {
+      const int32_t *bv = b->vals + (size_t)bi * FIELDS;
+      if (read_bit(&r) == 0) {
+        memcpy(v, bv, FIELDS * sizeof *v);
+        v[F_X] = predict(bv[F_X], bv[F_VX], k);
+        v[F_Y] = predict(bv[F_Y], bv[F_VY], k);
+        v[F_Z] = predict(bv[F_Z], bv[F_VZ], k);
+      } else {
+        v[F_VX] = wrap_i32((int64_t)bv[F_VX] + read_se(&r));
+        v[F_VY] = wrap_i32((int64_t)bv[F_VY] + read_se(&r));
+        v[F_VZ] = wrap_i32((int64_t)bv[F_VZ] + read_se(&r));
+        v[F_YAW] = add_yaw(bv[F_YAW], read_se(&r));
+        v[F_X] = wrap_i32((int64_t)predict(bv[F_X], v[F_VX], k) + read_se(&r));
+        v[F_Y] = wrap_i32((int64_t)predict(bv[F_Y], v[F_VY], k) + read_se(&r));
+        v[F_Z] = wrap_i32((int64_t)predict(bv[F_Z], v[F_VZ], k) + read_se(&r));
+      }
+      out->ids[i] = b->ids[bi];
+      bi++;
+    }
+    if (r.error) return r.error;
+    out->count = i + 1;
+  }
+  if (!at_clean_end(&r)) return COOP_SNAP_TRAILING_BYTES;
+  return COOP_SNAP_OK;
+}
+
+/* ---- the receiver ---- */
+
+static snap_state *held(const coop_snap_rx *rx, int64_t tick) {
+  if (tick < 0) return NULL;
+  const snap_state *s = &rx->ring[tick % COOP_SNAP_HISTORY];
+  return s->tick == tick ? (snap_state *)s : NULL;
+}
+
+COOP_API coop_snap_rx *coop_snap_rx_create(void) {
+  coop_snap_rx *rx = (coop_snap_rx *)calloc(1, sizeof *rx);
+  if (!rx) return NULL;
+  for (int i = 0; i < COOP_SNAP_HISTORY; i++) rx->ring[i].tick = -1;
+  rx->newest = -1;
+  return rx;
+}
+
+COOP_API void coop_snap_rx_destroy(coop_snap_rx *rx) {
+  if (!rx) return;
+  for (int i = 0; i < COOP_SNAP_HISTORY; i++) {
+    free(rx->ring[i].ids);
+    free(rx->ring[i].vals);
+  }
+  free(rx->kept);
+  free(rx->added);
+  free(rx);
+}
+
+static int reject(coop_snap_rx *rx, int code) {
+  rx->drops++;
+  return code;
+}
+
+COOP_API int coop_snap_rx_receive(coop_snap_rx *rx, int64_t tick, int64_t base_tick, const uint8_t *data, uint32_t len) {
+  if (!rx) return COOP_SNAP_NO_MEMORY;
+  if (tick < 0 || tick <= rx->newest - COOP_SNAP_HISTORY / 2 || held(rx, tick)) return reject(rx, COOP_SNAP_OLD_TICK);
+  const snap_state *base = NULL;
+  if (base_tick != 0) {
+    base = base_tick > 0 && base_tick < tick && tick - base_tick < COOP_SNAP_HISTORY ? held(rx, base_tick) : NULL;
+    if (!base) return reject(rx, COOP_SNAP_MISSING_BASE);
+  }
+  if (len > COOP_SNAP_MAX_DATA_BYTES) return reject(rx, COOP_SNAP_TOO_LONG);
+  if (!data && len > 0) return reject(rx, COOP_SNAP_TRUNCATED);
+  /* The base is never in this slot: bases COOP_SNAP_HISTORY or more ticks old are refused above. */
+  snap_state *out = &rx->ring[tick % COOP_SNAP_HISTORY];
+  out->tick = -1;
+  const int err = decode(rx, data, len, base, out);
+  if (err) return reject(rx, err);
+  out->tick = tick;
+  if (tick > rx->newest) rx->newest = tick;
+  return COOP_SNAP_OK;
+}
+
+COOP_API int64_t coop_snap_rx_newest(const coop_snap_rx *rx) { return rx ? rx->newest : -1; }
+
+COOP_API uint32_t coop_snap_rx_drops(const coop_snap_rx *rx) { return rx ? rx->drops : 0; }
+
+COOP_API int32_t coop_snap_rx_state(const coop_snap_rx *rx, int64_t tick, const uint32_t **ids, const int32_t **vals) {
+  const snap_state *s = rx ? held(rx, tick) : NULL;
+  if (!s) return -1;
+  if (ids) *ids = s->ids;
+  if (vals) *vals = s->vals;
+  return (int32_t)s->count;
+}
+
+COOP_API int32_t coop_snap_rx_copy(const coop_snap_rx *rx, int64_t tick, uint32_t *ids, int32_t *vals, uint32_t cap) {
+  const snap_state *s = rx ? held(rx, tick) : NULL;
+  if (!s) return -1;
+  if (s->count <= cap && s->count > 0 && ids && vals) {
+    memcpy(ids, s->ids, (size_t)s->count * sizeof *ids);
+    memcpy(vals, s->vals, (size_t)s->count * FIELDS * sizeof *vals);
+  }
+  return (int32_t)s->count;
+}
