@@ -85,7 +85,8 @@ COOP_API int coop_interp_push_rx(coop_interp *ip, double server_time_ms, const c
 
 /* Advances the playout clock to local_now_ms and computes the entities to show. Returns their
  * count, written to out[0 .. count × COOP_INTERP_OUT_STRIDE) only when count ≤ cap (else
- * coop_interp_last reads them into a larger buffer). A non-finite now: 0, nothing changed. */
+ * coop_interp_last reads them into a larger buffer). A non-finite now: 0 entities, the clock
+ * unchanged. */
 COOP_API int32_t coop_interp_sample(coop_interp *ip, double local_now_ms, double *out, uint32_t cap);
 /* The last sample's entities again (the clock not moved): count, written when ≤ cap. */
 COOP_API int32_t coop_interp_last(const coop_interp *ip, double *out, uint32_t cap);

@@ -314,7 +314,11 @@ COOP_API int32_t coop_interp_last(const coop_interp *ip, double *out, uint32_t c
 }
 
 COOP_API int32_t coop_interp_sample(coop_interp *ip, double local_now_ms, double *out, uint32_t cap) {
-  if (!ip || !is_finite(local_now_ms)) return 0;
+  if (!ip) return 0;
+  if (!is_finite(local_now_ms)) {
+    ip->out_count = 0; /* nothing to show at no time; the clock stays */
+    return 0;
+  }
   sample_now(ip, local_now_ms);
   if (ip->path_ahead_ms > 0 && ip->playout_known && ip->len > 0) path_velocities(ip, ip->playout_ms + ip->path_ahead_ms, ip->path_ahead_ms);
   return coop_interp_last(ip, out, cap);
