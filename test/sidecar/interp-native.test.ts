@@ -17,7 +17,7 @@ import {
   loadInterpNative,
   interpPushCode,
 } from '../../src/sidecar/interp-native.js';
-import { SnapshotInterpolator } from '../../src/sidecar/interpolator.js';
+import { SnapshotInterpolator, type InterpolatedEntity } from '../../src/sidecar/interpolator.js';
 import { SnapshotReceiver } from '../../src/sidecar/snapshot-receiver.js';
 import {
   SnapshotEncoder,
@@ -52,7 +52,7 @@ function state(ids: number[], dx = 0, vx = 0, yaw = 0): SnapshotState {
   s.count = ids.length;
   return s;
 }
-const byId = (out: { id: number; x: number }[]) => new Map(out.map((e) => [e.id, { ...e }]));
+const byId = (out: InterpolatedEntity[]) => new Map(out.map((e) => [e.id, { ...e }]));
 
 describe('coop_interp.h and the TypeScript side', () => {
   it('share the tuning, the limits, the output layout and the push answers', () => {
