@@ -3,7 +3,7 @@
 // receiver and driven through random pushes (the city's snapshots from the C receiver by tick,
 // arrays of exactly their length, hostile times) and samples into buffers of exactly their
 // capacity, often too small. A write past a caller's buffer aborts the run: the second test
-// plants one (the capacity check of the sample's copy taken out) and sees the sanitizer catch it.
+// plants one (the capacity check of the sample's copy loosened by 8 entities) and sees the sanitizer catch it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
