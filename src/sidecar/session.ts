@@ -93,6 +93,7 @@ export class CoopClient {
     this.known.clear();
     this.receiver.close(); // its history is C memory: freed now, not when collected
     this.receiver = new SnapshotReceiver();
+    this.interp.close(); // the same: its held states are C memory
     this.interp = new SnapshotInterpolator(undefined, this.#o.interpDelayMs ?? null);
     this.#pendingAck = -1;
     this.peerId = 0;
@@ -215,19 +216,19 @@ export class CoopClient {
   }
 
   #snapshot(s: SnapshotEnvelope): void {
-    const r = this.receiver.receive(s.tick, s.baseTick, s.data);
-    if (!r.ok) {
+    // Decoded into C memory and taken from there by the C interpolator: no copy through JS.
+    if (this.receiver.decode(s.tick, s.baseTick, s.data) !== null) {
       this.drops++;
       return;
     }
     const now = this.#o.now();
-    this.interp.push(s.serverTimeMs, r.state, now, this.#o.arrivalKnown?.() ?? true);
-    if (r.tick === this.receiver.newestTick) {
+    this.interp.pushFrom(s.serverTimeMs, this.receiver, s.tick, now, this.#o.arrivalKnown?.() ?? true);
+    if (s.tick === this.receiver.newestTick) {
       // Tick 0 (never a server's: its ticks start at 1) could not ride as ack_tick, where 0 is none.
-      if (this.#o.ackWithInput && r.tick > 0) this.#pendingAck = r.tick;
-      else this.#send({ snapshotAck: { tick: r.tick } }, CHANNEL_SNAPSHOT);
+      if (this.#o.ackWithInput && s.tick > 0) this.#pendingAck = s.tick;
+      else this.#send({ snapshotAck: { tick: s.tick } }, CHANNEL_SNAPSHOT);
     }
-    this.#ev.snapshot?.(r.tick, s.inputLeadUs);
+    this.#ev.snapshot?.(s.tick, s.inputLeadUs);
   }
 
   #inWorld(kind: string, m: EMsg): void {

@@ -2,8 +2,8 @@
 // decodes each new one against its base, and says which tick to acknowledge. The decoder and
 // the history are C (native-shims/sidecar/snapshot_receiver.c, through snapshot-native.ts):
 // the one decoder of the format, its states in C memory for the native per-frame path to come
-// (docs/sidecar.md "The native path"). Here: the steering, and a state copied out for the
-// interpolator.
+// (docs/sidecar.md "The native path"). Here: the steering; the interpolator takes a state from
+// C memory (SnapshotInterpolator.pushFrom), receive() copies one out for other callers.
 import { loadSnapshotNative, SNAPSHOT_REJECTS, SNAP_HISTORY, SNAP_OK, type SnapRxHandle, type SnapshotNative, type SnapshotReject } from './snapshot-native.js';
 import { emptyState, ensureCapacity, type SnapshotState } from '../protocol/snapshot-format.js';
 
@@ -40,6 +40,15 @@ export class SnapshotReceiver {
     return this.#h === null ? -1 : Number(this.#native.newest(this.#h));
   }
 
+  /** The `coop_snap_rx*` for the other native pieces (the interpolator's pushFrom), null once closed. */
+  get handle(): SnapRxHandle | null {
+    return this.#h;
+  }
+  /** The shim the receiver lives in (a handle is only good for functions of the same one). */
+  get libraryPath(): string {
+    return this.#native.path;
+  }
+
   /** Snapshots rejected (each receive() that returned ok: false). */
   get drops(): number {
     return this.#h === null ? 0 : this.#native.drops(this.#h);
@@ -72,12 +81,17 @@ export class SnapshotReceiver {
   /** Decodes snapshot `tick` against `baseTick` (0: a full one); the state is valid until the
    * next state() or receive(). Hostile bytes are a rejection with its reason, never a throw. */
   receive(tick: number, baseTick: number, data: Uint8Array): ReceiveResult {
+    const reason = this.decode(tick, baseTick, data);
+    return reason === null ? { ok: true, tick, state: this.state(tick)! } : { ok: false, reason };
+  }
+
+  /** receive() without the copy: the state stays in C memory (for the interpolator's pushFrom).
+   * null when decoded, else why it was dropped. */
+  decode(tick: number, baseTick: number, data: Uint8Array): SnapshotReject | null {
     const h = this.#h;
-    if (h === null) return { ok: false, reason: 'old-tick' };
-    const t = asTick(tick);
-    const rc = this.#native.receive(h, t, baseTick === 0 ? 0 : asTick(baseTick), data, data.length);
+    if (h === null) return 'old-tick';
+    const rc = this.#native.receive(h, asTick(tick), baseTick === 0 ? 0 : asTick(baseTick), data, data.length);
     // Every code the C side returns is named (a test holds the table to coop_snapshot.h).
-    if (rc !== SNAP_OK) return { ok: false, reason: SNAPSHOT_REJECTS[rc - 1] };
-    return { ok: true, tick, state: this.state(t)! };
+    return rc === SNAP_OK ? null : SNAPSHOT_REJECTS[rc - 1];
   }
 }
