@@ -10,6 +10,9 @@
 // measures it. Measured: node.exe's CPU and RSS (a Linux process under wine: /proc), wineserver's
 // CPU (every event wake is a wineserver round trip) beside a window with the game alone, and the
 // Linux sidecar's. 3 repetitions, median. Writes bench/results/sidecar-win.json.
+// SIDECAR_BENCH_COMPARE_ARGS: a second window in each repetition with other sidecar arguments
+// (e.g. "--pace tick" against SIDECAR_BENCH_ARGS="--pace frames"), the same game, city and
+// workload, the two windows' order alternating: both in one run (wine things one at a time).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +23,7 @@ import { ensureWinePrefix } from '../scripts/win/wine-prefix.mjs';
 import { procStat } from '../test/helpers/proc-stat.js';
 import { SIDECAR_NODE_FLAGS } from '../src/sidecar/node-flags.js';
 import { median, startBenchReport } from './report.js';
-import { mapMedian, type RssPart } from './rss-map.js';
+import { printSummary, windowLine, windowSummary, withWineserverPct, type GameAlone, type Window } from './sidecar-win-figures.js';
 import {
   CITY_AREA_M,
   CITY_NPCS,
@@ -32,8 +35,6 @@ import {
   startLinuxSidecar,
   talkWav,
   TALK_ON_MS,
-  windowMedians,
-  type WindowFigures,
 } from './sidecar-city.js';
 import { gameArgs, pidsOf, startWine, waitFor, wineserverPid } from './sidecar-win-game.js';
 
@@ -45,6 +46,8 @@ const MEASURE_S = Number(process.env.SIDECAR_BENCH_MEASURE_S ?? 30);
 const GAME_ALONE_S = Number(process.env.SIDECAR_BENCH_GAME_ALONE_S ?? 10);
 /** Extra arguments for both sidecars (e.g. "--pace tick": fewer wakes, so fewer wineserver trips). */
 const SIDECAR_ARGS = (process.env.SIDECAR_BENCH_ARGS ?? '').split(' ').filter(Boolean);
+/** The compared window's extra arguments for both sidecars; unset: no compared window. */
+const COMPARE_ARGS = process.env.SIDECAR_BENCH_COMPARE_ARGS?.split(' ').filter(Boolean);
 /** Time the game's start, the launch and the sidecar's join may take before the warm-up counts. */
 const JOIN_ALLOW_S = 20;
 /** After the window the game runs out its --run-ms (it then says how many transforms it sent). */
@@ -55,11 +58,6 @@ const LINUX_BUNDLE = 'dist/coop-sidecar.js';
 const RESULT_FILE = 'bench/results/sidecar-win.json';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'coop-sidecar-win-bench-'));
-
-interface GameAlone {
-  wineserverCpuPct: number;
-  gameCpuPct: number;
-}
 
 /** The last wine program on a prefix ends its wineserver: a second wine run on ours that ends
  * meanwhile (another bench, a wine test) takes it along. Named so in procStat's error. */
@@ -84,22 +82,24 @@ async function measureGameAlone(rep: number): Promise<GameAlone> {
   }
 }
 
-interface Rep {
-  win: WindowFigures;
-  linux: WindowFigures;
-  wineserverCpuPct: number;
-  gameCpuPct: number;
+interface Rep extends Window {
   alone: GameAlone;
-  /** From the game's exit line: transforms sent a second from the attach on, progress exports
-   * answered, frames read from the sidecar a second. */
-  game: { transformHz: number; progressReplies: number; inboundPerS: number };
-  /** The Linux baseline's game: proxies held at the window's end, progress exports answered. */
-  linuxGame: { proxies: number; progressExports: number; voiceFramesPerS: number };
-  winJoinS: number;
+  /** The window with COMPARE_ARGS, when asked for. */
+  compare?: Window;
 }
 
 async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promise<Rep> {
   const alone = await measureGameAlone(rep);
+  // (windows numbered apart: each its own server, session and files)
+  if (COMPARE_ARGS === undefined) return { alone, ...(await oneWindow(2 * rep, talk, SIDECAR_ARGS)) };
+  // alternating which goes first: a drift over the run weighs on both alike
+  const first = rep % 2 === 0;
+  const a = first ? await oneWindow(2 * rep, talk, SIDECAR_ARGS) : undefined;
+  const compare = await oneWindow(2 * rep + 1, talk, COMPARE_ARGS);
+  return { alone, ...(a ?? (await oneWindow(2 * rep, talk, SIDECAR_ARGS))), compare };
+}
+
+async function oneWindow(rep: number, talk: { wav: string; talkMs: number }, args: string[]): Promise<Window> {
   const runS = JOIN_ALLOW_S + WARMUP_S + MEASURE_S + GAME_TAIL_S;
   const city = await startCity(dir, rep, talk, runS);
   const server = `127.0.0.1:${city.port}`;
@@ -115,7 +115,7 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
       name: `win${rep}`,
       dataDir: join(dir, `idW${rep}`),
       nodeFlags: SIDECAR_NODE_FLAGS,
-      args: ['--log-level', 'warn', ...SIDECAR_ARGS],
+      args: ['--log-level', 'warn', ...args],
     }),
   ]);
   const linux = startLinuxSidecar({
@@ -125,7 +125,7 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
     dataDir: join(dir, `idL${rep}`),
     read: 'poll',
     flags: SIDECAR_NODE_FLAGS,
-    args: SIDECAR_ARGS,
+    args,
   });
   try {
     await waitFor(
@@ -155,7 +155,6 @@ async function oneRep(rep: number, talk: { wav: string; talkMs: number }): Promi
       linux: w.linux,
       wineserverCpuPct: w.wineserver.cpuPct,
       gameCpuPct: w.game.cpuPct,
-      alone,
       game: {
         transformHz: (Number(exit.repeated) / repeatMs) * 1000,
         progressReplies: Number(exit.replied),
@@ -190,42 +189,21 @@ async function main(): Promise<void> {
     for (let r = 0; r < REPS; r++) {
       const x = await oneRep(r, talk);
       reps.push(x);
-      console.error(
-        `rep ${r + 1}/${REPS}: wine node.exe ${x.win.cpuPct.toFixed(2)} % ${x.win.rssMb.toFixed(1)} MB ${x.win.wakesPerS.toFixed(0)} wakes/s, wineserver ${x.wineserverCpuPct.toFixed(2)} % (game alone ${x.alone.wineserverCpuPct.toFixed(2)} %); linux ${x.linux.cpuPct.toFixed(2)} % ${x.linux.rssMb.toFixed(1)} MB ${x.linux.wakesPerS.toFixed(0)} wakes/s; game ${x.game.transformHz.toFixed(1)} Hz, ${x.game.progressReplies} progress replies, join ${x.winJoinS.toFixed(1)} s`,
-      );
+      console.error(`rep ${r + 1}/${REPS}: ${windowLine(x, x.alone)}${x.compare ? `\n  compare: ${windowLine(x.compare, x.alone)}` : ''}`);
     }
   } finally {
     spawnSync('wineserver', ['-k'], { env: wineEnv(), stdio: 'ignore' });
   }
-  const m = (f: (r: Rep) => number): number => +median(reps.map(f)).toFixed(2);
-  const median_ = {
-    ...windowMedians(
-      'win_sidecar',
-      reps.map((r) => r.win),
-    ),
-    wineserver_cpu_pct: m((r) => r.wineserverCpuPct),
-    wineserver_game_alone_cpu_pct: m((r) => r.alone.wineserverCpuPct),
-    /** What the sidecar adds on the machine under wine: node.exe plus wineserver's extra. */
-    win_sidecar_with_wineserver_cpu_pct: m((r) => r.win.cpuPct + r.wineserverCpuPct - r.alone.wineserverCpuPct),
-    game_harness_cpu_pct: m((r) => r.gameCpuPct),
-    game_harness_alone_cpu_pct: m((r) => r.alone.gameCpuPct),
-    ...windowMedians(
-      'linux_sidecar',
-      reps.map((r) => r.linux),
-    ),
-    cpu_ratio_win_linux: m((r) => r.win.cpuPct / r.linux.cpuPct),
-    cpu_ratio_win_with_wineserver_linux: m((r) => (r.win.cpuPct + r.wineserverCpuPct - r.alone.wineserverCpuPct) / r.linux.cpuPct),
-    rss_ratio_win_linux: m((r) => r.win.rssMb / r.linux.rssMb),
-    game_transform_hz: m((r) => r.game.transformHz),
-    game_progress_replies: m((r) => r.game.progressReplies),
-    game_frames_read_per_s: m((r) => r.game.inboundPerS),
-    linux_game_proxies: m((r) => r.linuxGame.proxies),
-    linux_game_progress_exports: m((r) => r.linuxGame.progressExports),
-    linux_game_voice_frames_per_s: m((r) => r.linuxGame.voiceFramesPerS),
-    win_join_s: m((r) => r.winJoinS),
-    win_sidecar_rss_map_mb: mapMedian(reps.map((r) => r.win.map!)),
-    linux_sidecar_rss_map_mb: mapMedian(reps.map((r) => r.linux.map!)),
-  };
+  const alone = reps.map((r) => r.alone);
+  const median_ = windowSummary(reps, alone);
+  const compare =
+    COMPARE_ARGS &&
+    windowSummary(
+      reps.map((r) => r.compare!),
+      alone,
+    );
+  /** Each repetition's compared window against its own (node.exe, then with wineserver's extra), median. */
+  const ratio = (f: (w: Window, a: GameAlone) => number): number => +median(reps.map((r) => f(r.compare!, r.alone) / f(r, r.alone))).toFixed(3);
   const result = {
     bench: 'sidecar-win',
     date: new Date().toISOString(),
@@ -247,33 +225,33 @@ async function main(): Promise<void> {
       linux_sidecar: `node ${SIDECAR_NODE_FLAGS.join(' ')} ${LINUX_BUNDLE} beside openBridge({role:'game', read:'poll'}) at 60 Hz`,
       cpu: 'utime+stime from /proc/<pid>/stat over measure_s, % of one core (node.exe is a Linux process under wine)',
       sidecar_args: SIDECAR_ARGS.join(' '),
+      ...(COMPARE_ARGS && {
+        compare_args: COMPARE_ARGS.join(' '),
+        compare:
+          'a second window each repetition with compare_args for both sidecars (own city and game), after the first in even repetitions, before it in odd ones',
+      }),
       wine: spawnSync('wine', ['--version'], { encoding: 'utf8' }).stdout.trim(),
     },
     repetitions: REPS,
     median: median_,
+    ...(compare && {
+      compare_median: compare,
+      compare_ratio: {
+        win_sidecar_cpu: ratio((w) => w.win.cpuPct),
+        win_sidecar_with_wineserver_cpu: ratio(withWineserverPct),
+        linux_sidecar_cpu: ratio((w) => w.linux.cpuPct),
+      },
+    }),
     runs: reps,
   };
   report.printHeader('bench:sidecar:win', REPS);
-  const row = (k: string, win: number, lin: number, goal: string): string =>
-    `${k.padEnd(22)} ${String(win).padStart(10)} ${String(lin).padStart(10)} ${(win / lin).toFixed(2).padStart(7)}  ${goal}`;
-  console.log(`${'figure'.padEnd(22)} ${'wine'.padStart(10)} ${'linux'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
-  console.log(row('cpu % of a core', median_.win_sidecar_cpu_pct, median_.linux_sidecar_cpu_pct, '≤ 1'));
-  console.log(row('  + wineserver extra', median_.win_sidecar_with_wineserver_cpu_pct, median_.linux_sidecar_cpu_pct, ''));
-  console.log(row('rss MB', median_.win_sidecar_rss_mb, median_.linux_sidecar_rss_mb, '≤ 64'));
-  console.log(row('rss MB, mean', median_.win_sidecar_rss_mean_mb, median_.linux_sidecar_rss_mean_mb, ''));
-  console.log(row('loop wakes/s', median_.win_sidecar_wakes_per_s, median_.linux_sidecar_wakes_per_s, ''));
-  console.log(
-    `rss split, MB: wine ${median_.win_sidecar_rss_anon_mb} anon / ${median_.win_sidecar_rss_file_mb} file / ${median_.win_sidecar_rss_shmem_mb} shmem; linux ${median_.linux_sidecar_rss_anon_mb} / ${median_.linux_sidecar_rss_file_mb} / ${median_.linux_sidecar_rss_shmem_mb}`,
-  );
-  console.log(
-    `wineserver: ${median_.wineserver_cpu_pct} % of a core in the window, ${median_.wineserver_game_alone_cpu_pct} % with the test game alone; the test game ${median_.game_harness_cpu_pct} % (alone ${median_.game_harness_alone_cpu_pct} %)`,
-  );
-  console.log(
-    `game: ${median_.game_transform_hz} transforms/s, ${median_.game_progress_replies} progress exports, ${median_.game_frames_read_per_s} frames read/s; linux game: ${median_.linux_game_proxies} proxies, ${median_.linux_game_voice_frames_per_s} voice frames/s`,
-  );
-  console.log(`\n${'rss by mapping, MB'.padEnd(20)} ${'wine'.padStart(8)} ${'linux'.padStart(8)}`);
-  for (const k of Object.keys(median_.win_sidecar_rss_map_mb) as RssPart[])
-    console.log(`${k.padEnd(20)} ${median_.win_sidecar_rss_map_mb[k].toFixed(2).padStart(8)} ${median_.linux_sidecar_rss_map_mb[k].toFixed(2).padStart(8)}`);
+  printSummary(`sidecar args: ${SIDECAR_ARGS.join(' ') || '(none)'}`, median_);
+  if (compare) {
+    printSummary(`compare, sidecar args: ${COMPARE_ARGS!.join(' ') || '(none)'}`, compare);
+    console.log(
+      `\ncompare / first, median of each repetition's ratio: node.exe cpu ${result.compare_ratio!.win_sidecar_cpu}, node.exe + wineserver's extra ${result.compare_ratio!.win_sidecar_with_wineserver_cpu}, linux sidecar cpu ${result.compare_ratio!.linux_sidecar_cpu}`,
+    );
+  }
   report.write(RESULT_FILE, result);
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
