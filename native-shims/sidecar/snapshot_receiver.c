@@ -10,6 +10,7 @@
  * (base + roundHalfUp(vel × elapsed / 1000), then wrapped to int32 as JavaScript's `| 0`).
  * Memory grows with what is held (states doubled on demand), not to the limits up front. */
 #include "coop_snapshot.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,6 @@ enum { F_X = 0, F_Y = 1, F_Z = 2, F_YAW = 3, F_VX = 4, F_VY = 5, F_VZ = 6 };
 /* Fewest bits an added entity costs (an id gap and FIELDS values of 1 bit each): bounds the
  * count read before anything is sized by it. */
 #define MIN_ADDED_BITS (1 + FIELDS)
-/* Entities a state's first allocation holds (then doubled). */
-#define MIN_STATE_CAPACITY 64
 #define MS_PER_S 1000.0
 /* Above any id: the merge's end marker. */
 #define NO_ID INT64_MAX
@@ -172,36 +171,7 @@ static int32_t add_yaw(int32_t v, int32_t d) {
   return (int32_t)((s + COOP_SNAP_YAW_STEPS) % COOP_SNAP_YAW_STEPS);
 }
 
-/* ---- memory ---- */
-
-/* Room for n entities in s (n ≤ COOP_SNAP_MAX_ENTITIES); 0 when out of memory (s unchanged). */
-static int state_reserve(snap_state *s, uint32_t n) {
-  if (n <= s->cap) return 1;
-  uint32_t cap = s->cap ? s->cap : MIN_STATE_CAPACITY;
-  while (cap < n) cap *= 2;
-  uint32_t *ids = (uint32_t *)realloc(s->ids, (size_t)cap * sizeof *ids);
-  if (!ids) return 0;
-  s->ids = ids;
-  int32_t *vals = (int32_t *)realloc(s->vals, (size_t)cap * FIELDS * sizeof *vals);
-  if (!vals) return 0; /* ids grown, cap not: harmless */
-  s->vals = vals;
-  s->cap = cap;
-  return 1;
-}
-
-/* Scratch of n items of `size` bytes; 0 when out of memory. */
-static int scratch_reserve(void **p, uint32_t *cap, uint32_t n, size_t size) {
-  if (n <= *cap) return 1;
-  uint32_t c = *cap ? *cap : MIN_STATE_CAPACITY;
-  while (c < n) c *= 2;
-  void *q = realloc(*p, (size_t)c * size);
-  if (!q) return 0;
-  *p = q;
-  *cap = c;
-  return 1;
-}
-
-/* ---- the decoder ---- */
+/* ---- the decoder (its arrays grown on demand: grow.h) ---- */
 
 static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const snap_state *base, snap_state *out) {
   bit_reader r = {data, len, 0, 0, 0, 0};
@@ -215,13 +185,13 @@ static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const sna
   uint32_t kept = 0;
   if (b) {
     if (remaining_bits(&r) < b->count) return COOP_SNAP_TRUNCATED;
-    if (!scratch_reserve((void **)&rx->kept, &rx->kept_cap, b->count, 1)) return COOP_SNAP_NO_MEMORY;
+    if (!coop_grow((void **)&rx->kept, &rx->kept_cap, b->count, 1)) return COOP_SNAP_NO_MEMORY;
     for (uint32_t i = 0; i < b->count; i++) kept += rx->kept[i] = (uint8_t)read_bit(&r);
   }
   const uint32_t added = read_ue(&r);
   if (r.error) return r.error;
   if ((uint64_t)kept + added > COOP_SNAP_MAX_ENTITIES || (uint64_t)added * MIN_ADDED_BITS > remaining_bits(&r)) return COOP_SNAP_TOO_MANY;
-  if (!scratch_reserve((void **)&rx->added, &rx->added_cap, added, sizeof *rx->added)) return COOP_SNAP_NO_MEMORY;
+  if (!coop_grow((void **)&rx->added, &rx->added_cap, added, sizeof *rx->added)) return COOP_SNAP_NO_MEMORY;
   int64_t prev = -1;
   for (uint32_t i = 0; i < added; i++) {
     const int64_t id = prev + 1 + (int64_t)read_ue(&r);
@@ -231,7 +201,7 @@ static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const sna
     prev = id;
   }
   const uint32_t count = kept + added;
-  if (!state_reserve(out, count)) return COOP_SNAP_NO_MEMORY;
+  if (!coop_grow_entities(&out->ids, &out->vals, &out->cap, count, FIELDS)) return COOP_SNAP_NO_MEMORY;
   out->count = 0;
   /* Merge the kept base ids and the added ids, both ascending. */
   uint32_t bi = 0, ai = 0;
