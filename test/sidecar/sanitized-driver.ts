@@ -27,9 +27,13 @@ export function corpusBytes(snaps: readonly CitySnapshot[]): Uint8Array {
 
 /** Builds sources into out with the sanitizers named (e.g. 'address,undefined'); fails the test on any warning. */
 export function buildSanitized(out: string, sanitizers: string, sources: readonly string[]): void {
-  const cc = spawnSync('gcc', [...SANITIZE, `-fsanitize=${sanitizers}`, '-Wall', '-Wextra', '-Werror', `-I${SHIMS}/include`, `-I${SHIMS}/sidecar`, '-o', out, ...sources], {
-    encoding: 'utf8',
-  });
+  const cc = spawnSync(
+    'gcc',
+    [...SANITIZE, `-fsanitize=${sanitizers}`, '-Wall', '-Wextra', '-Werror', `-I${SHIMS}/include`, `-I${SHIMS}/sidecar`, '-o', out, ...sources],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(cc.stderr).toBe('');
   expect(cc.status).toBe(0);
 }
