@@ -13,6 +13,7 @@ import { SnapshotEncoder, emptyState, FIELD_COUNT, F_YAW, YAW_STEPS } from '../.
 import { seededRandom } from '../../src/util/random.js';
 
 const RECEIVER_C = `${SHIMS}/sidecar/snapshot_receiver.c`;
+const BIT_READER_H = `${SHIMS}/sidecar/bit_reader.h`;
 const DRIVER_C = `${SHIMS}/sidecar/fuzz/snapshot_fuzz.c`;
 const CITY_TICKS = 60;
 /** Entities of the large snapshots appended to the corpus (states grown past their first size). */
@@ -74,10 +75,12 @@ describe('the C snapshot receiver under ASan and UBSan', () => {
   });
 
   it('catches a planted read past the payload (the sanitizer is really on)', () => {
-    const src = readFileSync(RECEIVER_C, 'utf8');
+    const src = readFileSync(BIT_READER_H, 'utf8');
     expect(src).toContain(REFILL_CHECK);
+    // The receiver's copy beside the planted header: a quoted include is looked for beside its file first.
+    writeFileSync(join(dir, 'bit_reader.h'), src.replace(REFILL_CHECK, 'while (r->n <= 56) {'));
     const planted = join(dir, 'snapshot_receiver.c');
-    writeFileSync(planted, src.replace(REFILL_CHECK, 'while (r->n <= 56) {'));
+    writeFileSync(planted, readFileSync(RECEIVER_C, 'utf8'));
     const exe = join(dir, 'snapshot-fuzz-planted');
     buildSanitized(exe, SANITIZERS, [DRIVER_C, planted]);
     const r = runDriver(exe, corpus, 200);
