@@ -12,15 +12,12 @@
 //              buffer, or the native per-frame path, pays)
 // Each row runs ≥ INTERP_BENCH_MS per repetition, rows interleaved; median of REPS. Writes
 // bench/results/interp.json. Needs the shim built (npm run build) and the git history.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SnapshotInterpolator } from '../src/sidecar/interpolator.js';
 import { loadInterpNative, OUT_STRIDE } from '../src/sidecar/interp-native.js';
 import { SnapshotReceiver } from '../src/sidecar/snapshot-receiver.js';
 import { emptyState, FIELD_COUNT, type SnapshotState } from '../src/protocol/snapshot-format.js';
 import { citySnapshots } from '../test/sidecar/city-snapshots.js';
+import { importFromRev } from './git-baseline.js';
 import { median, startBenchReport } from './report.js';
 
 /** main's last commit with the TypeScript interpolator (src/sidecar/interpolator.ts). */
@@ -35,8 +32,6 @@ const SERVER_OFFSET_MS = 5_000;
 const REPS = 3;
 const MIN_DURATION_MS = Number(process.env.INTERP_BENCH_MS ?? 1_000);
 const WARMUP_MS = 500;
-/** Git- and lint-ignored scratch (.gitignore). */
-const SCRATCH = 'tmp';
 
 interface Interp {
   push(serverTimeMs: number, state: SnapshotState, localNowMs: number): void;
@@ -46,27 +41,20 @@ interface Interp {
 }
 type Row = 'ts-main' | 'c-interp' | 'c-bare';
 
-/** main's interpolator class, from git into a scratch folder inside the repository (its relative
- * imports kept). Inside, not under the OS's temp folder: tsx compiles a file outside the project
- * for an older target, private fields (#x) becoming WeakMap look-ups, ten times slower here. */
+/** main's interpolator class, from git (bench/git-baseline.ts). */
 async function baselineInterp(): Promise<{ make: () => Interp; cleanup: () => void }> {
-  mkdirSync(SCRATCH, { recursive: true });
-  const dir = mkdtempSync(join(SCRATCH, 'interp-bench-'));
-  for (const f of BASELINE_FILES) {
-    const text = execFileSync('git', ['show', `${BASELINE_REV}:${f}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
   type Old = { push(t: number, s: SnapshotState, now: number): void; sample(now: number): unknown[] };
-  const mod = (await import(pathToFileURL(join(dir, 'src/sidecar/interpolator.ts')).href)) as {
-    SnapshotInterpolator: new (tick: number, fixed: number) => Old;
-  };
+  const { mod, cleanup } = await importFromRev<{ SnapshotInterpolator: new (tick: number, fixed: number) => Old }>(
+    BASELINE_REV,
+    BASELINE_FILES,
+    'src/sidecar/interpolator.ts',
+  );
   return {
     make: () => {
       const ip = new mod.SnapshotInterpolator(TICK_MS, DELAY_MS);
       return { push: (t, s, now) => ip.push(t, s, now), sample: (now) => ip.sample(now).length };
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup,
   };
 }
 

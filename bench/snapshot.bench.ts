@@ -11,14 +11,10 @@
 //                native per-frame path will read)
 // Each row runs ≥ SNAPSHOT_BENCH_MS per repetition, rows interleaved; median of REPS. Writes
 // bench/results/snapshot.json. Needs the shim built (npm run build) and the git history.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadSnapshotNative } from '../src/sidecar/snapshot-native.js';
 import { SnapshotReceiver } from '../src/sidecar/snapshot-receiver.js';
 import { citySnapshots, type CitySnapshot } from '../test/sidecar/city-snapshots.js';
+import { importFromRev } from './git-baseline.js';
 import { median, startBenchReport } from './report.js';
 
 /** main's last commit with the TypeScript decoder (src/protocol/snapshot-format.ts decodeSnapshotData). */
@@ -36,16 +32,10 @@ interface Receiver {
 }
 type Row = 'ts-main' | 'c-receiver' | 'c-bare';
 
-/** main's receiver class, from git into a temp folder (its relative imports kept). */
+/** main's receiver class, from git (bench/git-baseline.ts). */
 async function baselineReceiver(): Promise<{ make: () => Receiver; cleanup: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'snapshot-bench-'));
-  for (const f of BASELINE_FILES) {
-    const text = execFileSync('git', ['show', `${BASELINE_REV}:${f}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
-  const mod = (await import(pathToFileURL(join(dir, 'src/sidecar/snapshot-receiver.ts')).href)) as { SnapshotReceiver: new () => Receiver };
-  return { make: () => new mod.SnapshotReceiver(), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const { mod, cleanup } = await importFromRev<{ SnapshotReceiver: new () => Receiver }>(BASELINE_REV, BASELINE_FILES, 'src/sidecar/snapshot-receiver.ts');
+  return { make: () => new mod.SnapshotReceiver(), cleanup };
 }
 
 /** The bare C call: receive only, the state left in C memory. */

@@ -52,4 +52,4 @@ export type Msg<K extends keyof import('./generated/types.js').MessageMap> = imp
 export { CODECS } from './generated/codecs.js';
 export type { MessageCodec } from './generated/codecs.js';
 export { FrameReader, FrameWriter } from './codec.js';
-export { defaultLibraryPath, loadNative, LAUNCH_RUNNING, LAUNCH_UNKNOWN } from './native.js';
+export { defaultLibraryPath, loadNative, openShimLibrary, LAUNCH_RUNNING, LAUNCH_UNKNOWN } from './native.js';

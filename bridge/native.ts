@@ -58,19 +58,24 @@ export function defaultLibraryPath(): string {
   return fileURLToPath(new URL(`../${NATIVE_LIB_RELATIVE}`, import.meta.url));
 }
 
+/** The shim at path through koffi, or a NATIVE_LOAD error saying why not (the bridge's
+ * bindings and the sidecar's native path, src/sidecar/*-native.ts, each bind their own calls). */
+export function openShimLibrary(path: string): LibraryHandle {
+  if (!existsSync(path)) throw new BridgeError('NATIVE_LOAD', `native shim not built: ${path} is missing (run npm run build)`);
+  try {
+    return koffi.load(path);
+  } catch (cause) {
+    throw new BridgeError('NATIVE_LOAD', `cannot load native shim ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
 const loaded = new Map<string, NativeShim>();
 
 /** Loads the shim once per path per process. */
 export function loadNative(path = defaultLibraryPath()): NativeShim {
   const cached = loaded.get(path);
   if (cached) return cached;
-  if (!existsSync(path)) throw new BridgeError('NATIVE_LOAD', `native shim not built: ${path} is missing (run npm run build)`);
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load(path);
-  } catch (cause) {
-    throw new BridgeError('NATIVE_LOAD', `cannot load native shim ${path}: ${(cause as Error).message}`, { cause });
-  }
+  const lib = openShimLibrary(path);
   const typeName = `coop_region_${loaded.size}`;
   koffi.opaque(typeName);
   const P = `${typeName} *`;

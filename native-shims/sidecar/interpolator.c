@@ -8,6 +8,7 @@
  * double is ever converted to an integer, so no value can be undefined behaviour.
  * Memory grows with what is held (each slot doubled on demand), not to the limits up front. */
 #include "coop_interp.h"
+#include "grow.h"
 
 #include <math.h> /* NAN only: a constant, no libm call */
 #include <stdlib.h>
@@ -16,8 +17,6 @@
 enum { F_X = 0, F_Y = 1, F_Z = 2, F_YAW = 3, F_VX = 4, F_VY = 5, F_VZ = 6 };
 #define FIELDS COOP_SNAP_FIELD_COUNT
 #define STRIDE COOP_INTERP_OUT_STRIDE
-/* Entities a slot's first allocation holds (then doubled). */
-#define MIN_SLOT_CAPACITY 64
 #define MS_PER_S 1000.0
 /* snapshot-format.ts: 1 cm and 1 cm/s steps, yaw in COOP_SNAP_YAW_STEPS steps a turn. */
 #define POS_QUANT_M 0.01
@@ -66,35 +65,7 @@ static double wrap_angle(double a) { return a > PI_D ? a - TWO_PI_D : a < -PI_D 
 static double lerp_angle(double a, double b, double t) { return wrap_angle(a + wrap_angle(b - a) * t); }
 static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-/* ---- memory ---- */
-
-/* Room for n entities; 0 when out of memory (unchanged). */
-static int slot_reserve(slot *s, uint32_t n) {
-  if (n <= s->cap) return 1;
-  uint32_t cap = s->cap ? s->cap : MIN_SLOT_CAPACITY;
-  while (cap < n) cap *= 2;
-  uint32_t *ids = (uint32_t *)realloc(s->ids, (size_t)cap * sizeof *ids);
-  if (!ids) return 0;
-  s->ids = ids;
-  int32_t *vals = (int32_t *)realloc(s->vals, (size_t)cap * FIELDS * sizeof *vals);
-  if (!vals) return 0; /* ids grown, cap not: harmless */
-  s->vals = vals;
-  s->cap = cap;
-  return 1;
-}
-
-static int out_reserve(coop_interp *ip, uint32_t n) {
-  if (n <= ip->out_cap) return 1;
-  uint32_t cap = ip->out_cap ? ip->out_cap : MIN_SLOT_CAPACITY;
-  while (cap < n) cap *= 2;
-  double *out = (double *)realloc(ip->out, (size_t)cap * STRIDE * sizeof *out);
-  if (!out) return 0;
-  ip->out = out;
-  ip->out_cap = cap;
-  return 1;
-}
-
-/* ---- life ---- */
+/* ---- life (arrays grown on demand: grow.h) ---- */
 
 static double delay_or_zero(double ms) { return is_finite(ms) && ms > 0 ? ms : 0; }
 
@@ -161,9 +132,9 @@ static int admit(coop_interp *ip, double server_time_ms, double local_now_ms, in
 
 /* Copies a state into the ring's next slot (the oldest state's, when full). */
 static int store(coop_interp *ip, double server_time_ms, const uint32_t *ids, const int32_t *vals, uint32_t count) {
-  if (!out_reserve(ip, count)) return COOP_INTERP_NO_MEMORY;
+  if (!coop_grow((void **)&ip->out, &ip->out_cap, count, STRIDE * sizeof *ip->out)) return COOP_INTERP_NO_MEMORY;
   slot *s = ip->len < COOP_INTERP_BUFFER_MAX ? at(ip, ip->len) : at(ip, 0);
-  if (!slot_reserve(s, count)) return COOP_INTERP_NO_MEMORY;
+  if (!coop_grow_entities(&s->ids, &s->vals, &s->cap, count, FIELDS)) return COOP_INTERP_NO_MEMORY;
   if (ip->len == COOP_INTERP_BUFFER_MAX) {
     ip->head = (ip->head + 1) % COOP_INTERP_BUFFER_MAX;
     ip->len--;

@@ -10,6 +10,8 @@
  * (base + roundHalfUp(vel × elapsed / 1000), then wrapped to int32 as JavaScript's `| 0`).
  * Memory grows with what is held (states doubled on demand), not to the limits up front. */
 #include "coop_snapshot.h"
+#include "bit_reader.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +19,12 @@
 /* Field indices (wire order differs: velocities first, the predicted position uses them). */
 enum { F_X = 0, F_Y = 1, F_Z = 2, F_YAW = 3, F_VX = 4, F_VY = 5, F_VZ = 6 };
 #define FIELDS COOP_SNAP_FIELD_COUNT
-/* Longest Exp-Golomb prefix accepted (bits): values up to 2^32 − 1 need at most 32 zeros. */
-#define MAX_GOLOMB_ZEROS 32
 /* Fewest bits an added entity costs (an id gap and FIELDS values of 1 bit each): bounds the
  * count read before anything is sized by it. */
 #define MIN_ADDED_BITS (1 + FIELDS)
-/* Entities a state's first allocation holds (then doubled). */
-#define MIN_STATE_CAPACITY 64
 #define MS_PER_S 1000.0
 /* Above any id: the merge's end marker. */
 #define NO_ID INT64_MAX
-#define U32_MAX_VALUE 0xffffffffu
 
 typedef struct {
   int64_t tick; /* -1: empty */
@@ -46,108 +43,6 @@ struct coop_snap_rx {
   uint32_t *added;
   uint32_t added_cap;
 };
-
-/* ---- MSB-first bit reader: never reads data[len] or beyond; the first error sticks and
- * later reads give 0 ---- */
-typedef struct {
-  const uint8_t *data;
-  uint32_t len, pos; /* pos: the next byte not yet in acc */
-  uint64_t acc;      /* the low n bits are unread */
-  unsigned n;
-  int error; /* 0, COOP_SNAP_TRUNCATED or COOP_SNAP_BAD_VARINT */
-} bit_reader;
-
-static void refill(bit_reader *r) {
-  while (r->n <= 56 && r->pos < r->len) {
-    r->acc = (r->acc << 8) | r->data[r->pos++];
-    r->n += 8;
-  }
-}
-
-static uint64_t low_mask(unsigned bits) { return bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << bits) - 1); }
-
-static unsigned read_bit(bit_reader *r) {
-  if (r->n == 0) {
-    refill(r);
-    if (r->n == 0) {
-      if (!r->error) r->error = COOP_SNAP_TRUNCATED;
-      return 0;
-    }
-  }
-  r->n--;
-  return (unsigned)(r->acc >> r->n) & 1u;
-}
-
-/* Bits not read yet (padding included). */
-static uint64_t remaining_bits(const bit_reader *r) { return (uint64_t)(r->len - r->pos) * 8u + r->n; }
-
-/* Leading zeros of a non-zero 64-bit word. */
-static unsigned clz64(uint64_t v) {
-#if defined(__GNUC__) || defined(__clang__)
-  return (unsigned)__builtin_clzll(v);
-#else
-  unsigned z = 0;
-  while (!(v & ((uint64_t)1 << 63))) {
-    v <<= 1;
-    z++;
-  }
-  return z;
-#endif
-}
-
-/* The slow path of read_ue, bit by bit: where the code is not wholly buffered or is malformed. */
-static uint32_t read_ue_slow(bit_reader *r) {
-  unsigned zeros = 0;
-  while (read_bit(r) == 0) {
-    if (r->error) return 0;
-    if (++zeros > MAX_GOLOMB_ZEROS) {
-      r->error = COOP_SNAP_BAD_VARINT;
-      return 0;
-    }
-  }
-  uint64_t v = 1;
-  for (unsigned i = 0; i < zeros; i++) v = v * 2 + read_bit(r);
-  if (r->error) return 0;
-  if (v - 1 > U32_MAX_VALUE) {
-    r->error = COOP_SNAP_BAD_VARINT;
-    return 0;
-  }
-  return (uint32_t)(v - 1);
-}
-
-/* Exp-Golomb (order 0), 0..2^32 − 1. The common case reads the whole code from the buffered
- * bits at once; anything else takes the bit-by-bit path, which gives the same value or error. */
-static uint32_t read_ue(bit_reader *r) {
-  if (r->error) return 0;
-  if (r->n < 32) refill(r);
-  if (r->n > 0) {
-    const uint64_t top = r->acc << (64 - r->n); /* the unread bits, left-aligned */
-    if (top != 0) {
-      const unsigned zeros = clz64(top), len = 2 * zeros + 1;
-      if (zeros <= MAX_GOLOMB_ZEROS && len <= r->n) {
-        const uint64_t v = (r->acc >> (r->n - len)) & low_mask(len);
-        r->n -= len;
-        if (v - 1 <= U32_MAX_VALUE) return (uint32_t)(v - 1);
-        r->error = COOP_SNAP_BAD_VARINT;
-        return 0;
-      }
-    }
-  }
-  return read_ue_slow(r);
-}
-
-/* Two's-complement reinterpretation, portable (no implementation-defined conversion). */
-static int32_t as_i32(uint32_t u) { return u <= INT32_MAX ? (int32_t)u : (int32_t)(u - 0x80000000u) - INT32_MAX - 1; }
-/* JavaScript's `x | 0` of an integer-valued x with |x| < 2^63. */
-static int32_t wrap_i32(int64_t x) { return as_i32((uint32_t)((uint64_t)x & U32_MAX_VALUE)); }
-
-/* A signed int32 through zigzag. */
-static int32_t read_se(bit_reader *r) {
-  const uint32_t n = read_ue(r);
-  return as_i32((n >> 1) ^ (0u - (n & 1u)));
-}
-
-static int at_clean_end(const bit_reader *r) { return r->pos == r->len && r->n < 8 && (r->acc & low_mask(r->n)) == 0; }
 
 /* ---- the prediction, as the encoder computes it (IEEE doubles) ---- */
 
@@ -172,36 +67,7 @@ static int32_t add_yaw(int32_t v, int32_t d) {
   return (int32_t)((s + COOP_SNAP_YAW_STEPS) % COOP_SNAP_YAW_STEPS);
 }
 
-/* ---- memory ---- */
-
-/* Room for n entities in s (n ≤ COOP_SNAP_MAX_ENTITIES); 0 when out of memory (s unchanged). */
-static int state_reserve(snap_state *s, uint32_t n) {
-  if (n <= s->cap) return 1;
-  uint32_t cap = s->cap ? s->cap : MIN_STATE_CAPACITY;
-  while (cap < n) cap *= 2;
-  uint32_t *ids = (uint32_t *)realloc(s->ids, (size_t)cap * sizeof *ids);
-  if (!ids) return 0;
-  s->ids = ids;
-  int32_t *vals = (int32_t *)realloc(s->vals, (size_t)cap * FIELDS * sizeof *vals);
-  if (!vals) return 0; /* ids grown, cap not: harmless */
-  s->vals = vals;
-  s->cap = cap;
-  return 1;
-}
-
-/* Scratch of n items of `size` bytes; 0 when out of memory. */
-static int scratch_reserve(void **p, uint32_t *cap, uint32_t n, size_t size) {
-  if (n <= *cap) return 1;
-  uint32_t c = *cap ? *cap : MIN_STATE_CAPACITY;
-  while (c < n) c *= 2;
-  void *q = realloc(*p, (size_t)c * size);
-  if (!q) return 0;
-  *p = q;
-  *cap = c;
-  return 1;
-}
-
-/* ---- the decoder ---- */
+/* ---- the decoder (its arrays grown on demand: grow.h) ---- */
 
 static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const snap_state *base, snap_state *out) {
   bit_reader r = {data, len, 0, 0, 0, 0};
@@ -215,13 +81,13 @@ static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const sna
   uint32_t kept = 0;
   if (b) {
     if (remaining_bits(&r) < b->count) return COOP_SNAP_TRUNCATED;
-    if (!scratch_reserve((void **)&rx->kept, &rx->kept_cap, b->count, 1)) return COOP_SNAP_NO_MEMORY;
+    if (!coop_grow((void **)&rx->kept, &rx->kept_cap, b->count, 1)) return COOP_SNAP_NO_MEMORY;
     for (uint32_t i = 0; i < b->count; i++) kept += rx->kept[i] = (uint8_t)read_bit(&r);
   }
   const uint32_t added = read_ue(&r);
   if (r.error) return r.error;
   if ((uint64_t)kept + added > COOP_SNAP_MAX_ENTITIES || (uint64_t)added * MIN_ADDED_BITS > remaining_bits(&r)) return COOP_SNAP_TOO_MANY;
-  if (!scratch_reserve((void **)&rx->added, &rx->added_cap, added, sizeof *rx->added)) return COOP_SNAP_NO_MEMORY;
+  if (!coop_grow((void **)&rx->added, &rx->added_cap, added, sizeof *rx->added)) return COOP_SNAP_NO_MEMORY;
   int64_t prev = -1;
   for (uint32_t i = 0; i < added; i++) {
     const int64_t id = prev + 1 + (int64_t)read_ue(&r);
@@ -231,7 +97,7 @@ static int decode(coop_snap_rx *rx, const uint8_t *data, uint32_t len, const sna
     prev = id;
   }
   const uint32_t count = kept + added;
-  if (!state_reserve(out, count)) return COOP_SNAP_NO_MEMORY;
+  if (!coop_grow_entities(&out->ids, &out->vals, &out->cap, count, FIELDS)) return COOP_SNAP_NO_MEMORY;
   out->count = 0;
   /* Merge the kept base ids and the added ids, both ascending. */
   uint32_t bi = 0, ai = 0;

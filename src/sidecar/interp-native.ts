@@ -3,9 +3,8 @@
 // (snapshot-native.ts): libcoopbridge.so on Linux, coopbridge.dll on Windows. The held states,
 // the playout clock and each sample's entities live in C memory; a sample is one call that
 // writes every entity into a caller-owned Float64Array. interpolator.ts wraps it.
-import { existsSync } from 'node:fs';
-import koffi, { type LibraryHandle } from 'koffi';
-import { BridgeError, defaultLibraryPath } from '../../bridge/index.js';
+import koffi from 'koffi';
+import { defaultLibraryPath, openShimLibrary } from '../../bridge/index.js';
 import type { SnapRxHandle } from './snapshot-native.js';
 
 /** coop_interp.h's tuning and limits (test/sidecar/interp-native.test.ts checks them against the header). */
@@ -61,13 +60,7 @@ const loaded = new Map<string, InterpNative>();
 export function loadInterpNative(path = defaultLibraryPath()): InterpNative {
   const cached = loaded.get(path);
   if (cached) return cached;
-  if (!existsSync(path)) throw new BridgeError('NATIVE_LOAD', `native shim not built: ${path} is missing (run npm run build)`);
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load(path);
-  } catch (cause) {
-    throw new BridgeError('NATIVE_LOAD', `cannot load native shim ${path}: ${(cause as Error).message}`, { cause });
-  }
+  const lib = openShimLibrary(path);
   // koffi type names are process-wide: one per loaded path. The receiver is any pointer
   // (its own opaque type belongs to snapshot-native.ts's binding).
   const typeName = `coop_interp_${loaded.size}`;

@@ -4,9 +4,8 @@
 // memory; a state is copied out into caller-owned arrays (a view of C memory would dangle when
 // the state's slot grows). snapshot-receiver.ts wraps it. It lives with the sidecar, not in bridge/ (which knows no network):
 // only the library file is shared with the bridge.
-import { existsSync } from 'node:fs';
-import koffi, { type LibraryHandle } from 'koffi';
-import { BridgeError, defaultLibraryPath } from '../../bridge/index.js';
+import koffi from 'koffi';
+import { defaultLibraryPath, openShimLibrary } from '../../bridge/index.js';
 
 /** Why a snapshot was dropped, by code − 1 (coop_snapshot.h COOP_SNAP_*: the quoted names there
  * are these, checked by test/sidecar/snapshot-native.test.ts). */
@@ -54,13 +53,7 @@ const loaded = new Map<string, SnapshotNative>();
 export function loadSnapshotNative(path = defaultLibraryPath()): SnapshotNative {
   const cached = loaded.get(path);
   if (cached) return cached;
-  if (!existsSync(path)) throw new BridgeError('NATIVE_LOAD', `native shim not built: ${path} is missing (run npm run build)`);
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load(path);
-  } catch (cause) {
-    throw new BridgeError('NATIVE_LOAD', `cannot load native shim ${path}: ${(cause as Error).message}`, { cause });
-  }
+  const lib = openShimLibrary(path);
   // koffi type names are process-wide: one per loaded path.
   const typeName = `coop_snap_rx_${loaded.size}`;
   koffi.opaque(typeName);

@@ -4,16 +4,16 @@
 // exactly its length. A read one byte past a payload aborts the run: the second test plants such
 // a read (the bit reader's length check taken out) and sees the sanitizer catch it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHIMS, buildSanitized, corpusBytes, runDriver } from './sanitized-driver.js';
 import { citySnapshots, type CitySnapshot } from './city-snapshots.js';
 import { SnapshotEncoder, emptyState, FIELD_COUNT, F_YAW, YAW_STEPS } from '../../src/protocol/snapshot-format.js';
 import { seededRandom } from '../../src/util/random.js';
 
-const SHIMS = 'native-shims';
 const RECEIVER_C = `${SHIMS}/sidecar/snapshot_receiver.c`;
+const BIT_READER_H = `${SHIMS}/sidecar/bit_reader.h`;
 const DRIVER_C = `${SHIMS}/sidecar/fuzz/snapshot_fuzz.c`;
 const CITY_TICKS = 60;
 /** Entities of the large snapshots appended to the corpus (states grown past their first size). */
@@ -21,8 +21,7 @@ const LARGE_ENTITIES = 3000;
 const ITERATIONS = 20_000;
 /** The bit reader's refill: its length check is what the planted bug removes. */
 const REFILL_CHECK = 'while (r->n <= 56 && r->pos < r->len) {';
-const SANITIZE = ['-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
-const SANITIZER_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
+const SANITIZERS = 'address,undefined';
 
 /** Two large snapshots after the city's: a full one, then a delta with some moved and some gone. */
 function largeSnapshots(firstTick: number): CitySnapshot[] {
@@ -49,27 +48,6 @@ function largeSnapshots(firstTick: number): CitySnapshot[] {
   ];
 }
 
-function corpusBytes(snaps: CitySnapshot[]): Uint8Array {
-  const parts: Buffer[] = [];
-  for (const s of snaps) {
-    const head = Buffer.alloc(12);
-    head.writeUInt32LE(s.tick, 0);
-    head.writeUInt32LE(s.baseTick, 4);
-    head.writeUInt32LE(s.data.length, 8);
-    parts.push(head, Buffer.from(s.data));
-  }
-  return Buffer.concat(parts);
-}
-
-function build(out: string, receiverC: string): void {
-  const cc = spawnSync('gcc', [...SANITIZE, '-Wall', '-Wextra', '-Werror', `-I${SHIMS}/include`, '-o', out, DRIVER_C, receiverC], { encoding: 'utf8' });
-  expect(cc.stderr).toBe('');
-  expect(cc.status).toBe(0);
-}
-
-const run = (exe: string, corpus: string, iterations: number) =>
-  spawnSync(exe, [corpus, String(iterations), '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: 120_000 });
-
 describe('the C snapshot receiver under ASan and UBSan', () => {
   let dir = '';
   let corpus = '';
@@ -82,8 +60,8 @@ describe('the C snapshot receiver under ASan and UBSan', () => {
 
   it(`takes ${ITERATIONS} mutated snapshot sequences without a sanitizer report, each answer a known code`, () => {
     const exe = join(dir, 'snapshot-fuzz');
-    build(exe, RECEIVER_C);
-    const r = run(exe, corpus, ITERATIONS);
+    buildSanitized(exe, SANITIZERS, [DRIVER_C, RECEIVER_C]);
+    const r = runDriver(exe, corpus, ITERATIONS);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const m = /^ok (\d+) rejected (\d+)$/m.exec(r.stdout);
@@ -97,13 +75,15 @@ describe('the C snapshot receiver under ASan and UBSan', () => {
   });
 
   it('catches a planted read past the payload (the sanitizer is really on)', () => {
-    const src = readFileSync(RECEIVER_C, 'utf8');
+    const src = readFileSync(BIT_READER_H, 'utf8');
     expect(src).toContain(REFILL_CHECK);
+    // The receiver's copy beside the planted header: a quoted include is looked for beside its file first.
+    writeFileSync(join(dir, 'bit_reader.h'), src.replace(REFILL_CHECK, 'while (r->n <= 56) {'));
     const planted = join(dir, 'snapshot_receiver.c');
-    writeFileSync(planted, src.replace(REFILL_CHECK, 'while (r->n <= 56) {'));
+    writeFileSync(planted, readFileSync(RECEIVER_C, 'utf8'));
     const exe = join(dir, 'snapshot-fuzz-planted');
-    build(exe, planted);
-    const r = run(exe, corpus, 200);
+    buildSanitized(exe, SANITIZERS, [DRIVER_C, planted]);
+    const r = runDriver(exe, corpus, 200);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/AddressSanitizer: heap-buffer-overflow/);
   });

@@ -17,52 +17,21 @@
  * largest state held, ids that were pushed. Prints `samples N entities N pushes N` and the count
  * of each push answer; exits 1 on a broken invariant, 2 on a bad corpus. */
 #include "coop_interp.h"
+#include "fuzz_corpus.h"
 
 #include <math.h> /* NAN, INFINITY */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RECORDS 4096
 #define STEPS 300            /* pushes and samples per iteration */
 #define MAX_ARRAY_ENTITIES 300
 #define MAX_ID 1000          /* ids pushed from arrays are below this; the city's are too */
 #define ANSWERS (COOP_INTERP_NO_MEMORY + 1)
 
-typedef struct {
-  uint32_t tick, base_tick, len;
-  uint8_t *data;
-} record;
-
-static uint64_t rng_state;
-static uint32_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
-}
-static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 static double unit(void) { return rnd() / 4294967296.0; }
 
-static uint32_t u32le(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 
-static int load(const char *path, record *recs, int *n) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  uint8_t head[12];
-  *n = 0;
-  while (fread(head, 1, sizeof head, f) == sizeof head) {
-    if (*n == MAX_RECORDS) return 0;
-    record *r = &recs[(*n)++];
-    r->tick = u32le(head);
-    r->base_tick = u32le(head + 4);
-    r->len = u32le(head + 8);
-    r->data = malloc(r->len ? r->len : 1);
-    if (!r->data || fread(r->data, 1, r->len, f) != r->len) return 0;
-  }
-  fclose(f);
-  return *n > 0;
-}
 
 static double hostile_time(double sane) {
   static const double odd[] = {1e300, -1e300, 1.7e308, -1.7e308, 0, -1};
