@@ -12,18 +12,12 @@
 #define COOP_SHIM_H
 
 #include <stdint.h>
+#include "coop_api.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#if defined(_WIN32) && defined(COOP_BUILDING_SHIM)
-#define COOP_API __declspec(dllexport)
-#elif defined(_WIN32)
-#define COOP_API __declspec(dllimport) /* a game (or test harness) linking the DLL */
-#else
-#define COOP_API __attribute__((visibility("default")))
-#endif
 
 #define COOP_MAGIC 0x50424F43u /* "COBP" little-endian: coop bridge */
 #define COOP_ABI_VERSION 1u

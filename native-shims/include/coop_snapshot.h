@@ -11,20 +11,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "coop_api.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#ifndef COOP_API
-#if defined(_WIN32) && defined(COOP_BUILDING_SHIM)
-#define COOP_API __declspec(dllexport)
-#elif defined(_WIN32)
-#define COOP_API __declspec(dllimport) /* a game (or test harness) linking the DLL */
-#else
-#define COOP_API __attribute__((visibility("default")))
-#endif
-#endif
 
 /* ---- limits (src/protocol/snapshot-format.ts and src/sidecar/snapshot-receiver.ts hold the
  * same values; test/sidecar/snapshot-native.test.ts checks them against this header) ---- */
