@@ -18,7 +18,7 @@ import { SnapshotReceiver } from '../src/sidecar/snapshot-receiver.js';
 import { emptyState, FIELD_COUNT, type SnapshotState } from '../src/protocol/snapshot-format.js';
 import { citySnapshots } from '../test/sidecar/city-snapshots.js';
 import { importFromRev } from './git-baseline.js';
-import { median, startBenchReport } from './report.js';
+import { measureRows, printRowTable, startBenchReport } from './report.js';
 
 /** main's last commit with the TypeScript interpolator (src/sidecar/interpolator.ts). */
 const BASELINE_REV = '8d4750a6313de18536b2e8d20aed1c765b615692';
@@ -123,25 +123,17 @@ async function main(): Promise<void> {
   const makers: Record<Row, () => Interp> = { 'ts-main': baseline.make, 'c-interp': cInterp, 'c-bare': bareInterp };
   const rows = Object.keys(makers) as Row[];
   let entities = 0;
-  for (const r of rows) entities = usPerSample(states, makers[r], WARMUP_MS).entities;
-  const reps: Record<Row, number>[] = [];
-  for (let i = 0; i < REPS; i++) {
-    process.stderr.write(`bench:interp rep ${i + 1}/${REPS}...\n`);
-    reps.push(Object.fromEntries(rows.map((r) => [r, usPerSample(states, makers[r], MIN_DURATION_MS).us])) as Record<Row, number>);
-  }
+  const measure = (r: Row, ms: number): number => {
+    const m = usPerSample(states, makers[r], ms);
+    entities = m.entities;
+    return m.us;
+  };
+  const { reps, median: med } = measureRows('bench:interp', rows, REPS, measure, WARMUP_MS, MIN_DURATION_MS);
   baseline.cleanup();
-  const med = Object.fromEntries(rows.map((r) => [r, median(reps.map((x) => x[r]))])) as Record<Row, number>;
   const ratios = { ts_over_c_interp: med['ts-main'] / med['c-interp'], ts_over_c_bare: med['ts-main'] / med['c-bare'] };
   report.printHeader('bench:interp', REPS);
   console.log(`city samples: ${entities.toFixed(1)} entities on average, between two states 25 ms apart; µs per sample`);
-  console.table(
-    rows.map((r) => ({
-      row: r,
-      median_us: med[r].toFixed(2),
-      ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, x[r].toFixed(2)])),
-      vs_ts_main: (med['ts-main'] / med[r]).toFixed(2),
-    })),
-  );
+  printRowTable(rows, { reps, median: med }, 'ts-main');
   report.write('bench/results/interp.json', {
     bench: 'interp',
     date: new Date().toISOString(),

@@ -48,3 +48,40 @@ export function startBenchReport(): BenchReport {
     },
   };
 }
+
+/**
+ * Rows measured interleaved in one run: a warm-up pass of each, then `reps` repetitions of every
+ * row in turn (the machine's drift falls on all rows alike); each row's median.
+ * `measure(row, ms)` runs a row for at least ms and gives its figure.
+ */
+export function measureRows<R extends string>(
+  title: string,
+  rows: readonly R[],
+  reps: number,
+  measure: (row: R, ms: number) => number,
+  warmupMs: number,
+  ms: number,
+): { reps: Record<R, number>[]; median: Record<R, number> } {
+  for (const r of rows) measure(r, warmupMs);
+  const all: Record<R, number>[] = [];
+  for (let i = 0; i < reps; i++) {
+    process.stderr.write(`${title} rep ${i + 1}/${reps}...\n`);
+    all.push(Object.fromEntries(rows.map((r) => [r, measure(r, ms)])) as Record<R, number>);
+  }
+  const med = Object.fromEntries(rows.map((r) => [r, median(all.map((x) => x[r]))])) as Record<R, number>;
+  return { reps: all, median: med };
+}
+
+/** measureRows' figures as a table: each row's median, repetitions and ratio to the baseline row
+ * (baseline ÷ row: above 1 is faster, for time figures). */
+export function printRowTable<R extends string>(rows: readonly R[], result: { reps: Record<R, number>[]; median: Record<R, number> }, baseline: R): void {
+  const { reps, median: med } = result;
+  console.table(
+    rows.map((r) => ({
+      row: r,
+      median_us: med[r].toFixed(2),
+      ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, x[r].toFixed(2)])),
+      [`vs_${baseline.replace(/-/g, '_')}`]: (med[baseline] / med[r]).toFixed(2),
+    })),
+  );
+}

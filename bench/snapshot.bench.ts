@@ -15,7 +15,7 @@ import { loadSnapshotNative } from '../src/sidecar/snapshot-native.js';
 import { SnapshotReceiver } from '../src/sidecar/snapshot-receiver.js';
 import { citySnapshots, type CitySnapshot } from '../test/sidecar/city-snapshots.js';
 import { importFromRev } from './git-baseline.js';
-import { median, startBenchReport } from './report.js';
+import { measureRows, printRowTable, startBenchReport } from './report.js';
 
 /** main's last commit with the TypeScript decoder (src/protocol/snapshot-format.ts decodeSnapshotData). */
 const BASELINE_REV = '83a44628c186969427676de67c4a438e69e8e3b0';
@@ -78,25 +78,12 @@ async function main(): Promise<void> {
     'c-bare': bareReceiver,
   };
   const rows = Object.keys(makers) as Row[];
-  for (const r of rows) usPerDelta(snaps, makers[r], WARMUP_MS);
-  const reps: Record<Row, number>[] = [];
-  for (let i = 0; i < REPS; i++) {
-    process.stderr.write(`bench:snapshot rep ${i + 1}/${REPS}...\n`);
-    reps.push(Object.fromEntries(rows.map((r) => [r, usPerDelta(snaps, makers[r], MIN_DURATION_MS)])) as Record<Row, number>);
-  }
+  const { reps, median: med } = measureRows('bench:snapshot', rows, REPS, (r, ms) => usPerDelta(snaps, makers[r], ms), WARMUP_MS, MIN_DURATION_MS);
   baseline.cleanup();
-  const med = Object.fromEntries(rows.map((r) => [r, median(reps.map((x) => x[r]))])) as Record<Row, number>;
   const ratios = { ts_over_c_receiver: med['ts-main'] / med['c-receiver'], ts_over_c_bare: med['ts-main'] / med['c-bare'] };
   report.printHeader('bench:snapshot', REPS);
   console.log(`city deltas: ${meanEntities.toFixed(1)} entities, ${meanBytes.toFixed(0)} bytes on average; µs per decoded delta`);
-  console.table(
-    rows.map((r) => ({
-      row: r,
-      median_us: med[r].toFixed(2),
-      ...Object.fromEntries(reps.map((x, i) => [`rep${i + 1}`, x[r].toFixed(2)])),
-      vs_ts_main: (med['ts-main'] / med[r]).toFixed(2),
-    })),
-  );
+  printRowTable(rows, { reps, median: med }, 'ts-main');
   report.write('bench/results/snapshot.json', {
     bench: 'snapshot',
     date: new Date().toISOString(),
