@@ -26,6 +26,7 @@ import {
   type InterpHandle,
   type InterpNative,
 } from './interp-native.js';
+import { NativeOwned } from './native-owned.js';
 import type { SnapshotReceiver } from './snapshot-receiver.js';
 
 export { SLEW_MAX_RATE, SLEW_TIME_CONSTANT_MS, MAX_EXTRAPOLATION_MS, RESYNC_AHEAD_MS, OFFSET_SMOOTHING, BUFFER_MAX_SNAPSHOTS } from './interp-native.js';
@@ -45,12 +46,9 @@ export interface InterpolatedEntity {
 /** Entities the sample buffer first has room for (then grown to what a sample needs). */
 const OUT_INITIAL_ENTITIES = 256;
 
-/** Frees an interpolator's C memory when its JS object is collected without close(). */
-const finalizer = new FinalizationRegistry<{ native: InterpNative; h: InterpHandle }>(({ native, h }) => native.destroy(h));
-
 export class SnapshotInterpolator {
   readonly #native: InterpNative;
-  #h: InterpHandle | null;
+  readonly #ip: NativeOwned<InterpHandle>;
   /** The target delay, as set in C (kept here too: read on every snapshot, a call saved). */
   #targetDelayMs: number;
   /** A delay set by the player (LAN play, measurements) that tick-rate changes keep; null = ENet's rule. */
@@ -66,18 +64,12 @@ export class SnapshotInterpolator {
     this.#native = native;
     this.#fixedDelayMs = fixedDelayMs;
     this.#targetDelayMs = fixedDelayMs ?? interpDelayForTick(tickMs);
-    const h = native.create(this.#targetDelayMs);
-    if (h === null) throw new RangeError('coop_interp_create: out of memory');
-    this.#h = h;
-    finalizer.register(this, { native, h }, this);
+    this.#ip = new NativeOwned(this, native.create(this.#targetDelayMs), (h) => native.destroy(h), 'coop_interp_create');
   }
 
   /** Frees the C memory now (later: nothing held, every sample empty). */
   close(): void {
-    if (this.#h === null) return;
-    finalizer.unregister(this);
-    this.#native.destroy(this.#h);
-    this.#h = null;
+    this.#ip.close();
   }
 
   /**
@@ -92,7 +84,8 @@ export class SnapshotInterpolator {
   }
   set pathAheadMs(ms: number | null) {
     this.#pathAheadMs = ms;
-    if (this.#h !== null) this.#native.setPathAhead(this.#h, ms ?? 0);
+    const h = this.#ip.handle;
+    if (h !== null) this.#native.setPathAhead(h, ms ?? 0);
   }
 
   /** The delay the playout clock is converging to: max(2 × tickMs, 80), or the fixed one. */
@@ -101,37 +94,43 @@ export class SnapshotInterpolator {
   }
   /** The delay actually in effect at the last sample (estimated server now − playout). */
   get currentDelayMs(): number {
-    return this.#h === null ? this.#targetDelayMs : this.#native.currentDelay(this.#h);
+    const h = this.#ip.handle;
+    return h === null ? this.#targetDelayMs : this.#native.currentDelay(h);
   }
   get playoutMs(): number | null {
-    const p = this.#h === null ? NaN : this.#native.playout(this.#h);
+    const h = this.#ip.handle;
+    const p = h === null ? NaN : this.#native.playout(h);
     return Number.isNaN(p) ? null : p;
   }
   /** Snapshots held. */
   get held(): number {
-    return this.#h === null ? 0 : this.#native.held(this.#h);
+    const h = this.#ip.handle;
+    return h === null ? 0 : this.#native.held(h);
   }
 
   onTickRateChange(tickMs: number): void {
     this.#targetDelayMs = this.#fixedDelayMs ?? interpDelayForTick(tickMs);
-    if (this.#h !== null) this.#native.setDelay(this.#h, this.#targetDelayMs);
+    const h = this.#ip.handle;
+    if (h !== null) this.#native.setDelay(h, this.#targetDelayMs);
   }
 
   /** Adds a decoded snapshot stamped with the server's time, received at localNowMs (copied).
    * `arrivalKnown` false: it waited for a paced tick before it was read (receive-gate.ts), so
    * localNowMs is not its arrival and teaches the clock offset nothing. */
   push(serverTimeMs: number, state: SnapshotState, localNowMs: number, arrivalKnown = true): void {
-    if (this.#h === null) return;
+    const h = this.#ip.handle;
+    if (h === null) return;
     const n = Math.max(0, Math.min(state.count, state.ids.length, Math.floor(state.vals.length / FIELD_COUNT)));
-    this.#native.push(this.#h, serverTimeMs, state.ids, state.vals, n, localNowMs, arrivalKnown ? 1 : 0);
+    this.#native.push(h, serverTimeMs, state.ids, state.vals, n, localNowMs, arrivalKnown ? 1 : 0);
   }
 
   /** push() of the snapshot `tick` the receiver holds, from C memory to C memory (the normal
    * path: no copy through JavaScript). False when the receiver holds no such tick. */
   pushFrom(serverTimeMs: number, receiver: SnapshotReceiver, tick: number, localNowMs: number, arrivalKnown = true): boolean {
     const rx = receiver.handle;
-    if (this.#h === null || rx === null || receiver.libraryPath !== this.#native.path) return false;
-    return this.#native.pushRx(this.#h, serverTimeMs, rx, tick, localNowMs, arrivalKnown ? 1 : 0) !== INTERP_NOT_HELD;
+    const h = this.#ip.handle;
+    if (h === null || rx === null || receiver.libraryPath !== this.#native.path) return false;
+    return this.#native.pushRx(h, serverTimeMs, rx, tick, localNowMs, arrivalKnown ? 1 : 0) !== INTERP_NOT_HELD;
   }
 
   /** Advances the playout clock to localNowMs and returns the entities to show (the array and
@@ -139,7 +138,7 @@ export class SnapshotInterpolator {
   sample(localNowMs: number): InterpolatedEntity[] {
     const out = this.#out;
     out.length = 0;
-    const h = this.#h;
+    const h = this.#ip.handle;
     if (h === null) return out;
     let buf = this.#buf;
     let n = this.#native.sample(h, localNowMs, buf, buf.length / OUT_STRIDE);

@@ -5,6 +5,7 @@
 // (docs/sidecar.md "The native path"). Here: the steering; the interpolator takes a state from
 // C memory (SnapshotInterpolator.pushFrom), receive() copies one out for other callers.
 import { loadSnapshotNative, SNAPSHOT_REJECTS, SNAP_HISTORY, SNAP_OK, type SnapRxHandle, type SnapshotNative, type SnapshotReject } from './snapshot-native.js';
+import { NativeOwned } from './native-owned.js';
 import { emptyState, ensureCapacity, type SnapshotState } from '../protocol/snapshot-format.js';
 
 /** Decoded snapshots kept as bases; the server never bases on older than its 32-tick history. */
@@ -19,30 +20,25 @@ export type ReceiveResult = { ok: true; tick: number; state: SnapshotState } | {
 
 const asTick = (t: number): number => (Number.isSafeInteger(t) && t >= 0 ? t : NOT_A_TICK);
 
-/** Frees a receiver's C memory when its JS object is collected without close(). */
-const finalizer = new FinalizationRegistry<{ native: SnapshotNative; h: SnapRxHandle }>(({ native, h }) => native.destroy(h));
-
 export class SnapshotReceiver {
   readonly #native: SnapshotNative;
-  #h: SnapRxHandle | null;
+  readonly #rx: NativeOwned<SnapRxHandle>;
   /** The state receive() and state() hand out, copied from C memory: reused by the next call. */
   readonly #out: SnapshotState = emptyState(OUT_INITIAL_ENTITIES);
 
   constructor(native: SnapshotNative = loadSnapshotNative()) {
     this.#native = native;
-    const h = native.create();
-    if (h === null) throw new RangeError('coop_snap_rx_create: out of memory');
-    this.#h = h;
-    finalizer.register(this, { native, h }, this);
+    this.#rx = new NativeOwned(this, native.create(), (h) => native.destroy(h), 'coop_snap_rx_create');
   }
 
   get newestTick(): number {
-    return this.#h === null ? -1 : Number(this.#native.newest(this.#h));
+    const h = this.#rx.handle;
+    return h === null ? -1 : Number(this.#native.newest(h));
   }
 
   /** The `coop_snap_rx*` for the other native pieces (the interpolator's pushFrom), null once closed. */
   get handle(): SnapRxHandle | null {
-    return this.#h;
+    return this.#rx.handle;
   }
   /** The shim the receiver lives in (a handle is only good for functions of the same one). */
   get libraryPath(): string {
@@ -51,20 +47,18 @@ export class SnapshotReceiver {
 
   /** Snapshots rejected (each receive() that returned ok: false). */
   get drops(): number {
-    return this.#h === null ? 0 : this.#native.drops(this.#h);
+    const h = this.#rx.handle;
+    return h === null ? 0 : this.#native.drops(h);
   }
 
   /** Frees the C memory now (later calls: nothing held, every receive an 'old-tick'). */
   close(): void {
-    if (this.#h === null) return;
-    finalizer.unregister(this);
-    this.#native.destroy(this.#h);
-    this.#h = null;
+    this.#rx.close();
   }
 
   /** The decoded state of a tick still held, or null; valid until the next state() or receive(). */
   state(tick: number): SnapshotState | null {
-    const h = this.#h;
+    const h = this.#rx.handle;
     const t = asTick(tick);
     if (h === null || t === NOT_A_TICK) return null;
     const out = this.#out;
@@ -88,7 +82,7 @@ export class SnapshotReceiver {
   /** receive() without the copy: the state stays in C memory (for the interpolator's pushFrom).
    * null when decoded, else why it was dropped. */
   decode(tick: number, baseTick: number, data: Uint8Array): SnapshotReject | null {
-    const h = this.#h;
+    const h = this.#rx.handle;
     if (h === null) return 'old-tick';
     const rc = this.#native.receive(h, asTick(tick), baseTick === 0 ? 0 : asTick(baseTick), data, data.length);
     // Every code the C side returns is named (a test holds the table to coop_snapshot.h).
