@@ -11,6 +11,7 @@ import { EnetHost } from '../../src/net/enet/host.js';
 import type { DatagramAddress } from '../../src/net/enet/transport.js';
 import {
   COMMAND_FLAG_ACKNOWLEDGE,
+  COMMAND_FLAG_UNSEQUENCED,
   COMMAND_HEADER_SIZE,
   COMMAND_MASK,
   COMMAND_SIZES,
@@ -168,7 +169,7 @@ describe('coop_wire_take_snapshots on a TypeScript server’s datagrams', () => 
     expect([...answers].sort()).toEqual([WIRE.TRUNCATED, WIRE.BAD_COMMAND, WIRE.COMPRESSED, WIRE.NO_PEER, WIRE.ACK_WITHOUT_TIME, WIRE.NO_ROOM].sort());
   });
 
-  it('answers 0 and leaves a datagram without snapshots as it is; a header alone becomes length 0', () => {
+  it('answers 0 and leaves a datagram without snapshots (or with flagged ones) as it is; a header alone becomes length 0', () => {
     const wire = loadWireNative();
     const t = mixedTraffic(23, 30, (_d, _from, deliver) => deliver(_d));
     const without = t.datagrams.filter((d) => !walk(d).commands.some(isTaken));
@@ -181,6 +182,18 @@ describe('coop_wire_take_snapshots on a TypeScript server’s datagrams', () => 
     // the same snapshots on another channel stay
     const withSnapshots = t.datagrams.find((d) => walk(d).commands.some(isTaken))!;
     expect(untouched(wire.take(withSnapshots, CHANNEL_SNAPSHOT + 1), withSnapshots)).toBe(true);
+    // a SEND_UNRELIABLE with a flag in its command byte stays: with the acknowledge flag Node's
+    // ENet owes an acknowledgement for it
+    const snap = encodeSnapshotEnvelope({ tick: 3, baseTick: 2, serverTimeMs: 1, tickMs: 25 }, new Uint8Array([9]));
+    const plain = wire.buildUnreliable({ outgoingPeerId: 1, outgoingSessionId: 1, channel: CHANNEL_SNAPSHOT, reliableSeq: 0 }, 1, snap) as Uint8Array;
+    expect(wire.take(plain, CHANNEL_SNAPSHOT).rc).toBe(1);
+    for (const flag of [COMMAND_FLAG_ACKNOWLEDGE, COMMAND_FLAG_UNSEQUENCED]) {
+      const flagged = concat([new Uint8Array([0x80, 0x01, 0x12, 0x34]), plain.subarray(HEADER_MINIMUM_SIZE)]);
+      flagged[HEADER_SIZE] |= flag;
+      const r = wire.take(flagged, CHANNEL_SNAPSHOT);
+      expect(r.rc).toBe(0);
+      expect(untouched(r, flagged)).toBe(true);
+    }
     const headerOnly = wire.take(new Uint8Array([0x80, 0x00, 0x12, 0x34]), CHANNEL_SNAPSHOT);
     expect([headerOnly.rc, headerOnly.len]).toEqual([0, 0]);
     expect(wire.take(new Uint8Array([0x00]), CHANNEL_SNAPSHOT).rc).toBe(WIRE.TRUNCATED);
