@@ -9,7 +9,8 @@
  *
  * As the bridge does, SpawnProxy and DespawnProxy are never lost: when the ring is full they wait
  * in C memory (at most COOP_PROXIES_PENDING_MAX_BYTES of payload, as bridge/constants.ts
- * BRIDGE_OUT_QUEUE_MAX_BYTES) and go, in order, at the start of the next call that writes; while
+ * BRIDGE_OUT_QUEUE_MAX_BYTES) and go, in order, at the start of the next call that takes the
+ * region (frame, forget, forget_all: where the bridge's outbox retries on a 1 ms timer); while
  * any wait, no RemoteEntityStates frame is written. A states chunk the ring did not take is
  * forgotten, so those entities go again next frame even if they stop moving.
  *
@@ -58,7 +59,7 @@ COOP_API void coop_proxies_destroy(coop_proxies *p);
  * again: ignored (COOP_PROXIES_OK), as CoopClient does. */
 COOP_API int coop_proxies_known(coop_proxies *p, uint32_t id, uint8_t kind, const uint8_t *name, uint32_t name_len);
 /* InterestRemove: forgets it; writes DespawnProxy to `game` when it was spawned. Not known:
- * nothing (COOP_PROXIES_OK). */
+ * nothing more (COOP_PROXIES_OK) than any call taking `game` does: write what waits. */
 COOP_API int coop_proxies_forget(coop_proxies *p, coop_region *game, uint32_t id);
 /* The server session is gone: every spawned proxy despawned (in the order they were spawned, as
  * sidecar.ts walks its Set), everything forgotten. */

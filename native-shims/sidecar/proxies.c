@@ -339,9 +339,9 @@ static void release(coop_proxies *p, uint32_t e) {
 
 COOP_API int coop_proxies_forget(coop_proxies *p, coop_region *game, uint32_t id) {
   if (!p) return COOP_PROXIES_ERR_ARGS;
-  uint32_t s = find_slot(p, id);
-  if (s == NONE) return COOP_PROXIES_OK;
   int rc = flush_queue(p, game);
+  uint32_t s = find_slot(p, id);
+  if (s == NONE) return rc;
   uint32_t e = p->table[s];
   if (p->pool[e].spawned) {
     spawned_unlink(p, e);
