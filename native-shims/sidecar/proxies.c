@@ -185,6 +185,12 @@ static uint32_t encode_states(coop_proxies *p, uint32_t tick_us, const uint32_t 
   return at;
 }
 
+/* The one place a frame goes into the game's ring (this role's outbound ring): 0 written, 1 the
+ * ring is full, -1 never (larger than coop_max_payload, region not open). */
+static int ring_write(coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
+  return coop_write_frame(game, type, payload, len);
+}
+
 /* Writes what waits, in order, while the ring takes it. A frame the ring can never take (too
  * large, region not open) is dropped; returns COOP_PROXIES_ERR_DROPPED then, else OK. */
 static int flush_queue(coop_proxies *p, coop_region *game) {
@@ -195,7 +201,7 @@ static int flush_queue(coop_proxies *p, coop_region *game) {
     uint32_t len;
     memcpy(&type, f, 2);
     memcpy(&len, f + 2, 4);
-    int w = coop_write_frame(game, type, f + QUEUED_HEAD_BYTES, len);
+    int w = ring_write(game, type, f + QUEUED_HEAD_BYTES, len);
     if (w == 1) break;
     if (w != 0) rc = COOP_PROXIES_ERR_DROPPED;
     p->queue_head += QUEUED_HEAD_BYTES + len;
@@ -209,7 +215,7 @@ static int flush_queue(coop_proxies *p, coop_region *game) {
  * else queued (bounded, as the bridge's outbox). */
 static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
   if (p->queue_head == p->queue_len) {
-    int w = coop_write_frame(game, type, payload, len);
+    int w = ring_write(game, type, payload, len);
     if (w == 0) return COOP_PROXIES_OK;
     if (w != 1) return COOP_PROXIES_ERR_DROPPED; /* the bridge throws FRAME_TOO_LARGE */
   }
@@ -415,7 +421,7 @@ COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t
   for (uint32_t at = 0; at < n; at += COOP_PROXIES_STATES_MAX_PER_FRAME) {
     uint32_t k = n - at < COOP_PROXIES_STATES_MAX_PER_FRAME ? n - at : COOP_PROXIES_STATES_MAX_PER_FRAME;
     int w = 1; /* not taken while spawns/despawns wait (bridge trySend) */
-    if (p->queue_head == p->queue_len) w = coop_write_frame(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, encode_states(p, tick_us, p->changed + at, k));
+    if (p->queue_head == p->queue_len) w = ring_write(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, encode_states(p, tick_us, p->changed + at, k));
     if (w == 0) {
       written += (int32_t)k;
       continue;

@@ -45,6 +45,9 @@ const OUTBOX_SETTLE_MS = BRIDGE_OUT_RETRY_MS + 2;
 /** Entities the random runs know at most: their states fit one frame of the small ring. */
 const MAX_RANDOM_ENTITIES = 150;
 const RANDOM_STEPS = 600;
+/** Every so many steps the game stops reading for LONG_STALL_STEPS (the ring fills, spawns queue). */
+const LONG_STALL_EVERY = 200;
+const LONG_STALL_STEPS = 80;
 
 /** sidecar.ts BRIDGE_KIND: the protocol's kind to the bridge's (0 avatar, 1 NPC, 2 vehicle). */
 const bridgeKind = (k: number): number => ({ [EntityKind.KIND_AVATAR]: 0, [EntityKind.KIND_NPC]: 1, [EntityKind.KIND_VEHICLE]: 2 })[k] ?? 1;
@@ -297,6 +300,43 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
     expect(P.cWritten).toBe(0);
   });
 
+  it('writes what the TypeScript writes for an id sampled twice in a frame, and for NaN, infinite and huge values', async () => {
+    const P = pair(BIG_RING_BYTES);
+    P.known(1, EntityKind.KIND_NPC, 'a');
+    P.known(2, EntityKind.KIND_AVATAR, 'b');
+    const base = { x: 1, y: 2, z: 3, yaw: 0.5, vx: 0, vy: 0, vz: 0, extrapolated: false };
+    // 1 twice with different values: spawned with the first, both states carry the last (one object in TypeScript)
+    await P.frame(100, [
+      { ...base, id: 1 },
+      { ...base, id: 2 },
+      { ...base, id: 1, x: 9 },
+    ]);
+    let got = P.read().map(decode);
+    expect(got.map((d) => d.name)).toEqual(['SpawnProxy', 'SpawnProxy', 'RemoteEntityStates']);
+    expect(got[0].msg).toMatchObject({ entityId: 1, pos: { x: 1 } });
+    expect((got[2].msg as { states: { entityId: number; pos: { x: number } }[] }).states.map((s) => [s.entityId, s.pos.x])).toEqual([
+      [1, 9],
+      [2, 1],
+      [1, 9],
+    ]);
+    // twice with the same values: once
+    await P.frame(116, [
+      { ...base, id: 1 },
+      { ...base, id: 1 },
+    ]);
+    got = P.read().map(decode);
+    expect((got[0].msg as { states: unknown[] }).states).toHaveLength(1);
+    // NaN never equals itself (sent every frame); ±Infinity and 1e300 (Infinity as a float) like any value
+    for (const t of [132, 148, 164])
+      await P.frame(t, [
+        { ...base, id: 1, x: NaN, yaw: Infinity },
+        { ...base, id: 2, y: 1e300, vz: -Infinity, z: -0 },
+      ]);
+    got = P.read().map(decode);
+    expect(got.map((d) => (d.msg as { states: unknown[] }).states.length)).toEqual([2, 1, 1]);
+    expect(P.cWritten).toBe(0);
+  });
+
   it('splits a large frame into chunks of COOP_PROXIES_STATES_MAX_PER_FRAME, as entity-batch.ts does', async () => {
     const P = pair(BIG_RING_BYTES);
     const N = 2 * ENTITY_STATES_MAX_PER_FRAME + 300;
@@ -315,7 +355,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
     expect(proxies.spawnedCount(P.c.p)).toBe(N);
   });
 
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`random run ${seed}: entities appear, move, stand still, leave; unknown ids; the ring fills`, async () => {
       const rnd = mulberry32(seed);
       const P = pair(SMALL_RING_BYTES);
@@ -366,6 +406,8 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
             last.set(id, e);
             sampled.push(e);
           }
+          // now and then an id twice (the interpolator never does; the two must still agree)
+          if (sampled.length > 0 && rnd() < 0.05) sampled.push({ ...sampled[0], x: rnd() < 0.5 ? sampled[0].x : rnd() });
           // ids the session does not know (sampled all the same), one out of u32 range
           for (let k = Math.floor(rnd() * 4); k > 0; k--) {
             const id = k === 3 ? 2 ** 32 + 5 : randomId();
@@ -381,7 +423,9 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
         sawQueued = Math.max(sawQueued, counters.queued);
         sawRefused = counters.refused;
         // the game: reads everything most frames; sometimes stalls for a while, or reads a few
-        if (gameStalled > 0) gameStalled--;
+        if (step % LONG_STALL_EVERY === LONG_STALL_EVERY - 1)
+          gameStalled = LONG_STALL_STEPS; // the ring fills for sure
+        else if (gameStalled > 0) gameStalled--;
         else if (rnd() < 0.05) gameStalled = 10 + Math.floor(rnd() * 60);
         else P.read(rnd() < 0.2 ? Math.floor(rnd() * 4) : Infinity);
       }
