@@ -2,8 +2,9 @@
 // (native-shims/sidecar/fuzz/proxies_fuzz.c) is built with proxies.c and the shim's region and
 // frame code, and drives random known/forget/frame sequences (names of any length and bytes in
 // buffers of exactly their size, hostile ids and values, a game that stops reading) while
-// checking every frame the game reads against the manifest's layouts. The second test plants a
-// copy one byte short of a name and sees the sanitizer catch it.
+// checking every frame the game reads against the manifest's layouts. A second driver
+// (proxies_alloc.c, the allocator wrapped) counts allocations after the first frame: none. The
+// last test plants a copy one byte short of a name and sees the sanitizer catch it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,11 @@ const DRIVER_C = `${SHIMS}/sidecar/fuzz/proxies_fuzz.c`;
 /** The shim's region and frames, which the driver opens in both roles. */
 const REGION_C = ['region.c', 'frames.c', 'platform_unix.c', 'hooks_check.c'].map((f) => `${SHIMS}/src/${f}`);
 const ITERATIONS = 200;
+const ALLOC_C = `${SHIMS}/sidecar/fuzz/proxies_alloc.c`;
+const ALLOC_ENTITIES = 3000;
+const ALLOC_FRAMES = 100;
+/** The allocator's entry points the allocation check counts (ld --wrap). */
+const WRAPPED = 'malloc,--wrap=calloc,--wrap=realloc';
 const SANITIZERS = 'address,undefined,float-cast-overflow';
 /** Any report aborts the run, with frames a reader can follow (as sanitized-driver.ts builds). */
 const FLAGS = ['-std=c11', '-O1', '-g', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', `-fsanitize=${SANITIZERS}`, '-Wall', '-Wextra', '-Werror'];
@@ -55,6 +61,25 @@ describe('the C proxies under ASan and UBSan', () => {
     expect(states).toBeGreaterThan(spawns);
     expect(full).toBeGreaterThan(0);
     expect(dropped).toBeGreaterThan(0);
+  });
+
+  it(`allocates nothing per frame once every entity has been seen (${ALLOC_ENTITIES} entities, ${ALLOC_FRAMES} frames)`, () => {
+    const exe = join(dir, 'proxies-alloc');
+    const cc = spawnSync(
+      'gcc',
+      ['-std=c11', '-O1', '-Wall', '-Wextra', '-Werror', ...INCLUDES, '-o', exe, ALLOC_C, PROXIES_C, ...REGION_C, '-lrt', '-lm', `-Wl,--wrap=${WRAPPED}`],
+      { encoding: 'utf8' },
+    );
+    expect(cc.stderr).toBe('');
+    expect(cc.status).toBe(0);
+    const r = spawnSync(exe, [String(ALLOC_ENTITIES), String(ALLOC_FRAMES)], { encoding: 'utf8', timeout: DRIVER_TIMEOUT_MS });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const m = /^first (\d+) allocations (\d+) states (\d+)$/m.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0); // the wrap counts: the first frame grew the buffers
+    expect(Number(m![2])).toBe(0);
+    expect(Number(m![3])).toBeGreaterThan(ALLOC_ENTITIES * ALLOC_FRAMES * 0.25); // the frames carried states (a third move each frame)
   });
 
   it('catches a planted copy past a name buffer (the sanitizer is really on)', () => {
