@@ -53,10 +53,11 @@ typedef struct coop_proxies coop_proxies;
 COOP_API coop_proxies *coop_proxies_create(void);
 /* Frees everything (waiting spawns/despawns included: nothing is written). */
 COOP_API void coop_proxies_destroy(coop_proxies *p);
-/* InterestAdd: entity id is known with its bridge kind (COOP_PROXIES_KIND_*; the caller maps the
- * protocol's EntityKind as sidecar.ts BRIDGE_KIND does) and template name (UTF-8 bytes, len; name
- * may be NULL when len is 0). Returns COOP_PROXIES_OK or a negative code (then not known). Known
- * again: ignored (COOP_PROXIES_OK), as CoopClient does. */
+/* InterestAdd: entity id is known with its bridge kind (COOP_PROXIES_KIND_*, written as given;
+ * the caller maps the protocol's EntityKind as sidecar.ts BRIDGE_KIND does: unknown kinds are
+ * NPCs) and template name (UTF-8 bytes, len; name may be NULL when len is 0; copied). Returns
+ * COOP_PROXIES_OK or a negative code (then not known). Known again: ignored (COOP_PROXIES_OK,
+ * the name not even checked), as CoopClient does. */
 COOP_API int coop_proxies_known(coop_proxies *p, uint32_t id, uint8_t kind, const uint8_t *name, uint32_t name_len);
 /* InterestRemove: forgets it; writes DespawnProxy to `game` when it was spawned. Not known:
  * nothing more (COOP_PROXIES_OK) than any call taking `game` does: write what waits. */

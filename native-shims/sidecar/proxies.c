@@ -304,9 +304,9 @@ COOP_API void coop_proxies_destroy(coop_proxies *p) {
 
 COOP_API int coop_proxies_known(coop_proxies *p, uint32_t id, uint8_t kind, const uint8_t *name, uint32_t name_len) {
   if (!p || (name_len > 0 && !name)) return COOP_PROXIES_ERR_ARGS;
+  if (find_slot(p, id) != NONE) return COOP_PROXIES_OK; /* known again: ignored, whatever its name */
   if (name_len > COOP_PROXIES_NAME_MAX_BYTES) return COOP_PROXIES_ERR_TOO_LONG;
   if (!valid_utf8(name, name_len)) return COOP_PROXIES_ERR_BAD_NAME;
-  if (find_slot(p, id) != NONE) return COOP_PROXIES_OK;
   uint8_t *copy = NULL;
   if (name_len > 0) {
     copy = (uint8_t *)malloc(name_len);

@@ -453,6 +453,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
     const long = Buffer.alloc(max + 1, 0x61);
     expect(proxies.known(c.p, 1, 0, long, long.byteLength)).toBe(PROXIES_ERR_TOO_LONG);
     expect(proxies.known(c.p, 1, 0, long, max)).toBe(PROXIES_OK);
+    expect(proxies.known(c.p, 1, 0, Buffer.from([0xff]), 1)).toBe(PROXIES_OK); // known again: ignored, name and all
     for (const bad of [[0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80]]) {
       const b = Buffer.from(bad);
       expect(proxies.known(c.p, 2, 0, b, b.byteLength)).toBe(PROXIES_ERR_BAD_NAME);

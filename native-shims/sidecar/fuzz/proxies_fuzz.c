@@ -108,7 +108,10 @@ static void game_reads(coop_region *game, uint8_t *buf, uint32_t cap, long max) 
   }
 }
 
-static uint32_t random_id(void) { return below(4) ? below(SMALL_IDS) : rnd(); }
+/* Ids from BAD_NAME_IDS up are only ever offered with a name that is refused (known again
+ * ignores the name, so a refused name's answer is certain only for an id never known). */
+#define BAD_NAME_IDS 0xFFFFFF00u
+static uint32_t random_id(void) { return below(4) ? below(SMALL_IDS) : rnd() % BAD_NAME_IDS; }
 
 static double hostile(double sane) {
   switch (below(12)) {
@@ -140,7 +143,9 @@ static void known_random(coop_proxies *p) {
   int valid = below(2);
   for (uint32_t i = 0; i < len; i++) name[i] = valid ? (uint8_t)(0x20 + below(0x5F)) : (uint8_t)rnd();
   if (valid && len >= 3 && below(2)) memcpy(name + len - 3, "\xE2\x9C\x93", 3); /* a check mark */
-  int rc = coop_proxies_known(p, random_id(), (uint8_t)rnd(), len ? name : NULL, len);
+  int refused = len > COOP_PROXIES_NAME_MAX_BYTES || !valid_utf8(name, len);
+  uint32_t id = refused ? BAD_NAME_IDS + below(UINT32_MAX - BAD_NAME_IDS) : random_id();
+  int rc = coop_proxies_known(p, id, (uint8_t)rnd(), len ? name : NULL, len);
   if (len > COOP_PROXIES_NAME_MAX_BYTES) CHECK(rc == COOP_PROXIES_ERR_TOO_LONG);
   else if (valid_utf8(name, len)) CHECK(rc == COOP_PROXIES_OK);
   else CHECK(rc == COOP_PROXIES_ERR_BAD_NAME);
