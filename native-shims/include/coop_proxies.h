@@ -65,7 +65,8 @@ COOP_API int coop_proxies_forget(coop_proxies *p, coop_region *game, uint32_t id
 /* The server session is gone: every spawned proxy despawned (in the order they were spawned, as
  * sidecar.ts walks its Set), everything forgotten. */
 COOP_API void coop_proxies_forget_all(coop_proxies *p, coop_region *game);
-/* One render frame: `sampled` is coop_interp_sample's output (count rows of COOP_INTERP_OUT_STRIDE
+/* One render frame (tick_us: sidecar.ts sampleTickUs(now), the sample clock in µs mod 2^32):
+ * `sampled` is coop_interp_sample's output (count rows of COOP_INTERP_OUT_STRIDE
  * doubles, coop_interp.h); entities not known (or ids that are not a u32) are skipped; known ones
  * not yet spawned are spawned first; the changed ones go as RemoteEntityStates frames with
  * tick_us. Returns how many states were written (into the ring), or a negative code (after doing
@@ -73,6 +74,12 @@ COOP_API void coop_proxies_forget_all(coop_proxies *p, coop_region *game);
 COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t tick_us, const double *sampled, int32_t count);
 /* Proxies spawned (SpawnProxy written or waiting) and not despawned. */
 COOP_API uint32_t coop_proxies_spawned_count(const coop_proxies *p);
+/* Writes the spawns and despawns that wait for ring space (what every call taking `game` does
+ * first; the bridge's outbox retries on its own 1 ms timer): for a caller with no frame to show
+ * (the game paused, the session gone) that must not leave them waiting. Returns how many frames
+ * still wait (0: none), or a negative code (some dropped). Not in the brief's API: added because
+ * nothing else would write them without a frame. */
+COOP_API int32_t coop_proxies_flush(coop_proxies *p, coop_region *game);
 
 #ifdef __cplusplus
 }

@@ -62,7 +62,7 @@ struct coop_proxies {
   uint8_t *buf; /* one frame being encoded */
   uint32_t buf_cap;
   uint8_t *queue; /* spawns/despawns waiting for ring space: queue[queue_head .. queue_len) */
-  uint32_t queue_cap, queue_head, queue_len, queue_payload_bytes;
+  uint32_t queue_cap, queue_head, queue_len, queue_payload_bytes, queue_frames;
 };
 
 /* ---- the table: linear probing, deletion by backward shift (no tombstones) ---- */
@@ -206,6 +206,7 @@ static int flush_queue(coop_proxies *p, coop_region *game) {
     if (w != 0) rc = COOP_PROXIES_ERR_DROPPED;
     p->queue_head += QUEUED_HEAD_BYTES + len;
     p->queue_payload_bytes -= len;
+    p->queue_frames--;
   }
   if (p->queue_head == p->queue_len) p->queue_head = p->queue_len = 0;
   return rc;
@@ -233,6 +234,7 @@ static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, cons
   if (len) memcpy(at + QUEUED_HEAD_BYTES, payload, len);
   p->queue_len = need;
   p->queue_payload_bytes += len;
+  p->queue_frames++;
   return COOP_PROXIES_OK;
 }
 
@@ -372,6 +374,12 @@ COOP_API void coop_proxies_forget_all(coop_proxies *p, coop_region *game) {
 }
 
 COOP_API uint32_t coop_proxies_spawned_count(const coop_proxies *p) { return p ? p->spawned_count : 0; }
+
+COOP_API int32_t coop_proxies_flush(coop_proxies *p, coop_region *game) {
+  if (!p) return COOP_PROXIES_ERR_ARGS;
+  int rc = flush_queue(p, game);
+  return rc != COOP_PROXIES_OK ? rc : (int32_t)p->queue_frames;
+}
 
 /* ---- one frame ---- */
 

@@ -200,7 +200,8 @@ function pair(ringBytes: number) {
   const ts = tsSide(ringBytes);
   const c = cSide(ringBytes);
   const all: Got[] = [];
-  let cWritten = 0;
+  let cWritten = 0,
+    maxWaiting = 0;
   return {
     ts,
     c,
@@ -235,6 +236,17 @@ function pair(ringBytes: number) {
       await this.settle();
       ts.forget(id);
       expect(c.forget(id)).toBe(PROXIES_OK);
+    },
+    /** The outbox's retry against coop_proxies_flush: the same frames still wait. */
+    async flush() {
+      await this.settle();
+      const waiting = proxies.flush(c.p, c.region);
+      expect(waiting).toBe(ts.bridge.counters().queued);
+      maxWaiting = Math.max(maxWaiting, waiting);
+    },
+    /** The most frames a flush left waiting. */
+    get maxWaiting() {
+      return maxWaiting;
     },
     async forgetAll() {
       await this.settle();
@@ -379,7 +391,9 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
           const id = rnd() < 0.8 ? ids.splice(Math.floor(rnd() * ids.length), 1)[0] : randomId();
           if (!ids.includes(id)) last.delete(id);
           await P.forget(id);
-        } else if (r < 0.165) {
+        } else if (r < 0.18) {
+          await P.flush();
+        } else if (r < 0.185) {
           await P.forgetAll();
           ids.length = 0;
           last.clear();
@@ -425,14 +439,15 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
         // the game: reads everything most frames; sometimes stalls for a while, or reads a few
         if (step % LONG_STALL_EVERY === LONG_STALL_EVERY - 1)
           gameStalled = LONG_STALL_STEPS; // the ring fills for sure
-        else if (gameStalled > 0) gameStalled--;
-        else if (rnd() < 0.05) gameStalled = 10 + Math.floor(rnd() * 60);
+        else if (gameStalled > 0) {
+          if (--gameStalled === 0) await P.flush(); // into the ring still full: what waits stays
+        } else if (rnd() < 0.05) gameStalled = 10 + Math.floor(rnd() * 60);
         else P.read(rnd() < 0.2 ? Math.floor(rnd() * 4) : Infinity);
       }
       await P.forgetAll();
       for (let k = 0; k < 200 && P.ts.bridge.counters().queued > 0; k++) {
         P.read();
-        await P.frame(now, []); // the C flushes its queue on the call, as the outbox's retry did
+        await P.flush();
       }
       P.read();
       expect(P.ts.bridge.counters().queued).toBe(0);
@@ -443,6 +458,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
       expect([...names].sort()).toEqual([MESSAGE_IDS.SpawnProxy, MESSAGE_IDS.DespawnProxy, MESSAGE_IDS.RemoteEntityStates].sort((x, y) => x - y));
       expect(sawRefused).toBeGreaterThan(0);
       expect(sawQueued).toBeGreaterThan(0);
+      expect(P.maxWaiting).toBeGreaterThan(0); // a flush into a full ring left frames waiting, as the outbox
       expect(P.cWritten).toBe(0); // every state C said it wrote was read
     });
   }

@@ -7,7 +7,7 @@
  * Opens one region in both roles (ring of RING_BYTES) and, each iteration, runs a fresh
  * coop_proxies through a random mix of: known() with names of random length (past
  * COOP_PROXIES_NAME_MAX_BYTES too) and bytes (valid UTF-8 or not) in buffers of exactly their
- * length; forget() of known and unknown ids; forget_all(); frame() with rows of exactly `count`
+ * length; forget() of known and unknown ids; forget_all(); flush(); frame() with rows of exactly `count`
  * (ids known, unknown, not a u32: NaN, ±inf, negative, 2^32, fractions; values NaN, ±inf, huge);
  * a game that reads everything, a few frames or nothing (the ring fills, spawns queue, a states
  * frame larger than the ring's payload is refused). Every frame the game reads is checked against
@@ -192,6 +192,7 @@ int main(int argc, char **argv) {
   CHECK(coop_proxies_frame(NULL, side, 0, NULL, 0) == COOP_PROXIES_ERR_ARGS);
   CHECK(coop_proxies_known(NULL, 1, 0, NULL, 0) == COOP_PROXIES_ERR_ARGS);
   CHECK(coop_proxies_forget(NULL, side, 1) == COOP_PROXIES_ERR_ARGS);
+  CHECK(coop_proxies_flush(NULL, side) == COOP_PROXIES_ERR_ARGS);
   coop_proxies_forget_all(NULL, side);
   coop_proxies_destroy(NULL);
   for (long it = 0; it < iterations; it++) {
@@ -208,6 +209,9 @@ int main(int argc, char **argv) {
       else if (op < 27) {
         int rc = coop_proxies_forget(p, side, random_id());
         CHECK(rc == COOP_PROXIES_OK || rc == COOP_PROXIES_ERR_DROPPED);
+      } else if (op == 26) {
+        int32_t rc = coop_proxies_flush(p, side);
+        CHECK(rc >= 0 || rc == COOP_PROXIES_ERR_DROPPED);
       } else if (op == 27 && below(2)) {
         coop_proxies_forget_all(p, side);
         CHECK(coop_proxies_spawned_count(p) == 0);
