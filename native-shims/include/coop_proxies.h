@@ -10,7 +10,7 @@
  * As the bridge does, SpawnProxy and DespawnProxy are never lost: when the ring is full they wait
  * in C memory (at most COOP_PROXIES_PENDING_MAX_BYTES of payload, as bridge/constants.ts
  * BRIDGE_OUT_QUEUE_MAX_BYTES) and go, in order, at the start of the next call that takes the
- * region (frame, forget, forget_all: where the bridge's outbox retries on a 1 ms timer); while
+ * region (frame, forget, forget_all, flush: where the bridge's outbox retries on a 1 ms timer); while
  * any wait, no RemoteEntityStates frame is written. A states chunk the ring did not take is
  * forgotten, so those entities go again next frame even if they stop moving.
  *
