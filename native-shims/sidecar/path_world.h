@@ -1,0 +1,77 @@
+/* The native path's state (struct coop_path) and what its thread does in the world
+ * (path_world.c), shared by native_path.c (the thread, the rings, Node's calls). Internal. */
+#ifndef COOP_PATH_WORLD_H
+#define COOP_PATH_WORLD_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "coop_hooks.h"
+#include "coop_interp.h"
+#include "coop_path.h"
+#include "coop_proxies.h"
+#include "coop_snapshot.h"
+#include "coop_wire.h"
+#include "path_forward.h"
+#include "path_relay.h"
+
+#define PATH_SNAPSHOTS_PER_DATAGRAM 16 /* snapshot commands taken from one datagram; more stay for Node */
+#define PATH_DATAGRAMS_PER_WAKE 64     /* datagrams read per wake, so the frames are not held behind a flood */
+#define PATH_ENCODE_BYTES 256          /* a PlayerState or SnapshotAck envelope (≤ 65 bytes) and its ENet header */
+
+struct coop_path {
+  pthread_mutex_t lock;
+  pthread_t thread;
+  int started;
+  int status;
+  coop_region *game;
+  coop_region *relay;
+  path_relay to_node; /* game ring 0 -> relay ring 0 */
+  path_relay to_game; /* relay ring 1 -> game ring 1 */
+  int game_wake_fd, relay_wake_fd;
+  int ctl[2];
+  path_forward forward;
+  int udp_fd;
+  double clock_offset_ms;
+  uint32_t counters[COOP_PATH_COUNTERS];
+  /* the server link (in the world) */
+  int in_world;
+  coop_path_link link;
+  int wrap_pending; /* a payload went to Node to be sent reliably; numbers unknown until it says */
+  coop_snap_rx *rx;
+  coop_interp *interp;
+  coop_proxies *proxies;
+  int64_t pending_ack; /* the newest tick not yet acked, or -1 */
+  /* the player (sidecar.ts) */
+  int have_transform;
+  coop_msg_player_transform last;
+  double last_at_ms, last_frame_ms;
+  double tokens, refilled_at_ms;
+  int held;
+  double held_due_ms;
+  double *sampled;
+  uint8_t datagram[COOP_PATH_DATAGRAM_MAX_BYTES];
+  uint8_t payloads[COOP_PATH_DATAGRAM_MAX_BYTES];
+  coop_wire_span spans[PATH_SNAPSHOTS_PER_DATAGRAM];
+};
+
+/* The machine's monotonic clock, ms, and Node's (performance.now(): that plus the path's offset). */
+double path_mono_ms(void);
+double path_now_ms(const coop_path *p);
+
+/* Sends a payload unreliably on the snapshot channel, numbered by the path (coop_path_send). */
+int path_send_channel(coop_path *p, const uint8_t *payload, uint32_t len);
+/* The player's transform in the world: the input up, the proxies down (Sidecar's onPlayerTransform). */
+void path_player_transform(coop_path *p, const uint8_t *payload, double now);
+/* A report the input's rate held back, sent once due. */
+void path_held_input_due(coop_path *p, double now);
+/* A snapshot decoded, acked, and shown when it must be at once (session.ts #snapshot, Sidecar.snapshotArrived). */
+void path_snapshot(coop_path *p, int64_t tick, int64_t base, double server_time_ms, const uint8_t *data, uint32_t len, double now);
+/* Reads what waits in the socket: the snapshots handled here, the rest queued for Node. */
+void path_datagrams(coop_path *p);
+/* Whether the thread sleeps on the socket too (else the datagrams wait for the next game frame). */
+int path_watch_socket(const coop_path *p, double now);
+/* A new server session: a new snapshot history and timeline. */
+void path_forget_session(coop_path *p);
+
+#endif
