@@ -53,3 +53,9 @@ export { CODECS } from './generated/codecs.js';
 export type { MessageCodec } from './generated/codecs.js';
 export { FrameReader, FrameWriter } from './codec.js';
 export { defaultLibraryPath, loadNative, openShimLibrary, LAUNCH_RUNNING, LAUNCH_UNKNOWN } from './native.js';
+// A process that relays a game's region (the sidecar's native path) opens it as the bridge does
+// and polls a pipe as the bridge's reader does.
+export { openRegion } from './region.js';
+export type { OpenedRegion } from './region.js';
+export type { RegionHandle, NativeShim } from './native.js';
+export { PipeSleeper } from './sleeper.js';

@@ -4,6 +4,7 @@
 import type { IdentityKeys } from '../protocol/identity.js';
 import type { EMsg, EntityInfo } from '../protocol/schema.gen.js';
 import type { ClientStateValue } from './session.js';
+import type { SnapshotEnvelope } from '../protocol/snapshot-envelope.js';
 
 export interface ClientEvents {
   state?(from: ClientStateValue, to: ClientStateValue): void;
@@ -45,4 +46,7 @@ export interface CoopClientOptions {
   /** False while the datagrams being read waited for a paced tick (receive-gate.ts): their read
    * time is not their arrival. Default: always known. */
   arrivalKnown?: () => boolean;
+  /** Takes a snapshot in the world before this client does (true: taken; the native path's
+   * thread, which holds the history, while it runs). */
+  snapshotSink?: (s: SnapshotEnvelope) => boolean;
 }

@@ -100,6 +100,15 @@ export class CoopClient {
     this.#setState(ClientState.IDLE);
   }
 
+  /** PlayerState.seq last sent: the native path numbers the inputs while in the world and hands
+   * the count back (native-path.ts). */
+  get inputSeq(): number {
+    return this.#seq;
+  }
+  set inputSeq(seq: number) {
+    this.#seq = seq;
+  }
+
   /** Starts the handshake with where the avatar is now. */
   start(initial: PlayerState): void {
     this.#setState(ClientState.AWAIT_CHALLENGE);
@@ -216,6 +225,7 @@ export class CoopClient {
   }
 
   #snapshot(s: SnapshotEnvelope): void {
+    if (this.#o.snapshotSink?.(s)) return; // the native path's thread holds the history
     // Decoded into C memory and taken from there by the C interpolator: no copy through JS.
     if (this.receiver.decode(s.tick, s.baseTick, s.data) !== null) {
       this.drops++;

@@ -49,10 +49,20 @@ export interface SidecarGlueOptions {
   afterWake?: () => void;
   /** Paced by the server's tick where the delay allows (--pace tick); default false: frame by frame. */
   mayPace?: boolean;
+  /** Proxies the native path's thread spawned: despawned with the sidecar's own. */
+  otherProxies?: ProxyOwner;
 }
 
 /** Bridge kinds: 0 avatar, 1 NPC, 2 vehicle. */
 const BRIDGE_KIND: Record<number, number> = { [EntityKind.KIND_AVATAR]: 0, [EntityKind.KIND_NPC]: 1, [EntityKind.KIND_VEHICLE]: 2 };
+/** The bridge kind of a server EntityKind (an unknown kind shows as an NPC). */
+export const bridgeKindOf = (kind: number | undefined): number => BRIDGE_KIND[kind ?? 0] ?? 1;
+
+/** Proxies spawned by someone else (the native path's thread), despawned with ours. */
+export interface ProxyOwner {
+  forget(id: number): void;
+  forgetAll(): void;
+}
 
 export class Sidecar {
   readonly #game: GameLink;
@@ -71,6 +81,7 @@ export class Sidecar {
   readonly #beforePacedTick: (() => void) | undefined;
   readonly #afterWake: (() => void) | undefined;
   readonly #mayPace: boolean;
+  readonly #otherProxies: ProxyOwner | undefined;
   /** Joining, or the link lost: nothing rides on the game's frames (setInWorld). */
   #outOfWorld = false;
   /** What the game was last told (sleepThroughFrames). */
@@ -84,6 +95,7 @@ export class Sidecar {
     this.#beforePacedTick = options.beforePacedTick;
     this.#afterWake = options.afterWake;
     this.#mayPace = options.mayPace ?? false;
+    this.#otherProxies = options.otherProxies;
     this.#pacer = new TickPacer({ timers: this.#timers, now, onTick: () => this.#pacedTick() });
     this.#inputs = new TokenBucket({ burst: INPUT_BURST, perSecond: INPUT_MAX_HZ }, now());
     game.onPlayerTransform((t) => {
@@ -178,12 +190,14 @@ export class Sidecar {
     for (const id of this.#spawned) this.#game.despawn(id);
     this.#spawned.clear();
     this.#batch.forgetAll();
+    this.#otherProxies?.forgetAll();
   }
 
   /** Call on InterestRemove (the client's despawn event). */
   despawned(id: number): void {
     if (this.#spawned.delete(id)) this.#game.despawn(id);
     this.#batch.forget(id);
+    this.#otherProxies?.forget(id);
   }
 
   /**
@@ -244,7 +258,7 @@ export class Sidecar {
       if (!this.#spawned.has(e.id)) {
         const info = this.#client.known.get(e.id);
         this.#spawned.add(e.id);
-        this.#game.spawn(e.id, BRIDGE_KIND[info?.kind ?? 0] ?? 1, info?.name ?? '', s.pos, s.rot);
+        this.#game.spawn(e.id, bridgeKindOf(info?.kind), info?.name ?? '', s.pos, s.rot);
       }
     }
     const tick = sampleTickUs(now);

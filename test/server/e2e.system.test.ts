@@ -1,6 +1,8 @@
 // Must show, end to end with real processes: coop-server + 3 sidecars + 3 headless games over
 // ENet on loopback. Each game is told about exactly the other players in range, and the
-// positions it is given move smoothly (bounded jerk).
+// positions it is given move smoothly (bounded jerk). V and Panam run the native path (--pace
+// native: a thread takes their games' frames and their snapshots), Judy the JavaScript one: V's
+// game is moved by V's thread, and Judy sees V move by the inputs V's thread sent.
 import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,9 +81,9 @@ describe('end to end: coop-server + 3 sidecars + 3 headless games (real processe
 
     // V and Judy circle 40 m apart (always within 120 m of each other); Panam is 1 km away.
     const players = [
-      { name: 'V', path: circle(0, 0) },
-      { name: 'Judy', path: circle(40, 0) },
-      { name: 'Panam', path: circle(1000, 0) },
+      { name: 'V', path: circle(0, 0), pace: 'native' },
+      { name: 'Judy', path: circle(40, 0), pace: 'frames' },
+      { name: 'Panam', path: circle(1000, 0), pace: 'native' },
     ];
     const games: Proc[] = [];
     const sidecars = players.map((p, i) => {
@@ -101,9 +103,14 @@ describe('end to end: coop-server + 3 sidecars + 3 headless games (real processe
         join(dir, `id-${i}`),
         '--log-level',
         'warn',
+        '--pace',
+        p.pace,
       ]);
     });
     await Promise.all(sidecars.map((s) => s.line(/joined as peer/, START_MS)));
+    // the thread took the game's frames and the socket (no fallback to the JavaScript path)
+    const native = sidecars.map((s) => s.out().includes('handled in a native thread') && !s.out().includes('not a plain UDP socket'));
+    expect(native, sidecars[0]!.out()).toEqual([process.platform === 'linux', false, process.platform === 'linux']);
     await new Promise((r) => setTimeout(r, RUN_MS));
     for (const s of sidecars) expect(s.child.exitCode, s.err()).toBe(null);
     const logs = games.map((g) => gameLog(g.json));

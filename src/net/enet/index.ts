@@ -21,7 +21,7 @@ export { EnetHost } from './host.js';
 export type { EnetHostEvents } from './host.js';
 export type { EnetHostOptions, EnetLogger } from './host-options.js';
 export type { HostStats } from './host-traffic.js';
-export type { EnetPeer, PeerStats } from './peer-api.js';
+export type { EnetPeer, PeerStats, UnreliableLease } from './peer-api.js';
 export { PeerState, PEER_STATE_NAMES } from './peer-state.js';
 export type { PeerStateName, PeerStateValue } from './peer-state.js';
 export { packetFlagsFrom } from './packet.js';

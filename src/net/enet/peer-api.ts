@@ -20,6 +20,20 @@ export interface PeerStats {
   packetsLost: number;
 }
 
+/**
+ * One channel's unreliable sends, lent to a sender outside this ENet (the sidecar's native path,
+ * which builds those datagrams itself): what their headers need. The lender must not send
+ * unreliably on that channel until the numbers come back (EnetPeer.returnUnreliable).
+ */
+export interface UnreliableLease {
+  /** The remote's id for us (the datagram header's peer id) and the session bits beside it. */
+  outgoingPeerId: number;
+  outgoingSessionId: number;
+  /** The channel's last reliable and unreliable sequence numbers. */
+  reliableSeq: number;
+  unreliableSeq: number;
+}
+
 export interface EnetPeer {
   /** Our id for this peer: its slot in the host (ENet's incomingPeerID). */
   readonly id: number;
@@ -41,6 +55,10 @@ export interface EnetPeer {
   disconnectLater(data?: number): void;
   /** Tell the remote (one unacknowledged datagram) and forget the peer now; no local event. */
   disconnectNow(data?: number): void;
+  /** Lends `channelId`'s unreliable numbering (null when not connected or no such channel). */
+  lendUnreliable(channelId: number): UnreliableLease | null;
+  /** Takes the channel's last unreliable sequence number back from the borrower. */
+  returnUnreliable(channelId: number, unreliableSeq: number): void;
   /** Send a ping now (ENet pings idle peers every ping interval on its own). */
   ping(): void;
   setPingInterval(ms: number): void;

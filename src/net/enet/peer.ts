@@ -19,7 +19,7 @@ import { controlBody, peerSend, queueOutgoingCommand, resetOutgoingQueues } from
 import { resetIncomingQueues } from './incoming.js';
 import { packetFlagsFrom, type SendOptions } from './packet.js';
 import { resetLink } from './peer-link.js';
-import type { EnetPeer, PeerStats } from './peer-api.js';
+import type { EnetPeer, PeerStats, UnreliableLease } from './peer-api.js';
 import { PEER_STATE_NAMES, PeerState, isUp, type PeerStateName, type PeerStateValue } from './peer-state.js';
 import type { DatagramAddress } from './transport.js';
 import { Command, COMMAND_FLAG_ACKNOWLEDGE, COMMAND_FLAG_UNSEQUENCED, CONTROL_CHANNEL_ID, DISCONNECT, THROTTLE_CONFIGURE } from './protocol.js';
@@ -146,6 +146,22 @@ export class Peer implements EnetPeer {
     const ok = peerSend(this, channelId, data, packetFlagsFrom(options));
     if (ok) this.host.flushSoon();
     return ok;
+  }
+
+  lendUnreliable(channelId: number): UnreliableLease | null {
+    const ch = this.channels[channelId];
+    if (!ch || this.state !== PeerState.CONNECTED) return null;
+    return {
+      outgoingPeerId: this.outgoingPeerID,
+      outgoingSessionId: this.outgoingSessionID,
+      reliableSeq: ch.outgoingReliableSequenceNumber,
+      unreliableSeq: ch.outgoingUnreliableSequenceNumber,
+    };
+  }
+
+  returnUnreliable(channelId: number, unreliableSeq: number): void {
+    const ch = this.channels[channelId];
+    if (ch) ch.outgoingUnreliableSequenceNumber = unreliableSeq & 0xffff;
   }
 
   /** Graceful disconnect: the remote acknowledges, then both sides see a `disconnect` event. */

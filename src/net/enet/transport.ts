@@ -28,6 +28,15 @@ export interface DatagramTransport {
   receiveWaiting?(): number;
   /** Whether receiveWaiting() can read here. */
   readonly readsOnDemand?: boolean;
+  /**
+   * Where another reader in this process can take the socket's datagrams (a connected socket on
+   * Linux: the sidecar's native path): stops taking them in for good and returns the socket's
+   * descriptor, or -1 where it cannot (nothing changes then). What that reader hands back comes
+   * in through deliver().
+   */
+  handReadingOver?(): number;
+  /** A datagram from the peer, read by whoever took the reading over: to the handler. */
+  deliver?(data: Uint8Array): void;
   /** The single receive handler; set once by the host that owns this transport. */
   onDatagram(handler: DatagramHandler): void;
   /** The address this transport is bound to (for logs and tests). */

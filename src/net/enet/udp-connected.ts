@@ -58,6 +58,11 @@ export class ConnectedSocket {
     this.#fd = fd;
   }
 
+  /** The socket's descriptor (for a reader in another thread: the sidecar's native path). */
+  get fd(): number {
+    return this.#fd;
+  }
+
   /** Sends one datagram to the connected peer now; false when the kernel did not take it whole
    * (the caller sends it through dgram instead). */
   send(data: Uint8Array): boolean {

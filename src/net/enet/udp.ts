@@ -71,6 +71,8 @@ export class UdpTransport implements DatagramTransport {
   #receiving = true;
   /** Reads (receiveWaiting) and sends a connected socket through libc, where the platform allows (udp-connected.ts). */
   #connected: ConnectedSocket | null = null;
+  /** Another reader took the datagrams over (handReadingOver): they never come in here again. */
+  #handedOver = false;
   /** Why sends are not batched although asked (batchSends), or undefined. */
   readonly batchUnavailable: string | undefined;
 
@@ -193,7 +195,7 @@ export class UdpTransport implements DatagramTransport {
    * as expected (datagrams then keep coming as they arrive).
    */
   setReceiving(on: boolean): void {
-    if (this.#closed || on === this.#receiving) return;
+    if (this.#closed || this.#handedOver || on === this.#receiving) return;
     const sw = recvSwitchOf(this.socket);
     if (sw === null) return;
     this.#receiving = on;
@@ -208,7 +210,7 @@ export class UdpTransport implements DatagramTransport {
 
   /** Whether receiveWaiting() can read (a connected socket on Linux: udp-connected.ts). */
   get readsOnDemand(): boolean {
-    return this.#connected !== null && !this.#closed;
+    return this.#connected !== null && !this.#closed && !this.#handedOver;
   }
 
   /**
@@ -218,8 +220,22 @@ export class UdpTransport implements DatagramTransport {
   receiveWaiting(): number {
     const reader = this.#connected,
       peer = this.#peer;
-    if (reader === null || peer === null || this.#closed) return -1;
+    if (reader === null || peer === null || this.#closed || this.#handedOver) return -1;
     return reader.readWaiting((d) => this.#handler?.(d, peer));
+  }
+
+  handReadingOver(): number {
+    const reader = this.#connected;
+    if (reader === null || this.#peer === null || this.#closed) return -1;
+    this.setReceiving(false);
+    if (this.#receiving) return -1; // this Node's dgram cannot stop reading: two readers would race
+    this.#handedOver = true;
+    return reader.fd;
+  }
+
+  deliver(data: Uint8Array): void {
+    const peer = this.#peer;
+    if (peer !== null && !this.#closed) this.#handler?.(data, peer);
   }
 
   localAddress(): DatagramAddress {

@@ -5,7 +5,7 @@
 // The NAT path (ICE, werift-ice, ws) and --import (the merge code, zod) are loaded with import()
 // only when asked for: a direct --server join never loads them (≈ 15 MB of RSS and start-up).
 import pino from 'pino';
-import { openBridge, type Bridge, type BridgeIntervals } from '../../../bridge/index.js';
+import { BridgeError, openBridge, type Bridge, type BridgeIntervals } from '../../../bridge/index.js';
 import { runCommand, EXIT_OK, EXIT_RUNTIME, oneLine } from '../../cli/command.js';
 import type { CliIo } from '../../cli/io.js';
 import { ExitLatch, Teardown } from '../../cli/teardown.js';
@@ -15,6 +15,7 @@ import { fingerprint } from '../../protocol/identity.js';
 import { loadOrCreateIdentity } from '../../protocol/identity-store.js';
 import type { joinThroughMaster } from '../nat-join.js';
 import { WakeTimers } from '../../util/wake-timers.js';
+import { NativePath } from '../native-path.js';
 import { runSession } from './session-wiring.js';
 import { defaultDataDir, sidecarHelp, sidecarOptionsFrom, type SidecarOptions } from './sidecar-options.js';
 
@@ -69,7 +70,10 @@ async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: 
   // calls timers.wake() on each (session-wiring.ts); without frames they fire on their own. The
   // import mode has no frames to ride: its bridge keeps Node's timers (a check every 200 ms).
   const timers = new WakeTimers();
-  const bridge = deps.openBridge({ name: o.bridge, role: 'sidecar', intervals: o.import ? undefined : timers });
+  const path = o.pace === 'native' && !o.import ? openNativePath(o.bridge, say) : null;
+  // the path closes after the bridge on its relay region (newest first)
+  if (path) teardown.add('native path', () => path.close());
+  const bridge = deps.openBridge({ name: path?.relayName ?? o.bridge, role: 'sidecar', intervals: o.import ? undefined : timers });
   teardown.add('bridge', () => bridge.close(exit.reason ?? DEFAULT_CLOSE_REASON).catch(() => undefined));
   const identity = deps.loadIdentity(o.dataDir);
   if (identity.created) say('made a new player identity');
@@ -80,5 +84,19 @@ async function start(o: SidecarOptions, io: CliIo, deps: SidecarDeps, teardown: 
     return;
   }
   const log = pino({ level: o.logLevel, base: { svc: NAME, name: o.name } }, pino.destination(2));
-  await runSession({ o, deps, bridge, identity: identity.keys, teardown, exit, say, log, timers });
+  await runSession({ o, deps, bridge, identity: identity.keys, teardown, exit, say, log, timers, path });
+}
+
+/** The native path on the game's bridge, or null (said why) where it cannot run: the frames then
+ * wake Node. A bridge that cannot be opened fails as openBridge would. */
+function openNativePath(bridgeName: string, say: (line: string) => void): NativePath | null {
+  try {
+    const path = NativePath.open(bridgeName, performance.now());
+    say(`native path: the game's frames and the server's snapshots are handled in a native thread (relay ${path.relayName})`);
+    return path;
+  } catch (err) {
+    if (err instanceof BridgeError) throw err;
+    say(`native path unavailable (${oneLine(err)}): the game's frames wake the sidecar`);
+    return null;
+  }
 }

@@ -12,7 +12,8 @@ import { RefuseCode, type PlayerState } from '../../protocol/schema.gen.js';
 import { bridgeGameLink } from '../bridge-adapter.js';
 import { relayProgress } from '../progress-relay.js';
 import { CoopClient, ClientState } from '../session.js';
-import { FRAME_MS, Sidecar } from '../sidecar.js';
+import { bridgeKindOf, FRAME_MS, Sidecar } from '../sidecar.js';
+import type { NativePath } from '../native-path.js';
 import { yawFromQuat } from '../game-link.js';
 import { attachVoice, voiceMessage } from '../voice-hook.js';
 import type { SidecarDeps } from './run-sidecar.js';
@@ -40,6 +41,8 @@ export interface SessionContext {
   /** The session's slow timers, riding on the game's frames and the paced ticks (run-sidecar.ts
    * made them for the bridge's heartbeat check too). */
   timers: WakeTimers;
+  /** The native path (--pace native) the bridge relays through, or null. */
+  path?: NativePath | null;
 }
 
 function passwordHint(gavePassword: boolean): string {
@@ -50,6 +53,7 @@ function passwordHint(gavePassword: boolean): string {
 
 export async function runSession(c: SessionContext): Promise<void> {
   const { o, bridge, teardown, exit, say, log, timers } = c;
+  const path = c.path ?? null;
   const game = bridgeGameLink(bridge);
   const now = (): number => performance.now();
   // How the slow timers ran: on the game's frames (paced ticks), or waking the process.
@@ -78,11 +82,13 @@ export async function runSession(c: SessionContext): Promise<void> {
     interpDelayMs: o.interpDelayMs,
     ackWithInput: true,
     arrivalKnown: () => !link.readingHeld,
+    snapshotSink: path ? (s) => path.inWorld && (path.pushSnapshot(s.tick, s.baseTick, s.serverTimeMs, s.data), true) : undefined,
     send: (channel, bytes, reliable) => link.send(channel, bytes, reliable),
     events: {
       state: (from, to) => {
         log.info({ event: 'client.state', from, to }, 'client state');
         sidecar.setInWorld(to === ClientState.IN_WORLD);
+        link.worldChanged(to === ClientState.IN_WORLD);
       },
       welcome: (w) => {
         link.welcomed();
@@ -110,11 +116,13 @@ export async function runSession(c: SessionContext): Promise<void> {
       tickRate: (tickMs, delay) => {
         log.info({ event: 'tick.change', tickMs, delay }, 'tick rate');
         game.interpDelay(delay);
+        path?.setDelay(client.interp.interpDelayMs);
         sidecar.retune();
       },
       chat: (_p, from, text) => game.notify(0, from, text),
       notice: (text, level) => game.notify(level, 'server', text),
       spawn: (info) => {
+        path?.known(info.id, bridgeKindOf(info.kind), info.name);
         if (info.ownerPeerId) {
           playerNames.set(info.ownerPeerId, info.name);
           playerAvatars.set(info.ownerPeerId, info.id);
@@ -176,6 +184,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     // The timers due (heartbeat check, ENet's service timer, clock probes and reports, the loss
     // report, the progress poll, voice's watchdog) run on this wake instead of waking us again.
     afterWake: () => timers.wake(),
+    otherProxies: path ?? undefined,
   });
   // By frames, the server's datagrams ride on the game's frames (receive-gate.ts), unless each
   // snapshot is to be shown as it comes (an interpolation delay under a frame). Read after the
@@ -201,6 +210,7 @@ export async function runSession(c: SessionContext): Promise<void> {
     teardown,
     first: () => first ?? { x: 0, y: 0, z: 0, yaw: 0, vx: 0, vy: 0, vz: 0, mode: 0 },
     timers,
+    path,
   });
   const progress = relayProgress({
     game: bridge,

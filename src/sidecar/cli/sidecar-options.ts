@@ -77,9 +77,12 @@ usage: coop-sidecar --server HOST:PORT --bridge NAME [options]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
   --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
   --interp-delay-ms MS   show remote entities MS in the past (0..${MAX_INTERP_DELAY_MS})      [default: max(2 ticks, 80)]
-  --pace frames|tick     frames: wake on every game frame and send the player's moves at once;
+  --pace frames|tick|native
+                         frames: wake on every game frame and send the player's moves at once;
                          tick: once a server tick, just before it, where the interpolation delay
-                         allows: ≈ 10 % less CPU, ≈ 3 ms more input latency  [default: frames]
+                         allows: ≈ 10 % less CPU, ≈ 3 ms more input latency;
+                         native: a native thread takes the game's frames and the server's
+                         snapshots (Linux; elsewhere frames)                  [default: frames]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
@@ -111,15 +114,16 @@ export interface SidecarOptions {
   readonly out: string;
   /** Story sync's clock runs this far ahead of the machine's (tests, benches), ms. */
   readonly clockOffsetMs: number;
-  /** 'tick': paced by the server's tick where it can be (tick-pacer.ts); 'frames' (default): never. */
+  /** 'tick': paced by the server's tick where it can be (tick-pacer.ts); 'native': the frames and
+   * snapshots in a native thread (native-path.ts); 'frames' (default): each frame wakes Node. */
   readonly pace: SidecarPace;
 }
 
-export type SidecarPace = 'tick' | 'frames';
+export type SidecarPace = 'tick' | 'frames' | 'native';
 
 function readPace(value: string | undefined): SidecarPace {
-  if (value === undefined || value === 'tick' || value === 'frames') return value ?? 'frames';
-  throw new UsageError(`--pace must be frames or tick, got ${quote(value)}`);
+  if (value === undefined || value === 'tick' || value === 'frames' || value === 'native') return value ?? 'frames';
+  throw new UsageError(`--pace must be frames, tick or native, got ${quote(value)}`);
 }
 
 /** Largest --clock-offset-ms (about 11 days), ms. */
