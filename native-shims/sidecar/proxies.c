@@ -1,0 +1,428 @@
+/* proxies.c — the game's proxies (coop_proxies.h; docs/sidecar.md "The native path: the game's
+ * proxies"): what sidecar.ts and entity-batch.ts keep (known entities, spawned proxies, the last
+ * state each got) in C memory, and the SpawnProxy / DespawnProxy / RemoteEntityStates frames they
+ * write through the bridge, byte for byte the same.
+ *
+ * Entities live in a pool (stable indices) found through an open-addressing table keyed by the
+ * u32 id; the spawned ones are also on a list in spawn order (forget_all despawns in that order,
+ * as sidecar.ts walks its Set). Each entity keeps the doubles it last sent (the TypeScript
+ * compares those), so "changed" is the same test; the floats are made when a frame is encoded,
+ * as the codec's setFloat32 does. A frame's changed entities are a list of pool indices, encoded
+ * from the entity when the chunk is written (an id sampled twice in one frame is written with its
+ * last values both times, as the TypeScript's shared state object is).
+ *
+ * Encoders: the three frames' layouts are the manifest's (bridge/hooks.manifest.json): the
+ * fixed-size parts are coop_hooks.h's generated packed structs (coop_entity_state, coop_vec3,
+ * coop_quat); the u32 counts of the string and the array are written here (the test decodes the
+ * bytes with the TypeScript generated codec, so a manifest change fails it).
+ *
+ * Memory grows with the entities known (doubled on demand, grow.h) and is kept when they leave:
+ * once every entity has been seen, a frame allocates nothing (the spawn/despawn queue grows only
+ * while the ring is full). */
+#include "coop_proxies.h"
+#include "coop_hooks.h"
+#include "grow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STRIDE COOP_INTERP_OUT_STRIDE
+#define NONE UINT32_MAX
+#define TABLE_MIN_SLOTS 64u /* hash slots at first (a power of two; kept at most half full) */
+#define U32_LIMIT 4294967296.0 /* 2^32: sampled ids are integers below it */
+/* SpawnProxy: entityId u32, kind u8, template string (u32 count + bytes), pos Vec3, rot Quat. */
+#define SPAWN_FIXED_BYTES (4u + 1u + 4u + (uint32_t)sizeof(coop_vec3) + (uint32_t)sizeof(coop_quat))
+/* RemoteEntityStates: tick u32, states EntityState[] (u32 count + items). */
+#define STATES_HEAD_BYTES (4u + 4u)
+#define STATES_MAX_BYTES (STATES_HEAD_BYTES + COOP_PROXIES_STATES_MAX_PER_FRAME * (uint32_t)sizeof(coop_entity_state))
+/* A queued frame: u16 type, u32 payload length, then the payload. */
+#define QUEUED_HEAD_BYTES 6u
+
+typedef struct {
+  uint32_t id;
+  uint8_t kind;
+  uint8_t spawned;
+  uint8_t sent;      /* x .. vz hold what the game last got (entity-batch.ts #last has it) */
+  uint32_t name_len;
+  uint8_t *name;     /* NULL when name_len is 0 */
+  uint32_t prev, next; /* the spawned list (spawn order), NONE at its ends; next: free list when unused */
+  double x, y, z, yaw, vx, vy, vz;
+} entity;
+
+struct coop_proxies {
+  entity *pool;
+  uint32_t pool_cap, pool_used; /* pool[0 .. pool_used) handed out at least once */
+  uint32_t free_head;           /* unused entities, linked by next */
+  uint32_t *table;              /* pool index per slot, NONE when empty; table_cap a power of two */
+  uint32_t table_cap, count;
+  uint32_t spawned_head, spawned_tail, spawned_count;
+  uint32_t *changed; /* this frame's changed entities (pool indices) */
+  uint32_t changed_cap;
+  uint8_t *buf; /* one frame being encoded */
+  uint32_t buf_cap;
+  uint8_t *queue; /* spawns/despawns waiting for ring space: queue[queue_head .. queue_len) */
+  uint32_t queue_cap, queue_head, queue_len, queue_payload_bytes;
+};
+
+/* ---- the table: linear probing, deletion by backward shift (no tombstones) ---- */
+
+static uint32_t hash_slot(uint32_t id, uint32_t cap) { return (uint32_t)(id * 2654435761u) & (cap - 1u); }
+
+static uint32_t find_slot(const coop_proxies *p, uint32_t id) {
+  if (!p->table_cap) return NONE;
+  uint32_t mask = p->table_cap - 1u;
+  for (uint32_t s = hash_slot(id, p->table_cap);; s = (s + 1u) & mask) {
+    uint32_t e = p->table[s];
+    if (e == NONE) return NONE;
+    if (p->pool[e].id == id) return s;
+  }
+}
+
+static void table_put(uint32_t *table, uint32_t cap, const entity *pool, uint32_t e) {
+  uint32_t s = hash_slot(pool[e].id, cap);
+  while (table[s] != NONE) s = (s + 1u) & (cap - 1u);
+  table[s] = e;
+}
+
+/* Room in the table for one more entity (at most half full); 0 when out of memory. */
+static int table_reserve(coop_proxies *p) {
+  if ((p->count + 1u) * 2u <= p->table_cap) return 1;
+  uint32_t cap = p->table_cap ? p->table_cap * 2u : TABLE_MIN_SLOTS;
+  if (cap == 0 || cap > UINT32_MAX / 2u) return 0;
+  uint32_t *t = (uint32_t *)malloc((size_t)cap * sizeof *t);
+  if (!t) return 0;
+  memset(t, 0xFF, (size_t)cap * sizeof *t); /* NONE */
+  for (uint32_t s = 0; s < p->table_cap; s++)
+    if (p->table[s] != NONE) table_put(t, cap, p->pool, p->table[s]);
+  free(p->table);
+  p->table = t;
+  p->table_cap = cap;
+  return 1;
+}
+
+static void table_remove(coop_proxies *p, uint32_t s) {
+  uint32_t mask = p->table_cap - 1u;
+  for (uint32_t n = (s + 1u) & mask; p->table[n] != NONE; n = (n + 1u) & mask) {
+    uint32_t home = hash_slot(p->pool[p->table[n]].id, p->table_cap);
+    /* the entry at n may move to s when its home is not in (s, n] (cyclically) */
+    if (((n - home) & mask) >= ((n - s) & mask)) {
+      p->table[s] = p->table[n];
+      s = n;
+    }
+  }
+  p->table[s] = NONE;
+  p->count--;
+}
+
+/* ---- the spawned list ---- */
+
+static void spawned_push(coop_proxies *p, uint32_t e) {
+  entity *en = &p->pool[e];
+  en->spawned = 1;
+  en->prev = p->spawned_tail;
+  en->next = NONE;
+  if (p->spawned_tail != NONE) p->pool[p->spawned_tail].next = e;
+  else p->spawned_head = e;
+  p->spawned_tail = e;
+  p->spawned_count++;
+}
+
+static void spawned_unlink(coop_proxies *p, uint32_t e) {
+  entity *en = &p->pool[e];
+  if (en->prev != NONE) p->pool[en->prev].next = en->next;
+  else p->spawned_head = en->next;
+  if (en->next != NONE) p->pool[en->next].prev = en->prev;
+  else p->spawned_tail = en->prev;
+  en->spawned = 0;
+  p->spawned_count--;
+}
+
+/* ---- frames: encoders (the manifest's layouts) and the queue ---- */
+
+static void put_u32(uint8_t *at, uint32_t v) { memcpy(at, &v, 4); } /* little-endian hosts */
+
+/* setFloat32(v): round to nearest, as a C conversion does. */
+static coop_vec3 vec3(double x, double y, double z) {
+  coop_vec3 v = {(float)x, (float)y, (float)z};
+  return v;
+}
+/* entity-batch.ts quatFromYawInto: a rotation about z. */
+static coop_quat quat_from_yaw(double yaw) {
+  coop_quat q = {0.0f, 0.0f, (float)sin(yaw / 2), (float)cos(yaw / 2)};
+  return q;
+}
+
+static int reserve_buf(coop_proxies *p, uint32_t n) { return coop_grow((void **)&p->buf, &p->buf_cap, n, 1); }
+
+static uint32_t encode_spawn(uint8_t *b, const entity *en) {
+  coop_vec3 pos = vec3(en->x, en->y, en->z);
+  coop_quat rot = quat_from_yaw(en->yaw);
+  uint32_t at = 0;
+  put_u32(b + at, en->id), at += 4;
+  b[at++] = en->kind;
+  put_u32(b + at, en->name_len), at += 4;
+  if (en->name_len) memcpy(b + at, en->name, en->name_len), at += en->name_len;
+  memcpy(b + at, &pos, sizeof pos), at += (uint32_t)sizeof pos;
+  memcpy(b + at, &rot, sizeof rot), at += (uint32_t)sizeof rot;
+  return at;
+}
+
+static uint32_t encode_states(coop_proxies *p, uint32_t tick_us, const uint32_t *list, uint32_t n) {
+  uint8_t *b = p->buf;
+  put_u32(b, tick_us);
+  put_u32(b + 4, n);
+  uint32_t at = STATES_HEAD_BYTES;
+  for (uint32_t i = 0; i < n; i++, at += (uint32_t)sizeof(coop_entity_state)) {
+    const entity *en = &p->pool[list[i]];
+    coop_entity_state s;
+    s.entity_id = en->id;
+    s.pos = vec3(en->x, en->y, en->z);
+    s.rot = quat_from_yaw(en->yaw);
+    s.vel = vec3(en->vx, en->vy, en->vz);
+    memcpy(b + at, &s, sizeof s);
+  }
+  return at;
+}
+
+/* Writes what waits, in order, while the ring takes it. A frame the ring can never take (too
+ * large, region not open) is dropped; returns COOP_PROXIES_ERR_DROPPED then, else OK. */
+static int flush_queue(coop_proxies *p, coop_region *game) {
+  int rc = COOP_PROXIES_OK;
+  while (p->queue_head < p->queue_len) {
+    const uint8_t *f = p->queue + p->queue_head;
+    uint16_t type;
+    uint32_t len;
+    memcpy(&type, f, 2);
+    memcpy(&len, f + 2, 4);
+    int w = coop_write_frame(game, type, f + QUEUED_HEAD_BYTES, len);
+    if (w == 1) break;
+    if (w != 0) rc = COOP_PROXIES_ERR_DROPPED;
+    p->queue_head += QUEUED_HEAD_BYTES + len;
+    p->queue_payload_bytes -= len;
+  }
+  if (p->queue_head == p->queue_len) p->queue_head = p->queue_len = 0;
+  return rc;
+}
+
+/* A frame that must not be lost (bridge.send): into the ring when nothing waits and it has room,
+ * else queued (bounded, as the bridge's outbox). */
+static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
+  if (p->queue_head == p->queue_len) {
+    int w = coop_write_frame(game, type, payload, len);
+    if (w == 0) return COOP_PROXIES_OK;
+    if (w != 1) return COOP_PROXIES_ERR_DROPPED; /* the bridge throws FRAME_TOO_LARGE */
+  }
+  if (p->queue_payload_bytes + (uint64_t)len > COOP_PROXIES_PENDING_MAX_BYTES) return COOP_PROXIES_ERR_DROPPED;
+  if (p->queue_head > 0) { /* the front was written: move what waits to the start */
+    memmove(p->queue, p->queue + p->queue_head, p->queue_len - p->queue_head);
+    p->queue_len -= p->queue_head;
+    p->queue_head = 0;
+  }
+  uint32_t need = p->queue_len + QUEUED_HEAD_BYTES + len;
+  if (!coop_grow((void **)&p->queue, &p->queue_cap, need, 1)) return COOP_PROXIES_ERR_NO_MEMORY;
+  uint8_t *at = p->queue + p->queue_len;
+  memcpy(at, &type, 2);
+  memcpy(at + 2, &len, 4);
+  if (len) memcpy(at + QUEUED_HEAD_BYTES, payload, len);
+  p->queue_len = need;
+  p->queue_payload_bytes += len;
+  return COOP_PROXIES_OK;
+}
+
+static int send_despawn(coop_proxies *p, coop_region *game, uint32_t id) {
+  coop_msg_despawn_proxy m = {id};
+  return send_or_queue(p, game, COOP_MSG_DESPAWN_PROXY, (const uint8_t *)&m, COOP_MSG_DESPAWN_PROXY_BYTES);
+}
+
+/* ---- UTF-8 (the strings a JavaScript string encodes to: no overlong form, no surrogate, at most
+ * U+10FFFF) ---- */
+
+static int valid_utf8(const uint8_t *s, uint32_t n) {
+  uint32_t i = 0;
+  while (i < n) {
+    uint8_t c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    uint32_t more;
+    uint8_t lo = 0x80, hi = 0xBF; /* the second byte's range */
+    if (c >= 0xC2 && c <= 0xDF) more = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      more = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      more = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else return 0;
+    if (more > n - i - 1) return 0;
+    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+    for (uint32_t k = 2; k <= more; k++)
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+    i += more + 1;
+  }
+  return 1;
+}
+
+/* ---- life ---- */
+
+COOP_API coop_proxies *coop_proxies_create(void) {
+  coop_proxies *p = (coop_proxies *)calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->free_head = p->spawned_head = p->spawned_tail = NONE;
+  return p;
+}
+
+static void free_names(coop_proxies *p) {
+  for (uint32_t s = 0; s < p->table_cap; s++) {
+    uint32_t e = p->table[s];
+    if (e == NONE) continue;
+    free(p->pool[e].name);
+    p->pool[e].name = NULL;
+  }
+}
+
+COOP_API void coop_proxies_destroy(coop_proxies *p) {
+  if (!p) return;
+  free_names(p);
+  free(p->pool);
+  free(p->table);
+  free(p->changed);
+  free(p->buf);
+  free(p->queue);
+  free(p);
+}
+
+COOP_API int coop_proxies_known(coop_proxies *p, uint32_t id, uint8_t kind, const uint8_t *name, uint32_t name_len) {
+  if (!p || (name_len > 0 && !name)) return COOP_PROXIES_ERR_ARGS;
+  if (name_len > COOP_PROXIES_NAME_MAX_BYTES) return COOP_PROXIES_ERR_TOO_LONG;
+  if (!valid_utf8(name, name_len)) return COOP_PROXIES_ERR_BAD_NAME;
+  if (find_slot(p, id) != NONE) return COOP_PROXIES_OK;
+  uint8_t *copy = NULL;
+  if (name_len > 0) {
+    copy = (uint8_t *)malloc(name_len);
+    if (!copy) return COOP_PROXIES_ERR_NO_MEMORY;
+    memcpy(copy, name, name_len);
+  }
+  int room = table_reserve(p);
+  if (room && p->free_head == NONE) room = coop_grow((void **)&p->pool, &p->pool_cap, p->pool_used + 1u, sizeof *p->pool);
+  if (!room) {
+    free(copy);
+    return COOP_PROXIES_ERR_NO_MEMORY;
+  }
+  uint32_t e = p->free_head;
+  if (e == NONE) e = p->pool_used++;
+  else p->free_head = p->pool[e].next;
+  entity *en = &p->pool[e];
+  memset(en, 0, sizeof *en);
+  en->id = id;
+  en->kind = kind;
+  en->name = copy;
+  en->name_len = name_len;
+  en->prev = en->next = NONE;
+  table_put(p->table, p->table_cap, p->pool, e);
+  p->count++;
+  return COOP_PROXIES_OK;
+}
+
+/* Back to the free list (its name freed); the caller took it off the table and the spawned list. */
+static void release(coop_proxies *p, uint32_t e) {
+  entity *en = &p->pool[e];
+  free(en->name);
+  en->name = NULL;
+  en->next = p->free_head;
+  p->free_head = e;
+}
+
+COOP_API int coop_proxies_forget(coop_proxies *p, coop_region *game, uint32_t id) {
+  if (!p) return COOP_PROXIES_ERR_ARGS;
+  int rc = flush_queue(p, game);
+  uint32_t s = find_slot(p, id);
+  if (s == NONE) return rc;
+  uint32_t e = p->table[s];
+  if (p->pool[e].spawned) {
+    spawned_unlink(p, e);
+    int d = send_despawn(p, game, id);
+    if (d != COOP_PROXIES_OK) rc = d;
+  }
+  table_remove(p, s);
+  release(p, e);
+  return rc;
+}
+
+COOP_API void coop_proxies_forget_all(coop_proxies *p, coop_region *game) {
+  if (!p) return;
+  (void)flush_queue(p, game);
+  for (uint32_t e = p->spawned_head; e != NONE; e = p->pool[e].next) (void)send_despawn(p, game, p->pool[e].id);
+  free_names(p);
+  if (p->table) memset(p->table, 0xFF, (size_t)p->table_cap * sizeof *p->table);
+  p->count = 0;
+  p->pool_used = 0;
+  p->free_head = p->spawned_head = p->spawned_tail = NONE;
+  p->spawned_count = 0;
+}
+
+COOP_API uint32_t coop_proxies_spawned_count(const coop_proxies *p) { return p ? p->spawned_count : 0; }
+
+/* ---- one frame ---- */
+
+/* entity-batch.ts add(): the sample differs from what the game last got (NaN never equals). */
+static int differs(const entity *en, const double *r) {
+  return !(en->sent && en->x == r[COOP_INTERP_O_X] && en->y == r[COOP_INTERP_O_Y] && en->z == r[COOP_INTERP_O_Z] &&
+           en->vx == r[COOP_INTERP_O_VX] && en->vy == r[COOP_INTERP_O_VY] && en->vz == r[COOP_INTERP_O_VZ] &&
+           en->yaw == r[COOP_INTERP_O_YAW]);
+}
+
+COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t tick_us, const double *sampled, int32_t count) {
+  if (!p || count < 0 || (count > 0 && !sampled)) return COOP_PROXIES_ERR_ARGS;
+  int rc = flush_queue(p, game);
+  if (!coop_grow((void **)&p->changed, &p->changed_cap, (uint32_t)count, sizeof *p->changed)) return COOP_PROXIES_ERR_NO_MEMORY;
+  if (!reserve_buf(p, STATES_MAX_BYTES)) return COOP_PROXIES_ERR_NO_MEMORY;
+  uint32_t n = 0;
+  for (int32_t i = 0; i < count; i++) {
+    const double *r = sampled + (size_t)i * STRIDE;
+    double idd = r[COOP_INTERP_O_ID];
+    if (!(idd >= 0 && idd < U32_LIMIT)) continue; /* not a u32 (NaN included): never known */
+    uint32_t id = (uint32_t)idd;
+    if ((double)id != idd) continue;
+    uint32_t s = find_slot(p, id);
+    if (s == NONE) continue;
+    uint32_t e = p->table[s];
+    entity *en = &p->pool[e];
+    if (differs(en, r)) {
+      en->x = r[COOP_INTERP_O_X];
+      en->y = r[COOP_INTERP_O_Y];
+      en->z = r[COOP_INTERP_O_Z];
+      en->yaw = r[COOP_INTERP_O_YAW];
+      en->vx = r[COOP_INTERP_O_VX];
+      en->vy = r[COOP_INTERP_O_VY];
+      en->vz = r[COOP_INTERP_O_VZ];
+      en->sent = 1;
+      p->changed[n++] = e;
+    }
+    if (!en->spawned) {
+      spawned_push(p, e);
+      uint32_t need = SPAWN_FIXED_BYTES + en->name_len;
+      int w = reserve_buf(p, need) ? send_or_queue(p, game, COOP_MSG_SPAWN_PROXY, p->buf, encode_spawn(p->buf, en))
+                                   : COOP_PROXIES_ERR_NO_MEMORY;
+      if (w != COOP_PROXIES_OK) rc = w;
+    }
+  }
+  int32_t written = 0;
+  for (uint32_t at = 0; at < n; at += COOP_PROXIES_STATES_MAX_PER_FRAME) {
+    uint32_t k = n - at < COOP_PROXIES_STATES_MAX_PER_FRAME ? n - at : COOP_PROXIES_STATES_MAX_PER_FRAME;
+    int w = 1; /* not taken while spawns/despawns wait (bridge trySend) */
+    if (p->queue_head == p->queue_len) w = coop_write_frame(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, encode_states(p, tick_us, p->changed + at, k));
+    if (w == 0) {
+      written += (int32_t)k;
+      continue;
+    }
+    if (w != 1) rc = COOP_PROXIES_ERR_DROPPED;
+    /* Not taken: these go again next frame even if they stop moving. */
+    for (uint32_t j = 0; j < k; j++) p->pool[p->changed[at + j]].sent = 0;
+  }
+  return rc != COOP_PROXIES_OK ? rc : written;
+}
