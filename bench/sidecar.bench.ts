@@ -50,6 +50,8 @@ const WARMUP_S = Number(process.env.SIDECAR_BENCH_WARMUP_S ?? 60);
 /** The measured bundle, and optionally a second one (e.g. main's, built elsewhere) measured in
  * each repetition at the same time, on the same server and talker: a before/after in one run. */
 const BUNDLE = process.env.SIDECAR_BENCH_BUNDLE ?? 'dist/coop-sidecar.js';
+/** Extra coop-sidecar arguments for the measured bundle (e.g. "--pace native"). */
+const ARGS = (process.env.SIDECAR_BENCH_ARGS ?? '').split(' ').filter(Boolean);
 /** Extra coop-sidecar arguments for the compared run ("--pace frames": the same bundle woken by
  * the game's frames, against the default paced by the server's tick); with them and no
  * SIDECAR_BENCH_COMPARE_BUNDLE, the compared bundle is the measured one. */
@@ -179,7 +181,10 @@ async function oneRep(dir: string, rep: number, talk: { wav: string; talkMs: num
     // Both bundles run at the same time, each with its own game, on the same server and talker:
     // whatever else the machine does in that window weighs on both alike. (One after the other,
     // two 20–30 s windows differed by ±15 % for the same bundle on this shared VM.)
-    const [measured, compare] = await Promise.all([measureSidecar(dir, `city${rep}`, server, { measureS: MEASURE_S, env: SIDECAR_ENV }), measureCompare()]);
+    const [measured, compare] = await Promise.all([
+      measureSidecar(dir, `city${rep}`, server, { measureS: MEASURE_S, env: SIDECAR_ENV, args: ARGS }),
+      measureCompare(),
+    ]);
     return { city: measured, idle, floor, compare };
   } finally {
     silent.close();
@@ -255,6 +260,7 @@ async function main(): Promise<void> {
       bundle: BUNDLE,
       game_read: GAME_READ,
       sidecar_env: process.env.SIDECAR_BENCH_SIDECAR_ENV ?? '',
+      args: ARGS.join(' '),
       ...(COMPARE_BUNDLE === undefined
         ? {}
         : {

@@ -10,7 +10,7 @@
 //   thread sends the player's input, decodes the snapshots, and moves the game's proxies;
 //   InterestAdd and InterestRemove reach it through known() and forget().
 import { loadNative, openRegion, PipeSleeper, RING_DEFAULT_BYTES } from '../../bridge/index.js';
-import { PATH_COUNTERS, PATH_ITEM_DATAGRAM, loadPathNative, type PathCounters, type PathHandle, type PathLink, type PathNative } from './path-native.js';
+import { PATH_COUNTERS, loadPathNative, type PathCounters, type PathHandle, type PathLink, type PathNative } from './path-native.js';
 import type { Transform } from './game-link.js';
 
 /** The largest item the thread forwards: a UDP datagram. */

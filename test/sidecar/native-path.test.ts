@@ -22,7 +22,7 @@ const CHANNEL_SNAPSHOT = 1;
 const SEND_UNRELIABLE = 7;
 const PING = 5;
 const FLAG_ACKNOWLEDGE = 0x80;
-const HEADER_FLAG_SENT_TIME = 0x4000;
+const HEADER_FLAG_SENT_TIME = 0x8000;
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -130,7 +130,15 @@ describe('the native path', () => {
       const { game, path, items, toServer, sendToClient } = await linked();
       const spawns = collect(game, 'SpawnProxy');
       const states = collect(game, 'RemoteEntityStates');
-      path.enterWorld({ outgoingPeerId: 3, outgoingSessionId: 1, channel: CHANNEL_SNAPSHOT, reliableSeq: 0, unreliableSeq: 10, inputSeq: 100, interpDelayMs: 0 });
+      path.enterWorld({
+        outgoingPeerId: 3,
+        outgoingSessionId: 1,
+        channel: CHANNEL_SNAPSHOT,
+        reliableSeq: 0,
+        unreliableSeq: 10,
+        inputSeq: 100,
+        interpDelayMs: 0,
+      });
       const snaps = citySnapshots(3);
       const ids = new SnapshotReceiver().receive(snaps[0]!.tick, 0, snaps[0]!.data);
       if (!ids.ok) throw new Error('the city snapshot did not decode');
@@ -151,20 +159,28 @@ describe('the native path', () => {
       expect(items.map((i) => i.kind)).toEqual([PATH_ITEM_DATAGRAM]);
       expect([...items[0]!.bytes]).toEqual([...serverDatagram([], true)]);
 
-      // a game frame: the input goes up, numbered after the channel's last send, with the ack
+      // a game frame: the input goes up, numbered after the channel's last send. The newest
+      // snapshot's ack rode in it, or went alone (SnapshotAck) when the game had been quiet for
+      // two frames when the snapshot came: either way it went.
+      const before = toServer.length;
       game.send('PlayerTransform', pt(5));
-      await vi.waitUntil(() => toServer.length === 1, WAIT);
-      const d = toServer[0]!;
-      expect(((d[0]! << 8) | d[1]!) & 0x0fff).toBe(3); // the server's id for us
-      expect([d[2], d[3], (d[6]! << 8) | d[7]!]).toEqual([SEND_UNRELIABLE, CHANNEL_SNAPSHOT, 11]);
-      const msg = decodeMsg(d.subarray(10));
-      if (!msg.ok || msg.kind !== 'playerState') throw new Error('not a PlayerState');
-      expect(msg.msg.playerState).toMatchObject({ x: 5, y: 2, z: 3, vx: 1, seq: 101, ackTick: snaps[2]!.tick });
+      await vi.waitUntil(() => path.counters().inputsSent === 1 && toServer.length === before + 1, WAIT);
+      const sent = toServer.map((d) => {
+        expect(((d[0]! << 8) | d[1]!) & 0x0fff).toBe(3); // the server's id for us
+        expect([d[2], d[3]]).toEqual([SEND_UNRELIABLE, CHANNEL_SNAPSHOT]);
+        const m = decodeMsg(d.subarray(10));
+        if (!m.ok) throw new Error('not a message');
+        return { seq: (d[6]! << 8) | d[7]!, m: m.msg };
+      });
+      expect(sent.map((x) => x.seq)).toEqual(sent.map((_, i) => 11 + i)); // numbered in order from the link's
+      expect(sent.at(-1)!.m.playerState).toMatchObject({ x: 5, y: 2, z: 3, vx: 1, seq: 101 });
+      const acked = sent.map((x) => x.m.snapshotAck?.tick ?? x.m.playerState?.ackTick ?? 0);
+      expect(acked).toContain(snaps[2]!.tick);
       expect(path.counters().framesNative).toBe(1);
 
       // leaving the world hands the numbers back; the frames go to Node again
       const back = path.leaveWorld();
-      expect([back.unreliableSeq, back.inputSeq]).toEqual([11, 101]);
+      expect([back.unreliableSeq, back.inputSeq]).toEqual([10 + sent.length, 101]);
       const toNode = path.counters().framesToNode;
       game.send('PlayerTransform', pt(6));
       await vi.waitUntil(() => path.counters().framesToNode === toNode + 1, WAIT);
@@ -175,7 +191,15 @@ describe('the native path', () => {
 
     it("hands Node a payload to send reliably when the channel's unreliable numbers run out", async () => {
       const { path, items, toServer } = await linked();
-      path.enterWorld({ outgoingPeerId: 3, outgoingSessionId: 1, channel: CHANNEL_SNAPSHOT, reliableSeq: 4, unreliableSeq: 0xfffe, inputSeq: 0, interpDelayMs: 100 });
+      path.enterWorld({
+        outgoingPeerId: 3,
+        outgoingSessionId: 1,
+        channel: CHANNEL_SNAPSHOT,
+        reliableSeq: 4,
+        unreliableSeq: 0xfffe,
+        inputSeq: 0,
+        interpDelayMs: 100,
+      });
       expect(path.send(Uint8Array.of(1, 2, 3))).toBe(0); // number 0xffff, the last unreliable one
       expect(path.send(Uint8Array.of(4, 5))).toBe(1); // then ENet must send reliably
       expect(path.send(Uint8Array.of(6))).toBe(-1); // until it says the channel's new numbers

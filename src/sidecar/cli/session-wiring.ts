@@ -129,7 +129,8 @@ export async function runSession(c: SessionContext): Promise<void> {
         }
       },
       other: (kind, msg) => {
-        if (!story.message(kind, msg)) voiceMessage(voice, kind, msg);
+        // No game frames wake Node on the native path: the voice plays on the packets' arrival.
+        if (!story.message(kind, msg) && voiceMessage(voice, kind, msg) && path) voice.catchUp();
       },
     },
   });
