@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define COOP_PATH_FORWARD_MAX_BYTES (1024u * 1024u) /* datagrams waiting for Node; more are dropped (counted) */
-#define COOP_PATH_IDLE_POLL_MS 50                   /* the heartbeat relay's period when nothing wakes the thread */
+#define COOP_PATH_IDLE_POLL_MS 200                  /* the heartbeat relay's period when nothing wakes the thread (Node beats every 200 ms) */
 #define COOP_PATH_RETRY_MS 2                        /* a frame a full ring did not take is tried again after this */
 #define COOP_PATH_INPUT_MAX_HZ 100                  /* as src/sidecar/sidecar.ts INPUT_MAX_HZ */
 #define COOP_PATH_INPUT_BURST 2                     /* as INPUT_BURST */

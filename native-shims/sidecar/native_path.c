@@ -248,6 +248,17 @@ static void node_frames(coop_path *p) {
   }
 }
 
+/* Whether the thread sleeps on the socket too. While the game's frames come, each of which wakes
+ * it anyway, the datagrams wait for the next frame (receive-gate.ts, the JavaScript path's rule):
+ * 40 snapshots and up to 50 voice packets a second wake nobody. Not while a snapshot is to be
+ * shown as it comes (a delay under a frame), nor when the frames stopped (then the poll's
+ * timeout, at most FRAME_STALE_MS while the socket is not watched, notices). */
+static int watch_socket(const coop_path *p, double now) {
+  if (!p->in_world) return 1;
+  if (coop_interp_delay(p->interp) < COOP_PATH_FRAME_MS) return 1;
+  return now - p->last_at_ms >= COOP_PATH_FRAME_STALE_MS;
+}
+
 static void drain_fd(int fd) {
   char sink[64];
   while (fd >= 0 && read(fd, sink, sizeof sink) > 0) {
@@ -269,7 +280,8 @@ static void *run(void *arg) {
     if (p->held) timeout = (int)fmax(0.0, fmin(timeout, ceil(p->held_due_ms - now)));
     if (p->to_node.holding || p->to_game.holding) timeout = COOP_PATH_RETRY_MS;
     int again = (!p->to_node.holding && path_arm_wait(p->game)) | (!p->to_game.holding && path_arm_wait(p->relay));
-    int udp = p->udp_fd;
+    int udp = watch_socket(p, now) ? p->udp_fd : -1;
+    if (udp < 0 && p->udp_fd >= 0) timeout = timeout < COOP_PATH_FRAME_STALE_MS ? timeout : COOP_PATH_FRAME_STALE_MS;
     pthread_mutex_unlock(&p->lock);
     if (again) continue;
     struct pollfd fds[4] = {{p->ctl[0], POLLIN, 0}, {p->game_wake_fd, POLLIN, 0}, {p->relay_wake_fd, POLLIN, 0}, {udp, POLLIN, 0}};

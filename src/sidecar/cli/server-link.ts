@@ -33,7 +33,7 @@ const SIDECAR_ENET_SERVICE_MS = 25;
 /** The same with the native path, whose thread takes the frames and snapshots: ENet's own
  * traffic (pings, resends, acks of reliable messages) is all the timer serves, and every wake
  * of it is one the game's frames no longer carry. */
-const SIDECAR_NATIVE_ENET_SERVICE_MS = 100;
+const SIDECAR_NATIVE_ENET_SERVICE_MS = 250;
 const NOTIFY_WARNING = 1;
 const NOTIFY_ERROR = 2;
 
