@@ -62,7 +62,7 @@ struct coop_proxies {
   uint8_t *buf; /* one frame being encoded */
   uint32_t buf_cap;
   uint8_t *queue; /* spawns/despawns waiting for ring space: queue[queue_head .. queue_len) */
-  uint32_t queue_cap, queue_head, queue_len, queue_payload_bytes;
+  uint32_t queue_cap, queue_head, queue_len, queue_payload_bytes, queue_frames;
 };
 
 /* ---- the table: linear probing, deletion by backward shift (no tombstones) ---- */
@@ -185,6 +185,12 @@ static uint32_t encode_states(coop_proxies *p, uint32_t tick_us, const uint32_t 
   return at;
 }
 
+/* The one place a frame goes into the game's ring (this role's outbound ring): 0 written, 1 the
+ * ring is full, -1 never (larger than coop_max_payload, region not open). */
+static int ring_write(coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
+  return coop_write_frame(game, type, payload, len);
+}
+
 /* Writes what waits, in order, while the ring takes it. A frame the ring can never take (too
  * large, region not open) is dropped; returns COOP_PROXIES_ERR_DROPPED then, else OK. */
 static int flush_queue(coop_proxies *p, coop_region *game) {
@@ -195,11 +201,12 @@ static int flush_queue(coop_proxies *p, coop_region *game) {
     uint32_t len;
     memcpy(&type, f, 2);
     memcpy(&len, f + 2, 4);
-    int w = coop_write_frame(game, type, f + QUEUED_HEAD_BYTES, len);
+    int w = ring_write(game, type, f + QUEUED_HEAD_BYTES, len);
     if (w == 1) break;
     if (w != 0) rc = COOP_PROXIES_ERR_DROPPED;
     p->queue_head += QUEUED_HEAD_BYTES + len;
     p->queue_payload_bytes -= len;
+    p->queue_frames--;
   }
   if (p->queue_head == p->queue_len) p->queue_head = p->queue_len = 0;
   return rc;
@@ -209,7 +216,7 @@ static int flush_queue(coop_proxies *p, coop_region *game) {
  * else queued (bounded, as the bridge's outbox). */
 static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
   if (p->queue_head == p->queue_len) {
-    int w = coop_write_frame(game, type, payload, len);
+    int w = ring_write(game, type, payload, len);
     if (w == 0) return COOP_PROXIES_OK;
     if (w != 1) return COOP_PROXIES_ERR_DROPPED; /* the bridge throws FRAME_TOO_LARGE */
   }
@@ -227,6 +234,7 @@ static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, cons
   if (len) memcpy(at + QUEUED_HEAD_BYTES, payload, len);
   p->queue_len = need;
   p->queue_payload_bytes += len;
+  p->queue_frames++;
   return COOP_PROXIES_OK;
 }
 
@@ -298,9 +306,9 @@ COOP_API void coop_proxies_destroy(coop_proxies *p) {
 
 COOP_API int coop_proxies_known(coop_proxies *p, uint32_t id, uint8_t kind, const uint8_t *name, uint32_t name_len) {
   if (!p || (name_len > 0 && !name)) return COOP_PROXIES_ERR_ARGS;
+  if (find_slot(p, id) != NONE) return COOP_PROXIES_OK; /* known again: ignored, whatever its name */
   if (name_len > COOP_PROXIES_NAME_MAX_BYTES) return COOP_PROXIES_ERR_TOO_LONG;
   if (!valid_utf8(name, name_len)) return COOP_PROXIES_ERR_BAD_NAME;
-  if (find_slot(p, id) != NONE) return COOP_PROXIES_OK;
   uint8_t *copy = NULL;
   if (name_len > 0) {
     copy = (uint8_t *)malloc(name_len);
@@ -367,6 +375,12 @@ COOP_API void coop_proxies_forget_all(coop_proxies *p, coop_region *game) {
 
 COOP_API uint32_t coop_proxies_spawned_count(const coop_proxies *p) { return p ? p->spawned_count : 0; }
 
+COOP_API int32_t coop_proxies_flush(coop_proxies *p, coop_region *game) {
+  if (!p) return COOP_PROXIES_ERR_ARGS;
+  int rc = flush_queue(p, game);
+  return rc != COOP_PROXIES_OK ? rc : (int32_t)p->queue_frames;
+}
+
 /* ---- one frame ---- */
 
 /* entity-batch.ts add(): the sample differs from what the game last got (NaN never equals). */
@@ -415,7 +429,7 @@ COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t
   for (uint32_t at = 0; at < n; at += COOP_PROXIES_STATES_MAX_PER_FRAME) {
     uint32_t k = n - at < COOP_PROXIES_STATES_MAX_PER_FRAME ? n - at : COOP_PROXIES_STATES_MAX_PER_FRAME;
     int w = 1; /* not taken while spawns/despawns wait (bridge trySend) */
-    if (p->queue_head == p->queue_len) w = coop_write_frame(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, encode_states(p, tick_us, p->changed + at, k));
+    if (p->queue_head == p->queue_len) w = ring_write(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, encode_states(p, tick_us, p->changed + at, k));
     if (w == 0) {
       written += (int32_t)k;
       continue;

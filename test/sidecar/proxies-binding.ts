@@ -24,6 +24,8 @@ export interface ProxiesNative {
   forgetAll(p: ProxiesHandle, region: object): void;
   frame(p: ProxiesHandle, region: object, tickUs: number, sampled: Float64Array, count: number): number;
   spawnedCount(p: ProxiesHandle): number;
+  /** Frames still waiting for ring space after writing what fits, or a negative code. */
+  flush(p: ProxiesHandle, region: object): number;
 }
 
 const loaded = new Map<string, ProxiesNative>();
@@ -44,6 +46,7 @@ export function loadProxiesNative(path = defaultLibraryPath()): ProxiesNative {
     forgetAll: f(`void coop_proxies_forget_all(${P} p, void *game)`),
     frame: f(`int32_t coop_proxies_frame(${P} p, void *game, uint32_t tick_us, const double *sampled, int32_t count)`),
     spawnedCount: f(`uint32_t coop_proxies_spawned_count(${P} p)`),
+    flush: f(`int32_t coop_proxies_flush(${P} p, void *game)`),
   };
   loaded.set(path, native);
   return native;

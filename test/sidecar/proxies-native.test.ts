@@ -45,6 +45,9 @@ const OUTBOX_SETTLE_MS = BRIDGE_OUT_RETRY_MS + 2;
 /** Entities the random runs know at most: their states fit one frame of the small ring. */
 const MAX_RANDOM_ENTITIES = 150;
 const RANDOM_STEPS = 600;
+/** Every so many steps the game stops reading for LONG_STALL_STEPS (the ring fills, spawns queue). */
+const LONG_STALL_EVERY = 200;
+const LONG_STALL_STEPS = 80;
 
 /** sidecar.ts BRIDGE_KIND: the protocol's kind to the bridge's (0 avatar, 1 NPC, 2 vehicle). */
 const bridgeKind = (k: number): number => ({ [EntityKind.KIND_AVATAR]: 0, [EntityKind.KIND_NPC]: 1, [EntityKind.KIND_VEHICLE]: 2 })[k] ?? 1;
@@ -197,7 +200,8 @@ function pair(ringBytes: number) {
   const ts = tsSide(ringBytes);
   const c = cSide(ringBytes);
   const all: Got[] = [];
-  let cWritten = 0;
+  let cWritten = 0,
+    maxWaiting = 0;
   return {
     ts,
     c,
@@ -232,6 +236,17 @@ function pair(ringBytes: number) {
       await this.settle();
       ts.forget(id);
       expect(c.forget(id)).toBe(PROXIES_OK);
+    },
+    /** The outbox's retry against coop_proxies_flush: the same frames still wait. */
+    async flush() {
+      await this.settle();
+      const waiting = proxies.flush(c.p, c.region);
+      expect(waiting).toBe(ts.bridge.counters().queued);
+      maxWaiting = Math.max(maxWaiting, waiting);
+    },
+    /** The most frames a flush left waiting. */
+    get maxWaiting() {
+      return maxWaiting;
     },
     async forgetAll() {
       await this.settle();
@@ -297,6 +312,43 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
     expect(P.cWritten).toBe(0);
   });
 
+  it('writes what the TypeScript writes for an id sampled twice in a frame, and for NaN, infinite and huge values', async () => {
+    const P = pair(BIG_RING_BYTES);
+    P.known(1, EntityKind.KIND_NPC, 'a');
+    P.known(2, EntityKind.KIND_AVATAR, 'b');
+    const base = { x: 1, y: 2, z: 3, yaw: 0.5, vx: 0, vy: 0, vz: 0, extrapolated: false };
+    // 1 twice with different values: spawned with the first, both states carry the last (one object in TypeScript)
+    await P.frame(100, [
+      { ...base, id: 1 },
+      { ...base, id: 2 },
+      { ...base, id: 1, x: 9 },
+    ]);
+    let got = P.read().map(decode);
+    expect(got.map((d) => d.name)).toEqual(['SpawnProxy', 'SpawnProxy', 'RemoteEntityStates']);
+    expect(got[0].msg).toMatchObject({ entityId: 1, pos: { x: 1 } });
+    expect((got[2].msg as { states: { entityId: number; pos: { x: number } }[] }).states.map((s) => [s.entityId, s.pos.x])).toEqual([
+      [1, 9],
+      [2, 1],
+      [1, 9],
+    ]);
+    // twice with the same values: once
+    await P.frame(116, [
+      { ...base, id: 1 },
+      { ...base, id: 1 },
+    ]);
+    got = P.read().map(decode);
+    expect((got[0].msg as { states: unknown[] }).states).toHaveLength(1);
+    // NaN never equals itself (sent every frame); ±Infinity and 1e300 (Infinity as a float) like any value
+    for (const t of [132, 148, 164])
+      await P.frame(t, [
+        { ...base, id: 1, x: NaN, yaw: Infinity },
+        { ...base, id: 2, y: 1e300, vz: -Infinity, z: -0 },
+      ]);
+    got = P.read().map(decode);
+    expect(got.map((d) => (d.msg as { states: unknown[] }).states.length)).toEqual([2, 1, 1]);
+    expect(P.cWritten).toBe(0);
+  });
+
   it('splits a large frame into chunks of COOP_PROXIES_STATES_MAX_PER_FRAME, as entity-batch.ts does', async () => {
     const P = pair(BIG_RING_BYTES);
     const N = 2 * ENTITY_STATES_MAX_PER_FRAME + 300;
@@ -315,7 +367,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
     expect(proxies.spawnedCount(P.c.p)).toBe(N);
   });
 
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`random run ${seed}: entities appear, move, stand still, leave; unknown ids; the ring fills`, async () => {
       const rnd = mulberry32(seed);
       const P = pair(SMALL_RING_BYTES);
@@ -339,7 +391,9 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
           const id = rnd() < 0.8 ? ids.splice(Math.floor(rnd() * ids.length), 1)[0] : randomId();
           if (!ids.includes(id)) last.delete(id);
           await P.forget(id);
-        } else if (r < 0.165) {
+        } else if (r < 0.18) {
+          await P.flush();
+        } else if (r < 0.185) {
           await P.forgetAll();
           ids.length = 0;
           last.clear();
@@ -366,6 +420,8 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
             last.set(id, e);
             sampled.push(e);
           }
+          // now and then an id twice (the interpolator never does; the two must still agree)
+          if (sampled.length > 0 && rnd() < 0.05) sampled.push({ ...sampled[0], x: rnd() < 0.5 ? sampled[0].x : rnd() });
           // ids the session does not know (sampled all the same), one out of u32 range
           for (let k = Math.floor(rnd() * 4); k > 0; k--) {
             const id = k === 3 ? 2 ** 32 + 5 : randomId();
@@ -381,14 +437,17 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
         sawQueued = Math.max(sawQueued, counters.queued);
         sawRefused = counters.refused;
         // the game: reads everything most frames; sometimes stalls for a while, or reads a few
-        if (gameStalled > 0) gameStalled--;
-        else if (rnd() < 0.05) gameStalled = 10 + Math.floor(rnd() * 60);
+        if (step % LONG_STALL_EVERY === LONG_STALL_EVERY - 1)
+          gameStalled = LONG_STALL_STEPS; // the ring fills for sure
+        else if (gameStalled > 0) {
+          if (--gameStalled === 0) await P.flush(); // into the ring still full: what waits stays
+        } else if (rnd() < 0.05) gameStalled = 10 + Math.floor(rnd() * 60);
         else P.read(rnd() < 0.2 ? Math.floor(rnd() * 4) : Infinity);
       }
       await P.forgetAll();
       for (let k = 0; k < 200 && P.ts.bridge.counters().queued > 0; k++) {
         P.read();
-        await P.frame(now, []); // the C flushes its queue on the call, as the outbox's retry did
+        await P.flush();
       }
       P.read();
       expect(P.ts.bridge.counters().queued).toBe(0);
@@ -399,6 +458,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
       expect([...names].sort()).toEqual([MESSAGE_IDS.SpawnProxy, MESSAGE_IDS.DespawnProxy, MESSAGE_IDS.RemoteEntityStates].sort((x, y) => x - y));
       expect(sawRefused).toBeGreaterThan(0);
       expect(sawQueued).toBeGreaterThan(0);
+      expect(P.maxWaiting).toBeGreaterThan(0); // a flush into a full ring left frames waiting, as the outbox
       expect(P.cWritten).toBe(0); // every state C said it wrote was read
     });
   }
@@ -409,6 +469,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
     const long = Buffer.alloc(max + 1, 0x61);
     expect(proxies.known(c.p, 1, 0, long, long.byteLength)).toBe(PROXIES_ERR_TOO_LONG);
     expect(proxies.known(c.p, 1, 0, long, max)).toBe(PROXIES_OK);
+    expect(proxies.known(c.p, 1, 0, Buffer.from([0xff]), 1)).toBe(PROXIES_OK); // known again: ignored, name and all
     for (const bad of [[0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80]]) {
       const b = Buffer.from(bad);
       expect(proxies.known(c.p, 2, 0, b, b.byteLength)).toBe(PROXIES_ERR_BAD_NAME);
