@@ -274,11 +274,12 @@ static void *run(void *arg) {
     game_frames(p);
     node_frames(p);
     datagrams(p);
+    int spawns_wait = coop_proxies_flush(p->proxies, p->game) > 0; /* spawns and despawns a full ring refused */
     double now = now_ms(p);
     held_input_due(p, now);
     int timeout = COOP_PATH_IDLE_POLL_MS;
     if (p->held) timeout = (int)fmax(0.0, fmin(timeout, ceil(p->held_due_ms - now)));
-    if (p->to_node.holding || p->to_game.holding) timeout = COOP_PATH_RETRY_MS;
+    if (p->to_node.holding || p->to_game.holding || spawns_wait) timeout = COOP_PATH_RETRY_MS;
     int again = (!p->to_node.holding && path_arm_wait(p->game)) | (!p->to_game.holding && path_arm_wait(p->relay));
     int udp = watch_socket(p, now) ? p->udp_fd : -1;
     if (udp < 0 && p->udp_fd >= 0) timeout = timeout < COOP_PATH_FRAME_STALE_MS ? timeout : COOP_PATH_FRAME_STALE_MS;
