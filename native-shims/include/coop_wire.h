@@ -2,7 +2,8 @@
  * allocation) for the native thread that owns the sidecar's connected UDP socket. It takes the
  * unreliable Snapshot messages out of a received ENet datagram (and leaves the rest to the
  * TypeScript ENet), decodes a Snapshot envelope, encodes the PlayerState and SnapshotAck messages
- * it sends and wraps one in an unreliable ENet datagram. The TypeScript implementations stay
+ * it sends and wraps one in an unreliable ENet datagram; it also takes and decodes the server's
+ * voice relays (EMsg{voice} on the voice channel). The TypeScript implementations stay
  * the source of truth: src/protocol/snapshot-envelope.ts (decodeSnapshotEnvelope),
  * src/protocol/input-envelope.ts (encodePlayerStateMsg), src/protocol/codec.ts (encodeMsg) and
  * src/net/enet/ (receive.ts, send.ts, outgoing.ts); test/sidecar/wire-native.test.ts checks every
@@ -58,6 +59,32 @@ typedef struct {
 COOP_API int32_t coop_wire_take_snapshots(uint8_t *datagram, uint32_t *len, uint8_t channel, uint8_t *payloads, uint32_t payloads_cap,
                                           coop_wire_span *spans, uint32_t spans_cap);
 
+/* ---- coop_wire_take: snapshots and voice in one walk ---- */
+#define COOP_WIRE_KIND_SNAPSHOT 1u    /* a Snapshot envelope (coop_wire_decode_snapshot) */
+#define COOP_WIRE_KIND_VOICE 2u       /* an EMsg{voice} (coop_wire_decode_voice) */
+#define COOP_WIRE_CHANNEL_NONE 0x100u /* a channel no command names: take nothing of that kind */
+
+/* One taken payload: payloads[offset .. offset + length), a COOP_WIRE_KIND_*. */
+typedef struct {
+  uint32_t offset;
+  uint32_t length;
+  uint32_t kind;
+} coop_wire_taken;
+
+/* coop_wire_take_snapshots taking two kinds in one walk: every plain SEND_UNRELIABLE (command
+ * byte exactly 7) on snapshot_channel whose payload coop_wire_decode_snapshot accepts, and every
+ * one on voice_channel whose payload coop_wire_decode_voice accepts (when both channels are the
+ * same, a payload is a snapshot first), in datagram order, each span saying its kind. A channel
+ * above 0xff (COOP_WIRE_CHANNEL_NONE) takes nothing of its kind. Everything else as
+ * coop_wire_take_snapshots: the rest compacted in place, *len 0 when nothing is left, a negative
+ * answer with the datagram untouched (COOP_WIRE_NO_ROOM when payloads or taken are too small for
+ * all of them: nothing is taken then). The server sends voice as SEND_UNRELIABLE on
+ * CHANNEL_VOICE (enet-adapter.ts: unreliable, fragmented only beyond the MTU, which a 20 ms Opus
+ * frame never is); a taken voice packet skips ENet's stale-unreliable drop and its hold-back
+ * behind undelivered reliable commands, as a taken snapshot does. */
+COOP_API int32_t coop_wire_take(uint8_t *datagram, uint32_t *len, uint32_t snapshot_channel, uint32_t voice_channel, uint8_t *payloads,
+                                uint32_t payloads_cap, coop_wire_taken *taken, uint32_t taken_cap);
+
 /* A Snapshot envelope as decodeSnapshotEnvelope reads it: absent fields are 0, data points into
  * the decoded bytes (data_len 0 and data the bytes themselves when absent). The uint32 schema
  * fields are widened to int64 as the other native-path calls take ticks. */
@@ -74,6 +101,24 @@ typedef struct {
 /* 1 when bytes[0..len) is EMsg{snapshot} exactly as decodeSnapshotEnvelope accepts it (then *out
  * is filled when out is not NULL), else 0 (out untouched). */
 COOP_API int coop_wire_decode_snapshot(const uint8_t *bytes, uint32_t len, coop_wire_snapshot *out);
+
+/* A Voice message (coop.proto) as the server relays it (voice-plugin.ts: seq, timestamp,
+ * opusBytes, fromPeerId, attenuationQ8; encodeMsg leaves out the zeros): absent fields are 0,
+ * opus points into the decoded bytes (opus_len 0 and opus the bytes themselves when absent). */
+typedef struct {
+  uint32_t seq, timestamp, from_peer_id, attenuation_q8;
+  const uint8_t *opus;
+  uint32_t opus_len;
+} coop_wire_voice;
+
+/* 1 when bytes[0..len) is an EMsg{voice} this reader fully understands, else 0 (out untouched):
+ * the EMsg field alone, its length exactly the rest, each Voice field at most once with the wire
+ * type the schema gives, in any order, uint32 varints of at most 5 bytes and at most 2^32 − 1
+ * (non-minimal ones accepted, as protobufjs reads them), nothing unknown, at most
+ * COOP_PB_MAX_MESSAGE_BYTES. Whenever it answers 1, decodeMsg (src/protocol/codec.ts) reads the
+ * same message with the same fields; anything else (unknown fields, repeats, other messages)
+ * answers 0 and stays for Node's codec. Validates no Opus framing or size (the receiver's job). */
+COOP_API int coop_wire_decode_voice(const uint8_t *bytes, uint32_t len, coop_wire_voice *out);
 
 /* PlayerState (coop.proto): x..vz are floats on the wire, given as doubles (converted as
  * DataView.setFloat32 converts them); a float or double field is left out only when +0 (−0 and
