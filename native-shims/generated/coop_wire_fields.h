@@ -14,6 +14,7 @@
 #define COOP_PB_TAG_EMSG_SNAPSHOT 0xaau /* snapshot = 21, Snapshot */
 #define COOP_PB_TAG_EMSG_PLAYER_STATE 0xa2u /* playerState = 20, PlayerState */
 #define COOP_PB_TAG_EMSG_SNAPSHOT_ACK 0xb2u /* snapshotAck = 22, SnapshotAck */
+#define COOP_PB_TAG_EMSG_VOICE 0x1e2u /* voice = 60, Voice */
 
 /* Snapshot fields: one-byte tags (every field number is below 16) */
 #define COOP_PB_TAG_SNAPSHOT_TICK 0x8u /* tick = 1, uint32 */
@@ -38,6 +39,13 @@
 
 /* SnapshotAck fields: one-byte tags (every field number is below 16) */
 #define COOP_PB_TAG_SNAPSHOT_ACK_TICK 0x8u /* tick = 1, uint32 */
+
+/* Voice fields: one-byte tags (every field number is below 16) */
+#define COOP_PB_TAG_VOICE_SEQ 0x8u /* seq = 1, uint32 */
+#define COOP_PB_TAG_VOICE_TIMESTAMP 0x10u /* timestamp = 2, uint32 */
+#define COOP_PB_TAG_VOICE_OPUS_BYTES 0x1au /* opusBytes = 3, bytes */
+#define COOP_PB_TAG_VOICE_FROM_PEER_ID 0x20u /* fromPeerId = 4, uint32 */
+#define COOP_PB_TAG_VOICE_ATTENUATION_Q8 0x28u /* attenuationQ8 = 5, uint32 */
 
 /* ---- ENet (src/net/enet/protocol.ts; fields are big-endian) ---- */
 #define COOP_ENET_CMD_NONE 0

@@ -22,6 +22,7 @@
 #include "coop_proxies.h"
 #include "coop_hooks.h"
 #include "grow.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -241,38 +242,6 @@ static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, cons
 static int send_despawn(coop_proxies *p, coop_region *game, uint32_t id) {
   coop_msg_despawn_proxy m = {id};
   return send_or_queue(p, game, COOP_MSG_DESPAWN_PROXY, (const uint8_t *)&m, COOP_MSG_DESPAWN_PROXY_BYTES);
-}
-
-/* ---- UTF-8 (the strings a JavaScript string encodes to: no overlong form, no surrogate, at most
- * U+10FFFF) ---- */
-
-static int valid_utf8(const uint8_t *s, uint32_t n) {
-  uint32_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    uint32_t more;
-    uint8_t lo = 0x80, hi = 0xBF; /* the second byte's range */
-    if (c >= 0xC2 && c <= 0xDF) more = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      more = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      more = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else return 0;
-    if (more > n - i - 1) return 0;
-    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-    for (uint32_t k = 2; k <= more; k++)
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-    i += more + 1;
-  }
-  return 1;
 }
 
 /* ---- life ---- */

@@ -1,5 +1,6 @@
 /* wire.c — the native path on the wire (coop_wire.h; docs/sidecar.md "The native path: the wire
- * in C"): snapshots taken out of received ENet datagrams, the Snapshot envelope's decoder, the
+ * in C"): snapshots and voice taken out of received ENet datagrams, the Snapshot envelope's and
+ * the Voice message's decoders, the
  * PlayerState and SnapshotAck encoders and the unreliable datagram the native thread sends.
  * Ports of the TypeScript (snapshot-envelope.ts, input-envelope.ts, src/net/enet/): same
  * acceptance rules, same bytes. Every protobuf tag and ENet number comes from the generated
@@ -104,6 +105,41 @@ int coop_wire_decode_snapshot(const uint8_t *bytes, uint32_t len, coop_wire_snap
   return 1;
 }
 
+int coop_wire_decode_voice(const uint8_t *bytes, uint32_t len, coop_wire_voice *out) {
+  if (bytes == NULL || len > COOP_PB_MAX_MESSAGE_BYTES) return 0;
+  uint32_t p = 0, outer = 0, inner = 0;
+  if (!get_varint(bytes, &p, len, &outer) || outer != COOP_PB_TAG_EMSG_VOICE) return 0;
+  if (!get_varint(bytes, &p, len, &inner) || (uint64_t)p + inner != len) return 0;
+  coop_wire_voice v = {0, 0, 0, 0, bytes, 0};
+  uint32_t seen = 0;
+  while (p < len) {
+    const uint8_t field_tag = bytes[p++];
+    const uint32_t field_bit = 1u << (field_tag >> 3);
+    if (field_tag >= 0x80 || (seen & field_bit)) return 0; /* unknown or repeated field */
+    seen |= field_bit;
+    uint32_t x = 0;
+    if (!get_varint(bytes, &p, len, &x)) return 0;
+    if (field_tag == COOP_PB_TAG_VOICE_OPUS_BYTES) {
+      if ((uint64_t)p + x > len) return 0;
+      v.opus = bytes + p;
+      v.opus_len = x;
+      p += x;
+    } else if (field_tag == COOP_PB_TAG_VOICE_SEQ) {
+      v.seq = x;
+    } else if (field_tag == COOP_PB_TAG_VOICE_TIMESTAMP) {
+      v.timestamp = x;
+    } else if (field_tag == COOP_PB_TAG_VOICE_FROM_PEER_ID) {
+      v.from_peer_id = x;
+    } else if (field_tag == COOP_PB_TAG_VOICE_ATTENUATION_Q8) {
+      v.attenuation_q8 = x;
+    } else {
+      return 0;
+    }
+  }
+  if (out != NULL) *out = v;
+  return 1;
+}
+
 /* protobufjs leaves out a float or double field only when it is +0. */
 static int written(double v) { return !(v == 0.0 && !signbit(v)); }
 
@@ -182,18 +218,22 @@ static int32_t command_at(const uint8_t *b, uint32_t at, uint32_t len, int sent_
   return 0;
 }
 
-/* Whether the command at b[at..at + size) is one to take: a plain SEND_UNRELIABLE on channel
- * carrying a Snapshot envelope (its payload length in *payload_len). */
-static int is_snapshot(const uint8_t *b, uint32_t at, uint32_t size, uint8_t channel, uint32_t *payload_len) {
-  if (b[at] != COOP_ENET_CMD_SEND_UNRELIABLE || b[at + 1] != channel) return 0;
+/* What the command at b[at..at + size) is to the take: a plain SEND_UNRELIABLE on the snapshot
+ * channel carrying a Snapshot envelope, or on the voice channel carrying an EMsg{voice}
+ * (COOP_WIRE_KIND_*, its payload length in *payload_len), or 0: it stays. */
+static uint32_t kind_of(const uint8_t *b, uint32_t at, uint32_t size, uint32_t snapshot_channel, uint32_t voice_channel, uint32_t *payload_len) {
+  if (b[at] != COOP_ENET_CMD_SEND_UNRELIABLE) return 0;
   const uint32_t fixed = COOP_ENET_SIZE_SEND_UNRELIABLE;
   *payload_len = size - fixed;
-  return coop_wire_decode_snapshot(b + at + fixed, *payload_len, NULL);
+  if (b[at + 1] == snapshot_channel && coop_wire_decode_snapshot(b + at + fixed, *payload_len, NULL)) return COOP_WIRE_KIND_SNAPSHOT;
+  if (b[at + 1] == voice_channel && coop_wire_decode_voice(b + at + fixed, *payload_len, NULL)) return COOP_WIRE_KIND_VOICE;
+  return 0;
 }
 
-int32_t coop_wire_take_snapshots(uint8_t *datagram, uint32_t *len, uint8_t channel, uint8_t *payloads, uint32_t payloads_cap, coop_wire_span *spans,
-                                 uint32_t spans_cap) {
-  if (datagram == NULL || len == NULL || (payloads == NULL && payloads_cap > 0) || (spans == NULL && spans_cap > 0)) return COOP_WIRE_BAD_ARGUMENT;
+/* The one walk behind both takes: spans (coop_wire_take_snapshots) or taken (coop_wire_take), the
+ * other NULL. */
+static int32_t take(uint8_t *datagram, uint32_t *len, uint32_t snapshot_channel, uint32_t voice_channel, uint8_t *payloads, uint32_t payloads_cap,
+                    coop_wire_span *spans, coop_wire_taken *taken_out, uint32_t cap) {
   const uint32_t n = *len;
   if (n < COOP_ENET_HEADER_MINIMUM_SIZE) return COOP_WIRE_TRUNCATED;
   const uint32_t peer_field = be16(datagram);
@@ -207,20 +247,27 @@ int32_t coop_wire_take_snapshots(uint8_t *datagram, uint32_t *len, uint8_t chann
   for (uint32_t at = header; at < n; at += size) {
     const int32_t rc = command_at(datagram, at, n, sent_time, &size);
     if (rc < 0) return rc;
-    if (is_snapshot(datagram, at, size, channel, &payload_len)) {
+    if (kind_of(datagram, at, size, snapshot_channel, voice_channel, &payload_len)) {
       taken++;
       bytes += payload_len; /* no overflow: each payload lies within the datagram */
     }
   }
-  if (taken > spans_cap || bytes > payloads_cap) return COOP_WIRE_NO_ROOM;
+  if (taken > cap || bytes > payloads_cap) return COOP_WIRE_NO_ROOM;
   /* Then copy out and compact: commands kept move down over those taken (to ≤ where they were). */
   uint32_t w = header, i = 0, off = 0;
   for (uint32_t at = header; at < n; at += size) {
     (void)command_at(datagram, at, n, sent_time, &size);
-    if (is_snapshot(datagram, at, size, channel, &payload_len)) {
+    const uint32_t kind = kind_of(datagram, at, size, snapshot_channel, voice_channel, &payload_len);
+    if (kind) {
       memcpy(payloads + off, datagram + at + COOP_ENET_SIZE_SEND_UNRELIABLE, payload_len);
-      spans[i].offset = off;
-      spans[i].length = payload_len;
+      if (spans != NULL) {
+        spans[i].offset = off;
+        spans[i].length = payload_len;
+      } else {
+        taken_out[i].offset = off;
+        taken_out[i].length = payload_len;
+        taken_out[i].kind = kind;
+      }
       i++;
       off += payload_len;
     } else {
@@ -230,6 +277,20 @@ int32_t coop_wire_take_snapshots(uint8_t *datagram, uint32_t *len, uint8_t chann
   }
   *len = w == header ? 0 : w;
   return (int32_t)taken;
+}
+
+int32_t coop_wire_take_snapshots(uint8_t *datagram, uint32_t *len, uint8_t channel, uint8_t *payloads, uint32_t payloads_cap, coop_wire_span *spans,
+                                 uint32_t spans_cap) {
+  if (datagram == NULL || len == NULL || (payloads == NULL && payloads_cap > 0) || (spans == NULL && spans_cap > 0)) return COOP_WIRE_BAD_ARGUMENT;
+  coop_wire_span none[1];
+  return take(datagram, len, channel, COOP_WIRE_CHANNEL_NONE, payloads, payloads_cap, spans != NULL ? spans : none, NULL, spans_cap);
+}
+
+int32_t coop_wire_take(uint8_t *datagram, uint32_t *len, uint32_t snapshot_channel, uint32_t voice_channel, uint8_t *payloads, uint32_t payloads_cap,
+                       coop_wire_taken *taken, uint32_t taken_cap) {
+  if (datagram == NULL || len == NULL || (payloads == NULL && payloads_cap > 0) || (taken == NULL && taken_cap > 0)) return COOP_WIRE_BAD_ARGUMENT;
+  coop_wire_taken none[1];
+  return take(datagram, len, snapshot_channel, voice_channel, payloads, payloads_cap, NULL, taken != NULL ? taken : none, taken_cap);
 }
 
 int32_t coop_wire_build_unreliable(const coop_wire_peer *peer, uint16_t unreliable_seq, const uint8_t *payload, uint32_t len, uint8_t *out, uint32_t cap) {

@@ -36,9 +36,9 @@ import { writeFileAtomicSync } from '../util/atomic-file.js';
 export const WIRE_FIELDS_PATH = fileURLToPath(new URL('../../native-shims/generated/coop_wire_fields.h', import.meta.url));
 
 /** The messages whose fields the C wire code reads or writes (schema names). */
-const MESSAGES = ['Snapshot', 'PlayerState', 'SnapshotAck'] as const;
+const MESSAGES = ['Snapshot', 'PlayerState', 'SnapshotAck', 'Voice'] as const;
 /** Their EMsg oneof fields. */
-const EMSG_FIELDS = ['snapshot', 'playerState', 'snapshotAck'] as const;
+const EMSG_FIELDS = ['snapshot', 'playerState', 'snapshotAck', 'voice'] as const;
 
 const VARINT_TYPES = new Set(['uint32', 'int32', 'uint64', 'int64', 'bool']);
 

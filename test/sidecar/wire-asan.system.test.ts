@@ -1,6 +1,7 @@
 // The native path's wire functions under AddressSanitizer and UndefinedBehaviorSanitizer: the fuzz
 // driver (native-shims/sidecar/fuzz/wire_fuzz.c) is built with gcc -fsanitize=address,undefined
-// and fed real datagrams of a TypeScript server (test/sidecar/wire-traffic.ts), mutated, each in a
+// and fed real datagrams of a TypeScript server (test/sidecar/wire-traffic.ts: snapshots and voice
+// among the rest), mutated, each in a
 // buffer of exactly its length, with payloads and spans buffers of exactly their capacity. A read
 // one byte past a datagram aborts the run: the second test plants one (a varint's end check
 // taken out) and sees the sanitizer catch it. wire.c is compiled beside a copy of the generated
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHIMS, buildSanitized, corpusBytes, runDriver } from './sanitized-driver.js';
 import { mixedTraffic } from './wire-traffic.js';
-import { CHANNEL_SNAPSHOT } from '../../src/protocol/constants.js';
+import { CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../src/protocol/constants.js';
 
 const WIRE_C = `${SHIMS}/sidecar/wire.c`;
 const FIELDS_H = `${SHIMS}/generated/coop_wire_fields.h`;
@@ -30,8 +31,8 @@ describe('the C wire functions under ASan and UBSan', () => {
     dir = mkdtempSync(join(tmpdir(), 'wire-asan-'));
     corpus = join(dir, 'corpus.bin');
     const t = mixedTraffic(41, ROUNDS, (d, _from, deliver) => deliver(d));
-    // records (channel to take on, 0, datagram)
-    writeFileSync(corpus, corpusBytes(t.datagrams.map((data) => ({ tick: CHANNEL_SNAPSHOT, baseTick: 0, count: 0, data }))));
+    // records (snapshot channel, voice channel, datagram)
+    writeFileSync(corpus, corpusBytes(t.datagrams.map((data) => ({ tick: CHANNEL_SNAPSHOT, baseTick: CHANNEL_VOICE, count: 0, data }))));
     copyFileSync(FIELDS_H, join(dir, 'coop_wire_fields.h'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,6 +54,11 @@ describe('the C wire functions under ASan and UBSan', () => {
     expect(untouched).toBeGreaterThan(ITERATIONS / 20);
     expect(codes.get(0)).toBeGreaterThan(ITERATIONS / 20);
     for (const code of [-1, -2, -3, -4, -5, -6]) expect(codes.get(code), `code ${code}`).toBeGreaterThan(0);
+    // voice was taken and decoded too
+    const v = /^voices taken (\d+) decoded (\d+)$/m.exec(r.stdout);
+    expect(v).not.toBeNull();
+    expect(Number(v![1])).toBeGreaterThan(ITERATIONS / 50);
+    expect(Number(v![2])).toBeGreaterThan(0);
   });
 
   it('catches a planted read past the datagram (the sanitizer is really on)', () => {

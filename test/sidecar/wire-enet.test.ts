@@ -4,7 +4,7 @@
 // acknowledge what the server sent reliably; a C-built datagram is the one the TypeScript peer
 // would send, and the server delivers it (or drops it, with a wrong session, as ENet does).
 import { describe, it, expect } from 'vitest';
-import { loadWireNative, WIRE, WIRE_LIMITS, type TakeResult } from './wire-native-helpers.js';
+import { loadWireNative, WIRE, WIRE_CHANNEL_NONE, WIRE_KIND, WIRE_LIMITS, type TakeResult } from './wire-native-helpers.js';
 import { mixedTraffic } from './wire-traffic.js';
 import { SimWorld } from '../enet/harness.js';
 import { EnetHost } from '../../src/net/enet/host.js';
@@ -26,8 +26,8 @@ import {
 } from '../../src/net/enet/protocol.js';
 import { ENET_PROTOCOL_MAXIMUM_PEER_ID } from '../../src/net/enet/constants.js';
 import { decodeSnapshotEnvelope, encodeSnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
-import { CHANNEL_COUNT, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT } from '../../src/protocol/constants.js';
-import { encodeMsg } from '../../src/protocol/codec.js';
+import { CHANNEL_COUNT, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from '../../src/protocol/constants.js';
+import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
 
 const ROUNDS = 400;
 
@@ -55,6 +55,13 @@ function walk(d: Uint8Array): { header: number; commands: WalkedCommand[] } {
 /** What the native path should take: a plain SEND_UNRELIABLE on the snapshot channel carrying a Snapshot. */
 const isTaken = (c: WalkedCommand): boolean =>
   c.byte === Command.SEND_UNRELIABLE && c.channel === CHANNEL_SNAPSHOT && decodeSnapshotEnvelope(c.payload) !== null;
+
+/** What coop_wire_take takes besides: a plain SEND_UNRELIABLE on the voice channel carrying a voice message (decodeMsg's verdict). */
+const isVoice = (c: WalkedCommand): boolean => {
+  if (c.byte !== Command.SEND_UNRELIABLE || c.channel !== CHANNEL_VOICE) return false;
+  const d = decodeMsg(c.payload);
+  return d.ok && d.kind === 'voice';
+};
 
 const concat = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
@@ -198,6 +205,81 @@ describe('coop_wire_take_snapshots on a TypeScript server’s datagrams', () => 
     expect([headerOnly.rc, headerOnly.len]).toEqual([0, 0]);
     expect(wire.take(new Uint8Array([0x00]), CHANNEL_SNAPSHOT).rc).toBe(WIRE.TRUNCATED);
     expect(wire.take(new Uint8Array([0x80, 0x00, 0x12]), CHANNEL_SNAPSHOT).rc).toBe(WIRE.TRUNCATED);
+  });
+});
+
+describe('coop_wire_take (snapshots and voice) on a TypeScript server’s datagrams', () => {
+  it(`takes exactly the unreliable snapshots and voice relays over ${ROUNDS} rounds of mixed traffic; the client’s ENet delivers the rest, in order, and acknowledges`, () => {
+    const wire = loadWireNative();
+    const taken = { [WIRE_KIND.SNAPSHOT]: [] as Uint8Array[], [WIRE_KIND.VOICE]: [] as Uint8Array[] };
+    const seen = { mixedKinds: 0, voiceEmptied: 0, voiceBesideAck: 0, keptOnVoiceChannel: 0 };
+    const t = mixedTraffic(24, ROUNDS, (d, _from, deliver) => {
+      const r = wire.takeAll(d, CHANNEL_SNAPSHOT, CHANNEL_VOICE);
+      expect(r.rc).toBeGreaterThanOrEqual(0);
+      const { header, commands } = walk(d);
+      const kindOf = (c: WalkedCommand): number => (isTaken(c) ? WIRE_KIND.SNAPSHOT : isVoice(c) ? WIRE_KIND.VOICE : 0);
+      const want = commands.filter((c) => kindOf(c) !== 0);
+      const kept = commands.filter((c) => kindOf(c) === 0);
+      expect(r.rc).toBe(want.length);
+      expect(r.kinds).toEqual(want.map(kindOf));
+      expect(r.payloads.map((p) => Buffer.from(p).toString('hex'))).toEqual(want.map((c) => Buffer.from(c.payload).toString('hex')));
+      if (kept.length === 0) expect(r.len).toBe(0);
+      else expect(Buffer.compare(r.datagram.subarray(0, r.len), concat([d.subarray(0, header), ...kept.map((c) => c.bytes)]))).toBe(0);
+      // with no voice channel it is coop_wire_take_snapshots
+      const s = wire.takeAll(d, CHANNEL_SNAPSHOT, WIRE_CHANNEL_NONE);
+      const old = wire.take(d, CHANNEL_SNAPSHOT);
+      expect([s.rc, s.len, Buffer.compare(s.datagram, old.datagram)]).toEqual([old.rc, old.len, 0]);
+      expect(s.kinds.every((k) => k === WIRE_KIND.SNAPSHOT)).toBe(true);
+      r.payloads.forEach((p, i) => taken[r.kinds[i] as 1 | 2].push(p));
+      const voices = r.kinds.filter((k) => k === WIRE_KIND.VOICE).length;
+      if (voices > 0 && voices < r.rc) seen.mixedKinds++;
+      if (voices > 0 && r.len === 0) seen.voiceEmptied++;
+      if (voices > 0 && kept.some((c) => (c.byte & COMMAND_MASK) === Command.ACKNOWLEDGE)) seen.voiceBesideAck++;
+      if (voices > 0 && kept.some((c) => c.channel === CHANNEL_VOICE)) seen.keptOnVoiceChannel++;
+      if (r.len > 0) deliver(r.datagram.subarray(0, r.len));
+    });
+    // the taken payloads are what was sent, kind by kind in send order
+    const snapshots = t.sent.filter((m) => m.snapshot);
+    const voice = t.sent.filter((m) => m.voice);
+    expect(voice.length).toBeGreaterThan(ROUNDS / 4);
+    expect(taken[WIRE_KIND.SNAPSHOT].map((p) => Buffer.from(p).toString('hex'))).toEqual(snapshots.map((m) => Buffer.from(m.data).toString('hex')));
+    expect(taken[WIRE_KIND.VOICE].map((p) => Buffer.from(p).toString('hex'))).toEqual(voice.map((m) => Buffer.from(m.data).toString('hex')));
+    // every taken voice payload is a relay C decodes as decodeMsg does
+    for (const p of taken[WIRE_KIND.VOICE]) {
+      const c = wire.decodeVoice(p);
+      const d = decodeMsg(p);
+      expect(c !== null && d.ok && d.msg.voice?.seq === c.seq && d.msg.voice.fromPeerId === c.fromPeerId).toBe(true);
+    }
+    // the client's ENet delivered every other message, channel by channel in send order
+    for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
+      const want = t.sent.filter((m) => !m.snapshot && !m.voice && m.channel === ch).map((m) => Buffer.from(m.data).toString('hex'));
+      const got = t.received.filter((m) => m.channel === ch).map((m) => Buffer.from(m.data).toString('hex'));
+      expect(want.length, `channel ${ch}`).toBeGreaterThan(10);
+      expect(got, `channel ${ch}`).toEqual(want);
+    }
+    expect(Object.values(t.client.stats.drops).every((n) => n === 0)).toBe(true);
+    expect(t.serverPeer.sentReliableCommands.empty).toBe(true);
+    expect(seen.mixedKinds).toBeGreaterThan(10);
+    expect(seen.voiceEmptied).toBeGreaterThan(3);
+    expect(seen.voiceBesideAck).toBeGreaterThan(10);
+    expect(seen.keptOnVoiceChannel).toBeGreaterThan(5);
+  });
+
+  it('takes both kinds from one channel (a snapshot first), refuses what does not fit, and takes nothing on channel "none"', () => {
+    const wire = loadWireNative();
+    const peer = { outgoingPeerId: 1, outgoingSessionId: 1, channel: CHANNEL_VOICE, reliableSeq: 0 };
+    const snap = encodeSnapshotEnvelope({ tick: 3, baseTick: 2, serverTimeMs: 1, tickMs: 25 }, new Uint8Array([9]));
+    const voice = encodeMsg({ voice: { seq: 7, timestamp: 960, opusBytes: new Uint8Array([1, 2, 3]), fromPeerId: 2, attenuationQ8: 40 } });
+    const a = wire.buildUnreliable(peer, 1, snap) as Uint8Array;
+    const b = wire.buildUnreliable(peer, 2, voice) as Uint8Array;
+    const d = concat([a, b.subarray(HEADER_MINIMUM_SIZE)]);
+    const both = wire.takeAll(d, CHANNEL_VOICE, CHANNEL_VOICE);
+    expect([both.rc, both.len, both.kinds]).toEqual([2, 0, [WIRE_KIND.SNAPSHOT, WIRE_KIND.VOICE]]);
+    expect(wire.takeAll(d, CHANNEL_SNAPSHOT, CHANNEL_VOICE).kinds).toEqual([WIRE_KIND.VOICE]);
+    for (const none of [WIRE_CHANNEL_NONE, 0x1ff, 0xffffffff]) expect(untouched(wire.takeAll(d, none, none), d)).toBe(true);
+    expect(wire.takeAll(d, CHANNEL_VOICE, CHANNEL_VOICE, snap.length + voice.length - 1).rc).toBe(WIRE.NO_ROOM);
+    expect(wire.takeAll(d, CHANNEL_VOICE, CHANNEL_VOICE, snap.length + voice.length, 1).rc).toBe(WIRE.NO_ROOM);
+    expect(untouched(wire.takeAll(d, CHANNEL_VOICE, CHANNEL_VOICE, 0, 0), d)).toBe(true);
   });
 });
 

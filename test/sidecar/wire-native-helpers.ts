@@ -65,7 +65,29 @@ export interface TakeResult {
   payloads: Uint8Array[];
 }
 
+export interface WireVoice {
+  seq: number;
+  timestamp: number;
+  fromPeerId: number;
+  attenuationQ8: number;
+  /** Offset of the Opus bytes in the decoded bytes, and their length. */
+  opusOffset: number;
+  opusLength: number;
+}
+
+/** coop_wire.h COOP_WIRE_KIND_* and COOP_WIRE_CHANNEL_NONE (checked against the header). */
+export const WIRE_KIND = { SNAPSHOT: 1, VOICE: 2 } as const;
+export const WIRE_CHANNEL_NONE = 0x100;
+
+export interface TakeAllResult extends TakeResult {
+  kinds: number[];
+}
+
 export interface WireNative {
+  /** coop_wire_take on a copy of `datagram`; caps default to plenty. */
+  takeAll(datagram: Uint8Array, snapshotChannel: number, voiceChannel: number, payloadsCap?: number, takenCap?: number): TakeAllResult;
+  /** null when not a voice message this reader takes. */
+  decodeVoice(bytes: Uint8Array): WireVoice | null;
   /** take_snapshots on a copy of `datagram`; payloads and spans caps default to plenty. */
   take(datagram: Uint8Array, channel: number, payloadsCap?: number, spansCap?: number): TakeResult;
   /** null when not a snapshot envelope. */
@@ -111,6 +133,19 @@ export function loadWireNative(path = defaultLibraryPath()): WireNative {
   const take = lib.func(
     'int32_t coop_wire_take_snapshots(_Inout_ uint8_t *datagram, _Inout_ uint32_t *len, uint8_t channel, _Out_ uint8_t *payloads, uint32_t payloads_cap, _Out_ uint32_t *spans, uint32_t spans_cap)',
   );
+  const takeAll = lib.func(
+    'int32_t coop_wire_take(_Inout_ uint8_t *datagram, _Inout_ uint32_t *len, uint32_t snapshot_channel, uint32_t voice_channel, _Out_ uint8_t *payloads, uint32_t payloads_cap, _Out_ uint32_t *taken, uint32_t taken_cap)',
+  );
+  const Voice = koffi.struct('coop_wire_voice_test', {
+    seq: 'uint32_t',
+    timestamp: 'uint32_t',
+    from_peer_id: 'uint32_t',
+    attenuation_q8: 'uint32_t',
+    opus: 'void *',
+    opus_len: 'uint32_t',
+  });
+  const decodeVoice = lib.func('int coop_wire_decode_voice(const void *bytes, uint32_t len, _Out_ coop_wire_voice_test *out)');
+  void Voice;
   const decode = lib.func('int coop_wire_decode_snapshot(const void *bytes, uint32_t len, _Out_ coop_wire_snapshot_test *out)');
   const encodePs = lib.func('int32_t coop_wire_encode_player_state(const coop_wire_player_state_test *ps, _Out_ uint8_t *out, uint32_t cap)');
   const encodeAck = lib.func('int32_t coop_wire_encode_snapshot_ack(uint32_t tick, _Out_ uint8_t *out, uint32_t cap)');
@@ -122,6 +157,38 @@ export function loadWireNative(path = defaultLibraryPath()): WireNative {
   void Peer;
   const sized = (rc: number, out: Uint8Array): Uint8Array | number => (rc < 0 ? rc : out.slice(0, rc));
   bound = {
+    takeAll(datagram, snapshotChannel, voiceChannel, payloadsCap = datagram.length, takenCap = datagram.length) {
+      const d = datagram.slice();
+      const len = new Uint32Array([d.length]);
+      const payloads = new Uint8Array(Math.max(1, payloadsCap));
+      const taken = new Uint32Array(Math.max(3, takenCap * 3));
+      const rc = takeAll(d, len, snapshotChannel, voiceChannel, payloads, payloadsCap, taken, takenCap) as number;
+      const out: Uint8Array[] = [];
+      const kinds: number[] = [];
+      for (let i = 0; i < rc; i++) {
+        out.push(payloads.slice(taken[i * 3], taken[i * 3] + taken[i * 3 + 1]));
+        kinds.push(taken[i * 3 + 2]);
+      }
+      return { rc, datagram: d, len: len[0], payloads: out, kinds };
+    },
+    decodeVoice(bytes) {
+      const mem = koffi.alloc('uint8_t', Math.max(1, bytes.length));
+      try {
+        if (bytes.length > 0) koffi.encode(mem, 'uint8_t', Array.from(bytes), bytes.length);
+        const v: Record<string, unknown> = {};
+        if ((decodeVoice(mem, bytes.length, v) as number) !== 1) return null;
+        return {
+          seq: v.seq as number,
+          timestamp: v.timestamp as number,
+          fromPeerId: v.from_peer_id as number,
+          attenuationQ8: v.attenuation_q8 as number,
+          opusOffset: Number(koffi.address(v.opus) - koffi.address(mem)),
+          opusLength: v.opus_len as number,
+        };
+      } finally {
+        koffi.free(mem);
+      }
+    },
     take(datagram, channel, payloadsCap = datagram.length, spansCap = datagram.length) {
       const d = datagram.slice();
       const len = new Uint32Array([d.length]);

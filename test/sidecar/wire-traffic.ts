@@ -2,7 +2,9 @@
 // server sending the mix a client's datagrams really carry (test helper of wire-enet.test.ts and
 // wire-asan.system.test.ts): snapshot envelopes unreliable on the snapshot channel (the ones the
 // native path takes) among clockReplies, spectate cameras and dialogue copies on the same
-// channel, snapshot envelopes sent reliably, unsequenced or on another channel, voice, reliable
+// channel, snapshot envelopes sent reliably, unsequenced or on another channel, voice relays
+// unreliable on the voice channel (the ones a take of voice takes), voice sent reliably or on
+// the snapshot channel, reliable
 // messages, a snapshot too big for one datagram, and the client's reliable sends (so the
 // server's datagrams carry acknowledgements; pings come with time). Every datagram the client
 // receives goes first through a hook, which may hand on other bytes or none.
@@ -16,11 +18,13 @@ import { CHANNEL_COUNT, CHANNEL_RELIABLE, CHANNEL_SNAPSHOT, CHANNEL_VOICE } from
 import { seededRandom, type Rng } from '../../src/util/random.js';
 import { SimWorld } from '../enet/harness.js';
 
-/** One message the server sent, and whether the native path should take it. */
+/** One message the server sent, and whether the native path should take it (as a snapshot, or
+ * as voice when it takes voice too). */
 export interface SentMessage {
   channel: number;
   data: Uint8Array;
   snapshot: boolean;
+  voice: boolean;
 }
 
 /** Bytes over one datagram's room (1392-byte MTU): the TypeScript ENet fragments such a send. */
@@ -77,11 +81,23 @@ export function mixedTraffic(seed: number, rounds: number, hook: DatagramHook): 
       { tick: tick++, baseTick: rng() < 0.2 ? 0 : Math.max(0, tick - 3), serverTimeMs: tick * 25, tickMs: 25, inputLeadUs: Math.floor(rng() * 5000) },
       bytes(rng, size),
     );
-  const send = (channel: number, data: Uint8Array, options: SendOptions, isSnapshot: boolean): void => {
+  const send = (channel: number, data: Uint8Array, options: SendOptions, isSnapshot: boolean, isVoice = false): void => {
     if (!serverPeer.send(channel, data, options)) throw new Error('send refused');
-    sent.push({ channel, data, snapshot: isSnapshot });
+    sent.push({ channel, data, snapshot: isSnapshot, voice: isVoice });
   };
+  // A relay as voice-plugin.ts sends it (zeros left out by the encoder).
+  const relay = (): Uint8Array =>
+    encodeMsg({
+      voice: {
+        seq: n++ & 0xffff,
+        timestamp: n * 960,
+        opusBytes: bytes(rng, 20 + Math.floor(rng() * 120)),
+        fromPeerId: 1 + Math.floor(rng() * 3),
+        attenuationQ8: rng() < 0.5 ? 0 : Math.floor(rng() * 256),
+      },
+    });
   const kinds: (() => void)[] = [
+    () => send(CHANNEL_SNAPSHOT, snapshot(), {}, true),
     () => send(CHANNEL_SNAPSHOT, snapshot(), {}, true),
     () => send(CHANNEL_SNAPSHOT, snapshot(), {}, true),
     () => send(CHANNEL_SNAPSHOT, snapshot(), {}, true),
@@ -91,7 +107,10 @@ export function mixedTraffic(seed: number, rounds: number, hook: DatagramHook): 
     () => send(CHANNEL_SNAPSHOT, snapshot(), { reliable: true }, false),
     () => send(CHANNEL_SNAPSHOT, snapshot(), { unsequenced: true }, false),
     () => send(CHANNEL_VOICE, snapshot(40), {}, false), // a snapshot's bytes, but on another channel
-    () => send(CHANNEL_VOICE, encodeMsg({ voice: { seq: n++, opusBytes: bytes(rng, 80) } }), {}, false),
+    () => send(CHANNEL_VOICE, encodeMsg({ voice: { seq: n++, opusBytes: bytes(rng, 80) } }), {}, false, true),
+    () => send(CHANNEL_VOICE, relay(), {}, false, true),
+    () => send(CHANNEL_VOICE, relay(), { reliable: true }, false), // voice, but reliable: stays
+    () => send(CHANNEL_SNAPSHOT, relay(), {}, false), // voice on the snapshot channel: stays
     () => send(CHANNEL_RELIABLE, encodeMsg({ chat: { text: `chat ${n++}` } }), { reliable: true }, false),
     () => send(CHANNEL_SNAPSHOT, snapshot(BIG_SNAPSHOT_BYTES), { unreliableFragment: true }, false),
     () => send(CHANNEL_SNAPSHOT, snapshot(BIG_SNAPSHOT_BYTES), {}, false), // sent as reliable fragments

@@ -5,15 +5,18 @@
  *
  *   wire-fuzz <corpus> <iterations> <seed>
  *
- * corpus: fuzz_corpus.h records, here (channel, 0, len, datagram): real datagrams a TypeScript
- * server sent a client. Every iteration mutates one (bit flips, cuts, inserted and deleted
+ * corpus: fuzz_corpus.h records, here (snapshot channel, voice channel, len, datagram): real
+ * datagrams a TypeScript server sent a client. Every iteration mutates one (bit flips, cuts, inserted and deleted
  * bytes, a u16 field rewritten, a command byte or channel changed, another datagram's bytes
- * spliced in) into a buffer of exactly its length and takes the snapshots out of it, into
+ * spliced in) into a buffer of exactly its length and takes the snapshots and voice out of it
+ * (coop_wire_take; one time in four coop_wire_take_snapshots; now and then with a random, the
+ * same or no voice channel), into
  * payloads and spans buffers of exactly their capacity (often too small). Checked every time:
  * a negative answer is a known code and left the datagram and its length untouched; otherwise
- * the spans lie back to back within the payloads, each one a snapshot envelope, and the
+ * the spans lie back to back within the payloads, each one a snapshot envelope or a voice
+ * message as its kind says (its Opus bytes within it), and the
  * lengths add up (what left the datagram is the taken payloads and their 8-byte commands), and
- * taking again from what is left takes nothing. The decoder also reads every mutated datagram
+ * taking again from what is left takes nothing. The decoders also read every mutated datagram
  * from a random offset, and the encoders and the datagram builder write into buffers of exactly
  * a random capacity. Prints `taken N untouched N` and the count of each answer; exits 1 on a
  * broken invariant, 2 on a bad corpus. */
@@ -101,19 +104,33 @@ static uint8_t *mutate(const record *recs, int nrecs, const uint8_t *src, uint32
   return exact;
 }
 
-static unsigned long answers[ANSWERS], taken_total, untouched;
+static unsigned long answers[ANSWERS], taken_total, untouched, voices_taken, voices_decoded;
 
-static int check_take(uint8_t *d, uint32_t n, uint8_t channel) {
+/* The take: coop_wire_take (snapshots on channel, voice on voice_channel) or, one time in four,
+ * coop_wire_take_snapshots (no voice), into coop_wire_taken records either way. */
+static int32_t take_any(int old, uint8_t *d, uint32_t *len, uint8_t channel, uint32_t voice_channel, uint8_t *payloads, uint32_t cap, coop_wire_taken *taken,
+                        uint32_t scap) {
+  if (!old) return coop_wire_take(d, len, channel, voice_channel, payloads, cap, taken, scap);
+  coop_wire_span *spans = scap ? malloc(scap * sizeof *spans) : NULL;
+  if (scap && !spans) exit(2);
+  const int32_t rc = coop_wire_take_snapshots(d, len, channel, payloads, cap, spans, scap);
+  for (int32_t i = 0; i < rc; i++) taken[i] = (coop_wire_taken){spans[i].offset, spans[i].length, COOP_WIRE_KIND_SNAPSHOT};
+  free(spans);
+  return rc;
+}
+
+static int check_take(uint8_t *d, uint32_t n, uint8_t channel, uint32_t voice_channel) {
   uint8_t *orig = malloc(n ? n : 1);
   if (!orig) return 2;
   memcpy(orig, d, n);
+  const int old = below(4) == 0;
   const uint32_t cap = below(3) == 0 ? below(64) : n;
   const uint32_t scap = below(3) == 0 ? below(4) : n / 8 + 1;
   uint8_t *payloads = cap ? malloc(cap) : NULL;
-  coop_wire_span *spans = scap ? malloc(scap * sizeof *spans) : NULL;
+  coop_wire_taken *spans = scap ? malloc(scap * sizeof *spans) : NULL;
   if ((cap && !payloads) || (scap && !spans)) return 2;
   uint32_t len = n;
-  const int32_t rc = coop_wire_take_snapshots(d, &len, channel, payloads, cap, spans, scap);
+  const int32_t rc = take_any(old, d, &len, channel, voice_channel, payloads, cap, spans, scap);
   int bad = 0;
   if (rc < 0) {
     if (rc < -(ANSWERS - 1) || rc == COOP_WIRE_BAD_ARGUMENT) bad = fprintf(stderr, "take: answer %d\n", rc);
@@ -127,8 +144,16 @@ static int check_take(uint8_t *d, uint32_t n, uint8_t channel) {
     uint64_t sum = 0;
     if ((uint32_t)rc > scap) bad = fprintf(stderr, "take: %d taken, %u spans\n", rc, scap);
     for (int32_t i = 0; !bad && i < rc; i++) {
+      const uint8_t *p = payloads + spans[i].offset;
+      coop_wire_voice v;
       if (spans[i].offset != sum || (uint64_t)spans[i].offset + spans[i].length > cap) bad = fprintf(stderr, "take: span %d out of place\n", i);
-      else if (!coop_wire_decode_snapshot(payloads + spans[i].offset, spans[i].length, NULL)) bad = fprintf(stderr, "take: span %d no snapshot\n", i);
+      else if (spans[i].kind == COOP_WIRE_KIND_SNAPSHOT && !coop_wire_decode_snapshot(p, spans[i].length, NULL))
+        bad = fprintf(stderr, "take: span %d no snapshot\n", i);
+      else if (spans[i].kind == COOP_WIRE_KIND_VOICE && (old || !coop_wire_decode_voice(p, spans[i].length, &v) ||
+                                                         (uint64_t)(v.opus - p) + v.opus_len > spans[i].length))
+        bad = fprintf(stderr, "take: span %d no voice\n", i);
+      else if (spans[i].kind != COOP_WIRE_KIND_SNAPSHOT && spans[i].kind != COOP_WIRE_KIND_VOICE) bad = fprintf(stderr, "take: span %d kind %u\n", i, spans[i].kind);
+      if (spans[i].kind == COOP_WIRE_KIND_VOICE) voices_taken++;
       sum += spans[i].length;
     }
     const uint64_t left = len ? len : header;
@@ -140,7 +165,7 @@ static int check_take(uint8_t *d, uint32_t n, uint8_t channel) {
       if (!rest) return 2;
       memcpy(rest, d, len);
       uint32_t len2 = len;
-      const int32_t again = coop_wire_take_snapshots(rest, &len2, channel, payloads, cap, spans, scap);
+      const int32_t again = take_any(old, rest, &len2, channel, voice_channel, payloads, cap, spans, scap);
       if (again != 0 || len2 != len || memcmp(rest, d, len) != 0) bad = fprintf(stderr, "take again: answer %d\n", again);
       free(rest);
     }
@@ -152,13 +177,21 @@ static int check_take(uint8_t *d, uint32_t n, uint8_t channel) {
 }
 
 static int check_others(const uint8_t *d, uint32_t n) {
-  /* the decoder from a random offset: data within the bytes */
+  /* the decoders from a random offset: data within the bytes */
   const uint32_t from = below(n + 1);
   coop_wire_snapshot s;
   if (coop_wire_decode_snapshot(n ? d + from : NULL, n - from, &s) == 1 &&
       (s.data < d + from || (uint64_t)(s.data - (d + from)) + s.data_len > n - from)) {
     fprintf(stderr, "decode: data outside the bytes\n");
     return 1;
+  }
+  coop_wire_voice v;
+  if (coop_wire_decode_voice(n ? d + from : NULL, n - from, &v) == 1) {
+    voices_decoded++;
+    if (v.opus < d + from || (uint64_t)(v.opus - (d + from)) + v.opus_len > n - from) {
+      fprintf(stderr, "decode_voice: opus outside the bytes\n");
+      return 1;
+    }
   }
   /* the encoders and the builder into exact buffers */
   const coop_wire_player_state ps = {any_double(), any_double(), any_double(), any_double(), any_double(), any_double(), any_double(),
@@ -211,12 +244,14 @@ int main(int argc, char **argv) {
     if (!d) return 2;
     if (as_sent) memcpy(d, r->data, len);
     const uint8_t channel = below(8) == 0 ? (uint8_t)rnd() : (uint8_t)r->tick;
-    int rc = check_take(d, len, channel);
+    const uint32_t voice_channel = below(8) == 0 ? rnd() >> below(32) : below(8) == 0 ? channel : r->base_tick;
+    int rc = check_take(d, len, channel, voice_channel);
     if (rc == 0) rc = check_others(d, len);
     free(d);
     if (rc) return rc;
   }
   printf("taken %lu untouched %lu\n", taken_total, untouched);
+  printf("voices taken %lu decoded %lu\n", voices_taken, voices_decoded);
   for (int i = 0; i < ANSWERS; i++) printf("code %d %lu\n", -i, answers[i]);
   return 0;
 }
