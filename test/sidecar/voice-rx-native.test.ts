@@ -46,11 +46,11 @@ interface Sent {
 
 /** A talker holding push-to-talk through the spurts (nothing sent between): speech-like frames (two tones, a syllable
  * envelope, noise) with pauses (DTX: the first DTX packet sent, then nothing), as VoiceTransmitter sends them. */
-function talker(rand: () => number, spurts: [number, number][], f0: number, endMs: number): Sent[] {
+function talker(rand: () => number, spurts: [number, number][], f0: number, endMs: number, start?: { seq: number; ts: number }): Sent[] {
   const enc = new VoiceEncoder();
   const out: Sent[] = [];
-  let seq = Math.floor(rand() * 0x10000);
-  let ts = Math.floor(rand() * 0x1_0000_0000) >>> 0;
+  let seq = start?.seq ?? Math.floor(rand() * 0x10000);
+  let ts = start?.ts ?? Math.floor(rand() * 0x1_0000_0000) >>> 0;
   let lastWasDtx = false;
   let phase = 0;
   for (let t = spurts[0]![0]; t < endMs; t += VOICE_FRAME_MS) {
@@ -100,7 +100,8 @@ function network(rand: () => number, from: number, sent: Sent[], q8: (ms: number
   return evs;
 }
 
-function scenario(seed: number): Ev[] {
+/** wrap: talker B's seq and timestamp wrap (u16, u32) a few seconds into its talk. */
+function scenario(seed: number, wrap: boolean): Ev[] {
   const rand = rng(seed);
   const A = 11;
   const B = 22;
@@ -125,6 +126,7 @@ function scenario(seed: number): Ev[] {
     ],
     130,
     17000,
+    wrap ? { seq: 0xffff - 150, ts: (0x1_0000_0000 - 960 * 300) >>> 0 } : undefined,
   );
   const c = talker(rand, [[6500, 7500]], 240, 7500);
   const evs: Ev[] = [
@@ -212,8 +214,8 @@ function tsStreamStats(vc: VoiceChat, peer: number): number[] | null {
 
 const PEERS = [11, 22, 33];
 
-function run(seed: number) {
-  const evs = scenario(seed);
+function run(seed: number, wrap: boolean) {
+  const evs = scenario(seed, wrap);
   const ts = tsSide();
   const rx = created();
   expect(native.status(rx)).toBe(VOICE_RX_OK);
@@ -271,9 +273,14 @@ describe('the voice receiver in C against the TypeScript', () => {
     for (const [name, value] of c) expect([name, ts[name]]).toEqual([name, value]);
   });
 
-  for (const seed of [1, 2, 3]) {
-    it(`plays the same frames, events and drops as the TypeScript (seed ${seed})`, () => {
-      const { ts, cev, rx, catchUps, playingFlips, statChecks } = run(seed);
+  for (const [seed, wrap] of [
+    [1, false],
+    [2, false],
+    [3, true],
+    [4, true],
+  ] as const) {
+    it(`plays the same frames, events and drops as the TypeScript (seed ${seed}${wrap ? ', seq and timestamp wrap' : ''})`, () => {
+      const { ts, cev, rx, catchUps, playingFlips, statChecks } = run(seed, wrap);
       // every mixed frame, sample for sample, with the same frame index
       sameFrames(cev.frames, ts.ev.frames);
       expect(cev.frames.map((f) => f.index)).toEqual(ts.ev.frames.map((f) => f.index));
@@ -306,6 +313,13 @@ describe('the voice receiver in C against the TypeScript', () => {
       expect(b.decoder.plc).toBeGreaterThan(0);
       expect(b.played.talkspurts).toBeGreaterThanOrEqual(2);
       expect(b.played.dtx).toBeGreaterThan(0);
+      if (wrap) {
+        const seqs = ts.ev.played.filter((p) => p.peer === 22).map((p) => p.seq);
+        expect(seqs.some((q) => q > 0xff00) && seqs.some((q) => q < 0x100)).toBe(true);
+      }
+      expect(b.played.stretched).toBeGreaterThan(0); // the adaptive delay moved both ways
+      expect(b.played.shrunk).toBeGreaterThan(0);
+      expect(b.decoder.invalid).toBeGreaterThan(0); // the junk packet in the stream, concealed
       // VOICE_PLAYOUT_IDLE_MS after the last packet, nothing talking, the clock has stopped: nothing plays
       expect(native.nextDueMs(rx)).toBe(-1);
       expect(ts.vc.playing).toBe(false);
