@@ -6,7 +6,7 @@
 // malloc/calloc wrapped, shows that once two talkers' streams exist no frame allocates.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHIMS, buildSanitized } from './sanitized-driver.js';
@@ -18,6 +18,8 @@ const DRIVER_C = `${SHIMS}/sidecar/fuzz/voice_rx_fuzz.c`;
 const ITERATIONS = 300;
 const CORPUS_FRAMES = 300;
 const ALLOC_FRAMES = 3000;
+/** The copy of a packet into its slot: the planted bug reads one byte past the caller's buffer. */
+const COPY = 'memcpy(slot->payload, payload, len);';
 const SANITIZERS = 'address,undefined,float-cast-overflow';
 const SANITIZER_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
 const DRIVER_TIMEOUT_MS = 120_000;
@@ -63,6 +65,18 @@ describe('the C voice receiver under ASan and UBSan', () => {
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(ITERATIONS * 100);
     expect(Number(m![2])).toBeGreaterThan(ITERATIONS * 10); // frames were played, not only refused
+  });
+
+  it("catches a planted read past a packet's bytes (the driver's buffers are exactly their length)", () => {
+    const src = readFileSync(VOICE_RX_C, 'utf8');
+    expect(src.split(COPY).length).toBe(2);
+    const planted = join(dir, 'voice_rx_planted.c');
+    writeFileSync(planted, src.replace(COPY, 'memcpy(slot->payload, payload, len + (len < 1275));'));
+    const exe = join(dir, 'voice-rx-planted');
+    buildSanitized(exe, SANITIZERS, [DRIVER_C, planted, `-I${SHIMS}/sidecar`, '-lm']);
+    const r = spawnSync(exe, [corpusPath, '20', '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/AddressSanitizer: heap-buffer-overflow/);
   });
 
   it(`allocates nothing per frame once two talkers' streams exist (${ALLOC_FRAMES} frames)`, () => {
