@@ -6,7 +6,9 @@
  * inputs give the same frames, sample for sample (test/sidecar/voice-rx-native.test.ts).
  *
  * No timers: the caller calls coop_voice_rx_catch_up() on its wakes and sleeps at most until
- * coop_voice_rx_next_due_ms(). Times are doubles in ms on the caller's monotonic clock. libopus
+ * coop_voice_rx_next_due_ms(). The order of the calls is the behaviour (a packet pushed before a
+ * frame's tick may play in it, after it not): on a wake, catch_up(now) first, then the packets
+ * read on that wake, as the TypeScript's timer would have played the overdue frames first. Times are doubles in ms on the caller's monotonic clock. libopus
  * is loaded at run time (dlopen "libopus.so.0" / LoadLibrary "opus.dll"); without it the status
  * says so and packets are dropped (counted). No allocation per frame: a talker's stream (its
  * jitter buffer's slots and its decoder) is allocated when its first packet comes. Not
