@@ -21,7 +21,7 @@ import { VoiceTransmitter, type OutgoingVoice } from './transmitter.js';
 import { nodeTimers, systemClock, type Clock, type Timers } from '../util/clock.js';
 
 /** After a stall (a blocked event loop) do not play more than this many frames at once. */
-const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
+export const PLAYOUT_MAX_CATCHUP_FRAMES = 10;
 /** While catchUp() comes at least this often (its last two calls, and the last one, within this),
  * the timer waits this long past a frame's time for the next catchUp to play it; otherwise (no
  * game frames, or a game slower than 25 frames a second) the timer plays each frame on time.
