@@ -18,6 +18,8 @@ import { machineInfo } from './machine.js';
 
 const REPS = Number(process.env.E2E_BENCH_REPS ?? 3);
 const MARKERS_PER_REP = Number(process.env.E2E_BENCH_MARKERS ?? 150);
+/** Extra coop-sidecar arguments for both sidecars (space-separated), e.g. "--pace native". */
+const SIDECAR_ARGS = (process.env.E2E_BENCH_SIDECAR_ARGS ?? '').split(' ').filter(Boolean);
 const GAME_FRAME_MS = 1000 / 60;
 /** Gap between markers: random in [min, min + spread) so they fall at every phase of the tick. */
 const MARKER_GAP_MIN_MS = 150;
@@ -76,6 +78,7 @@ async function oneRep(dir: string, rep: number): Promise<RepResult> {
         '--log-level',
         'warn',
         ...extra,
+        ...SIDECAR_ARGS,
       ]);
       procs.push(sc);
       await sc.line(/joined as peer/);
@@ -145,6 +148,7 @@ async function main(): Promise<void> {
       markers_per_rep: MARKERS_PER_REP,
       game_frame_ms: GAME_FRAME_MS,
       sidecar_b_interp_delay_ms: 0,
+      sidecar_args: SIDECAR_ARGS.join(' '),
       server: 'coop-server --npcs 0 --vehicles 0, 40 Hz',
       marker_gap_ms: [MARKER_GAP_MIN_MS, MARKER_GAP_MIN_MS + MARKER_GAP_SPREAD_MS],
     },

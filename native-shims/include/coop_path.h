@@ -40,6 +40,7 @@ extern "C" {
 /* Forwarded items (coop_path_take_datagram's kind). */
 #define COOP_PATH_ITEM_DATAGRAM 0 /* from the server: hand it to ENet */
 #define COOP_PATH_ITEM_RELIABLE 1 /* a snapshot-channel payload ENet must send reliably (its unreliable numbers ran out) */
+#define COOP_PATH_ITEM_TALKING 2  /* a talker started (u32 peer id, u8 1) or stopped (u8 0) playing: their mic icon */
 
 /* coop_path_counters indices. */
 #define COOP_PATH_C_FRAMES_NATIVE 0     /* PlayerTransform frames handled by the thread */
@@ -55,7 +56,10 @@ extern "C" {
 #define COOP_PATH_C_WAKES 10            /* the thread's wakes */
 #define COOP_PATH_C_PROXY_STATES 11     /* entity states written to the game */
 #define COOP_PATH_C_ACKS_SENT 12        /* SnapshotAck datagrams sent on their own */
-#define COOP_PATH_COUNTERS 13
+#define COOP_PATH_C_VOICE_PACKETS 13    /* voice packets taken by the thread */
+#define COOP_PATH_C_VOICE_FRAMES 14     /* VoicePlayback frames written to the game */
+#define COOP_PATH_C_VOICE_DROPS 15      /* VoicePlayback frames the game's full ring refused */
+#define COOP_PATH_COUNTERS 16
 
 /* The server link Node hands over on entering the world (ENet peer ids and the snapshot
  * channel's sequence numbers, which the path owns until it leaves the world). */
@@ -106,6 +110,18 @@ COOP_API int coop_path_push_snapshot(coop_path *p, int64_t tick, int64_t base_ti
 /* The player's last transform (entity id, pos xyz, rot xyzw, vel xyz: 11 floats) and when, on
  * Node's clock; 0 when none yet. */
 COOP_API int coop_path_last_transform(coop_path *p, float *out, double *at_ms);
+/* Others' voices played by the thread (on the voice channel `channel`): 0, or why not
+ * (coop_voice_rx.h: no libopus), then they stay Node's. Off: Node's again. */
+COOP_API int coop_path_voice(coop_path *p, int on, uint32_t channel);
+/* A peer's avatar entity (0: none), for their mouth's visemes. */
+COOP_API void coop_path_voice_avatar(coop_path *p, uint32_t peer_id, uint32_t entity_id);
+/* The settings menu's volume of others' voices. */
+COOP_API void coop_path_voice_volume(coop_path *p, double gain);
+/* A voice packet Node decoded itself (one written otherwise than our server writes it). */
+COOP_API void coop_path_push_voice(coop_path *p, uint32_t from_peer, uint32_t seq, uint32_t timestamp, const uint8_t *opus, uint32_t len,
+                                   uint32_t attenuation_q8);
+/* The server's clock: its time = Node's clock + offset_ms (NaN: not synced yet), for VisemePlay. */
+COOP_API void coop_path_server_clock(coop_path *p, double offset_ms);
 /* Copies min(n, COOP_PATH_COUNTERS) counters. */
 COOP_API void coop_path_counters(coop_path *p, uint32_t *out, uint32_t n);
 /* Stops the thread, releases the relay region and frees p (the game's region stays the caller's). */

@@ -66,12 +66,18 @@ static void *run(void *arg) {
     path_relay_beats(p->game, p->relay);
     game_frames(p);
     node_frames(p);
+    double woke = path_now_ms(p);
+    path_voice_catch_up(p, woke); /* before the packets read now, as Node's voice plays on a frame before its datagrams */
     path_datagrams(p);
     int spawns_wait = coop_proxies_flush(p->proxies, p->game) > 0; /* spawns and despawns a full ring refused */
     double now = path_now_ms(p);
     path_held_input_due(p, now);
     int timeout = COOP_PATH_IDLE_POLL_MS;
     if (p->held) timeout = (int)fmax(0.0, fmin(timeout, ceil(p->held_due_ms - now)));
+    /* the voice plays on the game's frames while they come (up to one frame late, as on the
+     * JavaScript path); without them, on time */
+    double voice_due = path_voice_next_due(p);
+    if (voice_due >= 0 && now - p->last_at_ms >= COOP_PATH_FRAME_STALE_MS) timeout = (int)fmax(0.0, fmin(timeout, ceil(voice_due - now)));
     if (p->to_node.holding || p->to_game.holding || spawns_wait) timeout = COOP_PATH_RETRY_MS;
     int again = (!p->to_node.holding && path_arm_wait(p->game)) | (!p->to_game.holding && path_arm_wait(p->relay));
     int udp = path_watch_socket(p, now) ? p->udp_fd : -1;
@@ -108,6 +114,8 @@ coop_path *coop_path_create(void *game, const char *relay_name, double now) {
   p->refilled_at_ms = now;
   p->tokens = COOP_PATH_INPUT_BURST;
   p->link.channel = 1;
+  p->voice_channel = COOP_WIRE_CHANNEL_NONE;
+  p->server_clock_offset_ms = NAN;
   uint32_t ring = atomic_load(coop_word(p->game, COOP_OFF_RING_BYTES));
   p->relay = coop_open(relay_name, COOP_ROLE_GAME, ring, COOP_ABI_VERSION, atomic_load(coop_word(p->game, COOP_OFF_SCHEMA)));
   if (!p->relay || coop_status(p->relay) != COOP_OK) {
@@ -236,6 +244,40 @@ int coop_path_last_transform(coop_path *p, float *out, double *at_ms) {
   return have;
 }
 
+int coop_path_voice(coop_path *p, int on, uint32_t channel) {
+  pthread_mutex_lock(&p->lock);
+  int rc = path_voice_enable(p, on, channel);
+  pthread_mutex_unlock(&p->lock);
+  return rc;
+}
+
+void coop_path_voice_avatar(coop_path *p, uint32_t peer_id, uint32_t entity_id) {
+  pthread_mutex_lock(&p->lock);
+  if (p->visemes) coop_visemes_set_avatar(p->visemes, peer_id, entity_id);
+  pthread_mutex_unlock(&p->lock);
+}
+
+void coop_path_voice_volume(coop_path *p, double gain) {
+  pthread_mutex_lock(&p->lock);
+  if (p->voice) coop_voice_rx_set_volume(p->voice, gain);
+  pthread_mutex_unlock(&p->lock);
+}
+
+void coop_path_push_voice(coop_path *p, uint32_t from_peer, uint32_t seq, uint32_t timestamp, const uint8_t *opus, uint32_t len,
+                          uint32_t attenuation_q8) {
+  coop_wire_voice v = {seq, timestamp, from_peer, attenuation_q8, opus, len};
+  pthread_mutex_lock(&p->lock);
+  path_voice_packet(p, &v, path_now_ms(p));
+  pthread_mutex_unlock(&p->lock);
+  ctl(p, PATH_CTL_WAKE); /* its clock may have started: the thread plays it */
+}
+
+void coop_path_server_clock(coop_path *p, double offset_ms) {
+  pthread_mutex_lock(&p->lock);
+  p->server_clock_offset_ms = offset_ms;
+  pthread_mutex_unlock(&p->lock);
+}
+
 void coop_path_counters(coop_path *p, uint32_t *out, uint32_t n) {
   pthread_mutex_lock(&p->lock);
   memcpy(out, p->counters, sizeof(uint32_t) * (n < COOP_PATH_COUNTERS ? n : COOP_PATH_COUNTERS));
@@ -258,6 +300,7 @@ void coop_path_destroy(coop_path *p) {
   }
   path_relay_free(&p->to_node);
   path_relay_free(&p->to_game);
+  path_voice_free(p);
   path_forward_free(&p->forward);
   coop_snap_rx_destroy(p->rx);
   coop_interp_destroy(p->interp);

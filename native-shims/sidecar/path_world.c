@@ -143,21 +143,25 @@ void path_datagrams(coop_path *p) {
     if (got < 0) return;
     p->counters[COOP_PATH_C_DATAGRAMS_IN]++;
     uint32_t len = (uint32_t)got;
-    int32_t taken = p->in_world ? coop_wire_take_snapshots(p->datagram, &len, p->link.channel, p->payloads, sizeof p->payloads, p->spans,
-                                                           PATH_SNAPSHOTS_PER_DATAGRAM)
+    int32_t taken = p->in_world ? coop_wire_take(p->datagram, &len, p->link.channel, p->voice_channel, p->payloads, sizeof p->payloads,
+                                                 p->taken, PATH_TAKEN_PER_DATAGRAM)
                                 : 0;
     double now = path_now_ms(p);
     for (int32_t k = 0; k < taken; k++) {
+      const uint8_t *bytes = p->payloads + p->taken[k].offset;
+      uint32_t n = p->taken[k].length;
       coop_wire_snapshot s;
-      if (coop_wire_decode_snapshot(p->payloads + p->spans[k].offset, p->spans[k].length, &s))
+      coop_wire_voice v;
+      if (p->taken[k].kind == COOP_WIRE_KIND_SNAPSHOT && coop_wire_decode_snapshot(bytes, n, &s))
         path_snapshot(p, s.tick, s.base_tick, s.server_time_ms, s.data, s.data_len, now);
+      else if (p->taken[k].kind == COOP_WIRE_KIND_VOICE && coop_wire_decode_voice(bytes, n, &v))
+        path_voice_packet(p, &v, now);
     }
     if (len == 0) continue;
     if (path_forward_push(&p->forward, COOP_PATH_ITEM_DATAGRAM, p->datagram, len)) p->counters[COOP_PATH_C_DATAGRAMS_TO_NODE]++;
     else p->counters[COOP_PATH_C_FORWARD_DROPS]++;
   }
 }
-
 
 /* Whether the thread sleeps on the socket too. While the game's frames come, each of which wakes
  * it anyway, the datagrams wait for the next frame (receive-gate.ts, the JavaScript path's rule):

@@ -11,11 +11,13 @@
 #include "coop_path.h"
 #include "coop_proxies.h"
 #include "coop_snapshot.h"
+#include "coop_voice_out.h"
+#include "coop_voice_rx.h"
 #include "coop_wire.h"
 #include "path_forward.h"
 #include "path_relay.h"
 
-#define PATH_SNAPSHOTS_PER_DATAGRAM 16 /* snapshot commands taken from one datagram; more stay for Node */
+#define PATH_TAKEN_PER_DATAGRAM 32     /* snapshot and voice commands taken from one datagram; a datagram with more stays whole for Node */
 #define PATH_DATAGRAMS_PER_WAKE 64     /* datagrams read per wake, so the frames are not held behind a flood */
 #define PATH_ENCODE_BYTES 256          /* a PlayerState or SnapshotAck envelope (≤ 65 bytes) and its ENet header */
 
@@ -50,9 +52,14 @@ struct coop_path {
   int held;
   double held_due_ms;
   double *sampled;
+  /* others' voices (path_voice.c): NULL until Node asks, and where libopus is missing */
+  coop_voice_rx *voice;
+  coop_visemes *visemes;
+  uint32_t voice_channel;        /* COOP_WIRE_CHANNEL_NONE: voice stays Node's */
+  double server_clock_offset_ms; /* the server's time = Node's clock + this; NaN until synced */
   uint8_t datagram[COOP_PATH_DATAGRAM_MAX_BYTES];
   uint8_t payloads[COOP_PATH_DATAGRAM_MAX_BYTES];
-  coop_wire_span spans[PATH_SNAPSHOTS_PER_DATAGRAM];
+  coop_wire_taken taken[PATH_TAKEN_PER_DATAGRAM];
 };
 
 /* The machine's monotonic clock, ms, and Node's (performance.now(): that plus the path's offset). */
@@ -73,5 +80,14 @@ void path_datagrams(coop_path *p);
 int path_watch_socket(const coop_path *p, double now);
 /* A new server session: a new snapshot history and timeline. */
 void path_forget_session(coop_path *p);
+
+/* Others' voices in the thread (path_voice.c): on (0) or why not (no libopus), or off. */
+int path_voice_enable(coop_path *p, int on, uint32_t channel);
+void path_voice_packet(coop_path *p, const coop_wire_voice *v, double now);
+/* Plays the voice frames due by now. */
+void path_voice_catch_up(coop_path *p, double now);
+/* When the next voice frame is due, or -1 while no one talks. */
+double path_voice_next_due(const coop_path *p);
+void path_voice_free(coop_path *p);
 
 #endif

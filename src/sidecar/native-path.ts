@@ -10,7 +10,7 @@
 //   thread sends the player's input, decodes the snapshots, and moves the game's proxies;
 //   InterestAdd and InterestRemove reach it through known() and forget().
 import { loadNative, openRegion, PipeSleeper, RING_DEFAULT_BYTES } from '../../bridge/index.js';
-import { PATH_COUNTERS, loadPathNative, type PathCounters, type PathHandle, type PathLink, type PathNative } from './path-native.js';
+import { PATH_COUNTERS, PATH_ITEM_TALKING, loadPathNative, type PathCounters, type PathHandle, type PathLink, type PathNative } from './path-native.js';
 import type { Transform } from './game-link.js';
 
 /** The largest item the thread forwards: a UDP datagram. */
@@ -27,7 +27,10 @@ export class NativePath {
   readonly #closeGame: () => void;
   #h: PathHandle | null;
   #sleeper: PipeSleeper | null = null;
-  #onItem: ((kind: number, bytes: Uint8Array) => void) | null = null;
+  /** The socket's items (attachSocket): datagrams for ENet, payloads to send reliably. */
+  #onSocketItem: ((kind: number, bytes: Uint8Array) => void) | null = null;
+  /** A remote talker started or stopped playing in the thread (their mic icon). */
+  onTalking: ((peerId: number, on: boolean) => void) | null = null;
   readonly #kind = new Uint8Array(1);
   readonly #buf = new Uint8Array(PATH_ITEM_MAX_BYTES);
   readonly #transform = new Float32Array(11);
@@ -50,7 +53,13 @@ export class NativePath {
       shim.close(game.handle);
       throw new Error(`the native path could not start (status ${st})`);
     }
-    return new NativePath(native, relayName, h, () => shim.close(game.handle));
+    try {
+      return new NativePath(native, relayName, h, () => shim.close(game.handle));
+    } catch (err) {
+      native.destroy(h);
+      shim.close(game.handle);
+      throw err;
+    }
   }
 
   private constructor(native: PathNative, relayName: string, h: PathHandle, closeGame: () => void) {
@@ -58,6 +67,10 @@ export class NativePath {
     this.relayName = relayName;
     this.#h = h;
     this.#closeGame = closeGame;
+    const notify = native.notifyFd(h);
+    if (notify < 0) throw new Error('the native path gave no notify pipe');
+    this.#sleeper = new PipeSleeper(notify);
+    this.#arm();
   }
 
   get inWorld(): boolean {
@@ -69,22 +82,43 @@ export class NativePath {
    * send reliably on the snapshot channel). */
   attachSocket(fd: number, onItem: (kind: number, bytes: Uint8Array) => void): void {
     const h = this.#handle();
-    this.#onItem = onItem;
-    if (this.#sleeper === null) {
-      const notify = this.#native.notifyFd(h);
-      if (notify < 0) throw new Error('the native path gave no notify pipe');
-      this.#sleeper = new PipeSleeper(notify);
-    }
+    this.#onSocketItem = onItem;
     this.#native.setSocket(h, fd);
-    this.#arm();
-    this.#takeItems(); // what came before the pipe was watched
   }
 
   /** The socket is closing: the thread lets go of it first. */
   detachSocket(): void {
     if (this.#h === null) return;
     this.#native.setSocket(this.#h, -1);
-    this.#onItem = null;
+    this.#onSocketItem = null;
+  }
+
+  /** Others' voices played by the thread (received on `channel`): null, or why they stay Node's. */
+  playVoice(channel: number): string | null {
+    const rc = this.#native.voice(this.#handle(), 1, channel);
+    return rc === 0 ? null : `the native thread cannot play voice (code ${rc}: no libopus?)`;
+  }
+  /** A peer's avatar entity, for their mouth's visemes. */
+  voiceAvatar(peerId: number, entityId: number): void {
+    if (this.#h !== null) this.#native.voiceAvatar(this.#h, peerId, entityId);
+  }
+  voiceVolume(gain: number): void {
+    if (this.#h !== null) this.#native.voiceVolume(this.#h, gain);
+  }
+  /** A relayed voice packet Node's codec decoded (written otherwise than our server writes it). */
+  pushVoice(v: { fromPeerId?: number; seq?: number; timestamp?: number; opusBytes?: Uint8Array; attenuationQ8?: number }): void {
+    const opus = v.opusBytes ?? new Uint8Array(0);
+    if (this.#h !== null) this.#native.pushVoice(this.#h, v.fromPeerId ?? 0, v.seq ?? 0, v.timestamp ?? 0, opus, opus.length, v.attenuationQ8 ?? 0);
+  }
+  /** The server's time is Node's clock (performance.now()) + offsetMs; NaN: not synced yet. */
+  serverClock(offsetMs: number): void {
+    if (this.#h !== null) this.#native.serverClock(this.#h, offsetMs);
+  }
+
+  #onItem(kind: number, bytes: Uint8Array): void {
+    if (kind !== PATH_ITEM_TALKING) return this.#onSocketItem?.(kind, bytes);
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.length >= 5) this.onTalking?.(v.getUint32(0, true), bytes[4] === 1);
   }
 
   #arm(): void {
@@ -100,7 +134,7 @@ export class NativePath {
     for (let i = 0; i < PATH_ITEMS_PER_WAKE; i++) {
       const n = this.#native.take(h, this.#kind, this.#buf, this.#buf.length);
       if (n <= 0) return; // none left (or one longer than any datagram, which cannot be queued)
-      this.#onItem?.(this.#kind[0]!, this.#buf.slice(0, n));
+      this.#onItem(this.#kind[0]!, this.#buf.slice(0, n));
     }
   }
 

@@ -8,6 +8,7 @@ import { defaultLibraryPath, openShimLibrary, type RegionHandle } from '../../br
 /** coop_path.h COOP_PATH_ITEM_*: what a forwarded item is. */
 export const PATH_ITEM_DATAGRAM = 0;
 export const PATH_ITEM_RELIABLE = 1;
+export const PATH_ITEM_TALKING = 2;
 /** coop_path.h's counters, by index (checked against the header by test/sidecar/native-path.test.ts). */
 export const PATH_COUNTERS = [
   'framesNative',
@@ -23,6 +24,9 @@ export const PATH_COUNTERS = [
   'wakes',
   'proxyStates',
   'acksSent',
+  'voicePackets',
+  'voiceFrames',
+  'voiceDrops',
 ] as const;
 export type PathCounters = Record<(typeof PATH_COUNTERS)[number], number>;
 
@@ -57,6 +61,11 @@ export interface PathNative {
   send(h: PathHandle, payload: Uint8Array, len: number): number;
   pushSnapshot(h: PathHandle, tick: number, baseTick: number, serverTimeMs: number, data: Uint8Array, len: number): number;
   lastTransform(h: PathHandle, out: Float32Array, atMs: Float64Array): number;
+  voice(h: PathHandle, on: number, channel: number): number;
+  voiceAvatar(h: PathHandle, peerId: number, entityId: number): void;
+  voiceVolume(h: PathHandle, gain: number): void;
+  pushVoice(h: PathHandle, fromPeer: number, seq: number, timestamp: number, opus: Uint8Array, len: number, attenuationQ8: number): void;
+  serverClock(h: PathHandle, offsetMs: number): void;
   counters(h: PathHandle, out: Uint32Array, n: number): void;
   destroy(h: PathHandle): void;
 }
@@ -99,6 +108,13 @@ export function loadPathNative(path = defaultLibraryPath()): PathNative | string
     send: f(`int coop_path_send(${P} p, const uint8_t *payload, uint32_t len)`),
     pushSnapshot: f(`int coop_path_push_snapshot(${P} p, int64_t tick, int64_t base_tick, double server_time_ms, const uint8_t *data, uint32_t len)`),
     lastTransform: f(`int coop_path_last_transform(${P} p, _Out_ float *out, _Out_ double *at_ms)`),
+    voice: f(`int coop_path_voice(${P} p, int on, uint32_t channel)`),
+    voiceAvatar: f(`void coop_path_voice_avatar(${P} p, uint32_t peer_id, uint32_t entity_id)`),
+    voiceVolume: f(`void coop_path_voice_volume(${P} p, double gain)`),
+    pushVoice: f(
+      `void coop_path_push_voice(${P} p, uint32_t from_peer, uint32_t seq, uint32_t timestamp, const uint8_t *opus, uint32_t len, uint32_t attenuation_q8)`,
+    ),
+    serverClock: f(`void coop_path_server_clock(${P} p, double offset_ms)`),
     counters: f(`void coop_path_counters(${P} p, _Out_ uint32_t *out, uint32_t n)`),
     destroy: f(`void coop_path_destroy(${P} p)`),
   };

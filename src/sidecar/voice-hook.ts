@@ -52,6 +52,15 @@ class GameSink implements AudioSink {
   close(): void {}
 }
 
+/** A peer's HUD mic icon shown (with their name) or hidden: for Node's voice and the native path's. */
+export function micIcons(bridge: Bridge, nameOf: (peerId: number) => string): (peerId: number, on: boolean) => void {
+  return (peerId, on) => {
+    if (bridge.state === 'closed') return;
+    if (on) bridge.send('MicIconShow', { peerId, displayName: nameOf(peerId) });
+    else bridge.send('MicIconHide', { peerId });
+  };
+}
+
 export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
   let sink: AudioSink = new GameSink(bridge);
   if (o.speakerDevice !== undefined) {
@@ -68,11 +77,7 @@ export function attachVoice(bridge: Bridge, o: VoiceHookOptions): VoiceChat {
     onDecoded: o.onDecoded,
     watchdogTimers: o.watchdogTimers,
     sendVoice: (p) => o.sendToServer({ voice: { seq: p.seq, timestamp: p.timestamp, opusBytes: p.opusBytes } }, CHANNEL_VOICE),
-    micIcon: (peerId, on) => {
-      if (bridge.state === 'closed') return;
-      if (on) bridge.send('MicIconShow', { peerId, displayName: o.nameOf(peerId) });
-      else bridge.send('MicIconHide', { peerId });
-    },
+    micIcon: micIcons(bridge, o.nameOf),
   });
   // The game forwards the key; the latch lets go of a press whose release was lost.
   const ptt = new PushToTalkLatch({

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openBridge, type Bridge, type Msg } from '../../bridge/index.js';
 import { UdpTransport } from '../../src/net/enet/index.js';
-import { decodeMsg } from '../../src/protocol/codec.js';
+import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
+import { VoiceEncoder } from '../../src/voice/encoder.js';
+import { VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
 import { encodeSnapshotEnvelope } from '../../src/protocol/snapshot-envelope.js';
 import { NativePath } from '../../src/sidecar/native-path.js';
 import { PATH_COUNTERS, PATH_ITEM_DATAGRAM, PATH_ITEM_RELIABLE } from '../../src/sidecar/path-native.js';
@@ -18,6 +20,7 @@ import { citySnapshots } from './city-snapshots.js';
 
 const WAIT = { timeout: 5_000, interval: 2 };
 const CHANNEL_SNAPSHOT = 1;
+const CHANNEL_VOICE = 2;
 /** ENet's command numbers and header flag (src/net/enet/protocol.ts). */
 const SEND_UNRELIABLE = 7;
 const PING = 5;
@@ -47,17 +50,16 @@ function relayed() {
   return { game, path, node };
 }
 
-function collect<K extends 'PlayerTransform' | 'ConsoleCommand' | 'Notification' | 'SpawnProxy' | 'RemoteEntityStates' | 'DespawnProxy'>(
-  b: Bridge,
-  kind: K,
-): Msg<K>[] {
+function collect<
+  K extends 'PlayerTransform' | 'ConsoleCommand' | 'Notification' | 'SpawnProxy' | 'RemoteEntityStates' | 'DespawnProxy' | 'VoicePlayback' | 'VisemePlay',
+>(b: Bridge, kind: K): Msg<K>[] {
   const got: Msg<K>[] = [];
   b.on(kind, (m) => void got.push(structuredClone(m) as Msg<K>));
   return got;
 }
 
-/** One server → client datagram: optional sent time and a ping, then unreliable sends on channel 1. */
-function serverDatagram(payloads: Uint8Array[], withPing: boolean, firstSeq = 1): Uint8Array {
+/** One server → client datagram: optional sent time and a ping, then unreliable sends on `channel`. */
+function serverDatagram(payloads: Uint8Array[], withPing: boolean, firstSeq = 1, channel = CHANNEL_SNAPSHOT): Uint8Array {
   const parts: number[] = [];
   const u16 = (v: number) => parts.push(v >> 8, v & 0xff);
   u16(withPing ? HEADER_FLAG_SENT_TIME : 0);
@@ -67,7 +69,7 @@ function serverDatagram(payloads: Uint8Array[], withPing: boolean, firstSeq = 1)
     u16(1);
   }
   payloads.forEach((p, i) => {
-    parts.push(SEND_UNRELIABLE, CHANNEL_SNAPSHOT);
+    parts.push(SEND_UNRELIABLE, channel);
     u16(0);
     u16(firstSeq + i);
     u16(p.length);
@@ -187,6 +189,47 @@ describe('the native path', () => {
       path.forgetAll();
       const despawns = collect(game, 'DespawnProxy');
       await vi.waitUntil(() => despawns.length === known.length, WAIT);
+    });
+
+    it("plays others' voices: the mixed frames and the talker's mouth to the game, the mic icon to Node", async () => {
+      const { game, path, sendToClient } = await linked();
+      const played = collect(game, 'VoicePlayback');
+      const mouths = collect(game, 'VisemePlay');
+      const talking: [number, boolean][] = [];
+      path.onTalking = (peer, on) => talking.push([peer, on]);
+      expect(path.playVoice(CHANNEL_VOICE)).toBeNull();
+      path.voiceAvatar(4, 77);
+      path.serverClock(5_000 - performance.now());
+      path.enterWorld({
+        outgoingPeerId: 3,
+        outgoingSessionId: 1,
+        channel: CHANNEL_SNAPSHOT,
+        reliableSeq: 0,
+        unreliableSeq: 0,
+        inputSeq: 0,
+        interpDelayMs: 100,
+      });
+      // peer 4 says "aaa" (a loud 220 Hz tone) for 30 frames, one packet every 20 ms
+      const enc = new VoiceEncoder();
+      cleanups.push(() => enc.close());
+      for (let i = 0; i < 30; i++) {
+        const pcm = new Int16Array(VOICE_FRAME_SAMPLES);
+        for (let k = 0; k < pcm.length; k++) pcm[k] = Math.round(12_000 * Math.sin((2 * Math.PI * 220 * (i * VOICE_FRAME_SAMPLES + k)) / VOICE_SAMPLE_RATE_HZ));
+        const msg = encodeMsg({ voice: { seq: i + 1, timestamp: i * VOICE_FRAME_SAMPLES, opusBytes: enc.encodeFrame(pcm), fromPeerId: 4 } });
+        sendToClient(serverDatagram([msg], false, i + 1, CHANNEL_VOICE));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await vi.waitUntil(() => path.counters().voicePackets === 30 && played.length >= 20, WAIT);
+      const loudest = Math.max(...played.map((f) => Math.max(...new Int16Array(f.pcm.buffer.slice(f.pcm.byteOffset, f.pcm.byteOffset + f.pcm.byteLength)))));
+      expect(loudest).toBeGreaterThan(5_000); // the voice, not silence
+      const seqs = played.map((f) => f.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // frames in playout order
+      expect(talking[0]).toEqual([4, true]);
+      await vi.waitUntil(() => mouths.length > 0, WAIT);
+      expect(mouths[0]!.npcId).toBe(77);
+      expect(mouths[0]!.serverTimeMs).toBeGreaterThan(4_000); // stamped on the server's clock
+      // the talk ends: the icon goes off
+      await vi.waitUntil(() => talking.some(([p, on]) => p === 4 && !on), { timeout: 5_000, interval: 20 });
     });
 
     it("hands Node a payload to send reliably when the channel's unreliable numbers run out", async () => {

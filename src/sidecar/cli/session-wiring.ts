@@ -15,7 +15,8 @@ import { CoopClient, ClientState } from '../session.js';
 import { bridgeKindOf, FRAME_MS, Sidecar } from '../sidecar.js';
 import type { NativePath } from '../native-path.js';
 import { yawFromQuat } from '../game-link.js';
-import { attachVoice, voiceMessage } from '../voice-hook.js';
+import { attachVoice, micIcons, voiceMessage } from '../voice-hook.js';
+import { CHANNEL_VOICE } from '../../protocol/constants.js';
 import type { SidecarDeps } from './run-sidecar.js';
 import type { SidecarOptions } from './sidecar-options.js';
 import { ServerLink } from './server-link.js';
@@ -124,13 +125,17 @@ export async function runSession(c: SessionContext): Promise<void> {
       spawn: (info) => {
         path?.known(info.id, bridgeKindOf(info.kind), info.name);
         if (info.ownerPeerId) {
+          if (nativeVoice) path?.voiceAvatar(info.ownerPeerId, info.id);
           playerNames.set(info.ownerPeerId, info.name);
           playerAvatars.set(info.ownerPeerId, info.id);
         }
       },
       other: (kind, msg) => {
+        if (story.message(kind, msg)) return;
+        // a voice packet the native thread did not take (written otherwise): it plays there too
+        if (nativeVoice && kind === 'voice' && msg.voice) return path?.pushVoice(msg.voice);
         // No game frames wake Node on the native path: the voice plays on the packets' arrival.
-        if (!story.message(kind, msg) && voiceMessage(voice, kind, msg) && path) voice.catchUp();
+        if (voiceMessage(voice, kind, msg) && path) voice.catchUp();
       },
     },
   });
@@ -141,12 +146,13 @@ export async function runSession(c: SessionContext): Promise<void> {
     teardown.add('voice trace', () => {
       trace.end();
     });
+  const nameOf = (id: number): string => (id === client.peerId ? o.name : (playerNames.get(id) ?? `player ${id}`));
   const voice = attachVoice(bridge, {
     sendToServer: (msg, channel) => {
       if (client.state === ClientState.IN_WORLD) client.sendRaw(msg, channel);
     },
     localPeerId: () => client.peerId,
-    nameOf: (id) => (id === client.peerId ? o.name : (playerNames.get(id) ?? `player ${id}`)),
+    nameOf,
     micDevice: o.micDevice,
     speakerDevice: o.speakerDevice,
     say,
@@ -155,13 +161,14 @@ export async function runSession(c: SessionContext): Promise<void> {
     watchdogTimers: timers,
   });
   teardown.add('voice', () => voice.close());
+  const nativeVoice = path !== null && startNativeVoice(path, { o, say, bridge, nameOf });
   // Story sync (docs/story-sync.md): server clock, cutscenes, dialogue, spectator, visemes.
   const storyClock = offsetClock(o.clockOffsetMs);
   const story = new Story({
     game: bridge,
     now: () => storyClock.now(),
     say,
-    nameOf: (id) => (id === client.peerId ? o.name : (playerNames.get(id) ?? `player ${id}`)),
+    nameOf,
     avatarOf: (id) => playerAvatars.get(id),
     send: (msg, channel) => client.state === ClientState.IN_WORLD && (client.sendRaw(msg, channel), true),
     onPrompt: () => link.promptReceive(),
@@ -196,7 +203,14 @@ export async function runSession(c: SessionContext): Promise<void> {
   bridge.on('PlayerTransform', () => {
     if (!sidecar.paced) link.gameFrame(now(), client.state === ClientState.IN_WORLD && client.interp.interpDelayMs >= FRAME_MS);
   });
-  bridge.on('heartbeat', () => link.heartbeat(now()));
+  bridge.on('heartbeat', () => {
+    link.heartbeat(now());
+    // the native thread stamps its lip-sync with the server's time (story.ts does for Node's)
+    if (nativeVoice) {
+      const serverNow = story.clock.clock.serverNow();
+      path?.serverClock(serverNow ? serverNow - now() : NaN);
+    }
+  });
   teardown.add('held report', () => sidecar.close());
   let first: PlayerState | undefined;
   const link: ServerLink = new ServerLink({
@@ -247,4 +261,25 @@ export async function runSession(c: SessionContext): Promise<void> {
   sidecar.setInWorld(false); // until the welcome: the frames have nothing to carry
   if (target) await link.join(target);
   // No input or frame timers: the Sidecar sends on each game report and shows each snapshot.
+}
+
+/**
+ * Others' voices played in the native path's thread (path_voice.c) instead of Node, unless they
+ * go to a speaker device or a trace (Node's voice does those) or the thread has no libopus: the
+ * thread takes the packets, shows the talkers' mouths, and hands Node their mic icons; Node keeps
+ * it told the volume and the server's clock (for VisemePlay's time).
+ */
+function startNativeVoice(
+  path: NativePath,
+  c: { o: SidecarOptions; say: (line: string) => void; bridge: Bridge; nameOf: (peerId: number) => string },
+): boolean {
+  if (c.o.speakerDevice !== undefined || c.o.voiceTrace !== undefined) return false;
+  const why = path.playVoice(CHANNEL_VOICE);
+  if (why !== null) {
+    c.say(`${why}: others' voices play in the sidecar's JavaScript`);
+    return false;
+  }
+  path.onTalking = micIcons(c.bridge, c.nameOf);
+  c.bridge.on('SettingsChanged', (m) => path.voiceVolume(m.voiceVolume));
+  return true;
 }
