@@ -77,12 +77,13 @@ usage: coop-sidecar --server HOST:PORT --bridge NAME [options]
   --speaker-device NAME  play voice on this PortAudio device ('' = first)   [default: through the game]
   --voice-trace FILE     append a JSON line per voice frame sent/played (latency measurements)
   --interp-delay-ms MS   show remote entities MS in the past (0..${MAX_INTERP_DELAY_MS})      [default: max(2 ticks, 80)]
-  --pace frames|tick|native
+  --pace native|frames|tick
+                         native: a native thread takes the game's frames, the server's snapshots
+                         and others' voices (Linux; elsewhere frames): ≈ 0.45× the CPU of frames;
                          frames: wake on every game frame and send the player's moves at once;
                          tick: once a server tick, just before it, where the interpolation delay
-                         allows: ≈ 10 % less CPU, ≈ 3 ms more input latency;
-                         native: a native thread takes the game's frames and the server's
-                         snapshots (Linux; elsewhere frames)                  [default: frames]
+                         allows: ≈ 10 % less CPU than frames, ≈ 3 ms more input latency
+                                                                              [default: native]
   --import SESSION.json  no server: merge this player's co-op progress from a session file into
                          the game (MergePrompt on conflicts), write --out, apply it, exit
   --out FILE             the merged .dat of --import                        [default: <data-dir>/merged.dat]
@@ -114,15 +115,16 @@ export interface SidecarOptions {
   readonly out: string;
   /** Story sync's clock runs this far ahead of the machine's (tests, benches), ms. */
   readonly clockOffsetMs: number;
-  /** 'tick': paced by the server's tick where it can be (tick-pacer.ts); 'native': the frames and
-   * snapshots in a native thread (native-path.ts); 'frames' (default): each frame wakes Node. */
+  /** 'native' (default): the frames, snapshots and voice in a native thread where it runs
+   * (native-path.ts; Linux), else 'frames'; 'frames': each frame wakes Node; 'tick': paced by the
+   * server's tick where it can be (tick-pacer.ts). */
   readonly pace: SidecarPace;
 }
 
 export type SidecarPace = 'tick' | 'frames' | 'native';
 
 function readPace(value: string | undefined): SidecarPace {
-  if (value === undefined || value === 'tick' || value === 'frames' || value === 'native') return value ?? 'frames';
+  if (value === undefined || value === 'tick' || value === 'frames' || value === 'native') return value ?? 'native';
   throw new UsageError(`--pace must be frames, tick or native, got ${quote(value)}`);
 }
 
