@@ -122,6 +122,9 @@ COOP_API void coop_path_push_voice(coop_path *p, uint32_t from_peer, uint32_t se
                                    uint32_t attenuation_q8);
 /* The server's clock: its time = Node's clock + offset_ms (NaN: not synced yet), for VisemePlay. */
 COOP_API void coop_path_server_clock(coop_path *p, double offset_ms);
+/* Node sleeps through the game's lazy frames (out of the world, Sidecar.setInWorld): so does the
+ * thread while it relays them (it reads them on its next wake, at most COOP_PATH_IDLE_POLL_MS on). */
+COOP_API void coop_path_sleep_through_lazy(coop_path *p, int on);
 /* Copies min(n, COOP_PATH_COUNTERS) counters. */
 COOP_API void coop_path_counters(coop_path *p, uint32_t *out, uint32_t n);
 /* Stops the thread, releases the relay region and frees p (the game's region stays the caller's). */

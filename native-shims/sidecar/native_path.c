@@ -79,7 +79,9 @@ static void *run(void *arg) {
     double voice_due = path_voice_next_due(p);
     if (voice_due >= 0 && now - p->last_at_ms >= COOP_PATH_FRAME_STALE_MS) timeout = (int)fmax(0.0, fmin(timeout, ceil(voice_due - now)));
     if (p->to_node.holding || p->to_game.holding || spawns_wait) timeout = COOP_PATH_RETRY_MS;
-    int again = (!p->to_node.holding && path_arm_wait(p->game)) | (!p->to_game.holding && path_arm_wait(p->relay));
+    /* the game's frames wake the thread while it handles them; otherwise as they would wake Node */
+    uint32_t game_wait = p->in_world && p->udp_fd >= 0 ? COOP_READER_WAITING_ANY : p->lazy_wait;
+    int again = (!p->to_node.holding && path_arm_wait(p->game, game_wait)) | (!p->to_game.holding && path_arm_wait(p->relay, COOP_READER_WAITING_ANY));
     int udp = path_watch_socket(p, now) ? p->udp_fd : -1;
     if (udp < 0 && p->udp_fd >= 0) timeout = timeout < COOP_PATH_FRAME_STALE_MS ? timeout : COOP_PATH_FRAME_STALE_MS;
     pthread_mutex_unlock(&p->lock);
@@ -115,6 +117,7 @@ coop_path *coop_path_create(void *game, const char *relay_name, double now) {
   p->tokens = COOP_PATH_INPUT_BURST;
   p->link.channel = 1;
   p->voice_channel = COOP_WIRE_CHANNEL_NONE;
+  p->lazy_wait = COOP_READER_WAITING_ANY;
   p->server_clock_offset_ms = NAN;
   uint32_t ring = atomic_load(coop_word(p->game, COOP_OFF_RING_BYTES));
   p->relay = coop_open(relay_name, COOP_ROLE_GAME, ring, COOP_ABI_VERSION, atomic_load(coop_word(p->game, COOP_OFF_SCHEMA)));
@@ -242,6 +245,13 @@ int coop_path_last_transform(coop_path *p, float *out, double *at_ms) {
   }
   pthread_mutex_unlock(&p->lock);
   return have;
+}
+
+void coop_path_sleep_through_lazy(coop_path *p, int on) {
+  pthread_mutex_lock(&p->lock);
+  p->lazy_wait = on ? COOP_READER_WAITING_NOT_LAZY : COOP_READER_WAITING_ANY;
+  pthread_mutex_unlock(&p->lock);
+  ctl(p, PATH_CTL_WAKE); /* sleeps again as told */
 }
 
 int coop_path_voice(coop_path *p, int on, uint32_t channel) {

@@ -51,10 +51,10 @@ void path_relay_beats(coop_region *game, coop_region *relay) {
 
 void path_relay_release_pid(coop_region *relay) { atomic_store(coop_word(relay, COOP_OFF_PID_GAME), 0); }
 
-int path_arm_wait(coop_region *r) {
+int path_arm_wait(coop_region *r, uint32_t how) {
   uint32_t ctrl = coop_ring_ctrl(r->role == COOP_ROLE_GAME ? 1 : 0);
   _Atomic uint32_t *waiting = coop_word(r, ctrl + COOP_CTRL_READER_WAITING);
-  atomic_store(waiting, COOP_READER_WAITING_ANY);
+  atomic_store(waiting, how);
   /* seq_cst store then load, as the writer's publish then load (frames.c): no lost wake */
   uint32_t w = atomic_load(coop_word(r, ctrl + COOP_CTRL_WRITE_IDX));
   uint32_t rd = atomic_load(coop_word(r, ctrl + COOP_CTRL_READ_IDX));

@@ -36,7 +36,9 @@ void path_relay_beats(coop_region *game, coop_region *relay);
 /* The relay region's game slot emptied (before it closes: it holds the game's pid, not ours). */
 void path_relay_release_pid(coop_region *relay);
 
-/* Tells the writer of `r`'s inbound ring to wake us; 1 when frames already wait (do not sleep). */
-int path_arm_wait(coop_region *r);
+/* Tells the writer of `r`'s inbound ring to wake us (`how`: COOP_READER_WAITING_ANY, or
+ * COOP_READER_WAITING_NOT_LAZY to sleep through lazy frames); 1 when frames already wait (do not
+ * sleep). */
+int path_arm_wait(coop_region *r, uint32_t how);
 
 #endif

@@ -34,6 +34,7 @@ struct coop_path {
   int ctl[2];
   path_forward forward;
   int udp_fd;
+  uint32_t lazy_wait; /* how the thread waits on the game's ring while it relays the frames: as Node does */
   double clock_offset_ms;
   uint32_t counters[COOP_PATH_COUNTERS];
   /* the server link (in the world) */

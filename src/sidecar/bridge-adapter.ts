@@ -4,7 +4,9 @@
 import type { Bridge } from '../../bridge/index.js';
 import type { EntityState, GameLink, Transform } from './game-link.js';
 
-export function bridgeGameLink(bridge: Bridge): GameLink {
+/** `relay`: the native path, whose thread relays the game's frames to this bridge and sleeps
+ * through the lazy ones when this bridge does. */
+export function bridgeGameLink(bridge: Bridge, relay?: { sleepThroughLazy(on: boolean): void }): GameLink {
   return {
     onPlayerTransform(cb: (t: Transform) => void) {
       bridge.on('PlayerTransform', (m) => cb({ pos: m.pos, rot: m.rot, vel: m.vel }));
@@ -27,6 +29,7 @@ export function bridgeGameLink(bridge: Bridge): GameLink {
     // paced (tick-pacer.ts): PlayerTransform is a lazy frame (the manifest): it no longer wakes us
     sleepThroughFrames(on) {
       bridge.sleepThroughLazy(on);
+      relay?.sleepThroughLazy(on);
     },
     drain() {
       bridge.drain();

@@ -110,6 +110,10 @@ export class NativePath {
     const opus = v.opusBytes ?? new Uint8Array(0);
     if (this.#h !== null) this.#native.pushVoice(this.#h, v.fromPeerId ?? 0, v.seq ?? 0, v.timestamp ?? 0, opus, opus.length, v.attenuationQ8 ?? 0);
   }
+  /** Node sleeps through the game's lazy frames (Sidecar.setInWorld): the thread relaying them too. */
+  sleepThroughLazy(on: boolean): void {
+    if (this.#h !== null) this.#native.sleepThroughLazy(this.#h, on ? 1 : 0);
+  }
   /** The server's time is Node's clock (performance.now()) + offsetMs; NaN: not synced yet. */
   serverClock(offsetMs: number): void {
     if (this.#h !== null) this.#native.serverClock(this.#h, offsetMs);

@@ -66,6 +66,7 @@ export interface PathNative {
   voiceVolume(h: PathHandle, gain: number): void;
   pushVoice(h: PathHandle, fromPeer: number, seq: number, timestamp: number, opus: Uint8Array, len: number, attenuationQ8: number): void;
   serverClock(h: PathHandle, offsetMs: number): void;
+  sleepThroughLazy(h: PathHandle, on: number): void;
   counters(h: PathHandle, out: Uint32Array, n: number): void;
   destroy(h: PathHandle): void;
 }
@@ -115,6 +116,7 @@ export function loadPathNative(path = defaultLibraryPath()): PathNative | string
       `void coop_path_push_voice(${P} p, uint32_t from_peer, uint32_t seq, uint32_t timestamp, const uint8_t *opus, uint32_t len, uint32_t attenuation_q8)`,
     ),
     serverClock: f(`void coop_path_server_clock(${P} p, double offset_ms)`),
+    sleepThroughLazy: f(`void coop_path_sleep_through_lazy(${P} p, int on)`),
     counters: f(`void coop_path_counters(${P} p, _Out_ uint32_t *out, uint32_t n)`),
     destroy: f(`void coop_path_destroy(${P} p)`),
   };

@@ -42,6 +42,8 @@ export interface HeadlessPlayerOptions {
   scenario?: object;
   /** The game logs no frame lines (default true: a long test's output stays small). */
   quietFrames?: boolean;
+  /** Extra coop-sidecar arguments (e.g. `--pace frames` for the JavaScript path). */
+  args?: string[];
 }
 
 export async function startHeadlessPlayer(o: HeadlessPlayerOptions): Promise<{ game: Proc; sidecar: Proc }> {
@@ -51,7 +53,20 @@ export async function startHeadlessPlayer(o: HeadlessPlayerOptions): Promise<{ g
   const game = o.procs.start(['src/sim/main.ts', '--bridge', bridge, '--scenario', scenario, ...(o.quietFrames === false ? [] : ['--quiet-frames'])]);
   await game.line(/"event":"open"/);
   const sidecar = o.procs.start(
-    ['src/sidecar/main.ts', '--server', o.server, '--bridge', bridge, '--name', o.name, '--data-dir', join(o.dir, o.name), '--log-level', o.logLevel ?? 'warn'],
+    [
+      'src/sidecar/main.ts',
+      '--server',
+      o.server,
+      '--bridge',
+      bridge,
+      '--name',
+      o.name,
+      '--data-dir',
+      join(o.dir, o.name),
+      '--log-level',
+      o.logLevel ?? 'warn',
+      ...(o.args ?? []),
+    ],
     { env: o.env },
   );
   return { game, sidecar };

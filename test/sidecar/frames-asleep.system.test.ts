@@ -6,6 +6,9 @@
 // wrote (its counters, logged on SIGUSR2), a count that no scheduling can blur. Here: 0.000
 // out of the world, 1.000 in it (and 1.000 out of it too before the change). The sidecar's
 // main-thread wakes a second (here 15 and 65) are printed beside them for whoever reads a failure.
+// The sidecars here run the default path, the native one on Linux: the reader the game wakes is
+// then the native thread, which sleeps through the lazy frames out of the world as Node does
+// (coop_path_sleep_through_lazy) and takes every frame in it.
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

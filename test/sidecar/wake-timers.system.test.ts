@@ -1,5 +1,6 @@
-// The sidecar's slow timers ride on the game's frames (src/util/wake-timers.ts), in real
-// processes: beside a headless game reporting at 60 Hz, the bridge's heartbeat check, ENet's
+// The sidecar's slow timers ride on the game's frames (src/util/wake-timers.ts) on the path where
+// the frames wake Node (`--pace frames`; on the native path, the default on Linux, the frames wake
+// its thread and Node's timers run on their own, a few a second), in real processes: beside a headless game reporting at 60 Hz, the bridge's heartbeat check, ENet's
 // service timer, the clock probes and reports and the loss report run on the frames' wakes. What
 // guards it is the mechanism's own counts (the sidecar logs them as it stops: `timers.ran`): the
 // timers ran on frames, almost none by their fallback, which looked only every
@@ -39,7 +40,7 @@ describe("a sidecar's timers riding on the game's frames (real processes)", () =
     const port = await listeningPort(server, PROC_WAIT_MS);
     // a 60 s walk reported at 60 Hz: frames all through the test
     const scenario = walkScenario(GAME_HZ, 60);
-    const a = await startHeadlessPlayer({ procs, dir, name: 'W', server: `127.0.0.1:${port}`, scenario, logLevel: 'info' });
+    const a = await startHeadlessPlayer({ procs, dir, name: 'W', server: `127.0.0.1:${port}`, scenario, logLevel: 'info', args: ['--pace', 'frames'] });
     await a.sidecar.line(/joined as peer \d+/, PROC_WAIT_MS);
     const joinedAt = performance.now();
     await sleep(WARM_UP_MS);

@@ -55,7 +55,7 @@ function passwordHint(gavePassword: boolean): string {
 export async function runSession(c: SessionContext): Promise<void> {
   const { o, bridge, teardown, exit, say, log, timers } = c;
   const path = c.path ?? null;
-  const game = bridgeGameLink(bridge);
+  const game = bridgeGameLink(bridge, c.path ?? undefined);
   const now = (): number => performance.now();
   // How the slow timers ran: on the game's frames (paced ticks), or waking the process.
   teardown.add('timer counts', () => log.info({ event: 'timers.ran', ...timers.counts }, 'timers ran on wakes or on their own'));
