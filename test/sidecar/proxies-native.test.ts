@@ -20,6 +20,7 @@ import { Sidecar, sampleTickUs } from '../../src/sidecar/sidecar.js';
 import { EntityKind } from '../../src/protocol/schema.gen.js';
 import { loadProxiesNative, PROXIES_ERR_ARGS, PROXIES_ERR_BAD_NAME, PROXIES_ERR_TOO_LONG, PROXIES_OK, type ProxiesHandle } from './proxies-binding.js';
 import { removeSessions, sessionName } from '../bridge/util.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const native = loadNative();
 const proxies = loadProxiesNative();
@@ -179,17 +180,6 @@ function decode(g: Got) {
   expect(r.ok).toBe(true);
   expect(r.pos).toBe(bytes.byteLength);
   return { name: name!, msg };
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = ['', 'Character.Judy', 'Vehicle.v_sport1_quadra_turbo', 'Ünïcödé ✓ 🚗', 'x'.repeat(300)];
@@ -369,7 +359,7 @@ describe('coop_proxies (C) writes what the TypeScript Sidecar writes', () => {
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`random run ${seed}: entities appear, move, stand still, leave; unknown ids; the ring fills`, async () => {
-      const rnd = mulberry32(seed);
+      const rnd = seededRandom(seed);
       const P = pair(SMALL_RING_BYTES);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
       const ids: number[] = []; // known, as the session knows them

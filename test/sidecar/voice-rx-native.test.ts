@@ -14,6 +14,7 @@ import { PLAYOUT_MAX_CATCHUP_FRAMES, VoiceChat } from '../../src/voice/voice-cha
 import { VoiceEncoder, isDtxPacket } from '../../src/voice/encoder.js';
 import { VOICE_FRAME_MS, VOICE_FRAME_SAMPLES, VOICE_PLAYOUT_IDLE_MS } from '../../src/voice/constants.js';
 import { loadVoiceRxNative, newEvents, VOICE_RX_ERR_NO_OPUS, VOICE_RX_OK, type VoiceRxHandle } from './voice-rx-binding.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const native = loadVoiceRxNative();
 const handles: VoiceRxHandle[] = [];
@@ -24,18 +25,6 @@ const created = (lib: string | null = null): VoiceRxHandle => {
   handles.push(h!);
   return h!;
 };
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sent {
   seq: number;
@@ -102,7 +91,7 @@ function network(rand: () => number, from: number, sent: Sent[], q8: (ms: number
 
 /** wrap: talker B's seq and timestamp wrap (u16, u32) a few seconds into its talk. */
 function scenario(seed: number, wrap: boolean): Ev[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const A = 11;
   const B = 22;
   const C = 33;

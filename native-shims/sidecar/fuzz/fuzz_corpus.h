@@ -1,5 +1,5 @@
 /* fuzz_corpus.h — what the native path's fuzz drivers share (test code, never shipped): the
- * seeded random numbers and the corpus of snapshots, records of (u32 tick, u32 base_tick,
+ * seeded random numbers (fuzz_rng.h) and the corpus of snapshots, records of (u32 tick, u32 base_tick,
  * u32 len, len bytes), little-endian, written by test/sidecar/sanitized-driver.ts. */
 #ifndef COOP_FUZZ_CORPUS_H
 #define COOP_FUZZ_CORPUS_H
@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "fuzz_rng.h"
 
 /* Records a corpus may hold. */
 #define MAX_RECORDS 4096
@@ -16,14 +18,6 @@ typedef struct {
   uint8_t *data;
 } record;
 
-static uint64_t rng_state;
-static uint32_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
-}
-static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 
 static uint32_t u32le(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fuzz_rng.h"
 
 #define RING_BYTES (1024u * 1024u)
 
@@ -37,15 +38,9 @@ void *__wrap_realloc(void *p, size_t n) {
   return __real_realloc(p, n);
 }
 
-static uint64_t rng_state = 88172645463325252ull;
-static uint32_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
-}
 
 int main(int argc, char **argv) {
+  rng_state = 88172645463325252ull;
   if (argc != 3) {
     fprintf(stderr, "usage: proxies-alloc <entities> <frames>\n");
     return 2;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fuzz_rng.h"
 
 #define RING_BYTES 65536u     /* max payload 16376: 372 states, so larger frames are refused */
 #define STEPS 200             /* operations per iteration */
@@ -36,14 +37,6 @@
 #define STATE_BYTES 44u
 #define STATES_HEAD 8u
 
-static uint64_t rng_state;
-static uint32_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
-}
-static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 static double unit(void) { return rnd() / 4294967296.0; }
 
 static unsigned long spawns, despawns, states, full, dropped;

@@ -19,20 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fuzz_rng.h"
 
 #define RING_BYTES 16384u /* max payload 4088: longer playbacks are refused */
 #define STEPS 300         /* operations per iteration */
 #define PEERS 8           /* the usual peer ids 1..PEERS */
 #define NO_LAST 0xFFu
 
-static uint64_t rng_state;
-static uint32_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
-}
-static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 
 static unsigned long changes, written, full, refused;
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz_rng.h"
 
 #define STEPS 400        /* operations per iteration */
 #define PEERS 70         /* peer ids 0..69: past COOP_VOICE_RX_MAX_STREAMS (64) */
@@ -29,14 +30,6 @@
 #define FRAME_MS 20.0
 #define SAMPLES 960u
 
-static uint64_t rng_state;
-static uint32_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
-}
-static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 
 #define CHECK(cond)                                                     \
   do {                                                                  \
