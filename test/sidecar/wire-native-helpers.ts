@@ -2,6 +2,7 @@
 // is the lead's): each call takes and returns plain TypeScript values.
 import koffi from 'koffi';
 import { defaultLibraryPath, openShimLibrary } from '../../bridge/index.js';
+import type { Rng } from '../../src/util/random.js';
 
 /** coop_wire.h answers, by name (checked against the header by wire-native.test.ts). */
 export const WIRE = {
@@ -247,4 +248,34 @@ export function loadWireNative(path = defaultLibraryPath()): WireNative {
     },
   };
   return bound;
+}
+
+/** 1 to 3 random edits of src (a bit flipped, cut, a byte inserted or removed, one of `bytes`
+ * written, bytes appended): hostile neighbours of a valid message. */
+export function mutate(rng: Rng, src: Uint8Array, bytes: readonly number[]): Uint8Array {
+  const b = Array.from(src);
+  const edits = 1 + Math.floor(rng() * 3);
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(rng() * Math.max(1, b.length));
+    switch (Math.floor(rng() * 6)) {
+      case 0:
+        if (b.length) b[at] ^= 1 << Math.floor(rng() * 8);
+        break;
+      case 1:
+        b.length = Math.floor(rng() * b.length);
+        break;
+      case 2:
+        b.splice(at, 0, Math.floor(rng() * 256));
+        break;
+      case 3:
+        b.splice(at, 1);
+        break;
+      case 4:
+        if (b.length) b[at] = bytes[Math.floor(rng() * bytes.length)]!;
+        break;
+      default:
+        b.push(...Array.from({ length: 1 + Math.floor(rng() * 4) }, () => Math.floor(rng() * 256)));
+    }
+  }
+  return new Uint8Array(b);
 }

@@ -4,7 +4,7 @@
 // fields (C may leave anything unusual to Node's codec: it answers 0 then).
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadWireNative, WIRE_CHANNEL_NONE, WIRE_KIND } from './wire-native-helpers.js';
+import { loadWireNative, mutate, WIRE_CHANNEL_NONE, WIRE_KIND } from './wire-native-helpers.js';
 import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/constants.js';
 import { EMSG_FIELD_IDS } from '../../src/protocol/schema.gen.js';
@@ -73,33 +73,8 @@ function agrees(b: Uint8Array, what: string): boolean {
   return true;
 }
 
-function mutate(rng: Rng, src: Uint8Array): Uint8Array {
-  const b = Array.from(src);
-  const edits = 1 + Math.floor(rng() * 3);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(rng() * Math.max(1, b.length));
-    switch (Math.floor(rng() * 6)) {
-      case 0:
-        if (b.length) b[at] ^= 1 << Math.floor(rng() * 8);
-        break;
-      case 1:
-        b.length = Math.floor(rng() * b.length);
-        break;
-      case 2:
-        b.splice(at, 0, Math.floor(rng() * 256));
-        break;
-      case 3:
-        b.splice(at, 1);
-        break;
-      case 4:
-        if (b.length) b[at] = pick(rng, [0x00, 0x08, 0x10, 0x1a, 0x20, 0x28, 0x30, 0x0d, 0x80, 0xff, 0xe2, 0x03]);
-        break;
-      default:
-        b.push(...Array.from({ length: 1 + Math.floor(rng() * 4) }, () => Math.floor(rng() * 256)));
-    }
-  }
-  return new Uint8Array(b);
-}
+/** Bytes a mutation writes: the message's tags and wire types, and edges. */
+const VOICE_TAG_BYTES = [0x00, 0x08, 0x10, 0x1a, 0x20, 0x28, 0x30, 0x0d, 0x80, 0xff, 0xe2, 0x03];
 
 describe('coop_wire_decode_voice against decodeMsg', () => {
   it('has the voice tags and the take kinds the helpers use in its headers', () => {
@@ -167,7 +142,7 @@ describe('coop_wire_decode_voice against decodeMsg', () => {
     const rng = seededRandom(52);
     let taken = 0;
     for (let i = 0; i < MUTATIONS; i++) {
-      const b = mutate(rng, randomRelay(rng, 40));
+      const b = mutate(rng, randomRelay(rng, 40), VOICE_TAG_BYTES);
       if (agrees(b, `mutation ${i}: ${hex(b)}`)) taken++;
     }
     expect(taken).toBeGreaterThan(MUTATIONS / 20);
