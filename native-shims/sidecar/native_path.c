@@ -110,6 +110,7 @@ coop_path *coop_path_create(void *game, const char *relay_name, double now) {
   pthread_mutex_init(&p->lock, NULL);
   p->game = game;
   p->udp_fd = p->game_wake_fd = p->relay_wake_fd = p->ctl[0] = p->ctl[1] = -1;
+  p->forward.notify[0] = p->forward.notify[1] = -1; /* destroy closes only what was opened */
   p->pending_ack = -1;
   p->last_frame_ms = p->last_at_ms = -INFINITY;
   p->clock_offset_ms = now - path_mono_ms();
