@@ -23,7 +23,7 @@ import type { SidecarDeps } from './run-sidecar.js';
 import { EXIT_REFUSED } from './sidecar-options.js';
 import type { Timers } from '../../util/clock.js';
 import type { NativePath } from '../native-path.js';
-import { PATH_ITEM_DATAGRAM } from '../path-native.js';
+import { NativeLink } from './native-link.js';
 
 /** Time for the goodbye (Disconnect) to leave before the socket closes. */
 export const SIDECAR_GOODBYE_DRAIN_MS = 200;
@@ -70,8 +70,8 @@ export class ServerLink {
   #generation = 0;
   #queue: Promise<void> = Promise.resolve();
   #fromMenu = false;
-  /** The native path reads the current link's socket (a direct UDP link on Linux). */
-  #native = false;
+  /** The native path's share of the current link (its thread reads a direct link's socket, Linux). */
+  #native: NativeLink | null = null;
 
   constructor(c: ServerLinkContext) {
     this.#c = c;
@@ -97,9 +97,8 @@ export class ServerLink {
 
   send(channel: number, bytes: Uint8Array, reliable: boolean): void {
     if (!this.#peer?.connected) return;
-    const path = this.#c.path;
-    // in the world the thread numbers the snapshot channel's unreliable sends
-    if (path?.inWorld && this.#native && channel === CHANNEL_SNAPSHOT && !reliable) return void path.send(bytes);
+    // in the world the native path's thread numbers the snapshot channel's unreliable sends
+    if (this.#native?.send(channel, bytes, reliable)) return;
     const unreliable = channel === CHANNEL_SNAPSHOT || channel === CHANNEL_VOICE;
     this.#peer.send(channel, bytes, reliable || !unreliable ? { reliable: true } : { unreliableFragment: true });
   }
@@ -131,36 +130,10 @@ export class ServerLink {
     this.#gate?.check(nowMs);
   }
 
-  /**
-   * Entered (welcomed) or left the world: with the native path on this link, its thread takes
-   * the player's frames and the snapshots from the welcome on, with the ENet peer's ids and the
-   * snapshot channel's numbers, which come back when the world is left.
-   */
+  /** Entered (welcomed) or left the world: the native path's thread takes the frames and the
+   * snapshots in it (native-link.ts). */
   worldChanged(inWorld: boolean): void {
-    const path = this.#c.path;
-    if (!path || !this.#native) return;
-    const client = this.#c.client();
-    if (inWorld && !path.inWorld) {
-      const lease = this.#peer?.lendUnreliable(CHANNEL_SNAPSHOT);
-      if (!lease) return;
-      path.enterWorld({ ...lease, channel: CHANNEL_SNAPSHOT, inputSeq: client.inputSeq, interpDelayMs: client.interp.interpDelayMs });
-    } else if (!inWorld && path.inWorld) {
-      const back = path.leaveWorld();
-      this.#peer?.returnUnreliable(CHANNEL_SNAPSHOT, back.unreliableSeq);
-      client.inputSeq = back.inputSeq;
-    }
-  }
-
-  /** What the native path's thread did not take: a datagram for ENet, or a payload whose
-   * unreliable numbers ran out, which ENet sends reliably (renumbering the channel). */
-  #fromPath(transport: DatagramTransport, kind: number, bytes: Uint8Array): void {
-    if (kind === PATH_ITEM_DATAGRAM) return transport.deliver?.(bytes);
-    const peer = this.#peer;
-    if (!peer) return;
-    peer.returnUnreliable(CHANNEL_SNAPSHOT, 0xffff);
-    peer.send(CHANNEL_SNAPSHOT, bytes, { unreliableFragment: true });
-    const lease = peer.lendUnreliable(CHANNEL_SNAPSHOT);
-    if (lease) this.#c.path?.setChannelSeqs(lease.reliableSeq, lease.unreliableSeq);
+    this.#native?.worldChanged(inWorld, this.#c.client());
   }
 
   /** The server welcomed us: the next lost link starts counting its attempts again. */
@@ -214,11 +187,8 @@ export class ServerLink {
     this.#nat = undefined;
     this.#gate?.close(); // the goodbye's answer is read as it comes
     this.#gate = null;
-    if (this.#native) {
-      this.worldChanged(false);
-      this.#c.path?.detachSocket(); // before the socket closes
-      this.#native = false;
-    }
+    this.#native?.detach(this.#c.client()); // before the socket closes
+    this.#native = null;
     this.#generation++;
     if (host) {
       host.flush();
@@ -263,21 +233,20 @@ export class ServerLink {
       transport = await deps.bindUdp(address);
       if (stale()) return transport.close();
     }
-    // The native path takes the socket over where it can (a connected socket on Linux): its
-    // thread reads every datagram and hands back what is not a snapshot.
+    // The native path takes the socket over where it can (a connected socket on Linux): its thread
+    // reads every datagram and hands back what it does not take.
     const path = this.#c.path;
-    const fd = path && transport.handReadingOver ? transport.handReadingOver() : -1;
-    this.#native = fd >= 0;
-    const host = new EnetHost({
+    const native = path !== null && path !== undefined && transport.readsOnDemand === true;
+    const host: EnetHost = new EnetHost({
       transport,
       peerLimit: 1,
       channelLimit: CHANNEL_COUNT,
-      serviceIntervalMs: this.#native ? SIDECAR_NATIVE_ENET_SERVICE_MS : SIDECAR_ENET_SERVICE_MS,
+      serviceIntervalMs: native ? SIDECAR_NATIVE_ENET_SERVICE_MS : SIDECAR_ENET_SERVICE_MS,
       timers: this.#c.timers,
     });
     this.#host = host;
-    if (path && this.#native) path.attachSocket(fd, (kind, bytes) => this.#fromPath(transport, kind, bytes));
-    else if (path) say('native path: this link is not a plain UDP socket here; its datagrams are read by the sidecar');
+    this.#native = path && native ? NativeLink.attach(path, transport, () => this.#peer) : null;
+    if (path && !this.#native) say('native path: this link is not a plain UDP socket here; its datagrams are read by the sidecar');
     // read on the game's frames and serviced at once (the snapshot is in before the frame's work)
     this.#gate =
       !this.#native && transport.readsOnDemand === true && transport.setReceiving
