@@ -11,10 +11,11 @@
  * from the entity when the chunk is written (an id sampled twice in one frame is written with its
  * last values both times, as the TypeScript's shared state object is).
  *
- * Encoders: the three frames' layouts are the manifest's (bridge/hooks.manifest.json): the
- * fixed-size parts are coop_hooks.h's generated packed structs (coop_entity_state, coop_vec3,
- * coop_quat); the u32 counts of the string and the array are written here (the test decodes the
- * bytes with the TypeScript generated codec, so a manifest change fails it).
+ * Encoders (proxy_frames.c, with the ring write and the spawn/despawn queue): the three frames'
+ * layouts are the manifest's (bridge/hooks.manifest.json): the fixed-size parts are coop_hooks.h's
+ * generated packed structs (coop_entity_state, coop_vec3, coop_quat); the u32 counts of the
+ * string and the array are written there (the test decodes the bytes with the TypeScript
+ * generated codec, so a manifest change fails it).
  *
  * Memory grows with the entities known (doubled on demand, grow.h) and is kept when they leave:
  * once every entity has been seen, a frame allocates nothing (the spawn/despawn queue grows only
@@ -22,9 +23,9 @@
 #include "coop_proxies.h"
 #include "coop_hooks.h"
 #include "grow.h"
+#include "proxy_frames.h"
 #include "utf8.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,24 +33,6 @@
 #define NONE UINT32_MAX
 #define TABLE_MIN_SLOTS 64u /* hash slots at first (a power of two; kept at most half full) */
 #define U32_LIMIT 4294967296.0 /* 2^32: sampled ids are integers below it */
-/* SpawnProxy: entityId u32, kind u8, template string (u32 count + bytes), pos Vec3, rot Quat. */
-#define SPAWN_FIXED_BYTES (4u + 1u + 4u + (uint32_t)sizeof(coop_vec3) + (uint32_t)sizeof(coop_quat))
-/* RemoteEntityStates: tick u32, states EntityState[] (u32 count + items). */
-#define STATES_HEAD_BYTES (4u + 4u)
-#define STATES_MAX_BYTES (STATES_HEAD_BYTES + COOP_PROXIES_STATES_MAX_PER_FRAME * (uint32_t)sizeof(coop_entity_state))
-/* A queued frame: u16 type, u32 payload length, then the payload. */
-#define QUEUED_HEAD_BYTES 6u
-
-typedef struct {
-  uint32_t id;
-  uint8_t kind;
-  uint8_t spawned;
-  uint8_t sent;      /* x .. vz hold what the game last got (entity-batch.ts #last has it) */
-  uint32_t name_len;
-  uint8_t *name;     /* NULL when name_len is 0 */
-  uint32_t prev, next; /* the spawned list (spawn order), NONE at its ends; next: free list when unused */
-  double x, y, z, yaw, vx, vy, vz;
-} entity;
 
 struct coop_proxies {
   entity *pool;
@@ -62,8 +45,7 @@ struct coop_proxies {
   uint32_t changed_cap;
   uint8_t *buf; /* one frame being encoded */
   uint32_t buf_cap;
-  uint8_t *queue; /* spawns/despawns waiting for ring space: queue[queue_head .. queue_len) */
-  uint32_t queue_cap, queue_head, queue_len, queue_payload_bytes, queue_frames;
+  proxy_queue queue; /* spawns/despawns waiting for ring space */
 };
 
 /* ---- the table: linear probing, deletion by backward shift (no tombstones) ---- */
@@ -139,110 +121,9 @@ static void spawned_unlink(coop_proxies *p, uint32_t e) {
   p->spawned_count--;
 }
 
-/* ---- frames: encoders (the manifest's layouts) and the queue ---- */
-
-static void put_u32(uint8_t *at, uint32_t v) { memcpy(at, &v, 4); } /* little-endian hosts */
-
-/* setFloat32(v): round to nearest, as a C conversion does. */
-static coop_vec3 vec3(double x, double y, double z) {
-  coop_vec3 v = {(float)x, (float)y, (float)z};
-  return v;
-}
-/* entity-batch.ts quatFromYawInto: a rotation about z. */
-static coop_quat quat_from_yaw(double yaw) {
-  coop_quat q = {0.0f, 0.0f, (float)sin(yaw / 2), (float)cos(yaw / 2)};
-  return q;
-}
+/* ---- frames: the buffer one is encoded into (the encoders and the queue: proxy_frames.c) ---- */
 
 static int reserve_buf(coop_proxies *p, uint32_t n) { return coop_grow((void **)&p->buf, &p->buf_cap, n, 1); }
-
-static uint32_t encode_spawn(uint8_t *b, const entity *en) {
-  coop_vec3 pos = vec3(en->x, en->y, en->z);
-  coop_quat rot = quat_from_yaw(en->yaw);
-  uint32_t at = 0;
-  put_u32(b + at, en->id), at += 4;
-  b[at++] = en->kind;
-  put_u32(b + at, en->name_len), at += 4;
-  if (en->name_len) memcpy(b + at, en->name, en->name_len), at += en->name_len;
-  memcpy(b + at, &pos, sizeof pos), at += (uint32_t)sizeof pos;
-  memcpy(b + at, &rot, sizeof rot), at += (uint32_t)sizeof rot;
-  return at;
-}
-
-static uint32_t encode_states(coop_proxies *p, uint32_t tick_us, const uint32_t *list, uint32_t n) {
-  uint8_t *b = p->buf;
-  put_u32(b, tick_us);
-  put_u32(b + 4, n);
-  uint32_t at = STATES_HEAD_BYTES;
-  for (uint32_t i = 0; i < n; i++, at += (uint32_t)sizeof(coop_entity_state)) {
-    const entity *en = &p->pool[list[i]];
-    coop_entity_state s;
-    s.entity_id = en->id;
-    s.pos = vec3(en->x, en->y, en->z);
-    s.rot = quat_from_yaw(en->yaw);
-    s.vel = vec3(en->vx, en->vy, en->vz);
-    memcpy(b + at, &s, sizeof s);
-  }
-  return at;
-}
-
-/* The one place a frame goes into the game's ring (this role's outbound ring): 0 written, 1 the
- * ring is full, -1 never (larger than coop_max_payload, region not open). */
-static int ring_write(coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
-  return coop_write_frame(game, type, payload, len);
-}
-
-/* Writes what waits, in order, while the ring takes it. A frame the ring can never take (too
- * large, region not open) is dropped; returns COOP_PROXIES_ERR_DROPPED then, else OK. */
-static int flush_queue(coop_proxies *p, coop_region *game) {
-  int rc = COOP_PROXIES_OK;
-  while (p->queue_head < p->queue_len) {
-    const uint8_t *f = p->queue + p->queue_head;
-    uint16_t type;
-    uint32_t len;
-    memcpy(&type, f, 2);
-    memcpy(&len, f + 2, 4);
-    int w = ring_write(game, type, f + QUEUED_HEAD_BYTES, len);
-    if (w == 1) break;
-    if (w != 0) rc = COOP_PROXIES_ERR_DROPPED;
-    p->queue_head += QUEUED_HEAD_BYTES + len;
-    p->queue_payload_bytes -= len;
-    p->queue_frames--;
-  }
-  if (p->queue_head == p->queue_len) p->queue_head = p->queue_len = 0;
-  return rc;
-}
-
-/* A frame that must not be lost (bridge.send): into the ring when nothing waits and it has room,
- * else queued (bounded, as the bridge's outbox). */
-static int send_or_queue(coop_proxies *p, coop_region *game, uint16_t type, const uint8_t *payload, uint32_t len) {
-  if (p->queue_head == p->queue_len) {
-    int w = ring_write(game, type, payload, len);
-    if (w == 0) return COOP_PROXIES_OK;
-    if (w != 1) return COOP_PROXIES_ERR_DROPPED; /* the bridge throws FRAME_TOO_LARGE */
-  }
-  if (p->queue_payload_bytes + (uint64_t)len > COOP_PROXIES_PENDING_MAX_BYTES) return COOP_PROXIES_ERR_DROPPED;
-  if (p->queue_head > 0) { /* the front was written: move what waits to the start */
-    memmove(p->queue, p->queue + p->queue_head, p->queue_len - p->queue_head);
-    p->queue_len -= p->queue_head;
-    p->queue_head = 0;
-  }
-  uint32_t need = p->queue_len + QUEUED_HEAD_BYTES + len;
-  if (!coop_grow((void **)&p->queue, &p->queue_cap, need, 1)) return COOP_PROXIES_ERR_NO_MEMORY;
-  uint8_t *at = p->queue + p->queue_len;
-  memcpy(at, &type, 2);
-  memcpy(at + 2, &len, 4);
-  if (len) memcpy(at + QUEUED_HEAD_BYTES, payload, len);
-  p->queue_len = need;
-  p->queue_payload_bytes += len;
-  p->queue_frames++;
-  return COOP_PROXIES_OK;
-}
-
-static int send_despawn(coop_proxies *p, coop_region *game, uint32_t id) {
-  coop_msg_despawn_proxy m = {id};
-  return send_or_queue(p, game, COOP_MSG_DESPAWN_PROXY, (const uint8_t *)&m, COOP_MSG_DESPAWN_PROXY_BYTES);
-}
 
 /* ---- life ---- */
 
@@ -269,7 +150,7 @@ COOP_API void coop_proxies_destroy(coop_proxies *p) {
   free(p->table);
   free(p->changed);
   free(p->buf);
-  free(p->queue);
+  free(p->queue.buf);
   free(p);
 }
 
@@ -316,13 +197,13 @@ static void release(coop_proxies *p, uint32_t e) {
 
 COOP_API int coop_proxies_forget(coop_proxies *p, coop_region *game, uint32_t id) {
   if (!p) return COOP_PROXIES_ERR_ARGS;
-  int rc = flush_queue(p, game);
+  int rc = proxy_flush_queue(&p->queue, game);
   uint32_t s = find_slot(p, id);
   if (s == NONE) return rc;
   uint32_t e = p->table[s];
   if (p->pool[e].spawned) {
     spawned_unlink(p, e);
-    int d = send_despawn(p, game, id);
+    int d = proxy_send_despawn(&p->queue, game, id);
     if (d != COOP_PROXIES_OK) rc = d;
   }
   table_remove(p, s);
@@ -332,8 +213,8 @@ COOP_API int coop_proxies_forget(coop_proxies *p, coop_region *game, uint32_t id
 
 COOP_API void coop_proxies_forget_all(coop_proxies *p, coop_region *game) {
   if (!p) return;
-  (void)flush_queue(p, game);
-  for (uint32_t e = p->spawned_head; e != NONE; e = p->pool[e].next) (void)send_despawn(p, game, p->pool[e].id);
+  (void)proxy_flush_queue(&p->queue, game);
+  for (uint32_t e = p->spawned_head; e != NONE; e = p->pool[e].next) (void)proxy_send_despawn(&p->queue, game, p->pool[e].id);
   free_names(p);
   if (p->table) memset(p->table, 0xFF, (size_t)p->table_cap * sizeof *p->table);
   p->count = 0;
@@ -346,8 +227,8 @@ COOP_API uint32_t coop_proxies_spawned_count(const coop_proxies *p) { return p ?
 
 COOP_API int32_t coop_proxies_flush(coop_proxies *p, coop_region *game) {
   if (!p) return COOP_PROXIES_ERR_ARGS;
-  int rc = flush_queue(p, game);
-  return rc != COOP_PROXIES_OK ? rc : (int32_t)p->queue_frames;
+  int rc = proxy_flush_queue(&p->queue, game);
+  return rc != COOP_PROXIES_OK ? rc : (int32_t)p->queue.frames;
 }
 
 /* ---- one frame ---- */
@@ -361,7 +242,7 @@ static int differs(const entity *en, const double *r) {
 
 COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t tick_us, const double *sampled, int32_t count) {
   if (!p || count < 0 || (count > 0 && !sampled)) return COOP_PROXIES_ERR_ARGS;
-  int rc = flush_queue(p, game);
+  int rc = proxy_flush_queue(&p->queue, game);
   if (!coop_grow((void **)&p->changed, &p->changed_cap, (uint32_t)count, sizeof *p->changed)) return COOP_PROXIES_ERR_NO_MEMORY;
   if (!reserve_buf(p, STATES_MAX_BYTES)) return COOP_PROXIES_ERR_NO_MEMORY;
   uint32_t n = 0;
@@ -389,7 +270,7 @@ COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t
     if (!en->spawned) {
       spawned_push(p, e);
       uint32_t need = SPAWN_FIXED_BYTES + en->name_len;
-      int w = reserve_buf(p, need) ? send_or_queue(p, game, COOP_MSG_SPAWN_PROXY, p->buf, encode_spawn(p->buf, en))
+      int w = reserve_buf(p, need) ? proxy_send_or_queue(&p->queue, game, COOP_MSG_SPAWN_PROXY, p->buf, proxy_encode_spawn(p->buf, en))
                                    : COOP_PROXIES_ERR_NO_MEMORY;
       if (w != COOP_PROXIES_OK) rc = w;
     }
@@ -398,7 +279,8 @@ COOP_API int32_t coop_proxies_frame(coop_proxies *p, coop_region *game, uint32_t
   for (uint32_t at = 0; at < n; at += COOP_PROXIES_STATES_MAX_PER_FRAME) {
     uint32_t k = n - at < COOP_PROXIES_STATES_MAX_PER_FRAME ? n - at : COOP_PROXIES_STATES_MAX_PER_FRAME;
     int w = 1; /* not taken while spawns/despawns wait (bridge trySend) */
-    if (p->queue_head == p->queue_len) w = ring_write(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, encode_states(p, tick_us, p->changed + at, k));
+    if (p->queue.head == p->queue.len)
+      w = proxy_ring_write(game, COOP_MSG_REMOTE_ENTITY_STATES, p->buf, proxy_encode_states(p->buf, tick_us, p->pool, p->changed + at, k));
     if (w == 0) {
       written += (int32_t)k;
       continue;

@@ -1,8 +1,8 @@
 // The game's proxies in C under AddressSanitizer and UndefinedBehaviorSanitizer: the fuzz driver
-// (native-shims/sidecar/fuzz/proxies_fuzz.c) is built with proxies.c and the shim's region and
-// frame code, and drives random known/forget/frame sequences (names of any length and bytes in
-// buffers of exactly their size, hostile ids and values, a game that stops reading) while
-// checking every frame the game reads against the manifest's layouts. A second driver
+// (native-shims/sidecar/fuzz/proxies_fuzz.c) is built with proxies.c, proxy_frames.c and the
+// shim's region and frame code, and drives random known/forget/frame sequences (names of any
+// length and bytes in buffers of exactly their size, hostile ids and values, a game that stops
+// reading) while checking every frame the game reads against the manifest's layouts. A second driver
 // (proxies_alloc.c, the allocator wrapped) counts allocations after the first frame: none. The
 // last test plants a copy one byte short of a name and sees the sanitizer catch it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { SHIMS } from './sanitized-driver.js';
 
 const PROXIES_C = `${SHIMS}/sidecar/proxies.c`;
+/** The proxies' frames: encoders, the ring write and the spawn/despawn queue. */
+const FRAMES_C = `${SHIMS}/sidecar/proxy_frames.c`;
 const DRIVER_C = `${SHIMS}/sidecar/fuzz/proxies_fuzz.c`;
 /** The shim's region and frames, which the driver opens in both roles. */
 const REGION_C = ['region.c', 'frames.c', 'platform_unix.c', 'hooks_check.c'].map((f) => `${SHIMS}/src/${f}`);
@@ -32,7 +34,7 @@ const DRIVER_TIMEOUT_MS = 120_000;
 const NAME_ALLOC = 'copy = (uint8_t *)malloc(name_len);';
 
 function build(out: string, proxiesC: string): void {
-  const cc = spawnSync('gcc', [...FLAGS, ...INCLUDES, '-o', out, DRIVER_C, proxiesC, ...REGION_C, '-lrt', '-lm'], { encoding: 'utf8' });
+  const cc = spawnSync('gcc', [...FLAGS, ...INCLUDES, '-o', out, DRIVER_C, proxiesC, FRAMES_C, ...REGION_C, '-lrt', '-lm'], { encoding: 'utf8' });
   expect(cc.stderr).toBe('');
   expect(cc.status).toBe(0);
 }
@@ -67,7 +69,23 @@ describe('the C proxies under ASan and UBSan', () => {
     const exe = join(dir, 'proxies-alloc');
     const cc = spawnSync(
       'gcc',
-      ['-std=c11', '-O1', '-Wall', '-Wextra', '-Werror', ...INCLUDES, '-o', exe, ALLOC_C, PROXIES_C, ...REGION_C, '-lrt', '-lm', `-Wl,--wrap=${WRAPPED}`],
+      [
+        '-std=c11',
+        '-O1',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        ...INCLUDES,
+        '-o',
+        exe,
+        ALLOC_C,
+        PROXIES_C,
+        FRAMES_C,
+        ...REGION_C,
+        '-lrt',
+        '-lm',
+        `-Wl,--wrap=${WRAPPED}`,
+      ],
       { encoding: 'utf8' },
     );
     expect(cc.stderr).toBe('');

@@ -14,6 +14,9 @@ import { VoiceEncoder } from '../../src/voice/encoder.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 
 const VOICE_RX_C = `${SHIMS}/sidecar/voice_rx.c`;
+/** The receiver's other sources: each talker's jitter buffer (where the planted bug goes) and libopus's loader. */
+const JITTER_C = `${SHIMS}/sidecar/jitter_buffer.c`;
+const OPUS_C = `${SHIMS}/sidecar/opus_loader.c`;
 const DRIVER_C = `${SHIMS}/sidecar/fuzz/voice_rx_fuzz.c`;
 const ITERATIONS = 300;
 const CORPUS_FRAMES = 300;
@@ -57,7 +60,7 @@ describe('the C voice receiver under ASan and UBSan', () => {
 
   it(`takes ${ITERATIONS} random runs of hostile packets, times and calls without a sanitizer report`, () => {
     const exe = join(dir, 'voice-rx-fuzz');
-    buildSanitized(exe, SANITIZERS, [DRIVER_C, VOICE_RX_C, '-lm']);
+    buildSanitized(exe, SANITIZERS, [DRIVER_C, VOICE_RX_C, JITTER_C, OPUS_C, '-lm']);
     const r = spawnSync(exe, [corpusPath, String(ITERATIONS), '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -68,12 +71,12 @@ describe('the C voice receiver under ASan and UBSan', () => {
   });
 
   it("catches a planted read past a packet's bytes (the driver's buffers are exactly their length)", () => {
-    const src = readFileSync(VOICE_RX_C, 'utf8');
+    const src = readFileSync(JITTER_C, 'utf8');
     expect(src.split(COPY).length).toBe(2);
-    const planted = join(dir, 'voice_rx_planted.c');
+    const planted = join(dir, 'jitter_buffer_planted.c');
     writeFileSync(planted, src.replace(COPY, 'memcpy(slot->payload, payload, len + (len < 1275));'));
     const exe = join(dir, 'voice-rx-planted');
-    buildSanitized(exe, SANITIZERS, [DRIVER_C, planted, `-I${SHIMS}/sidecar`, '-lm']);
+    buildSanitized(exe, SANITIZERS, [DRIVER_C, VOICE_RX_C, planted, OPUS_C, `-I${SHIMS}/sidecar`, '-lm']);
     const r = spawnSync(exe, [corpusPath, '20', '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/AddressSanitizer: heap-buffer-overflow/);
@@ -95,6 +98,8 @@ describe('the C voice receiver under ASan and UBSan', () => {
         exe,
         DRIVER_C,
         VOICE_RX_C,
+        JITTER_C,
+        OPUS_C,
         '-lm',
         '-Wl,--wrap=malloc,--wrap=calloc',
       ],
