@@ -59,7 +59,8 @@ extern "C" {
 #define COOP_PATH_C_VOICE_PACKETS 13    /* voice packets taken by the thread */
 #define COOP_PATH_C_VOICE_FRAMES 14     /* VoicePlayback frames written to the game */
 #define COOP_PATH_C_VOICE_DROPS 15      /* VoicePlayback frames the game's full ring refused */
-#define COOP_PATH_COUNTERS 16
+#define COOP_PATH_C_MALFORMED 16        /* rings found holding a frame with a bad length (their backlog dropped) */
+#define COOP_PATH_COUNTERS 17
 
 /* The server link Node hands over on entering the world (ENet peer ids and the snapshot
  * channel's sequence numbers, which the path owns until it leaves the world). */

@@ -28,6 +28,7 @@ static void game_frames(coop_path *p) {
   uint32_t len;
   while (!path_relay_flush(&p->to_node)) {
     int rc = path_relay_read(&p->to_node, &type, &len);
+    if (rc < 0) p->counters[COOP_PATH_C_MALFORMED]++; /* a frame not to be trusted: its backlog dropped */
     if (rc <= 0) return;
     if (type == COOP_MSG_PLAYER_TRANSFORM && len == COOP_MSG_PLAYER_TRANSFORM_BYTES && p->in_world && p->udp_fd >= 0) {
       path_player_transform(p, p->to_node.buf, path_now_ms(p));
@@ -47,11 +48,14 @@ static void node_frames(coop_path *p) {
   uint16_t type;
   uint32_t len;
   while (!path_relay_flush(&p->to_game)) {
-    if (path_relay_read(&p->to_game, &type, &len) <= 0) return;
+    int rc = path_relay_read(&p->to_game, &type, &len);
+    if (rc < 0) p->counters[COOP_PATH_C_MALFORMED]++;
+    if (rc <= 0) return;
     p->counters[COOP_PATH_C_FRAMES_TO_GAME]++;
     path_relay_pass(&p->to_game, type, len);
   }
 }
+
 static void drain_fd(int fd) {
   char sink[64];
   while (fd >= 0 && read(fd, sink, sizeof sink) > 0) {

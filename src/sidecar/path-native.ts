@@ -27,6 +27,7 @@ export const PATH_COUNTERS = [
   'voicePackets',
   'voiceFrames',
   'voiceDrops',
+  'malformed',
 ] as const;
 export type PathCounters = Record<(typeof PATH_COUNTERS)[number], number>;
 

@@ -107,6 +107,16 @@ describe('the native path', () => {
     expect(c.framesNative).toBe(0);
   });
 
+  it("counts a game's frame with a bad length, drops what it held back, and relays what comes after", async () => {
+    const { game, path, node } = relayed();
+    const commands = collect(node, 'ConsoleCommand');
+    expect(game.writeBadLengthFrameForTest(1 << 30)).toBe(true);
+    await vi.waitUntil(() => path.counters().malformed === 1, WAIT);
+    game.send('ConsoleCommand', { text: 'after' });
+    await vi.waitUntil(() => commands.length === 1, WAIT);
+    expect(commands[0]!.text).toBe('after');
+  });
+
   describe('in the world, with the socket', () => {
     let server: Socket;
     async function linked() {

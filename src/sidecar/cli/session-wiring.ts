@@ -59,6 +59,8 @@ export async function runSession(c: SessionContext): Promise<void> {
   const now = (): number => performance.now();
   // How the slow timers ran: on the game's frames (paced ticks), or waking the process.
   teardown.add('timer counts', () => log.info({ event: 'timers.ran', ...timers.counts }, 'timers ran on wakes or on their own'));
+  // What the native thread did and dropped (frames, snapshots, voice, malformed frames, full rings).
+  if (path) teardown.add('native path counts', () => log.info({ event: 'native-path.counts', ...path.counters() }, 'native path counts'));
   // Start-up's pages are given back 30 s after the sidecar starts (a player may sit in the
   // game's menus for long before joining) and again after each join.
   let cancelTrim = (): void => undefined;
