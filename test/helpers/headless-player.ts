@@ -3,7 +3,7 @@
 // has opened the bridge. One place, so a new sidecar or sim flag reaches every such test.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Proc, ProcGroup } from './proc.js';
+import { PROC_WAIT_MS, type Proc, type ProcGroup } from './proc.js';
 
 /** A player standing about (0, 0): a 1 m walk at 1 m/s, reported 10 times a second. */
 export const STAND_SCENARIO = {
@@ -51,7 +51,7 @@ export async function startHeadlessPlayer(o: HeadlessPlayerOptions): Promise<{ g
   writeFileSync(scenario, JSON.stringify(o.scenario ?? STAND_SCENARIO));
   const bridge = `hp-${process.pid}-${o.name}`;
   const game = o.procs.start(['src/sim/main.ts', '--bridge', bridge, '--scenario', scenario, ...(o.quietFrames === false ? [] : ['--quiet-frames'])]);
-  await game.line(/"event":"open"/);
+  await game.line(/"event":"open"/, PROC_WAIT_MS);
   const sidecar = o.procs.start(
     [
       'src/sidecar/main.ts',
