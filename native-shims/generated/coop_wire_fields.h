@@ -94,5 +94,6 @@
 #define COOP_ENET_HEADER_SIZE 4 /* peerID u16, sentTime u16 */
 #define COOP_ENET_CHECKSUM_SIZE 4
 #define COOP_ENET_MAXIMUM_PEER_ID 0xfffu /* "no peer yet": no session bits */
+#define COOP_ENET_HOST_DEFAULT_MTU 1392 /* bytes a datagram holds at most (a host's default) */
 
 #endif

@@ -103,7 +103,8 @@ COOP_API int coop_path_forget(coop_path *p, uint32_t id);
 COOP_API void coop_path_forget_all(coop_path *p);
 /* Sends a payload unreliably on the snapshot channel, numbered by the path (Node's other
  * snapshot-channel messages while in the world). 0 sent, 1 handed to Node to send reliably, -1
- * not sent (out of the world, no socket, too long, the kernel refused). */
+ * not sent (out of the world, no socket, longer than one datagram of ENet's default MTU less its
+ * headers, the kernel refused). */
 COOP_API int coop_path_send(coop_path *p, const uint8_t *payload, uint32_t len);
 /* A snapshot Node decoded itself (one written otherwise than our server writes it). */
 COOP_API int coop_path_push_snapshot(coop_path *p, int64_t tick, int64_t base_tick, double server_time_ms, const uint8_t *data,

@@ -225,7 +225,7 @@ void coop_path_forget_all(coop_path *p) {
 }
 
 int coop_path_send(coop_path *p, const uint8_t *payload, uint32_t len) {
-  if (len > PATH_ENCODE_BYTES * 4u) return -1;
+  if (len > PATH_SEND_MAX_BYTES) return -1;
   pthread_mutex_lock(&p->lock);
   int rc = path_send_channel(p, payload, len);
   pthread_mutex_unlock(&p->lock);

@@ -28,7 +28,7 @@ int path_send_channel(coop_path *p, const uint8_t *payload, uint32_t len) {
     return 1;
   }
   coop_wire_peer peer = {p->link.outgoing_peer_id, p->link.outgoing_session_id, p->link.channel, p->link.reliable_seq};
-  uint8_t out[PATH_ENCODE_BYTES + 64];
+  uint8_t out[COOP_ENET_HOST_DEFAULT_MTU];
   int32_t n = coop_wire_build_unreliable(&peer, (uint16_t)(p->link.unreliable_seq + 1u), payload, len, out, sizeof out);
   if (n < 0) return -1;
   p->link.unreliable_seq++;

@@ -14,12 +14,15 @@
 #include "coop_voice_out.h"
 #include "coop_voice_rx.h"
 #include "coop_wire.h"
+#include "coop_wire_fields.h"
 #include "path_forward.h"
 #include "path_relay.h"
 
 #define PATH_TAKEN_PER_DATAGRAM 32     /* snapshot and voice commands taken from one datagram; a datagram with more stays whole for Node */
 #define PATH_DATAGRAMS_PER_WAKE 64     /* datagrams read per wake, so the frames are not held behind a flood */
-#define PATH_ENCODE_BYTES 256          /* a PlayerState or SnapshotAck envelope (≤ 65 bytes) and its ENet header */
+#define PATH_ENCODE_BYTES 256          /* a PlayerState or SnapshotAck envelope (≤ 65 bytes) */
+/* The longest payload the thread sends on the snapshot channel: one datagram of ENet's default MTU. */
+#define PATH_SEND_MAX_BYTES (COOP_ENET_HOST_DEFAULT_MTU - COOP_WIRE_UNRELIABLE_OVERHEAD)
 
 struct coop_path {
   pthread_mutex_t lock;

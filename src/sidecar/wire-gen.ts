@@ -30,7 +30,7 @@ import {
   HEADER_SIZE,
   SEND_UNRELIABLE,
 } from '../net/enet/protocol.js';
-import { ENET_PROTOCOL_MAXIMUM_PEER_ID } from '../net/enet/constants.js';
+import { ENET_HOST_DEFAULT_MTU, ENET_PROTOCOL_MAXIMUM_PEER_ID } from '../net/enet/constants.js';
 import { writeFileAtomicSync } from '../util/atomic-file.js';
 
 export const WIRE_FIELDS_PATH = fileURLToPath(new URL('../../native-shims/generated/coop_wire_fields.h', import.meta.url));
@@ -110,6 +110,7 @@ export function wireFieldsHeader(): string {
     `#define COOP_ENET_HEADER_SIZE ${HEADER_SIZE} /* peerID u16, sentTime u16 */`,
     `#define COOP_ENET_CHECKSUM_SIZE ${CHECKSUM_SIZE}`,
     `#define COOP_ENET_MAXIMUM_PEER_ID ${hex(ENET_PROTOCOL_MAXIMUM_PEER_ID)} /* "no peer yet": no session bits */`,
+    `#define COOP_ENET_HOST_DEFAULT_MTU ${ENET_HOST_DEFAULT_MTU} /* bytes a datagram holds at most (a host's default) */`,
     '',
     '#endif',
     '',

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openBridge, type Bridge, type Msg } from '../../bridge/index.js';
 import { UdpTransport } from '../../src/net/enet/index.js';
+import { ENET_HOST_DEFAULT_MTU } from '../../src/net/enet/constants.js';
 import { decodeMsg, encodeMsg } from '../../src/protocol/codec.js';
 import { VoiceEncoder } from '../../src/voice/encoder.js';
 import { VOICE_FRAME_SAMPLES, VOICE_SAMPLE_RATE_HZ } from '../../src/voice/constants.js';
@@ -264,6 +265,11 @@ describe('the native path', () => {
       expect(path.send(Uint8Array.of(7))).toBe(0);
       await vi.waitUntil(() => toServer.length === 2, WAIT);
       expect([(toServer[1]![4]! << 8) | toServer[1]![5]!, (toServer[1]![6]! << 8) | toServer[1]![7]!]).toEqual([5, 1]);
+      // up to a datagram of ENet's default MTU (1392) less its header and command (10); no more
+      expect(path.send(new Uint8Array(ENET_HOST_DEFAULT_MTU - 10 + 1))).toBe(-1);
+      expect(path.send(new Uint8Array(ENET_HOST_DEFAULT_MTU - 10).fill(8))).toBe(0);
+      await vi.waitUntil(() => toServer.length === 3, WAIT);
+      expect(toServer[2]!.length).toBe(ENET_HOST_DEFAULT_MTU);
     });
   });
 });
