@@ -6,40 +6,27 @@
 // (proxies_alloc.c, the allocator wrapped) counts allocations after the first frame: none. The
 // last test plants a copy one byte short of a name and sees the sanitizer catch it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHIMS } from './sanitized-driver.js';
+import { SHIMS, SHIM_REGION_C, buildCountingAllocs, buildSanitized, runBuilt } from './sanitized-driver.js';
 
 const PROXIES_C = `${SHIMS}/sidecar/proxies.c`;
 /** The proxies' frames: encoders, the ring write and the spawn/despawn queue. */
 const FRAMES_C = `${SHIMS}/sidecar/proxy_frames.c`;
 const DRIVER_C = `${SHIMS}/sidecar/fuzz/proxies_fuzz.c`;
-/** The shim's region and frames, which the driver opens in both roles. */
-const REGION_C = ['region.c', 'frames.c', 'platform_unix.c', 'hooks_check.c'].map((f) => `${SHIMS}/src/${f}`);
 const ITERATIONS = 200;
 const ALLOC_C = `${SHIMS}/sidecar/fuzz/proxies_alloc.c`;
 const ALLOC_ENTITIES = 3000;
 const ALLOC_FRAMES = 100;
 /** The allocator's entry points the allocation check counts (ld --wrap). */
-const WRAPPED = 'malloc,--wrap=calloc,--wrap=realloc';
+const WRAPPED = ['malloc', 'calloc', 'realloc'];
 const SANITIZERS = 'address,undefined,float-cast-overflow';
-/** Any report aborts the run, with frames a reader can follow (as sanitized-driver.ts builds). */
-const FLAGS = ['-std=c11', '-O1', '-g', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', `-fsanitize=${SANITIZERS}`, '-Wall', '-Wextra', '-Werror'];
-const INCLUDES = ['include', 'src', 'generated', 'sidecar'].map((d) => `-I${SHIMS}/${d}`);
-const SANITIZER_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
-const DRIVER_TIMEOUT_MS = 120_000;
 /** The copy of a known entity's name: what the planted bug makes one byte short. */
 const NAME_ALLOC = 'copy = (uint8_t *)malloc(name_len);';
 
-function build(out: string, proxiesC: string): void {
-  const cc = spawnSync('gcc', [...FLAGS, ...INCLUDES, '-o', out, DRIVER_C, proxiesC, FRAMES_C, ...REGION_C, '-lrt', '-lm'], { encoding: 'utf8' });
-  expect(cc.stderr).toBe('');
-  expect(cc.status).toBe(0);
-}
-const run = (exe: string, iterations: number) =>
-  spawnSync(exe, [String(iterations), '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
+const build = (out: string, proxiesC: string): void => buildSanitized(out, SANITIZERS, [DRIVER_C, proxiesC, FRAMES_C, ...SHIM_REGION_C, '-lrt', '-lm']);
+const run = (exe: string, iterations: number) => runBuilt(exe, [String(iterations), '1']);
 
 describe('the C proxies under ASan and UBSan', () => {
   let dir = '';
@@ -67,30 +54,8 @@ describe('the C proxies under ASan and UBSan', () => {
 
   it(`allocates nothing per frame once every entity has been seen (${ALLOC_ENTITIES} entities, ${ALLOC_FRAMES} frames)`, () => {
     const exe = join(dir, 'proxies-alloc');
-    const cc = spawnSync(
-      'gcc',
-      [
-        '-std=c11',
-        '-O1',
-        '-Wall',
-        '-Wextra',
-        '-Werror',
-        ...INCLUDES,
-        '-o',
-        exe,
-        ALLOC_C,
-        PROXIES_C,
-        FRAMES_C,
-        ...REGION_C,
-        '-lrt',
-        '-lm',
-        `-Wl,--wrap=${WRAPPED}`,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(cc.stderr).toBe('');
-    expect(cc.status).toBe(0);
-    const r = spawnSync(exe, [String(ALLOC_ENTITIES), String(ALLOC_FRAMES)], { encoding: 'utf8', timeout: DRIVER_TIMEOUT_MS });
+    buildCountingAllocs(exe, WRAPPED, [ALLOC_C, PROXIES_C, FRAMES_C, ...SHIM_REGION_C, '-lrt', '-lm']);
+    const r = runBuilt(exe, [String(ALLOC_ENTITIES), String(ALLOC_FRAMES)]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const m = /^first (\d+) allocations (\d+) states (\d+)$/m.exec(r.stdout);

@@ -4,31 +4,20 @@
 // their limits into a small ring a game reads, each frame checked against its layout. The second
 // test plants a missing length check and sees the sanitizer catch it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHIMS } from './sanitized-driver.js';
+import { SHIMS, SHIM_REGION_C, buildSanitized, runBuilt } from './sanitized-driver.js';
 
 const VOICE_OUT_C = `${SHIMS}/sidecar/voice_out.c`;
 const DRIVER_C = `${SHIMS}/sidecar/fuzz/voice_out_fuzz.c`;
-const REGION_C = ['region.c', 'frames.c', 'platform_unix.c', 'hooks_check.c'].map((f) => `${SHIMS}/src/${f}`);
 const ITERATIONS = 300;
 const SANITIZERS = 'address,undefined,float-cast-overflow';
-const FLAGS = ['-std=c11', '-O1', '-g', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', `-fsanitize=${SANITIZERS}`, '-Wall', '-Wextra', '-Werror'];
-const INCLUDES = ['include', 'src', 'generated', 'sidecar'].map((d) => `-I${SHIMS}/${d}`);
-const SANITIZER_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
-const DRIVER_TIMEOUT_MS = 120_000;
 /** The playback's length check: what the planted bug removes (a longer frame then overruns the stack buffer). */
 const PCM_CHECK = ' || samples > COOP_VOICE_OUT_PCM_MAX_SAMPLES)';
 
-function build(out: string, source: string): void {
-  const cc = spawnSync('gcc', [...FLAGS, ...INCLUDES, '-o', out, DRIVER_C, source, ...REGION_C, '-lrt', '-lm'], { encoding: 'utf8' });
-  expect(cc.stderr).toBe('');
-  expect(cc.status).toBe(0);
-}
-const run = (exe: string, iterations: number) =>
-  spawnSync(exe, [String(iterations), '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
+const build = (out: string, source: string): void => buildSanitized(out, SANITIZERS, [DRIVER_C, source, ...SHIM_REGION_C, '-lrt', '-lm']);
+const run = (exe: string, iterations: number) => runBuilt(exe, [String(iterations), '1']);
 
 describe('the C voice frames and lip-sync under ASan and UBSan', () => {
   let dir = '';

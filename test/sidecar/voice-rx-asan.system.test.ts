@@ -5,11 +5,10 @@
 // hostile seqs, timestamps, attenuations, times and volumes. Then the same driver, built with
 // malloc/calloc wrapped, shows that once two talkers' streams exist no frame allocates.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHIMS, buildSanitized } from './sanitized-driver.js';
+import { SHIMS, buildCountingAllocs, buildSanitized, runBuilt } from './sanitized-driver.js';
 import { VoiceEncoder } from '../../src/voice/encoder.js';
 import { VOICE_FRAME_SAMPLES } from '../../src/voice/constants.js';
 
@@ -24,8 +23,6 @@ const ALLOC_FRAMES = 3000;
 /** The copy of a packet into its slot: the planted bug reads one byte past the caller's buffer. */
 const COPY = 'memcpy(slot->payload, payload, len);';
 const SANITIZERS = 'address,undefined,float-cast-overflow';
-const SANITIZER_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' };
-const DRIVER_TIMEOUT_MS = 120_000;
 
 /** (u32 len, bytes) records of real Opus packets: 6 s of a syllable-like tone, pauses every second. */
 function corpus(): Buffer {
@@ -61,7 +58,7 @@ describe('the C voice receiver under ASan and UBSan', () => {
   it(`takes ${ITERATIONS} random runs of hostile packets, times and calls without a sanitizer report`, () => {
     const exe = join(dir, 'voice-rx-fuzz');
     buildSanitized(exe, SANITIZERS, [DRIVER_C, VOICE_RX_C, JITTER_C, OPUS_C, '-lm']);
-    const r = spawnSync(exe, [corpusPath, String(ITERATIONS), '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
+    const r = runBuilt(exe, [corpusPath, String(ITERATIONS), '1']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const m = /^packets (\d+) frames (\d+)$/m.exec(r.stdout);
@@ -76,38 +73,16 @@ describe('the C voice receiver under ASan and UBSan', () => {
     const planted = join(dir, 'jitter_buffer_planted.c');
     writeFileSync(planted, src.replace(COPY, 'memcpy(slot->payload, payload, len + (len < 1275));'));
     const exe = join(dir, 'voice-rx-planted');
-    buildSanitized(exe, SANITIZERS, [DRIVER_C, VOICE_RX_C, planted, OPUS_C, `-I${SHIMS}/sidecar`, '-lm']);
-    const r = spawnSync(exe, [corpusPath, '20', '1'], { encoding: 'utf8', env: SANITIZER_ENV, timeout: DRIVER_TIMEOUT_MS });
+    buildSanitized(exe, SANITIZERS, [DRIVER_C, VOICE_RX_C, planted, OPUS_C, '-lm']);
+    const r = runBuilt(exe, [corpusPath, '20', '1']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/AddressSanitizer: heap-buffer-overflow/);
   });
 
   it(`allocates nothing per frame once two talkers' streams exist (${ALLOC_FRAMES} frames)`, () => {
     const exe = join(dir, 'voice-rx-alloc');
-    const cc = spawnSync(
-      'gcc',
-      [
-        '-std=c11',
-        '-O1',
-        '-Wall',
-        '-Wextra',
-        '-Werror',
-        '-DCOUNT_ALLOC',
-        `-I${SHIMS}/include`,
-        '-o',
-        exe,
-        DRIVER_C,
-        VOICE_RX_C,
-        JITTER_C,
-        OPUS_C,
-        '-lm',
-        '-Wl,--wrap=malloc,--wrap=calloc',
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(cc.stderr).toBe('');
-    expect(cc.status).toBe(0);
-    const r = spawnSync(exe, [corpusPath, 'alloc', String(ALLOC_FRAMES)], { encoding: 'utf8', timeout: DRIVER_TIMEOUT_MS });
+    buildCountingAllocs(exe, ['malloc', 'calloc'], [DRIVER_C, VOICE_RX_C, JITTER_C, OPUS_C, '-DCOUNT_ALLOC', '-lm']);
+    const r = runBuilt(exe, [corpusPath, 'alloc', String(ALLOC_FRAMES)]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const m = /^first (\d+) allocations (\d+) frames (\d+)$/m.exec(r.stdout);
