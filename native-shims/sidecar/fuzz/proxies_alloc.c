@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "fuzz_region.h"
 #include "fuzz_rng.h"
 
 #define RING_BYTES (1024u * 1024u)
@@ -47,11 +47,9 @@ int main(int argc, char **argv) {
   }
   const int32_t n = (int32_t)strtol(argv[1], NULL, 10);
   const long frames = strtol(argv[2], NULL, 10);
-  char session[64];
-  snprintf(session, sizeof session, "proxies_alloc_%ld", (long)getpid());
-  coop_region *side = coop_open(session, COOP_ROLE_SIDECAR, RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
-  coop_region *game = coop_open(session, COOP_ROLE_GAME, RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
-  if (n <= 0 || !side || !game || coop_status(side) != COOP_OK || coop_status(game) != COOP_OK) return 2;
+  fuzz_region region;
+  if (n <= 0 || fuzz_region_open(&region, "proxies_alloc", RING_BYTES)) return 2;
+  coop_region *side = region.side, *game = region.game;
   uint32_t cap = coop_max_payload(game);
   uint8_t *buf = malloc(cap);
   double *rows = calloc((size_t)n * COOP_INTERP_OUT_STRIDE, sizeof *rows);
@@ -91,8 +89,6 @@ int main(int argc, char **argv) {
   coop_proxies_destroy(p);
   free(rows);
   free(buf);
-  coop_close(game);
-  coop_close(side);
-  coop_unlink(session);
+  fuzz_region_close(&region);
   return 0;
 }

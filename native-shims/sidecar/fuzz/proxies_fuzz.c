@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "fuzz_region.h"
 #include "fuzz_rng.h"
 
 #define RING_BYTES 65536u     /* max payload 16376: 372 states, so larger frames are refused */
@@ -171,14 +171,9 @@ int main(int argc, char **argv) {
   }
   const long iterations = strtol(argv[1], NULL, 10);
   rng_state = (uint64_t)strtoull(argv[2], NULL, 10) * 0x9E3779B97F4A7C15ull + 1;
-  char session[64];
-  snprintf(session, sizeof session, "proxies_fuzz_%ld", (long)getpid());
-  coop_region *side = coop_open(session, COOP_ROLE_SIDECAR, RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
-  coop_region *game = coop_open(session, COOP_ROLE_GAME, RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
-  if (!side || !game || coop_status(side) != COOP_OK || coop_status(game) != COOP_OK) {
-    fprintf(stderr, "proxies-fuzz: cannot open region %s\n", session);
-    return 2;
-  }
+  fuzz_region region;
+  if (fuzz_region_open(&region, "proxies_fuzz", RING_BYTES)) return 2;
+  coop_region *side = region.side, *game = region.game;
   uint32_t cap = coop_max_payload(game);
   uint8_t *buf = (uint8_t *)malloc(cap);
   CHECK(buf != NULL);
@@ -220,9 +215,7 @@ int main(int argc, char **argv) {
     game_reads(game, buf, cap, 1L << 30);
   }
   free(buf);
-  coop_close(game);
-  coop_close(side);
-  coop_unlink(session);
+  fuzz_region_close(&region);
   printf("spawns %lu despawns %lu states %lu full %lu dropped %lu\n", spawns, despawns, states, full, dropped);
   return 0;
 }

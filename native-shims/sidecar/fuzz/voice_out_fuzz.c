@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "fuzz_region.h"
 #include "fuzz_rng.h"
 
 #define RING_BYTES 16384u /* max payload 4088: longer playbacks are refused */
@@ -153,14 +153,9 @@ int main(int argc, char **argv) {
   }
   const long iterations = strtol(argv[1], NULL, 10);
   rng_state = (uint64_t)strtoull(argv[2], NULL, 10) * 0x9E3779B97F4A7C15ull + 1;
-  char session[64];
-  snprintf(session, sizeof session, "voice_out_fuzz_%ld", (long)getpid());
-  coop_region *side = coop_open(session, COOP_ROLE_SIDECAR, RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
-  coop_region *game = coop_open(session, COOP_ROLE_GAME, RING_BYTES, COOP_ABI_VERSION, COOP_SCHEMA_HASH);
-  if (!side || !game || coop_status(side) != COOP_OK || coop_status(game) != COOP_OK) {
-    fprintf(stderr, "voice-out-fuzz: cannot open region %s\n", session);
-    return 2;
-  }
+  fuzz_region region;
+  if (fuzz_region_open(&region, "voice_out_fuzz", RING_BYTES)) return 2;
+  coop_region *side = region.side, *game = region.game;
   const uint32_t cap = coop_max_payload(game);
   uint8_t *buf = malloc(cap);
   if (!buf) return 2;
@@ -170,9 +165,7 @@ int main(int argc, char **argv) {
     if (rc == 0) rc = frames_run(side, game, buf, cap);
   }
   free(buf);
-  coop_close(game);
-  coop_close(side);
-  coop_unlink(session);
+  fuzz_region_close(&region);
   if (rc) return rc;
   printf("changes %lu written %lu full %lu refused %lu\n", changes, written, full, refused);
   return 0;
