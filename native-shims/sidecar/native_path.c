@@ -8,11 +8,8 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -23,6 +20,9 @@
 
 /* ---- the rings ---- */
 
+/* The thread takes the player's frames itself (in the world, on a socket it reads), else relays them. */
+static int handles_frames(const coop_path *p) { return p->in_world && p->udp_fd >= 0; }
+
 static void game_frames(coop_path *p) {
   uint16_t type;
   uint32_t len;
@@ -30,14 +30,15 @@ static void game_frames(coop_path *p) {
     int rc = path_relay_read(&p->to_node, &type, &len);
     if (rc < 0) p->counters[COOP_PATH_C_MALFORMED]++; /* a frame not to be trusted: its backlog dropped */
     if (rc <= 0) return;
-    if (type == COOP_MSG_PLAYER_TRANSFORM && len == COOP_MSG_PLAYER_TRANSFORM_BYTES && p->in_world && p->udp_fd >= 0) {
-      path_player_transform(p, p->to_node.buf, path_now_ms(p));
-      continue;
-    }
     if (type == COOP_MSG_PLAYER_TRANSFORM && len == COOP_MSG_PLAYER_TRANSFORM_BYTES) {
-      memcpy(&p->last, p->to_node.buf, sizeof p->last); /* Node takes it from here (rejoins) */
+      /* the player's last transform, whoever handles it (Node asks for it on a re-join) */
+      memcpy(&p->last, p->to_node.buf, sizeof p->last);
       p->have_transform = 1;
       p->last_at_ms = path_now_ms(p);
+      if (handles_frames(p)) {
+        path_player_transform(p, p->last_at_ms);
+        continue;
+      }
     }
     p->counters[COOP_PATH_C_FRAMES_TO_NODE]++;
     path_relay_pass(&p->to_node, type, len);
@@ -84,7 +85,7 @@ static void *run(void *arg) {
     if (voice_due >= 0 && now - p->last_at_ms >= COOP_PATH_FRAME_STALE_MS) timeout = (int)fmax(0.0, fmin(timeout, ceil(voice_due - now)));
     if (p->to_node.holding || p->to_game.holding || spawns_wait) timeout = COOP_PATH_RETRY_MS;
     /* the game's frames wake the thread while it handles them; otherwise as they would wake Node */
-    uint32_t game_wait = p->in_world && p->udp_fd >= 0 ? COOP_READER_WAITING_ANY : p->lazy_wait;
+    uint32_t game_wait = handles_frames(p) ? COOP_READER_WAITING_ANY : p->lazy_wait;
     int again = (!p->to_node.holding && path_arm_wait(p->game, game_wait)) | (!p->to_game.holding && path_arm_wait(p->relay, COOP_READER_WAITING_ANY));
     int udp = path_watch_socket(p, now) ? p->udp_fd : -1;
     if (udp < 0 && p->udp_fd >= 0) timeout = timeout < COOP_PATH_FRAME_STALE_MS ? timeout : COOP_PATH_FRAME_STALE_MS;

@@ -41,7 +41,7 @@ int path_send_channel(coop_path *p, const uint8_t *payload, uint32_t len) {
 
 static void send_ack_alone(coop_path *p) {
   if (p->pending_ack < 0) return;
-  uint8_t msg[PATH_ENCODE_BYTES];
+  uint8_t msg[COOP_WIRE_SNAPSHOT_ACK_MAX_BYTES];
   int32_t n = coop_wire_encode_snapshot_ack((uint32_t)p->pending_ack, msg, sizeof msg);
   p->pending_ack = -1;
   if (n > 0 && path_send_channel(p, msg, (uint32_t)n) == 0) p->counters[COOP_PATH_C_ACKS_SENT]++;
@@ -67,7 +67,7 @@ static void send_input(coop_path *p, double now) {
       .ack_tick = p->pending_ack > 0 ? (uint32_t)p->pending_ack : 0u,
   };
   p->pending_ack = -1;
-  uint8_t msg[PATH_ENCODE_BYTES];
+  uint8_t msg[COOP_WIRE_PLAYER_STATE_MAX_BYTES];
   int32_t n = coop_wire_encode_player_state(&ps, msg, sizeof msg);
   if (n > 0 && path_send_channel(p, msg, (uint32_t)n) == 0) p->counters[COOP_PATH_C_INPUTS_SENT]++;
 }
@@ -95,12 +95,9 @@ static void frame(coop_path *p, double now) {
   if (written > 0) p->counters[COOP_PATH_C_PROXY_STATES] += (uint32_t)written;
 }
 
-/* Sidecar's onPlayerTransform, in the world: the input up (now, or when the rate allows), the
- * proxies down. */
-void path_player_transform(coop_path *p, const uint8_t *payload, double now) {
-  memcpy(&p->last, payload, sizeof p->last);
-  p->have_transform = 1;
-  p->last_at_ms = now;
+/* Sidecar's onPlayerTransform, in the world (p->last just taken): the input up (now, or when
+ * the rate allows), the proxies down. */
+void path_player_transform(coop_path *p, double now) {
   p->counters[COOP_PATH_C_FRAMES_NATIVE]++;
   if (!p->held) {
     if (take_token(p, now)) {

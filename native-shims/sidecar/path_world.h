@@ -20,7 +20,6 @@
 
 #define PATH_TAKEN_PER_DATAGRAM 32     /* snapshot and voice commands taken from one datagram; a datagram with more stays whole for Node */
 #define PATH_DATAGRAMS_PER_WAKE 64     /* datagrams read per wake, so the frames are not held behind a flood */
-#define PATH_ENCODE_BYTES 256          /* a PlayerState or SnapshotAck envelope (≤ 65 bytes) */
 /* The longest payload the thread sends on the snapshot channel: one datagram of ENet's default MTU. */
 #define PATH_SEND_MAX_BYTES (COOP_ENET_HOST_DEFAULT_MTU - COOP_WIRE_UNRELIABLE_OVERHEAD)
 
@@ -72,8 +71,9 @@ double path_now_ms(const coop_path *p);
 
 /* Sends a payload unreliably on the snapshot channel, numbered by the path (coop_path_send). */
 int path_send_channel(coop_path *p, const uint8_t *payload, uint32_t len);
-/* The player's transform in the world: the input up, the proxies down (Sidecar's onPlayerTransform). */
-void path_player_transform(coop_path *p, const uint8_t *payload, double now);
+/* The player's transform (p->last, just taken) in the world: the input up, the proxies down
+ * (Sidecar's onPlayerTransform). */
+void path_player_transform(coop_path *p, double now);
 /* A report the input's rate held back, sent once due. */
 void path_held_input_due(coop_path *p, double now);
 /* A snapshot decoded, acked, and shown when it must be at once (session.ts #snapshot, Sidecar.snapshotArrived). */

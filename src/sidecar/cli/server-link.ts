@@ -236,7 +236,7 @@ export class ServerLink {
     // The native path takes the socket over where it can (a connected socket on Linux): its thread
     // reads every datagram and hands back what it does not take.
     const path = this.#c.path;
-    const native = path !== null && path !== undefined && transport.readsOnDemand === true;
+    const native = !!path && transport.readsOnDemand === true;
     const host: EnetHost = new EnetHost({
       transport,
       peerLimit: 1,
