@@ -1,6 +1,6 @@
 // The sidecar's native path (docs/sidecar.md "The native path: the thread"): a C thread takes the
-// game's frames and the server's snapshots, so the event loop wakes only for what the
-// JavaScript still does (reliable messages, voice, story sync, slow timers). This object opens
+// game's frames, the server's snapshots and others' voices, so the event loop wakes only for what
+// the JavaScript still does (reliable messages, the mic, story sync, slow timers). This object opens
 // the game's region, starts the thread on it, and is what the session talks to:
 // - the bridge opens `relayName` instead of the game's bridge name: the thread relays every frame
 //   it does not handle itself, both ways, with the game's heartbeat and pid;
@@ -12,9 +12,7 @@
 import { loadNative, openRegion, PipeSleeper, RING_DEFAULT_BYTES } from '../../bridge/index.js';
 import { PATH_COUNTERS, PATH_ITEM_TALKING, loadPathNative, type PathCounters, type PathHandle, type PathLink, type PathNative } from './path-native.js';
 import type { Transform } from './game-link.js';
-
-/** The largest item the thread forwards: a UDP datagram. */
-const PATH_ITEM_MAX_BYTES = 65_536;
+import { SOCKET_READER_BUFFER_BYTES } from '../net/enet/udp-connected.js';
 /** Items taken per wake of the notify pipe, so a flood cannot hold the event loop. */
 const PATH_ITEMS_PER_WAKE = 256;
 
@@ -32,7 +30,8 @@ export class NativePath {
   /** A remote talker started or stopped playing in the thread (their mic icon). */
   onTalking: ((peerId: number, on: boolean) => void) | null = null;
   readonly #kind = new Uint8Array(1);
-  readonly #buf = new Uint8Array(PATH_ITEM_MAX_BYTES);
+  /** The largest item the thread forwards: a UDP datagram. */
+  readonly #buf = new Uint8Array(SOCKET_READER_BUFFER_BYTES);
   readonly #transform = new Float32Array(11);
   readonly #at = new Float64Array(1);
   #inWorld = false;
@@ -47,16 +46,12 @@ export class NativePath {
     const game = openRegion(shim, { name: gameBridge, role: 'sidecar', ringBytes: RING_DEFAULT_BYTES });
     const relayName = `relay-${process.pid}-${relays++}`;
     const h = native.create(game.handle, relayName, nowMs);
-    const st = h === null ? -1 : native.status(h);
-    if (h === null || st !== 0) {
-      if (h !== null) native.destroy(h);
-      shim.close(game.handle);
-      throw new Error(`the native path could not start (status ${st})`);
-    }
     try {
+      const st = h === null ? -1 : native.status(h);
+      if (h === null || st !== 0) throw new Error(`the native path could not start (status ${st})`);
       return new NativePath(native, relayName, h, () => shim.close(game.handle));
     } catch (err) {
-      native.destroy(h);
+      if (h !== null) native.destroy(h);
       shim.close(game.handle);
       throw err;
     }
