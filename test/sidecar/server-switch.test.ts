@@ -80,9 +80,17 @@ describe('the server picked in the settings menu', () => {
     const where = (): number[] => [on(a), on(b), on(c)];
     await vi.waitUntil(() => on(a) === 1, WAIT);
 
+    // in A's world the player walks to (40, 2, 3) (on Linux the native path's thread takes these frames)
+    await vi.waitUntil(() => cap.out().includes('joined as peer'), WAIT);
+    for (let i = 0; i < 5; i++)
+      game.send('PlayerTransform', { entityId: 1, pos: { x: 40, y: 2, z: 3 }, rot: { x: 0, y: 0, z: 0, w: 1 }, vel: { x: 0, y: 0, z: 0 } });
+    const avatarX = (s: { server: CoopServer }): number => s.server.world.x[s.server.inWorld()[0]!.avatarId]!;
+    await vi.waitUntil(() => avatarX(a) === 40, WAIT);
+
     pick(game, 1);
     await vi.waitUntil(() => where().join() === '0,1,0', WAIT);
     expect(cap.out()).toContain(`leaving 127.0.0.1:${a.port} for 127.0.0.1:${b.port}`);
+    expect(avatarX(b)).toBe(40); // B's join started where the player was, not where A's began
 
     pick(game, 2);
     await vi.waitUntil(() => where().join() === '0,0,1', WAIT);

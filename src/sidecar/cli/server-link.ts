@@ -257,7 +257,8 @@ export class ServerLink {
     say(`game attached; ENet connecting to ${address.address}:${address.port}`);
     host.on('connect', () => {
       // A (re-)join starts where the player is now, not where the game first put them.
-      const t = this.#c.sidecar().lastTransform;
+      // (The native path's thread sees every transform; Node's Sidecar not those it took in a world.)
+      const t = this.#c.path?.lastTransform() ?? this.#c.sidecar().lastTransform;
       this.#c.client().start(t ? { ...t.pos, yaw: yawFromQuat(t.rot), vx: t.vel.x, vy: t.vel.y, vz: t.vel.z, mode: 0 } : this.#c.first());
     });
     host.on('receive', (_p, _ch, data) => {
