@@ -31,7 +31,6 @@ static void on_talking(void *ctx, uint32_t peer_id, int on) {
   uint8_t item[5];
   memcpy(item, &peer_id, 4);
   item[4] = on ? 1 : 0;
-  if (!on) coop_visemes_forget(p->visemes, peer_id);
   path_forward_push(&p->forward, COOP_PATH_ITEM_TALKING, item, sizeof item);
 }
 
