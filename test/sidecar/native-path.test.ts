@@ -175,9 +175,12 @@ describe('the native path', () => {
       // a game frame: the input goes up, numbered after the channel's last send. The newest
       // snapshot's ack rode in it, or went alone (SnapshotAck) when the game had been quiet for
       // two frames when the snapshot came: either way it went.
-      const before = toServer.length;
       game.send('PlayerTransform', pt(5));
-      await vi.waitUntil(() => path.counters().inputsSent === 1 && toServer.length === before + 1, WAIT);
+      // every datagram the thread sent has come: its lone acks and the input
+      await vi.waitUntil(() => {
+        const c = path.counters();
+        return c.inputsSent === 1 && toServer.length === c.acksSent + c.inputsSent;
+      }, WAIT);
       const sent = toServer.map((d) => {
         expect(((d[0]! << 8) | d[1]!) & 0x0fff).toBe(3); // the server's id for us
         expect([d[2], d[3]]).toEqual([SEND_UNRELIABLE, CHANNEL_SNAPSHOT]);
